@@ -1,0 +1,56 @@
+package armmm.model.check;
+
+import java.util.Locale;
+
+/**
+ * Bugs planted on purpose in the model, each a mistake a kernel could make, to prove that the
+ * invariants and properties catch it. Off unless {@code -Darmmm.bug=NAME} or a test turns one on.
+ * Each constant's javadoc names the invariant that must catch it.
+ */
+public enum SeededBug {
+    /** memblock forgets to merge a new region with its lower neighbour: INV-MEMBLOCK-03. */
+    MEMBLOCK_NO_MERGE,
+    /** memblock's total_size is not updated on removal: INV-MEMBLOCK-04. */
+    MEMBLOCK_STALE_TOTAL,
+    /** memblock_alloc ignores the reserved array when placing: INV-MEMBLOCK-06. */
+    MEMBLOCK_ALLOC_OVER_RESERVED;
+
+    private static volatile SeededBug active = fromProperty();
+
+    private static SeededBug fromProperty() {
+        String name = System.getProperty("armmm.bug", "");
+        if (name.isBlank()) {
+            return null;
+        }
+        return valueOf(name.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+    }
+
+    /** The scenario-friendly name, {@code memblock-no-merge}. */
+    public String cliName() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /** True when this bug is planted now. */
+    public boolean isActive() {
+        return active == this;
+    }
+
+    /** Plants {@code bug} (null: none) until the returned handle is closed. */
+    public static Planted plant(SeededBug bug) {
+        SeededBug before = active;
+        active = bug;
+        return () -> active = before;
+    }
+
+    /** The planted bug, or null. */
+    public static SeededBug active() {
+        return active;
+    }
+
+    /** Restores the bug planted before, when closed. */
+    @FunctionalInterface
+    public interface Planted extends AutoCloseable {
+        @Override
+        void close();
+    }
+}

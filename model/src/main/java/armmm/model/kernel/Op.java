@@ -1,0 +1,45 @@
+package armmm.model.kernel;
+
+import java.util.List;
+
+/**
+ * A kernel call as a value: one record per kernel entry point the model offers.
+ *
+ * <p>The same value is a line of a scenario file, an action of a stateful property and a step of
+ * a shrunk counterexample. {@link #toString()} of every implementation prints the scenario line
+ * ({@link #render}), so a counterexample replays exactly with {@code armmm run}.
+ *
+ * <p>Java 17 has no pattern {@code switch}; the compiler instead lists every place that must
+ * learn about a new call through the abstract methods each subsystem's sealed sub-interface
+ * declares. Adding a kernel call means adding one record to that sub-interface and one
+ * {@link OpSpec} to its table.
+ */
+public sealed interface Op permits MemblockOp {
+
+    /** The kernel function's name as a scenario writes it, such as {@code memblock_add}. */
+    String name();
+
+    /** The arguments in kernel order, each with how it prints. */
+    List<Arg> args();
+
+    /** The CPU a per-CPU call runs on; 0 for calls that are not per-CPU. */
+    default int cpu() {
+        return 0;
+    }
+
+    /** Runs the call on {@code kernel}; only {@link Kernel#apply} calls this. */
+    Result applyTo(Kernel kernel);
+
+    /** Prints the scenario line of this call, naming handles through {@code names}. */
+    default String render(HandleNames names) {
+        StringBuilder line = new StringBuilder(name());
+        for (Arg arg : args()) {
+            line.append(' ').append(arg.render(names));
+        }
+        OpSpec spec = OpTable.spec(name());
+        if (spec != null && spec.perCpu() && cpu() != 0) {
+            line.append(" cpu=").append(cpu());
+        }
+        return line.toString();
+    }
+}
