@@ -1,0 +1,64 @@
+package armmm.model.zone;
+
+import java.util.Arrays;
+
+/**
+ * What boot decides for one zone ({@code struct zone}, include/linux/mmzone.h): its geometry,
+ * watermarks, {@code lowmem_reserve} and per-CPU list sizes. The buddy allocator starts from it.
+ *
+ * @param type          which zone
+ * @param startPfn      {@code zone_start_pfn}
+ * @param spannedPages  {@code spanned_pages}
+ * @param presentPages  {@code present_pages}
+ * @param managedPages  {@code managed_pages} as /proc/zoneinfo shows it after boot
+ * @param min           {@code _watermark[WMARK_MIN]}
+ * @param low           {@code _watermark[WMARK_LOW]}
+ * @param high          {@code _watermark[WMARK_HIGH]}
+ * @param lowmemReserve {@code lowmem_reserve[]}, one entry per zone type (the "protection" line)
+ * @param pcpHigh       per-CPU list {@code high}
+ * @param pcpBatch      per-CPU list {@code batch}
+ */
+public record ZoneConfig(ZoneType type, long startPfn, long spannedPages, long presentPages, long managedPages,
+                         long min, long low, long high, long[] lowmemReserve, int pcpHigh, int pcpBatch) {
+    public ZoneConfig {
+        if (presentPages > spannedPages) {
+            throw new IllegalArgumentException("zone " + type + ": present " + presentPages + " exceeds spanned " + spannedPages);
+        }
+        if (managedPages > presentPages) {
+            throw new IllegalArgumentException("zone " + type + ": managed " + managedPages + " exceeds present " + presentPages);
+        }
+        if (lowmemReserve.length != ZoneType.values().length) {
+            throw new IllegalArgumentException("lowmem_reserve has one entry per zone type, found " + lowmemReserve.length);
+        }
+        lowmemReserve = lowmemReserve.clone();
+    }
+
+    /** One past the last pfn the zone spans. */
+    public long endPfn() {
+        return startPfn + spannedPages;
+    }
+
+    /** True when the zone spans no page. */
+    public boolean isEmpty() {
+        return spannedPages == 0;
+    }
+
+    @Override
+    public long[] lowmemReserve() {
+        return lowmemReserve.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ZoneConfig z && type == z.type && startPfn == z.startPfn && spannedPages == z.spannedPages
+                && presentPages == z.presentPages && managedPages == z.managedPages && min == z.min && low == z.low
+                && high == z.high && Arrays.equals(lowmemReserve, z.lowmemReserve) && pcpHigh == z.pcpHigh
+                && pcpBatch == z.pcpBatch;
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(new long[] {type.ordinal(), startPfn, spannedPages, presentPages, managedPages, min, low, high})
+                * 31 + Arrays.hashCode(lowmemReserve);
+    }
+}
