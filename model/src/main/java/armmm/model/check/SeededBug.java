@@ -13,7 +13,23 @@ public enum SeededBug {
     /** memblock's total_size is not updated on removal: INV-MEMBLOCK-04. */
     MEMBLOCK_STALE_TOTAL,
     /** memblock_alloc ignores the reserved array when placing: INV-MEMBLOCK-06. */
-    MEMBLOCK_ALLOC_OVER_RESERVED;
+    MEMBLOCK_ALLOC_OVER_RESERVED,
+    /** ZONE_DMA ends one page past max_low_pfn, overlapping HighMem or leaving RAM: INV-ZONE-01. */
+    ZONE_DMA_END_OFF_BY_ONE,
+    /** NOMAP memory counted as a hole, leaving present_pages: INV-ZONE-02. */
+    ZONE_NOMAP_ABSENT,
+    /** CMA pageblocks never given back to managed at activation: INV-ZONE-03. */
+    ZONE_CMA_NOT_MANAGED,
+    /** The low and high watermarks swapped: INV-ZONE-04. */
+    ZONE_WMARK_SWAPPED,
+    /** Watermarks computed from the managed count after the late frees: INV-ZONE-05. */
+    ZONE_WMARK_FROM_FINAL_MANAGED,
+    /** lowmem_reserve from the upper zone alone, not the sum of the zones above: INV-ZONE-06. */
+    ZONE_RESERVE_NOT_CUMULATIVE,
+    /** min_free_kbytes from the managed count after the late frees: INV-ZONE-07. */
+    ZONE_MIN_FREE_FROM_FINAL,
+    /** The per-CPU list high limit loses its 4 x batch floor: INV-ZONE-08. */
+    ZONE_PCP_HIGH_NO_FLOOR;
 
     private static volatile SeededBug active = fromProperty();
 
