@@ -2,6 +2,7 @@ package armmm.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import armmm.model.check.SeededBug;
 import armmm.model.zone.ZoneConfig;
 import armmm.model.zone.ZoneSetup;
 import armmm.model.zone.ZoneType;
@@ -15,6 +16,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
@@ -41,6 +43,30 @@ class ZoneConformanceTest {
             assertThat(rows.stream().filter(r -> !r.agrees()).map(Agreement::row).toList())
                     .as("fields where the model disagrees with the kernel on " + name).isEmpty();
         }));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> theKernelsOwnMemblockDumpsReproduceEveryFieldExactly() {
+        // no tolerance at all when the inputs are the kernel's own reserved regions
+        return OracleBoard.BOARDS.stream().map(name -> DynamicTest.dynamicTest(name, () -> {
+            OracleBoard b = OracleBoard.load(name);
+            assertThat(compare(b, OracleDumpBoot.boot(b)).stream().filter(r -> r.difference() != 0)
+                    .map(Agreement::row).toList()).isEmpty();
+        }));
+    }
+
+    @Test
+    void aPlantedZoneBugMakesTheComparisonFail() {
+        OracleBoard plain = OracleBoard.load("armmp-1024M");
+        try (SeededBug.Planted p = SeededBug.plant(SeededBug.ZONE_CMA_NOT_MANAGED)) {
+            assertThat(compare(plain, OracleDumpBoot.boot(plain)).stream().filter(r -> !r.agrees())
+                    .map(Agreement::field)).contains("HighMem managed", "HighMem cma", "HighTotal kB");
+        }
+        OracleBoard resv = OracleBoard.load("armmp-1024M-resv88M");
+        try (SeededBug.Planted p = SeededBug.plant(SeededBug.ZONE_NOMAP_ABSENT)) {
+            assertThat(compare(resv, OracleDumpBoot.boot(resv)).stream().filter(r -> !r.agrees())
+                    .map(Agreement::field)).contains("DMA present");
+        }
     }
 
     static List<Agreement> compare(OracleBoard b, BootFacts m) {

@@ -14,8 +14,8 @@ public enum SeededBug {
     MEMBLOCK_STALE_TOTAL,
     /** memblock_alloc ignores the reserved array when placing: INV-MEMBLOCK-06. */
     MEMBLOCK_ALLOC_OVER_RESERVED,
-    /** ZONE_DMA ends one page past max_low_pfn, overlapping HighMem or leaving RAM: INV-ZONE-01. */
-    ZONE_DMA_END_OFF_BY_ONE,
+    /** ZONE_MOVABLE's pages left in the zone it was carved from, so the two overlap: INV-ZONE-01. */
+    ZONE_MOVABLE_NOT_CARVED,
     /** NOMAP memory counted as a hole, leaving present_pages: INV-ZONE-02. */
     ZONE_NOMAP_ABSENT,
     /** CMA pageblocks never given back to managed at activation: INV-ZONE-03. */

@@ -65,7 +65,7 @@ public record ZoneSetup(ZoneInputs inputs, ZoneSpans spans, ManagedPages managed
             if (present[i] > 0) {
                 thresholds[i] = Watermarks.statThreshold(managed.atWatermarks()[i], in.cpus());
             }
-            zones.add(new ZoneConfig(z, startPfn[i], spanned[i], present[i], Math.min(after[i], present[i]),
+            zones.add(new ZoneConfig(z, startPfn[i], spanned[i], present[i], after[i],
                     wm[0], wm[1], wm[2], reserve[i], high, batch));
         }
         return new ZoneSetup(in, spans, managed, minFree, zones, thresholds);

@@ -57,9 +57,6 @@ public record ZoneSpans(long[] startPfn, long[] spanned, long[] present, ZoneTyp
                 continue;
             }
             long end = Math.max(maxZonePfn[z.ordinal()], start);
-            if (z == ZoneType.DMA && SeededBug.ZONE_DMA_END_OFF_BY_ONE.isActive()) {
-                end++;
-            }
             lowest[z.ordinal()] = start;
             highest[z.ordinal()] = end;
             start = end;
@@ -99,6 +96,8 @@ public record ZoneSpans(long[] startPfn, long[] spanned, long[] present, ZoneTyp
             if (z == ZoneType.MOVABLE) {
                 s = zoneMovablePfn;
                 e = Math.min(nodeEnd, highest[movableZone.ordinal()]);
+            } else if (SeededBug.ZONE_MOVABLE_NOT_CARVED.isActive()) {
+                return new long[] {s, e};
             } else if (s < zoneMovablePfn && e > zoneMovablePfn) {
                 e = zoneMovablePfn;
             } else if (s >= zoneMovablePfn) {
