@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -106,6 +107,17 @@ class ZoneConformanceTest {
         rows.add(new Agreement(b.name, "LowTotal kB", mi.get("LowTotal"),
                 (s.totalramPages() - s.totalhighPages()) * kbPerPage, HALF_PERCENT));
         rows.add(new Agreement(b.name, "CmaTotal kB", mi.get("CmaTotal"), s.managed().totalCmaPages() * kbPerPage, EXACT));
+        // mem_init's "Memory: N K/M K available (..., H K highmem)": the pages memblock_free_all and
+        // free_highpages handed over, before CMA and the late frees
+        long[] freeAll = s.managed().atFreeAll();
+        long highFreeAll = 0;
+        for (ZoneType t : ZoneType.values()) {
+            highFreeAll += s.spans().isHighmem(t) ? freeAll[t.ordinal()] : 0;
+        }
+        rows.add(new Agreement(b.name, "dmesg Memory: available kB", b.dmesgNumber("Memory: (\\d+)K/"),
+                Arrays.stream(freeAll).sum() * kbPerPage, HALF_PERCENT));
+        rows.add(new Agreement(b.name, "dmesg Memory: highmem kB", b.dmesgNumber("(\\d+)K highmem\\)"),
+                highFreeAll * kbPerPage, EXACT));
         rows.add(new Agreement(b.name, "min_free_kbytes", b.minFreeKbytes, s.minFreeKbytes(), HALF_PERCENT));
         // the kernel's layout facts, read off its zoneinfo and meminfo: lowmem is ZONE_DMA (Normal is
         // empty on this board), high_memory is its __va, VMALLOC_START is VMALLOC_END - VmallocTotal
@@ -137,5 +149,27 @@ class ZoneConformanceTest {
         Path target = Path.of("target");
         Files.createDirectories(target);
         Files.writeString(target.resolve("conformance.md"), out.toString(), StandardCharsets.UTF_8);
+        Files.writeString(target.resolve("conformance-summary.md"), summary(sorted), StandardCharsets.UTF_8);
+    }
+
+    /** The README's table: one row per board, the key fields as "kernel" or "kernel / model (diff)". */
+    static String summary(List<Agreement> rows) {
+        List<String> fields = List.of("DMA spanned", "DMA present", "DMA managed", "DMA min", "DMA low", "DMA high",
+                "HighMem spanned", "HighMem managed", "HighMem min", "HighMem low", "HighMem high", "DMA protection[2]",
+                "MemTotal kB", "LowTotal kB", "min_free_kbytes", "VmallocTotal kB", "CmaTotal kB");
+        StringBuilder out = new StringBuilder("| board | " + String.join(" | ", fields) + " |\n|---|");
+        out.append("---|".repeat(fields.size())).append('\n');
+        for (String board : OracleBoard.BOARDS) {
+            out.append("| ").append(board).append(" |");
+            for (String f : fields) {
+                String cell = rows.stream().filter(r -> r.board().equals(board) && r.field().equals(f)).findFirst()
+                        .map(r -> r.difference() == 0 ? Long.toString(r.kernel())
+                                : r.kernel() + " / " + r.model() + " (" + (r.difference() > 0 ? "+" : "") + r.difference() + ")")
+                        .orElse("-");
+                out.append(' ').append(cell).append(" |");
+            }
+            out.append('\n');
+        }
+        return out.toString();
     }
 }
