@@ -363,11 +363,15 @@ public final class Boot {
     private ZoneSizes pagingInit() {
         mapLowmem();
         mb.setCurrentLimit(lowmemLimit);
-        // dma_contiguous_remap: each CMA area in lowmem is remapped through iotable_init
+        // dma_contiguous_remap: each CMA area in lowmem is unmapped and remapped through
+        // iotable_init as MT_MEMORY_DMA_READY, which has no section type: one pte table per pmd
         for (CmaArea area : cma) {
             long end = Math.min(area.end(), lowmemLimit);
             if (area.base() < end) {
                 alloc("iotable_init", STATIC_VM_SIZE, 4, 0, 0, EarlyAllocation.Kind.TRY_NID);
+                for (long addr = area.base(); addr < end; addr = (addr + Layout.PMD_SIZE) & -Layout.PMD_SIZE) {
+                    alloc("early_alloc", PAGE, PAGE, 0, 0, EarlyAllocation.Kind.TRY_NID);
+                }
             }
         }
         // devicemaps_init: the vectors pages, the pte table for 0xffff0000, then pci_reserve_io
@@ -424,6 +428,7 @@ public final class Boot {
     /** {@code bootmem_init}: find_limits, zone_sizes_init, free_area_init (mm/page_alloc.c). */
     private ZoneSizes bootmemInit() {
         ZoneSizes z = new ZoneSizes();
+        mb.allowResize();
         z.maxLowPfn = mb.currentLimit() >>> 12;
         z.minLowPfn = (startOfDram() + PAGE - 1) >>> 12;
         z.maxPfn = endOfDram() >>> 12;
@@ -593,8 +598,11 @@ public final class Boot {
 
     /** Places one allocation with the model's memblock and records it; returns the physical address or 0. */
     private long place(String caller, long size, long align, long min, long max, EarlyAllocation.Kind kind) {
-        Result r = kind == EarlyAllocation.Kind.PHYS_RANGE ? mb.physAllocRange(size, align, min, max)
-                : mb.allocTryNid(size, align, min, max);
+        Result r = switch (kind) {
+            case PHYS_RANGE -> mb.physAllocRange(size, align, min, max);
+            case TRY_NID_RAW -> mb.allocTryNidRaw(size, align, min, max);
+            case TRY_NID -> mb.allocTryNid(size, align, min, max);
+        };
         long addr = r.isRefused() ? 0 : r.value();
         allocations.add(new EarlyAllocation(caller, size, align, min, max, kind, addr));
         return addr;
