@@ -101,7 +101,7 @@ public final class Runner {
             passed++;
         } else {
             fail(e.line(), "expected " + describe(e.left()) + " " + e.cmp() + " " + describe(e.right())
-                    + ", found " + hex(left) + " and " + hex(right));
+                    + found(e.left(), left, e.right(), right));
         }
     }
 
@@ -167,6 +167,18 @@ public final class Runner {
     private void fail(int line, String message) {
         failed++;
         messages.add(scenario.file() + ":" + line + ": " + message);
+    }
+
+    /** ", found $a = 0x1000" for the sides that are not literals. */
+    private static String found(Expr left, long l, Expr right, long r) {
+        List<String> parts = new ArrayList<>();
+        if (!(left instanceof Expr.Literal)) {
+            parts.add(describe(left) + " = " + hex(l));
+        }
+        if (!(right instanceof Expr.Literal)) {
+            parts.add(describe(right) + " = " + hex(r));
+        }
+        return parts.isEmpty() ? "" : ", found " + String.join(" and ", parts);
     }
 
     private static String describe(Expr e) {
