@@ -5,11 +5,12 @@ import armmm.scenario.ScenarioException;
 import java.util.Map;
 
 /** Boots the kernel a scenario's {@code board} line describes. */
-final class Boards {
+public final class Boards {
     private Boards() {
     }
 
-    static Kernel boot(Map<String, String> params) {
+    /** The kernel a board line describes. */
+    public static Kernel boot(Map<String, String> params) {
         throw new ScenarioException(1, 1, "board lines arrive with the boot subsystem");
     }
 }
