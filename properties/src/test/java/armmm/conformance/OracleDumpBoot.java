@@ -74,7 +74,7 @@ final class OracleDumpBoot {
         }
         ZoneInputs in = new ZoneInputs(memory, reserved, lowmemLimit >>> ZoneSetup.PAGE_SHIFT,
                 memEnd >>> ZoneSetup.PAGE_SHIFT, ZoneInputs.NO_DMA_LIMIT, movablecore(b), cma, b.cpus,
-                b.watermarkScaleFactor, b.lowmemReserveRatio, late);
+                b.watermarkScaleFactor, b.lowmemReserveRatio, late, ZoneInputs.DEFAULT_MAX_ORDER_NR_PAGES);
         return new BootFacts(ZoneSetup.compute(in), lowmemLimit, highMemory, vmallocStart, VMALLOC_END,
                 "oracle memblock dumps");
     }

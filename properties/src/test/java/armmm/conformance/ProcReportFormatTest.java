@@ -17,7 +17,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * The /proc reports print what the kernel prints: given the kernel's own runtime counters (free
+ * The /proc reports of the model's own boot print what the kernel prints: given the kernel's own runtime counters (free
  * pages, per-CPU list counts), the model's zoneinfo is the kernel's zoneinfo.txt line for line,
  * less the vmstat item lists the model does not keep, and its meminfo lines are the kernel's.
  */
@@ -27,7 +27,7 @@ class ProcReportFormatTest {
     Stream<DynamicTest> zoneinfoIsTheKernelsLineForLine() {
         return OracleBoard.BOARDS.stream().map(name -> DynamicTest.dynamicTest(name, () -> {
             OracleBoard b = OracleBoard.load(name);
-            ZoneSetup s = OracleDumpBoot.boot(b).zones();
+            ZoneSetup s = ModelBoot.boot(b).zones();
             String kernel = read(b, "zoneinfo.txt");
             String expected = Arrays.stream(kernel.split("\n"))
                     .filter(l -> !l.equals("  per-node stats") && !l.matches(" {6}[a-z_]+\\s+\\d+"))
@@ -40,7 +40,7 @@ class ProcReportFormatTest {
     Stream<DynamicTest> meminfoTotalsAreTheKernelsLines() {
         return OracleBoard.BOARDS.stream().map(name -> DynamicTest.dynamicTest(name, () -> {
             OracleBoard b = OracleBoard.load(name);
-            BootFacts m = OracleDumpBoot.boot(b);
+            BootFacts m = ModelBoot.boot(b);
             String kernel = read(b, "meminfo.txt");
             List<String> report = Arrays.asList(MeminfoReport.render(m.zones(), m.vmallocEnd() - m.vmallocStart(),
                     countersOf(b, read(b, "zoneinfo.txt"))).split("\n"));

@@ -3,6 +3,7 @@ package armmm.conformance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import armmm.model.check.SeededBug;
+import armmm.model.check.ZoneChecks;
 import armmm.model.zone.ZoneConfig;
 import armmm.model.zone.ZoneSetup;
 import armmm.model.zone.ZoneType;
@@ -22,10 +23,11 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * The model against the real kernel: for each of the eleven oracle boots, the model boots the same
- * board and its zones, watermarks, protection, per-CPU list sizes, meminfo totals and layout facts
- * are compared with what the kernel reported. Geometry and the highmem figures must be exact; the
- * lowmem figures, which depend on every early allocation, within 0.5%; the highmem low/high
- * watermarks within 1%. Writes the whole table to {@code target/conformance.md}.
+ * board ({@link ModelBoot}: the model's own early boot, memblock and layout) and its zones,
+ * watermarks, protection, per-CPU list sizes, meminfo totals and layout facts are compared with what
+ * the kernel reported; every zone invariant must hold on the result. Geometry and the highmem
+ * figures must be exact; the lowmem figures, which depend on every early allocation, within 0.5%;
+ * the highmem low/high watermarks within 1%. Writes the whole table to {@code target/conformance.md}.
  */
 class ZoneConformanceTest {
     private static final double EXACT = 0;
@@ -37,7 +39,9 @@ class ZoneConformanceTest {
     Stream<DynamicTest> everyOracleBoardAgreesWithTheModel() {
         return OracleBoard.BOARDS.stream().map(name -> DynamicTest.dynamicTest(name, () -> {
             OracleBoard b = OracleBoard.load(name);
-            List<Agreement> rows = compare(b, OracleDumpBoot.boot(b));
+            BootFacts model = ModelBoot.boot(b);
+            assertThat(ZoneChecks.check(model.zones())).as("zone invariants on " + name).isEmpty();
+            List<Agreement> rows = compare(b, model);
             synchronized (TABLE) {
                 TABLE.addAll(rows);
             }
@@ -60,12 +64,12 @@ class ZoneConformanceTest {
     void aPlantedZoneBugMakesTheComparisonFail() {
         OracleBoard plain = OracleBoard.load("armmp-1024M");
         try (SeededBug.Planted p = SeededBug.plant(SeededBug.ZONE_CMA_NOT_MANAGED)) {
-            assertThat(compare(plain, OracleDumpBoot.boot(plain)).stream().filter(r -> !r.agrees())
+            assertThat(compare(plain, ModelBoot.boot(plain)).stream().filter(r -> !r.agrees())
                     .map(Agreement::field)).contains("HighMem managed", "HighMem cma", "HighTotal kB");
         }
         OracleBoard resv = OracleBoard.load("armmp-1024M-resv88M");
         try (SeededBug.Planted p = SeededBug.plant(SeededBug.ZONE_NOMAP_ABSENT)) {
-            assertThat(compare(resv, OracleDumpBoot.boot(resv)).stream().filter(r -> !r.agrees())
+            assertThat(compare(resv, ModelBoot.boot(resv)).stream().filter(r -> !r.agrees())
                     .map(Agreement::field)).contains("DMA present");
         }
     }

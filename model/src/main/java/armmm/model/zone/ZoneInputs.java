@@ -22,10 +22,12 @@ import java.util.List;
  * @param watermarkScaleFactor {@code vm.watermark_scale_factor} (10)
  * @param lowmemReserveRatio   {@code vm.lowmem_reserve_ratio}, one entry per zone (256 32 0 0)
  * @param lateFrees            reserved ranges freed after the watermarks were set (initrd, init sections)
+ * @param maxOrderNrPages      {@code MAX_ORDER_NR_PAGES}: 1 << (MAX_ORDER - 1); this build has
+ *                             CONFIG_ARCH_FORCE_MAX_ORDER=12, so 2048 (ZONE_MOVABLE starts on such a boundary)
  */
 public record ZoneInputs(List<Region> memory, List<Region> reserved, long maxLowPfn, long maxPfn, long dmaPfnLimit,
                          long movablecorePages, List<CmaArea> cma, int cpus, int watermarkScaleFactor,
-                         int[] lowmemReserveRatio, List<LateFree> lateFrees) {
+                         int[] lowmemReserveRatio, List<LateFree> lateFrees, long maxOrderNrPages) {
 
     /** {@code arm_dma_pfn_limit} without a machine DMA zone size: {@code 0xffffffff >> PAGE_SHIFT}. */
     public static final long NO_DMA_LIMIT = 0xffff_ffffL >>> ZoneSetup.PAGE_SHIFT;
@@ -33,6 +35,8 @@ public record ZoneInputs(List<Region> memory, List<Region> reserved, long maxLow
     public static final int[] DEFAULT_LOWMEM_RESERVE_RATIO = {256, 32, 0, 0};
     /** {@code watermark_scale_factor}'s default (oracle watermark_scale_factor.txt: 10). */
     public static final int DEFAULT_WATERMARK_SCALE_FACTOR = 10;
+    /** {@code MAX_ORDER_NR_PAGES} of this build (CONFIG_ARCH_FORCE_MAX_ORDER=12 in the oracle's .config). */
+    public static final long DEFAULT_MAX_ORDER_NR_PAGES = 1L << (12 - 1);
 
     public ZoneInputs {
         memory = List.copyOf(memory);
@@ -58,6 +62,9 @@ public record ZoneInputs(List<Region> memory, List<Region> reserved, long maxLow
         if (movablecorePages < 0) {
             throw new IllegalArgumentException("movablecore must not be negative, found " + movablecorePages);
         }
+        if (Long.bitCount(maxOrderNrPages) != 1) {
+            throw new IllegalArgumentException("MAX_ORDER_NR_PAGES must be a power of two, found " + maxOrderNrPages);
+        }
         lowmemReserveRatio = lowmemReserveRatio.clone();
     }
 
@@ -65,19 +72,19 @@ public record ZoneInputs(List<Region> memory, List<Region> reserved, long maxLow
     public static ZoneInputs of(List<Region> memory, List<Region> reserved, long maxLowPfn, long maxPfn,
                                 List<CmaArea> cma, int cpus, List<LateFree> lateFrees) {
         return new ZoneInputs(memory, reserved, maxLowPfn, maxPfn, NO_DMA_LIMIT, 0, cma, cpus,
-                DEFAULT_WATERMARK_SCALE_FACTOR, DEFAULT_LOWMEM_RESERVE_RATIO, lateFrees);
+                DEFAULT_WATERMARK_SCALE_FACTOR, DEFAULT_LOWMEM_RESERVE_RATIO, lateFrees, DEFAULT_MAX_ORDER_NR_PAGES);
     }
 
     /** The same inputs with {@code movablecore=} set to {@code pages}. */
     public ZoneInputs withMovablecore(long pages) {
         return new ZoneInputs(memory, reserved, maxLowPfn, maxPfn, dmaPfnLimit, pages, cma, cpus,
-                watermarkScaleFactor, lowmemReserveRatio, lateFrees);
+                watermarkScaleFactor, lowmemReserveRatio, lateFrees, maxOrderNrPages);
     }
 
     /** The same inputs with {@code n} online CPUs. */
     public ZoneInputs withCpus(int n) {
         return new ZoneInputs(memory, reserved, maxLowPfn, maxPfn, dmaPfnLimit, movablecorePages, cma, n,
-                watermarkScaleFactor, lowmemReserveRatio, lateFrees);
+                watermarkScaleFactor, lowmemReserveRatio, lateFrees, maxOrderNrPages);
     }
 
     @Override
@@ -91,7 +98,8 @@ public record ZoneInputs(List<Region> memory, List<Region> reserved, long maxLow
                 && maxLowPfn == z.maxLowPfn && maxPfn == z.maxPfn && dmaPfnLimit == z.dmaPfnLimit
                 && movablecorePages == z.movablecorePages && cma.equals(z.cma) && cpus == z.cpus
                 && watermarkScaleFactor == z.watermarkScaleFactor
-                && Arrays.equals(lowmemReserveRatio, z.lowmemReserveRatio) && lateFrees.equals(z.lateFrees);
+                && Arrays.equals(lowmemReserveRatio, z.lowmemReserveRatio) && lateFrees.equals(z.lateFrees)
+                && maxOrderNrPages == z.maxOrderNrPages;
     }
 
     @Override

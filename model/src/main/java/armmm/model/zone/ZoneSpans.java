@@ -24,9 +24,6 @@ import java.util.List;
 public record ZoneSpans(long[] startPfn, long[] spanned, long[] present, ZoneType movableZone, long zoneMovablePfn,
                         long nodeStartPfn, long nodeEndPfn) {
 
-    /** {@code MAX_ORDER_NR_PAGES}: MAX_ORDER 11, so 1024 pages; ZONE_MOVABLE starts on such a boundary. */
-    public static final long MAX_ORDER_NR_PAGES = 1024;
-
     private static final int NZ = ZoneType.values().length;
 
     public ZoneSpans {
@@ -126,7 +123,7 @@ public record ZoneSpans(long[] startPfn, long[] spanned, long[] present, ZoneTyp
         for (long[] r : ranges) {
             total += r[1] - r[0];
         }
-        long movable = Math.min(total, roundUp(in.movablecorePages(), MAX_ORDER_NR_PAGES));
+        long movable = Math.min(total, roundUp(in.movablecorePages(), in.maxOrderNrPages()));
         long requiredKernel = total - movable;
         if (requiredKernel == 0 || requiredKernel >= total) {
             return 0;
@@ -155,7 +152,7 @@ public record ZoneSpans(long[] startPfn, long[] spanned, long[] present, ZoneTyp
                 break;
             }
         }
-        movablePfn = roundUp(movablePfn, MAX_ORDER_NR_PAGES);
+        movablePfn = roundUp(movablePfn, in.maxOrderNrPages());
         return movablePfn >= nodeEnd ? 0 : movablePfn;
     }
 
