@@ -61,6 +61,22 @@ public record BootedSystem(Board board, Layout layout, Memblock memblock, List<R
         return cmaAreas.stream().mapToLong(CmaArea::size).sum();
     }
 
+    /** {@code movablecore=} in pages ({@code cmdline_parse_core}: bytes >> PAGE_SHIFT), 0 when not given or given in %. */
+    public long movablecorePages() {
+        long bytes = board.cmdline().movablecore();
+        return bytes < 0 ? 0 : bytes >>> 12;
+    }
+
+    /** Physical {@code __init_begin}: the init sections free_initmem returns to the buddy allocator. */
+    public long initBeginPhys() {
+        return layout.linearPhys(layout.initBegin());
+    }
+
+    /** Physical {@code __init_end}. */
+    public long initEndPhys() {
+        return layout.linearPhys(layout.initEnd());
+    }
+
     /** The first allocation made by {@code caller}, or null. */
     public EarlyAllocation allocationBy(String caller) {
         for (EarlyAllocation a : allocations) {

@@ -112,7 +112,7 @@ public final class MemblockReplay {
         Matcher m = RANGE.matcher(text);
         if (!m.lookingAt()) {
             if (call.matches("memblock_(reserve|phys_free|remove|add|free)")) {
-                throw new ReplayException(file, no, col + colon + 2, "expected '[0xSTART-0xEND] CALLER' after '" + call + ":'");
+                throw new ReplayException(file, no, col + colon + 3, "expected '[0xSTART-0xEND] CALLER' after '" + call + ":'");
             }
             return; // other memblock output (the MEMBLOCK configuration dump) is not a call
         }
