@@ -7,6 +7,9 @@ import armmm.model.boot.Boot;
 import armmm.model.boot.BootObservables;
 import armmm.model.boot.BootedSystem;
 import armmm.model.memblock.Memblock;
+import armmm.model.zone.BootZones;
+import armmm.model.zone.ZoneObservables;
+import armmm.model.zone.ZoneSetup;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -21,10 +24,12 @@ import java.util.OptionalLong;
 public final class Kernel {
     private final Memblock memblock;
     private final BootedSystem booted;
+    private final ZoneSetup zones;
 
     private Kernel(Memblock memblock, BootedSystem booted) {
         this.memblock = memblock;
         this.booted = booted;
+        this.zones = booted == null ? null : BootZones.setUp(booted);
     }
 
     /** A kernel with an empty memblock and identity addressing. */
@@ -43,6 +48,11 @@ public final class Kernel {
         return Optional.ofNullable(booted);
     }
 
+    /** The zones boot set up (geometry, managed, watermarks, protection); empty for a bare kernel. */
+    public Optional<ZoneSetup> zones() {
+        return Optional.ofNullable(zones);
+    }
+
     /** Runs {@code op} and returns what the kernel would. The state stays consistent on refusal. */
     public Result apply(Op op) {
         return op.applyTo(this);
@@ -55,6 +65,9 @@ public final class Kernel {
         }
         if (path.is(0, "layout") && booted != null) {
             return BootObservables.observe(booted, path);
+        }
+        if (zones != null) {
+            return ZoneObservables.observe(zones, path);
         }
         return OptionalLong.empty();
     }
