@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import armmm.model.check.SeededBug;
 import armmm.model.check.ZoneChecks;
 import armmm.model.zone.ZoneConfig;
+import armmm.model.zone.ZoneInputs;
 import armmm.model.zone.ZoneSetup;
 import armmm.model.zone.ZoneType;
 import java.io.IOException;
@@ -58,6 +59,15 @@ class ZoneConformanceTest {
             assertThat(compare(b, OracleDumpBoot.boot(b)).stream().filter(r -> r.difference() != 0)
                     .map(Agreement::row).toList()).isEmpty();
         }));
+    }
+
+    @Test
+    void theModelsSysctlDefaultsAreTheKernels() {
+        for (String name : OracleBoard.BOARDS) {
+            OracleBoard b = OracleBoard.load(name);
+            assertThat(b.watermarkScaleFactor).as(name).isEqualTo(ZoneInputs.DEFAULT_WATERMARK_SCALE_FACTOR);
+            assertThat(b.lowmemReserveRatio).as(name).containsExactly(ZoneInputs.DEFAULT_LOWMEM_RESERVE_RATIO);
+        }
     }
 
     @Test
