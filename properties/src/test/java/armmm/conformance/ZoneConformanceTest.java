@@ -110,7 +110,7 @@ class ZoneConformanceTest {
             if (!k.pcpHighBatch().isEmpty()) {
                 rows.add(new Agreement(b.name, n + "pcp high", k.pcpHighBatch().get(0)[0], z.pcpHigh(), wmTol));
                 rows.add(new Agreement(b.name, n + "pcp batch", k.pcpHighBatch().get(0)[1], z.pcpBatch(), EXACT));
-                rows.add(new Agreement(b.name, n + "vm stats threshold", k.threshold(), s.statThreshold()[t.ordinal()],
+                rows.add(new Agreement(b.name, n + "vm stats threshold", k.threshold(), s.statThreshold().get(t),
                         EXACT));
             }
         }
@@ -123,7 +123,7 @@ class ZoneConformanceTest {
         rows.add(new Agreement(b.name, "CmaTotal kB", mi.get("CmaTotal"), s.managed().totalCmaPages() * kbPerPage, EXACT));
         // mem_init's "Memory: N K/M K available (..., H K highmem)": the pages memblock_free_all and
         // free_highpages handed over, before CMA and the late frees
-        long[] freeAll = s.managed().atFreeAll();
+        long[] freeAll = s.managed().atFreeAll().toArray();
         long highFreeAll = 0;
         for (ZoneType t : ZoneType.values()) {
             highFreeAll += s.spans().isHighmem(t) ? freeAll[t.ordinal()] : 0;
