@@ -106,7 +106,7 @@ class MemblockOracleReplayTest {
             }
             assertThat(kernel.check()).as("invariants after %s", line).isEmpty();
         }
-        assertThat(allocations).isGreaterThan(30);
+        assertThat(allocations).isEqualTo(31);
         assertThat(mismatches).isEmpty();
         assertThat(MemblockReport.debugfsReserved(mb)).containsExactlyElementsOf(lines("memblock_reserved.txt"));
         assertThat(MemblockReport.debugfsMemory(mb)).containsExactlyElementsOf(lines("memblock_memory.txt"));
