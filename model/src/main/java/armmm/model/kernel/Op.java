@@ -27,6 +27,15 @@ public sealed interface Op permits MemblockOp {
         return 0;
     }
 
+    /**
+     * The stem of the {@code $name} a written scenario binds this call's result to
+     * ({@code p} for {@code $p1}, a page), or null when the result is not a handle that later
+     * calls take (a count, an error code).
+     */
+    default String resultStem() {
+        return null;
+    }
+
     /** Runs the call on {@code kernel}; only {@link Kernel#apply} calls this. */
     Result applyTo(Kernel kernel);
 

@@ -8,9 +8,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalLong;
-import java.util.TreeMap;
 
 /**
  * {@code struct memblock} (mm/memblock.c): the early allocator's {@code memory} and
@@ -60,13 +58,14 @@ public final class Memblock {
     private boolean bottomUp;
     private long currentLimit = ALLOC_ANYWHERE;
     private boolean canResize;
-    private final TreeMap<Long, Allocation> allocations;
+    /** Live allocations sorted by base (equal bases, possible only under a planted bug, kept). */
+    private final List<Allocation> allocations;
 
     /** An empty memblock, as the kernel's static initializer leaves it. */
     public Memblock() {
         memory = new MemblockType("memory");
         reserved = new MemblockType("reserved");
-        allocations = new TreeMap<>();
+        allocations = new ArrayList<>();
     }
 
     private Memblock(Memblock o) {
@@ -75,7 +74,7 @@ public final class Memblock {
         bottomUp = o.bottomUp;
         currentLimit = o.currentLimit;
         canResize = o.canResize;
-        allocations = new TreeMap<>(o.allocations);
+        allocations = new ArrayList<>(o.allocations);
     }
 
     /** A deep copy of this memblock, for reports and comparisons. */
@@ -355,7 +354,7 @@ public final class Memblock {
         }
         if (size > 0) {
             long limit = end == ALLOC_ACCESSIBLE || end == ALLOC_NOLEAKTRACE ? currentLimit : end;
-            allocations.put(found, new Allocation(found, size, a, limit));
+            record(new Allocation(found, size, a, limit));
         }
         return found;
     }
@@ -516,15 +515,12 @@ public final class Memblock {
 
     /** {@code memblock_cap_size}: shortens {@code size} so that {@code base + size <= PHYS_ADDR_MAX}. */
     private static long capSize(long base, long size) {
-        if (SeededBug.MEMBLOCK_NO_CAP.isActive()) {
-            return size;
-        }
         return Math.min(size, PHYS_ADDR_MAX - base);
     }
 
     /** {@code memblock_add_range}: adds {@code [base, base + size)}, filling only the holes. */
     private Result addRange(MemblockType type, long base, long rawSize, int flags) {
-        long size = capSize(base, rawSize);
+        long size = SeededBug.MEMBLOCK_NO_CAP.isActive() ? rawSize : capSize(base, rawSize);
         long end = base + size;
         if (size == 0) {
             return Result.VOID;
@@ -669,26 +665,40 @@ public final class Memblock {
         return true;
     }
 
+    private void record(Allocation a) {
+        int lo = 0;
+        int hi = allocations.size();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (allocations.get(mid).base() <= a.base()) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        allocations.add(lo, a);
+    }
+
     /** Drops {@code [base, base + size)} from the record of live allocations, splitting them. */
     private void retire(long base, long size) {
         if (size <= 0 || allocations.isEmpty()) {
             return;
         }
         long end = base + size;
-        Map.Entry<Long, Allocation> first = allocations.floorEntry(base);
-        long from = first != null ? first.getKey() : base;
-        List<Allocation> hit = new ArrayList<>(allocations.subMap(from, true, end, false).values());
-        for (Allocation a : hit) {
-            if (a.end() <= base || a.base() >= end) {
-                continue;
+        List<Allocation> hit = new ArrayList<>();
+        for (Allocation a : allocations) {
+            if (a.base() < end && base < a.end()) {
+                hit.add(a);
             }
-            allocations.remove(a.base());
+        }
+        for (Allocation a : hit) {
+            allocations.remove(a);
             if (a.base() < base) {
-                allocations.put(a.base(), new Allocation(a.base(), base - a.base(), a.align(), a.limit()));
+                record(new Allocation(a.base(), base - a.base(), a.align(), a.limit()));
             }
             if (a.end() > end) {
                 // The upper rest does not start where the allocator placed it: no alignment to check.
-                allocations.put(end, new Allocation(end, a.end() - end, 1, a.limit()));
+                record(new Allocation(end, a.end() - end, 1, a.limit()));
             }
         }
     }
@@ -839,7 +849,7 @@ public final class Memblock {
 
     /** The live allocations, by base (model bookkeeping, not kernel state). */
     public Collection<Allocation> allocations() {
-        return Collections.unmodifiableCollection(allocations.values());
+        return Collections.unmodifiableList(allocations);
     }
 
     /**

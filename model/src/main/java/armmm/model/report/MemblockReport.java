@@ -14,6 +14,28 @@ public final class MemblockReport {
     private MemblockReport() {
     }
 
+    /** Both arrays, each under a heading, in the debugfs format. */
+    public static String debugfs(Memblock mb) {
+        return "memory:\n" + regions(mb.memory()) + "reserved:\n" + regions(mb.reserved());
+    }
+
+    /**
+     * One array, {@code "   0: 0x40000000..0x7fffffff"} per region, each line ending in a newline.
+     * The dummy region of an empty array is left out here (the kernel would print it as
+     * {@code 0x00000000..0xffffffff}); {@link #debugfsMemory} keeps it.
+     */
+    public static String regions(List<Region> regions) {
+        StringBuilder s = new StringBuilder();
+        int i = 0;
+        for (Region r : regions) {
+            if (r.size() == 0) {
+                continue;
+            }
+            s.append(String.format("%4d: %s..%s%n", i++, pa(r.base()), pa(r.end() - 1)));
+        }
+        return s.toString();
+    }
+
     /**
      * The lines {@code __memblock_dump_all} prints, without the {@code printk} timestamp: the
      * header, the total sizes, then each array with its {@code cnt} and regions.
@@ -36,17 +58,17 @@ public final class MemblockReport {
         }
     }
 
-    /** The debugfs file of {@code memblock.memory}: {@code "   0: 0x40000000..0x7fffffff"} lines. */
+    /** The debugfs file of {@code memblock.memory}, exactly as {@code memblock_debug_show} prints it. */
     public static List<String> debugfsMemory(Memblock m) {
-        return debugfs(m.memory());
+        return debugfsLines(m.memory());
     }
 
-    /** The debugfs file of {@code memblock.reserved}. */
+    /** The debugfs file of {@code memblock.reserved}, exactly as {@code memblock_debug_show} prints it. */
     public static List<String> debugfsReserved(Memblock m) {
-        return debugfs(m.reserved());
+        return debugfsLines(m.reserved());
     }
 
-    private static List<String> debugfs(List<Region> regions) {
+    private static List<String> debugfsLines(List<Region> regions) {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < regions.size(); i++) {
             Region r = regions.get(i);

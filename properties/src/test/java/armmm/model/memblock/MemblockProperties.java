@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Random memblock call sequences (fixed seeds) keep every invariant, and with each planted
  * memblock bug the invariant named for it fires.
  */
-class MemblockSeededBugTest {
+class MemblockProperties {
     private static final int SEEDS = 40;
     private static final int STEPS = 600;
 

@@ -1,0 +1,33 @@
+package armmm.scenario;
+
+import armmm.model.kernel.Op;
+import armmm.model.kernel.Result;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Writes kernel calls, one after the other, as scenario lines that {@code armmm run} replays
+ * exactly: a call that returns a handle (a page, an address) binds it with {@code -> $p1}, and a
+ * later call that takes that handle uses the name instead of the number. A refused call is
+ * written as {@code expect-fail}.
+ */
+public final class ScenarioWriter {
+    private final Map<Long, String> names = new HashMap<>();
+    private final Map<String, Integer> counters = new HashMap<>();
+
+    /** The scenario line of {@code op}, which returned {@code result}. */
+    public String line(Op op, Result result) {
+        String line = op.render(v -> Optional.ofNullable(names.get(v)));
+        String stem = op.resultStem();
+        if (result instanceof Result.Refused r) {
+            return "expect-fail " + line + "    # " + r.reason();
+        }
+        if (stem != null && result.value() != 0) {
+            String name = "$" + stem + counters.merge(stem, 1, Integer::sum);
+            names.put(result.value(), name);
+            line += " -> " + name;
+        }
+        return line;
+    }
+}
