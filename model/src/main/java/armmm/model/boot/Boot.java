@@ -101,7 +101,7 @@ public final class Boot {
         return new BootedSystem(board, layout, mb, mb.memory(), mb.reserved(), allocations, log, debugLog, vmallocSize,
                 lowmemLimit, memblockLimit, zones.minLowPfn, zones.maxLowPfn, zones.maxPfn, zones.nodeStart,
                 zones.maxZonePfn, zones.memMapPhys, zones.memMapSize, zones.nrKernelPages, zones.nrAllPages,
-                initrdStart, initrdEnd, build.initSize(), cma, dentries, inodes);
+                initrdStart, initrdEnd, build.initSize(), cma, dentries, inodes, zones.zoneMovablePfn);
     }
 
     // ---- setup_machine_fdt / parse_early_param ------------------------------------------------
@@ -424,6 +424,7 @@ public final class Boot {
         long memMapVirt;
         long nrKernelPages;
         long nrAllPages;
+        long zoneMovablePfn;
     }
 
     /** {@code bootmem_init}: find_limits, zone_sizes_init, free_area_init (mm/page_alloc.c). */
@@ -460,20 +461,43 @@ public final class Boot {
             memMap -= offset * build.structPageSize();
         }
         z.memMapVirt = memMap & 0xffff_ffffL;
+        // free_area_init: the architecture's zone bounds, then ZONE_MOVABLE carved out of the top zone
+        long[] low = new long[4];
+        long[] high = new long[4];
+        long prev = nodeStart;
+        for (int j = 0; j < 3; j++) {
+            low[j] = prev;
+            high[j] = Math.max(z.maxZonePfn.get(j), low[j]);
+            prev = high[j];
+        }
+        int movableZone = high[2] > low[2] ? 2 : high[1] > low[1] ? 1 : 0;
+        long movableStart = zoneMovablePfn(nodeStart, nodeEnd, low[movableZone]);
+        z.zoneMovablePfn = movableStart;
         // free_area_init_core: per zone, memmap accounting and the pageblock flags bitmap
-        long[] zoneStart = {nodeStart, dmaEnd, dmaEnd, z.maxPfn};
-        long[] zoneEnd = {Math.max(nodeStart, Math.min(dmaEnd, nodeEnd)), dmaEnd, Math.max(dmaEnd, nodeEnd), z.maxPfn};
         for (int j = 0; j < 4; j++) {
-            long zs = Math.min(zoneStart[j], zoneEnd[j]);
-            long size = Math.max(0, zoneEnd[j] - zs);
+            long zs = Math.min(Math.max(nodeStart, low[j]), high[j]);
+            long ze = Math.min(Math.max(nodeEnd, low[j]), high[j]);
+            if (movableStart != 0) {
+                // adjust_zone_range_for_zone_movable
+                if (j == 3) {
+                    zs = movableStart;
+                    ze = Math.min(nodeEnd, high[movableZone]);
+                } else if (zs < movableStart && ze > movableStart) {
+                    ze = movableStart;
+                } else if (zs >= movableStart) {
+                    zs = ze;
+                }
+            }
+            long size = ze < nodeStart || zs > nodeEnd ? 0 : Math.min(ze, nodeEnd) - Math.max(zs, nodeStart);
+            zs = Math.max(zs, nodeStart);
             long present = presentPages(zs, zs + size);
             long memmapPages = pageAlign(size * build.structPageSize()) >>> 12;
             long free = present;
-            boolean high = j == 2;
-            if (!high && free >= memmapPages) {
+            boolean highmem = j == 2 || (j == 3 && movableZone == 2); // is_highmem_idx
+            if (!highmem && free >= memmapPages) {
                 free -= memmapPages;
             }
-            if (!high) {
+            if (!highmem) {
                 z.nrKernelPages += free;
             } else if (z.nrKernelPages > memmapPages * 2) {
                 z.nrKernelPages -= memmapPages;
@@ -484,6 +508,54 @@ public final class Boot {
             }
         }
         return z;
+    }
+
+    /**
+     * {@code find_zone_movable_pfns_for_nodes} (mm/page_alloc.c) for one node and
+     * {@code movablecore=}: the first pfn of ZONE_MOVABLE, 0 for none. Kernelcore fills the
+     * memory ranges from the bottom; whatever lies below the movable zone's lowest pfn counts as
+     * kernelcore anyway.
+     */
+    private long zoneMovablePfn(long nodeStart, long nodeEnd, long usableStart) {
+        long total = presentPages(0, 1L << 20);
+        long movable = board.cmdline().movablecore() >= 0 ? board.cmdline().movablecore() >>> 12 : 0;
+        if (board.cmdline().movablecorePercent() > 0) {
+            movable = total * 100 * board.cmdline().movablecorePercent() / 10000;
+        }
+        if (movable == 0) {
+            return 0;
+        }
+        movable = Math.min(total, roundUp(movable, build.maxOrderNrPages()));
+        long kernelcore = total - movable;
+        if (kernelcore == 0 || kernelcore >= total) {
+            return 0;
+        }
+        long remaining = kernelcore;
+        long zmp = 0;
+        for (Region r : mb.memory()) {
+            long start = Math.max((r.base() + PAGE - 1) >>> 12, zmp);
+            long end = r.end() >>> 12;
+            if (start >= end) {
+                continue;
+            }
+            if (start < usableStart) {
+                long kernelPages = Math.min(end, usableStart) - start;
+                remaining -= Math.min(kernelPages, remaining);
+                if (end <= usableStart) {
+                    zmp = end;
+                    continue;
+                }
+                start = usableStart;
+            }
+            long sizePages = Math.min(end - start, remaining);
+            zmp = start + sizePages;
+            remaining -= sizePages;
+            if (remaining == 0) {
+                break;
+            }
+        }
+        zmp = roundUp(zmp, build.maxOrderNrPages());
+        return zmp >= nodeEnd ? 0 : zmp;
     }
 
     /** {@code usemap_size} (mm/page_alloc.c): NR_PAGEBLOCK_BITS per pageblock, in whole longs. */

@@ -81,4 +81,17 @@ class BootTest {
         BootedSystem b = Boot.boot(Board.virt(1024L << 20).withArgs("cma=32M@0x60000000-0x62000000"));
         assertThat(b.cmaAreas()).containsExactly(new CmaArea("reserved", 0x6000_0000L, 32L << 20));
     }
+
+    @Test
+    void movablecoreCarvesZoneMovableOutOfHighMemAndGivesItAPageblockBitmap() {
+        BootedSystem b = Boot.boot(Board.virt(1024L << 20).withArgs("movablecore=128M"));
+        assertThat(b.zoneMovablePfn()).isEqualTo(0x78000);
+        assertThat(b.allocations()).filteredOn(a -> a.caller().equals("setup_usemap"))
+                .extracting(EarlyAllocation::size).containsExactly(48L, 8L, 8L);
+        // kernelcore must take all of lowmem first, so half of RAM still only moves HighMem
+        assertThat(Boot.boot(Board.virt(1024L << 20).withArgs("movablecore=50%")).zoneMovablePfn()).isEqualTo(0x70000);
+        assertThat(Boot.boot(Board.virt(512L << 20).withArgs("movablecore=64M")).zoneMovablePfn())
+                .as("no HighMem: the movable zone comes out of DMA").isEqualTo(0x5c000);
+        assertThat(Boot.boot(Board.virt(1024L << 20)).zoneMovablePfn()).isZero();
+    }
 }
