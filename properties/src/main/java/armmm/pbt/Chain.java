@@ -75,11 +75,9 @@ final class Chain<S, A> implements Trial {
       return null;
     }
     List<Action<S, A>> enabled = new ArrayList<>();
-    long total = 0;
     for (Action<S, A> a : spec.actions()) {
       if (a.precondition().test(state)) {
         enabled.add(a);
-        total += a.weight();
       } else if (stats != null) {
         stats.countDisabled(a.name());
       }
@@ -87,14 +85,7 @@ final class Chain<S, A> implements Trial {
     if (enabled.isEmpty()) {
       return null;
     }
-    long pick = choices.choose(0, total - 1);
-    for (Action<S, A> a : enabled) {
-      if (pick < a.weight()) {
-        return a;
-      }
-      pick -= a.weight();
-    }
-    throw new IllegalStateException("unreachable: pick beyond total weight " + total);
+    return enabled.get(choices.drawWeighted(enabled.stream().mapToLong(Action::weight).toArray()));
   }
 
   private Failure execute(S state, Action<S, A> action, A value, int index, Transcript transcript, Stats stats) {

@@ -65,6 +65,27 @@ public final class Choices {
   }
 
   /**
+   * An index into {@code weights}, drawn with probability proportional to the weight. Each
+   * alternative is one rank (lower is simpler), so exhaustive enumeration visits each once however
+   * heavy it is.
+   */
+  int drawWeighted(long[] weights) {
+    long rank = next(weights.length - 1, () -> {
+      long total = 0;
+      for (long w : weights) {
+        total += w;
+      }
+      long pick = random.nextLong(total);
+      int i = 0;
+      while (pick >= weights[i]) {
+        pick -= weights[i++];
+      }
+      return i;
+    });
+    return (int) record(rank, weights.length - 1, true);
+  }
+
+  /**
    * A rank that only steers the distribution (edge-case bias). It replays like any choice, but is
    * not a branch for exhaustive enumeration, which therefore only visits the plain draw.
    */

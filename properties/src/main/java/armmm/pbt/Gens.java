@@ -123,17 +123,8 @@ public final class Gens {
   @SafeVarargs
   public static <T> Gen<T> frequency(Weighted<? extends T>... alternatives) {
     List<Weighted<? extends T>> copy = List.of(alternatives);
-    long total = copy.stream().mapToLong(Weighted::weight).sum();
-    return c -> {
-      long pick = c.choose(0, total - 1);
-      for (Weighted<? extends T> w : copy) {
-        if (pick < w.weight()) {
-          return w.gen().generate(c);
-        }
-        pick -= w.weight();
-      }
-      throw new IllegalStateException("unreachable: pick beyond total weight " + total);
-    };
+    long[] weights = copy.stream().mapToLong(Weighted::weight).toArray();
+    return c -> copy.get(c.drawWeighted(weights)).gen().generate(c);
   }
 
   /** Lists of 0 to 50 elements. */
