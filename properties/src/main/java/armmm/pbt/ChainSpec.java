@@ -80,9 +80,14 @@ public final class ChainSpec<S, A> {
     }
   }
 
-  /** Starts a spec; the name (or, under a {@link PropertyRunner}, the test method) names its files. */
+  /** Starts a spec; the name names its files and statistics. */
   public static <S, A> Builder<S, A> builder(String name) {
-    return new Builder<>(name);
+    return new Builder<>(Objects.requireNonNull(name, "name"));
+  }
+
+  /** Starts an unnamed spec, for a {@link PropertyRunner}, which names it after the test method. */
+  public static <S, A> Builder<S, A> builder() {
+    return new Builder<>(null);
   }
 
   /** The name, or null when the runner should name it after the test. */

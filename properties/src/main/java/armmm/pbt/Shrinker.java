@@ -25,6 +25,8 @@ public final class Shrinker {
    * to keep their sign, and by 1 or mixed across the asymmetric end of a range such as a short's.
    */
   private static final long[][] TRANSFERS = {{2, 2}, {1, 1}, {2, 1}, {1, 2}};
+  /** Replayed candidates remembered to skip repeats; forgotten past this to bound memory on long runs. */
+  private static final int SEEN_LIMIT = 100_000;
 
   private final Trial trial;
   private final String failureId;
@@ -274,7 +276,13 @@ public final class Shrinker {
 
   /** Replays the candidate; keeps it if it fails the same way and is smaller than the best so far. */
   private boolean consider(long[] candidate) {
-    if (timedOut() || ChoiceSequence.shortlex(candidate, best.ranks()) >= 0 || !seen.add(new Key(candidate))) {
+    if (timedOut() || ChoiceSequence.shortlex(candidate, best.ranks()) >= 0) {
+      return false;
+    }
+    if (seen.size() >= SEEN_LIMIT) {
+      seen.clear();
+    }
+    if (!seen.add(new Key(candidate))) {
       return false;
     }
     calls++;

@@ -15,7 +15,7 @@ class PropertyRunnerTest {
 
   @PropertyTest
   void aChainIsNamedAfterItsTestAndRerunByIt(PropertyRunner runner) {
-    ChainSpec<ToyStack, ToyStack.Op> spec = ChainSpec.<ToyStack, ToyStack.Op>builder(null)
+    ChainSpec<ToyStack, ToyStack.Op> spec = ChainSpec.<ToyStack, ToyStack.Op>builder()
         .initialState(() -> new ToyStack(true))
         .action("push", 1, s -> !s.full(), s -> Gens.ints(0, 9).map(ToyStack.Push::new))
         .action("pop", 1, s -> !s.empty(), s -> Gens.constant(new ToyStack.Pop()))
