@@ -18,14 +18,14 @@ import java.util.function.Predicate;
  * @param <A> the action type
  */
 public record Action<S, A>(String name, int weight, Predicate<? super S> precondition,
-    Function<? super S, ? extends Gen<? extends A>> generator) {
-  /** Validates name and weight. */
-  public Action {
-    Objects.requireNonNull(name, "name");
-    Objects.requireNonNull(precondition, "precondition");
-    Objects.requireNonNull(generator, "generator");
-    if (weight <= 0) {
-      throw new IllegalArgumentException("action " + name + ": weight " + weight + ", expected > 0");
+        Function<? super S, ? extends Gen<? extends A>> generator) {
+    /** Validates name and weight. */
+    public Action {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(precondition, "precondition");
+        Objects.requireNonNull(generator, "generator");
+        if (weight <= 0) {
+            throw new IllegalArgumentException("action " + name + ": weight " + weight + ", expected > 0");
+        }
     }
-  }
 }

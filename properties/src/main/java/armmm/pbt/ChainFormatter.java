@@ -8,21 +8,21 @@ package armmm.pbt;
  * @param <A> the action type
  */
 public interface ChainFormatter<S, A> {
-  /** Lines placed before the steps of the scenario (a {@code board} line, comments); may be empty. */
-  default String scenarioHeader(S initial) {
-    return "";
-  }
+    /** Lines placed before the steps of the scenario (a {@code board} line, comments); may be empty. */
+    default String scenarioHeader(S initial) {
+        return "";
+    }
 
-  /**
-   * The scenario line of one executed step; the outcome (what the executor returned) lets a formatter
-   * bind results to names ({@code -> $a}).
-   */
-  default String line(A action, Object outcome, int stepIndex) {
-    return String.valueOf(action);
-  }
+    /**
+     * The scenario line of one executed step; the outcome (what the executor returned) lets a formatter
+     * bind results to names ({@code -> $a}).
+     */
+    default String line(A action, Object outcome, int stepIndex) {
+        return String.valueOf(action);
+    }
 
-  /** A state for the report: before and after the failing step. */
-  default String describe(S state) {
-    return String.valueOf(state);
-  }
+    /** A state for the report: before and after the failing step. */
+    default String describe(S state) {
+        return String.valueOf(state);
+    }
 }

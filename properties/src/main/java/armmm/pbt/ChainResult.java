@@ -10,9 +10,9 @@ package armmm.pbt;
  * @param exhausted whether exhaustive mode visited every chain within its depth
  */
 public record ChainResult(String property, long seed, Stats stats, Counterexample counterexample,
-    boolean exhausted) {
-  /** Whether every chain passed. */
-  public boolean passed() {
-    return counterexample == null;
-  }
+        boolean exhausted) {
+    /** Whether every chain passed. */
+    public boolean passed() {
+        return counterexample == null;
+    }
 }

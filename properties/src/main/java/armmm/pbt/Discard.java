@@ -6,10 +6,10 @@ package armmm.pbt;
  * counts it as discarded.
  */
 public final class Discard extends RuntimeException {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  /** A discard with the reason shown in statistics. */
-  public Discard(String reason) {
-    super(reason, null, false, false);
-  }
+    /** A discard with the reason shown in statistics. */
+    public Discard(String reason) {
+        super(reason, null, false, false);
+    }
 }

@@ -11,22 +11,22 @@ import java.util.Objects;
  * @param details what was observed (addresses, counts)
  */
 public record Failure(String id, String reason, String details) {
-  /** Validates that id and reason are present. */
-  public Failure {
-    Objects.requireNonNull(id, "id");
-    Objects.requireNonNull(reason, "reason");
-    details = details == null ? "" : details;
-  }
+    /** Validates that id and reason are present. */
+    public Failure {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(reason, "reason");
+        details = details == null ? "" : details;
+    }
 
-  /** The failure standing for an exception thrown by the system under test or the property. */
-  public static Failure of(Throwable thrown) {
-    String message = thrown.getMessage() == null ? "" : thrown.getMessage();
-    return new Failure("exception:" + thrown.getClass().getName(),
-        thrown.getClass().getSimpleName() + " thrown", message);
-  }
+    /** The failure standing for an exception thrown by the system under test or the property. */
+    public static Failure of(Throwable thrown) {
+        String message = thrown.getMessage() == null ? "" : thrown.getMessage();
+        return new Failure("exception:" + thrown.getClass().getName(),
+                thrown.getClass().getSimpleName() + " thrown", message);
+    }
 
-  @Override
-  public String toString() {
-    return id + ": " + reason + (details.isEmpty() ? "" : " (" + details + ")");
-  }
+    @Override
+    public String toString() {
+        return id + ": " + reason + (details.isEmpty() ? "" : " (" + details + ")");
+    }
 }

@@ -10,14 +10,15 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * from the extension context (no static state), so it behaves the same under Surefire, IDEs and PIT.
  */
 public final class PropertyExtension implements ParameterResolver {
-  @Override
-  public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
-    return parameter.getParameter().getType() == PropertyRunner.class;
-  }
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+        return parameter.getParameter().getType() == PropertyRunner.class;
+    }
 
-  @Override
-  public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-    return new PropertyRunner(context.getRequiredTestClass().getSimpleName(),
-        context.getRequiredTestMethod().getName(), (key, value) -> context.publishReportEntry(Map.of(key, value)));
-  }
+    @Override
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        return new PropertyRunner(context.getRequiredTestClass().getSimpleName(),
+                context.getRequiredTestMethod().getName(),
+                (key, value) -> context.publishReportEntry(Map.of(key, value)));
+    }
 }

@@ -14,19 +14,19 @@ package armmm.pbt;
  * @param <T> the value type
  */
 public record PropertyResult<T>(String property, long seed, int tries, int discarded, T original, T shrunk,
-    Failure failure, ShrinkReport shrink) {
-  /** Whether the property held for every test case. */
-  public boolean passed() {
-    return failure == null;
-  }
+        Failure failure, ShrinkReport shrink) {
+    /** Whether the property held for every test case. */
+    public boolean passed() {
+        return failure == null;
+    }
 
-  /** The failure report used as the AssertionError message. */
-  public String message(String rerun) {
-    return "Property " + property + " failed: " + failure + "\n"
-        + "  shrunk:    " + shrunk + "\n"
-        + "  original:  " + original + "\n"
-        + "  seed:      " + seed + "\n"
-        + "  shrinking: " + shrink + "\n"
-        + "  rerun:     " + rerun;
-  }
+    /** The failure report used as the AssertionError message. */
+    public String message(String rerun) {
+        return "Property " + property + " failed: " + failure + "\n"
+                + "  shrunk:    " + shrunk + "\n"
+                + "  original:  " + original + "\n"
+                + "  seed:      " + seed + "\n"
+                + "  shrinking: " + shrink + "\n"
+                + "  rerun:     " + rerun;
+    }
 }

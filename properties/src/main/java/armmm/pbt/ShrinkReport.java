@@ -11,10 +11,10 @@ package armmm.pbt;
  * @param shrunkChoices choices of the shrunk one
  */
 public record ShrinkReport(int calls, int improvements, long millis, boolean timedOut,
-    int originalChoices, int shrunkChoices) {
-  @Override
-  public String toString() {
-    return originalChoices + " -> " + shrunkChoices + " choices in " + calls + " replays, " + millis + " ms"
-        + (timedOut ? " (time bound reached)" : "");
-  }
+        int originalChoices, int shrunkChoices) {
+    @Override
+    public String toString() {
+        return originalChoices + " -> " + shrunkChoices + " choices in " + calls + " replays, " + millis + " ms"
+                + (timedOut ? " (time bound reached)" : "");
+    }
 }
