@@ -4,6 +4,7 @@ import armmm.model.check.Invariants;
 import armmm.model.check.Violation;
 import armmm.model.memblock.Memblock;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -41,6 +42,11 @@ public final class Kernel {
     /** Every invariant's violations in the current state. */
     public List<Violation> check() {
         return Invariants.checkAll(this);
+    }
+
+    /** The scenario {@code board} line that boots this kernel; empty for a bare memblock. */
+    public Optional<String> boardLine() {
+        return Optional.empty();
     }
 
     /** memblock: the early allocator and its memory and reserved arrays. */

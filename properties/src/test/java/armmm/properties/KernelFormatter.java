@@ -1,0 +1,40 @@
+package armmm.properties;
+
+import armmm.model.kernel.Kernel;
+import armmm.model.kernel.Op;
+import armmm.model.kernel.Result;
+import armmm.model.report.Reports;
+import armmm.pbt.ChainFormatter;
+import armmm.scenario.ScenarioWriter;
+import java.util.Optional;
+
+/**
+ * Prints a chain of kernel calls as a scenario ({@code armmm run} replays it) and kernel states
+ * in their kernel formats, for counterexamples and their bug reports.
+ */
+public final class KernelFormatter implements ChainFormatter<Kernel, Op> {
+    private ScenarioWriter writer = new ScenarioWriter();
+
+    @Override
+    public String scenarioHeader(Kernel initial) {
+        return initial.boardLine().map(line -> line + "\n").orElse("# no board: an empty memblock, identity addressing\n");
+    }
+
+    @Override
+    public String line(Op action, Object outcome, int stepIndex) {
+        if (stepIndex == 0) {
+            writer = new ScenarioWriter();
+        }
+        return writer.line(action, outcome instanceof Result r ? r : Result.VOID);
+    }
+
+    @Override
+    public String describe(Kernel state) {
+        StringBuilder s = new StringBuilder();
+        for (String name : Reports.names()) {
+            Optional<String> text = Reports.render(name, state);
+            text.ifPresent(t -> s.append("# ").append(name).append('\n').append(t).append(t.endsWith("\n") ? "" : "\n"));
+        }
+        return s.toString();
+    }
+}
