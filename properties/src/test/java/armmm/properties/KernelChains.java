@@ -27,7 +27,7 @@ public final class KernelChains {
      * @param initial the kernel each chain starts from (a board, generated or fixed)
      */
     public static ChainSpec.Builder<Kernel, Op> builder(Gen<Kernel> initial) {
-        ChainSpec.Builder<Kernel, Op> b = ChainSpec.<Kernel, Op>builder(null)
+        ChainSpec.Builder<Kernel, Op> b = ChainSpec.<Kernel, Op>builder()
                 .initialState(initial)
                 .executor(Kernel::apply)
                 .formatter(new KernelFormatter());

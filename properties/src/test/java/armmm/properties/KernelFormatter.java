@@ -1,5 +1,6 @@
 package armmm.properties;
 
+import armmm.model.check.SeededBug;
 import armmm.model.kernel.Kernel;
 import armmm.model.kernel.Op;
 import armmm.model.kernel.Result;
@@ -17,7 +18,14 @@ public final class KernelFormatter implements ChainFormatter<Kernel, Op> {
 
     @Override
     public String scenarioHeader(Kernel initial) {
-        return initial.boardLine().map(line -> line + "\n").orElse("# no board: an empty memblock, identity addressing\n");
+        StringBuilder header = new StringBuilder();
+        SeededBug bug = SeededBug.active();
+        if (bug != null) {
+            header.append("# seeded bug planted: ").append(bug.cliName()).append("; replay with\n")
+                    .append("#   java -Darmmm.bug=").append(bug.cliName()).append(" -jar model/target/armmm.jar run FILE\n");
+        }
+        header.append(initial.boardLine().orElse("# no board: an empty memblock, identity addressing")).append('\n');
+        return header.toString();
     }
 
     @Override
