@@ -29,7 +29,17 @@ public enum SeededBug {
     /** MEMBLOCK_ALLOC_ACCESSIBLE means anywhere, not current_limit: INV-MEMBLOCK-10. */
     MEMBLOCK_ALLOC_IGNORES_LIMIT,
     /** the free-range walk ignores the reserved array: INV-MEMBLOCK-11. */
-    MEMBLOCK_ALLOC_OVER_RESERVED;
+    MEMBLOCK_ALLOC_OVER_RESERVED,
+    /** adjust_lowmem_bounds forgets VMALLOC_OFFSET, so lowmem eats into the vmalloc area: INV-LAYOUT-03. */
+    LAYOUT_NO_VMALLOC_OFFSET_IN_LIMIT,
+    /** VMALLOC_START is not pushed 8 MiB past high_memory: INV-LAYOUT-02. */
+    LAYOUT_NO_VMALLOC_GAP,
+    /** __pa is off by one page: INV-LAYOUT-04. */
+    LAYOUT_PA_OFF_BY_PAGE,
+    /** PKMAP_BASE at PAGE_OFFSET, on top of lowmem: INV-LAYOUT-01. */
+    LAYOUT_PKMAP_OVER_LOWMEM,
+    /** page_to_pfn divides by 32 instead of sizeof(struct page): INV-LAYOUT-05. */
+    LAYOUT_PAGE_TO_PFN_WRONG_STRIDE;
 
     private static volatile SeededBug active = fromProperty();
 

@@ -2,6 +2,10 @@ package armmm.model.kernel;
 
 import armmm.model.check.Invariants;
 import armmm.model.check.Violation;
+import armmm.model.board.Board;
+import armmm.model.boot.Boot;
+import armmm.model.boot.BootObservables;
+import armmm.model.boot.BootedSystem;
 import armmm.model.memblock.Memblock;
 import java.util.List;
 import java.util.Optional;
@@ -16,14 +20,27 @@ import java.util.OptionalLong;
  */
 public final class Kernel {
     private final Memblock memblock;
+    private final BootedSystem booted;
 
-    private Kernel(Memblock memblock) {
+    private Kernel(Memblock memblock, BootedSystem booted) {
         this.memblock = memblock;
+        this.booted = booted;
     }
 
     /** A kernel with an empty memblock and identity addressing. */
     public static Kernel bare() {
-        return new Kernel(new Memblock());
+        return new Kernel(new Memblock(), null);
+    }
+
+    /** A kernel that has booted {@code board}: its memblock as early boot left it, the board's layout. */
+    public static Kernel boot(Board board) {
+        BootedSystem b = Boot.boot(board);
+        return new Kernel(b.memblock(), b);
+    }
+
+    /** What early boot left (layout, limits, allocations); empty for a bare kernel. */
+    public Optional<BootedSystem> booted() {
+        return Optional.ofNullable(booted);
     }
 
     /** Runs {@code op} and returns what the kernel would. The state stays consistent on refusal. */
@@ -35,6 +52,9 @@ public final class Kernel {
     public OptionalLong observe(ObservablePath path) {
         if (path.is(0, "memblock")) {
             return memblock.observe(path);
+        }
+        if (path.is(0, "layout") && booted != null) {
+            return BootObservables.observe(booted, path);
         }
         return OptionalLong.empty();
     }
@@ -59,11 +79,11 @@ public final class Kernel {
      * board.
      */
     public long physToVirt(long phys) {
-        return phys;
+        return booted == null ? phys : booted.layout().linearVirt(phys);
     }
 
     /** The physical address of kernel virtual {@code virt} ({@code __pa}); the identity without a board. */
     public long virtToPhys(long virt) {
-        return virt;
+        return booted == null ? virt : booted.layout().linearPhys(virt);
     }
 }
