@@ -66,7 +66,7 @@ public final class Kernel {
 
     /** The scenario {@code board} line that boots this kernel; empty for a bare memblock. */
     public Optional<String> boardLine() {
-        return Optional.empty();
+        return booted().map(b -> b.board().toBoardLine());
     }
 
     /** memblock: the early allocator and its memory and reserved arrays. */
