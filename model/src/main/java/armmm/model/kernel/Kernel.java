@@ -77,6 +77,11 @@ public final class Kernel {
         return Invariants.checkAll(this);
     }
 
+    /** The scenario {@code board} line that boots this kernel; empty for a bare memblock. */
+    public Optional<String> boardLine() {
+        return booted().map(b -> b.board().toBoardLine());
+    }
+
     /** memblock: the early allocator and its memory and reserved arrays. */
     public Memblock memblock() {
         return memblock;

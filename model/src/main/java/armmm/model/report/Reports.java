@@ -20,6 +20,7 @@ public final class Reports {
     private static Map<String, Function<Kernel, Optional<String>>> build() {
         Map<String, Function<Kernel, Optional<String>>> m = new LinkedHashMap<>();
         m.put("memblock", k -> Optional.of(MemblockReport.debugfs(k.memblock())));
+        m.put("layout", k -> k.booted().map(b -> LayoutReport.render(b.layout())));
         // until the buddy allocator supplies its counters, every managed page reads as free
         m.put("zoneinfo", k -> k.zones().map(z -> ZoneinfoReport.render(z, ZoneCounters.allManagedFree(z))));
         m.put("meminfo", k -> k.zones().map(z -> MeminfoReport.render(z,
