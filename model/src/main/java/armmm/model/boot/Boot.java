@@ -37,8 +37,8 @@ public final class Boot {
 
     private final Board board;
     private final BuildConfig build;
-    private final EarlyMemblock em = new EarlyMemblock();
-    private final Memblock mb = em.memblock();
+    private final EarlyMemblock em;
+    private final Memblock mb;
     private final List<String> log = new ArrayList<>();
     private final List<CmaArea> cma = new ArrayList<>();
     private final long physOffset;
@@ -52,6 +52,8 @@ public final class Boot {
         this.board = board;
         this.build = board.build();
         this.physOffset = board.physOffset();
+        this.em = new EarlyMemblock(board.ramOption());
+        this.mb = em.memblock();
     }
 
     /** Boots {@code board} and returns the state just before memblock_free_all. */
@@ -72,7 +74,7 @@ public final class Boot {
         long kernelPhys = physOffset + build.kernelStartOffset();
         long kernelEnd = kernelPhys + build.kernelSize();
         if (!em.isRegionMemory(kernelPhys, build.kernelSize())) {
-            throw new BootException(board.cmdline().mem().isEmpty() ? "--memory" : "mem=", String.format(Locale.ROOT,
+            throw new BootException(board.cmdline().mem().isEmpty() ? board.ramOption() : "mem=", String.format(Locale.ROOT,
                     "RAM must hold the kernel image %#x-%#x, found RAM %#x-%#x", kernelPhys, kernelEnd - 1,
                     em.startOfDram(), em.endOfDram() - 1));
         }
@@ -216,7 +218,7 @@ public final class Boot {
             }
         }
         if (limit == 0) {
-            throw new BootException("--memory", String.format("no RAM below the vmalloc limit %#x to map as lowmem", vmallocLimit));
+            throw new BootException(board.ramOption(), String.format("no RAM below the vmalloc limit %#x to map as lowmem", vmallocLimit));
         }
         lowmemLimit = limit;
         if (mbLimit == 0) {
@@ -440,7 +442,7 @@ public final class Boot {
             table = em.place("alloc_large_system_hash", size, build.smpCacheBytes(), 0, 0, EarlyAllocation.Kind.TRY_NID);
         } while (table == 0 && size > PAGE && --log2 > 0);
         if (table == 0) {
-            throw new BootException("--ram", "Failed to allocate a hash table");
+            throw new BootException(board.ramOption(), "Failed to allocate a hash table");
         }
         return 1L << log2;
     }
