@@ -297,10 +297,12 @@ public final class Boot {
         boolean fixed = false;
         Cmdline.CmaArg arg = board.cmdline().cma();
         if (arg != null) {
-            size = arg.size();
-            base = arg.base();
-            limit = arg.limit() != 0 ? Math.min(arg.limit(), limit) : limit;
-            fixed = arg.base() + arg.size() == arg.limit();
+            // size_cmdline, base_cmdline and limit_cmdline are 32-bit phys_addr_t: cma=4G wraps to 0
+            size = arg.size() & 0xffff_ffffL;
+            base = arg.base() & 0xffff_ffffL;
+            long argLimit = arg.limit() & 0xffff_ffffL;
+            limit = argLimit != 0 ? Math.min(argLimit, limit) : limit;
+            fixed = ((base + size) & 0xffff_ffffL) == argLimit;
         }
         if (size == 0) {
             return;

@@ -80,6 +80,8 @@ class BootTest {
     void aFixedCmaOnTheCommandLineIsReservedWhereAsked() {
         BootedSystem b = Boot.boot(Board.virt(1024L << 20).withArgs("cma=32M@0x60000000-0x62000000"));
         assertThat(b.cmaAreas()).containsExactly(new CmaArea("reserved", 0x6000_0000L, 32L << 20));
+        assertThat(Boot.boot(Board.virt(1024L << 20).withArgs("cma=4G")).cmaAreas()).as("wraps to 0: no CMA").isEmpty();
+        assertThat(Boot.boot(Board.virt(1024L << 20).withArgs("cma=0")).cmaAreas()).isEmpty();
     }
 
     @Test
