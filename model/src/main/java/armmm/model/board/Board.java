@@ -151,6 +151,11 @@ public record Board(List<Bank> banks, List<ReservedMemory> reserved, Cmdline cmd
         return Long.toString(bytes);
     }
 
+    /** The option that described the RAM: {@code --ram} for the plain virt board, else {@code --memory}. */
+    public String ramOption() {
+        return banks.size() == 1 && banks.get(0).base() == VIRT_RAM_BASE ? "--ram" : "--memory";
+    }
+
     /** Total RAM QEMU was given (its {@code ram_size}). */
     public long ramSize() {
         return banks.stream().mapToLong(Bank::size).sum();

@@ -37,8 +37,8 @@ public final class Boot {
 
     private final Board board;
     private final BuildConfig build;
-    private final EarlyMemblock em = new EarlyMemblock();
-    private final Memblock mb = em.memblock();
+    private final EarlyMemblock em;
+    private final Memblock mb;
     private final List<String> log = new ArrayList<>();
     private final List<CmaArea> cma = new ArrayList<>();
     private final long physOffset;
@@ -52,6 +52,8 @@ public final class Boot {
         this.board = board;
         this.build = board.build();
         this.physOffset = board.physOffset();
+        this.em = new EarlyMemblock(board.ramOption());
+        this.mb = em.memblock();
     }
 
     /** Boots {@code board} and returns the state just before memblock_free_all. */
@@ -72,7 +74,7 @@ public final class Boot {
         long kernelPhys = physOffset + build.kernelStartOffset();
         long kernelEnd = kernelPhys + build.kernelSize();
         if (!em.isRegionMemory(kernelPhys, build.kernelSize())) {
-            throw new BootException(board.cmdline().mem().isEmpty() ? "--memory" : "mem=", String.format(Locale.ROOT,
+            throw new BootException(board.cmdline().mem().isEmpty() ? board.ramOption() : "mem=", String.format(Locale.ROOT,
                     "RAM must hold the kernel image %#x-%#x, found RAM %#x-%#x", kernelPhys, kernelEnd - 1,
                     em.startOfDram(), em.endOfDram() - 1));
         }
@@ -216,7 +218,7 @@ public final class Boot {
             }
         }
         if (limit == 0) {
-            throw new BootException("--memory", String.format("no RAM below the vmalloc limit %#x to map as lowmem", vmallocLimit));
+            throw new BootException(board.ramOption(), String.format("no RAM below the vmalloc limit %#x to map as lowmem", vmallocLimit));
         }
         lowmemLimit = limit;
         if (mbLimit == 0) {
@@ -295,10 +297,12 @@ public final class Boot {
         boolean fixed = false;
         Cmdline.CmaArg arg = board.cmdline().cma();
         if (arg != null) {
-            size = arg.size();
-            base = arg.base();
-            limit = arg.limit() != 0 ? Math.min(arg.limit(), limit) : limit;
-            fixed = arg.base() + arg.size() == arg.limit();
+            // size_cmdline, base_cmdline and limit_cmdline are 32-bit phys_addr_t: cma=4G wraps to 0
+            size = arg.size() & 0xffff_ffffL;
+            base = arg.base() & 0xffff_ffffL;
+            long argLimit = arg.limit() & 0xffff_ffffL;
+            limit = argLimit != 0 ? Math.min(argLimit, limit) : limit;
+            fixed = ((base + size) & 0xffff_ffffL) == argLimit;
         }
         if (size == 0) {
             return;
@@ -440,7 +444,7 @@ public final class Boot {
             table = em.place("alloc_large_system_hash", size, build.smpCacheBytes(), 0, 0, EarlyAllocation.Kind.TRY_NID);
         } while (table == 0 && size > PAGE && --log2 > 0);
         if (table == 0) {
-            throw new BootException("--ram", "Failed to allocate a hash table");
+            throw new BootException(board.ramOption(), "Failed to allocate a hash table");
         }
         return 1L << log2;
     }

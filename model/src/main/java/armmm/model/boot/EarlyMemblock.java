@@ -17,6 +17,12 @@ final class EarlyMemblock {
     private final Memblock mb = new Memblock();
     private final List<EarlyAllocation> allocations = new ArrayList<>();
     private final List<String> debugLog = new ArrayList<>();
+    private final String ramOption;
+
+    /** An empty memblock; a failed allocation is blamed on {@code ramOption} (too little RAM). */
+    EarlyMemblock(String ramOption) {
+        this.ramOption = ramOption;
+    }
 
     /** The memblock itself, for the calls that do not log (add, remove, mark_nomap, limits). */
     Memblock memblock() {
@@ -38,7 +44,7 @@ final class EarlyMemblock {
         long addr = place(caller, size, align, min, max, kind);
         if (addr == 0 && kind != EarlyAllocation.Kind.PHYS_RANGE) {
             // every caller here panics on failure
-            throw new BootException("--ram", String.format("%s: Failed to allocate %d bytes align=%#x", caller, size, align));
+            throw new BootException(ramOption, String.format("%s: Failed to allocate %d bytes align=%#x", caller, size, align));
         }
         return addr;
     }

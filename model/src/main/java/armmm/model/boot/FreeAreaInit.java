@@ -62,7 +62,7 @@ final class FreeAreaInit {
         z.memMapSize = (end - start) * build.structPageSize();
         z.memMapPhys = em.alloc("free_area_init", z.memMapSize, build.smpCacheBytes(), 0, 0, EarlyAllocation.Kind.TRY_NID_RAW);
         if (z.memMapPhys == 0) {
-            throw new BootException("--ram", String.format("Failed to allocate %d bytes for node 0 memory map", z.memMapSize));
+            throw new BootException(board.ramOption(), String.format("Failed to allocate %d bytes for node 0 memory map", z.memMapSize));
         }
         long offset = nodeStart - start;
         long memMap = ((z.memMapPhys - physOffset + build.pageOffset()) & 0xffff_ffffL) + offset * build.structPageSize();
