@@ -111,6 +111,21 @@ class ZoneSetupTest {
     }
 
     @Test
+    void aCmaAreaAcrossTwoZonesIsRefusedAndItsPagesFreedAsOrdinaryOnes() {
+        ZoneInputs ok = VirtBoards.virt(1024, 1);
+        long across = 0x6f80_0000L; // 8 MiB below the lowmem limit, 8 MiB above it
+        ZoneInputs in = new ZoneInputs(ok.memory(), List.of(new armmm.model.memblock.Region(across, 16L << 20, 0)),
+                ok.maxLowPfn(), ok.maxPfn(), ok.dmaPfnLimit(), 0, List.of(new CmaArea(across, 16L << 20)), 1,
+                ok.watermarkScaleFactor(), ok.lowmemReserveRatio(), List.of(), ok.maxOrderNrPages());
+        ZoneSetup s = ZoneSetup.compute(in);
+        assertThat(s.managed().totalCmaPages()).isZero();
+        assertThat(s.cmaPages(ZoneType.DMA) + s.cmaPages(ZoneType.HIGHMEM)).isZero();
+        assertThat(s.zone(ZoneType.DMA).managedPages()).isEqualTo(s.zone(ZoneType.DMA).presentPages());
+        assertThat(s.zone(ZoneType.HIGHMEM).managedPages()).isEqualTo(s.zone(ZoneType.HIGHMEM).presentPages());
+        assertThat(ZoneChecks.check(s)).isEmpty();
+    }
+
+    @Test
     void moreCpusSplitThePcpHighDownToFourBatches() {
         ZoneSetup one = ZoneSetup.compute(VirtBoards.virt(1024, 1));
         ZoneSetup two = ZoneSetup.compute(VirtBoards.virt(1024, 2));
