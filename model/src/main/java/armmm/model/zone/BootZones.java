@@ -8,7 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The zone inputs of a booted system: the memblock state just before {@code memblock_free_all},
+ * The zone inputs of a booted system: the memblock state just before {@code memblock_free_all}
+ * (with {@code free_unused_memmap} applied, the first thing it does),
  * the limits {@code find_limits} read, the CMA areas, and what {@code free_initrd_mem} and
  * {@code free_initmem} return later.
  */
@@ -33,7 +34,11 @@ public final class BootZones {
         late.add(LateFree.ofBytes("initmem", boot.initBeginPhys(), boot.initEndPhys()));
         // arm_dma_pfn_limit only matters through max_zone_pfn[ZONE_DMA] = min(it, max_low_pfn)
         long dmaLimit = boot.maxZonePfn().get(ZoneType.DMA.ordinal());
-        return new ZoneInputs(boot.memory(), boot.reserved(), boot.maxLowPfn(), boot.maxPfn(), dmaLimit,
+        // free_unused_memmap runs inside memblock_free_all, before the free ranges are walked
+        long archPfnOffset = boot.layout().archPfnOffset();
+        List<Region> reserved = UnusedMemmap.free(boot.memory(), boot.reserved(), 1L << build.pageblockOrder(),
+                pfn -> boot.layout().linearPhys(boot.layout().memMap() + (pfn - archPfnOffset) * build.structPageSize()));
+        return new ZoneInputs(boot.memory(), reserved, boot.maxLowPfn(), boot.maxPfn(), dmaLimit,
                 movablecorePages(board, boot.memory()), cma, board.cpus(), ZoneInputs.DEFAULT_WATERMARK_SCALE_FACTOR,
                 ZoneInputs.DEFAULT_LOWMEM_RESERVE_RATIO, late, build.maxOrderNrPages());
     }
