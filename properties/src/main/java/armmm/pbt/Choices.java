@@ -114,11 +114,6 @@ public final class Choices {
         spans.add(new ChoiceSequence.Span(top.label(), top.start(), size));
     }
 
-    /** The number of choices made so far. */
-    public int size() {
-        return size;
-    }
-
     /** What was recorded so far (the choices actually used, which may be fewer than replayed). */
     ChoiceSequence toSequence() {
         return new ChoiceSequence(Arrays.copyOf(ranks, size), Arrays.copyOf(bounds, size),

@@ -15,7 +15,7 @@ import java.util.Set;
  * Passes repeat until none makes progress or the time bound passes; the order of candidates is fixed,
  * so the result depends only on the starting sequence (unless the time bound cuts it short).
  */
-public final class Shrinker {
+final class Shrinker {
     /** How far apart two choices may be for the pair passes; bounds their quadratic cost. */
     private static final int PAIR_WINDOW = 8;
     /** Largest block of raw choices deleted at once by the block pass. */
@@ -196,13 +196,9 @@ public final class Shrinker {
     }
 
     private List<ChoiceSequence.Span> distinctSpans() {
-        Set<ChoiceSequence.Span> unique = new LinkedHashSet<>();
-        for (ChoiceSequence.Span s : best.spans()) {
-            if (s.length() > 0) {
-                unique.add(new ChoiceSequence.Span(s.label(), s.start(), s.end()));
-            }
-        }
-        List<ChoiceSequence.Span> sorted = new ArrayList<>(unique);
+        // nested generators can close several spans over the same interval; one deletion is enough
+        List<ChoiceSequence.Span> sorted = new ArrayList<>(new LinkedHashSet<>(
+                best.spans().stream().filter(s -> s.length() > 0).toList()));
         sorted.sort((x, y) -> x.start() != y.start() ? Integer.compare(x.start(), y.start())
                 : Integer.compare(y.end(), x.end()));
         return sorted;
