@@ -212,7 +212,7 @@ public final class ChainSpec<S, A> {
             return this;
         }
 
-        /** Pins the seed; {@code armmm.seed} still overrides it. */
+        /** Pins the seed (it wins over {@code armmm.seed}); for tests of fixed examples. */
         public Builder<S, A> seed(long fixedSeed) {
             this.seed = fixedSeed;
             return this;

@@ -43,7 +43,7 @@ public final class Property<T> {
         return this;
     }
 
-    /** Pins the seed; {@code armmm.seed} still overrides it, so a reported seed always replays. */
+    /** Pins the seed (it wins over {@code armmm.seed}). */
     public Property<T> seed(long fixedSeed) {
         this.seed = fixedSeed;
         return this;

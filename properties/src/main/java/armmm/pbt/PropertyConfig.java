@@ -8,7 +8,7 @@ import java.util.SplittableRandom;
  * passes unset properties as empty strings).
  *
  * @param seed the seed of the whole run; same seed, same test cases and same shrunk result
- * @param seedGiven whether the seed came from {@code armmm.seed} or the property (else drawn afresh)
+ * @param seedGiven whether the seed was pinned by the property or {@code armmm.seed} (else drawn afresh)
  * @param tries how many test cases to generate
  * @param steps the longest chain a stateful property runs
  * @param shrinkSeconds the time bound of shrinking
@@ -40,13 +40,14 @@ public record PropertyConfig(long seed, boolean seedGiven, int tries, int steps,
      *
      * @param defaultTries tries before scaling by {@code armmm.scale}
      * @param defaultSteps chain length when {@code armmm.steps} is unset
-     * @param fixedSeed a seed the property pins, or null; {@code armmm.seed} still wins
+     * @param fixedSeed a seed the property pins, or null; a pinned seed wins over {@code armmm.seed},
+     *     because the test's author chose it and its reports already name it
      */
     public static PropertyConfig fromSystemProperties(int defaultTries, int defaultSteps, Long fixedSeed) {
         String seedText = property(SEED);
         boolean given = seedText != null || fixedSeed != null;
-        long seed = seedText != null ? Long.parseLong(seedText)
-                : fixedSeed != null ? fixedSeed : new SplittableRandom().nextLong();
+        long seed = fixedSeed != null ? fixedSeed
+                : seedText != null ? Long.parseLong(seedText) : new SplittableRandom().nextLong();
         int scale = integer(SCALE, 1);
         int tries = integer(TRIES, Math.multiplyExact(defaultTries, scale));
         int steps = integer(STEPS, defaultSteps);

@@ -62,9 +62,10 @@ class StatsAndConfigTest {
             System.setProperty(PropertyConfig.SCALE, "20");
             System.setProperty(PropertyConfig.SEED, "77");
             System.setProperty(PropertyConfig.SHRINK_SECONDS, "2.5");
-            PropertyConfig config = PropertyConfig.fromSystemProperties(30, 12, 5L);
+            PropertyConfig config = PropertyConfig.fromSystemProperties(30, 12, null);
             assertThat(config.tries()).isEqualTo(600);
             assertThat(config.seed()).isEqualTo(77);
+            assertThat(PropertyConfig.fromSystemProperties(30, 12, 5L).seed()).as("a pinned seed wins").isEqualTo(5);
             assertThat(config.seedGiven()).isTrue();
             assertThat(config.shrinkSeconds()).isEqualTo(2.5);
             System.setProperty(PropertyConfig.TRIES, "7");
