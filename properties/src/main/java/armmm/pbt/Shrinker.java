@@ -25,6 +25,8 @@ final class Shrinker {
      * to keep their sign, and by 1 or mixed across the asymmetric end of a range such as a short's.
      */
     private static final long[][] TRANSFERS = {{2, 2}, {1, 1}, {2, 1}, {1, 2}};
+    /** Longest chain for which every pair of non-adjacent steps is tried for deletion. */
+    private static final int DISTANT_PAIR_STEPS = 50;
     /** Replayed candidates remembered to skip repeats; forgotten past this to bound memory on long runs. */
     private static final int SEEN_LIMIT = 100_000;
 
@@ -69,6 +71,10 @@ final class Shrinker {
             lowerChoices();
             lowerPairs();
             sortSpans();
+            if (best == before) {
+                // quadratic, so only at a fixed point of the cheap passes
+                deleteDistantStepPairs();
+            }
         } while (best != before && !timedOut());
         return best;
     }
@@ -79,11 +85,14 @@ final class Shrinker {
                 originalChoices, best.size());
     }
 
-    /** Deletes whole chain steps: single steps from the end, then pairs, then halving blocks. */
+    /**
+     * Deletes whole chain steps, each width sweeping from the end to the start: single steps, then
+     * runs of 2, 3 and 4 (an action and the one that undoes it, two such pairs), then halving blocks.
+     */
     private void deleteSteps() {
         int n = best.spans("step").size();
-        List<Integer> widths = new ArrayList<>(List.of(1, 2));
-        for (int w = n / 2; w > 2; w /= 2) {
+        List<Integer> widths = new ArrayList<>(List.of(1, 2, 3, 4));
+        for (int w = n / 2; w > 4; w /= 2) {
             widths.add(w);
         }
         for (int width : widths) {
@@ -91,6 +100,25 @@ final class Shrinker {
                 List<ChoiceSequence.Span> steps = best.spans("step");
                 if (i + width <= steps.size()) {
                     delete(steps.get(i).start(), steps.get(i + width - 1).end());
+                }
+            }
+        }
+    }
+
+    /**
+     * Deletes two steps that are not adjacent (a call and the one undoing it, with unrelated steps
+     * between), for chains of up to {@link #DISTANT_PAIR_STEPS} steps.
+     */
+    private void deleteDistantStepPairs() {
+        List<ChoiceSequence.Span> steps = best.spans("step");
+        if (steps.size() > DISTANT_PAIR_STEPS) {
+            return;
+        }
+        for (int j = steps.size() - 1; j >= 2; j--) {
+            for (int i = j - 2; i >= 0; i--) {
+                List<ChoiceSequence.Span> now = best.spans("step");
+                if (j < now.size() && deleteTwo(now.get(i), now.get(j))) {
+                    return;
                 }
             }
         }
@@ -212,6 +240,22 @@ final class Shrinker {
         long[] candidate = new long[ranks.length - (to - from)];
         System.arraycopy(ranks, 0, candidate, 0, from);
         System.arraycopy(ranks, to, candidate, from, ranks.length - to);
+        return consider(candidate);
+    }
+
+    private boolean deleteTwo(ChoiceSequence.Span first, ChoiceSequence.Span second) {
+        long[] ranks = best.ranks();
+        if (second.end() > ranks.length) {
+            return false;
+        }
+        long[] candidate = new long[ranks.length - first.length() - second.length()];
+        int at = 0;
+        for (int k = 0; k < ranks.length; k++) {
+            boolean deleted = k >= first.start() && k < first.end() || k >= second.start() && k < second.end();
+            if (!deleted) {
+                candidate[at++] = ranks[k];
+            }
+        }
         return consider(candidate);
     }
 

@@ -47,6 +47,19 @@ class CounterexampleDemonstrationTest {
     }
 
     @Test
+    void anExceptionFromTheSystemUnderTestIsAFailureNamedByItsClass() {
+        ChainSpec<ToyStack, ToyStack.Op> spec = ChainSpec.<ToyStack, ToyStack.Op>builder("ToyStackOverflow")
+                .initialState(() -> new ToyStack(false))
+                .action("push", 1, s -> Gens.ints(0, 9).map(ToyStack.Push::new)) // no "not full" precondition
+                .executor(ToyStack::apply)
+                .seed(1)
+                .build();
+        Counterexample cx = Chains.run(spec).counterexample();
+        assertThat(cx.failure().id()).isEqualTo("exception:java.lang.ArrayIndexOutOfBoundsException");
+        assertThat(cx.steps()).containsExactly("push 0", "push 0", "push 0", "push 0", "push 0");
+    }
+
+    @Test
     void theCorrectStackPassesAndWritesNoCounterexample() {
         ChainResult result = Chains.run(ToyStack.spec("ToyStackCorrect", false).seed(42).build());
         assertThat(result.passed()).isTrue();
