@@ -24,9 +24,9 @@ public final class Gens {
     private Gens() {}
 
     /**
-     * Longs in {@code [min, max]} with edge-case bias: about a third of the values are min, max or
-     * small magnitudes. The bias is a separate choice before the value, so shrinking it away keeps the
-     * value.
+     * Longs in {@code [min, max]} with edge-case bias: 3 in 8 values are min, max or small magnitudes.
+     * The bias is a separate choice before the value, so shrinking it away keeps the value. The width
+     * {@code max - min} must fit in a long (so not the full long range).
      */
     public static Gen<Long> longs(long min, long max) {
         long bound = width(min, max);
