@@ -189,6 +189,19 @@ public final class Gens {
         return c -> f.apply(a.generate(c), b.generate(c), c3.generate(c));
     }
 
+    /** A function of four arguments, for {@link #combine(Gen, Gen, Gen, Gen, Function4)}. */
+    @FunctionalInterface
+    public interface Function4<A, B, C, D, R> {
+        /** Applies the function. */
+        R apply(A a, B b, C c, D d);
+    }
+
+    /** Combines four generated values, e.g. into a record of a four-argument kernel call. */
+    public static <A, B, C, D, R> Gen<R> combine(Gen<A> a, Gen<B> b, Gen<C> c3, Gen<D> d,
+            Function4<? super A, ? super B, ? super C, ? super D, R> f) {
+        return c -> f.apply(a.generate(c), b.generate(c), c3.generate(c), d.generate(c));
+    }
+
     private static long width(long min, long max) {
         if (max < min) {
             throw new IllegalArgumentException("range [" + min + ", " + max + "]: max below min");

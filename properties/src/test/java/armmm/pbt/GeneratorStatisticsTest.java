@@ -126,6 +126,14 @@ class GeneratorStatisticsTest {
     }
 
     @Test
+    void combineCallsTheConstructorWithValuesInOrder() {
+        record Call(long size, long align, long start, long end) {}
+        Gen<Call> gen = Gens.combine(Gens.constant(1L), Gens.constant(2L), Gens.constant(3L), Gens.constant(4L),
+                Call::new);
+        assertThat(gen.generate(Choices.replay(new long[0]))).isEqualTo(new Call(1, 2, 3, 4));
+    }
+
+    @Test
     void filterRetriesAndDiscardsWhenNothingPasses() {
         Gen<Integer> even = Gens.ints(0, 100).filter(v -> v % 2 == 0);
         assertThat(sample(even, 10)).allMatch(v -> v % 2 == 0);
