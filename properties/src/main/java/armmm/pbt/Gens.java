@@ -24,9 +24,9 @@ public final class Gens {
     private Gens() {}
 
     /**
-     * Longs in {@code [min, max]} with edge-case bias: about a third of the values are min, max or
-     * small magnitudes. The bias is a separate choice before the value, so shrinking it away keeps the
-     * value.
+     * Longs in {@code [min, max]} with edge-case bias: 3 in 8 values are min, max or small magnitudes.
+     * The bias is a separate choice before the value, so shrinking it away keeps the value. The width
+     * {@code max - min} must fit in a long (so not the full long range).
      */
     public static Gen<Long> longs(long min, long max) {
         long bound = width(min, max);
@@ -187,6 +187,19 @@ public final class Gens {
     public static <A, B, C, R> Gen<R> combine(Gen<A> a, Gen<B> b, Gen<C> c3,
             Function3<? super A, ? super B, ? super C, R> f) {
         return c -> f.apply(a.generate(c), b.generate(c), c3.generate(c));
+    }
+
+    /** A function of four arguments, for {@link #combine(Gen, Gen, Gen, Gen, Function4)}. */
+    @FunctionalInterface
+    public interface Function4<A, B, C, D, R> {
+        /** Applies the function. */
+        R apply(A a, B b, C c, D d);
+    }
+
+    /** Combines four generated values, e.g. into a record of a four-argument kernel call. */
+    public static <A, B, C, D, R> Gen<R> combine(Gen<A> a, Gen<B> b, Gen<C> c3, Gen<D> d,
+            Function4<? super A, ? super B, ? super C, ? super D, R> f) {
+        return c -> f.apply(a.generate(c), b.generate(c), c3.generate(c), d.generate(c));
     }
 
     private static long width(long min, long max) {

@@ -93,6 +93,12 @@ final class Search {
             Shrinker shrinker = new Shrinker(trial, failing.sequence(), failing.failure().id(), config.shrinkSeconds());
             ChoiceSequence smallest = shrinker.shrink();
             Failure failure = Trial.execute(trial, Choices.replay(smallest.ranks())).failure();
+            if (failure == null || !failure.id().equals(failing.failure().id())) {
+                // a failure must never be reported as a pass, even when the system under test is not
+                // deterministic and the replay behaves differently
+                failure = new Failure(failing.failure().id(), failing.failure().reason(),
+                        failing.failure().details() + " (the replay did not fail the same way: nondeterminism?)");
+            }
             return new Result(tries, discarded, failing.sequence(), smallest, failure,
                     shrinker.report(failing.sequence().size()), false);
         }

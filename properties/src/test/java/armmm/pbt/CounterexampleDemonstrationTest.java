@@ -34,6 +34,9 @@ class CounterexampleDemonstrationTest {
         assertThat(md).startsWith("# INV-STACK-01: pop returned a value other than the last push")
                 .contains("## State before the failing step", "stack [0, 1], model [0, 1]", "Seed 42.");
         assertThat(Path.of("target/armmm-stats/ToyStackBrokenPop.json")).exists();
+        // statistics count the search only: one chain length per try, none for the shrinking replays
+        assertThat(result.stats().chainLengths().values().stream().mapToInt(Integer::intValue).sum())
+                .isEqualTo(result.stats().tries());
     }
 
     @Test

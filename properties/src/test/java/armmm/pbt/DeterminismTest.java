@@ -37,6 +37,15 @@ class DeterminismTest {
         }
     }
 
+    @Test
+    void aFailureThatDoesNotReplayIsStillReportedAsAFailure() {
+        int[] runs = {0};
+        PropertyResult<Integer> result = Property.forAll(Gens.ints(0, 9)).named("DeterminismFlaky").seed(1)
+                .run(x -> ++runs[0] != 1);
+        assertThat(result.passed()).isFalse();
+        assertThat(result.failure().details()).contains("nondeterminism");
+    }
+
     private static Counterexample shrunk(long seed) {
         return Chains.run(ToyStack.spec("DeterminismShrink", true).seed(seed).build()).counterexample();
     }

@@ -37,13 +37,18 @@ class GeneratorStatisticsTest {
         return !new ChiSquareTest().chiSquareTest(expected, observed, ALPHA);
     }
 
-    @Test
-    void uniformIntsAreUniformOverTheirRange() {
+    /** Whether the values of {@code gen} in [-5, 7] pass as uniform. */
+    private static boolean uniformOverMinus5To7(Gen<Integer> gen, long seed) {
         long[] counts = new long[13];
-        sample(Gens.uniformInts(-5, 7), 1).forEach(v -> counts[v + 5]++);
+        sample(gen, seed).forEach(v -> counts[v + 5]++);
         double[] shares = new double[13];
         Arrays.fill(shares, 1.0 / 13);
-        assertThat(fits(shares, counts)).isTrue();
+        return fits(shares, counts);
+    }
+
+    @Test
+    void uniformIntsAreUniformOverTheirRange() {
+        assertThat(uniformOverMinus5To7(Gens.uniformInts(-5, 7), 1)).isTrue();
     }
 
     @Test
@@ -67,11 +72,7 @@ class GeneratorStatisticsTest {
 
     @Test
     void aChiSquareTestRejectsTheEdgeBiasedInts() {
-        long[] counts = new long[13];
-        sample(Gens.ints(-5, 7), 5).forEach(v -> counts[v + 5]++);
-        double[] shares = new double[13];
-        Arrays.fill(shares, 1.0 / 13);
-        assertThat(fits(shares, counts)).as("edge bias must be visible").isFalse();
+        assertThat(uniformOverMinus5To7(Gens.ints(-5, 7), 5)).as("edge bias must be visible").isFalse();
     }
 
     @Test
@@ -122,6 +123,14 @@ class GeneratorStatisticsTest {
             List<List<Integer>> value = gen.generate(drawn);
             assertThat(gen.generate(Choices.replay(drawn.toSequence().ranks()))).isEqualTo(value);
         }
+    }
+
+    @Test
+    void combineCallsTheConstructorWithValuesInOrder() {
+        record Call(long size, long align, long start, long end) {}
+        Gen<Call> gen = Gens.combine(Gens.constant(1L), Gens.constant(2L), Gens.constant(3L), Gens.constant(4L),
+                Call::new);
+        assertThat(gen.generate(Choices.replay(new long[0]))).isEqualTo(new Call(1, 2, 3, 4));
     }
 
     @Test

@@ -41,6 +41,28 @@ class StateDependentShrinkingTest {
     record Free(int handle) implements AllocOp {}
 
     @Test
+    void aGeneratedInitialStateShrinksWithTheChain() {
+        ChainSpec<int[], String> spec = ChainSpec.<int[], String>builder("GeneratedInitialState")
+                .initialState(Gens.ints(0, 1000).map(start -> new int[] {start}))
+                .action("inc", 1, counter -> Gens.constant("inc"))
+                .executor((counter, op) -> ++counter[0])
+                .invariant("INV-COUNTER-01", counter -> counter[0] < 500 ? List.of()
+                        : List.of(new Failure("INV-COUNTER-01", "counter reached 500", "counter " + counter[0])))
+                .formatter(new ChainFormatter<>() {
+                    @Override
+                    public String scenarioHeader(int[] initial) {
+                        return "# counter starts at " + initial[0];
+                    }
+                })
+                .seed(3)
+                .build();
+        Counterexample cx = Chains.run(spec).counterexample();
+        // the smallest failing choices: start at 500 and take no step at all
+        assertThat(cx.header()).isEqualTo("# counter starts at 500");
+        assertThat(cx.steps()).isEmpty();
+    }
+
+    @Test
     void everyShrinkReplayOnlyFreesLiveHandles() {
         List<String> invalidSteps = new ArrayList<>();
         int[] executions = {0};
