@@ -23,6 +23,13 @@ class MemblockProperties {
         runner.check(MemblockChains.spec().build());
     }
 
+    @PropertyTest
+    void everyChainOfThreeCallsInTheSmallScopeKeepsEveryInvariant(PropertyRunner runner) {
+        ChainResult result = runner.run(MemblockChains.tinyScope().steps(3).exhaustive(60, 200_000).build());
+        assertThat(result.passed()).as("%s", result.counterexample()).isTrue();
+        assertThat(result.exhausted()).as("every chain of the small scope was enumerated").isTrue();
+    }
+
     @TestFactory
     Stream<DynamicTest> everyPlantedMemblockBugIsCaughtByItsInvariant() {
         return Arrays.stream(SeededBug.values()).filter(b -> b.name().startsWith("MEMBLOCK_"))
