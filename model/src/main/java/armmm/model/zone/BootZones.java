@@ -2,7 +2,9 @@ package armmm.model.zone;
 
 import armmm.model.board.Board;
 import armmm.model.board.BuildConfig;
+import armmm.model.boot.BootException;
 import armmm.model.boot.BootedSystem;
+import armmm.model.boot.EarlyAllocation;
 import armmm.model.memblock.Region;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,9 +19,44 @@ public final class BootZones {
     private BootZones() {
     }
 
-    /** The zones {@code boot} leads to. */
+    /**
+     * The zones {@code boot} leads to.
+     *
+     * @throws BootException when a CMA area covers memory the kernel is using (see {@link #checkCmaAreas})
+     */
     public static ZoneSetup setUp(BootedSystem boot) {
+        checkCmaAreas(boot);
         return ZoneSetup.compute(inputs(boot));
+    }
+
+    /**
+     * Refuses a board whose CMA area (a {@code reusable} reserved-memory node, which
+     * {@code early_init_dt_reserve_memory} reserves without looking at what it overlaps) covers
+     * the kernel image, the initrd or an early allocation: {@code cma_activate_area} would hand
+     * those pages to the buddy allocator while they are in use, and {@code free_initrd_mem} or
+     * {@code free_initmem} would then free some of them a second time (a "Bad page state" report).
+     * The real kernel does not survive such a board; the model stops at boot with a message.
+     */
+    static void checkCmaAreas(BootedSystem boot) {
+        Board board = boot.board();
+        long kernelStart = board.physOffset() + board.build().kernelStartOffset();
+        List<EarlyAllocation> inUse = new ArrayList<>();
+        inUse.add(new EarlyAllocation("the kernel image", board.build().kernelSize(), 0, 0, 0, null, kernelStart));
+        if (boot.initrdEnd() > boot.initrdStart()) {
+            inUse.add(new EarlyAllocation("the initrd", boot.initrdEnd() - boot.initrdStart(), 0, 0, 0, null,
+                    boot.initrdStart()));
+        }
+        inUse.addAll(boot.allocations());
+        for (armmm.model.boot.CmaArea c : boot.cmaAreas()) {
+            for (EarlyAllocation u : inUse) {
+                boolean itself = u.address() == c.base() && u.size() == c.size();
+                if (!itself && u.address() != 0 && u.address() < c.end() && c.base() < u.end()) {
+                    throw new BootException("--reserve", String.format(
+                            "CMA area %s at %#x+%#x covers %s at %#x+%#x; cma_activate_area would free pages in use",
+                            c.name(), c.base(), c.size(), u.caller(), u.address(), u.size()));
+                }
+            }
+        }
     }
 
     /** The inputs of zone setup for {@code boot}, with this build's sysctl defaults. */

@@ -126,6 +126,17 @@ class ZoneSetupTest {
     }
 
     @Test
+    void aReusableNodeOverTheKernelImageIsRefusedAtBoot() {
+        armmm.model.board.Board board = armmm.model.board.Board.of(
+                List.of(new armmm.model.board.Bank(0x4000_0000L, 64L << 20)),
+                List.of(new armmm.model.board.ReservedMemory(0x4000_0000L, 32L << 20,
+                        armmm.model.board.ReservedMemory.Kind.REUSABLE)), "", 1);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> armmm.model.kernel.Kernel.boot(board))
+                .isInstanceOf(armmm.model.boot.BootException.class)
+                .hasMessageStartingWith("--reserve: CMA area").hasMessageContaining("the kernel image");
+    }
+
+    @Test
     void moreCpusSplitThePcpHighDownToFourBatches() {
         ZoneSetup one = ZoneSetup.compute(VirtBoards.virt(1024, 1));
         ZoneSetup two = ZoneSetup.compute(VirtBoards.virt(1024, 2));
