@@ -26,7 +26,34 @@ public final class BootZones {
      */
     public static ZoneSetup setUp(BootedSystem boot) {
         checkCmaAreas(boot);
-        return ZoneSetup.compute(inputs(boot));
+        ZoneInputs in = inputs(boot);
+        checkStillReserved(boot, in);
+        return ZoneSetup.compute(in);
+    }
+
+    /**
+     * Refuses a board on which the kernel image, the initrd or the init sections are no longer
+     * reserved when {@code memblock_free_all} runs: a {@code reusable} reserved-memory node that
+     * {@code rmem_cma_setup} rejects is released with {@code memblock_phys_free}
+     * ({@code fdt_init_reserved_mem}, drivers/of/of_reserved_mem.c), taking whatever else it
+     * covered with it. Those pages would reach the buddy allocator while in use, and
+     * {@code free_initrd_mem}/{@code free_initmem} would free them a second time.
+     */
+    static void checkStillReserved(BootedSystem boot, ZoneInputs in) {
+        Board board = boot.board();
+        long kernelStart = board.physOffset() + board.build().kernelStartOffset();
+        List<LateFree> inUse = new ArrayList<>(in.lateFrees());
+        inUse.add(new LateFree("the kernel image", kernelStart >>> ZoneSetup.PAGE_SHIFT,
+                (kernelStart + board.build().kernelSize()) >>> ZoneSetup.PAGE_SHIFT));
+        for (long[] free : ManagedPages.freePfnRanges(in.memory(), in.reserved())) {
+            for (LateFree u : inUse) {
+                if (free[0] < u.endPfn() && u.startPfn() < free[1]) {
+                    throw new BootException("--reserve", String.format(
+                            "%s (pfns %#x-%#x) is not reserved at memblock_free_all: a reserved-memory node released it",
+                            u.what(), u.startPfn(), u.endPfn() - 1));
+                }
+            }
+        }
     }
 
     /**

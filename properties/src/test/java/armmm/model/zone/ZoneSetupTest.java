@@ -137,6 +137,19 @@ class ZoneSetupTest {
     }
 
     @Test
+    void aRejectedReusableNodeThatReleasedTheKernelImageIsRefusedAtBoot() {
+        // 21 MiB is no multiple of the CMA alignment: rmem_cma_setup rejects the node and
+        // memblock_phys_free releases all of it, the kernel image's reservation included
+        armmm.model.board.Board board = armmm.model.board.Board.of(
+                List.of(new armmm.model.board.Bank(0x4000_0000L, 23L << 20)),
+                List.of(new armmm.model.board.ReservedMemory(0x4000_0000L, 21L << 20,
+                        armmm.model.board.ReservedMemory.Kind.REUSABLE)), "cma=0M", 1);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> armmm.model.kernel.Kernel.boot(board))
+                .isInstanceOf(armmm.model.boot.BootException.class)
+                .hasMessageStartingWith("--reserve: ").hasMessageContaining("not reserved at memblock_free_all");
+    }
+
+    @Test
     void moreCpusSplitThePcpHighDownToFourBatches() {
         ZoneSetup one = ZoneSetup.compute(VirtBoards.virt(1024, 1));
         ZoneSetup two = ZoneSetup.compute(VirtBoards.virt(1024, 2));
