@@ -3,6 +3,8 @@ package armmm.model.kernel;
 import armmm.model.check.Invariants;
 import armmm.model.check.Violation;
 import armmm.model.memblock.Memblock;
+import armmm.model.page.PageAllocator;
+import armmm.model.page.PageObservables;
 import java.util.List;
 import java.util.OptionalLong;
 
@@ -15,6 +17,7 @@ import java.util.OptionalLong;
  */
 public final class Kernel {
     private final Memblock memblock;
+    private PageAllocator pages;
 
     private Kernel(Memblock memblock) {
         this.memblock = memblock;
@@ -35,6 +38,9 @@ public final class Kernel {
         if (path.is(0, "memblock")) {
             return memblock.observe(path);
         }
+        if (pages != null && PageObservables.knows(path)) {
+            return PageObservables.observe(pages, path);
+        }
         return OptionalLong.empty();
     }
 
@@ -46,6 +52,16 @@ public final class Kernel {
     /** memblock: the early allocator and its memory and reserved arrays. */
     public Memblock memblock() {
         return memblock;
+    }
+
+    /** The page allocator boot handed memory to, or null before that (and without a board). */
+    public PageAllocator pages() {
+        return pages;
+    }
+
+    /** Boot's hand-over: from now on page calls run on {@code allocator} ({@code mem_init}). */
+    public void installPageAllocator(PageAllocator allocator) {
+        this.pages = allocator;
     }
 
     /**
