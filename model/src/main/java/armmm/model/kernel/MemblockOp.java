@@ -91,9 +91,57 @@ public sealed interface MemblockOp extends Op {
         public String name() { return "memblock_alloc"; }
         public List<Arg> args() { return List.of(Arg.size(size), Arg.size(align)); }
         public Result applyTo(Kernel k) {
-            Result r = k.memblock().allocTryNid(size, align, 0, Memblock.ALLOC_ACCESSIBLE);
-            return r.isRefused() || r.value() == 0 ? r : Result.of(k.physToVirt(r.value()));
+            return virt(k, k.memblock().allocTryNid(size, align, Memblock.LOW_LIMIT, Memblock.ALLOC_ACCESSIBLE));
         }
+        @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
+    /** {@code memblock_alloc_raw(size, align)}: as memblock_alloc, without zeroing (not modelled). */
+    record AllocRaw(long size, long align) implements MemblockOp {
+        public String name() { return "memblock_alloc_raw"; }
+        public List<Arg> args() { return List.of(Arg.size(size), Arg.size(align)); }
+        public Result applyTo(Kernel k) {
+            return virt(k, k.memblock().allocTryNidRaw(size, align, Memblock.LOW_LIMIT, Memblock.ALLOC_ACCESSIBLE));
+        }
+        @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
+    /** {@code memblock_alloc_from(size, align, min_addr)}: a virtual address, 0 on failure. */
+    record AllocFrom(long size, long align, long minAddr) implements MemblockOp {
+        public String name() { return "memblock_alloc_from"; }
+        public List<Arg> args() { return List.of(Arg.size(size), Arg.size(align), Arg.addr(minAddr)); }
+        public Result applyTo(Kernel k) {
+            return virt(k, k.memblock().allocTryNid(size, align, minAddr, Memblock.ALLOC_ACCESSIBLE));
+        }
+        @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
+    /** {@code memblock_alloc_low(size, align)}: below {@code ARCH_LOW_ADDRESS_LIMIT}; virtual, 0 on failure. */
+    record AllocLow(long size, long align) implements MemblockOp {
+        public String name() { return "memblock_alloc_low"; }
+        public List<Arg> args() { return List.of(Arg.size(size), Arg.size(align)); }
+        public Result applyTo(Kernel k) {
+            return virt(k, k.memblock().allocTryNid(size, align, Memblock.LOW_LIMIT, Memblock.ARCH_LOW_ADDRESS_LIMIT));
+        }
+        @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
+    /**
+     * {@code memblock_alloc_try_nid(size, align, min_addr, max_addr, NUMA_NO_NODE)}: the node is
+     * left out (no NUMA on this build). A virtual address, 0 on failure.
+     */
+    record AllocTryNid(long size, long align, long minAddr, long maxAddr) implements MemblockOp {
+        public String name() { return "memblock_alloc_try_nid"; }
+        public List<Arg> args() { return List.of(Arg.size(size), Arg.size(align), Arg.addr(minAddr), Arg.addr(maxAddr)); }
+        public Result applyTo(Kernel k) { return virt(k, k.memblock().allocTryNid(size, align, minAddr, maxAddr)); }
+        @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
+    /** {@code memblock_alloc_try_nid_raw(size, align, min_addr, max_addr, NUMA_NO_NODE)}. */
+    record AllocTryNidRaw(long size, long align, long minAddr, long maxAddr) implements MemblockOp {
+        public String name() { return "memblock_alloc_try_nid_raw"; }
+        public List<Arg> args() { return List.of(Arg.size(size), Arg.size(align), Arg.addr(minAddr), Arg.addr(maxAddr)); }
+        public Result applyTo(Kernel k) { return virt(k, k.memblock().allocTryNidRaw(size, align, minAddr, maxAddr)); }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
@@ -103,6 +151,162 @@ public sealed interface MemblockOp extends Op {
         public List<Arg> args() { return List.of(Arg.size(size), Arg.size(align), Arg.addr(start), Arg.addr(end)); }
         public Result applyTo(Kernel k) { return k.memblock().physAllocRange(size, align, start, end); }
         @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
+    /** {@code memblock_phys_alloc(size, align)}: a physical address below the current limit, 0 on failure. */
+    record PhysAlloc(long size, long align) implements MemblockOp {
+        public String name() { return "memblock_phys_alloc"; }
+        public List<Arg> args() { return List.of(Arg.size(size), Arg.size(align)); }
+        public Result applyTo(Kernel k) { return k.memblock().physAlloc(size, align); }
+        @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
+    /** {@code memblock_add_node(base, size, nid, flags)}: the node is recorded nowhere (no NUMA). */
+    record AddNode(long base, long size, long nid, long flags) implements MemblockOp {
+        public String name() { return "memblock_add_node"; }
+        public List<Arg> args() { return List.of(Arg.addr(base), Arg.size(size), Arg.number(nid), Arg.addr(flags)); }
+        public Result applyTo(Kernel k) { return k.memblock().addNode(base, size, (int) flags); }
+        @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
+    /** {@code memblock_mark_hotplug(base, size)}. */
+    record MarkHotplug(long base, long size) implements MemblockOp {
+        public String name() { return "memblock_mark_hotplug"; }
+        public List<Arg> args() { return List.of(Arg.addr(base), Arg.size(size)); }
+        public Result applyTo(Kernel k) { return k.memblock().markHotplug(base, size); }
+        @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
+    /** {@code memblock_clear_hotplug(base, size)}. */
+    record ClearHotplug(long base, long size) implements MemblockOp {
+        public String name() { return "memblock_clear_hotplug"; }
+        public List<Arg> args() { return List.of(Arg.addr(base), Arg.size(size)); }
+        public Result applyTo(Kernel k) { return k.memblock().clearHotplug(base, size); }
+        @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
+    /** {@code memblock_allow_resize()}: full arrays are doubled from now on. */
+    record AllowResize() implements MemblockOp {
+        public String name() { return "memblock_allow_resize"; }
+        public List<Arg> args() { return List.of(); }
+        public Result applyTo(Kernel k) { return k.memblock().allowResize(); }
+        @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
+    /**
+     * {@code memblock_reset}: not a kernel call but the kernel test suite's
+     * {@code reset_memblock_regions} + {@code reset_memblock_attributes}: an empty memblock again.
+     */
+    record Reset() implements MemblockOp {
+        public String name() { return "memblock_reset"; }
+        public List<Arg> args() { return List.of(); }
+        public Result applyTo(Kernel k) { return k.memblock().reset(); }
+        @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
+    /** {@code memblock_enforce_memory_limit(limit)} ({@code mem=}). */
+    record EnforceMemoryLimit(long limit) implements MemblockOp {
+        public String name() { return "memblock_enforce_memory_limit"; }
+        public List<Arg> args() { return List.of(Arg.size(limit)); }
+        public Result applyTo(Kernel k) { return k.memblock().enforceMemoryLimit(limit); }
+        @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
+    /** {@code memblock_cap_memory_range(base, size)}. */
+    record CapMemoryRange(long base, long size) implements MemblockOp {
+        public String name() { return "memblock_cap_memory_range"; }
+        public List<Arg> args() { return List.of(Arg.addr(base), Arg.size(size)); }
+        public Result applyTo(Kernel k) { return k.memblock().capMemoryRange(base, size); }
+        @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
+    /** {@code memblock_mem_limit_remove_map(limit)}. */
+    record MemLimitRemoveMap(long limit) implements MemblockOp {
+        public String name() { return "memblock_mem_limit_remove_map"; }
+        public List<Arg> args() { return List.of(Arg.size(limit)); }
+        public Result applyTo(Kernel k) { return k.memblock().memLimitRemoveMap(limit); }
+        @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
+    /** {@code memblock_is_region_reserved(base, size)}: 1 when the range overlaps a reservation. */
+    record IsRegionReserved(long base, long size) implements MemblockOp {
+        public String name() { return "memblock_is_region_reserved"; }
+        public List<Arg> args() { return List.of(Arg.addr(base), Arg.size(size)); }
+        public Result applyTo(Kernel k) { return bool(k.memblock().isRegionReserved(base, size)); }
+        @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
+    /** {@code memblock_is_region_memory(base, size)}: 1 when one memory region holds the range. */
+    record IsRegionMemory(long base, long size) implements MemblockOp {
+        public String name() { return "memblock_is_region_memory"; }
+        public List<Arg> args() { return List.of(Arg.addr(base), Arg.size(size)); }
+        public Result applyTo(Kernel k) { return bool(k.memblock().isRegionMemory(base, size)); }
+        @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
+    /** {@code memblock_is_reserved(addr)}. */
+    record IsReserved(long addr) implements MemblockOp {
+        public String name() { return "memblock_is_reserved"; }
+        public List<Arg> args() { return List.of(Arg.addr(addr)); }
+        public Result applyTo(Kernel k) { return bool(k.memblock().isReserved(addr)); }
+        @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
+    /** {@code memblock_is_memory(addr)}. */
+    record IsMemory(long addr) implements MemblockOp {
+        public String name() { return "memblock_is_memory"; }
+        public List<Arg> args() { return List.of(Arg.addr(addr)); }
+        public Result applyTo(Kernel k) { return bool(k.memblock().isMemory(addr)); }
+        @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
+    /** {@code memblock_is_map_memory(addr)}. */
+    record IsMapMemory(long addr) implements MemblockOp {
+        public String name() { return "memblock_is_map_memory"; }
+        public List<Arg> args() { return List.of(Arg.addr(addr)); }
+        public Result applyTo(Kernel k) { return bool(k.memblock().isMapMemory(addr)); }
+        @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
+    /** {@code memblock_start_of_DRAM()}. */
+    record StartOfDram() implements MemblockOp {
+        public String name() { return "memblock_start_of_DRAM"; }
+        public List<Arg> args() { return List.of(); }
+        public Result applyTo(Kernel k) { return Result.of(k.memblock().startOfDram()); }
+        @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
+    /** {@code memblock_end_of_DRAM()}. */
+    record EndOfDram() implements MemblockOp {
+        public String name() { return "memblock_end_of_DRAM"; }
+        public List<Arg> args() { return List.of(); }
+        public Result applyTo(Kernel k) { return Result.of(k.memblock().endOfDram()); }
+        @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
+    /** {@code memblock_phys_mem_size()}. */
+    record PhysMemSize() implements MemblockOp {
+        public String name() { return "memblock_phys_mem_size"; }
+        public List<Arg> args() { return List.of(); }
+        public Result applyTo(Kernel k) { return Result.of(k.memblock().physMemSize()); }
+        @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
+    /** {@code memblock_reserved_size()}. */
+    record ReservedSize() implements MemblockOp {
+        public String name() { return "memblock_reserved_size"; }
+        public List<Arg> args() { return List.of(); }
+        public Result applyTo(Kernel k) { return Result.of(k.memblock().reservedSize()); }
+        @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
+    /** A virtual-address allocator's result: {@code phys_to_virt} of a non-zero physical address. */
+    private static Result virt(Kernel k, Result phys) {
+        return phys.isRefused() || phys.value() == 0 ? phys : Result.of(k.physToVirt(phys.value()));
+    }
+
+    private static Result bool(boolean b) {
+        return Result.of(b ? 1 : 0);
     }
 
     /** The scenario spellings of the memblock calls. */
@@ -119,5 +323,35 @@ public sealed interface MemblockOp extends Op {
             OpSpec.of("memblock_trim_memory", (a, c) -> new TrimMemory(a[0]), ArgKind.SIZE),
             OpSpec.of("memblock_alloc", (a, c) -> new Alloc(a[0], a[1]), ArgKind.SIZE, ArgKind.SIZE),
             OpSpec.of("memblock_phys_alloc_range", (a, c) -> new PhysAllocRange(a[0], a[1], a[2], a[3]),
-                    ArgKind.SIZE, ArgKind.SIZE, ArgKind.ADDR, ArgKind.ADDR));
+                    ArgKind.SIZE, ArgKind.SIZE, ArgKind.ADDR, ArgKind.ADDR),
+            OpSpec.of("memblock_alloc_raw", (a, c) -> new AllocRaw(a[0], a[1]), ArgKind.SIZE, ArgKind.SIZE),
+            OpSpec.of("memblock_alloc_from", (a, c) -> new AllocFrom(a[0], a[1], a[2]),
+                    ArgKind.SIZE, ArgKind.SIZE, ArgKind.ADDR),
+            OpSpec.of("memblock_alloc_low", (a, c) -> new AllocLow(a[0], a[1]), ArgKind.SIZE, ArgKind.SIZE),
+            OpSpec.of("memblock_alloc_try_nid", (a, c) -> new AllocTryNid(a[0], a[1], a[2], a[3]),
+                    ArgKind.SIZE, ArgKind.SIZE, ArgKind.ADDR, ArgKind.ADDR),
+            OpSpec.of("memblock_alloc_try_nid_raw", (a, c) -> new AllocTryNidRaw(a[0], a[1], a[2], a[3]),
+                    ArgKind.SIZE, ArgKind.SIZE, ArgKind.ADDR, ArgKind.ADDR),
+            OpSpec.of("memblock_phys_alloc", (a, c) -> new PhysAlloc(a[0], a[1]), ArgKind.SIZE, ArgKind.SIZE),
+            OpSpec.of("memblock_add_node", (a, c) -> new AddNode(a[0], a[1], a[2], a[3]),
+                    ArgKind.ADDR, ArgKind.SIZE, ArgKind.NUMBER, ArgKind.ADDR),
+            OpSpec.of("memblock_mark_hotplug", (a, c) -> new MarkHotplug(a[0], a[1]), ArgKind.ADDR, ArgKind.SIZE),
+            OpSpec.of("memblock_clear_hotplug", (a, c) -> new ClearHotplug(a[0], a[1]), ArgKind.ADDR, ArgKind.SIZE),
+            OpSpec.of("memblock_allow_resize", (a, c) -> new AllowResize()),
+            OpSpec.of("memblock_reset", (a, c) -> new Reset()),
+            OpSpec.of("memblock_enforce_memory_limit", (a, c) -> new EnforceMemoryLimit(a[0]), ArgKind.SIZE),
+            OpSpec.of("memblock_cap_memory_range", (a, c) -> new CapMemoryRange(a[0], a[1]),
+                    ArgKind.ADDR, ArgKind.SIZE),
+            OpSpec.of("memblock_mem_limit_remove_map", (a, c) -> new MemLimitRemoveMap(a[0]), ArgKind.SIZE),
+            OpSpec.of("memblock_is_region_reserved", (a, c) -> new IsRegionReserved(a[0], a[1]),
+                    ArgKind.ADDR, ArgKind.SIZE),
+            OpSpec.of("memblock_is_region_memory", (a, c) -> new IsRegionMemory(a[0], a[1]),
+                    ArgKind.ADDR, ArgKind.SIZE),
+            OpSpec.of("memblock_is_reserved", (a, c) -> new IsReserved(a[0]), ArgKind.ADDR),
+            OpSpec.of("memblock_is_memory", (a, c) -> new IsMemory(a[0]), ArgKind.ADDR),
+            OpSpec.of("memblock_is_map_memory", (a, c) -> new IsMapMemory(a[0]), ArgKind.ADDR),
+            OpSpec.of("memblock_start_of_DRAM", (a, c) -> new StartOfDram()),
+            OpSpec.of("memblock_end_of_DRAM", (a, c) -> new EndOfDram()),
+            OpSpec.of("memblock_phys_mem_size", (a, c) -> new PhysMemSize()),
+            OpSpec.of("memblock_reserved_size", (a, c) -> new ReservedSize()));
 }

@@ -27,6 +27,14 @@ public sealed interface Op permits MemblockOp, PageOp {
         return 0;
     }
 
+    /**
+     * The stem of the {@code $name} a written scenario binds this call's result to when a later
+     * call uses it ({@code $p1} for a page, {@code $a1} for an address).
+     */
+    default String resultStem() {
+        return "a";
+    }
+
     /** Runs the call on {@code kernel}; only {@link Kernel#apply} calls this. */
     Result applyTo(Kernel kernel);
 

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /**
  * GFP flags with the bit values of this build ({@code ___GFP_*}, include/linux/gfp_types.h, Linux
@@ -153,12 +154,12 @@ public final class Gfp {
     }
 
     /**
-     * Reads a mask written as names and numbers joined by {@code |} (spaces allowed around it);
-     * throws {@link IllegalArgumentException} naming the unknown part.
+     * Reads a mask written as names and numbers joined by {@code |} (spaces allowed around it),
+     * such as {@code GFP_KERNEL|__GFP_ZERO}; empty when a part is neither.
      */
-    public static long parse(String text) {
+    public static OptionalLong parse(String text) {
         if (text == null || text.isBlank()) {
-            throw new IllegalArgumentException("empty GFP mask");
+            return OptionalLong.empty();
         }
         long mask = 0;
         for (String part : text.split("\\|")) {
@@ -174,11 +175,11 @@ public final class Gfp {
                 v = parseNumber(p);
             }
             if (v == null) {
-                throw new IllegalArgumentException("unknown GFP flag " + p + ", expected a GFP_* or __GFP_* name");
+                return OptionalLong.empty();
             }
             mask |= v;
         }
-        return mask;
+        return OptionalLong.of(mask);
     }
 
     private static Long parseNumber(String p) {

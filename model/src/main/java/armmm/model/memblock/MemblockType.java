@@ -1,0 +1,194 @@
+package armmm.model.memblock;
+
+import armmm.model.check.SeededBug;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * One {@code struct memblock_type} (include/linux/memblock.h): {@code memory} or {@code reserved}.
+ * A sorted array of regions with {@code cnt}, {@code max} and {@code total_size}; an empty array
+ * holds one zero-sized dummy region, so {@code cnt} never drops below 1.
+ *
+ * <p>The array operations are those of mm/memblock.c: {@code memblock_insert_region},
+ * {@code memblock_remove_region}, {@code memblock_merge_regions} and the splitting walk of
+ * {@code memblock_isolate_range}. Growing the array ({@code memblock_double_array}) allocates
+ * from memblock itself, so it lives in {@link Memblock}.
+ */
+final class MemblockType {
+    /** {@code INIT_MEMBLOCK_REGIONS} (mm/memblock.c): the static arrays' length. */
+    static final int INIT_REGIONS = 128;
+
+    final String name;
+    long[] base;
+    long[] size;
+    int[] flags;
+    int cnt = 1;
+    int max = INIT_REGIONS;
+    long totalSize;
+    /**
+     * Physical address of the array when {@code memblock_double_array} moved it into memblock
+     * memory; -1 while it is the static {@code __initdata} array.
+     */
+    long arrayPhys = -1;
+    /** Bytes {@code memblock_trim_memory} cut off without lowering {@code total_size}. */
+    long trimmedBytes;
+
+    MemblockType(String name) {
+        this.name = name;
+        base = new long[INIT_REGIONS];
+        size = new long[INIT_REGIONS];
+        flags = new int[INIT_REGIONS];
+    }
+
+    MemblockType(MemblockType o) {
+        name = o.name;
+        base = o.base.clone();
+        size = o.size.clone();
+        flags = o.flags.clone();
+        cnt = o.cnt;
+        max = o.max;
+        totalSize = o.totalSize;
+        arrayPhys = o.arrayPhys;
+        trimmedBytes = o.trimmedBytes;
+    }
+
+    long end(int i) {
+        return base[i] + size[i];
+    }
+
+    /** True when the array holds only the dummy region. */
+    boolean isEmpty() {
+        return size[0] == 0;
+    }
+
+    /** Doubles the capacity (the copy half of {@code memblock_double_array}). */
+    void grow() {
+        int n = max * 2;
+        base = Arrays.copyOf(base, n);
+        size = Arrays.copyOf(size, n);
+        flags = Arrays.copyOf(flags, n);
+        max = n;
+    }
+
+    /** {@code memblock_insert_region}: the caller made room. */
+    void insert(int idx, long b, long s, int f) {
+        if (cnt >= max) {
+            throw new IllegalStateException("memblock_insert_region: " + name + " is full, found cnt " + cnt);
+        }
+        System.arraycopy(base, idx, base, idx + 1, cnt - idx);
+        System.arraycopy(size, idx, size, idx + 1, cnt - idx);
+        System.arraycopy(flags, idx, flags, idx + 1, cnt - idx);
+        base[idx] = b;
+        size[idx] = s;
+        flags[idx] = f;
+        cnt++;
+        totalSize += s;
+    }
+
+    /** {@code memblock_remove_region}: drops region {@code r}; an emptied array gets its dummy back. */
+    void removeRegion(int r) {
+        if (!SeededBug.MEMBLOCK_STALE_TOTAL.isActive()) {
+            totalSize -= size[r];
+        }
+        System.arraycopy(base, r + 1, base, r, cnt - r - 1);
+        System.arraycopy(size, r + 1, size, r, cnt - r - 1);
+        System.arraycopy(flags, r + 1, flags, r, cnt - r - 1);
+        cnt--;
+        if (cnt == 0) {
+            cnt = 1;
+            base[0] = 0;
+            size[0] = 0;
+            flags[0] = 0;
+        }
+    }
+
+    /**
+     * {@code memblock_merge_regions}: joins each pair of neighbours that touch and carry the same
+     * flags (and node, always the same here).
+     */
+    void mergeRegions() {
+        int i = 0;
+        while (i < cnt - 1) {
+            if (end(i) != base[i + 1] || flags[i] != flags[i + 1]
+                    || SeededBug.MEMBLOCK_NO_MERGE.isActive()) {
+                // The kernel BUG()s on overlapping neighbours here; the model leaves that to
+                // INV-MEMBLOCK-01 so that the state can still be reported.
+                i++;
+                continue;
+            }
+            size[i] += size[i + 1];
+            System.arraycopy(base, i + 2, base, i + 1, cnt - i - 2);
+            System.arraycopy(size, i + 2, size, i + 1, cnt - i - 2);
+            System.arraycopy(flags, i + 2, flags, i + 1, cnt - i - 2);
+            cnt--;
+        }
+    }
+
+    /**
+     * The splitting walk of {@code memblock_isolate_range}: afterwards no region crosses
+     * {@code b} or {@code e}. The caller made room for two more regions.
+     *
+     * @return {start, end}: the indices of the regions inside {@code [b, e)}, end exclusive
+     */
+    int[] isolate(long b, long e) {
+        int start = 0;
+        int stop = 0;
+        for (int idx = 0; idx < cnt; idx++) {
+            long rbase = base[idx];
+            long rend = end(idx);
+            if (rbase >= e) {
+                break;
+            }
+            if (rend <= b) {
+                continue;
+            }
+            if (rbase < b) {
+                // Crosses b from below: split off the lower part; idx then names the upper part.
+                base[idx] = b;
+                size[idx] -= b - rbase;
+                totalSize -= b - rbase;
+                insert(idx, rbase, b - rbase, flags[idx]);
+            } else if (rend > e) {
+                // Crosses e from above: split off the lower part and look at it again.
+                base[idx] = e;
+                size[idx] -= e - rbase;
+                totalSize -= e - rbase;
+                insert(idx, rbase, e - rbase, flags[idx]);
+                idx--;
+            } else {
+                if (stop == 0) {
+                    start = idx;
+                }
+                stop = idx + 1;
+            }
+        }
+        return new int[] {start, stop};
+    }
+
+    /** The regions, dummy included, as records. */
+    List<Region> regions() {
+        List<Region> out = new ArrayList<>(cnt);
+        for (int i = 0; i < cnt; i++) {
+            out.add(new Region(base[i], size[i], flags[i]));
+        }
+        return out;
+    }
+
+    /** Index of the region holding {@code addr}, or -1 ({@code memblock_search}). */
+    int search(long addr) {
+        int left = 0;
+        int right = cnt;
+        do {
+            int mid = (left + right) >>> 1;
+            if (addr < base[mid]) {
+                right = mid;
+            } else if (addr >= end(mid)) {
+                left = mid + 1;
+            } else {
+                return mid;
+            }
+        } while (left < right);
+        return -1;
+    }
+}
