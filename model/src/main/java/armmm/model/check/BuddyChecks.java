@@ -215,7 +215,10 @@ public final class BuddyChecks {
         });
     }
 
-    /** INV-BUDDY-06: a per-CPU count equals its lists, and a free leaves it below {@code high}. */
+    /**
+     * INV-BUDDY-06: a per-CPU count equals its lists, and a free that takes it to {@code high} or
+     * above drains at least what it added.
+     */
     static List<Violation> pcpWithinHigh(PageAllocator pa, boolean full) {
         List<Violation> out = new ArrayList<>();
         for (BuddyZone z : zones(pa)) {
@@ -232,9 +235,9 @@ public final class BuddyChecks {
                     out.add(new Violation("INV-BUDDY-06", "pcp count does not match its lists",
                             where + ": count " + pcp.count() + ", listed " + listed));
                 }
-                if (pcp.lastWasFree() && pcp.count() >= Math.max(pcp.high(), 1)) {
-                    out.add(new Violation("INV-BUDDY-06", "pcp above high after a free",
-                            where + ": count " + pcp.count() + ", high " + pcp.high()));
+                if (pcp.lastWasFree() && pcp.count() >= pcp.high() && pcp.count() > pcp.countBeforeFree()) {
+                    out.add(new Violation("INV-BUDDY-06", "pcp not drained at high", where + ": count "
+                            + pcp.countBeforeFree() + " -> " + pcp.count() + " after a free, high " + pcp.high()));
                 }
             }
             if (total != z.pcpListPages()) {
@@ -323,7 +326,8 @@ public final class BuddyChecks {
                 continue;
             }
             BuddyZone z = pa.zone(ZoneType.values()[zi]);
-            boolean hasPage = s.pcpHasPage() || s.maxFreeOrder() >= t.order();
+            boolean hasPage = s.pcpHasPage() || s.maxFreeOrder() >= t.order()
+                    || t.allowsCma() && s.maxCmaOrder() >= t.order();
             if (hasPage && (t.allocFlags() & 0x04) != 0 || hasPage && watermarkOk(z.config(), s, t, highest)) {
                 return List.of(new Violation("INV-GFP-02", "zonelist not walked in order", "zone "
                         + z.config().type().kernelName() + " could serve " + Gfp.format(t.gfp()) + " order " + t.order()

@@ -34,7 +34,7 @@ public enum SeededBug {
     BUDDY_EXPAND_LEAK,
     /** {@code del_page_from_free_list} forgets {@code nr_free--}: INV-BUDDY-02. */
     BUDDY_STALE_NR_FREE,
-    /** {@code __free_one_page} takes {@code pfn + (1 << order)} as the buddy: INV-BUDDY-03. */
+    /** {@code __free_one_page} puts a merged block at the higher buddy ({@code pfn | buddy_pfn}): INV-BUDDY-03. */
     BUDDY_MISALIGNED_MERGE,
     /** A freed CMA block goes to the Movable list: INV-BUDDY-04. */
     BUDDY_CMA_ON_MOVABLE_LIST,

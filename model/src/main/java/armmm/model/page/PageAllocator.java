@@ -900,6 +900,7 @@ public final class PageAllocator {
         }
         PerCpuPages pcp = z.pcp[cpu];
         int pindex = ord * MigrateType.PCPTYPES + listType;
+        pcp.countBeforeFree = pcp.count;
         pcpLink(z, pcp, pindex, f, ord, false);
         pcp.count += 1 << ord;
         pcp.lastWasFree = true;
@@ -971,7 +972,7 @@ public final class PageAllocator {
             if (SeededBug.BUDDY_NO_MERGE.isActive() && ord == 0) {
                 break;
             }
-            buddyPfn = SeededBug.BUDDY_MISALIGNED_MERGE.isActive() ? pfn + (1L << ord) : pfn ^ (1L << ord);
+            buddyPfn = pfn ^ (1L << ord);
             int bf = isBuddy(z, buddyPfn, ord);
             if (bf < 0) {
                 break;
@@ -983,7 +984,7 @@ public final class PageAllocator {
                 }
             }
             delFromFreeList(z, bf, ord);
-            pfn = SeededBug.BUDDY_MISALIGNED_MERGE.isActive() ? Math.min(pfn, buddyPfn) : pfn & buddyPfn;
+            pfn = SeededBug.BUDDY_MISALIGNED_MERGE.isActive() ? pfn | buddyPfn : pfn & buddyPfn;
             ord++;
         }
         if (!toTail) {
@@ -1207,16 +1208,25 @@ public final class PageAllocator {
                 PerCpuPages pcp = z.pcp[cpu];
                 boolean pcpHas = ord <= COSTLY_ORDER && pcp.head[ord * MigrateType.PCPTYPES + mt] >= 0;
                 s[z.type.ordinal()] = new ZoneSnapshot(z.freePages, z.freeCma, z.nrReservedHighatomic,
-                        pcpHas, maxFreeOrder(z));
+                        pcpHas, maxFreeOrder(z, false), maxFreeOrder(z, true));
             }
         }
         return s;
     }
 
-    private static int maxFreeOrder(BuddyZone z) {
+    /** The highest order with a block on a MIGRATE_PCPTYPES list (or, with {@code cma}, on the CMA list). */
+    private static int maxFreeOrder(BuddyZone z, boolean cma) {
         for (int o = MAX_ORDER - 1; o >= 0; o--) {
-            if (z.listLenOfOrder(o) > 0) {
-                return o;
+            if (cma) {
+                if (z.listLen[o * MigrateType.COUNT + MT_CMA] > 0) {
+                    return o;
+                }
+                continue;
+            }
+            for (int mt = 0; mt < MigrateType.PCPTYPES; mt++) {
+                if (z.listLen[o * MigrateType.COUNT + mt] > 0) {
+                    return o;
+                }
             }
         }
         return -1;
@@ -1229,10 +1239,11 @@ public final class PageAllocator {
      * @param freeCma         NR_FREE_CMA_PAGES
      * @param reservedHighatomic nr_reserved_highatomic
      * @param pcpHasPage      this CPU's list for the order and migratetype was not empty
-     * @param maxFreeOrder    the highest order with a free block, -1 for none
+     * @param maxFreeOrder    the highest order with a block on an Unmovable, Movable or Reclaimable list, -1 for none
+     * @param maxCmaOrder     the highest order with a block on the CMA list, -1 for none
      */
     public record ZoneSnapshot(long freePages, long freeCma, long reservedHighatomic, boolean pcpHasPage,
-                               int maxFreeOrder) {
+                               int maxFreeOrder, int maxCmaOrder) {
     }
 
     /** What one allocation asked for, found and got; read by the GFP invariants. */

@@ -20,6 +20,8 @@ public final class PerCpuPages {
     int freeFactor;
     /** Whether the last operation on this pageset was a free (the kernel drains at {@code high} then). */
     boolean lastWasFree;
+    /** {@code count} before the last free, to see whether that free drained. */
+    int countBeforeFree;
 
     PerCpuPages(int high, int batch) {
         Arrays.fill(head, -1);
@@ -46,6 +48,11 @@ public final class PerCpuPages {
     /** Entries on list {@code pindex}. */
     public int listLength(int pindex) {
         return listLen[pindex];
+    }
+
+    /** {@code count} before the last free. */
+    public int countBeforeFree() {
+        return countBeforeFree;
     }
 
     /** Whether the last operation was a free. */
