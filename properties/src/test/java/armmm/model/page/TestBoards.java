@@ -73,6 +73,22 @@ final class TestBoards {
         return pa;
     }
 
+    /** The 2 GiB virt board of armmp-2048M's zoneinfo, 20 MiB image reserved, CMA 16 MiB at the top. */
+    static PageAllocator oracle2048M(int cpus) {
+        ZoneConfig dma = new ZoneConfig(ZoneType.DMA, 262144, 196608, 196608, 187157, 863, 1078, 1293,
+                new long[] {0, 0, 1280, 1280}, 1078, 63);
+        ZoneConfig high = new ZoneConfig(ZoneType.HIGHMEM, 458752, 327680, 327680, 327680, 128, 507, 886,
+                new long[4], 507, 63);
+        long maxLow = 458752;
+        PageAllocator pa = new PageAllocator(List.of(dma, high), MemMapLayout.virt(0xee000000L, maxLow), cpus);
+        pa.memblockFreeRange(RAM + 0x1600, maxLow);
+        pa.freeHighpages(maxLow, 786432 - 4096);
+        pa.setupPerCpuPagesets();
+        pa.activateCmaArea(786432 - 4096, 4096);
+        pa.clearDirty();
+        return pa;
+    }
+
     private static void freeRange(PageAllocator pa, long start, long end, long maxLow) {
         long s = (start + 0xfff) >>> 12;
         long e = end >>> 12;
