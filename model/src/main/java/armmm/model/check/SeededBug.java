@@ -38,7 +38,7 @@ public enum SeededBug {
     BUDDY_MISALIGNED_MERGE,
     /** A freed CMA block goes to the Movable list: INV-BUDDY-04. */
     BUDDY_CMA_ON_MOVABLE_LIST,
-    /** {@code __free_one_page} never merges order-0 pages: INV-BUDDY-05. */
+    /** {@code __free_one_page} never merges with a free buddy: INV-BUDDY-05. */
     BUDDY_NO_MERGE,
     /** {@code free_unref_page_commit} never drains at {@code high}: INV-BUDDY-06. */
     BUDDY_PCP_NO_DRAIN,

@@ -969,7 +969,7 @@ public final class PageAllocator {
         }
         long buddyPfn = 0;
         while (ord < MAX_ORDER - 1) {
-            if (SeededBug.BUDDY_NO_MERGE.isActive() && ord == 0) {
+            if (SeededBug.BUDDY_NO_MERGE.isActive()) {
                 break;
             }
             buddyPfn = pfn ^ (1L << ord);
@@ -1191,9 +1191,13 @@ public final class PageAllocator {
         return dirtyOverflow;
     }
 
-    /** Forgets what the last call touched (boot calls this after handing pages over). */
+    /**
+     * Boot calls this after handing pages over: the hand-over touched every frame, so the checks
+     * after the next call scan them all once (until a page call starts a new step).
+     */
     public void clearDirty() {
         beginStep();
+        dirtyOverflow = true;
     }
 
     /** The last allocation's trace, or null when the last call was not an allocation. */

@@ -89,6 +89,13 @@ final class TestBoards {
         return pa;
     }
 
+    /** The 1 GiB virt board with its usual boot reservations (page table, image, initrd, early allocations, CMA). */
+    static PageAllocator virt1024M() {
+        return oracle1024M(new long[][] {
+            {0x40204000L, 0x40208000L}, {0x40300000L, 0x41607588L}, {0x48000000L, 0x481d8000L},
+            {0x6f61f000L, 0x70000000L}, {0x7f000000L, 0x80000000L}});
+    }
+
     private static void freeRange(PageAllocator pa, long start, long end, long maxLow) {
         long s = (start + 0xfff) >>> 12;
         long e = end >>> 12;
