@@ -14,6 +14,7 @@ public final class Invariants {
     private static List<Invariant> build() {
         List<Invariant> all = new ArrayList<>();
         all.addAll(MemblockChecks.ALL);
+        all.addAll(LayoutChecks.ALL);
         all.addAll(BuddyChecks.ALL);
         return all;
     }

@@ -30,6 +30,32 @@ public enum SeededBug {
     MEMBLOCK_ALLOC_IGNORES_LIMIT,
     /** the free-range walk ignores the reserved array: INV-MEMBLOCK-11. */
     MEMBLOCK_ALLOC_OVER_RESERVED,
+    /** adjust_lowmem_bounds forgets VMALLOC_OFFSET, so lowmem eats into the vmalloc area: INV-LAYOUT-03. */
+    LAYOUT_NO_VMALLOC_OFFSET_IN_LIMIT,
+    /** VMALLOC_START is not pushed 8 MiB past high_memory: INV-LAYOUT-02. */
+    LAYOUT_NO_VMALLOC_GAP,
+    /** __pa is off by one page: INV-LAYOUT-04. */
+    LAYOUT_PA_OFF_BY_PAGE,
+    /** PKMAP_BASE at PAGE_OFFSET, on top of lowmem: INV-LAYOUT-01. */
+    LAYOUT_PKMAP_OVER_LOWMEM,
+    /** page_to_pfn divides by 32 instead of sizeof(struct page): INV-LAYOUT-05. */
+    LAYOUT_PAGE_TO_PFN_WRONG_STRIDE,
+    /** ZONE_MOVABLE's pages left in the zone it was carved from, so the two overlap: INV-ZONE-01. */
+    ZONE_MOVABLE_NOT_CARVED,
+    /** NOMAP memory counted as a hole, leaving present_pages: INV-ZONE-02. */
+    ZONE_NOMAP_ABSENT,
+    /** CMA pageblocks never given back to managed at activation: INV-ZONE-03. */
+    ZONE_CMA_NOT_MANAGED,
+    /** The low and high watermarks swapped: INV-ZONE-04. */
+    ZONE_WMARK_SWAPPED,
+    /** Watermarks computed from the managed count after the late frees: INV-ZONE-05. */
+    ZONE_WMARK_FROM_FINAL_MANAGED,
+    /** lowmem_reserve from the upper zone alone, not the sum of the zones above: INV-ZONE-06. */
+    ZONE_RESERVE_NOT_CUMULATIVE,
+    /** min_free_kbytes from the managed count after the late frees: INV-ZONE-07. */
+    ZONE_MIN_FREE_FROM_FINAL,
+    /** The per-CPU list high limit loses its 4 x batch floor: INV-ZONE-08. */
+    ZONE_PCP_HIGH_NO_FLOOR,
     /** {@code expand} loses the last order-0 half it should list: INV-BUDDY-01. */
     BUDDY_EXPAND_LEAK,
     /** {@code del_page_from_free_list} forgets {@code nr_free--}: INV-BUDDY-02. */

@@ -2,10 +2,17 @@ package armmm.model.kernel;
 
 import armmm.model.check.Invariants;
 import armmm.model.check.Violation;
+import armmm.model.board.Board;
+import armmm.model.boot.Boot;
+import armmm.model.boot.BootObservables;
+import armmm.model.boot.BootedSystem;
 import armmm.model.memblock.Memblock;
 import armmm.model.page.PageAllocator;
+import armmm.model.page.PageAllocatorBoot;
+import armmm.model.zone.BootZones;
 import armmm.model.page.PageObservables;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -17,15 +24,30 @@ import java.util.OptionalLong;
  */
 public final class Kernel {
     private final Memblock memblock;
+    private final BootedSystem booted;
     private PageAllocator pages;
 
-    private Kernel(Memblock memblock) {
+    private Kernel(Memblock memblock, BootedSystem booted) {
         this.memblock = memblock;
+        this.booted = booted;
     }
 
     /** A kernel with an empty memblock and identity addressing. */
     public static Kernel bare() {
-        return new Kernel(new Memblock());
+        return new Kernel(new Memblock(), null);
+    }
+
+    /** A kernel that has booted {@code board}: its memblock as early boot left it, the board's layout. */
+    public static Kernel boot(Board board) {
+        BootedSystem b = Boot.boot(board);
+        Kernel k = new Kernel(b.memblock(), b);
+        k.pages = PageAllocatorBoot.handOver(BootZones.setUp(b), PageAllocatorBoot.memMap(b.layout()), board.cpus());
+        return k;
+    }
+
+    /** What early boot left (layout, limits, allocations); empty for a bare kernel. */
+    public Optional<BootedSystem> booted() {
+        return Optional.ofNullable(booted);
     }
 
     /** Runs {@code op} and returns what the kernel would. The state stays consistent on refusal. */
@@ -40,6 +62,9 @@ public final class Kernel {
         }
         if (pages != null && PageObservables.knows(path)) {
             return PageObservables.observe(pages, path);
+        }
+        if (path.is(0, "layout") && booted != null) {
+            return BootObservables.observe(booted, path);
         }
         return OptionalLong.empty();
     }
@@ -69,11 +94,11 @@ public final class Kernel {
      * board.
      */
     public long physToVirt(long phys) {
-        return phys;
+        return booted == null ? phys : booted.layout().linearVirt(phys);
     }
 
     /** The physical address of kernel virtual {@code virt} ({@code __pa}); the identity without a board. */
     public long virtToPhys(long virt) {
-        return virt;
+        return booted == null ? virt : booted.layout().linearPhys(virt);
     }
 }

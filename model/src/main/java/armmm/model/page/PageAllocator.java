@@ -189,10 +189,16 @@ public final class PageAllocator {
         }
     }
 
-    /** {@code free_reserved_area} over [start, end): {@code free_reserved_page} for each page. */
+    /**
+     * {@code free_reserved_area} over [start, end): {@code free_reserved_page} for each page that
+     * is still PG_reserved and in a zone (the others are not the kernel's to give back twice).
+     */
     public void freeReservedArea(long startPfn, long endPfn) {
-        for (long pfn = startPfn; pfn < endPfn; pfn++) {
-            freeReservedPage(pfn);
+        for (long pfn = Math.max(startPfn, basePfn); pfn < Math.min(endPfn, basePfn + nFrames); pfn++) {
+            int f = frame(pfn);
+            if (zoneOf[f] >= 0 && (flags[f] & F_RESERVED) != 0) {
+                freeReservedPage(pfn);
+            }
         }
     }
 

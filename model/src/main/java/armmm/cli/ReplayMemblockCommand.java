@@ -1,0 +1,75 @@
+package armmm.cli;
+
+import armmm.model.board.Board;
+import armmm.model.board.BoardException;
+import armmm.model.boot.BootException;
+import armmm.model.boot.MemblockReplay;
+import armmm.model.boot.ReplayException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code armmm replay-memblock [boot options] DMESG.txt} (CONTRACTS.md section 4): replays a
+ * {@code memblock=debug} log; exit 0 when every allocation lands where the kernel put it, 1 on a
+ * mismatch, 2 on bad input.
+ */
+@Command(name = "replay-memblock", mixinStandardHelpOptions = true,
+        description = "Replay a memblock=debug boot log and compare each early allocation with the model's placement.")
+public final class ReplayMemblockCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--ram", paramLabel = "SIZE", description = "QEMU -M virt RAM: one bank at 0x40000000 (default 1024M)")
+    String ram;
+
+    @Option(names = "--memory", paramLabel = "BASE:SIZE", description = "a RAM bank (repeatable), instead of --ram")
+    List<String> memory = new ArrayList<>();
+
+    @Option(names = "--reserve", paramLabel = "BASE:SIZE[:no-map|:reusable]", description = "a reserved-memory node (repeatable)")
+    List<String> reserve = new ArrayList<>();
+
+    @Option(names = "--cmdline", paramLabel = "ARGS", description = "kernel command-line arguments after console=ttyAMA0")
+    String cmdline = "";
+
+    @Option(names = "--cpus", paramLabel = "N", description = "number of CPUs (default 1)")
+    int cpus = 1;
+
+    @Parameters(index = "0", paramLabel = "DMESG.txt", description = "the memblock=debug boot log")
+    Path log;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            err.println(log + ": cannot read: " + e.getMessage());
+            return 2;
+        }
+        try {
+            Board board = Board.fromOptions(ram, memory, reserve, cmdline, cpus);
+            MemblockReplay.Outcome outcome = MemblockReplay.replay(board, log.toString(), lines);
+            outcome.mismatches().forEach(out::println);
+            out.println(outcome.summary());
+            out.flush();
+            return outcome.failed() == 0 ? 0 : 1;
+        } catch (BoardException | BootException | ReplayException e) {
+            err.println(e.getMessage());
+            err.flush();
+            return 2;
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package armmm.model.board;
+
+/**
+ * The facts of the kernel build that boot depends on. {@link #armmp()} is Debian's 6.1
+ * {@code armmp} kernel the ground truth came from (non-LPAE, VMSPLIT_3G, HIGHMEM, FLATMEM,
+ * ARCH_FORCE_MAX_ORDER=12), read off its {@code .config} and its boot logs.
+ *
+ * @param pageOffset        {@code PAGE_OFFSET} (CONFIG_PAGE_OFFSET; VMSPLIT_3G: 0xC0000000)
+ * @param textOffset        {@code TEXT_OFFSET}: where the image starts above PHYS_OFFSET (0x208000: the
+ *                          multi-platform maximum, arch/arm/Makefile); swapper_pg_dir lies 16 KiB below it
+ * @param kernelStartOffset {@code KERNEL_START} (_stext, section aligned) above PHYS_OFFSET: 0x300000
+ * @param kernelSize        {@code KERNEL_END - KERNEL_START}: 0x1307588 (reserved 0x40300000..0x41607587)
+ * @param textSize          kernel code, bytes ("11264K kernel code")
+ * @param rodataSize        "3732K rodata"
+ * @param initOffset        {@code __init_begin} above KERNEL_START: text + rodata rounded up to a section
+ * @param initSize          {@code __init_end - __init_begin}: "2048K init" (what free_initmem returns)
+ * @param dataSize          "1700K rwdata"
+ * @param bssSize           "377K bss" (bss ends at KERNEL_END)
+ * @param structPageSize    {@code sizeof(struct page)}: 36
+ * @param maxOrder          {@code MAX_ORDER}: 12 (ARCH_FORCE_MAX_ORDER); pageblock_order = MAX_ORDER - 1
+ * @param cmaSizeMbytes     CONFIG_CMA_SIZE_MBYTES: 16
+ * @param smpCacheBytes     {@code SMP_CACHE_BYTES} (L1_CACHE_BYTES): 64
+ * @param pcpuStaticSize    per-CPU static size ("s45012")
+ * @param pcpuReservedSize  PERCPU_MODULE_RESERVE ("r8192")
+ * @param pcpuDynamicSize   dynamic size after rounding the unit up ("d20524")
+ * @param dtbUnflattenBase  bytes {@code unflatten_device_tree} takes for QEMU's own one-CPU device tree (20752)
+ * @param dtbPerCpu         extra unflattened bytes per further CPU node (676, from the 2-CPU boot)
+ * @param dtbPerReserved    extra unflattened bytes per reserved-memory node (616, from the resv88M boot)
+ * @param qemuDtbSize       {@code fdt_totalsize} of QEMU's own device tree: 1 MiB
+ * @param fileDtbSize       {@code fdt_totalsize} of a {@code -dtb} file (35154 bytes in the resv88M boot)
+ * @param initrdSize        the initrd's size in the captured boots: 0xd8000
+ * @param console           the console argument every captured boot's command line starts with
+ */
+public record BuildConfig(long pageOffset, long textOffset, long kernelStartOffset, long kernelSize,
+                          long textSize, long rodataSize, long initOffset, long initSize, long dataSize, long bssSize,
+                          int structPageSize, int maxOrder, long cmaSizeMbytes, int smpCacheBytes,
+                          long pcpuStaticSize, long pcpuReservedSize, long pcpuDynamicSize,
+                          long dtbUnflattenBase, long dtbPerCpu, long dtbPerReserved,
+                          long qemuDtbSize, long fileDtbSize, long initrdSize, String console) {
+    /** 4 KiB pages. */
+    public static final int PAGE_SHIFT = 12;
+    /** {@code PAGE_SIZE}. */
+    public static final long PAGE_SIZE = 1L << PAGE_SHIFT;
+
+    public BuildConfig {
+        if (pageOffset != 0x4000_0000L && pageOffset != 0x8000_0000L && pageOffset != 0xB000_0000L
+                && pageOffset != 0xC000_0000L) {
+            throw new BoardException("--page-offset", String.format("expected a VMSPLIT PAGE_OFFSET (0x40000000, 0x80000000, 0xb0000000, 0xc0000000), found %#x", pageOffset));
+        }
+        if (kernelStartOffset < textOffset || kernelSize <= 0) {
+            throw new BoardException("--kernel", String.format("the image must start at or above TEXT_OFFSET %#x, found %#x", textOffset, kernelStartOffset));
+        }
+        if (structPageSize <= 0 || maxOrder < 2) {
+            throw new BoardException("--struct-page", "struct page size and MAX_ORDER must be positive, found " + structPageSize + ", " + maxOrder);
+        }
+    }
+
+    /** Debian 6.1.0-50-armmp, as captured in the oracle. */
+    public static BuildConfig armmp() {
+        return new BuildConfig(0xC000_0000L, 0x208000L, 0x300000L, 0x1307588L,
+                11264L << 10, 3732L << 10, 0xF00000L, 2048L << 10, 1700L << 10, 377L << 10,
+                36, 12, 16, 64,
+                45012, 8192, 20524,
+                20752, 676, 616,
+                1L << 20, 35154, 0xd8000L, "console=ttyAMA0");
+    }
+
+    /** {@code pageblock_order}: MAX_ORDER - 1 without hugetlb. */
+    public int pageblockOrder() {
+        return maxOrder - 1;
+    }
+
+    /** {@code MAX_ORDER_NR_PAGES}. */
+    public long maxOrderNrPages() {
+        return 1L << (maxOrder - 1);
+    }
+
+    /** The same build with another PAGE_OFFSET. */
+    public BuildConfig withPageOffset(long po) {
+        return new BuildConfig(po, textOffset, kernelStartOffset, kernelSize, textSize, rodataSize, initOffset, initSize,
+                dataSize, bssSize, structPageSize, maxOrder, cmaSizeMbytes, smpCacheBytes, pcpuStaticSize,
+                pcpuReservedSize, pcpuDynamicSize, dtbUnflattenBase, dtbPerCpu, dtbPerReserved, qemuDtbSize,
+                fileDtbSize, initrdSize, console);
+    }
+
+    /** The same build with another default CMA size in MiB. */
+    public BuildConfig withCmaSizeMbytes(long mb) {
+        return new BuildConfig(pageOffset, textOffset, kernelStartOffset, kernelSize, textSize, rodataSize, initOffset, initSize,
+                dataSize, bssSize, structPageSize, maxOrder, mb, smpCacheBytes, pcpuStaticSize,
+                pcpuReservedSize, pcpuDynamicSize, dtbUnflattenBase, dtbPerCpu, dtbPerReserved, qemuDtbSize,
+                fileDtbSize, initrdSize, console);
+    }
+}

@@ -1,0 +1,243 @@
+package armmm.model.check;
+
+import armmm.model.kernel.Kernel;
+import armmm.model.memblock.Region;
+import armmm.model.zone.CmaArea;
+import armmm.model.zone.LateFree;
+import armmm.model.zone.ManagedPages;
+import armmm.model.zone.ZoneConfig;
+import armmm.model.zone.ZoneSetup;
+import armmm.model.zone.ZoneType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The zone invariants (mm/page_alloc.c, include/linux/mmzone.h): each restates a kernel rule
+ * independently of {@link ZoneSetup}'s code and checks the computed zones against it. They read the
+ * zone setup only (a few dozen numbers), so they are cheap enough to run after every step.
+ */
+public final class ZoneChecks {
+    /** One zone invariant: its id and its check. */
+    public record ZoneInvariant(String id, Function<ZoneSetup, List<Violation>> check) {
+    }
+
+    /** Every zone invariant, in catalogue order. */
+    public static final List<ZoneInvariant> ALL = List.of(
+            new ZoneInvariant("INV-ZONE-01", ZoneChecks::spansOrderedInsideTheNode),
+            new ZoneInvariant("INV-ZONE-02", ZoneChecks::presentIsSpannedMinusHoles),
+            new ZoneInvariant("INV-ZONE-03", ZoneChecks::managedIsWhatWasFreed),
+            new ZoneInvariant("INV-ZONE-04", ZoneChecks::watermarksOrdered),
+            new ZoneInvariant("INV-ZONE-05", ZoneChecks::watermarksFollowTheFormula),
+            new ZoneInvariant("INV-ZONE-06", ZoneChecks::protectionFollowsTheRatios),
+            new ZoneInvariant("INV-ZONE-07", ZoneChecks::minFreeKbytesFromLowmem),
+            new ZoneInvariant("INV-ZONE-08", ZoneChecks::pcpSizesFollowTheFormula));
+
+    private ZoneChecks() {
+    }
+
+    /** Every zone invariant's violations for {@code s}. */
+    public static List<Violation> check(ZoneSetup s) {
+        List<Violation> out = new ArrayList<>();
+        for (ZoneInvariant inv : ALL) {
+            out.addAll(inv.check().apply(s));
+        }
+        return out;
+    }
+
+    /** The zone invariants as kernel invariants, reading the zones through {@code zones} (null: no zones yet). */
+    public static List<Invariant> invariants(Function<Kernel, ZoneSetup> zones) {
+        return ALL.stream().map(inv -> Invariant.of(inv.id(), k -> {
+            ZoneSetup s = zones.apply(k);
+            return s == null ? List.<Violation>of() : inv.check().apply(s);
+        })).toList();
+    }
+
+    /**
+     * INV-ZONE-01: the populated zones lie in kernel order, disjoint, inside the node's pfn range;
+     * an empty zone has start_pfn 0 ({@code calculate_node_totalpages}).
+     */
+    static List<Violation> spansOrderedInsideTheNode(ZoneSetup s) {
+        List<Violation> out = new ArrayList<>();
+        long previousEnd = s.spans().nodeStartPfn();
+        String previous = "node start";
+        for (ZoneConfig z : s.zones()) {
+            if (z.isEmpty()) {
+                if (z.startPfn() != 0) {
+                    out.add(new Violation("INV-ZONE-01", "empty zone with a start", z.type().kernelName()
+                            + " spans nothing but starts at pfn " + z.startPfn()));
+                }
+                continue;
+            }
+            if (z.startPfn() < previousEnd) {
+                out.add(new Violation("INV-ZONE-01", "zones overlap", z.type().kernelName() + " starts at pfn "
+                        + z.startPfn() + ", below the end of " + previous + " at " + previousEnd));
+            }
+            if (z.endPfn() > s.spans().nodeEndPfn()) {
+                out.add(new Violation("INV-ZONE-01", "zone beyond RAM", z.type().kernelName() + " ends at pfn "
+                        + z.endPfn() + ", past the node's end " + s.spans().nodeEndPfn()));
+            }
+            previousEnd = z.endPfn();
+            previous = z.type().kernelName();
+        }
+        return out;
+    }
+
+    /**
+     * INV-ZONE-02: present_pages is spanned_pages minus the pfns no memblock.memory region covers;
+     * NOMAP memory is present ({@code zone_absent_pages_in_node}).
+     */
+    static List<Violation> presentIsSpannedMinusHoles(ZoneSetup s) {
+        List<Violation> out = new ArrayList<>();
+        for (ZoneConfig z : s.zones()) {
+            long covered = 0;
+            for (Region r : s.inputs().memory()) {
+                long first = (r.base() + ZoneSetup.PAGE_SIZE - 1) >>> ZoneSetup.PAGE_SHIFT;
+                long last = r.end() >>> ZoneSetup.PAGE_SHIFT;
+                covered += overlap(first, last, z.startPfn(), z.endPfn());
+            }
+            if (z.presentPages() != covered || z.presentPages() > z.spannedPages()) {
+                out.add(new Violation("INV-ZONE-02", "present pages miscounted", z.type().kernelName() + " present "
+                        + z.presentPages() + ", memblock.memory covers " + covered + " of its " + z.spannedPages()
+                        + " spanned pages"));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * INV-ZONE-03: managed_pages is the whole free pages of mapped memory in the zone at
+     * memblock_free_all, plus its CMA pages, plus the late frees, and never exceeds present.
+     */
+    static List<Violation> managedIsWhatWasFreed(ZoneSetup s) {
+        List<Violation> out = new ArrayList<>();
+        List<long[]> free = ManagedPages.freePfnRanges(s.inputs().memory(), s.inputs().reserved());
+        for (ZoneConfig z : s.zones()) {
+            long expected = 0;
+            for (long[] r : free) {
+                expected += overlap(r[0], r[1], z.startPfn(), z.endPfn());
+            }
+            for (CmaArea a : s.inputs().cma()) {
+                expected += overlap(a.startPfn(), a.endPfn(), z.startPfn(), z.endPfn());
+            }
+            for (LateFree f : s.inputs().lateFrees()) {
+                expected += overlap(f.startPfn(), f.endPfn(), z.startPfn(), z.endPfn());
+            }
+            if (z.managedPages() != expected || z.managedPages() > z.presentPages()) {
+                out.add(new Violation("INV-ZONE-03", "managed pages miscounted", z.type().kernelName() + " managed "
+                        + z.managedPages() + ", expected " + expected + " freed pages (present " + z.presentPages() + ")"));
+            }
+        }
+        return out;
+    }
+
+    /** INV-ZONE-04: min <= low <= high in every zone. */
+    static List<Violation> watermarksOrdered(ZoneSetup s) {
+        List<Violation> out = new ArrayList<>();
+        for (ZoneConfig z : s.zones()) {
+            if (z.min() > z.low() || z.low() > z.high()) {
+                out.add(new Violation("INV-ZONE-04", "watermarks out of order", z.type().kernelName() + " min "
+                        + z.min() + " low " + z.low() + " high " + z.high()));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * INV-ZONE-05: the watermarks are those of {@code __setup_per_zone_wmarks} applied to the managed
+     * counts of postcore time: lowmem min = pages_min x managed / lowmem pages, highmem min =
+     * clamp(managed / 1024, 32, 128), each step = max(tmp / 4, managed x wsf / 10000).
+     */
+    static List<Violation> watermarksFollowTheFormula(ZoneSetup s) {
+        List<Violation> out = new ArrayList<>();
+        long[] managed = s.managed().atWatermarks();
+        long lowmemPages = 0;
+        for (ZoneType t : ZoneType.values()) {
+            lowmemPages += s.spans().isHighmem(t) ? 0 : managed[t.ordinal()];
+        }
+        long pagesMin = s.minFreeKbytes() / (ZoneSetup.PAGE_SIZE / 1024);
+        for (ZoneConfig z : s.zones()) {
+            long m = managed[z.type().ordinal()];
+            long tmp = lowmemPages == 0 ? 0 : pagesMin * m / lowmemPages;
+            long min = s.spans().isHighmem(z.type()) ? Math.min(128, Math.max(32, m / 1024)) : tmp;
+            long step = Math.max(tmp / 4, m * s.inputs().watermarkScaleFactor() / 10000);
+            if (z.min() != min || z.low() != min + step || z.high() != min + 2 * step) {
+                out.add(new Violation("INV-ZONE-05", "watermark formula broken", String.format(
+                        "%s min/low/high %d/%d/%d, expected %d/%d/%d from managed %d of %d lowmem pages",
+                        z.type().kernelName(), z.min(), z.low(), z.high(), min, min + step, min + 2 * step, m,
+                        lowmemPages)));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * INV-ZONE-06: zone i's protection against zone j is 0 for j <= i, grows with j, and equals the
+     * managed pages of zones i+1..j over lowmem_reserve_ratio[i] (0 when the ratio is 0 or zone i
+     * manages nothing).
+     */
+    static List<Violation> protectionFollowsTheRatios(ZoneSetup s) {
+        List<Violation> out = new ArrayList<>();
+        long[] managed = s.managed().atWatermarks();
+        int[] ratio = s.inputs().lowmemReserveRatio();
+        for (ZoneConfig z : s.zones()) {
+            int i = z.type().ordinal();
+            long[] prot = z.lowmemReserve();
+            long sum = 0;
+            for (int j = 0; j < prot.length; j++) {
+                long expected = 0;
+                if (j > i) {
+                    sum += managed[j];
+                    expected = ratio[i] == 0 || managed[i] == 0 ? 0 : sum / ratio[i];
+                }
+                boolean shrinks = j > 0 && prot[j] < prot[j - 1];
+                if (prot[j] != expected || shrinks) {
+                    out.add(new Violation("INV-ZONE-06", "lowmem_reserve broken", String.format(
+                            "%s protection[%d] = %d, expected %d (ratio %d)", z.type().kernelName(), j, prot[j],
+                            expected, ratio[i])));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * INV-ZONE-07: min_free_kbytes = clamp(int_sqrt(16 x lowmem kB), 128, 262144), the lowmem kB being
+     * ZONE_DMA and ZONE_NORMAL's managed pages at postcore time.
+     */
+    static List<Violation> minFreeKbytesFromLowmem(ZoneSetup s) {
+        long[] managed = s.managed().atWatermarks();
+        long kb = (managed[ZoneType.DMA.ordinal()] + managed[ZoneType.NORMAL.ordinal()]) * (ZoneSetup.PAGE_SIZE / 1024);
+        long root = (long) Math.floor(Math.sqrt((double) (kb * 16)));
+        long expected = Math.min(262144, Math.max(128, root));
+        if (s.minFreeKbytes() != expected) {
+            return List.of(new Violation("INV-ZONE-07", "min_free_kbytes miscomputed", "min_free_kbytes "
+                    + s.minFreeKbytes() + ", expected " + expected + " from " + kb + " kB of lowmem"));
+        }
+        return List.of();
+    }
+
+    /**
+     * INV-ZONE-08: pcp batch is {@code zone_batchsize} of the managed pages (2^n - 1, at least 1), and
+     * pcp high is the low watermark over the CPUs, at least 4 x batch ({@code zone_highsize}).
+     */
+    static List<Violation> pcpSizesFollowTheFormula(ZoneSetup s) {
+        List<Violation> out = new ArrayList<>();
+        long[] managed = s.managed().atWatermarks();
+        for (ZoneConfig z : s.zones()) {
+            long quarter = Math.max(1, Math.min(managed[z.type().ordinal()] / 1024, 256) / 4);
+            long batch = Math.max(1, Long.highestOneBit(quarter * 3 / 2) - 1);
+            long high = Math.max(z.low() / s.inputs().cpus(), 4 * batch);
+            if (z.pcpBatch() != batch || z.pcpHigh() != high) {
+                out.add(new Violation("INV-ZONE-08", "per-cpu list sizes broken", String.format(
+                        "%s pcp high/batch %d/%d, expected %d/%d", z.type().kernelName(), z.pcpHigh(), z.pcpBatch(),
+                        high, batch)));
+            }
+        }
+        return out;
+    }
+
+    private static long overlap(long s1, long e1, long s2, long e2) {
+        return Math.max(0, Math.min(e1, e2) - Math.max(s1, s2));
+    }
+}

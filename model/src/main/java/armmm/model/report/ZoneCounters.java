@@ -1,0 +1,44 @@
+package armmm.model.report;
+
+import armmm.model.zone.ZoneSetup;
+import armmm.model.zone.ZoneType;
+
+/**
+ * The runtime counters /proc/zoneinfo and /proc/meminfo print beside the boot facts; the buddy
+ * allocator supplies them once it runs.
+ */
+public interface ZoneCounters {
+
+    /** {@code NR_FREE_PAGES} of zone {@code t}. */
+    long nrFree(ZoneType t);
+
+    /** {@code NR_FREE_CMA_PAGES} of zone {@code t}. */
+    long nrFreeCma(ZoneType t);
+
+    /** {@code pcp->count} of zone {@code t} on CPU {@code cpu}. */
+    int pcpCount(ZoneType t, int cpu);
+
+    /**
+     * The counters as boot leaves them before anything is allocated: every managed page free, every
+     * CMA page free, empty per-CPU lists. The real kernel shows a little less (a just-booted system
+     * has allocated some hundred pages).
+     */
+    static ZoneCounters allManagedFree(ZoneSetup s) {
+        return new ZoneCounters() {
+            @Override
+            public long nrFree(ZoneType t) {
+                return s.zone(t).managedPages();
+            }
+
+            @Override
+            public long nrFreeCma(ZoneType t) {
+                return s.cmaPages(t);
+            }
+
+            @Override
+            public int pcpCount(ZoneType t, int cpu) {
+                return 0;
+            }
+        };
+    }
+}

@@ -1,0 +1,153 @@
+package armmm.model.zone;
+
+import armmm.model.check.SeededBug;
+import armmm.model.memblock.Memblock;
+import armmm.model.memblock.Region;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * How many pages each zone manages, at the three moments that matter:
+ * <ol>
+ * <li>after {@code memblock_free_all} (mm/memblock.c: every whole free lowmem page below
+ * {@code max_low_pfn}) and {@code free_highpages} (arch/arm/mm/init.c: every whole free page
+ * above it), both walking {@code for_each_free_mem_range} with MEMBLOCK_NONE, so NOMAP memory and
+ * every reserved byte stay out;</li>
+ * <li>when {@code init_per_zone_wmark_min} runs (postcore_initcall): plus the CMA pageblocks
+ * {@code cma_activate_area} gave back at core_initcall (mm/cma.c);</li>
+ * <li>as /proc/zoneinfo shows it: plus the initrd and the init sections freed later by
+ * {@code free_reserved_area}.</li>
+ * </ol>
+ *
+ * @param atFreeAll     managed per zone after {@code memblock_free_all} and {@code free_highpages}
+ * @param cma           {@code zone->cma_pages} per zone
+ * @param atWatermarks  managed per zone when the watermarks are computed
+ * @param afterBoot     managed per zone after the late frees
+ * @param totalCmaPages {@code totalcma_pages}: every page CMA reserved
+ */
+public record ManagedPages(long[] atFreeAll, long[] cma, long[] atWatermarks, long[] afterBoot, long totalCmaPages) {
+
+    private static final int NZ = ZoneType.values().length;
+
+    public ManagedPages {
+        atFreeAll = atFreeAll.clone();
+        cma = cma.clone();
+        atWatermarks = atWatermarks.clone();
+        afterBoot = afterBoot.clone();
+    }
+
+    /** Counts the managed pages of the zones {@code spans} for the boot {@code in}. */
+    public static ManagedPages compute(ZoneInputs in, ZoneSpans spans) {
+        long[] freeAll = new long[NZ];
+        for (long[] r : freePfnRanges(in.memory(), in.reserved())) {
+            // memblock_free_all stops at max_low_pfn; free_highpages starts there
+            addPages(spans, freeAll, r[0], Math.min(r[1], in.maxLowPfn()));
+            addPages(spans, freeAll, Math.max(r[0], in.maxLowPfn()), r[1]);
+        }
+        long[] cma = new long[NZ];
+        long[] atWmark = freeAll.clone();
+        long totalCma = 0;
+        for (CmaArea area : in.cma()) {
+            totalCma += area.endPfn() - area.startPfn();
+            if (SeededBug.ZONE_CMA_NOT_MANAGED.isActive()) {
+                continue;
+            }
+            ZoneType z = spans.zoneOf(area.startPfn());
+            if (z != null && z == spans.zoneOf(area.endPfn() - 1)) {
+                // init_cma_reserved_pageblock: managed and cma_pages grow by whole pageblocks
+                cma[z.ordinal()] += area.endPfn() - area.startPfn();
+                atWmark[z.ordinal()] += area.endPfn() - area.startPfn();
+            } else {
+                // cma_activate_area refuses an area across zones and frees its pages as ordinary ones
+                addPages(spans, atWmark, area.startPfn(), area.endPfn());
+            }
+        }
+        long[] after = atWmark.clone();
+        for (LateFree f : in.lateFrees()) {
+            addPages(spans, after, f.startPfn(), f.endPfn());
+        }
+        return new ManagedPages(freeAll, cma, atWmark, after, totalCma);
+    }
+
+    /**
+     * {@code for_each_free_mem_range(..., MEMBLOCK_NONE, ...)}: the parts of mapped memory outside
+     * every reserved region, as whole pages (PFN_UP of the start, PFN_DOWN of the end).
+     */
+    public static List<long[]> freePfnRanges(List<Region> memory, List<Region> reserved) {
+        List<Region> res = new ArrayList<>(reserved);
+        res.sort(Comparator.comparingLong(Region::base));
+        List<long[]> out = new ArrayList<>();
+        for (Region m : memory) {
+            if ((m.flags() & Memblock.NOMAP) != 0) {
+                continue;
+            }
+            long cursor = m.base();
+            for (Region r : res) {
+                if (r.end() <= cursor || r.base() >= m.end()) {
+                    continue;
+                }
+                addWholePages(out, cursor, Math.min(r.base(), m.end()));
+                cursor = Math.max(cursor, r.end());
+            }
+            addWholePages(out, cursor, m.end());
+        }
+        return out;
+    }
+
+    private static void addWholePages(List<long[]> out, long start, long end) {
+        long s = (start + ZoneSetup.PAGE_SIZE - 1) >>> ZoneSetup.PAGE_SHIFT;
+        long e = end >>> ZoneSetup.PAGE_SHIFT;
+        if (s < e) {
+            out.add(new long[] {s, e});
+        }
+    }
+
+    /** Adds pfns [start, end) to the zones that span them. */
+    private static void addPages(ZoneSpans spans, long[] perZone, long start, long end) {
+        long[] zs = spans.startPfn();
+        long[] sp = spans.spanned();
+        for (ZoneType z : ZoneType.values()) {
+            int i = z.ordinal();
+            if (sp[i] == 0) {
+                continue;
+            }
+            long zEnd = zs[i] + sp[i];
+            // Movable is carved out of movable_zone, whose span already stops at zone_movable_pfn
+            perZone[i] += Math.max(0, Math.min(end, zEnd) - Math.max(start, zs[i]));
+        }
+    }
+
+    @Override
+    public long[] atFreeAll() {
+        return atFreeAll.clone();
+    }
+
+    @Override
+    public long[] cma() {
+        return cma.clone();
+    }
+
+    @Override
+    public long[] atWatermarks() {
+        return atWatermarks.clone();
+    }
+
+    @Override
+    public long[] afterBoot() {
+        return afterBoot.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ManagedPages m && Arrays.equals(atFreeAll, m.atFreeAll) && Arrays.equals(cma, m.cma)
+                && Arrays.equals(atWatermarks, m.atWatermarks) && Arrays.equals(afterBoot, m.afterBoot)
+                && totalCmaPages == m.totalCmaPages;
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(afterBoot) * 31 + Long.hashCode(totalCmaPages);
+    }
+}

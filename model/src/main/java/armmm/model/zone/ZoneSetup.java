@@ -1,0 +1,125 @@
+package armmm.model.zone;
+
+import armmm.model.check.SeededBug;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The zones of node 0 as boot leaves them: a pure function of {@link ZoneInputs}. It follows the
+ * kernel's order: the geometry ({@code free_area_init}), the pages freed to the buddy allocator
+ * ({@code memblock_free_all}, {@code free_highpages}), the CMA pageblocks given back at
+ * core_initcall, then {@code init_per_zone_wmark_min} at postcore_initcall (min_free_kbytes,
+ * watermarks, lowmem_reserve, per-CPU list sizes, vmstat thresholds), then the late frees of the
+ * initrd and the init sections, which raise {@code managed} but recompute nothing.
+ *
+ * @param inputs        what boot gave
+ * @param spans         the zone geometry
+ * @param managed       the managed counts at each moment
+ * @param minFreeKbytes {@code min_free_kbytes}
+ * @param zones         one {@link ZoneConfig} per zone type, in kernel order, managed as after boot
+ * @param statThreshold the vmstat threshold per zone ({@code refresh_zone_stat_thresholds}), 0 when unpopulated
+ */
+public record ZoneSetup(ZoneInputs inputs, ZoneSpans spans, ManagedPages managed, long minFreeKbytes,
+                        List<ZoneConfig> zones, int[] statThreshold) {
+
+    /** {@code PAGE_SHIFT}: 4 KiB pages. */
+    public static final int PAGE_SHIFT = 12;
+    /** {@code PAGE_SIZE}. */
+    public static final long PAGE_SIZE = 1L << PAGE_SHIFT;
+
+    public ZoneSetup {
+        zones = List.copyOf(zones);
+        statThreshold = statThreshold.clone();
+        if (zones.size() != ZoneType.values().length) {
+            throw new IllegalArgumentException("one zone per zone type, found " + zones.size());
+        }
+    }
+
+    /** Computes the zones boot would set up from {@code in}. */
+    public static ZoneSetup compute(ZoneInputs in) {
+        ZoneSpans spans = ZoneSpans.compute(in);
+        ManagedPages managed = ManagedPages.compute(in, spans);
+        long[] atWm = SeededBug.ZONE_WMARK_FROM_FINAL_MANAGED.isActive() ? managed.afterBoot() : managed.atWatermarks();
+        long[] forMinFree = SeededBug.ZONE_MIN_FREE_FROM_FINAL.isActive() ? managed.afterBoot() : managed.atWatermarks();
+        long minFree = Watermarks.minFreeKbytes(bufferPages(forMinFree));
+        long lowmemPages = 0;
+        for (ZoneType z : ZoneType.values()) {
+            if (!spans.isHighmem(z)) {
+                lowmemPages += atWm[z.ordinal()];
+            }
+        }
+        long[][] reserve = Watermarks.lowmemReserve(managed.atWatermarks(), in.lowmemReserveRatio());
+        List<ZoneConfig> zones = new ArrayList<>();
+        int[] thresholds = new int[ZoneType.values().length];
+        long[] startPfn = spans.startPfn();
+        long[] spanned = spans.spanned();
+        long[] present = spans.present();
+        long[] after = managed.afterBoot();
+        for (ZoneType z : ZoneType.values()) {
+            int i = z.ordinal();
+            long[] wm = Watermarks.zoneWatermarks(minFree, atWm[i], lowmemPages, spans.isHighmem(z),
+                    in.watermarkScaleFactor());
+            int batch = Watermarks.batch(managed.atWatermarks()[i]);
+            int high = Watermarks.high(wm[1], batch, in.cpus());
+            if (present[i] > 0) {
+                thresholds[i] = Watermarks.statThreshold(managed.atWatermarks()[i], in.cpus());
+            }
+            zones.add(new ZoneConfig(z, startPfn[i], spanned[i], present[i], after[i],
+                    wm[0], wm[1], wm[2], reserve[i], high, batch));
+        }
+        return new ZoneSetup(in, spans, managed, minFree, zones, thresholds);
+    }
+
+    /** {@code nr_free_buffer_pages} at postcore time: managed pages of the zones up to ZONE_NORMAL. */
+    static long bufferPages(long[] managed) {
+        return managed[ZoneType.DMA.ordinal()] + managed[ZoneType.NORMAL.ordinal()];
+    }
+
+    /** The zone of type {@code t}. */
+    public ZoneConfig zone(ZoneType t) {
+        return zones.get(t.ordinal());
+    }
+
+    /** {@code populated_zone}: the zone has present pages. */
+    public boolean populated(ZoneType t) {
+        return zone(t).presentPages() > 0;
+    }
+
+    /** {@code totalram_pages}: every zone's managed pages. */
+    public long totalramPages() {
+        return zones.stream().mapToLong(ZoneConfig::managedPages).sum();
+    }
+
+    /** {@code totalhigh_pages}: the managed pages of the highmem zones. */
+    public long totalhighPages() {
+        long sum = 0;
+        for (ZoneConfig z : zones) {
+            if (spans.isHighmem(z.type())) {
+                sum += z.managedPages();
+            }
+        }
+        return sum;
+    }
+
+    /** {@code zone_cma_pages}: pages of {@code t} that belong to a CMA area. */
+    public long cmaPages(ZoneType t) {
+        return managed.cma()[t.ordinal()];
+    }
+
+    @Override
+    public int[] statThreshold() {
+        return statThreshold.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ZoneSetup s && inputs.equals(s.inputs) && zones.equals(s.zones)
+                && minFreeKbytes == s.minFreeKbytes && Arrays.equals(statThreshold, s.statThreshold);
+    }
+
+    @Override
+    public int hashCode() {
+        return zones.hashCode() * 31 + Long.hashCode(minFreeKbytes);
+    }
+}

@@ -1,0 +1,164 @@
+package armmm.model.boot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import armmm.model.board.Bank;
+import armmm.model.board.Board;
+import armmm.model.board.BoardException;
+import armmm.model.board.ReservedMemory;
+import armmm.model.check.Invariants;
+import armmm.model.check.Violation;
+import armmm.model.kernel.Kernel;
+import armmm.model.memblock.Memblock;
+import armmm.model.memblock.Region;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** Boot on boards no one captured: nonsense input gets the kernel's answer or a clear error. */
+class BootTest {
+
+    @Test
+    void aVmallocLargerThanTheAddressSpaceIsClampedAsEarlyVmallocDoes() {
+        BootedSystem b = Boot.boot(Board.virt(1024L << 20).withArgs("vmalloc=3G"));
+        assertThat(b.vmallocSize()).isEqualTo(0xff80_0000L - (0xC000_0000L + (32L << 20) + (8L << 20)));
+        assertThat(b.lowmemLimit()).as("32 MiB of lowmem left").isEqualTo(0x4200_0000L);
+        assertThat(b.log()).contains("vmalloc area is too big, limiting to 976MiB");
+        BootedSystem small = Boot.boot(Board.virt(1024L << 20).withArgs("vmalloc=1M"));
+        assertThat(small.vmallocSize()).isEqualTo(16L << 20);
+        assertThat(small.log()).contains("vmalloc area is too small, limiting to 16MiB");
+        // memparse's 64-bit result lands in an unsigned long: 4G wraps to 0, then "too small"
+        assertThat(Boot.boot(Board.virt(1024L << 20).withArgs("vmalloc=4G")).vmallocSize()).isEqualTo(16L << 20);
+    }
+
+    @Test
+    void overlappingBanksAreMergedByMemblock() {
+        Board b = Board.of(List.of(new Bank(0x4000_0000L, 512L << 20), new Bank(0x5000_0000L, 512L << 20)), List.of(), "", 1);
+        assertThat(Boot.boot(b).memory()).containsExactly(new Region(0x4000_0000L, 768L << 20, 0));
+    }
+
+    @Test
+    void memBelowTheKernelImageIsAClearError() {
+        assertThatThrownBy(() -> Boot.boot(Board.virt(1024L << 20).withArgs("mem=16M")))
+                .isInstanceOf(BootException.class).hasMessageStartingWith("mem=: RAM must hold the kernel image 0x40300000-0x41607587");
+    }
+
+    @Test
+    void ramReachingFourGigabytesLosesItsLastByteAndSoItsLastPage() {
+        BootedSystem b = Boot.boot(Board.virt(3072L << 20));
+        assertThat(b.memory()).containsExactly(new Region(0x4000_0000L, 0xbfff_ffffL, 0));
+        assertThat(b.maxPfn() - b.maxLowPfn()).as("HighMem pages").isEqualTo(589823);
+    }
+
+    @Test
+    void banksAboveFourGigabytesAreIgnoredAndABankCrossingItIsCut() {
+        Board b = Board.of(List.of(new Bank(0x4000_0000L, 1L << 30), new Bank(0xF000_0000L, 1L << 30)), List.of(), "", 1);
+        BootedSystem booted = Boot.boot(b);
+        assertThat(booted.memory()).containsExactly(new Region(0x4000_0000L, 1L << 30, 0), new Region(0xF000_0000L, 0x0fff_ffffL, 0));
+        assertThat(booted.log()).contains("Ignoring memory range 0x100000000 - 0x130000000");
+    }
+
+    @Test
+    void aMisalignedReusableNodeIsGivenBackAndAnAlignedOneBecomesCma() {
+        Board bad = Board.of(List.of(new Bank(0x4000_0000L, 1L << 30)),
+                List.of(new ReservedMemory(0x5010_0000L, 16L << 20, ReservedMemory.Kind.REUSABLE)), "", 1);
+        BootedSystem b = Boot.boot(bad);
+        assertThat(b.cmaAreas()).extracting(CmaArea::name).containsExactly("reserved");
+        assertThat(Boot.overlaps(b.reserved(), 0x5010_0000L, 16L << 20)).isFalse();
+        Board good = Board.of(List.of(new Bank(0x4000_0000L, 1L << 30)),
+                List.of(new ReservedMemory(0x5000_0000L, 16L << 20, ReservedMemory.Kind.REUSABLE)), "", 1);
+        assertThat(Boot.boot(good).cmaAreas()).extracting(CmaArea::base).containsExactly(0x5000_0000L, 0x7f00_0000L);
+    }
+
+    @Test
+    void aNoMapNodeOverReservedMemoryIsRefusedWithEbusy() {
+        // the node covers the kernel image: early_init_dt_reserve_memory returns -EBUSY
+        Board b = Board.of(List.of(new Bank(0x4000_0000L, 1L << 30)),
+                List.of(new ReservedMemory(0x4000_0000L, 32L << 20, ReservedMemory.Kind.NO_MAP)), "", 1);
+        BootedSystem booted = Boot.boot(b);
+        assertThat(booted.memory()).extracting(Region::flags).containsOnly(0);
+        assertThat(booted.log()).anyMatch(l -> l.contains("failed to reserve memory"));
+    }
+
+    @Test
+    void aFixedCmaOnTheCommandLineIsReservedWhereAsked() {
+        BootedSystem b = Boot.boot(Board.virt(1024L << 20).withArgs("cma=32M@0x60000000-0x62000000"));
+        assertThat(b.cmaAreas()).containsExactly(new CmaArea("reserved", 0x6000_0000L, 32L << 20));
+    }
+
+    @Test
+    void randomBoardsBootWithEveryInvariantOrFailWithAClearMessage() {
+        Random rnd = new Random(20261123);
+        int booted = 0;
+        for (int i = 0; i < 300; i++) {
+            Board board;
+            try {
+                board = randomBoard(rnd);
+            } catch (BoardException e) {
+                assertThat(e.getMessage()).startsWith("--").doesNotContain("\n");
+                continue;
+            }
+            Kernel k;
+            try {
+                k = Kernel.boot(board);
+            } catch (BootException | BoardException e) {
+                assertThat(e.getMessage()).as("%s", board).doesNotContain("\n").matches("^(--|mem=)\\S*: .*");
+                continue;
+            }
+            booted++;
+            List<Violation> v = Invariants.checkAll(k);
+            assertThat(v).as("%s", board).isEmpty();
+            BootedSystem b = k.booted().orElseThrow();
+            assertThat(b.memblock().currentLimit()).isEqualTo(b.lowmemLimit());
+            assertThat(b.maxLowPfn() << 12).isEqualTo(b.lowmemLimit());
+            for (EarlyAllocation a : b.allocations()) {
+                if (a.address() != 0 && a.kind() != EarlyAllocation.Kind.PHYS_RANGE) {
+                    assertThat(a.end()).as("%s below the lowmem limit", a).isLessThanOrEqualTo(b.lowmemLimit());
+                    assertThat(a.address() % a.align()).isZero();
+                }
+            }
+            for (Region r : b.memory()) {
+                assertThat(r.base() % Memblock.PAGE_SIZE).isZero();
+            }
+        }
+        assertThat(booted).isGreaterThan(150);
+    }
+
+    private static Board randomBoard(Random rnd) {
+        List<Bank> banks = new ArrayList<>();
+        if (rnd.nextInt(3) == 0) {
+            long base = 0x4000_0000L;
+            int n = 1 + rnd.nextInt(3);
+            for (int i = 0; i < n; i++) {
+                long size = (64L + rnd.nextInt(1024)) << 20;
+                if (rnd.nextInt(4) == 0) {
+                    size += rnd.nextInt(1 << 20);
+                }
+                banks.add(new Bank(base, size));
+                base += size + ((long) rnd.nextInt(4) << 24);
+            }
+        } else {
+            banks.add(new Bank(0x4000_0000L, (long) (48 + rnd.nextInt(3100)) << 20));
+        }
+        List<ReservedMemory> res = new ArrayList<>();
+        int nres = rnd.nextInt(3) == 0 ? 1 + rnd.nextInt(2) : 0;
+        for (int i = 0; i < nres; i++) {
+            long base = 0x4000_0000L + ((long) rnd.nextInt(1024) << 20);
+            long size = (1L + rnd.nextInt(64)) << 20;
+            res.add(new ReservedMemory(base, size, ReservedMemory.Kind.values()[rnd.nextInt(3)]));
+        }
+        StringBuilder args = new StringBuilder();
+        if (rnd.nextInt(4) == 0) {
+            args.append(" mem=").append(8 + rnd.nextInt(3000)).append('M');
+        }
+        if (rnd.nextInt(4) == 0) {
+            args.append(" vmalloc=").append(rnd.nextInt(1200)).append('M');
+        }
+        if (rnd.nextInt(5) == 0) {
+            args.append(" cma=").append(rnd.nextInt(256)).append('M');
+        }
+        return Board.of(banks, res, args.toString(), 1 + rnd.nextInt(4));
+    }
+}

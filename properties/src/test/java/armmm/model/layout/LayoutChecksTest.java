@@ -1,0 +1,50 @@
+package armmm.model.layout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import armmm.model.board.Board;
+import armmm.model.check.LayoutChecks;
+import armmm.model.check.SeededBug;
+import armmm.model.check.Violation;
+import armmm.model.kernel.Kernel;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+
+/** The layout invariants hold on real boards, and each planted layout bug is caught by its invariant. */
+class LayoutChecksTest {
+
+    private static List<Violation> layoutViolations(Kernel k) {
+        return LayoutChecks.ALL.stream().flatMap(i -> i.check(k).stream()).toList();
+    }
+
+    @Test
+    void theInvariantsHoldOnTheCapturedBoardsAndOnABareKernel() {
+        for (Board b : List.of(Board.virt(256L << 20), Board.virt(1024L << 20), Board.virt(3072L << 20),
+                Board.virt(2048L << 20).withArgs("mem=700M"), Board.virt(1024L << 20).withArgs("vmalloc=128M"))) {
+            assertThat(layoutViolations(Kernel.boot(b))).isEmpty();
+        }
+        assertThat(layoutViolations(Kernel.bare())).isEmpty();
+    }
+
+    static Stream<Arguments> bugs() {
+        return Stream.of(
+                Arguments.of(SeededBug.LAYOUT_PKMAP_OVER_LOWMEM, "INV-LAYOUT-01"),
+                Arguments.of(SeededBug.LAYOUT_NO_VMALLOC_GAP, "INV-LAYOUT-02"),
+                Arguments.of(SeededBug.LAYOUT_NO_VMALLOC_OFFSET_IN_LIMIT, "INV-LAYOUT-03"),
+                Arguments.of(SeededBug.LAYOUT_PA_OFF_BY_PAGE, "INV-LAYOUT-04"),
+                Arguments.of(SeededBug.LAYOUT_PAGE_TO_PFN_WRONG_STRIDE, "INV-LAYOUT-05"));
+    }
+
+    @ParameterizedTest(name = "{0} is caught by {1}")
+    @MethodSource("bugs")
+    void eachPlantedLayoutBugIsCaughtByItsInvariant(SeededBug bug, String id) {
+        try (SeededBug.Planted p = SeededBug.plant(bug)) {
+            Kernel k = Kernel.boot(Board.virt(1024L << 20));
+            assertThat(layoutViolations(k)).extracting(Violation::id).contains(id);
+        }
+    }
+}
