@@ -1,62 +1,33 @@
 package armmm.scenario;
 
-import armmm.model.kernel.Arg;
-import armmm.model.kernel.ArgKind;
 import armmm.model.kernel.Op;
 import armmm.model.kernel.Result;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
- * Writes a sequence of kernel calls as a scenario that {@code armmm run} replays exactly: a
- * call whose result a later call takes as a handle gets {@code -> $name}, and the later call
- * uses that name instead of the number.
+ * Writes kernel calls, one after the other, as scenario lines that {@code armmm run} replays
+ * exactly: a call that returns a handle (a page, an address) binds it with {@code -> $p1}, and a
+ * later call that takes that handle uses the name instead of the number. A refused call is
+ * written as {@code expect-fail}.
  */
 public final class ScenarioWriter {
-    private ScenarioWriter() {
-    }
+    private final Map<Long, String> names = new HashMap<>();
+    private final Map<String, Integer> counters = new HashMap<>();
 
-    /**
-     * One call and what it returned.
-     *
-     * @param op     the call
-     * @param result what the model returned
-     */
-    public record Step(Op op, Result result) {
-    }
-
-    /** The lines of {@code steps}, one per call, with bindings where later calls need them. */
-    public static List<String> lines(List<Step> steps) {
-        Set<Long> usedLater = new HashSet<>();
-        for (Step s : steps) {
-            for (Arg a : s.op().args()) {
-                if (a.kind() == ArgKind.HANDLE) {
-                    usedLater.add(a.value());
-                }
-            }
+    /** The scenario line of {@code op}, which returned {@code result}. */
+    public String line(Op op, Result result) {
+        String line = op.render(v -> Optional.ofNullable(names.get(v)));
+        String stem = op.resultStem();
+        if (result instanceof Result.Refused r) {
+            return "expect-fail " + line + "    # " + r.reason();
         }
-        Map<Long, String> names = new HashMap<>();
-        Map<String, Integer> counters = new HashMap<>();
-        List<String> lines = new ArrayList<>();
-        for (Step s : steps) {
-            String line = s.op().render(v -> Optional.ofNullable(names.get(v)));
-            long value = s.result().value();
-            if (!s.result().isRefused() && value != 0 && usedLater.contains(value)) {
-                String stem = s.op().resultStem();
-                String name = "$" + stem + counters.merge(stem, 1, Integer::sum);
-                names.put(value, name);
-                line += " -> " + name;
-            }
-            if (s.result() instanceof Result.Refused r) {
-                line = "expect-fail " + line + "    # " + r.reason();
-            }
-            lines.add(line);
+        if (stem != null && result.value() != 0) {
+            String name = "$" + stem + counters.merge(stem, 1, Integer::sum);
+            names.put(result.value(), name);
+            line += " -> " + name;
         }
-        return lines;
+        return line;
     }
 }

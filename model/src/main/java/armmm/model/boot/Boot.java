@@ -46,6 +46,7 @@ public final class Boot {
     private final Memblock mb = new Memblock();
     private final List<EarlyAllocation> allocations = new ArrayList<>();
     private final List<String> log = new ArrayList<>();
+    private final List<String> debugLog = new ArrayList<>();
     private final List<CmaArea> cma = new ArrayList<>();
     private final long physOffset;
     private long vmallocSize = VMALLOC_DEFAULT;
@@ -97,7 +98,7 @@ public final class Boot {
         long dentries = allocLargeSystemHash(4, 13, zones);
         long inodes = allocLargeSystemHash(4, 14, zones);
         Layout layout = layout(zones.memMapVirt);
-        return new BootedSystem(board, layout, mb, mb.memory(), mb.reserved(), allocations, log, vmallocSize,
+        return new BootedSystem(board, layout, mb, mb.memory(), mb.reserved(), allocations, log, debugLog, vmallocSize,
                 lowmemLimit, memblockLimit, zones.minLowPfn, zones.maxLowPfn, zones.maxPfn, zones.nodeStart,
                 zones.maxZonePfn, zones.memMapPhys, zones.memMapSize, zones.nrKernelPages, zones.nrAllPages,
                 initrdStart, initrdEnd, build.initSize(), cma, dentries, inodes);
@@ -234,9 +235,9 @@ public final class Boot {
 
     /** {@code arm_memblock_init} (arch/arm/mm/init.c). */
     private void armMemblockInit(long kernelPhys) {
-        mb.reserve(kernelPhys, build.kernelSize());
+        reserve(kernelPhys, build.kernelSize(), "arm_memblock_init");
         reserveInitrdMem();
-        mb.reserve(physOffset + build.textOffset() - 0x4000, 0x4000);
+        reserve(physOffset + build.textOffset() - 0x4000, 0x4000, "arm_memblock_init");
         int n = 0;
         for (ReservedMemory rm : board.reserved()) {
             reserveNode(rm, "reserved-memory@" + n++);
@@ -260,7 +261,7 @@ public final class Boot {
             log.add(String.format("INITRD: 0x%08x+0x%08x overlaps in-use memory region - disabling initrd", start, size));
             return;
         }
-        mb.reserve(start, size);
+        reserve(start, size, "reserve_initrd_mem");
         initrdStart = start;
         initrdEnd = start + size;
     }
@@ -276,12 +277,12 @@ public final class Boot {
             mb.markNomap(rm.base(), rm.size());
             return;
         }
-        mb.reserve(rm.base(), rm.size());
+        reserve(rm.base(), rm.size(), "early_init_dt_reserve_memory");
         if (rm.kind() == ReservedMemory.Kind.REUSABLE) {
             // rmem_cma_setup (kernel/dma/contiguous.c): the area must be CMA-aligned, else it is given back
             if (((rm.base() | rm.size()) & (cmaAlignment() - 1)) != 0) {
                 log.add("Reserved memory: incorrect alignment of CMA region");
-                mb.physFree(rm.base(), rm.size());
+                physFree(rm.base(), rm.size(), "fdt_init_reserved_mem");
                 return;
             }
             cma.add(new CmaArea(name, rm.base(), rm.size()));
@@ -335,7 +336,7 @@ public final class Boot {
         }
         long addr = 0;
         if (fixed) {
-            if (overlaps(mb.reserved(), base, size) || mb.reserve(base, size).isRefused()) {
+            if (overlaps(mb.reserved(), base, size) || reserve(base, size, "cma_declare_contiguous_nid").isRefused()) {
                 log.add("cma: Failed to reserve " + (size >> 20) + " MiB");
                 return;
             }
@@ -529,7 +530,7 @@ public final class Boot {
         long fromDma = linearPhys(0xffff_ffffL); // __pa(MAX_DMA_ADDRESS)
         long base = alloc("pcpu_embed_first_chunk", cpus * unit, PAGE, fromDma, 0, EarlyAllocation.Kind.TRY_NID);
         for (int i = 0; i < cpus; i++) {
-            mb.physFree(base + i * unit + sizeSum, unit - sizeSum);
+            physFree(base + i * unit + sizeSum, unit - sizeSum, "pcpu_embed_first_chunk");
         }
         log.add(String.format("percpu: Embedded %d pages/cpu s%d r%d d%d u%d", sizeSum >> 12, build.pcpuStaticSize(),
                 build.pcpuReservedSize(), build.pcpuDynamicSize(), unit));
@@ -542,8 +543,8 @@ public final class Boot {
         alloc("pcpu_setup_first_chunk", (slot + 4) * 8, cache, 0, 0, EarlyAllocation.Kind.TRY_NID);
         pcpuAllocFirstChunk(build.pcpuStaticSize(), build.pcpuReservedSize());
         pcpuAllocFirstChunk(build.pcpuStaticSize() + build.pcpuReservedSize(), build.pcpuDynamicSize());
-        mb.physFree(ai, pageAlign(64 + 4L * cpus));
-        mb.physFree(areas, PAGE);
+        physFree(ai, pageAlign(64 + 4L * cpus), "pcpu_embed_first_chunk");
+        physFree(areas, PAGE, "pcpu_embed_first_chunk");
     }
 
     /** {@code pcpu_alloc_first_chunk}: the chunk, its allocation and boundary maps and block metadata. */
@@ -605,7 +606,37 @@ public final class Boot {
         };
         long addr = r.isRefused() ? 0 : r.value();
         allocations.add(new EarlyAllocation(caller, size, align, min, max, kind, addr));
+        if (kind != EarlyAllocation.Kind.PHYS_RANGE) {
+            int nid = caller.equals("free_area_init") || caller.equals("setup_usemap") ? 0 : -1;
+            debugLog.add(String.format(Locale.ROOT, "%s: %d bytes align=0x%x nid=%d from=0x%08x max_addr=0x%08x %s",
+                    kind == EarlyAllocation.Kind.TRY_NID_RAW ? "memblock_alloc_try_nid_raw" : "memblock_alloc_try_nid",
+                    size, align, nid, min, max, symbol(caller)));
+        }
+        if (addr != 0) {
+            debugLog.add(rangeLine("memblock_reserve", addr, size, "memblock_alloc_range_nid"));
+        }
         return addr;
+    }
+
+    /** The symbol the kernel's log shows for {@code caller}: the 6.1 build inlines some callers. */
+    private static String symbol(String caller) {
+        return caller.equals("request_standard_resources") ? "setup_arch" : caller;
+    }
+
+    /** {@code memblock_reserve}, logged as memblock=debug logs it. */
+    private Result reserve(long base, long size, String caller) {
+        debugLog.add(rangeLine("memblock_reserve", base, size, caller));
+        return mb.reserve(base, size);
+    }
+
+    /** {@code memblock_phys_free}, logged. */
+    private void physFree(long base, long size, String caller) {
+        debugLog.add(rangeLine("memblock_phys_free", base, size, caller));
+        mb.physFree(base, size);
+    }
+
+    private static String rangeLine(String fn, long base, long size, String caller) {
+        return String.format(Locale.ROOT, "%s: [0x%08x-0x%08x] %s", fn, base, (base + size - 1) & 0xffff_ffffL, caller);
     }
 
     private Layout layout(long memMapVirt) {

@@ -19,6 +19,7 @@ import java.util.List;
  * @param reserved          memblock.reserved at the end of early boot
  * @param allocations       every early allocation in the kernel's order
  * @param log               the kernel messages the model printed on the way (warnings, "cma: Reserved ...")
+ * @param debugLog          the lines {@code memblock=debug} prints from {@code arm_memblock_init} on, callers without offsets
  * @param vmallocSize       {@code vmalloc_size} after {@code early_vmalloc}
  * @param lowmemLimit       {@code arm_lowmem_limit}
  * @param memblockLimit     the memblock limit {@code adjust_lowmem_bounds} set before paging_init
@@ -39,7 +40,7 @@ import java.util.List;
  * @param inodeHashEntries  the inode hash table's entries
  */
 public record BootedSystem(Board board, Layout layout, Memblock memblock, List<Region> memory, List<Region> reserved,
-                           List<EarlyAllocation> allocations, List<String> log, long vmallocSize, long lowmemLimit,
+                           List<EarlyAllocation> allocations, List<String> log, List<String> debugLog, long vmallocSize, long lowmemLimit,
                            long memblockLimit, long minLowPfn, long maxLowPfn, long maxPfn, long nodeStartPfn,
                            List<Long> maxZonePfn, long memMapPhys, long memMapSize, long nrKernelPages,
                            long nrAllPages, long initrdStart, long initrdEnd, long initSize, List<CmaArea> cmaAreas,
@@ -49,6 +50,7 @@ public record BootedSystem(Board board, Layout layout, Memblock memblock, List<R
         reserved = List.copyOf(reserved);
         allocations = List.copyOf(allocations);
         log = List.copyOf(log);
+        debugLog = List.copyOf(debugLog);
         maxZonePfn = List.copyOf(maxZonePfn);
         cmaAreas = List.copyOf(cmaAreas);
         if (maxLowPfn > maxPfn) {

@@ -16,7 +16,7 @@ public enum SeededBug {
     MEMBLOCK_STALE_TOTAL,
     /** adding to an empty array keeps the dummy region beside the new one: INV-MEMBLOCK-04. */
     MEMBLOCK_DUMMY_KEPT,
-    /** {@code memblock_cap_size} does not cap at PHYS_ADDR_MAX: INV-MEMBLOCK-05. */
+    /** {@code memblock_add_range} skips {@code memblock_cap_size}: INV-MEMBLOCK-05. */
     MEMBLOCK_NO_CAP,
     /** {@code __next_mem_range} does not clip a free range to its memory region: INV-MEMBLOCK-06. */
     MEMBLOCK_FREE_RANGE_PAST_MEMORY,

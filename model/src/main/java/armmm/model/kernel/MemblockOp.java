@@ -34,7 +34,10 @@ public sealed interface MemblockOp extends Op {
     record Free(long ptr, long size) implements MemblockOp {
         public String name() { return "memblock_free"; }
         public List<Arg> args() { return List.of(Arg.handle(ptr), Arg.size(size)); }
-        public Result applyTo(Kernel k) { return k.memblock().physFree(k.virtToPhys(ptr), size); }
+        public Result applyTo(Kernel k) {
+            // memblock_free(NULL, size) does nothing.
+            return ptr == 0 ? Result.VOID : k.memblock().physFree(k.virtToPhys(ptr), size);
+        }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 

@@ -28,11 +28,12 @@ public sealed interface Op permits MemblockOp, PageOp {
     }
 
     /**
-     * The stem of the {@code $name} a written scenario binds this call's result to when a later
-     * call uses it ({@code $p1} for a page, {@code $a1} for an address).
+     * The stem of the {@code $name} a written scenario binds this call's result to
+     * ({@code p} for {@code $p1}, a page), or null when the result is not a handle that later
+     * calls take (a count, an error code).
      */
     default String resultStem() {
-        return "a";
+        return null;
     }
 
     /** Runs the call on {@code kernel}; only {@link Kernel#apply} calls this. */

@@ -515,15 +515,12 @@ public final class Memblock {
 
     /** {@code memblock_cap_size}: shortens {@code size} so that {@code base + size <= PHYS_ADDR_MAX}. */
     private static long capSize(long base, long size) {
-        if (SeededBug.MEMBLOCK_NO_CAP.isActive()) {
-            return size;
-        }
         return Math.min(size, PHYS_ADDR_MAX - base);
     }
 
     /** {@code memblock_add_range}: adds {@code [base, base + size)}, filling only the holes. */
     private Result addRange(MemblockType type, long base, long rawSize, int flags) {
-        long size = capSize(base, rawSize);
+        long size = SeededBug.MEMBLOCK_NO_CAP.isActive() ? rawSize : capSize(base, rawSize);
         long end = base + size;
         if (size == 0) {
             return Result.VOID;

@@ -51,6 +51,42 @@ class MemblockReplayTest {
         assertThat(o.summary()).isEqualTo("1 passed, 0 failed");
     }
 
+    @Test
+    void theModelsMemblockDebugLogIsTheKernelsLineForLine() {
+        List<String> kernel = new ArrayList<>();
+        for (String line : log()) {
+            String text = line.replaceFirst("^\\[\\s*\\d+\\.\\d+\\] ", "");
+            if (text.startsWith("memblock_")) {
+                kernel.add(text.replaceFirst("\\+0x[0-9a-f]+/0x[0-9a-f]+$", ""));
+            }
+        }
+        assertThat(Boot.boot(DEBUG_BOARD).debugLog()).containsExactlyElementsOf(kernel);
+    }
+
+    @Test
+    void theModelsOwnLogReplaysWithoutMismatchOnRandomBoards() {
+        java.util.Random rnd = new java.util.Random(7);
+        int replayed = 0;
+        for (int i = 0; i < 60; i++) {
+            Board b = Board.virt((long) (64 + rnd.nextInt(3000)) << 20)
+                    .withArgs(rnd.nextBoolean() ? "" : "vmalloc=" + (16 + rnd.nextInt(600)) + "M cma=" + rnd.nextInt(128) + "M")
+                    .withCpus(1 + rnd.nextInt(4));
+            BootedSystem booted;
+            try {
+                booted = Boot.boot(b);
+            } catch (BootException e) {
+                continue;
+            }
+            if (booted.memblockLimit() != booted.lowmemLimit()) {
+                continue; // map_lowmem ran under a lower limit that the log does not show
+            }
+            MemblockReplay.Outcome o = MemblockReplay.replay(b, "model.log", booted.debugLog());
+            assertThat(o.mismatches()).as("%s", b).isEmpty();
+            replayed++;
+        }
+        assertThat(replayed).isGreaterThan(30);
+    }
+
     private static final Pattern ALLOC = Pattern.compile(
             "(memblock_alloc_try_nid(?:_raw)?): (\\d+) bytes align=0x([0-9a-f]+) .*? (\\w+)\\+0x.*\\n.*memblock_reserve: \\[0x([0-9a-f]+)-");
 

@@ -158,6 +158,36 @@ class MemblockTest {
     }
 
     @Test
+    void doublingTwiceMovesTheArrayAndFreesTheOldOne() {
+        long end = BASE + 256 * SZ_1M;
+        mb.add(BASE, 256 * SZ_1M);
+        mb.allowResize();
+        for (int i = 0; i < 300; i++) {
+            assertThat(mb.reserve(BASE + 2L * i * SZ_4K, SZ_4K).isRefused()).isFalse();
+        }
+        assertThat(mb.reservedMax()).isEqualTo(512);
+        // The 256-entry array (4 KiB) went to the top of memory; the 512-entry one
+        // (PAGE_ALIGN(512 * 12) = 8 KiB) right below it, after which the first was freed.
+        List<Region> res = mb.reserved();
+        assertThat(res.get(res.size() - 1)).isEqualTo(new Region(end - 3 * SZ_4K, 2 * SZ_4K, 0));
+        assertThat(mb.isReserved(end - SZ_4K)).isFalse();
+        assertThat(mb.reservedCnt()).isEqualTo(301);
+    }
+
+    @Test
+    void theMemoryArrayDoublesIntoMemblockMemoryToo() {
+        mb.allowResize();
+        for (int i = 0; i < 200; i++) {
+            assertThat(mb.add(BASE + 2L * i * SZ_1M, SZ_1M).isRefused()).isFalse();
+        }
+        assertThat(mb.memoryMax()).isEqualTo(256);
+        assertThat(mb.memoryCnt()).isEqualTo(200);
+        // Adding the 129th region doubled the array; the new one (4 KiB) was placed at the top of
+        // the highest region then present, the 128th, [BASE + 254M, BASE + 255M).
+        assertThat(mb.reserved()).containsExactly(new Region(BASE + 255 * SZ_1M - SZ_4K, SZ_4K, 0));
+    }
+
+    @Test
     void trimmingDropsUnalignedEdgesAndTinyRegionsButLeavesTotalSize() {
         mb.add(BASE + 0x800, 0x3000);
         mb.add(BASE + SZ_1M, 0x800);

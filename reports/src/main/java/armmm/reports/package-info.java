@@ -1,0 +1,2 @@
+/** The verification report: what the properties exercised, gathered at {@code mvn verify}. */
+package armmm.reports;
