@@ -360,8 +360,9 @@ public final class BuddyChecks {
     }
 
     /**
-     * INV-GFP-03: an allocation that may not dip into reserves leaves its zone's free pages (buddy
-     * plus per-CPU) at or above min plus the protection it owes higher zones.
+     * INV-GFP-03: an allocation that may not use reserves found its zone with at least min plus
+     * the protection it owes, plus its own size, in NR_FREE_PAGES: the kernel's
+     * {@code free - (2^order - 1) > mark + lowmem_reserve} with mark at least min.
      */
     static List<Violation> watermarkKept(PageAllocator pa) {
         AllocTrace t = pa.lastAlloc();
@@ -370,13 +371,12 @@ public final class BuddyChecks {
         }
         BuddyZone z = pa.zone(ZoneType.values()[t.zone()]);
         ZoneConfig c = z.config();
-        long floor = c.min() + c.lowmemReserve()[Gfp.gfpZone(t.gfp()).ordinal()];
-        long free = z.freePages() + z.pcpListPages();
-        if (free < floor) {
+        long protection = c.lowmemReserve()[Gfp.gfpZone(t.gfp()).ordinal()];
+        long free = t.before(t.zone()).freePages();
+        if (free - (1L << t.order()) < c.min() + protection) {
             return List.of(new Violation("INV-GFP-03", "zone below its min watermark", "zone " + c.type().kernelName()
-                    + ": free " + free + " < min " + c.min() + " + protection "
-                    + c.lowmemReserve()[Gfp.gfpZone(t.gfp()).ordinal()] + " after " + Gfp.format(t.gfp())
-                    + " order " + t.order()));
+                    + ": NR_FREE_PAGES " + free + " - " + (1L << t.order()) + " < min " + c.min() + " + protection "
+                    + protection + " for " + Gfp.format(t.gfp()) + " order " + t.order()));
         }
         return List.of();
     }

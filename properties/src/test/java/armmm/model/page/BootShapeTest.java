@@ -71,6 +71,52 @@ class BootShapeTest {
     }
 
     @Test
+    void theModelsOwnBootGivesTheRealShapeOnEveryOracleBoard() throws IOException {
+        for (String board : new String[] {"armmp-256M", "armmp-512M", "armmp-1024M", "armmp-2048M", "armmp-3072M",
+            "armmp-1024M-cma64M", "armmp-1024M-smp2", "armmp-1024M-vmalloc128M", "armmp-2048M-mem700M"}) {
+            java.util.Map<String, String> params = new java.util.HashMap<>();
+            params.put("ram", board.replaceAll("armmp-(\\d+M).*", "$1"));
+            if (board.endsWith("cma64M")) {
+                params.put("cmdline", "cma=64M");
+            } else if (board.endsWith("vmalloc128M")) {
+                params.put("cmdline", "vmalloc=128M");
+            } else if (board.endsWith("mem700M")) {
+                params.put("cmdline", "mem=700M");
+            } else if (board.endsWith("smp2")) {
+                params.put("cpus", "2");
+            }
+            armmm.model.kernel.Kernel k = armmm.cli.Boards.boot(params);
+            PageAllocator pa = k.pages();
+            assertThat(BuddyChecks.fullScan(pa)).as(board).isEmpty();
+            assertThat(k.check()).as(board).isEmpty();
+            String real = oracleOf(board, "buddyinfo.txt");
+            String realTypes = oracleOf(board, "pagetypeinfo.txt");
+            for (ZoneType t : new ZoneType[] {ZoneType.DMA, ZoneType.HIGHMEM}) {
+                String prefix = String.format("Node 0, zone %8s", t.kernelName());
+                if (!real.contains(prefix)) {
+                    assertThat(pa.zone(t).config().presentPages()).as(board + " " + t).isZero();
+                    continue;
+                }
+                long[] r = row(real, prefix);
+                long[] m = row(BuddyinfoReport.render(pa), prefix);
+                assertThat(m[11]).as("%s %s order-11 blocks", board, t).isBetween(r[11], r[11] + Math.max(4, r[11] / 10));
+                long[] blocks = row(realTypes, prefix + " ");
+                assertThat(pa.pageblockCounts(t)[MigrateType.CMA.ordinal()]).as("%s %s CMA pageblocks", board, t)
+                        .isEqualTo(blocks[MigrateType.CMA.ordinal()]);
+                assertThat(java.util.Arrays.stream(pa.pageblockCounts(t)).sum()).as("%s %s pageblocks", board, t)
+                        .isEqualTo(java.util.Arrays.stream(blocks).sum());
+            }
+        }
+    }
+
+    private static String oracleOf(String board, String file) throws IOException {
+        try (InputStream in = BootShapeTest.class.getResourceAsStream("/oracle/kernel/" + board + "/" + file)) {
+            assertThat(in).as(board + "/" + file).isNotNull();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
     void buddyinfoAndPagetypeinfoPrintInTheKernelsFormat() throws IOException {
         PageAllocator pa = boot();
         String[] model = PagetypeinfoReport.render(pa).split("\n", -1);
