@@ -31,4 +31,26 @@ public final class BuddyinfoReport {
         BuddyZone z = pa.zone(t);
         return z == null ? 0 : z.freePages();
     }
+
+    /** The allocator's live counters for /proc/zoneinfo and /proc/meminfo. */
+    public static ZoneCounters counters(PageAllocator pa) {
+        return new ZoneCounters() {
+            @Override
+            public long nrFree(ZoneType t) {
+                return pagesFree(pa, t);
+            }
+
+            @Override
+            public long nrFreeCma(ZoneType t) {
+                BuddyZone z = pa.zone(t);
+                return z == null ? 0 : z.freeCmaPages();
+            }
+
+            @Override
+            public int pcpCount(ZoneType t, int cpu) {
+                BuddyZone z = pa.zone(t);
+                return z == null || cpu >= pa.nrCpus() ? 0 : z.pcp(cpu).count();
+            }
+        };
+    }
 }

@@ -1,6 +1,7 @@
 package armmm.model.report;
 
 import armmm.model.kernel.Kernel;
+import armmm.model.zone.BootZones;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -21,6 +22,10 @@ public final class Reports {
         Map<String, Function<Kernel, Optional<String>>> m = new LinkedHashMap<>();
         m.put("memblock", k -> Optional.of(MemblockReport.debugfs(k.memblock())));
         m.put("layout", k -> k.booted().map(b -> LayoutReport.render(b.layout())));
+        m.put("zoneinfo", k -> k.booted().map(b -> ZoneinfoReport.render(BootZones.setUp(b),
+                k.pages() == null ? ZoneCounters.allManagedFree(BootZones.setUp(b)) : BuddyinfoReport.counters(k.pages()))));
+        m.put("meminfo", k -> k.booted().map(b -> MeminfoReport.render(BootZones.setUp(b), b.layout().vmallocTotal(),
+                k.pages() == null ? ZoneCounters.allManagedFree(BootZones.setUp(b)) : BuddyinfoReport.counters(k.pages()))));
         m.put("buddyinfo", k -> Optional.ofNullable(k.pages()).map(BuddyinfoReport::render));
         m.put("pagetypeinfo", k -> Optional.ofNullable(k.pages()).map(PagetypeinfoReport::render));
         return m;
