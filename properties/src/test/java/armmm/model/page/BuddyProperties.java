@@ -39,6 +39,17 @@ class BuddyProperties {
         }
     }
 
+    @Test
+    void randomCallsKeepEveryInvariantOnBootedBoards() {
+        String[][] boards = {{"512M", "1"}, {"1024M", "2"}, {"3072M", "4"}};
+        for (String[] b : boards) {
+            Kernel k = armmm.cli.Boards.boot(java.util.Map.of("ram", b[0], "cpus", b[1]));
+            RandomPageCalls calls = new RandomPageCalls(k, b[0].hashCode());
+            assertThat(calls.run(5000)).as("%s, %s CPUs, after %s", b[0], b[1], calls.lastOp).isEmpty();
+            assertThat(BuddyChecks.fullScan(k.pages())).as("full scan, %s", b[0]).isEmpty();
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(value = SeededBug.class, names = {"BUDDY_EXPAND_LEAK", "BUDDY_STALE_NR_FREE", "BUDDY_MISALIGNED_MERGE",
         "BUDDY_CMA_ON_MOVABLE_LIST", "BUDDY_NO_MERGE", "BUDDY_PCP_NO_DRAIN", "PAGE_REFCOUNT_NOT_SET",

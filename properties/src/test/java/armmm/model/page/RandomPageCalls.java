@@ -38,8 +38,12 @@ final class RandomPageCalls {
     int refusals;
 
     RandomPageCalls(PageAllocator pa, long seed) {
-        this.pa = pa;
-        this.kernel = TestBoards.kernel(pa);
+        this(TestBoards.kernel(pa), seed);
+    }
+
+    RandomPageCalls(Kernel kernel, long seed) {
+        this.kernel = kernel;
+        this.pa = kernel.pages();
         this.random = new Random(seed);
     }
 
