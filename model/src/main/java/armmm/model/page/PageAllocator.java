@@ -210,7 +210,7 @@ public final class PageAllocator {
             throw new IllegalStateException("pfn 0x" + Long.toHexString(pfn) + " is not reserved");
         }
         clearReserved(z, f);
-        refcount[f] = 0;
+        // init_page_count: the page is an order-0 allocation with one reference, then __free_page
         flags[f] |= F_ALLOC;
         order[f] = 0;
         z.allocatedPages++;
@@ -285,8 +285,8 @@ public final class PageAllocator {
             return bad;
         }
         long pfn = allocPfn(g, ord, cpu);
-        if (pfn >= 0 && pfn >= layout.maxLowPfn()) {
-            // __GFP_MOVABLE alone selects ZONE_MOVABLE's absence, so this cannot be reached from lowmem masks
+        if (pfn >= layout.maxLowPfn()) {
+            // without __GFP_HIGHMEM gfp_zone never reaches HighMem; only a planted zone bug gets here
             return Result.refused("page_address of a highmem page");
         }
         return Result.of(pfn < 0 ? 0 : layout.pageAddress(pfn));
