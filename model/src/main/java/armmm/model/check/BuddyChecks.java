@@ -286,8 +286,8 @@ public final class BuddyChecks {
             ZoneType t = z.config().type();
             for (int cpu = 0; cpu < pa.nrCpus(); cpu++) {
                 for (int p = 0; p < PageAllocator.NR_PCP_LISTS; p++) {
-                    if (z.pcp(cpu).listLength(p) > 0) {
-                        long head = pa.pcpList(t, cpu, p)[0];
+                    long head = pa.pcpListHead(t, cpu, p);
+                    if (head >= 0) {
                         if (!pa.isOnPcp(head) || pa.isAllocated(head)) {
                             out.add(new Violation("INV-PAGE-02", "allocated page still on a per-CPU list",
                                     "zone " + t.kernelName() + " cpu " + cpu + " list " + p + " head " + pfn(head)));

@@ -1479,6 +1479,12 @@ public final class PageAllocator {
         return out;
     }
 
+    /** The first pfn on one CPU's list {@code pindex} of a zone, -1 when the list is empty. */
+    public long pcpListHead(ZoneType type, int cpu, int pindex) {
+        int f = zones[type.ordinal()].pcp[cpu].head[pindex];
+        return f < 0 ? -1 : basePfn + f;
+    }
+
     /** Pages on {@code cpu}'s per-CPU lists over all zones ({@code pcp[cpu].count}). */
     public long pcpCount(int cpu) {
         long n = 0;
