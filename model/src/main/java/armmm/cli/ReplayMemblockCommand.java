@@ -10,12 +10,11 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -30,20 +29,8 @@ public final class ReplayMemblockCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--ram", paramLabel = "SIZE", description = "QEMU -M virt RAM: one bank at 0x40000000 (default 1024M)")
-    String ram;
-
-    @Option(names = "--memory", paramLabel = "BASE:SIZE", description = "a RAM bank (repeatable), instead of --ram")
-    List<String> memory = new ArrayList<>();
-
-    @Option(names = "--reserve", paramLabel = "BASE:SIZE[:no-map|:reusable]", description = "a reserved-memory node (repeatable)")
-    List<String> reserve = new ArrayList<>();
-
-    @Option(names = "--cmdline", paramLabel = "ARGS", description = "kernel command-line arguments after console=ttyAMA0")
-    String cmdline = "";
-
-    @Option(names = "--cpus", paramLabel = "N", description = "number of CPUs (default 1)")
-    int cpus = 1;
+    @Mixin
+    BoardOptions boardOptions;
 
     @Parameters(index = "0", paramLabel = "DMESG.txt", description = "the memblock=debug boot log")
     Path log;
@@ -60,7 +47,7 @@ public final class ReplayMemblockCommand implements Callable<Integer> {
             return 2;
         }
         try {
-            Board board = Board.fromOptions(ram, memory, reserve, cmdline, cpus);
+            Board board = boardOptions.board();
             MemblockReplay.Outcome outcome = MemblockReplay.replay(board, log.toString(), lines);
             outcome.mismatches().forEach(out::println);
             out.println(outcome.summary());

@@ -35,6 +35,7 @@ public final class Parser {
     private Scenario scenario(String file, String text) {
         List<Statement> statements = new ArrayList<>();
         Map<String, String> board = null;
+        int boardLine = 0;
         String[] lines = text.split("\r?\n", -1);
         for (int i = 0; i < lines.length; i++) {
             int lineNo = i + 1;
@@ -48,11 +49,12 @@ public final class Parser {
                     throw new ScenarioException(lineNo, head.column(), "a board line must come before every other statement");
                 }
                 board = boardParams(words, lineNo);
+                boardLine = lineNo;
                 continue;
             }
             statements.add(statement(words, lineNo));
         }
-        return new Scenario(file, board, statements);
+        return new Scenario(file, board, boardLine, statements);
     }
 
     private Statement statement(List<Token> words, int lineNo) {

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * Runs a {@link Scenario} on a fresh kernel, checking every invariant after every call.
@@ -36,9 +35,9 @@ public final class Runner {
         this.kernel = kernel;
     }
 
-    /** Runs {@code scenario} on the kernel {@code boot} makes of its board line (null: none). */
-    public static RunReport run(Scenario scenario, Function<Map<String, String>, Kernel> boot) {
-        Kernel kernel = scenario.board() == null ? Kernel.bare() : boot.apply(scenario.board());
+    /** Runs {@code scenario} on a fresh kernel: its board booted, or an empty memblock without one. */
+    public static RunReport run(Scenario scenario) {
+        Kernel kernel = scenario.board() == null ? Kernel.bare() : Boards.boot(scenario.board(), scenario.boardLine());
         Runner r = new Runner(scenario, kernel);
         r.checkInvariants(0, "boot");
         for (Statement s : scenario.statements()) {

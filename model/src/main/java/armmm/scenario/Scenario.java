@@ -8,9 +8,10 @@ import java.util.Map;
  *
  * @param file       the file name as errors print it
  * @param board      the {@code board} line's parameters, or null for an empty memblock
+ * @param boardLine  the board line's number, 0 without one
  * @param statements the statements after the board line
  */
-public record Scenario(String file, Map<String, String> board, List<Statement> statements) {
+public record Scenario(String file, Map<String, String> board, int boardLine, List<Statement> statements) {
     public Scenario {
         statements = List.copyOf(statements);
         board = board == null ? null : Map.copyOf(board);

@@ -2,7 +2,6 @@ package armmm.check;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import armmm.cli.Boards;
 import armmm.model.check.SeededBug;
 import armmm.scenario.Parser;
 import armmm.scenario.RunReport;
@@ -40,12 +39,12 @@ class SeededBugsTest {
             String id = m.group(1);
             Scenario scenario = Parser.parse(file.toString(), text);
 
-            RunReport clean = Runner.run(scenario, Boards::boot);
+            RunReport clean = Runner.run(scenario);
             assertThat(clean.messages()).as("%s without the bug", file).isEmpty();
 
             RunReport buggy;
             try (SeededBug.Planted planted = SeededBug.plant(bug)) {
-                buggy = Runner.run(scenario, Boards::boot);
+                buggy = Runner.run(scenario);
             }
             assertThat(buggy.messages()).as("%s with %s planted", file, bug)
                     .anySatisfy(msg -> assertThat(msg).contains(id));

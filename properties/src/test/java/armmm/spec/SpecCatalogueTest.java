@@ -10,12 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,85 +23,57 @@ import org.junit.jupiter.api.Test;
  * properties that exercise it and a seeded bug that proves it can fail.
  */
 class SpecCatalogueTest {
-    private static final Pattern HEADING = Pattern.compile("^### (INV-[A-Z]+-\\d{2}): (.+)$", Pattern.MULTILINE);
-    private static final Pattern FIELD = Pattern.compile("^- \\*\\*([A-Za-z ]+):\\*\\* (.+)$", Pattern.MULTILINE);
-    private static final Pattern CODE = Pattern.compile("`([^`]+)`");
-    private static Map<String, Map<String, String>> entries;
+    private static List<Catalogue.Entry> entries;
 
     @BeforeAll
-    static void readCatalogue() throws IOException {
-        Path root = Paths.get(System.getProperty("armmm.root", ".."));
-        String text = Files.readString(root.resolve("spec/invariants.md"));
-        entries = new LinkedHashMap<>();
-        Matcher h = HEADING.matcher(text);
-        List<int[]> spans = new java.util.ArrayList<>();
-        List<String> ids = new java.util.ArrayList<>();
-        while (h.find()) {
-            ids.add(h.group(1));
-            spans.add(new int[] {h.end(), 0});
-        }
-        for (int i = 0; i < spans.size(); i++) {
-            int end = i + 1 < spans.size() ? text.lastIndexOf("###", spans.get(i + 1)[0]) : text.length();
-            String body = text.substring(spans.get(i)[0], end);
-            Map<String, String> fields = new LinkedHashMap<>();
-            Matcher f = FIELD.matcher(body);
-            while (f.find()) {
-                fields.put(f.group(1), f.group(2));
-            }
-            assertThat(entries.put(ids.get(i), fields)).as("%s is catalogued twice", ids.get(i)).isNull();
-        }
+    static void readCatalogue() {
+        entries = Catalogue.read();
     }
 
     @Test
     void everyInvariantInTheCatalogueHasACheckInCodeAndEveryCheckAnEntry() {
+        List<String> ids = entries.stream().map(Catalogue.Entry::id).toList();
+        assertThat(ids).as("ids in spec/invariants.md").doesNotHaveDuplicates();
         Set<String> inCode = Invariants.all().stream().map(Invariant::id).collect(Collectors.toSet());
-        assertThat(entries.keySet()).as("invariants in spec/invariants.md").containsExactlyInAnyOrderElementsOf(inCode);
         assertThat(inCode).as("checks in code").hasSize(Invariants.all().size());
+        assertThat(ids).as("invariants in spec/invariants.md").containsExactlyInAnyOrderElementsOf(inCode);
     }
 
     @Test
     void everyEntryStatesItselfAndNamesItsKernelSource() {
-        entries.forEach((id, fields) -> {
-            assertThat(fields.get("Statement")).as("%s statement", id).isNotBlank();
-            assertThat(fields.get("Kernel")).as("%s kernel source", id).isNotBlank().containsPattern("\\.(c|h)\\b");
-        });
+        for (Catalogue.Entry e : entries) {
+            assertThat(e.fields().get("Statement")).as("%s statement", e.id()).isNotBlank();
+            assertThat(e.fields().get("Kernel")).as("%s kernel source", e.id()).isNotBlank().containsPattern("\\.(c|h)\\b");
+            assertThat(e.fields().get("Check")).as("%s check in code", e.id()).isNotBlank();
+        }
     }
 
     @Test
-    void everyEntryNamesAPropertyThatExists() {
-        Path classes = Paths.get("target", "test-classes");
+    void everyEntryNamesAPropertyThatExists() throws IOException {
         Set<String> propertyClasses;
-        try (Stream<Path> walk = Files.walk(classes)) {
+        try (Stream<Path> walk = Files.walk(Paths.get("target", "test-classes"))) {
             propertyClasses = walk.map(p -> p.getFileName().toString())
                     .filter(n -> n.endsWith("Properties.class"))
                     .map(n -> n.substring(0, n.length() - ".class".length()))
                     .collect(Collectors.toSet());
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
         }
-        entries.forEach((id, fields) -> {
-            List<String> named = codeSpans(fields.getOrDefault("Properties", ""));
-            assertThat(named).as("%s names the properties that exercise it", id).isNotEmpty();
-            assertThat(propertyClasses).as("%s: property classes", id).containsAll(named);
-        });
+        for (Catalogue.Entry e : entries) {
+            List<String> named = e.codeSpans("Properties");
+            assertThat(named).as("%s names the properties that exercise it", e.id()).isNotEmpty();
+            assertThat(propertyClasses).as("%s: property classes", e.id()).containsAll(named);
+        }
     }
 
     @Test
-    void everyEntryNamesASeededBugThatExists() {
+    void everyEntryNamesASeededBugThatExistsAndEveryBugBelongsToOneEntry() {
         Set<String> bugs = Arrays.stream(SeededBug.values()).map(Enum::name).collect(Collectors.toSet());
-        entries.forEach((id, fields) -> {
-            List<String> named = codeSpans(fields.getOrDefault("Seeded bug", ""));
-            assertThat(named).as("%s names a seeded bug", id).isNotEmpty();
-            assertThat(bugs).as("%s: seeded bugs", id).containsAll(named);
-        });
-    }
-
-    private static List<String> codeSpans(String text) {
-        Matcher m = CODE.matcher(text);
-        List<String> out = new java.util.ArrayList<>();
-        while (m.find()) {
-            out.add(m.group(1));
+        for (Catalogue.Entry e : entries) {
+            List<String> named = e.codeSpans("Seeded bug");
+            assertThat(named).as("%s names a seeded bug", e.id()).isNotEmpty();
+            assertThat(bugs).as("%s: seeded bugs", e.id()).containsAll(named);
         }
-        return out;
+        List<String> claimed = entries.stream().flatMap(e -> e.codeSpans("Seeded bug").stream()).toList();
+        assertThat(claimed).as("seeded bugs named in the catalogue").doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(bugs);
     }
 }

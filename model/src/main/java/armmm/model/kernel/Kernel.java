@@ -3,6 +3,7 @@ package armmm.model.kernel;
 import armmm.model.check.Invariants;
 import armmm.model.check.Violation;
 import armmm.model.board.Board;
+import armmm.model.board.BoardLine;
 import armmm.model.boot.Boot;
 import armmm.model.boot.BootObservables;
 import armmm.model.boot.BootedSystem;
@@ -72,6 +73,11 @@ public final class Kernel {
     /** Every invariant's violations in the current state. */
     public List<Violation> check() {
         return Invariants.checkAll(this);
+    }
+
+    /** The scenario {@code board} line that boots this kernel; empty for a bare memblock. */
+    public Optional<String> boardLine() {
+        return booted().map(b -> BoardLine.render(b.board()));
     }
 
     /** memblock: the early allocator and its memory and reserved arrays. */

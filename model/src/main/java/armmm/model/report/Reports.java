@@ -20,6 +20,7 @@ public final class Reports {
 
     private static Map<String, Function<Kernel, Optional<String>>> build() {
         Map<String, Function<Kernel, Optional<String>>> m = new LinkedHashMap<>();
+        m.put("layout", k -> k.booted().map(b -> LayoutReport.render(b.layout())));
         m.put("memblock", k -> Optional.of(MemblockReport.debugfs(k.memblock())));
         m.put("layout", k -> k.booted().map(b -> LayoutReport.render(b.layout())));
         m.put("zoneinfo", k -> k.booted().map(b -> ZoneinfoReport.render(BootZones.setUp(b),

@@ -2,11 +2,6 @@ package armmm.model.memblock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import armmm.cli.Boards;
-import armmm.scenario.Parser;
-import armmm.scenario.RunReport;
-import armmm.scenario.Runner;
-import armmm.scenario.Scenario;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,14 +9,12 @@ import java.nio.file.Paths;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestFactory;
 
 /**
  * The kernel's own memblock test suite (tools/testing/memblock/tests), ported case by case to
- * scenario files under {@code scenarios/memblock/<suite>/}: every case passes whole, with every
- * invariant checked after every call.
+ * scenario files under {@code scenarios/memblock/<suite>/}, which {@code ScenarioFilesTest} runs
+ * with every invariant checked after every call. This test keeps the port whole.
  */
 class MemblockScenariosTest {
     private static final Path DIR = Paths.get("src", "test", "resources", "scenarios", "memblock");
@@ -32,20 +25,10 @@ class MemblockScenariosTest {
         }
     }
 
-    @TestFactory
-    Stream<DynamicTest> everyPortedKernelCasePasses() throws IOException {
-        return files().stream().map(file -> DynamicTest.dynamicTest(DIR.relativize(file).toString(), () -> {
-            Scenario s = Parser.parse(file.toString(), Files.readString(file));
-            RunReport report = Runner.run(s, Boards::boot);
-            assertThat(report.messages()).as("failures of %s", file).isEmpty();
-            assertThat(report.passed()).as("expectations met in %s", file).isEqualTo(s.expectationCount());
-            assertThat(s.expectationCount()).as("%s checks something", file).isPositive();
-        }));
-    }
-
     @Test
     void everySuiteOfTheKernelIsPorted() throws IOException {
         assertThat(files().stream().map(p -> DIR.relativize(p).getName(0).toString()).distinct())
                 .containsExactlyInAnyOrder("basic_api", "alloc_api", "alloc_helpers_api", "alloc_nid_api");
+        assertThat(files()).as("ported cases (ScenarioFilesTest runs them)").hasSize(150);
     }
 }

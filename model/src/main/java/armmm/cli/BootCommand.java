@@ -1,0 +1,62 @@
+package armmm.cli;
+
+import armmm.model.board.BoardException;
+import armmm.model.boot.BootException;
+import armmm.model.kernel.Kernel;
+import armmm.model.report.Reports;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code armmm boot}: what Linux 6.1 on ARM32 makes of a board (CONTRACTS.md section 2). */
+@Command(name = "boot", mixinStandardHelpOptions = true,
+        description = {"Boot a board in the model and print what the kernel would report.",
+                "Without --print, prints the layout and every report that applies."})
+public final class BootCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    BoardOptions boardOptions;
+
+    @Option(names = "--print", paramLabel = "REPORT",
+            description = "a report to print (repeatable): ${COMPLETION-CANDIDATES}", completionCandidates = ReportNames.class)
+    List<String> print = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        for (String name : print) {
+            if (!Reports.exists(name)) {
+                throw new BadInputException("--print: unknown report '" + name + "', expected one of " + String.join(", ", Reports.names()));
+            }
+        }
+        Kernel kernel;
+        try {
+            kernel = Kernel.boot(boardOptions.board());
+        } catch (BoardException | BootException e) {
+            throw new BadInputException(e.getMessage());
+        }
+        List<String> names = print.isEmpty() ? new ArrayList<>(Reports.names()) : print;
+        for (String name : names) {
+            Reports.render(name, kernel).ifPresent(text -> out.print(text.endsWith("\n") ? text : text + "\n"));
+        }
+        out.flush();
+        return 0;
+    }
+
+    /** The report names, for help and completion. */
+    static final class ReportNames extends ArrayList<String> {
+        private static final long serialVersionUID = 1L;
+
+        ReportNames() {
+            super(Reports.names());
+        }
+    }
+}

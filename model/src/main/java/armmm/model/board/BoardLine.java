@@ -1,0 +1,94 @@
+package armmm.model.board;
+
+import armmm.model.kernel.Values;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A scenario's {@code board} line: the {@code armmm boot} options as {@code key=value} pairs
+ * ({@code ram=1024M}, {@code memory=BASE:SIZE}, {@code reserve=BASE:SIZE[:no-map|:reusable]},
+ * {@code cmdline="..."}, {@code cpus=N}). {@code memory} and {@code reserve} repeat.
+ */
+public final class BoardLine {
+    /** The keys a board line knows. */
+    public static final Set<String> KEYS = Set.of("ram", "memory", "reserve", "cmdline", "cpus");
+
+    private BoardLine() {
+    }
+
+    /**
+     * The board the parameters describe; a repeated {@code memory} or {@code reserve} arrives
+     * joined by commas. Throws {@link BoardException} naming the parameter at fault.
+     */
+    public static Board parse(Map<String, String> params) {
+        for (String key : params.keySet()) {
+            if (!KEYS.contains(key)) {
+                throw new BoardException(key, "unknown board parameter, expected one of ram, memory, reserve, cmdline, cpus");
+            }
+        }
+        int cpus = 1;
+        if (params.containsKey("cpus")) {
+            try {
+                cpus = Integer.parseInt(params.get("cpus"));
+            } catch (NumberFormatException e) {
+                throw new BoardException("cpus", "expected a number, found '" + params.get("cpus") + "'");
+            }
+        }
+        return Board.fromOptions(params.get("ram"), list(params.get("memory")), list(params.get("reserve")),
+                params.get("cmdline"), cpus);
+    }
+
+    private static List<String> list(String joined) {
+        return joined == null ? List.of() : Arrays.asList(joined.split(","));
+    }
+
+    /** The board line that {@link #parse} reads back as {@code board}. */
+    public static String render(Board board) {
+        List<String> words = new ArrayList<>();
+        words.add("board");
+        if (board.banks().size() == 1 && board.banks().get(0).base() == Board.VIRT_RAM_BASE) {
+            words.add("ram=" + size(board.banks().get(0).size()));
+        } else {
+            board.banks().forEach(b -> words.add("memory=" + Values.hex(b.base()) + ":" + size(b.size())));
+        }
+        for (ReservedMemory r : board.reserved()) {
+            String kind = switch (r.kind()) {
+                case NO_MAP -> ":no-map";
+                case REUSABLE -> ":reusable";
+                case RESERVED -> "";
+            };
+            words.add("reserve=" + Values.hex(r.base()) + ":" + size(r.size()) + kind);
+        }
+        String args = userArgs(board);
+        if (!args.isEmpty()) {
+            words.add("cmdline=\"" + args + "\"");
+        }
+        if (board.cpus() != 1) {
+            words.add("cpus=" + board.cpus());
+        }
+        return String.join(" ", words);
+    }
+
+    private static String userArgs(Board board) {
+        String text = board.cmdline().text();
+        String console = board.build().console();
+        if (text.startsWith(console)) {
+            text = text.substring(console.length());
+        }
+        return text.trim();
+    }
+
+    /** A size as memparse reads it: {@code 1024M}, {@code 64K}, or hex. */
+    private static String size(long bytes) {
+        if (bytes % (1L << 20) == 0) {
+            return (bytes >> 20) + "M";
+        }
+        if (bytes % 1024 == 0) {
+            return (bytes >> 10) + "K";
+        }
+        return Values.hex(bytes);
+    }
+}

@@ -1,0 +1,128 @@
+package armmm.pbt;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs one chain of a {@link ChainSpec} from choices: generate the initial state, then step by step
+ * a "continue?" choice, an enabled action chosen by weight, its value generated from the current
+ * state, execution, postconditions and invariants. Each step is one span labelled "step", so the
+ * shrinker can delete whole steps.
+ */
+final class Chain<S, A> implements Trial {
+    private final ChainSpec<S, A> spec;
+    private final int steps;
+    private final double continuing;
+
+    Chain(ChainSpec<S, A> spec, int steps) {
+        this.spec = spec;
+        this.steps = steps;
+        // most chains reach the full length (about 60%), the rest give a spread of shorter ones
+        this.continuing = steps == 0 ? 0 : 1 - 1.0 / (2 * steps);
+    }
+
+    /** What a replayed chain printed: used to build the counterexample. */
+    static final class Transcript {
+        String header = "";
+        final List<String> lines = new ArrayList<>();
+        String before = "";
+        String after = "";
+    }
+
+    @Override
+    public Failure run(Choices choices) throws Exception {
+        return run(choices, null);
+    }
+
+    /** Runs the chain; when {@code transcript} is given, records scenario lines and states for the report. */
+    Failure run(Choices choices, Transcript transcript) throws Exception {
+        ChainFormatter<S, A> format = spec.formatter();
+        Stats stats = Stats.current();
+        S state = spec.initial().generate(choices);
+        if (transcript != null) {
+            transcript.header = format.scenarioHeader(state);
+            transcript.before = format.describe(state);
+            transcript.after = transcript.before;
+        }
+        Failure failure = invariants(state, stats);
+        int executed = 0;
+        while (failure == null && executed < steps) {
+            choices.startSpan("step");
+            Action<S, A> action = nextAction(state, choices, stats);
+            if (action == null) {
+                choices.endSpan();
+                break;
+            }
+            A value = action.generator().apply(state).generate(choices);
+            choices.endSpan();
+            if (transcript != null) {
+                transcript.before = format.describe(state);
+            }
+            failure = execute(state, action, value, executed, transcript, stats);
+            executed++;
+            if (transcript != null) {
+                transcript.after = format.describe(state);
+            }
+        }
+        if (stats != null) {
+            stats.countChainLength(executed);
+        }
+        return failure;
+    }
+
+    private Action<S, A> nextAction(S state, Choices choices, Stats stats) {
+        if (!choices.drawBoolean(continuing)) {
+            return null;
+        }
+        List<Action<S, A>> enabled = new ArrayList<>();
+        for (Action<S, A> a : spec.actions()) {
+            if (a.precondition().test(state)) {
+                enabled.add(a);
+            } else if (stats != null) {
+                stats.countDisabled(a.name());
+            }
+        }
+        if (enabled.isEmpty()) {
+            return null;
+        }
+        return enabled.get(choices.drawWeighted(enabled.stream().mapToLong(Action::weight).toArray()));
+    }
+
+    private Failure execute(S state, Action<S, A> action, A value, int index, Transcript transcript, Stats stats) {
+        Object outcome;
+        try {
+            outcome = spec.executor().apply(state, value);
+        } catch (Exception | AssertionError e) {
+            if (transcript != null) {
+                transcript.lines.add(spec.formatter().line(value, null, index));
+            }
+            return Failure.of(e);
+        }
+        if (stats != null) {
+            stats.countAction(action.name());
+        }
+        if (transcript != null) {
+            transcript.lines.add(spec.formatter().line(value, outcome, index));
+        }
+        for (ChainSpec.Postcondition<S, A> post : spec.postconditions()) {
+            List<Failure> failures = post.check(state, value, outcome);
+            if (!failures.isEmpty()) {
+                return failures.get(0);
+            }
+        }
+        return invariants(state, stats);
+    }
+
+    private Failure invariants(S state, Stats stats) {
+        for (ChainSpec.StateCheck<S> invariant : spec.invariants()) {
+            if (stats != null) {
+                stats.countCheck(invariant.id());
+            }
+            List<Failure> failures = invariant.check().apply(state);
+            if (!failures.isEmpty()) {
+                return failures.get(0);
+            }
+        }
+        return null;
+    }
+}

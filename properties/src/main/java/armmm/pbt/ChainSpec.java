@@ -1,0 +1,232 @@
+package armmm.pbt;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/**
+ * A stateful property: an initial state, weighted actions guarded by preconditions, an executor that
+ * applies an action to the state, invariants checked after every step and postconditions on each
+ * step's outcome. Built with {@link #builder}; checked with {@link Chains#check} or a
+ * {@link PropertyRunner}.
+ *
+ * @param <S> the state type (mutable: the executor changes it)
+ * @param <A> the action type (a value that prints as a scenario line)
+ */
+public final class ChainSpec<S, A> {
+    /** Chains run when neither the spec nor {@code armmm.tries} says otherwise (times {@code armmm.scale}). */
+    public static final int DEFAULT_TRIES = 100;
+    /** The longest chain when neither the spec nor {@code armmm.steps} says otherwise. */
+    public static final int DEFAULT_STEPS = 20;
+
+    /** Applies an action to the state; the result is the step's outcome (a value, a handle, null). */
+    @FunctionalInterface
+    public interface Executor<S, A> {
+        /** Applies {@code action} to {@code state}. */
+        Object apply(S state, A action) throws Exception;
+    }
+
+    /** Checks one step's outcome against the state after it. */
+    @FunctionalInterface
+    public interface Postcondition<S, A> {
+        /** The violations; empty when the outcome is as expected. */
+        List<Failure> check(S stateAfter, A action, Object outcome);
+    }
+
+    /**
+     * A named invariant of the state, checked after every step.
+     *
+     * @param id the invariant's id, counted in statistics
+     * @param check the violations in a state; empty when it holds
+     * @param <S> the state type
+     */
+    public record StateCheck<S>(String id, Function<? super S, List<Failure>> check) {
+        /** Validates presence. */
+        public StateCheck {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(check, "check");
+        }
+    }
+
+    private final String name;
+    private final Gen<? extends S> initial;
+    private final List<Action<S, A>> actions;
+    private final Executor<S, A> executor;
+    private final List<StateCheck<S>> invariants;
+    private final List<Postcondition<S, A>> postconditions;
+    private final ChainFormatter<S, A> formatter;
+    private final int tries;
+    private final int steps;
+    private final Long seed;
+    private final Exhaustive exhaustive;
+
+    private ChainSpec(Builder<S, A> b) {
+        this.name = b.name;
+        this.initial = Objects.requireNonNull(b.initial, "initial state");
+        this.actions = List.copyOf(b.actions);
+        this.executor = Objects.requireNonNull(b.executor, "executor");
+        this.invariants = List.copyOf(b.invariants);
+        this.postconditions = List.copyOf(b.postconditions);
+        this.formatter = b.formatter;
+        this.tries = b.tries;
+        this.steps = b.steps;
+        this.seed = b.seed;
+        this.exhaustive = b.exhaustive;
+        if (actions.isEmpty()) {
+            throw new IllegalArgumentException("chain " + name + " has no actions");
+        }
+    }
+
+    /** Starts a spec; the name names its files and statistics. */
+    public static <S, A> Builder<S, A> builder(String name) {
+        return new Builder<>(Objects.requireNonNull(name, "name"));
+    }
+
+    /** Starts an unnamed spec, for a {@link PropertyRunner}, which names it after the test method. */
+    public static <S, A> Builder<S, A> builder() {
+        return new Builder<>(null);
+    }
+
+    /** The name, or null when the runner should name it after the test. */
+    public String name() {
+        return name;
+    }
+
+    Gen<? extends S> initial() {
+        return initial;
+    }
+
+    List<Action<S, A>> actions() {
+        return actions;
+    }
+
+    Executor<S, A> executor() {
+        return executor;
+    }
+
+    List<StateCheck<S>> invariants() {
+        return invariants;
+    }
+
+    List<Postcondition<S, A>> postconditions() {
+        return postconditions;
+    }
+
+    ChainFormatter<S, A> formatter() {
+        return formatter;
+    }
+
+    /** The configuration: system properties over this spec's defaults. */
+    PropertyConfig config() {
+        return PropertyConfig.fromSystemProperties(tries, steps, seed);
+    }
+
+    Exhaustive exhaustive() {
+        return exhaustive;
+    }
+
+    /**
+     * Collects the parts of a {@link ChainSpec}.
+     *
+     * @param <S> the state type
+     * @param <A> the action type
+     */
+    public static final class Builder<S, A> {
+        private final String name;
+        private Gen<? extends S> initial;
+        private final List<Action<S, A>> actions = new ArrayList<>();
+        private Executor<S, A> executor;
+        private final List<StateCheck<S>> invariants = new ArrayList<>();
+        private final List<Postcondition<S, A>> postconditions = new ArrayList<>();
+        private ChainFormatter<S, A> formatter = new ChainFormatter<>() { };
+        private int tries = DEFAULT_TRIES;
+        private int steps = DEFAULT_STEPS;
+        private Long seed;
+        private Exhaustive exhaustive;
+
+        private Builder(String name) {
+            this.name = name;
+        }
+
+        /** A fresh initial state per chain, made by {@code factory}. */
+        public Builder<S, A> initialState(Supplier<? extends S> factory) {
+            this.initial = c -> factory.get();
+            return this;
+        }
+
+        /** An initial state generated from the choices (a board configuration, for instance). */
+        public Builder<S, A> initialState(Gen<? extends S> gen) {
+            this.initial = gen;
+            return this;
+        }
+
+        /** Adds an action that is always enabled. */
+        public Builder<S, A> action(String actionName, int weight,
+                Function<? super S, ? extends Gen<? extends A>> gen) {
+            return action(actionName, weight, s -> true, gen);
+        }
+
+        /** Adds an action enabled only where {@code precondition} holds. */
+        public Builder<S, A> action(String actionName, int weight, Predicate<? super S> precondition,
+                Function<? super S, ? extends Gen<? extends A>> gen) {
+            actions.add(new Action<>(actionName, weight, precondition, gen));
+            return this;
+        }
+
+        /** Sets how an action is applied to the state. */
+        public Builder<S, A> executor(Executor<S, A> apply) {
+            this.executor = apply;
+            return this;
+        }
+
+        /** Adds an invariant checked on the initial state and after every step. */
+        public Builder<S, A> invariant(String id, Function<? super S, List<Failure>> check) {
+            invariants.add(new StateCheck<>(id, check));
+            return this;
+        }
+
+        /** Adds a postcondition checked on each step's outcome. */
+        public Builder<S, A> postcondition(Postcondition<S, A> check) {
+            postconditions.add(check);
+            return this;
+        }
+
+        /** Sets how chains print as scenarios and reports. */
+        public Builder<S, A> formatter(ChainFormatter<S, A> format) {
+            this.formatter = format;
+            return this;
+        }
+
+        /** Default number of chains, before {@code armmm.scale}. */
+        public Builder<S, A> tries(int defaultTries) {
+            this.tries = defaultTries;
+            return this;
+        }
+
+        /** Default longest chain. */
+        public Builder<S, A> steps(int defaultSteps) {
+            this.steps = defaultSteps;
+            return this;
+        }
+
+        /** Pins the seed (it wins over {@code armmm.seed}); for tests of fixed examples. */
+        public Builder<S, A> seed(long fixedSeed) {
+            this.seed = fixedSeed;
+            return this;
+        }
+
+        /** Enumerates chains depth-first instead of sampling them. */
+        public Builder<S, A> exhaustive(int maxDepth, int budget) {
+            this.exhaustive = new Exhaustive(maxDepth, budget);
+            return this;
+        }
+
+        /** The spec. */
+        public ChainSpec<S, A> build() {
+            return new ChainSpec<>(this);
+        }
+    }
+}

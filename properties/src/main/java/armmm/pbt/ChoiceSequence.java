@@ -1,0 +1,96 @@
+package armmm.pbt;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The recorded outcome of one generation: every choice's rank (0 is simplest) and bound, and the
+ * spans that generators marked (a chain step, a list element). Immutable; the shrinker edits copies
+ * of {@link #ranks()} and replays them.
+ */
+public final class ChoiceSequence {
+    private final long[] ranks;
+    private final long[] bounds;
+    private final boolean[] branching;
+    private final List<Span> spans;
+
+    /**
+     * A labelled interval {@code [start, end)} of choice positions that one generator call consumed.
+     *
+     * @param label what produced it ("step", "element", "filter", "bind")
+     * @param start first position
+     * @param end position after the last
+     */
+    public record Span(String label, int start, int end) {
+        /** Validates the interval. */
+        public Span {
+            if (start < 0 || end < start) {
+                throw new IllegalArgumentException("span [" + start + ", " + end + "), expected 0 <= start <= end");
+            }
+        }
+
+        /** The number of choices in the span. */
+        public int length() {
+            return end - start;
+        }
+    }
+
+    ChoiceSequence(long[] ranks, long[] bounds, boolean[] branching, List<Span> spans) {
+        this.ranks = ranks;
+        this.bounds = bounds;
+        this.branching = branching;
+        this.spans = List.copyOf(spans);
+    }
+
+    /** A copy of the ranks, one per choice, in the order they were made. */
+    public long[] ranks() {
+        return ranks.clone();
+    }
+
+    /** The number of choices. */
+    public int size() {
+        return ranks.length;
+    }
+
+    /** The rank of choice {@code i}. */
+    public long rank(int i) {
+        return ranks[i];
+    }
+
+    /** The largest rank choice {@code i} could have taken. */
+    public long bound(int i) {
+        return bounds[i];
+    }
+
+    /** Whether choice {@code i} was a free decision (false for forced values and edge-bias draws). */
+    public boolean branching(int i) {
+        return branching[i];
+    }
+
+    /** The spans generators marked, in the order they were closed. */
+    public List<Span> spans() {
+        return spans;
+    }
+
+    /** The spans with the given label, ordered by start position. */
+    public List<Span> spans(String label) {
+        return spans.stream().filter(s -> s.label().equals(label))
+                .sorted((a, b) -> Integer.compare(a.start(), b.start())).toList();
+    }
+
+    /**
+     * Shortlex order: shorter is simpler, then the first differing rank decides. This is the order
+     * the shrinker descends, so it always terminates.
+     */
+    public static int shortlex(long[] a, long[] b) {
+        if (a.length != b.length) {
+            return Integer.compare(a.length, b.length);
+        }
+        return Arrays.compare(a, b);
+    }
+
+    @Override
+    public String toString() {
+        return Arrays.toString(ranks);
+    }
+}

@@ -1,0 +1,156 @@
+package armmm.pbt;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * The one recorder every random decision goes through (Hypothesis calls it ConjectureData). Each
+ * choice is a rank in {@code [0, bound]}, recorded with its bound; generated values are functions of
+ * the ranks, so replaying an edited rank sequence regenerates an edited value. A replayed sequence
+ * that runs out yields rank 0 from then on, which is why deleting choices makes values simpler.
+ */
+public final class Choices {
+    /** More choices than this in one test case is treated as runaway generation and discarded. */
+    static final int MAX_CHOICES = 20_000;
+
+    private final SplittableRandom random;
+    private final long[] prefix;
+    private long[] ranks = new long[32];
+    private long[] bounds = new long[32];
+    private boolean[] branching = new boolean[32];
+    private int size;
+    private final List<ChoiceSequence.Span> spans = new ArrayList<>();
+    private final Deque<OpenSpan> open = new ArrayDeque<>();
+
+    private Choices(SplittableRandom random, long[] prefix) {
+        this.random = random;
+        this.prefix = prefix;
+    }
+
+    /** Choices drawn at random from the given source. */
+    static Choices random(SplittableRandom random) {
+        return new Choices(random, new long[0]);
+    }
+
+    /** Choices replayed from {@code prefix}, then minimal once it runs out. */
+    static Choices replay(long[] prefix) {
+        return new Choices(null, prefix);
+    }
+
+    /**
+     * A value in {@code [min, max]}, inclusive; the minimum is the simplest. The range width
+     * {@code max - min} must fit in a long.
+     */
+    public long choose(long min, long max) {
+        if (max < min) {
+            throw new IllegalArgumentException("choose(" + min + ", " + max + "): max below min");
+        }
+        return min + draw(Math.subtractExact(max, min));
+    }
+
+    /** A free rank in {@code [0, bound]}, uniformly distributed when drawn at random. */
+    long draw(long bound) {
+        long rank = next(bound, () -> uniform(bound));
+        return record(rank, bound, true);
+    }
+
+    /** A free 0/1 rank that is 1 with probability {@code p} when drawn at random. */
+    boolean drawBoolean(double p) {
+        long rank = next(1, () -> random.nextDouble() < p ? 1 : 0);
+        return record(rank, 1, true) == 1;
+    }
+
+    /**
+     * An index into {@code weights}, drawn with probability proportional to the weight. Each
+     * alternative is one rank (lower is simpler), so exhaustive enumeration visits each once however
+     * heavy it is.
+     */
+    int drawWeighted(long[] weights) {
+        long rank = next(weights.length - 1, () -> {
+            long total = 0;
+            for (long w : weights) {
+                total += w;
+            }
+            long pick = random.nextLong(total);
+            int i = 0;
+            while (pick >= weights[i]) {
+                pick -= weights[i++];
+            }
+            return i;
+        });
+        return (int) record(rank, weights.length - 1, true);
+    }
+
+    /**
+     * A rank that only steers the distribution (edge-case bias). It replays like any choice, but is
+     * not a branch for exhaustive enumeration, which therefore only visits the plain draw.
+     */
+    long drawBias(long bound) {
+        long rank = next(bound, () -> uniform(bound));
+        return record(rank, bound, false);
+    }
+
+    /**
+     * Records {@code rank} as if drawn with {@code bound}, whatever the replayed sequence says. The
+     * position keeps the rank when a preceding bias choice is later lowered, so the value survives.
+     */
+    long forced(long rank, long bound) {
+        next(bound, () -> rank);
+        return record(rank, bound, false);
+    }
+
+    /** Opens a span: the choices until the matching {@link #endSpan()} form one unit for the shrinker. */
+    void startSpan(String label) {
+        open.push(new OpenSpan(label, size));
+    }
+
+    /** Closes the innermost open span. */
+    void endSpan() {
+        OpenSpan top = open.pop();
+        spans.add(new ChoiceSequence.Span(top.label(), top.start(), size));
+    }
+
+    /** What was recorded so far (the choices actually used, which may be fewer than replayed). */
+    ChoiceSequence toSequence() {
+        return new ChoiceSequence(Arrays.copyOf(ranks, size), Arrays.copyOf(bounds, size),
+                Arrays.copyOf(branching, size), spans);
+    }
+
+    private record OpenSpan(String label, int start) {}
+
+    private interface RankSource {
+        long get();
+    }
+
+    private long next(long bound, RankSource fresh) {
+        if (size >= MAX_CHOICES) {
+            throw new Discard("more than " + MAX_CHOICES + " choices");
+        }
+        if (size < prefix.length) {
+            // an edited sequence can put a large rank where a smaller bound now applies: clamp, so big stays big
+            return Math.min(prefix[size], bound);
+        }
+        return random == null ? 0 : fresh.get();
+    }
+
+    private long uniform(long bound) {
+        return bound == Long.MAX_VALUE ? random.nextLong() & Long.MAX_VALUE : random.nextLong(bound + 1);
+    }
+
+    private long record(long rank, long bound, boolean free) {
+        if (size == ranks.length) {
+            ranks = Arrays.copyOf(ranks, size * 2);
+            bounds = Arrays.copyOf(bounds, size * 2);
+            branching = Arrays.copyOf(branching, size * 2);
+        }
+        ranks[size] = rank;
+        bounds[size] = bound;
+        branching[size] = free;
+        size++;
+        return rank;
+    }
+}

@@ -1,0 +1,45 @@
+package armmm.pbt;
+
+import java.nio.file.Path;
+import java.util.function.BiConsumer;
+
+/**
+ * Where a property run reports: its name (file names under {@code target/}), the Surefire selector
+ * that reruns it, and a sink for JUnit report entries.
+ *
+ * @param propertyName names the files in target/counterexamples and target/armmm-stats
+ * @param testSelector the {@code -Dtest=} value that reruns this property
+ * @param entries receives (key, value) report entries; may ignore them
+ */
+record Reporting(String propertyName, String testSelector, BiConsumer<String, String> entries) {
+    /** Output root: Surefire runs in the module directory, so this is the module's target/. */
+    static final Path TARGET = Path.of("target");
+
+    /** Reporting outside JUnit: files named after the property, rerun by its name. */
+    static Reporting standalone(String propertyName) {
+        return new Reporting(propertyName, propertyName, (k, v) -> { });
+    }
+
+    /** Prints a freshly drawn seed before the run, so even a run that hangs can be replayed. */
+    void announce(PropertyConfig config) {
+        if (!config.seedGiven()) {
+            System.out.println("[armmm] " + propertyName + ": fresh seed " + config.seed() + " (replay with -D"
+                    + PropertyConfig.SEED + "=" + config.seed() + ")");
+        }
+    }
+
+    /** Publishes the statistics: JSON file, console line, report entries. */
+    void publish(Stats stats) {
+        stats.write(TARGET.resolve("armmm-stats"));
+        System.out.println(stats.summary());
+        entries.accept("tries", String.valueOf(stats.tries()));
+        entries.accept("discarded", String.valueOf(stats.discarded()));
+        stats.outcomes().forEach((key, value) -> entries.accept(key, String.valueOf(value)));
+    }
+
+    /** The command that reruns the property with the given seed. */
+    String rerunCommand(long seed) {
+        return "mvn -B -pl properties -am test -Dtest='" + testSelector + "' -Dsurefire.failIfNoSpecifiedTests=false"
+                + " -Darmmm.seed=" + seed;
+    }
+}

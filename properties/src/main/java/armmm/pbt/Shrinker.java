@@ -1,0 +1,345 @@
+package armmm.pbt;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Integrated shrinking on the choice sequence (after Hypothesis' shrinker): edit the ranks of a
+ * failing test case, replay the edit through the generators, and keep it when it fails with the same
+ * failure id and is shortlex-smaller. Because every candidate is regenerated, shrunk values and
+ * chains are always ones the generators could produce, and stateful preconditions are re-evaluated.
+ * Passes repeat until none makes progress or the time bound passes; the order of candidates is fixed,
+ * so the result depends only on the starting sequence (unless the time bound cuts it short).
+ */
+final class Shrinker {
+    /** How far apart two choices may be for the pair passes; bounds their quadratic cost. */
+    private static final int PAIR_WINDOW = 8;
+    /** Largest block of raw choices deleted at once by the block pass. */
+    private static final int MAX_BLOCK = 4;
+    /**
+     * Rank moved from the first choice of a pair to the second, per unit: zig-zag integers step by 2
+     * to keep their sign, and by 1 or mixed across the asymmetric end of a range such as a short's.
+     */
+    private static final long[][] TRANSFERS = {{2, 2}, {1, 1}, {2, 1}, {1, 2}};
+    /** Longest chain for which every pair of non-adjacent steps is tried for deletion. */
+    private static final int DISTANT_PAIR_STEPS = 50;
+    /** Replayed candidates remembered to skip repeats; forgotten past this to bound memory on long runs. */
+    private static final int SEEN_LIMIT = 100_000;
+
+    private final Trial trial;
+    private final String failureId;
+    private final long deadline;
+    private final long started = System.nanoTime();
+    private final Set<Key> seen = new HashSet<>();
+    private ChoiceSequence best;
+    private int calls;
+    private int improvements;
+    private boolean timedOut;
+
+    private record Key(long[] ranks) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && Arrays.equals(ranks, k.ranks);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(ranks);
+        }
+    }
+
+    Shrinker(Trial trial, ChoiceSequence failing, String failureId, double seconds) {
+        this.trial = trial;
+        this.best = failing;
+        this.failureId = failureId;
+        this.deadline = started + (long) (seconds * 1e9);
+    }
+
+    /** Shrinks to a fixed point (or the time bound) and returns the smallest failing sequence. */
+    ChoiceSequence shrink() {
+        ChoiceSequence before;
+        do {
+            before = best;
+            deleteSteps();
+            deleteSpans();
+            deleteBlocks();
+            zeroSpans();
+            lowerChoices();
+            lowerPairs();
+            sortSpans();
+            if (best == before) {
+                // quadratic, so only at a fixed point of the cheap passes
+                deleteDistantStepPairs();
+            }
+        } while (best != before && !timedOut());
+        return best;
+    }
+
+    /** What shrinking cost, measured against the sequence it started from. */
+    ShrinkReport report(int originalChoices) {
+        return new ShrinkReport(calls, improvements, (System.nanoTime() - started) / 1_000_000, timedOut,
+                originalChoices, best.size());
+    }
+
+    /**
+     * Deletes whole chain steps, each width sweeping from the end to the start: single steps, then
+     * runs of 2, 3 and 4 (an action and the one that undoes it, two such pairs), then halving blocks.
+     */
+    private void deleteSteps() {
+        int n = best.spans("step").size();
+        List<Integer> widths = new ArrayList<>(List.of(1, 2, 3, 4));
+        for (int w = n / 2; w > 4; w /= 2) {
+            widths.add(w);
+        }
+        for (int width : widths) {
+            for (int i = best.spans("step").size() - width; i >= 0; i--) {
+                List<ChoiceSequence.Span> steps = best.spans("step");
+                if (i + width <= steps.size()) {
+                    delete(steps.get(i).start(), steps.get(i + width - 1).end());
+                }
+            }
+        }
+    }
+
+    /**
+     * Deletes two steps that are not adjacent (a call and the one undoing it, with unrelated steps
+     * between), for chains of up to {@link #DISTANT_PAIR_STEPS} steps.
+     */
+    private void deleteDistantStepPairs() {
+        List<ChoiceSequence.Span> steps = best.spans("step");
+        if (steps.size() > DISTANT_PAIR_STEPS) {
+            return;
+        }
+        for (int j = steps.size() - 1; j >= 2; j--) {
+            for (int i = j - 2; i >= 0; i--) {
+                List<ChoiceSequence.Span> now = best.spans("step");
+                if (j < now.size() && deleteTwo(now.get(i), now.get(j))) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Deletes each span any generator marked (list elements, filter attempts, binds), last first. */
+    private void deleteSpans() {
+        for (int i = distinctSpans().size() - 1; i >= 0; i--) {
+            List<ChoiceSequence.Span> spans = distinctSpans();
+            if (i < spans.size()) {
+                delete(spans.get(i).start(), spans.get(i).end());
+            }
+        }
+    }
+
+    /** Deletes blocks of raw choices; two adjacent choices joins neighbouring lists, for instance. */
+    private void deleteBlocks() {
+        for (int k = MAX_BLOCK; k >= 1; k--) {
+            for (int i = best.size() - k; i >= 0; i--) {
+                delete(i, Math.min(i + k, best.size()));
+            }
+        }
+    }
+
+    /** Sets every choice of a span to its minimum at once. */
+    private void zeroSpans() {
+        for (int i = distinctSpans().size() - 1; i >= 0; i--) {
+            List<ChoiceSequence.Span> spans = distinctSpans();
+            if (i < spans.size() && spans.get(i).length() > 1 && spans.get(i).end() <= best.size()) {
+                long[] ranks = best.ranks();
+                Arrays.fill(ranks, spans.get(i).start(), spans.get(i).end(), 0);
+                consider(ranks);
+            }
+        }
+    }
+
+    /** Lowers each choice: to its minimum, then by binary search (also keeping parity). */
+    private void lowerChoices() {
+        for (int i = 0; i < best.size(); i++) {
+            long rank = best.rank(i);
+            if (rank == 0 || setRank(i, 0)) {
+                continue;
+            }
+            int at = i;
+            long lowest = lowestFailing(0, rank, x -> setRank(at, x));
+            // zig-zag integers keep their sign on even steps; a plain bisection may stop at a sign change
+            long steps = lowest / 2;
+            lowestFailing(0, steps, m -> setRank(at, lowest - 2 * (steps - m)));
+        }
+    }
+
+    /**
+     * For nearby pairs: lowers both together (equal values stay equal, "difference" problems), and
+     * moves rank from the first to the second (sums stay constant, "bound5" problems).
+     */
+    private void lowerPairs() {
+        for (int i = 0; i < best.size(); i++) {
+            for (int j = i + 1; j < Math.min(best.size(), i + 1 + PAIR_WINDOW); j++) {
+                if (best.rank(i) == 0 || !best.branching(i) || !best.branching(j)) {
+                    continue;
+                }
+                int a = i;
+                int b = j;
+                long ri = best.rank(i);
+                long rj = best.rank(j);
+                if (rj > 0 && shift(a, b, -1, -1)) {
+                    long most = Math.min(ri, rj);
+                    largestWorking(1, most, d -> shiftTo(a, b, ri - d, rj - d));
+                }
+                for (long[] units : TRANSFERS) {
+                    long room = Math.min(ri / units[0], (best.bound(j) - rj) / units[1]);
+                    if (room > 0 && shiftTo(a, b, ri - units[0], rj + units[1])) {
+                        largestWorking(1, room, d -> shiftTo(a, b, ri - units[0] * d, rj + units[1] * d));
+                    }
+                }
+            }
+        }
+    }
+
+    /** Swaps adjacent spans of the same label when the later one is simpler (sorts list elements). */
+    private void sortSpans() {
+        for (int i = 0; i < distinctSpans().size(); i++) {
+            List<ChoiceSequence.Span> spans = distinctSpans();
+            if (i >= spans.size()) {
+                break;
+            }
+            ChoiceSequence.Span first = spans.get(i);
+            for (ChoiceSequence.Span second : spans) {
+                if (second.start() == first.end() && second.label().equals(first.label())
+                        && second.length() > 0 && second.end() <= best.size()) {
+                    long[] ranks = best.ranks();
+                    long[] a = Arrays.copyOfRange(ranks, first.start(), first.end());
+                    long[] b = Arrays.copyOfRange(ranks, second.start(), second.end());
+                    if (ChoiceSequence.shortlex(b, a) < 0) {
+                        System.arraycopy(b, 0, ranks, first.start(), b.length);
+                        System.arraycopy(a, 0, ranks, first.start() + b.length, a.length);
+                        consider(ranks);
+                    }
+                    break;
+                }
+            }
+        }
+    }
+
+    private List<ChoiceSequence.Span> distinctSpans() {
+        // nested generators can close several spans over the same interval; one deletion is enough
+        List<ChoiceSequence.Span> sorted = new ArrayList<>(new LinkedHashSet<>(
+                best.spans().stream().filter(s -> s.length() > 0).toList()));
+        sorted.sort((x, y) -> x.start() != y.start() ? Integer.compare(x.start(), y.start())
+                : Integer.compare(y.end(), x.end()));
+        return sorted;
+    }
+
+    private boolean delete(int from, int to) {
+        long[] ranks = best.ranks();
+        if (to > ranks.length || from >= to) {
+            return false;
+        }
+        long[] candidate = new long[ranks.length - (to - from)];
+        System.arraycopy(ranks, 0, candidate, 0, from);
+        System.arraycopy(ranks, to, candidate, from, ranks.length - to);
+        return consider(candidate);
+    }
+
+    private boolean deleteTwo(ChoiceSequence.Span first, ChoiceSequence.Span second) {
+        long[] ranks = best.ranks();
+        if (second.end() > ranks.length) {
+            return false;
+        }
+        long[] candidate = new long[ranks.length - first.length() - second.length()];
+        int at = 0;
+        for (int k = 0; k < ranks.length; k++) {
+            boolean deleted = k >= first.start() && k < first.end() || k >= second.start() && k < second.end();
+            if (!deleted) {
+                candidate[at++] = ranks[k];
+            }
+        }
+        return consider(candidate);
+    }
+
+    private boolean setRank(int i, long rank) {
+        long[] ranks = best.ranks();
+        if (i >= ranks.length || rank < 0) {
+            return false;
+        }
+        ranks[i] = rank;
+        return consider(ranks);
+    }
+
+    private boolean shift(int i, int j, long di, long dj) {
+        return shiftTo(i, j, best.rank(i) + di, best.rank(j) + dj);
+    }
+
+    private boolean shiftTo(int i, int j, long ri, long rj) {
+        long[] ranks = best.ranks();
+        if (j >= ranks.length || ri < 0 || rj < 0) {
+            return false;
+        }
+        ranks[i] = ri;
+        ranks[j] = rj;
+        return consider(ranks);
+    }
+
+    private interface Probe {
+        boolean works(long x);
+    }
+
+    /** The smallest x in (lo, hi] that works, assuming hi works and lo does not; bisects. */
+    private static long lowestFailing(long lo, long hi, Probe probe) {
+        while (lo + 1 < hi) {
+            long mid = lo + (hi - lo) / 2;
+            if (probe.works(mid)) {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+        }
+        return hi;
+    }
+
+    /** The largest d in [lo, hi] that works, assuming lo works; tries hi first, then bisects. */
+    private static void largestWorking(long lo, long hi, Probe probe) {
+        if (hi <= lo || probe.works(hi)) {
+            return;
+        }
+        while (lo + 1 < hi) {
+            long mid = lo + (hi - lo) / 2;
+            if (probe.works(mid)) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+    }
+
+    /** Replays the candidate; keeps it if it fails the same way and is smaller than the best so far. */
+    private boolean consider(long[] candidate) {
+        if (timedOut() || ChoiceSequence.shortlex(candidate, best.ranks()) >= 0) {
+            return false;
+        }
+        if (seen.size() >= SEEN_LIMIT) {
+            seen.clear();
+        }
+        if (!seen.add(new Key(candidate))) {
+            return false;
+        }
+        calls++;
+        Trial.Outcome outcome = Trial.execute(trial, Choices.replay(candidate));
+        if (outcome.failure() == null || !outcome.failure().id().equals(failureId)
+                || ChoiceSequence.shortlex(outcome.sequence().ranks(), best.ranks()) >= 0) {
+            return false;
+        }
+        best = outcome.sequence();
+        improvements++;
+        return true;
+    }
+
+    private boolean timedOut() {
+        if (!timedOut && System.nanoTime() > deadline) {
+            timedOut = true;
+        }
+        return timedOut;
+    }
+}

@@ -1,0 +1,171 @@
+package armmm.pbt;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What one property run generated: actions by name, chain lengths, discards, invariant checks and
+ * free-form labels. Code under test reaches the run's statistics through {@link #label(String)},
+ * which is scoped to the generating thread for the duration of the run and is a no-op otherwise
+ * (for instance while shrinking replays test cases).
+ */
+public final class Stats {
+    private static final ThreadLocal<Stats> CURRENT = new ThreadLocal<>();
+
+    private final String property;
+    private int tries;
+    private int discarded;
+    private final Map<String, Integer> actions = new TreeMap<>();
+    private final Map<String, Integer> disabled = new TreeMap<>();
+    private final Map<Integer, Integer> chainLengths = new TreeMap<>();
+    private final Map<String, Long> invariantChecks = new TreeMap<>();
+    private final Map<String, Integer> labels = new TreeMap<>();
+    private final Map<String, Object> outcome = new LinkedHashMap<>();
+
+    /** Empty statistics for the named property. */
+    public Stats(String property) {
+        this.property = property;
+    }
+
+    /** Counts a label in the statistics of the run on this thread, if any. */
+    public static void label(String label) {
+        Stats stats = CURRENT.get();
+        if (stats != null) {
+            stats.labels.merge(label, 1, Integer::sum);
+        }
+    }
+
+    /** The statistics of the run on this thread, or null outside a run. */
+    static Stats current() {
+        return CURRENT.get();
+    }
+
+    /** Makes these the current statistics of this thread until the returned scope is closed. */
+    Scope activate() {
+        Stats previous = CURRENT.get();
+        CURRENT.set(this);
+        return () -> CURRENT.set(previous);
+    }
+
+    /** Suspends statistics on this thread (shrinking replays must not count) until closed. */
+    static Scope suspend() {
+        Stats previous = CURRENT.get();
+        CURRENT.remove();
+        return () -> CURRENT.set(previous);
+    }
+
+    /** A scope that restores the previous statistics when closed. */
+    interface Scope extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    void countTry() {
+        tries++;
+    }
+
+    void countDiscard() {
+        discarded++;
+    }
+
+    void countAction(String name) {
+        actions.merge(name, 1, Integer::sum);
+    }
+
+    void countDisabled(String name) {
+        disabled.merge(name, 1, Integer::sum);
+    }
+
+    void countChainLength(int length) {
+        chainLengths.merge(length, 1, Integer::sum);
+    }
+
+    void countCheck(String invariant) {
+        invariantChecks.merge(invariant, 1L, Long::sum);
+    }
+
+    /** Records a fact about how the run ended (seed, failure id, shrink result). */
+    void outcome(String key, Object value) {
+        outcome.put(key, value);
+    }
+
+    /** The facts recorded by {@link #outcome}, in insertion order. */
+    Map<String, Object> outcomes() {
+        return Map.copyOf(outcome);
+    }
+
+    /** The number of test cases that passed or failed (not discarded). */
+    public int tries() {
+        return tries;
+    }
+
+    /** The number of test cases discarded by filters or the choice limit. */
+    public int discarded() {
+        return discarded;
+    }
+
+    /** Executed actions by name. */
+    public Map<String, Integer> actions() {
+        return Map.copyOf(actions);
+    }
+
+    /** How many times each label was attached. */
+    public Map<String, Integer> labels() {
+        return Map.copyOf(labels);
+    }
+
+    /** Chain length to number of chains. */
+    public Map<Integer, Integer> chainLengths() {
+        return Map.copyOf(chainLengths);
+    }
+
+    /** Invariant id to number of times it was checked. */
+    public Map<String, Long> invariantChecks() {
+        return Map.copyOf(invariantChecks);
+    }
+
+    /** The statistics as the JSON document written to {@code target/armmm-stats}. */
+    public Map<String, Object> toJson() {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("property", property);
+        json.put("tries", tries);
+        json.put("discarded", discarded);
+        json.put("actions", actions);
+        json.put("disabledByPrecondition", disabled);
+        json.put("chainLengths", chainLengths);
+        json.put("invariantChecks", invariantChecks);
+        json.put("labels", labels);
+        json.putAll(outcome);
+        return json;
+    }
+
+    /** Writes {@code <dir>/<property>.json}. */
+    public Path write(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            Path file = dir.resolve(property + ".json");
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), toJson());
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write statistics of " + property, e);
+        }
+    }
+
+    /** One line for the console: tries, discards, mean chain length, the most frequent actions. */
+    public String summary() {
+        long chains = chainLengths.values().stream().mapToLong(Integer::longValue).sum();
+        long totalSteps = chainLengths.entrySet().stream()
+                .mapToLong(e -> (long) e.getKey() * e.getValue()).sum();
+        String mean = chains == 0 ? "" : String.format(", mean chain %.1f", (double) totalSteps / chains);
+        return "[armmm] " + property + ": " + tries + " tries, " + discarded + " discarded" + mean
+                + (actions.isEmpty() ? "" : ", actions " + actions) + (labels.isEmpty() ? "" : ", labels " + labels)
+                + (outcome.containsKey("seed") ? ", seed " + outcome.get("seed") : "");
+    }
+}

@@ -1,0 +1,48 @@
+package armmm.properties;
+
+import armmm.model.check.SeededBug;
+import armmm.model.kernel.Kernel;
+import armmm.model.kernel.Op;
+import armmm.model.kernel.Result;
+import armmm.model.report.Reports;
+import armmm.pbt.ChainFormatter;
+import armmm.scenario.ScenarioWriter;
+import java.util.Optional;
+
+/**
+ * Prints a chain of kernel calls as a scenario ({@code armmm run} replays it) and kernel states
+ * in their kernel formats, for counterexamples and their bug reports.
+ */
+public final class KernelFormatter implements ChainFormatter<Kernel, Op> {
+    private ScenarioWriter writer = new ScenarioWriter();
+
+    @Override
+    public String scenarioHeader(Kernel initial) {
+        StringBuilder header = new StringBuilder();
+        SeededBug bug = SeededBug.active();
+        if (bug != null) {
+            header.append("# seeded bug planted: ").append(bug.cliName()).append("; replay with\n")
+                    .append("#   java -Darmmm.bug=").append(bug.cliName()).append(" -jar model/target/armmm.jar run FILE\n");
+        }
+        header.append(initial.boardLine().orElse("# no board: an empty memblock, identity addressing")).append('\n');
+        return header.toString();
+    }
+
+    @Override
+    public String line(Op action, Object outcome, int stepIndex) {
+        if (stepIndex == 0) {
+            writer = new ScenarioWriter();
+        }
+        return writer.line(action, outcome instanceof Result r ? r : Result.VOID);
+    }
+
+    @Override
+    public String describe(Kernel state) {
+        StringBuilder s = new StringBuilder();
+        for (String name : Reports.names()) {
+            Optional<String> text = Reports.render(name, state);
+            text.ifPresent(t -> s.append("# ").append(name).append('\n').append(t).append(t.endsWith("\n") ? "" : "\n"));
+        }
+        return s.toString();
+    }
+}
