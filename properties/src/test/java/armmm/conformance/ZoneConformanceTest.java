@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import armmm.model.check.SeededBug;
 import armmm.model.check.ZoneChecks;
 import armmm.model.zone.ZoneConfig;
+import armmm.model.zone.ZoneInputs;
 import armmm.model.zone.ZoneSetup;
 import armmm.model.zone.ZoneType;
 import java.io.IOException;
@@ -61,6 +62,15 @@ class ZoneConformanceTest {
     }
 
     @Test
+    void theModelsSysctlDefaultsAreTheKernels() {
+        for (String name : OracleBoard.BOARDS) {
+            OracleBoard b = OracleBoard.load(name);
+            assertThat(b.watermarkScaleFactor).as(name).isEqualTo(ZoneInputs.DEFAULT_WATERMARK_SCALE_FACTOR);
+            assertThat(b.lowmemReserveRatio).as(name).containsExactly(ZoneInputs.DEFAULT_LOWMEM_RESERVE_RATIO);
+        }
+    }
+
+    @Test
     void aPlantedZoneBugMakesTheComparisonFail() {
         OracleBoard plain = OracleBoard.load("armmp-1024M");
         try (SeededBug.Planted p = SeededBug.plant(SeededBug.ZONE_CMA_NOT_MANAGED)) {
@@ -100,7 +110,7 @@ class ZoneConformanceTest {
             if (!k.pcpHighBatch().isEmpty()) {
                 rows.add(new Agreement(b.name, n + "pcp high", k.pcpHighBatch().get(0)[0], z.pcpHigh(), wmTol));
                 rows.add(new Agreement(b.name, n + "pcp batch", k.pcpHighBatch().get(0)[1], z.pcpBatch(), EXACT));
-                rows.add(new Agreement(b.name, n + "vm stats threshold", k.threshold(), s.statThreshold()[t.ordinal()],
+                rows.add(new Agreement(b.name, n + "vm stats threshold", k.threshold(), s.statThreshold().get(t),
                         EXACT));
             }
         }
@@ -113,7 +123,7 @@ class ZoneConformanceTest {
         rows.add(new Agreement(b.name, "CmaTotal kB", mi.get("CmaTotal"), s.managed().totalCmaPages() * kbPerPage, EXACT));
         // mem_init's "Memory: N K/M K available (..., H K highmem)": the pages memblock_free_all and
         // free_highpages handed over, before CMA and the late frees
-        long[] freeAll = s.managed().atFreeAll();
+        long[] freeAll = s.managed().atFreeAll().toArray();
         long highFreeAll = 0;
         for (ZoneType t : ZoneType.values()) {
             highFreeAll += s.spans().isHighmem(t) ? freeAll[t.ordinal()] : 0;

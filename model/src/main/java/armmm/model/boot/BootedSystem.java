@@ -38,13 +38,14 @@ import java.util.List;
  * @param cmaAreas          the CMA areas, in the order they were declared
  * @param dentryHashEntries the dentry hash table's entries
  * @param inodeHashEntries  the inode hash table's entries
+ * @param zoneMovablePfn    {@code zone_movable_pfn[0]}: where ZONE_MOVABLE starts with {@code movablecore=}, 0 for none
  */
 public record BootedSystem(Board board, Layout layout, Memblock memblock, List<Region> memory, List<Region> reserved,
                            List<EarlyAllocation> allocations, List<String> log, List<String> debugLog, long vmallocSize, long lowmemLimit,
                            long memblockLimit, long minLowPfn, long maxLowPfn, long maxPfn, long nodeStartPfn,
                            List<Long> maxZonePfn, long memMapPhys, long memMapSize, long nrKernelPages,
                            long nrAllPages, long initrdStart, long initrdEnd, long initSize, List<CmaArea> cmaAreas,
-                           long dentryHashEntries, long inodeHashEntries) {
+                           long dentryHashEntries, long inodeHashEntries, long zoneMovablePfn) {
     public BootedSystem {
         memory = List.copyOf(memory);
         reserved = List.copyOf(reserved);

@@ -15,6 +15,7 @@ public final class Invariants {
         List<Invariant> all = new ArrayList<>();
         all.addAll(MemblockChecks.ALL);
         all.addAll(LayoutChecks.ALL);
+        all.addAll(ZoneChecks.invariants(k -> k.zones().orElse(null)));
         all.addAll(BuddyChecks.ALL);
         return all;
     }

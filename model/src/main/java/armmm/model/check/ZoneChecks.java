@@ -150,7 +150,7 @@ public final class ZoneChecks {
      */
     static List<Violation> watermarksFollowTheFormula(ZoneSetup s) {
         List<Violation> out = new ArrayList<>();
-        long[] managed = s.managed().atWatermarks();
+        long[] managed = s.managed().atWatermarks().toArray();
         long lowmemPages = 0;
         for (ZoneType t : ZoneType.values()) {
             lowmemPages += s.spans().isHighmem(t) ? 0 : managed[t.ordinal()];
@@ -178,7 +178,7 @@ public final class ZoneChecks {
      */
     static List<Violation> protectionFollowsTheRatios(ZoneSetup s) {
         List<Violation> out = new ArrayList<>();
-        long[] managed = s.managed().atWatermarks();
+        long[] managed = s.managed().atWatermarks().toArray();
         int[] ratio = s.inputs().lowmemReserveRatio();
         for (ZoneConfig z : s.zones()) {
             int i = z.type().ordinal();
@@ -206,7 +206,7 @@ public final class ZoneChecks {
      * ZONE_DMA and ZONE_NORMAL's managed pages at postcore time.
      */
     static List<Violation> minFreeKbytesFromLowmem(ZoneSetup s) {
-        long[] managed = s.managed().atWatermarks();
+        long[] managed = s.managed().atWatermarks().toArray();
         long kb = (managed[ZoneType.DMA.ordinal()] + managed[ZoneType.NORMAL.ordinal()]) * (ZoneSetup.PAGE_SIZE / 1024);
         long root = (long) Math.floor(Math.sqrt((double) (kb * 16)));
         long expected = Math.min(262144, Math.max(128, root));
@@ -223,7 +223,7 @@ public final class ZoneChecks {
      */
     static List<Violation> pcpSizesFollowTheFormula(ZoneSetup s) {
         List<Violation> out = new ArrayList<>();
-        long[] managed = s.managed().atWatermarks();
+        long[] managed = s.managed().atWatermarks().toArray();
         for (ZoneConfig z : s.zones()) {
             long quarter = Math.max(1, Math.min(managed[z.type().ordinal()] / 1024, 256) / 4);
             long batch = Math.max(1, Long.highestOneBit(quarter * 3 / 2) - 1);

@@ -10,8 +10,10 @@ import armmm.model.boot.BootedSystem;
 import armmm.model.memblock.Memblock;
 import armmm.model.page.PageAllocator;
 import armmm.model.page.PageAllocatorBoot;
-import armmm.model.zone.BootZones;
 import armmm.model.page.PageObservables;
+import armmm.model.zone.BootZones;
+import armmm.model.zone.ZoneObservables;
+import armmm.model.zone.ZoneSetup;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -26,11 +28,13 @@ import java.util.OptionalLong;
 public final class Kernel {
     private final Memblock memblock;
     private final BootedSystem booted;
+    private final ZoneSetup zones;
     private PageAllocator pages;
 
     private Kernel(Memblock memblock, BootedSystem booted) {
         this.memblock = memblock;
         this.booted = booted;
+        this.zones = booted == null ? null : BootZones.setUp(booted);
     }
 
     /** A kernel with an empty memblock and identity addressing. */
@@ -42,13 +46,18 @@ public final class Kernel {
     public static Kernel boot(Board board) {
         BootedSystem b = Boot.boot(board);
         Kernel k = new Kernel(b.memblock(), b);
-        k.pages = PageAllocatorBoot.handOver(BootZones.setUp(b), PageAllocatorBoot.memMap(b.layout()), board.cpus());
+        k.pages = PageAllocatorBoot.handOver(k.zones, PageAllocatorBoot.memMap(b.layout()), board.cpus());
         return k;
     }
 
     /** What early boot left (layout, limits, allocations); empty for a bare kernel. */
     public Optional<BootedSystem> booted() {
         return Optional.ofNullable(booted);
+    }
+
+    /** The zones boot set up (geometry, managed, watermarks, protection); empty for a bare kernel. */
+    public Optional<ZoneSetup> zones() {
+        return Optional.ofNullable(zones);
     }
 
     /** Runs {@code op} and returns what the kernel would. The state stays consistent on refusal. */
@@ -61,11 +70,17 @@ public final class Kernel {
         if (path.is(0, "memblock")) {
             return memblock.observe(path);
         }
-        if (pages != null && PageObservables.knows(path)) {
-            return PageObservables.observe(pages, path);
-        }
         if (path.is(0, "layout") && booted != null) {
             return BootObservables.observe(booted, path);
+        }
+        if (zones != null) {
+            OptionalLong v = ZoneObservables.observe(zones, path);
+            if (v.isPresent()) {
+                return v;
+            }
+        }
+        if (pages != null && PageObservables.knows(path)) {
+            return PageObservables.observe(pages, path);
         }
         return OptionalLong.empty();
     }

@@ -6,7 +6,9 @@ import java.util.Locale;
 /**
  * The "Virtual kernel memory layout:" block ARM kernels printed at boot ({@code mem_init},
  * arch/arm/mm/init.c, Linux 3.x-4.x), with this build's values; the section addresses are
- * printed as numbers, as kernels before pointer hashing did.
+ * printed as numbers, as kernels before pointer hashing did. The 6.1 build no longer prints the
+ * block; its section bounds here come from the sizes of its "Memory:" line laid out from
+ * {@code _stext} (init section aligned, bss ending at {@code _end}), not from a symbol table.
  */
 public final class LayoutReport {
     private LayoutReport() {

@@ -42,7 +42,7 @@ public final class ZoneinfoReport {
                     out.append("\n              count: ").append(c.pcpCount(t, cpu));
                     out.append("\n              high:  ").append(z.pcpHigh());
                     out.append("\n              batch: ").append(z.pcpBatch());
-                    out.append("\n  vm stats threshold: ").append(s.statThreshold()[t.ordinal()]);
+                    out.append("\n  vm stats threshold: ").append(s.statThreshold().get(t));
                 }
                 out.append("\n  node_unreclaimable:  0");
                 out.append("\n  start_pfn:           ").append(z.startPfn());

@@ -30,8 +30,7 @@ public final class BootZones {
         if (boot.initrdEnd() > boot.initrdStart()) {
             late.add(LateFree.ofBytes("initrd", boot.initrdStart(), boot.initrdEnd()));
         }
-        long initBegin = board.physOffset() + build.kernelStartOffset() + build.initOffset();
-        late.add(LateFree.ofBytes("initmem", initBegin, initBegin + build.initSize()));
+        late.add(LateFree.ofBytes("initmem", boot.initBeginPhys(), boot.initEndPhys()));
         // arm_dma_pfn_limit only matters through max_zone_pfn[ZONE_DMA] = min(it, max_low_pfn)
         long dmaLimit = boot.maxZonePfn().get(ZoneType.DMA.ordinal());
         return new ZoneInputs(boot.memory(), boot.reserved(), boot.maxLowPfn(), boot.maxPfn(), dmaLimit,

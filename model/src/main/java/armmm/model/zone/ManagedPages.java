@@ -4,7 +4,6 @@ import armmm.model.check.SeededBug;
 import armmm.model.memblock.Memblock;
 import armmm.model.memblock.Region;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 
@@ -27,16 +26,9 @@ import java.util.List;
  * @param afterBoot     managed per zone after the late frees
  * @param totalCmaPages {@code totalcma_pages}: every page CMA reserved
  */
-public record ManagedPages(long[] atFreeAll, long[] cma, long[] atWatermarks, long[] afterBoot, long totalCmaPages) {
+public record ManagedPages(PerZone atFreeAll, PerZone cma, PerZone atWatermarks, PerZone afterBoot, long totalCmaPages) {
 
     private static final int NZ = ZoneType.values().length;
-
-    public ManagedPages {
-        atFreeAll = atFreeAll.clone();
-        cma = cma.clone();
-        atWatermarks = atWatermarks.clone();
-        afterBoot = afterBoot.clone();
-    }
 
     /** Counts the managed pages of the zones {@code spans} for the boot {@code in}. */
     public static ManagedPages compute(ZoneInputs in, ZoneSpans spans) {
@@ -68,7 +60,7 @@ public record ManagedPages(long[] atFreeAll, long[] cma, long[] atWatermarks, lo
         for (LateFree f : in.lateFrees()) {
             addPages(spans, after, f.startPfn(), f.endPfn());
         }
-        return new ManagedPages(freeAll, cma, atWmark, after, totalCma);
+        return new ManagedPages(PerZone.of(freeAll), PerZone.of(cma), PerZone.of(atWmark), PerZone.of(after), totalCma);
     }
 
     /**
@@ -106,8 +98,8 @@ public record ManagedPages(long[] atFreeAll, long[] cma, long[] atWatermarks, lo
 
     /** Adds pfns [start, end) to the zones that span them. */
     private static void addPages(ZoneSpans spans, long[] perZone, long start, long end) {
-        long[] zs = spans.startPfn();
-        long[] sp = spans.spanned();
+        long[] zs = spans.startPfn().toArray();
+        long[] sp = spans.spanned().toArray();
         for (ZoneType z : ZoneType.values()) {
             int i = z.ordinal();
             if (sp[i] == 0) {
@@ -117,37 +109,5 @@ public record ManagedPages(long[] atFreeAll, long[] cma, long[] atWatermarks, lo
             // Movable is carved out of movable_zone, whose span already stops at zone_movable_pfn
             perZone[i] += Math.max(0, Math.min(end, zEnd) - Math.max(start, zs[i]));
         }
-    }
-
-    @Override
-    public long[] atFreeAll() {
-        return atFreeAll.clone();
-    }
-
-    @Override
-    public long[] cma() {
-        return cma.clone();
-    }
-
-    @Override
-    public long[] atWatermarks() {
-        return atWatermarks.clone();
-    }
-
-    @Override
-    public long[] afterBoot() {
-        return afterBoot.clone();
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof ManagedPages m && Arrays.equals(atFreeAll, m.atFreeAll) && Arrays.equals(cma, m.cma)
-                && Arrays.equals(atWatermarks, m.atWatermarks) && Arrays.equals(afterBoot, m.afterBoot)
-                && totalCmaPages == m.totalCmaPages;
-    }
-
-    @Override
-    public int hashCode() {
-        return Arrays.hashCode(afterBoot) * 31 + Long.hashCode(totalCmaPages);
     }
 }

@@ -2,7 +2,6 @@ package armmm.model.zone;
 
 import armmm.model.check.SeededBug;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -21,7 +20,7 @@ import java.util.List;
  * @param statThreshold the vmstat threshold per zone ({@code refresh_zone_stat_thresholds}), 0 when unpopulated
  */
 public record ZoneSetup(ZoneInputs inputs, ZoneSpans spans, ManagedPages managed, long minFreeKbytes,
-                        List<ZoneConfig> zones, int[] statThreshold) {
+                        List<ZoneConfig> zones, PerZone statThreshold) {
 
     /** {@code PAGE_SHIFT}: 4 KiB pages. */
     public static final int PAGE_SHIFT = 12;
@@ -30,7 +29,6 @@ public record ZoneSetup(ZoneInputs inputs, ZoneSpans spans, ManagedPages managed
 
     public ZoneSetup {
         zones = List.copyOf(zones);
-        statThreshold = statThreshold.clone();
         if (zones.size() != ZoneType.values().length) {
             throw new IllegalArgumentException("one zone per zone type, found " + zones.size());
         }
@@ -40,8 +38,9 @@ public record ZoneSetup(ZoneInputs inputs, ZoneSpans spans, ManagedPages managed
     public static ZoneSetup compute(ZoneInputs in) {
         ZoneSpans spans = ZoneSpans.compute(in);
         ManagedPages managed = ManagedPages.compute(in, spans);
-        long[] atWm = SeededBug.ZONE_WMARK_FROM_FINAL_MANAGED.isActive() ? managed.afterBoot() : managed.atWatermarks();
-        long[] forMinFree = SeededBug.ZONE_MIN_FREE_FROM_FINAL.isActive() ? managed.afterBoot() : managed.atWatermarks();
+        long[] atWm = (SeededBug.ZONE_WMARK_FROM_FINAL_MANAGED.isActive() ? managed.afterBoot() : managed.atWatermarks())
+                .toArray();
+        PerZone forMinFree = SeededBug.ZONE_MIN_FREE_FROM_FINAL.isActive() ? managed.afterBoot() : managed.atWatermarks();
         long minFree = Watermarks.minFreeKbytes(bufferPages(forMinFree));
         long lowmemPages = 0;
         for (ZoneType z : ZoneType.values()) {
@@ -49,31 +48,31 @@ public record ZoneSetup(ZoneInputs inputs, ZoneSpans spans, ManagedPages managed
                 lowmemPages += atWm[z.ordinal()];
             }
         }
-        long[][] reserve = Watermarks.lowmemReserve(managed.atWatermarks(), in.lowmemReserveRatio());
+        long[][] reserve = Watermarks.lowmemReserve(managed.atWatermarks().toArray(), in.lowmemReserveRatio());
         List<ZoneConfig> zones = new ArrayList<>();
-        int[] thresholds = new int[ZoneType.values().length];
-        long[] startPfn = spans.startPfn();
-        long[] spanned = spans.spanned();
-        long[] present = spans.present();
-        long[] after = managed.afterBoot();
+        long[] thresholds = new long[ZoneType.values().length];
+        long[] startPfn = spans.startPfn().toArray();
+        long[] spanned = spans.spanned().toArray();
+        long[] present = spans.present().toArray();
+        long[] after = managed.afterBoot().toArray();
         for (ZoneType z : ZoneType.values()) {
             int i = z.ordinal();
             long[] wm = Watermarks.zoneWatermarks(minFree, atWm[i], lowmemPages, spans.isHighmem(z),
                     in.watermarkScaleFactor());
-            int batch = Watermarks.batch(managed.atWatermarks()[i]);
+            int batch = Watermarks.batch(managed.atWatermarks().get(z));
             int high = Watermarks.high(wm[1], batch, in.cpus());
             if (present[i] > 0) {
-                thresholds[i] = Watermarks.statThreshold(managed.atWatermarks()[i], in.cpus());
+                thresholds[i] = Watermarks.statThreshold(managed.atWatermarks().get(z), in.cpus());
             }
             zones.add(new ZoneConfig(z, startPfn[i], spanned[i], present[i], after[i],
                     wm[0], wm[1], wm[2], reserve[i], high, batch));
         }
-        return new ZoneSetup(in, spans, managed, minFree, zones, thresholds);
+        return new ZoneSetup(in, spans, managed, minFree, zones, PerZone.of(thresholds));
     }
 
     /** {@code nr_free_buffer_pages} at postcore time: managed pages of the zones up to ZONE_NORMAL. */
-    static long bufferPages(long[] managed) {
-        return managed[ZoneType.DMA.ordinal()] + managed[ZoneType.NORMAL.ordinal()];
+    static long bufferPages(PerZone managed) {
+        return managed.get(ZoneType.DMA) + managed.get(ZoneType.NORMAL);
     }
 
     /** The zone of type {@code t}. */
@@ -104,22 +103,6 @@ public record ZoneSetup(ZoneInputs inputs, ZoneSpans spans, ManagedPages managed
 
     /** {@code zone_cma_pages}: pages of {@code t} that belong to a CMA area. */
     public long cmaPages(ZoneType t) {
-        return managed.cma()[t.ordinal()];
-    }
-
-    @Override
-    public int[] statThreshold() {
-        return statThreshold.clone();
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof ZoneSetup s && inputs.equals(s.inputs) && zones.equals(s.zones)
-                && minFreeKbytes == s.minFreeKbytes && Arrays.equals(statThreshold, s.statThreshold);
-    }
-
-    @Override
-    public int hashCode() {
-        return zones.hashCode() * 31 + Long.hashCode(minFreeKbytes);
+        return managed.cma().get(t);
     }
 }

@@ -21,16 +21,10 @@ import java.util.List;
  * @param nodeStartPfn   first pfn of memblock.memory
  * @param nodeEndPfn     one past the last pfn of memblock.memory
  */
-public record ZoneSpans(long[] startPfn, long[] spanned, long[] present, ZoneType movableZone, long zoneMovablePfn,
+public record ZoneSpans(PerZone startPfn, PerZone spanned, PerZone present, ZoneType movableZone, long zoneMovablePfn,
                         long nodeStartPfn, long nodeEndPfn) {
 
     private static final int NZ = ZoneType.values().length;
-
-    public ZoneSpans {
-        startPfn = startPfn.clone();
-        spanned = spanned.clone();
-        present = present.clone();
-    }
 
     /** Computes the zone geometry for {@code in}. */
     public static ZoneSpans compute(ZoneInputs in) {
@@ -80,7 +74,8 @@ public record ZoneSpans(long[] startPfn, long[] spanned, long[] present, ZoneTyp
                 present[z.ordinal()] = size - absent(presentRanges, span[0], span[1]);
             }
         }
-        return new ZoneSpans(startPfn, spanned, present, movableZone, zoneMovablePfn, nodeStart, nodeEnd);
+        return new ZoneSpans(PerZone.of(startPfn), PerZone.of(spanned), PerZone.of(present), movableZone, zoneMovablePfn,
+                nodeStart, nodeEnd);
     }
 
     /** The [start, end) pfns zone {@code z} spans inside the node; start == end when empty. */
@@ -202,8 +197,9 @@ public record ZoneSpans(long[] startPfn, long[] spanned, long[] present, ZoneTyp
     public ZoneType zoneOf(long pfn) {
         // Movable first: it is carved out of the top of movable_zone
         for (int i = NZ - 1; i >= 0; i--) {
-            if (spanned[i] > 0 && pfn >= startPfn[i] && pfn < startPfn[i] + spanned[i]) {
-                return ZoneType.values()[i];
+            ZoneType t = ZoneType.values()[i];
+            if (spanned.get(t) > 0 && pfn >= startPfn.get(t) && pfn < startPfn.get(t) + spanned.get(t)) {
+                return t;
             }
         }
         return null;
@@ -212,33 +208,5 @@ public record ZoneSpans(long[] startPfn, long[] spanned, long[] present, ZoneTyp
     /** {@code is_highmem_idx} (include/linux/mmzone.h): HighMem, and Movable when it lies in HighMem. */
     public boolean isHighmem(ZoneType z) {
         return z == ZoneType.HIGHMEM || (z == ZoneType.MOVABLE && movableZone == ZoneType.HIGHMEM);
-    }
-
-    @Override
-    public long[] startPfn() {
-        return startPfn.clone();
-    }
-
-    @Override
-    public long[] spanned() {
-        return spanned.clone();
-    }
-
-    @Override
-    public long[] present() {
-        return present.clone();
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof ZoneSpans s && java.util.Arrays.equals(startPfn, s.startPfn)
-                && java.util.Arrays.equals(spanned, s.spanned) && java.util.Arrays.equals(present, s.present)
-                && movableZone == s.movableZone && zoneMovablePfn == s.zoneMovablePfn
-                && nodeStartPfn == s.nodeStartPfn && nodeEndPfn == s.nodeEndPfn;
-    }
-
-    @Override
-    public int hashCode() {
-        return java.util.Arrays.hashCode(spanned) * 31 + java.util.Arrays.hashCode(present);
     }
 }

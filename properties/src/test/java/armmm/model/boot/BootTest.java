@@ -60,7 +60,7 @@ class BootTest {
                 List.of(new ReservedMemory(0x5010_0000L, 16L << 20, ReservedMemory.Kind.REUSABLE)), "", 1);
         BootedSystem b = Boot.boot(bad);
         assertThat(b.cmaAreas()).extracting(CmaArea::name).containsExactly("reserved");
-        assertThat(Boot.overlaps(b.reserved(), 0x5010_0000L, 16L << 20)).isFalse();
+        assertThat(EarlyMemblock.overlaps(b.reserved(), 0x5010_0000L, 16L << 20)).isFalse();
         Board good = Board.of(List.of(new Bank(0x4000_0000L, 1L << 30)),
                 List.of(new ReservedMemory(0x5000_0000L, 16L << 20, ReservedMemory.Kind.REUSABLE)), "", 1);
         assertThat(Boot.boot(good).cmaAreas()).extracting(CmaArea::base).containsExactly(0x5000_0000L, 0x7f00_0000L);
@@ -80,5 +80,46 @@ class BootTest {
     void aFixedCmaOnTheCommandLineIsReservedWhereAsked() {
         BootedSystem b = Boot.boot(Board.virt(1024L << 20).withArgs("cma=32M@0x60000000-0x62000000"));
         assertThat(b.cmaAreas()).containsExactly(new CmaArea("reserved", 0x6000_0000L, 32L << 20));
+        assertThat(Boot.boot(Board.virt(1024L << 20).withArgs("cma=4G")).cmaAreas()).as("wraps to 0: no CMA").isEmpty();
+        assertThat(Boot.boot(Board.virt(1024L << 20).withArgs("cma=0")).cmaAreas()).isEmpty();
+    }
+
+    @Test
+    void movablecoreCarvesZoneMovableOutOfHighMemAndGivesItAPageblockBitmap() {
+        BootedSystem b = Boot.boot(Board.virt(1024L << 20).withArgs("movablecore=128M"));
+        assertThat(b.zoneMovablePfn()).isEqualTo(0x78000);
+        assertThat(b.allocations()).filteredOn(a -> a.caller().equals("setup_usemap"))
+                .extracting(EarlyAllocation::size).containsExactly(48L, 8L, 8L);
+        // kernelcore must take all of lowmem first, so half of RAM still only moves HighMem
+        assertThat(Boot.boot(Board.virt(1024L << 20).withArgs("movablecore=50%")).zoneMovablePfn()).isEqualTo(0x70000);
+        assertThat(Boot.boot(Board.virt(512L << 20).withArgs("movablecore=64M")).zoneMovablePfn())
+                .as("no HighMem: the movable zone comes out of DMA").isEqualTo(0x5c000);
+        assertThat(Boot.boot(Board.virt(1024L << 20)).zoneMovablePfn()).isZero();
+    }
+
+    @Test
+    void tooLittleRamForTheImageBlamesTheRamOption() {
+        assertThatThrownBy(() -> Boot.boot(Board.virt(16L << 20))).isInstanceOf(BootException.class)
+                .hasMessageStartingWith("--ram: RAM must hold the kernel image");
+    }
+
+    @Test
+    void aTinyBoardDisablesTheInitrdQemuPutOverTheImageAndFailsToReserveCma() {
+        BootedSystem b = Boot.boot(Board.virt(32L << 20));
+        assertThat(b.initrdStart()).isZero();
+        assertThat(b.log()).anyMatch(l -> l.startsWith("INITRD: 0x41000000+0x000d8000 overlaps in-use memory region"));
+        assertThat(b.cmaAreas()).isEmpty();
+        assertThat(b.log()).contains("cma: Failed to reserve 16 MiB");
+    }
+
+    @Test
+    void aTwoGigabyteSplitMovesEveryBoundaryWithPageOffset() {
+        Board b = Board.virt(2048L << 20).withBuild(armmm.model.board.BuildConfig.armmp().withPageOffset(0x8000_0000L));
+        BootedSystem booted = Boot.boot(b);
+        assertThat(booted.lowmemLimit()).isEqualTo(0xB000_0000L);
+        assertThat(booted.layout().highMemory()).isEqualTo(0xF000_0000L);
+        assertThat(booted.layout().modulesVaddr()).isEqualTo(0x7F00_0000L);
+        assertThat(booted.layout().pkmapBase()).isEqualTo(0x7FE0_0000L);
+        assertThat(booted.layout().pa(0x8000_0000L)).isEqualTo(armmm.model.kernel.Result.of(0x4000_0000L));
     }
 }

@@ -102,12 +102,12 @@ class ZoneSetupTest {
     @Test
     void cmaPagesComeBackBeforeTheWatermarksAndLateFreesAfter() {
         ZoneSetup s = ZoneSetup.compute(VirtBoards.virt(256, 1));
-        int dma = ZoneType.DMA.ordinal();
+        ZoneType dma = ZoneType.DMA;
         ManagedPages m = s.managed();
-        assertThat(m.atWatermarks()[dma] - m.atFreeAll()[dma]).isEqualTo(4096);
-        assertThat(m.afterBoot()[dma] - m.atWatermarks()[dma]).isEqualTo(216 + 512);
+        assertThat(m.atWatermarks().get(dma) - m.atFreeAll().get(dma)).isEqualTo(4096);
+        assertThat(m.afterBoot().get(dma) - m.atWatermarks().get(dma)).isEqualTo(216 + 512);
         assertThat(s.cmaPages(ZoneType.DMA)).isEqualTo(4096);
-        assertThat(s.minFreeKbytes()).isEqualTo(Watermarks.minFreeKbytes(m.atWatermarks()[dma]));
+        assertThat(s.minFreeKbytes()).isEqualTo(Watermarks.minFreeKbytes(m.atWatermarks().get(dma)));
     }
 
     @Test
