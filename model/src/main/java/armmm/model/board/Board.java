@@ -108,49 +108,6 @@ public record Board(List<Bank> banks, List<ReservedMemory> reserved, Cmdline cmd
         return new Board(banks, reserved, cmdline, cpus, dtbFile, dtbSize, initrdSize, b);
     }
 
-    /**
-     * The scenario {@code board} line that describes this board ({@code board ram=1024M
-     * cmdline="vmalloc=128M" cpus=2}); sizes in the largest whole unit, the console argument left out.
-     */
-    public String toBoardLine() {
-        StringBuilder s = new StringBuilder("board");
-        if (banks.size() == 1 && banks.get(0).base() == VIRT_RAM_BASE) {
-            s.append(" ram=").append(size(banks.get(0).size()));
-        } else {
-            for (Bank b : banks) {
-                s.append(String.format(" memory=%#x:%s", b.base(), size(b.size())));
-            }
-        }
-        for (ReservedMemory r : reserved) {
-            s.append(String.format(" reserve=%#x:%s", r.base(), size(r.size())));
-            if (r.kind() != ReservedMemory.Kind.RESERVED) {
-                s.append(r.kind() == ReservedMemory.Kind.NO_MAP ? ":no-map" : ":reusable");
-            }
-        }
-        String args = cmdline.text().startsWith(build.console()) ? cmdline.text().substring(build.console().length()).trim()
-                : cmdline.text();
-        if (!args.isEmpty()) {
-            s.append(" cmdline=\"").append(args).append('"');
-        }
-        if (cpus != 1) {
-            s.append(" cpus=").append(cpus);
-        }
-        return s.toString();
-    }
-
-    private static String size(long bytes) {
-        if (bytes % (1L << 30) == 0) {
-            return (bytes >> 30) + "G";
-        }
-        if (bytes % (1L << 20) == 0) {
-            return (bytes >> 20) + "M";
-        }
-        if (bytes % (1L << 10) == 0) {
-            return (bytes >> 10) + "K";
-        }
-        return Long.toString(bytes);
-    }
-
     /** The option that described the RAM: {@code --ram} for the plain virt board, else {@code --memory}. */
     public String ramOption() {
         return banks.size() == 1 && banks.get(0).base() == VIRT_RAM_BASE ? "--ram" : "--memory";

@@ -72,16 +72,4 @@ class BoardTest {
                 .hasMessage("--cpus: expected 1..8 (CONFIG_NR_CPUS), found 9");
         assertThatThrownBy(() -> Board.fromOptions("0", List.of(), List.of(), "", 1)).hasMessageStartingWith("--memory: ");
     }
-
-    @Test
-    void aBoardWritesTheBoardLineThatBootsItAgain() {
-        Board b = Board.fromOptions(null, List.of("0x40000000:512M", "0x80000000:0x100000"),
-                List.of("0x50000000:88M:no-map"), "vmalloc=128M mem=1G", 2);
-        String line = b.toBoardLine();
-        assertThat(line).isEqualTo("board memory=0x40000000:512M memory=0x80000000:1M reserve=0x50000000:88M:no-map"
-                + " cmdline=\"vmalloc=128M mem=1G\" cpus=2");
-        assertThat(Board.virt(1024L << 20).toBoardLine()).isEqualTo("board ram=1G");
-        armmm.scenario.Scenario sc = armmm.scenario.Parser.parse("x.scn", line + "\n");
-        assertThat(armmm.cli.Boards.boot(sc.board()).booted().orElseThrow().board()).isEqualTo(b);
-    }
 }
