@@ -85,7 +85,7 @@ class BootShapeTest {
             } else if (board.endsWith("smp2")) {
                 params.put("cpus", "2");
             }
-            armmm.model.kernel.Kernel k = armmm.cli.Boards.boot(params);
+            armmm.model.kernel.Kernel k = armmm.scenario.Boards.boot(params, 1);
             PageAllocator pa = k.pages();
             assertThat(BuddyChecks.fullScan(pa)).as(board).isEmpty();
             assertThat(k.check()).as(board).isEmpty();

@@ -43,7 +43,7 @@ class BuddyProperties {
     void randomCallsKeepEveryInvariantOnBootedBoards() {
         String[][] boards = {{"512M", "1"}, {"1024M", "2"}, {"3072M", "4"}};
         for (String[] b : boards) {
-            Kernel k = armmm.cli.Boards.boot(java.util.Map.of("ram", b[0], "cpus", b[1]));
+            Kernel k = armmm.scenario.Boards.boot(java.util.Map.of("ram", b[0], "cpus", b[1]), 1);
             RandomPageCalls calls = new RandomPageCalls(k, b[0].hashCode());
             assertThat(calls.run(5000)).as("%s, %s CPUs, after %s", b[0], b[1], calls.lastOp).isEmpty();
             assertThat(BuddyChecks.fullScan(k.pages())).as("full scan, %s", b[0]).isEmpty();
