@@ -50,7 +50,7 @@ public final class BuddyChecks {
             if (pa == null) {
                 return List.of();
             }
-            return check.apply(pa, pa.dirtyOverflow());
+            return check.apply(pa, pa.needsFullScan(id));
         });
     }
 

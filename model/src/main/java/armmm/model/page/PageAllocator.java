@@ -97,6 +97,9 @@ public final class PageAllocator {
     private int[] dirty = new int[256];
     private int nDirty;
     private boolean dirtyOverflow;
+    /** Invariants that have scanned every frame since boot's hand-over. */
+    private final java.util.Set<String> scannedSinceBoot = new java.util.HashSet<>();
+    private boolean bootScanPending;
     private AllocTrace lastAlloc;
 
     /**
@@ -1198,12 +1201,18 @@ public final class PageAllocator {
     }
 
     /**
-     * Boot calls this after handing pages over: the hand-over touched every frame, so the checks
-     * after the next call scan them all once (until a page call starts a new step).
+     * Whether invariant {@code id} must scan every frame now: when the last call touched more
+     * frames than are tracked, and once per invariant after boot's hand-over, which touched all.
      */
+    public boolean needsFullScan(String id) {
+        return dirtyOverflow || bootScanPending && scannedSinceBoot.add(id);
+    }
+
+    /** Boot calls this after handing pages over: each invariant then scans every frame once. */
     public void clearDirty() {
         beginStep();
-        dirtyOverflow = true;
+        bootScanPending = true;
+        scannedSinceBoot.clear();
     }
 
     /** The last allocation's trace, or null when the last call was not an allocation. */
