@@ -62,6 +62,9 @@ public final class Kernel {
 
     /** Runs {@code op} and returns what the kernel would. The state stays consistent on refusal. */
     public Result apply(Op op) {
+        if (pages != null) {
+            pages.beginStep();
+        }
         return op.applyTo(this);
     }
 

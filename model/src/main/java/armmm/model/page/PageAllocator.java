@@ -295,6 +295,22 @@ public final class PageAllocator {
         return Result.of(pfn < 0 ? 0 : layout.pageAddress(pfn));
     }
 
+    /**
+     * {@code alloc_pages} for another subsystem inside a kernel call (slab, page tables,
+     * vmalloc): the pfn allocated, or -1 for NULL or a mask the kernel would BUG on.
+     */
+    public long allocPagesPfn(long gfp, int ord, int cpu) {
+        return checkGfp(gfp, cpu) != null ? -1 : allocPfn(gfp, ord, cpu);
+    }
+
+    /** {@code __free_pages} by pfn for another subsystem inside a kernel call. */
+    public Result freePagesPfn(long pfn, int ord, int cpu) {
+        if (!hasPfn(pfn)) {
+            return Result.refused("pfn 0x" + Long.toHexString(pfn) + " has no struct page");
+        }
+        return freePfn(pfn, ord, cpu);
+    }
+
     private Result checkGfp(long gfp, int cpu) {
         if (cpu < 0 || cpu >= nrCpus) {
             return Result.refused("cpu " + cpu + " is not possible (nr_cpu_ids " + nrCpus + ")");
@@ -1173,7 +1189,12 @@ public final class PageAllocator {
 
     // ---------------------------------------------------------------- bookkeeping for the checks
 
-    private void beginStep() {
+    /**
+     * Starts a new kernel call: forgets the frames and the allocation the previous one touched.
+     * {@code Kernel.apply} calls it before every call, so that pages other subsystems allocate
+     * inside one call are all checked after it.
+     */
+    public void beginStep() {
         nDirty = 0;
         dirtyOverflow = false;
         lastAlloc = null;
