@@ -1100,90 +1100,70 @@ public final class PageAllocator {
     private void link(BuddyZone z, int f, int ord, int mt, boolean toTail) {
         int id = ord * MigrateType.COUNT + mt;
         listMt[f] = (byte) mt;
-        if (z.head[id] < 0) {
-            z.head[id] = f;
-            z.tail[id] = f;
-            next[f] = -1;
-            prev[f] = -1;
-        } else if (toTail) {
-            int t = z.tail[id];
-            next[t] = f;
-            prev[f] = t;
-            next[f] = -1;
-            z.tail[id] = f;
-        } else {
-            int h = z.head[id];
-            prev[h] = f;
-            next[f] = h;
-            prev[f] = -1;
-            z.head[id] = f;
-        }
+        linkInto(z.head, z.tail, id, f, toTail);
         z.listLen[id]++;
         z.listPages += 1L << ord;
-        markDirty(f);
     }
 
     private void unlink(BuddyZone z, int f, int ord) {
         int id = ord * MigrateType.COUNT + listMt[f];
-        int p = prev[f];
-        int n = next[f];
-        if (p < 0) {
-            z.head[id] = n;
-        } else {
-            next[p] = n;
-        }
-        if (n < 0) {
-            z.tail[id] = p;
-        } else {
-            prev[n] = p;
-        }
+        unlinkFrom(z.head, z.tail, id, f);
         z.listLen[id]--;
         z.listPages -= 1L << ord;
-        markDirty(f);
     }
 
     private void pcpLink(BuddyZone z, PerCpuPages pcp, int pindex, int f, int ord, boolean toTail) {
         flags[f] |= F_PCP;
         order[f] = (byte) ord;
-        if (pcp.head[pindex] < 0) {
-            pcp.head[pindex] = f;
-            pcp.tail[pindex] = f;
-            next[f] = -1;
-            prev[f] = -1;
-        } else if (toTail) {
-            int t = pcp.tail[pindex];
-            next[t] = f;
-            prev[f] = t;
-            next[f] = -1;
-            pcp.tail[pindex] = f;
-        } else {
-            int h = pcp.head[pindex];
-            prev[h] = f;
-            next[f] = h;
-            prev[f] = -1;
-            pcp.head[pindex] = f;
-        }
+        linkInto(pcp.head, pcp.tail, pindex, f, toTail);
         pcp.listLen[pindex]++;
         z.pcpListPages += 1L << ord;
-        markDirty(f);
     }
 
     private void pcpUnlink(BuddyZone z, PerCpuPages pcp, int pindex, int f) {
+        unlinkFrom(pcp.head, pcp.tail, pindex, f);
+        flags[f] &= ~F_PCP;
+        pcp.listLen[pindex]--;
+        z.pcpListPages -= 1L << (pindex / MigrateType.PCPTYPES);
+    }
+
+    /** {@code list_add} / {@code list_add_tail} of frame {@code f} on list {@code id}, threaded through next/prev. */
+    private void linkInto(int[] head, int[] tail, int id, int f, boolean toTail) {
+        if (head[id] < 0) {
+            head[id] = f;
+            tail[id] = f;
+            next[f] = -1;
+            prev[f] = -1;
+        } else if (toTail) {
+            int t = tail[id];
+            next[t] = f;
+            prev[f] = t;
+            next[f] = -1;
+            tail[id] = f;
+        } else {
+            int h = head[id];
+            prev[h] = f;
+            next[f] = h;
+            prev[f] = -1;
+            head[id] = f;
+        }
+        markDirty(f);
+    }
+
+    /** {@code list_del} of frame {@code f} from list {@code id}. */
+    private void unlinkFrom(int[] head, int[] tail, int id, int f) {
         int p = prev[f];
         int n = next[f];
         if (p < 0) {
-            pcp.head[pindex] = n;
+            head[id] = n;
         } else {
             next[p] = n;
         }
         if (n < 0) {
-            pcp.tail[pindex] = p;
+            tail[id] = p;
         } else {
             prev[n] = p;
         }
-        flags[f] &= ~F_PCP;
-        pcp.listLen[pindex]--;
-        z.pcpListPages -= 1L << (pindex / MigrateType.PCPTYPES);
         markDirty(f);
     }
 
