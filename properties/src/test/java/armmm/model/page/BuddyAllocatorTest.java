@@ -97,6 +97,26 @@ class BuddyAllocatorTest {
     }
 
     @Test
+    void consecutiveFreesDrainDoublingBatchesUntilHighMinusBatch() {
+        List<Long> pages = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            pages.add(apply(new PageOp.AllocPage(Gfp.GFP_KERNEL, 0)));
+        }
+        PerCpuPages pcp = pa.zone(ZoneType.DMA).pcp(0);
+        List<Integer> afterDrain = new ArrayList<>();
+        int before = pcp.count();
+        for (long p : pages) {
+            apply(new PageOp.FreePages(p, 0, 0));
+            if (pcp.count() < before) {
+                afterDrain.add(pcp.count());
+            }
+            before = pcp.count();
+        }
+        // high 60, batch 15: nr_pcp_free frees 15, 30, then 45 = high - batch each time (free_factor)
+        assertThat(afterDrain.subList(0, 5)).containsExactly(45, 30, 15, 15, 15);
+    }
+
+    @Test
     void highuserPrefersHighMemAndKernelNeverGetsIt() {
         long h = apply(new PageOp.AllocPages(Gfp.GFP_HIGHUSER, 0, 0));
         assertThat(observe("page[" + h + "].zone")).isEqualTo(ZoneType.HIGHMEM.ordinal());
