@@ -214,6 +214,21 @@ class BuddyAllocatorTest {
     }
 
     @Test
+    void aHighOrderAtomicAllocationInTheSlowPathReservesAHighAtomicPageblock() {
+        while (apply(new PageOp.AllocPages(Gfp.GFP_KERNEL, 0, 0)) != 0) {
+            // down to the min watermark
+        }
+        assertThat(pa.zone(ZoneType.DMA).nrReservedHighatomic()).isZero();
+        long p = apply(new PageOp.AllocPages(Gfp.GFP_ATOMIC, 2, 0));
+        assertThat(p).isNotZero();
+        assertThat(pa.zone(ZoneType.DMA).nrReservedHighatomic()).isEqualTo(PageAllocator.PAGEBLOCK_NR_PAGES);
+        assertThat(pa.pageblockMigratetype(pfn(p))).isEqualTo(MigrateType.HIGHATOMIC);
+        apply(new PageOp.FreePages(p, 2, 0));
+        assertThat(pa.zone(ZoneType.DMA).pcp(0).listLength(2 * MigrateType.PCPTYPES + MigrateType.MOVABLE.ordinal()))
+                .as("a HighAtomic page is cached on the Movable per-CPU list").isPositive();
+    }
+
+    @Test
     void highuserFallsBackToDmaButLeavesItsProtection() {
         while (true) {
             long p = apply(new PageOp.AllocPages(Gfp.GFP_HIGHUSER, 0, 0));
