@@ -1,13 +1,13 @@
 package armmm.model.check;
 
 import armmm.model.kernel.Kernel;
+import armmm.model.page.AllocTrace;
 import armmm.model.page.BuddyZone;
 import armmm.model.page.Gfp;
 import armmm.model.page.MigrateType;
 import armmm.model.page.PageAllocator;
-import armmm.model.page.PageAllocator.AllocTrace;
-import armmm.model.page.PageAllocator.ZoneSnapshot;
 import armmm.model.page.PerCpuPages;
+import armmm.model.page.ZoneSnapshot;
 import armmm.model.zone.ZoneConfig;
 import armmm.model.zone.ZoneType;
 import java.util.ArrayList;
