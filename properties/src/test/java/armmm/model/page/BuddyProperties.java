@@ -49,6 +49,27 @@ class BuddyProperties {
         }
     }
 
+    @Test
+    void freeingEverythingAllocatedGivesBackEveryPage() {
+        for (long seed = 21; seed < 25; seed++) {
+            PageAllocator pa = TestBoards.small(2);
+            long[] before = freeAndCached(pa);
+            RandomPageCalls calls = new RandomPageCalls(pa, seed);
+            assertThat(calls.run(3000)).as("seed %d after %s", seed, calls.lastOp).isEmpty();
+            assertThat(calls.freeAll()).as("seed %d after %s", seed, calls.lastOp).isEmpty();
+            assertThat(freeAndCached(pa)).as("seed %d: free + per-CPU pages per zone", seed).containsExactly(before);
+        }
+    }
+
+    private static long[] freeAndCached(PageAllocator pa) {
+        long[] n = new long[armmm.model.zone.ZoneType.values().length];
+        for (armmm.model.zone.ZoneType t : armmm.model.zone.ZoneType.values()) {
+            BuddyZone z = pa.zone(t);
+            n[t.ordinal()] = z == null ? 0 : z.freePages() + z.pcpListPages();
+        }
+        return n;
+    }
+
     @ParameterizedTest
     @EnumSource(value = SeededBug.class, names = {"BUDDY_EXPAND_LEAK", "BUDDY_STALE_NR_FREE", "BUDDY_MISALIGNED_MERGE",
         "BUDDY_CMA_ON_MOVABLE_LIST", "BUDDY_NO_MERGE", "BUDDY_PCP_NO_DRAIN", "PAGE_REFCOUNT_NOT_SET",

@@ -63,6 +63,21 @@ final class RandomPageCalls {
         return List.of();
     }
 
+    /** Frees every live allocation; returns the violations of the first free that broke an invariant. */
+    List<Violation> freeAll() {
+        for (Live l : new ArrayList<>(live)) {
+            PageOp op = new PageOp.FreePages(l.page, l.order, random.nextInt(pa.nrCpus()));
+            Result r = kernel.apply(op);
+            record(op, r);
+            List<Violation> v = kernel.check();
+            if (r.isRefused() || !v.isEmpty()) {
+                lastOp = op + " -> " + r;
+                return v.isEmpty() ? List.of(new Violation("free-all", "refused", lastOp)) : v;
+            }
+        }
+        return List.of();
+    }
+
     private PageOp next() {
         int cpu = random.nextInt(pa.nrCpus());
         int roll = random.nextInt(100);
