@@ -526,11 +526,15 @@ public final class Memblock {
             return Result.VOID;
         }
         if (type.isEmpty() && !SeededBug.MEMBLOCK_DUMMY_KEPT.isActive()) {
+            // A trim can leave total_size stale after its last region went: the kernel warns
+            // here, then starts total_size afresh, so no trimmed difference remains.
+            boolean stale = type.cnt != 1 || type.totalSize != 0;
             type.base[0] = base;
             type.size[0] = size;
             type.flags[0] = flags;
             type.totalSize = size;
-            return Result.VOID;
+            type.trimmedBytes = 0;
+            return stale ? Result.refused("WARN_ON(type->cnt != 1 || type->total_size)") : Result.VOID;
         }
         boolean insert = type.cnt * 2 + 1 < type.max;
         while (true) {

@@ -6,9 +6,9 @@ import armmm.model.zone.ZoneType;
 import java.util.OptionalLong;
 
 /**
- * The scenario observables of the page allocator: {@code zone[DMA].nr_free},
+ * The scenario observables of the page allocator's run-time state: {@code zone[DMA].nr_free},
  * {@code zone[HighMem].free_area[3].nr_free}, {@code zone[DMA].free_area[3].free_list[Movable].count},
- * {@code zone[DMA].managed|min|low|high|spanned|present|start_pfn|nr_free_cma},
+ * {@code zone[DMA].nr_free_cma} (the zone's geometry and watermarks are the zone setup's),
  * {@code zone[DMA].pcp[0].count|high|batch}, {@code page[P].refcount|mapcount|pfn|order|zone|flags}
  * (P a struct page pointer) and {@code pcp[0].count} (that CPU's pages over all zones).
  */
@@ -77,20 +77,6 @@ public final class PageObservables {
                     return OptionalLong.of(z.freePages());
                 case "nr_free_cma":
                     return OptionalLong.of(z.freeCmaPages());
-                case "managed":
-                    return OptionalLong.of(z.config().managedPages());
-                case "spanned":
-                    return OptionalLong.of(z.config().spannedPages());
-                case "present":
-                    return OptionalLong.of(z.config().presentPages());
-                case "start_pfn":
-                    return OptionalLong.of(z.config().startPfn());
-                case "min":
-                    return OptionalLong.of(z.config().min());
-                case "low":
-                    return OptionalLong.of(z.config().low());
-                case "high":
-                    return OptionalLong.of(z.config().high());
                 default:
                     return OptionalLong.empty();
             }

@@ -24,7 +24,7 @@ import java.util.List;
  * @param cma           {@code zone->cma_pages} per zone
  * @param atWatermarks  managed per zone when the watermarks are computed
  * @param afterBoot     managed per zone after the late frees
- * @param totalCmaPages {@code totalcma_pages}: every page CMA reserved
+ * @param totalCmaPages {@code totalcma_pages}: the pages of the CMA areas that activated
  */
 public record ManagedPages(PerZone atFreeAll, PerZone cma, PerZone atWatermarks, PerZone afterBoot, long totalCmaPages) {
 
@@ -42,18 +42,19 @@ public record ManagedPages(PerZone atFreeAll, PerZone cma, PerZone atWatermarks,
         long[] atWmark = freeAll.clone();
         long totalCma = 0;
         for (CmaArea area : in.cma()) {
-            totalCma += area.endPfn() - area.startPfn();
-            if (SeededBug.ZONE_CMA_NOT_MANAGED.isActive()) {
+            long pages = area.endPfn() - area.startPfn();
+            ZoneType z = spans.zoneOf(area.startPfn());
+            if (z == null || z != spans.zoneOf(area.endPfn() - 1)) {
+                // cma_activate_area refuses an area across zones: its pages go to the buddy
+                // allocator as ordinary ones and leave totalcma_pages
+                addPages(spans, atWmark, area.startPfn(), area.endPfn());
                 continue;
             }
-            ZoneType z = spans.zoneOf(area.startPfn());
-            if (z != null && z == spans.zoneOf(area.endPfn() - 1)) {
+            totalCma += pages;
+            if (!SeededBug.ZONE_CMA_NOT_MANAGED.isActive()) {
                 // init_cma_reserved_pageblock: managed and cma_pages grow by whole pageblocks
-                cma[z.ordinal()] += area.endPfn() - area.startPfn();
-                atWmark[z.ordinal()] += area.endPfn() - area.startPfn();
-            } else {
-                // cma_activate_area refuses an area across zones and frees its pages as ordinary ones
-                addPages(spans, atWmark, area.startPfn(), area.endPfn());
+                cma[z.ordinal()] += pages;
+                atWmark[z.ordinal()] += pages;
             }
         }
         long[] after = atWmark.clone();

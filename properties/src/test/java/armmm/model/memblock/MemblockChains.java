@@ -62,6 +62,25 @@ final class MemblockChains {
                 .steps(60);
     }
 
+    /**
+     * The small scope: calls over three pages at 0x40000000 (bases 0..2 pages in, sizes 1 or 2
+     * pages) and one-page allocations, so that exhaustive mode can enumerate every short chain.
+     */
+    static ChainSpec.Builder<Kernel, Op> tinyScope() {
+        return KernelChains.builder(c -> Kernel.bare())
+                .action("memblock_add", 1, k -> tiny(MemblockOp.Add::new))
+                .action("memblock_reserve", 1, k -> tiny(MemblockOp.Reserve::new))
+                .action("memblock_remove", 1, k -> tiny(MemblockOp.Remove::new))
+                .action("memblock_phys_free", 1, k -> tiny(MemblockOp.PhysFree::new))
+                .action("memblock_mark_nomap", 1, k -> tiny(MemblockOp.MarkNomap::new))
+                .action("memblock_alloc", 1, k -> Gens.constant(new MemblockOp.Alloc(4096, 4096)));
+    }
+
+    private static Gen<Op> tiny(java.util.function.BiFunction<Long, Long, Op> call) {
+        return Gens.combine(Gens.uniformInts(0, 2), Gens.uniformInts(1, 2),
+                (page, pages) -> call.apply(BASE + page * 4096L, pages * 4096L));
+    }
+
     private static Gen<Op> physFree(Kernel k) {
         List<Allocation> live = new ArrayList<>(k.memblock().allocations());
         Gen<Op> wild = Gens.combine(addr(), size(), MemblockOp.PhysFree::new);

@@ -23,6 +23,13 @@ class MemblockProperties {
         runner.check(MemblockChains.spec().build());
     }
 
+    @PropertyTest
+    void everyChainOfThreeCallsInTheSmallScopeKeepsEveryInvariant(PropertyRunner runner) {
+        ChainResult result = runner.run(MemblockChains.tinyScope().steps(3).exhaustive(60, 200_000).build());
+        assertThat(result.passed()).as("%s", result.counterexample()).isTrue();
+        assertThat(result.exhausted()).as("every chain of the small scope was enumerated").isTrue();
+    }
+
     @TestFactory
     Stream<DynamicTest> everyPlantedMemblockBugIsCaughtByItsInvariant() {
         return Arrays.stream(SeededBug.values()).filter(b -> b.name().startsWith("MEMBLOCK_"))
@@ -31,7 +38,7 @@ class MemblockProperties {
                     PropertyRunner runner = new PropertyRunner("MemblockProperties", "bug_" + bug.cliName(), (k, v) -> { });
                     ChainResult result;
                     try (SeededBug.Planted planted = SeededBug.plant(bug)) {
-                        result = runner.run(MemblockChains.spec().tries(400).build());
+                        result = runner.run(MemblockChains.spec().tries(1000).build());
                     }
                     assertThat(result.passed()).as("%s planted: the chain must fail", bug).isFalse();
                     assertThat(result.counterexample().failure().id()).as("invariant catching %s", bug).isEqualTo(catcher);

@@ -247,8 +247,8 @@ class BuddyAllocatorTest {
 
     @Test
     void theObservablesReadZonesFreeAreasAndPages() {
-        assertThat(observe("zone[DMA].managed")).isEqualTo(16384 - 5120);
-        assertThat(observe("zone[DMA].min")).isEqualTo(128);
+        assertThat(observe("zone[DMA].nr_free")).isEqualTo(16384 - 0x1400);
+        assertThat(observe("zone[HighMem].nr_free_cma")).isEqualTo(4096);
         assertThat(observe("zone[HighMem].free_area[11].nr_free")).isEqualTo(4);
         assertThat(observe("zone[HighMem].free_area[11].free_list[CMA].count")).isEqualTo(2);
         long p = apply(new PageOp.AllocPages(Gfp.GFP_KERNEL, 1, 1));

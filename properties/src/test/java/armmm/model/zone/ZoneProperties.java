@@ -56,6 +56,9 @@ class ZoneProperties {
             Kernel k = Kernel.boot(board);
             assertThat(k.zones()).as("zones of %s", board).isPresent();
             assertThat(ZoneChecks.check(k.zones().orElseThrow())).as("%dM %s", ramMb, args).isEmpty();
+            // early boot sizes the pageblock bitmaps with its own zone_movable_pfn: the same one
+            assertThat(k.zones().orElseThrow().spans().zoneMovablePfn()).as("%dM %s", ramMb, args)
+                    .isEqualTo(k.booted().orElseThrow().zoneMovablePfn());
         }
     }
 

@@ -2,56 +2,20 @@ package armmm.model.zone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import armmm.model.board.Board;
-import armmm.model.check.SeededBug;
-import armmm.model.kernel.Kernel;
 import armmm.scenario.Parser;
 import armmm.scenario.RunReport;
 import armmm.scenario.Runner;
 import armmm.scenario.Scenario;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.DynamicTest;
-import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.Test;
 
 /**
- * The zone seeded-bug demonstrations ({@code seeded-bugs/zone-*.scn}) pass as they are and fail on
- * their invariant with the bug planted. Their board lines are booted here through
- * {@link Board#fromOptions} (ram, reserve, cmdline, cpus: the {@code boot} options), the same
- * reading the CLI's board lines give them; {@code SeededBugsTest} runs them again through the CLI.
+ * Zones through scenarios: the observables and the {@code print zoneinfo}/{@code print meminfo}
+ * reports of a booted board. (The seeded-bug demonstrations {@code seeded-bugs/zone-*.scn} run in
+ * {@code SeededBugsTest}.)
  */
 class ZoneScenariosTest {
-    private static final Path DIR = Paths.get("src", "test", "resources", "seeded-bugs");
-    private static final Pattern CAUGHT_BY = Pattern.compile("^# caught by: (\\S+)");
 
-    @TestFactory
-    Stream<DynamicTest> everyZoneDemonstrationPassesCleanAndCatchesItsBug() {
-        return Arrays.stream(SeededBug.values()).filter(b -> b.name().startsWith("ZONE_"))
-                .map(bug -> DynamicTest.dynamicTest(bug.cliName(), () -> {
-                    Path file = DIR.resolve(bug.cliName() + ".scn");
-                    String text = Files.readString(file);
-                    Matcher m = CAUGHT_BY.matcher(text);
-                    assertThat(m.find()).isTrue();
-                    Scenario scenario = Parser.parse(file.toString(), text);
-                    RunReport clean = Runner.run(scenario);
-                    assertThat(clean.messages()).as("%s without the bug", file).isEmpty();
-                    assertThat(clean.passed()).as("%s expectations", file).isPositive();
-                    RunReport buggy;
-                    try (SeededBug.Planted p = SeededBug.plant(bug)) {
-                        buggy = Runner.run(scenario);
-                    }
-                    assertThat(buggy.messages()).anySatisfy(msg -> assertThat(msg).contains(m.group(1)));
-                }));
-    }
-
-    @org.junit.jupiter.api.Test
+    @Test
     void printZoneinfoAndMeminfoShowTheBootedZones() {
         Scenario s = Parser.parse("print.scn", "board ram=1024M\nprint zoneinfo\nprint meminfo\n");
         RunReport r = Runner.run(s);
@@ -61,9 +25,23 @@ class ZoneScenariosTest {
                 "min_free_kbytes:    3475 kB\n");
     }
 
-    private static Kernel boot(Map<String, String> p) {
-        List<String> reserve = p.containsKey("reserve") ? List.of(p.get("reserve").split(",")) : List.of();
-        return Kernel.boot(Board.fromOptions(p.get("ram"), List.of(), reserve, p.getOrDefault("cmdline", ""),
-                Integer.parseInt(p.getOrDefault("cpus", "1"))));
+    @Test
+    void zoneObservablesReadTheBootedZones() {
+        Scenario s = Parser.parse("observe.scn", """
+                board ram=2048M cmdline="movablecore=128M" cpus=2
+                expect zone[HighMem].start_pfn == 0x70000
+                expect zone[Movable].start_pfn == 0xb8000
+                expect zone[Movable].managed == 32768
+                expect zone[DMA].protection[3] == 1280
+                expect zone[DMA].pcp_high * 2 <= zone[DMA].low
+                expect zone[DMA].pcp_high * 2 + 1 >= zone[DMA].low
+                expect vm.watermark_scale_factor == 10
+                expect vm.lowmem_reserve_ratio[0] == 256
+                expect mm.totalcma_pages == 4096
+                expect mm.totalram_pages == zone[DMA].managed + zone[HighMem].managed + zone[Movable].managed
+                """);
+        RunReport r = Runner.run(s);
+        assertThat(r.messages()).isEmpty();
+        assertThat(r.passed()).isEqualTo(10);
     }
 }

@@ -111,6 +111,45 @@ class ZoneSetupTest {
     }
 
     @Test
+    void aCmaAreaAcrossTwoZonesIsRefusedAndItsPagesFreedAsOrdinaryOnes() {
+        ZoneInputs ok = VirtBoards.virt(1024, 1);
+        long across = 0x6f80_0000L; // 8 MiB below the lowmem limit, 8 MiB above it
+        ZoneInputs in = new ZoneInputs(ok.memory(), List.of(new armmm.model.memblock.Region(across, 16L << 20, 0)),
+                ok.maxLowPfn(), ok.maxPfn(), ok.dmaPfnLimit(), 0, List.of(new CmaArea(across, 16L << 20)), 1,
+                ok.watermarkScaleFactor(), ok.lowmemReserveRatio(), List.of(), ok.maxOrderNrPages());
+        ZoneSetup s = ZoneSetup.compute(in);
+        assertThat(s.managed().totalCmaPages()).isZero();
+        assertThat(s.cmaPages(ZoneType.DMA) + s.cmaPages(ZoneType.HIGHMEM)).isZero();
+        assertThat(s.zone(ZoneType.DMA).managedPages()).isEqualTo(s.zone(ZoneType.DMA).presentPages());
+        assertThat(s.zone(ZoneType.HIGHMEM).managedPages()).isEqualTo(s.zone(ZoneType.HIGHMEM).presentPages());
+        assertThat(ZoneChecks.check(s)).isEmpty();
+    }
+
+    @Test
+    void aReusableNodeOverTheKernelImageIsRefusedAtBoot() {
+        armmm.model.board.Board board = armmm.model.board.Board.of(
+                List.of(new armmm.model.board.Bank(0x4000_0000L, 64L << 20)),
+                List.of(new armmm.model.board.ReservedMemory(0x4000_0000L, 32L << 20,
+                        armmm.model.board.ReservedMemory.Kind.REUSABLE)), "", 1);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> armmm.model.kernel.Kernel.boot(board))
+                .isInstanceOf(armmm.model.boot.BootException.class)
+                .hasMessageStartingWith("--reserve: CMA area").hasMessageContaining("the kernel image");
+    }
+
+    @Test
+    void aRejectedReusableNodeThatReleasedTheKernelImageIsRefusedAtBoot() {
+        // 21 MiB is no multiple of the CMA alignment: rmem_cma_setup rejects the node and
+        // memblock_phys_free releases all of it, the kernel image's reservation included
+        armmm.model.board.Board board = armmm.model.board.Board.of(
+                List.of(new armmm.model.board.Bank(0x4000_0000L, 23L << 20)),
+                List.of(new armmm.model.board.ReservedMemory(0x4000_0000L, 21L << 20,
+                        armmm.model.board.ReservedMemory.Kind.REUSABLE)), "cma=0M", 1);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> armmm.model.kernel.Kernel.boot(board))
+                .isInstanceOf(armmm.model.boot.BootException.class)
+                .hasMessageStartingWith("--reserve: ").hasMessageContaining("not reserved at memblock_free_all");
+    }
+
+    @Test
     void moreCpusSplitThePcpHighDownToFourBatches() {
         ZoneSetup one = ZoneSetup.compute(VirtBoards.virt(1024, 1));
         ZoneSetup two = ZoneSetup.compute(VirtBoards.virt(1024, 2));
