@@ -1191,9 +1191,17 @@ public final class PageAllocator {
         dirty[nDirty++] = f;
     }
 
-    /** Frame indexes (pfn - {@link #basePfn()}) the last call touched. */
+    /** Frame indexes (pfn - {@link #basePfn()}) the last call touched, each once, in order. */
     public int[] dirtyFrames() {
-        return Arrays.copyOf(dirty, nDirty);
+        int[] d = Arrays.copyOf(dirty, nDirty);
+        Arrays.sort(d);
+        int n = 0;
+        for (int i = 0; i < d.length; i++) {
+            if (n == 0 || d[n - 1] != d[i]) {
+                d[n++] = d[i];
+            }
+        }
+        return Arrays.copyOf(d, n);
     }
 
     /** True when the last call touched more frames than are tracked: checks must scan everything. */
