@@ -138,7 +138,7 @@ public final class BuddyChecks {
         return out;
     }
 
-    /** INV-BUDDY-03: a free block is aligned to its order, inside its zone, and overlaps nothing. */
+    /** INV-BUDDY-03: a free block is aligned to its order, inside its zone, on its list, and overlaps nothing. */
     static List<Violation> freeBlocksWellFormed(PageAllocator pa, boolean full) {
         return eachPfn(pa, full, (pfn, out) -> {
             if (!pa.isBuddy(pfn)) {
@@ -155,6 +155,11 @@ public final class BuddyChecks {
                 out.add(new Violation("INV-BUDDY-03", "free block outside its zone", pfn(pfn) + " order " + o
                         + " zone " + z.config().type().kernelName()));
                 return;
+            }
+            if (!pa.isLinkedOnItsList(pfn)) {
+                out.add(new Violation("INV-BUDDY-03", "free block not on its list", pfn(pfn) + " order " + o
+                        + " is PageBuddy but not linked on free_area[" + o + "].free_list["
+                        + pa.listMigratetype(pfn).kernelName() + "]"));
             }
             if (pa.refcount(pfn) != 0) {
                 out.add(new Violation("INV-BUDDY-03", "nonzero _refcount", pfn(pfn) + " is PageBuddy with refcount "

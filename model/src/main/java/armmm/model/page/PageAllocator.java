@@ -1376,6 +1376,19 @@ public final class PageAllocator {
         return (flags[frame(pfn)] & F_TAIL) != 0;
     }
 
+    /**
+     * True when a free block sits on the list of its order and migratetype: its neighbours point
+     * back at it, or the list's head (tail) is the block itself.
+     */
+    public boolean isLinkedOnItsList(long pfn) {
+        int f = frame(pfn);
+        BuddyZone z = zoneOfFrame(f);
+        int id = order[f] * MigrateType.COUNT + listMt[f];
+        boolean headOk = prev[f] < 0 ? z.head[id] == f : next[prev[f]] == f;
+        boolean tailOk = next[f] < 0 ? z.tail[id] == f : prev[next[f]] == f;
+        return headOk && tailOk;
+    }
+
     /** The migratetype list a free block is on. */
     public MigrateType listMigratetype(long pfn) {
         return MigrateType.of(listMt[frame(pfn)]);
