@@ -159,7 +159,8 @@ public final class PageAllocator {
      * naturally aligned blocks, each through {@code __free_pages_core} to the tail of its list.
      */
     public void memblockFreeRange(long startPfn, long endPfn) {
-        long start = startPfn;
+        long start = Math.max(startPfn, basePfn);
+        endPfn = Math.min(endPfn, basePfn + nFrames);
         while (start < endPfn) {
             int o = start == 0 ? MAX_ORDER - 1 : Math.min(MAX_ORDER - 1, Long.numberOfTrailingZeros(start));
             while (start + (1L << o) > endPfn) {
@@ -187,9 +188,7 @@ public final class PageAllocator {
      * pageset (high 0, batch 1) passes each straight to {@code __free_one_page}.
      */
     public void freeHighpages(long startPfn, long endPfn) {
-        for (long pfn = startPfn; pfn < endPfn; pfn++) {
-            freeReservedPage(pfn);
-        }
+        freeReservedArea(startPfn, endPfn);
     }
 
     /**
@@ -227,13 +226,26 @@ public final class PageAllocator {
     }
 
     /**
-     * {@code init_cma_reserved_pageblock} (mm/page_alloc.c) for each pageblock of the CMA area
-     * [start, start + count): the block becomes MIGRATE_CMA and is freed as one order-11 block.
+     * {@code cma_activate_area} (mm/cma.c) for the CMA area [start, start + count): each pageblock
+     * through {@code init_cma_reserved_pageblock} (mm/page_alloc.c) becomes MIGRATE_CMA and is freed
+     * as one order-11 block. An area the kernel would have refused when reserving it (not pageblock
+     * aligned) stays reserved; one that is not wholly inside one zone "could not be activated" and
+     * its pages go to the buddy allocator as ordinary pages.
      */
     public void activateCmaArea(long startPfn, long count) {
-        if ((startPfn & (PAGEBLOCK_NR_PAGES - 1)) != 0 || (count & (PAGEBLOCK_NR_PAGES - 1)) != 0) {
-            throw new IllegalArgumentException("CMA area must be pageblock aligned, found pfn 0x"
-                    + Long.toHexString(startPfn) + " count " + count);
+        if (count <= 0 || (startPfn & (PAGEBLOCK_NR_PAGES - 1)) != 0 || (count & (PAGEBLOCK_NR_PAGES - 1)) != 0) {
+            return;
+        }
+        if (!hasPfn(startPfn) || !hasPfn(startPfn + count - 1) || zoneOf[frame(startPfn)] < 0) {
+            freeReservedArea(startPfn, startPfn + count);
+            return;
+        }
+        int zi = zoneOf[frame(startPfn)];
+        for (long pfn = startPfn; pfn < startPfn + count; pfn++) {
+            if (zoneOf[frame(pfn)] != zi) {
+                freeReservedArea(startPfn, startPfn + count);
+                return;
+            }
         }
         for (long pfn = startPfn; pfn < startPfn + count; pfn += PAGEBLOCK_NR_PAGES) {
             int f = frame(pfn);
