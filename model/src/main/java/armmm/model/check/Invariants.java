@@ -16,6 +16,7 @@ public final class Invariants {
         all.addAll(MemblockChecks.ALL);
         all.addAll(LayoutChecks.ALL);
         all.addAll(ZoneChecks.invariants(k -> k.zones().orElse(null)));
+        all.addAll(BuddyChecks.ALL);
         return all;
     }
 

@@ -8,6 +8,9 @@ import armmm.model.boot.Boot;
 import armmm.model.boot.BootObservables;
 import armmm.model.boot.BootedSystem;
 import armmm.model.memblock.Memblock;
+import armmm.model.page.PageAllocator;
+import armmm.model.page.PageAllocatorBoot;
+import armmm.model.page.PageObservables;
 import armmm.model.zone.BootZones;
 import armmm.model.zone.ZoneObservables;
 import armmm.model.zone.ZoneSetup;
@@ -26,6 +29,7 @@ public final class Kernel {
     private final Memblock memblock;
     private final BootedSystem booted;
     private final ZoneSetup zones;
+    private PageAllocator pages;
 
     private Kernel(Memblock memblock, BootedSystem booted) {
         this.memblock = memblock;
@@ -41,7 +45,9 @@ public final class Kernel {
     /** A kernel that has booted {@code board}: its memblock as early boot left it, the board's layout. */
     public static Kernel boot(Board board) {
         BootedSystem b = Boot.boot(board);
-        return new Kernel(b.memblock(), b);
+        Kernel k = new Kernel(b.memblock(), b);
+        k.pages = PageAllocatorBoot.handOver(k.zones, PageAllocatorBoot.memMap(b.layout()), board.cpus());
+        return k;
     }
 
     /** What early boot left (layout, limits, allocations); empty for a bare kernel. */
@@ -56,6 +62,9 @@ public final class Kernel {
 
     /** Runs {@code op} and returns what the kernel would. The state stays consistent on refusal. */
     public Result apply(Op op) {
+        if (pages != null) {
+            pages.beginStep();
+        }
         return op.applyTo(this);
     }
 
@@ -68,7 +77,13 @@ public final class Kernel {
             return BootObservables.observe(booted, path);
         }
         if (zones != null) {
-            return ZoneObservables.observe(zones, path);
+            OptionalLong v = ZoneObservables.observe(zones, path);
+            if (v.isPresent()) {
+                return v;
+            }
+        }
+        if (pages != null && PageObservables.knows(path)) {
+            return PageObservables.observe(pages, path);
         }
         return OptionalLong.empty();
     }
@@ -86,6 +101,16 @@ public final class Kernel {
     /** memblock: the early allocator and its memory and reserved arrays. */
     public Memblock memblock() {
         return memblock;
+    }
+
+    /** The page allocator boot handed memory to, or null before that (and without a board). */
+    public PageAllocator pages() {
+        return pages;
+    }
+
+    /** Boot's hand-over: from now on page calls run on {@code allocator} ({@code mem_init}). */
+    public void installPageAllocator(PageAllocator allocator) {
+        this.pages = allocator;
     }
 
     /**

@@ -1,6 +1,7 @@
 package armmm.model.report;
 
 import armmm.model.kernel.Kernel;
+import armmm.model.zone.ZoneSetup;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -22,11 +23,17 @@ public final class Reports {
         m.put("layout", k -> k.booted().map(b -> LayoutReport.render(b.layout())));
         m.put("memblock", k -> Optional.of(MemblockReport.debugfs(k.memblock())));
         m.put("layout", k -> k.booted().map(b -> LayoutReport.render(b.layout())));
-        // until the buddy allocator supplies its counters, every managed page reads as free
-        m.put("zoneinfo", k -> k.zones().map(z -> ZoneinfoReport.render(z, ZoneCounters.allManagedFree(z))));
+        m.put("zoneinfo", k -> k.zones().map(z -> ZoneinfoReport.render(z, counters(k, z))));
         m.put("meminfo", k -> k.zones().map(z -> MeminfoReport.render(z,
-                k.booted().orElseThrow().layout().vmallocTotal(), ZoneCounters.allManagedFree(z))));
+                k.booted().orElseThrow().layout().vmallocTotal(), counters(k, z))));
+        m.put("buddyinfo", k -> Optional.ofNullable(k.pages()).map(BuddyinfoReport::render));
+        m.put("pagetypeinfo", k -> Optional.ofNullable(k.pages()).map(PagetypeinfoReport::render));
         return m;
+    }
+
+    /** The buddy allocator's live counters; before it runs, every managed page reads as free. */
+    private static ZoneCounters counters(Kernel k, ZoneSetup z) {
+        return k.pages() == null ? ZoneCounters.allManagedFree(z) : BuddyinfoReport.counters(k.pages());
     }
 
     /** The names of every report. */

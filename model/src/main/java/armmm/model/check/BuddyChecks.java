@@ -1,0 +1,393 @@
+package armmm.model.check;
+
+import armmm.model.kernel.Kernel;
+import armmm.model.page.AllocTrace;
+import armmm.model.page.BuddyZone;
+import armmm.model.page.Gfp;
+import armmm.model.page.MigrateType;
+import armmm.model.page.PageAllocator;
+import armmm.model.page.PerCpuPages;
+import armmm.model.page.ZoneSnapshot;
+import armmm.model.zone.ZoneConfig;
+import armmm.model.zone.ZoneType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiFunction;
+
+/**
+ * The buddy allocator's invariants (mm/page_alloc.c, include/linux/mmzone.h): INV-BUDDY-*, the
+ * page descriptor's INV-PAGE-* and the GFP zone rules INV-GFP-*. Per step they read the frames
+ * the last call touched and per-zone counters; {@link #fullScan} checks every frame.
+ */
+public final class BuddyChecks {
+    /** ALLOC_* bits of mm/internal.h, as {@link AllocTrace#allocFlags()} carries them. */
+    private static final int ALLOC_OOM = 0x08;
+    private static final int ALLOC_NON_BLOCK = 0x10;
+    private static final int ALLOC_MIN_RESERVE = 0x20;
+    private static final int ALLOC_HIGHATOMIC = 0x200;
+    private static final int ALLOC_RESERVES = ALLOC_NON_BLOCK | ALLOC_MIN_RESERVE | ALLOC_HIGHATOMIC | ALLOC_OOM;
+
+    private BuddyChecks() {
+    }
+
+    /** Every buddy, page and GFP invariant. */
+    public static final List<Invariant> ALL = List.of(
+            inv("INV-BUDDY-01", BuddyChecks::conservation),
+            inv("INV-BUDDY-02", BuddyChecks::nrFreeMatchesLists),
+            inv("INV-BUDDY-03", BuddyChecks::freeBlocksWellFormed),
+            inv("INV-BUDDY-04", BuddyChecks::listTypeMatchesPageblock),
+            inv("INV-BUDDY-05", BuddyChecks::buddiesMerged),
+            inv("INV-BUDDY-06", BuddyChecks::pcpWithinHigh),
+            inv("INV-PAGE-01", BuddyChecks::refcounts),
+            inv("INV-PAGE-02", BuddyChecks::exclusiveState),
+            inv("INV-GFP-01", (pa, full) -> zoneAllowed(pa)),
+            inv("INV-GFP-02", (pa, full) -> zonelistOrder(pa)),
+            inv("INV-GFP-03", (pa, full) -> watermarkKept(pa)));
+
+    private static Invariant inv(String id, BiFunction<PageAllocator, Boolean, List<Violation>> check) {
+        return Invariant.of(id, k -> {
+            PageAllocator pa = k.pages();
+            if (pa == null) {
+                return List.of();
+            }
+            return check.apply(pa, pa.needsFullScan(id));
+        });
+    }
+
+    /** Every buddy invariant over every frame: for tests and the end of a chain. */
+    public static List<Violation> fullScan(PageAllocator pa) {
+        List<Violation> out = new ArrayList<>();
+        out.addAll(conservation(pa, true));
+        out.addAll(nrFreeMatchesLists(pa, true));
+        out.addAll(freeBlocksWellFormed(pa, true));
+        out.addAll(listTypeMatchesPageblock(pa, true));
+        out.addAll(buddiesMerged(pa, true));
+        out.addAll(pcpWithinHigh(pa, true));
+        out.addAll(refcounts(pa, true));
+        out.addAll(exclusiveState(pa, true));
+        return out;
+    }
+
+    /** Runs {@code check} on the pfns to look at: the touched frames, or all of them. */
+    private interface PfnCheck {
+        void at(long pfn, List<Violation> out);
+    }
+
+    private static List<Violation> eachPfn(PageAllocator pa, boolean full, PfnCheck check) {
+        List<Violation> out = new ArrayList<>();
+        long base = pa.basePfn();
+        if (full) {
+            for (int f = 0; f < pa.frameCount() && out.size() < 20; f++) {
+                check.at(base + f, out);
+            }
+        } else {
+            for (int f : pa.dirtyFrames()) {
+                check.at(base + f, out);
+            }
+        }
+        return out;
+    }
+
+    private static String pfn(long pfn) {
+        return String.format("pfn:%05x", pfn);
+    }
+
+    private static List<BuddyZone> zones(PageAllocator pa) {
+        List<BuddyZone> zs = new ArrayList<>();
+        for (ZoneType t : ZoneType.values()) {
+            BuddyZone z = pa.zone(t);
+            if (z != null) {
+                zs.add(z);
+            }
+        }
+        return zs;
+    }
+
+    /** INV-BUDDY-01: free + per-CPU + allocated + reserved = spanned; NR_FREE_PAGES = listed pages. */
+    static List<Violation> conservation(PageAllocator pa, boolean full) {
+        List<Violation> out = new ArrayList<>();
+        for (BuddyZone z : zones(pa)) {
+            ZoneConfig c = z.config();
+            long sum = z.listPages() + z.pcpListPages() + z.allocatedPages() + z.reservedPages();
+            if (sum != c.spannedPages()) {
+                out.add(new Violation("INV-BUDDY-01", "pages not conserved", String.format(
+                        "zone %s: free %d + pcp %d + allocated %d + reserved %d = %d, spanned %d", c.type().kernelName(),
+                        z.listPages(), z.pcpListPages(), z.allocatedPages(), z.reservedPages(), sum, c.spannedPages())));
+            }
+            if (z.freePages() != z.listPages()) {
+                out.add(new Violation("INV-BUDDY-01", "NR_FREE_PAGES wrong", String.format(
+                        "zone %s: NR_FREE_PAGES %d, pages on the free lists %d", c.type().kernelName(), z.freePages(),
+                        z.listPages())));
+            }
+        }
+        return out;
+    }
+
+    /** INV-BUDDY-02: {@code free_area[order].nr_free} equals the blocks on that order's lists. */
+    static List<Violation> nrFreeMatchesLists(PageAllocator pa, boolean full) {
+        List<Violation> out = new ArrayList<>();
+        for (BuddyZone z : zones(pa)) {
+            for (int o = 0; o < PageAllocator.MAX_ORDER; o++) {
+                if (z.nrFree(o) != z.listLenOfOrder(o)) {
+                    out.add(new Violation("INV-BUDDY-02", "nr_free does not match the free lists", String.format(
+                            "zone %s order %d: nr_free %d, blocks listed %d", z.config().type().kernelName(), o,
+                            z.nrFree(o), z.listLenOfOrder(o))));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** INV-BUDDY-03: a free block is aligned to its order, inside its zone, on its list, and overlaps nothing. */
+    static List<Violation> freeBlocksWellFormed(PageAllocator pa, boolean full) {
+        return eachPfn(pa, full, (pfn, out) -> {
+            if (!pa.isBuddy(pfn)) {
+                return;
+            }
+            int o = pa.order(pfn);
+            long n = 1L << o;
+            BuddyZone z = pa.zone(ZoneType.values()[pa.zoneIndex(pfn)]);
+            if ((pfn & (n - 1)) != 0) {
+                out.add(new Violation("INV-BUDDY-03", "free block misaligned", pfn(pfn) + " order " + o));
+                return;
+            }
+            if (pfn + n > z.config().endPfn() || pfn < z.config().startPfn()) {
+                out.add(new Violation("INV-BUDDY-03", "free block outside its zone", pfn(pfn) + " order " + o
+                        + " zone " + z.config().type().kernelName()));
+                return;
+            }
+            if (!pa.isLinkedOnItsList(pfn)) {
+                out.add(new Violation("INV-BUDDY-03", "free block not on its list", pfn(pfn) + " order " + o
+                        + " is PageBuddy but not linked on free_area[" + o + "].free_list["
+                        + pa.listMigratetype(pfn).kernelName() + "]"));
+            }
+            if (pa.refcount(pfn) != 0) {
+                out.add(new Violation("INV-BUDDY-03", "nonzero _refcount", pfn(pfn) + " is PageBuddy with refcount "
+                        + pa.refcount(pfn)));
+            }
+            for (long p = pfn + 1; p < pfn + n; p++) {
+                if (pa.isBuddy(p) || pa.isOnPcp(p) || pa.isAllocated(p) || pa.isReserved(p)) {
+                    out.add(new Violation("INV-BUDDY-03", "free block overlaps a page in use",
+                            pfn(pfn) + " order " + o + " contains " + pfn(p)));
+                    return;
+                }
+            }
+        });
+    }
+
+    /** INV-BUDDY-04: a free block is on the CMA (Isolate) list exactly when its pageblock is CMA (Isolate). */
+    static List<Violation> listTypeMatchesPageblock(PageAllocator pa, boolean full) {
+        return eachPfn(pa, full, (pfn, out) -> {
+            if (!pa.isBuddy(pfn)) {
+                return;
+            }
+            MigrateType list = pa.listMigratetype(pfn);
+            MigrateType block = pa.pageblockMigratetype(pfn);
+            for (MigrateType special : new MigrateType[] {MigrateType.CMA, MigrateType.ISOLATE}) {
+                if ((list == special) != (block == special)) {
+                    out.add(new Violation("INV-BUDDY-04", "free page on the wrong migratetype list", pfn(pfn)
+                            + " order " + pa.order(pfn) + " on the " + list.kernelName() + " list, pageblock "
+                            + block.kernelName()));
+                }
+            }
+        });
+    }
+
+    /** INV-BUDDY-05: no free block has a free buddy of the same order that it could merge with. */
+    static List<Violation> buddiesMerged(PageAllocator pa, boolean full) {
+        return eachPfn(pa, full, (pfn, out) -> {
+            if (!pa.isBuddy(pfn)) {
+                return;
+            }
+            int o = pa.order(pfn);
+            if (o >= PageAllocator.MAX_ORDER - 1) {
+                return;
+            }
+            long buddy = pfn ^ (1L << o);
+            if (!pa.hasPfn(buddy) || !pa.isBuddy(buddy) || pa.order(buddy) != o
+                    || pa.zoneIndex(buddy) != pa.zoneIndex(pfn)) {
+                return;
+            }
+            if (o >= PageAllocator.PAGEBLOCK_ORDER) {
+                MigrateType a = pa.pageblockMigratetype(pfn);
+                MigrateType b = pa.pageblockMigratetype(buddy);
+                if (a != b && (!a.isMergeable() || !b.isMergeable())) {
+                    return;
+                }
+            }
+            out.add(new Violation("INV-BUDDY-05", "buddy not merged", pfn(pfn) + " and " + pfn(buddy)
+                    + " are both free at order " + o));
+        });
+    }
+
+    /**
+     * INV-BUDDY-06: a per-CPU count equals its lists, and a free that takes it to {@code high} or
+     * above drains at least what it added.
+     */
+    static List<Violation> pcpWithinHigh(PageAllocator pa, boolean full) {
+        List<Violation> out = new ArrayList<>();
+        for (BuddyZone z : zones(pa)) {
+            long total = 0;
+            for (int cpu = 0; cpu < pa.nrCpus(); cpu++) {
+                PerCpuPages pcp = z.pcp(cpu);
+                long listed = 0;
+                for (int p = 0; p < PageAllocator.NR_PCP_LISTS; p++) {
+                    listed += (long) pcp.listLength(p) << (p / MigrateType.PCPTYPES);
+                }
+                total += pcp.count();
+                String where = "zone " + z.config().type().kernelName() + " cpu " + cpu;
+                if (listed != pcp.count()) {
+                    out.add(new Violation("INV-BUDDY-06", "pcp count does not match its lists",
+                            where + ": count " + pcp.count() + ", listed " + listed));
+                }
+                if (pcp.lastWasFree() && pcp.count() >= pcp.high() && pcp.count() > pcp.countBeforeFree()) {
+                    out.add(new Violation("INV-BUDDY-06", "pcp not drained at high", where + ": count "
+                            + pcp.countBeforeFree() + " -> " + pcp.count() + " after a free, high " + pcp.high()));
+                }
+            }
+            if (total != z.pcpListPages()) {
+                out.add(new Violation("INV-BUDDY-06", "pcp count does not match its lists", "zone "
+                        + z.config().type().kernelName() + ": counts " + total + ", pages listed " + z.pcpListPages()));
+            }
+        }
+        return out;
+    }
+
+    /** INV-PAGE-01: an allocation holds a reference; a free or per-CPU page holds none. */
+    static List<Violation> refcounts(PageAllocator pa, boolean full) {
+        return eachPfn(pa, full, (pfn, out) -> {
+            int ref = pa.refcount(pfn);
+            if (pa.isAllocated(pfn) && !pa.isLeaked(pfn) && ref < 1) {
+                out.add(new Violation("INV-PAGE-01", "allocated page without a reference", pfn(pfn) + " refcount " + ref));
+            }
+            if ((pa.isBuddy(pfn) || pa.isOnPcp(pfn)) && ref != 0) {
+                out.add(new Violation("INV-PAGE-01", "nonzero _refcount", pfn(pfn) + " is free with refcount " + ref));
+            }
+        });
+    }
+
+    /** INV-PAGE-02: a frame is in one state only, live allocations do not overlap, list heads are free. */
+    static List<Violation> exclusiveState(PageAllocator pa, boolean full) {
+        List<Violation> out = eachPfn(pa, full, (pfn, o) -> {
+            int states = (pa.isBuddy(pfn) ? 1 : 0) + (pa.isOnPcp(pfn) ? 1 : 0) + (pa.isAllocated(pfn) ? 1 : 0)
+                    + (pa.isReserved(pfn) ? 1 : 0);
+            if (states > 1) {
+                o.add(new Violation("INV-PAGE-02", "page both free and in use", pfn(pfn) + " buddy " + pa.isBuddy(pfn)
+                        + " pcp " + pa.isOnPcp(pfn) + " allocated " + pa.isAllocated(pfn) + " reserved " + pa.isReserved(pfn)));
+                return;
+            }
+            if (pa.isAllocated(pfn)) {
+                int ord = pa.order(pfn);
+                for (long p = pfn + 1; p < pfn + (1L << ord) && p < pa.basePfn() + pa.frameCount(); p++) {
+                    if (pa.isBuddy(p) || pa.isOnPcp(p) || pa.isAllocated(p) || pa.isReserved(p)) {
+                        o.add(new Violation("INV-PAGE-02", "allocations overlap", pfn(pfn) + " order " + ord
+                                + " contains " + pfn(p)));
+                        return;
+                    }
+                }
+            }
+        });
+        for (BuddyZone z : zones(pa)) {
+            ZoneType t = z.config().type();
+            for (int cpu = 0; cpu < pa.nrCpus(); cpu++) {
+                for (int p = 0; p < PageAllocator.NR_PCP_LISTS; p++) {
+                    long head = pa.pcpListHead(t, cpu, p);
+                    if (head >= 0) {
+                        if (!pa.isOnPcp(head) || pa.isAllocated(head)) {
+                            out.add(new Violation("INV-PAGE-02", "allocated page still on a per-CPU list",
+                                    "zone " + t.kernelName() + " cpu " + cpu + " list " + p + " head " + pfn(head)));
+                        }
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** INV-GFP-01: an allocation comes from a zone no higher than {@code gfp_zone} of its mask. */
+    static List<Violation> zoneAllowed(PageAllocator pa) {
+        AllocTrace t = pa.lastAlloc();
+        if (t == null || t.pfn() < 0) {
+            return List.of();
+        }
+        ZoneType allowed = Gfp.gfpZone(t.gfp());
+        if (allowed == null || t.zone() > allowed.ordinal()) {
+            return List.of(new Violation("INV-GFP-01", "page from a zone the GFP mask does not allow",
+                    pfn(t.pfn()) + " in zone " + ZoneType.values()[t.zone()].kernelName() + " for " + Gfp.format(t.gfp())));
+        }
+        return List.of();
+    }
+
+    /** INV-GFP-02: every zone before the one used, in zonelist order, could not have served the request. */
+    static List<Violation> zonelistOrder(PageAllocator pa) {
+        AllocTrace t = pa.lastAlloc();
+        if (t == null || t.pfn() < 0 || Gfp.gfpZone(t.gfp()) == null) {
+            return List.of();
+        }
+        int highest = Gfp.gfpZone(t.gfp()).ordinal();
+        for (int zi = highest; zi > t.zone(); zi--) {
+            ZoneSnapshot s = t.before(zi);
+            if (s == null) {
+                continue;
+            }
+            BuddyZone z = pa.zone(ZoneType.values()[zi]);
+            boolean hasPage = s.pcpHasPage() || s.maxFreeOrder() >= t.order()
+                    || t.allowsCma() && s.maxCmaOrder() >= t.order();
+            if (hasPage && (t.allocFlags() & 0x04) != 0 || hasPage && watermarkOk(z.config(), s, t, highest)) {
+                return List.of(new Violation("INV-GFP-02", "zonelist not walked in order", "zone "
+                        + z.config().type().kernelName() + " could serve " + Gfp.format(t.gfp()) + " order " + t.order()
+                        + " (free " + s.freePages() + ") but the page came from "
+                        + ZoneType.values()[t.zone()].kernelName()));
+            }
+        }
+        return List.of();
+    }
+
+    /** {@code __zone_watermark_ok}'s order-0 test, recomputed from a snapshot. */
+    private static boolean watermarkOk(ZoneConfig c, ZoneSnapshot s, AllocTrace t, int highest) {
+        int flags = t.allocFlags();
+        long mark = t.watermark() == 0 ? c.min() : t.watermark() == 1 ? c.low() : c.high();
+        long free = s.freePages() - ((1L << t.order()) - 1);
+        if ((flags & ALLOC_RESERVES) == 0) {
+            free -= s.reservedHighatomic();
+        }
+        if (!t.allowsCma()) {
+            free -= s.freeCma();
+        }
+        long min = mark;
+        if ((flags & ALLOC_MIN_RESERVE) != 0) {
+            min -= min / 2;
+            if ((flags & ALLOC_NON_BLOCK) != 0) {
+                min -= min / 4;
+            }
+        }
+        return free > min + c.lowmemReserve()[highest];
+    }
+
+    /**
+     * INV-GFP-03: an allocation that may not use reserves found its zone with at least min plus
+     * the protection it owes, plus its own size, in NR_FREE_PAGES: the kernel's
+     * {@code free - (2^order - 1) > mark + lowmem_reserve} with mark at least min.
+     */
+    static List<Violation> watermarkKept(PageAllocator pa) {
+        AllocTrace t = pa.lastAlloc();
+        if (t == null || t.pfn() < 0 || t.usedReserves() || Gfp.gfpZone(t.gfp()) == null) {
+            return List.of();
+        }
+        BuddyZone z = pa.zone(ZoneType.values()[t.zone()]);
+        ZoneConfig c = z.config();
+        long protection = c.lowmemReserve()[Gfp.gfpZone(t.gfp()).ordinal()];
+        long free = t.before(t.zone()).freePages();
+        if (free - (1L << t.order()) < c.min() + protection) {
+            return List.of(new Violation("INV-GFP-03", "zone below its min watermark", "zone " + c.type().kernelName()
+                    + ": NR_FREE_PAGES " + free + " - " + (1L << t.order()) + " < min " + c.min() + " + protection "
+                    + protection + " for " + Gfp.format(t.gfp()) + " order " + t.order()));
+        }
+        return List.of();
+    }
+
+    /** True when {@code kernel} has a page allocator with no violation in a full scan. */
+    public static boolean fullScanClean(Kernel kernel) {
+        return kernel.pages() == null || fullScan(kernel.pages()).isEmpty();
+    }
+}

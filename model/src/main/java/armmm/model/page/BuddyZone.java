@@ -1,0 +1,113 @@
+package armmm.model.page;
+
+import armmm.model.zone.ZoneConfig;
+import armmm.model.zone.ZoneType;
+
+/**
+ * The buddy allocator's part of one {@code struct zone} (include/linux/mmzone.h): its
+ * {@code free_area[MAX_ORDER]} with one list per migratetype, the free-page counters and the
+ * per-CPU page lists. Lists are threaded through {@link PageAllocator}'s frame arrays by frame
+ * index (-1 ends a list), as the kernel threads them through {@code page->buddy_list}.
+ */
+public final class BuddyZone {
+    final ZoneConfig config;
+    final ZoneType type;
+    /** First frame index of each free list, {@code [order * MIGRATE_TYPES + mt]}. */
+    final int[] head = new int[PageAllocator.MAX_ORDER * MigrateType.COUNT];
+    final int[] tail = new int[PageAllocator.MAX_ORDER * MigrateType.COUNT];
+    /** {@code free_area[order].nr_free}, kept by the kernel-like code path. */
+    final long[] nrFree = new long[PageAllocator.MAX_ORDER];
+    /** Bookkeeping kept by the list primitives only, to check {@code nr_free} against. */
+    final long[] listLen = new long[PageAllocator.MAX_ORDER * MigrateType.COUNT];
+    /** Pages on the buddy lists, from the list primitives. */
+    long listPages;
+    /** {@code NR_FREE_PAGES}. */
+    long freePages;
+    /** {@code NR_FREE_CMA_PAGES}. */
+    long freeCma;
+    /** Pages in live (or leaked) allocations. */
+    long allocatedPages;
+    /** Frames with PG_reserved (reserved, no-map, holes). */
+    long reservedPages;
+    /** Pages on this zone's per-CPU lists, from the pcp list primitives. */
+    long pcpListPages;
+    /** {@code nr_reserved_highatomic}. */
+    long nrReservedHighatomic;
+    /** Per-CPU pagesets, one per possible CPU. */
+    final PerCpuPages[] pcp;
+
+    BuddyZone(ZoneConfig config, int nrCpus) {
+        this.config = config;
+        this.type = config.type();
+        java.util.Arrays.fill(head, -1);
+        java.util.Arrays.fill(tail, -1);
+        pcp = new PerCpuPages[nrCpus];
+        for (int c = 0; c < nrCpus; c++) {
+            pcp[c] = new PerCpuPages(config.pcpHigh(), config.pcpBatch());
+        }
+    }
+
+    /** The zone's configuration from boot. */
+    public ZoneConfig config() {
+        return config;
+    }
+
+    /** {@code free_area[order].nr_free}. */
+    public long nrFree(int order) {
+        return nrFree[order];
+    }
+
+    /** Blocks on all lists of {@code order}, as the list primitives counted them. */
+    public long listLenOfOrder(int order) {
+        long n = 0;
+        for (int mt = 0; mt < MigrateType.COUNT; mt++) {
+            n += listLen[order * MigrateType.COUNT + mt];
+        }
+        return n;
+    }
+
+    /** Number of blocks on {@code free_area[order].free_list[mt]}. */
+    public long freeListCount(int order, MigrateType mt) {
+        return listLen[order * MigrateType.COUNT + mt.ordinal()];
+    }
+
+    /** {@code NR_FREE_PAGES}: pages on the buddy lists (not on per-CPU lists). */
+    public long freePages() {
+        return freePages;
+    }
+
+    /** {@code NR_FREE_CMA_PAGES}. */
+    public long freeCmaPages() {
+        return freeCma;
+    }
+
+    /** Pages held by live allocations (and by leaked ones). */
+    public long allocatedPages() {
+        return allocatedPages;
+    }
+
+    /** Frames marked PG_reserved. */
+    public long reservedPages() {
+        return reservedPages;
+    }
+
+    /** Pages on the buddy lists as the list primitives counted them. */
+    public long listPages() {
+        return listPages;
+    }
+
+    /** Pages on all CPUs' per-CPU lists of this zone, as the pcp list primitives counted them. */
+    public long pcpListPages() {
+        return pcpListPages;
+    }
+
+    /** The per-CPU pageset of {@code cpu}. */
+    public PerCpuPages pcp(int cpu) {
+        return pcp[cpu];
+    }
+
+    /** {@code nr_reserved_highatomic}. */
+    public long nrReservedHighatomic() {
+        return nrReservedHighatomic;
+    }
+}

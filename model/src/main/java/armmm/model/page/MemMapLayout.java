@@ -1,0 +1,65 @@
+package armmm.model.page;
+
+/**
+ * Where mem_map and the linear map sit, for {@code pfn_to_page}, {@code page_to_pfn},
+ * {@code page_address} and {@code virt_to_page} (FLATMEM, include/asm-generic/memory_model.h,
+ * arch/arm/include/asm/memory.h).
+ *
+ * @param memMapVirt  kernel virtual address of the struct page of pfn {@code ARCH_PFN_OFFSET}
+ * @param physOffset  PHYS_OFFSET; {@code ARCH_PFN_OFFSET = PHYS_OFFSET >> PAGE_SHIFT}
+ * @param pageOffset  PAGE_OFFSET, the virtual address of PHYS_OFFSET
+ * @param maxLowPfn   {@code max_low_pfn}: the first pfn with no linear mapping (highmem)
+ */
+public record MemMapLayout(long memMapVirt, long physOffset, long pageOffset, long maxLowPfn) {
+    /** sizeof(struct page) in this build. */
+    public static final int STRUCT_PAGE_SIZE = 36;
+    /** PAGE_SHIFT. */
+    public static final int PAGE_SHIFT = 12;
+
+    public MemMapLayout {
+        if ((physOffset & ((1L << PAGE_SHIFT) - 1)) != 0) {
+            throw new IllegalArgumentException("PHYS_OFFSET must be page aligned, found 0x" + Long.toHexString(physOffset));
+        }
+    }
+
+    /** The layout of the QEMU virt board with the default 3G/1G split: mem_map at {@code memMapVirt}. */
+    public static MemMapLayout virt(long memMapVirt, long maxLowPfn) {
+        return new MemMapLayout(memMapVirt, 0x40000000L, 0xC0000000L, maxLowPfn);
+    }
+
+    /** {@code ARCH_PFN_OFFSET}. */
+    public long archPfnOffset() {
+        return physOffset >>> PAGE_SHIFT;
+    }
+
+    /** {@code pfn_to_page}: the struct page pointer of {@code pfn}. */
+    public long pfnToPage(long pfn) {
+        return memMapVirt + (pfn - archPfnOffset()) * STRUCT_PAGE_SIZE;
+    }
+
+    /** {@code page_to_pfn}, or -1 when {@code page} is not the address of a struct page. */
+    public long pageToPfn(long page) {
+        long off = page - memMapVirt;
+        if (off < 0 || off % STRUCT_PAGE_SIZE != 0) {
+            return -1;
+        }
+        return archPfnOffset() + off / STRUCT_PAGE_SIZE;
+    }
+
+    /** {@code page_address} of a lowmem pfn; 0 for highmem, as for an unmapped highmem page. */
+    public long pageAddress(long pfn) {
+        if (pfn >= maxLowPfn) {
+            return 0;
+        }
+        return pageOffset + (pfn << PAGE_SHIFT) - physOffset;
+    }
+
+    /** {@code virt_to_pfn} of a linear-map address, or -1 outside lowmem ({@code virt_addr_valid} false). */
+    public long virtToPfn(long virt) {
+        if (virt < pageOffset) {
+            return -1;
+        }
+        long pfn = (virt - pageOffset + physOffset) >>> PAGE_SHIFT;
+        return pfn < maxLowPfn ? pfn : -1;
+    }
+}
