@@ -1,7 +1,6 @@
 package armmm.properties;
 
 import armmm.model.check.SeededBug;
-import armmm.model.kernel.Kernel;
 import armmm.model.kernel.Op;
 import armmm.model.kernel.Result;
 import armmm.model.report.Reports;
@@ -13,18 +12,18 @@ import java.util.Optional;
  * Prints a chain of kernel calls as a scenario ({@code armmm run} replays it) and kernel states
  * in their kernel formats, for counterexamples and their bug reports.
  */
-public final class KernelFormatter implements ChainFormatter<Kernel, Op> {
+public final class KernelFormatter implements ChainFormatter<World, Op> {
     private ScenarioWriter writer = new ScenarioWriter();
 
     @Override
-    public String scenarioHeader(Kernel initial) {
+    public String scenarioHeader(World initial) {
         StringBuilder header = new StringBuilder();
         SeededBug bug = SeededBug.active();
         if (bug != null) {
             header.append("# seeded bug planted: ").append(bug.cliName()).append("; replay with\n")
                     .append("#   java -Darmmm.bug=").append(bug.cliName()).append(" -jar model/target/armmm.jar run FILE\n");
         }
-        header.append(initial.boardLine().orElse("# no board: an empty memblock, identity addressing")).append('\n');
+        header.append(initial.kernel().boardLine().orElse("# no board: an empty memblock, identity addressing")).append('\n');
         return header.toString();
     }
 
@@ -37,10 +36,10 @@ public final class KernelFormatter implements ChainFormatter<Kernel, Op> {
     }
 
     @Override
-    public String describe(Kernel state) {
+    public String describe(World state) {
         StringBuilder s = new StringBuilder();
         for (String name : Reports.names()) {
-            Optional<String> text = Reports.render(name, state);
+            Optional<String> text = Reports.render(name, state.kernel());
             text.ifPresent(t -> s.append("# ").append(name).append('\n').append(t).append(t.endsWith("\n") ? "" : "\n"));
         }
         return s.toString();

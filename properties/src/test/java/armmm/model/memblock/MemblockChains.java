@@ -9,6 +9,7 @@ import armmm.pbt.ChainSpec;
 import armmm.pbt.Gen;
 import armmm.pbt.Gens;
 import armmm.properties.KernelChains;
+import armmm.properties.World;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,9 +26,14 @@ final class MemblockChains {
     private MemblockChains() {
     }
 
-    /** The memblock chain: every memblock call with weights like a boot's mix. */
-    static ChainSpec.Builder<Kernel, Op> spec() {
-        return KernelChains.builder(c -> Kernel.bare())
+    /** The memblock chain: every memblock call with weights like a boot's mix, every invariant checked. */
+    static ChainSpec.Builder<World, Op> spec() {
+        return spec(id -> true);
+    }
+
+    /** The memblock chain, checking the invariants {@code checked} accepts. */
+    static ChainSpec.Builder<World, Op> spec(java.util.function.Predicate<String> checked) {
+        return KernelChains.builder(c -> Kernel.bare(), checked)
                 .action("memblock_add", 15, k -> Gens.combine(addr(), size(), MemblockOp.Add::new))
                 .action("memblock_reserve", 15, k -> Gens.combine(addr(), size(), MemblockOp.Reserve::new))
                 .action("memblock_remove", 5, k -> Gens.combine(addr(), size(), MemblockOp.Remove::new))
@@ -54,7 +60,7 @@ final class MemblockChains {
                         .map(MemblockOp.SetCurrentLimit::new))
                 // 6.1's round_up wraps to 0 for a region in the last aligned block below 4 GiB
                 // (see MemblockTest): a kernel quirk the invariants flag, so trim only below it.
-                .action("memblock_trim_memory", 1, k -> k.memblock().endOfDram() <= 0xf000_0000L,
+                .action("memblock_trim_memory", 1, w -> w.kernel().memblock().endOfDram() <= 0xf000_0000L,
                         k -> Gens.ints(10, 19).map(shift -> new MemblockOp.TrimMemory(1L << shift)))
                 .action("memblock_add_high", 2, k -> Gens.combine(Gens.longs(0, (1 << 20) - 1), size(),
                         (below, size) -> new MemblockOp.Add(0xffff_ffffL - below, size)))
@@ -66,7 +72,7 @@ final class MemblockChains {
      * The small scope: calls over three pages at 0x40000000 (bases 0..2 pages in, sizes 1 or 2
      * pages) and one-page allocations, so that exhaustive mode can enumerate every short chain.
      */
-    static ChainSpec.Builder<Kernel, Op> tinyScope() {
+    static ChainSpec.Builder<World, Op> tinyScope() {
         return KernelChains.builder(c -> Kernel.bare())
                 .action("memblock_add", 1, k -> tiny(MemblockOp.Add::new))
                 .action("memblock_reserve", 1, k -> tiny(MemblockOp.Reserve::new))
@@ -81,8 +87,8 @@ final class MemblockChains {
                 (page, pages) -> call.apply(BASE + page * 4096L, pages * 4096L));
     }
 
-    private static Gen<Op> physFree(Kernel k) {
-        List<Allocation> live = new ArrayList<>(k.memblock().allocations());
+    private static Gen<Op> physFree(World w) {
+        List<Allocation> live = new ArrayList<>(w.kernel().memblock().allocations());
         Gen<Op> wild = Gens.combine(addr(), size(), MemblockOp.PhysFree::new);
         if (live.isEmpty()) {
             return wild;

@@ -38,7 +38,7 @@ class MemblockProperties {
                     PropertyRunner runner = new PropertyRunner("MemblockProperties", "bug_" + bug.cliName(), (k, v) -> { });
                     ChainResult result;
                     try (SeededBug.Planted planted = SeededBug.plant(bug)) {
-                        result = runner.run(MemblockChains.spec().tries(1000).build());
+                        result = runner.run(MemblockChains.spec(catcher::equals).tries(1000).build());
                     }
                     assertThat(result.passed()).as("%s planted: the chain must fail", bug).isFalse();
                     assertThat(result.counterexample().failure().id()).as("invariant catching %s", bug).isEqualTo(catcher);

@@ -1,0 +1,167 @@
+package armmm.model.page;
+
+import static armmm.pbt.Gens.weighted;
+
+import armmm.model.kernel.Kernel;
+import armmm.model.kernel.Op;
+import armmm.model.kernel.PageOp;
+import armmm.model.kernel.Result;
+import armmm.model.zone.ZoneType;
+import armmm.pbt.ChainSpec;
+import armmm.pbt.Gen;
+import armmm.pbt.Gens;
+import armmm.pbt.Stats;
+import armmm.properties.KernelChains;
+import armmm.properties.World;
+import java.util.List;
+
+/**
+ * Chains of page allocator calls on booted boards: allocations of every order, GFP mask and CPU;
+ * frees of held pages in any order; split_page; and, now and then, the wrong frees a buggy caller
+ * makes (a page freed twice, a tail page, a wrong order, a reserved page). Small boards run into
+ * memory pressure within a chain, and back out of it as pages are freed.
+ */
+final class PageChains {
+    /** The masks kernel code passes most, with the modifiers the issue names. */
+    static final List<Long> MASKS = List.of(
+            Gfp.GFP_KERNEL, Gfp.GFP_ATOMIC, Gfp.GFP_NOWAIT, Gfp.GFP_HIGHUSER, Gfp.GFP_HIGHUSER_MOVABLE,
+            Gfp.GFP_DMA | Gfp.GFP_KERNEL, Gfp.GFP_KERNEL | Gfp.ZERO, Gfp.GFP_KERNEL | Gfp.COMP,
+            Gfp.GFP_KERNEL | Gfp.RECLAIMABLE, Gfp.GFP_ATOMIC | Gfp.COMP | Gfp.NOWARN, Gfp.GFP_HIGHUSER_MOVABLE | Gfp.COMP);
+
+    private PageChains() {
+    }
+
+    /** Page calls on kernels booted from {@code boards}, every invariant checked. */
+    static ChainSpec.Builder<World, Op> spec(Gen<Kernel> boards) {
+        return spec(boards, id -> true);
+    }
+
+    /** Page calls on kernels booted from {@code boards}, checking the invariants {@code checked} accepts. */
+    static ChainSpec.Builder<World, Op> spec(Gen<Kernel> boards, java.util.function.Predicate<String> checked) {
+        return KernelChains.builder(boards, checked)
+                .action("alloc_pages", 40, w -> allocPages(w))
+                // large blocks: the way to memory pressure, fallback to lower zones and NULL
+                .action("alloc_pages (large)", 6, w -> Gens.combine(Gens.oneOf(MASKS),
+                        Gens.ints(8, PageAllocator.MAX_ORDER - 1), cpu(w), PageOp.AllocPages::new))
+                .action("__get_free_pages", 4, w -> Gens.combine(Gens.oneOf(Gfp.GFP_KERNEL, Gfp.GFP_ATOMIC), order(), cpu(w),
+                        PageOp.GetFreePages::new))
+                .action("__free_pages", 34, w -> !w.held().isEmpty(), w -> Gens.combine(Gens.oneOf(w.held()), cpu(w),
+                        (h, cpu) -> new PageOp.FreePages(h.page(), h.order(), cpu)))
+                .action("free_pages", 4, w -> w.held().stream().anyMatch(h -> h.virt() != 0),
+                        w -> Gens.combine(Gens.oneOf(w.held().stream().filter(h -> h.virt() != 0).toList()), cpu(w),
+                                (h, cpu) -> new PageOp.FreePagesVirt(h.virt(), h.order(), cpu)))
+                .action("split_page", 3, w -> w.held().stream().anyMatch(h -> h.order() > 0 && !h.compound()),
+                        w -> Gens.oneOf(w.held().stream().filter(h -> h.order() > 0 && !h.compound()).toList())
+                                .map(h -> new PageOp.SplitPage(h.page(), h.order())))
+                .action("__free_pages (wrong)", 4, w -> !w.held().isEmpty() || !w.freed().isEmpty(), PageChains::wrongFree)
+                .postcondition((w, op, outcome) -> {
+                    label(w, op, (Result) outcome);
+                    return List.of();
+                })
+                .tries(60)
+                .steps(80);
+    }
+
+    /**
+     * Memory pressure: mostly allocations, large ones first, few frees, so that a chain drives the
+     * zones down through their watermarks to NULL, and the frees bring them back.
+     */
+    static ChainSpec.Builder<World, Op> pressure(Gen<Kernel> boards, java.util.function.Predicate<String> checked) {
+        return KernelChains.builder(boards, checked)
+                .action("alloc_pages (large)", 10, w -> Gens.combine(pressureMask(),
+                        Gens.ints(6, PageAllocator.MAX_ORDER - 1), cpu(w), PageOp.AllocPages::new))
+                .action("alloc_pages", 12, w -> Gens.combine(pressureMask(), Gens.ints(0, 3), cpu(w),
+                        PageOp.AllocPages::new))
+                .action("__free_pages", 2, w -> !w.held().isEmpty(), w -> Gens.combine(Gens.oneOf(w.held()), cpu(w),
+                        (h, cpu) -> new PageOp.FreePages(h.page(), h.order(), cpu)))
+                .postcondition((w, op, outcome) -> {
+                    label(w, op, (Result) outcome);
+                    return List.of();
+                })
+                .tries(40)
+                .steps(200);
+    }
+
+    /**
+     * Masks for pressure, highmem users first: they exhaust HighMem, then fall back into the
+     * lower zones, where lowmem_reserve must hold them off.
+     */
+    private static Gen<Long> pressureMask() {
+        return Gens.frequency(weighted(4, Gens.oneOf(Gfp.GFP_HIGHUSER, Gfp.GFP_HIGHUSER_MOVABLE)),
+                weighted(1, Gens.oneOf(MASKS)));
+    }
+
+    private static Gen<Op> allocPages(World w) {
+        return Gens.combine(Gens.oneOf(MASKS), order(), cpu(w), PageOp.AllocPages::new);
+    }
+
+    /** Order 0 mostly, the per-CPU orders often, anything up to MAX_ORDER - 1 sometimes. */
+    private static Gen<Integer> order() {
+        return Gens.frequency(weighted(6, Gens.constant(0)), weighted(3, Gens.ints(1, 3)),
+                weighted(1, Gens.ints(4, PageAllocator.MAX_ORDER - 1)));
+    }
+
+    private static Gen<Integer> cpu(World w) {
+        return Gens.ints(0, w.kernel().pages().nrCpus() - 1);
+    }
+
+    /** A free the kernel must refuse or report: freed twice, a tail page, a wrong order, a reserved page. */
+    private static Gen<Op> wrongFree(World w) {
+        MemMapLayout layout = w.kernel().pages().layout();
+        long reservedPage = layout.pfnToPage(w.kernel().pages().basePfn() + 0x304); // inside the kernel image
+        Gen<Op> reserved = Gens.constant(new PageOp.FreePages(reservedPage, 0, 0));
+        if (w.held().isEmpty()) {
+            return Gens.frequency(weighted(1, reserved),
+                    weighted(3, Gens.oneOf(w.freed()).map(page -> new PageOp.FreePages(page, 0, 0))));
+        }
+        Gen<World.Held> held = Gens.oneOf(w.held());
+        Gen<Op> tail = held.filter(h -> h.order() > 0).map(h -> new PageOp.FreePages(
+                h.page() + (long) MemMapLayout.STRUCT_PAGE_SIZE * ((1 << h.order()) - 1), 0, 0));
+        Gen<Op> wrongOrder = held.map(h -> new PageOp.FreePages(h.page(), (h.order() + 1) % PageAllocator.MAX_ORDER, 0));
+        Gen<Op> twice = w.freed().isEmpty() ? reserved : Gens.oneOf(w.freed()).map(page -> new PageOp.FreePages(page, 0, 0));
+        boolean anyHigherOrder = w.held().stream().anyMatch(h -> h.order() > 0);
+        return anyHigherOrder
+                ? Gens.frequency(weighted(1, reserved), weighted(2, twice), weighted(2, tail), weighted(2, wrongOrder))
+                : Gens.frequency(weighted(1, reserved), weighted(2, twice), weighted(2, wrongOrder));
+    }
+
+    /** Labels the states the issue asks coverage of: splits, fallbacks, steals, CMA, refusals, reserves. */
+    private static void label(World w, Op op, Result r) {
+        if (r.isRefused()) {
+            Stats.label("refused: " + ((Result.Refused) r).reason());
+            return;
+        }
+        if (!(op instanceof PageOp.AllocPages) && !(op instanceof PageOp.GetFreePages)) {
+            return;
+        }
+        PageAllocator pa = w.kernel().pages();
+        AllocTrace t = pa.lastAlloc();
+        if (t == null) {
+            return;
+        }
+        if (t.pfn() < 0) {
+            Stats.label("NULL: no zone above its watermark");
+            return;
+        }
+        Stats.label("order-" + t.order() + " allocation");
+        if (t.zone() < t.highestZone() && t.before(t.highestZone()) != null) {
+            Stats.label("fallback to " + ZoneType.values()[t.zone()].kernelName());
+        }
+        MigrateType block = pa.pageblockMigratetype(t.pfn());
+        if (block == MigrateType.CMA) {
+            Stats.label("CMA used");
+        } else if (block != Gfp.gfpMigratetype(t.gfp())) {
+            Stats.label("migratetype fallback or steal");
+        }
+        if ((t.allocFlags() & PageAllocator.ALLOC_MIN_RESERVE) != 0) {
+            Stats.label("atomic reserve (ALLOC_MIN_RESERVE)");
+        }
+        ZoneType zone = ZoneType.values()[t.zone()];
+        for (int o = PageAllocator.MAX_ORDER - 1; o > 0; o--) {
+            if (pa.zone(zone).nrFree(o) < w.nrFreeBefore(zone, o) && pa.zone(zone).nrFree(o - 1) > w.nrFreeBefore(zone, o - 1)) {
+                Stats.label("order-" + o + " block split");
+                break;
+            }
+        }
+    }
+}
