@@ -44,7 +44,7 @@ public sealed interface MemblockOp extends Op {
     /** {@code memblock_phys_free(base, size)}. */
     record PhysFree(long base, long size) implements MemblockOp {
         public String name() { return "memblock_phys_free"; }
-        public List<Arg> args() { return List.of(Arg.addr(base), Arg.size(size)); }
+        public List<Arg> args() { return List.of(Arg.handle(base), Arg.size(size)); }
         public Result applyTo(Kernel k) { return k.memblock().physFree(base, size); }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
@@ -91,6 +91,7 @@ public sealed interface MemblockOp extends Op {
 
     /** {@code memblock_alloc(size, align)}: returns the kernel virtual address, 0 on failure. */
     record Alloc(long size, long align) implements MemblockOp {
+        @Override public String resultStem() { return "a"; }
         public String name() { return "memblock_alloc"; }
         public List<Arg> args() { return List.of(Arg.size(size), Arg.size(align)); }
         public Result applyTo(Kernel k) {
@@ -101,6 +102,7 @@ public sealed interface MemblockOp extends Op {
 
     /** {@code memblock_alloc_raw(size, align)}: as memblock_alloc, without zeroing (not modelled). */
     record AllocRaw(long size, long align) implements MemblockOp {
+        @Override public String resultStem() { return "a"; }
         public String name() { return "memblock_alloc_raw"; }
         public List<Arg> args() { return List.of(Arg.size(size), Arg.size(align)); }
         public Result applyTo(Kernel k) {
@@ -111,6 +113,7 @@ public sealed interface MemblockOp extends Op {
 
     /** {@code memblock_alloc_from(size, align, min_addr)}: a virtual address, 0 on failure. */
     record AllocFrom(long size, long align, long minAddr) implements MemblockOp {
+        @Override public String resultStem() { return "a"; }
         public String name() { return "memblock_alloc_from"; }
         public List<Arg> args() { return List.of(Arg.size(size), Arg.size(align), Arg.addr(minAddr)); }
         public Result applyTo(Kernel k) {
@@ -121,6 +124,7 @@ public sealed interface MemblockOp extends Op {
 
     /** {@code memblock_alloc_low(size, align)}: below {@code ARCH_LOW_ADDRESS_LIMIT}; virtual, 0 on failure. */
     record AllocLow(long size, long align) implements MemblockOp {
+        @Override public String resultStem() { return "a"; }
         public String name() { return "memblock_alloc_low"; }
         public List<Arg> args() { return List.of(Arg.size(size), Arg.size(align)); }
         public Result applyTo(Kernel k) {
@@ -134,6 +138,7 @@ public sealed interface MemblockOp extends Op {
      * left out (no NUMA on this build). A virtual address, 0 on failure.
      */
     record AllocTryNid(long size, long align, long minAddr, long maxAddr) implements MemblockOp {
+        @Override public String resultStem() { return "a"; }
         public String name() { return "memblock_alloc_try_nid"; }
         public List<Arg> args() { return List.of(Arg.size(size), Arg.size(align), Arg.addr(minAddr), Arg.addr(maxAddr)); }
         public Result applyTo(Kernel k) { return virt(k, k.memblock().allocTryNid(size, align, minAddr, maxAddr)); }
@@ -142,6 +147,7 @@ public sealed interface MemblockOp extends Op {
 
     /** {@code memblock_alloc_try_nid_raw(size, align, min_addr, max_addr, NUMA_NO_NODE)}. */
     record AllocTryNidRaw(long size, long align, long minAddr, long maxAddr) implements MemblockOp {
+        @Override public String resultStem() { return "a"; }
         public String name() { return "memblock_alloc_try_nid_raw"; }
         public List<Arg> args() { return List.of(Arg.size(size), Arg.size(align), Arg.addr(minAddr), Arg.addr(maxAddr)); }
         public Result applyTo(Kernel k) { return virt(k, k.memblock().allocTryNidRaw(size, align, minAddr, maxAddr)); }
@@ -150,6 +156,7 @@ public sealed interface MemblockOp extends Op {
 
     /** {@code memblock_phys_alloc_range(size, align, start, end)}: a physical address, 0 on failure. */
     record PhysAllocRange(long size, long align, long start, long end) implements MemblockOp {
+        @Override public String resultStem() { return "a"; }
         public String name() { return "memblock_phys_alloc_range"; }
         public List<Arg> args() { return List.of(Arg.size(size), Arg.size(align), Arg.addr(start), Arg.addr(end)); }
         public Result applyTo(Kernel k) { return k.memblock().physAllocRange(size, align, start, end); }
@@ -158,6 +165,7 @@ public sealed interface MemblockOp extends Op {
 
     /** {@code memblock_phys_alloc(size, align)}: a physical address below the current limit, 0 on failure. */
     record PhysAlloc(long size, long align) implements MemblockOp {
+        @Override public String resultStem() { return "a"; }
         public String name() { return "memblock_phys_alloc"; }
         public List<Arg> args() { return List.of(Arg.size(size), Arg.size(align)); }
         public Result applyTo(Kernel k) { return k.memblock().physAlloc(size, align); }
@@ -318,7 +326,7 @@ public sealed interface MemblockOp extends Op {
             OpSpec.of("memblock_reserve", (a, c) -> new Reserve(a[0], a[1]), ArgKind.ADDR, ArgKind.SIZE),
             OpSpec.of("memblock_remove", (a, c) -> new Remove(a[0], a[1]), ArgKind.ADDR, ArgKind.SIZE),
             OpSpec.of("memblock_free", (a, c) -> new Free(a[0], a[1]), ArgKind.HANDLE, ArgKind.SIZE),
-            OpSpec.of("memblock_phys_free", (a, c) -> new PhysFree(a[0], a[1]), ArgKind.ADDR, ArgKind.SIZE),
+            OpSpec.of("memblock_phys_free", (a, c) -> new PhysFree(a[0], a[1]), ArgKind.HANDLE, ArgKind.SIZE),
             OpSpec.of("memblock_mark_nomap", (a, c) -> new MarkNomap(a[0], a[1]), ArgKind.ADDR, ArgKind.SIZE),
             OpSpec.of("memblock_clear_nomap", (a, c) -> new ClearNomap(a[0], a[1]), ArgKind.ADDR, ArgKind.SIZE),
             OpSpec.of("memblock_set_bottom_up", (a, c) -> new SetBottomUp(a[0] != 0), ArgKind.BOOL),

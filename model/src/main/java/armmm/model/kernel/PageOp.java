@@ -13,6 +13,7 @@ public sealed interface PageOp extends Op {
 
     /** {@code alloc_pages(gfp, order)}: the struct page pointer, 0 for NULL. */
     record AllocPages(long gfp, int order, int cpu) implements PageOp {
+        @Override public String resultStem() { return "p"; }
         public String name() { return "alloc_pages"; }
         public List<Arg> args() { return List.of(Arg.gfp(gfp), Arg.number(order)); }
         public Result applyTo(Kernel k) { PageAllocator p = k.pages(); return p == null ? NO_ALLOCATOR : p.allocPages(gfp, order, cpu); }
@@ -21,6 +22,7 @@ public sealed interface PageOp extends Op {
 
     /** {@code alloc_page(gfp)}: {@code alloc_pages(gfp, 0)}. */
     record AllocPage(long gfp, int cpu) implements PageOp {
+        @Override public String resultStem() { return "p"; }
         public String name() { return "alloc_page"; }
         public List<Arg> args() { return List.of(Arg.gfp(gfp)); }
         public Result applyTo(Kernel k) { PageAllocator p = k.pages(); return p == null ? NO_ALLOCATOR : p.allocPages(gfp, 0, cpu); }
@@ -29,6 +31,7 @@ public sealed interface PageOp extends Op {
 
     /** {@code __get_free_pages(gfp, order)}: the page's kernel virtual address, 0 for NULL. */
     record GetFreePages(long gfp, int order, int cpu) implements PageOp {
+        @Override public String resultStem() { return "a"; }
         public String name() { return "__get_free_pages"; }
         public List<Arg> args() { return List.of(Arg.gfp(gfp), Arg.number(order)); }
         public Result applyTo(Kernel k) { PageAllocator p = k.pages(); return p == null ? NO_ALLOCATOR : p.getFreePages(gfp, order, cpu); }

@@ -1,118 +1,116 @@
 package armmm.model.page;
 
+import static armmm.pbt.Gens.weighted;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import armmm.model.check.BuddyChecks;
+import armmm.model.board.Board;
 import armmm.model.check.SeededBug;
-import armmm.model.check.Violation;
 import armmm.model.kernel.Kernel;
 import armmm.model.kernel.PageOp;
+import armmm.model.zone.ZoneType;
+import armmm.pbt.ChainResult;
+import armmm.pbt.Gen;
+import armmm.pbt.Gens;
+import armmm.pbt.PropertyRunner;
+import armmm.pbt.PropertyTest;
+import armmm.properties.BoardGens;
+import armmm.properties.World;
+import armmm.spec.Catalogue;
+import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
 
 /**
- * Random sequences of page allocator calls keep every buddy, page and GFP invariant, and each
- * seeded bug of the allocator is caught by the invariant its javadoc names.
+ * The page allocator under chains of kernel calls on booted boards: every invariant holds after
+ * every call, under memory pressure down to NULL and back, and every planted buddy, page or GFP
+ * bug is caught by the invariant the catalogue names for it.
  */
 class BuddyProperties {
 
-    @Test
-    void randomCallsKeepEveryInvariantOnOneCpu() {
-        randomCallsOnTheSmallBoard(1, 1);
+    /**
+     * QEMU virt boards small enough to run out of memory within a chain, with 1 to 4 CPUs: 24 to
+     * 96 MiB all lowmem (24 MiB is the smallest that holds the image), or 64 to 128 MiB split
+     * into lowmem and HighMem by a {@code vmalloc=} that leaves 32 MiB or more of lowmem
+     * (lowmem ends 8 MiB below VMALLOC_START, which is VMALLOC_END 0xff800000 less vmalloc=).
+     */
+    static Gen<Kernel> smallBoards() {
+        Gen<Board> lowmemOnly = Gens.ints(24, 96).map(mib -> Board.virt((long) mib << 20));
+        Gen<Board> withHighmem = Gens.ints(64, 128).flatMap(mib -> Gens.ints(32, mib - 16)
+                .map(lowmem -> Board.virt((long) mib << 20).withArgs("vmalloc=" + (1008 - lowmem) + "M")));
+        return Gens.combine(Gens.oneOfGens(lowmemOnly, withHighmem), Gens.ints(1, 4),
+                (board, cpus) -> Kernel.boot(board.withCpus(cpus)));
     }
 
-    @Test
-    void randomCallsKeepEveryInvariantOnFourCpus() {
-        randomCallsOnTheSmallBoard(4, 11);
+    @PropertyTest
+    void pageCallsOnSmallBoardsKeepEveryInvariant(PropertyRunner runner) {
+        runner.check(PageChains.spec(smallBoards()).build());
     }
 
-    private static void randomCallsOnTheSmallBoard(int cpus, long firstSeed) {
-        for (long seed = firstSeed; seed < firstSeed + 4; seed++) {
-            PageAllocator pa = TestBoards.small(cpus);
-            RandomPageCalls calls = new RandomPageCalls(pa, seed);
-            assertThat(calls.run(4000)).as("seed %d after %s", seed, calls.lastOp).isEmpty();
-            assertThat(BuddyChecks.fullScan(pa)).as("full scan, seed %d", seed).isEmpty();
-            assertThat(calls.refusals).as("some wrong calls were made and refused").isPositive();
-        }
+    @PropertyTest
+    void memoryPressureDownToNullAndBackKeepsEveryInvariant(PropertyRunner runner) {
+        runner.check(PageChains.pressure(smallBoards(), id -> true).build());
     }
 
-    @Test
-    void randomCallsKeepEveryInvariantOnBootedBoards() {
-        String[][] boards = {{"512M", "1"}, {"1024M", "2"}, {"3072M", "4"}};
-        for (String[] b : boards) {
-            Kernel k = armmm.scenario.Boards.boot(java.util.Map.of("ram", b[0], "cpus", b[1]), 1);
-            RandomPageCalls calls = new RandomPageCalls(k, b[0].hashCode());
-            assertThat(calls.run(5000)).as("%s, %s CPUs, after %s", b[0], b[1], calls.lastOp).isEmpty();
-            assertThat(BuddyChecks.fullScan(k.pages())).as("full scan, %s", b[0]).isEmpty();
-        }
+    @PropertyTest
+    void pageCallsOnGeneratedBoardsKeepEveryInvariant(PropertyRunner runner) {
+        runner.check(PageChains.spec(BoardGens.kernels()).tries(20).steps(60).build());
     }
 
-    @Test
-    void freeingEverythingAllocatedGivesBackEveryPage() {
-        for (long seed = 21; seed < 25; seed++) {
-            PageAllocator pa = TestBoards.small(2);
-            long[] before = freeAndCached(pa);
-            RandomPageCalls calls = new RandomPageCalls(pa, seed);
-            assertThat(calls.run(3000)).as("seed %d after %s", seed, calls.lastOp).isEmpty();
-            assertThat(calls.freeAll()).as("seed %d after %s", seed, calls.lastOp).isEmpty();
-            assertThat(freeAndCached(pa)).as("seed %d: free + per-CPU pages per zone", seed).containsExactly(before);
-        }
+    @PropertyTest
+    void freeingEverythingHeldGivesEveryPageBackToItsZone(PropertyRunner runner) {
+        Gen<List<PageOp.AllocPages>> allocs = Gens.lists(Gens.combine(Gens.oneOf(PageChains.MASKS),
+                Gens.frequency(weighted(6, Gens.constant(0)), weighted(3, Gens.ints(1, 3)), weighted(1, Gens.ints(4, 11))),
+                Gens.ints(0, 1), PageOp.AllocPages::new), 0, 60);
+        runner.forAll(Gens.combine(smallBoards().map(World::new), allocs, (w, ops) -> new Object[] {w, ops}))
+                .tries(60)
+                .checkThrowing(pair -> {
+                    World w = (World) pair[0];
+                    @SuppressWarnings("unchecked")
+                    List<PageOp.AllocPages> ops = (List<PageOp.AllocPages>) pair[1];
+                    long[] before = freeAndCached(w.kernel().pages());
+                    ops.forEach(w::apply);
+                    for (World.Held h : List.copyOf(w.held())) {
+                        assertThat(w.apply(new PageOp.FreePages(h.page(), h.order(), 0)).isRefused()).isFalse();
+                    }
+                    assertThat(w.kernel().check()).isEmpty();
+                    assertThat(freeAndCached(w.kernel().pages())).as("free + per-CPU pages per zone").containsExactly(before);
+                });
     }
 
     private static long[] freeAndCached(PageAllocator pa) {
-        long[] n = new long[armmm.model.zone.ZoneType.values().length];
-        for (armmm.model.zone.ZoneType t : armmm.model.zone.ZoneType.values()) {
+        long[] n = new long[ZoneType.values().length];
+        for (ZoneType t : ZoneType.values()) {
             BuddyZone z = pa.zone(t);
             n[t.ordinal()] = z == null ? 0 : z.freePages() + z.pcpListPages();
         }
         return n;
     }
 
-    @ParameterizedTest
-    @EnumSource(value = SeededBug.class, names = {"BUDDY_EXPAND_LEAK", "BUDDY_STALE_NR_FREE", "BUDDY_MISALIGNED_MERGE",
-        "BUDDY_CMA_ON_MOVABLE_LIST", "BUDDY_NO_MERGE", "BUDDY_PCP_NO_DRAIN", "PAGE_REFCOUNT_NOT_SET",
-        "PAGE_PCP_NOT_UNLINKED", "GFP_KERNEL_FROM_HIGHMEM", "GFP_ZONELIST_ASCENDING"})
-    void randomCallsCatchEachSeededBug(SeededBug bug) {
-        String id = caughtBy(bug);
-        PageAllocator pa = TestBoards.small(2);
-        List<Violation> found;
-        try (SeededBug.Planted planted = SeededBug.plant(bug)) {
-            found = new RandomPageCalls(pa, 7).run(20000);
-        }
-        assertThat(found).as("%s planted", bug).isNotEmpty();
-        assertThat(found).extracting(Violation::id).as("%s is caught by %s", bug, id).contains(id);
-    }
-
-    @Test
-    void ignoringLowmemReserveIsCaughtByTheWatermarkInvariant() {
-        PageAllocator pa = TestBoards.small(1);
-        Kernel k = TestBoards.kernel(pa);
-        List<Violation> found = List.of();
-        try (SeededBug.Planted planted = SeededBug.plant(SeededBug.GFP_IGNORE_LOWMEM_RESERVE)) {
-            for (int i = 0; i < 30000 && found.isEmpty(); i++) {
-                k.apply(new PageOp.AllocPages(Gfp.GFP_HIGHUSER, 0, 0));
-                found = k.check();
-            }
-        }
-        assertThat(found).extracting(Violation::id).contains("INV-GFP-03");
-    }
-
-    /** The invariant a bug's javadoc names, as SeededBug states it. */
-    private static String caughtBy(SeededBug bug) {
-        switch (bug) {
-            case BUDDY_EXPAND_LEAK: return "INV-BUDDY-01";
-            case BUDDY_STALE_NR_FREE: return "INV-BUDDY-02";
-            case BUDDY_MISALIGNED_MERGE: return "INV-BUDDY-03";
-            case BUDDY_CMA_ON_MOVABLE_LIST: return "INV-BUDDY-04";
-            case BUDDY_NO_MERGE: return "INV-BUDDY-05";
-            case BUDDY_PCP_NO_DRAIN: return "INV-BUDDY-06";
-            case PAGE_REFCOUNT_NOT_SET: return "INV-PAGE-01";
-            case PAGE_PCP_NOT_UNLINKED: return "INV-PAGE-02";
-            case GFP_KERNEL_FROM_HIGHMEM: return "INV-GFP-01";
-            case GFP_ZONELIST_ASCENDING: return "INV-GFP-02";
-            default: return "INV-GFP-03";
-        }
+    @TestFactory
+    Stream<DynamicTest> everyPlantedPageAllocatorBugIsCaughtByItsInvariant() {
+        return Arrays.stream(SeededBug.values())
+                .filter(b -> b.name().startsWith("BUDDY_") || b.name().startsWith("PAGE_") || b.name().startsWith("GFP_"))
+                .map(bug -> DynamicTest.dynamicTest(bug.cliName(), () -> {
+                    String catcher = Catalogue.catcherOf(bug.name());
+                    PropertyRunner runner = new PropertyRunner("BuddyProperties", "bug_" + bug.cliName(), (k, v) -> { });
+                    // watermark and zonelist bugs show under memory pressure; the others in any chain
+                    ChainResult result;
+                    try (SeededBug.Planted planted = SeededBug.plant(bug)) {
+                        result = runner.run((bug.name().startsWith("GFP_")
+                                ? PageChains.pressure(smallBoards(), catcher::equals)
+                                : PageChains.spec(smallBoards(), catcher::equals)).tries(300).build());
+                    }
+                    assertThat(result.passed()).as("%s planted: the chain must fail", bug).isFalse();
+                    assertThat(result.counterexample().failure().id()).as("invariant catching %s", bug).isEqualTo(catcher);
+                    if (bug.name().startsWith("GFP_")) {
+                        // a pressure bug needs the zones filled first: its chain stays long, but shrinks
+                        assertThat(result.counterexample().steps().size()).as("shrunk counterexample of %s", bug)
+                                .isLessThanOrEqualTo(result.counterexample().originalSteps());
+                    } else {
+                        assertThat(result.counterexample().steps()).as("shrunk counterexample of %s", bug).hasSizeLessThanOrEqualTo(8);
+                    }
+                }));
     }
 }
