@@ -13,7 +13,6 @@ import armmm.pbt.Gen;
 import armmm.pbt.Gens;
 import armmm.pbt.PropertyRunner;
 import armmm.pbt.PropertyTest;
-import armmm.properties.BoardGens;
 import armmm.properties.World;
 import armmm.spec.Catalogue;
 import java.util.Arrays;
@@ -51,11 +50,6 @@ class BuddyProperties {
     @PropertyTest
     void memoryPressureDownToNullAndBackKeepsEveryInvariant(PropertyRunner runner) {
         runner.check(PageChains.pressure(smallBoards(), id -> true).build());
-    }
-
-    @PropertyTest
-    void pageCallsOnGeneratedBoardsKeepEveryInvariant(PropertyRunner runner) {
-        runner.check(PageChains.spec(BoardGens.kernels()).tries(20).steps(60).build());
     }
 
     @PropertyTest

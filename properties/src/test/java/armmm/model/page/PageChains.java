@@ -21,7 +21,7 @@ import java.util.List;
  * makes (a page freed twice, a tail page, a wrong order, a reserved page). Small boards run into
  * memory pressure within a chain, and back out of it as pages are freed.
  */
-final class PageChains {
+public final class PageChains {
     /** The masks kernel code passes most, with the modifiers the issue names. */
     static final List<Long> MASKS = List.of(
             Gfp.GFP_KERNEL, Gfp.GFP_ATOMIC, Gfp.GFP_NOWAIT, Gfp.GFP_HIGHUSER, Gfp.GFP_HIGHUSER_MOVABLE,
@@ -38,7 +38,15 @@ final class PageChains {
 
     /** Page calls on kernels booted from {@code boards}, checking the invariants {@code checked} accepts. */
     static ChainSpec.Builder<World, Op> spec(Gen<Kernel> boards, java.util.function.Predicate<String> checked) {
-        return KernelChains.builder(boards, checked)
+        return withPageCalls(KernelChains.builder(boards, checked)).tries(60).steps(80);
+    }
+
+    /**
+     * Adds the page allocator's calls to a chain, with the labels that tell which allocator paths
+     * a run reached; the whole-kernel chain adds them next to the other subsystems' calls.
+     */
+    public static ChainSpec.Builder<World, Op> withPageCalls(ChainSpec.Builder<World, Op> chain) {
+        return chain
                 .action("alloc_pages", 40, w -> allocPages(w))
                 // large blocks: the way to memory pressure, fallback to lower zones and NULL
                 .action("alloc_pages (large)", 6, w -> Gens.combine(Gens.oneOf(MASKS),
@@ -57,9 +65,7 @@ final class PageChains {
                 .postcondition((w, op, outcome) -> {
                     label(w, op, (Result) outcome);
                     return List.of();
-                })
-                .tries(60)
-                .steps(80);
+                });
     }
 
     /**

@@ -1,0 +1,37 @@
+package armmm.properties;
+
+import armmm.model.boot.BootedSystem;
+import armmm.model.page.PageChains;
+import armmm.pbt.PropertyRunner;
+import armmm.pbt.PropertyTest;
+import armmm.pbt.Stats;
+
+/**
+ * The whole-kernel chain: a generated board (banks, reserved-memory, command line, CPUs) boots,
+ * then every subsystem's calls run in one chain, with every invariant of the catalogue checked
+ * after every call. Each subsystem adds its calls here as it arrives (the page allocator now;
+ * SLUB, vmalloc, kmap and the MMU next).
+ */
+class KernelChainProperties {
+
+    @PropertyTest
+    void generatedBoardsThenEveryKernelCallKeepEveryInvariant(PropertyRunner runner) {
+        runner.check(PageChains.withPageCalls(KernelChains.builder(BoardGens.kernels().map(k -> {
+            labelBoard(k.booted().orElseThrow());
+            return k;
+        }))).tries(25).steps(60).build());
+    }
+
+    private static void labelBoard(BootedSystem b) {
+        Stats.label(b.maxPfn() > b.maxLowPfn() ? "board with HighMem" : "board without HighMem");
+        if (b.board().banks().size() > 1) {
+            Stats.label("board with several banks");
+        }
+        if (!b.board().reserved().isEmpty()) {
+            Stats.label("board with reserved-memory");
+        }
+        if (b.board().cpus() > 1) {
+            Stats.label("SMP board");
+        }
+    }
+}
