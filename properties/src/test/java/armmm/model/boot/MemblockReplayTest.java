@@ -4,8 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import armmm.model.board.Board;
+import armmm.pbt.Gen;
+import armmm.pbt.Gens;
+import armmm.pbt.PropertyRunner;
+import armmm.pbt.PropertyTest;
+import armmm.pbt.Stats;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -63,28 +69,42 @@ class MemblockReplayTest {
         assertThat(Boot.boot(DEBUG_BOARD).debugLog()).containsExactlyElementsOf(kernel);
     }
 
-    @Test
-    void theModelsOwnLogReplaysWithoutMismatchOnRandomBoards() {
-        java.util.Random rnd = new java.util.Random(7);
-        int replayed = 0;
-        for (int i = 0; i < 60; i++) {
-            Board b = Board.virt((long) (64 + rnd.nextInt(3000)) << 20)
-                    .withArgs(rnd.nextBoolean() ? "" : "vmalloc=" + (16 + rnd.nextInt(600)) + "M cma=" + rnd.nextInt(128) + "M")
-                    .withCpus(1 + rnd.nextInt(4));
+    @PropertyTest
+    void theModelsOwnLogReplaysWithoutMismatchOnGeneratedBoards(PropertyRunner runner) {
+        AtomicInteger boards = new AtomicInteger();
+        AtomicInteger replayed = new AtomicInteger();
+        runner.forAll(replayBoards()).tries(60).checkThrowing(b -> {
+            boards.incrementAndGet();
             BootedSystem booted;
             try {
                 booted = Boot.boot(b);
             } catch (BootException e) {
-                continue;
+                Stats.label("boot refused");
+                return;
             }
             if (booted.memblockLimit() != booted.lowmemLimit()) {
-                continue; // map_lowmem ran under a lower limit that the log does not show
+                Stats.label("map_lowmem under a lower memblock limit");
+                return; // map_lowmem ran under a lower limit that the log does not show
             }
+            Stats.label(b.cmdline().text().contains("vmalloc=") ? "replayed, vmalloc and cma given" : "replayed, default command line");
             MemblockReplay.Outcome o = MemblockReplay.replay(b, "model.log", booted.debugLog());
             assertThat(o.mismatches()).as("%s", b).isEmpty();
-            replayed++;
-        }
-        assertThat(replayed).isGreaterThan(30);
+            replayed.incrementAndGet();
+        });
+        // more than half of the boards (30 of 60 by default) must actually replay, or the property says little
+        assertThat(replayed.get() * 2).as("%d of %d boards replayed", replayed.get(), boards.get())
+                .isGreaterThan(boards.get());
+    }
+
+    /** Virt boards of 64 MiB to about 3 GiB, half with {@code vmalloc=} and {@code cma=}, one to four CPUs. */
+    private static Gen<Board> replayBoards() {
+        return c -> {
+            long mib = Gens.ints(64, 3063).generate(c);
+            String args = Gens.booleans().generate(c)
+                    ? "vmalloc=" + Gens.ints(16, 615).generate(c) + "M cma=" + Gens.ints(0, 127).generate(c) + "M"
+                    : "";
+            return Board.virt(mib << 20).withArgs(args).withCpus(Gens.ints(1, 4).generate(c));
+        };
     }
 
     private static final Pattern ALLOC = Pattern.compile(
