@@ -1,6 +1,8 @@
 package armmm.cli;
 
 import armmm.model.board.Board;
+import armmm.model.board.BoardException;
+import armmm.model.board.BuildConfig;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;
@@ -23,8 +25,37 @@ public final class BoardOptions {
     @Option(names = "--cpus", paramLabel = "N", description = "number of CPUs (default 1)")
     int cpus = 1;
 
-    /** The board these options describe; throws BoardException for bad values. */
+    @Option(names = "--vmsplit", paramLabel = "3G|2G|1G",
+            description = "user/kernel split of the build (CONFIG_VMSPLIT_*): PAGE_OFFSET 0xC0000000, 0x80000000 or 0x40000000 (default 3G)")
+    String vmsplit;
+
+    @Option(names = "--cma-default", paramLabel = "MIB", description = "the build's CONFIG_CMA_SIZE_MBYTES (default 16), what cma= overrides")
+    Long cmaDefault;
+
+    @Option(names = "--struct-page-size", paramLabel = "BYTES", description = "the build's sizeof(struct page) (default 36)")
+    Integer structPageSize;
+
+    /** The board these options describe, with the build overrides; throws BoardException for bad values. */
     public Board board() {
-        return Board.fromOptions(ram, memory, reserve, cmdline, cpus);
+        Board board = Board.fromOptions(ram, memory, reserve, cmdline, cpus);
+        BuildConfig build = board.build();
+        if (vmsplit != null) {
+            build = build.withPageOffset(switch (vmsplit) {
+                case "3G" -> 0xC000_0000L;
+                case "2G" -> 0x8000_0000L;
+                case "1G" -> 0x4000_0000L;
+                default -> throw new BoardException("--vmsplit", "expected 3G, 2G or 1G, found '" + vmsplit + "'");
+            });
+        }
+        if (cmaDefault != null) {
+            if (cmaDefault < 0 || cmaDefault > 4096) {
+                throw new BoardException("--cma-default", "expected 0..4096 MiB, found " + cmaDefault);
+            }
+            build = build.withCmaSizeMbytes(cmaDefault);
+        }
+        if (structPageSize != null) {
+            build = build.withStructPageSize(structPageSize);
+        }
+        return build == board.build() ? board : board.withBuild(build);
     }
 }

@@ -90,4 +90,15 @@ public record BuildConfig(long pageOffset, long textOffset, long kernelStartOffs
                 pcpuReservedSize, pcpuDynamicSize, dtbUnflattenBase, dtbPerCpu, dtbPerReserved, qemuDtbSize,
                 fileDtbSize, initrdSize, console);
     }
+
+    /** The same build with another {@code sizeof(struct page)} (36 in this build; 32 without some debug options). */
+    public BuildConfig withStructPageSize(int bytes) {
+        if (bytes < 16 || bytes > 128) {
+            throw new BoardException("--struct-page-size", "expected 16..128 bytes, found " + bytes);
+        }
+        return new BuildConfig(pageOffset, textOffset, kernelStartOffset, kernelSize, textSize, rodataSize, initOffset, initSize,
+                dataSize, bssSize, bytes, maxOrder, cmaSizeMbytes, smpCacheBytes, pcpuStaticSize,
+                pcpuReservedSize, pcpuDynamicSize, dtbUnflattenBase, dtbPerCpu, dtbPerReserved, qemuDtbSize,
+                fileDtbSize, initrdSize, console);
+    }
 }
