@@ -4,6 +4,7 @@ import armmm.model.board.Board;
 import armmm.model.board.BuildConfig;
 import armmm.model.memblock.Memblock;
 import armmm.model.memblock.Region;
+import armmm.model.zone.ZoneSpans;
 import java.util.List;
 
 /**
@@ -121,52 +122,16 @@ final class FreeAreaInit {
     }
 
     /**
-     * {@code find_zone_movable_pfns_for_nodes} (mm/page_alloc.c) for one node and
-     * {@code movablecore=}: the first pfn of ZONE_MOVABLE, 0 for none. Kernelcore fills the
-     * memory ranges from the bottom; whatever lies below the movable zone's lowest pfn counts as
-     * kernelcore anyway.
+     * The first pfn of ZONE_MOVABLE for {@code movablecore=} (bytes or a percentage of all
+     * memory), 0 for none: {@code find_zone_movable_pfns_for_nodes}, as the zone setup computes it.
      */
     private static long zoneMovablePfn(Memblock mb, Board board, long nodeStart, long nodeEnd, long usableStart) {
-        BuildConfig build = board.build();
-        long total = presentPages(mb, 0, 1L << 20);
         long movable = board.cmdline().movablecore() >= 0 ? board.cmdline().movablecore() >>> 12 : 0;
         if (board.cmdline().movablecorePercent() > 0) {
-            movable = total * 100 * board.cmdline().movablecorePercent() / 10000;
+            movable = presentPages(mb, 0, 1L << 20) * 100 * board.cmdline().movablecorePercent() / 10000;
         }
-        if (movable == 0) {
-            return 0;
-        }
-        movable = Math.min(total, EarlyMemblock.roundUp(movable, build.maxOrderNrPages()));
-        long kernelcore = total - movable;
-        if (kernelcore == 0 || kernelcore >= total) {
-            return 0;
-        }
-        long remaining = kernelcore;
-        long zmp = 0;
-        for (Region r : mb.memory()) {
-            long start = Math.max((r.base() + PAGE - 1) >>> 12, zmp);
-            long end = r.end() >>> 12;
-            if (start >= end) {
-                continue;
-            }
-            if (start < usableStart) {
-                long kernelPages = Math.min(end, usableStart) - start;
-                remaining -= Math.min(kernelPages, remaining);
-                if (end <= usableStart) {
-                    zmp = end;
-                    continue;
-                }
-                start = usableStart;
-            }
-            long sizePages = Math.min(end - start, remaining);
-            zmp = start + sizePages;
-            remaining -= sizePages;
-            if (remaining == 0) {
-                break;
-            }
-        }
-        zmp = EarlyMemblock.roundUp(zmp, build.maxOrderNrPages());
-        return zmp >= nodeEnd ? 0 : zmp;
+        return ZoneSpans.findZoneMovablePfn(ZoneSpans.pfnRanges(mb.memory()), movable, board.build().maxOrderNrPages(),
+                nodeEnd, usableStart);
     }
 
     /** {@code usemap_size} (mm/page_alloc.c): NR_PAGEBLOCK_BITS per pageblock, in whole longs. */

@@ -1,12 +1,11 @@
 package armmm.model.page;
 
 import armmm.model.layout.Layout;
-import armmm.model.memblock.Region;
 import armmm.model.zone.CmaArea;
 import armmm.model.zone.LateFree;
+import armmm.model.zone.ManagedPages;
 import armmm.model.zone.ZoneInputs;
 import armmm.model.zone.ZoneSetup;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -29,20 +28,20 @@ public final class PageAllocatorBoot {
         ZoneInputs in = setup.inputs();
         PageAllocator pa = new PageAllocator(setup.zones(), memMap, cpus);
         long maxLow = in.maxLowPfn();
-        List<long[]> free = freeRanges(in.memory(), in.reserved());
+        // the same free ranges that give the zones their managed pages
+        List<long[]> free = ManagedPages.freePfnRanges(in.memory(), in.reserved());
         for (long[] r : free) {
-            // __free_memory_core: PFN_UP(start) .. min(PFN_DOWN(end), max_low_pfn)
-            long s = (r[0] + 0xfff) >>> 12;
-            long e = Math.min(r[1] >>> 12, maxLow);
-            if (s < e) {
-                pa.memblockFreeRange(s, e);
+            // __free_memory_core stops at max_low_pfn
+            long e = Math.min(r[1], maxLow);
+            if (r[0] < e) {
+                pa.memblockFreeRange(r[0], e);
             }
         }
         for (long[] r : free) {
-            long s = Math.max((r[0] + 0xfff) >>> 12, maxLow);
-            long e = r[1] >>> 12;
-            if (s < e) {
-                pa.freeHighpages(s, e);
+            // free_highpages (arch/arm/mm/init.c) takes the rest
+            long s = Math.max(r[0], maxLow);
+            if (s < r[1]) {
+                pa.freeHighpages(s, r[1]);
             }
         }
         pa.setupPerCpuPagesets();
@@ -54,33 +53,5 @@ public final class PageAllocatorBoot {
         }
         pa.clearDirty();
         return pa;
-    }
-
-    /**
-     * {@code for_each_free_mem_range(MEMBLOCK_NONE)}: the memory regions without NOMAP (or any
-     * other flag), minus the reserved regions, as physical [start, end) pairs in address order.
-     */
-    static List<long[]> freeRanges(List<Region> memory, List<Region> reserved) {
-        List<long[]> out = new ArrayList<>();
-        for (Region m : memory) {
-            if (m.flags() != 0) {
-                continue;
-            }
-            long cursor = m.base();
-            long end = m.end();
-            for (Region r : reserved) {
-                if (r.end() <= cursor || r.base() >= end) {
-                    continue;
-                }
-                if (r.base() > cursor) {
-                    out.add(new long[] {cursor, r.base()});
-                }
-                cursor = Math.max(cursor, r.end());
-            }
-            if (cursor < end) {
-                out.add(new long[] {cursor, end});
-            }
-        }
-        return out;
     }
 }

@@ -111,14 +111,30 @@ public record ZoneSpans(PerZone startPfn, PerZone spanned, PerZone present, Zone
      * movable zone, counting all pages below {@code movable_zone}'s start as kernel pages.
      */
     private static long zoneMovablePfn(ZoneInputs in, List<long[]> ranges, long nodeEnd, long usableStart) {
-        if (in.movablecorePages() == 0) {
+        return findZoneMovablePfn(ranges, in.movablecorePages(), in.maxOrderNrPages(), nodeEnd, usableStart);
+    }
+
+    /**
+     * {@code find_zone_movable_pfns_for_nodes} for one node and {@code movablecore=} only: the
+     * first pfn of ZONE_MOVABLE, 0 for none. Boot's {@code free_area_init} and the zone setup both
+     * ask it.
+     *
+     * @param ranges           the node's memory as pfn ranges ({@link #pfnRanges})
+     * @param movablecorePages movablecore= in pages, 0 for none
+     * @param maxOrderNrPages  MAX_ORDER_NR_PAGES
+     * @param nodeEnd          one past the node's last pfn
+     * @param usableStart      the first pfn of {@code movable_zone}
+     */
+    public static long findZoneMovablePfn(List<long[]> ranges, long movablecorePages, long maxOrderNrPages,
+                                          long nodeEnd, long usableStart) {
+        if (movablecorePages == 0) {
             return 0;
         }
         long total = 0;
         for (long[] r : ranges) {
             total += r[1] - r[0];
         }
-        long movable = Math.min(total, roundUp(in.movablecorePages(), in.maxOrderNrPages()));
+        long movable = Math.min(total, roundUp(movablecorePages, maxOrderNrPages));
         long requiredKernel = total - movable;
         if (requiredKernel == 0 || requiredKernel >= total) {
             return 0;
@@ -147,7 +163,7 @@ public record ZoneSpans(PerZone startPfn, PerZone spanned, PerZone present, Zone
                 break;
             }
         }
-        movablePfn = roundUp(movablePfn, in.maxOrderNrPages());
+        movablePfn = roundUp(movablePfn, maxOrderNrPages);
         return movablePfn >= nodeEnd ? 0 : movablePfn;
     }
 
@@ -164,7 +180,7 @@ public record ZoneSpans(PerZone startPfn, PerZone spanned, PerZone present, Zone
      * {@code for_each_mem_pfn_range}: each memory region as whole pages, PFN_UP(base) to
      * PFN_DOWN(end), NOMAP included; adjacent regions merged for simplicity of the callers.
      */
-    static List<long[]> pfnRanges(List<Region> memory) {
+    public static List<long[]> pfnRanges(List<Region> memory) {
         List<long[]> out = new ArrayList<>();
         for (Region r : memory) {
             long s = (r.base() + ZoneSetup.PAGE_SIZE - 1) >>> ZoneSetup.PAGE_SHIFT;
