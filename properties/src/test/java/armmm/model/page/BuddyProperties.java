@@ -13,6 +13,8 @@ import armmm.pbt.Gen;
 import armmm.pbt.Gens;
 import armmm.pbt.PropertyRunner;
 import armmm.pbt.PropertyTest;
+import armmm.pbt.Stats;
+import armmm.properties.BoardGens;
 import armmm.properties.World;
 import armmm.spec.Catalogue;
 import java.util.Arrays;
@@ -50,6 +52,28 @@ class BuddyProperties {
     @PropertyTest
     void memoryPressureDownToNullAndBackKeepsEveryInvariant(PropertyRunner runner) {
         runner.check(PageChains.pressure(smallBoards(), id -> true).build());
+    }
+
+    /**
+     * The shape of the kernel's /proc/buddyinfo just after boot (see the oracle's buddyinfo.txt):
+     * memblock_free_all frees the largest aligned blocks, so in any zone of 16 pageblocks or more,
+     * most free memory sits in blocks of the highest order.
+     */
+    @PropertyTest
+    void rightAfterBootMostFreeMemorySitsInTheHighestOrder(PropertyRunner runner) {
+        runner.forAll(BoardGens.kernels()).tries(60).checkThrowing(k -> {
+            PageAllocator pa = k.pages();
+            for (ZoneType t : ZoneType.values()) {
+                BuddyZone z = pa.zone(t);
+                if (z == null || z.config().managedPages() < 16L * PageAllocator.PAGEBLOCK_NR_PAGES) {
+                    continue;
+                }
+                Stats.label("checked zone " + t.kernelName());
+                long top = z.nrFree(PageAllocator.MAX_ORDER - 1) << (PageAllocator.MAX_ORDER - 1);
+                assertThat(2 * top).as("zone %s of %s: pages in order-%d blocks against all free pages",
+                        t.kernelName(), k.boardLine().orElse(""), PageAllocator.MAX_ORDER - 1).isGreaterThan(z.freePages());
+            }
+        });
     }
 
     @PropertyTest
