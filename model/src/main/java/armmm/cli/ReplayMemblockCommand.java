@@ -42,9 +42,12 @@ public final class ReplayMemblockCommand implements Callable<Integer> {
         List<String> lines;
         try {
             lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+        } catch (java.nio.file.NoSuchFileException e) {
+            err.println(log + ":1:1: no such file");
+            return Main.BAD_INPUT;
         } catch (IOException e) {
-            err.println(log + ": cannot read: " + e.getMessage());
-            return 2;
+            err.println(log + ":1:1: cannot read: " + e.getMessage());
+            return Main.BAD_INPUT;
         }
         try {
             Board board = boardOptions.board();
