@@ -47,7 +47,8 @@ public final class PageChains {
      */
     public static ChainSpec.Builder<World, Op> withPageCalls(ChainSpec.Builder<World, Op> chain) {
         return chain
-                .action("alloc_pages", 40, w -> allocPages(w))
+                .action("alloc_pages", 37, w -> allocPages(w))
+                .action("alloc_page", 3, w -> Gens.combine(Gens.oneOf(MASKS), cpu(w), PageOp.AllocPage::new))
                 // large blocks: the way to memory pressure, fallback to lower zones and NULL
                 .action("alloc_pages (large)", 6, w -> Gens.combine(Gens.oneOf(MASKS),
                         Gens.ints(8, PageAllocator.MAX_ORDER - 1), cpu(w), PageOp.AllocPages::new))
