@@ -6,7 +6,6 @@ import armmm.model.kernel.ObservablePath;
 import armmm.model.kernel.Result;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.List;
 import java.util.OptionalLong;
 
@@ -53,19 +52,20 @@ public final class Memblock {
 
     private static final long MASK = 0xffff_ffffL;
 
-    private final MemblockType memory;
-    private final MemblockType reserved;
+    final MemblockType memory;
+    final MemblockType reserved;
     private boolean bottomUp;
     private long currentLimit = ALLOC_ANYWHERE;
     private boolean canResize;
-    /** Live allocations sorted by base (equal bases, possible only under a planted bug, kept). */
-    private final List<Allocation> allocations;
+    /** The live allocations, model bookkeeping for the invariants. */
+    final Allocations allocations;
+    private final MemblockType.Resizer resizer = this::doubleArray;
 
     /** An empty memblock, as the kernel's static initializer leaves it. */
     public Memblock() {
         memory = new MemblockType("memory");
         reserved = new MemblockType("reserved");
-        allocations = new ArrayList<>();
+        allocations = new Allocations();
     }
 
     private Memblock(Memblock o) {
@@ -74,7 +74,7 @@ public final class Memblock {
         bottomUp = o.bottomUp;
         currentLimit = o.currentLimit;
         canResize = o.canResize;
-        allocations = new ArrayList<>(o.allocations);
+        allocations = new Allocations(o.allocations);
     }
 
     /** A deep copy of this memblock, for reports and comparisons. */
@@ -113,55 +113,55 @@ public final class Memblock {
 
     /** {@code memblock_add(base, size)}: adds a range to {@code memory}. */
     public Result add(long base, long size) {
-        return addRange(memory, base & MASK, size & MASK, 0);
+        return memory.addRange(base & MASK, size & MASK, 0, resizer);
     }
 
     /** {@code memblock_add_node(base, size, nid, flags)} without a node: adds with {@code flags}. */
     public Result addNode(long base, long size, int flags) {
-        return addRange(memory, base & MASK, size & MASK, flags);
+        return memory.addRange(base & MASK, size & MASK, flags, resizer);
     }
 
     /** {@code memblock_reserve(base, size)}: adds a range to {@code reserved}. */
     public Result reserve(long base, long size) {
-        return addRange(reserved, base & MASK, size & MASK, 0);
+        return reserved.addRange(base & MASK, size & MASK, 0, resizer);
     }
 
     /** {@code memblock_remove(base, size)}: takes a range out of {@code memory}. */
     public Result remove(long base, long size) {
         long b = base & MASK;
         long s = capSize(b, size & MASK);
-        retire(b, s);
-        return removeRange(memory, b, size & MASK);
+        allocations.retire(b, s);
+        return memory.removeRange(b, size & MASK, resizer);
     }
 
     /** {@code memblock_phys_free(base, size)}: takes a range out of {@code reserved}. */
     public Result physFree(long base, long size) {
         long b = base & MASK;
         long s = capSize(b, size & MASK);
-        retire(b, s);
-        return removeRange(reserved, b, size & MASK);
+        allocations.retire(b, s);
+        return reserved.removeRange(b, size & MASK, resizer);
     }
 
     /** {@code memblock_mark_nomap(base, size)}: sets {@code MEMBLOCK_NOMAP}, splitting regions. */
     public Result markNomap(long base, long size) {
         long b = base & MASK;
-        retire(b, capSize(b, size & MASK));
-        return setClrFlag(b, size & MASK, true, NOMAP);
+        allocations.retire(b, capSize(b, size & MASK));
+        return memory.setClrFlag(b, size & MASK, true, NOMAP, resizer);
     }
 
     /** {@code memblock_clear_nomap(base, size)}: clears {@code MEMBLOCK_NOMAP}. */
     public Result clearNomap(long base, long size) {
-        return setClrFlag(base & MASK, size & MASK, false, NOMAP);
+        return memory.setClrFlag(base & MASK, size & MASK, false, NOMAP, resizer);
     }
 
     /** {@code memblock_mark_hotplug(base, size)}. */
     public Result markHotplug(long base, long size) {
-        return setClrFlag(base & MASK, size & MASK, true, HOTPLUG);
+        return memory.setClrFlag(base & MASK, size & MASK, true, HOTPLUG, resizer);
     }
 
     /** {@code memblock_clear_hotplug(base, size)}. */
     public Result clearHotplug(long base, long size) {
-        return setClrFlag(base & MASK, size & MASK, false, HOTPLUG);
+        return memory.setClrFlag(base & MASK, size & MASK, false, HOTPLUG, resizer);
     }
 
     /** {@code memblock_set_bottom_up(enable)}. */
@@ -203,15 +203,15 @@ public final class Memblock {
                 continue;
             }
             if (start < end) {
-                retire(origStart, start - origStart);
-                retire(end, origEnd - end);
+                allocations.retire(origStart, start - origStart);
+                allocations.retire(end, origEnd - end);
                 // The kernel changes the region in place and leaves total_size alone: kept as is,
                 // and the difference recorded so that INV-MEMBLOCK-03 still holds.
                 memory.trimmedBytes += (origEnd - origStart) - (end - start);
                 memory.base[i] = start;
                 memory.size[i] = end - start;
             } else {
-                retire(origStart, origEnd - origStart);
+                allocations.retire(origStart, origEnd - origStart);
                 memory.removeRegion(i);
                 i--;
             }
@@ -232,9 +232,9 @@ public final class Memblock {
         if (maxAddr == PHYS_ADDR_MAX) {
             return Result.VOID;
         }
-        retire(maxAddr, capSize(maxAddr, PHYS_ADDR_MAX));
-        Result r = removeRange(memory, maxAddr, PHYS_ADDR_MAX);
-        Result s = removeRange(reserved, maxAddr, PHYS_ADDR_MAX);
+        allocations.retire(maxAddr, capSize(maxAddr, PHYS_ADDR_MAX));
+        Result r = memory.removeRange(maxAddr, PHYS_ADDR_MAX, resizer);
+        Result s = reserved.removeRange(maxAddr, PHYS_ADDR_MAX, resizer);
         return r.isRefused() ? r : s;
     }
 
@@ -263,25 +263,25 @@ public final class Memblock {
         if (memory.totalSize == 0) {
             return Result.refused("memblock_cap_memory_range: No memory registered yet");
         }
-        if (!makeRoomForIsolate(memory, b, s)) {
-            return enomem(memory);
+        if (!memory.makeRoomForIsolate(b, s, resizer)) {
+            return memory.enomem();
         }
         long capped = capSize(b, s);
         int[] se = memory.isolate(b, b + capped);
         for (int i = memory.cnt - 1; i >= se[1]; i--) {
             if ((memory.flags[i] & NOMAP) == 0) {
-                retire(memory.base[i], memory.size[i]);
+                allocations.retire(memory.base[i], memory.size[i]);
                 memory.removeRegion(i);
             }
         }
         for (int i = se[0] - 1; i >= 0; i--) {
             if ((memory.flags[i] & NOMAP) == 0) {
-                retire(memory.base[i], memory.size[i]);
+                allocations.retire(memory.base[i], memory.size[i]);
                 memory.removeRegion(i);
             }
         }
-        Result r = removeRange(reserved, 0, b);
-        Result t = removeRange(reserved, (b + capped) & MASK, PHYS_ADDR_MAX);
+        Result r = reserved.removeRange(0, b, resizer);
+        Result t = reserved.removeRange((b + capped) & MASK, PHYS_ADDR_MAX, resizer);
         return r.isRefused() ? r : t;
     }
 
@@ -354,7 +354,7 @@ public final class Memblock {
         }
         if (size > 0) {
             long limit = end == ALLOC_ACCESSIBLE || end == ALLOC_NOLEAKTRACE ? currentLimit : end;
-            record(new Allocation(found, size, a, limit));
+            allocations.record(new Allocation(found, size, a, limit));
         }
         return found;
     }
@@ -514,123 +514,8 @@ public final class Memblock {
     // ---------------------------------------------------------------- the array machinery
 
     /** {@code memblock_cap_size}: shortens {@code size} so that {@code base + size <= PHYS_ADDR_MAX}. */
-    private static long capSize(long base, long size) {
+    static long capSize(long base, long size) {
         return Math.min(size, PHYS_ADDR_MAX - base);
-    }
-
-    /** {@code memblock_add_range}: adds {@code [base, base + size)}, filling only the holes. */
-    private Result addRange(MemblockType type, long base, long rawSize, int flags) {
-        long size = SeededBug.MEMBLOCK_NO_CAP.isActive() ? rawSize : capSize(base, rawSize);
-        long end = base + size;
-        if (size == 0) {
-            return Result.VOID;
-        }
-        if (type.isEmpty() && !SeededBug.MEMBLOCK_DUMMY_KEPT.isActive()) {
-            // A trim can leave total_size stale after its last region went: the kernel warns
-            // here, then starts total_size afresh, so no trimmed difference remains.
-            boolean stale = type.cnt != 1 || type.totalSize != 0;
-            type.base[0] = base;
-            type.size[0] = size;
-            type.flags[0] = flags;
-            type.totalSize = size;
-            type.trimmedBytes = 0;
-            return stale ? Result.refused("WARN_ON(type->cnt != 1 || type->total_size)") : Result.VOID;
-        }
-        boolean insert = type.cnt * 2 + 1 < type.max;
-        while (true) {
-            long b = base;
-            int nrNew = 0;
-            boolean flagsDiffer = false;
-            int idx = 0;
-            for (; idx < type.cnt; idx++) {
-                long rbase = type.base[idx];
-                long rend = type.end(idx);
-                if (rbase >= end) {
-                    break;
-                }
-                if (rend <= b) {
-                    continue;
-                }
-                if (rbase > b) {
-                    flagsDiffer |= flags != type.flags[idx];
-                    nrNew++;
-                    if (insert) {
-                        type.insert(idx++, b, rbase - b, flags);
-                    }
-                }
-                if (!SeededBug.MEMBLOCK_ADD_OVERLAP.isActive()) {
-                    b = Math.min(rend, end);
-                }
-            }
-            if (b < end) {
-                nrNew++;
-                if (insert) {
-                    type.insert(idx, b, end - b, flags);
-                }
-            }
-            if (nrNew == 0) {
-                return Result.VOID;
-            }
-            if (insert) {
-                type.mergeRegions();
-                return flagsDiffer
-                        ? Result.refused("WARN_ON(flags != rgn->flags)") : Result.VOID;
-            }
-            while (type.cnt + nrNew > type.max) {
-                if (!doubleArray(type, base, size)) {
-                    return enomem(type);
-                }
-            }
-            insert = true;
-        }
-    }
-
-    private Result enomem(MemblockType type) {
-        return new Result.Refused("-ENOMEM", String.format(
-                "memblock: Failed to double %s array from %d to %d entries !", type.name, type.max, type.max * 2));
-    }
-
-    /** {@code memblock_isolate_range}'s growing step: room for two more regions. */
-    private boolean makeRoomForIsolate(MemblockType type, long base, long size) {
-        while (type.cnt + 2 > type.max) {
-            if (!doubleArray(type, base, size)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** {@code memblock_remove_range}: isolates {@code [base, base + size)} and drops what is inside. */
-    private Result removeRange(MemblockType type, long base, long rawSize) {
-        long size = capSize(base, rawSize);
-        if (size == 0) {
-            return Result.VOID;
-        }
-        if (!makeRoomForIsolate(type, base, size)) {
-            return enomem(type);
-        }
-        int[] se = type.isolate(base, base + size);
-        for (int i = se[1] - 1; i >= se[0]; i--) {
-            type.removeRegion(i);
-        }
-        return Result.VOID;
-    }
-
-    /** {@code memblock_setclr_flag}: isolates the range in {@code memory} and sets or clears a flag. */
-    private Result setClrFlag(long base, long rawSize, boolean set, int flag) {
-        long size = capSize(base, rawSize);
-        if (size == 0) {
-            return Result.VOID;
-        }
-        if (!makeRoomForIsolate(memory, base, size)) {
-            return enomem(memory);
-        }
-        int[] se = memory.isolate(base, base + size);
-        for (int i = se[0]; i < se[1]; i++) {
-            memory.flags[i] = set ? memory.flags[i] | flag : memory.flags[i] & ~flag;
-        }
-        memory.mergeRegions();
-        return Result.VOID;
     }
 
     /**
@@ -667,44 +552,6 @@ public final class Memblock {
                     + " array failed (the kernel BUG()s)");
         }
         return true;
-    }
-
-    private void record(Allocation a) {
-        int lo = 0;
-        int hi = allocations.size();
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (allocations.get(mid).base() <= a.base()) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        allocations.add(lo, a);
-    }
-
-    /** Drops {@code [base, base + size)} from the record of live allocations, splitting them. */
-    private void retire(long base, long size) {
-        if (size <= 0 || allocations.isEmpty()) {
-            return;
-        }
-        long end = base + size;
-        List<Allocation> hit = new ArrayList<>();
-        for (Allocation a : allocations) {
-            if (a.base() < end && base < a.end()) {
-                hit.add(a);
-            }
-        }
-        for (Allocation a : hit) {
-            allocations.remove(a);
-            if (a.base() < base) {
-                record(new Allocation(a.base(), base - a.base(), a.align(), a.limit()));
-            }
-            if (a.end() > end) {
-                // The upper rest does not start where the allocator placed it: no alignment to check.
-                record(new Allocation(end, a.end() - end, 1, a.limit()));
-            }
-        }
     }
 
     private static long clamp(long v, long lo, long hi) {
@@ -853,7 +700,7 @@ public final class Memblock {
 
     /** The live allocations, by base (model bookkeeping, not kernel state). */
     public Collection<Allocation> allocations() {
-        return Collections.unmodifiableList(allocations);
+        return allocations.view();
     }
 
     /**
@@ -863,55 +710,6 @@ public final class Memblock {
      * index out of range.
      */
     public OptionalLong observe(ObservablePath path) {
-        if (!path.is(0, "memblock") || path.length() < 2) {
-            return OptionalLong.empty();
-        }
-        ObservablePath.Segment seg = path.at(1);
-        if (path.length() == 2 && seg.index() == null) {
-            switch (seg.name()) {
-                case "bottom_up":
-                    return OptionalLong.of(bottomUp ? 1 : 0);
-                case "current_limit":
-                    return OptionalLong.of(currentLimit);
-                default:
-                    return OptionalLong.empty();
-            }
-        }
-        MemblockType type = "memory".equals(seg.name()) ? memory
-                : "reserved".equals(seg.name()) ? reserved : null;
-        if (type == null || path.length() != 3 || path.at(2).index() != null) {
-            return OptionalLong.empty();
-        }
-        String field = path.at(2).name();
-        if (seg.index() == null) {
-            switch (field) {
-                case "cnt":
-                    return OptionalLong.of(type.cnt);
-                case "total_size":
-                    return OptionalLong.of(type.totalSize);
-                case "max":
-                    return OptionalLong.of(type.max);
-                default:
-                    return OptionalLong.empty();
-            }
-        }
-        if (!field.equals("base") && !field.equals("size") && !field.equals("flags")) {
-            return OptionalLong.empty();
-        }
-        long i = seg.numericIndex();
-        if (i >= type.cnt) {
-            throw new ObservableException(String.format(
-                    "memblock.%s[%d]: index out of range, memblock.%s.cnt is %d",
-                    type.name, i, type.name, type.cnt));
-        }
-        int k = (int) i;
-        switch (field) {
-            case "base":
-                return OptionalLong.of(type.base[k]);
-            case "size":
-                return OptionalLong.of(type.size[k]);
-            default:
-                return OptionalLong.of(type.flags[k]);
-        }
+        return MemblockObservables.observe(this, path);
     }
 }
