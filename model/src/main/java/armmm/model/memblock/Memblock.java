@@ -1,10 +1,8 @@
 package armmm.model.memblock;
 
-import armmm.model.check.SeededBug;
 import armmm.model.kernel.ObservableException;
 import armmm.model.kernel.ObservablePath;
 import armmm.model.kernel.Result;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.OptionalLong;
@@ -50,7 +48,8 @@ public final class Memblock {
     /** {@code sizeof(struct memblock_region)} on 32-bit ARM without NUMA: base, size, flags. */
     public static final long REGION_STRUCT_SIZE = 12;
 
-    private static final long MASK = 0xffff_ffffL;
+    /** The 32 bits of a {@code phys_addr_t}: every address and size argument is taken modulo 2^32. */
+    static final long MASK = 0xffff_ffffL;
 
     final MemblockType memory;
     final MemblockType reserved;
@@ -59,22 +58,30 @@ public final class Memblock {
     private boolean canResize;
     /** The live allocations, model bookkeeping for the invariants. */
     final Allocations allocations;
-    private final MemblockType.Resizer resizer = this::doubleArray;
+    private final FreeMemRanges freeMemRanges;
+    /** Also grows the region arrays ({@code memblock_double_array}). */
+    private final MemblockAllocator allocator;
+    private final MemblockLimits limits;
 
     /** An empty memblock, as the kernel's static initializer leaves it. */
     public Memblock() {
-        memory = new MemblockType("memory");
-        reserved = new MemblockType("reserved");
-        allocations = new Allocations();
+        this(new MemblockType("memory"), new MemblockType("reserved"), new Allocations());
     }
 
     private Memblock(Memblock o) {
-        memory = new MemblockType(o.memory);
-        reserved = new MemblockType(o.reserved);
+        this(new MemblockType(o.memory), new MemblockType(o.reserved), new Allocations(o.allocations));
         bottomUp = o.bottomUp;
         currentLimit = o.currentLimit;
         canResize = o.canResize;
-        allocations = new Allocations(o.allocations);
+    }
+
+    private Memblock(MemblockType memory, MemblockType reserved, Allocations allocations) {
+        this.memory = memory;
+        this.reserved = reserved;
+        this.allocations = allocations;
+        freeMemRanges = new FreeMemRanges(memory, reserved);
+        allocator = new MemblockAllocator(this, freeMemRanges);
+        limits = new MemblockLimits(memory, reserved, allocations, allocator);
     }
 
     /** A deep copy of this memblock, for reports and comparisons. */
@@ -89,8 +96,8 @@ public final class Memblock {
      */
     public Result reset() {
         Memblock fresh = new Memblock();
-        copyType(fresh.memory, memory);
-        copyType(fresh.reserved, reserved);
+        memory.copyFrom(fresh.memory);
+        reserved.copyFrom(fresh.reserved);
         bottomUp = false;
         currentLimit = ALLOC_ANYWHERE;
         canResize = false;
@@ -98,32 +105,21 @@ public final class Memblock {
         return Result.VOID;
     }
 
-    private static void copyType(MemblockType from, MemblockType to) {
-        to.base = from.base;
-        to.size = from.size;
-        to.flags = from.flags;
-        to.cnt = from.cnt;
-        to.max = from.max;
-        to.totalSize = from.totalSize;
-        to.arrayPhys = from.arrayPhys;
-        to.trimmedBytes = from.trimmedBytes;
-    }
-
     // ---------------------------------------------------------------- adding and removing
 
     /** {@code memblock_add(base, size)}: adds a range to {@code memory}. */
     public Result add(long base, long size) {
-        return memory.addRange(base & MASK, size & MASK, 0, resizer);
+        return memory.addRange(base & MASK, size & MASK, 0, allocator);
     }
 
     /** {@code memblock_add_node(base, size, nid, flags)} without a node: adds with {@code flags}. */
     public Result addNode(long base, long size, int flags) {
-        return memory.addRange(base & MASK, size & MASK, flags, resizer);
+        return memory.addRange(base & MASK, size & MASK, flags, allocator);
     }
 
     /** {@code memblock_reserve(base, size)}: adds a range to {@code reserved}. */
     public Result reserve(long base, long size) {
-        return reserved.addRange(base & MASK, size & MASK, 0, resizer);
+        return reserved.addRange(base & MASK, size & MASK, 0, allocator);
     }
 
     /** {@code memblock_remove(base, size)}: takes a range out of {@code memory}. */
@@ -131,7 +127,7 @@ public final class Memblock {
         long b = base & MASK;
         long s = capSize(b, size & MASK);
         allocations.retire(b, s);
-        return memory.removeRange(b, size & MASK, resizer);
+        return memory.removeRange(b, size & MASK, allocator);
     }
 
     /** {@code memblock_phys_free(base, size)}: takes a range out of {@code reserved}. */
@@ -139,29 +135,29 @@ public final class Memblock {
         long b = base & MASK;
         long s = capSize(b, size & MASK);
         allocations.retire(b, s);
-        return reserved.removeRange(b, size & MASK, resizer);
+        return reserved.removeRange(b, size & MASK, allocator);
     }
 
     /** {@code memblock_mark_nomap(base, size)}: sets {@code MEMBLOCK_NOMAP}, splitting regions. */
     public Result markNomap(long base, long size) {
         long b = base & MASK;
         allocations.retire(b, capSize(b, size & MASK));
-        return memory.setClrFlag(b, size & MASK, true, NOMAP, resizer);
+        return memory.setClrFlag(b, size & MASK, true, NOMAP, allocator);
     }
 
     /** {@code memblock_clear_nomap(base, size)}: clears {@code MEMBLOCK_NOMAP}. */
     public Result clearNomap(long base, long size) {
-        return memory.setClrFlag(base & MASK, size & MASK, false, NOMAP, resizer);
+        return memory.setClrFlag(base & MASK, size & MASK, false, NOMAP, allocator);
     }
 
     /** {@code memblock_mark_hotplug(base, size)}. */
     public Result markHotplug(long base, long size) {
-        return memory.setClrFlag(base & MASK, size & MASK, true, HOTPLUG, resizer);
+        return memory.setClrFlag(base & MASK, size & MASK, true, HOTPLUG, allocator);
     }
 
     /** {@code memblock_clear_hotplug(base, size)}. */
     public Result clearHotplug(long base, long size) {
-        return memory.setClrFlag(base & MASK, size & MASK, false, HOTPLUG, resizer);
+        return memory.setClrFlag(base & MASK, size & MASK, false, HOTPLUG, allocator);
     }
 
     /** {@code memblock_set_bottom_up(enable)}. */
@@ -187,115 +183,24 @@ public final class Memblock {
         return Result.VOID;
     }
 
-    /**
-     * {@code memblock_trim_memory(align)}: shrinks each memory region to whole multiples of
-     * {@code align}, dropping those that become empty. {@code align} is meant to be a power of two;
-     * other values act through the kernel's mask arithmetic.
-     */
+    /** {@code memblock_trim_memory(align)}: shrinks memory regions to whole multiples of {@code align}. */
     public Result trimMemory(long align) {
-        long a = align & MASK;
-        for (int i = 0; i < memory.cnt; i++) {
-            long origStart = memory.base[i];
-            long origEnd = memory.end(i);
-            long start = roundUp(origStart, a);
-            long end = roundDown(origEnd, a);
-            if (start == origStart && end == origEnd) {
-                continue;
-            }
-            if (start < end) {
-                allocations.retire(origStart, start - origStart);
-                allocations.retire(end, origEnd - end);
-                // The kernel changes the region in place and leaves total_size alone: kept as is,
-                // and the difference recorded so that INV-MEMBLOCK-03 still holds.
-                memory.trimmedBytes += (origEnd - origStart) - (end - start);
-                memory.base[i] = start;
-                memory.size[i] = end - start;
-            } else {
-                allocations.retire(origStart, origEnd - origStart);
-                memory.removeRegion(i);
-                i--;
-            }
-        }
-        return Result.VOID;
+        return limits.trimMemory(align);
     }
 
-    /**
-     * {@code memblock_enforce_memory_limit(limit)} ({@code mem=}): keeps the first {@code limit}
-     * bytes of memory and drops memory and reservations above them.
-     */
+    /** {@code memblock_enforce_memory_limit(limit)} ({@code mem=}): keeps the first {@code limit} bytes. */
     public Result enforceMemoryLimit(long limit) {
-        long l = limit & MASK;
-        if (l == 0) {
-            return Result.VOID;
-        }
-        long maxAddr = findMaxAddr(l);
-        if (maxAddr == PHYS_ADDR_MAX) {
-            return Result.VOID;
-        }
-        allocations.retire(maxAddr, capSize(maxAddr, PHYS_ADDR_MAX));
-        Result r = memory.removeRange(maxAddr, PHYS_ADDR_MAX, resizer);
-        Result s = reserved.removeRange(maxAddr, PHYS_ADDR_MAX, resizer);
-        return r.isRefused() ? r : s;
+        return limits.enforceMemoryLimit(limit);
     }
 
-    /** {@code __find_max_addr}: the address below which memory holds {@code limit} bytes. */
-    private long findMaxAddr(long limit) {
-        long left = limit;
-        for (int i = 0; i < memory.cnt; i++) {
-            if (left <= memory.size[i]) {
-                return (memory.base[i] + left) & MASK;
-            }
-            left -= memory.size[i];
-        }
-        return PHYS_ADDR_MAX;
-    }
-
-    /**
-     * {@code memblock_cap_memory_range(base, size)}: drops the mapped memory outside the range and
-     * the reservations outside it; NOMAP regions outside stay.
-     */
+    /** {@code memblock_cap_memory_range(base, size)}: drops mapped memory and reservations outside. */
     public Result capMemoryRange(long base, long size) {
-        long b = base & MASK;
-        long s = size & MASK;
-        if (s == 0) {
-            return Result.VOID;
-        }
-        if (memory.totalSize == 0) {
-            return Result.refused("memblock_cap_memory_range: No memory registered yet");
-        }
-        if (!memory.makeRoomForIsolate(b, s, resizer)) {
-            return memory.enomem();
-        }
-        long capped = capSize(b, s);
-        int[] se = memory.isolate(b, b + capped);
-        for (int i = memory.cnt - 1; i >= se[1]; i--) {
-            if ((memory.flags[i] & NOMAP) == 0) {
-                allocations.retire(memory.base[i], memory.size[i]);
-                memory.removeRegion(i);
-            }
-        }
-        for (int i = se[0] - 1; i >= 0; i--) {
-            if ((memory.flags[i] & NOMAP) == 0) {
-                allocations.retire(memory.base[i], memory.size[i]);
-                memory.removeRegion(i);
-            }
-        }
-        Result r = reserved.removeRange(0, b, resizer);
-        Result t = reserved.removeRange((b + capped) & MASK, PHYS_ADDR_MAX, resizer);
-        return r.isRefused() ? r : t;
+        return limits.capMemoryRange(base, size);
     }
 
     /** {@code memblock_mem_limit_remove_map(limit)}: {@code mem=} that keeps NOMAP regions. */
     public Result memLimitRemoveMap(long limit) {
-        long l = limit & MASK;
-        if (l == 0) {
-            return Result.VOID;
-        }
-        long maxAddr = findMaxAddr(l);
-        if (maxAddr == PHYS_ADDR_MAX) {
-            return Result.VOID;
-        }
-        return capMemoryRange(0, maxAddr);
+        return limits.memLimitRemoveMap(limit);
     }
 
     // ---------------------------------------------------------------- allocation
@@ -308,7 +213,7 @@ public final class Memblock {
      * @return the physical address of the allocation, 0 on failure
      */
     public Result allocTryNid(long size, long align, long minAddr, long maxAddr) {
-        return Result.of(allocInternal(size & MASK, align & MASK, minAddr & MASK, maxAddr & MASK));
+        return Result.of(allocator.allocInternal(size & MASK, align & MASK, minAddr & MASK, maxAddr & MASK));
     }
 
     /** {@code memblock_alloc_try_nid_raw}: the same placement; memory contents are not modelled. */
@@ -326,236 +231,26 @@ public final class Memblock {
         return physAllocRange(size, align, 0, ALLOC_ACCESSIBLE);
     }
 
-    private long allocInternal(long size, long align, long minAddr, long maxAddr) {
-        long max = maxAddr;
-        if (max > currentLimit && !SeededBug.MEMBLOCK_ALLOC_IGNORES_LIMIT.isActive()) {
-            max = currentLimit;
-        }
-        long found = allocRangeNid(size, align, minAddr, max);
-        if (found == 0 && minAddr != 0) {
-            found = allocRangeNid(size, align, 0, max);
-        }
-        return found;
-    }
-
-    /**
-     * {@code memblock_alloc_range_nid}: finds a free block and reserves it.
-     *
-     * @return the physical address, 0 on failure
-     */
+    /** {@code memblock_alloc_range_nid}: finds a free block and reserves it; its address, 0 on failure. */
     public long allocRangeNid(long size, long align, long start, long end) {
-        long a = align == 0 ? SMP_CACHE_BYTES : align; // the kernel dump_stack()s and goes on
-        long found = findInRangeNode(size, a, start, end);
-        if (found == 0) {
-            return 0;
-        }
-        if (!SeededBug.MEMBLOCK_ALLOC_UNRESERVED.isActive() && reserve(found, size).isRefused()) {
-            return 0;
-        }
-        if (size > 0) {
-            long limit = end == ALLOC_ACCESSIBLE || end == ALLOC_NOLEAKTRACE ? currentLimit : end;
-            allocations.record(new Allocation(found, size, a, limit));
-        }
-        return found;
-    }
-
-    /** {@code memblock_find_in_range_node}: a free, aligned block in {@code [start, end)} or 0. */
-    private long findInRangeNode(long size, long align, long start, long end) {
-        long e = end;
-        if (e == ALLOC_ACCESSIBLE || e == ALLOC_NOLEAKTRACE) {
-            e = SeededBug.MEMBLOCK_ALLOC_IGNORES_LIMIT.isActive() ? ALLOC_ANYWHERE : currentLimit;
-        }
-        long s = Math.max(start, PAGE_SIZE); // never hand out the first page
-        e = Math.max(s, e);
-        return bottomUp ? findBottomUp(s, e, size, align) : findTopDown(s, e, size, align);
-    }
-
-    /** {@code __memblock_find_range_bottom_up}. */
-    private long findBottomUp(long start, long end, long size, long align) {
-        for (long[] r : freeRanges(false)) {
-            long thisStart = clamp(r[0], start, end);
-            long thisEnd = clamp(r[1], start, end);
-            long cand = SeededBug.MEMBLOCK_ALLOC_MISALIGNED.isActive() ? thisStart : roundUp(thisStart, align);
-            if (cand < thisEnd && thisEnd - cand >= size) {
-                return cand;
-            }
-        }
-        return 0;
-    }
-
-    /** {@code __memblock_find_range_top_down}. */
-    private long findTopDown(long start, long end, long size, long align) {
-        for (long[] r : freeRanges(true)) {
-            long thisStart = clamp(r[0], start, end);
-            long thisEnd = clamp(r[1], start, end);
-            if (thisEnd < size) {
-                continue;
-            }
-            long cand = SeededBug.MEMBLOCK_ALLOC_MISALIGNED.isActive()
-                    ? thisEnd - size : roundDown(thisEnd - size, align);
-            if (cand >= thisStart) {
-                return cand;
-            }
-        }
-        return 0;
+        return allocator.allocRangeNid(size, align, start, end);
     }
 
     /**
-     * The free ranges, memory minus reserved, skipping NOMAP memory:
-     * {@code for_each_free_mem_range} ({@code __next_mem_range}) in ascending order, or
-     * {@code for_each_free_mem_range_reverse} ({@code __next_mem_range_rev}) in descending order.
+     * The free ranges, memory minus reserved, skipping NOMAP memory: {@code for_each_free_mem_range}
+     * in ascending order, or {@code for_each_free_mem_range_reverse} in descending order.
      *
      * @return {start, end} pairs, end exclusive
      */
     public List<long[]> freeRanges(boolean reverse) {
-        return reverse ? nextMemRangeRev() : nextMemRange();
+        return freeMemRanges.ranges(reverse);
     }
 
-    private boolean skip(int i) {
-        return (memory.flags[i] & NOMAP) != 0 && !SeededBug.MEMBLOCK_ALLOC_INTO_NOMAP.isActive();
-    }
-
-    /** The gap before reserved region {@code ib}: its start. */
-    private long gapStart(int ib) {
-        if (SeededBug.MEMBLOCK_ALLOC_OVER_RESERVED.isActive()) {
-            return 0;
-        }
-        return ib > 0 ? reserved.end(ib - 1) : 0;
-    }
-
-    /** The gap before reserved region {@code ib}: its end ({@code PHYS_ADDR_MAX} after the last). */
-    private long gapEnd(int ib) {
-        if (SeededBug.MEMBLOCK_ALLOC_OVER_RESERVED.isActive()) {
-            return PHYS_ADDR_MAX;
-        }
-        return ib < reserved.cnt ? reserved.base[ib] : PHYS_ADDR_MAX;
-    }
-
-    private int gapCount() {
-        return SeededBug.MEMBLOCK_ALLOC_OVER_RESERVED.isActive() ? 1 : reserved.cnt + 1;
-    }
-
-    private long[] piece(long mStart, long mEnd, long rStart, long rEnd) {
-        long end = SeededBug.MEMBLOCK_FREE_RANGE_PAST_MEMORY.isActive() ? rEnd : Math.min(mEnd, rEnd);
-        return new long[] {Math.max(mStart, rStart), end};
-    }
-
-    private List<long[]> nextMemRange() {
-        List<long[]> out = new ArrayList<>();
-        int ia = 0;
-        int ib = 0;
-        int gaps = gapCount();
-        while (ia < memory.cnt) {
-            if (skip(ia)) {
-                ia++;
-                continue;
-            }
-            long mStart = memory.base[ia];
-            long mEnd = memory.end(ia);
-            boolean advanced = false;
-            while (ib < gaps) {
-                long rStart = gapStart(ib);
-                long rEnd = gapEnd(ib);
-                if (rStart >= mEnd) {
-                    break;
-                }
-                if (mStart < rEnd) {
-                    out.add(piece(mStart, mEnd, rStart, rEnd));
-                    if (mEnd <= rEnd) {
-                        ia++;
-                        advanced = true;
-                        break;
-                    }
-                }
-                ib++;
-            }
-            if (!advanced) {
-                ia++;
-            }
-        }
-        return out;
-    }
-
-    private List<long[]> nextMemRangeRev() {
-        List<long[]> out = new ArrayList<>();
-        int ia = memory.cnt - 1;
-        int ib = gapCount() - 1;
-        while (ia >= 0) {
-            if (skip(ia)) {
-                ia--;
-                continue;
-            }
-            long mStart = memory.base[ia];
-            long mEnd = memory.end(ia);
-            boolean advanced = false;
-            while (ib >= 0) {
-                long rStart = gapStart(ib);
-                long rEnd = gapEnd(ib);
-                if (rEnd <= mStart) {
-                    break;
-                }
-                if (mEnd > rStart) {
-                    out.add(piece(mStart, mEnd, rStart, rEnd));
-                    if (mStart >= rStart) {
-                        ia--;
-                        advanced = true;
-                        break;
-                    }
-                }
-                ib--;
-            }
-            if (!advanced) {
-                ia--;
-            }
-        }
-        return out;
-    }
-
-    // ---------------------------------------------------------------- the array machinery
+    // ---------------------------------------------------------------- phys_addr_t arithmetic
 
     /** {@code memblock_cap_size}: shortens {@code size} so that {@code base + size <= PHYS_ADDR_MAX}. */
     static long capSize(long base, long size) {
         return Math.min(size, PHYS_ADDR_MAX - base);
-    }
-
-    /**
-     * {@code memblock_double_array} before slab is up: finds a page-aligned block for an array of
-     * twice the entries ({@code PAGE_ALIGN(2 * max * sizeof(struct memblock_region))}), avoiding
-     * the range being reserved, moves the array there, frees the old array unless it was the
-     * static one, and reserves the new one.
-     */
-    private boolean doubleArray(MemblockType type, long newAreaStart, long newAreaSize) {
-        if (!canResize) {
-            return false;
-        }
-        long oldSize = type.max * REGION_STRUCT_SIZE;
-        long newSize = oldSize * 2;
-        long oldAllocSize = pageAlign(oldSize);
-        long newAllocSize = pageAlign(newSize);
-        long avoidStart = type == reserved ? newAreaStart : 0;
-        long avoidSize = type == reserved ? newAreaSize : 0;
-        long addr = findInRangeNode(newAllocSize, PAGE_SIZE, avoidStart + avoidSize, currentLimit);
-        if (addr == 0 && avoidSize != 0) {
-            addr = findInRangeNode(newAllocSize, PAGE_SIZE, 0, Math.min(avoidStart, currentLimit));
-        }
-        if (addr == 0) {
-            return false;
-        }
-        type.grow();
-        long old = type.arrayPhys;
-        type.arrayPhys = addr;
-        if (old >= 0) {
-            physFree(old, oldAllocSize);
-        }
-        if (reserve(addr, newAllocSize).isRefused()) {
-            throw new IllegalStateException("memblock_double_array: reserving the new " + type.name
-                    + " array failed (the kernel BUG()s)");
-        }
-        return true;
-    }
-
-    private static long clamp(long v, long lo, long hi) {
-        return Math.min(Math.max(v, lo), hi);
     }
 
     /** The kernel's {@code round_up} on a 32-bit {@code phys_addr_t} (mask arithmetic). */
@@ -566,10 +261,6 @@ public final class Memblock {
     /** The kernel's {@code round_down} on a 32-bit {@code phys_addr_t}. */
     static long roundDown(long x, long align) {
         return x & ~((align - 1) & MASK) & MASK;
-    }
-
-    private static long pageAlign(long x) {
-        return (x + PAGE_SIZE - 1) & -PAGE_SIZE;
     }
 
     // ---------------------------------------------------------------- queries
@@ -600,14 +291,7 @@ public final class Memblock {
 
     /** {@code memblock_is_region_reserved(base, size)}: the range overlaps a reservation. */
     public boolean isRegionReserved(long base, long size) {
-        long b = base & MASK;
-        long s = capSize(b, size & MASK);
-        for (int i = 0; i < reserved.cnt; i++) {
-            if (b < reserved.end(i) && reserved.base[i] < b + s) {
-                return true;
-            }
-        }
-        return false;
+        return reserved.overlapsRegion(base & MASK, size & MASK);
     }
 
     /** {@code memblock_start_of_DRAM()}: the base of the first memory region. */

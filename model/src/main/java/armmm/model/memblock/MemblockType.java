@@ -70,6 +70,19 @@ final class MemblockType {
         trimmedBytes = o.trimmedBytes;
     }
 
+    /** Makes this type a copy of {@code from}, sharing its arrays (used with a fresh type only). */
+    void copyFrom(MemblockType from) {
+        base = from.base;
+        size = from.size;
+        flags = from.flags;
+        cnt = from.cnt;
+        max = from.max;
+        totalSize = from.totalSize;
+        arrayPhys = from.arrayPhys;
+        trimmedBytes = from.trimmedBytes;
+    }
+
+    /** One past the last byte of region {@code i}. */
     long end(int i) {
         return base[i] + size[i];
     }
@@ -181,6 +194,20 @@ final class MemblockType {
             }
         }
         return new int[] {start, stop};
+    }
+
+    /**
+     * {@code memblock_overlaps_region}: some region shares a byte with {@code [b, b + rawSize)},
+     * the size capped at {@code PHYS_ADDR_MAX}.
+     */
+    boolean overlapsRegion(long b, long rawSize) {
+        long s = Memblock.capSize(b, rawSize);
+        for (int i = 0; i < cnt; i++) {
+            if (b < end(i) && base[i] < b + s) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The regions, dummy included, as records. */
