@@ -17,6 +17,13 @@ import java.util.OptionalLong;
  *
  * <p>Besides the kernel's state the model keeps the live allocations it handed out
  * ({@link #allocations()}), so that the invariants can check where they were placed.
+ *
+ * <p>This class is the public face; the work follows mm/memblock.c in package-private classes:
+ * the region array operations ({@code memblock_add_range}, {@code memblock_isolate_range},
+ * {@code memblock_remove_range}, ...) in {@code MemblockType}, the allocator and
+ * {@code memblock_double_array} in {@code MemblockAllocator}, the free-range walks in
+ * {@code FreeMemRanges}, {@code mem=} and trimming in {@code MemblockLimits}, the scenario
+ * observables in {@code MemblockObservables} and the live-allocation record in {@code Allocations}.
  */
 public final class Memblock {
     /** One past the last physical byte a 32-bit phys_addr_t reaches. */
