@@ -1,12 +1,9 @@
 package armmm.model.memblock;
 
-import armmm.model.check.SeededBug;
 import armmm.model.kernel.ObservableException;
 import armmm.model.kernel.ObservablePath;
 import armmm.model.kernel.Result;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.List;
 import java.util.OptionalLong;
 
@@ -20,6 +17,13 @@ import java.util.OptionalLong;
  *
  * <p>Besides the kernel's state the model keeps the live allocations it handed out
  * ({@link #allocations()}), so that the invariants can check where they were placed.
+ *
+ * <p>This class is the public face; the work follows mm/memblock.c in package-private classes:
+ * the region array operations ({@code memblock_add_range}, {@code memblock_isolate_range},
+ * {@code memblock_remove_range}, ...) in {@code MemblockType}, the allocator and
+ * {@code memblock_double_array} in {@code MemblockAllocator}, the free-range walks in
+ * {@code FreeMemRanges}, {@code mem=} and trimming in {@code MemblockLimits}, the scenario
+ * observables in {@code MemblockObservables} and the live-allocation record in {@code Allocations}.
  */
 public final class Memblock {
     /** One past the last physical byte a 32-bit phys_addr_t reaches. */
@@ -51,30 +55,40 @@ public final class Memblock {
     /** {@code sizeof(struct memblock_region)} on 32-bit ARM without NUMA: base, size, flags. */
     public static final long REGION_STRUCT_SIZE = 12;
 
-    private static final long MASK = 0xffff_ffffL;
+    /** The 32 bits of a {@code phys_addr_t}: every address and size argument is taken modulo 2^32. */
+    static final long MASK = 0xffff_ffffL;
 
-    private final MemblockType memory;
-    private final MemblockType reserved;
+    final MemblockType memory;
+    final MemblockType reserved;
     private boolean bottomUp;
     private long currentLimit = ALLOC_ANYWHERE;
     private boolean canResize;
-    /** Live allocations sorted by base (equal bases, possible only under a planted bug, kept). */
-    private final List<Allocation> allocations;
+    /** The live allocations, model bookkeeping for the invariants. */
+    final Allocations allocations;
+    private final FreeMemRanges freeMemRanges;
+    /** Also grows the region arrays ({@code memblock_double_array}). */
+    private final MemblockAllocator allocator;
+    private final MemblockLimits limits;
 
     /** An empty memblock, as the kernel's static initializer leaves it. */
     public Memblock() {
-        memory = new MemblockType("memory");
-        reserved = new MemblockType("reserved");
-        allocations = new ArrayList<>();
+        this(new MemblockType("memory"), new MemblockType("reserved"), new Allocations());
     }
 
     private Memblock(Memblock o) {
-        memory = new MemblockType(o.memory);
-        reserved = new MemblockType(o.reserved);
+        this(new MemblockType(o.memory), new MemblockType(o.reserved), new Allocations(o.allocations));
         bottomUp = o.bottomUp;
         currentLimit = o.currentLimit;
         canResize = o.canResize;
-        allocations = new ArrayList<>(o.allocations);
+    }
+
+    private Memblock(MemblockType memory, MemblockType reserved, Allocations allocations) {
+        this.memory = memory;
+        this.reserved = reserved;
+        this.allocations = allocations;
+        freeMemRanges = new FreeMemRanges(memory, reserved);
+        allocator = new MemblockAllocator(this, freeMemRanges);
+        limits = new MemblockLimits(memory, reserved, allocations, allocator);
     }
 
     /** A deep copy of this memblock, for reports and comparisons. */
@@ -89,8 +103,8 @@ public final class Memblock {
      */
     public Result reset() {
         Memblock fresh = new Memblock();
-        copyType(fresh.memory, memory);
-        copyType(fresh.reserved, reserved);
+        memory.copyFrom(fresh.memory);
+        reserved.copyFrom(fresh.reserved);
         bottomUp = false;
         currentLimit = ALLOC_ANYWHERE;
         canResize = false;
@@ -98,70 +112,59 @@ public final class Memblock {
         return Result.VOID;
     }
 
-    private static void copyType(MemblockType from, MemblockType to) {
-        to.base = from.base;
-        to.size = from.size;
-        to.flags = from.flags;
-        to.cnt = from.cnt;
-        to.max = from.max;
-        to.totalSize = from.totalSize;
-        to.arrayPhys = from.arrayPhys;
-        to.trimmedBytes = from.trimmedBytes;
-    }
-
     // ---------------------------------------------------------------- adding and removing
 
     /** {@code memblock_add(base, size)}: adds a range to {@code memory}. */
     public Result add(long base, long size) {
-        return addRange(memory, base & MASK, size & MASK, 0);
+        return memory.addRange(base & MASK, size & MASK, 0, allocator);
     }
 
     /** {@code memblock_add_node(base, size, nid, flags)} without a node: adds with {@code flags}. */
     public Result addNode(long base, long size, int flags) {
-        return addRange(memory, base & MASK, size & MASK, flags);
+        return memory.addRange(base & MASK, size & MASK, flags, allocator);
     }
 
     /** {@code memblock_reserve(base, size)}: adds a range to {@code reserved}. */
     public Result reserve(long base, long size) {
-        return addRange(reserved, base & MASK, size & MASK, 0);
+        return reserved.addRange(base & MASK, size & MASK, 0, allocator);
     }
 
     /** {@code memblock_remove(base, size)}: takes a range out of {@code memory}. */
     public Result remove(long base, long size) {
         long b = base & MASK;
         long s = capSize(b, size & MASK);
-        retire(b, s);
-        return removeRange(memory, b, size & MASK);
+        allocations.retire(b, s);
+        return memory.removeRange(b, size & MASK, allocator);
     }
 
     /** {@code memblock_phys_free(base, size)}: takes a range out of {@code reserved}. */
     public Result physFree(long base, long size) {
         long b = base & MASK;
         long s = capSize(b, size & MASK);
-        retire(b, s);
-        return removeRange(reserved, b, size & MASK);
+        allocations.retire(b, s);
+        return reserved.removeRange(b, size & MASK, allocator);
     }
 
     /** {@code memblock_mark_nomap(base, size)}: sets {@code MEMBLOCK_NOMAP}, splitting regions. */
     public Result markNomap(long base, long size) {
         long b = base & MASK;
-        retire(b, capSize(b, size & MASK));
-        return setClrFlag(b, size & MASK, true, NOMAP);
+        allocations.retire(b, capSize(b, size & MASK));
+        return memory.setClrFlag(b, size & MASK, true, NOMAP, allocator);
     }
 
     /** {@code memblock_clear_nomap(base, size)}: clears {@code MEMBLOCK_NOMAP}. */
     public Result clearNomap(long base, long size) {
-        return setClrFlag(base & MASK, size & MASK, false, NOMAP);
+        return memory.setClrFlag(base & MASK, size & MASK, false, NOMAP, allocator);
     }
 
     /** {@code memblock_mark_hotplug(base, size)}. */
     public Result markHotplug(long base, long size) {
-        return setClrFlag(base & MASK, size & MASK, true, HOTPLUG);
+        return memory.setClrFlag(base & MASK, size & MASK, true, HOTPLUG, allocator);
     }
 
     /** {@code memblock_clear_hotplug(base, size)}. */
     public Result clearHotplug(long base, long size) {
-        return setClrFlag(base & MASK, size & MASK, false, HOTPLUG);
+        return memory.setClrFlag(base & MASK, size & MASK, false, HOTPLUG, allocator);
     }
 
     /** {@code memblock_set_bottom_up(enable)}. */
@@ -187,115 +190,24 @@ public final class Memblock {
         return Result.VOID;
     }
 
-    /**
-     * {@code memblock_trim_memory(align)}: shrinks each memory region to whole multiples of
-     * {@code align}, dropping those that become empty. {@code align} is meant to be a power of two;
-     * other values act through the kernel's mask arithmetic.
-     */
+    /** {@code memblock_trim_memory(align)}: shrinks memory regions to whole multiples of {@code align}. */
     public Result trimMemory(long align) {
-        long a = align & MASK;
-        for (int i = 0; i < memory.cnt; i++) {
-            long origStart = memory.base[i];
-            long origEnd = memory.end(i);
-            long start = roundUp(origStart, a);
-            long end = roundDown(origEnd, a);
-            if (start == origStart && end == origEnd) {
-                continue;
-            }
-            if (start < end) {
-                retire(origStart, start - origStart);
-                retire(end, origEnd - end);
-                // The kernel changes the region in place and leaves total_size alone: kept as is,
-                // and the difference recorded so that INV-MEMBLOCK-03 still holds.
-                memory.trimmedBytes += (origEnd - origStart) - (end - start);
-                memory.base[i] = start;
-                memory.size[i] = end - start;
-            } else {
-                retire(origStart, origEnd - origStart);
-                memory.removeRegion(i);
-                i--;
-            }
-        }
-        return Result.VOID;
+        return limits.trimMemory(align);
     }
 
-    /**
-     * {@code memblock_enforce_memory_limit(limit)} ({@code mem=}): keeps the first {@code limit}
-     * bytes of memory and drops memory and reservations above them.
-     */
+    /** {@code memblock_enforce_memory_limit(limit)} ({@code mem=}): keeps the first {@code limit} bytes. */
     public Result enforceMemoryLimit(long limit) {
-        long l = limit & MASK;
-        if (l == 0) {
-            return Result.VOID;
-        }
-        long maxAddr = findMaxAddr(l);
-        if (maxAddr == PHYS_ADDR_MAX) {
-            return Result.VOID;
-        }
-        retire(maxAddr, capSize(maxAddr, PHYS_ADDR_MAX));
-        Result r = removeRange(memory, maxAddr, PHYS_ADDR_MAX);
-        Result s = removeRange(reserved, maxAddr, PHYS_ADDR_MAX);
-        return r.isRefused() ? r : s;
+        return limits.enforceMemoryLimit(limit);
     }
 
-    /** {@code __find_max_addr}: the address below which memory holds {@code limit} bytes. */
-    private long findMaxAddr(long limit) {
-        long left = limit;
-        for (int i = 0; i < memory.cnt; i++) {
-            if (left <= memory.size[i]) {
-                return (memory.base[i] + left) & MASK;
-            }
-            left -= memory.size[i];
-        }
-        return PHYS_ADDR_MAX;
-    }
-
-    /**
-     * {@code memblock_cap_memory_range(base, size)}: drops the mapped memory outside the range and
-     * the reservations outside it; NOMAP regions outside stay.
-     */
+    /** {@code memblock_cap_memory_range(base, size)}: drops mapped memory and reservations outside. */
     public Result capMemoryRange(long base, long size) {
-        long b = base & MASK;
-        long s = size & MASK;
-        if (s == 0) {
-            return Result.VOID;
-        }
-        if (memory.totalSize == 0) {
-            return Result.refused("memblock_cap_memory_range: No memory registered yet");
-        }
-        if (!makeRoomForIsolate(memory, b, s)) {
-            return enomem(memory);
-        }
-        long capped = capSize(b, s);
-        int[] se = memory.isolate(b, b + capped);
-        for (int i = memory.cnt - 1; i >= se[1]; i--) {
-            if ((memory.flags[i] & NOMAP) == 0) {
-                retire(memory.base[i], memory.size[i]);
-                memory.removeRegion(i);
-            }
-        }
-        for (int i = se[0] - 1; i >= 0; i--) {
-            if ((memory.flags[i] & NOMAP) == 0) {
-                retire(memory.base[i], memory.size[i]);
-                memory.removeRegion(i);
-            }
-        }
-        Result r = removeRange(reserved, 0, b);
-        Result t = removeRange(reserved, (b + capped) & MASK, PHYS_ADDR_MAX);
-        return r.isRefused() ? r : t;
+        return limits.capMemoryRange(base, size);
     }
 
     /** {@code memblock_mem_limit_remove_map(limit)}: {@code mem=} that keeps NOMAP regions. */
     public Result memLimitRemoveMap(long limit) {
-        long l = limit & MASK;
-        if (l == 0) {
-            return Result.VOID;
-        }
-        long maxAddr = findMaxAddr(l);
-        if (maxAddr == PHYS_ADDR_MAX) {
-            return Result.VOID;
-        }
-        return capMemoryRange(0, maxAddr);
+        return limits.memLimitRemoveMap(limit);
     }
 
     // ---------------------------------------------------------------- allocation
@@ -308,7 +220,7 @@ public final class Memblock {
      * @return the physical address of the allocation, 0 on failure
      */
     public Result allocTryNid(long size, long align, long minAddr, long maxAddr) {
-        return Result.of(allocInternal(size & MASK, align & MASK, minAddr & MASK, maxAddr & MASK));
+        return Result.of(allocator.allocInternal(size & MASK, align & MASK, minAddr & MASK, maxAddr & MASK));
     }
 
     /** {@code memblock_alloc_try_nid_raw}: the same placement; memory contents are not modelled. */
@@ -326,389 +238,26 @@ public final class Memblock {
         return physAllocRange(size, align, 0, ALLOC_ACCESSIBLE);
     }
 
-    private long allocInternal(long size, long align, long minAddr, long maxAddr) {
-        long max = maxAddr;
-        if (max > currentLimit && !SeededBug.MEMBLOCK_ALLOC_IGNORES_LIMIT.isActive()) {
-            max = currentLimit;
-        }
-        long found = allocRangeNid(size, align, minAddr, max);
-        if (found == 0 && minAddr != 0) {
-            found = allocRangeNid(size, align, 0, max);
-        }
-        return found;
-    }
-
-    /**
-     * {@code memblock_alloc_range_nid}: finds a free block and reserves it.
-     *
-     * @return the physical address, 0 on failure
-     */
+    /** {@code memblock_alloc_range_nid}: finds a free block and reserves it; its address, 0 on failure. */
     public long allocRangeNid(long size, long align, long start, long end) {
-        long a = align == 0 ? SMP_CACHE_BYTES : align; // the kernel dump_stack()s and goes on
-        long found = findInRangeNode(size, a, start, end);
-        if (found == 0) {
-            return 0;
-        }
-        if (!SeededBug.MEMBLOCK_ALLOC_UNRESERVED.isActive() && reserve(found, size).isRefused()) {
-            return 0;
-        }
-        if (size > 0) {
-            long limit = end == ALLOC_ACCESSIBLE || end == ALLOC_NOLEAKTRACE ? currentLimit : end;
-            record(new Allocation(found, size, a, limit));
-        }
-        return found;
-    }
-
-    /** {@code memblock_find_in_range_node}: a free, aligned block in {@code [start, end)} or 0. */
-    private long findInRangeNode(long size, long align, long start, long end) {
-        long e = end;
-        if (e == ALLOC_ACCESSIBLE || e == ALLOC_NOLEAKTRACE) {
-            e = SeededBug.MEMBLOCK_ALLOC_IGNORES_LIMIT.isActive() ? ALLOC_ANYWHERE : currentLimit;
-        }
-        long s = Math.max(start, PAGE_SIZE); // never hand out the first page
-        e = Math.max(s, e);
-        return bottomUp ? findBottomUp(s, e, size, align) : findTopDown(s, e, size, align);
-    }
-
-    /** {@code __memblock_find_range_bottom_up}. */
-    private long findBottomUp(long start, long end, long size, long align) {
-        for (long[] r : freeRanges(false)) {
-            long thisStart = clamp(r[0], start, end);
-            long thisEnd = clamp(r[1], start, end);
-            long cand = SeededBug.MEMBLOCK_ALLOC_MISALIGNED.isActive() ? thisStart : roundUp(thisStart, align);
-            if (cand < thisEnd && thisEnd - cand >= size) {
-                return cand;
-            }
-        }
-        return 0;
-    }
-
-    /** {@code __memblock_find_range_top_down}. */
-    private long findTopDown(long start, long end, long size, long align) {
-        for (long[] r : freeRanges(true)) {
-            long thisStart = clamp(r[0], start, end);
-            long thisEnd = clamp(r[1], start, end);
-            if (thisEnd < size) {
-                continue;
-            }
-            long cand = SeededBug.MEMBLOCK_ALLOC_MISALIGNED.isActive()
-                    ? thisEnd - size : roundDown(thisEnd - size, align);
-            if (cand >= thisStart) {
-                return cand;
-            }
-        }
-        return 0;
+        return allocator.allocRangeNid(size, align, start, end);
     }
 
     /**
-     * The free ranges, memory minus reserved, skipping NOMAP memory:
-     * {@code for_each_free_mem_range} ({@code __next_mem_range}) in ascending order, or
-     * {@code for_each_free_mem_range_reverse} ({@code __next_mem_range_rev}) in descending order.
+     * The free ranges, memory minus reserved, skipping NOMAP memory: {@code for_each_free_mem_range}
+     * in ascending order, or {@code for_each_free_mem_range_reverse} in descending order.
      *
      * @return {start, end} pairs, end exclusive
      */
     public List<long[]> freeRanges(boolean reverse) {
-        return reverse ? nextMemRangeRev() : nextMemRange();
+        return freeMemRanges.ranges(reverse);
     }
 
-    private boolean skip(int i) {
-        return (memory.flags[i] & NOMAP) != 0 && !SeededBug.MEMBLOCK_ALLOC_INTO_NOMAP.isActive();
-    }
-
-    /** The gap before reserved region {@code ib}: its start. */
-    private long gapStart(int ib) {
-        if (SeededBug.MEMBLOCK_ALLOC_OVER_RESERVED.isActive()) {
-            return 0;
-        }
-        return ib > 0 ? reserved.end(ib - 1) : 0;
-    }
-
-    /** The gap before reserved region {@code ib}: its end ({@code PHYS_ADDR_MAX} after the last). */
-    private long gapEnd(int ib) {
-        if (SeededBug.MEMBLOCK_ALLOC_OVER_RESERVED.isActive()) {
-            return PHYS_ADDR_MAX;
-        }
-        return ib < reserved.cnt ? reserved.base[ib] : PHYS_ADDR_MAX;
-    }
-
-    private int gapCount() {
-        return SeededBug.MEMBLOCK_ALLOC_OVER_RESERVED.isActive() ? 1 : reserved.cnt + 1;
-    }
-
-    private long[] piece(long mStart, long mEnd, long rStart, long rEnd) {
-        long end = SeededBug.MEMBLOCK_FREE_RANGE_PAST_MEMORY.isActive() ? rEnd : Math.min(mEnd, rEnd);
-        return new long[] {Math.max(mStart, rStart), end};
-    }
-
-    private List<long[]> nextMemRange() {
-        List<long[]> out = new ArrayList<>();
-        int ia = 0;
-        int ib = 0;
-        int gaps = gapCount();
-        while (ia < memory.cnt) {
-            if (skip(ia)) {
-                ia++;
-                continue;
-            }
-            long mStart = memory.base[ia];
-            long mEnd = memory.end(ia);
-            boolean advanced = false;
-            while (ib < gaps) {
-                long rStart = gapStart(ib);
-                long rEnd = gapEnd(ib);
-                if (rStart >= mEnd) {
-                    break;
-                }
-                if (mStart < rEnd) {
-                    out.add(piece(mStart, mEnd, rStart, rEnd));
-                    if (mEnd <= rEnd) {
-                        ia++;
-                        advanced = true;
-                        break;
-                    }
-                }
-                ib++;
-            }
-            if (!advanced) {
-                ia++;
-            }
-        }
-        return out;
-    }
-
-    private List<long[]> nextMemRangeRev() {
-        List<long[]> out = new ArrayList<>();
-        int ia = memory.cnt - 1;
-        int ib = gapCount() - 1;
-        while (ia >= 0) {
-            if (skip(ia)) {
-                ia--;
-                continue;
-            }
-            long mStart = memory.base[ia];
-            long mEnd = memory.end(ia);
-            boolean advanced = false;
-            while (ib >= 0) {
-                long rStart = gapStart(ib);
-                long rEnd = gapEnd(ib);
-                if (rEnd <= mStart) {
-                    break;
-                }
-                if (mEnd > rStart) {
-                    out.add(piece(mStart, mEnd, rStart, rEnd));
-                    if (mStart >= rStart) {
-                        ia--;
-                        advanced = true;
-                        break;
-                    }
-                }
-                ib--;
-            }
-            if (!advanced) {
-                ia--;
-            }
-        }
-        return out;
-    }
-
-    // ---------------------------------------------------------------- the array machinery
+    // ---------------------------------------------------------------- phys_addr_t arithmetic
 
     /** {@code memblock_cap_size}: shortens {@code size} so that {@code base + size <= PHYS_ADDR_MAX}. */
-    private static long capSize(long base, long size) {
+    static long capSize(long base, long size) {
         return Math.min(size, PHYS_ADDR_MAX - base);
-    }
-
-    /** {@code memblock_add_range}: adds {@code [base, base + size)}, filling only the holes. */
-    private Result addRange(MemblockType type, long base, long rawSize, int flags) {
-        long size = SeededBug.MEMBLOCK_NO_CAP.isActive() ? rawSize : capSize(base, rawSize);
-        long end = base + size;
-        if (size == 0) {
-            return Result.VOID;
-        }
-        if (type.isEmpty() && !SeededBug.MEMBLOCK_DUMMY_KEPT.isActive()) {
-            // A trim can leave total_size stale after its last region went: the kernel warns
-            // here, then starts total_size afresh, so no trimmed difference remains.
-            boolean stale = type.cnt != 1 || type.totalSize != 0;
-            type.base[0] = base;
-            type.size[0] = size;
-            type.flags[0] = flags;
-            type.totalSize = size;
-            type.trimmedBytes = 0;
-            return stale ? Result.refused("WARN_ON(type->cnt != 1 || type->total_size)") : Result.VOID;
-        }
-        boolean insert = type.cnt * 2 + 1 < type.max;
-        while (true) {
-            long b = base;
-            int nrNew = 0;
-            boolean flagsDiffer = false;
-            int idx = 0;
-            for (; idx < type.cnt; idx++) {
-                long rbase = type.base[idx];
-                long rend = type.end(idx);
-                if (rbase >= end) {
-                    break;
-                }
-                if (rend <= b) {
-                    continue;
-                }
-                if (rbase > b) {
-                    flagsDiffer |= flags != type.flags[idx];
-                    nrNew++;
-                    if (insert) {
-                        type.insert(idx++, b, rbase - b, flags);
-                    }
-                }
-                if (!SeededBug.MEMBLOCK_ADD_OVERLAP.isActive()) {
-                    b = Math.min(rend, end);
-                }
-            }
-            if (b < end) {
-                nrNew++;
-                if (insert) {
-                    type.insert(idx, b, end - b, flags);
-                }
-            }
-            if (nrNew == 0) {
-                return Result.VOID;
-            }
-            if (insert) {
-                type.mergeRegions();
-                return flagsDiffer
-                        ? Result.refused("WARN_ON(flags != rgn->flags)") : Result.VOID;
-            }
-            while (type.cnt + nrNew > type.max) {
-                if (!doubleArray(type, base, size)) {
-                    return enomem(type);
-                }
-            }
-            insert = true;
-        }
-    }
-
-    private Result enomem(MemblockType type) {
-        return new Result.Refused("-ENOMEM", String.format(
-                "memblock: Failed to double %s array from %d to %d entries !", type.name, type.max, type.max * 2));
-    }
-
-    /** {@code memblock_isolate_range}'s growing step: room for two more regions. */
-    private boolean makeRoomForIsolate(MemblockType type, long base, long size) {
-        while (type.cnt + 2 > type.max) {
-            if (!doubleArray(type, base, size)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** {@code memblock_remove_range}: isolates {@code [base, base + size)} and drops what is inside. */
-    private Result removeRange(MemblockType type, long base, long rawSize) {
-        long size = capSize(base, rawSize);
-        if (size == 0) {
-            return Result.VOID;
-        }
-        if (!makeRoomForIsolate(type, base, size)) {
-            return enomem(type);
-        }
-        int[] se = type.isolate(base, base + size);
-        for (int i = se[1] - 1; i >= se[0]; i--) {
-            type.removeRegion(i);
-        }
-        return Result.VOID;
-    }
-
-    /** {@code memblock_setclr_flag}: isolates the range in {@code memory} and sets or clears a flag. */
-    private Result setClrFlag(long base, long rawSize, boolean set, int flag) {
-        long size = capSize(base, rawSize);
-        if (size == 0) {
-            return Result.VOID;
-        }
-        if (!makeRoomForIsolate(memory, base, size)) {
-            return enomem(memory);
-        }
-        int[] se = memory.isolate(base, base + size);
-        for (int i = se[0]; i < se[1]; i++) {
-            memory.flags[i] = set ? memory.flags[i] | flag : memory.flags[i] & ~flag;
-        }
-        memory.mergeRegions();
-        return Result.VOID;
-    }
-
-    /**
-     * {@code memblock_double_array} before slab is up: finds a page-aligned block for an array of
-     * twice the entries ({@code PAGE_ALIGN(2 * max * sizeof(struct memblock_region))}), avoiding
-     * the range being reserved, moves the array there, frees the old array unless it was the
-     * static one, and reserves the new one.
-     */
-    private boolean doubleArray(MemblockType type, long newAreaStart, long newAreaSize) {
-        if (!canResize) {
-            return false;
-        }
-        long oldSize = type.max * REGION_STRUCT_SIZE;
-        long newSize = oldSize * 2;
-        long oldAllocSize = pageAlign(oldSize);
-        long newAllocSize = pageAlign(newSize);
-        long avoidStart = type == reserved ? newAreaStart : 0;
-        long avoidSize = type == reserved ? newAreaSize : 0;
-        long addr = findInRangeNode(newAllocSize, PAGE_SIZE, avoidStart + avoidSize, currentLimit);
-        if (addr == 0 && avoidSize != 0) {
-            addr = findInRangeNode(newAllocSize, PAGE_SIZE, 0, Math.min(avoidStart, currentLimit));
-        }
-        if (addr == 0) {
-            return false;
-        }
-        type.grow();
-        long old = type.arrayPhys;
-        type.arrayPhys = addr;
-        if (old >= 0) {
-            physFree(old, oldAllocSize);
-        }
-        if (reserve(addr, newAllocSize).isRefused()) {
-            throw new IllegalStateException("memblock_double_array: reserving the new " + type.name
-                    + " array failed (the kernel BUG()s)");
-        }
-        return true;
-    }
-
-    private void record(Allocation a) {
-        int lo = 0;
-        int hi = allocations.size();
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (allocations.get(mid).base() <= a.base()) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        allocations.add(lo, a);
-    }
-
-    /** Drops {@code [base, base + size)} from the record of live allocations, splitting them. */
-    private void retire(long base, long size) {
-        if (size <= 0 || allocations.isEmpty()) {
-            return;
-        }
-        long end = base + size;
-        List<Allocation> hit = new ArrayList<>();
-        for (Allocation a : allocations) {
-            if (a.base() < end && base < a.end()) {
-                hit.add(a);
-            }
-        }
-        for (Allocation a : hit) {
-            allocations.remove(a);
-            if (a.base() < base) {
-                record(new Allocation(a.base(), base - a.base(), a.align(), a.limit()));
-            }
-            if (a.end() > end) {
-                // The upper rest does not start where the allocator placed it: no alignment to check.
-                record(new Allocation(end, a.end() - end, 1, a.limit()));
-            }
-        }
-    }
-
-    private static long clamp(long v, long lo, long hi) {
-        return Math.min(Math.max(v, lo), hi);
     }
 
     /** The kernel's {@code round_up} on a 32-bit {@code phys_addr_t} (mask arithmetic). */
@@ -719,10 +268,6 @@ public final class Memblock {
     /** The kernel's {@code round_down} on a 32-bit {@code phys_addr_t}. */
     static long roundDown(long x, long align) {
         return x & ~((align - 1) & MASK) & MASK;
-    }
-
-    private static long pageAlign(long x) {
-        return (x + PAGE_SIZE - 1) & -PAGE_SIZE;
     }
 
     // ---------------------------------------------------------------- queries
@@ -753,14 +298,7 @@ public final class Memblock {
 
     /** {@code memblock_is_region_reserved(base, size)}: the range overlaps a reservation. */
     public boolean isRegionReserved(long base, long size) {
-        long b = base & MASK;
-        long s = capSize(b, size & MASK);
-        for (int i = 0; i < reserved.cnt; i++) {
-            if (b < reserved.end(i) && reserved.base[i] < b + s) {
-                return true;
-            }
-        }
-        return false;
+        return reserved.overlapsRegion(base & MASK, size & MASK);
     }
 
     /** {@code memblock_start_of_DRAM()}: the base of the first memory region. */
@@ -853,7 +391,7 @@ public final class Memblock {
 
     /** The live allocations, by base (model bookkeeping, not kernel state). */
     public Collection<Allocation> allocations() {
-        return Collections.unmodifiableList(allocations);
+        return allocations.view();
     }
 
     /**
@@ -863,55 +401,6 @@ public final class Memblock {
      * index out of range.
      */
     public OptionalLong observe(ObservablePath path) {
-        if (!path.is(0, "memblock") || path.length() < 2) {
-            return OptionalLong.empty();
-        }
-        ObservablePath.Segment seg = path.at(1);
-        if (path.length() == 2 && seg.index() == null) {
-            switch (seg.name()) {
-                case "bottom_up":
-                    return OptionalLong.of(bottomUp ? 1 : 0);
-                case "current_limit":
-                    return OptionalLong.of(currentLimit);
-                default:
-                    return OptionalLong.empty();
-            }
-        }
-        MemblockType type = "memory".equals(seg.name()) ? memory
-                : "reserved".equals(seg.name()) ? reserved : null;
-        if (type == null || path.length() != 3 || path.at(2).index() != null) {
-            return OptionalLong.empty();
-        }
-        String field = path.at(2).name();
-        if (seg.index() == null) {
-            switch (field) {
-                case "cnt":
-                    return OptionalLong.of(type.cnt);
-                case "total_size":
-                    return OptionalLong.of(type.totalSize);
-                case "max":
-                    return OptionalLong.of(type.max);
-                default:
-                    return OptionalLong.empty();
-            }
-        }
-        if (!field.equals("base") && !field.equals("size") && !field.equals("flags")) {
-            return OptionalLong.empty();
-        }
-        long i = seg.numericIndex();
-        if (i >= type.cnt) {
-            throw new ObservableException(String.format(
-                    "memblock.%s[%d]: index out of range, memblock.%s.cnt is %d",
-                    type.name, i, type.name, type.cnt));
-        }
-        int k = (int) i;
-        switch (field) {
-            case "base":
-                return OptionalLong.of(type.base[k]);
-            case "size":
-                return OptionalLong.of(type.size[k]);
-            default:
-                return OptionalLong.of(type.flags[k]);
-        }
+        return MemblockObservables.observe(this, path);
     }
 }

@@ -1,6 +1,7 @@
 package armmm.model.memblock;
 
 import armmm.model.check.SeededBug;
+import armmm.model.kernel.Result;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -10,14 +11,30 @@ import java.util.List;
  * A sorted array of regions with {@code cnt}, {@code max} and {@code total_size}; an empty array
  * holds one zero-sized dummy region, so {@code cnt} never drops below 1.
  *
- * <p>The array operations are those of mm/memblock.c: {@code memblock_insert_region},
- * {@code memblock_remove_region}, {@code memblock_merge_regions} and the splitting walk of
+ * <p>The array operations are those of mm/memblock.c: {@code memblock_add_range},
+ * {@code memblock_remove_range}, {@code memblock_setclr_flag}, {@code memblock_insert_region},
+ * {@code memblock_remove_region}, {@code memblock_merge_regions} and
  * {@code memblock_isolate_range}. Growing the array ({@code memblock_double_array}) allocates
- * from memblock itself, so it lives in {@link Memblock}.
+ * from memblock itself, so the operations that may grow it take a {@link Resizer}.
  */
 final class MemblockType {
     /** {@code INIT_MEMBLOCK_REGIONS} (mm/memblock.c): the static arrays' length. */
     static final int INIT_REGIONS = 128;
+
+    /**
+     * {@code memblock_double_array} (mm/memblock.c): the new array comes from memblock itself, so
+     * the type asks its owner ({@link MemblockAllocator}) to grow it.
+     */
+    @FunctionalInterface
+    interface Resizer {
+        /**
+         * Doubles {@code type}'s capacity, keeping the new array out of
+         * {@code [newAreaStart, newAreaStart + newAreaSize)} when {@code type} is reserved.
+         *
+         * @return false when the array cannot grow (the kernel's -1)
+         */
+        boolean doubleArray(MemblockType type, long newAreaStart, long newAreaSize);
+    }
 
     final String name;
     long[] base;
@@ -53,6 +70,19 @@ final class MemblockType {
         trimmedBytes = o.trimmedBytes;
     }
 
+    /** Makes this type a copy of {@code from}, sharing its arrays (used with a fresh type only). */
+    void copyFrom(MemblockType from) {
+        base = from.base;
+        size = from.size;
+        flags = from.flags;
+        cnt = from.cnt;
+        max = from.max;
+        totalSize = from.totalSize;
+        arrayPhys = from.arrayPhys;
+        trimmedBytes = from.trimmedBytes;
+    }
+
+    /** One past the last byte of region {@code i}. */
     long end(int i) {
         return base[i] + size[i];
     }
@@ -166,6 +196,20 @@ final class MemblockType {
         return new int[] {start, stop};
     }
 
+    /**
+     * {@code memblock_overlaps_region}: some region shares a byte with {@code [b, b + rawSize)},
+     * the size capped at {@code PHYS_ADDR_MAX}.
+     */
+    boolean overlapsRegion(long b, long rawSize) {
+        long s = Memblock.capSize(b, rawSize);
+        for (int i = 0; i < cnt; i++) {
+            if (b < end(i) && base[i] < b + s) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The regions, dummy included, as records. */
     List<Region> regions() {
         List<Region> out = new ArrayList<>(cnt);
@@ -190,5 +234,125 @@ final class MemblockType {
             }
         } while (left < right);
         return -1;
+    }
+
+    /**
+     * {@code memblock_add_range}: adds {@code [newBase, newBase + rawSize)} with {@code newFlags},
+     * filling only the holes. A first pass counts the new regions when the array might overflow,
+     * grows it, and a second pass inserts.
+     */
+    Result addRange(long newBase, long rawSize, int newFlags, Resizer resizer) {
+        long newSize = SeededBug.MEMBLOCK_NO_CAP.isActive() ? rawSize : Memblock.capSize(newBase, rawSize);
+        long newEnd = newBase + newSize;
+        if (newSize == 0) {
+            return Result.VOID;
+        }
+        if (isEmpty() && !SeededBug.MEMBLOCK_DUMMY_KEPT.isActive()) {
+            // A trim can leave total_size stale after its last region went: the kernel warns
+            // here, then starts total_size afresh, so no trimmed difference remains.
+            boolean stale = cnt != 1 || totalSize != 0;
+            base[0] = newBase;
+            size[0] = newSize;
+            flags[0] = newFlags;
+            totalSize = newSize;
+            trimmedBytes = 0;
+            return stale ? Result.refused("WARN_ON(type->cnt != 1 || type->total_size)") : Result.VOID;
+        }
+        boolean doInsert = cnt * 2 + 1 < max;
+        while (true) {
+            long b = newBase;
+            int nrNew = 0;
+            boolean flagsDiffer = false;
+            int idx = 0;
+            for (; idx < cnt; idx++) {
+                long rbase = base[idx];
+                long rend = end(idx);
+                if (rbase >= newEnd) {
+                    break;
+                }
+                if (rend <= b) {
+                    continue;
+                }
+                if (rbase > b) {
+                    flagsDiffer |= newFlags != flags[idx];
+                    nrNew++;
+                    if (doInsert) {
+                        insert(idx++, b, rbase - b, newFlags);
+                    }
+                }
+                if (!SeededBug.MEMBLOCK_ADD_OVERLAP.isActive()) {
+                    b = Math.min(rend, newEnd);
+                }
+            }
+            if (b < newEnd) {
+                nrNew++;
+                if (doInsert) {
+                    insert(idx, b, newEnd - b, newFlags);
+                }
+            }
+            if (nrNew == 0) {
+                return Result.VOID;
+            }
+            if (doInsert) {
+                mergeRegions();
+                return flagsDiffer
+                        ? Result.refused("WARN_ON(flags != rgn->flags)") : Result.VOID;
+            }
+            while (cnt + nrNew > max) {
+                if (!resizer.doubleArray(this, newBase, newSize)) {
+                    return enomem();
+                }
+            }
+            doInsert = true;
+        }
+    }
+
+    /** The -ENOMEM result of a failed {@code memblock_double_array}, with the kernel's message. */
+    Result enomem() {
+        return new Result.Refused("-ENOMEM", String.format(
+                "memblock: Failed to double %s array from %d to %d entries !", name, max, max * 2));
+    }
+
+    /** {@code memblock_isolate_range}'s growing step: room for two more regions. */
+    boolean makeRoomForIsolate(long rangeBase, long rangeSize, Resizer resizer) {
+        while (cnt + 2 > max) {
+            if (!resizer.doubleArray(this, rangeBase, rangeSize)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@code memblock_remove_range}: isolates the range and drops the regions inside it. */
+    Result removeRange(long rangeBase, long rawSize, Resizer resizer) {
+        long rangeSize = Memblock.capSize(rangeBase, rawSize);
+        if (rangeSize == 0) {
+            return Result.VOID;
+        }
+        if (!makeRoomForIsolate(rangeBase, rangeSize, resizer)) {
+            return enomem();
+        }
+        int[] se = isolate(rangeBase, rangeBase + rangeSize);
+        for (int i = se[1] - 1; i >= se[0]; i--) {
+            removeRegion(i);
+        }
+        return Result.VOID;
+    }
+
+    /** {@code memblock_setclr_flag}: isolates the range and sets or clears {@code flag} inside it. */
+    Result setClrFlag(long rangeBase, long rawSize, boolean set, int flag, Resizer resizer) {
+        long rangeSize = Memblock.capSize(rangeBase, rawSize);
+        if (rangeSize == 0) {
+            return Result.VOID;
+        }
+        if (!makeRoomForIsolate(rangeBase, rangeSize, resizer)) {
+            return enomem();
+        }
+        int[] se = isolate(rangeBase, rangeBase + rangeSize);
+        for (int i = se[0]; i < se[1]; i++) {
+            flags[i] = set ? flags[i] | flag : flags[i] & ~flag;
+        }
+        mergeRegions();
+        return Result.VOID;
     }
 }
