@@ -29,6 +29,11 @@ public final class Main implements Runnable {
 
     /** Runs the CLI and returns its exit code, for tests. */
     public static int execute(String... args) {
+        java.util.Optional<String> bug = armmm.model.check.SeededBug.propertyError();
+        if (bug.isPresent()) {
+            System.err.println(bug.get());
+            return BAD_INPUT;
+        }
         CommandLine cli = new CommandLine(new Main());
         cli.setParameterExceptionHandler((ex, a) -> {
             ex.getCommandLine().getErr().println("armmm: " + ex.getMessage());

@@ -2,6 +2,7 @@ package armmm.properties;
 
 import armmm.model.check.Invariant;
 import armmm.model.check.Invariants;
+import armmm.model.check.SeededBug;
 import armmm.model.check.Violation;
 import armmm.model.kernel.Kernel;
 import armmm.model.kernel.Op;
@@ -38,6 +39,9 @@ public final class KernelChains {
      * alone catches the bug (another one may well catch it first in a full run).
      */
     public static ChainSpec.Builder<World, Op> builder(Gen<Kernel> initial, Predicate<String> checked) {
+        SeededBug.propertyError().ifPresent(message -> {
+            throw new IllegalStateException(message);
+        });
         ChainSpec.Builder<World, Op> b = ChainSpec.<World, Op>builder()
                 .initialState(initial.map(World::new))
                 .executor(World::apply)

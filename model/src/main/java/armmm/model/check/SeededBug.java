@@ -79,14 +79,33 @@ public enum SeededBug {
     /** The watermark check ignores {@code lowmem_reserve}: INV-GFP-03. */
     GFP_IGNORE_LOWMEM_RESERVE;
 
-    private static volatile SeededBug active = fromProperty();
+    private static volatile SeededBug active = byName(System.getProperty("armmm.bug", "")).orElse(null);
 
-    private static SeededBug fromProperty() {
-        String name = System.getProperty("armmm.bug", "");
-        if (name.isBlank()) {
-            return null;
+    /**
+     * The bug named {@code name} ({@code memblock-no-merge} or {@code MEMBLOCK_NO_MERGE}); empty
+     * for a blank or unknown name.
+     */
+    public static java.util.Optional<SeededBug> byName(String name) {
+        String key = name == null ? "" : name.trim().toUpperCase(Locale.ROOT).replace('-', '_');
+        for (SeededBug b : values()) {
+            if (b.name().equals(key)) {
+                return java.util.Optional.of(b);
+            }
         }
-        return valueOf(name.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * What is wrong with {@code -Darmmm.bug}, when it names no seeded bug; empty when it is unset or
+     * names one. A typo must not quietly run without the bug.
+     */
+    public static java.util.Optional<String> propertyError() {
+        String name = System.getProperty("armmm.bug", "");
+        if (name.isBlank() || byName(name).isPresent()) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of("-Darmmm.bug: unknown seeded bug '" + name.trim() + "', expected one of "
+                + java.util.Arrays.stream(values()).map(SeededBug::cliName).collect(java.util.stream.Collectors.joining(", ")));
     }
 
     /** The scenario-friendly name, {@code memblock-no-merge}. */
