@@ -65,7 +65,7 @@ public final class PageAllocator {
     private final MigrateFallback fallback;
     private final PcpLists pcpLists;
     private final Zonelist zonelist;
-    private final BadPage bad;
+    private final BadPage badPage;
     private final FreePages freeing;
     private final BootFree boot;
     private AllocTrace lastAlloc;
@@ -85,8 +85,8 @@ public final class PageAllocator {
         fallback = new MigrateFallback(m, lists);
         pcpLists = new PcpLists(m, lists, fallback);
         zonelist = new Zonelist(m, lists, fallback, pcpLists);
-        bad = new BadPage(m, layout);
-        freeing = new FreePages(m, nrCpus, lists, pcpLists, bad);
+        badPage = new BadPage(m, layout);
+        freeing = new FreePages(m, nrCpus, lists, pcpLists, badPage);
         boot = new BootFree(m, lists, freeing);
     }
 
@@ -265,10 +265,10 @@ public final class PageAllocator {
         }
         int f = m.frame(pfn);
         if ((m.flags[f] & (F_HEAD | F_TAIL)) != 0) {
-            return bad.badPage(f, "VM_BUG_ON_PAGE(PageCompound(page))");
+            return badPage.badPage(f, "VM_BUG_ON_PAGE(PageCompound(page))");
         }
         if (m.refcount[f] == 0 || (m.flags[f] & F_ALLOC) == 0) {
-            return bad.badPage(f, "VM_BUG_ON_PAGE(!page_count(page))");
+            return badPage.badPage(f, "VM_BUG_ON_PAGE(!page_count(page))");
         }
         if (m.order[f] != ord) {
             return new Result.Refused("wrong order", "splitting pfn 0x" + Long.toHexString(pfn) + " with order " + ord
