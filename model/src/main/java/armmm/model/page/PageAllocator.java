@@ -7,7 +7,6 @@ import static armmm.model.page.MemMap.F_LEAKED;
 import static armmm.model.page.MemMap.F_PCP;
 import static armmm.model.page.MemMap.F_RESERVED;
 import static armmm.model.page.MemMap.F_TAIL;
-import static armmm.model.page.MemMap.MT_MOVABLE;
 
 import armmm.model.kernel.Result;
 import armmm.model.zone.ZoneConfig;
@@ -68,7 +67,6 @@ public final class PageAllocator {
     private final BadPage badPage;
     private final FreePages freeing;
     private final BootFree boot;
-    private AllocTrace lastAlloc;
 
     /**
      * The allocator over {@code configs} (any order; empty zones allowed), every frame PG_reserved
@@ -150,7 +148,7 @@ public final class PageAllocator {
         if (bad != null) {
             return bad;
         }
-        long pfn = allocPfn(gfp, ord, cpu);
+        long pfn = zonelist.allocPfn(gfp, ord, cpu);
         return Result.of(pfn < 0 ? 0 : layout.pfnToPage(pfn));
     }
 
@@ -162,7 +160,7 @@ public final class PageAllocator {
         if (bad != null) {
             return bad;
         }
-        long pfn = allocPfn(g, ord, cpu);
+        long pfn = zonelist.allocPfn(g, ord, cpu);
         if (pfn >= layout.maxLowPfn()) {
             // without __GFP_HIGHMEM gfp_zone never reaches HighMem; only a planted zone bug gets here
             return Result.refused("page_address of a highmem page");
@@ -175,7 +173,7 @@ public final class PageAllocator {
      * vmalloc): the pfn allocated, or -1 for NULL or a mask the kernel would BUG on.
      */
     public long allocPagesPfn(long gfp, int ord, int cpu) {
-        return checkGfp(gfp, cpu) != null ? -1 : allocPfn(gfp, ord, cpu);
+        return checkGfp(gfp, cpu) != null ? -1 : zonelist.allocPfn(gfp, ord, cpu);
     }
 
     /** {@code __free_pages} by pfn for another subsystem inside a kernel call. */
@@ -199,31 +197,6 @@ public final class PageAllocator {
             return Result.refused("__GFP_MOVABLE and __GFP_RECLAIMABLE together");
         }
         return null;
-    }
-
-    /** {@code __alloc_pages}: the pfn allocated, or -1 for NULL. */
-    long allocPfn(long gfp, int ord, int cpu) {
-        if (ord < 0 || ord >= MAX_ORDER) {
-            return -1;
-        }
-        int highest = zonelist.allocZoneIdx(gfp);
-        int mt = Gfp.gfpMigratetype(gfp).ordinal();
-        int cma = mt == MT_MOVABLE ? ALLOC_CMA : 0;
-        AllocTrace trace = new AllocTrace(gfp, ord, highest, zonelist.snapshot(ord, cpu, mt));
-        lastAlloc = trace;
-        int fast = ALLOC_WMARK_LOW | (int) (gfp & Gfp.KSWAPD_RECLAIM) | cma;
-        long pfn = zonelist.getPageFromFreelist(gfp, ord, fast, highest, mt, cpu);
-        int used = fast;
-        if (pfn < 0) {
-            int slow = Zonelist.gfpToAllocFlags(gfp, ord);
-            if ((gfp & Gfp.MEMALLOC) != 0 && (gfp & Gfp.NOMEMALLOC) == 0) {
-                slow = (ALLOC_NO_WATERMARKS | cma) | (slow & ALLOC_KSWAPD);
-            }
-            used = slow;
-            pfn = zonelist.getPageFromFreelist(gfp, ord, slow, highest, mt, cpu);
-        }
-        trace.done(pfn, pfn < 0 ? -1 : m.zoneOf[m.frame(pfn)], used);
-        return pfn;
     }
 
     // ---------------------------------------------------------------- freeing
@@ -294,7 +267,7 @@ public final class PageAllocator {
      */
     public void beginStep() {
         m.dirty.begin();
-        lastAlloc = null;
+        zonelist.forgetLastAlloc();
     }
 
     /** Frame indexes (pfn - {@link #basePfn()}) the last call touched, each once, in order. */
@@ -323,7 +296,7 @@ public final class PageAllocator {
 
     /** The last allocation's trace, or null when the last call was not an allocation. */
     public AllocTrace lastAlloc() {
-        return lastAlloc;
+        return zonelist.lastAlloc();
     }
 
     // ---------------------------------------------------------------- reading

@@ -12,10 +12,12 @@ import static armmm.model.page.MemMap.NZONES;
 import static armmm.model.page.PageAllocator.ALLOC_CMA;
 import static armmm.model.page.PageAllocator.ALLOC_CPUSET;
 import static armmm.model.page.PageAllocator.ALLOC_HIGHATOMIC;
+import static armmm.model.page.PageAllocator.ALLOC_KSWAPD;
 import static armmm.model.page.PageAllocator.ALLOC_MIN_RESERVE;
 import static armmm.model.page.PageAllocator.ALLOC_NON_BLOCK;
 import static armmm.model.page.PageAllocator.ALLOC_NO_WATERMARKS;
 import static armmm.model.page.PageAllocator.ALLOC_OOM;
+import static armmm.model.page.PageAllocator.ALLOC_WMARK_LOW;
 import static armmm.model.page.PageAllocator.ALLOC_WMARK_MASK;
 import static armmm.model.page.PageAllocator.ALLOC_WMARK_MIN;
 import static armmm.model.page.PageAllocator.COSTLY_ORDER;
@@ -25,7 +27,7 @@ import armmm.model.check.SeededBug;
 import armmm.model.zone.ZoneType;
 
 /**
- * The allocation fast path of mm/page_alloc.c below {@code __alloc_pages}:
+ * {@code __alloc_pages} of mm/page_alloc.c with its fast and slow passes (no reclaim):
  * {@code gfp_to_alloc_flags}, the zonelist walk of {@code get_page_from_freelist} (zonelist order
  * as {@code build_zonelists} makes it), {@code rmqueue}, {@code rmqueue_buddy} and
  * {@code prep_new_page}, and the snapshot an {@link AllocTrace} records.
@@ -35,12 +37,49 @@ final class Zonelist {
     private final FreeLists lists;
     private final MigrateFallback fallback;
     private final PcpLists pcpLists;
+    /** The trace of the last allocation in the current kernel call, null when there was none. */
+    private AllocTrace lastAlloc;
 
     Zonelist(MemMap m, FreeLists lists, MigrateFallback fallback, PcpLists pcpLists) {
         this.m = m;
         this.lists = lists;
         this.fallback = fallback;
         this.pcpLists = pcpLists;
+    }
+
+    /** {@code __alloc_pages}: the pfn allocated, or -1 for NULL. */
+    long allocPfn(long gfp, int ord, int cpu) {
+        if (ord < 0 || ord >= MAX_ORDER) {
+            return -1;
+        }
+        int highest = allocZoneIdx(gfp);
+        int mt = Gfp.gfpMigratetype(gfp).ordinal();
+        int cma = mt == MT_MOVABLE ? ALLOC_CMA : 0;
+        AllocTrace trace = new AllocTrace(gfp, ord, highest, snapshot(ord, cpu, mt));
+        lastAlloc = trace;
+        int fast = ALLOC_WMARK_LOW | (int) (gfp & Gfp.KSWAPD_RECLAIM) | cma;
+        long pfn = getPageFromFreelist(gfp, ord, fast, highest, mt, cpu);
+        int used = fast;
+        if (pfn < 0) {
+            int slow = Zonelist.gfpToAllocFlags(gfp, ord);
+            if ((gfp & Gfp.MEMALLOC) != 0 && (gfp & Gfp.NOMEMALLOC) == 0) {
+                slow = (ALLOC_NO_WATERMARKS | cma) | (slow & ALLOC_KSWAPD);
+            }
+            used = slow;
+            pfn = getPageFromFreelist(gfp, ord, slow, highest, mt, cpu);
+        }
+        trace.done(pfn, pfn < 0 ? -1 : m.zoneOf[m.frame(pfn)], used);
+        return pfn;
+    }
+
+    /** The last allocation's trace, or null when the current call made none. */
+    AllocTrace lastAlloc() {
+        return lastAlloc;
+    }
+
+    /** A new kernel call starts: no allocation yet. */
+    void forgetLastAlloc() {
+        lastAlloc = null;
     }
 
     /** {@code gfp_zone}: the highest zone index the allocation may use. */
