@@ -6,7 +6,7 @@ import armmm.model.zone.ZoneType;
 /**
  * The buddy allocator's part of one {@code struct zone} (include/linux/mmzone.h): its
  * {@code free_area[MAX_ORDER]} with one list per migratetype, the free-page counters and the
- * per-CPU page lists. Lists are threaded through {@link PageAllocator}'s frame arrays by frame
+ * per-CPU page lists. Lists are threaded through {@link MemMap}'s frame arrays by frame
  * index (-1 ends a list), as the kernel threads them through {@code page->buddy_list}.
  */
 public final class BuddyZone {

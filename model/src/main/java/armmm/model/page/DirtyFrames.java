@@ -1,0 +1,70 @@
+package armmm.model.page;
+
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * The model's own bookkeeping for the invariant checks (no kernel counterpart): which frames of
+ * {@link MemMap} the current kernel call touched, so that checks read only those instead of
+ * scanning every frame of a 3 GiB board per step, and which invariants still owe the one full
+ * scan after boot's hand-over, which touched every frame.
+ */
+final class DirtyFrames {
+    /** Beyond this many touched frames a call is marked as overflowed and checks scan everything. */
+    private static final int DIRTY_CAP = 1 << 14;
+
+    private int[] dirty = new int[256];
+    private int nDirty;
+    private boolean dirtyOverflow;
+    /** Invariants that have scanned every frame since boot's hand-over. */
+    private final Set<String> scannedSinceBoot = new HashSet<>();
+    private boolean bootScanPending;
+
+    /** Forgets the frames the previous call touched. */
+    void begin() {
+        nDirty = 0;
+        dirtyOverflow = false;
+    }
+
+    /** Records that frame {@code f} changed. */
+    void mark(int f) {
+        if (nDirty == dirty.length) {
+            if (dirty.length >= DIRTY_CAP) {
+                dirtyOverflow = true;
+                return;
+            }
+            dirty = Arrays.copyOf(dirty, dirty.length * 2);
+        }
+        dirty[nDirty++] = f;
+    }
+
+    /** Frame indexes the last call touched, each once, in order. */
+    int[] frames() {
+        int[] d = Arrays.copyOf(dirty, nDirty);
+        Arrays.sort(d);
+        int n = 0;
+        for (int i = 0; i < d.length; i++) {
+            if (n == 0 || d[n - 1] != d[i]) {
+                d[n++] = d[i];
+            }
+        }
+        return Arrays.copyOf(d, n);
+    }
+
+    /** True when the last call touched more frames than are tracked. */
+    boolean overflow() {
+        return dirtyOverflow;
+    }
+
+    /** Whether invariant {@code id} must scan every frame now (see {@link PageAllocator#needsFullScan}). */
+    boolean needsFullScan(String id) {
+        return dirtyOverflow || bootScanPending && scannedSinceBoot.add(id);
+    }
+
+    /** After boot's hand-over: each invariant must scan every frame once. */
+    void startBootScan() {
+        bootScanPending = true;
+        scannedSinceBoot.clear();
+    }
+}

@@ -1,0 +1,111 @@
+package armmm.model.page;
+
+import static armmm.model.page.MemMap.MT_CMA;
+import static armmm.model.page.MemMap.MT_HIGHATOMIC;
+import static armmm.model.page.PageAllocator.ALLOC_CMA;
+import static armmm.model.page.PageAllocator.ALLOC_HIGHATOMIC;
+import static armmm.model.page.PageAllocator.ALLOC_MIN_RESERVE;
+import static armmm.model.page.PageAllocator.ALLOC_NON_BLOCK;
+import static armmm.model.page.PageAllocator.ALLOC_OOM;
+import static armmm.model.page.PageAllocator.ALLOC_RESERVES;
+import static armmm.model.page.PageAllocator.MAX_ORDER;
+
+import armmm.model.check.SeededBug;
+import armmm.model.zone.ZoneConfig;
+
+/**
+ * The watermark checks of mm/page_alloc.c: {@code wmark_pages}, {@code zone_watermark_fast},
+ * {@code __zone_watermark_ok} and {@code __zone_watermark_unusable_free}.
+ */
+final class Watermark {
+    private Watermark() {
+    }
+
+    /** {@code wmark_pages}: watermark boosting is not modelled (kswapd would reset the boost). */
+    static long wmark(BuddyZone z, int which) {
+        ZoneConfig c = z.config;
+        return which == 0 ? c.min() : which == 1 ? c.low() : c.high();
+    }
+
+    /** {@code z->lowmem_reserve[highest_zoneidx]}. */
+    private static long lowmemReserve(BuddyZone z, int highest) {
+        if (SeededBug.GFP_IGNORE_LOWMEM_RESERVE.isActive()) {
+            return 0;
+        }
+        return z.config.lowmemReserve()[highest];
+    }
+
+    /** {@code __zone_watermark_unusable_free}. */
+    static long unusableFree(BuddyZone z, int ord, int allocFlags) {
+        long u = (1L << ord) - 1;
+        if ((allocFlags & ALLOC_RESERVES) == 0) {
+            u += z.nrReservedHighatomic;
+        }
+        if ((allocFlags & ALLOC_CMA) == 0) {
+            u += z.freeCma;
+        }
+        return u;
+    }
+
+    /** {@code zone_watermark_fast}. */
+    static boolean zoneWatermarkFast(BuddyZone z, int ord, long mark, int highest, int allocFlags) {
+        long reserve = lowmemReserve(z, highest);
+        if (ord == 0) {
+            long usable = z.freePages;
+            usable -= Math.min(usable, unusableFree(z, 0, allocFlags));
+            if (usable > mark + reserve) {
+                return true;
+            }
+        }
+        return watermarkOk(z, ord, mark, reserve, allocFlags, z.freePages);
+    }
+
+    /** {@code __zone_watermark_ok} with {@code lowmem_reserve[highest_zoneidx]} already looked up. */
+    static boolean watermarkOk(BuddyZone z, int ord, long mark, long reserve, int allocFlags, long free) {
+        long min = mark;
+        free -= unusableFree(z, ord, allocFlags);
+        if ((allocFlags & ALLOC_RESERVES) != 0) {
+            if ((allocFlags & ALLOC_MIN_RESERVE) != 0) {
+                min -= min / 2;
+                if ((allocFlags & ALLOC_NON_BLOCK) != 0) {
+                    min -= min / 4;
+                }
+            }
+            if ((allocFlags & ALLOC_OOM) != 0) {
+                min -= min / 2;
+            }
+        }
+        if (free <= min + reserve) {
+            return false;
+        }
+        if (ord == 0) {
+            return true;
+        }
+        return hasSuitableBlock(z, ord, allocFlags);
+    }
+
+    /**
+     * The order loop of {@code __zone_watermark_ok}: a free block of at least {@code ord} on a list the
+     * allocation may use.
+     */
+    static boolean hasSuitableBlock(BuddyZone z, int ord, int allocFlags) {
+        for (int o = ord; o < MAX_ORDER; o++) {
+            if (z.nrFree[o] == 0) {
+                continue;
+            }
+            int base = o * MigrateType.COUNT;
+            for (int mt = 0; mt < MigrateType.PCPTYPES; mt++) {
+                if (z.head[base + mt] >= 0) {
+                    return true;
+                }
+            }
+            if ((allocFlags & ALLOC_CMA) != 0 && z.head[base + MT_CMA] >= 0) {
+                return true;
+            }
+            if ((allocFlags & (ALLOC_HIGHATOMIC | ALLOC_OOM)) != 0 && z.head[base + MT_HIGHATOMIC] >= 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

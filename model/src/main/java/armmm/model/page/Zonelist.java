@@ -1,0 +1,232 @@
+package armmm.model.page;
+
+import static armmm.model.page.MemMap.F_ALLOC;
+import static armmm.model.page.MemMap.F_BUDDY;
+import static armmm.model.page.MemMap.F_HEAD;
+import static armmm.model.page.MemMap.F_PCP;
+import static armmm.model.page.MemMap.F_TAIL;
+import static armmm.model.page.MemMap.MT_CMA;
+import static armmm.model.page.MemMap.MT_HIGHATOMIC;
+import static armmm.model.page.MemMap.MT_MOVABLE;
+import static armmm.model.page.MemMap.NZONES;
+import static armmm.model.page.PageAllocator.ALLOC_CMA;
+import static armmm.model.page.PageAllocator.ALLOC_CPUSET;
+import static armmm.model.page.PageAllocator.ALLOC_HIGHATOMIC;
+import static armmm.model.page.PageAllocator.ALLOC_KSWAPD;
+import static armmm.model.page.PageAllocator.ALLOC_MIN_RESERVE;
+import static armmm.model.page.PageAllocator.ALLOC_NON_BLOCK;
+import static armmm.model.page.PageAllocator.ALLOC_NO_WATERMARKS;
+import static armmm.model.page.PageAllocator.ALLOC_OOM;
+import static armmm.model.page.PageAllocator.ALLOC_WMARK_LOW;
+import static armmm.model.page.PageAllocator.ALLOC_WMARK_MASK;
+import static armmm.model.page.PageAllocator.ALLOC_WMARK_MIN;
+import static armmm.model.page.PageAllocator.COSTLY_ORDER;
+import static armmm.model.page.PageAllocator.MAX_ORDER;
+
+import armmm.model.check.SeededBug;
+import armmm.model.zone.ZoneType;
+
+/**
+ * {@code __alloc_pages} of mm/page_alloc.c with its fast and slow passes (no reclaim):
+ * {@code gfp_to_alloc_flags}, the zonelist walk of {@code get_page_from_freelist} (zonelist order
+ * as {@code build_zonelists} makes it), {@code rmqueue}, {@code rmqueue_buddy} and
+ * {@code prep_new_page}, and the snapshot an {@link AllocTrace} records.
+ */
+final class Zonelist {
+    private final MemMap m;
+    private final FreeLists lists;
+    private final MigrateFallback fallback;
+    private final PcpLists pcpLists;
+    /** The trace of the last allocation in the current kernel call, null when there was none. */
+    private AllocTrace lastAlloc;
+
+    Zonelist(MemMap m, FreeLists lists, MigrateFallback fallback, PcpLists pcpLists) {
+        this.m = m;
+        this.lists = lists;
+        this.fallback = fallback;
+        this.pcpLists = pcpLists;
+    }
+
+    /** {@code __alloc_pages}: the pfn allocated, or -1 for NULL. */
+    long allocPfn(long gfp, int ord, int cpu) {
+        if (ord < 0 || ord >= MAX_ORDER) {
+            return -1;
+        }
+        int highest = allocZoneIdx(gfp);
+        int mt = Gfp.gfpMigratetype(gfp).ordinal();
+        int cma = mt == MT_MOVABLE ? ALLOC_CMA : 0;
+        AllocTrace trace = new AllocTrace(gfp, ord, highest, snapshot(ord, cpu, mt));
+        lastAlloc = trace;
+        int fast = ALLOC_WMARK_LOW | (int) (gfp & Gfp.KSWAPD_RECLAIM) | cma;
+        long pfn = getPageFromFreelist(gfp, ord, fast, highest, mt, cpu);
+        int used = fast;
+        if (pfn < 0) {
+            int slow = Zonelist.gfpToAllocFlags(gfp, ord);
+            if ((gfp & Gfp.MEMALLOC) != 0 && (gfp & Gfp.NOMEMALLOC) == 0) {
+                slow = (ALLOC_NO_WATERMARKS | cma) | (slow & ALLOC_KSWAPD);
+            }
+            used = slow;
+            pfn = getPageFromFreelist(gfp, ord, slow, highest, mt, cpu);
+        }
+        trace.done(pfn, pfn < 0 ? -1 : m.zoneOf[m.frame(pfn)], used);
+        return pfn;
+    }
+
+    /** The last allocation's trace, or null when the current call made none. */
+    AllocTrace lastAlloc() {
+        return lastAlloc;
+    }
+
+    /** A new kernel call starts: no allocation yet. */
+    void forgetLastAlloc() {
+        lastAlloc = null;
+    }
+
+    /** {@code gfp_zone}: the highest zone index the allocation may use. */
+    int allocZoneIdx(long gfp) {
+        int z = Gfp.gfpZone(gfp).ordinal();
+        if (SeededBug.GFP_KERNEL_FROM_HIGHMEM.isActive() && z == ZoneType.NORMAL.ordinal()) {
+            return ZoneType.HIGHMEM.ordinal();
+        }
+        return z;
+    }
+
+    /** {@code gfp_to_alloc_flags} (mm/page_alloc.c). */
+    static int gfpToAllocFlags(long gfp, int ord) {
+        int f = ALLOC_WMARK_MIN | ALLOC_CPUSET;
+        f |= (int) (gfp & (Gfp.HIGH | Gfp.KSWAPD_RECLAIM));
+        if ((gfp & Gfp.DIRECT_RECLAIM) == 0) {
+            if ((gfp & Gfp.NOMEMALLOC) == 0) {
+                f |= ALLOC_NON_BLOCK;
+                if (ord > 0 && (f & ALLOC_MIN_RESERVE) != 0) {
+                    f |= ALLOC_HIGHATOMIC;
+                }
+            }
+            if ((f & ALLOC_MIN_RESERVE) != 0) {
+                f &= ~ALLOC_CPUSET;
+            }
+        }
+        if (Gfp.gfpMigratetype(gfp) == MigrateType.MOVABLE) {
+            f |= ALLOC_CMA;
+        }
+        return f;
+    }
+
+    /** The zonelist walk order: highest zone downwards, populated zones only ({@code build_zonelists}). */
+    private int zonelistAt(int highest, int i) {
+        if (SeededBug.GFP_ZONELIST_ASCENDING.isActive()) {
+            return i <= highest ? i : -1;
+        }
+        return highest - i;
+    }
+
+    /** {@code get_page_from_freelist}: the zonelist walk with the watermark check. */
+    long getPageFromFreelist(long gfp, int ord, int allocFlags, int highest, int mt, int cpu) {
+        for (int i = 0; i <= highest; i++) {
+            int zi = zonelistAt(highest, i);
+            if (zi < 0) {
+                break;
+            }
+            BuddyZone z = m.zones[zi];
+            if (z == null || z.config.managedPages() == 0) {
+                continue;
+            }
+            if ((allocFlags & ALLOC_NO_WATERMARKS) == 0) {
+                long mark = Watermark.wmark(z, allocFlags & ALLOC_WMARK_MASK);
+                if (!Watermark.zoneWatermarkFast(z, ord, mark, highest, allocFlags)) {
+                    continue;
+                }
+            }
+            int f = rmqueue(z, ord, allocFlags, mt, cpu);
+            if (f >= 0) {
+                prepNewPage(z, f, ord, gfp);
+                if ((allocFlags & ALLOC_HIGHATOMIC) != 0) {
+                    fallback.reserveHighatomicPageblock(z, f);
+                }
+                return m.basePfn + f;
+            }
+        }
+        return -1;
+    }
+
+    /** {@code rmqueue}: per-CPU lists for orders up to PAGE_ALLOC_COSTLY_ORDER, else the buddy lists. */
+    private int rmqueue(BuddyZone z, int ord, int allocFlags, int mt, int cpu) {
+        if (ord <= COSTLY_ORDER && ((allocFlags & ALLOC_CMA) != 0 || mt != MT_MOVABLE)) {
+            int f = pcpLists.rmqueuePcplist(z, ord, mt, allocFlags, z.pcp[cpu]);
+            if (f >= 0) {
+                return f;
+            }
+        }
+        return rmqueueBuddy(z, ord, allocFlags, mt);
+    }
+
+    /**
+     * {@code rmqueue_buddy}: the HIGHATOMIC reserve first for ALLOC_HIGHATOMIC, then {@code __rmqueue}, then
+     * the reserve again.
+     */
+    private int rmqueueBuddy(BuddyZone z, int ord, int allocFlags, int mt) {
+        int f = -1;
+        if ((allocFlags & ALLOC_HIGHATOMIC) != 0) {
+            f = lists.rmqueueSmallest(z, ord, MT_HIGHATOMIC);
+        }
+        if (f < 0) {
+            f = fallback.rmqueueOne(z, ord, mt, allocFlags);
+            if (f < 0 && (allocFlags & (ALLOC_OOM | ALLOC_NON_BLOCK)) != 0) {
+                f = lists.rmqueueSmallest(z, ord, MT_HIGHATOMIC);
+            }
+            if (f < 0) {
+                return -1;
+            }
+        }
+        lists.modFreepageState(z, -(1L << ord), m.pcpMt[f]);
+        return f;
+    }
+
+    /** {@code prep_new_page}: one reference on the head, compound head and tails with __GFP_COMP. */
+    private void prepNewPage(BuddyZone z, int f, int ord, long gfp) {
+        m.flags[f] = (byte) (m.flags[f] & ~(F_BUDDY | F_PCP) | F_ALLOC);
+        m.order[f] = (byte) ord;
+        m.refcount[f] = SeededBug.PAGE_REFCOUNT_NOT_SET.isActive() ? 0 : 1;
+        if (ord > 0 && (gfp & Gfp.COMP) != 0) {
+            m.flags[f] |= F_HEAD;
+            for (int i = 1; i < 1 << ord; i++) {
+                m.flags[f + i] |= F_TAIL;
+                m.order[f + i] = (byte) ord;
+            }
+        }
+        z.allocatedPages += 1L << ord;
+        m.markDirty(f);
+    }
+
+    /** The zones' state before an allocation, for its {@link AllocTrace}. */
+    ZoneSnapshot[] snapshot(int ord, int cpu, int mt) {
+        ZoneSnapshot[] s = new ZoneSnapshot[NZONES];
+        for (BuddyZone z : m.zones) {
+            if (z != null && z.config.managedPages() > 0) {
+                PerCpuPages pcp = z.pcp[cpu];
+                boolean pcpHas = ord <= COSTLY_ORDER && pcp.head[ord * MigrateType.PCPTYPES + mt] >= 0;
+                s[z.type.ordinal()] = new ZoneSnapshot(z.freePages, z.freeCma, z.nrReservedHighatomic,
+                        pcpHas, maxFreeOrder(z, false), maxFreeOrder(z, true));
+            }
+        }
+        return s;
+    }
+
+    /** The highest order with a block on a MIGRATE_PCPTYPES list (or, with {@code cma}, on the CMA list). */
+    private static int maxFreeOrder(BuddyZone z, boolean cma) {
+        for (int o = MAX_ORDER - 1; o >= 0; o--) {
+            if (cma) {
+                if (z.listLen[o * MigrateType.COUNT + MT_CMA] > 0) {
+                    return o;
+                }
+                continue;
+            }
+            for (int mt = 0; mt < MigrateType.PCPTYPES; mt++) {
+                if (z.listLen[o * MigrateType.COUNT + mt] > 0) {
+                    return o;
+                }
+            }
+        }
+        return -1;
+    }
+}
