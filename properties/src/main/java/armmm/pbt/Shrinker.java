@@ -25,6 +25,8 @@ final class Shrinker {
      * to keep their sign, and by 1 or mixed across the asymmetric end of a range such as a short's.
      */
     private static final long[][] TRANSFERS = {{2, 2}, {1, 1}, {2, 1}, {1, 2}};
+    /** How many spans after a choice the lower-and-delete pass tries removing with it. */
+    private static final int SPAN_WINDOW = 16;
     /** Longest chain for which every pair of non-adjacent steps is tried for deletion. */
     private static final int DISTANT_PAIR_STEPS = 50;
     /** Replayed candidates remembered to skip repeats; forgotten past this to bound memory on long runs. */
@@ -73,6 +75,7 @@ final class Shrinker {
             sortSpans();
             if (best == before) {
                 // quadratic, so only at a fixed point of the cheap passes
+                lowerAndDeleteSpan();
                 deleteDistantStepPairs();
             }
         } while (best != before && !timedOut());
@@ -119,6 +122,36 @@ final class Shrinker {
                 List<ChoiceSequence.Span> now = best.spans("step");
                 if (j < now.size() && deleteTwo(now.get(i), now.get(j))) {
                     return;
+                }
+            }
+        }
+    }
+
+    /**
+     * Lowers a choice by one and deletes one of the spans after it, together: a count drawn before
+     * its elements (a list of length n, then n elements) shrinks only when an element goes with it.
+     */
+    private void lowerAndDeleteSpan() {
+        for (int i = 0; i < best.size(); i++) {
+            boolean progress = true;
+            while (progress && i < best.size() && best.rank(i) > 0) {
+                progress = false;
+                int at = i;
+                List<ChoiceSequence.Span> after = distinctSpans().stream().filter(sp -> sp.start() > at)
+                        .limit(SPAN_WINDOW).toList();
+                for (ChoiceSequence.Span span : after) {
+                    if (span.end() > best.size()) {
+                        continue;
+                    }
+                    long[] ranks = best.ranks();
+                    ranks[i]--;
+                    long[] candidate = new long[ranks.length - span.length()];
+                    System.arraycopy(ranks, 0, candidate, 0, span.start());
+                    System.arraycopy(ranks, span.end(), candidate, span.start(), ranks.length - span.end());
+                    if (consider(candidate)) {
+                        progress = true;
+                        break;
+                    }
                 }
             }
         }
@@ -176,7 +209,8 @@ final class Shrinker {
      */
     private void lowerPairs() {
         for (int i = 0; i < best.size(); i++) {
-            for (int j = i + 1; j < Math.min(best.size(), i + 1 + PAIR_WINDOW); j++) {
+            // a successful shift may shorten the best sequence under our feet: re-check i too
+            for (int j = i + 1; i < best.size() && j < Math.min(best.size(), i + 1 + PAIR_WINDOW); j++) {
                 if (best.rank(i) == 0 || !best.branching(i) || !best.branching(j)) {
                     continue;
                 }
@@ -189,6 +223,9 @@ final class Shrinker {
                     largestWorking(1, most, d -> shiftTo(a, b, ri - d, rj - d));
                 }
                 for (long[] units : TRANSFERS) {
+                    if (j >= best.size()) {
+                        break;
+                    }
                     long room = Math.min(ri / units[0], (best.bound(j) - rj) / units[1]);
                     if (room > 0 && shiftTo(a, b, ri - units[0], rj + units[1])) {
                         largestWorking(1, room, d -> shiftTo(a, b, ri - units[0] * d, rj + units[1] * d));
@@ -269,6 +306,9 @@ final class Shrinker {
     }
 
     private boolean shift(int i, int j, long di, long dj) {
+        if (j >= best.size()) {
+            return false;
+        }
         return shiftTo(i, j, best.rank(i) + di, best.rank(j) + dj);
     }
 

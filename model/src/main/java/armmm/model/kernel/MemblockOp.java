@@ -95,7 +95,7 @@ public sealed interface MemblockOp extends Op {
         public String name() { return "memblock_alloc"; }
         public List<Arg> args() { return List.of(Arg.size(size), Arg.size(align)); }
         public Result applyTo(Kernel k) {
-            return virt(k, k.memblock().allocTryNid(size, align, Memblock.LOW_LIMIT, Memblock.ALLOC_ACCESSIBLE));
+            return afterBoot(k) ? SLAB_AVAILABLE : virt(k, k.memblock().allocTryNid(size, align, Memblock.LOW_LIMIT, Memblock.ALLOC_ACCESSIBLE));
         }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
@@ -106,7 +106,7 @@ public sealed interface MemblockOp extends Op {
         public String name() { return "memblock_alloc_raw"; }
         public List<Arg> args() { return List.of(Arg.size(size), Arg.size(align)); }
         public Result applyTo(Kernel k) {
-            return virt(k, k.memblock().allocTryNidRaw(size, align, Memblock.LOW_LIMIT, Memblock.ALLOC_ACCESSIBLE));
+            return afterBoot(k) ? SLAB_AVAILABLE : virt(k, k.memblock().allocTryNidRaw(size, align, Memblock.LOW_LIMIT, Memblock.ALLOC_ACCESSIBLE));
         }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
@@ -117,7 +117,7 @@ public sealed interface MemblockOp extends Op {
         public String name() { return "memblock_alloc_from"; }
         public List<Arg> args() { return List.of(Arg.size(size), Arg.size(align), Arg.addr(minAddr)); }
         public Result applyTo(Kernel k) {
-            return virt(k, k.memblock().allocTryNid(size, align, minAddr, Memblock.ALLOC_ACCESSIBLE));
+            return afterBoot(k) ? SLAB_AVAILABLE : virt(k, k.memblock().allocTryNid(size, align, minAddr, Memblock.ALLOC_ACCESSIBLE));
         }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
@@ -128,7 +128,7 @@ public sealed interface MemblockOp extends Op {
         public String name() { return "memblock_alloc_low"; }
         public List<Arg> args() { return List.of(Arg.size(size), Arg.size(align)); }
         public Result applyTo(Kernel k) {
-            return virt(k, k.memblock().allocTryNid(size, align, Memblock.LOW_LIMIT, Memblock.ARCH_LOW_ADDRESS_LIMIT));
+            return afterBoot(k) ? SLAB_AVAILABLE : virt(k, k.memblock().allocTryNid(size, align, Memblock.LOW_LIMIT, Memblock.ARCH_LOW_ADDRESS_LIMIT));
         }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
@@ -141,7 +141,7 @@ public sealed interface MemblockOp extends Op {
         @Override public String resultStem() { return "a"; }
         public String name() { return "memblock_alloc_try_nid"; }
         public List<Arg> args() { return List.of(Arg.size(size), Arg.size(align), Arg.addr(minAddr), Arg.addr(maxAddr)); }
-        public Result applyTo(Kernel k) { return virt(k, k.memblock().allocTryNid(size, align, minAddr, maxAddr)); }
+        public Result applyTo(Kernel k) { return afterBoot(k) ? SLAB_AVAILABLE : virt(k, k.memblock().allocTryNid(size, align, minAddr, maxAddr)); }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
@@ -150,7 +150,7 @@ public sealed interface MemblockOp extends Op {
         @Override public String resultStem() { return "a"; }
         public String name() { return "memblock_alloc_try_nid_raw"; }
         public List<Arg> args() { return List.of(Arg.size(size), Arg.size(align), Arg.addr(minAddr), Arg.addr(maxAddr)); }
-        public Result applyTo(Kernel k) { return virt(k, k.memblock().allocTryNidRaw(size, align, minAddr, maxAddr)); }
+        public Result applyTo(Kernel k) { return afterBoot(k) ? SLAB_AVAILABLE : virt(k, k.memblock().allocTryNidRaw(size, align, minAddr, maxAddr)); }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
@@ -318,6 +318,18 @@ public sealed interface MemblockOp extends Op {
 
     private static Result bool(boolean b) {
         return Result.of(b ? 1 : 0);
+    }
+
+    /**
+     * A {@code memblock_alloc*} call made once boot is over: {@code memblock_alloc_internal}
+     * warns ({@code WARN_ON_ONCE(slab_is_available())}, mm/memblock.c) and hands the request to
+     * {@code kzalloc_node}. The model reports the warning and allocates nothing from memblock.
+     */
+    Result SLAB_AVAILABLE = Result.refused("WARN_ON_ONCE(slab_is_available())");
+
+    /** True once boot handed memory to the page allocator, so slab is available. */
+    static boolean afterBoot(Kernel k) {
+        return k.pages() != null;
     }
 
     /** The scenario spellings of the memblock calls. */
