@@ -15,7 +15,7 @@ import armmm.model.zone.ZoneType;
 
 /**
  * One real boot of the oracle kernel, read from the test resources
- * ({@code oracle/kernel/<board>/}, copied from /work/shared/oracle/kernel): how it was booted
+ * ({@code oracle/kernel/<board>/}, copied from shared/oracle/kernel): how it was booted
  * (qemu-args.txt, cmdline.txt, dtb-used.dts) and what it reported (zoneinfo.txt, meminfo.txt,
  * min_free_kbytes.txt, the memblock debugfs dumps, dmesg.txt).
  */
