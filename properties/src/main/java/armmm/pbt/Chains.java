@@ -22,7 +22,8 @@ public final class Chains {
         return run(spec, Reporting.standalone(spec.name()));
     }
 
-    static void throwIfFailed(ChainResult result) {
+    /** Throws the AssertionError that carries the shrunk counterexample, when {@code result} failed. */
+    public static void throwIfFailed(ChainResult result) {
         if (!result.passed()) {
             throw new AssertionError(result.counterexample().message());
         }

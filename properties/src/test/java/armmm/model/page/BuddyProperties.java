@@ -9,6 +9,7 @@ import armmm.model.kernel.Kernel;
 import armmm.model.kernel.PageOp;
 import armmm.model.zone.ZoneType;
 import armmm.pbt.ChainResult;
+import armmm.pbt.Chains;
 import armmm.pbt.Gen;
 import armmm.pbt.Gens;
 import armmm.pbt.PropertyRunner;
@@ -19,6 +20,7 @@ import armmm.properties.World;
 import armmm.spec.Catalogue;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -49,9 +51,21 @@ class BuddyProperties {
         runner.check(PageChains.spec(smallBoards()).build());
     }
 
+    /**
+     * Memory pressure keeps every invariant, and reaches the allocator paths the model exists
+     * for: a split from every order, fallback to a lower zone, a migratetype fallback or steal, CMA
+     * for movable requests, the atomic reserve, and NULL when no zone is above its watermark.
+     */
     @PropertyTest
     void memoryPressureDownToNullAndBackKeepsEveryInvariant(PropertyRunner runner) {
-        runner.check(PageChains.pressure(smallBoards(), id -> true).build());
+        ChainResult result = runner.run(PageChains.pressure(smallBoards(), id -> true).build());
+        Chains.throwIfFailed(result);
+        Map<String, Integer> labels = result.stats().labels();
+        for (int order = 1; order < PageAllocator.MAX_ORDER; order++) {
+            assertThat(labels).as("states reached").containsKey("order-" + order + " block split");
+        }
+        assertThat(labels).as("states reached").containsKeys("fallback to DMA", "migratetype fallback or steal", "CMA used",
+                "atomic reserve (ALLOC_MIN_RESERVE)", "NULL: no zone above its watermark");
     }
 
     /**
