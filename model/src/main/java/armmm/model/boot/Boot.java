@@ -10,6 +10,7 @@ import armmm.model.kernel.Result;
 import armmm.model.layout.Layout;
 import armmm.model.memblock.Memblock;
 import armmm.model.memblock.Region;
+import armmm.model.zone.CmaArea;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -351,7 +352,7 @@ public final class Boot {
                 return;
             }
         }
-        cma.add(new CmaArea("reserved", addr, size));
+        cma.add(new CmaArea(CmaArea.DEFAULT_NAME, addr, size));
         log.add(String.format("cma: Reserved %d MiB at 0x%08x", size >> 20, addr));
     }
 

@@ -4,6 +4,7 @@ import armmm.model.board.Board;
 import armmm.model.layout.Layout;
 import armmm.model.memblock.Memblock;
 import armmm.model.memblock.Region;
+import armmm.model.zone.CmaArea;
 import java.util.List;
 
 /**

@@ -1,12 +1,12 @@
 package armmm.model.kernel;
 
-import armmm.model.check.Invariants;
-import armmm.model.check.Violation;
 import armmm.model.board.Board;
 import armmm.model.board.BoardLine;
 import armmm.model.boot.Boot;
 import armmm.model.boot.BootObservables;
 import armmm.model.boot.BootedSystem;
+import armmm.model.check.Invariants;
+import armmm.model.check.Violation;
 import armmm.model.memblock.Memblock;
 import armmm.model.page.PageAllocator;
 import armmm.model.page.PageAllocatorBoot;

@@ -74,7 +74,7 @@ public final class BootZones {
                     boot.initrdStart()));
         }
         inUse.addAll(boot.allocations());
-        for (armmm.model.boot.CmaArea c : boot.cmaAreas()) {
+        for (CmaArea c : boot.cmaAreas()) {
             for (EarlyAllocation u : inUse) {
                 boolean itself = u.address() == c.base() && u.size() == c.size();
                 if (!itself && u.address() != 0 && u.address() < c.end() && c.base() < u.end()) {
@@ -90,7 +90,7 @@ public final class BootZones {
     public static ZoneInputs inputs(BootedSystem boot) {
         Board board = boot.board();
         BuildConfig build = board.build();
-        List<CmaArea> cma = boot.cmaAreas().stream().map(a -> new CmaArea(a.base(), a.size())).toList();
+        List<CmaArea> cma = boot.cmaAreas();
         List<LateFree> late = new ArrayList<>();
         if (boot.initrdEnd() > boot.initrdStart()) {
             late.add(LateFree.ofBytes("initrd", boot.initrdStart(), boot.initrdEnd()));

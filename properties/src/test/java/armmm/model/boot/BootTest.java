@@ -8,6 +8,7 @@ import armmm.model.board.Board;
 import armmm.model.board.BoardException;
 import armmm.model.board.ReservedMemory;
 import armmm.model.memblock.Region;
+import armmm.model.zone.CmaArea;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
