@@ -104,7 +104,7 @@ public final class World {
         } else if (op instanceof PageOp.SplitPage s) {
             held.removeIf(h -> h.page() == s.page());
             for (int i = 0; i < 1 << s.order(); i++) {
-                long page = s.page() + (long) MemMapLayout.STRUCT_PAGE_SIZE * i;
+                long page = s.page() + (long) layout.structPageSize() * i;
                 held.add(new Held(page, 0, false, layout.pageAddress(layout.pageToPfn(page))));
             }
         }

@@ -1,5 +1,8 @@
 package armmm.model.page;
 
+import armmm.model.board.Board;
+import armmm.model.board.BuildConfig;
+
 /**
  * Where mem_map and the linear map sit, for {@code pfn_to_page}, {@code page_to_pfn},
  * {@code page_address} and {@code virt_to_page} (FLATMEM, include/asm-generic/memory_model.h,
@@ -9,12 +12,11 @@ package armmm.model.page;
  * @param physOffset  PHYS_OFFSET; {@code ARCH_PFN_OFFSET = PHYS_OFFSET >> PAGE_SHIFT}
  * @param pageOffset  PAGE_OFFSET, the virtual address of PHYS_OFFSET
  * @param maxLowPfn   {@code max_low_pfn}: the first pfn with no linear mapping (highmem)
+ * @param structPageSize {@code sizeof(struct page)}: the stride of mem_map, a build fact
  */
-public record MemMapLayout(long memMapVirt, long physOffset, long pageOffset, long maxLowPfn) {
-    /** sizeof(struct page) in this build. */
-    public static final int STRUCT_PAGE_SIZE = 36;
+public record MemMapLayout(long memMapVirt, long physOffset, long pageOffset, long maxLowPfn, int structPageSize) {
     /** PAGE_SHIFT. */
-    public static final int PAGE_SHIFT = 12;
+    public static final int PAGE_SHIFT = BuildConfig.PAGE_SHIFT;
 
     public MemMapLayout {
         if ((physOffset & ((1L << PAGE_SHIFT) - 1)) != 0) {
@@ -22,9 +24,13 @@ public record MemMapLayout(long memMapVirt, long physOffset, long pageOffset, lo
         }
     }
 
-    /** The layout of the QEMU virt board with the default 3G/1G split: mem_map at {@code memMapVirt}. */
+    /**
+     * The layout of the QEMU virt board with the default build (3G/1G split, the armmp struct
+     * page): mem_map at {@code memMapVirt}.
+     */
     public static MemMapLayout virt(long memMapVirt, long maxLowPfn) {
-        return new MemMapLayout(memMapVirt, 0x40000000L, 0xC0000000L, maxLowPfn);
+        BuildConfig build = BuildConfig.armmp();
+        return new MemMapLayout(memMapVirt, Board.VIRT_RAM_BASE, build.pageOffset(), maxLowPfn, build.structPageSize());
     }
 
     /** {@code ARCH_PFN_OFFSET}. */
@@ -34,16 +40,16 @@ public record MemMapLayout(long memMapVirt, long physOffset, long pageOffset, lo
 
     /** {@code pfn_to_page}: the struct page pointer of {@code pfn}. */
     public long pfnToPage(long pfn) {
-        return memMapVirt + (pfn - archPfnOffset()) * STRUCT_PAGE_SIZE;
+        return memMapVirt + (pfn - archPfnOffset()) * structPageSize;
     }
 
     /** {@code page_to_pfn}, or -1 when {@code page} is not the address of a struct page. */
     public long pageToPfn(long page) {
         long off = page - memMapVirt;
-        if (off < 0 || off % STRUCT_PAGE_SIZE != 0) {
+        if (off < 0 || off % structPageSize != 0) {
             return -1;
         }
-        return archPfnOffset() + off / STRUCT_PAGE_SIZE;
+        return archPfnOffset() + off / structPageSize;
     }
 
     /** {@code page_address} of a lowmem pfn; 0 for highmem, as for an unmapped highmem page. */

@@ -20,7 +20,8 @@ public final class PageAllocatorBoot {
 
     /** mem_map's place as the virtual layout computed it. */
     public static MemMapLayout memMap(Layout layout) {
-        return new MemMapLayout(layout.memMap(), layout.physOffset(), layout.pageOffset(), layout.maxLowPfn());
+        return new MemMapLayout(layout.memMap(), layout.physOffset(), layout.pageOffset(), layout.maxLowPfn(),
+                layout.structPageSize());
     }
 
     /** The allocator after boot for the zones {@code setup} computed, with {@code cpus} CPUs. */

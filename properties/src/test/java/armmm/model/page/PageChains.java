@@ -123,7 +123,7 @@ public final class PageChains {
         }
         Gen<World.Held> held = Gens.oneOf(w.held());
         Gen<Op> tail = held.filter(h -> h.order() > 0).map(h -> new PageOp.FreePages(
-                h.page() + (long) MemMapLayout.STRUCT_PAGE_SIZE * ((1 << h.order()) - 1), 0, 0));
+                h.page() + (long) layout.structPageSize() * ((1 << h.order()) - 1), 0, 0));
         Gen<Op> wrongOrder = held.map(h -> new PageOp.FreePages(h.page(), (h.order() + 1) % PageAllocator.MAX_ORDER, 0));
         Gen<Op> twice = w.freed().isEmpty() ? reserved : Gens.oneOf(w.freed()).map(page -> new PageOp.FreePages(page, 0, 0));
         boolean anyHigherOrder = w.held().stream().anyMatch(h -> h.order() > 0);
