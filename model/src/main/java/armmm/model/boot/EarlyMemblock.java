@@ -1,5 +1,6 @@
 package armmm.model.boot;
 
+import armmm.model.board.BuildConfig;
 import armmm.model.kernel.Result;
 import armmm.model.memblock.Memblock;
 import armmm.model.memblock.Region;
@@ -13,7 +14,7 @@ import java.util.Locale;
  * (mm/memblock.c {@code memblock_dbg}).
  */
 final class EarlyMemblock {
-    static final long PAGE = 4096;
+    static final long PAGE = BuildConfig.PAGE_SIZE;
     private final Memblock mb = new Memblock();
     private final List<EarlyAllocation> allocations = new ArrayList<>();
     private final List<String> debugLog = new ArrayList<>();

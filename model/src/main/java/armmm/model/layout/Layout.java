@@ -1,5 +1,6 @@
 package armmm.model.layout;
 
+import armmm.model.board.BuildConfig;
 import armmm.model.check.SeededBug;
 import armmm.model.kernel.Result;
 import armmm.model.memblock.Region;
@@ -52,7 +53,7 @@ public record Layout(long pageOffset, long physOffset, long lowmemLimit, long vm
     /** The high vectors page, {@code 0xffff0000}. */
     public static final long VECTORS_BASE = 0xffff_0000L;
     /** {@code PAGE_SIZE}. */
-    public static final long PAGE_SIZE = 4096;
+    public static final long PAGE_SIZE = BuildConfig.PAGE_SIZE;
     private static final long MASK32 = 0xffff_ffffL;
 
     public Layout {

@@ -1,5 +1,6 @@
 package armmm.model.memblock;
 
+import armmm.model.board.BuildConfig;
 import armmm.model.kernel.ObservableException;
 import armmm.model.kernel.ObservablePath;
 import armmm.model.kernel.Result;
@@ -49,7 +50,7 @@ public final class Memblock {
     /** {@code MEMBLOCK_DRIVER_MANAGED}. */
     public static final int DRIVER_MANAGED = 0x8;
     /** {@code PAGE_SIZE}. */
-    public static final long PAGE_SIZE = 4096;
+    public static final long PAGE_SIZE = BuildConfig.PAGE_SIZE;
     /** {@code SMP_CACHE_BYTES} of the armmp build ({@code CONFIG_ARM_L1_CACHE_SHIFT=6}). */
     public static final long SMP_CACHE_BYTES = 64;
     /** {@code sizeof(struct memblock_region)} on 32-bit ARM without NUMA: base, size, flags. */

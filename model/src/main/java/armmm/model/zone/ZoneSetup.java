@@ -1,5 +1,6 @@
 package armmm.model.zone;
 
+import armmm.model.board.BuildConfig;
 import armmm.model.check.SeededBug;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,9 +24,9 @@ public record ZoneSetup(ZoneInputs inputs, ZoneSpans spans, ManagedPages managed
                         List<ZoneConfig> zones, PerZone statThreshold) {
 
     /** {@code PAGE_SHIFT}: 4 KiB pages. */
-    public static final int PAGE_SHIFT = 12;
+    public static final int PAGE_SHIFT = BuildConfig.PAGE_SHIFT;
     /** {@code PAGE_SIZE}. */
-    public static final long PAGE_SIZE = 1L << PAGE_SHIFT;
+    public static final long PAGE_SIZE = BuildConfig.PAGE_SIZE;
 
     public ZoneSetup {
         zones = List.copyOf(zones);
