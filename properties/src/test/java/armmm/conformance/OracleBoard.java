@@ -1,9 +1,7 @@
 package armmm.conformance;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import armmm.model.zone.ZoneType;
+import armmm.properties.OracleFiles;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -11,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import armmm.model.zone.ZoneType;
 
 /**
  * One real boot of the oracle kernel, read from the test resources
@@ -110,15 +107,7 @@ final class OracleBoard {
     }
 
     private String read(String file) {
-        String path = "/oracle/kernel/" + name + "/" + file;
-        try (InputStream in = OracleBoard.class.getResourceAsStream(path)) {
-            if (in == null) {
-                throw new IllegalStateException("missing test resource " + path);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return OracleFiles.read(name, file);
     }
 
     private static String find(String text, String regex) {

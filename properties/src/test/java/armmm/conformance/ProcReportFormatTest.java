@@ -7,6 +7,7 @@ import armmm.model.report.ZoneCounters;
 import armmm.model.report.ZoneinfoReport;
 import armmm.model.zone.ZoneSetup;
 import armmm.model.zone.ZoneType;
+import armmm.properties.OracleFiles;
 import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -87,10 +88,6 @@ class ProcReportFormatTest {
     }
 
     private static String read(OracleBoard b, String file) {
-        try (var in = ProcReportFormatTest.class.getResourceAsStream("/oracle/kernel/" + b.name + "/" + file)) {
-            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return OracleFiles.read(b.name, file);
     }
 }

@@ -4,10 +4,7 @@ import armmm.model.board.Bank;
 import armmm.model.board.Board;
 import armmm.model.board.ReservedMemory;
 import armmm.model.memblock.Region;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import armmm.properties.OracleFiles;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,15 +36,7 @@ final class OracleBoards {
     }
 
     static String read(String board, String file) {
-        String path = "/oracle/kernel/" + board + "/" + file;
-        try (InputStream in = OracleBoards.class.getResourceAsStream(path)) {
-            if (in == null) {
-                throw new IllegalStateException("missing test resource " + path);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return OracleFiles.read(board, file);
     }
 
     private static final Pattern RANGE = Pattern.compile("^\\s*\\d+: 0x([0-9a-f]+)\\.\\.0x([0-9a-f]+)\\s*$");

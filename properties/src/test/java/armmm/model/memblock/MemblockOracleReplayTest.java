@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import armmm.model.kernel.Kernel;
 import armmm.model.report.MemblockReport;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
+import armmm.properties.OracleFiles;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -22,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * reserved array is compared with {@code /sys/kernel/debug/memblock/reserved} of that boot.
  */
 class MemblockOracleReplayTest {
-    private static final String DIR = "/oracle/kernel/armmp-1024M-memblockdebug/";
+    private static final String BOARD = "armmp-1024M-memblockdebug";
     /** {@code arm_lowmem_limit} of this board: 768 MiB of lowmem above 0x40000000 (VMSPLIT_3G). */
     private static final long LOWMEM_LIMIT = 0x7000_0000L;
 
@@ -32,11 +30,8 @@ class MemblockOracleReplayTest {
             "(memblock_alloc_try_nid(?:_raw)?): (\\d+) bytes align=(0x[0-9a-f]+) nid=-?\\d+ from=(0x[0-9a-f]+) max_addr=(0x[0-9a-f]+)");
     private static final Pattern RANGE = Pattern.compile("(memblock_reserve|memblock_phys_free): \\[(0x[0-9a-f]+)-(0x[0-9a-f]+)\\]");
 
-    private static List<String> lines(String name) throws IOException {
-        try (InputStream in = MemblockOracleReplayTest.class.getResourceAsStream(DIR + name)) {
-            assertThat(in).as(DIR + name).isNotNull();
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
-        }
+    private static List<String> lines(String name) {
+        return OracleFiles.read(BOARD, name).lines().toList();
     }
 
     private static long hex(String s) {
@@ -44,7 +39,7 @@ class MemblockOracleReplayTest {
     }
 
     @Test
-    void theModelPlacesEveryLoggedAllocationWhereTheKernelDidAndEndsWithItsReservedArray() throws IOException {
+    void theModelPlacesEveryLoggedAllocationWhereTheKernelDidAndEndsWithItsReservedArray() {
         List<String> dmesg = lines("dmesg.txt");
         Kernel kernel = Kernel.bare();
         Memblock mb = kernel.memblock();

@@ -6,9 +6,7 @@ import armmm.model.check.BuddyChecks;
 import armmm.model.report.BuddyinfoReport;
 import armmm.model.report.PagetypeinfoReport;
 import armmm.model.zone.ZoneType;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
+import armmm.properties.OracleFiles;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -23,14 +21,11 @@ import org.junit.jupiter.api.Test;
 class BootShapeTest {
     private static final Pattern RANGE = Pattern.compile("^\\s*\\d+: 0x([0-9a-f]+)\\.\\.0x([0-9a-f]+)$");
 
-    private static String oracle(String file) throws IOException {
-        try (InputStream in = BootShapeTest.class.getResourceAsStream("/oracle/kernel/armmp-1024M/" + file)) {
-            assertThat(in).as(file).isNotNull();
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
+    private static String oracle(String file) {
+        return OracleFiles.read("armmp-1024M", file);
     }
 
-    private static PageAllocator boot() throws IOException {
+    private static PageAllocator boot() {
         List<long[]> reserved = new ArrayList<>();
         for (String line : oracle("memblock_reserved.txt").split("\n")) {
             Matcher m = RANGE.matcher(line);
@@ -56,7 +51,7 @@ class BootShapeTest {
     }
 
     @Test
-    void theBootedFreeListsHaveTheRealBootsShape() throws IOException {
+    void theBootedFreeListsHaveTheRealBootsShape() {
         PageAllocator pa = boot();
         assertThat(BuddyChecks.fullScan(pa)).isEmpty();
         String model = BuddyinfoReport.render(pa);
@@ -71,7 +66,7 @@ class BootShapeTest {
     }
 
     @Test
-    void theModelsOwnBootGivesTheRealShapeOnEveryOracleBoard() throws IOException {
+    void theModelsOwnBootGivesTheRealShapeOnEveryOracleBoard() {
         for (String board : new String[] {"armmp-256M", "armmp-512M", "armmp-1024M", "armmp-2048M", "armmp-3072M",
             "armmp-1024M-cma64M", "armmp-1024M-smp2", "armmp-1024M-vmalloc128M", "armmp-2048M-mem700M"}) {
             java.util.Map<String, String> params = new java.util.HashMap<>();
@@ -109,15 +104,12 @@ class BootShapeTest {
         }
     }
 
-    private static String oracleOf(String board, String file) throws IOException {
-        try (InputStream in = BootShapeTest.class.getResourceAsStream("/oracle/kernel/" + board + "/" + file)) {
-            assertThat(in).as(board + "/" + file).isNotNull();
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
+    private static String oracleOf(String board, String file) {
+        return OracleFiles.read(board, file);
     }
 
     @Test
-    void buddyinfoAndPagetypeinfoPrintInTheKernelsFormat() throws IOException {
+    void buddyinfoAndPagetypeinfoPrintInTheKernelsFormat() {
         PageAllocator pa = boot();
         String[] model = PagetypeinfoReport.render(pa).split("\n", -1);
         String[] real = oracle("pagetypeinfo.txt").split("\n", -1);
@@ -137,7 +129,7 @@ class BootShapeTest {
     }
 
     @Test
-    void pageblockCountsMatchTheRealBoot() throws IOException {
+    void pageblockCountsMatchTheRealBoot() {
         PageAllocator pa = boot();
         String real = oracle("pagetypeinfo.txt");
         long[] dma = row(real, "Node 0, zone      DMA ");
