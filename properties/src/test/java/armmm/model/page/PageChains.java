@@ -2,6 +2,7 @@ package armmm.model.page;
 
 import static armmm.pbt.Gens.weighted;
 
+import armmm.model.boot.BootedSystem;
 import armmm.model.kernel.Kernel;
 import armmm.model.kernel.Op;
 import armmm.model.kernel.PageOp;
@@ -115,7 +116,10 @@ public final class PageChains {
     /** A free the kernel must refuse or report: freed twice, a tail page, a wrong order, a reserved page. */
     private static Gen<Op> wrongFree(World w) {
         MemMapLayout layout = w.kernel().pages().layout();
-        long reservedPage = layout.pfnToPage(w.kernel().pages().basePfn() + 0x304); // inside the kernel image
+        // the first page of the kernel image (_stext): reserved since boot
+        BootedSystem boot = w.kernel().booted().orElseThrow();
+        long imagePfn = (boot.board().physOffset() + boot.board().build().kernelStartOffset()) >>> MemMapLayout.PAGE_SHIFT;
+        long reservedPage = layout.pfnToPage(imagePfn);
         Gen<Op> reserved = Gens.constant(new PageOp.FreePages(reservedPage, 0, 0));
         if (w.held().isEmpty()) {
             return Gens.frequency(weighted(1, reserved),
