@@ -115,6 +115,12 @@ final class Chain<S, A> implements Trial {
 
     private Failure invariants(S state, Stats stats) {
         for (ChainSpec.StateCheck<S> invariant : spec.invariants()) {
+            if (!invariant.applies().test(state)) {
+                if (stats != null) {
+                    stats.countNotApplicable(invariant.id());
+                }
+                continue;
+            }
             if (stats != null) {
                 stats.countCheck(invariant.id());
             }

@@ -37,17 +37,26 @@ public final class ChainSpec<S, A> {
     }
 
     /**
-     * A named invariant of the state, checked after every step.
+     * A named invariant of the state, checked after every step where it applies.
      *
-     * @param id the invariant's id, counted in statistics
-     * @param check the violations in a state; empty when it holds
+     * @param id      the invariant's id, counted in statistics
+     * @param applies whether the state has what the invariant is about; where it does not, the
+     *                check is neither run nor counted as a check (it is counted as not applicable)
+     * @param check   the violations in a state; empty when it holds
      * @param <S> the state type
      */
-    public record StateCheck<S>(String id, Function<? super S, List<Failure>> check) {
+    public record StateCheck<S>(String id, java.util.function.Predicate<? super S> applies,
+                                Function<? super S, List<Failure>> check) {
         /** Validates presence. */
         public StateCheck {
             Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(applies, "applies");
             Objects.requireNonNull(check, "check");
+        }
+
+        /** An invariant that applies to every state. */
+        public StateCheck(String id, Function<? super S, List<Failure>> check) {
+            this(id, s -> true, check);
         }
     }
 
@@ -184,7 +193,16 @@ public final class ChainSpec<S, A> {
 
         /** Adds an invariant checked on the initial state and after every step. */
         public Builder<S, A> invariant(String id, Function<? super S, List<Failure>> check) {
-            invariants.add(new StateCheck<>(id, check));
+            return invariant(id, s -> true, check);
+        }
+
+        /**
+         * Adds an invariant checked on the initial state and after every step where
+         * {@code applies} holds; elsewhere it counts as not applicable, not as a check.
+         */
+        public Builder<S, A> invariant(String id, java.util.function.Predicate<? super S> applies,
+                                       Function<? super S, List<Failure>> check) {
+            invariants.add(new StateCheck<>(id, applies, check));
             return this;
         }
 

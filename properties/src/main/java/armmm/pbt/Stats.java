@@ -26,6 +26,7 @@ public final class Stats {
     private final Map<String, Integer> disabled = new TreeMap<>();
     private final Map<Integer, Integer> chainLengths = new TreeMap<>();
     private final Map<String, Long> invariantChecks = new TreeMap<>();
+    private final Map<String, Long> invariantNotApplicable = new TreeMap<>();
     private final Map<String, Integer> labels = new TreeMap<>();
     private final Map<String, Object> outcome = new LinkedHashMap<>();
 
@@ -91,6 +92,10 @@ public final class Stats {
         invariantChecks.merge(invariant, 1L, Long::sum);
     }
 
+    void countNotApplicable(String invariant) {
+        invariantNotApplicable.merge(invariant, 1L, Long::sum);
+    }
+
     /** Records a fact about how the run ended (seed, failure id, shrink result). */
     void outcome(String key, Object value) {
         outcome.put(key, value);
@@ -126,9 +131,14 @@ public final class Stats {
         return Map.copyOf(chainLengths);
     }
 
-    /** Invariant id to number of times it was checked. */
+    /** Invariant id to number of times it was checked (where it applied). */
     public Map<String, Long> invariantChecks() {
         return Map.copyOf(invariantChecks);
+    }
+
+    /** Invariant id to number of states where it did not apply, so was not checked. */
+    public Map<String, Long> invariantNotApplicable() {
+        return Map.copyOf(invariantNotApplicable);
     }
 
     /** The statistics as the JSON document written to {@code target/armmm-stats}. */
@@ -141,6 +151,7 @@ public final class Stats {
         json.put("disabledByPrecondition", disabled);
         json.put("chainLengths", chainLengths);
         json.put("invariantChecks", invariantChecks);
+        json.put("invariantNotApplicable", invariantNotApplicable);
         json.put("labels", labels);
         json.putAll(outcome);
         return json;

@@ -46,7 +46,7 @@ public final class KernelChains {
                 .formatter(new KernelFormatter());
         for (Invariant inv : Subsystems.invariants()) {
             if (checked.test(inv.id())) {
-                b.invariant(inv.id(), w -> failures(inv.check(w.kernel())));
+                b.invariant(inv.id(), w -> inv.appliesTo(w.kernel()), w -> failures(inv.check(w.kernel())));
             }
         }
         return b;

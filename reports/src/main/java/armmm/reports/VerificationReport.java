@@ -97,17 +97,24 @@ public final class VerificationReport {
     }
 
     private static void invariants(List<JsonNode> stats, StringBuilder md, Map<String, Object> json) {
-        md.append("## Invariants\n\nChecks of each invariant after a step, by property class (runs with a seeded bug "
-                + "planted, `bug_*`, count apart: they prove the invariant can fail).\n\n")
-                .append("| invariant | checks | property classes | seeded-bug runs |\n|---|---:|---|---:|\n");
+        md.append("## Invariants\n\nChecks of each invariant after a step, by property class, counted only where the "
+                + "invariant had something to check (no buddy allocator invariant on a bare memblock). States where it did "
+                + "not apply are counted apart, as not applicable. Runs with a seeded bug planted, `bug_*`, count apart: "
+                + "they prove the invariant can fail.\n\n")
+                .append("| invariant | checks | property classes | not applicable | seeded-bug runs |\n|---|---:|---|---|---:|\n");
         Map<String, Object> out = new LinkedHashMap<>();
         for (Invariant inv : Subsystems.invariants()) {
             long total = 0;
             long bugRuns = 0;
             Map<String, Long> byClass = new TreeMap<>();
+            Map<String, Long> notApplicable = new TreeMap<>();
             for (JsonNode s : stats) {
                 long n = s.path("invariantChecks").path(inv.id()).asLong(0);
                 String property = s.path("property").asText();
+                long na = s.path("invariantNotApplicable").path(inv.id()).asLong(0);
+                if (na > 0 && !property.contains(".bug_")) {
+                    notApplicable.merge(property.substring(0, Math.max(0, property.indexOf('.'))), na, Long::sum);
+                }
                 if (n == 0) {
                     continue;
                 }
@@ -120,9 +127,13 @@ public final class VerificationReport {
             }
             StringBuilder classes = new StringBuilder();
             byClass.forEach((c, n) -> classes.append(classes.length() == 0 ? "" : ", ").append(c).append(" (").append(n).append(')'));
+            StringBuilder na = new StringBuilder();
+            notApplicable.forEach((c, n) -> na.append(na.length() == 0 ? "" : ", ").append(c).append(" (").append(n).append(')'));
             md.append("| ").append(inv.id()).append(" | ").append(total).append(" | ")
-                    .append(byClass.isEmpty() ? "**never checked**" : classes).append(" | ").append(bugRuns).append(" |\n");
-            out.put(inv.id(), Map.of("checks", total, "properties", byClass, "seededBugRuns", bugRuns));
+                    .append(byClass.isEmpty() ? "**never checked**" : classes).append(" | ").append(na).append(" | ")
+                    .append(bugRuns).append(" |\n");
+            out.put(inv.id(), Map.of("checks", total, "properties", byClass, "notApplicable", notApplicable,
+                    "seededBugRuns", bugRuns));
         }
         md.append('\n');
         json.put("invariants", out);
