@@ -19,7 +19,9 @@ public final class ScenarioWriter {
     /** The scenario line of {@code op}, which returned {@code result}. */
     public String line(Op op, Result result) {
         String line = op.render(v -> Optional.ofNullable(names.get(v)));
-        String stem = op.resultStem();
+        // the registry's handle kinds say which results are handles a later call takes
+        armmm.model.subsystem.HandleKind kind = armmm.model.kernel.Subsystems.handleProducedBy(op.name());
+        String stem = kind == null ? null : kind.stem();
         if (result instanceof Result.Refused r) {
             return "expect-fail " + line + "    # " + r.reason();
         }

@@ -26,4 +26,14 @@ public interface LinearMap {
 
     /** {@code __pa(virt)}: the physical address of lowmem virtual {@code virt}. */
     long linearPhys(long virt);
+
+    /** {@code __va(phys)}, typed: the kernel virtual address of a physical address. */
+    default KernelAddr va(PhysAddr phys) {
+        return new KernelAddr(linearVirt(phys.value()) & 0xffff_ffffL);
+    }
+
+    /** {@code __pa(virt)}, typed: the physical address of a lowmem kernel virtual address. */
+    default PhysAddr pa(KernelAddr virt) {
+        return new PhysAddr(linearPhys(virt.value()) & 0xffff_ffffL);
+    }
 }

@@ -1,5 +1,6 @@
 package armmm.model.memblock;
 
+import armmm.model.core.PhysAddr;
 import armmm.model.core.Result;
 import armmm.model.subsystem.Arg;
 import armmm.model.subsystem.ArgKind;
@@ -319,7 +320,8 @@ public sealed interface MemblockOp extends Op {
 
     /** A virtual-address allocator's result: {@code phys_to_virt} of a non-zero physical address. */
     private static Result virt(KernelState k, Result phys) {
-        return phys.isRefused() || phys.value() == 0 ? phys : Result.of(mb(k).linearMap().linearVirt(phys.value()));
+        return phys.isRefused() || phys.value() == 0 ? phys
+                : Result.of(mb(k).linearMap().va(new PhysAddr(phys.value())).value());
     }
 
     /** The kernel's memblock, which every kernel has. */

@@ -2,6 +2,9 @@ package armmm.model.page;
 
 import armmm.model.board.Board;
 import armmm.model.board.BuildConfig;
+import armmm.model.core.KernelAddr;
+import armmm.model.core.Pfn;
+import armmm.model.core.PhysAddr;
 
 /**
  * Where mem_map and the linear map sit, for {@code pfn_to_page}, {@code page_to_pfn},
@@ -58,6 +61,34 @@ public record MemMapLayout(long memMapVirt, long physOffset, long pageOffset, lo
             return 0;
         }
         return pageOffset + (pfn << PAGE_SHIFT) - physOffset;
+    }
+
+    /** {@code pfn_to_page}, typed: the struct page pointer (a kernel virtual address) of {@code pfn}. */
+    public KernelAddr pfnToPage(Pfn pfn) {
+        return new KernelAddr(pfnToPage(pfn.value()));
+    }
+
+    /** {@code page_to_pfn}, typed; null when {@code page} is not the address of a struct page. */
+    public Pfn pageToPfn(KernelAddr page) {
+        long pfn = pageToPfn(page.value());
+        return pfn < 0 ? null : new Pfn(pfn);
+    }
+
+    /** {@code page_address}, typed; null for a highmem pfn, which has no linear mapping. */
+    public KernelAddr pageAddress(Pfn pfn) {
+        long virt = pageAddress(pfn.value());
+        return virt == 0 ? null : new KernelAddr(virt);
+    }
+
+    /** {@code virt_to_pfn}, typed; null outside lowmem ({@code virt_addr_valid} false). */
+    public Pfn virtToPfn(KernelAddr virt) {
+        long pfn = virtToPfn(virt.value());
+        return pfn < 0 ? null : new Pfn(pfn);
+    }
+
+    /** {@code PFN_PHYS}: the physical address of the first byte of {@code pfn}. */
+    public PhysAddr pfnToPhys(Pfn pfn) {
+        return new PhysAddr(pfn.value() << PAGE_SHIFT);
     }
 
     /** {@code virt_to_pfn} of a linear-map address, or -1 outside lowmem ({@code virt_addr_valid} false). */

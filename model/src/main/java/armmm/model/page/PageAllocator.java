@@ -9,6 +9,8 @@ import static armmm.model.page.MemMap.F_RESERVED;
 import static armmm.model.page.MemMap.F_TAIL;
 
 import armmm.model.core.Gfp;
+import armmm.model.core.KernelAddr;
+import armmm.model.core.Pfn;
 import armmm.model.core.Result;
 import armmm.model.zone.ZoneConfig;
 import armmm.model.zone.ZoneType;
@@ -155,7 +157,7 @@ public final class PageAllocator {
             return bad;
         }
         long pfn = zonelist.allocPfn(gfp, ord, cpu);
-        return Result.of(pfn < 0 ? 0 : layout.pfnToPage(pfn));
+        return Result.of(pfn < 0 ? 0 : layout.pfnToPage(new Pfn(pfn)).value());
     }
 
     /** {@code __get_free_pages}: clears __GFP_HIGHMEM as 6.1 does and returns the page's address, 0 for NULL. */
@@ -171,7 +173,7 @@ public final class PageAllocator {
             // without __GFP_HIGHMEM gfp_zone never reaches HighMem; only a planted zone bug gets here
             return Result.refused("page_address of a highmem page");
         }
-        return Result.of(pfn < 0 ? 0 : layout.pageAddress(pfn));
+        return Result.of(pfn < 0 ? 0 : layout.pageAddress(new Pfn(pfn)).value());
     }
 
     /**
@@ -180,6 +182,22 @@ public final class PageAllocator {
      */
     public long allocPagesPfn(long gfp, int ord, int cpu) {
         return checkGfp(gfp, cpu) != null ? -1 : zonelist.allocPfn(gfp, ord, cpu);
+    }
+
+    /**
+     * {@code alloc_pages} for another subsystem inside a kernel call, typed: the first frame of
+     * the block, or null for NULL or a mask the kernel would BUG on. The address types of
+     * spec/subsystems.md: a caller turns it into a {@code struct page *}, a linear-map address or
+     * a physical address through {@link #layout()}, never by arithmetic of its own.
+     */
+    public Pfn allocFrames(long gfp, int ord, int cpu) {
+        long pfn = allocPagesPfn(gfp, ord, cpu);
+        return pfn < 0 ? null : new Pfn(pfn);
+    }
+
+    /** {@code __free_pages} of the block at {@code pfn} for another subsystem inside a kernel call, typed. */
+    public Result freeFrames(Pfn pfn, int ord, int cpu) {
+        return freePagesPfn(pfn.value(), ord, cpu);
     }
 
     /** {@code __free_pages} by pfn for another subsystem inside a kernel call. */
@@ -214,11 +232,11 @@ public final class PageAllocator {
      */
     public Result freePages(long page, int ord, int cpu) {
         beginStep();
-        long pfn = layout.pageToPfn(page);
-        if (pfn < m.basePfn || pfn >= m.basePfn + m.nFrames) {
+        Pfn pfn = isAddress(page) ? layout.pageToPfn(new KernelAddr(page)) : null;
+        if (pfn == null || pfn.value() < m.basePfn || pfn.value() >= m.basePfn + m.nFrames) {
             return Result.refused("not a struct page: 0x" + Long.toHexString(page));
         }
-        return freeing.freePfn(pfn, ord, cpu);
+        return freeing.freePfn(pfn.value(), ord, cpu);
     }
 
     /** {@code free_pages(addr, order)}: a lowmem virtual address; 0 does nothing. */
@@ -227,12 +245,18 @@ public final class PageAllocator {
         if (addr == 0) {
             return Result.VOID;
         }
-        long pfn = layout.virtToPfn(addr);
+        Pfn typed = isAddress(addr) ? layout.virtToPfn(new KernelAddr(addr)) : null;
+        long pfn = typed == null ? -1 : typed.value();
         if (pfn < m.basePfn || pfn >= m.basePfn + m.nFrames) {
             return new Result.Refused("!virt_addr_valid", "kernel BUG at mm/page_alloc.c: VM_BUG_ON(!virt_addr_valid(0x"
                     + Long.toHexString(addr) + "))");
         }
         return freeing.freePfn(pfn, ord, cpu);
+    }
+
+    /** True when {@code v}, a caller's value, can be a 32-bit kernel pointer at all. */
+    private static boolean isAddress(long v) {
+        return v >= 0 && v < 1L << 32;
     }
 
     /** {@code split_page(page, order)}: a non-compound block becomes 2^order pages of one reference each. */
