@@ -1,15 +1,21 @@
 package armmm.properties;
 
+import armmm.model.kernel.BuddySubsystem;
 import armmm.model.kernel.Kernel;
+import armmm.model.kernel.Subsystems;
+import armmm.model.subsystem.Arg;
+import armmm.model.subsystem.ArgKind;
+import armmm.model.subsystem.HandleKind;
 import armmm.model.subsystem.Op;
-import armmm.model.page.PageOp;
 import armmm.model.core.Result;
 import armmm.model.core.Gfp;
 import armmm.model.page.MemMapLayout;
 import armmm.model.page.PageAllocator;
 import armmm.model.zone.ZoneType;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A chain's state: the kernel under test, and what the caller holds, as a kernel user would: the
@@ -30,10 +36,12 @@ public final class World {
     }
 
     private static final int FREED_KEPT = 16;
+    private static final String SPLIT_PAGE = "split_page";
 
     private final Kernel kernel;
     private final List<Held> held = new ArrayList<>();
     private final List<Long> freed = new ArrayList<>();
+    private final Map<String, List<Long>> handles = new HashMap<>();
     private long[][] nrFreeBefore = new long[0][];
 
     /** A world around a freshly booted (or bare) kernel. */
@@ -64,16 +72,25 @@ public final class World {
         return nrFreeBefore[zone.ordinal()][order];
     }
 
-    /** Runs {@code op} and updates what the caller holds from the kernel's result. */
+    /**
+     * Runs {@code op} and updates what the caller holds from the kernel's result: which results
+     * are handles and which calls give one back come from the registry's handle kinds, not from
+     * the calls' types.
+     */
     public Result apply(Op op) {
-        if (op instanceof PageOp) {
+        if (kernel.pages() != null) {
             snapshotFreeAreas();
         }
         Result r = kernel.apply(op);
-        if (!r.isRefused() && op instanceof PageOp p) {
-            track(p, r);
+        if (!r.isRefused()) {
+            track(op, r);
         }
         return r;
+    }
+
+    /** Every live handle of kind {@code kind} (a registry {@link HandleKind} name), oldest first. */
+    public List<Long> handles(String kind) {
+        return handles.getOrDefault(kind, List.of());
     }
 
     private void snapshotFreeAreas() {
@@ -88,31 +105,68 @@ public final class World {
         }
     }
 
-    private void track(PageOp op, Result r) {
-        PageAllocator pa = kernel.pages();
-        MemMapLayout layout = pa.layout();
-        if (op instanceof PageOp.AllocPages a && r.value() != 0) {
-            hold(r.value(), a.order(), a.gfp());
-        } else if (op instanceof PageOp.AllocPage a && r.value() != 0) {
-            hold(r.value(), 0, a.gfp());
-        } else if (op instanceof PageOp.GetFreePages g && r.value() != 0) {
-            hold(layout.pfnToPage(layout.virtToPfn(r.value())), g.order(), g.gfp());
-        } else if (op instanceof PageOp.FreePages f) {
-            release(f.page());
-        } else if (op instanceof PageOp.FreePagesVirt f) {
-            release(layout.pfnToPage(layout.virtToPfn(f.addr())));
-        } else if (op instanceof PageOp.SplitPage s) {
-            held.removeIf(h -> h.page() == s.page());
-            for (int i = 0; i < 1 << s.order(); i++) {
-                long page = s.page() + (long) layout.structPageSize() * i;
-                held.add(new Held(page, 0, false, layout.pageAddress(layout.pageToPfn(page))));
+    private void track(Op op, Result r) {
+        for (HandleKind kind : Subsystems.handlesUsedBy(op.name())) {
+            HandleKind.Use use = kind.useBy(op.name());
+            long value = op.args().get(use.arg()).value();
+            if (use.consumes()) {
+                handles.getOrDefault(kind.name(), new ArrayList<>()).remove(value);
+                if (isPageKind(kind)) {
+                    release(toPage(kind, value));
+                }
+            } else if (op.name().equals(SPLIT_PAGE)) {
+                split(value, (int) op.args().get(1).value());
+            }
+        }
+        HandleKind made = Subsystems.handleProducedBy(op.name());
+        if (made != null && r.value() != 0) {
+            handles.computeIfAbsent(made.name(), k -> new ArrayList<>()).add(r.value());
+            if (isPageKind(made)) {
+                hold(toPage(made, r.value()), argOfKind(op, ArgKind.NUMBER, 0), argOfKind(op, ArgKind.GFP, 0));
             }
         }
     }
 
-    private void hold(long page, int order, long gfp) {
+    /** A handle of the buddy allocator's: a struct page pointer or a page's kernel virtual address. */
+    private static boolean isPageKind(HandleKind kind) {
+        return BuddySubsystem.INSTANCE.handleKinds().contains(kind);
+    }
+
+    /** The struct page pointer of a page handle: an address handle is converted through mem_map. */
+    private long toPage(HandleKind kind, long value) {
+        if (!kind.name().equals("page address")) {
+            return value;
+        }
         MemMapLayout layout = kernel.pages().layout();
-        held.add(new Held(page, order, order > 0 && (gfp & Gfp.COMP) != 0, layout.pageAddress(layout.pageToPfn(page))));
+        return layout.pfnToPage(layout.virtToPfn(value));
+    }
+
+    /** The page allocator's calls take (gfp, order): the value of the first argument of {@code kind}. */
+    private static long argOfKind(Op op, ArgKind kind, long absent) {
+        for (Arg a : op.args()) {
+            if (a.kind() == kind) {
+                return a.value();
+            }
+        }
+        return absent;
+    }
+
+    /** {@code split_page}: one held block becomes 2^order held pages (the one handle effect the registry does not describe). */
+    private void split(long page, int order) {
+        MemMapLayout layout = kernel.pages().layout();
+        held.removeIf(h -> h.page() == page);
+        List<Long> pages = handles.computeIfAbsent("page", k -> new ArrayList<>());
+        pages.remove((Long) page);
+        for (int i = 0; i < 1 << order; i++) {
+            long p = page + (long) layout.structPageSize() * i;
+            pages.add(p);
+            held.add(new Held(p, 0, false, layout.pageAddress(layout.pageToPfn(p))));
+        }
+    }
+
+    private void hold(long page, long order, long gfp) {
+        MemMapLayout layout = kernel.pages().layout();
+        held.add(new Held(page, (int) order, order > 0 && (gfp & Gfp.COMP) != 0, layout.pageAddress(layout.pageToPfn(page))));
     }
 
     private void release(long page) {
