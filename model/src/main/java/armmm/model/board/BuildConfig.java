@@ -41,6 +41,12 @@ public record BuildConfig(long pageOffset, long textOffset, long kernelStartOffs
     public static final int PAGE_SHIFT = 12;
     /** {@code PAGE_SIZE}. */
     public static final long PAGE_SIZE = 1L << PAGE_SHIFT;
+    /**
+     * {@code MAX_ORDER} of this build (CONFIG_ARCH_FORCE_MAX_ORDER=12 in the oracle's .config):
+     * orders 0..11. The one source of it: the page allocator sizes its free areas by it, and
+     * {@link #armmp()} builds with it.
+     */
+    public static final int MAX_ORDER = 12;
 
     public BuildConfig {
         if (pageOffset != 0x4000_0000L && pageOffset != 0x8000_0000L && pageOffset != 0xB000_0000L
@@ -59,7 +65,7 @@ public record BuildConfig(long pageOffset, long textOffset, long kernelStartOffs
     public static BuildConfig armmp() {
         return new BuildConfig(0xC000_0000L, 0x208000L, 0x300000L, 0x1307588L,
                 11264L << 10, 3732L << 10, 0xF00000L, 2048L << 10, 1700L << 10, 377L << 10,
-                36, 12, 16, 64,
+                36, MAX_ORDER, 16, 64,
                 45012, 8192, 20524,
                 20752, 676, 616,
                 1L << 20, 35154, 0xd8000L, "console=ttyAMA0");

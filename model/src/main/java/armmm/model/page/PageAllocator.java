@@ -32,9 +32,9 @@ import java.util.List;
  */
 public final class PageAllocator {
     /** MAX_ORDER of this build (CONFIG_ARCH_FORCE_MAX_ORDER=12): orders 0..11. */
-    public static final int MAX_ORDER = 12;
+    public static final int MAX_ORDER = armmm.model.board.BuildConfig.MAX_ORDER;
     /** pageblock_order (= MAX_ORDER - 1 without hugetlb). */
-    public static final int PAGEBLOCK_ORDER = 11;
+    public static final int PAGEBLOCK_ORDER = MAX_ORDER - 1;
     /** pageblock_nr_pages. */
     public static final int PAGEBLOCK_NR_PAGES = 1 << PAGEBLOCK_ORDER;
     /** PAGE_ALLOC_COSTLY_ORDER. */

@@ -36,7 +36,7 @@ public record ZoneInputs(List<Region> memory, List<Region> reserved, long maxLow
     /** {@code watermark_scale_factor}'s default (oracle watermark_scale_factor.txt: 10). */
     public static final int DEFAULT_WATERMARK_SCALE_FACTOR = 10;
     /** {@code MAX_ORDER_NR_PAGES} of this build (CONFIG_ARCH_FORCE_MAX_ORDER=12 in the oracle's .config). */
-    public static final long DEFAULT_MAX_ORDER_NR_PAGES = 1L << (12 - 1);
+    public static final long DEFAULT_MAX_ORDER_NR_PAGES = 1L << (armmm.model.board.BuildConfig.MAX_ORDER - 1);
 
     public ZoneInputs {
         memory = List.copyOf(memory);
