@@ -1,6 +1,7 @@
 package armmm.scenario;
 
 import armmm.model.check.Violation;
+import armmm.model.kernel.ArgKind;
 import armmm.model.kernel.Kernel;
 import armmm.model.kernel.ObservableException;
 import armmm.model.kernel.ObservablePath;
@@ -24,6 +25,8 @@ public final class Runner {
     private final Scenario scenario;
     private final Kernel kernel;
     private final Map<String, Long> names = new HashMap<>();
+    /** Names whose binding call was refused: they have no value, and the line that refused it. */
+    private final Map<String, Integer> unbound = new HashMap<>();
     private final Set<String> seenViolations = new HashSet<>();
     private final List<String> messages = new ArrayList<>();
     private final StringBuilder output = new StringBuilder();
@@ -46,15 +49,57 @@ public final class Runner {
         return new RunReport(scenario.file(), r.passed, r.failed, r.messages, r.output.toString());
     }
 
+    /**
+     * A statement that cannot run because a value it needs cannot be had (a name whose call was
+     * refused, an observable that cannot be read): a failed check at its line, not a crash.
+     */
+    private static final class Unrunnable extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Unrunnable(String message) {
+            super(message, null, false, false);
+        }
+    }
+
     private void step(Statement s) {
+        try {
+            run(s);
+        } catch (Unrunnable | ObservableException e) {
+            fail(s.line(), describeStatement(s) + ": " + e.getMessage());
+        }
+    }
+
+    private static String describeStatement(Statement s) {
+        if (s instanceof Statement.Call c) {
+            return c.spec().name();
+        }
+        if (s instanceof Statement.ExpectFail ef) {
+            return "expect-fail " + ef.call().spec().name();
+        }
+        return "expect";
+    }
+
+    private void bind(String name, Result result, int line) {
+        if (name == null) {
+            return;
+        }
+        if (result.isRefused()) {
+            names.remove(name);
+            unbound.put(name, line);
+        } else {
+            names.put(name, result.value());
+            unbound.remove(name);
+        }
+    }
+
+    private void run(Statement s) {
         if (s instanceof Statement.Call call) {
             Op op = op(call);
             Result result = kernel.apply(op);
             if (result instanceof Result.Refused refused) {
                 fail(call.line(), op + ": the kernel refused: " + refused.report());
-            } else if (call.bind() != null) {
-                names.put(call.bind(), result.value());
             }
+            bind(call.bind(), result, call.line());
             checkInvariants(call.line(), op.toString());
         } else if (s instanceof Statement.ExpectFail ef) {
             Op op = op(ef.call());
@@ -63,10 +108,8 @@ public final class Runner {
                 passed++;
             } else {
                 fail(ef.line(), "expect-fail " + op + ": the call succeeded, returning " + hex(result.value()));
-                if (ef.call().bind() != null) {
-                    names.put(ef.call().bind(), result.value());
-                }
             }
+            bind(ef.call().bind(), result, ef.line());
             checkInvariants(ef.line(), op.toString());
         } else if (s instanceof Statement.Expect e) {
             expect(e);
@@ -87,15 +130,8 @@ public final class Runner {
     }
 
     private void expect(Statement.Expect e) {
-        long left;
-        long right;
-        try {
-            left = eval(e.left(), e.line());
-            right = eval(e.right(), e.line());
-        } catch (ObservableException ex) {
-            fail(e.line(), "expect: " + ex.getMessage());
-            return;
-        }
+        long left = eval(e.left(), e.line());
+        long right = eval(e.right(), e.line());
         if (compare(left, e.cmp(), right)) {
             passed++;
         } else {
@@ -119,9 +155,24 @@ public final class Runner {
     private Op op(Statement.Call call) {
         long[] args = new long[call.args().size()];
         for (int i = 0; i < args.length; i++) {
-            args[i] = eval(call.args().get(i), call.line());
+            Expr arg = call.args().get(i);
+            args[i] = eval(arg, call.line());
+            ArgKind kind = call.spec().args().get(i);
+            if ((kind == ArgKind.NUMBER || kind == ArgKind.GFP) && Long.compareUnsigned(args[i], 0xFFFF_FFFFL) > 0) {
+                // the kernel's parameter is an unsigned int (order, nid, gfp_t): a wider value would be truncated
+                throw new ScenarioException(call.line(), arg.column(), call.spec().name() + ": argument " + (i + 1) + " is "
+                        + hex(args[i]) + ", which does not fit the kernel's 32-bit parameter");
+            }
         }
-        int cpu = call.cpu() == null ? 0 : (int) eval(call.cpu(), call.line());
+        int cpu = 0;
+        if (call.cpu() != null) {
+            long c = eval(call.cpu(), call.line());
+            if (Long.compareUnsigned(c, Integer.MAX_VALUE) > 0) {
+                throw new ScenarioException(call.line(), call.cpu().column(), call.spec().name() + ": cpu=" + hex(c)
+                        + " is not a CPU number");
+            }
+            cpu = (int) c;
+        }
         return call.spec().factory().make(args, cpu);
     }
 
@@ -130,7 +181,12 @@ public final class Runner {
             return lit.value();
         }
         if (e instanceof Expr.Binding b) {
-            return names.get(b.name());
+            Long v = names.get(b.name());
+            if (v == null) {
+                throw new Unrunnable("$" + b.name() + " has no value: the call that binds it (line "
+                        + unbound.get(b.name()) + ") was refused");
+            }
+            return v;
         }
         if (e instanceof Expr.Binary bin) {
             long l = eval(bin.left(), line);

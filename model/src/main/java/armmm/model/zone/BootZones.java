@@ -63,6 +63,9 @@ public final class BootZones {
      * those pages to the buddy allocator while they are in use, and {@code free_initrd_mem} or
      * {@code free_initmem} would then free some of them a second time (a "Bad page state" report).
      * The real kernel does not survive such a board; the model stops at boot with a message.
+     * So it does for an area that reaches past RAM into a gap between banks or above the last one
+     * ({@code rmem_cma_setup} and {@code cma_init_reserved_mem} check only alignment and that the
+     * range is reserved, kernel/dma/contiguous.c and mm/cma.c).
      */
     static void checkCmaAreas(BootedSystem boot) {
         Board board = boot.board();
@@ -75,6 +78,14 @@ public final class BootZones {
         }
         inUse.addAll(boot.allocations());
         for (CmaArea c : boot.cmaAreas()) {
+            long hole = firstNotMemory(boot.memory(), c.base(), c.end());
+            if (hole >= 0) {
+                throw new BootException("--reserve", String.format(
+                        "CMA area %s at %#x+%#x reaches %#x, which is not RAM: 6.1's cma_activate_area would hand "
+                                + "those page frames to the buddy allocator (pfn_valid only WARNs; past the pageblock "
+                                + "the struct pages were already freed by free_unused_memmap): the model's finding, "
+                                + "the board is refused", c.name(), c.base(), c.size(), hole));
+            }
             for (EarlyAllocation u : inUse) {
                 boolean itself = u.address() == c.base() && u.size() == c.size();
                 if (!itself && u.address() != 0 && u.address() < c.end() && c.base() < u.end()) {
@@ -84,6 +95,20 @@ public final class BootZones {
                 }
             }
         }
+    }
+
+    /** The first address of [start, end) outside every region of {@code memory} (sorted, merged), or -1. */
+    static long firstNotMemory(List<Region> memory, long start, long end) {
+        long at = start;
+        for (Region r : memory) {
+            if (r.base() <= at && at < r.base() + r.size()) {
+                at = r.base() + r.size();
+            }
+            if (at >= end) {
+                return -1;
+            }
+        }
+        return at;
     }
 
     /** The inputs of zone setup for {@code boot}, with this build's sysctl defaults. */
