@@ -2,6 +2,7 @@ package armmm.scenario;
 
 import armmm.model.kernel.OpSpec;
 import armmm.model.kernel.OpTable;
+import armmm.model.kernel.Result;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -84,6 +85,15 @@ public final class Parser {
                     throw in.error(head, "expect-fail needs a kernel call");
                 }
                 return new Statement.ExpectFail(call(in), lineNo);
+            }
+            case "expect-warn":
+            case "expect-finding": {
+                in.next();
+                if (!in.hasNext()) {
+                    throw in.error(head, head.text() + " needs a kernel call");
+                }
+                return new Statement.ExpectWarn(call(in), head.is("expect-warn") ? Result.Origin.KERNEL : Result.Origin.MODEL,
+                        lineNo);
             }
             case "print": {
                 in.next();

@@ -95,7 +95,7 @@ public sealed interface MemblockOp extends Op {
         public String name() { return "memblock_alloc"; }
         public List<Arg> args() { return List.of(Arg.size(size), Arg.size(align)); }
         public Result applyTo(Kernel k) {
-            return afterBoot(k) ? SLAB_AVAILABLE : virt(k, k.memblock().allocTryNid(size, align, Memblock.LOW_LIMIT, Memblock.ALLOC_ACCESSIBLE));
+            return afterBoot(k) ? slabAvailable(k, size) : virt(k, k.memblock().allocTryNid(size, align, Memblock.LOW_LIMIT, Memblock.ALLOC_ACCESSIBLE));
         }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
@@ -106,7 +106,7 @@ public sealed interface MemblockOp extends Op {
         public String name() { return "memblock_alloc_raw"; }
         public List<Arg> args() { return List.of(Arg.size(size), Arg.size(align)); }
         public Result applyTo(Kernel k) {
-            return afterBoot(k) ? SLAB_AVAILABLE : virt(k, k.memblock().allocTryNidRaw(size, align, Memblock.LOW_LIMIT, Memblock.ALLOC_ACCESSIBLE));
+            return afterBoot(k) ? slabAvailable(k, size) : virt(k, k.memblock().allocTryNidRaw(size, align, Memblock.LOW_LIMIT, Memblock.ALLOC_ACCESSIBLE));
         }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
@@ -117,7 +117,7 @@ public sealed interface MemblockOp extends Op {
         public String name() { return "memblock_alloc_from"; }
         public List<Arg> args() { return List.of(Arg.size(size), Arg.size(align), Arg.addr(minAddr)); }
         public Result applyTo(Kernel k) {
-            return afterBoot(k) ? SLAB_AVAILABLE : virt(k, k.memblock().allocTryNid(size, align, minAddr, Memblock.ALLOC_ACCESSIBLE));
+            return afterBoot(k) ? slabAvailable(k, size) : virt(k, k.memblock().allocTryNid(size, align, minAddr, Memblock.ALLOC_ACCESSIBLE));
         }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
@@ -128,7 +128,7 @@ public sealed interface MemblockOp extends Op {
         public String name() { return "memblock_alloc_low"; }
         public List<Arg> args() { return List.of(Arg.size(size), Arg.size(align)); }
         public Result applyTo(Kernel k) {
-            return afterBoot(k) ? SLAB_AVAILABLE : virt(k, k.memblock().allocTryNid(size, align, Memblock.LOW_LIMIT, Memblock.ARCH_LOW_ADDRESS_LIMIT));
+            return afterBoot(k) ? slabAvailable(k, size) : virt(k, k.memblock().allocTryNid(size, align, Memblock.LOW_LIMIT, Memblock.ARCH_LOW_ADDRESS_LIMIT));
         }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
@@ -141,7 +141,7 @@ public sealed interface MemblockOp extends Op {
         @Override public String resultStem() { return "a"; }
         public String name() { return "memblock_alloc_try_nid"; }
         public List<Arg> args() { return List.of(Arg.size(size), Arg.size(align), Arg.addr(minAddr), Arg.addr(maxAddr)); }
-        public Result applyTo(Kernel k) { return afterBoot(k) ? SLAB_AVAILABLE : virt(k, k.memblock().allocTryNid(size, align, minAddr, maxAddr)); }
+        public Result applyTo(Kernel k) { return afterBoot(k) ? slabAvailable(k, size) : virt(k, k.memblock().allocTryNid(size, align, minAddr, maxAddr)); }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
@@ -150,7 +150,7 @@ public sealed interface MemblockOp extends Op {
         @Override public String resultStem() { return "a"; }
         public String name() { return "memblock_alloc_try_nid_raw"; }
         public List<Arg> args() { return List.of(Arg.size(size), Arg.size(align), Arg.addr(minAddr), Arg.addr(maxAddr)); }
-        public Result applyTo(Kernel k) { return afterBoot(k) ? SLAB_AVAILABLE : virt(k, k.memblock().allocTryNidRaw(size, align, minAddr, maxAddr)); }
+        public Result applyTo(Kernel k) { return afterBoot(k) ? slabAvailable(k, size) : virt(k, k.memblock().allocTryNidRaw(size, align, minAddr, maxAddr)); }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
@@ -313,19 +313,52 @@ public sealed interface MemblockOp extends Op {
 
     /** A virtual-address allocator's result: {@code phys_to_virt} of a non-zero physical address. */
     private static Result virt(Kernel k, Result phys) {
-        return phys.isRefused() || phys.value() == 0 ? phys : Result.of(k.physToVirt(phys.value()));
+        if (phys.isRefused() || phys.value() == 0) {
+            return phys;
+        }
+        long v = k.physToVirt(phys.value());
+        return phys instanceof Result.Warned w ? new Result.Warned(v, w.warning(), w.origin()) : Result.of(v);
     }
 
     private static Result bool(boolean b) {
         return Result.of(b ? 1 : 0);
     }
 
+    /** The words of {@code memblock_alloc_internal}'s warning once slab is up (mm/memblock.c). */
+    String SLAB_AVAILABLE = "WARN_ON_ONCE(slab_is_available())";
+
     /**
      * A {@code memblock_alloc*} call made once boot is over: {@code memblock_alloc_internal}
-     * warns ({@code WARN_ON_ONCE(slab_is_available())}, mm/memblock.c) and hands the request to
-     * {@code kzalloc_node}. The model reports the warning and allocates nothing from memblock.
+     * warns, the first time only ({@code WARN_ON_ONCE(slab_is_available())}, mm/memblock.c), and
+     * returns {@code kzalloc_node(size, GFP_NOWAIT)}. Above {@code KMALLOC_MAX_CACHE_SIZE} (two
+     * pages with SLUB) that is {@code kmalloc_large}: {@code alloc_pages(GFP_NOWAIT | __GFP_ZERO |
+     * __GFP_COMP, get_order(size))} (mm/slab_common.c), modelled exactly. Smaller requests come
+     * from a kmalloc slab cache, which the model does not have yet: until it does, they take the
+     * same page block (a stand-in that over-counts the memory used, spec/memblock.md).
+     * {@code kmalloc(0)} returns {@code ZERO_SIZE_PTR} (16) without allocating.
      */
-    Result SLAB_AVAILABLE = Result.refused("WARN_ON_ONCE(slab_is_available())");
+    static Result slabAvailable(Kernel k, long size) {
+        long value;
+        if (size == 0) {
+            value = ZERO_SIZE_PTR;
+        } else {
+            int order = getOrder(size);
+            // __alloc_pages refuses order >= MAX_ORDER (its own WARN) and returns NULL
+            value = order >= armmm.model.page.PageAllocator.MAX_ORDER ? 0
+                    : k.pages().getFreePages(armmm.model.page.Gfp.KSWAPD_RECLAIM | armmm.model.page.Gfp.ZERO
+                            | armmm.model.page.Gfp.COMP, order, 0).value();
+        }
+        return k.memblock().warnOnceSlabAvailable() ? Result.warned(value, SLAB_AVAILABLE) : Result.of(value);
+    }
+
+    /** {@code ZERO_SIZE_PTR} (include/linux/slab.h). */
+    long ZERO_SIZE_PTR = 16;
+
+    /** {@code get_order(size)} (include/asm-generic/getorder.h): the smallest order whose block holds {@code size} bytes. */
+    static int getOrder(long size) {
+        long pages = (size - 1) >>> 12;
+        return pages == 0 ? 0 : 64 - Long.numberOfLeadingZeros(pages);
+    }
 
     /** True once boot handed memory to the page allocator, so slab is available. */
     static boolean afterBoot(Kernel k) {

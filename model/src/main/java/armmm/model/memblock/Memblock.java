@@ -64,6 +64,8 @@ public final class Memblock {
     private boolean bottomUp;
     private long currentLimit = ALLOC_ANYWHERE;
     private boolean canResize;
+    /** Whether {@code memblock_alloc_internal}'s {@code WARN_ON_ONCE(slab_is_available())} has fired. */
+    private boolean slabWarned;
     /** The live allocations, model bookkeeping for the invariants. */
     final Allocations allocations;
     private final FreeMemRanges freeMemRanges;
@@ -81,6 +83,7 @@ public final class Memblock {
         bottomUp = o.bottomUp;
         currentLimit = o.currentLimit;
         canResize = o.canResize;
+        slabWarned = o.slabWarned;
     }
 
     private Memblock(MemblockType memory, MemblockType reserved, Allocations allocations) {
@@ -221,7 +224,23 @@ public final class Memblock {
      * @return the physical address of the allocation, 0 on failure
      */
     public Result allocTryNid(long size, long align, long minAddr, long maxAddr) {
-        return Result.of(allocator.allocInternal(size & MASK, align & MASK, minAddr & MASK, maxAddr & MASK));
+        return alignFinding(allocator.allocInternal(size & MASK, align & MASK, minAddr & MASK, maxAddr & MASK), align & MASK);
+    }
+
+    /**
+     * The address an allocation returned, with the model's finding when {@code align} is not a
+     * power of two: 6.1 does not check it ({@code memblock_alloc_range_nid}), and its
+     * {@code round_up}/{@code round_down} (include/linux/math.h) work through the mask
+     * {@code align - 1}, so the address it returns need not be a multiple of {@code align}
+     * (bottom-up, not even clear of the mask's bits).
+     */
+    private static Result alignFinding(long addr, long align) {
+        if (align == 0 || (align & (align - 1)) == 0 || addr == 0) {
+            return Result.of(addr);
+        }
+        return Result.finding(addr, String.format("align %#x is not a power of two: 6.1 rounds through the mask %#x "
+                + "and returns %#x, %s", align, align - 1, addr,
+                addr % align == 0 ? "by chance a multiple of it" : "not a multiple of it"));
     }
 
     /** {@code memblock_alloc_try_nid_raw}: the same placement; memory contents are not modelled. */
@@ -231,7 +250,7 @@ public final class Memblock {
 
     /** {@code memblock_phys_alloc_range(size, align, start, end)}: no retry, no limit clamp. */
     public Result physAllocRange(long size, long align, long start, long end) {
-        return Result.of(allocRangeNid(size & MASK, align & MASK, start & MASK, end & MASK));
+        return alignFinding(allocRangeNid(size & MASK, align & MASK, start & MASK, end & MASK), align & MASK);
     }
 
     /** {@code memblock_phys_alloc(size, align)}: anywhere below the current limit. */
@@ -373,6 +392,16 @@ public final class Memblock {
     /** {@code memblock.reserved} has no trim: always 0, for symmetry in checks. */
     public long reservedTrimmedBytes() {
         return reserved.trimmedBytes;
+    }
+
+    /**
+     * True the first time a {@code memblock_alloc*} call comes after slab is up: the one time
+     * {@code WARN_ON_ONCE(slab_is_available())} in {@code memblock_alloc_internal} prints.
+     */
+    public boolean warnOnceSlabAvailable() {
+        boolean first = !slabWarned;
+        slabWarned = true;
+        return first;
     }
 
     /** {@code memblock_bottom_up()}. */

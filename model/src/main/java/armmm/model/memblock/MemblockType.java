@@ -256,7 +256,7 @@ final class MemblockType {
             flags[0] = newFlags;
             totalSize = newSize;
             trimmedBytes = 0;
-            return stale ? Result.refused("WARN_ON(type->cnt != 1 || type->total_size)") : Result.VOID;
+            return stale ? Result.warned(0, "WARN_ON(type->cnt != 1 || type->total_size)") : Result.VOID;
         }
         boolean doInsert = cnt * 2 + 1 < max;
         while (true) {
@@ -296,7 +296,7 @@ final class MemblockType {
             if (doInsert) {
                 mergeRegions();
                 return flagsDiffer
-                        ? Result.refused("WARN_ON(flags != rgn->flags)") : Result.VOID;
+                        ? Result.warned(0, "WARN_ON(flags != rgn->flags)") : Result.VOID;
             }
             while (cnt + nrNew > max) {
                 if (!resizer.doubleArray(this, newBase, newSize)) {
