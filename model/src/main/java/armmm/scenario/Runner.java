@@ -46,6 +46,7 @@ public final class Runner {
         for (Statement s : scenario.statements()) {
             r.step(s);
         }
+        r.checkComplete(scenario.statements().isEmpty() ? 0 : scenario.statements().get(scenario.statements().size() - 1).line());
         return new RunReport(scenario.file(), r.passed, r.failed, r.messages, r.output.toString());
     }
 
@@ -250,6 +251,15 @@ public final class Runner {
         for (Violation v : kernel.check()) {
             if (seenViolations.add(v.toString()) && !finding) {
                 fail(line, v + " (after " + after + ")");
+            }
+        }
+    }
+
+    /** The complete scan at the end: what the per-step checks of a very large array did not look at. */
+    private void checkComplete(int line) {
+        for (Violation v : kernel.checkComplete()) {
+            if (seenViolations.add(v.toString())) {
+                fail(line, v + " (found by the complete check at the end)");
             }
         }
     }

@@ -90,6 +90,17 @@ public final class Kernel {
 
     /** Every invariant's violations in the current state. */
     public List<Violation> check() {
+        memblock().beginCheck(false);
+        return Invariants.checkAll(this);
+    }
+
+    /**
+     * Every invariant over the whole state: what {@link #check()} does after each call, without
+     * its shortcut of looking only at what the call changed in a very large memblock array. Run
+     * at the end of a scenario or chain.
+     */
+    public List<Violation> checkComplete() {
+        memblock().beginCheck(true);
         return Invariants.checkAll(this);
     }
 

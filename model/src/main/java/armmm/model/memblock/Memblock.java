@@ -95,6 +95,45 @@ public final class Memblock {
         limits = new MemblockLimits(memory, reserved, allocations, allocator);
     }
 
+    /**
+     * Arrays up to this many regions are checked whole after every call; above it, the per-step
+     * checks look only at what the call changed ({@link #checkWindow}), and the complete scan at
+     * the end of a scenario or chain looks at everything. No board comes near it (a booted 3 GiB
+     * board has a dozen reserved regions); 10^5 reserves do.
+     */
+    public static final int CHECK_WHOLE_UP_TO = 1024;
+
+    private int[][] checkWindows = {null, null};
+
+    /**
+     * Starts an invariant check: the regions changed since the last one become the check's
+     * window; with {@code complete}, or for a small array, the window is the whole array.
+     */
+    public void beginCheck(boolean complete) {
+        MemblockType[] types = {memory, reserved};
+        for (int t = 0; t < 2; t++) {
+            int[] w = types[t].takeDirty();
+            checkWindows[t] = complete || types[t].cnt <= CHECK_WHOLE_UP_TO ? null : w;
+        }
+    }
+
+    /**
+     * The indices of {@code memory} ({@code reserved} false) or {@code reserved} the current
+     * check looks at: {lo, hi} inclusive (lo > hi: none), or null for the whole array.
+     */
+    public int[] checkWindow(boolean ofReserved) {
+        return checkWindows[ofReserved ? 1 : 0];
+    }
+
+    /** Region {@code i} of {@code memory} or {@code reserved}, read without copying the array. */
+    public Region region(boolean ofReserved, int i) {
+        MemblockType t = ofReserved ? reserved : memory;
+        if (i < 0 || i >= t.cnt) {
+            throw new IndexOutOfBoundsException("memblock." + t.name + "[" + i + "], cnt is " + t.cnt);
+        }
+        return new Region(t.base[i], t.size[i], t.flags[i]);
+    }
+
     /** A deep copy of this memblock, for reports and comparisons. */
     public Memblock snapshot() {
         return new Memblock(this);

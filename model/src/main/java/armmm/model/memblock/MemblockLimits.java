@@ -59,6 +59,8 @@ final class MemblockLimits {
                 memory.trimmedBytes += (origEnd - origStart) - (end - start);
                 memory.base[i] = start;
                 memory.size[i] = end - start;
+                memory.touch(i);
+                memory.unordered |= start < origStart;
             } else {
                 allocations.retire(origStart, origEnd - origStart);
                 memory.removeRegion(i);
@@ -138,6 +140,8 @@ final class MemblockLimits {
         }
         long capped = capSize(b, s);
         int[] se = memory.isolate(b, b + capped);
+        // the NOMAP pieces isolate split off stay unmerged, as in 6.1, until a merge walks them
+        memory.unmerged = true;
         for (int i = memory.cnt - 1; i >= se[1]; i--) {
             if ((memory.flags[i] & NOMAP) == 0) {
                 allocations.retire(memory.base[i], memory.size[i]);
