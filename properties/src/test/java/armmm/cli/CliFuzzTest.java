@@ -141,7 +141,7 @@ class CliFuzzTest {
 
     @PropertyTest
     void generatedBootOptionsNeverCrashTheCli(PropertyRunner runner) {
-        runner.forAll(BOOT_ARGS).seed(0xB0A7D5L).tries(600).checkThrowing(args -> {
+        runner.forAll(BOOT_ARGS).seed(0xB0A7D5L).tries(500).checkThrowing(args -> {
             String[] a = args.toArray(String[]::new);
             CliSmokeTest.Run first = CliSmokeTest.run(a);
             Stats.label("exit " + first.exit());
@@ -157,7 +157,7 @@ class CliFuzzTest {
 
     @PropertyTest
     void corruptedBootLogsAreReportedWhereTheyAreBroken(PropertyRunner runner, @org.junit.jupiter.api.io.TempDir Path dir) {
-        runner.forAll(CORRUPT_LOG).seed(0xD3E5CL).tries(100).checkThrowing(log -> {
+        runner.forAll(CORRUPT_LOG).seed(0xD3E5CL).tries(80).checkThrowing(log -> {
             Path file = write(dir.resolve("dmesg.txt"), log.getBytes(StandardCharsets.UTF_8));
             CliSmokeTest.Run first = CliSmokeTest.run("replay-memblock", file.toString());
             Stats.label("exit " + first.exit());
