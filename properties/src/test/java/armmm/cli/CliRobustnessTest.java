@@ -141,4 +141,15 @@ class CliRobustnessTest {
                 "--reserve", "0x46000000:16M:reusable", "--print", "meminfo");
         assertThat(inside.exit()).as(inside.err()).isZero();
     }
+
+    @Test
+    void movablecorePercentIsComputedInArms32BitUnsignedLongAs61Does() {
+        // 786431 pages x 100 x 60 = 4718586000 wraps to 423618704: 42361 pages, rounded up to
+        // MAX_ORDER_NR_PAGES (2048) = 43008 from the top, less the page above 4 GiB
+        CliSmokeTest.Run r = CliSmokeTest.run("boot", "--ram", "3072M", "--cmdline", "movablecore=60%", "--print", "zoneinfo");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out().substring(r.out().indexOf("zone  Movable"))).contains("spanned  43007");
+        CliSmokeTest.Run half = CliSmokeTest.run("boot", "--ram", "3072M", "--cmdline", "movablecore=50%", "--print", "zoneinfo");
+        assertThat(half.out().substring(half.out().indexOf("zone  Movable"))).contains("spanned  393215");
+    }
 }

@@ -135,7 +135,8 @@ public final class BootZones {
     /**
      * {@code required_movablecore} in pages: {@code movablecore=SIZE} is memparse'd and shifted
      * ({@code cmdline_parse_core}); {@code movablecore=N%} is totalpages x 100 x N / 10000
-     * ({@code find_zone_movable_pfns_for_nodes}).
+     * ({@code find_zone_movable_pfns_for_nodes}), computed in a 32-bit {@code unsigned long} as
+     * on ARM: the product wraps on boards above about 1.6 GiB, a 6.1 bug the model keeps.
      */
     static long movablecorePages(Board board, List<Region> memory) {
         if (board.cmdline().movablecorePercent() > 0) {
@@ -143,7 +144,9 @@ public final class BootZones {
             for (long[] r : ZoneSpans.pfnRanges(memory)) {
                 total += r[1] - r[0];
             }
-            return total * 100 * board.cmdline().movablecorePercent() / 10000;
+            // unsigned long is 32 bits on ARM: totalpages * 100 * N wraps above 4 GiB of product
+            // (more than 1.6 GiB of RAM at 100%), and 6.1 divides what is left
+            return ((total * 100 * board.cmdline().movablecorePercent()) & 0xFFFF_FFFFL) / 10000;
         }
         return Math.max(0, board.cmdline().movablecore()) >>> ZoneSetup.PAGE_SHIFT;
     }
