@@ -109,6 +109,7 @@ class CliRobustnessTest {
         badInput(CliSmokeTest.run("boot", "--ram", "0x10000000000000040000000"), "--ram: size 0x10000000000000040000000 is out of range");
         badInput(CliSmokeTest.run("boot", "--ram", "\u0661\u0660\u0662\u0664M"),
                 "--ram: expected a size such as 1024M or 0x40000000, found '\u0661\u0660\u0662\u0664M'");
+        badInput(CliSmokeTest.run("boot", "--cpus", "\u0662"), "--cpus: expected a number, found '\u0662'");
         Path cpus = scn("board ram=64M cpus=\u0662\n");
         badInput(CliSmokeTest.run("run", cpus.toString()), cpus + ":1:1: board: cpus: expected a number, found '\u0662'");
     }
