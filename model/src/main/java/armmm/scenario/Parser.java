@@ -1,8 +1,8 @@
 package armmm.scenario;
 
-import armmm.model.kernel.OpSpec;
+import armmm.model.subsystem.OpSpec;
 import armmm.model.kernel.OpTable;
-import armmm.model.kernel.Result;
+import armmm.model.core.Result;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;

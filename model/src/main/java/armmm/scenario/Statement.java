@@ -1,6 +1,6 @@
 package armmm.scenario;
 
-import armmm.model.kernel.OpSpec;
+import armmm.model.subsystem.OpSpec;
 import java.util.List;
 import java.util.Map;
 
@@ -33,7 +33,7 @@ sealed interface Statement {
      * {@code expect-warn CALL} (the kernel's WARN) or {@code expect-finding CALL} (the model's
      * finding where 6.1 stays silent): the call must return its value with that kind of warning.
      */
-    record ExpectWarn(Call call, armmm.model.kernel.Result.Origin origin, int line) implements Statement {
+    record ExpectWarn(Call call, armmm.model.core.Result.Origin origin, int line) implements Statement {
     }
 
     /** {@code print REPORT}. */

@@ -1,7 +1,7 @@
 package armmm.bench;
 
 import armmm.model.kernel.Kernel;
-import armmm.model.kernel.MemblockOp;
+import armmm.model.memblock.MemblockOp;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

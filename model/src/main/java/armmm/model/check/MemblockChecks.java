@@ -1,6 +1,7 @@
 package armmm.model.check;
 
-import armmm.model.kernel.Kernel;
+import armmm.model.core.Violation;
+import armmm.model.subsystem.Invariant;
 import armmm.model.memblock.Allocation;
 import armmm.model.memblock.Memblock;
 import armmm.model.memblock.Region;
@@ -20,9 +21,9 @@ public final class MemblockChecks {
     }
 
     /** INV-MEMBLOCK-01: each array is sorted by base and its regions do not overlap. */
-    public static final Invariant SORTED = Invariant.of("INV-MEMBLOCK-01", k -> {
+    public static final Invariant SORTED = Invariant.on("INV-MEMBLOCK-01", Memblock.class, mb -> {
         List<Violation> out = new ArrayList<>();
-        eachType(k.memblock(), (name, regions, at) -> {
+        eachType(mb, (name, regions, at) -> {
             for (int i = 1; i < regions.size(); i++) {
                 Region a = regions.get(i - 1);
                 Region b = regions.get(i);
@@ -36,9 +37,9 @@ public final class MemblockChecks {
     });
 
     /** INV-MEMBLOCK-02: no two neighbours touch with the same flags ({@code memblock_merge_regions}). */
-    public static final Invariant MERGED = Invariant.of("INV-MEMBLOCK-02", k -> {
+    public static final Invariant MERGED = Invariant.on("INV-MEMBLOCK-02", Memblock.class, mb -> {
         List<Violation> out = new ArrayList<>();
-        eachType(k.memblock(), (name, regions, at) -> {
+        eachType(mb, (name, regions, at) -> {
             for (int i = 1; i < regions.size(); i++) {
                 Region a = regions.get(i - 1);
                 Region b = regions.get(i);
@@ -58,8 +59,8 @@ public final class MemblockChecks {
      * INV-MEMBLOCK-03: total_size is the sum of the region sizes (plus, for memory, what
      * {@code memblock_trim_memory} cut off in place without lowering total_size, as 6.1 does).
      */
-    public static final Invariant TOTAL_SIZE = Invariant.of("INV-MEMBLOCK-03", k -> {
-        Memblock m = k.memblock();
+    public static final Invariant TOTAL_SIZE = Invariant.on("INV-MEMBLOCK-03", Memblock.class, mb -> {
+        Memblock m = mb;
         List<Violation> out = new ArrayList<>();
         // a sum needs every region: per step only while the array is checked whole
         if (m.checkWindow(false) == null) {
@@ -75,8 +76,8 @@ public final class MemblockChecks {
      * INV-MEMBLOCK-04: cnt is at least 1 and at most max; a zero-sized region appears only as the
      * single dummy entry of an empty array.
      */
-    public static final Invariant DUMMY = Invariant.of("INV-MEMBLOCK-04", k -> {
-        Memblock m = k.memblock();
+    public static final Invariant DUMMY = Invariant.on("INV-MEMBLOCK-04", Memblock.class, mb -> {
+        Memblock m = mb;
         List<Violation> out = new ArrayList<>();
         eachType(m, (name, regions, at) -> dummy(out, name, regions, at,
                 name.equals("memory") ? m.memoryCnt() : m.reservedCnt(), name.equals("memory") ? m.memoryMax() : m.reservedMax()));
@@ -84,9 +85,9 @@ public final class MemblockChecks {
     });
 
     /** INV-MEMBLOCK-05: every region ends at or below PHYS_ADDR_MAX ({@code memblock_cap_size}). */
-    public static final Invariant IN_PHYS_SPACE = Invariant.of("INV-MEMBLOCK-05", k -> {
+    public static final Invariant IN_PHYS_SPACE = Invariant.on("INV-MEMBLOCK-05", Memblock.class, mb -> {
         List<Violation> out = new ArrayList<>();
-        eachType(k.memblock(), (name, regions, at) -> {
+        eachType(mb, (name, regions, at) -> {
             for (int i = 0; i < regions.size(); i++) {
                 if (regions.get(i).end() > Memblock.PHYS_ADDR_MAX) {
                     out.add(new Violation("INV-MEMBLOCK-05", "region beyond PHYS_ADDR_MAX",
@@ -98,10 +99,10 @@ public final class MemblockChecks {
     });
 
     /** INV-MEMBLOCK-06: every live allocation lies in memory. */
-    public static final Invariant ALLOC_IN_MEMORY = Invariant.of("INV-MEMBLOCK-06", k -> {
+    public static final Invariant ALLOC_IN_MEMORY = Invariant.on("INV-MEMBLOCK-06", Memblock.class, mb -> {
         List<Violation> out = new ArrayList<>();
-        List<Region> memory = view(k.memblock(), false);
-        for (Allocation a : k.memblock().allocations()) {
+        List<Region> memory = view(mb, false);
+        for (Allocation a : mb.allocations()) {
             if (!covered(memory, a.base(), a.end())) {
                 out.add(new Violation("INV-MEMBLOCK-06", "allocation outside memory", show(a)));
             }
@@ -110,13 +111,13 @@ public final class MemblockChecks {
     });
 
     /** INV-MEMBLOCK-07: no live allocation overlaps a NOMAP memory region. */
-    public static final Invariant ALLOC_NOT_NOMAP = Invariant.of("INV-MEMBLOCK-07", k -> {
+    public static final Invariant ALLOC_NOT_NOMAP = Invariant.on("INV-MEMBLOCK-07", Memblock.class, mb -> {
         List<Violation> out = new ArrayList<>();
-        if (k.memblock().allocations().isEmpty()) {
+        if (mb.allocations().isEmpty()) {
             return out;
         }
         List<Region> nomap = new ArrayList<>();
-        for (Region r : view(k.memblock(), false)) {
+        for (Region r : view(mb, false)) {
             if ((r.flags() & Memblock.NOMAP) != 0) {
                 nomap.add(r);
             }
@@ -124,7 +125,7 @@ public final class MemblockChecks {
         if (nomap.isEmpty()) {
             return out;
         }
-        for (Allocation a : k.memblock().allocations()) {
+        for (Allocation a : mb.allocations()) {
             for (Region r : nomap) {
                 if (r.overlaps(a.base(), a.size())) {
                     out.add(new Violation("INV-MEMBLOCK-07", "allocation in NOMAP memory",
@@ -137,10 +138,10 @@ public final class MemblockChecks {
     });
 
     /** INV-MEMBLOCK-08: every live allocation is reserved. */
-    public static final Invariant ALLOC_RESERVED = Invariant.of("INV-MEMBLOCK-08", k -> {
+    public static final Invariant ALLOC_RESERVED = Invariant.on("INV-MEMBLOCK-08", Memblock.class, mb -> {
         List<Violation> out = new ArrayList<>();
-        List<Region> reserved = view(k.memblock(), true);
-        for (Allocation a : k.memblock().allocations()) {
+        List<Region> reserved = view(mb, true);
+        for (Allocation a : mb.allocations()) {
             if (!covered(reserved, a.base(), a.end())) {
                 out.add(new Violation("INV-MEMBLOCK-08", "allocation not reserved", show(a)));
             }
@@ -149,9 +150,9 @@ public final class MemblockChecks {
     });
 
     /** INV-MEMBLOCK-09: every live allocation starts on its alignment. */
-    public static final Invariant ALLOC_ALIGNED = Invariant.of("INV-MEMBLOCK-09", k -> {
+    public static final Invariant ALLOC_ALIGNED = Invariant.on("INV-MEMBLOCK-09", Memblock.class, mb -> {
         List<Violation> out = new ArrayList<>();
-        for (Allocation a : k.memblock().allocations()) {
+        for (Allocation a : mb.allocations()) {
             // 6.1 promises nothing for an alignment that is not a power of two (the call returns
             // the model's finding); for a power of two the address is a multiple of it
             if (Long.bitCount(a.align()) == 1 && Long.remainderUnsigned(a.base(), a.align()) != 0) {
@@ -162,9 +163,9 @@ public final class MemblockChecks {
     });
 
     /** INV-MEMBLOCK-10: every live allocation ends at or below the limit it was made under. */
-    public static final Invariant ALLOC_BELOW_LIMIT = Invariant.of("INV-MEMBLOCK-10", k -> {
+    public static final Invariant ALLOC_BELOW_LIMIT = Invariant.on("INV-MEMBLOCK-10", Memblock.class, mb -> {
         List<Violation> out = new ArrayList<>();
-        for (Allocation a : k.memblock().allocations()) {
+        for (Allocation a : mb.allocations()) {
             if (a.end() > a.limit()) {
                 out.add(new Violation("INV-MEMBLOCK-10", "allocation above its limit", show(a)));
             }
@@ -173,10 +174,10 @@ public final class MemblockChecks {
     });
 
     /** INV-MEMBLOCK-11: no two live allocations overlap. */
-    public static final Invariant ALLOC_DISJOINT = Invariant.of("INV-MEMBLOCK-11", k -> {
+    public static final Invariant ALLOC_DISJOINT = Invariant.on("INV-MEMBLOCK-11", Memblock.class, mb -> {
         List<Violation> out = new ArrayList<>();
         Allocation prev = null;
-        for (Allocation a : k.memblock().allocations()) {
+        for (Allocation a : mb.allocations()) {
             if (prev != null && prev.end() > a.base()) {
                 out.add(new Violation("INV-MEMBLOCK-11", "allocations overlap", show(prev) + " and " + show(a)));
             }

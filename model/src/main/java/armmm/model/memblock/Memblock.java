@@ -1,9 +1,11 @@
 package armmm.model.memblock;
 
+import armmm.model.core.Bugs;
+import armmm.model.core.LinearMap;
 import armmm.model.board.BuildConfig;
-import armmm.model.kernel.ObservableException;
-import armmm.model.kernel.ObservablePath;
-import armmm.model.kernel.Result;
+import armmm.model.core.ObservableException;
+import armmm.model.core.ObservablePath;
+import armmm.model.core.Result;
 import java.util.Collection;
 import java.util.List;
 import java.util.OptionalLong;
@@ -66,16 +68,25 @@ public final class Memblock {
     private boolean canResize;
     /** Whether {@code memblock_alloc_internal}'s {@code WARN_ON_ONCE(slab_is_available())} has fired. */
     private boolean slabWarned;
+    /** {@code kzalloc_node} once slab is available; NULL before anything provides it. */
+    private java.util.function.LongUnaryOperator kzalloc = size -> 0;
     /** The live allocations, model bookkeeping for the invariants. */
     final Allocations allocations;
     private final FreeMemRanges freeMemRanges;
     /** Also grows the region arrays ({@code memblock_double_array}). */
     private final MemblockAllocator allocator;
     private final MemblockLimits limits;
+    private LinearMap linearMap = LinearMap.IDENTITY;
+    private boolean slabAvailable;
 
     /** An empty memblock, as the kernel's static initializer leaves it. */
     public Memblock() {
-        this(new MemblockType("memory"), new MemblockType("reserved"), new Allocations());
+        this(Bugs.NONE);
+    }
+
+    /** An empty memblock running the seeded bugs in {@code bugs} that are {@link MemblockBug}s. */
+    public Memblock(Bugs bugs) {
+        this(new MemblockType("memory", bugs), new MemblockType("reserved", bugs), new Allocations());
     }
 
     private Memblock(Memblock o) {
@@ -84,6 +95,9 @@ public final class Memblock {
         currentLimit = o.currentLimit;
         canResize = o.canResize;
         slabWarned = o.slabWarned;
+        kzalloc = o.kzalloc;
+        linearMap = o.linearMap;
+        slabAvailable = o.slabAvailable;
     }
 
     private Memblock(MemblockType memory, MemblockType reserved, Allocations allocations) {
@@ -134,6 +148,52 @@ public final class Memblock {
         return new Region(t.base[i], t.size[i], t.flags[i]);
     }
 
+    /** The seeded bugs this memblock runs. */
+    public Bugs bugs() {
+        return memory.bugs;
+    }
+
+    /**
+     * The kernel's linear map, {@code __va}/{@code __pa}, as boot set it up: the identity until
+     * then (and in a bare kernel, as in tools/testing/memblock).
+     */
+    public LinearMap linearMap() {
+        return linearMap;
+    }
+
+    /** Boot's {@code paging_init}: from now on virtual-address calls convert through {@code map}. */
+    public void useLinearMap(LinearMap map) {
+        this.linearMap = java.util.Objects.requireNonNull(map, "map");
+    }
+
+    /**
+     * True once {@code slab_is_available()} (mm/slab_common.c): the {@code memblock_alloc*}
+     * calls then warn (once) and allocate from the page allocator ({@code MemblockOp.slabAvailable}).
+     */
+    public boolean slabAvailable() {
+        return slabAvailable;
+    }
+
+    /** Boot's {@code mm_init} reached the slab allocator: set by the subsystem that hands memory over. */
+    public void markSlabAvailable() {
+        this.slabAvailable = true;
+    }
+
+    /**
+     * Boot's {@code mm_init} reached the slab allocator, whose {@code kzalloc_node(size,
+     * GFP_NOWAIT)} is {@code kzalloc}: what a {@code memblock_alloc*} call returns from then on
+     * (memblock sits below the page allocator, so the allocator is handed in).
+     */
+    public void markSlabAvailable(java.util.function.LongUnaryOperator kzalloc) {
+        this.slabAvailable = true;
+        this.kzalloc = java.util.Objects.requireNonNull(kzalloc, "kzalloc");
+    }
+
+    /** {@code kzalloc_node(size, GFP_NOWAIT)} once slab is available: a kernel virtual address, 0 for NULL. */
+    public long kzallocNode(long size) {
+        return kzalloc.applyAsLong(size);
+    }
+
     /** A deep copy of this memblock, for reports and comparisons. */
     public Memblock snapshot() {
         return new Memblock(this);
@@ -145,7 +205,7 @@ public final class Memblock {
      * (tools/testing/memblock/tests/common.c). Not a kernel call.
      */
     public Result reset() {
-        Memblock fresh = new Memblock();
+        Memblock fresh = new Memblock(memory.bugs);
         memory.copyFrom(fresh.memory);
         reserved.copyFrom(fresh.reserved);
         bottomUp = false;

@@ -1,7 +1,7 @@
 package armmm.model.memblock;
 
-import armmm.model.check.SeededBug;
-import armmm.model.kernel.Result;
+import armmm.model.core.Bugs;
+import armmm.model.core.Result;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -67,9 +67,12 @@ final class MemblockType {
      * ({@code memblock_cap_memory_range} leaves NOMAP pieces): the next merge walks the whole array.
      */
     boolean unmerged;
+    /** The seeded bugs planted in this kernel's memblock. */
+    final Bugs bugs;
 
-    MemblockType(String name) {
+    MemblockType(String name, Bugs bugs) {
         this.name = name;
+        this.bugs = bugs;
         base = new long[INIT_REGIONS];
         size = new long[INIT_REGIONS];
         flags = new int[INIT_REGIONS];
@@ -77,6 +80,7 @@ final class MemblockType {
 
     MemblockType(MemblockType o) {
         name = o.name;
+        bugs = o.bugs;
         base = o.base.clone();
         size = o.size.clone();
         flags = o.flags.clone();
@@ -133,7 +137,7 @@ final class MemblockType {
      * array that may be out of order, or a planted overlap, is walked from 0 as the kernel does.
      */
     int firstEndingAbove(long addr) {
-        if (unordered || SeededBug.MEMBLOCK_ADD_OVERLAP.isActive()) {
+        if (unordered || bugs.has(MemblockBug.MEMBLOCK_ADD_OVERLAP)) {
             return 0;
         }
         int lo = 0;
@@ -189,7 +193,7 @@ final class MemblockType {
 
     /** {@code memblock_remove_region}: drops region {@code r}; an emptied array gets its dummy back. */
     void removeRegion(int r) {
-        if (!SeededBug.MEMBLOCK_STALE_TOTAL.isActive()) {
+        if (!bugs.has(MemblockBug.MEMBLOCK_STALE_TOTAL)) {
             totalSize -= size[r];
         }
         System.arraycopy(base, r + 1, base, r, cnt - r - 1);
@@ -236,7 +240,7 @@ final class MemblockType {
         }
         while (i < cnt - 1 && i < stop) {
             if (end(i) != base[i + 1] || flags[i] != flags[i + 1]
-                    || SeededBug.MEMBLOCK_NO_MERGE.isActive()) {
+                    || bugs.has(MemblockBug.MEMBLOCK_NO_MERGE)) {
                 // The kernel BUG()s on overlapping neighbours here; the model leaves that to
                 // INV-MEMBLOCK-01 so that the state can still be reported.
                 i++;
@@ -342,12 +346,12 @@ final class MemblockType {
      * grows it, and a second pass inserts.
      */
     Result addRange(long newBase, long rawSize, int newFlags, Resizer resizer) {
-        long newSize = SeededBug.MEMBLOCK_NO_CAP.isActive() ? rawSize : Memblock.capSize(newBase, rawSize);
+        long newSize = bugs.has(MemblockBug.MEMBLOCK_NO_CAP) ? rawSize : Memblock.capSize(newBase, rawSize);
         long newEnd = newBase + newSize;
         if (newSize == 0) {
             return Result.VOID;
         }
-        if (isEmpty() && !SeededBug.MEMBLOCK_DUMMY_KEPT.isActive()) {
+        if (isEmpty() && !bugs.has(MemblockBug.MEMBLOCK_DUMMY_KEPT)) {
             // A trim can leave total_size stale after its last region went: the kernel warns
             // here, then starts total_size afresh, so no trimmed difference remains.
             boolean stale = cnt != 1 || totalSize != 0;
@@ -382,7 +386,7 @@ final class MemblockType {
                         insert(idx++, b, rbase - b, newFlags);
                     }
                 }
-                if (!SeededBug.MEMBLOCK_ADD_OVERLAP.isActive()) {
+                if (!bugs.has(MemblockBug.MEMBLOCK_ADD_OVERLAP)) {
                     b = Math.min(rend, newEnd);
                 }
             }

@@ -3,7 +3,7 @@ package armmm.model.memblock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import armmm.model.kernel.Kernel;
-import armmm.model.kernel.Result;
+import armmm.model.core.Result;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -1,4 +1,4 @@
-package armmm.model.kernel;
+package armmm.model.core;
 
 /**
  * What a kernel call did: it returned a value, it returned a value with a warning, or the kernel
