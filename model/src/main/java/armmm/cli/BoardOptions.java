@@ -23,21 +23,32 @@ public final class BoardOptions {
     String cmdline = "";
 
     @Option(names = "--cpus", paramLabel = "N", description = "number of CPUs (default 1)")
-    int cpus = 1;
+    String cpus = "1";
 
     @Option(names = "--vmsplit", paramLabel = "3G|2G|1G",
             description = "user/kernel split of the build (CONFIG_VMSPLIT_*): PAGE_OFFSET 0xC0000000, 0x80000000 or 0x40000000 (default 3G)")
     String vmsplit;
 
     @Option(names = "--cma-default", paramLabel = "MIB", description = "the build's CONFIG_CMA_SIZE_MBYTES (default 16), what cma= overrides")
-    Long cmaDefault;
+    String cmaDefault;
 
     @Option(names = "--struct-page-size", paramLabel = "BYTES", description = "the build's sizeof(struct page) (default 36)")
-    Integer structPageSize;
+    String structPageSize;
+
+    /**
+     * A decimal option value of ASCII digits: read here rather than by picocli's
+     * {@code Integer.valueOf}, which takes any Unicode digit and would boot {@code --cpus ٢}.
+     */
+    private static int number(String option, String text) {
+        if (!text.matches("[0-9]{1,9}")) {
+            throw new BoardException(option, "expected a number, found '" + text + "'");
+        }
+        return Integer.parseInt(text);
+    }
 
     /** The board these options describe, with the build overrides; throws BoardException for bad values. */
     public Board board() {
-        Board board = Board.fromOptions(ram, memory, reserve, cmdline, cpus);
+        Board board = Board.fromOptions(ram, memory, reserve, cmdline, number("--cpus", cpus));
         BuildConfig build = board.build();
         if (vmsplit != null) {
             build = build.withPageOffset(switch (vmsplit) {
@@ -48,13 +59,14 @@ public final class BoardOptions {
             });
         }
         if (cmaDefault != null) {
-            if (cmaDefault < 0 || cmaDefault > 4096) {
-                throw new BoardException("--cma-default", "expected 0..4096 MiB, found " + cmaDefault);
+            int mib = number("--cma-default", cmaDefault);
+            if (mib > 4096) {
+                throw new BoardException("--cma-default", "expected 0..4096 MiB, found " + mib);
             }
-            build = build.withCmaSizeMbytes(cmaDefault);
+            build = build.withCmaSizeMbytes(mib);
         }
         if (structPageSize != null) {
-            build = build.withStructPageSize(structPageSize);
+            build = build.withStructPageSize(number("--struct-page-size", structPageSize));
         }
         return build == board.build() ? board : board.withBuild(build);
     }

@@ -5,10 +5,9 @@ import armmm.model.board.BoardException;
 import armmm.model.boot.BootException;
 import armmm.model.boot.MemblockReplay;
 import armmm.model.boot.ReplayException;
-import java.io.IOException;
+import armmm.scenario.ScenarioException;
+import armmm.scenario.SourceText;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -41,12 +40,10 @@ public final class ReplayMemblockCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         List<String> lines;
         try {
-            lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-        } catch (java.nio.file.NoSuchFileException e) {
-            err.println(log + ":1:1: no such file");
-            return Main.BAD_INPUT;
-        } catch (IOException e) {
-            err.println(log + ":1:1: cannot read: " + e.getMessage());
+            lines = List.of(SourceText.read(log).split("\\r?\\n", -1));
+        } catch (ScenarioException e) {
+            err.println(e.format(log.toString()));
+            err.flush();
             return Main.BAD_INPUT;
         }
         try {

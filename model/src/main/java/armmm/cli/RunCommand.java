@@ -5,10 +5,8 @@ import armmm.scenario.RunReport;
 import armmm.scenario.Runner;
 import armmm.scenario.Scenario;
 import armmm.scenario.ScenarioException;
-import java.io.IOException;
+import armmm.scenario.SourceText;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -38,7 +36,7 @@ public final class RunCommand implements Callable<Integer> {
         for (Path file : files) {
             String name = file.toString();
             try {
-                String text = Files.readString(file, StandardCharsets.UTF_8);
+                String text = SourceText.read(file);
                 Scenario scenario = Parser.parse(name, text);
                 RunReport report = Runner.run(scenario, Main.bugs());
                 out.print(report.output());
@@ -48,12 +46,6 @@ public final class RunCommand implements Callable<Integer> {
                 exit = Math.max(exit, report.exitCode());
             } catch (ScenarioException e) {
                 err.println(e.format(name));
-                exit = Math.max(exit, Main.BAD_INPUT);
-            } catch (java.nio.file.NoSuchFileException e) {
-                err.println(name + ":1:1: no such file");
-                exit = Math.max(exit, Main.BAD_INPUT);
-            } catch (IOException e) {
-                err.println(name + ":1:1: cannot read: " + e.getMessage());
                 exit = Math.max(exit, Main.BAD_INPUT);
             }
         }

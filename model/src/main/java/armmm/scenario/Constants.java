@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
 /**
  * The scenario language's literal values: numbers with the kernel's {@code K}/{@code M}/{@code G}
  * suffixes (memparse), {@code SZ_*} sizes (include/linux/sizes.h), booleans, zone names, memblock
- * flags and limits, and GFP masks.
+ * flags and limits, and GFP masks. Only ASCII digits are digits, and a value that does not fit 64
+ * bits (with its suffix) throws {@link NumberFormatException} instead of wrapping.
  */
 final class Constants {
     private static final Pattern NUMBER = Pattern.compile("(0[xX][0-9a-fA-F]+|[0-9]+)([KMG])?");
@@ -51,11 +52,11 @@ final class Constants {
             long v = digits.startsWith("0x") || digits.startsWith("0X")
                     ? Long.parseUnsignedLong(digits.substring(2), 16)
                     : Long.parseUnsignedLong(digits);
-            return OptionalLong.of(v << shift(num.group(2)));
+            return OptionalLong.of(scaled(v, shift(num.group(2))));
         }
         Matcher size = SIZE.matcher(word);
         if (size.matches()) {
-            return OptionalLong.of(Long.parseLong(size.group(1)) << shift(size.group(2)));
+            return OptionalLong.of(scaled(Long.parseUnsignedLong(size.group(1)), shift(size.group(2))));
         }
         Long named = NAMED.get(word);
         if (named != null) {
@@ -65,6 +66,14 @@ final class Constants {
             return Gfp.parse(word);
         }
         return OptionalLong.empty();
+    }
+
+    /** {@code v << shift}; a value that does not fit 64 bits is out of range, not wrapped. */
+    private static long scaled(long v, int shift) {
+        if (shift > 0 && Long.compareUnsigned(v, -1L >>> shift) > 0) {
+            throw new NumberFormatException("does not fit 64 bits");
+        }
+        return v << shift;
     }
 
     private static int shift(String suffix) {

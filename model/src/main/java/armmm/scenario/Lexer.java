@@ -12,7 +12,19 @@ final class Lexer {
     private Lexer() {
     }
 
+    /** Bracket nesting deeper than this is refused: no scenario needs it, and it bounds the parser's recursion. */
+    static final int MAX_DEPTH = 16;
+
     static List<Token> words(String line, int lineNo) {
+        return words(line, lineNo, 0);
+    }
+
+    /**
+     * The words of {@code line}, whose first character is at column {@code offset + 1} of line
+     * {@code lineNo} (a bracketed index is lexed again with its own offset, so that an error
+     * inside it points at its own column).
+     */
+    static List<Token> words(String line, int lineNo, int offset) {
         List<Token> words = new ArrayList<>();
         int i = 0;
         int n = line.length();
@@ -40,10 +52,14 @@ final class Lexer {
                 } else if (c == '"') {
                     quoted = true;
                 } else if (c == '[') {
-                    depth++;
+                    if (++depth > MAX_DEPTH) {
+                        throw new ScenarioException(lineNo, offset + i + 1, "brackets nested deeper than " + MAX_DEPTH);
+                    }
                     word.append(c);
                 } else if (c == ']') {
-                    depth--;
+                    if (--depth < 0) {
+                        throw new ScenarioException(lineNo, offset + i + 1, "']' without '['");
+                    }
                     word.append(c);
                 } else if (depth == 0 && (Character.isWhitespace(c) || c == '#')) {
                     break;
@@ -53,12 +69,12 @@ final class Lexer {
                 i++;
             }
             if (quoted) {
-                throw new ScenarioException(lineNo, start + 1, "unterminated string");
+                throw new ScenarioException(lineNo, offset + start + 1, "unterminated string");
             }
             if (depth != 0) {
-                throw new ScenarioException(lineNo, start + 1, "unbalanced brackets in '" + word + "'");
+                throw new ScenarioException(lineNo, offset + start + 1, "unbalanced brackets in '" + word + "'");
             }
-            words.add(new Token(word.toString(), start + 1));
+            words.add(new Token(word.toString(), offset + start + 1));
         }
         return words;
     }

@@ -2,6 +2,7 @@ package armmm.scenario;
 
 import armmm.model.subsystem.OpSpec;
 import armmm.model.kernel.OpTable;
+import armmm.model.core.Result;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -22,6 +23,9 @@ public final class Parser {
     private static final Pattern WORD = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern CPU = Pattern.compile("cpu=.*");
 
+    /** The longest line read: it bounds an expression's length, and with it the evaluator's recursion. */
+    static final int MAX_LINE = 4096;
+
     private final Set<String> bound = new HashSet<>();
 
     private Parser() {
@@ -39,6 +43,9 @@ public final class Parser {
         String[] lines = text.split("\r?\n", -1);
         for (int i = 0; i < lines.length; i++) {
             int lineNo = i + 1;
+            if (lines[i].length() > MAX_LINE) {
+                throw new ScenarioException(lineNo, MAX_LINE + 1, "line longer than " + MAX_LINE + " characters");
+            }
             List<Token> words = Lexer.words(lines[i], lineNo);
             if (words.isEmpty()) {
                 continue;
@@ -78,6 +85,15 @@ public final class Parser {
                     throw in.error(head, "expect-fail needs a kernel call");
                 }
                 return new Statement.ExpectFail(call(in), lineNo);
+            }
+            case "expect-warn":
+            case "expect-finding": {
+                in.next();
+                if (!in.hasNext()) {
+                    throw in.error(head, head.text() + " needs a kernel call");
+                }
+                return new Statement.ExpectWarn(call(in), head.is("expect-warn") ? Result.Origin.KERNEL : Result.Origin.MODEL,
+                        lineNo);
             }
             case "print": {
                 in.next();
@@ -206,11 +222,11 @@ public final class Parser {
                     throw new ScenarioException(in.lineNo, column + i, "unbalanced brackets in '" + text + "'");
                 }
                 String inside = text.substring(i + 1, close).trim();
-                if (WORD.matcher(inside).matches() && Constants.literal(inside).isEmpty()
+                if (WORD.matcher(inside).matches() && !isLiteral(inside)
                         || inside.matches("[A-Z][A-Za-z]*")) {
                     word = inside;
                 } else {
-                    Cursor sub = new Cursor(Lexer.words(inside, in.lineNo), in.lineNo);
+                    Cursor sub = new Cursor(Lexer.words(text.substring(i + 1, close), in.lineNo, column + i), in.lineNo);
                     if (!sub.hasNext()) {
                         throw new ScenarioException(in.lineNo, column + i, "empty index in '" + text + "'");
                     }
@@ -231,6 +247,15 @@ public final class Parser {
             }
         }
         return new Expr.Observable(segments, text, column);
+    }
+
+    /** True when {@code word} is a literal, also one out of range (which the expression parser then reports). */
+    private static boolean isLiteral(String word) {
+        try {
+            return Constants.literal(word).isPresent();
+        } catch (NumberFormatException e) {
+            return true;
+        }
     }
 
     private static int matching(String text, int open) {

@@ -1,6 +1,7 @@
 package armmm.scenario;
 
 import armmm.model.core.Violation;
+import armmm.model.subsystem.ArgKind;
 import armmm.model.kernel.Kernel;
 import armmm.model.core.ObservableException;
 import armmm.model.core.ObservablePath;
@@ -24,6 +25,8 @@ public final class Runner {
     private final Scenario scenario;
     private final Kernel kernel;
     private final Map<String, Long> names = new HashMap<>();
+    /** Names whose binding call was refused: they have no value, and the line that refused it. */
+    private final Map<String, Integer> unbound = new HashMap<>();
     private final Set<String> seenViolations = new HashSet<>();
     private final List<String> messages = new ArrayList<>();
     private final StringBuilder output = new StringBuilder();
@@ -44,35 +47,104 @@ public final class Runner {
     public static RunReport run(Scenario scenario, armmm.model.core.Bugs bugs) {
         Kernel kernel = scenario.board() == null ? Kernel.bare(bugs) : Boards.boot(scenario.board(), scenario.boardLine(), bugs);
         Runner r = new Runner(scenario, kernel);
-        r.checkInvariants(0, "boot");
+        r.checkInvariants(0, "boot", Result.VOID);
         for (Statement s : scenario.statements()) {
             r.step(s);
         }
+        r.checkComplete(scenario.statements().isEmpty() ? 0 : scenario.statements().get(scenario.statements().size() - 1).line());
         return new RunReport(scenario.file(), r.passed, r.failed, r.messages, r.output.toString());
     }
 
+    /**
+     * A statement that cannot run because a value it needs cannot be had (a name whose call was
+     * refused, an observable that cannot be read): a failed check at its line, not a crash.
+     */
+    private static final class Unrunnable extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Unrunnable(String message) {
+            super(message, null, false, false);
+        }
+    }
+
     private void step(Statement s) {
+        try {
+            run(s);
+        } catch (Unrunnable | ObservableException e) {
+            fail(s.line(), describeStatement(s) + ": " + e.getMessage());
+        }
+    }
+
+    private static String warning(Result.Warned w) {
+        return w.origin() == Result.Origin.KERNEL ? "the kernel warned: " + w.warning()
+                : "the model's finding (6.1 stays silent): " + w.warning();
+    }
+
+    private static String describeStatement(Statement s) {
+        if (s instanceof Statement.Call c) {
+            return c.spec().name();
+        }
+        if (s instanceof Statement.ExpectFail ef) {
+            return "expect-fail " + ef.call().spec().name();
+        }
+        if (s instanceof Statement.ExpectWarn ew) {
+            return (ew.origin() == Result.Origin.KERNEL ? "expect-warn " : "expect-finding ") + ew.call().spec().name();
+        }
+        return "expect";
+    }
+
+    private void bind(String name, Result result, int line) {
+        if (name == null) {
+            return;
+        }
+        if (result.isRefused()) {
+            names.remove(name);
+            unbound.put(name, line);
+        } else {
+            names.put(name, result.value());
+            unbound.remove(name);
+        }
+    }
+
+    private void run(Statement s) {
         if (s instanceof Statement.Call call) {
             Op op = op(call);
             Result result = kernel.apply(op);
             if (result instanceof Result.Refused refused) {
                 fail(call.line(), op + ": the kernel refused: " + refused.report());
-            } else if (call.bind() != null) {
-                names.put(call.bind(), result.value());
+            } else if (result instanceof Result.Warned w) {
+                // a WARN splat is a failure to any kernel test harness; expect-warn states it
+                fail(call.line(), op + ": " + warning(w));
             }
-            checkInvariants(call.line(), op.toString());
+            bind(call.bind(), result, call.line());
+            checkInvariants(call.line(), op.toString(), result);
         } else if (s instanceof Statement.ExpectFail ef) {
             Op op = op(ef.call());
             Result result = kernel.apply(op);
             if (result.isRefused()) {
                 passed++;
+            } else if (result instanceof Result.Warned w) {
+                fail(ef.line(), "expect-fail " + op + ": the call went on, returning " + hex(w.value()) + ", with " + warning(w));
             } else {
                 fail(ef.line(), "expect-fail " + op + ": the call succeeded, returning " + hex(result.value()));
-                if (ef.call().bind() != null) {
-                    names.put(ef.call().bind(), result.value());
-                }
             }
-            checkInvariants(ef.line(), op.toString());
+            bind(ef.call().bind(), result, ef.line());
+            checkInvariants(ef.line(), op.toString(), result);
+        } else if (s instanceof Statement.ExpectWarn ew) {
+            Op op = op(ew.call());
+            Result result = kernel.apply(op);
+            String what = ew.origin() == Result.Origin.KERNEL ? "expect-warn " : "expect-finding ";
+            if (result instanceof Result.Warned w && w.origin() == ew.origin()) {
+                passed++;
+            } else if (result instanceof Result.Warned w) {
+                fail(ew.line(), what + op + ": " + warning(w));
+            } else if (result instanceof Result.Refused r) {
+                fail(ew.line(), what + op + ": the kernel refused: " + r.report());
+            } else {
+                fail(ew.line(), what + op + ": no warning, returning " + hex(result.value()));
+            }
+            bind(ew.call().bind(), result, ew.line());
+            checkInvariants(ew.line(), op.toString(), result);
         } else if (s instanceof Statement.Expect e) {
             expect(e);
         } else if (s instanceof Statement.Print p) {
@@ -92,15 +164,8 @@ public final class Runner {
     }
 
     private void expect(Statement.Expect e) {
-        long left;
-        long right;
-        try {
-            left = eval(e.left(), e.line());
-            right = eval(e.right(), e.line());
-        } catch (ObservableException ex) {
-            fail(e.line(), "expect: " + ex.getMessage());
-            return;
-        }
+        long left = eval(e.left(), e.line());
+        long right = eval(e.right(), e.line());
         if (compare(left, e.cmp(), right)) {
             passed++;
         } else {
@@ -124,9 +189,24 @@ public final class Runner {
     private Op op(Statement.Call call) {
         long[] args = new long[call.args().size()];
         for (int i = 0; i < args.length; i++) {
-            args[i] = eval(call.args().get(i), call.line());
+            Expr arg = call.args().get(i);
+            args[i] = eval(arg, call.line());
+            ArgKind kind = call.spec().args().get(i);
+            if ((kind == ArgKind.NUMBER || kind == ArgKind.GFP) && Long.compareUnsigned(args[i], 0xFFFF_FFFFL) > 0) {
+                // the kernel's parameter is an unsigned int (order, nid, gfp_t): a wider value would be truncated
+                throw new ScenarioException(call.line(), arg.column(), call.spec().name() + ": argument " + (i + 1) + " is "
+                        + hex(args[i]) + ", which does not fit the kernel's 32-bit parameter");
+            }
         }
-        int cpu = call.cpu() == null ? 0 : (int) eval(call.cpu(), call.line());
+        int cpu = 0;
+        if (call.cpu() != null) {
+            long c = eval(call.cpu(), call.line());
+            if (Long.compareUnsigned(c, Integer.MAX_VALUE) > 0) {
+                throw new ScenarioException(call.line(), call.cpu().column(), call.spec().name() + ": cpu=" + hex(c)
+                        + " is not a CPU number");
+            }
+            cpu = (int) c;
+        }
         return call.spec().factory().make(args, cpu);
     }
 
@@ -135,7 +215,12 @@ public final class Runner {
             return lit.value();
         }
         if (e instanceof Expr.Binding b) {
-            return names.get(b.name());
+            Long v = names.get(b.name());
+            if (v == null) {
+                throw new Unrunnable("$" + b.name() + " has no value: the call that binds it (line "
+                        + unbound.get(b.name()) + ") was refused");
+            }
+            return v;
         }
         if (e instanceof Expr.Binary bin) {
             long l = eval(bin.left(), line);
@@ -160,10 +245,26 @@ public final class Runner {
         return v.getAsLong();
     }
 
-    private void checkInvariants(int line, String after) {
+    /**
+     * Reports each invariant newly broken after {@code after}. After a call that returned the
+     * model's finding (6.1 goes on into a state it was not meant to reach), what that state
+     * breaks is the finding's consequence, already reported with it: it is noted as seen, not
+     * failed again.
+     */
+    private void checkInvariants(int line, String after, Result result) {
+        boolean finding = result instanceof Result.Warned w && w.origin() == Result.Origin.MODEL;
         for (Violation v : kernel.check()) {
-            if (seenViolations.add(v.toString())) {
+            if (seenViolations.add(v.toString()) && !finding) {
                 fail(line, v + " (after " + after + ")");
+            }
+        }
+    }
+
+    /** The complete scan at the end: what the per-step checks of a very large array did not look at. */
+    private void checkComplete(int line) {
+        for (Violation v : kernel.checkComplete()) {
+            if (seenViolations.add(v.toString())) {
+                fail(line, v + " (found by the complete check at the end)");
             }
         }
     }

@@ -20,7 +20,7 @@ public record Scenario(String file, Map<String, String> board, int boardLine, Li
     /** The number of {@code expect} and {@code expect-fail} lines. */
     public long expectationCount() {
         return statements.stream()
-                .filter(s -> s instanceof Statement.Expect || s instanceof Statement.ExpectFail)
+                .filter(s -> s instanceof Statement.Expect || s instanceof Statement.ExpectFail || s instanceof Statement.ExpectWarn)
                 .count();
     }
 }

@@ -10,7 +10,7 @@ import java.util.Optional;
  * Writes kernel calls, one after the other, as scenario lines that {@code armmm run} replays
  * exactly: a call that returns a handle (a page, an address) binds it with {@code -> $p1}, and a
  * later call that takes that handle uses the name instead of the number. A refused call is
- * written as {@code expect-fail}.
+ * written as {@code expect-fail}, one that warns as {@code expect-warn} (or {@code expect-finding}).
  */
 public final class ScenarioWriter {
     private final Map<Long, String> names = new HashMap<>();
@@ -25,11 +25,17 @@ public final class ScenarioWriter {
         if (result instanceof Result.Refused r) {
             return "expect-fail " + line + "    # " + r.reason();
         }
+        String prefix = "";
+        String comment = "";
+        if (result instanceof Result.Warned w) {
+            prefix = w.origin() == Result.Origin.KERNEL ? "expect-warn " : "expect-finding ";
+            comment = "    # " + w.warning();
+        }
         if (stem != null && result.value() != 0) {
             String name = "$" + stem + counters.merge(stem, 1, Integer::sum);
             names.put(result.value(), name);
             line += " -> " + name;
         }
-        return line;
+        return prefix + line + comment;
     }
 }

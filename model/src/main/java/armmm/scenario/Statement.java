@@ -29,6 +29,13 @@ sealed interface Statement {
     record ExpectFail(Call call, int line) implements Statement {
     }
 
+    /**
+     * {@code expect-warn CALL} (the kernel's WARN) or {@code expect-finding CALL} (the model's
+     * finding where 6.1 stays silent): the call must return its value with that kind of warning.
+     */
+    record ExpectWarn(Call call, armmm.model.core.Result.Origin origin, int line) implements Statement {
+    }
+
     /** {@code print REPORT}. */
     record Print(String report, int column, int line) implements Statement {
     }

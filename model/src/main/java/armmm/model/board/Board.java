@@ -18,9 +18,10 @@ import java.util.List;
  * @param dtbSize    {@code fdt_totalsize} of the device tree, reserved by {@code setup_arch}
  * @param initrdSize the initrd's size in bytes (0: none)
  * @param build      the kernel build
+ * @param qemu       the QEMU machine's device-tree and initrd facts, with their sources
  */
 public record Board(List<Bank> banks, List<ReservedMemory> reserved, Cmdline cmdline, int cpus,
-                    boolean dtbFile, long dtbSize, long initrdSize, BuildConfig build) {
+                    boolean dtbFile, long dtbSize, long initrdSize, BuildConfig build, QemuVirt qemu) {
     /** Where {@code -M virt} puts RAM. */
     public static final long VIRT_RAM_BASE = 0x4000_0000L;
     /** QEMU puts the initrd at most this far above the RAM base (hw/arm/boot.c). */
@@ -55,9 +56,10 @@ public record Board(List<Bank> banks, List<ReservedMemory> reserved, Cmdline cmd
      */
     public static Board of(List<Bank> banks, List<ReservedMemory> reserved, String args, int cpus) {
         BuildConfig build = BuildConfig.armmp();
+        QemuVirt qemu = QemuVirt.oracle();
         boolean file = !reserved.isEmpty();
         return new Board(banks, reserved, Cmdline.parse(commandLine(build, args)), cpus, file,
-                file ? build.fileDtbSize() : build.qemuDtbSize(), build.initrdSize(), build);
+                qemu.dtbSize(file), qemu.initrdSize(), build, qemu);
     }
 
     /** Parses the {@code boot} options; {@code ram} is used when there are no {@code memory} banks. */
@@ -90,22 +92,23 @@ public record Board(List<Bank> banks, List<ReservedMemory> reserved, Cmdline cmd
 
     /** The same board with {@code n} CPUs. */
     public Board withCpus(int n) {
-        return new Board(banks, reserved, cmdline, n, dtbFile, dtbSize, initrdSize, build);
+        return new Board(banks, reserved, cmdline, n, dtbFile, dtbSize, initrdSize, build, qemu);
     }
 
     /** The same board with the user's command-line arguments {@code args}. */
     public Board withArgs(String args) {
-        return new Board(banks, reserved, Cmdline.parse(commandLine(build, args)), cpus, dtbFile, dtbSize, initrdSize, build);
+        return new Board(banks, reserved, Cmdline.parse(commandLine(build, args)), cpus, dtbFile, dtbSize, initrdSize, build,
+                qemu);
     }
 
     /** The same board with another initrd size. */
     public Board withInitrdSize(long size) {
-        return new Board(banks, reserved, cmdline, cpus, dtbFile, dtbSize, size, build);
+        return new Board(banks, reserved, cmdline, cpus, dtbFile, dtbSize, size, build, qemu);
     }
 
     /** The same board with another build. */
     public Board withBuild(BuildConfig b) {
-        return new Board(banks, reserved, cmdline, cpus, dtbFile, dtbSize, initrdSize, b);
+        return new Board(banks, reserved, cmdline, cpus, dtbFile, dtbSize, initrdSize, b, qemu);
     }
 
     /** The option that described the RAM: {@code --ram} for the plain virt board, else {@code --memory}. */

@@ -31,11 +31,11 @@ public final class BoardLine {
         }
         int cpus = 1;
         if (params.containsKey("cpus")) {
-            try {
-                cpus = Integer.parseInt(params.get("cpus"));
-            } catch (NumberFormatException e) {
-                throw new BoardException("cpus", "expected a number, found '" + params.get("cpus") + "'");
+            String n = params.get("cpus");
+            if (!n.matches("[0-9]{1,9}")) {
+                throw new BoardException("cpus", "expected a number, found '" + n + "'");
             }
+            cpus = Integer.parseInt(n);
         }
         return Board.fromOptions(params.get("ram"), list(params.get("memory")), list(params.get("reserve")),
                 params.get("cmdline"), cpus);

@@ -23,20 +23,12 @@ package armmm.model.board;
  * @param pcpuStaticSize    per-CPU static size ("s45012")
  * @param pcpuReservedSize  PERCPU_MODULE_RESERVE ("r8192")
  * @param pcpuDynamicSize   dynamic size after rounding the unit up ("d20524")
- * @param dtbUnflattenBase  bytes {@code unflatten_device_tree} takes for QEMU's own one-CPU device tree (20752)
- * @param dtbPerCpu         extra unflattened bytes per further CPU node (676, from the 2-CPU boot)
- * @param dtbPerReserved    extra unflattened bytes per reserved-memory node (616, from the resv88M boot)
- * @param qemuDtbSize       {@code fdt_totalsize} of QEMU's own device tree: 1 MiB
- * @param fileDtbSize       {@code fdt_totalsize} of a {@code -dtb} file (35154 bytes in the resv88M boot)
- * @param initrdSize        the initrd's size in the captured boots: 0xd8000
  * @param console           the console argument every captured boot's command line starts with
  */
 public record BuildConfig(long pageOffset, long textOffset, long kernelStartOffset, long kernelSize,
                           long textSize, long rodataSize, long initOffset, long initSize, long dataSize, long bssSize,
                           int structPageSize, int maxOrder, long cmaSizeMbytes, int smpCacheBytes,
-                          long pcpuStaticSize, long pcpuReservedSize, long pcpuDynamicSize,
-                          long dtbUnflattenBase, long dtbPerCpu, long dtbPerReserved,
-                          long qemuDtbSize, long fileDtbSize, long initrdSize, String console) {
+                          long pcpuStaticSize, long pcpuReservedSize, long pcpuDynamicSize, String console) {
     /** 4 KiB pages. */
     public static final int PAGE_SHIFT = 12;
     /** {@code PAGE_SIZE}. */
@@ -66,9 +58,7 @@ public record BuildConfig(long pageOffset, long textOffset, long kernelStartOffs
         return new BuildConfig(0xC000_0000L, 0x208000L, 0x300000L, 0x1307588L,
                 11264L << 10, 3732L << 10, 0xF00000L, 2048L << 10, 1700L << 10, 377L << 10,
                 36, MAX_ORDER, 16, 64,
-                45012, 8192, 20524,
-                20752, 676, 616,
-                1L << 20, 35154, 0xd8000L, "console=ttyAMA0");
+                45012, 8192, 20524, "console=ttyAMA0");
     }
 
     /** {@code pageblock_order}: MAX_ORDER - 1 without hugetlb. */
@@ -85,16 +75,14 @@ public record BuildConfig(long pageOffset, long textOffset, long kernelStartOffs
     public BuildConfig withPageOffset(long po) {
         return new BuildConfig(po, textOffset, kernelStartOffset, kernelSize, textSize, rodataSize, initOffset, initSize,
                 dataSize, bssSize, structPageSize, maxOrder, cmaSizeMbytes, smpCacheBytes, pcpuStaticSize,
-                pcpuReservedSize, pcpuDynamicSize, dtbUnflattenBase, dtbPerCpu, dtbPerReserved, qemuDtbSize,
-                fileDtbSize, initrdSize, console);
+                pcpuReservedSize, pcpuDynamicSize, console);
     }
 
     /** The same build with another default CMA size in MiB. */
     public BuildConfig withCmaSizeMbytes(long mb) {
         return new BuildConfig(pageOffset, textOffset, kernelStartOffset, kernelSize, textSize, rodataSize, initOffset, initSize,
                 dataSize, bssSize, structPageSize, maxOrder, mb, smpCacheBytes, pcpuStaticSize,
-                pcpuReservedSize, pcpuDynamicSize, dtbUnflattenBase, dtbPerCpu, dtbPerReserved, qemuDtbSize,
-                fileDtbSize, initrdSize, console);
+                pcpuReservedSize, pcpuDynamicSize, console);
     }
 
     /** The same build with another {@code sizeof(struct page)} (36 in this build; 32 without some debug options). */
@@ -104,7 +92,6 @@ public record BuildConfig(long pageOffset, long textOffset, long kernelStartOffs
         }
         return new BuildConfig(pageOffset, textOffset, kernelStartOffset, kernelSize, textSize, rodataSize, initOffset, initSize,
                 dataSize, bssSize, bytes, maxOrder, cmaSizeMbytes, smpCacheBytes, pcpuStaticSize,
-                pcpuReservedSize, pcpuDynamicSize, dtbUnflattenBase, dtbPerCpu, dtbPerReserved, qemuDtbSize,
-                fileDtbSize, initrdSize, console);
+                pcpuReservedSize, pcpuDynamicSize, console);
     }
 }

@@ -81,7 +81,13 @@ public record Cmdline(String text, List<MemArg> mem, long vmalloc, CmaArg cma, l
                 }
                 case "movablecore" -> {
                     if (val.endsWith("%")) {
-                        movablePercent = Memparse.prefix(val, 0).value();
+                        Memparse.Parsed pct = Memparse.prefix(val, 0);
+                        if (pct.overflow() || Long.compareUnsigned(pct.value(), 100) > 0) {
+                            // cmdline_parse_core WARNs on a percentage above 100 and goes on with a
+                            // value that makes no sense; the model refuses it instead
+                            throw new BoardException("--cmdline", "movablecore=" + val + ": expected at most 100%");
+                        }
+                        movablePercent = pct.value();
                         movable = -1;
                     } else {
                         movable = Memparse.prefix(val, 0).value();

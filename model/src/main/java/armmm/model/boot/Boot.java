@@ -429,8 +429,8 @@ public final class Boot {
 
     /** What {@code unflatten_device_tree} takes: QEMU's tree, plus CPU and reserved-memory nodes. */
     private long unflattenedDtSize() {
-        return build.dtbUnflattenBase() + (board.cpus() - 1L) * build.dtbPerCpu()
-                + board.reserved().size() * build.dtbPerReserved();
+        return board.qemu().dtbUnflattenBase() + (board.cpus() - 1L) * board.qemu().dtbPerCpu()
+                + board.reserved().size() * board.qemu().dtbPerReserved();
     }
 
     /**

@@ -73,6 +73,9 @@ public final class BootZones {
      * those pages to the buddy allocator while they are in use, and {@code free_initrd_mem} or
      * {@code free_initmem} would then free some of them a second time (a "Bad page state" report).
      * The real kernel does not survive such a board; the model stops at boot with a message.
+     * So it does for an area that reaches past RAM into a gap between banks or above the last one
+     * ({@code rmem_cma_setup} and {@code cma_init_reserved_mem} check only alignment and that the
+     * range is reserved, kernel/dma/contiguous.c and mm/cma.c).
      */
     static void checkCmaAreas(BootedSystem boot) {
         Board board = boot.board();
@@ -85,6 +88,14 @@ public final class BootZones {
         }
         inUse.addAll(boot.allocations());
         for (CmaArea c : boot.cmaAreas()) {
+            long hole = firstNotMemory(boot.memory(), c.base(), c.end());
+            if (hole >= 0) {
+                throw new BootException("--reserve", String.format(
+                        "CMA area %s at %#x+%#x reaches %#x, which is not RAM: 6.1's cma_activate_area would hand "
+                                + "those page frames to the buddy allocator (pfn_valid only WARNs; past the pageblock "
+                                + "the struct pages were already freed by free_unused_memmap): the model's finding, "
+                                + "the board is refused", c.name(), c.base(), c.size(), hole));
+            }
             for (EarlyAllocation u : inUse) {
                 boolean itself = u.address() == c.base() && u.size() == c.size();
                 if (!itself && u.address() != 0 && u.address() < c.end() && c.base() < u.end()) {
@@ -94,6 +105,20 @@ public final class BootZones {
                 }
             }
         }
+    }
+
+    /** The first address of [start, end) outside every region of {@code memory} (sorted, merged), or -1. */
+    static long firstNotMemory(List<Region> memory, long start, long end) {
+        long at = start;
+        for (Region r : memory) {
+            if (r.base() <= at && at < r.base() + r.size()) {
+                at = r.base() + r.size();
+            }
+            if (at >= end) {
+                return -1;
+            }
+        }
+        return at;
     }
 
     /** The inputs of zone setup for {@code boot}, with this build's sysctl defaults. */
@@ -120,7 +145,8 @@ public final class BootZones {
     /**
      * {@code required_movablecore} in pages: {@code movablecore=SIZE} is memparse'd and shifted
      * ({@code cmdline_parse_core}); {@code movablecore=N%} is totalpages x 100 x N / 10000
-     * ({@code find_zone_movable_pfns_for_nodes}).
+     * ({@code find_zone_movable_pfns_for_nodes}), computed in a 32-bit {@code unsigned long} as
+     * on ARM: the product wraps on boards above about 1.6 GiB, a 6.1 bug the model keeps.
      */
     static long movablecorePages(Board board, List<Region> memory) {
         if (board.cmdline().movablecorePercent() > 0) {
@@ -128,7 +154,9 @@ public final class BootZones {
             for (long[] r : ZoneSpans.pfnRanges(memory)) {
                 total += r[1] - r[0];
             }
-            return total * 100 * board.cmdline().movablecorePercent() / 10000;
+            // unsigned long is 32 bits on ARM: totalpages * 100 * N wraps above 4 GiB of product
+            // (more than 1.6 GiB of RAM at 100%), and 6.1 divides what is left
+            return ((total * 100 * board.cmdline().movablecorePercent()) & 0xFFFF_FFFFL) / 10000;
         }
         return Math.max(0, board.cmdline().movablecore()) >>> ZoneSetup.PAGE_SHIFT;
     }

@@ -128,7 +128,8 @@ final class FreeAreaInit {
     private static long zoneMovablePfn(Memblock mb, Board board, long nodeStart, long nodeEnd, long usableStart) {
         long movable = board.cmdline().movablecore() >= 0 ? board.cmdline().movablecore() >>> 12 : 0;
         if (board.cmdline().movablecorePercent() > 0) {
-            movable = presentPages(mb, 0, 1L << 20) * 100 * board.cmdline().movablecorePercent() / 10000;
+            // in ARM's 32-bit unsigned long, as find_zone_movable_pfns_for_nodes computes it: it wraps
+            movable = ((presentPages(mb, 0, 1L << 20) * 100 * board.cmdline().movablecorePercent()) & 0xFFFF_FFFFL) / 10000;
         }
         return ZoneSpans.findZoneMovablePfn(ZoneSpans.pfnRanges(mb.memory()), movable, board.build().maxOrderNrPages(),
                 nodeEnd, usableStart);

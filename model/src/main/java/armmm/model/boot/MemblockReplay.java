@@ -99,7 +99,7 @@ public final class MemblockReplay {
                         "expected '" + call + ": SIZE bytes align=0xA [nid=N] from=0xF max_addr=0xM CALLER'");
             }
             settle();
-            long size = Long.parseLong(m.group(2));
+            long size = parseSize(m.group(2), no, col + m.start(2) + 1);
             long align = parseHex(m.group(3), no, col + m.start(3) + 1);
             long from = parseHex(m.group(5), no, col + m.start(5) + 1);
             long max = parseHex(m.group(6), no, col + m.start(6) + 1);
@@ -167,6 +167,19 @@ public final class MemblockReplay {
         mismatches.add(String.format(Locale.ROOT, "%s:%d: %s %d bytes align=%#x from=%#x max_addr=%#x %s: model placed %#x, kernel failed",
                 file, p.line, p.call, p.size, p.align, p.from, p.max, p.caller, p.model));
         mb.physFree(p.model, p.size);
+    }
+
+    /** A byte count as {@code memblock_alloc_internal}'s debug line prints it ({@code %llu}): decimal, 64 bits at most. */
+    private long parseSize(String s, int line, int col) {
+        try {
+            long v = Long.parseUnsignedLong(s);
+            if (v >= 0) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // falls through to the one-line report
+        }
+        throw new ReplayException(file, line, col, "size " + s + " bytes is out of range");
     }
 
     private long parseHex(String s, int line, int col) {

@@ -17,16 +17,22 @@ public record ObservablePath(List<Segment> segments) {
      * @param index the index: a number, a bare word such as a zone name, or null for none
      */
     public record Segment(String name, String index) {
-        /** The index as a number; throws {@link ObservableException} when it is not one. */
+        /** The index as a number in 0..2^31-1; throws {@link ObservableException} when it is not one. */
         public long numericIndex() {
             if (index == null) {
                 throw new ObservableException(name + " needs an index");
             }
+            long i;
             try {
-                return Long.parseUnsignedLong(index);
+                i = Long.parseUnsignedLong(index);
             } catch (NumberFormatException e) {
                 throw new ObservableException(name + "[" + index + "]: the index is not a number");
             }
+            if (i < 0 || i > Integer.MAX_VALUE) {
+                // no array the model exposes is that long; a negative long would pass every "i >= cnt" test
+                throw new ObservableException(name + "[" + index + "]: index out of range");
+            }
+            return i;
         }
     }
 

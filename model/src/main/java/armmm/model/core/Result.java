@@ -1,11 +1,17 @@
 package armmm.model.core;
 
 /**
- * What a kernel call did: it returned a value, or the kernel refused or reported it.
+ * What a kernel call did: it returned a value, it returned a value with a warning, or the kernel
+ * refused or reported it.
  *
  * <p>A 0/NULL returned by an allocator is a {@link Value}, not a refusal: the kernel returns it
- * and carries on. A {@link Refused} call is one the kernel reports (a bad page, a WARN, a BUG)
- * or rejects with an error code; the model's state stays consistent after it.
+ * and carries on. A {@link Warned} call did what the kernel does and returned its value, but the
+ * kernel printed a {@code WARN} splat on the way ({@code WARN_ON} in {@code memblock_add_range},
+ * {@code WARN_ON_ONCE(slab_is_available())} in {@code memblock_alloc_internal}, mm/memblock.c),
+ * or the model found that 6.1 goes on silently into a state it was not meant to reach (the
+ * model's finding, as KASAN or DEBUG_VM would report it). A {@link Refused} call is one the
+ * kernel reports and does not carry out (a bad page, a BUG) or rejects with an error code; the
+ * model's state stays consistent after it.
  */
 public sealed interface Result {
 
@@ -28,6 +34,30 @@ public sealed interface Result {
         }
     }
 
+    /** Who reports a {@link Warned} call's warning. */
+    enum Origin {
+        /** The kernel prints it: a {@code WARN} splat, and the call goes on. */
+        KERNEL,
+        /** The kernel stays silent; the model reports what 6.1 does wrong here. */
+        MODEL
+    }
+
+    /**
+     * The call returned {@code value}, with a warning.
+     *
+     * @param value   what the call returned (0 for a void call)
+     * @param warning the kernel's own words ({@code WARN_ON(flags != rgn->flags)}), or the model's finding
+     * @param origin  whether the kernel prints the warning or the model finds it
+     */
+    record Warned(long value, String warning, Origin origin) implements Result {
+        public Warned {
+            if (warning == null || warning.isBlank()) {
+                throw new IllegalArgumentException("a warning needs words, found " + warning);
+            }
+            java.util.Objects.requireNonNull(origin, "origin");
+        }
+    }
+
     /** A successful call that returns nothing. */
     Result VOID = new Value(0);
 
@@ -41,13 +71,28 @@ public sealed interface Result {
         return new Refused(reason, reason);
     }
 
+    /** {@code v} with the kernel's {@code WARN} {@code warning}. */
+    static Result warned(long v, String warning) {
+        return new Warned(v, warning, Origin.KERNEL);
+    }
+
+    /** {@code v} with the model's finding {@code finding}: 6.1 goes on silently. */
+    static Result finding(long v, String finding) {
+        return new Warned(v, finding, Origin.MODEL);
+    }
+
+    /** True when the call returned its value with a warning. */
+    default boolean isWarned() {
+        return this instanceof Warned;
+    }
+
     /** True when the kernel refused or reported the call. */
     default boolean isRefused() {
         return this instanceof Refused;
     }
 
-    /** The returned value; 0 for a refusal. */
+    /** The returned value, also with a warning; 0 for a refusal. */
     default long value() {
-        return this instanceof Value v ? v.value() : 0;
+        return this instanceof Value v ? v.value() : this instanceof Warned w ? w.value() : 0;
     }
 }

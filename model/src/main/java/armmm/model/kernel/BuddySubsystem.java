@@ -4,6 +4,7 @@ import armmm.model.board.Board;
 import armmm.model.boot.BootedSystem;
 import armmm.model.check.BuddyChecks;
 import armmm.model.core.Bugs;
+import armmm.model.core.Gfp;
 import armmm.model.core.ObservablePath;
 import armmm.model.core.SeededBug;
 import armmm.model.memblock.Memblock;
@@ -55,8 +56,29 @@ public final class BuddySubsystem implements Subsystem<PageAllocator> {
             return null;
         }
         PageAllocator pa = PageAllocatorBoot.handOver(zones, PageAllocatorBoot.memMap(booted.layout()), board.cpus(), bugs);
-        earlier.state(Memblock.class).markSlabAvailable();
+        earlier.state(Memblock.class).markSlabAvailable(size -> kzallocNode(pa, size));
         return pa;
+    }
+
+    /** {@code ZERO_SIZE_PTR} (include/linux/slab.h): what {@code kmalloc(0)} returns. */
+    static final long ZERO_SIZE_PTR = 16;
+
+    /**
+     * {@code kzalloc_node(size, GFP_NOWAIT)}, what {@code memblock_alloc*} returns once slab is up.
+     * Above {@code KMALLOC_MAX_CACHE_SIZE} (two pages with SLUB) it is {@code kmalloc_large}:
+     * {@code alloc_pages(GFP_NOWAIT | __GFP_ZERO | __GFP_COMP, get_order(size))}
+     * (mm/slab_common.c), modelled exactly; order >= MAX_ORDER is NULL. Smaller requests come from
+     * a kmalloc slab cache, which the model does not have yet: until the SLUB subsystem exists they
+     * take the same page block, a stand-in that over-counts the memory used (spec/memblock.md).
+     */
+    static long kzallocNode(PageAllocator pa, long size) {
+        if (size == 0) {
+            return ZERO_SIZE_PTR;
+        }
+        long pages = (size - 1) >>> 12;
+        int order = pages == 0 ? 0 : 64 - Long.numberOfLeadingZeros(pages);
+        return order >= PageAllocator.MAX_ORDER ? 0
+                : pa.getFreePages(Gfp.GFP_NOWAIT | Gfp.ZERO | Gfp.COMP, order, 0).value();
     }
 
     @Override

@@ -124,6 +124,21 @@ public final class Kernel implements KernelState {
 
     /** Every applicable invariant's violations in the current state. */
     public List<Violation> check() {
+        memblock().beginCheck(false);
+        return checkAll();
+    }
+
+    /**
+     * Every invariant over the whole state: what {@link #check()} does after each call, without
+     * its shortcut of looking only at what the call changed in a very large memblock array. Run
+     * at the end of a scenario or chain.
+     */
+    public List<Violation> checkComplete() {
+        memblock().beginCheck(true);
+        return checkAll();
+    }
+
+    private List<Violation> checkAll() {
         List<Violation> found = new ArrayList<>();
         for (Invariant inv : Subsystems.invariants()) {
             if (inv.appliesTo(this)) {
@@ -168,7 +183,7 @@ public final class Kernel implements KernelState {
     /** Boot's hand-over for a hand-made allocator: page calls run on {@code allocator} ({@code mem_init}). */
     public void installPageAllocator(PageAllocator allocator) {
         install(BuddySubsystem.INSTANCE, allocator);
-        memblock().markSlabAvailable();
+        memblock().markSlabAvailable(size -> BuddySubsystem.kzallocNode(allocator, size));
     }
 
     /**

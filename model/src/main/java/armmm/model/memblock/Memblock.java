@@ -66,6 +66,10 @@ public final class Memblock {
     private boolean bottomUp;
     private long currentLimit = ALLOC_ANYWHERE;
     private boolean canResize;
+    /** Whether {@code memblock_alloc_internal}'s {@code WARN_ON_ONCE(slab_is_available())} has fired. */
+    private boolean slabWarned;
+    /** {@code kzalloc_node} once slab is available; NULL before anything provides it. */
+    private java.util.function.LongUnaryOperator kzalloc = size -> 0;
     /** The live allocations, model bookkeeping for the invariants. */
     final Allocations allocations;
     private final FreeMemRanges freeMemRanges;
@@ -90,6 +94,8 @@ public final class Memblock {
         bottomUp = o.bottomUp;
         currentLimit = o.currentLimit;
         canResize = o.canResize;
+        slabWarned = o.slabWarned;
+        kzalloc = o.kzalloc;
         linearMap = o.linearMap;
         slabAvailable = o.slabAvailable;
     }
@@ -101,6 +107,45 @@ public final class Memblock {
         freeMemRanges = new FreeMemRanges(memory, reserved);
         allocator = new MemblockAllocator(this, freeMemRanges);
         limits = new MemblockLimits(memory, reserved, allocations, allocator);
+    }
+
+    /**
+     * Arrays up to this many regions are checked whole after every call; above it, the per-step
+     * checks look only at what the call changed ({@link #checkWindow}), and the complete scan at
+     * the end of a scenario or chain looks at everything. No board comes near it (a booted 3 GiB
+     * board has a dozen reserved regions); 10^5 reserves do.
+     */
+    public static final int CHECK_WHOLE_UP_TO = 1024;
+
+    private int[][] checkWindows = {null, null};
+
+    /**
+     * Starts an invariant check: the regions changed since the last one become the check's
+     * window; with {@code complete}, or for a small array, the window is the whole array.
+     */
+    public void beginCheck(boolean complete) {
+        MemblockType[] types = {memory, reserved};
+        for (int t = 0; t < 2; t++) {
+            int[] w = types[t].takeDirty();
+            checkWindows[t] = complete || types[t].cnt <= CHECK_WHOLE_UP_TO ? null : w;
+        }
+    }
+
+    /**
+     * The indices of {@code memory} ({@code reserved} false) or {@code reserved} the current
+     * check looks at: {lo, hi} inclusive (lo > hi: none), or null for the whole array.
+     */
+    public int[] checkWindow(boolean ofReserved) {
+        return checkWindows[ofReserved ? 1 : 0];
+    }
+
+    /** Region {@code i} of {@code memory} or {@code reserved}, read without copying the array. */
+    public Region region(boolean ofReserved, int i) {
+        MemblockType t = ofReserved ? reserved : memory;
+        if (i < 0 || i >= t.cnt) {
+            throw new IndexOutOfBoundsException("memblock." + t.name + "[" + i + "], cnt is " + t.cnt);
+        }
+        return new Region(t.base[i], t.size[i], t.flags[i]);
     }
 
     /** The seeded bugs this memblock runs. */
@@ -123,7 +168,7 @@ public final class Memblock {
 
     /**
      * True once {@code slab_is_available()} (mm/slab_common.c): the {@code memblock_alloc*}
-     * calls then warn and allocate nothing from memblock.
+     * calls then warn (once) and allocate from the page allocator ({@code MemblockOp.slabAvailable}).
      */
     public boolean slabAvailable() {
         return slabAvailable;
@@ -132,6 +177,21 @@ public final class Memblock {
     /** Boot's {@code mm_init} reached the slab allocator: set by the subsystem that hands memory over. */
     public void markSlabAvailable() {
         this.slabAvailable = true;
+    }
+
+    /**
+     * Boot's {@code mm_init} reached the slab allocator, whose {@code kzalloc_node(size,
+     * GFP_NOWAIT)} is {@code kzalloc}: what a {@code memblock_alloc*} call returns from then on
+     * (memblock sits below the page allocator, so the allocator is handed in).
+     */
+    public void markSlabAvailable(java.util.function.LongUnaryOperator kzalloc) {
+        this.slabAvailable = true;
+        this.kzalloc = java.util.Objects.requireNonNull(kzalloc, "kzalloc");
+    }
+
+    /** {@code kzalloc_node(size, GFP_NOWAIT)} once slab is available: a kernel virtual address, 0 for NULL. */
+    public long kzallocNode(long size) {
+        return kzalloc.applyAsLong(size);
     }
 
     /** A deep copy of this memblock, for reports and comparisons. */
@@ -263,7 +323,23 @@ public final class Memblock {
      * @return the physical address of the allocation, 0 on failure
      */
     public Result allocTryNid(long size, long align, long minAddr, long maxAddr) {
-        return Result.of(allocator.allocInternal(size & MASK, align & MASK, minAddr & MASK, maxAddr & MASK));
+        return alignFinding(allocator.allocInternal(size & MASK, align & MASK, minAddr & MASK, maxAddr & MASK), align & MASK);
+    }
+
+    /**
+     * The address an allocation returned, with the model's finding when {@code align} is not a
+     * power of two: 6.1 does not check it ({@code memblock_alloc_range_nid}), and its
+     * {@code round_up}/{@code round_down} (include/linux/math.h) work through the mask
+     * {@code align - 1}, so the address it returns need not be a multiple of {@code align}
+     * (bottom-up, not even clear of the mask's bits).
+     */
+    private static Result alignFinding(long addr, long align) {
+        if (align == 0 || (align & (align - 1)) == 0 || addr == 0) {
+            return Result.of(addr);
+        }
+        return Result.finding(addr, String.format("align %#x is not a power of two: 6.1 rounds through the mask %#x "
+                + "and returns %#x, %s", align, align - 1, addr,
+                addr % align == 0 ? "by chance a multiple of it" : "not a multiple of it"));
     }
 
     /** {@code memblock_alloc_try_nid_raw}: the same placement; memory contents are not modelled. */
@@ -273,7 +349,7 @@ public final class Memblock {
 
     /** {@code memblock_phys_alloc_range(size, align, start, end)}: no retry, no limit clamp. */
     public Result physAllocRange(long size, long align, long start, long end) {
-        return Result.of(allocRangeNid(size & MASK, align & MASK, start & MASK, end & MASK));
+        return alignFinding(allocRangeNid(size & MASK, align & MASK, start & MASK, end & MASK), align & MASK);
     }
 
     /** {@code memblock_phys_alloc(size, align)}: anywhere below the current limit. */
@@ -415,6 +491,16 @@ public final class Memblock {
     /** {@code memblock.reserved} has no trim: always 0, for symmetry in checks. */
     public long reservedTrimmedBytes() {
         return reserved.trimmedBytes;
+    }
+
+    /**
+     * True the first time a {@code memblock_alloc*} call comes after slab is up: the one time
+     * {@code WARN_ON_ONCE(slab_is_available())} in {@code memblock_alloc_internal} prints.
+     */
+    public boolean warnOnceSlabAvailable() {
+        boolean first = !slabWarned;
+        slabWarned = true;
+        return first;
     }
 
     /** {@code memblock_bottom_up()}. */

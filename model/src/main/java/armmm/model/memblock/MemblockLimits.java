@@ -36,6 +36,7 @@ final class MemblockLimits {
      */
     Result trimMemory(long align) {
         long a = align & MASK;
+        String finding = null;
         for (int i = 0; i < memory.cnt; i++) {
             long origStart = memory.base[i];
             long origEnd = memory.end(i);
@@ -43,6 +44,12 @@ final class MemblockLimits {
             long end = roundDown(origEnd, a);
             if (start == origStart && end == origEnd) {
                 continue;
+            }
+            if (start < origStart && finding == null) {
+                // round_up on a 32-bit phys_addr_t wrapped: 6.1 moves the region to the bottom of
+                // the address space, over whatever lies below it; the model does the same and says so
+                finding = String.format("round_up(%#x, %#x) wraps at 4 GiB: 6.1 moves region [%#x-%#x] to [%#x-%#x]",
+                        origStart, a, origStart, origEnd - 1, start, end - 1);
             }
             if (start < end) {
                 allocations.retire(origStart, start - origStart);
@@ -52,13 +59,15 @@ final class MemblockLimits {
                 memory.trimmedBytes += (origEnd - origStart) - (end - start);
                 memory.base[i] = start;
                 memory.size[i] = end - start;
+                memory.touch(i);
+                memory.unordered |= start < origStart;
             } else {
                 allocations.retire(origStart, origEnd - origStart);
                 memory.removeRegion(i);
                 i--;
             }
         }
-        return Result.VOID;
+        return finding == null ? Result.VOID : Result.finding(0, finding);
     }
 
     /**
@@ -77,7 +86,28 @@ final class MemblockLimits {
         allocations.retire(maxAddr, capSize(maxAddr, PHYS_ADDR_MAX));
         Result r = memory.removeRange(maxAddr, PHYS_ADDR_MAX, resizer);
         Result s = reserved.removeRange(maxAddr, PHYS_ADDR_MAX, resizer);
-        return r.isRefused() ? r : s;
+        return partly("memblock_enforce_memory_limit", "", r, s, "memory above " + hex(maxAddr), "reserved regions above it");
+    }
+
+    /**
+     * The outcome of a void limit function that makes two removals and ignores their errors, as
+     * 6.1's do: a failure of either is reported with the kernel's {@code pr_err} and what the
+     * kernel left behind (the other removal still happened).
+     */
+    private static Result partly(String function, String done, Result first, Result second, String firstWhat,
+            String secondWhat) {
+        if (!first.isRefused() && !second.isRefused()) {
+            return Result.VOID;
+        }
+        Result.Refused failed = (Result.Refused) (first.isRefused() ? first : second);
+        String left = first.isRefused() && second.isRefused() ? "neither " + firstWhat + " nor " + secondWhat + " removed"
+                : first.isRefused() ? secondWhat + " removed, " + firstWhat + " kept"
+                : firstWhat + " removed, " + secondWhat + " kept";
+        return new Result.Refused(failed.reason(), failed.report() + " (" + function + " goes on: " + done + left + ")");
+    }
+
+    private static String hex(long v) {
+        return "0x" + Long.toHexString(v);
     }
 
     /** {@code __find_max_addr}: the address below which memory holds {@code limit} bytes. */
@@ -110,6 +140,8 @@ final class MemblockLimits {
         }
         long capped = capSize(b, s);
         int[] se = memory.isolate(b, b + capped);
+        // the NOMAP pieces isolate split off stay unmerged, as in 6.1, until a merge walks them
+        memory.unmerged = true;
         for (int i = memory.cnt - 1; i >= se[1]; i--) {
             if ((memory.flags[i] & NOMAP) == 0) {
                 allocations.retire(memory.base[i], memory.size[i]);
@@ -122,9 +154,11 @@ final class MemblockLimits {
                 memory.removeRegion(i);
             }
         }
+        // memory is capped by now; the kernel ignores a failure to truncate reserved
         Result r = reserved.removeRange(0, b, resizer);
         Result t = reserved.removeRange((b + capped) & MASK, PHYS_ADDR_MAX, resizer);
-        return r.isRefused() ? r : t;
+        return partly("memblock_cap_memory_range", "memory capped, ", r, t, "reserved regions below " + hex(b),
+                "reserved regions above " + hex((b + capped) & MASK));
     }
 
     /** {@code memblock_mem_limit_remove_map(limit)}: {@code mem=} that keeps NOMAP regions. */

@@ -102,7 +102,7 @@ public sealed interface MemblockOp extends Op {
         public String name() { return "memblock_alloc"; }
         public List<Arg> args() { return List.of(Arg.size(size), Arg.size(align)); }
         public Result applyTo(KernelState k) {
-            return afterBoot(k) ? SLAB_AVAILABLE : virt(k, mb(k).allocTryNid(size, align, Memblock.LOW_LIMIT, Memblock.ALLOC_ACCESSIBLE));
+            return afterBoot(k) ? slabAvailable(k, size) : virt(k, mb(k).allocTryNid(size, align, Memblock.LOW_LIMIT, Memblock.ALLOC_ACCESSIBLE));
         }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
@@ -113,7 +113,7 @@ public sealed interface MemblockOp extends Op {
         public String name() { return "memblock_alloc_raw"; }
         public List<Arg> args() { return List.of(Arg.size(size), Arg.size(align)); }
         public Result applyTo(KernelState k) {
-            return afterBoot(k) ? SLAB_AVAILABLE : virt(k, mb(k).allocTryNidRaw(size, align, Memblock.LOW_LIMIT, Memblock.ALLOC_ACCESSIBLE));
+            return afterBoot(k) ? slabAvailable(k, size) : virt(k, mb(k).allocTryNidRaw(size, align, Memblock.LOW_LIMIT, Memblock.ALLOC_ACCESSIBLE));
         }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
@@ -124,7 +124,7 @@ public sealed interface MemblockOp extends Op {
         public String name() { return "memblock_alloc_from"; }
         public List<Arg> args() { return List.of(Arg.size(size), Arg.size(align), Arg.addr(minAddr)); }
         public Result applyTo(KernelState k) {
-            return afterBoot(k) ? SLAB_AVAILABLE : virt(k, mb(k).allocTryNid(size, align, minAddr, Memblock.ALLOC_ACCESSIBLE));
+            return afterBoot(k) ? slabAvailable(k, size) : virt(k, mb(k).allocTryNid(size, align, minAddr, Memblock.ALLOC_ACCESSIBLE));
         }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
@@ -135,7 +135,7 @@ public sealed interface MemblockOp extends Op {
         public String name() { return "memblock_alloc_low"; }
         public List<Arg> args() { return List.of(Arg.size(size), Arg.size(align)); }
         public Result applyTo(KernelState k) {
-            return afterBoot(k) ? SLAB_AVAILABLE : virt(k, mb(k).allocTryNid(size, align, Memblock.LOW_LIMIT, Memblock.ARCH_LOW_ADDRESS_LIMIT));
+            return afterBoot(k) ? slabAvailable(k, size) : virt(k, mb(k).allocTryNid(size, align, Memblock.LOW_LIMIT, Memblock.ARCH_LOW_ADDRESS_LIMIT));
         }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
@@ -148,7 +148,7 @@ public sealed interface MemblockOp extends Op {
         @Override public String resultStem() { return "a"; }
         public String name() { return "memblock_alloc_try_nid"; }
         public List<Arg> args() { return List.of(Arg.size(size), Arg.size(align), Arg.addr(minAddr), Arg.addr(maxAddr)); }
-        public Result applyTo(KernelState k) { return afterBoot(k) ? SLAB_AVAILABLE : virt(k, mb(k).allocTryNid(size, align, minAddr, maxAddr)); }
+        public Result applyTo(KernelState k) { return afterBoot(k) ? slabAvailable(k, size) : virt(k, mb(k).allocTryNid(size, align, minAddr, maxAddr)); }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
@@ -157,7 +157,7 @@ public sealed interface MemblockOp extends Op {
         @Override public String resultStem() { return "a"; }
         public String name() { return "memblock_alloc_try_nid_raw"; }
         public List<Arg> args() { return List.of(Arg.size(size), Arg.size(align), Arg.addr(minAddr), Arg.addr(maxAddr)); }
-        public Result applyTo(KernelState k) { return afterBoot(k) ? SLAB_AVAILABLE : virt(k, mb(k).allocTryNidRaw(size, align, minAddr, maxAddr)); }
+        public Result applyTo(KernelState k) { return afterBoot(k) ? slabAvailable(k, size) : virt(k, mb(k).allocTryNidRaw(size, align, minAddr, maxAddr)); }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
@@ -320,8 +320,11 @@ public sealed interface MemblockOp extends Op {
 
     /** A virtual-address allocator's result: {@code phys_to_virt} of a non-zero physical address. */
     private static Result virt(KernelState k, Result phys) {
-        return phys.isRefused() || phys.value() == 0 ? phys
-                : Result.of(mb(k).linearMap().va(new PhysAddr(phys.value())).value());
+        if (phys.isRefused() || phys.value() == 0) {
+            return phys;
+        }
+        long v = mb(k).linearMap().va(new PhysAddr(phys.value())).value();
+        return phys instanceof Result.Warned w ? new Result.Warned(v, w.warning(), w.origin()) : Result.of(v);
     }
 
     /** The kernel's memblock, which every kernel has. */
@@ -333,12 +336,19 @@ public sealed interface MemblockOp extends Op {
         return Result.of(b ? 1 : 0);
     }
 
+    /** The words of {@code memblock_alloc_internal}'s warning once slab is up (mm/memblock.c). */
+    String SLAB_AVAILABLE = "WARN_ON_ONCE(slab_is_available())";
+
     /**
      * A {@code memblock_alloc*} call made once boot is over: {@code memblock_alloc_internal}
-     * warns ({@code WARN_ON_ONCE(slab_is_available())}, mm/memblock.c) and hands the request to
-     * {@code kzalloc_node}. The model reports the warning and allocates nothing from memblock.
+     * warns, the first time only ({@code WARN_ON_ONCE(slab_is_available())}, mm/memblock.c), and
+     * returns {@code kzalloc_node(size, GFP_NOWAIT)}, which the subsystem that made slab
+     * available provides ({@link Memblock#kzallocNode}).
      */
-    Result SLAB_AVAILABLE = Result.refused("WARN_ON_ONCE(slab_is_available())");
+    static Result slabAvailable(KernelState k, long size) {
+        long value = mb(k).kzallocNode(size);
+        return mb(k).warnOnceSlabAvailable() ? Result.warned(value, SLAB_AVAILABLE) : Result.of(value);
+    }
 
     /** True once boot handed memory to the page allocator, so slab is available. */
     static boolean afterBoot(KernelState k) {

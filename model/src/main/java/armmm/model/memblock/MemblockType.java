@@ -50,6 +50,23 @@ final class MemblockType {
     long arrayPhys = -1;
     /** Bytes {@code memblock_trim_memory} cut off without lowering {@code total_size}. */
     long trimmedBytes;
+    /**
+     * The indices changed since the invariant checks last began, inclusive, in today's numbering
+     * ({@code dirtyLo > dirtyHi}: none; {@code dirtyHi == Integer.MAX_VALUE}: all). Only the
+     * per-step checks of a large array read it; the complete scan reads everything.
+     */
+    int dirtyLo;
+    int dirtyHi = Integer.MAX_VALUE;
+    /**
+     * True once the array may hold regions out of order (6.1's {@code memblock_trim_memory} wrap):
+     * searches then walk the whole array from the start, as the kernel does, instead of bisecting.
+     */
+    boolean unordered;
+    /**
+     * True once neighbours may touch unmerged away from the latest change
+     * ({@code memblock_cap_memory_range} leaves NOMAP pieces): the next merge walks the whole array.
+     */
+    boolean unmerged;
     /** The seeded bugs planted in this kernel's memblock. */
     final Bugs bugs;
 
@@ -72,6 +89,8 @@ final class MemblockType {
         totalSize = o.totalSize;
         arrayPhys = o.arrayPhys;
         trimmedBytes = o.trimmedBytes;
+        unordered = o.unordered;
+        unmerged = o.unmerged;
     }
 
     /** Makes this type a copy of {@code from}, sharing its arrays (used with a fresh type only). */
@@ -84,6 +103,54 @@ final class MemblockType {
         totalSize = from.totalSize;
         arrayPhys = from.arrayPhys;
         trimmedBytes = from.trimmedBytes;
+        unordered = from.unordered;
+        unmerged = from.unmerged;
+        touchAll();
+    }
+
+    /** Region {@code i} changed in place. */
+    void touch(int i) {
+        dirtyLo = Math.min(dirtyLo, i);
+        if (dirtyHi != Integer.MAX_VALUE) {
+            dirtyHi = Math.max(dirtyHi, i);
+        }
+    }
+
+    /** Every region may have changed. */
+    void touchAll() {
+        dirtyLo = 0;
+        dirtyHi = Integer.MAX_VALUE;
+    }
+
+    /** Hands the changed window to a check and starts a new one: {lo, hi}, inclusive, hi clipped to cnt - 1. */
+    int[] takeDirty() {
+        int[] w = {dirtyLo, Math.min(dirtyHi, cnt - 1)};
+        dirtyLo = Integer.MAX_VALUE;
+        dirtyHi = -1;
+        return w;
+    }
+
+    /**
+     * The first index whose region ends above {@code addr}: every region before it lies wholly
+     * below {@code addr}. The array is sorted and disjoint, so ends grow and a bisection finds it;
+     * the kernel walks from 0 and skips the same regions ({@code rend <= base: continue}). An
+     * array that may be out of order, or a planted overlap, is walked from 0 as the kernel does.
+     */
+    int firstEndingAbove(long addr) {
+        if (unordered || bugs.has(MemblockBug.MEMBLOCK_ADD_OVERLAP)) {
+            return 0;
+        }
+        int lo = 0;
+        int hi = cnt;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (end(mid) <= addr) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
     }
 
     /** One past the last byte of region {@code i}. */
@@ -118,6 +185,10 @@ final class MemblockType {
         flags[idx] = f;
         cnt++;
         totalSize += s;
+        if (dirtyHi >= idx && dirtyHi != Integer.MAX_VALUE) {
+            dirtyHi++;
+        }
+        touch(idx);
     }
 
     /** {@code memblock_remove_region}: drops region {@code r}; an emptied array gets its dummy back. */
@@ -135,15 +206,39 @@ final class MemblockType {
             size[0] = 0;
             flags[0] = 0;
         }
+        removed(r);
+    }
+
+    /** Region {@code r} went: its former neighbours now meet. */
+    private void removed(int r) {
+        if (dirtyHi > r && dirtyHi != Integer.MAX_VALUE) {
+            dirtyHi--;
+        }
+        touch(Math.max(r - 1, 0));
+        touch(Math.min(r, cnt - 1));
     }
 
     /**
      * {@code memblock_merge_regions}: joins each pair of neighbours that touch and carry the same
-     * flags (and node, always the same here).
+     * flags (and node, always the same here). The kernel walks the whole array; the model walks
+     * only the neighbourhood of what changed since the array was last merged whole, which gives
+     * the same array (everywhere else no neighbours could be merged), unless a call left
+     * neighbours unmerged elsewhere ({@link #unmerged}).
      */
     void mergeRegions() {
-        int i = 0;
-        while (i < cnt - 1) {
+        mergeRegions(0, cnt - 1);
+    }
+
+    /** {@link #mergeRegions()} around the indices {@code lo..hi} that the caller changed. */
+    void mergeRegions(int lo, int hi) {
+        int i = Math.max(0, lo - 1);
+        int stop = hi + 1;
+        if (unmerged || unordered) {
+            i = 0;
+            stop = Integer.MAX_VALUE;
+            unmerged = false;
+        }
+        while (i < cnt - 1 && i < stop) {
             if (end(i) != base[i + 1] || flags[i] != flags[i + 1]
                     || bugs.has(MemblockBug.MEMBLOCK_NO_MERGE)) {
                 // The kernel BUG()s on overlapping neighbours here; the model leaves that to
@@ -156,6 +251,9 @@ final class MemblockType {
             System.arraycopy(size, i + 2, size, i + 1, cnt - i - 2);
             System.arraycopy(flags, i + 2, flags, i + 1, cnt - i - 2);
             cnt--;
+            stop--;
+            removed(i + 1);
+            touch(i);
         }
     }
 
@@ -168,7 +266,7 @@ final class MemblockType {
     int[] isolate(long b, long e) {
         int start = 0;
         int stop = 0;
-        for (int idx = 0; idx < cnt; idx++) {
+        for (int idx = firstEndingAbove(b); idx < cnt; idx++) {
             long rbase = base[idx];
             long rend = end(idx);
             if (rbase >= e) {
@@ -181,12 +279,14 @@ final class MemblockType {
                 // Crosses b from below: split off the lower part; idx then names the upper part.
                 base[idx] = b;
                 size[idx] -= b - rbase;
+                touch(idx);
                 totalSize -= b - rbase;
                 insert(idx, rbase, b - rbase, flags[idx]);
             } else if (rend > e) {
                 // Crosses e from above: split off the lower part and look at it again.
                 base[idx] = e;
                 size[idx] -= e - rbase;
+                touch(idx);
                 totalSize -= e - rbase;
                 insert(idx, rbase, e - rbase, flags[idx]);
                 idx--;
@@ -258,16 +358,18 @@ final class MemblockType {
             base[0] = newBase;
             size[0] = newSize;
             flags[0] = newFlags;
+            touch(0);
             totalSize = newSize;
             trimmedBytes = 0;
-            return stale ? Result.refused("WARN_ON(type->cnt != 1 || type->total_size)") : Result.VOID;
+            return stale ? Result.warned(0, "WARN_ON(type->cnt != 1 || type->total_size)") : Result.VOID;
         }
         boolean doInsert = cnt * 2 + 1 < max;
         while (true) {
             long b = newBase;
             int nrNew = 0;
             boolean flagsDiffer = false;
-            int idx = 0;
+            int first = firstEndingAbove(newBase);
+            int idx = first;
             for (; idx < cnt; idx++) {
                 long rbase = base[idx];
                 long rend = end(idx);
@@ -298,9 +400,10 @@ final class MemblockType {
                 return Result.VOID;
             }
             if (doInsert) {
-                mergeRegions();
+                // every insertion lies between first and idx
+                mergeRegions(first, idx);
                 return flagsDiffer
-                        ? Result.refused("WARN_ON(flags != rgn->flags)") : Result.VOID;
+                        ? Result.warned(0, "WARN_ON(flags != rgn->flags)") : Result.VOID;
             }
             while (cnt + nrNew > max) {
                 if (!resizer.doubleArray(this, newBase, newSize)) {
@@ -355,8 +458,10 @@ final class MemblockType {
         int[] se = isolate(rangeBase, rangeBase + rangeSize);
         for (int i = se[0]; i < se[1]; i++) {
             flags[i] = set ? flags[i] | flag : flags[i] & ~flag;
+            touch(i);
         }
-        mergeRegions();
+        // isolate split at most the regions around se, and flags changed only inside it
+        mergeRegions(se[0] - 1, se[1]);
         return Result.VOID;
     }
 }
