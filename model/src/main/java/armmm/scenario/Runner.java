@@ -48,7 +48,10 @@ public final class Runner {
 
     private void step(Statement s) {
         if (s instanceof Statement.Call call) {
-            Op op = op(call);
+            Op op = opOrFail(call, call.line());
+            if (op == null) {
+                return;
+            }
             Result result = kernel.apply(op);
             if (result instanceof Result.Refused refused) {
                 fail(call.line(), op + ": the kernel refused: " + refused.report());
@@ -57,7 +60,10 @@ public final class Runner {
             }
             checkInvariants(call.line(), op.toString());
         } else if (s instanceof Statement.ExpectFail ef) {
-            Op op = op(ef.call());
+            Op op = opOrFail(ef.call(), ef.line());
+            if (op == null) {
+                return;
+            }
             Result result = kernel.apply(op);
             if (result.isRefused()) {
                 passed++;
@@ -77,6 +83,12 @@ public final class Runner {
             }
             String text = Reports.render(p.report(), kernel).orElseThrow(() -> new ScenarioException(p.line(), p.column(),
                     "report '" + p.report() + "' needs a booted board (a board line)"));
+            if (!p.args().isEmpty()) {
+                long from = eval(p.args().get(0), p.line());
+                long to = p.args().size() > 1 ? eval(p.args().get(1), p.line()) : from + 4096;
+                text = armmm.model.report.PtdumpReport.render(kernel.pagetables(), kernel.booted().orElseThrow().layout(),
+                        from, Math.min(Math.max(to, from), 0x1_0000_0000L));
+            }
             output.append(text);
             if (!text.endsWith("\n")) {
                 output.append('\n');
@@ -116,6 +128,16 @@ public final class Runner {
         };
     }
 
+    /** The call, or null (a failure counted) when an argument names a value an earlier refused call never bound. */
+    private Op opOrFail(Statement.Call call, int line) {
+        try {
+            return op(call);
+        } catch (ObservableException ex) {
+            fail(line, call.spec().name() + ": " + ex.getMessage());
+            return null;
+        }
+    }
+
     private Op op(Statement.Call call) {
         long[] args = new long[call.args().size()];
         for (int i = 0; i < args.length; i++) {
@@ -130,7 +152,12 @@ public final class Runner {
             return lit.value();
         }
         if (e instanceof Expr.Binding b) {
-            return names.get(b.name());
+            Long v = names.get(b.name());
+            if (v == null) {
+                // the call that was to bind it was refused: a failed check, not a crash
+                throw new ObservableException("$" + b.name() + " is unbound: the call that binds it was refused");
+            }
+            return v;
         }
         if (e instanceof Expr.Binary bin) {
             long l = eval(bin.left(), line);

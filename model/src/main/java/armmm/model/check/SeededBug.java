@@ -77,7 +77,16 @@ public enum SeededBug {
     /** The zonelist is walked lowest zone first: INV-GFP-02. */
     GFP_ZONELIST_ASCENDING,
     /** The watermark check ignores {@code lowmem_reserve}: INV-GFP-03. */
-    GFP_IGNORE_LOWMEM_RESERVE;
+    GFP_IGNORE_LOWMEM_RESERVE,
+    // ---- mmu (branch mmu): twins of armmm.model.mmu.MmuBug, which the kernel hands its page tables ----
+    /** {@code cpu_v7_set_pte_ext} forgets PTE_EXT_XN: INV-MMU-01. */
+    MMU_PTE_XN_DROPPED,
+    /** {@code section_update} builds an odd section from its even neighbour: INV-MMU-02. */
+    MMU_SECTION_UPDATE_WRONG_HALF,
+    /** The hardware PTE written 256 entries after the Linux one, not 512: INV-MMU-03. */
+    MMU_HW_PTE_AT_256,
+    /** FIXMAP_PAGE_NORMAL with L_PTE_USER: INV-MMU-04. */
+    MMU_FIXMAP_PROT_USER;
 
     private static volatile SeededBug active = byName(System.getProperty("armmm.bug", "")).orElse(null);
 
@@ -101,7 +110,7 @@ public enum SeededBug {
      */
     public static java.util.Optional<String> propertyError() {
         String name = System.getProperty("armmm.bug", "");
-        if (name.isBlank() || byName(name).isPresent()) {
+        if (name.isBlank() || byName(name).isPresent() || armmm.model.mmu.MmuBug.byName(name).isPresent()) {
             return java.util.Optional.empty();
         }
         return java.util.Optional.of("-Darmmm.bug: unknown seeded bug '" + name.trim() + "', expected one of "

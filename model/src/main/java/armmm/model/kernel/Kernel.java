@@ -30,6 +30,9 @@ public final class Kernel {
     private final BootedSystem booted;
     private final ZoneSetup zones;
     private PageAllocator pages;
+    // ---- mmu (branch mmu): init_mm's page tables and the image's section permissions ----
+    private armmm.model.mmu.KernelPageTables pagetables;
+    private armmm.model.mmu.SectionPerms sectionPerms;
 
     private Kernel(Memblock memblock, BootedSystem booted) {
         this.memblock = memblock;
@@ -47,6 +50,8 @@ public final class Kernel {
         BootedSystem b = Boot.boot(board);
         Kernel k = new Kernel(b.memblock(), b);
         k.pages = PageAllocatorBoot.handOver(k.zones, PageAllocatorBoot.memMap(b.layout()), board.cpus());
+        k.sectionPerms = new armmm.model.mmu.SectionPerms(b.layout());
+        k.pagetables = armmm.model.mmu.SwapperPgDir.build(b, mmuBugs(), k.sectionPerms);
         return k;
     }
 
@@ -64,6 +69,9 @@ public final class Kernel {
     public Result apply(Op op) {
         if (pages != null) {
             pages.beginStep();
+        }
+        if (pagetables != null) {
+            pagetables.beginStep();
         }
         return op.applyTo(this);
     }
@@ -106,6 +114,31 @@ public final class Kernel {
     /** The page allocator boot handed memory to, or null before that (and without a board). */
     public PageAllocator pages() {
         return pages;
+    }
+
+    /** init_mm's page tables ({@code swapper_pg_dir}), or null without a board. */
+    public armmm.model.mmu.KernelPageTables pagetables() {
+        return pagetables;
+    }
+
+    /** {@code set_kernel_text_ro} ({@code ro} true) or {@code set_kernel_text_rw}. */
+    Result kernelText(boolean ro) {
+        if (ro) {
+            sectionPerms.setKernelTextRo(pagetables);
+        } else {
+            sectionPerms.setKernelTextRw(pagetables);
+        }
+        return Result.VOID;
+    }
+
+    /** The MMU bugs planted now: the {@code SeededBug} of the same name, or a walker bug named by -Darmmm.bug. */
+    private static java.util.Set<armmm.model.mmu.MmuBug> mmuBugs() {
+        java.util.Set<armmm.model.mmu.MmuBug> bugs = armmm.model.mmu.MmuBug.fromProperty();
+        armmm.model.check.SeededBug active = armmm.model.check.SeededBug.active();
+        if (active != null) {
+            armmm.model.mmu.MmuBug.byName(active.name()).ifPresent(bugs::add);
+        }
+        return bugs;
     }
 
     /** Boot's hand-over: from now on page calls run on {@code allocator} ({@code mem_init}). */

@@ -4,7 +4,6 @@ import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * {@code init_mm}'s page tables, {@code swapper_pg_dir}: the 16 KiB first-level table (4096
@@ -27,6 +26,15 @@ public final class KernelPageTables {
     private final Map<Long, int[]> ptePages = new HashMap<>();
     private final Set<MmuBug> bugs;
     private final ShortDescriptorWalker walker;
+    private final boolean xnDropped;
+    private final boolean hwAt256;
+    private final boolean sectionWrongHalf;
+    /** Virtual addresses of the PTEs written since {@link #beginStep()}, in order, with repeats. */
+    private long[] touchedPtes = new long[16];
+    private int touchedPteCount;
+    /** First-level indices written since {@link #beginStep()}. */
+    private int[] touchedL1 = new int[16];
+    private int touchedL1Count;
 
     /**
      * Empty tables.
@@ -43,6 +51,44 @@ public final class KernelPageTables {
         this.lowmemLimit = lowmemLimit;
         this.bugs = bugs.isEmpty() ? EnumSet.noneOf(MmuBug.class) : EnumSet.copyOf(bugs);
         this.walker = new ShortDescriptorWalker(this.bugs);
+        this.xnDropped = this.bugs.contains(MmuBug.MMU_PTE_XN_DROPPED);
+        this.hwAt256 = this.bugs.contains(MmuBug.MMU_HW_PTE_AT_256);
+        this.sectionWrongHalf = this.bugs.contains(MmuBug.MMU_SECTION_UPDATE_WRONG_HALF);
+    }
+
+    /** The planted bugs. */
+    public Set<MmuBug> bugs() {
+        return bugs;
+    }
+
+    /** A kernel call starts: forget what the previous one touched. */
+    public void beginStep() {
+        touchedPteCount = 0;
+        touchedL1Count = 0;
+    }
+
+    /** The PTEs (by virtual address) written since the current call began, in order. */
+    public long[] touchedPtes() {
+        return java.util.Arrays.copyOf(touchedPtes, touchedPteCount);
+    }
+
+    /** The first-level words (by index) written since the current call began. */
+    public int[] touchedL1() {
+        return java.util.Arrays.copyOf(touchedL1, touchedL1Count);
+    }
+
+    private void touchPte(long va) {
+        if (touchedPteCount == touchedPtes.length) {
+            touchedPtes = java.util.Arrays.copyOf(touchedPtes, touchedPteCount * 2);
+        }
+        touchedPtes[touchedPteCount++] = va;
+    }
+
+    private void touchL1(int index) {
+        if (touchedL1Count == touchedL1.length) {
+            touchedL1 = java.util.Arrays.copyOf(touchedL1, touchedL1Count * 2);
+        }
+        touchedL1[touchedL1Count++] = index;
     }
 
     /** The first-level table's physical address (what TTBR1 holds, with its attribute bits). */
@@ -80,6 +126,8 @@ public final class KernelPageTables {
         int value = (int) (ptePhys + Pgtable2Level.PTE_HWTABLE_OFF) | prot;
         l1[i] = value;
         l1[i + 1] = value + 256 * 4;
+        touchL1(i);
+        touchL1(i + 1);
         ptePages.computeIfAbsent(ptePhys >>> 12, k -> new int[Pgtable2Level.PTE_PAGE_WORDS]);
     }
 
@@ -88,17 +136,23 @@ public final class KernelPageTables {
         int i = (int) (va >>> 21) << 1;
         l1[i] = 0;
         l1[i + 1] = 0;
+        touchL1(i);
+        touchL1(i + 1);
     }
 
     /** A 1 MiB section at {@code va} ({@code __map_init_section}): one first-level word. */
     public void setSection(long va, long phys, int protSect) {
-        l1[(int) (va >>> 20) & 0xfff] = (int) (phys & 0xfff00000L) | protSect;
+        int i = (int) (va >>> 20) & 0xfff;
+        l1[i] = (int) (phys & 0xfff00000L) | protSect;
+        touchL1(i);
     }
 
     /** Rewrites the section word at {@code va} ({@code section_update}): clear {@code mask} bits, set {@code prot}. */
     public void updateSection(long va, int clear, int set) {
         int i = (int) (va >>> 20) & 0xfff;
-        l1[i] = (l1[i] & ~clear) | set;
+        int from = sectionWrongHalf ? i & ~1 : i;
+        l1[i] = (l1[from] & ~clear) | set;
+        touchL1(i);
     }
 
     /**
@@ -147,12 +201,13 @@ public final class KernelPageTables {
         }
         int linux = (int) (pfn << 12) | (linuxProt & 0xfff);
         int hw = Pgtable2Level.hwPte(linux, ext);
-        if (bugs.contains(MmuBug.SET_PTE_USER_FOR_KERNEL) && hw != 0) {
-            hw |= Pgtable2Level.PTE_EXT_AP1;
+        if (xnDropped) {
+            hw &= ~Pgtable2Level.PTE_EXT_XN;
         }
         int idx = Pgtable2Level.pteIndex(va);
         page[idx] = linux;
-        page[Pgtable2Level.PTE_HWTABLE_PTRS + idx] = hw;
+        page[(hwAt256 ? 256 : Pgtable2Level.PTE_HWTABLE_PTRS) + idx] = hw;
+        touchPte(va);
         return true;
     }
 
@@ -164,7 +219,8 @@ public final class KernelPageTables {
         }
         int idx = Pgtable2Level.pteIndex(va);
         page[idx] = 0;
-        page[Pgtable2Level.PTE_HWTABLE_PTRS + idx] = 0;
+        page[(hwAt256 ? 256 : Pgtable2Level.PTE_HWTABLE_PTRS) + idx] = 0;
+        touchPte(va);
         return true;
     }
 
@@ -180,13 +236,15 @@ public final class KernelPageTables {
         return page == null ? 0 : page[Pgtable2Level.PTE_HWTABLE_PTRS + Pgtable2Level.pteIndex(va)];
     }
 
-    /** The PTE pages by physical address, in address order (a snapshot of the keys). */
-    public TreeMap<Long, Integer> ptePagesByPhys() {
-        TreeMap<Long, Integer> m = new TreeMap<>();
-        for (Long pfn : ptePages.keySet()) {
-            m.put(pfn << 12, ptePages.get(pfn).length);
-        }
-        return m;
+    /** The physical addresses of the PTE pages, ascending. */
+    public long[] ptePagePhys() {
+        return ptePages.keySet().stream().mapToLong(pfn -> pfn << 12).sorted().toArray();
+    }
+
+    /** The 1024 words of the PTE page at {@code phys} (a copy), or null when there is none. */
+    public int[] ptePageWords(long phys) {
+        int[] p = ptePages.get(phys >>> 12);
+        return p == null ? null : p.clone();
     }
 
     /** How many PTE pages the tables hold. */

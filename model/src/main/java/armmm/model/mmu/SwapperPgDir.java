@@ -50,11 +50,22 @@ public final class SwapperPgDir {
         }
     }
 
-    /** The kernel's tables after boot on {@code boot}'s board. */
+    /** The kernel's tables after boot on {@code boot}'s board, with the image's final permissions. */
     public static KernelPageTables build(BootedSystem boot, Set<MmuBug> bugs) {
+        return build(boot, bugs, new SectionPerms(boot.layout()));
+    }
+
+    /**
+     * The kernel's tables after boot: {@code paging_init}, then {@code free_initmem}'s
+     * {@code fix_kernmem_perms} and {@code mark_rodata_ro} through {@code perms}, which the kernel
+     * keeps for {@code set_kernel_text_rw}/{@code ro} later.
+     */
+    public static KernelPageTables build(BootedSystem boot, Set<MmuBug> bugs, SectionPerms perms) {
         SwapperPgDir s = new SwapperPgDir(boot, bugs);
         s.pagingInit();
-        s.fixKernmemPerms();
+        perms.fixKernmemPerms(s.tables);
+        perms.markRodataRo(s.tables);
+        s.tables.beginStep();
         return s.tables;
     }
 
@@ -155,26 +166,6 @@ public final class SwapperPgDir {
     private void kmapInit() {
         earlyPteAlloc(layout.pkmapBase(), Pgtable2Level.PAGE_KERNEL_TABLE);
         earlyPteAlloc(Layout.FIXADDR_START, Pgtable2Level.PAGE_KERNEL_TABLE);
-    }
-
-    /** {@code fix_kernmem_perms} then {@code mark_rodata_ro}: nx_perms, then ro_perms, on whole sections. */
-    private void fixKernmemPerms() {
-        long rodata = roundUp(layout.textEnd(), Layout.SECTION_SIZE); // __start_rodata_section_aligned
-        sectionPerms(layout.pageOffset(), layout.kernelStart(), Pgtable2Level.PMD_SECT_XN, Pgtable2Level.PMD_SECT_XN);
-        sectionPerms(layout.initBegin(), layout.dataStart(), Pgtable2Level.PMD_SECT_XN, Pgtable2Level.PMD_SECT_XN);
-        sectionPerms(rodata, layout.initBegin(), Pgtable2Level.PMD_SECT_XN, Pgtable2Level.PMD_SECT_XN);
-        int ro = Pgtable2Level.PMD_SECT_APX | Pgtable2Level.PMD_SECT_AP_WRITE;
-        sectionPerms(layout.kernelStart(), layout.initBegin(), ro, ro);
-    }
-
-    /** {@code set_section_perms}: skipped, as the kernel skips it, when the range is not section aligned. */
-    private void sectionPerms(long start, long end, int clear, int set) {
-        if (((start | end) & (Layout.SECTION_SIZE - 1)) != 0) {
-            return;
-        }
-        for (long va = start; va < end; va += Layout.SECTION_SIZE) {
-            tables.updateSection(va, clear, set);
-        }
     }
 
     private void createMapping(long phys, long length, MemType type) {

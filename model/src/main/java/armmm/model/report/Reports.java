@@ -28,6 +28,9 @@ public final class Reports {
                 k.booted().orElseThrow().layout().vmallocTotal(), counters(k, z))));
         m.put("buddyinfo", k -> Optional.ofNullable(k.pages()).map(BuddyinfoReport::render));
         m.put("pagetypeinfo", k -> Optional.ofNullable(k.pages()).map(PagetypeinfoReport::render));
+        // mmu (branch mmu): the kernel half of init_mm's tables, ptdump-like
+        m.put("pagetables", k -> Optional.ofNullable(k.pagetables())
+                .map(t -> PtdumpReport.render(t, k.booted().orElseThrow().layout())));
         return m;
     }
 

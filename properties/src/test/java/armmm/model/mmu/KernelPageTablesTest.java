@@ -87,12 +87,4 @@ class KernelPageTablesTest {
         assertThat(Pgtable2Level.hwPte(clean, 0) & Pgtable2Level.PTE_EXT_APX).isNotZero();
         assertThat(Pgtable2Level.hwPte(0x7e800000 | 0x65f | Pgtable2Level.L_PTE_NONE, 0)).isZero();
     }
-
-    @Test
-    void thePlantedUserBitMakesKernelPagesUserReadable() {
-        KernelPageTables t = new KernelPageTables(PGD, 0x70000000L, EnumSet.of(MmuBug.SET_PTE_USER_FOR_KERNEL));
-        t.pteAllocKernel(VA, () -> 0x41914L);
-        t.setPteExt(VA, 0x7e800L, MemType.MT_MEMORY_RW.protPte(), 0);
-        assertThat(t.translate(VA, Access.READ, Privilege.USER).ok()).isTrue();
-    }
 }
