@@ -161,4 +161,24 @@ class MmuVectorsTest {
         assertThat(r.exit()).isEqualTo(Main.CHECK_FAILED);
         assertThat(r.out()).isEqualTo(file + ":1: s1-00001: expected pa 0x76dffffff8, model pa 0x76dffffffc\n0 passed, 1 failed\n");
     }
+
+    @Test
+    void eachWalkerBugHasAOneVectorDemonstrationThatOnlyTheBugFails(@TempDir Path dir) throws IOException {
+        for (MmuBug bug : List.of(MmuBug.L2_BASE_MASK_FFFFFF00, MmuBug.DOMAIN_BEFORE_L2_FETCH, MmuBug.TTBR1_INDEX_USES_N)) {
+            String text;
+            try (InputStream in = MmuVectorsTest.class.getResourceAsStream("/seeded-bugs/mmu-walker/" + bug.cliName() + ".jsonl")) {
+                assertThat(in).as("the demonstration of %s", bug).isNotNull();
+                text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            Path file = Files.writeString(dir.resolve(bug.cliName() + ".jsonl"), text);
+            Run clean = cli("mmu-check", file.toString());
+            assertThat(clean.out()).as("%s without the bug", bug).isEqualTo("1 passed, 0 failed\n");
+            List<TranslationVector> v = TranslationVectors.parse(file.toString(), text.lines().toList());
+            assertThat(v).hasSize(1);
+            for (MmuBug other : MmuBug.values()) {
+                String mismatch = v.get(0).check(new ShortDescriptorWalker(EnumSet.of(other)));
+                assertThat(mismatch != null).as("%s's vector with %s planted", bug, other).isEqualTo(other == bug);
+            }
+        }
+    }
 }
