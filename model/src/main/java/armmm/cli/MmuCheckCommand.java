@@ -55,7 +55,7 @@ public final class MmuCheckCommand implements Callable<Integer> {
             err.flush();
             return Main.BAD_INPUT;
         }
-        ShortDescriptorWalker walker = new ShortDescriptorWalker(armmm.model.mmu.MmuBug.fromProperty());
+        ShortDescriptorWalker walker = new ShortDescriptorWalker(armmm.model.mmu.WalkerBug.fromProperty());
         int failed = 0;
         for (TranslationVector v : vectors) {
             String mismatch = v.check(walker);

@@ -3,15 +3,13 @@ package armmm.cli;
 import armmm.model.board.Memparse;
 import armmm.model.kernel.Kernel;
 import armmm.model.mmu.KernelPageTables;
-import armmm.model.mmu.SwapperPgDir;
-import armmm.model.report.PagetablesReport;
+import armmm.model.mmu.PagetablesReport;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
  * {@code boot --print l1} and {@code --print l2 VA}: the page-table prints, which take the
- * kernel's tables ({@link SwapperPgDir}) and, for {@code l2}, an address.
+ * kernel's tables, the MMU subsystem's state, and, for {@code l2}, an address.
  */
 final class PagetablePrints {
     private PagetablePrints() {
@@ -51,7 +49,7 @@ final class PagetablePrints {
     }
 
     static String render(Request r, Kernel kernel) {
-        KernelPageTables t = SwapperPgDir.build(kernel.booted().orElseThrow(), Set.of());
+        KernelPageTables t = kernel.state(KernelPageTables.class);
         return r.l1() ? PagetablesReport.l1(t) : PagetablesReport.l2(t, r.va());
     }
 }

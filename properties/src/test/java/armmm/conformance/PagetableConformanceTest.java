@@ -11,7 +11,7 @@ import armmm.model.mmu.KernelPageTables;
 import armmm.model.mmu.Privilege;
 import armmm.model.mmu.SwapperPgDir;
 import armmm.model.mmu.Translation;
-import armmm.model.report.PagetablesReport;
+import armmm.model.mmu.PagetablesReport;
 import armmm.properties.OracleFiles;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

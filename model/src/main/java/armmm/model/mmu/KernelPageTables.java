@@ -50,10 +50,22 @@ public final class KernelPageTables {
         this.pgdPhys = pgdPhys;
         this.lowmemLimit = lowmemLimit;
         this.bugs = bugs.isEmpty() ? EnumSet.noneOf(MmuBug.class) : EnumSet.copyOf(bugs);
-        this.walker = new ShortDescriptorWalker(this.bugs);
+        this.walker = new ShortDescriptorWalker();
         this.xnDropped = this.bugs.contains(MmuBug.MMU_PTE_XN_DROPPED);
         this.hwAt256 = this.bugs.contains(MmuBug.MMU_HW_PTE_AT_256);
         this.sectionWrongHalf = this.bugs.contains(MmuBug.MMU_SECTION_UPDATE_WRONG_HALF);
+    }
+
+    private SectionPerms sectionPerms;
+
+    /** The kernel image's section permissions ({@code set_kernel_text_rw}/{@code ro}), once boot set them. */
+    public SectionPerms sectionPerms() {
+        return sectionPerms;
+    }
+
+    /** Boot hands over the image's section permissions with the tables. */
+    void sectionPerms(SectionPerms perms) {
+        this.sectionPerms = perms;
     }
 
     /** The planted bugs. */

@@ -30,14 +30,14 @@ public final class ShortDescriptorWalker {
 
     /** The architecture's walker. */
     public ShortDescriptorWalker() {
-        this(EnumSet.noneOf(MmuBug.class));
+        this(EnumSet.noneOf(WalkerBug.class));
     }
 
     /** A walker with the given planted bugs (only the walker's own are looked at). */
-    public ShortDescriptorWalker(Set<MmuBug> bugs) {
-        this.l2MaskBug = bugs.contains(MmuBug.L2_BASE_MASK_FFFFFF00);
-        this.domainFirstBug = bugs.contains(MmuBug.DOMAIN_BEFORE_L2_FETCH);
-        this.ttbr1IndexBug = bugs.contains(MmuBug.TTBR1_INDEX_USES_N);
+    public ShortDescriptorWalker(Set<WalkerBug> bugs) {
+        this.l2MaskBug = bugs.contains(WalkerBug.L2_BASE_MASK_FFFFFF00);
+        this.domainFirstBug = bugs.contains(WalkerBug.DOMAIN_BEFORE_L2_FETCH);
+        this.ttbr1IndexBug = bugs.contains(WalkerBug.TTBR1_INDEX_USES_N);
     }
 
     /** {@link #translate(int, int, int, int, int, long, Access, Privilege, PhysicalMemory)} with SCTLR.AFE clear, as Linux's ARMv7 2-level build runs. */

@@ -65,6 +65,7 @@ public final class SwapperPgDir {
         s.pagingInit();
         perms.fixKernmemPerms(s.tables);
         perms.markRodataRo(s.tables);
+        s.tables.sectionPerms(perms);
         s.tables.beginStep();
         return s.tables;
     }

@@ -1,9 +1,8 @@
 package armmm.model.mmu;
 
 import armmm.model.kernel.Kernel;
-import armmm.model.kernel.MmuOp;
-import armmm.model.kernel.Op;
-import armmm.model.kernel.Result;
+import armmm.model.core.Result;
+import armmm.model.subsystem.Op;
 import armmm.pbt.ChainSpec;
 import armmm.pbt.Gen;
 import armmm.pbt.Gens;

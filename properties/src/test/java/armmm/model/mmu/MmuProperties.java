@@ -3,10 +3,9 @@ package armmm.model.mmu;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import armmm.model.board.Board;
-import armmm.model.check.MmuChecks;
-import armmm.model.check.SeededBug;
+import armmm.model.core.Bugs;
 import armmm.model.kernel.Kernel;
-import armmm.model.kernel.Op;
+import armmm.model.subsystem.Op;
 import armmm.pbt.ChainResult;
 import armmm.pbt.Gen;
 import armmm.pbt.Gens;
@@ -29,9 +28,10 @@ import org.junit.jupiter.api.TestFactory;
  */
 class MmuProperties {
 
-    /** Small boards (24 to 96 MiB, 1 to 4 CPUs), so that boots are cheap. */
-    static Gen<Kernel> smallBoards() {
-        return Gens.combine(Gens.ints(24, 96), Gens.ints(1, 4), (mib, cpus) -> Kernel.boot(Board.virt((long) mib << 20).withCpus(cpus)));
+    /** Small boards (24 to 96 MiB, 1 to 4 CPUs), so that boots are cheap, with {@code bugs} planted. */
+    static Gen<Kernel> smallBoards(Bugs bugs) {
+        return Gens.combine(Gens.ints(24, 96), Gens.ints(1, 4),
+                (mib, cpus) -> Kernel.boot(Board.virt((long) mib << 20).withCpus(cpus), bugs));
     }
 
     @PropertyTest
@@ -42,9 +42,9 @@ class MmuProperties {
     @PropertyTest
     void theFullScanHoldsAtTheEndOfAChain(PropertyRunner runner) {
         Gen<List<Op>> ops = Gens.lists(Gens.oneOf(List.<Op>of(
-                new armmm.model.kernel.MmuOp.SetFixmap(1, 0x40000000L), new armmm.model.kernel.MmuOp.SetFixmap(130, 0x40123000L),
-                new armmm.model.kernel.MmuOp.SetFixmapIo(2, 0x09000000L), new armmm.model.kernel.MmuOp.ClearFixmap(1),
-                new armmm.model.kernel.MmuOp.SetKernelTextRw(), new armmm.model.kernel.MmuOp.SetKernelTextRo())), 0, 12);
+                new MmuOp.SetFixmap(1, 0x40000000L), new MmuOp.SetFixmap(130, 0x40123000L),
+                new MmuOp.SetFixmapIo(2, 0x09000000L), new MmuOp.ClearFixmap(1),
+                new MmuOp.SetKernelTextRw(), new MmuOp.SetKernelTextRo())), 0, 12);
         runner.forAll(Gens.combine(BoardGens.kernels(), ops, (k, o) -> new Object[] {k, o})).tries(20).checkThrowing(pair -> {
             Kernel k = (Kernel) pair[0];
             @SuppressWarnings("unchecked")
@@ -58,14 +58,11 @@ class MmuProperties {
 
     @TestFactory
     Stream<DynamicTest> everyPlantedPageTableBugIsCaughtByItsInvariant() {
-        return Arrays.stream(SeededBug.values()).filter(b -> b.name().startsWith("MMU_"))
+        return Arrays.stream(MmuBug.values())
                 .map(bug -> DynamicTest.dynamicTest(bug.cliName(), () -> {
                     String catcher = Catalogue.catcherOf(bug.name());
                     PropertyRunner runner = new PropertyRunner("MmuProperties", "bug_" + bug.cliName(), (k, v) -> { });
-                    ChainResult result;
-                    try (SeededBug.Planted planted = SeededBug.plant(bug)) {
-                        result = runner.run(MmuChains.spec(smallBoards(), catcher::equals).tries(200).build());
-                    }
+                    ChainResult result = runner.run(MmuChains.spec(smallBoards(Bugs.of(bug)), catcher::equals).tries(200).build());
                     assertThat(result.passed()).as("%s planted: the chain must fail", bug).isFalse();
                     assertThat(result.counterexample().failure().id()).as("invariant catching %s", bug).isEqualTo(catcher);
                     // each hand-minimal scenario (seeded-bugs/<bug>.scn) is one call

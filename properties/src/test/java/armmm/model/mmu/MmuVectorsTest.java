@@ -100,19 +100,19 @@ class MmuVectorsTest {
         assertThat(above4g).isEqualTo(43);
     }
 
-    private static long failuresWith(MmuBug bug) {
+    private static long failuresWith(WalkerBug bug) {
         ShortDescriptorWalker w = new ShortDescriptorWalker(EnumSet.of(bug));
         return vectors().stream().filter(v -> v.check(w) != null).count();
     }
 
     @Test
     void theSeedArticlesSecondLevelMaskIsCaught() {
-        assertThat(failuresWith(MmuBug.L2_BASE_MASK_FFFFFF00)).isGreaterThan(100);
+        assertThat(failuresWith(WalkerBug.L2_BASE_MASK_FFFFFF00)).isGreaterThan(100);
     }
 
     @Test
     void checkingTheDomainBeforeTheSecondLevelFetchFailsExactlyTheQemuDeviations() {
-        ShortDescriptorWalker w = new ShortDescriptorWalker(EnumSet.of(MmuBug.DOMAIN_BEFORE_L2_FETCH));
+        ShortDescriptorWalker w = new ShortDescriptorWalker(EnumSet.of(WalkerBug.DOMAIN_BEFORE_L2_FETCH));
         List<String> lines = vectorLines();
         List<TranslationVector> vs = vectors();
         for (TranslationVector v : vs) {
@@ -123,7 +123,7 @@ class MmuVectorsTest {
 
     @Test
     void indexingTtbr1WithTheSplitIsCaught() {
-        assertThat(failuresWith(MmuBug.TTBR1_INDEX_USES_N)).isGreaterThan(50);
+        assertThat(failuresWith(WalkerBug.TTBR1_INDEX_USES_N)).isGreaterThan(50);
     }
 
     @Test
@@ -164,7 +164,7 @@ class MmuVectorsTest {
 
     @Test
     void eachWalkerBugHasAOneVectorDemonstrationThatOnlyTheBugFails(@TempDir Path dir) throws IOException {
-        for (MmuBug bug : List.of(MmuBug.L2_BASE_MASK_FFFFFF00, MmuBug.DOMAIN_BEFORE_L2_FETCH, MmuBug.TTBR1_INDEX_USES_N)) {
+        for (WalkerBug bug : List.of(WalkerBug.L2_BASE_MASK_FFFFFF00, WalkerBug.DOMAIN_BEFORE_L2_FETCH, WalkerBug.TTBR1_INDEX_USES_N)) {
             String text;
             try (InputStream in = MmuVectorsTest.class.getResourceAsStream("/seeded-bugs/mmu-walker/" + bug.cliName() + ".jsonl")) {
                 assertThat(in).as("the demonstration of %s", bug).isNotNull();
@@ -175,7 +175,7 @@ class MmuVectorsTest {
             assertThat(clean.out()).as("%s without the bug", bug).isEqualTo("1 passed, 0 failed\n");
             List<TranslationVector> v = TranslationVectors.parse(file.toString(), text.lines().toList());
             assertThat(v).hasSize(1);
-            for (MmuBug other : MmuBug.values()) {
+            for (WalkerBug other : WalkerBug.values()) {
                 String mismatch = v.get(0).check(new ShortDescriptorWalker(EnumSet.of(other)));
                 assertThat(mismatch != null).as("%s's vector with %s planted", bug, other).isEqualTo(other == bug);
             }

@@ -162,7 +162,7 @@ class WalkerProperties {
 
     @Test
     void everyWalkerBugIsCaughtOnGeneratedTables() {
-        for (MmuBug bug : List.of(MmuBug.L2_BASE_MASK_FFFFFF00, MmuBug.DOMAIN_BEFORE_L2_FETCH, MmuBug.TTBR1_INDEX_USES_N)) {
+        for (WalkerBug bug : List.of(WalkerBug.L2_BASE_MASK_FFFFFF00, WalkerBug.DOMAIN_BEFORE_L2_FETCH, WalkerBug.TTBR1_INDEX_USES_N)) {
             ShortDescriptorWalker w = new ShortDescriptorWalker(EnumSet.of(bug));
             PropertyResult<Case> r = new PropertyRunner("WalkerProperties", "bug_" + bug.cliName(), (k, v) -> { })
                     .forAll(cases()).tries(3000).run(c -> model(w, c).equals(reference(c)));

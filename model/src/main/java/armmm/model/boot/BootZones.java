@@ -1,0 +1,135 @@
+package armmm.model.boot;
+
+import armmm.model.zone.CmaArea;
+import armmm.model.zone.ZoneInputs;
+import armmm.model.zone.ZoneSetup;
+import armmm.model.zone.ManagedPages;
+import armmm.model.zone.LateFree;
+import armmm.model.zone.UnusedMemmap;
+import armmm.model.zone.ZoneSpans;
+import armmm.model.zone.ZoneType;
+import armmm.model.board.Board;
+import armmm.model.board.BuildConfig;
+import armmm.model.memblock.Region;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The zone inputs of a booted system: the memblock state just before {@code memblock_free_all}
+ * (with {@code free_unused_memmap} applied, the first thing it does),
+ * the limits {@code find_limits} read, the CMA areas, and what {@code free_initrd_mem} and
+ * {@code free_initmem} return later.
+ */
+public final class BootZones {
+    private BootZones() {
+    }
+
+    /**
+     * The zones {@code boot} leads to.
+     *
+     * @throws BootException when a CMA area covers memory the kernel is using (see {@link #checkCmaAreas})
+     */
+    public static ZoneSetup setUp(BootedSystem boot) {
+        return setUp(boot, armmm.model.core.Bugs.NONE);
+    }
+
+    /** {@link #setUp(BootedSystem)} running the zone bugs in {@code bugs}. */
+    public static ZoneSetup setUp(BootedSystem boot, armmm.model.core.Bugs bugs) {
+        checkCmaAreas(boot);
+        ZoneInputs in = inputs(boot);
+        checkStillReserved(boot, in);
+        return ZoneSetup.compute(in, bugs);
+    }
+
+    /**
+     * Refuses a board on which the kernel image, the initrd or the init sections are no longer
+     * reserved when {@code memblock_free_all} runs: a {@code reusable} reserved-memory node that
+     * {@code rmem_cma_setup} rejects is released with {@code memblock_phys_free}
+     * ({@code fdt_init_reserved_mem}, drivers/of/of_reserved_mem.c), taking whatever else it
+     * covered with it. Those pages would reach the buddy allocator while in use, and
+     * {@code free_initrd_mem}/{@code free_initmem} would free them a second time.
+     */
+    static void checkStillReserved(BootedSystem boot, ZoneInputs in) {
+        Board board = boot.board();
+        long kernelStart = board.physOffset() + board.build().kernelStartOffset();
+        List<LateFree> inUse = new ArrayList<>(in.lateFrees());
+        inUse.add(new LateFree("the kernel image", kernelStart >>> ZoneSetup.PAGE_SHIFT,
+                (kernelStart + board.build().kernelSize()) >>> ZoneSetup.PAGE_SHIFT));
+        for (long[] free : ManagedPages.freePfnRanges(in.memory(), in.reserved())) {
+            for (LateFree u : inUse) {
+                if (free[0] < u.endPfn() && u.startPfn() < free[1]) {
+                    throw new BootException("--reserve", String.format(
+                            "%s (pfns %#x-%#x) is not reserved at memblock_free_all: a reserved-memory node released it",
+                            u.what(), u.startPfn(), u.endPfn() - 1));
+                }
+            }
+        }
+    }
+
+    /**
+     * Refuses a board whose CMA area (a {@code reusable} reserved-memory node, which
+     * {@code early_init_dt_reserve_memory} reserves without looking at what it overlaps) covers
+     * the kernel image, the initrd or an early allocation: {@code cma_activate_area} would hand
+     * those pages to the buddy allocator while they are in use, and {@code free_initrd_mem} or
+     * {@code free_initmem} would then free some of them a second time (a "Bad page state" report).
+     * The real kernel does not survive such a board; the model stops at boot with a message.
+     */
+    static void checkCmaAreas(BootedSystem boot) {
+        Board board = boot.board();
+        long kernelStart = board.physOffset() + board.build().kernelStartOffset();
+        List<EarlyAllocation> inUse = new ArrayList<>();
+        inUse.add(new EarlyAllocation("the kernel image", board.build().kernelSize(), 0, 0, 0, null, kernelStart));
+        if (boot.initrdEnd() > boot.initrdStart()) {
+            inUse.add(new EarlyAllocation("the initrd", boot.initrdEnd() - boot.initrdStart(), 0, 0, 0, null,
+                    boot.initrdStart()));
+        }
+        inUse.addAll(boot.allocations());
+        for (CmaArea c : boot.cmaAreas()) {
+            for (EarlyAllocation u : inUse) {
+                boolean itself = u.address() == c.base() && u.size() == c.size();
+                if (!itself && u.address() != 0 && u.address() < c.end() && c.base() < u.end()) {
+                    throw new BootException("--reserve", String.format(
+                            "CMA area %s at %#x+%#x covers %s at %#x+%#x; cma_activate_area would free pages in use",
+                            c.name(), c.base(), c.size(), u.caller(), u.address(), u.size()));
+                }
+            }
+        }
+    }
+
+    /** The inputs of zone setup for {@code boot}, with this build's sysctl defaults. */
+    public static ZoneInputs inputs(BootedSystem boot) {
+        Board board = boot.board();
+        BuildConfig build = board.build();
+        List<CmaArea> cma = boot.cmaAreas();
+        List<LateFree> late = new ArrayList<>();
+        if (boot.initrdEnd() > boot.initrdStart()) {
+            late.add(LateFree.ofBytes("initrd", boot.initrdStart(), boot.initrdEnd()));
+        }
+        late.add(LateFree.ofBytes("initmem", boot.initBeginPhys(), boot.initEndPhys()));
+        // arm_dma_pfn_limit only matters through max_zone_pfn[ZONE_DMA] = min(it, max_low_pfn)
+        long dmaLimit = boot.maxZonePfn().get(ZoneType.DMA.ordinal());
+        // free_unused_memmap runs inside memblock_free_all, before the free ranges are walked
+        long archPfnOffset = boot.layout().archPfnOffset();
+        List<Region> reserved = UnusedMemmap.free(boot.memory(), boot.reserved(), 1L << build.pageblockOrder(),
+                pfn -> boot.layout().linearPhys(boot.layout().memMap() + (pfn - archPfnOffset) * build.structPageSize()));
+        return new ZoneInputs(boot.memory(), reserved, boot.maxLowPfn(), boot.maxPfn(), dmaLimit,
+                movablecorePages(board, boot.memory()), cma, board.cpus(), ZoneInputs.DEFAULT_WATERMARK_SCALE_FACTOR,
+                ZoneInputs.DEFAULT_LOWMEM_RESERVE_RATIO, late, build.maxOrderNrPages());
+    }
+
+    /**
+     * {@code required_movablecore} in pages: {@code movablecore=SIZE} is memparse'd and shifted
+     * ({@code cmdline_parse_core}); {@code movablecore=N%} is totalpages x 100 x N / 10000
+     * ({@code find_zone_movable_pfns_for_nodes}).
+     */
+    static long movablecorePages(Board board, List<Region> memory) {
+        if (board.cmdline().movablecorePercent() > 0) {
+            long total = 0;
+            for (long[] r : ZoneSpans.pfnRanges(memory)) {
+                total += r[1] - r[0];
+            }
+            return total * 100 * board.cmdline().movablecorePercent() / 10000;
+        }
+        return Math.max(0, board.cmdline().movablecore()) >>> ZoneSetup.PAGE_SHIFT;
+    }
+}
