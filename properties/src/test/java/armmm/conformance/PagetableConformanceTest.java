@@ -206,4 +206,32 @@ class PagetableConformanceTest {
         }
         return String.format("fs %02x", ((Translation.Fault) t).fs());
     }
+
+    @Test
+    void bootPrintsTheTablesInTheProbesFormat() {
+        java.io.PrintStream out = System.out;
+        java.io.ByteArrayOutputStream o = new java.io.ByteArrayOutputStream();
+        int exit;
+        try {
+            System.setOut(new java.io.PrintStream(o, true, java.nio.charset.StandardCharsets.UTF_8));
+            exit = armmm.cli.Main.execute("boot", "--ram", "1024M", "--initrd-size", "1228K", "--cmdline", "armmm=probe:mmu=1",
+                    "--print", "l1", "--print", "l2", "0xffff0000");
+        } finally {
+            System.setOut(out);
+        }
+        assertThat(exit).isZero();
+        List<String> printed = o.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+        List<String> kernel = probe().lines().toList();
+        int l1 = kernel.indexOf(kernel.stream().filter(l -> l.startsWith("@l1 ")).findFirst().orElseThrow());
+        assertThat(printed.get(0)).isEqualTo(kernel.get(l1));
+        int differing = 0;
+        for (int i = 1; i <= 512; i++) {
+            if (!printed.get(i).equals(kernel.get(l1 + i))) {
+                differing++; // the four lines holding the ten runtime PTE tables (bf0, f08, fe8, ff0)
+                assertThat(printed.get(i)).startsWith(kernel.get(l1 + i).substring(0, 4));
+            }
+        }
+        assertThat(differing).isEqualTo(4);
+        assertThat(String.join("\n", printed.subList(513, printed.size())) + "\n").isEqualTo(oracleL2().get(0xfff));
+    }
 }
