@@ -46,6 +46,10 @@ public final class BoardOptions {
         return Integer.parseInt(text);
     }
 
+    @Option(names = "--initrd-size", paramLabel = "SIZE",
+            description = "the initrd QEMU loads (default 0xd8000, the captured boots'); the device tree follows it")
+    String initrdSize;
+
     /** The board these options describe, with the build overrides; throws BoardException for bad values. */
     public Board board() {
         Board board = Board.fromOptions(ram, memory, reserve, cmdline, number("--cpus", cpus));
@@ -67,6 +71,9 @@ public final class BoardOptions {
         }
         if (structPageSize != null) {
             build = build.withStructPageSize(number("--struct-page-size", structPageSize));
+        }
+        if (initrdSize != null) {
+            board = board.withInitrdSize(armmm.model.board.Memparse.strict("--initrd-size", initrdSize));
         }
         return build == board.build() ? board : board.withBuild(build);
     }

@@ -98,8 +98,13 @@ public final class Parser {
             case "print": {
                 in.next();
                 Token report = in.next("a report name");
+                List<Expr> range = new ArrayList<>();
+                // print pagetables [VA [VA_END]]: the range the ptdump covers
+                while (report.text().equals("pagetables") && in.hasNext() && range.size() < 2) {
+                    range.add(expr(in));
+                }
                 in.end();
-                return new Statement.Print(report.text(), report.column(), lineNo);
+                return new Statement.Print(report.text(), report.column(), lineNo, range);
             }
             default:
                 return call(in);
@@ -114,6 +119,14 @@ public final class Parser {
         }
         List<Expr> args = new ArrayList<>();
         for (int i = 0; i < spec.args().size(); i++) {
+            List<String> words = spec.args().get(i).keywords();
+            if (!words.isEmpty()) {
+                // an optional keyword (translate's read|write|exec, user|kernel): absent means the first
+                boolean given = in.hasNext() && words.contains(in.peek().text());
+                Token at = given ? in.next() : name;
+                args.add(new Expr.Literal(given ? words.indexOf(at.text()) : 0, at.column()));
+                continue;
+            }
             if (!in.hasNext() || in.peek().is("->") || CPU.matcher(in.peek().text()).matches()) {
                 Token at = in.hasNext() ? in.peek() : name;
                 throw in.error(at, name.text() + " takes " + spec.args().size() + " argument"
@@ -148,7 +161,8 @@ public final class Parser {
     private static String describe(OpSpec spec) {
         StringBuilder s = new StringBuilder();
         for (var kind : spec.args()) {
-            s.append(s.length() == 0 ? "" : " ").append(kind.name());
+            s.append(s.length() == 0 ? "" : " ")
+                    .append(kind.keywords().isEmpty() ? kind.name() : "[" + String.join("|", kind.keywords()) + "]");
         }
         return s.toString();
     }

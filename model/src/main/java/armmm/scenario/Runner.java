@@ -108,7 +108,10 @@ public final class Runner {
 
     private void run(Statement s) {
         if (s instanceof Statement.Call call) {
-            Op op = op(call);
+            Op op = opOrFail(call, call.line());
+            if (op == null) {
+                return;
+            }
             Result result = kernel.apply(op);
             if (result instanceof Result.Refused refused) {
                 fail(call.line(), op + ": the kernel refused: " + refused.report());
@@ -119,7 +122,10 @@ public final class Runner {
             bind(call.bind(), result, call.line());
             checkInvariants(call.line(), op.toString(), result);
         } else if (s instanceof Statement.ExpectFail ef) {
-            Op op = op(ef.call());
+            Op op = opOrFail(ef.call(), ef.line());
+            if (op == null) {
+                return;
+            }
             Result result = kernel.apply(op);
             if (result.isRefused()) {
                 passed++;
@@ -154,6 +160,13 @@ public final class Runner {
             }
             String text = Reports.render(p.report(), kernel).orElseThrow(() -> new ScenarioException(p.line(), p.column(),
                     "report '" + p.report() + "' needs a booted board (a board line)"));
+            if (!p.args().isEmpty()) {
+                long from = eval(p.args().get(0), p.line());
+                long to = p.args().size() > 1 ? eval(p.args().get(1), p.line()) : from + 4096;
+                text = armmm.model.mmu.PtdumpReport.render(kernel.state(armmm.model.mmu.KernelPageTables.class),
+                        kernel.booted().orElseThrow().layout(),
+                        from, Math.min(Math.max(to, from), 0x1_0000_0000L));
+            }
             output.append(text);
             if (!text.endsWith("\n")) {
                 output.append('\n');
@@ -184,6 +197,16 @@ public final class Runner {
             case ">" -> c > 0;
             default -> c >= 0;
         };
+    }
+
+    /** The call, or null (a failure counted) when an argument names a value an earlier refused call never bound. */
+    private Op opOrFail(Statement.Call call, int line) {
+        try {
+            return op(call);
+        } catch (ObservableException ex) {
+            fail(line, call.spec().name() + ": " + ex.getMessage());
+            return null;
+        }
     }
 
     private Op op(Statement.Call call) {

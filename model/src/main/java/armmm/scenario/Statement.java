@@ -37,7 +37,15 @@ sealed interface Statement {
     }
 
     /** {@code print REPORT}. */
-    record Print(String report, int column, int line) implements Statement {
+    record Print(String report, int column, int line, List<Expr> args) implements Statement {
+        public Print {
+            args = List.copyOf(args);
+        }
+
+        /** A report without arguments. */
+        public Print(String report, int column, int line) {
+            this(report, column, line, List.of());
+        }
     }
 
     /** {@code board key=value ...}: only as the first statement. */

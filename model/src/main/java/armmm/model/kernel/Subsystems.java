@@ -24,6 +24,7 @@ public final class Subsystems {
     /** Every subsystem, in boot order. */
     public static final List<Subsystem<?>> ALL = List.of(
             LayoutSubsystem.INSTANCE,   // setup_arch: early memblock, paging_init, the layout
+            armmm.model.mmu.MmuSubsystem.INSTANCE, // paging_init's swapper_pg_dir, final after mark_rodata_ro
             MemblockSubsystem.INSTANCE, // memblock: as boot left it, or empty without a board
             ZoneSubsystem.INSTANCE,     // free_area_init, the watermarks
             BuddySubsystem.INSTANCE);   // mem_init: the hand-over to the buddy allocator

@@ -16,7 +16,20 @@ public enum ArgKind {
     /** A value returned by an earlier call: its {@code $name}, or hex when it has none. */
     HANDLE,
     /** A GFP mask: {@code GFP_KERNEL|__GFP_ZERO}. */
-    GFP;
+    GFP,
+    /** An optional access word: {@code read} (the default), {@code write}, {@code exec}; the value is the ordinal. */
+    ACCESS,
+    /** An optional privilege word: {@code kernel} (the default) or {@code user}; the value is the ordinal. */
+    MODE;
+
+    /** The words of an optional keyword argument, in value order; empty for value arguments. */
+    public java.util.List<String> keywords() {
+        return switch (this) {
+            case ACCESS -> java.util.List.of("read", "write", "exec");
+            case MODE -> java.util.List.of("kernel", "user");
+            default -> java.util.List.of();
+        };
+    }
 
     String render(long value, HandleNames names) {
         return switch (this) {
@@ -26,6 +39,7 @@ public enum ArgKind {
             case BOOL -> value != 0 ? "1" : "0";
             case HANDLE -> names.nameOf(value).orElse(Values.hex(value));
             case GFP -> Gfp.format(value);
+            case ACCESS, MODE -> keywords().get((int) value);
         };
     }
 }

@@ -1,0 +1,28 @@
+package armmm.model.mmu;
+
+import armmm.model.core.SeededBug;
+
+/**
+ * The bugs that can be planted in the kernel's page tables (arch/arm/mm), each a mistake a
+ * kernel could make; a kernel created with one in its {@link armmm.model.core.Bugs} runs it. Each
+ * constant's javadoc names the invariant that must catch it. The walker's own bugs are
+ * {@link WalkerBug}.
+ */
+public enum MmuBug implements SeededBug {
+    /** {@code cpu_v7_set_pte_ext} forgets PTE_EXT_XN: PAGE_KERNEL pages become executable. INV-MMU-01. */
+    MMU_PTE_XN_DROPPED,
+    /**
+     * {@code section_update} computes an odd section's new word from the even one of its pmd
+     * pair ({@code pmd[1] = (pmd[0] & mask) | prot}): after {@code set_kernel_text_rw} the odd
+     * text sections map their even neighbour's frames. INV-MMU-02.
+     */
+    MMU_SECTION_UPDATE_WRONG_HALF,
+    /**
+     * The hardware PTE stored 256 entries after the Linux one (the size of one hardware table)
+     * instead of {@code PTE_HWTABLE_PTRS} (512): it lands among the Linux entries of the second
+     * table and the real hardware slot stays empty. INV-MMU-03.
+     */
+    MMU_HW_PTE_AT_256,
+    /** {@code FIXMAP_PAGE_NORMAL} with {@code L_PTE_USER}: fixmap pages user-accessible. INV-MMU-04. */
+    MMU_FIXMAP_PROT_USER;
+}
