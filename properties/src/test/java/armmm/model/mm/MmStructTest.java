@@ -188,4 +188,17 @@ class MmStructTest {
         assertThat(mm.mmap(stackStart - (1 << 20) - 0x1000, 0x1000, RW, ANON).value())
                 .isEqualTo(stackStart - (1 << 20) - 0x1000);
     }
+
+    @Test
+    void protGrowsdownExtendsTheChangeToTheStacksStartAndOnlyThere() {
+        MmStruct mm = topDown();
+        long stackStart = STACK_TOP - 0x21000;
+        assertThat(mm.mprotect(stackStart + 0x3000, 0x1000, PROT_READ | 0x01000000)).isEqualTo(MmResult.ok(0));
+        assertThat(mm.findVma(stackStart).end()).as("[start, addr + len) changed").isEqualTo(stackStart + 0x4000);
+        assertThat(mm.findVma(stackStart).flags() & 7).isEqualTo(PROT_READ);
+        long a = mm.mmap(0, 0x1000, RW, ANON).value();
+        assertThat(mm.mprotect(a, 0x1000, PROT_READ | 0x01000000)).isEqualTo(MmResult.fail(Errno.EINVAL));
+        assertThat(mm.mprotect(a, 0x1000, PROT_READ | 0x03000000)).isEqualTo(MmResult.fail(Errno.EINVAL));
+        assertThat(VmaChecks.all(mm)).isEmpty();
+    }
 }
