@@ -349,7 +349,7 @@ public final class MmStruct {
         if (found % PAGE != 0) {
             return MmResult.fail(Errno.EINVAL);
         }
-        if (found < config.mmapMinAddr()) {
+        if (found < config.mmapMinAddr() && !defects.contains(VmaDefect.NO_MMAP_MIN_ADDR_CHECK)) {
             // security_mmap_addr: cap_mmap_addr refuses an unprivileged task
             return MmResult.fail(Errno.EPERM);
         }
@@ -425,7 +425,7 @@ public final class MmStruct {
     /** {@code mmap_region}: unmap what is there, then expand a neighbour or insert a new VMA. */
     private MmResult mmapRegion(long addr, long len, long vmFlags, long pgoff) {
         long end = addr + len;
-        if (!munmapRange(addr, end)) {
+        if (!defects.contains(VmaDefect.MAP_FIXED_KEEPS_OLD) && !munmapRange(addr, end)) {
             return MmResult.fail(Errno.ENOMEM);
         }
         // accountable_mapping: private writable memory is charged
@@ -654,10 +654,11 @@ public final class MmStruct {
         if (mapCount > config.maxMapCount()) {
             return origBrk;
         }
+        long top = defects.contains(VmaDefect.BRK_NOT_PAGE_ALIGNED) ? newBrk : newAligned;
         if (brkVma != null && brkVma.end() == oldAligned && canMergeAfter(brkVma, flags, 0, oldAligned / PAGE)) {
-            replace(brkVma, brkVma.resize(brkVma.start(), newAligned));
+            replace(brkVma, brkVma.resize(brkVma.start(), top));
         } else {
-            insert(new Vma(oldAligned, newAligned, flags, oldAligned / PAGE, 0));
+            insert(new Vma(oldAligned, top, flags, oldAligned / PAGE, 0));
         }
         totalVm += len / PAGE;
         brk = newBrk;

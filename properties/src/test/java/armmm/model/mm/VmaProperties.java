@@ -7,6 +7,9 @@ import armmm.pbt.PropertyRunner;
 import armmm.pbt.PropertyTest;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
 
 /**
  * Random chains of mmap, munmap, mprotect and brk, with bad arguments among them, on top-down and
@@ -56,5 +59,26 @@ class VmaProperties {
                 .tries(300).seed(34).build());
         assertThat(result.passed()).isFalse();
         assertThat(result.counterexample().failure().id()).isEqualTo("reference");
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyOtherPlantedDefectIsCaughtByItsInvariant() {
+        Map<VmaDefect, String> catcher = Map.of(
+                VmaDefect.MAP_FIXED_KEEPS_OLD, VmaChecks.SORTED,
+                VmaDefect.BRK_NOT_PAGE_ALIGNED, VmaChecks.ALIGNED,
+                VmaDefect.NO_MMAP_MIN_ADDR_CHECK, VmaChecks.IN_USER_RANGE);
+        return catcher.entrySet().stream().sorted(Map.Entry.comparingByKey()).map(e -> DynamicTest.dynamicTest(
+                e.getKey().name(), () -> {
+                    PropertyRunner runner = new PropertyRunner("VmaProperties", "defect_" + e.getKey().name(), (k, v) -> { });
+                    ChainResult result = runner.run(VmaChains.spec(Set.of(e.getKey()), e.getValue()::equals, false)
+                            .tries(300).seed(35).build());
+                    assertThat(result.passed()).as("%s planted", e.getKey()).isFalse();
+                    assertThat(result.counterexample().failure().id()).isEqualTo(e.getValue());
+                    // each needs one call by hand (a MAP_FIXED over a VMA, a brk to an odd byte, a MAP_FIXED at 0)
+                    assertThat(result.counterexample().steps()).hasSizeLessThanOrEqualTo(2);
+                    System.out.printf("[armmm] VmaProperties %s: %d steps (from %d): %s%n", e.getKey(),
+                            result.counterexample().steps().size(), result.counterexample().originalSteps(),
+                            result.counterexample().steps());
+                }));
     }
 }
