@@ -33,6 +33,7 @@ public final class AsidAllocator {
     private final BitSet tlbFlushPending = new BitSet();
     private final CpuAsidState[] cpus;
     private final List<MmContext> mms = new ArrayList<>();
+    private final java.util.LinkedHashMap<Integer, MmContext> live = new java.util.LinkedHashMap<>();
     private long rollovers;
     private long fastPaths;
     private long slowPaths;
@@ -47,7 +48,7 @@ public final class AsidAllocator {
         this.asidMap = new BitSet(config.numUserAsids());
         this.cpus = new CpuAsidState[config.nrCpus()];
         for (int i = 0; i < cpus.length; i++) {
-            cpus[i] = new CpuAsidState();
+            cpus[i] = new CpuAsidState(config.numUserAsids());
             cpus[i].ttbr0 = ttbr1();
         }
     }
@@ -83,6 +84,7 @@ public final class AsidAllocator {
         }
         MmContext mm = new MmContext(mms.size(), pgd, contextId);
         mms.add(mm);
+        live.put(mm.handle(), mm);
         return mm;
     }
 
@@ -117,6 +119,7 @@ public final class AsidAllocator {
             }
         }
         mm.release();
+        live.remove(mm.handle());
         return true;
     }
 
@@ -217,7 +220,7 @@ public final class AsidAllocator {
                 c.step = SwitchStep.SET_ACTIVE_UNLOCK;
                 if (tlbFlushPending.get(cpu) && !defects.contains(AsidDefect.PENDING_FLUSH_IGNORED)) {
                     tlbFlushPending.clear(cpu);
-                    c.tlbTags.clear();
+                    c.flushTags();
                     c.localTlbFlushes++;
                     return "local_flush_tlb_all";
                 }
@@ -258,7 +261,7 @@ public final class AsidAllocator {
 
     /** The TLB may now hold entries of {@code mm} tagged with the ASID in CONTEXTIDR. */
     private void tag(CpuAsidState c, MmContext mm) {
-        c.tlbTags.computeIfAbsent((int) (c.contextidr & asidMask), k -> new java.util.HashSet<>()).add(mm.handle());
+        c.tag((int) (c.contextidr & asidMask), mm.handle());
     }
 
     private boolean sameGeneration(long id, long generation) {
@@ -387,6 +390,11 @@ public final class AsidAllocator {
     /** Every mm ever created or adopted, by handle, live or not. */
     public List<MmContext> mms() {
         return Collections.unmodifiableList(mms);
+    }
+
+    /** The live mms, in creation order (a view). */
+    public java.util.Collection<MmContext> liveMms() {
+        return Collections.unmodifiableCollection(live.values());
     }
 
     /** How many rollovers ({@code flush_context} calls) happened. */

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -58,8 +57,8 @@ public final class AsidChecks {
     public static List<Violation> uniqueAsid(AsidAllocator a) {
         List<Violation> out = new ArrayList<>();
         Map<Long, MmContext> byId = new HashMap<>();
-        for (MmContext mm : a.mms()) {
-            if (!mm.live() || mm.contextId() == 0) {
+        for (MmContext mm : a.liveMms()) {
+            if (mm.contextId() == 0) {
                 continue;
             }
             MmContext other = byId.putIfAbsent(mm.contextId(), mm);
@@ -161,11 +160,12 @@ public final class AsidChecks {
     public static List<Violation> flushBeforeReuse(AsidAllocator a) {
         List<Violation> out = new ArrayList<>();
         for (int i = 0; i < a.nrCpus(); i++) {
-            for (Map.Entry<Integer, Set<Integer>> e : a.cpu(i).tlbTags().entrySet()) {
-                if (e.getValue().size() > 1) {
+            CpuAsidState c = a.cpu(i);
+            for (int asid = 0; asid < c.tlbTagSlots(); asid++) {
+                if (c.tlbTagOther(asid) != -1) {
                     out.add(new Violation(FLUSH_BEFORE_REUSE, "stale TLB entries for a recycled ASID",
-                            "cpu " + i + " used ASID " + e.getKey() + " for mms " + e.getValue()
-                                    + " without a TLB flush between"));
+                            "cpu " + i + " used ASID " + asid + " for mm" + c.tlbTagFirst(asid) + " and mm"
+                                    + c.tlbTagOther(asid) + " without a TLB flush between"));
                 }
             }
         }

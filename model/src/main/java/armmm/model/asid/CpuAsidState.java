@@ -1,10 +1,8 @@
 package armmm.model.asid;
 
-import java.util.Collections;
-import java.util.HashMap;
-import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * One CPU as the allocator sees it: {@code per_cpu(active_asids)}, {@code per_cpu(reserved_asids)}
@@ -22,7 +20,29 @@ public final class CpuAsidState {
     MmContext target;
     long localAsid;
     long localTlbFlushes;
-    final Map<Integer, Set<Integer>> tlbTags = new HashMap<>();
+    /** Per hardware ASID: the first mm run with it since the last flush, or -1. */
+    final int[] tagFirst;
+    /** Per hardware ASID: another mm run with it since the last flush, or -1. */
+    final int[] tagOther;
+
+    CpuAsidState(int numUserAsids) {
+        tagFirst = new int[numUserAsids];
+        tagOther = new int[numUserAsids];
+        flushTags();
+    }
+
+    void flushTags() {
+        java.util.Arrays.fill(tagFirst, -1);
+        java.util.Arrays.fill(tagOther, -1);
+    }
+
+    void tag(int asid, int mm) {
+        if (tagFirst[asid] == -1) {
+            tagFirst[asid] = mm;
+        } else if (tagFirst[asid] != mm && tagOther[asid] == -1) {
+            tagOther[asid] = mm;
+        }
+    }
 
     /** {@code per_cpu(active_asids, cpu)}; 0 after a rollover until the CPU's next slow path. */
     public long active() {
@@ -64,13 +84,29 @@ public final class CpuAsidState {
         return localTlbFlushes;
     }
 
-    /**
-     * For each hardware ASID this CPU ran since its last local TLB flush, the handles of the mms it
-     * ran with it (the TLB may hold their entries under that ASID).
-     */
-    public Map<Integer, Set<Integer>> tlbTags() {
-        Map<Integer, Set<Integer>> copy = new HashMap<>();
-        tlbTags.forEach((asid, mms) -> copy.put(asid, Collections.unmodifiableSet(new HashSet<>(mms))));
-        return Collections.unmodifiableMap(copy);
+    /** The first mm this CPU ran with hardware ASID {@code asid} since its last local TLB flush, or -1. */
+    public int tlbTagFirst(int asid) {
+        return tagFirst[asid];
+    }
+
+    /** An mm other than {@link #tlbTagFirst} this CPU ran with {@code asid} since that flush, or -1. */
+    public int tlbTagOther(int asid) {
+        return tagOther[asid];
+    }
+
+    /** The number of hardware ASIDs ({@code NUM_USER_ASIDS}) the tags are kept for. */
+    public int tlbTagSlots() {
+        return tagFirst.length;
+    }
+
+    /** The hardware ASIDs this CPU ran since its last local TLB flush, with the first mm and another (or -1). */
+    public Map<Integer, List<Integer>> tlbTags() {
+        Map<Integer, List<Integer>> out = new TreeMap<>();
+        for (int a = 0; a < tagFirst.length; a++) {
+            if (tagFirst[a] != -1) {
+                out.put(a, tagOther[a] == -1 ? List.of(tagFirst[a]) : List.of(tagFirst[a], tagOther[a]));
+            }
+        }
+        return out;
     }
 }

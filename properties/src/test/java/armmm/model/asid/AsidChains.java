@@ -32,12 +32,12 @@ final class AsidChains {
         }
 
         List<Integer> liveMms() {
-            return allocator.mms().stream().filter(MmContext::live).map(MmContext::handle).toList();
+            return allocator.liveMms().stream().map(MmContext::handle).toList();
         }
 
         List<Integer> releasable() {
             List<Integer> out = new ArrayList<>();
-            for (MmContext mm : allocator.mms()) {
+            for (MmContext mm : allocator.liveMms()) {
                 boolean used = IntStream.range(0, allocator.nrCpus())
                         .anyMatch(c -> allocator.cpu(c).running() == mm || allocator.cpu(c).target() == mm);
                 if (mm.live() && !used) {

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * anonymous mapping (spec/mm.md), and the model's values come from a seeded generator.
  */
 class MmapLayoutConformanceTest {
-    private static final int MODEL_SAMPLES = 50_000;
+    private static final int MODEL_SAMPLES = 20_000;
     private static final double ALPHA = 0.001;
 
     /** One run: the compacted maps line as (name -> [start, end]) in order. */
