@@ -205,16 +205,35 @@ public final class AsidAllocator {
                 return "lock cpu_asid_lock";
             case CHECK_GENERATION: {
                 c.localAsid = mm.contextId();
-                String what = "generation current";
-                if (!sameGeneration(c.localAsid, asidGeneration)) {
-                    long before = rollovers;
-                    c.localAsid = newContext(mm, cpu);
-                    mm.setContextId(c.localAsid);
-                    what = (rollovers > before ? "rollover to generation " + (asidGeneration >> config.asidBits()) + ", " : "")
-                            + "context.id 0x" + Long.toHexString(c.localAsid);
-                }
                 c.step = SwitchStep.FLUSH_PENDING;
-                return what;
+                if (sameGeneration(c.localAsid, asidGeneration)) {
+                    return "generation current";
+                }
+                long id = newContext(mm);
+                if (id >= 0) {
+                    c.localAsid = id;
+                    mm.setContextId(id);
+                    return "context.id 0x" + Long.toHexString(id);
+                }
+                // no free ASID: atomic64_add_return on the generation, then flush_context CPU by CPU
+                asidGeneration += firstVersion;
+                rollovers++;
+                asidMap.clear();
+                c.flushCpu = 0;
+                c.step = SwitchStep.FLUSH_CONTEXT;
+                return "rollover to generation " + (asidGeneration >> config.asidBits());
+            }
+            case FLUSH_CONTEXT: {
+                int visited = c.flushCpu++;
+                flushContextOf(cpus[visited]);
+                if (c.flushCpu < cpus.length) {
+                    return "flush_context cpu " + visited;
+                }
+                tlbFlushPending.set(0, cpus.length);
+                c.localAsid = allocate(mm, asidMap.nextClearBit(1));
+                mm.setContextId(c.localAsid);
+                c.step = SwitchStep.FLUSH_PENDING;
+                return "flush_context cpu " + visited + ", context.id 0x" + Long.toHexString(c.localAsid);
             }
             case FLUSH_PENDING: {
                 c.step = SwitchStep.SET_ACTIVE_UNLOCK;
@@ -268,8 +287,11 @@ public final class AsidAllocator {
         return ((id ^ generation) >> config.asidBits()) == 0;
     }
 
-    /** {@code new_context}: keep a reserved or still free ASID, else allocate, rolling over when full. */
-    private long newContext(MmContext mm, int cpu) {
+    /**
+     * {@code new_context} up to the rollover: keep a reserved or still free ASID, else the next
+     * free one from {@code cur_idx}; -1 when none is left (the caller rolls over).
+     */
+    private long newContext(MmContext mm) {
         long asid = mm.contextId();
         long generation = asidGeneration;
         if (asid != 0) {
@@ -284,16 +306,15 @@ public final class AsidAllocator {
             }
         }
         int number = asidMap.nextClearBit(curIdx);
-        if (number >= config.numUserAsids()) {
-            asidGeneration += firstVersion;
-            generation = asidGeneration;
-            flushContext();
-            number = asidMap.nextClearBit(1);
-        }
+        return number >= config.numUserAsids() ? -1 : allocate(mm, number);
+    }
+
+    /** The end of {@code new_context}: take {@code number} in the current generation. */
+    private long allocate(MmContext mm, int number) {
         asidMap.set(number);
         curIdx = number;
         mm.cpumask().clear();
-        return number | generation;
+        return number | asidGeneration;
     }
 
     /** {@code check_update_reserved_asid}: every CPU reserving {@code asid} moves to {@code newAsid}. */
@@ -310,20 +331,15 @@ public final class AsidAllocator {
         return hit;
     }
 
-    /** {@code flush_context}: a new map holding only what each CPU runs, and a flush queued everywhere. */
-    private void flushContext() {
-        rollovers++;
-        asidMap.clear();
-        for (CpuAsidState c : cpus) {
-            long asid = c.active;
-            c.active = 0;
-            if (asid == 0 && !defects.contains(AsidDefect.SUSPENDED_CPU_LOSES_RESERVED)) {
-                asid = c.reserved;
-            }
-            asidMap.set((int) (asid & asidMask));
-            c.reserved = asid;
+    /** One CPU of {@code flush_context}'s loop: take its active ASID (or keep its reserved one) into the new map. */
+    private void flushContextOf(CpuAsidState c) {
+        long asid = c.active;
+        c.active = 0;
+        if (asid == 0 && !defects.contains(AsidDefect.SUSPENDED_CPU_LOSES_RESERVED)) {
+            asid = c.reserved;
         }
-        tlbFlushPending.set(0, cpus.length);
+        asidMap.set((int) (asid & asidMask));
+        c.reserved = asid;
     }
 
     private int checkCpu(int cpu) {

@@ -12,7 +12,8 @@ import java.util.function.Function;
  * kernel can see: context ids, {@code asid_generation}, {@code asid_map}, the per-CPU ASIDs and
  * registers, and the ASIDs each CPU ran since its last TLB flush. They recompute everything from
  * those fields and call none of the allocator's own helpers. A CPU inside
- * {@code check_and_switch_context} is judged only where the kernel's own reasoning holds mid-switch.
+ * {@code check_and_switch_context} is judged only where the kernel's own reasoning holds mid-switch,
+ * and a CPU that a rollover in progress has not yet visited is judged after the visit.
  */
 public final class AsidChecks {
     /** INV-ASID-01. */
@@ -44,6 +45,20 @@ public final class AsidChecks {
             out.addAll(ALL.get(id).apply(a));
         }
         return out;
+    }
+
+    /**
+     * Whether CPU {@code k} is still ahead of a rollover in progress: another CPU is inside
+     * {@code flush_context} and has not yet taken {@code k}'s active ASID into the new map.
+     */
+    private static boolean awaitingFlush(AsidAllocator a, int k) {
+        for (int j = 0; j < a.nrCpus(); j++) {
+            CpuAsidState c = a.cpu(j);
+            if (c.step() == SwitchStep.FLUSH_CONTEXT && c.flushCpu() <= k) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static long numberMask(AsidAllocator a) {
@@ -93,7 +108,7 @@ public final class AsidChecks {
         int bits = a.config().asidBits();
         for (int i = 0; i < a.nrCpus(); i++) {
             CpuAsidState c = a.cpu(i);
-            if (c.step() != SwitchStep.IDLE || c.active() == 0) {
+            if (c.step() != SwitchStep.IDLE || c.active() == 0 || awaitingFlush(a, i)) {
                 continue;
             }
             if ((c.active() >> bits) != (a.asidGeneration() >> bits)) {
@@ -119,7 +134,7 @@ public final class AsidChecks {
         java.util.BitSet map = a.asidMap();
         for (int i = 0; i < a.nrCpus(); i++) {
             CpuAsidState c = a.cpu(i);
-            if (c.step() != SwitchStep.IDLE || c.active() != 0) {
+            if (c.step() != SwitchStep.IDLE || c.active() != 0 || awaitingFlush(a, i)) {
                 continue;
             }
             long running = c.contextidr() & mask;

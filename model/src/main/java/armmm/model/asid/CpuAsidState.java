@@ -20,6 +20,7 @@ public final class CpuAsidState {
     MmContext target;
     long localAsid;
     long localTlbFlushes;
+    int flushCpu;
     /** Per hardware ASID: the first mm run with it since the last flush, or -1. */
     final int[] tagFirst;
     /** Per hardware ASID: another mm run with it since the last flush, or -1. */
@@ -77,6 +78,11 @@ public final class CpuAsidState {
     /** The mm being switched to, or null. */
     public MmContext target() {
         return target;
+    }
+
+    /** While this CPU is in {@link SwitchStep#FLUSH_CONTEXT}: the next CPU its {@code flush_context} visits. */
+    public int flushCpu() {
+        return flushCpu;
     }
 
     /** How many times this CPU ran {@code local_flush_tlb_all} for a pending rollover flush. */

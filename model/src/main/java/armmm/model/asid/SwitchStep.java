@@ -24,6 +24,12 @@ public enum SwitchStep {
     LOCK,
     /** Under the lock: re-read the id and the generation, {@code new_context} if they differ, set the id. */
     CHECK_GENERATION,
+    /**
+     * Under the lock, after a rollover's {@code atomic64_add_return} on {@code asid_generation}:
+     * {@code flush_context}'s {@code atomic64_xchg} of one CPU's {@code active_asids} and its
+     * reserved ASID, one CPU per step; after the last, the flush queued everywhere and the new ASID.
+     */
+    FLUSH_CONTEXT,
     /** Under the lock: {@code cpumask_test_and_clear_cpu(tlb_flush_pending)}, then the local TLB flush. */
     FLUSH_PENDING,
     /** Under the lock: {@code atomic64_set(active_asids)}, {@code mm_cpumask} and the unlock. */

@@ -75,6 +75,11 @@ final class AsidChains {
     static String apply(World w, AsidCall call) {
         AsidAllocator a = w.allocator;
         long rolloversBefore = a.rollovers();
+        for (int c = 0; c < a.nrCpus(); c++) {
+            if (a.cpu(c).step() == SwitchStep.FLUSH_CONTEXT && !(call instanceof AsidCall.Step st && st.cpu() == c)) {
+                Stats.label("another CPU moves during flush_context");
+            }
+        }
         String outcome;
         if (call instanceof AsidCall.Create) {
             MmContext mm = a.createMm(w.nextPgd);
@@ -117,7 +122,8 @@ final class AsidChains {
             events.add(a.step(cpu));
         }
         return events.stream().filter(e -> e.startsWith("rollover") || e.startsWith("fast")
-                || e.startsWith("context.id") || e.startsWith("local_flush") || e.startsWith("spin")).toList().toString();
+                || e.contains("context.id 0x") && !e.startsWith("read") || e.startsWith("local_flush")
+                || e.startsWith("spin")).toList().toString();
     }
 
     /**
