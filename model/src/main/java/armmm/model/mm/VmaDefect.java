@@ -1,0 +1,15 @@
+package armmm.model.mm;
+
+/** Bugs an {@link MmStruct} can be built with, so that tests show the VMA invariants catch them. */
+public enum VmaDefect {
+    /** {@code mprotect_fixup} without its {@code vma_merge}: it only splits, never merges. */
+    MPROTECT_NO_MERGE,
+    /** {@code __split_vma} starts the upper part one page late: a page at the boundary is lost. */
+    SPLIT_LOSES_PAGE,
+    /** {@code mmap_region} without its {@code do_mas_munmap}: {@code MAP_FIXED} lays a VMA over others. */
+    MAP_FIXED_KEEPS_OLD,
+    /** {@code get_unmapped_area} without {@code security_mmap_addr}: a fixed mapping under {@code mmap_min_addr}. */
+    NO_MMAP_MIN_ADDR_CHECK,
+    /** {@code brk} growing the heap to the requested byte instead of {@code PAGE_ALIGN} of it. */
+    BRK_NOT_PAGE_ALIGNED
+}

@@ -1,0 +1,10 @@
+/**
+ * User address spaces: the layout {@code arch_pick_mmap_layout} chooses (mm/util.c
+ * {@code mmap_base}, {@code arch_mmap_rnd}, {@code randomize_stack_top}, {@code randomize_page},
+ * {@code arch_randomize_brk}; arch/arm/mm/mmap.c and arch/arm/include/asm/memory.h for the ARM
+ * constants), and the VMAs of an mm with the rules of mm/mmap.c and mm/mprotect.c
+ * ({@code find_vma}, {@code vma_merge}, {@code __split_vma}, {@code get_unmapped_area},
+ * {@code do_mmap}, {@code do_munmap}, {@code mprotect_fixup}, {@code brk}). The randomness comes
+ * from a seeded {@link armmm.model.mm.RandomSource}, so a run replays exactly.
+ */
+package armmm.model.mm;

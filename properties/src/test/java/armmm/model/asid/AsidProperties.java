@@ -1,0 +1,78 @@
+package armmm.model.asid;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import armmm.pbt.ChainResult;
+import armmm.pbt.PropertyRunner;
+import armmm.pbt.PropertyTest;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * The allocator under random chains of creations, releases, whole switches and interleaved single
+ * steps on several CPUs: every invariant holds with the kernel's code, and each planted defect is
+ * found, shrunk, and reported with the rollovers its shortest counterexample needs.
+ */
+class AsidProperties {
+    /** Which invariant must catch each defect, and the fewest rollovers that can show it. */
+    private static final Map<AsidDefect, String> CATCHER = Map.of(
+            AsidDefect.SUSPENDED_CPU_LOSES_RESERVED, AsidChecks.RESERVED_KEPT,
+            AsidDefect.RESERVED_NOT_SYNCED, AsidChecks.SAME_ASID,
+            AsidDefect.FASTPATH_READ_THEN_WRITE, AsidChecks.CURRENT_GENERATION,
+            AsidDefect.PENDING_FLUSH_IGNORED, AsidChecks.FLUSH_BEFORE_REUSE);
+    private static final Map<AsidDefect, Integer> MIN_ROLLOVERS = Map.of(
+            AsidDefect.SUSPENDED_CPU_LOSES_RESERVED, 2,
+            AsidDefect.RESERVED_NOT_SYNCED, 2,
+            AsidDefect.FASTPATH_READ_THEN_WRITE, 1,
+            AsidDefect.PENDING_FLUSH_IGNORED, 1);
+
+    @PropertyTest
+    void interleavedSwitchesOnThreeCpusWithThreeBitAsidsKeepEveryInvariant(PropertyRunner runner) {
+        ChainResult result = runner.run(AsidChains.spec(new AsidConfig(3, 3, AsidConfig.ARMMP_SWAPPER_PGD), Set.of(),
+                id -> true).tries(150).steps(120).seed(11).build());
+        assertThat(result.passed()).as("%s", result.counterexample() == null ? "" : result.counterexample().message()).isTrue();
+        assertThat(result.stats().labels()).containsKeys("rollover", "fast path", "pending TLB flush done",
+                "another CPU moves during flush_context");
+    }
+
+    @PropertyTest
+    void interleavedSwitchesOnTwoCpusWithTwoBitAsidsKeepEveryInvariant(PropertyRunner runner) {
+        runner.check(AsidChains.spec(new AsidConfig(2, 2, AsidConfig.ARMMP_SWAPPER_PGD), Set.of(), id -> true)
+                .tries(100).steps(150).seed(12).build());
+    }
+
+    @PropertyTest
+    void theRealEightBitAllocatorOnFourCpusRollsOverAndKeepsEveryInvariant(PropertyRunner runner) {
+        ChainResult result = runner.run(AsidChains.spec(AsidConfig.armmp(4), Set.of(), id -> true)
+                .tries(6).steps(2500).seed(13).build());
+        assertThat(result.passed()).as("%s", result.counterexample() == null ? "" : result.counterexample().message()).isTrue();
+        assertThat(result.stats().labels()).as("rollovers of the 256 ASIDs").containsKey("rollover");
+        assertThat(result.stats().labels()).containsKeys("fast path", "pending TLB flush done");
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyPlantedAllocatorDefectIsFoundShrunkAndCountedInRollovers() {
+        return Arrays.stream(AsidDefect.values()).map(defect -> DynamicTest.dynamicTest(defect.name(), () -> {
+            String catcher = CATCHER.get(defect);
+            PropertyRunner runner = new PropertyRunner("AsidProperties", "defect_" + defect.name(), (k, v) -> { });
+            // the suspended CPU needs a third CPU to shrink well; the others are shortest on two CPUs
+            AsidConfig config = defect == AsidDefect.SUSPENDED_CPU_LOSES_RESERVED
+                    ? new AsidConfig(3, 3, AsidConfig.ARMMP_SWAPPER_PGD)
+                    : new AsidConfig(2, 2, AsidConfig.ARMMP_SWAPPER_PGD);
+            ChainResult result = runner.run(AsidChains.spec(config, Set.of(defect), catcher::equals)
+                    .tries(400).steps(120).seed(21).build());
+            assertThat(result.passed()).as("%s planted: the chain must fail", defect).isFalse();
+            assertThat(result.counterexample().failure().id()).isEqualTo(catcher);
+            int rollovers = AsidChains.rolloversIn(result.counterexample().steps());
+            assertThat(rollovers).as("rollovers in the shrunk counterexample of %s", defect)
+                    .isGreaterThanOrEqualTo(MIN_ROLLOVERS.get(defect));
+            System.out.printf("[armmm] AsidProperties %s: caught by %s, shrunk to %d steps (from %d), %d rollovers, %s%n",
+                    defect, catcher, result.counterexample().steps().size(), result.counterexample().originalSteps(),
+                    rollovers, result.counterexample().shrink());
+        }));
+    }
+}

@@ -1,0 +1,106 @@
+package armmm.model.mm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import armmm.model.asid.AsidChecks;
+import armmm.model.asid.AsidDefect;
+import armmm.model.check.Violation;
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Each VMA check fails on a state that breaks it (built by hand, through the tree the checks read),
+ * and spec/asid.md and spec/mm.md list exactly the checks and defects the code has.
+ */
+class VmaChecksTest {
+    @SuppressWarnings("unchecked")
+    private static MmStruct withVmas(Vma... vmas) throws ReflectiveOperationException {
+        MmStruct mm = MmStruct.exec(UserLayoutConfig.armmp(), new UserLayout(0xb7000000L, true, 0xbf000000L, 0x200000), 0,
+                Set.of());
+        Field tree = MmStruct.class.getDeclaredField("tree");
+        tree.setAccessible(true);
+        Field count = MmStruct.class.getDeclaredField("mapCount");
+        count.setAccessible(true);
+        Field total = MmStruct.class.getDeclaredField("totalVm");
+        total.setAccessible(true);
+        long pages = 0;
+        for (Vma v : vmas) {
+            ((TreeMap<Long, Vma>) tree.get(mm)).put(v.start(), v);
+            pages += (v.end() - v.start()) / 4096;
+        }
+        count.setInt(mm, vmas.length);
+        total.setLong(mm, pages);
+        return mm;
+    }
+
+    private static List<String> ids(List<Violation> violations) {
+        return violations.stream().map(Violation::id).distinct().toList();
+    }
+
+    private static final long RW = VmFlags.VM_READ | VmFlags.VM_WRITE | VmFlags.VM_MAYREAD | VmFlags.VM_MAYWRITE;
+
+    @Test
+    void eachCheckFailsOnTheStateItForbids() throws ReflectiveOperationException {
+        assertThat(ids(VmaChecks.all(withVmas(new Vma(0x10000, 0x13000, RW, 0x10, 0), new Vma(0x12000, 0x14000, 1, 0x12, 0)))))
+                .contains(VmaChecks.SORTED);
+        assertThat(ids(VmaChecks.all(withVmas(new Vma(0x10000, 0x10800, RW, 0x10, 0))))).containsExactly(VmaChecks.ALIGNED);
+        assertThat(ids(VmaChecks.all(withVmas(new Vma(0x0, 0x1000, RW, 0, 0))))).containsExactly(VmaChecks.IN_USER_RANGE);
+        assertThat(ids(VmaChecks.all(withVmas(new Vma(0xbeff0000L, 0xbf001000L, RW, 0xbeff0, 0)))))
+                .containsExactly(VmaChecks.IN_USER_RANGE);
+        assertThat(ids(VmaChecks.all(withVmas(new Vma(0x10000, 0x11000, RW, 0x10, 0), new Vma(0x11000, 0x12000, RW, 0x11, 0)))))
+                .containsExactly(VmaChecks.MERGED);
+        assertThat(VmaChecks.all(withVmas(new Vma(0x10000, 0x11000, RW, 0x10, 0), new Vma(0x11000, 0x12000, RW, 0x12, 0))))
+                .as("page offsets that do not continue").isEmpty();
+        assertThat(VmaChecks.all(withVmas(new Vma(0x1ff000, 0x200000, RW, 0x1ff, 0), new Vma(0x200000, 0x201000, RW, 0x200, 0))))
+                .as("the brk VMA at start_brk").isEmpty();
+        MmStruct counted = MmStruct.exec(UserLayoutConfig.armmp(), new UserLayout(0xb7000000L, true, 0xbf000000L, 0x200000),
+                0x3000, Set.of(VmaDefect.SPLIT_LOSES_PAGE));
+        counted.mprotect(0xbf000000L - 0x3000, 0x1000, VmFlags.PROT_READ);
+        assertThat(ids(VmaChecks.all(counted))).containsExactly(VmaChecks.COUNTED);
+    }
+
+    private static List<String> headings(String file) throws IOException {
+        Path root = Paths.get(System.getProperty("armmm.root", ".."));
+        Matcher m = Pattern.compile("^### (INV-[A-Z]+-\\d{2}): ", Pattern.MULTILINE)
+                .matcher(Files.readString(root.resolve("spec").resolve(file)));
+        List<String> out = new ArrayList<>();
+        while (m.find()) {
+            out.add(m.group(1));
+        }
+        return out;
+    }
+
+    private static String text(String file) throws IOException {
+        return Files.readString(Paths.get(System.getProperty("armmm.root", "..")).resolve("spec").resolve(file));
+    }
+
+    @Test
+    void theSpecPagesListExactlyTheChecksAndDefectsInCode() throws IOException {
+        assertThat(headings("asid.md")).containsExactlyInAnyOrderElementsOf(AsidChecks.ALL.keySet());
+        assertThat(headings("mm.md")).containsExactlyInAnyOrderElementsOf(VmaChecks.ALL.keySet());
+        for (AsidDefect d : AsidDefect.values()) {
+            assertThat(text("asid.md")).contains("`" + d.name() + "`");
+        }
+        for (VmaDefect d : VmaDefect.values()) {
+            assertThat(text("mm.md")).contains("**Seeded bug:** `" + d.name() + "`");
+        }
+        assertThat(Arrays.stream(AsidDefect.values()).map(d -> "`" + d.name() + "`").allMatch(s -> {
+            try {
+                return text("asid.md").contains("- **Seeded bug:** " + s);
+            } catch (IOException e) {
+                return false;
+            }
+        })).as("every ASID defect is the seeded bug of an entry").isTrue();
+    }
+}
