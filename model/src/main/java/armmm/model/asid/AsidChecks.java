@@ -1,6 +1,6 @@
 package armmm.model.asid;
 
-import armmm.model.check.Violation;
+import armmm.model.core.Violation;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -1,6 +1,6 @@
 package armmm.model.mm;
 
-import armmm.model.check.Violation;
+import armmm.model.core.Violation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

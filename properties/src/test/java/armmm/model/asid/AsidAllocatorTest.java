@@ -3,7 +3,7 @@ package armmm.model.asid;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import armmm.model.check.Violation;
+import armmm.model.core.Violation;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;

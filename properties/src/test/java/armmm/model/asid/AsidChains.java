@@ -1,6 +1,6 @@
 package armmm.model.asid;
 
-import armmm.model.check.Violation;
+import armmm.model.core.Violation;
 import armmm.pbt.ChainFormatter;
 import armmm.pbt.ChainSpec;
 import armmm.pbt.Failure;

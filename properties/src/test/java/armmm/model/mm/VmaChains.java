@@ -6,7 +6,7 @@ import static armmm.model.mm.VmFlags.MAP_FIXED_NOREPLACE;
 import static armmm.model.mm.VmFlags.MAP_PRIVATE;
 import static armmm.model.mm.VmFlags.MAP_SHARED;
 
-import armmm.model.check.Violation;
+import armmm.model.core.Violation;
 import armmm.model.report.MapsReport;
 import armmm.pbt.ChainFormatter;
 import armmm.pbt.ChainSpec;

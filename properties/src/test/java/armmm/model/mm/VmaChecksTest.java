@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import armmm.model.asid.AsidChecks;
 import armmm.model.asid.AsidDefect;
-import armmm.model.check.Violation;
+import armmm.model.core.Violation;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.nio.file.Files;
