@@ -17,6 +17,7 @@ public final class Invariants {
         all.addAll(LayoutChecks.ALL);
         all.addAll(ZoneChecks.invariants(k -> k.zones().orElse(null)));
         all.addAll(BuddyChecks.ALL);
+        all.addAll(VmallocChecks.ALL);
         return all;
     }
 

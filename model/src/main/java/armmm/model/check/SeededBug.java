@@ -77,7 +77,20 @@ public enum SeededBug {
     /** The zonelist is walked lowest zone first: INV-GFP-02. */
     GFP_ZONELIST_ASCENDING,
     /** The watermark check ignores {@code lowmem_reserve}: INV-GFP-03. */
-    GFP_IGNORE_LOWMEM_RESERVE;
+    GFP_IGNORE_LOWMEM_RESERVE,
+    // vmalloc: the model takes these as armmm.model.vmalloc.VmallocBug, of the same names
+    /** {@code free_vmap_area_noflush}'s purge drops the areas instead of freeing them: INV-VMALLOC-01. */
+    VMALLOC_PURGE_LEAKS_SPACE,
+    /** {@code __get_vm_area_node} forgets the guard page: INV-VMALLOC-02. */
+    VMALLOC_NO_GUARD_PAGE,
+    /** {@code __get_vm_area_node} ignores VM_IOREMAP's alignment by size: INV-VMALLOC-03. */
+    VMALLOC_IOREMAP_UNALIGNED,
+    /** {@code free_unmap_vmap_area} leaves the PTEs in place: INV-VMALLOC-04. */
+    VMALLOC_VFREE_KEEPS_PTES,
+    /** A freed area goes straight to the free tree, before the purge's TLB flush: INV-VMALLOC-05. */
+    VMALLOC_LAZY_REUSE_BEFORE_FLUSH,
+    /** {@code vmap_pages_range} maps the first page twice: INV-VMALLOC-06. */
+    VMALLOC_MAPS_ONE_PAGE_TWICE;
 
     private static volatile SeededBug active = byName(System.getProperty("armmm.bug", "")).orElse(null);
 

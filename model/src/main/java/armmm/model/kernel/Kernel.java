@@ -6,17 +6,27 @@ import armmm.model.boot.Boot;
 import armmm.model.boot.BootObservables;
 import armmm.model.boot.BootedSystem;
 import armmm.model.check.Invariants;
+import armmm.model.check.SeededBug;
 import armmm.model.check.Violation;
+import armmm.model.layout.Layout;
 import armmm.model.memblock.Memblock;
 import armmm.model.page.PageAllocator;
 import armmm.model.page.PageAllocatorBoot;
 import armmm.model.page.PageObservables;
+import armmm.model.vmalloc.BuddyPageSource;
+import armmm.model.vmalloc.ShadowPtes;
+import armmm.model.vmalloc.VmFlags;
+import armmm.model.vmalloc.Vmalloc;
+import armmm.model.vmalloc.VmallocBoot;
+import armmm.model.vmalloc.VmallocBug;
+import armmm.model.vmalloc.VmallocObservables;
 import armmm.model.zone.BootZones;
 import armmm.model.zone.ZoneObservables;
 import armmm.model.zone.ZoneSetup;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /**
  * The modelled kernel: the one entry point through which every call runs ({@link #apply}) and
@@ -30,6 +40,8 @@ public final class Kernel {
     private final BootedSystem booted;
     private final ZoneSetup zones;
     private PageAllocator pages;
+    private Vmalloc vmalloc;
+    private ShadowPtes vmallocPtes;
 
     private Kernel(Memblock memblock, BootedSystem booted) {
         this.memblock = memblock;
@@ -47,6 +59,7 @@ public final class Kernel {
         BootedSystem b = Boot.boot(board);
         Kernel k = new Kernel(b.memblock(), b);
         k.pages = PageAllocatorBoot.handOver(k.zones, PageAllocatorBoot.memMap(b.layout()), board.cpus());
+        k.bootVmalloc(board.cpus());
         return k;
     }
 
@@ -60,10 +73,53 @@ public final class Kernel {
         return Optional.ofNullable(zones);
     }
 
+    // vmalloc: kept apart so that the coordinator can move it behind the subsystem API
+    private void bootVmalloc(int cpus) {
+        Layout layout = booted.layout();
+        long firstPfn = layout.archPfnOffset();
+        vmallocPtes = new ShadowPtes(layout.vmallocStart(), layout.vmallocEnd(), firstPfn,
+                firstPfn + pages.frameCount());
+        SeededBug active = SeededBug.active();
+        Set<VmallocBug> bugs = active == null ? Set.of()
+                : VmallocBug.byName(active.cliName()).map(Set::of).orElse(Set.of());
+        vmalloc = new Vmalloc(layout.vmallocStart(), layout.vmallocEnd(),
+                new BuddyPageSource(pages, memblock, zones.totalramPages()), vmallocPtes, cpus, bugs);
+        VmallocBoot.boot(vmalloc, VmallocBoot.earlyVmlist(layout, booted.cmaAreas()), cpus);
+    }
+
+    /** vmalloc, or null without a board. */
+    public Vmalloc vmalloc() {
+        return vmalloc;
+    }
+
+    /** The vmalloc-space PTEs vmalloc writes, or null without a board. */
+    public ShadowPtes vmallocPtes() {
+        return vmallocPtes;
+    }
+
+    /** {@code vmap} of {@code count} struct pages from {@code page}: refused when they are no struct pages. */
+    Result vmapPages(long page, long count) {
+        if (count < 0 || count > Integer.MAX_VALUE) {
+            return Result.refused("vmap: count " + count + " is not an unsigned int");
+        }
+        long[] pfns = new long[(int) count];
+        for (int i = 0; i < count; i++) {
+            long pfn = new BuddyPageSource(pages, memblock, 0).pageToPfn(page + (long) i * pages.layout().structPageSize());
+            if (pfn < 0) {
+                return Result.refused(String.format("vmap: 0x%x is not a struct page", page + (long) i * pages.layout().structPageSize()));
+            }
+            pfns[i] = pfn;
+        }
+        return vmalloc.vmap(pfns, VmFlags.VM_MAP);
+    }
+
     /** Runs {@code op} and returns what the kernel would. The state stays consistent on refusal. */
     public Result apply(Op op) {
         if (pages != null) {
             pages.beginStep();
+        }
+        if (vmalloc != null) {
+            vmalloc.beginStep();
         }
         return op.applyTo(this);
     }
@@ -81,6 +137,9 @@ public final class Kernel {
             if (v.isPresent()) {
                 return v;
             }
+        }
+        if (vmalloc != null && VmallocObservables.knows(path)) {
+            return VmallocObservables.observe(vmalloc, path);
         }
         if (pages != null && PageObservables.knows(path)) {
             return PageObservables.observe(pages, path);

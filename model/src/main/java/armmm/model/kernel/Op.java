@@ -14,7 +14,7 @@ import java.util.List;
  * declares. Adding a kernel call means adding one record to that sub-interface and one
  * {@link OpSpec} to its table.
  */
-public sealed interface Op permits MemblockOp, PageOp {
+public sealed interface Op permits MemblockOp, PageOp, VmallocOp {
 
     /** The kernel function's name as a scenario writes it, such as {@code memblock_add}. */
     String name();

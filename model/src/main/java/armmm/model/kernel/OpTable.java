@@ -15,7 +15,7 @@ public final class OpTable {
 
     private static Map<String, OpSpec> build() {
         Map<String, OpSpec> specs = new LinkedHashMap<>();
-        for (List<OpSpec> table : List.of(MemblockOp.SPECS, PageOp.SPECS)) {
+        for (List<OpSpec> table : List.of(MemblockOp.SPECS, PageOp.SPECS, VmallocOp.SPECS)) {
             for (OpSpec spec : table) {
                 if (specs.put(spec.name(), spec) != null) {
                     throw new IllegalStateException("kernel call " + spec.name() + " declared twice");

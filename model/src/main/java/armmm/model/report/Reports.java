@@ -28,6 +28,7 @@ public final class Reports {
                 k.booted().orElseThrow().layout().vmallocTotal(), counters(k, z))));
         m.put("buddyinfo", k -> Optional.ofNullable(k.pages()).map(BuddyinfoReport::render));
         m.put("pagetypeinfo", k -> Optional.ofNullable(k.pages()).map(PagetypeinfoReport::render));
+        m.put("vmallocinfo", k -> Optional.ofNullable(k.vmalloc()).map(v -> VmallocinfoReport.render(v.areas())));
         return m;
     }
 
