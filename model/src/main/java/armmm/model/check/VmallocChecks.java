@@ -111,7 +111,11 @@ public final class VmallocChecks {
             if (vm == null || va.early()) {
                 continue;
             }
-            if (vm.addr() != va.vaStart() || vm.size() != va.vaEnd() - va.vaStart()) {
+            if (vm.addr() == va.vaStart() && vm.addr() + vm.size() > va.vaEnd()) {
+                out.add(new Violation("INV-VMALLOC-02", "guard page not reserved",
+                        String.format("vm %#x+%#x ends past its vmap area [%#x, %#x): its guard page %#x is not the area's",
+                                vm.addr(), vm.size(), va.vaStart(), va.vaEnd(), vm.addr() + vm.size() - PAGE)));
+            } else if (vm.addr() != va.vaStart() || vm.size() != va.vaEnd() - va.vaStart()) {
                 out.add(new Violation("INV-VMALLOC-02", "vm_struct does not span its vmap area",
                         String.format("vm %#x+%#x, area [%#x, %#x)", vm.addr(), vm.size(), va.vaStart(), va.vaEnd())));
             }
@@ -124,7 +128,8 @@ public final class VmallocChecks {
                         String.format("area [%#x, %#x): its last page %#x maps pfn %#x", va.vaStart(), va.vaEnd(), guard,
                                 v.ptes().pfnAt(guard))));
             }
-            if ((vm.flags() & VmFlags.VM_ALLOC) != 0 && (vm.flags() & VmFlags.VM_UNINITIALIZED) == 0
+            // an area with pages (vmalloc's) has one for every page but the guard; get_vm_area's have none
+            if (vm.nrPages() > 0 && (vm.flags() & VmFlags.VM_UNINITIALIZED) == 0
                     && (long) vm.nrPages() * PAGE != vm.size() - PAGE) {
                 out.add(new Violation("INV-VMALLOC-02", "no guard page",
                         String.format("vmalloc area [%#x, %#x) of %d pages has %d pages behind it", va.vaStart(), va.vaEnd(),
@@ -260,12 +265,15 @@ public final class VmallocChecks {
     }
 
     private static void checkFrame(ShadowPtes s, PageAllocator pa, long pfn, List<Violation> out) {
+        if (pa == null || !pa.hasPfn(pfn)) {
+            return; // device memory: ioremap may map it as often as drivers ask
+        }
         int maps = s.writableMappings(pfn);
         if (maps > 1) {
             out.add(new Violation("INV-VMALLOC-06", "frame mapped writable twice",
                     String.format("pfn %#x has %d writable vmalloc mappings", pfn, maps)));
         }
-        if (maps > 0 && pa != null && pa.hasPfn(pfn) && isFree(pa, pfn)) {
+        if (maps > 0 && isFree(pa, pfn)) {
             out.add(new Violation("INV-VMALLOC-06", "free frame mapped",
                     String.format("pfn %#x is free but mapped in the vmalloc space", pfn)));
         }

@@ -83,8 +83,9 @@ public final class Kernel {
         Set<VmallocBug> bugs = active == null ? Set.of()
                 : VmallocBug.byName(active.cliName()).map(Set::of).orElse(Set.of());
         vmalloc = new Vmalloc(layout.vmallocStart(), layout.vmallocEnd(),
-                new BuddyPageSource(pages, memblock, zones.totalramPages()), vmallocPtes, cpus, bugs);
+                new BuddyPageSource(pages, memblock, zones.totalramPages()), vmallocPtes, cpus, Set.of());
         VmallocBoot.boot(vmalloc, VmallocBoot.earlyVmlist(layout, booted.cmaAreas()), cpus);
+        vmalloc.plant(bugs);
     }
 
     /** vmalloc, or null without a board. */

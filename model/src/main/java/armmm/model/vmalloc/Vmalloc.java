@@ -32,7 +32,7 @@ public final class Vmalloc {
     private final PageSource pages;
     private final KernelPtes ptes;
     private final VmapAreas areas;
-    private final Set<VmallocBug> bugs;
+    private Set<VmallocBug> bugs;
 
     /**
      * @param vmallocStart {@code VMALLOC_START}
@@ -50,6 +50,15 @@ public final class Vmalloc {
         this.ptes = ptes;
         this.areas = new VmapAreas(ptes, onlineCpus, bugs);
         this.bugs = Set.copyOf(bugs);
+    }
+
+    /**
+     * Plants {@code planted} from now on. The kernel plants a subsystem's bugs after boot's own
+     * areas exist, so that a chain of calls, not boot, must find them.
+     */
+    public void plant(Set<VmallocBug> planted) {
+        this.bugs = Set.copyOf(planted);
+        areas.plant(planted);
     }
 
     /** Starts a kernel call: the PTE and area records of the last one are forgotten. */
@@ -198,14 +207,17 @@ public final class Vmalloc {
         if ((flags & VmFlags.VM_IOREMAP) != 0 && !bugs.contains(VmallocBug.VMALLOC_IOREMAP_UNALIGNED)) {
             align = 1L << Math.max(SHIFT, Math.min(IOREMAP_MAX_ORDER, countOrder(size)));
         }
-        if ((flags & VmFlags.VM_NO_GUARD) == 0 && !bugs.contains(VmallocBug.VMALLOC_NO_GUARD_PAGE)) {
+        boolean guard = (flags & VmFlags.VM_NO_GUARD) == 0;
+        boolean guardForgotten = guard && bugs.contains(VmallocBug.VMALLOC_NO_GUARD_PAGE);
+        if (guard && !guardForgotten) {
             size += PAGE;
         }
         VmapArea va = areas.alloc(size, align, start, end);
         if (va == null) {
             return null; // "vmap allocation for size %lu failed: use vmalloc=<size> to increase size"
         }
-        VmStruct vm = new VmStruct(va.vaStart(), va.size(), flags, caller);
+        // the planted bug: the vm_struct still counts a guard page that the vmap area never reserved
+        VmStruct vm = new VmStruct(va.vaStart(), va.size() + (guardForgotten ? PAGE : 0), flags, caller);
         va.setVm(vm);
         return vm;
     }

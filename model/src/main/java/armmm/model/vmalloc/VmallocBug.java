@@ -9,8 +9,9 @@ import java.util.Optional;
  */
 public enum VmallocBug {
     /**
-     * {@code __get_vm_area_node} forgets {@code size += PAGE_SIZE}: areas touch, an overrun of
-     * one runs into the next. The guard page dates from the first vmalloc; commit 71394fe50146
+     * {@code __get_vm_area_node} asks {@code alloc_vmap_area} for the size without the guard page
+     * while the vm_struct still counts one: the page after each area belongs to the next, so an
+     * overrun of one runs into the next instead of faulting. The guard page dates from the first vmalloc; commit 71394fe50146
      * ("mm: vmalloc: add flag preventing guard hole allocation") made it optional with VM_NO_GUARD.
      */
     VMALLOC_NO_GUARD_PAGE("vmalloc-no-guard-page"),

@@ -34,7 +34,7 @@ public final class VmapAreas {
     private final VmapRangeTree purge = new VmapRangeTree();
     private final KernelPtes ptes;
     private final int onlineCpus;
-    private final Set<VmallocBug> bugs;
+    private Set<VmallocBug> bugs;
     private final List<long[]> leftBusy = new ArrayList<>();
     private long vmapLazyNr;
     private long purges;
@@ -225,6 +225,11 @@ public final class VmapAreas {
         List<long[]> out = new ArrayList<>(free.ranges());
         out.addAll(purge.ranges());
         return out;
+    }
+
+    /** Plants {@code planted} from now on (see {@link Vmalloc#plant}). */
+    void plant(Set<VmallocBug> planted) {
+        this.bugs = planted.isEmpty() ? EnumSet.noneOf(VmallocBug.class) : EnumSet.copyOf(planted);
     }
 
     /** Bugs planted in this instance. */
