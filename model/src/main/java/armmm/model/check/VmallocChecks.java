@@ -208,10 +208,10 @@ public final class VmallocChecks {
     static List<Violation> lazyPurgeFlushesFirst(Vmalloc v) {
         List<Violation> out = new ArrayList<>();
         if (v.ptes() instanceof ShadowPtes s) {
-            for (long va : s.stalePages()) {
-                if (v.areas().freeOverlaps(va, va + PAGE)) {
+            for (long[] r : s.staleRanges()) {
+                if (v.areas().freeOverlaps(r[0], r[1])) {
                     out.add(new Violation("INV-VMALLOC-05", "free before its TLB flush",
-                            String.format("%#x is in the free tree while its TLB flush is still owed", va)));
+                            String.format("part of [%#x, %#x) is in the free tree while its TLB flush is still owed", r[0], r[1])));
                     break;
                 }
             }

@@ -137,9 +137,15 @@ public final class ShadowPtes implements KernelPtes {
         return covers(va) && stale.get(index(va));
     }
 
-    /** The pages whose TLB flush is owed, as virtual addresses in order. */
-    public long[] stalePages() {
-        return stale.stream().mapToLong(i -> base + ((long) i << VmapAreas.PAGE_SHIFT)).toArray();
+    /** The runs of pages whose TLB flush is owed, as {@code {start, end}} virtual addresses in order. */
+    public java.util.List<long[]> staleRanges() {
+        java.util.List<long[]> out = new java.util.ArrayList<>();
+        for (int i = stale.nextSetBit(0); i >= 0; i = stale.nextSetBit(i)) {
+            int j = stale.nextClearBit(i);
+            out.add(new long[] {base + ((long) i << VmapAreas.PAGE_SHIFT), base + ((long) j << VmapAreas.PAGE_SHIFT)});
+            i = j;
+        }
+        return out;
     }
 
     /** How many writable vmalloc-space PTEs name {@code pfn}. */

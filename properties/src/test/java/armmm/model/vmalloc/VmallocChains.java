@@ -23,7 +23,7 @@ import java.util.function.Predicate;
 /**
  * Chains of vmalloc calls on booted boards: vmalloc, vzalloc and vmalloc_user of every size from
  * one byte to megabytes, vfree and vunmap of live areas (by an interior address too), vmap of
- * pages the chain holds, ioremap of device memory of every size, areas of up to 256 MiB with
+ * pages the chain holds, ioremap of device memory of every size, areas of up to 512 MiB with
  * nothing mapped to run the vmalloc range out, lookups, purges, page allocations and frees; and
  * the wrong calls a buggy caller makes (a freed address, an unaligned one, ioremap of RAM).
  */
@@ -48,7 +48,7 @@ public final class VmallocChains {
                 .action("vmalloc", 20, w -> size().map(VmallocOp.VmallocCall::new))
                 .action("vzalloc", 4, w -> size().map(VmallocOp.Vzalloc::new))
                 .action("vmalloc_user", 3, w -> size().map(VmallocOp.VmallocUser::new))
-                .action("__get_vm_area_caller (large)", 8, w -> Gens.combine(Gens.ints(1, 256).map(mib -> (long) mib << 20),
+                .action("__get_vm_area_caller (large)", 8, w -> Gens.combine(Gens.ints(1, 512).map(mib -> (long) mib << 20),
                         Gens.oneOf(0x1L, 0x2L, 0x4L, 0x42L), (size, flags) -> new VmallocOp.GetVmAreaCaller(size, flags,
                                 w.kernel().vmalloc().vmallocStart(), w.kernel().vmalloc().vmallocEnd())))
                 .action("vfree", 16, w -> !live(w).isEmpty(), w -> Gens.oneOf(live(w)).flatMap(va -> interior(va))
@@ -127,10 +127,17 @@ public final class VmallocChains {
                 weighted(3, Gens.oneOf(live).flatMap(va -> Gens.longs(va.vaStart(), va.vaEnd() - 1))));
     }
 
-    /** vfree of an address that is no area, or not page-aligned: the kernel WARNs and does nothing. */
+    /**
+     * vfree of an address that is no area (an area freed already, or page-aligned nowhere), or not
+     * page-aligned: the kernel WARNs and does nothing.
+     */
     private static Gen<Op> wrongFree(World w) {
         Vmalloc v = w.kernel().vmalloc();
-        return Gens.longs(v.vmallocStart(), v.vmallocEnd() - 1).map(a -> new VmallocOp.Vfree(a));
+        List<long[]> freed = v.areas().purgeRanges();
+        Gen<Long> nowhere = Gens.longs(v.vmallocStart() >>> 12, (v.vmallocEnd() >>> 12) - 1).map(p -> p << 12);
+        Gen<Long> unaligned = Gens.longs(v.vmallocStart(), v.vmallocEnd() - 1).map(a -> (a & 0xfff) == 0 ? a + 1 : a);
+        Gen<Long> gone = freed.isEmpty() ? nowhere : Gens.oneOf(freed).map(r -> r[0]);
+        return Gens.frequency(weighted(2, gone), weighted(1, nowhere), weighted(1, unaligned)).map(VmallocOp.Vfree::new);
     }
 
     /** Labels the states reached; after a purge or a NULL, runs the full scan too. */

@@ -40,13 +40,15 @@ class VmallocProperties {
             SeededBug.VMALLOC_MAPS_ONE_PAGE_TWICE, 1); // vmalloc of two pages
 
     /**
-     * Boards of 32 to 96 MiB, all lowmem, whose vmalloc area is everything above lowmem (about
-     * 900 MiB), and 1 GiB boards with HighMem, which vmalloc prefers, and a {@code vmalloc=} of
-     * 48 to 128 MiB; 1 to 4 CPUs. Areas of up to 256 MiB run either out within a chain.
+     * Boards of 32 to 96 MiB, all lowmem, and of 64 to 128 MiB split into lowmem and HighMem
+     * (which vmalloc prefers) by a {@code vmalloc=} that leaves 32 MiB or more of lowmem; 1 to 4
+     * CPUs. The vmalloc area is then 850 to 980 MiB, which areas of up to 512 MiB run out within
+     * a chain.
      */
     static Gen<Kernel> boards() {
         Gen<Board> small = Gens.ints(32, 96).map(mib -> Board.virt((long) mib << 20));
-        Gen<Board> highmem = Gens.ints(48, 128).map(mib -> Board.virt(1L << 30).withArgs("vmalloc=" + mib + "M"));
+        Gen<Board> highmem = Gens.ints(64, 128).flatMap(mib -> Gens.ints(32, mib - 16)
+                .map(lowmem -> Board.virt((long) mib << 20).withArgs("vmalloc=" + (1008 - lowmem) + "M")));
         return Gens.combine(Gens.oneOfGens(small, highmem), Gens.ints(1, 4), (b, cpus) -> Kernel.boot(b.withCpus(cpus)));
     }
 
