@@ -2,6 +2,7 @@ package armmm.properties;
 
 import armmm.model.boot.BootedSystem;
 import armmm.model.page.PageChains;
+import armmm.model.vmalloc.VmallocChains;
 import armmm.pbt.PropertyRunner;
 import armmm.pbt.PropertyTest;
 import armmm.pbt.Stats;
@@ -9,17 +10,18 @@ import armmm.pbt.Stats;
 /**
  * The whole-kernel chain: a generated board (banks, reserved-memory, command line, CPUs) boots,
  * then every subsystem's calls run in one chain, with every invariant of the catalogue checked
- * after every call. Each subsystem adds its calls here as it arrives (the page allocator now;
- * SLUB, vmalloc, kmap and the MMU next).
+ * after every call. Each subsystem adds its calls here as it arrives (the page allocator and
+ * vmalloc now; SLUB, kmap and the MMU next).
  */
 class KernelChainProperties {
 
     @PropertyTest
     void generatedBoardsThenEveryKernelCallKeepEveryInvariant(PropertyRunner runner) {
-        runner.check(PageChains.withPageCalls(KernelChains.builder(BoardGens.kernels().map(k -> {
+        // vmalloc without vmap: the page calls free any page they hold, which must not be vmapped
+        runner.check(VmallocChains.withVmallocCalls(PageChains.withPageCalls(KernelChains.builder(BoardGens.kernels().map(k -> {
             labelBoard(k.booted().orElseThrow());
             return k;
-        }))).tries(25).steps(60).build());
+        }))), id -> true).tries(25).steps(60).build());
     }
 
     private static void labelBoard(BootedSystem b) {

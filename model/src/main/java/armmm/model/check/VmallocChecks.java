@@ -48,7 +48,7 @@ public final class VmallocChecks {
         if (v == null) {
             return List.of();
         }
-        boolean full = !(v.ptes() instanceof ShadowPtes s) || s.dirtyOverflow();
+        boolean full = !(v.ptes() instanceof ShadowPtes s) || s.dirtyOverflow() || v.areas().leftBusyOverflow();
         return check.apply(v, full);
     }
 
@@ -208,10 +208,11 @@ public final class VmallocChecks {
     static List<Violation> lazyPurgeFlushesFirst(Vmalloc v) {
         List<Violation> out = new ArrayList<>();
         if (v.ptes() instanceof ShadowPtes s) {
-            for (long[] r : s.staleRanges()) {
-                if (v.areas().freeOverlaps(r[0], r[1])) {
+            for (long[] r : v.areas().freeBlocks()) {
+                long page = s.firstStaleIn(r[0], r[1]);
+                if (page >= 0) {
                     out.add(new Violation("INV-VMALLOC-05", "free before its TLB flush",
-                            String.format("part of [%#x, %#x) is in the free tree while its TLB flush is still owed", r[0], r[1])));
+                            String.format("%#x is in the free block [%#x, %#x) while its TLB flush is still owed", page, r[0], r[1])));
                     break;
                 }
             }

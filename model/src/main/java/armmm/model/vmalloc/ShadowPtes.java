@@ -137,15 +137,15 @@ public final class ShadowPtes implements KernelPtes {
         return covers(va) && stale.get(index(va));
     }
 
-    /** The runs of pages whose TLB flush is owed, as {@code {start, end}} virtual addresses in order. */
-    public java.util.List<long[]> staleRanges() {
-        java.util.List<long[]> out = new java.util.ArrayList<>();
-        for (int i = stale.nextSetBit(0); i >= 0; i = stale.nextSetBit(i)) {
-            int j = stale.nextClearBit(i);
-            out.add(new long[] {base + ((long) i << VmapAreas.PAGE_SHIFT), base + ((long) j << VmapAreas.PAGE_SHIFT)});
-            i = j;
+    /** The first page in {@code [start, end)} whose TLB flush is owed, or -1. */
+    public long firstStaleIn(long start, long stop) {
+        long from = Math.max(start, base);
+        long to = Math.min(stop, end);
+        if (from >= to) {
+            return -1;
         }
-        return out;
+        int i = stale.nextSetBit(index(from));
+        return i < 0 || base + ((long) i << VmapAreas.PAGE_SHIFT) >= to ? -1 : base + ((long) i << VmapAreas.PAGE_SHIFT);
     }
 
     /** How many writable vmalloc-space PTEs name {@code pfn}. */

@@ -152,7 +152,7 @@ public final class Vmalloc {
         if (arraySize > PAGE) {
             Result array = vmallocNodeRange(arraySize, 1, vmallocStart, vmallocEnd, nestedGfp, 0, area.caller());
             if (array.value() == 0) {
-                removeVmArea(area.addr());
+                removeVmArea(areas.find(area.addr()));
                 return false;
             }
             area.setPagesArea(array.value());
@@ -322,7 +322,7 @@ public final class Vmalloc {
                     String.format("WARNING: mm/vmalloc.c: Trying to vfree() nonexistent vm area (%08x)", addr));
         }
         VmStruct area = va.vm();
-        removeVmArea(area.addr());
+        removeVmArea(va);
         if (deallocatePages) {
             for (int i = 0; i < area.nrPages(); i++) {
                 pages.freePage(area.pagePfn(i));
@@ -335,8 +335,7 @@ public final class Vmalloc {
     }
 
     /** {@code remove_vm_area}: detaches the vm, clears the PTEs, frees the area lazily ({@code free_unmap_vmap_area}). */
-    private void removeVmArea(long addr) {
-        VmapArea va = areas.find(addr);
+    private void removeVmArea(VmapArea va) {
         va.setVm(null);
         if (!bugs.contains(VmallocBug.VMALLOC_VFREE_KEEPS_PTES) && ptesCover(va)) {
             ptes.unmap(va.vaStart(), va.vaEnd());

@@ -35,7 +35,10 @@ public final class VmapAreas {
     private final KernelPtes ptes;
     private final int onlineCpus;
     private Set<VmallocBug> bugs;
+    /** Beyond this many freed areas in one call the checks scan everything instead. */
+    private static final int LEFT_BUSY_CAP = 256;
     private final List<long[]> leftBusy = new ArrayList<>();
+    private boolean leftBusyOverflow;
     private long vmapLazyNr;
     private long purges;
     private boolean initialized;
@@ -140,7 +143,11 @@ public final class VmapAreas {
         if (busy.remove(va.vaStart()) != va) {
             throw new IllegalStateException(String.format("vmap area %#x is not busy", va.vaStart()));
         }
-        leftBusy.add(new long[] {va.vaStart(), va.vaEnd()});
+        if (leftBusy.size() < LEFT_BUSY_CAP) {
+            leftBusy.add(new long[] {va.vaStart(), va.vaEnd()});
+        } else {
+            leftBusyOverflow = true;
+        }
         if (bugs.contains(VmallocBug.VMALLOC_LAZY_REUSE_BEFORE_FLUSH)) {
             free.mergeOrAdd(va.vaStart(), va.vaEnd());
             return;
@@ -177,6 +184,12 @@ public final class VmapAreas {
     /** Starts a kernel call: forgets which areas left the busy tree during the last one. */
     public void beginStep() {
         leftBusy.clear();
+        leftBusyOverflow = false;
+    }
+
+    /** True when more areas left the busy tree since {@link #beginStep} than are recorded. */
+    public boolean leftBusyOverflow() {
+        return leftBusyOverflow;
     }
 
     /** The areas that left the busy tree since {@link #beginStep}, as {@code {va_start, va_end}}. */
