@@ -12,7 +12,6 @@ import armmm.pbt.Gen;
 import armmm.pbt.Gens;
 import armmm.pbt.PropertyRunner;
 import armmm.pbt.PropertyTest;
-import armmm.properties.World;
 import armmm.spec.Catalogue;
 import java.util.Arrays;
 import java.util.List;
@@ -61,23 +60,40 @@ class VmallocProperties {
                 "NULL", "vfree passed lazy_max_pages: purged", "refused: ioremap on RAM", "refused: Trying to vfree() nonexistent vm area");
     }
 
-    /** After any chain, the full scan of every page agrees with the incremental checks: nothing found. */
+    /**
+     * After a chain of vmalloc, vfree, vmap, ioremap and purges, the full scan of every page of
+     * the vmalloc range agrees with the incremental checks run after each call: nothing found.
+     */
     @PropertyTest
     void afterAChainTheFullScanFindsNothingEither(PropertyRunner runner) {
-        Gen<Integer> steps = Gens.ints(0, 60);
-        runner.forAll(Gens.combine(boards().map(World::new), steps, (w, n) -> new Object[] {w, n})).tries(20)
+        Gen<List<Integer>> calls = Gens.lists(Gens.ints(0, 99), 0, 80);
+        runner.forAll(Gens.combine(boards(), calls, (k, c) -> new Object[] {k, c})).tries(20)
                 .checkThrowing(pair -> {
-                    World w = (World) pair[0];
-                    int n = (Integer) pair[1];
-                    Kernel k = w.kernel();
-                    long addr = 0;
-                    for (int i = 0; i < n; i++) {
-                        if (i % 3 == 2 && addr != 0) {
-                            k.vmalloc().vfree(addr);
-                            addr = 0;
+                    Kernel k = (Kernel) pair[0];
+                    @SuppressWarnings("unchecked")
+                    List<Integer> c = (List<Integer>) pair[1];
+                    Vmalloc v = k.vmalloc();
+                    java.util.ArrayDeque<Long> live = new java.util.ArrayDeque<>();
+                    for (int x : c) {
+                        long a;
+                        if (x < 40) {
+                            a = v.vmalloc((x + 1) * 3000L).value();
+                        } else if (x < 50) {
+                            a = v.ioremap(0x0900_0000L + x * 0x100L, (x - 39) * 5000L).value() & -4096L;
+                        } else if (x < 60) {
+                            long pfn = k.pages().allocPagesPfn(armmm.model.page.Gfp.GFP_HIGHUSER, 0, 0);
+                            a = pfn < 0 ? 0 : v.vmap(new long[] {pfn}, VmFlags.VM_MAP).value();
+                        } else if (x < 95) {
+                            a = 0;
+                            if (!live.isEmpty()) {
+                                v.vunmap(live.poll());
+                            }
                         } else {
-                            long a = k.vmalloc().vmalloc((i + 1) * 5000L).value();
-                            addr = addr == 0 ? a : addr;
+                            a = 0;
+                            v.purgeVmapAreaLazy();
+                        }
+                        if (a != 0) {
+                            live.add(a);
                         }
                         assertThat(k.check()).isEmpty();
                     }
