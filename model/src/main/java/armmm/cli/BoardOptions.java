@@ -35,6 +35,10 @@ public final class BoardOptions {
     @Option(names = "--struct-page-size", paramLabel = "BYTES", description = "the build's sizeof(struct page) (default 36)")
     Integer structPageSize;
 
+    @Option(names = "--initrd-size", paramLabel = "SIZE",
+            description = "the initrd QEMU loads (default 0xd8000, the captured boots'); the device tree follows it")
+    String initrdSize;
+
     /** The board these options describe, with the build overrides; throws BoardException for bad values. */
     public Board board() {
         Board board = Board.fromOptions(ram, memory, reserve, cmdline, cpus);
@@ -55,6 +59,9 @@ public final class BoardOptions {
         }
         if (structPageSize != null) {
             build = build.withStructPageSize(structPageSize);
+        }
+        if (initrdSize != null) {
+            board = board.withInitrdSize(armmm.model.board.Memparse.strict("--initrd-size", initrdSize));
         }
         return build == board.build() ? board : board.withBuild(build);
     }

@@ -25,15 +25,17 @@ public final class BootCommand implements Callable<Integer> {
     @Mixin
     BoardOptions boardOptions;
 
-    @Option(names = "--print", paramLabel = "REPORT",
-            description = "a report to print (repeatable): ${COMPLETION-CANDIDATES}", completionCandidates = ReportNames.class)
+    @Option(names = "--print", paramLabel = "REPORT", arity = "1..2",
+            description = "a report to print (repeatable): ${COMPLETION-CANDIDATES}, l1 (the first-level table),"
+                    + " l2 VA (the second-level table behind VA)", completionCandidates = ReportNames.class)
     List<String> print = new ArrayList<>();
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        for (String name : print) {
-            if (!Reports.exists(name)) {
+        List<Object> wanted = PagetablePrints.parse(print);
+        for (Object w : wanted) {
+            if (w instanceof String name && !Reports.exists(name)) {
                 throw new BadInputException("--print: unknown report '" + name + "', expected one of " + String.join(", ", Reports.names()));
             }
         }
@@ -43,9 +45,13 @@ public final class BootCommand implements Callable<Integer> {
         } catch (BoardException | BootException e) {
             throw new BadInputException(e.getMessage());
         }
-        List<String> names = print.isEmpty() ? new ArrayList<>(Reports.names()) : print;
-        for (String name : names) {
-            Reports.render(name, kernel).ifPresent(text -> out.print(text.endsWith("\n") ? text : text + "\n"));
+        List<Object> names = print.isEmpty() ? new ArrayList<>(Reports.names()) : wanted;
+        for (Object w : names) {
+            if (w instanceof String name) {
+                Reports.render(name, kernel).ifPresent(text -> out.print(text.endsWith("\n") ? text : text + "\n"));
+            } else {
+                out.print(PagetablePrints.render((PagetablePrints.Request) w, kernel));
+            }
         }
         out.flush();
         return 0;

@@ -1,6 +1,9 @@
 package armmm.model.check;
 
 import armmm.model.kernel.Kernel;
+import armmm.model.mmu.Access;
+import armmm.model.mmu.Privilege;
+import armmm.model.mmu.Translation;
 import armmm.model.page.PageAllocator;
 import armmm.model.vmalloc.ShadowPtes;
 import armmm.model.vmalloc.VmFlags;
@@ -190,6 +193,9 @@ public final class VmallocChecks {
 
     private static void checkLive(Vmalloc v, long va, List<Violation> out) {
         long pfn = v.ptes().pfnAt(va);
+        if (v.ptes() instanceof ShadowPtes s && s.tables() != null) {
+            checkWalk(s, va, pfn, out);
+        }
         if (pfn < 0) {
             return;
         }
@@ -197,6 +203,27 @@ public final class VmallocChecks {
         if (area == null || area.vm() == null) {
             out.add(new Violation("INV-VMALLOC-04", "mapped outside a live vmap area",
                     String.format("%#x maps pfn %#x but belongs to no live area", va, pfn)));
+        }
+    }
+
+    /**
+     * The Linux PTE holds the frame vmalloc meant to map, and the hardware walk of the kernel's
+     * tables reaches that frame (a kernel read), or faults where the PTE is clear.
+     */
+    private static void checkWalk(ShadowPtes s, long va, long pfn, List<Violation> out) {
+        long meant = s.recordedPfnAt(va);
+        if (pfn != meant) {
+            out.add(new Violation("INV-VMALLOC-04", "PTE is not the mapping vmalloc made",
+                    String.format("%#x: the Linux PTE maps pfn %#x, vmalloc mapped %#x", va, pfn, meant)));
+            return;
+        }
+        Translation t = s.tables().translate(va, Access.READ, Privilege.KERNEL);
+        if (pfn >= 0 && !(t instanceof Translation.Mapped m && m.pa() >>> 12 == pfn)) {
+            out.add(new Violation("INV-VMALLOC-04", "the walk does not reach the mapped frame",
+                    String.format("%#x maps pfn %#x, the hardware walk gives %s", va, pfn, t)));
+        } else if (pfn < 0 && t.ok()) {
+            out.add(new Violation("INV-VMALLOC-04", "the walk reaches a cleared PTE",
+                    String.format("%#x has no PTE, the hardware walk gives %s", va, t)));
         }
     }
 

@@ -10,6 +10,9 @@ import armmm.model.check.SeededBug;
 import armmm.model.check.Violation;
 import armmm.model.layout.Layout;
 import armmm.model.memblock.Memblock;
+import armmm.model.mmu.KernelPageTables;
+import armmm.model.mmu.SwapperPgDir;
+import armmm.model.page.Gfp;
 import armmm.model.page.PageAllocator;
 import armmm.model.page.PageAllocatorBoot;
 import armmm.model.page.PageObservables;
@@ -42,6 +45,7 @@ public final class Kernel {
     private PageAllocator pages;
     private Vmalloc vmalloc;
     private ShadowPtes vmallocPtes;
+    private KernelPageTables pageTables;
 
     private Kernel(Memblock memblock, BootedSystem booted) {
         this.memblock = memblock;
@@ -77,8 +81,11 @@ public final class Kernel {
     private void bootVmalloc(int cpus) {
         Layout layout = booted.layout();
         long firstPfn = layout.archPfnOffset();
+        // swapper_pg_dir as paging_init left it; vmalloc's PTE tables come from the buddy allocator
+        // (pte_alloc_kernel: __get_free_page(GFP_PGTABLE_KERNEL))
+        pageTables = SwapperPgDir.build(booted, Set.of());
         vmallocPtes = new ShadowPtes(layout.vmallocStart(), layout.vmallocEnd(), firstPfn,
-                firstPfn + pages.frameCount());
+                firstPfn + pages.frameCount(), pageTables, () -> pages.allocPagesPfn(Gfp.GFP_KERNEL | Gfp.ZERO, 0, 0));
         SeededBug active = SeededBug.active();
         Set<VmallocBug> bugs = active == null ? Set.of()
                 : VmallocBug.byName(active.cliName()).map(Set::of).orElse(Set.of());
@@ -91,6 +98,11 @@ public final class Kernel {
     /** vmalloc, or null without a board. */
     public Vmalloc vmalloc() {
         return vmalloc;
+    }
+
+    /** {@code swapper_pg_dir}, with the PTEs vmalloc wrote since boot; null without a board. */
+    public KernelPageTables pageTables() {
+        return pageTables;
     }
 
     /** The vmalloc-space PTEs vmalloc writes, or null without a board. */

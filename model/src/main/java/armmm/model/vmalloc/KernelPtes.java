@@ -18,8 +18,11 @@ public interface KernelPtes {
         DEVICE
     }
 
-    /** {@code set_pte_at}: maps the page at {@code va} to frame {@code pfn}. */
-    void map(long va, long pfn, Prot prot);
+    /**
+     * {@code vmap_pte_range}: maps the page at {@code va} to frame {@code pfn}, allocating the PTE
+     * table first ({@code pte_alloc_kernel}); false when no page could be had for it (-ENOMEM).
+     */
+    boolean map(long va, long pfn, Prot prot);
 
     /** {@code vunmap_range_noflush}: clears every PTE in {@code [start, end)}; the TLB may still hold them. */
     void unmap(long start, long end);

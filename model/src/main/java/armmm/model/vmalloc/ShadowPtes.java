@@ -1,14 +1,19 @@
 package armmm.model.vmalloc;
 
+import armmm.model.mmu.KernelPageTables;
+import armmm.model.mmu.MemType;
+import armmm.model.mmu.Pgtable2Level;
 import java.util.Arrays;
 import java.util.BitSet;
 
 /**
- * The kernel PTEs of the vmalloc space, kept by vmalloc itself until the MMU model's page
- * tables take over behind {@link KernelPtes}: one entry per page of
- * {@code [VMALLOC_START, VMALLOC_END)}, the set of pages whose PTE was cleared but whose TLB
- * entry may survive until {@code flush_tlb_kernel_range}, and how many writable vmalloc PTEs
- * point at each frame (the reverse map the no-double-mapping check reads).
+ * The kernel PTEs of the vmalloc space: written into {@code swapper_pg_dir}
+ * ({@link KernelPageTables}, with {@code pte_alloc_kernel} taking PTE tables from the page
+ * allocator) when the kernel has them, and kept alongside as vmalloc's own record: one entry per
+ * page of {@code [VMALLOC_START, VMALLOC_END)}, the set of pages whose PTE was cleared but whose
+ * TLB entry may survive until {@code flush_tlb_kernel_range}, and how many writable vmalloc PTEs
+ * point at each frame (the reverse map the no-double-mapping check reads). {@link #pfnAt} reads
+ * the Linux PTE of the real tables, as {@code vmalloc_to_page} walks them.
  *
  * <p>Every change is also recorded as a dirty page for the checks' incremental pass.
  */
@@ -26,6 +31,8 @@ public final class ShadowPtes implements KernelPtes {
     private int dirtyCount;
     private boolean dirtyOverflow;
     private long mapped;
+    private final KernelPageTables tables;
+    private final armmm.model.mmu.PageSource pteSource;
 
     /**
      * @param base    first virtual address covered (VMALLOC_START)
@@ -34,6 +41,15 @@ public final class ShadowPtes implements KernelPtes {
      * @param ramEndPfn  one past the last RAM frame (other frames are I/O, counted apart)
      */
     public ShadowPtes(long base, long end, long ramBasePfn, long ramEndPfn) {
+        this(base, end, ramBasePfn, ramEndPfn, null, null);
+    }
+
+    /**
+     * PTEs written into {@code tables} too, PTE tables taken from {@code pteSource}
+     * ({@code __get_free_page(GFP_PGTABLE_KERNEL)}).
+     */
+    public ShadowPtes(long base, long end, long ramBasePfn, long ramEndPfn, KernelPageTables tables,
+                      armmm.model.mmu.PageSource pteSource) {
         if ((base & (VmapAreas.PAGE_SIZE - 1)) != 0 || end <= base) {
             throw new IllegalArgumentException(String.format("bad PTE range [%#x, %#x)", base, end));
         }
@@ -41,6 +57,8 @@ public final class ShadowPtes implements KernelPtes {
         this.end = end;
         this.pte = new int[(int) ((end - base) >>> VmapAreas.PAGE_SHIFT)];
         this.stale = new BitSet(pte.length);
+        this.tables = tables;
+        this.pteSource = pteSource;
         this.ramBasePfn = ramBasePfn;
         this.writableMaps = new int[(int) (ramEndPfn - ramBasePfn)];
     }
@@ -58,10 +76,16 @@ public final class ShadowPtes implements KernelPtes {
     }
 
     @Override
-    public void map(long va, long pfn, Prot prot) {
+    public boolean map(long va, long pfn, Prot prot) {
         int i = index(va);
         if (pfn < 0 || pfn >= 1L << 20) {
             throw new IllegalArgumentException(String.format("pfn %#x outside the 32-bit physical space", pfn));
+        }
+        if (tables != null) {
+            if (!tables.pteAllocKernel(va, pteSource).ok()) {
+                return false;
+            }
+            tables.setPteExt(va, pfn, memType(prot).protPte(), 0);
         }
         if (pte[i] != 0) {
             drop(i);
@@ -72,6 +96,20 @@ public final class ShadowPtes implements KernelPtes {
             addWritable(pfn, 1);
         }
         touch(va);
+        return true;
+    }
+
+    private static MemType memType(Prot prot) {
+        return switch (prot) {
+            case KERNEL -> MemType.MT_MEMORY_RW;
+            case KERNEL_RO -> MemType.MT_MEMORY_RO;
+            case DEVICE -> MemType.MT_DEVICE;
+        };
+    }
+
+    /** The kernel's page tables these PTEs are written into, or null when vmalloc keeps them alone. */
+    public KernelPageTables tables() {
+        return tables;
     }
 
     @Override
@@ -79,6 +117,9 @@ public final class ShadowPtes implements KernelPtes {
         for (long va = start; va < stop; va += VmapAreas.PAGE_SIZE) {
             int i = index(va);
             if (pte[i] != 0) {
+                if (tables != null) {
+                    tables.pteClear(va);
+                }
                 drop(i);
                 pte[i] = 0;
                 stale.set(i);
@@ -116,6 +157,19 @@ public final class ShadowPtes implements KernelPtes {
 
     @Override
     public long pfnAt(long va) {
+        if (!covers(va)) {
+            return -1;
+        }
+        if (tables != null) {
+            int linux = tables.linuxPte(va);
+            return (linux & Pgtable2Level.L_PTE_PRESENT) == 0 ? -1 : Integer.toUnsignedLong(linux) >>> 12;
+        }
+        int e = pte[index(va)];
+        return e == 0 ? -1 : (e >>> 2) - 1;
+    }
+
+    /** The frame vmalloc recorded for {@code va} (what it meant to map), or -1. */
+    public long recordedPfnAt(long va) {
         if (!covers(va)) {
             return -1;
         }

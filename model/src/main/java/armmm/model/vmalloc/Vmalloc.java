@@ -178,7 +178,10 @@ public final class Vmalloc {
         boolean twice = bugs.contains(VmallocBug.VMALLOC_MAPS_ONE_PAGE_TWICE);
         for (int i = 0; i < nr; i++) {
             long pfn = twice && i == 1 ? pfns[0] : pfns[i];
-            ptes.map(area.addr() + ((long) i << SHIFT), pfn, KernelPtes.Prot.KERNEL);
+            if (!ptes.map(area.addr() + ((long) i << SHIFT), pfn, KernelPtes.Prot.KERNEL)) {
+                vunmapArea(area.addr(), true); // "vmalloc error: size %lu, failed to map pages"
+                return false;
+            }
         }
         return true;
     }
@@ -256,7 +259,10 @@ public final class Vmalloc {
             return Result.of(0);
         }
         for (int i = 0; i < pfns.length; i++) {
-            ptes.map(area.addr() + ((long) i << SHIFT), pfns[i], KernelPtes.Prot.KERNEL);
+            if (!ptes.map(area.addr() + ((long) i << SHIFT), pfns[i], KernelPtes.Prot.KERNEL)) {
+                vunmapArea(area.addr(), false);
+                return Result.of(0);
+            }
         }
         if ((flags & VmFlags.VM_MAP_PUT_PAGES) != 0) {
             area.setPages(pfns.clone(), pfns.length);
@@ -288,7 +294,10 @@ public final class Vmalloc {
         }
         area.setPhysAddr(paddr);
         for (long off = 0; off < mapSize; off += PAGE) {
-            ptes.map(area.addr() + off, pfn + (off >>> SHIFT), KernelPtes.Prot.DEVICE);
+            if (!ptes.map(area.addr() + off, pfn + (off >>> SHIFT), KernelPtes.Prot.DEVICE)) {
+                vunmapArea(area.addr(), false);
+                return Result.of(0);
+            }
         }
         return Result.of(area.addr() + offset);
     }

@@ -1,0 +1,225 @@
+package armmm.model.mmu;
+
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * {@code init_mm}'s page tables, {@code swapper_pg_dir}: the 16 KiB first-level table (4096
+ * hardware words, read by Linux as 2048 two-word pgd entries) and the PTE pages it points to,
+ * each a 4 KiB page holding 512 Linux entries followed by the two 256-entry hardware tables
+ * (arch/arm/include/asm/pgtable-2level.h). The tables live in physical memory; {@link #memory()}
+ * is that memory as the hardware walker reads it.
+ *
+ * <p>The writes are the kernel's: {@link #populatePmd} ({@code __pmd_populate}),
+ * {@link #setSection}, {@link #setPteExt} ({@code set_pte_ext}, both views), {@link #pteClear},
+ * and {@link #pteAllocKernel}; a PTE page, once installed, is never freed (the kernel keeps
+ * kernel PTE tables for good).
+ */
+public final class KernelPageTables {
+    private static final int L1_WORDS = 4096;
+
+    private final long pgdPhys;
+    private final long lowmemLimit;
+    private final int[] l1 = new int[L1_WORDS];
+    private final Map<Long, int[]> ptePages = new HashMap<>();
+    private final Set<MmuBug> bugs;
+    private final ShortDescriptorWalker walker;
+
+    /**
+     * Empty tables.
+     *
+     * @param pgdPhys     the first-level table's physical address (16 KiB aligned)
+     * @param lowmemLimit {@code arm_lowmem_limit}, to tell lowmem PTE pages from others in reports
+     * @param bugs        planted MMU bugs
+     */
+    public KernelPageTables(long pgdPhys, long lowmemLimit, Set<MmuBug> bugs) {
+        if ((pgdPhys & 0x3fff) != 0) {
+            throw new IllegalArgumentException(String.format("swapper_pg_dir at %#x, expected 16 KiB alignment", pgdPhys));
+        }
+        this.pgdPhys = pgdPhys;
+        this.lowmemLimit = lowmemLimit;
+        this.bugs = bugs.isEmpty() ? EnumSet.noneOf(MmuBug.class) : EnumSet.copyOf(bugs);
+        this.walker = new ShortDescriptorWalker(this.bugs);
+    }
+
+    /** The first-level table's physical address (what TTBR1 holds, with its attribute bits). */
+    public long pgdPhys() {
+        return pgdPhys;
+    }
+
+    /** {@code arm_lowmem_limit}. */
+    public long lowmemLimit() {
+        return lowmemLimit;
+    }
+
+    /** First-level word {@code index} (0..4095). */
+    public int l1(int index) {
+        return l1[index];
+    }
+
+    /** The first-level word covering {@code va}. */
+    public int l1At(long va) {
+        return l1[(int) (va >>> 20) & 0xfff];
+    }
+
+    /** Whether the 2 MiB pmd of {@code va} is empty ({@code pmd_none}). */
+    public boolean pmdNone(long va) {
+        int i = (int) (va >>> 21) << 1;
+        return l1[i] == 0 && l1[i + 1] == 0;
+    }
+
+    /** {@code __pmd_populate}: both first-level words of {@code va}'s pmd point at the PTE page at {@code ptePhys}. */
+    public void populatePmd(long va, long ptePhys, int prot) {
+        if ((ptePhys & 0xfff) != 0) {
+            throw new IllegalArgumentException(String.format("PTE page at %#x, expected page alignment", ptePhys));
+        }
+        int i = (int) (va >>> 21) << 1;
+        int value = (int) (ptePhys + Pgtable2Level.PTE_HWTABLE_OFF) | prot;
+        l1[i] = value;
+        l1[i + 1] = value + 256 * 4;
+        ptePages.computeIfAbsent(ptePhys >>> 12, k -> new int[Pgtable2Level.PTE_PAGE_WORDS]);
+    }
+
+    /** {@code pmd_clear}: both words of {@code va}'s pmd. */
+    public void pmdClear(long va) {
+        int i = (int) (va >>> 21) << 1;
+        l1[i] = 0;
+        l1[i + 1] = 0;
+    }
+
+    /** A 1 MiB section at {@code va} ({@code __map_init_section}): one first-level word. */
+    public void setSection(long va, long phys, int protSect) {
+        l1[(int) (va >>> 20) & 0xfff] = (int) (phys & 0xfff00000L) | protSect;
+    }
+
+    /** Rewrites the section word at {@code va} ({@code section_update}): clear {@code mask} bits, set {@code prot}. */
+    public void updateSection(long va, int clear, int set) {
+        int i = (int) (va >>> 20) & 0xfff;
+        l1[i] = (l1[i] & ~clear) | set;
+    }
+
+    /**
+     * {@code pte_alloc_kernel}: the PTE page behind {@code va}, taking one from {@code source} and
+     * populating the pmd with {@code _PAGE_KERNEL_TABLE} when the pmd is empty.
+     */
+    public PteAlloc pteAllocKernel(long va, PageSource source) {
+        if (!pmdNone(va)) {
+            return (l1At(va) & 3) == Pgtable2Level.PMD_TYPE_TABLE ? PteAlloc.PRESENT : PteAlloc.SECTION;
+        }
+        long pfn = source.allocPage();
+        if (pfn < 0) {
+            return PteAlloc.NO_MEMORY;
+        }
+        populatePmd(va, pfn << 12, Pgtable2Level.PAGE_KERNEL_TABLE);
+        return PteAlloc.ALLOCATED;
+    }
+
+    /** The PTE page behind {@code va}'s pmd, or null when the pmd is not a table. */
+    private int[] ptePage(long va) {
+        int pmd = l1[(int) (va >>> 21) << 1];
+        if ((pmd & 3) != Pgtable2Level.PMD_TYPE_TABLE) {
+            return null;
+        }
+        return ptePages.get(Integer.toUnsignedLong(pmd - Pgtable2Level.PTE_HWTABLE_OFF) >>> 12);
+    }
+
+    /** The physical address of the PTE page behind {@code va}, or -1 when its pmd is not a table. */
+    public long ptePagePhys(long va) {
+        int pmd = l1[(int) (va >>> 21) << 1];
+        if ((pmd & 3) != Pgtable2Level.PMD_TYPE_TABLE) {
+            return -1;
+        }
+        return Integer.toUnsignedLong(pmd & 0xfffff000);
+    }
+
+    /**
+     * {@code set_pte_ext(pte_offset_kernel(pmd, va), pfn_pte(pfn, prot), ext)}: the Linux entry
+     * and, through {@link Pgtable2Level#hwPte}, the hardware one. Returns false when {@code va}
+     * has no PTE table (the caller must {@link #pteAllocKernel} first).
+     */
+    public boolean setPteExt(long va, long pfn, int linuxProt, int ext) {
+        int[] page = ptePage(va);
+        if (page == null) {
+            return false;
+        }
+        int linux = (int) (pfn << 12) | (linuxProt & 0xfff);
+        int hw = Pgtable2Level.hwPte(linux, ext);
+        if (bugs.contains(MmuBug.SET_PTE_USER_FOR_KERNEL) && hw != 0) {
+            hw |= Pgtable2Level.PTE_EXT_AP1;
+        }
+        int idx = Pgtable2Level.pteIndex(va);
+        page[idx] = linux;
+        page[Pgtable2Level.PTE_HWTABLE_PTRS + idx] = hw;
+        return true;
+    }
+
+    /** {@code pte_clear}: both views of {@code va}'s PTE to zero; false when there is no PTE table. */
+    public boolean pteClear(long va) {
+        int[] page = ptePage(va);
+        if (page == null) {
+            return false;
+        }
+        int idx = Pgtable2Level.pteIndex(va);
+        page[idx] = 0;
+        page[Pgtable2Level.PTE_HWTABLE_PTRS + idx] = 0;
+        return true;
+    }
+
+    /** The Linux PTE of {@code va} ({@code *pte_offset_kernel}), 0 without a PTE table. */
+    public int linuxPte(long va) {
+        int[] page = ptePage(va);
+        return page == null ? 0 : page[Pgtable2Level.pteIndex(va)];
+    }
+
+    /** The hardware PTE of {@code va}, 0 without a PTE table. */
+    public int hwPte(long va) {
+        int[] page = ptePage(va);
+        return page == null ? 0 : page[Pgtable2Level.PTE_HWTABLE_PTRS + Pgtable2Level.pteIndex(va)];
+    }
+
+    /** The PTE pages by physical address, in address order (a snapshot of the keys). */
+    public TreeMap<Long, Integer> ptePagesByPhys() {
+        TreeMap<Long, Integer> m = new TreeMap<>();
+        for (Long pfn : ptePages.keySet()) {
+            m.put(pfn << 12, ptePages.get(pfn).length);
+        }
+        return m;
+    }
+
+    /** How many PTE pages the tables hold. */
+    public int ptePageCount() {
+        return ptePages.size();
+    }
+
+    /** The tables as physical memory: the first-level table and every PTE page; any other word is 0. */
+    public PhysicalMemory memory() {
+        return pa -> {
+            long off = pa - pgdPhys;
+            if (off >= 0 && off < L1_WORDS * 4) {
+                return l1[(int) (off >>> 2)];
+            }
+            int[] page = ptePages.get(pa >>> 12);
+            return page == null ? 0 : page[(int) ((pa & 0xfff) >>> 2)];
+        };
+    }
+
+    /**
+     * The hardware walk of {@code va} through these tables as the CPU does it with Linux's
+     * registers: TTBCR 0 (one table; the kernel half of every process table is a copy of this
+     * one), and the DACR of a kernel running with user access disabled (or enabled, for a user
+     * access made through the uaccess helpers).
+     */
+    public Translation translate(long va, Access access, Privilege mode, boolean uaccess) {
+        return walker.translate(0, (int) pgdPhys, (int) pgdPhys,
+                uaccess ? Pgtable2Level.DACR_UACCESS_ENABLE : Pgtable2Level.DACR_UACCESS_DISABLE, va, access, mode,
+                memory());
+    }
+
+    /** {@link #translate(long, Access, Privilege, boolean)} with user access disabled. */
+    public Translation translate(long va, Access access, Privilege mode) {
+        return translate(va, access, mode, false);
+    }
+}
