@@ -2,7 +2,7 @@ package armmm.bench;
 
 import armmm.model.board.Board;
 import armmm.model.kernel.Kernel;
-import armmm.model.kernel.VmallocOp;
+import armmm.model.vmalloc.VmallocOp;
 import armmm.model.vmalloc.Vmalloc;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -38,7 +38,7 @@ public class VmallocBenchmark {
     @Setup(Level.Iteration)
     public void boot() {
         kernel = Kernel.boot(Board.virt(1024L << 20));
-        vmalloc = kernel.vmalloc();
+        vmalloc = kernel.state(Vmalloc.class);
         allocNext = true;
     }
 

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import armmm.model.board.Bank;
 import armmm.model.board.Board;
-import armmm.model.check.VmallocChecks;
+import armmm.model.vmalloc.VmallocChecks;
 import armmm.model.kernel.Kernel;
-import armmm.model.page.Gfp;
+import armmm.model.core.Gfp;
 import armmm.model.vmalloc.VmFlags;
 import armmm.model.vmalloc.VmStruct;
 import armmm.model.vmalloc.VmapArea;
@@ -69,7 +69,7 @@ class ProbeVmAgreementTest {
         String probe = OracleFiles.read(BOARD, "probe_vm.txt");
         List<InfoLine> info = parseInfo(OracleFiles.read(BOARD, "probe_vmallocinfo.txt"));
         Kernel k = Kernel.boot(Board.of(List.of(new Bank(Board.VIRT_RAM_BASE, 1024L << 20)), List.of(), "", 1));
-        Vmalloc v = k.vmalloc();
+        Vmalloc v = k.state(Vmalloc.class);
         assertThat(v.vmallocStart()).isEqualTo(Long.parseLong(find(probe, "VMALLOC_START=([0-9a-f]+)"), 16));
         assertThat(v.vmallocEnd()).isEqualTo(Long.parseLong(find(probe, "VMALLOC_END=([0-9a-f]+)"), 16));
 
@@ -110,7 +110,7 @@ class ProbeVmAgreementTest {
         assertThat(kernelAreas).as("the kernel's areas in the vmalloc range").hasSize(77);
         assertThat(modelAreas).containsExactlyElementsOf(kernelAreas);
         assertThat(v.areas().purgeRanges()).as("vm_unmap_aliases purged everything").isEmpty();
-        assertThat(VmallocChecks.fullScan(k)).isEmpty();
+        assertThat(VmallocChecks.fullScan(v)).isEmpty();
         assertThat(prior).isNotEmpty();
     }
 
@@ -119,7 +119,7 @@ class ProbeVmAgreementTest {
      * its address, then the lazily freed holes below {@code firstProbe}. Returns the lines placed.
      */
     private static List<InfoLine> placePriorAreas(Kernel k, List<InfoLine> info, long firstProbe) {
-        Vmalloc v = k.vmalloc();
+        Vmalloc v = k.state(Vmalloc.class);
         List<InfoLine> prior = new ArrayList<>();
         for (InfoLine l : info) {
             if (l.fromProbe() || l.start() < v.vmallocStart() || l.end() > v.vmallocEnd()) {
@@ -159,7 +159,7 @@ class ProbeVmAgreementTest {
 
     /** Runs one call of the probe's script; returns the address the call returned (0 for a void call). */
     private static long run(Kernel k, String call, String args) {
-        Vmalloc v = k.vmalloc();
+        Vmalloc v = k.state(Vmalloc.class);
         switch (call) {
             case "vmalloc":
                 return v.vmalloc(Long.decode(args.trim())).value();

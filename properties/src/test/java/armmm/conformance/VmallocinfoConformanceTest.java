@@ -3,7 +3,8 @@ package armmm.conformance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import armmm.model.kernel.Kernel;
-import armmm.model.report.VmallocinfoReport;
+import armmm.model.vmalloc.Vmalloc;
+import armmm.model.vmalloc.VmallocinfoReport;
 import armmm.properties.OracleFiles;
 import java.util.List;
 import java.util.Set;
@@ -27,7 +28,7 @@ class VmallocinfoConformanceTest {
         return OracleBoard.BOARDS.stream().map(name -> DynamicTest.dynamicTest(name, () -> {
             OracleBoard b = OracleBoard.load(name);
             Kernel k = Kernel.boot(ModelBoot.board(b));
-            List<String> model = VmallocinfoReport.render(k.vmalloc().areas()).lines().toList();
+            List<String> model = VmallocinfoReport.render(k.state(Vmalloc.class).areas()).lines().toList();
             List<String> kernel = OracleFiles.read(name, "vmallocinfo.txt").lines().toList();
             assertThat(kernel).as("%s: the model's lines are the kernel's", name).containsAll(model);
             List<String> expected = kernel.stream().filter(l -> REPRODUCED.contains(caller(l))).toList();

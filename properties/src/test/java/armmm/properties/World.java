@@ -1,11 +1,10 @@
 package armmm.properties;
 
 import armmm.model.kernel.Kernel;
-import armmm.model.kernel.Op;
-import armmm.model.kernel.PageOp;
-import armmm.model.kernel.Result;
-import armmm.model.kernel.VmallocOp;
-import armmm.model.page.Gfp;
+import armmm.model.subsystem.Op;
+import armmm.model.page.PageOp;
+import armmm.model.core.Result;
+import armmm.model.core.Gfp;
 import armmm.model.page.MemMapLayout;
 import armmm.model.page.PageAllocator;
 import armmm.model.zone.ZoneType;
@@ -73,11 +72,6 @@ public final class World {
         Result r = kernel.apply(op);
         if (!r.isRefused() && op instanceof PageOp p) {
             track(p, r);
-        }
-        if (op instanceof VmallocOp) {
-            // vmalloc may have taken a freed page again: freeing it "twice" would free vmalloc's page
-            PageAllocator pa = kernel.pages();
-            freed.removeIf(page -> pa.refcount(pa.layout().pageToPfn(page)) > 0);
         }
         return r;
     }

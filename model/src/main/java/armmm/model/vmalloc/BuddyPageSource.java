@@ -23,6 +23,11 @@ public final class BuddyPageSource implements PageSource {
         this.totalram = totalram;
     }
 
+    /** The page allocator behind this source. */
+    public PageAllocator allocator() {
+        return pages;
+    }
+
     @Override
     public long allocPage(long gfp) {
         return pages.allocPagesPfn(gfp, 0, 0);

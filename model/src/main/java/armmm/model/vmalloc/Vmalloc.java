@@ -1,7 +1,7 @@
 package armmm.model.vmalloc;
 
-import armmm.model.kernel.Result;
-import armmm.model.page.Gfp;
+import armmm.model.core.Result;
+import armmm.model.core.Gfp;
 import java.util.List;
 import java.util.Set;
 
@@ -67,6 +67,11 @@ public final class Vmalloc {
         if (ptes instanceof ShadowPtes s) {
             s.beginStep();
         }
+    }
+
+    /** Where vmalloc takes its pages. */
+    public PageSource pages() {
+        return pages;
     }
 
     /** The page tables vmalloc writes. */

@@ -1,7 +1,7 @@
 package armmm.model.vmalloc;
 
 import armmm.model.layout.Layout;
-import armmm.model.page.Gfp;
+import armmm.model.core.Gfp;
 import armmm.model.zone.CmaArea;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -1,6 +1,6 @@
 package armmm.model.vmalloc;
 
-import armmm.model.kernel.ObservablePath;
+import armmm.model.core.ObservablePath;
 import java.util.OptionalLong;
 
 /**

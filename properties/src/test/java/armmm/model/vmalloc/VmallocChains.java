@@ -2,13 +2,11 @@ package armmm.model.vmalloc;
 
 import static armmm.pbt.Gens.weighted;
 
-import armmm.model.check.VmallocChecks;
 import armmm.model.kernel.Kernel;
-import armmm.model.kernel.Op;
-import armmm.model.kernel.PageOp;
-import armmm.model.kernel.Result;
-import armmm.model.kernel.VmallocOp;
-import armmm.model.page.Gfp;
+import armmm.model.subsystem.Op;
+import armmm.model.page.PageOp;
+import armmm.model.core.Result;
+import armmm.model.core.Gfp;
 import armmm.model.page.PageAllocator;
 import armmm.pbt.ChainSpec;
 import armmm.pbt.Gen;
@@ -51,7 +49,7 @@ public final class VmallocChains {
                 .action("vmalloc_user", 3, w -> size().map(VmallocOp.VmallocUser::new))
                 .action("__get_vm_area_caller (large)", 8, w -> Gens.combine(Gens.ints(1, 512).map(mib -> (long) mib << 20),
                         Gens.oneOf(0x1L, 0x2L, 0x4L, 0x42L), (size, flags) -> new VmallocOp.GetVmAreaCaller(size, flags,
-                                w.kernel().vmalloc().vmallocStart(), w.kernel().vmalloc().vmallocEnd())))
+                                w.kernel().state(Vmalloc.class).vmallocStart(), w.kernel().state(Vmalloc.class).vmallocEnd())))
                 .action("vfree", 16, w -> !live(w).isEmpty(), w -> Gens.oneOf(live(w)).flatMap(va -> interior(va))
                         .map(VmallocOp.Vfree::new))
                 .action("vunmap", 3, w -> !live(w).isEmpty(), w -> Gens.oneOf(live(w)).map(va -> new VmallocOp.Vunmap(va.vaStart())))
@@ -96,7 +94,7 @@ public final class VmallocChains {
     /** The areas made after boot that still have their vm_struct. */
     static List<VmapArea> live(World w) {
         List<VmapArea> out = new ArrayList<>();
-        for (VmapArea va : w.kernel().vmalloc().areas().busyAreas()) {
+        for (VmapArea va : w.kernel().state(Vmalloc.class).areas().busyAreas()) {
             if (!va.early() && va.vm() != null && !va.vm().caller().startsWith("start_kernel")) {
                 out.add(va);
             }
@@ -113,7 +111,7 @@ public final class VmallocChains {
 
     /** Held pages none of whose frames is vmapped: these may be vmapped, and freed. */
     static List<World.Held> unmapped(World w) {
-        ShadowPtes ptes = w.kernel().vmallocPtes();
+        ShadowPtes ptes = (ShadowPtes) w.kernel().state(Vmalloc.class).ptes();
         PageAllocator pa = w.kernel().pages();
         List<World.Held> out = new ArrayList<>();
         for (World.Held h : w.held()) {
@@ -130,7 +128,7 @@ public final class VmallocChains {
     }
 
     private static Gen<Long> anyAddress(World w) {
-        Vmalloc v = w.kernel().vmalloc();
+        Vmalloc v = w.kernel().state(Vmalloc.class);
         List<VmapArea> live = live(w);
         Gen<Long> anywhere = Gens.longs(v.vmallocStart() - (16L << 20), v.vmallocEnd() + PAGE);
         return live.isEmpty() ? anywhere : Gens.frequency(weighted(2, anywhere),
@@ -142,7 +140,7 @@ public final class VmallocChains {
      * page-aligned: the kernel WARNs and does nothing.
      */
     private static Gen<Op> wrongFree(World w) {
-        Vmalloc v = w.kernel().vmalloc();
+        Vmalloc v = w.kernel().state(Vmalloc.class);
         List<long[]> freed = v.areas().purgeRanges();
         Gen<Long> nowhere = Gens.longs(v.vmallocStart() >>> 12, (v.vmallocEnd() >>> 12) - 1).map(p -> p << 12);
         Gen<Long> unaligned = Gens.longs(v.vmallocStart(), v.vmallocEnd() - 1).map(a -> (a & 0xfff) == 0 ? a + 1 : a);
@@ -155,6 +153,9 @@ public final class VmallocChains {
         if (!(op instanceof VmallocOp)) {
             return List.of();
         }
+        // vmalloc may have taken a page the chain freed before: freeing it "twice" would free vmalloc's page
+        PageAllocator pa = w.kernel().pages();
+        w.freed().removeIf(page -> pa.refcount(pa.layout().pageToPfn(page)) > 0);
         if (r.isRefused()) {
             Stats.label("refused: " + ((Result.Refused) r).reason());
             return List.of();
@@ -167,12 +168,12 @@ public final class VmallocChains {
         } else if (allocation) {
             Stats.label(op.name() + " placed");
         }
-        if (op instanceof VmallocOp.Vfree && w.kernel().vmalloc().areas().vmapLazyNr() == 0) {
+        if (op instanceof VmallocOp.Vfree && w.kernel().state(Vmalloc.class).areas().vmapLazyNr() == 0) {
             Stats.label("vfree passed lazy_max_pages: purged");
         }
         if (allocation && r.value() == 0 || op instanceof VmallocOp.PurgeVmapAreaLazy) {
             List<armmm.pbt.Failure> out = new ArrayList<>();
-            VmallocChecks.fullScan(w.kernel()).stream().filter(v -> checked.test(v.id()))
+            VmallocChecks.fullScan(w.kernel().state(Vmalloc.class)).stream().filter(v -> checked.test(v.id()))
                     .forEach(v -> out.add(new armmm.pbt.Failure(v.id(), v.reason(), v.details())));
             return out;
         }

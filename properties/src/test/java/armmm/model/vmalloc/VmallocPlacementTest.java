@@ -2,7 +2,7 @@ package armmm.model.vmalloc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import armmm.model.kernel.Result;
+import armmm.model.core.Result;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;

@@ -3,8 +3,7 @@ package armmm.model.vmalloc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import armmm.model.board.Board;
-import armmm.model.check.SeededBug;
-import armmm.model.check.VmallocChecks;
+import armmm.model.core.Bugs;
 import armmm.model.kernel.Kernel;
 import armmm.pbt.ChainResult;
 import armmm.pbt.Chains;
@@ -12,6 +11,7 @@ import armmm.pbt.Gen;
 import armmm.pbt.Gens;
 import armmm.pbt.PropertyRunner;
 import armmm.pbt.PropertyTest;
+import armmm.properties.KernelChains;
 import armmm.spec.Catalogue;
 import java.util.Arrays;
 import java.util.List;
@@ -30,13 +30,13 @@ class VmallocProperties {
      * The calls of the shortest scenario that shows each bug, written by hand (the calls of
      * {@code seeded-bugs/<bug>.scn}, less the lookups that only state the expectation).
      */
-    private static final Map<SeededBug, Integer> HAND_MINIMAL = Map.of(
-            SeededBug.VMALLOC_PURGE_LEAKS_SPACE, 3, // vmalloc, vfree, purge
-            SeededBug.VMALLOC_NO_GUARD_PAGE, 1, // vmalloc
-            SeededBug.VMALLOC_IOREMAP_UNALIGNED, 1, // ioremap of more than a page
-            SeededBug.VMALLOC_VFREE_KEEPS_PTES, 2, // vmalloc, vfree
-            SeededBug.VMALLOC_LAZY_REUSE_BEFORE_FLUSH, 2, // vmalloc, vfree
-            SeededBug.VMALLOC_MAPS_ONE_PAGE_TWICE, 1); // vmalloc of two pages
+    private static final Map<VmallocBug, Integer> HAND_MINIMAL = Map.of(
+            VmallocBug.VMALLOC_PURGE_LEAKS_SPACE, 3, // vmalloc, vfree, purge
+            VmallocBug.VMALLOC_NO_GUARD_PAGE, 1, // vmalloc
+            VmallocBug.VMALLOC_IOREMAP_UNALIGNED, 1, // ioremap of more than a page
+            VmallocBug.VMALLOC_VFREE_KEEPS_PTES, 2, // vmalloc, vfree
+            VmallocBug.VMALLOC_LAZY_REUSE_BEFORE_FLUSH, 2, // vmalloc, vfree
+            VmallocBug.VMALLOC_MAPS_ONE_PAGE_TWICE, 1); // vmalloc of two pages
 
     /**
      * Boards of 32 to 96 MiB, all lowmem, and of 64 to 128 MiB split into lowmem and HighMem
@@ -45,10 +45,15 @@ class VmallocProperties {
      * a chain.
      */
     static Gen<Kernel> boards() {
+        return boards(KernelChains.edgeBugs());
+    }
+
+    /** {@link #boards()} with {@code bugs} planted in every kernel. */
+    static Gen<Kernel> boards(Bugs bugs) {
         Gen<Board> small = Gens.ints(32, 96).map(mib -> Board.virt((long) mib << 20));
         Gen<Board> highmem = Gens.ints(64, 128).flatMap(mib -> Gens.ints(32, mib - 16)
                 .map(lowmem -> Board.virt((long) mib << 20).withArgs("vmalloc=" + (1008 - lowmem) + "M")));
-        return Gens.combine(Gens.oneOfGens(small, highmem), Gens.ints(1, 4), (b, cpus) -> Kernel.boot(b.withCpus(cpus)));
+        return Gens.combine(Gens.oneOfGens(small, highmem), Gens.ints(1, 4), (b, cpus) -> Kernel.boot(b.withCpus(cpus), bugs));
     }
 
     @PropertyTest
@@ -72,7 +77,7 @@ class VmallocProperties {
                     Kernel k = (Kernel) pair[0];
                     @SuppressWarnings("unchecked")
                     List<Integer> c = (List<Integer>) pair[1];
-                    Vmalloc v = k.vmalloc();
+                    Vmalloc v = k.state(Vmalloc.class);
                     java.util.ArrayDeque<Long> live = new java.util.ArrayDeque<>();
                     for (int x : c) {
                         long a;
@@ -81,7 +86,7 @@ class VmallocProperties {
                         } else if (x < 50) {
                             a = v.ioremap(0x0900_0000L + x * 0x100L, (x - 39) * 5000L).value() & -4096L;
                         } else if (x < 60) {
-                            long pfn = k.pages().allocPagesPfn(armmm.model.page.Gfp.GFP_HIGHUSER, 0, 0);
+                            long pfn = k.pages().allocPagesPfn(armmm.model.core.Gfp.GFP_HIGHUSER, 0, 0);
                             a = pfn < 0 ? 0 : v.vmap(new long[] {pfn}, VmFlags.VM_MAP).value();
                         } else if (x < 95) {
                             a = 0;
@@ -97,20 +102,17 @@ class VmallocProperties {
                         }
                         assertThat(k.check()).isEmpty();
                     }
-                    assertThat(VmallocChecks.fullScan(k)).isEmpty();
+                    assertThat(VmallocChecks.fullScan(v)).isEmpty();
                 });
     }
 
     @TestFactory
     Stream<DynamicTest> everyPlantedVmallocBugIsCaughtByItsInvariant() {
-        return Arrays.stream(SeededBug.values()).filter(b -> b.name().startsWith("VMALLOC_"))
+        return Arrays.stream(VmallocBug.values())
                 .map(bug -> DynamicTest.dynamicTest(bug.cliName(), () -> {
                     String catcher = Catalogue.catcherOf(bug.name());
                     PropertyRunner runner = new PropertyRunner("VmallocProperties", "bug_" + bug.cliName(), (k, v) -> { });
-                    ChainResult result;
-                    try (SeededBug.Planted planted = SeededBug.plant(bug)) {
-                        result = runner.run(VmallocChains.spec(boards(), catcher::equals).tries(200).build());
-                    }
+                    ChainResult result = runner.run(VmallocChains.spec(boards(Bugs.of(bug)), catcher::equals).tries(200).build());
                     assertThat(result.passed()).as("%s planted: the chain must fail", bug).isFalse();
                     assertThat(result.counterexample().failure().id()).as("invariant catching %s", bug).isEqualTo(catcher);
                     List<String> steps = result.counterexample().steps();

@@ -1,16 +1,11 @@
-package armmm.model.check;
+package armmm.model.vmalloc;
 
-import armmm.model.kernel.Kernel;
+import armmm.model.core.Violation;
 import armmm.model.mmu.Access;
 import armmm.model.mmu.Privilege;
 import armmm.model.mmu.Translation;
 import armmm.model.page.PageAllocator;
-import armmm.model.vmalloc.ShadowPtes;
-import armmm.model.vmalloc.VmFlags;
-import armmm.model.vmalloc.VmStruct;
-import armmm.model.vmalloc.VmapArea;
-import armmm.model.vmalloc.VmapAreas;
-import armmm.model.vmalloc.Vmalloc;
+import armmm.model.subsystem.Invariant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -31,13 +26,13 @@ public final class VmallocChecks {
 
     /** The vmalloc invariants, in catalogue order. */
     public static final List<Invariant> ALL = List.of(
-            Invariant.of("INV-VMALLOC-01", k -> on(k, (v, full) -> partitioned(v))),
-            Invariant.of("INV-VMALLOC-02", k -> on(k, (v, full) -> inRangeWithGuard(v))),
-            Invariant.of("INV-VMALLOC-03", k -> on(k, (v, full) -> ioremapAligned(v))),
-            Invariant.of("INV-VMALLOC-04", k -> on(k, (v, full) -> mappedOnlyInLiveAreas(v, full))),
-            Invariant.of("INV-VMALLOC-05", k -> on(k, (v, full) -> lazyPurgeFlushesFirst(v))),
-            Invariant.of("INV-VMALLOC-06", k -> on(k, (v, full) -> noDoubleMapping(v, k.pages(),
-                    full || k.pages() != null && k.pages().dirtyOverflow()))));
+            Invariant.on("INV-VMALLOC-01", Vmalloc.class, v -> on(v, (w, full) -> partitioned(w))),
+            Invariant.on("INV-VMALLOC-02", Vmalloc.class, v -> on(v, (w, full) -> inRangeWithGuard(w))),
+            Invariant.on("INV-VMALLOC-03", Vmalloc.class, v -> on(v, (w, full) -> ioremapAligned(w))),
+            Invariant.on("INV-VMALLOC-04", Vmalloc.class, v -> on(v, VmallocChecks::mappedOnlyInLiveAreas)),
+            Invariant.on("INV-VMALLOC-05", Vmalloc.class, v -> on(v, (w, full) -> lazyPurgeFlushesFirst(w))),
+            Invariant.on("INV-VMALLOC-06", Vmalloc.class, v -> on(v, (w, full) -> noDoubleMapping(w, allocator(w),
+                    full || allocator(w) != null && allocator(w).dirtyOverflow()))));
 
     private VmallocChecks() {
     }
@@ -46,28 +41,25 @@ public final class VmallocChecks {
         List<Violation> apply(Vmalloc v, boolean full);
     }
 
-    private static List<Violation> on(Kernel k, Check check) {
-        Vmalloc v = k.vmalloc();
-        if (v == null) {
-            return List.of();
-        }
+    private static List<Violation> on(Vmalloc v, Check check) {
         boolean full = !(v.ptes() instanceof ShadowPtes s) || s.dirtyOverflow() || v.areas().leftBusyOverflow();
         return check.apply(v, full);
     }
 
+    /** The buddy allocator vmalloc takes its pages from, whose frames INV-VMALLOC-06 reads. */
+    private static PageAllocator allocator(Vmalloc v) {
+        return v.pages() instanceof BuddyPageSource b ? b.allocator() : null;
+    }
+
     /** Every vmalloc invariant over every page: for tests and the end of a chain. */
-    public static List<Violation> fullScan(Kernel k) {
-        Vmalloc v = k.vmalloc();
-        if (v == null) {
-            return List.of();
-        }
+    public static List<Violation> fullScan(Vmalloc v) {
         List<Violation> out = new ArrayList<>();
         out.addAll(partitioned(v));
         out.addAll(inRangeWithGuard(v));
         out.addAll(ioremapAligned(v));
         out.addAll(mappedOnlyInLiveAreas(v, true));
         out.addAll(lazyPurgeFlushesFirst(v));
-        out.addAll(noDoubleMapping(v, k.pages(), true));
+        out.addAll(noDoubleMapping(v, allocator(v), true));
         return out;
     }
 

@@ -1,9 +1,5 @@
-package armmm.model.report;
+package armmm.model.vmalloc;
 
-import armmm.model.vmalloc.VmFlags;
-import armmm.model.vmalloc.VmStruct;
-import armmm.model.vmalloc.VmapArea;
-import armmm.model.vmalloc.VmapAreas;
 
 /**
  * {@code /proc/vmallocinfo} ({@code s_show} and {@code show_purge_info}, mm/vmalloc.c): one line

@@ -1,6 +1,14 @@
-package armmm.model.kernel;
+package armmm.model.vmalloc;
 
-import armmm.model.vmalloc.Vmalloc;
+import armmm.model.core.Gfp;
+import armmm.model.core.Result;
+import armmm.model.page.PageAllocator;
+import armmm.model.subsystem.Arg;
+import armmm.model.subsystem.ArgKind;
+import armmm.model.subsystem.HandleNames;
+import armmm.model.subsystem.KernelState;
+import armmm.model.subsystem.Op;
+import armmm.model.subsystem.OpSpec;
 import java.util.List;
 import java.util.function.Function;
 
@@ -17,7 +25,7 @@ public sealed interface VmallocOp extends Op {
         @Override public String resultStem() { return "v"; }
         public String name() { return "vmalloc"; }
         public List<Arg> args() { return List.of(Arg.size(size)); }
-        public Result applyTo(Kernel k) { return on(k, v -> v.vmalloc(size)); }
+        public Result applyTo(KernelState k) { return on(k, v -> v.vmalloc(size)); }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
@@ -26,7 +34,7 @@ public sealed interface VmallocOp extends Op {
         @Override public String resultStem() { return "v"; }
         public String name() { return "vzalloc"; }
         public List<Arg> args() { return List.of(Arg.size(size)); }
-        public Result applyTo(Kernel k) { return on(k, v -> v.vzalloc(size)); }
+        public Result applyTo(KernelState k) { return on(k, v -> v.vzalloc(size)); }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
@@ -35,7 +43,7 @@ public sealed interface VmallocOp extends Op {
         @Override public String resultStem() { return "v"; }
         public String name() { return "vmalloc_user"; }
         public List<Arg> args() { return List.of(Arg.size(size)); }
-        public Result applyTo(Kernel k) { return on(k, v -> v.vmallocUser(size)); }
+        public Result applyTo(KernelState k) { return on(k, v -> v.vmallocUser(size)); }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
@@ -44,8 +52,8 @@ public sealed interface VmallocOp extends Op {
         @Override public String resultStem() { return "v"; }
         public String name() { return "__vmalloc_node_range"; }
         public List<Arg> args() { return List.of(Arg.size(size), Arg.size(align), Arg.addr(start), Arg.addr(end)); }
-        public Result applyTo(Kernel k) {
-            return on(k, v -> v.vmallocNodeRange(size, align, start, end, armmm.model.page.Gfp.GFP_KERNEL, 0, name()));
+        public Result applyTo(KernelState k) {
+            return on(k, v -> v.vmallocNodeRange(size, align, start, end, Gfp.GFP_KERNEL, 0, name()));
         }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
@@ -55,7 +63,7 @@ public sealed interface VmallocOp extends Op {
         @Override public String resultStem() { return "v"; }
         public String name() { return "__get_vm_area_caller"; }
         public List<Arg> args() { return List.of(Arg.size(size), Arg.addr(flags), Arg.addr(start), Arg.addr(end)); }
-        public Result applyTo(Kernel k) { return on(k, v -> v.getVmAreaCaller(size, flags, start, end, name())); }
+        public Result applyTo(KernelState k) { return on(k, v -> v.getVmAreaCaller(size, flags, start, end, name())); }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
@@ -63,7 +71,7 @@ public sealed interface VmallocOp extends Op {
     record Vfree(long addr) implements VmallocOp {
         public String name() { return "vfree"; }
         public List<Arg> args() { return List.of(Arg.handle(addr)); }
-        public Result applyTo(Kernel k) { return on(k, v -> v.vfree(addr)); }
+        public Result applyTo(KernelState k) { return on(k, v -> v.vfree(addr)); }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
@@ -72,7 +80,7 @@ public sealed interface VmallocOp extends Op {
         @Override public String resultStem() { return "v"; }
         public String name() { return "vmap"; }
         public List<Arg> args() { return List.of(Arg.handle(page), Arg.number(count)); }
-        public Result applyTo(Kernel k) { return on(k, v -> k.vmapPages(page, count)); }
+        public Result applyTo(KernelState k) { return on(k, v -> vmapPages(k, v, page, count)); }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
@@ -80,7 +88,7 @@ public sealed interface VmallocOp extends Op {
     record Vunmap(long addr) implements VmallocOp {
         public String name() { return "vunmap"; }
         public List<Arg> args() { return List.of(Arg.handle(addr)); }
-        public Result applyTo(Kernel k) { return on(k, v -> v.vunmap(addr)); }
+        public Result applyTo(KernelState k) { return on(k, v -> v.vunmap(addr)); }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
@@ -89,7 +97,7 @@ public sealed interface VmallocOp extends Op {
         @Override public String resultStem() { return "io"; }
         public String name() { return "ioremap"; }
         public List<Arg> args() { return List.of(Arg.addr(phys), Arg.size(size)); }
-        public Result applyTo(Kernel k) { return on(k, v -> v.ioremap(phys, size)); }
+        public Result applyTo(KernelState k) { return on(k, v -> v.ioremap(phys, size)); }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
@@ -97,7 +105,7 @@ public sealed interface VmallocOp extends Op {
     record Iounmap(long addr) implements VmallocOp {
         public String name() { return "iounmap"; }
         public List<Arg> args() { return List.of(Arg.handle(addr)); }
-        public Result applyTo(Kernel k) { return on(k, v -> v.iounmap(addr)); }
+        public Result applyTo(KernelState k) { return on(k, v -> v.iounmap(addr)); }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
@@ -105,7 +113,7 @@ public sealed interface VmallocOp extends Op {
     record VmallocToPage(long addr) implements VmallocOp {
         public String name() { return "vmalloc_to_page"; }
         public List<Arg> args() { return List.of(Arg.handle(addr)); }
-        public Result applyTo(Kernel k) { return on(k, v -> v.vmallocToPage(addr)); }
+        public Result applyTo(KernelState k) { return on(k, v -> v.vmallocToPage(addr)); }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
@@ -113,7 +121,7 @@ public sealed interface VmallocOp extends Op {
     record IsVmallocAddr(long addr) implements VmallocOp {
         public String name() { return "is_vmalloc_addr"; }
         public List<Arg> args() { return List.of(Arg.handle(addr)); }
-        public Result applyTo(Kernel k) { return on(k, v -> v.isVmallocAddr(addr)); }
+        public Result applyTo(KernelState k) { return on(k, v -> v.isVmallocAddr(addr)); }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
@@ -121,7 +129,7 @@ public sealed interface VmallocOp extends Op {
     record FindVmArea(long addr) implements VmallocOp {
         public String name() { return "find_vm_area"; }
         public List<Arg> args() { return List.of(Arg.handle(addr)); }
-        public Result applyTo(Kernel k) { return on(k, v -> v.findVmArea(addr)); }
+        public Result applyTo(KernelState k) { return on(k, v -> v.findVmArea(addr)); }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
@@ -129,7 +137,7 @@ public sealed interface VmallocOp extends Op {
     record PurgeVmapAreaLazy() implements VmallocOp {
         public String name() { return "purge_vmap_area_lazy"; }
         public List<Arg> args() { return List.of(); }
-        public Result applyTo(Kernel k) { return on(k, Vmalloc::purgeVmapAreaLazy); }
+        public Result applyTo(KernelState k) { return on(k, Vmalloc::purgeVmapAreaLazy); }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
@@ -137,7 +145,7 @@ public sealed interface VmallocOp extends Op {
     record VmUnmapAliases() implements VmallocOp {
         public String name() { return "vm_unmap_aliases"; }
         public List<Arg> args() { return List.of(); }
-        public Result applyTo(Kernel k) { return on(k, Vmalloc::purgeVmapAreaLazy); }
+        public Result applyTo(KernelState k) { return on(k, Vmalloc::purgeVmapAreaLazy); }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
@@ -145,9 +153,28 @@ public sealed interface VmallocOp extends Op {
     Result NO_VMALLOC = Result.refused("no vmalloc: the scenario needs a board line");
 
     /** Runs {@code call} on the kernel's vmalloc, refused without one. */
-    private static Result on(Kernel k, Function<Vmalloc, Result> call) {
-        Vmalloc v = k.vmalloc();
+    private static Result on(KernelState k, Function<Vmalloc, Result> call) {
+        Vmalloc v = k.state(Vmalloc.class);
         return v == null ? NO_VMALLOC : call.apply(v);
+    }
+
+    /** {@code vmap} of {@code count} struct pages from {@code page}: refused when they are no struct pages. */
+    private static Result vmapPages(KernelState k, Vmalloc v, long page, long count) {
+        PageAllocator pa = k.state(PageAllocator.class);
+        if (count < 0 || count > Integer.MAX_VALUE) {
+            return Result.refused("vmap: count " + count + " is not an unsigned int");
+        }
+        long[] pfns = new long[(int) count];
+        int stride = pa.layout().structPageSize();
+        for (int i = 0; i < count; i++) {
+            long p = page + (long) i * stride;
+            long pfn = pa.layout().pageToPfn(p);
+            if (pfn < 0 || !pa.hasPfn(pfn)) {
+                return Result.refused(String.format("vmap: 0x%x is not a struct page", p));
+            }
+            pfns[i] = pfn;
+        }
+        return v.vmap(pfns, VmFlags.VM_MAP);
     }
 
     /** The scenario spellings of the vmalloc calls. */
