@@ -103,8 +103,10 @@ public final class SlubAllocator {
      * with live objects stays, reported as 6.1 reports it.
      */
     public Result kmemCacheDestroy(KmemCache s) {
-        if (s.refcount() < 0) {
-            return Result.refused("kmem_cache_destroy of a boot cache");
+        if (s.refcount() <= 0) {
+            // the kernel only drops the count of a boot cache or of one already destroyed
+            return modelFinding("kmem_cache_destroy of " + s.name() + ", which "
+                    + (s.refcount() < 0 ? "boot created" : "was already destroyed"));
         }
         if (s.refcount() > 1) {
             caches.destroy(s, false);
