@@ -139,6 +139,10 @@ public final class SlubAllocator {
     private void discardEmpty(KmemCache s, CacheNode n) {
         for (Slab slab : new ArrayList<>(n.partial)) {
             if (slab.inuse == 0) {
+                if (bugs.contains(SlubBug.SHRINK_FREES_LISTED_SLAB)) {
+                    pages.freePagesPfn(slab.pfn, slab.order, 0);
+                    continue;
+                }
                 n.partial.remove(slab);
                 discardSlab(slab, n);
             }
@@ -527,7 +531,9 @@ public final class SlubAllocator {
         }
         slab.allocated[obj] = false;
         stats.frees++;
-        SlubObjectDebug.initObject(s, slab, obj, RED_INACTIVE);
+        if (!bugs.contains(SlubBug.FREE_SKIPS_INIT_OBJECT)) {
+            SlubObjectDebug.initObject(s, slab, obj, RED_INACTIVE);
+        }
         int prior = slab.freelist;
         slab.next[obj] = prior;
         writeFreePointer(s, slab, obj, prior);

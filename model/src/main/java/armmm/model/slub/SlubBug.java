@@ -13,6 +13,10 @@ public enum SlubBug {
     BULK_MISSING_TID_BUMP,
     /** Own: {@code deactivate_slab} puts the slab on the node list but leaves it frozen. */
     DEACTIVATE_KEEPS_FROZEN,
+    /** Own: the debug free path skips {@code init_object}, leaving the object's active red zones. */
+    FREE_SKIPS_INIT_OBJECT,
+    /** Own: {@code kmem_cache_shrink} frees an empty slab's pages but leaves it on the partial list. */
+    SHRINK_FREES_LISTED_SLAB,
     /** Own: {@code __slab_free} forgets to decrement {@code inuse} on a remote free. */
     REMOTE_FREE_KEEPS_INUSE
 }

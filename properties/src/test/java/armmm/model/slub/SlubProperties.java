@@ -42,6 +42,8 @@ class SlubProperties {
             case BULK_MISSING_TID_BUMP -> 2; // kmalloc 64, kmem_cache_alloc_bulk kmalloc-64 64
             case DEACTIVATE_KEEPS_FROZEN -> 2; // kmalloc 64, kmem_cache_shrink kmalloc-64
             case REMOTE_FREE_KEEPS_INUSE -> 2; // kmalloc cpu=0, kfree cpu=1
+            case FREE_SKIPS_INIT_OBJECT -> 2; // kmalloc 64, kfree (under slub_debug)
+            case SHRINK_FREES_LISTED_SLAB -> 3; // kmalloc 64, kfree, kmem_cache_shrink kmalloc-64
         };
     }
 
@@ -51,6 +53,8 @@ class SlubProperties {
             case REMOTE_FREE_KEEPS_INUSE -> "INV-SLUB-02";
             case DEACTIVATE_KEEPS_FROZEN -> "INV-SLUB-05";
             case BULK_MISSING_TID_BUMP -> "INV-SLUB-07";
+            case FREE_SKIPS_INIT_OBJECT -> "INV-SLUB-06";
+            case SHRINK_FREES_LISTED_SLAB -> "INV-SLUB-03";
         };
     }
 
