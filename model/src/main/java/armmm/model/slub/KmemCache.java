@@ -19,6 +19,8 @@ public final class KmemCache {
     private int inuse;
     private int refcount;
     private final List<String> aliases = new ArrayList<>();
+    /** The allocator's per-node state while the cache is served. */
+    CacheNode node;
 
     KmemCache(int id, String name, CacheLayout layout, boolean ctor, int usersize, int refcount) {
         this.id = id;

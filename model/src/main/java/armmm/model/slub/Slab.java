@@ -31,6 +31,8 @@ public final class Slab {
     boolean frozen;
     /** The CPU owning the slab while frozen, else -1. */
     int cpu = -1;
+    /** A debug check failed on it: 6.1 marks it frozen for good and never clears that, whatever list it returns to. */
+    boolean failed;
     /** A caller wrote into this slab with {@code poke}: its debug patterns are the caller's business. */
     boolean poked;
     /** Where the slab is listed. */

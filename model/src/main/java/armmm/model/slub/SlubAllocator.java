@@ -6,7 +6,7 @@ import armmm.model.page.PageAllocator;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,14 +31,16 @@ public final class SlubAllocator {
     private final int cpus;
     private final SplittableRandom rng;
     private final Set<SlubBug> bugs;
-    private final Map<KmemCache, CacheNode> nodes = new HashMap<>();
+    private final Map<KmemCache, CacheNode> nodes = new LinkedHashMap<>();
     /** Every page of every slab, by pfn. */
-    private final TreeMap<Long, Slab> byPfn = new TreeMap<>();
+    private final Slab[] byPfn;
+    private final long basePfn;
     /** kmalloc_large allocations: address to order. */
     private final TreeMap<Long, Integer> large = new TreeMap<>();
-    /** kmalloc'ed objects: address to the size asked for (ksize gives the cache's). */
-    private final HashMap<Long, Long> requested = new HashMap<>();
     final SlubStats stats = new SlubStats();
+    /** The caches the calls since {@link #beginStep} touched: what a per-step check reads. */
+    private final java.util.LinkedHashSet<KmemCache> touched = new java.util.LinkedHashSet<>();
+    private boolean largeTouched;
 
     /**
      * SLUB booted on {@code pages}: the caches of {@code caches} get their nodes and
@@ -50,6 +52,8 @@ public final class SlubAllocator {
         this.cpus = pages.nrCpus();
         this.rng = new SplittableRandom(seed);
         this.bugs = bugs.isEmpty() ? EnumSet.noneOf(SlubBug.class) : EnumSet.copyOf(bugs);
+        this.basePfn = pages.basePfn();
+        this.byPfn = new Slab[pages.frameCount()];
         for (KmemCache c : caches.newestFirst()) {
             open(c);
         }
@@ -71,6 +75,7 @@ public final class SlubAllocator {
             n.randomSeq[j] = t;
         }
         nodes.put(c, n);
+        c.node = n;
         return n;
     }
 
@@ -112,7 +117,8 @@ public final class SlubAllocator {
             caches.destroy(s, false);
             return Result.VOID;
         }
-        CacheNode n = nodes.get(s);
+        CacheNode n = s.node;
+        touched.add(s);
         flushAll(s, n);
         discardEmpty(s, n);
         List<Long> live = liveObjects(n);
@@ -124,12 +130,14 @@ public final class SlubAllocator {
         }
         caches.destroy(s, false);
         nodes.remove(s);
+        s.node = null;
         return Result.VOID;
     }
 
     /** {@code kmem_cache_shrink}: flush every CPU, free every empty slab, most-used slabs first. */
     public Result kmemCacheShrink(KmemCache s) {
-        CacheNode n = nodes.get(s);
+        CacheNode n = s.node;
+        touched.add(s);
         flushAll(s, n);
         discardEmpty(s, n);
         n.partial.sort((a, b) -> Integer.compare(b.inuse, a.inuse));
@@ -188,7 +196,8 @@ public final class SlubAllocator {
     }
 
     private Result allocObject(KmemCache s, long gfp, int cpu, long orig) {
-        CacheNode n = nodes.get(s);
+        CacheNode n = s.node;
+        touched.add(s);
         Result r = s.debug() ? allocDebug(s, n, gfp) : allocCpu(s, n, gfp, cpu);
         if (r.isRefused() || r.value() == 0) {
             return r;
@@ -323,6 +332,7 @@ public final class SlubAllocator {
                 slab.freelist = -1;
                 slab.inuse = slab.objects;
                 slab.frozen = true;
+                slab.failed = true;
                 slab.list = Slab.SlabList.NONE;
                 stats.report(firstLine(bad));
                 return new Result.Refused(firstLine(bad), SlubObjectDebug.bugLine(s, bad)
@@ -359,7 +369,7 @@ public final class SlubAllocator {
         int objects = CacheLayout.orderObjects(order, s.size());
         Slab slab = new Slab(pfn, order, s, objects, pages.layout().pageAddress(pfn));
         for (int p = 0; p < slab.pages(); p++) {
-            byPfn.put(pfn + p, slab);
+            byPfn[(int) (pfn + p - basePfn)] = slab;
         }
         n.all.add(slab);
         stats.slabsAllocated++;
@@ -430,7 +440,8 @@ public final class SlubAllocator {
     }
 
     private Result freeObject(KmemCache s, Slab slab, long addr, int cpu) {
-        CacheNode n = nodes.get(s);
+        CacheNode n = s.node;
+        touched.add(s);
         int obj = slab.indexOf(addr);
         if (s.debug()) {
             return freeDebug(s, n, slab, addr, obj);
@@ -638,7 +649,7 @@ public final class SlubAllocator {
         n.full.remove(slab);
         slab.list = Slab.SlabList.NONE;
         for (int p = 0; p < slab.pages(); p++) {
-            byPfn.remove(slab.pfn + p);
+            byPfn[(int) (slab.pfn + p - basePfn)] = null;
         }
         pages.freePagesPfn(slab.pfn, slab.order, 0);
         stats.slabsFreed++;
@@ -660,9 +671,6 @@ public final class SlubAllocator {
         }
         KmemCache s = caches.kmallocSlab(size, gfp);
         Result r = allocObject(s, gfp, cpu, size);
-        if (!r.isRefused() && r.value() != 0) {
-            requested.put(r.value(), size);
-        }
         return r;
     }
 
@@ -681,7 +689,7 @@ public final class SlubAllocator {
         }
         long addr = pages.layout().pageAddress(pfn);
         large.put(addr, order);
-        requested.put(addr, size);
+        largeTouched = true;
         stats.largeAllocs++;
         return Result.of(addr);
     }
@@ -708,23 +716,17 @@ public final class SlubAllocator {
         if (addr <= ZERO_SIZE_PTR) {
             return Result.VOID;
         }
-        Integer order = large.get(addr);
+        Slab slab = slabOf(addr);
+        if (slab != null) {
+            return freeObject(slab.cache, slab, addr, cpu);
+        }
+        Integer order = large.remove(addr);
         if (order != null) {
-            large.remove(addr);
-            requested.remove(addr);
             pages.freePagesPfn(pages.layout().virtToPfn(addr), order, cpu);
             return Result.VOID;
         }
-        Slab slab = slabOf(addr);
-        if (slab == null) {
-            return modelFinding("kfree of 0x" + Long.toHexString(addr) + ", which no kmalloc returned"
-                    + " (the kernel would free_large_kmalloc a non-slab page or oops)");
-        }
-        Result r = freeObject(slab.cache, slab, addr, cpu);
-        if (!r.isRefused()) {
-            requested.remove(addr);
-        }
-        return r;
+        return modelFinding("kfree of 0x" + Long.toHexString(addr) + ", which no kmalloc returned"
+                + " (the kernel would free_large_kmalloc a non-slab page or oops)");
     }
 
     /** {@code ksize(addr)}: the usable size, the cache's object size or the large allocation's pages. */
@@ -760,7 +762,6 @@ public final class SlubAllocator {
             }
             ks = k.value();
             if (ks >= size) {
-                requested.put(addr, size);
                 return Result.of(addr);
             }
         }
@@ -814,7 +815,8 @@ public final class SlubAllocator {
      */
     public long[] kmemCacheAllocBulk(KmemCache s, long gfp, int n, int cpu) {
         long[] out = new long[n];
-        CacheNode node = nodes.get(s);
+        CacheNode node = s.node;
+        touched.add(s);
         CpuSlab c = node.cpu[cpu];
         for (int i = 0; i < n; i++) {
             Result r;
@@ -883,6 +885,7 @@ public final class SlubAllocator {
             writeByte(addr + i, (byte) (value >>> (8 * i)));
             Slab slab = slabOf(addr + i);
             slab.poked = true;
+            touched.add(slab.cache);
         }
         return Result.VOID;
     }
@@ -903,7 +906,7 @@ public final class SlubAllocator {
     private int encode(KmemCache s, Slab slab, int obj, int next) {
         long ptrAddr = slab.objectAddress(obj) + s.layout().offset();
         int ptr = next < 0 ? 0 : (int) slab.objectAddress(next);
-        return ptr ^ nodes.get(s).random ^ Integer.reverseBytes((int) ptrAddr);
+        return ptr ^ s.node.random ^ Integer.reverseBytes((int) ptrAddr);
     }
 
     /** Reads the free pointer of {@code obj} as the kernel would; a word that no longer decodes to the true link is reported. */
@@ -915,7 +918,7 @@ public final class SlubAllocator {
             return null;
         }
         long ptrAddr = slab.objectAddress(obj) + s.layout().offset();
-        long decoded = (found ^ nodes.get(s).random ^ Integer.reverseBytes((int) ptrAddr)) & 0xFFFF_FFFFL;
+        long decoded = (found ^ s.node.random ^ Integer.reverseBytes((int) ptrAddr)) & 0xFFFF_FFFFL;
         slab.write32(where, expected);
         String what = "free pointer of free object 0x" + Long.toHexString(slab.objectAddress(obj)) + " in "
                 + s.name() + " overwritten: it now decodes to 0x" + Long.toHexString(decoded);
@@ -947,17 +950,48 @@ public final class SlubAllocator {
     /** The slab holding {@code addr}, or null. */
     Slab slabOf(long addr) {
         long pfn = pages.layout().virtToPfn(addr);
-        return pfn < 0 ? null : byPfn.get(pfn);
+        return pfn < basePfn || pfn - basePfn >= byPfn.length ? null : byPfn[(int) (pfn - basePfn)];
     }
 
     /** Every slab of every cache (for checks). */
     public Collection<Slab> slabs() {
-        return new java.util.LinkedHashSet<>(byPfn.values());
+        java.util.LinkedHashSet<Slab> out = new java.util.LinkedHashSet<>();
+        for (CacheNode n : nodes.values()) {
+            out.addAll(n.all);
+        }
+        return out;
+    }
+
+    /** Starts a step: the per-step checks will read what the calls from now on touch. */
+    public void beginStep() {
+        touched.clear();
+        largeTouched = false;
+    }
+
+    /** The caches touched since {@link #beginStep} that are still served. */
+    Collection<KmemCache> touched() {
+        List<KmemCache> out = new ArrayList<>();
+        for (KmemCache c : touched) {
+            if (c.node != null) {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    /** Whether a large kmalloc happened since {@link #beginStep}. */
+    boolean largeTouched() {
+        return largeTouched;
+    }
+
+    /** The slab that owns page {@code pfn} in the model's page map, or null. */
+    Slab slabAtPfn(long pfn) {
+        return pfn < basePfn || pfn - basePfn >= byPfn.length ? null : byPfn[(int) (pfn - basePfn)];
     }
 
     /** The per-node state of {@code s}, or null for a destroyed cache. */
     CacheNode node(KmemCache s) {
-        return nodes.get(s);
+        return s.node;
     }
 
     /** The caches the allocator serves (live or refused destruction). */

@@ -17,10 +17,19 @@ public final class SlubChecks {
     }
 
     /** Every SLUB invariant over every slab of every cache. */
+    public static List<Violation> fullScan(SlubAllocator a) {
+        return check(a, a.served(), true);
+    }
+
+    /** Every SLUB invariant over the caches the calls since {@code beginStep} touched. */
     public static List<Violation> check(SlubAllocator a) {
+        return check(a, a.touched(), a.largeTouched());
+    }
+
+    private static List<Violation> check(SlubAllocator a, Collection<KmemCache> caches, boolean large) {
         List<Violation> out = new ArrayList<>();
         Map<Slab, String> placed = new IdentityHashMap<>();
-        for (KmemCache s : a.served()) {
+        for (KmemCache s : caches) {
             CacheNode n = a.node(s);
             lists(s, n, placed, out);
             for (Slab slab : n.all) {
@@ -43,7 +52,7 @@ public final class SlubChecks {
                 }
             }
         }
-        overlap(a, out);
+        overlap(a, caches, large, out);
         return out;
     }
 
@@ -118,14 +127,14 @@ public final class SlubChecks {
         }
         for (Slab p : n.partial) {
             place(s, p, "node partial", here, out);
-            if (p.frozen || p.freelist < 0) {
+            if (p.frozen && !p.failed || p.freelist < 0) {
                 out.add(new Violation("INV-SLUB-05", p.frozen ? "frozen slab on the node partial list"
                         : "full slab on the node partial list", String.format("%s slab pfn 0x%x", s.name(), p.pfn)));
             }
         }
         for (Slab p : n.full) {
             place(s, p, "full", here, out);
-            if (p.frozen) {
+            if (p.frozen && !p.failed) {
                 out.add(new Violation("INV-SLUB-05", "frozen slab on no CPU",
                         String.format("%s slab pfn 0x%x", s.name(), p.pfn)));
             }
@@ -135,7 +144,7 @@ public final class SlubChecks {
                 out.add(new Violation("INV-SLUB-05", "slab of another cache",
                         String.format("%s holds slab pfn 0x%x of %s", s.name(), slab.pfn, slab.cache.name())));
             }
-            if (!here.containsKey(slab) && !(slab.frozen && slab.cpu < 0 && slab.inuse == slab.objects)) {
+            if (!here.containsKey(slab) && !(slab.failed && slab.inuse == slab.objects)) {
                 // the one place a slab may be off every list: a debug slab frozen after a failed check
                 out.add(new Violation("INV-SLUB-05", "slab on no list",
                         String.format("%s slab pfn 0x%x inuse %d", s.name(), slab.pfn, slab.inuse)));
@@ -160,30 +169,31 @@ public final class SlubChecks {
         }
     }
 
-    /** INV-SLUB-04: slabs and large kmallocs own disjoint page ranges. */
-    private static void overlap(SlubAllocator a, List<Violation> out) {
-        java.util.TreeMap<Long, long[]> ranges = new java.util.TreeMap<>();
-        Collection<Slab> slabs = new ArrayList<>();
-        for (KmemCache s : a.served()) {
-            slabs.addAll(a.node(s).all);
+    /** INV-SLUB-04: every page of a slab is that slab's alone, and no large kmalloc lies on a slab page. */
+    private static void overlap(SlubAllocator a, Collection<KmemCache> caches, boolean large, List<Violation> out) {
+        for (KmemCache s : caches) {
+            for (Slab slab : a.node(s).all) {
+                for (int p = 0; p < slab.pages(); p++) {
+                    Slab owner = a.slabAtPfn(slab.pfn + p);
+                    if (owner != slab) {
+                        out.add(new Violation("INV-SLUB-04", "overlapping allocations", String.format(
+                                "%s slab pfn 0x%x: page 0x%x belongs to %s", s.name(), slab.pfn, slab.pfn + p,
+                                owner == null ? "no slab" : owner.cache.name() + " slab pfn 0x" + Long.toHexString(owner.pfn))));
+                    }
+                }
+            }
         }
-        for (Slab slab : slabs) {
-            ranges.put(slab.pfn, new long[] {slab.pfn, slab.pfn + slab.pages()});
+        if (!large) {
+            return;
         }
         for (Map.Entry<Long, Integer> e : a.large().entrySet()) {
             long pfn = a.pages().layout().virtToPfn(e.getKey());
-            long[] prev = ranges.put(pfn, new long[] {pfn, pfn + (1L << e.getValue())});
-            if (prev != null) {
-                out.add(new Violation("INV-SLUB-04", "overlapping allocations", String.format("pfn 0x%x twice", pfn)));
+            for (long p = pfn; p < pfn + (1L << e.getValue()); p++) {
+                if (a.slabAtPfn(p) != null) {
+                    out.add(new Violation("INV-SLUB-04", "overlapping allocations",
+                            String.format("large kmalloc 0x%x covers slab page 0x%x", e.getKey(), p)));
+                }
             }
-        }
-        long end = Long.MIN_VALUE;
-        for (long[] r : ranges.values()) {
-            if (r[0] < end) {
-                out.add(new Violation("INV-SLUB-04", "overlapping allocations",
-                        String.format("pfn 0x%x starts before 0x%x ends", r[0], end)));
-            }
-            end = Math.max(end, r[1]);
         }
     }
 

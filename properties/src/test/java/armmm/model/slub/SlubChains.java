@@ -74,7 +74,10 @@ final class SlubChains {
                                 Gens.ints(0, 7), (l, d) -> new SlubCall.Poke(l.addr() + objectSize(w, l) + d, 0x78, 1)))
                 .action("write to a freed object", 2, w -> !w.freed.isEmpty(), w -> Gens.combine(Gens.oneOf(w.freed),
                         Gens.ints(0, 15), (l, d) -> new SlubCall.Poke(l.addr() + 4L * d, 0x42424242L, 4)))
-                .executor((w, call) -> call.apply(w))
+                .executor((w, call) -> {
+                    w.slub.beginStep();
+                    return call.apply(w);
+                })
                 .invariant("INV-SLUB", w -> SlubChecks.check(w.slub).stream()
                         .map(v -> new Failure(v.id(), v.reason(), v.details())).toList())
                 .postcondition((w, call, outcome) -> {

@@ -38,7 +38,7 @@ class SlubMisuseTest {
         String report = ((Result.Refused) r).report();
         assertThat(report).contains(oracleLine("probe-crash-FZPU-double_free", "BUG kmalloc-128"));
         assertThat(report).contains("FIX kmalloc-128: Object at 0x" + Long.toHexString(p) + " not freed");
-        assertThat(SlubChecks.check(a)).isEmpty();
+        assertThat(SlubChecks.fullScan(a)).isEmpty();
     }
 
     @Test
@@ -54,7 +54,7 @@ class SlubMisuseTest {
         assertThat(report).contains(String.format("0x%x-0x%x @offset=%d. First byte 0x78 instead of 0xcc",
                 p + 128, p + 128, slabOffset));
         assertThat(oracleLine("probe-crash-FZPU-oob_write", "First byte")).endsWith("First byte 0x78 instead of 0xcc");
-        assertThat(SlubChecks.check(a)).isEmpty();
+        assertThat(SlubChecks.fullScan(a)).isEmpty();
     }
 
     @Test
@@ -73,7 +73,7 @@ class SlubMisuseTest {
         assertThat(report).contains(oracleLine("probe-crash-FZPU-uaf_write", "BUG kmalloc-128"));
         assertThat(report).contains(String.format("0x%x-0x%x @offset=%d. First byte 0x42 instead of 0x6b",
                 p + 8, p + 8, p + 8 - (p & ~0xfffL)));
-        assertThat(SlubChecks.check(a)).isEmpty();
+        assertThat(SlubChecks.fullScan(a)).isEmpty();
     }
 
     @Test
@@ -84,7 +84,7 @@ class SlubMisuseTest {
         Result r = a.kfree(p, 0);
         assertThat(((Result.Refused) r).report())
                 .startsWith(oracleLine("probe-crash-default-double_free", "kernel BUG at"));
-        assertThat(SlubChecks.check(a)).isEmpty();
+        assertThat(SlubChecks.fullScan(a)).isEmpty();
     }
 
     @Test
@@ -96,7 +96,7 @@ class SlubMisuseTest {
         a.kfree(q, 0);
         Result r = a.kfree(p, 0);
         assertThat(((Result.Refused) r).report()).startsWith("armmm model: double free");
-        assertThat(SlubChecks.check(a)).isEmpty();
+        assertThat(SlubChecks.fullScan(a)).isEmpty();
     }
 
     @Test
@@ -108,7 +108,7 @@ class SlubMisuseTest {
         assertThat(((Result.Refused) r).report())
                 .isEqualTo("kmem_cache_free: Wrong slab cache. kmalloc-128 but object is from kmalloc-64");
         assertThat(a.ksize(p).isRefused()).isTrue();
-        assertThat(SlubChecks.check(a)).isEmpty();
+        assertThat(SlubChecks.fullScan(a)).isEmpty();
     }
 
     @Test
@@ -118,7 +118,7 @@ class SlubMisuseTest {
         Result r = a.kfree(p + 8, 0);
         assertThat(((Result.Refused) r).report()).contains("BUG kmalloc-64 (Not tainted): Invalid object pointer 0x"
                 + Long.toHexString(p + 8));
-        assertThat(SlubChecks.check(a)).isEmpty();
+        assertThat(SlubChecks.fullScan(a)).isEmpty();
     }
 
     @Test
@@ -130,8 +130,8 @@ class SlubMisuseTest {
         Result r = a.kmemCacheDestroy(foo);
         assertThat(((Result.Refused) r).report()).startsWith(
                 "BUG foo (Not tainted): Objects remaining in foo on __kmem_cache_shutdown()");
-        assertThat(SlubChecks.check(a)).isEmpty();
+        assertThat(SlubChecks.fullScan(a)).isEmpty();
         a.kmemCacheFree(foo, p, 0);
-        assertThat(SlubChecks.check(a)).isEmpty();
+        assertThat(SlubChecks.fullScan(a)).isEmpty();
     }
 }
