@@ -962,6 +962,29 @@ public final class SlubAllocator {
         return out;
     }
 
+    /** The /proc/slabinfo rows, newest cache first as {@code slab_caches} lists them. */
+    public List<SlabinfoRow> slabinfo() {
+        List<SlabinfoRow> rows = new ArrayList<>();
+        for (KmemCache s : caches.newestFirst()) {
+            CacheNode n = s.node;
+            long objs = 0;
+            long slabs = 0;
+            long free = 0;
+            if (n != null) {
+                for (Slab slab : n.all) {
+                    objs += slab.objects;
+                    slabs++;
+                }
+                for (Slab slab : n.partial) {
+                    free += slab.objects - slab.inuse;
+                }
+            }
+            rows.add(new SlabinfoRow(s.name(), objs - free, objs, s.size(), s.layout().objects(),
+                    s.layout().pagesPerSlab(), slabs));
+        }
+        return rows;
+    }
+
     /** Starts a step: the per-step checks will read what the calls from now on touch. */
     public void beginStep() {
         touched.clear();
