@@ -19,6 +19,8 @@ public final class KmemCache {
     private int inuse;
     private int refcount;
     private final List<String> aliases = new ArrayList<>();
+    /** Addresses of this cache's {@code struct kmem_cache} and {@code kmem_cache_node} objects. */
+    long[] structs;
     /** The allocator's per-node state while the cache is served. */
     CacheNode node;
 

@@ -54,9 +54,32 @@ public final class SlubAllocator {
         this.bugs = bugs.isEmpty() ? EnumSet.noneOf(SlubBug.class) : EnumSet.copyOf(bugs);
         this.basePfn = pages.basePfn();
         this.byPfn = new Slab[pages.frameCount()];
-        for (KmemCache c : caches.newestFirst()) {
+        List<KmemCache> oldestFirst = caches.newestFirst();
+        java.util.Collections.reverse(oldestFirst);
+        for (KmemCache c : oldestFirst) {
             open(c);
         }
+        // kmem_cache_init: every boot cache's struct kmem_cache and kmem_cache_node are objects
+        // of the two bootstrap caches (early_kmem_cache_node_alloc, bootstrap, create_kmalloc_cache)
+        for (KmemCache c : oldestFirst) {
+            bootstrapStructs(c, Gfp.GFP_NOWAIT);
+        }
+    }
+
+    /** Allocates {@code c}'s {@code struct kmem_cache} and its node from the bootstrap caches; false on NULL. */
+    private boolean bootstrapStructs(KmemCache c, long gfp) {
+        KmemCache node = caches.byName("kmem_cache_node");
+        KmemCache cache = caches.byName("kmem_cache");
+        long n = allocObject(node, gfp, 0).value();
+        long k = n == 0 ? 0 : allocObject(cache, gfp | Gfp.ZERO, 0).value();
+        if (k == 0) {
+            if (n != 0) {
+                kmemCacheFree(node, n, 0);
+            }
+            return false;
+        }
+        c.structs = new long[] {k, n};
+        return true;
     }
 
     private CacheNode open(KmemCache c) {
@@ -99,6 +122,12 @@ public final class SlubAllocator {
         }
         if (!made.merged()) {
             open(made.cache());
+            if (!bootstrapStructs(made.cache(), Gfp.GFP_KERNEL)) {
+                nodes.remove(made.cache());
+                made.cache().node = null;
+                caches.destroy(made.cache(), false);
+                return new Result.Refused("-ENOMEM", "kmem_cache_create(" + name + ") failed with error -12");
+            }
         }
         return Result.of(made.cache().id());
     }
@@ -131,6 +160,9 @@ public final class SlubAllocator {
         caches.destroy(s, false);
         nodes.remove(s);
         s.node = null;
+        // slab_kmem_cache_release: the cache's own structures go back to the bootstrap caches
+        kmemCacheFree(caches.byName("kmem_cache_node"), s.structs[1], 0);
+        kmemCacheFree(caches.byName("kmem_cache"), s.structs[0], 0);
         return Result.VOID;
     }
 
@@ -192,10 +224,10 @@ public final class SlubAllocator {
         if (bad != null) {
             return bad;
         }
-        return allocObject(s, gfp, cpu, s.objectSize());
+        return allocObject(s, gfp, cpu);
     }
 
-    private Result allocObject(KmemCache s, long gfp, int cpu, long orig) {
+    private Result allocObject(KmemCache s, long gfp, int cpu) {
         CacheNode n = s.node;
         touched.add(s);
         Result r = s.debug() ? allocDebug(s, n, gfp) : allocCpu(s, n, gfp, cpu);
@@ -670,7 +702,7 @@ public final class SlubAllocator {
             return kmallocLarge(size, gfp, cpu);
         }
         KmemCache s = caches.kmallocSlab(size, gfp);
-        Result r = allocObject(s, gfp, cpu, size);
+        Result r = allocObject(s, gfp, cpu);
         return r;
     }
 
@@ -840,7 +872,7 @@ public final class SlubAllocator {
                     c.bump(cpus);
                 }
                 c.window("kmem_cache_alloc_bulk -> ___slab_alloc");
-                r = allocObject(s, gfp, cpu, s.objectSize());
+                r = allocObject(s, gfp, cpu);
             }
             if (r.isRefused() || r.value() == 0) {
                 for (int j = 0; j < i; j++) {

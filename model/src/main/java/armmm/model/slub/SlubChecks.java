@@ -28,10 +28,9 @@ public final class SlubChecks {
 
     private static List<Violation> check(SlubAllocator a, Collection<KmemCache> caches, boolean large) {
         List<Violation> out = new ArrayList<>();
-        Map<Slab, String> placed = new IdentityHashMap<>();
         for (KmemCache s : caches) {
             CacheNode n = a.node(s);
-            lists(s, n, placed, out);
+            lists(s, n, out);
             for (Slab slab : n.all) {
                 CpuSlab owner = null;
                 for (CpuSlab c : n.cpu) {
@@ -112,7 +111,7 @@ public final class SlubChecks {
     }
 
     /** INV-SLUB-05: list membership, owner and frozen agree; every slab in exactly one place. */
-    private static void lists(KmemCache s, CacheNode n, Map<Slab, String> placed, List<Violation> out) {
+    private static void lists(KmemCache s, CacheNode n, List<Violation> out) {
         Map<Slab, String> here = new IdentityHashMap<>();
         for (int cpu = 0; cpu < n.cpu.length; cpu++) {
             CpuSlab c = n.cpu[cpu];
@@ -150,7 +149,6 @@ public final class SlubChecks {
                         String.format("%s slab pfn 0x%x inuse %d", s.name(), slab.pfn, slab.inuse)));
             }
         }
-        placed.putAll(here);
     }
 
     private static void frozenBy(KmemCache s, Slab slab, int cpu, List<Violation> out) {

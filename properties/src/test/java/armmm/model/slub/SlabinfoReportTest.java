@@ -35,6 +35,19 @@ class SlabinfoReportTest {
     }
 
     @Test
+    void everyBootCacheIsAnObjectOfKmemCacheAndHasAKmemCacheNode() throws Exception {
+        SlubAllocator a = SlubBoards.slub("", 8192, 1, 1, Set.of());
+        // 38 boot caches: 38 struct kmem_cache of 192 bytes (21 a slab: 2 slabs, the second the CPU's)
+        SlabinfoRow cache = a.slabinfo().stream().filter(r -> r.name().equals("kmem_cache")).findFirst().orElseThrow();
+        assertThat(cache).isEqualTo(new SlabinfoRow("kmem_cache", 42, 42, 192, 21, 1, 2));
+        SlabinfoRow node = a.slabinfo().stream().filter(r -> r.name().equals("kmem_cache_node")).findFirst().orElseThrow();
+        assertThat(node).isEqualTo(new SlabinfoRow("kmem_cache_node", 64, 64, 64, 64, 1, 1));
+        int id = (int) a.kmemCacheCreate("foo", 100, 0, 0, true).value();
+        assertThat(a.kmemCacheDestroy(a.cache(id)).isRefused()).isFalse();
+        assertThat(SlubChecks.fullScan(a)).isEmpty();
+    }
+
+    @Test
     void objectsOnTheCpuSlabCountAsActive() throws Exception {
         SlubAllocator a = SlubBoards.slub("", 8192, 1, 1, Set.of());
         long p = a.kmalloc(64, Gfp.GFP_KERNEL, 0).value();
