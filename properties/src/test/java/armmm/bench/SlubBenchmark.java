@@ -2,7 +2,7 @@ package armmm.bench;
 
 import armmm.model.board.Board;
 import armmm.model.kernel.Kernel;
-import armmm.model.page.Gfp;
+import armmm.model.core.Gfp;
 import armmm.model.slub.SlabCaches;
 import armmm.model.slub.SlubAllocator;
 import armmm.model.slub.SlubChecks;

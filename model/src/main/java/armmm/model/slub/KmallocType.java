@@ -1,6 +1,6 @@
 package armmm.model.slub;
 
-import armmm.model.page.Gfp;
+import armmm.model.core.Gfp;
 
 /**
  * {@code enum kmalloc_cache_type} (include/linux/slab.h) with CONFIG_ZONE_DMA and

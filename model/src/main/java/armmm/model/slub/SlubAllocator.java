@@ -1,7 +1,7 @@
 package armmm.model.slub;
 
-import armmm.model.kernel.Result;
-import armmm.model.page.Gfp;
+import armmm.model.core.Result;
+import armmm.model.core.Gfp;
 import armmm.model.page.PageAllocator;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -1,6 +1,6 @@
 package armmm.model.slub;
 
-import armmm.model.check.Violation;
+import armmm.model.core.Violation;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.IdentityHashMap;

@@ -1,7 +1,7 @@
 package armmm.model.slub;
 
-import armmm.model.kernel.Result;
-import armmm.model.page.Gfp;
+import armmm.model.core.Result;
+import armmm.model.core.Gfp;
 
 /** One SLUB call of a chain; it prints as its scenario line. */
 sealed interface SlubCall {

@@ -2,8 +2,8 @@ package armmm.model.slub;
 
 import static armmm.pbt.Gens.weighted;
 
-import armmm.model.kernel.Result;
-import armmm.model.page.Gfp;
+import armmm.model.core.Result;
+import armmm.model.core.Gfp;
 import armmm.pbt.ChainSpec;
 import armmm.pbt.Failure;
 import armmm.pbt.Gen;

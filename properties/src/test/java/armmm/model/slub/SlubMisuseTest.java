@@ -2,8 +2,8 @@ package armmm.model.slub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import armmm.model.kernel.Result;
-import armmm.model.page.Gfp;
+import armmm.model.core.Result;
+import armmm.model.core.Gfp;
 import armmm.properties.OracleFiles;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
