@@ -26,7 +26,8 @@ public final class Subsystems {
             LayoutSubsystem.INSTANCE,   // setup_arch: early memblock, paging_init, the layout
             MemblockSubsystem.INSTANCE, // memblock: as boot left it, or empty without a board
             ZoneSubsystem.INSTANCE,     // free_area_init, the watermarks
-            BuddySubsystem.INSTANCE);   // mem_init: the hand-over to the buddy allocator
+            BuddySubsystem.INSTANCE,    // mem_init: the hand-over to the buddy allocator
+            armmm.model.slub.SlubSubsystem.INSTANCE); // kmem_cache_init: the boot caches
 
     private static final List<Invariant> INVARIANTS = collectInvariants();
     private static final List<SeededBug> BUGS = collectBugs();

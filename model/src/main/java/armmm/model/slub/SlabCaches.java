@@ -209,6 +209,16 @@ public final class SlabCaches {
         return null;
     }
 
+    /** The cache with creation index {@code id} (on the list or not yet destroyed), or null. */
+    public KmemCache byId(int id) {
+        for (KmemCache c : caches) {
+            if (c.id() == id) {
+                return c;
+            }
+        }
+        return null;
+    }
+
     /** The parameters the caches were made with. */
     public SlubParams params() {
         return params;

@@ -31,6 +31,10 @@ public final class SlubAllocator {
     private final int cpus;
     private final SplittableRandom rng;
     private final Set<SlubBug> bugs;
+    /** Whether caches' own structures are slab objects (created and freed with them). */
+    private final boolean bootObjects;
+    /** The slab the last object came from. */
+    private Slab lastSlab;
     private final Map<KmemCache, CacheNode> nodes = new LinkedHashMap<>();
     /** Every page of every slab, by pfn. */
     private final Slab[] byPfn;
@@ -47,6 +51,15 @@ public final class SlubAllocator {
      * random freelist orders from {@code seed}.
      */
     public SlubAllocator(SlabCaches caches, PageAllocator pages, long seed, Set<SlubBug> bugs) {
+        this(caches, pages, seed, bugs, true);
+    }
+
+    /**
+     * As above; {@code bootObjects} false leaves the boot caches' own {@code struct kmem_cache}
+     * and {@code kmem_cache_node} unallocated, so that the page allocator is untouched until a
+     * SLUB call runs (how a whole-kernel boot installs SLUB for now: see spec/slub.md).
+     */
+    public SlubAllocator(SlabCaches caches, PageAllocator pages, long seed, Set<SlubBug> bugs, boolean bootObjects) {
         this.caches = caches;
         this.pages = pages;
         this.cpus = pages.nrCpus();
@@ -62,8 +75,11 @@ public final class SlubAllocator {
         // kmem_cache_init: every boot cache's struct kmem_cache and kmem_cache_node are objects
         // of the two bootstrap caches (early_kmem_cache_node_alloc, bootstrap, create_kmalloc_cache)
         for (KmemCache c : oldestFirst) {
-            bootstrapStructs(c, Gfp.GFP_NOWAIT);
+            if (bootObjects) {
+                bootstrapStructs(c, Gfp.GFP_NOWAIT);
+            }
         }
+        this.bootObjects = bootObjects;
     }
 
     /** Allocates {@code c}'s {@code struct kmem_cache} and its node from the bootstrap caches; false on NULL. */
@@ -122,7 +138,7 @@ public final class SlubAllocator {
         }
         if (!made.merged()) {
             open(made.cache());
-            if (!bootstrapStructs(made.cache(), Gfp.GFP_KERNEL)) {
+            if (bootObjects && !bootstrapStructs(made.cache(), Gfp.GFP_KERNEL)) {
                 nodes.remove(made.cache());
                 made.cache().node = null;
                 caches.destroy(made.cache(), false);
@@ -161,8 +177,10 @@ public final class SlubAllocator {
         nodes.remove(s);
         s.node = null;
         // slab_kmem_cache_release: the cache's own structures go back to the bootstrap caches
-        kmemCacheFree(caches.byName("kmem_cache_node"), s.structs[1], 0);
-        kmemCacheFree(caches.byName("kmem_cache"), s.structs[0], 0);
+        if (s.structs != null) {
+            kmemCacheFree(caches.byName("kmem_cache_node"), s.structs[1], 0);
+            kmemCacheFree(caches.byName("kmem_cache"), s.structs[0], 0);
+        }
         return Result.VOID;
     }
 
@@ -235,7 +253,7 @@ public final class SlubAllocator {
             return r;
         }
         long addr = r.value();
-        Slab slab = slabOf(addr);
+        Slab slab = lastSlab;
         int i = slab.indexOf(addr);
         slab.allocated[i] = true;
         stats.allocs++;
@@ -275,6 +293,7 @@ public final class SlubAllocator {
                 }
                 c.freelist = slab.next[obj];
                 c.bump(cpus);
+                lastSlab = slab;
                 return Result.of(slab.objectAddress(obj));
             }
             if (!c.partial.isEmpty()) {
@@ -376,6 +395,7 @@ public final class SlubAllocator {
                 n.full.add(slab);
                 slab.list = Slab.SlabList.NODE_FULL;
             }
+            lastSlab = slab;
             return Result.of(slab.objectAddress(obj));
         }
     }
@@ -400,7 +420,8 @@ public final class SlubAllocator {
         }
         int objects = CacheLayout.orderObjects(order, s.size());
         Slab slab = new Slab(pfn, order, s, objects, pages.layout().pageAddress(pfn));
-        for (int p = 0; p < slab.pages(); p++) {
+        int mapped = bugs.contains(SlubBug.NEW_SLAB_MAPS_FIRST_PAGE_ONLY) ? 1 : slab.pages();
+        for (int p = 0; p < mapped; p++) {
             byPfn[(int) (pfn + p - basePfn)] = slab;
         }
         n.all.add(slab);

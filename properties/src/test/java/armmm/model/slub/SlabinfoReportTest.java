@@ -3,7 +3,6 @@ package armmm.model.slub;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import armmm.model.core.Gfp;
-import armmm.model.report.SlabinfoReport;
 import armmm.properties.OracleFiles;
 import java.util.ArrayList;
 import java.util.List;

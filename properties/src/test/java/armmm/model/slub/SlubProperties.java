@@ -44,6 +44,7 @@ class SlubProperties {
             case REMOTE_FREE_KEEPS_INUSE -> 2; // kmalloc cpu=0, kfree cpu=1
             case FREE_SKIPS_INIT_OBJECT -> 2; // kmalloc 64, kfree (under slub_debug)
             case SHRINK_FREES_LISTED_SLAB -> 3; // kmalloc 64, kfree, kmem_cache_shrink kmalloc-64
+            case NEW_SLAB_MAPS_FIRST_PAGE_ONLY -> 1; // kmalloc 2048
         };
     }
 
@@ -55,6 +56,7 @@ class SlubProperties {
             case BULK_MISSING_TID_BUMP -> "INV-SLUB-07";
             case FREE_SKIPS_INIT_OBJECT -> "INV-SLUB-06";
             case SHRINK_FREES_LISTED_SLAB -> "INV-SLUB-03";
+            case NEW_SLAB_MAPS_FIRST_PAGE_ONLY -> "INV-SLUB-04";
         };
     }
 

@@ -1,7 +1,5 @@
-package armmm.model.report;
+package armmm.model.slub;
 
-import armmm.model.slub.SlabinfoRow;
-import armmm.model.slub.SlubAllocator;
 
 /**
  * {@code /proc/slabinfo} as SLUB prints it ({@code cache_show}, mm/slab_common.c): version 2.1,
