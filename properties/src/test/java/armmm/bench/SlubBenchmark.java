@@ -6,6 +6,7 @@ import armmm.model.core.Gfp;
 import armmm.model.slub.SlabCaches;
 import armmm.model.slub.SlubAllocator;
 import armmm.model.slub.SlubChecks;
+import armmm.model.slub.SlubOp;
 import armmm.model.slub.SlubParams;
 import java.util.List;
 import java.util.Set;
@@ -34,6 +35,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class SlubBenchmark {
     private SlubAllocator slub;
+    private Kernel kernel;
+    private long checkedObject;
+    private boolean allocNext = true;
 
     /** Boots the board and SLUB once; the pair runs on a warm CPU slab. */
     @Setup
@@ -41,6 +45,7 @@ public class SlubBenchmark {
         Board board = Board.fromOptions("1024M", List.of(), List.of(), "", 1);
         Kernel k = Kernel.boot(board);
         slub = new SlubAllocator(SlabCaches.boot(SlubParams.parse("", 1)), k.pages(), 1, Set.of());
+        kernel = Kernel.boot(board);
     }
 
     /** kmalloc(64, GFP_KERNEL) then kfree. */
@@ -49,6 +54,18 @@ public class SlubBenchmark {
         long p = slub.kmalloc(64, Gfp.GFP_KERNEL, 0).value();
         slub.kfree(p, 0);
         return p;
+    }
+
+    /** One step of the whole-kernel chain: a kmalloc(64) or its kfree through {@code Kernel.apply}, then every invariant of every subsystem. */
+    @Benchmark
+    public int kernelCheckedStep() {
+        if (allocNext) {
+            checkedObject = kernel.apply(new SlubOp.Kmalloc(64, Gfp.GFP_KERNEL, 0)).value();
+        } else {
+            kernel.apply(new SlubOp.Kfree(checkedObject, 0));
+        }
+        allocNext = !allocNext;
+        return kernel.check().size();
     }
 
     /** The pair, then every SLUB invariant as a checked chain step runs them. */

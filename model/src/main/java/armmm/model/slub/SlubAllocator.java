@@ -31,6 +31,10 @@ public final class SlubAllocator {
     private final int cpus;
     private final SplittableRandom rng;
     private final Set<SlubBug> bugs;
+    /** Counts calls that may change state: a cached check result is valid while it stands still. */
+    long opCount;
+    List<armmm.model.core.Violation> cachedChecks;
+    long cachedAt = -1;
     /** Whether caches' own structures are slab objects (created and freed with them). */
     private final boolean bootObjects;
     /** The slab the last object came from. */
@@ -132,6 +136,7 @@ public final class SlubAllocator {
 
     /** {@code kmem_cache_create}; the Result's value is the cache id, -EINVAL refused. */
     public Result kmemCacheCreate(String name, int size, int align, int flags, boolean ctor) {
+        opCount++;
         SlabCaches.Created made = caches.create(name, size, align, flags, ctor);
         if (!made.ok()) {
             return new Result.Refused("-EINVAL", "kmem_cache_create(" + name + ") failed with error -22");
@@ -153,6 +158,7 @@ public final class SlubAllocator {
      * with live objects stays, reported as 6.1 reports it.
      */
     public Result kmemCacheDestroy(KmemCache s) {
+        opCount++;
         if (s.refcount() <= 0) {
             // the kernel only drops the count of a boot cache or of one already destroyed
             return modelFinding("kmem_cache_destroy of " + s.name() + ", which "
@@ -186,6 +192,7 @@ public final class SlubAllocator {
 
     /** {@code kmem_cache_shrink}: flush every CPU, free every empty slab, most-used slabs first. */
     public Result kmemCacheShrink(KmemCache s) {
+        opCount++;
         CacheNode n = s.node;
         touched.add(s);
         flushAll(s, n);
@@ -867,6 +874,7 @@ public final class SlubAllocator {
      * allocation failed (everything taken is given back, as the kernel does).
      */
     public long[] kmemCacheAllocBulk(KmemCache s, long gfp, int n, int cpu) {
+        opCount++;
         long[] out = new long[n];
         CacheNode node = s.node;
         touched.add(s);
@@ -925,6 +933,7 @@ public final class SlubAllocator {
      * reads that memory, as the kernel does.
      */
     public Result poke(long addr, long value, int size) {
+        opCount++;
         if (size != 1 && size != 2 && size != 4) {
             return Result.refused("poke size must be 1, 2 or 4, found " + size);
         }
@@ -994,6 +1003,7 @@ public final class SlubAllocator {
     }
 
     private Result checkCpu(int cpu) {
+        opCount++;
         if (cpu < 0 || cpu >= cpus) {
             return Result.refused("cpu " + cpu + " is not possible (nr_cpu_ids " + cpus + ")");
         }
@@ -1040,6 +1050,7 @@ public final class SlubAllocator {
 
     /** Starts a step: the per-step checks will read what the calls from now on touch. */
     public void beginStep() {
+        opCount++;
         touched.clear();
         largeTouched = false;
     }

@@ -23,7 +23,12 @@ public final class SlubChecks {
 
     /** Every SLUB invariant over the caches the calls since {@code beginStep} touched. */
     public static List<Violation> check(SlubAllocator a) {
-        return check(a, a.touched(), a.largeTouched());
+        // one walk per step serves all seven invariants, which each ask for their own id
+        if (a.cachedChecks == null || a.cachedAt != a.opCount) {
+            a.cachedChecks = List.copyOf(check(a, a.touched(), a.largeTouched()));
+            a.cachedAt = a.opCount;
+        }
+        return a.cachedChecks;
     }
 
     private static List<Violation> check(SlubAllocator a, Collection<KmemCache> caches, boolean large) {
