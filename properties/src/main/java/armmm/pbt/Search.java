@@ -21,6 +21,11 @@ final class Search {
     /** After the first failure, at most this share of the tries (at least {@link #MIN_EXTRA}) looks for others. */
     private static final int EXTRA_TRIES_DIVISOR = 10;
     private static final int MIN_EXTRA = 10;
+    /**
+     * A failure found again during the extra tries is shrunk again from its new start, up to this
+     * many starts per identity, and the smaller result kept: shrinking has local minima.
+     */
+    private static final int SHRINK_STARTS = 3;
     /** Fewer distinct cases than tries / this is a health warning. */
     private static final int DISTINCT_DIVISOR = 10;
     private static final int DISTINCT_MIN_TRIES = 20;
@@ -81,6 +86,7 @@ final class Search {
     private final ExampleDatabase database;
     private final List<Found> found = new ArrayList<>();
     private final Set<String> identities = new HashSet<>();
+    private final Map<String, Integer> restarts = new java.util.HashMap<>();
     private int tries;
     private int discarded;
 
@@ -252,7 +258,9 @@ final class Search {
     /** Shrinks a failure of a new identity and stores it; false when its identity was already found. */
     private boolean record(Trial.Outcome failing) {
         String identity = failing.identity();
-        if (!identities.add(identity)) {
+        boolean isNew = identities.add(identity);
+        int restarts = this.restarts.merge(identity, 1, Integer::sum);
+        if (!isNew && (restarts > SHRINK_STARTS || CaseRunner.DEADLINE_ID.equals(failing.failure().id()))) {
             return false;
         }
         try (Stats.Scope scope = Stats.suspend()) {
@@ -275,11 +283,28 @@ final class Search {
                 failure = new Failure(failing.failure().id(), failing.failure().reason(),
                         failing.failure().details() + " (the replay did not fail the same way: nondeterminism?)");
             }
-            found.add(new Found(failing.sequence(), smallest, failure, identity, report));
-            if (database != null) {
-                database.save(options.name(), smallest.ranks());
+            Found shrunk = new Found(failing.sequence(), smallest, failure, identity, report);
+            if (!isNew) {
+                // another start of a known failure: keep whichever shrank further (local minima differ)
+                for (int i = 0; i < found.size(); i++) {
+                    Found known = found.get(i);
+                    if (known.identity().equals(identity)
+                            && ChoiceSequence.shortlex(smallest.ranks(), known.shrunk().ranks()) < 0) {
+                        found.set(i, shrunk);
+                        save(smallest);
+                    }
+                }
+                return false;
             }
+            found.add(shrunk);
+            save(smallest);
             return true;
+        }
+    }
+
+    private void save(ChoiceSequence smallest) {
+        if (database != null) {
+            database.save(options.name(), smallest.ranks());
         }
     }
 

@@ -89,6 +89,7 @@ final class Shrinker {
             if (best == before) {
                 // quadratic, so only at a fixed point of the cheap passes
                 lowerAndDeleteSpan();
+                deleteSpanAndLowerLater();
                 deleteDistantStepPairs();
             }
         } while (best != before && !stopped());
@@ -165,6 +166,37 @@ final class Shrinker {
                         progress = true;
                         break;
                     }
+                }
+            }
+        }
+    }
+
+    /**
+     * Deletes a span and lowers one later choice by one, together: an action removed from one CPU's
+     * list is often only redundant once a later action names a simpler object (the mirror of
+     * {@link #lowerAndDeleteSpan}).
+     */
+    private void deleteSpanAndLowerLater() {
+        for (int k = distinctSpans().size() - 1; k >= 0; k--) {
+            List<ChoiceSequence.Span> spans = distinctSpans();
+            if (k >= spans.size()) {
+                continue;
+            }
+            ChoiceSequence.Span span = spans.get(k);
+            if (span.end() > best.size()) {
+                continue;
+            }
+            long[] ranks = best.ranks();
+            for (int j = span.end(); j < Math.min(ranks.length, span.end() + 2 * SPAN_WINDOW); j++) {
+                if (ranks[j] == 0) {
+                    continue;
+                }
+                long[] candidate = new long[ranks.length - span.length()];
+                System.arraycopy(ranks, 0, candidate, 0, span.start());
+                System.arraycopy(ranks, span.end(), candidate, span.start(), ranks.length - span.end());
+                candidate[j - span.length()]--;
+                if (consider(candidate)) {
+                    break;
                 }
             }
         }
