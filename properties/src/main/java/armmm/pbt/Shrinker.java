@@ -79,7 +79,13 @@ final class Shrinker {
         ChoiceSequence before;
         do {
             before = best;
+            ChoiceSequence stepsBefore = best;
             deleteSteps();
+            if (best == stepsBefore) {
+                // no step can go alone: try folding steps into their predecessors before the
+                // choice-by-choice passes spend the budget
+                deleteStepRaisingPrevious();
+            }
             deleteSpans();
             deleteBlocks();
             zeroSpans();
@@ -195,6 +201,36 @@ final class Shrinker {
                 System.arraycopy(ranks, 0, candidate, 0, span.start());
                 System.arraycopy(ranks, span.end(), candidate, span.start(), ranks.length - span.end());
                 candidate[j - span.length()]--;
+                if (consider(candidate)) {
+                    break;
+                }
+            }
+        }
+    }
+
+    /**
+     * Replaces two steps by one bigger one: deletes a step and raises one choice of the step before
+     * it by one (two order-3 allocations become one order-4 allocation). Shortlex still descends,
+     * because the sequence gets shorter. For chains that need a quantity reached (memory pressure),
+     * this is what brings many small steps down to a few large ones.
+     */
+    private void deleteStepRaisingPrevious() {
+        for (int j = best.spans("step").size() - 1; j >= 1; j--) {
+            List<ChoiceSequence.Span> steps = best.spans("step");
+            if (j >= steps.size()) {
+                continue;
+            }
+            ChoiceSequence.Span gone = steps.get(j);
+            ChoiceSequence.Span previous = steps.get(j - 1);
+            for (int p = previous.start(); p < previous.end() && gone.end() <= best.size(); p++) {
+                if (!best.branching(p) || best.rank(p) >= best.bound(p)) {
+                    continue;
+                }
+                long[] ranks = best.ranks();
+                ranks[p]++;
+                long[] candidate = new long[ranks.length - gone.length()];
+                System.arraycopy(ranks, 0, candidate, 0, gone.start());
+                System.arraycopy(ranks, gone.end(), candidate, gone.start(), ranks.length - gone.end());
                 if (consider(candidate)) {
                     break;
                 }

@@ -1,0 +1,146 @@
+"""Hypothesis side of the engine comparison in spec/engine.md (run outside mvn verify).
+
+    /usr/bin/python3 hypothesis_peers.py [seeds]
+
+Debian's python3-hypothesis. Per problem and seed: found or not, shrunk length (steps) against the
+hand-minimal one, seconds to find and shrink; and the trivial model's raw steps a second. The
+problems are the same as PeerComparison.java and fastcheck_peers.js.
+"""
+import json
+import random
+import sys
+import time
+
+from hypothesis import HealthCheck, Phase, settings
+from hypothesis.stateful import Bundle, RuleBasedStateMachine, precondition, rule
+import hypothesis.strategies as st
+
+CAPACITY = 4
+
+
+class Trivial(RuleBasedStateMachine):
+    steps = 0
+
+    def __init__(self):
+        super().__init__()
+        self.n = 0
+
+    @rule()
+    def inc(self):
+        self.n += 1
+        Trivial.steps += 1
+
+
+class Ring(RuleBasedStateMachine):
+    """Ring buffer of 4 slots whose size is (head - tail) mod 4: full reads as empty."""
+
+    def __init__(self):
+        super().__init__()
+        self.slots = [None] * CAPACITY
+        self.head = 0
+        self.tail = 0
+        self.model = []
+        self.trace = []
+
+    @precondition(lambda self: len(self.model) < CAPACITY)
+    @rule(v=st.integers(0, 9))
+    def put(self, v):
+        self.trace.append("put")
+        self.slots[self.head % CAPACITY] = v
+        self.head += 1
+        self.model.append(v)
+
+    @precondition(lambda self: len(self.model) > 0)
+    @rule()
+    def get(self):
+        self.trace.append("get")
+        size = (self.head - self.tail) % CAPACITY
+        got = None if size == 0 else self.slots[self.tail % CAPACITY]
+        if size != 0:
+            self.tail += 1
+        expected = self.model.pop(0)
+        assert got == expected, "get returned %r, expected %r" % (got, expected)
+
+
+class Heap(RuleBasedStateMachine):
+    """Double free reachable only after three allocations."""
+    handles = Bundle("handles")
+
+    def __init__(self):
+        super().__init__()
+        self.free_list = []
+        self.live = set()
+        self.handed_out = 0
+        self.trace = []
+
+    @rule(target=handles)
+    def alloc(self):
+        self.trace.append("alloc")
+        h = self.handed_out
+        self.handed_out += 1
+        self.live.add(h)
+        return h
+
+    @rule(h=handles)
+    def free(self, h):
+        self.trace.append("free")
+        if h not in self.live and self.handed_out < 3:
+            return
+        self.live.discard(h)
+        self.free_list.append(h)
+        assert len(set(self.free_list)) == len(self.free_list), "double free"
+
+
+PROBLEMS = {"ring buffer after wrap-around": (Ring, 5), "double free after three allocations": (Heap, 5)}
+
+
+def run_problem(machine, s):
+    last = {}
+    orig_init = machine.__init__
+
+    def init(self):
+        orig_init(self)
+        last["m"] = self
+    machine.__init__ = init
+    test = machine.TestCase
+    test.settings = settings(max_examples=1000, stateful_step_count=40, deadline=None, database=None,
+                             suppress_health_check=list(HealthCheck), print_blob=False)
+    t0 = time.perf_counter()
+    found = False
+    try:
+        random.seed(s)  # Hypothesis draws an unseeded run's seed from the global random module
+        test("runTest").runTest()
+    except AssertionError:
+        found = True
+    except Exception as e:
+        print("unexpected", type(e), e, file=sys.stderr)
+        found = True
+    elapsed = time.perf_counter() - t0
+    machine.__init__ = orig_init
+    # the last machine run is the final replay of the shrunk example
+    return found, len(last["m"].trace) if found else None, elapsed
+
+
+def trivial_rate():
+    Trivial.steps = 0
+    test = Trivial.TestCase
+    test.settings = settings(max_examples=500, stateful_step_count=100, deadline=None, database=None,
+                             suppress_health_check=list(HealthCheck), phases=[Phase.generate])
+    t0 = time.perf_counter()
+    test("runTest").runTest()
+    return Trivial.steps / (time.perf_counter() - t0)
+
+
+def main():
+    seeds = int(sys.argv[1]) if len(sys.argv) > 1 else 20
+    out = {"engine": "hypothesis", "trivialStepsPerSecond": round(trivial_rate())}
+    for name, (machine, minimal) in PROBLEMS.items():
+        rows = [run_problem(machine, s) for s in range(1, seeds + 1)]
+        out[name] = {"found": sum(1 for r in rows if r[0]), "minimal": sum(1 for r in rows if r[1] == minimal),
+                     "minimum": minimal, "lengths": [r[1] for r in rows],
+                     "meanSeconds": round(sum(r[2] for r in rows) / len(rows), 3)}
+    print(json.dumps(out, indent=1))
+
+
+if __name__ == "__main__":
+    main()
