@@ -1,0 +1,113 @@
+// fast-check side of the engine comparison in spec/engine.md (run outside mvn verify):
+//   npm install && node fastcheck_peers.js [seeds]
+// Same problems as hypothesis_peers.py and PeerComparison.java: the trivial model's raw steps a
+// second; per seeded-bug problem and seed: found, shrunk length against the minimum, time.
+'use strict';
+const fc = require('fast-check');
+
+const CAPACITY = 4;
+
+function trivialRate() {
+  let steps = 0;
+  class Inc {
+    check() { return true; }
+    run(m) { m.n++; steps++; }
+    toString() { return 'inc'; }
+  }
+  const t0 = process.hrtime.bigint();
+  fc.assert(fc.property(fc.commands([fc.constant(new Inc())], { size: '+1', maxCommands: 100 }), (cmds) => {
+    fc.modelRun(() => ({ model: { n: 0 }, real: {} }), cmds);
+  }), { numRuns: 500, seed: 1 });
+  const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+  return steps / secs;
+}
+
+// ring buffer of 4 slots whose size is (head - tail) mod 4: a full buffer reads as empty
+class Put {
+  constructor(v) { this.v = v; }
+  check(m) { return m.items.length < CAPACITY; }
+  run(m, r) { r.slots[r.head % CAPACITY] = this.v; r.head++; m.items.push(this.v); }
+  toString() { return `put ${this.v}`; }
+}
+class Get {
+  check(m) { return m.items.length > 0; }
+  run(m, r) {
+    const size = ((r.head - r.tail) % CAPACITY + CAPACITY) % CAPACITY;
+    const got = size === 0 ? null : r.slots[r.tail % CAPACITY];
+    if (size !== 0) r.tail++;
+    const expected = m.items.shift();
+    if (got !== expected) throw new Error(`get returned ${got}, expected ${expected}`);
+  }
+  toString() { return 'get'; }
+}
+const ring = {
+  minimum: 5,
+  commands: [fc.integer({ min: 0, max: 9 }).map((v) => new Put(v)), fc.constant(new Get())],
+  setup: () => ({ model: { items: [] }, real: { slots: new Array(CAPACITY), head: 0, tail: 0 } }),
+};
+
+// double free reachable only after three allocations; handles are picked among those allocated
+class Alloc {
+  check() { return true; }
+  run(m, r) { const h = r.handedOut++; r.live.add(h); m.handles.push(h); }
+  toString() { return 'alloc'; }
+}
+class Free {
+  constructor(pick) { this.pick = pick; }
+  check(m) { return m.handles.length > 0; }
+  run(m, r) {
+    const h = m.handles[this.pick % m.handles.length];
+    if (!r.live.has(h) && r.handedOut < 3) return;
+    r.live.delete(h);
+    r.freeList.push(h);
+    if (new Set(r.freeList).size !== r.freeList.length) throw new Error('double free');
+  }
+  toString() { return `free #${this.pick}`; }
+}
+const heap = {
+  minimum: 5,
+  commands: [fc.constant(new Alloc()), fc.nat(40).map((p) => new Free(p))],
+  setup: () => ({ model: { handles: [] }, real: { handedOut: 0, live: new Set(), freeList: [] } }),
+};
+
+function runProblem(problem, seed) {
+  const t0 = process.hrtime.bigint();
+  const out = fc.check(fc.property(fc.commands(problem.commands, { maxCommands: 40 }), (cmds) => {
+    fc.modelRun(problem.setup, cmds);
+  }), { numRuns: 1000, seed });
+  const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (!out.failed) return { found: false, length: null, secs };
+  // the counterexample's commands, up to the one that threw
+  const cmds = [...out.counterexample[0]];
+  const executed = String(out.counterexample[0]).split(',').filter((s) => s.trim().length > 0);
+  return { found: true, length: ranUntilFailure(problem, cmds), secs, printed: executed.length };
+}
+
+function ranUntilFailure(problem, cmds) {
+  const { model, real } = problem.setup();
+  let n = 0;
+  for (const c of cmds) {
+    if (!c.check(model)) continue;
+    n++;
+    try { c.run(model, real); } catch (e) { return n; }
+  }
+  return n;
+}
+
+function main() {
+  const seeds = Number(process.argv[2] || 20);
+  const out = { engine: 'fast-check ' + require('fast-check/package.json').version, trivialStepsPerSecond: Math.round(trivialRate()) };
+  for (const [name, p] of [['ring buffer after wrap-around', ring], ['double free after three allocations', heap]]) {
+    const rows = [];
+    for (let s = 1; s <= seeds; s++) rows.push(runProblem(p, s));
+    out[name] = {
+      found: rows.filter((r) => r.found).length,
+      minimal: rows.filter((r) => r.length === p.minimum).length,
+      minimum: p.minimum,
+      lengths: rows.map((r) => r.length),
+      meanSeconds: +(rows.reduce((a, r) => a + r.secs, 0) / rows.length).toFixed(3),
+    };
+  }
+  console.log(JSON.stringify(out, null, 1));
+}
+main();
