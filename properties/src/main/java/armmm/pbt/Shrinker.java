@@ -79,13 +79,16 @@ final class Shrinker {
         ChoiceSequence before;
         do {
             before = best;
-            ChoiceSequence stepsBefore = best;
-            deleteSteps();
-            if (best == stepsBefore) {
-                // no step can go alone: try folding steps into their predecessors before the
-                // choice-by-choice passes spend the budget
-                deleteStepRaisingPrevious();
-            }
+            // step structure first, to its own fixed point: deleting steps, then folding a step into
+            // its predecessor when none can go alone, before the choice-by-choice passes spend the budget
+            ChoiceSequence stepsBefore;
+            do {
+                stepsBefore = best;
+                deleteSteps();
+                if (best == stepsBefore) {
+                    deleteStepRaisingPrevious();
+                }
+            } while (best != stepsBefore && !stopped());
             deleteSpans();
             deleteBlocks();
             zeroSpans();
@@ -226,16 +229,24 @@ final class Shrinker {
                 if (!best.branching(p) || best.rank(p) >= best.bound(p)) {
                     continue;
                 }
-                long[] ranks = best.ranks();
-                ranks[p]++;
-                long[] candidate = new long[ranks.length - gone.length()];
-                System.arraycopy(ranks, 0, candidate, 0, gone.start());
-                System.arraycopy(ranks, gone.end(), candidate, gone.start(), ranks.length - gone.end());
-                if (consider(candidate)) {
+                // one more (two equal steps merge), else the largest (a step big enough for both)
+                if (foldInto(gone, p, best.rank(p) + 1) || foldInto(gone, p, best.bound(p))) {
                     break;
                 }
             }
         }
+    }
+
+    private boolean foldInto(ChoiceSequence.Span gone, int p, long rank) {
+        long[] ranks = best.ranks();
+        if (gone.end() > ranks.length || rank > best.bound(p)) {
+            return false;
+        }
+        ranks[p] = rank;
+        long[] candidate = new long[ranks.length - gone.length()];
+        System.arraycopy(ranks, 0, candidate, 0, gone.start());
+        System.arraycopy(ranks, gone.end(), candidate, gone.start(), ranks.length - gone.end());
+        return consider(candidate);
     }
 
     /** Deletes each span any generator marked (list elements, filter attempts, binds), last first. */
