@@ -70,6 +70,46 @@ const heap = {
   setup: () => ({ model: { handles: [] }, real: { handedOut: 0, live: new Set(), freeList: [] } }),
 };
 
+// toy buddy allocator of 8 pages that forgets the merge when an order-0 upper buddy is freed
+class BAlloc {
+  constructor(order) { this.order = order; }
+  check() { return true; }
+  run(m, r) {
+    const fits = [...r.free].map((k) => k.split(':').map(Number)).filter(([, o]) => o >= this.order)
+      .sort((x, y) => x[1] - y[1] || x[0] - y[0]);
+    if (fits.length === 0) return;
+    let [addr, o] = fits[0];
+    r.free.delete(`${addr}:${o}`);
+    while (o > this.order) { o--; r.free.add(`${addr + (1 << o)}:${o}`); }
+    m.blocks.push([addr, this.order]);
+  }
+  toString() { return `alloc ${this.order}`; }
+}
+class BFree {
+  constructor(pick) { this.pick = pick; }
+  check(m) { return m.blocks.length > 0; }
+  run(m, r) {
+    let [addr, order] = m.blocks.splice(this.pick % m.blocks.length, 1)[0];
+    while (order < 3) {
+      const buddy = addr ^ (1 << order);
+      if (!r.free.has(`${buddy}:${order}`) || (order === 0 && addr > buddy)) break;
+      r.free.delete(`${buddy}:${order}`);
+      addr = Math.min(addr, buddy); order++;
+    }
+    r.free.add(`${addr}:${order}`);
+    for (const k of r.free) {
+      const [a, o] = k.split(':').map(Number);
+      if (o < 3 && r.free.has(`${a ^ (1 << o)}:${o}`)) throw new Error('two free buddies not merged');
+    }
+  }
+  toString() { return `free #${this.pick}`; }
+}
+const buddy = {
+  minimum: 4,
+  commands: [fc.integer({ min: 0, max: 3 }).map((o) => new BAlloc(o)), fc.nat(40).map((p) => new BFree(p))],
+  setup: () => ({ model: { blocks: [] }, real: { free: new Set(['0:3']) } }),
+};
+
 function runProblem(problem, seed) {
   const t0 = process.hrtime.bigint();
   const out = fc.check(fc.property(fc.commands(problem.commands, { maxCommands: 40 }), (cmds) => {
@@ -97,7 +137,7 @@ function ranUntilFailure(problem, cmds) {
 function main() {
   const seeds = Number(process.argv[2] || 20);
   const out = { engine: 'fast-check ' + require('fast-check/package.json').version, trivialStepsPerSecond: Math.round(trivialRate()) };
-  for (const [name, p] of [['ring buffer after wrap-around', ring], ['double free after three allocations', heap]]) {
+  for (const [name, p] of [['toy buddy forgetting a merge', buddy], ['ring buffer after wrap-around', ring], ['double free after three allocations', heap]]) {
     const rows = [];
     for (let s = 1; s <= seeds; s++) rows.push(runProblem(p, s));
     out[name] = {

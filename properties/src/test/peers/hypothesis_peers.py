@@ -12,7 +12,7 @@ import sys
 import time
 
 from hypothesis import HealthCheck, Phase, settings
-from hypothesis.stateful import Bundle, RuleBasedStateMachine, precondition, rule
+from hypothesis.stateful import Bundle, RuleBasedStateMachine, consumes, multiple, precondition, rule
 import hypothesis.strategies as st
 
 CAPACITY = 4
@@ -91,7 +91,44 @@ class Heap(RuleBasedStateMachine):
         assert len(set(self.free_list)) == len(self.free_list), "double free"
 
 
-PROBLEMS = {"ring buffer after wrap-around": (Ring, 5), "double free after three allocations": (Heap, 5)}
+class Buddy(RuleBasedStateMachine):
+    """Toy buddy allocator of 8 pages that forgets the merge when an order-0 upper buddy is freed."""
+    blocks = Bundle("blocks")
+
+    def __init__(self):
+        super().__init__()
+        self.free = {(0, 3)}
+        self.trace = []
+
+    @rule(target=blocks, order=st.integers(0, 3))
+    def alloc(self, order):
+        self.trace.append("alloc")
+        fits = sorted(b for b in self.free if b[1] >= order)
+        if not fits:
+            return multiple()
+        addr, o = min(fits, key=lambda b: (b[1], b[0]))
+        self.free.remove((addr, o))
+        while o > order:
+            o -= 1
+            self.free.add((addr + (1 << o), o))
+        return (addr, order)
+
+    @rule(block=consumes(blocks))
+    def release(self, block):
+        self.trace.append("free")
+        addr, order = block
+        while order < 3:
+            buddy = addr ^ (1 << order)
+            if (buddy, order) not in self.free or (order == 0 and addr > buddy):
+                break
+            self.free.remove((buddy, order))
+            addr, order = min(addr, buddy), order + 1
+        self.free.add((addr, order))
+        for a, o in self.free:
+            assert o == 3 or (a ^ (1 << o), o) not in self.free, "two free buddies not merged"
+
+
+PROBLEMS = {"toy buddy forgetting a merge": (Buddy, 4), "ring buffer after wrap-around": (Ring, 5), "double free after three allocations": (Heap, 5)}
 
 
 def run_problem(machine, s):

@@ -83,7 +83,9 @@ public final class Chains {
     private static <S, A> Counterexample counterexample(Chain<S, A> chain, ChainSpec<S, A> spec, Search.Found f,
             String name, PropertyConfig config, Reporting reporting) {
         Chain.Transcript shrunk = transcript(chain, f.shrunk(), config);
-        int originalSteps = transcript(chain, f.original(), config).lines.size();
+        // a case that was not shrunk (a deadline) is not run a third time
+        int originalSteps = f.original() == f.shrunk() ? shrunk.lines.size()
+                : transcript(chain, f.original(), config).lines.size();
         String path = "properties/" + Counterexample.DIRECTORY.resolve(name + ".scn").toString().replace('\\', '/');
         Counterexample counterexample = new Counterexample(reporting.propertyName(), name, f.failure(), config.seed(), shrunk.header,
                 shrunk.lines, shrunk.before, shrunk.after, originalSteps, f.shrink(),

@@ -57,6 +57,70 @@ class PeerComparison {
                 .steps(40).tries(1000).database("off");
     }
 
+    /** A toy buddy allocator of 8 pages that forgets the merge when an order-0 upper buddy is freed. */
+    static final class ToyBuddy {
+        /** Free blocks as address * 4 + order. */
+        final java.util.Set<Integer> free = new java.util.TreeSet<>(List.of(3));
+
+        /** alloc (order >= 0) returns the block's address * 4 + order, or null when nothing fits. */
+        Object alloc(int order, Bundle<Integer> blocks) {
+            Integer best = null;
+            for (int k : free) {
+                if (k % 4 >= order && (best == null || k % 4 < best % 4 || k % 4 == best % 4 && k < best)) {
+                    best = k;
+                }
+            }
+            if (best == null) {
+                return null;
+            }
+            free.remove(best);
+            int addr = best / 4;
+            for (int o = best % 4; o > order; o--) {
+                free.add((addr + (1 << (o - 1))) * 4 + o - 1);
+            }
+            blocks.add(addr * 4 + order);
+            return addr * 4 + order;
+        }
+
+        Object release(int block) {
+            int addr = block / 4;
+            int order = block % 4;
+            while (order < 3) {
+                int buddy = addr ^ (1 << order);
+                if (!free.contains(buddy * 4 + order) || order == 0 && addr > buddy) {
+                    break;
+                }
+                free.remove(buddy * 4 + order);
+                addr = Math.min(addr, buddy);
+                order++;
+            }
+            free.add(addr * 4 + order);
+            return null;
+        }
+
+        List<Failure> merged() {
+            for (int k : free) {
+                int o = k % 4;
+                if (o < 3 && free.contains(((k / 4) ^ (1 << o)) * 4 + o)) {
+                    return List.of(new Failure("TOY-BUDDY-01", "two free buddies not merged", "free " + free));
+                }
+            }
+            return List.of();
+        }
+    }
+
+    /** Allocation is an order 0..3, a free is -1 - block. */
+    static ChainSpec.Builder<ToyBuddy, Integer> buddy() {
+        Bundle<Integer> blocks = Bundle.named("blocks");
+        return ChainSpec.<ToyBuddy, Integer>builder("PeerBuddy")
+                .initialState(ToyBuddy::new)
+                .action("alloc", 1, b -> Gens.ints(0, 3))
+                .action("free", 1, b -> !blocks.isEmpty(), b -> blocks.consume().map(k -> -1 - k))
+                .executor((b, v) -> v >= 0 ? b.alloc(v, blocks) : b.release(-1 - v))
+                .invariant("TOY-BUDDY-01", ToyBuddy::merged)
+                .steps(40).tries(1000).database("off");
+    }
+
     private record Row(boolean found, int length, double seconds) {}
 
     private static String measure(String name, int minimum, java.util.function.LongFunction<ChainSpec<?, ?>> spec) {
@@ -92,6 +156,7 @@ class PeerComparison {
     void measureBesideThePeers() {
         Assumptions.assumeTrue(Boolean.getBoolean("armmm.peers"), "peers comparison runs only with -Darmmm.peers=true");
         System.out.println("[peers] {\"engine\": \"armmm\", \"trivialStepsPerSecond\": " + Math.round(trivialStepsPerSecond()) + "}");
+        System.out.println("[peers] " + measure("toy buddy forgetting a merge", 4, seed -> buddy().seed(seed).build()));
         System.out.println("[peers] " + measure("ring buffer after wrap-around", 5, seed -> ring().seed(seed).build()));
         System.out.println("[peers] " + measure("double free after three allocations", ToyHeap.MINIMAL_STEPS,
                 seed -> ToyHeap.spec("PeerHeap").tries(1000).seed(seed).build()));
