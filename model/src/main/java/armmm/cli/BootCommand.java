@@ -3,7 +3,7 @@ package armmm.cli;
 import armmm.model.board.BoardException;
 import armmm.model.boot.BootException;
 import armmm.model.kernel.Kernel;
-import armmm.model.report.Reports;
+import armmm.model.kernel.Reports;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +39,7 @@ public final class BootCommand implements Callable<Integer> {
         }
         Kernel kernel;
         try {
-            kernel = Kernel.boot(boardOptions.board());
+            kernel = Kernel.boot(boardOptions.board(), Main.bugs());
         } catch (BoardException | BootException e) {
             throw new BadInputException(e.getMessage());
         }

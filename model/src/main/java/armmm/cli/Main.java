@@ -22,6 +22,17 @@ public final class Main implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
+    /**
+     * The seeded bugs {@code -Darmmm.bug} plants in every kernel this process creates, resolved
+     * once at the edge by {@link #execute}; none unless asked for.
+     */
+    private static volatile armmm.model.core.Bugs bugs = armmm.model.core.Bugs.NONE;
+
+    /** The seeded bugs this run of the CLI plants, resolved from {@code -Darmmm.bug}. */
+    static armmm.model.core.Bugs bugs() {
+        return bugs;
+    }
+
     /** Runs the CLI and exits with its code. */
     public static void main(String[] args) {
         System.exit(execute(args));
@@ -29,9 +40,10 @@ public final class Main implements Runnable {
 
     /** Runs the CLI and returns its exit code, for tests. */
     public static int execute(String... args) {
-        java.util.Optional<String> bug = armmm.model.check.SeededBug.propertyError();
-        if (bug.isPresent()) {
-            System.err.println(bug.get());
+        try {
+            bugs = armmm.model.kernel.Subsystems.bugsFromSystemProperty();
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
             return BAD_INPUT;
         }
         CommandLine cli = new CommandLine(new Main());

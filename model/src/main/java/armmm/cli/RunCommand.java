@@ -40,7 +40,7 @@ public final class RunCommand implements Callable<Integer> {
             try {
                 String text = Files.readString(file, StandardCharsets.UTF_8);
                 Scenario scenario = Parser.parse(name, text);
-                RunReport report = Runner.run(scenario);
+                RunReport report = Runner.run(scenario, Main.bugs());
                 out.print(report.output());
                 report.messages().forEach(out::println);
                 passed += report.passed();

@@ -16,8 +16,13 @@ public final class Boards {
      * {@code line}.
      */
     public static Kernel boot(Map<String, String> params, int line) {
+        return boot(params, line, armmm.model.core.Bugs.NONE);
+    }
+
+    /** {@link #boot(Map, int)} with the seeded bugs {@code bugs} planted. */
+    public static Kernel boot(Map<String, String> params, int line, armmm.model.core.Bugs bugs) {
         try {
-            return Kernel.boot(BoardLine.parse(params));
+            return Kernel.boot(BoardLine.parse(params), bugs);
         } catch (BoardException | BootException e) {
             throw new ScenarioException(line, 1, "board: " + e.getMessage());
         }

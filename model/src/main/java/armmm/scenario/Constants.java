@@ -1,7 +1,7 @@
 package armmm.scenario;
 
 import armmm.model.memblock.Memblock;
-import armmm.model.page.Gfp;
+import armmm.model.core.Gfp;
 import armmm.model.zone.ZoneType;
 import java.util.HashMap;
 import java.util.Map;

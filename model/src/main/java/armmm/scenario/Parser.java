@@ -1,6 +1,6 @@
 package armmm.scenario;
 
-import armmm.model.kernel.OpSpec;
+import armmm.model.subsystem.OpSpec;
 import armmm.model.kernel.OpTable;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -1,12 +1,12 @@
 package armmm.scenario;
 
-import armmm.model.check.Violation;
+import armmm.model.core.Violation;
 import armmm.model.kernel.Kernel;
-import armmm.model.kernel.ObservableException;
-import armmm.model.kernel.ObservablePath;
-import armmm.model.kernel.Op;
-import armmm.model.kernel.Result;
-import armmm.model.report.Reports;
+import armmm.model.core.ObservableException;
+import armmm.model.core.ObservablePath;
+import armmm.model.subsystem.Op;
+import armmm.model.core.Result;
+import armmm.model.kernel.Reports;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -37,7 +37,12 @@ public final class Runner {
 
     /** Runs {@code scenario} on a fresh kernel: its board booted, or an empty memblock without one. */
     public static RunReport run(Scenario scenario) {
-        Kernel kernel = scenario.board() == null ? Kernel.bare() : Boards.boot(scenario.board(), scenario.boardLine());
+        return run(scenario, armmm.model.core.Bugs.NONE);
+    }
+
+    /** Runs {@code scenario} on a fresh kernel with the seeded bugs {@code bugs} planted. */
+    public static RunReport run(Scenario scenario, armmm.model.core.Bugs bugs) {
+        Kernel kernel = scenario.board() == null ? Kernel.bare(bugs) : Boards.boot(scenario.board(), scenario.boardLine(), bugs);
         Runner r = new Runner(scenario, kernel);
         r.checkInvariants(0, "boot");
         for (Statement s : scenario.statements()) {

@@ -1,7 +1,7 @@
 package armmm.scenario;
 
-import armmm.model.kernel.Op;
-import armmm.model.kernel.Result;
+import armmm.model.subsystem.Op;
+import armmm.model.core.Result;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;

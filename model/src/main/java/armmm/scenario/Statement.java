@@ -1,6 +1,6 @@
 package armmm.scenario;
 
-import armmm.model.kernel.OpSpec;
+import armmm.model.subsystem.OpSpec;
 import java.util.List;
 import java.util.Map;
 

@@ -47,10 +47,12 @@ final class CaseRunner implements AutoCloseable {
         try {
             return future.get(deadlineNanos, TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
+            // read the call before cancelling: an interrupted call may return and the case go on
+            String call = choices.call();
+            choices.cancel();
             future.cancel(true);
             worker.shutdownNow();
             worker = null;
-            String call = choices.call();
             Failure failure = new Failure(DEADLINE_ID, "test case exceeded its deadline",
                     String.format("still running after %.1f s in %s", deadlineNanos / 1e9,
                             call.isEmpty() ? "generation" : call));

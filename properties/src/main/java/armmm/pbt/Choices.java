@@ -27,6 +27,8 @@ public final class Choices {
     private final Deque<OpenSpan> open = new ArrayDeque<>();
     /** The call (action name) of the step being run, part of a failure's identity. */
     private volatile String call = "";
+    /** Set when the case overran its deadline: the abandoned thread stops at its next choice. */
+    private volatile boolean cancelled;
     /** Handle references drawn from bundles, in order (for the delete-and-adjust shrink pass). */
     private final List<Bundle.Reference> references = new ArrayList<>();
     /** Items added to bundles, in order: the choice position at the time and the bundle. */
@@ -67,6 +69,11 @@ public final class Choices {
     /** Names the call being run (a chain step's action), for failure identity and deadline reports. */
     void call(String name) {
         this.call = name;
+    }
+
+    /** Stops a case that overran its deadline at its next choice. */
+    void cancel() {
+        cancelled = true;
     }
 
     /** The call being run, or "" before the first step. */
@@ -199,6 +206,9 @@ public final class Choices {
     }
 
     private long next(long bound, RankSource fresh) {
+        if (cancelled) {
+            throw new Discard("cancelled at its deadline");
+        }
         if (size >= MAX_CHOICES) {
             throw new Discard("more than " + MAX_CHOICES + " choices");
         }

@@ -166,6 +166,11 @@ final class Search {
             if (!found.isEmpty()) {
                 extra--;
             }
+            if (outcome.failure() != null && CaseRunner.DEADLINE_ID.equals(outcome.failure().id())) {
+                // a system that hangs makes every further case cost a deadline: report what hung
+                record(outcome);
+                break;
+            }
             if (outcome.failure() != null && record(outcome) && found.size() == 1) {
                 extra = Math.min(config.tries() - tries, Math.max(MIN_EXTRA, config.tries() / EXTRA_TRIES_DIVISOR));
             }

@@ -2,8 +2,8 @@ package armmm.bench;
 
 import armmm.model.board.Board;
 import armmm.model.kernel.Kernel;
-import armmm.model.kernel.PageOp;
-import armmm.model.page.Gfp;
+import armmm.model.page.PageOp;
+import armmm.model.core.Gfp;
 import armmm.model.page.PageAllocator;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

@@ -2,7 +2,9 @@ package armmm.check;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import armmm.model.check.SeededBug;
+import armmm.model.core.Bugs;
+import armmm.model.core.SeededBug;
+import armmm.model.kernel.Subsystems;
 import armmm.scenario.Parser;
 import armmm.scenario.RunReport;
 import armmm.scenario.Runner;
@@ -30,7 +32,7 @@ class SeededBugsTest {
 
     @TestFactory
     Stream<DynamicTest> everySeededBugIsCaughtByItsInvariant() {
-        return Arrays.stream(SeededBug.values()).map(bug -> DynamicTest.dynamicTest(bug.cliName(), () -> {
+        return Subsystems.bugs().stream().map(bug -> DynamicTest.dynamicTest(bug.cliName(), () -> {
             Path file = DIR.resolve(bug.cliName() + ".scn");
             assertThat(file).as("the demonstration of %s", bug).exists();
             String text = Files.readString(file);
@@ -43,9 +45,7 @@ class SeededBugsTest {
             assertThat(clean.messages()).as("%s without the bug", file).isEmpty();
 
             RunReport buggy;
-            try (SeededBug.Planted planted = SeededBug.plant(bug)) {
-                buggy = Runner.run(scenario);
-            }
+            buggy = Runner.run(scenario, Bugs.of(bug));
             assertThat(buggy.messages()).as("%s with %s planted", file, bug)
                     .anySatisfy(msg -> assertThat(msg).contains(id));
         }));
@@ -58,7 +58,7 @@ class SeededBugsTest {
             return files.filter(p -> p.toString().endsWith(".scn")).sorted().toList().stream()
                     .map(p -> DynamicTest.dynamicTest(p.getFileName().toString(), () -> {
                         String name = p.getFileName().toString().replace(".scn", "");
-                        assertThat(Arrays.stream(SeededBug.values()).map(SeededBug::cliName)).contains(name);
+                        assertThat(Subsystems.bugs().stream().map(SeededBug::cliName)).contains(name);
                     }));
         }
     }

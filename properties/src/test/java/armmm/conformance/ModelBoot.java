@@ -5,7 +5,7 @@ import armmm.model.board.Board;
 import armmm.model.board.ReservedMemory;
 import armmm.model.boot.Boot;
 import armmm.model.boot.BootedSystem;
-import armmm.model.zone.BootZones;
+import armmm.model.boot.BootZones;
 import java.util.List;
 
 /**
@@ -28,8 +28,13 @@ final class ModelBoot {
 
     /** Boots the board and collects what the conformance test compares. */
     static BootFacts boot(OracleBoard b) {
-        BootedSystem s = Boot.boot(board(b));
-        return new BootFacts(BootZones.setUp(s), s.lowmemLimit(), s.layout().highMemory(), s.layout().vmallocStart(),
+        return boot(b, armmm.model.core.Bugs.NONE);
+    }
+
+    /** {@link #boot(OracleBoard)} with the seeded bugs {@code bugs} planted. */
+    static BootFacts boot(OracleBoard b, armmm.model.core.Bugs bugs) {
+        BootedSystem s = Boot.boot(board(b), bugs);
+        return new BootFacts(BootZones.setUp(s, bugs), s.lowmemLimit(), s.layout().highMemory(), s.layout().vmallocStart(),
                 s.layout().vmallocEnd(), "model boot");
     }
 }

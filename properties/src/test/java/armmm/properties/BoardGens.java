@@ -58,12 +58,12 @@ public final class BoardGens {
 
     /** Kernels booted from virt boards of {@code minMiB}..{@code maxMiB} MiB with default command lines. */
     public static Gen<Kernel> virtKernels(int minMiB, int maxMiB) {
-        return Gens.ints(minMiB, maxMiB).map(mib -> Kernel.boot(Board.virt((long) mib << 20)));
+        return Gens.ints(minMiB, maxMiB).map(mib -> Kernel.boot(Board.virt((long) mib << 20), KernelChains.edgeBugs()));
     }
 
     private static Kernel bootOrNull(BoardSpec spec) {
         try {
-            return Kernel.boot(spec.board());
+            return Kernel.boot(spec.board(), KernelChains.edgeBugs());
         } catch (BoardException | BootException e) {
             return null;
         }

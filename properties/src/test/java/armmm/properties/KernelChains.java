@@ -1,11 +1,11 @@
 package armmm.properties;
 
-import armmm.model.check.Invariant;
-import armmm.model.check.Invariants;
-import armmm.model.check.SeededBug;
-import armmm.model.check.Violation;
+import armmm.model.subsystem.Invariant;
+import armmm.model.core.Bugs;
+import armmm.model.kernel.Subsystems;
+import armmm.model.core.Violation;
 import armmm.model.kernel.Kernel;
-import armmm.model.kernel.Op;
+import armmm.model.subsystem.Op;
 import armmm.pbt.ChainSpec;
 import armmm.pbt.Failure;
 import armmm.pbt.Gen;
@@ -39,19 +39,26 @@ public final class KernelChains {
      * alone catches the bug (another one may well catch it first in a full run).
      */
     public static ChainSpec.Builder<World, Op> builder(Gen<Kernel> initial, Predicate<String> checked) {
-        SeededBug.propertyError().ifPresent(message -> {
-            throw new IllegalStateException(message);
-        });
+        edgeBugs();
         ChainSpec.Builder<World, Op> b = ChainSpec.<World, Op>builder()
                 .initialState(initial.map(World::new))
                 .executor(World::apply)
                 .formatter(new KernelFormatter());
-        for (Invariant inv : Invariants.all()) {
+        for (Invariant inv : Subsystems.invariants()) {
             if (checked.test(inv.id())) {
                 b.invariant(inv.id(), w -> failures(inv.check(w.kernel())));
             }
         }
         return b;
+    }
+
+    /**
+     * The seeded bugs {@code -Darmmm.bug=NAME} asks every property to plant in the kernels it
+     * creates, resolved at this edge; {@link Bugs#NONE} when it is unset. A name that is no seeded
+     * bug stops the property (IllegalArgumentException) instead of running without the bug.
+     */
+    public static Bugs edgeBugs() {
+        return Subsystems.bugsFromSystemProperty();
     }
 
     private static List<Failure> failures(List<Violation> violations) {

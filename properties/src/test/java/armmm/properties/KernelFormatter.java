@@ -1,9 +1,9 @@
 package armmm.properties;
 
-import armmm.model.check.SeededBug;
-import armmm.model.kernel.Op;
-import armmm.model.kernel.Result;
-import armmm.model.report.Reports;
+import armmm.model.core.SeededBug;
+import armmm.model.subsystem.Op;
+import armmm.model.core.Result;
+import armmm.model.kernel.Reports;
 import armmm.pbt.ChainFormatter;
 import armmm.scenario.ScenarioWriter;
 import java.util.Optional;
@@ -18,8 +18,7 @@ public final class KernelFormatter implements ChainFormatter<World, Op> {
     @Override
     public String scenarioHeader(World initial) {
         StringBuilder header = new StringBuilder();
-        SeededBug bug = SeededBug.active();
-        if (bug != null) {
+        for (SeededBug bug : initial.kernel().bugs().planted()) {
             header.append("# seeded bug planted: ").append(bug.cliName()).append("; replay with\n")
                     .append("#   java -Darmmm.bug=").append(bug.cliName()).append(" -jar model/target/armmm.jar run FILE\n");
         }

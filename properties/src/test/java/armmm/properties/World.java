@@ -1,10 +1,10 @@
 package armmm.properties;
 
 import armmm.model.kernel.Kernel;
-import armmm.model.kernel.Op;
-import armmm.model.kernel.PageOp;
-import armmm.model.kernel.Result;
-import armmm.model.page.Gfp;
+import armmm.model.subsystem.Op;
+import armmm.model.page.PageOp;
+import armmm.model.core.Result;
+import armmm.model.core.Gfp;
 import armmm.model.page.MemMapLayout;
 import armmm.model.page.PageAllocator;
 import armmm.model.zone.ZoneType;

@@ -2,9 +2,9 @@ package armmm.spec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import armmm.model.kernel.OpSpec;
+import armmm.model.subsystem.OpSpec;
 import armmm.model.kernel.OpTable;
-import armmm.model.report.Reports;
+import armmm.model.kernel.Reports;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Paths;

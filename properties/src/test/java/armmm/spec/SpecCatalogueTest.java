@@ -2,9 +2,9 @@ package armmm.spec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import armmm.model.check.Invariant;
-import armmm.model.check.Invariants;
-import armmm.model.check.SeededBug;
+import armmm.model.subsystem.Invariant;
+import armmm.model.core.SeededBug;
+import armmm.model.kernel.Subsystems;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,8 +34,8 @@ class SpecCatalogueTest {
     void everyInvariantInTheCatalogueHasACheckInCodeAndEveryCheckAnEntry() {
         List<String> ids = entries.stream().map(Catalogue.Entry::id).toList();
         assertThat(ids).as("ids in spec/invariants.md").doesNotHaveDuplicates();
-        Set<String> inCode = Invariants.all().stream().map(Invariant::id).collect(Collectors.toSet());
-        assertThat(inCode).as("checks in code").hasSize(Invariants.all().size());
+        Set<String> inCode = Subsystems.invariants().stream().map(Invariant::id).collect(Collectors.toSet());
+        assertThat(inCode).as("checks in code").hasSize(Subsystems.invariants().size());
         assertThat(ids).as("invariants in spec/invariants.md").containsExactlyInAnyOrderElementsOf(inCode);
     }
 
@@ -66,7 +66,7 @@ class SpecCatalogueTest {
 
     @Test
     void everyEntryNamesASeededBugThatExistsAndEveryBugBelongsToOneEntry() {
-        Set<String> bugs = Arrays.stream(SeededBug.values()).map(Enum::name).collect(Collectors.toSet());
+        Set<String> bugs = Subsystems.bugs().stream().map(SeededBug::name).collect(Collectors.toSet());
         for (Catalogue.Entry e : entries) {
             List<String> named = e.codeSpans("Seeded bug");
             assertThat(named).as("%s names a seeded bug", e.id()).isNotEmpty();

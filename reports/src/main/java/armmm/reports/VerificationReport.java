@@ -1,8 +1,8 @@
 package armmm.reports;
 
-import armmm.model.check.Invariant;
-import armmm.model.check.Invariants;
-import armmm.model.kernel.OpSpec;
+import armmm.model.subsystem.Invariant;
+import armmm.model.kernel.Subsystems;
+import armmm.model.subsystem.OpSpec;
 import armmm.model.kernel.OpTable;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -101,7 +101,7 @@ public final class VerificationReport {
                 + "planted, `bug_*`, count apart: they prove the invariant can fail).\n\n")
                 .append("| invariant | checks | property classes | seeded-bug runs |\n|---|---:|---|---:|\n");
         Map<String, Object> out = new LinkedHashMap<>();
-        for (Invariant inv : Invariants.all()) {
+        for (Invariant inv : Subsystems.invariants()) {
             long total = 0;
             long bugRuns = 0;
             Map<String, Long> byClass = new TreeMap<>();

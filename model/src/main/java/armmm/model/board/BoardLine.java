@@ -1,6 +1,6 @@
 package armmm.model.board;
 
-import armmm.model.kernel.Values;
+import armmm.model.core.Values;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

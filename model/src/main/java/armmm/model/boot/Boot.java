@@ -5,8 +5,9 @@ import armmm.model.board.Board;
 import armmm.model.board.BuildConfig;
 import armmm.model.board.Cmdline;
 import armmm.model.board.ReservedMemory;
-import armmm.model.check.SeededBug;
-import armmm.model.kernel.Result;
+import armmm.model.core.Bugs;
+import armmm.model.layout.LayoutBug;
+import armmm.model.core.Result;
 import armmm.model.layout.Layout;
 import armmm.model.memblock.Memblock;
 import armmm.model.memblock.Region;
@@ -37,6 +38,7 @@ public final class Boot {
     private static final long MAX_MEMBLOCK_ADDR = 0xffff_ffffL;
 
     private final Board board;
+    private final Bugs bugs;
     private final BuildConfig build;
     private final EarlyMemblock em;
     private final Memblock mb;
@@ -49,17 +51,23 @@ public final class Boot {
     private long initrdStart;
     private long initrdEnd;
 
-    private Boot(Board board) {
+    private Boot(Board board, Bugs bugs) {
         this.board = board;
+        this.bugs = bugs;
         this.build = board.build();
         this.physOffset = board.physOffset();
-        this.em = new EarlyMemblock(board.ramOption());
+        this.em = new EarlyMemblock(board.ramOption(), bugs);
         this.mb = em.memblock();
     }
 
     /** Boots {@code board} and returns the state just before memblock_free_all. */
     public static BootedSystem boot(Board board) {
-        return new Boot(board).run();
+        return boot(board, Bugs.NONE);
+    }
+
+    /** Boots {@code board} with the seeded bugs {@code bugs} planted. */
+    public static BootedSystem boot(Board board, Bugs bugs) {
+        return new Boot(board, bugs).run();
     }
 
     private BootedSystem run() {
@@ -94,6 +102,7 @@ public final class Boot {
         long dentries = allocLargeSystemHash(4, 13, zones);
         long inodes = allocLargeSystemHash(4, 14, zones);
         Layout layout = layout(zones.memMapVirt);
+        mb.useLinearMap(layout);
         return new BootedSystem(board, layout, mb, mb.memory(), mb.reserved(), em.allocations(), log, em.debugLog(), vmallocSize,
                 lowmemLimit, memblockLimit, zones.minLowPfn, zones.maxLowPfn, zones.maxPfn, zones.nodeStart,
                 zones.maxZonePfn, zones.memMapPhys, zones.memMapSize, zones.nrKernelPages, zones.nrAllPages,
@@ -194,7 +203,7 @@ public final class Boot {
 
     /** {@code adjust_lowmem_bounds} (arch/arm/mm/mmu.c). */
     private void adjustLowmemBounds() {
-        long offset = SeededBug.LAYOUT_NO_VMALLOC_OFFSET_IN_LIMIT.isActive() ? 0 : Layout.VMALLOC_OFFSET;
+        long offset = bugs.has(LayoutBug.LAYOUT_NO_VMALLOC_OFFSET_IN_LIMIT) ? 0 : Layout.VMALLOC_OFFSET;
         long vmallocLimit = Layout.VMALLOC_END - vmallocSize - offset - build.pageOffset() + physOffset;
         List<Region> mapped = em.mappedMemory();
         if (!mapped.isEmpty() && (mapped.get(0).base() & (Layout.PMD_SIZE - 1)) != 0) {
@@ -460,7 +469,7 @@ public final class Boot {
         long dataEnd = initEnd + build.dataSize();
         long kEnd = kStart + build.kernelSize();
         return new Layout(build.pageOffset(), physOffset, lowmemLimit, vmallocSize, memMapVirt, build.structPageSize(),
-                1L << build.pageblockOrder(), kStart, textEnd, initBegin, initEnd, initEnd, dataEnd, kEnd, mb.memory());
+                1L << build.pageblockOrder(), kStart, textEnd, initBegin, initEnd, initEnd, dataEnd, kEnd, mb.memory(), bugs);
     }
 
     private long linearVirt(long phys) {

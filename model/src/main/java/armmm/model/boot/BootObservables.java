@@ -1,8 +1,8 @@
 package armmm.model.boot;
 
-import armmm.model.kernel.ObservableException;
-import armmm.model.kernel.ObservablePath;
-import armmm.model.kernel.Result;
+import armmm.model.core.ObservableException;
+import armmm.model.core.ObservablePath;
+import armmm.model.core.Result;
 import armmm.model.layout.Layout;
 import java.util.OptionalLong;
 

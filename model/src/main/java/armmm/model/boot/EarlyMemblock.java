@@ -1,7 +1,7 @@
 package armmm.model.boot;
 
 import armmm.model.board.BuildConfig;
-import armmm.model.kernel.Result;
+import armmm.model.core.Result;
 import armmm.model.memblock.Memblock;
 import armmm.model.memblock.Region;
 import java.util.ArrayList;
@@ -15,14 +15,15 @@ import java.util.Locale;
  */
 final class EarlyMemblock {
     static final long PAGE = BuildConfig.PAGE_SIZE;
-    private final Memblock mb = new Memblock();
+    private final Memblock mb;
     private final List<EarlyAllocation> allocations = new ArrayList<>();
     private final List<String> debugLog = new ArrayList<>();
     private final String ramOption;
 
     /** An empty memblock; a failed allocation is blamed on {@code ramOption} (too little RAM). */
-    EarlyMemblock(String ramOption) {
+    EarlyMemblock(String ramOption, armmm.model.core.Bugs bugs) {
         this.ramOption = ramOption;
+        this.mb = new Memblock(bugs);
     }
 
     /** The memblock itself, for the calls that do not log (add, remove, mark_nomap, limits). */

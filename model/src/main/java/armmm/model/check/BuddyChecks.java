@@ -1,9 +1,11 @@
 package armmm.model.check;
 
-import armmm.model.kernel.Kernel;
+import armmm.model.core.Violation;
+import armmm.model.subsystem.Invariant;
+import armmm.model.page.GfpZone;
 import armmm.model.page.AllocTrace;
 import armmm.model.page.BuddyZone;
-import armmm.model.page.Gfp;
+import armmm.model.core.Gfp;
 import armmm.model.page.MigrateType;
 import armmm.model.page.PageAllocator;
 import armmm.model.page.PerCpuPages;
@@ -45,13 +47,7 @@ public final class BuddyChecks {
             inv("INV-GFP-03", (pa, full) -> watermarkKept(pa)));
 
     private static Invariant inv(String id, BiFunction<PageAllocator, Boolean, List<Violation>> check) {
-        return Invariant.of(id, k -> {
-            PageAllocator pa = k.pages();
-            if (pa == null) {
-                return List.of();
-            }
-            return check.apply(pa, pa.needsFullScan(id));
-        });
+        return Invariant.on(id, PageAllocator.class, pa -> check.apply(pa, pa.needsFullScan(id)));
     }
 
     /** Every buddy invariant over every frame: for tests and the end of a chain. */
@@ -310,7 +306,7 @@ public final class BuddyChecks {
         if (t == null || t.pfn() < 0) {
             return List.of();
         }
-        ZoneType allowed = Gfp.gfpZone(t.gfp());
+        ZoneType allowed = GfpZone.gfpZone(t.gfp());
         if (allowed == null || t.zone() > allowed.ordinal()) {
             return List.of(new Violation("INV-GFP-01", "page from a zone the GFP mask does not allow",
                     pfn(t.pfn()) + " in zone " + ZoneType.values()[t.zone()].kernelName() + " for " + Gfp.format(t.gfp())));
@@ -321,10 +317,10 @@ public final class BuddyChecks {
     /** INV-GFP-02: every zone before the one used, in zonelist order, could not have served the request. */
     static List<Violation> zonelistOrder(PageAllocator pa) {
         AllocTrace t = pa.lastAlloc();
-        if (t == null || t.pfn() < 0 || Gfp.gfpZone(t.gfp()) == null) {
+        if (t == null || t.pfn() < 0 || GfpZone.gfpZone(t.gfp()) == null) {
             return List.of();
         }
-        int highest = Gfp.gfpZone(t.gfp()).ordinal();
+        int highest = GfpZone.gfpZone(t.gfp()).ordinal();
         for (int zi = highest; zi > t.zone(); zi--) {
             ZoneSnapshot s = t.before(zi);
             if (s == null) {
@@ -371,12 +367,12 @@ public final class BuddyChecks {
      */
     static List<Violation> watermarkKept(PageAllocator pa) {
         AllocTrace t = pa.lastAlloc();
-        if (t == null || t.pfn() < 0 || t.usedReserves() || Gfp.gfpZone(t.gfp()) == null) {
+        if (t == null || t.pfn() < 0 || t.usedReserves() || GfpZone.gfpZone(t.gfp()) == null) {
             return List.of();
         }
         BuddyZone z = pa.zone(ZoneType.values()[t.zone()]);
         ZoneConfig c = z.config();
-        long protection = c.lowmemReserve()[Gfp.gfpZone(t.gfp()).ordinal()];
+        long protection = c.lowmemReserve()[GfpZone.gfpZone(t.gfp()).ordinal()];
         long free = t.before(t.zone()).freePages();
         if (free - (1L << t.order()) < c.min() + protection) {
             return List.of(new Violation("INV-GFP-03", "zone below its min watermark", "zone " + c.type().kernelName()
@@ -386,8 +382,8 @@ public final class BuddyChecks {
         return List.of();
     }
 
-    /** True when {@code kernel} has a page allocator with no violation in a full scan. */
-    public static boolean fullScanClean(Kernel kernel) {
-        return kernel.pages() == null || fullScan(kernel.pages()).isEmpty();
+    /** True when {@code pa} is absent (no page allocator) or has no violation in a full scan. */
+    public static boolean fullScanClean(PageAllocator pa) {
+        return pa == null || fullScan(pa).isEmpty();
     }
 }

@@ -1,8 +1,9 @@
 package armmm.model.check;
 
+import armmm.model.core.Violation;
+import armmm.model.subsystem.Invariant;
 import armmm.model.boot.BootedSystem;
-import armmm.model.kernel.Kernel;
-import armmm.model.kernel.Result;
+import armmm.model.core.Result;
 import armmm.model.layout.Layout;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,21 +18,21 @@ public final class LayoutChecks {
     }
 
     /** INV-LAYOUT-01: modules, pkmap, lowmem, vmalloc, fixmap and vectors lie in this order, disjoint. */
-    public static final Invariant ORDERED = Invariant.of("INV-LAYOUT-01", booted(LayoutChecks::ordered));
+    public static final Invariant ORDERED = booted("INV-LAYOUT-01", LayoutChecks::ordered);
     /** INV-LAYOUT-02: VMALLOC_START is the first 8 MiB boundary strictly above high_memory (a guard hole of up to VMALLOC_OFFSET). */
-    public static final Invariant VMALLOC_GAP = Invariant.of("INV-LAYOUT-02", booted(LayoutChecks::vmallocGap));
+    public static final Invariant VMALLOC_GAP = booted("INV-LAYOUT-02", LayoutChecks::vmallocGap);
     /** INV-LAYOUT-03: lowmem leaves the vmalloc area its size: high_memory <= VMALLOC_END - vmalloc_size - VMALLOC_OFFSET. */
-    public static final Invariant VMALLOC_RESERVED = Invariant.of("INV-LAYOUT-03", booted(LayoutChecks::vmallocReserved));
+    public static final Invariant VMALLOC_RESERVED = booted("INV-LAYOUT-03", LayoutChecks::vmallocReserved);
     /** INV-LAYOUT-04: __pa(__va(x)) == x on lowmem, __va(__pa(v)) == v, high_memory == __va(arm_lowmem_limit). */
-    public static final Invariant LINEAR_ROUND_TRIP = Invariant.of("INV-LAYOUT-04", booted(LayoutChecks::linearRoundTrip));
+    public static final Invariant LINEAR_ROUND_TRIP = booted("INV-LAYOUT-04", LayoutChecks::linearRoundTrip);
     /** INV-LAYOUT-05: page_to_pfn(pfn_to_page(p)) == p, and mem_map lies in reserved lowmem. */
-    public static final Invariant MEM_MAP = Invariant.of("INV-LAYOUT-05", booted(LayoutChecks::memMap));
+    public static final Invariant MEM_MAP = booted("INV-LAYOUT-05", LayoutChecks::memMap);
 
     /** Every layout invariant. */
     public static final List<Invariant> ALL = List.of(ORDERED, VMALLOC_GAP, VMALLOC_RESERVED, LINEAR_ROUND_TRIP, MEM_MAP);
 
-    private static Function<Kernel, List<Violation>> booted(Function<BootedSystem, List<Violation>> check) {
-        return k -> k.booted().map(check).orElse(List.of());
+    private static Invariant booted(String id, Function<BootedSystem, List<Violation>> check) {
+        return Invariant.on(id, BootedSystem.class, check);
     }
 
     private static List<Violation> ordered(BootedSystem b) {

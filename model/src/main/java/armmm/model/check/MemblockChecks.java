@@ -1,6 +1,7 @@
 package armmm.model.check;
 
-import armmm.model.kernel.Kernel;
+import armmm.model.core.Violation;
+import armmm.model.subsystem.Invariant;
 import armmm.model.memblock.Allocation;
 import armmm.model.memblock.Memblock;
 import armmm.model.memblock.Region;
@@ -17,9 +18,9 @@ public final class MemblockChecks {
     }
 
     /** INV-MEMBLOCK-01: each array is sorted by base and its regions do not overlap. */
-    public static final Invariant SORTED = Invariant.of("INV-MEMBLOCK-01", k -> {
+    public static final Invariant SORTED = Invariant.on("INV-MEMBLOCK-01", Memblock.class, mb -> {
         List<Violation> out = new ArrayList<>();
-        eachType(k.memblock(), (name, regions) -> {
+        eachType(mb, (name, regions) -> {
             for (int i = 1; i < regions.size(); i++) {
                 Region a = regions.get(i - 1);
                 Region b = regions.get(i);
@@ -33,9 +34,9 @@ public final class MemblockChecks {
     });
 
     /** INV-MEMBLOCK-02: no two neighbours touch with the same flags ({@code memblock_merge_regions}). */
-    public static final Invariant MERGED = Invariant.of("INV-MEMBLOCK-02", k -> {
+    public static final Invariant MERGED = Invariant.on("INV-MEMBLOCK-02", Memblock.class, mb -> {
         List<Violation> out = new ArrayList<>();
-        eachType(k.memblock(), (name, regions) -> {
+        eachType(mb, (name, regions) -> {
             for (int i = 1; i < regions.size(); i++) {
                 Region a = regions.get(i - 1);
                 Region b = regions.get(i);
@@ -52,8 +53,8 @@ public final class MemblockChecks {
      * INV-MEMBLOCK-03: total_size is the sum of the region sizes (plus, for memory, what
      * {@code memblock_trim_memory} cut off in place without lowering total_size, as 6.1 does).
      */
-    public static final Invariant TOTAL_SIZE = Invariant.of("INV-MEMBLOCK-03", k -> {
-        Memblock m = k.memblock();
+    public static final Invariant TOTAL_SIZE = Invariant.on("INV-MEMBLOCK-03", Memblock.class, mb -> {
+        Memblock m = mb;
         List<Violation> out = new ArrayList<>();
         total(out, "memory", m.memory(), m.memoryTotalSize() - m.memoryTrimmedBytes());
         total(out, "reserved", m.reserved(), m.reservedTotalSize() - m.reservedTrimmedBytes());
@@ -64,8 +65,8 @@ public final class MemblockChecks {
      * INV-MEMBLOCK-04: cnt is at least 1 and at most max; a zero-sized region appears only as the
      * single dummy entry of an empty array.
      */
-    public static final Invariant DUMMY = Invariant.of("INV-MEMBLOCK-04", k -> {
-        Memblock m = k.memblock();
+    public static final Invariant DUMMY = Invariant.on("INV-MEMBLOCK-04", Memblock.class, mb -> {
+        Memblock m = mb;
         List<Violation> out = new ArrayList<>();
         dummy(out, "memory", m.memory(), m.memoryMax());
         dummy(out, "reserved", m.reserved(), m.reservedMax());
@@ -73,9 +74,9 @@ public final class MemblockChecks {
     });
 
     /** INV-MEMBLOCK-05: every region ends at or below PHYS_ADDR_MAX ({@code memblock_cap_size}). */
-    public static final Invariant IN_PHYS_SPACE = Invariant.of("INV-MEMBLOCK-05", k -> {
+    public static final Invariant IN_PHYS_SPACE = Invariant.on("INV-MEMBLOCK-05", Memblock.class, mb -> {
         List<Violation> out = new ArrayList<>();
-        eachType(k.memblock(), (name, regions) -> {
+        eachType(mb, (name, regions) -> {
             for (int i = 0; i < regions.size(); i++) {
                 if (regions.get(i).end() > Memblock.PHYS_ADDR_MAX) {
                     out.add(new Violation("INV-MEMBLOCK-05", "region beyond PHYS_ADDR_MAX",
@@ -87,10 +88,10 @@ public final class MemblockChecks {
     });
 
     /** INV-MEMBLOCK-06: every live allocation lies in memory. */
-    public static final Invariant ALLOC_IN_MEMORY = Invariant.of("INV-MEMBLOCK-06", k -> {
+    public static final Invariant ALLOC_IN_MEMORY = Invariant.on("INV-MEMBLOCK-06", Memblock.class, mb -> {
         List<Violation> out = new ArrayList<>();
-        List<Region> memory = k.memblock().memory();
-        for (Allocation a : k.memblock().allocations()) {
+        List<Region> memory = mb.memory();
+        for (Allocation a : mb.allocations()) {
             if (!covered(memory, a.base(), a.end())) {
                 out.add(new Violation("INV-MEMBLOCK-06", "allocation outside memory", show(a)));
             }
@@ -99,10 +100,10 @@ public final class MemblockChecks {
     });
 
     /** INV-MEMBLOCK-07: no live allocation overlaps a NOMAP memory region. */
-    public static final Invariant ALLOC_NOT_NOMAP = Invariant.of("INV-MEMBLOCK-07", k -> {
+    public static final Invariant ALLOC_NOT_NOMAP = Invariant.on("INV-MEMBLOCK-07", Memblock.class, mb -> {
         List<Violation> out = new ArrayList<>();
         List<Region> nomap = new ArrayList<>();
-        for (Region r : k.memblock().memory()) {
+        for (Region r : mb.memory()) {
             if ((r.flags() & Memblock.NOMAP) != 0) {
                 nomap.add(r);
             }
@@ -110,7 +111,7 @@ public final class MemblockChecks {
         if (nomap.isEmpty()) {
             return out;
         }
-        for (Allocation a : k.memblock().allocations()) {
+        for (Allocation a : mb.allocations()) {
             for (Region r : nomap) {
                 if (r.overlaps(a.base(), a.size())) {
                     out.add(new Violation("INV-MEMBLOCK-07", "allocation in NOMAP memory",
@@ -123,10 +124,10 @@ public final class MemblockChecks {
     });
 
     /** INV-MEMBLOCK-08: every live allocation is reserved. */
-    public static final Invariant ALLOC_RESERVED = Invariant.of("INV-MEMBLOCK-08", k -> {
+    public static final Invariant ALLOC_RESERVED = Invariant.on("INV-MEMBLOCK-08", Memblock.class, mb -> {
         List<Violation> out = new ArrayList<>();
-        List<Region> reserved = k.memblock().reserved();
-        for (Allocation a : k.memblock().allocations()) {
+        List<Region> reserved = mb.reserved();
+        for (Allocation a : mb.allocations()) {
             if (!covered(reserved, a.base(), a.end())) {
                 out.add(new Violation("INV-MEMBLOCK-08", "allocation not reserved", show(a)));
             }
@@ -135,9 +136,9 @@ public final class MemblockChecks {
     });
 
     /** INV-MEMBLOCK-09: every live allocation starts on its alignment. */
-    public static final Invariant ALLOC_ALIGNED = Invariant.of("INV-MEMBLOCK-09", k -> {
+    public static final Invariant ALLOC_ALIGNED = Invariant.on("INV-MEMBLOCK-09", Memblock.class, mb -> {
         List<Violation> out = new ArrayList<>();
-        for (Allocation a : k.memblock().allocations()) {
+        for (Allocation a : mb.allocations()) {
             if ((a.base() & (a.align() - 1)) != 0) {
                 out.add(new Violation("INV-MEMBLOCK-09", "allocation misaligned", show(a)));
             }
@@ -146,9 +147,9 @@ public final class MemblockChecks {
     });
 
     /** INV-MEMBLOCK-10: every live allocation ends at or below the limit it was made under. */
-    public static final Invariant ALLOC_BELOW_LIMIT = Invariant.of("INV-MEMBLOCK-10", k -> {
+    public static final Invariant ALLOC_BELOW_LIMIT = Invariant.on("INV-MEMBLOCK-10", Memblock.class, mb -> {
         List<Violation> out = new ArrayList<>();
-        for (Allocation a : k.memblock().allocations()) {
+        for (Allocation a : mb.allocations()) {
             if (a.end() > a.limit()) {
                 out.add(new Violation("INV-MEMBLOCK-10", "allocation above its limit", show(a)));
             }
@@ -157,10 +158,10 @@ public final class MemblockChecks {
     });
 
     /** INV-MEMBLOCK-11: no two live allocations overlap. */
-    public static final Invariant ALLOC_DISJOINT = Invariant.of("INV-MEMBLOCK-11", k -> {
+    public static final Invariant ALLOC_DISJOINT = Invariant.on("INV-MEMBLOCK-11", Memblock.class, mb -> {
         List<Violation> out = new ArrayList<>();
         Allocation prev = null;
-        for (Allocation a : k.memblock().allocations()) {
+        for (Allocation a : mb.allocations()) {
             if (prev != null && prev.end() > a.base()) {
                 out.add(new Violation("INV-MEMBLOCK-11", "allocations overlap", show(prev) + " and " + show(a)));
             }

@@ -1,6 +1,7 @@
 package armmm.model.check;
 
-import armmm.model.kernel.Kernel;
+import armmm.model.core.Violation;
+import armmm.model.subsystem.Invariant;
 import armmm.model.memblock.Region;
 import armmm.model.zone.CmaArea;
 import armmm.model.zone.LateFree;
@@ -45,12 +46,9 @@ public final class ZoneChecks {
         return out;
     }
 
-    /** The zone invariants as kernel invariants, reading the zones through {@code zones} (null: no zones yet). */
-    public static List<Invariant> invariants(Function<Kernel, ZoneSetup> zones) {
-        return ALL.stream().map(inv -> Invariant.of(inv.id(), k -> {
-            ZoneSetup s = zones.apply(k);
-            return s == null ? List.<Violation>of() : inv.check().apply(s);
-        })).toList();
+    /** The zone invariants as kernel invariants, applicable to a kernel that has zones. */
+    public static List<Invariant> invariants() {
+        return ALL.stream().map(inv -> Invariant.on(inv.id(), ZoneSetup.class, inv.check())).toList();
     }
 
     /**

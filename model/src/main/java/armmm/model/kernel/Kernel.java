@@ -2,95 +2,140 @@ package armmm.model.kernel;
 
 import armmm.model.board.Board;
 import armmm.model.board.BoardLine;
-import armmm.model.boot.Boot;
-import armmm.model.boot.BootObservables;
 import armmm.model.boot.BootedSystem;
-import armmm.model.check.Invariants;
-import armmm.model.check.Violation;
+import armmm.model.core.Bugs;
+import armmm.model.core.ObservablePath;
+import armmm.model.core.Result;
+import armmm.model.core.Violation;
 import armmm.model.memblock.Memblock;
 import armmm.model.page.PageAllocator;
-import armmm.model.page.PageAllocatorBoot;
-import armmm.model.page.PageObservables;
-import armmm.model.zone.BootZones;
-import armmm.model.zone.ZoneObservables;
+import armmm.model.subsystem.Invariant;
+import armmm.model.subsystem.KernelState;
+import armmm.model.subsystem.Op;
+import armmm.model.subsystem.Subsystem;
 import armmm.model.zone.ZoneSetup;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
  * The modelled kernel: the one entry point through which every call runs ({@link #apply}) and
- * every observable is read ({@link #observe}).
+ * every observable is read ({@link #observe}). It holds one state per subsystem of the registry
+ * ({@link Subsystems#ALL}), created in boot order, and the seeded bugs it was created with.
  *
  * <p>A kernel without a board is an empty memblock, as in the kernel's own memblock test suite
  * ({@code tools/testing/memblock}): virtual and physical addresses are the same.
  */
-public final class Kernel {
-    private final Memblock memblock;
-    private final BootedSystem booted;
-    private final ZoneSetup zones;
-    private PageAllocator pages;
+public final class Kernel implements KernelState {
+    private final Bugs bugs;
+    /** Subsystem state by state type; a subsystem absent from this kernel has no entry. */
+    private final Map<Class<?>, Object> states = new IdentityHashMap<>();
+    /** The subsystems present, in registry order, with their states (for the step hooks). */
+    private final List<Present<?>> present = new ArrayList<>();
 
-    private Kernel(Memblock memblock, BootedSystem booted) {
-        this.memblock = memblock;
-        this.booted = booted;
-        this.zones = booted == null ? null : BootZones.setUp(booted);
+    private record Present<S>(Subsystem<S> subsystem, S state) {
+        void beforeStep() {
+            subsystem.beforeStep(state);
+        }
+
+        OptionalLong observe(KernelState k, ObservablePath path) {
+            return subsystem.observe(state, k, path);
+        }
+    }
+
+    private Kernel(Board board, Bugs bugs) {
+        this.bugs = bugs;
+        for (Subsystem<?> s : Subsystems.ALL) {
+            add(s, board);
+        }
+    }
+
+    private <S> void add(Subsystem<S> s, Board board) {
+        S state = s.create(this, board, bugs);
+        if (state != null) {
+            if (states.put(s.stateType(), state) != null) {
+                throw new IllegalStateException("two subsystems share the state type " + s.stateType().getName());
+            }
+            present.add(new Present<>(s, state));
+        }
     }
 
     /** A kernel with an empty memblock and identity addressing. */
     public static Kernel bare() {
-        return new Kernel(new Memblock(), null);
+        return bare(Bugs.NONE);
     }
 
-    /** A kernel that has booted {@code board}: its memblock as early boot left it, the board's layout. */
+    /** A bare kernel running the seeded bugs {@code bugs}. */
+    public static Kernel bare(Bugs bugs) {
+        return new Kernel(null, bugs);
+    }
+
+    /** A kernel that has booted {@code board}: every subsystem's state as boot leaves it. */
     public static Kernel boot(Board board) {
-        BootedSystem b = Boot.boot(board);
-        Kernel k = new Kernel(b.memblock(), b);
-        k.pages = PageAllocatorBoot.handOver(k.zones, PageAllocatorBoot.memMap(b.layout()), board.cpus());
-        return k;
+        return boot(board, Bugs.NONE);
+    }
+
+    /** A kernel that has booted {@code board} with the seeded bugs {@code bugs} planted. */
+    public static Kernel boot(Board board, Bugs bugs) {
+        return new Kernel(java.util.Objects.requireNonNull(board, "board"), bugs);
+    }
+
+    @Override
+    public <S> S state(Class<S> type) {
+        return type.cast(states.get(type));
+    }
+
+    @Override
+    public Bugs bugs() {
+        return bugs;
     }
 
     /** What early boot left (layout, limits, allocations); empty for a bare kernel. */
     public Optional<BootedSystem> booted() {
-        return Optional.ofNullable(booted);
+        return Optional.ofNullable(state(BootedSystem.class));
     }
 
     /** The zones boot set up (geometry, managed, watermarks, protection); empty for a bare kernel. */
     public Optional<ZoneSetup> zones() {
-        return Optional.ofNullable(zones);
+        return Optional.ofNullable(state(ZoneSetup.class));
     }
 
     /** Runs {@code op} and returns what the kernel would. The state stays consistent on refusal. */
     public Result apply(Op op) {
-        if (pages != null) {
-            pages.beginStep();
+        for (Present<?> p : present) {
+            p.beforeStep();
         }
         return op.applyTo(this);
     }
 
     /** Reads an observable; empty when no subsystem knows its name. */
     public OptionalLong observe(ObservablePath path) {
-        if (path.is(0, "memblock")) {
-            return memblock.observe(path);
-        }
-        if (path.is(0, "layout") && booted != null) {
-            return BootObservables.observe(booted, path);
-        }
-        if (zones != null) {
-            OptionalLong v = ZoneObservables.observe(zones, path);
+        for (Present<?> p : present) {
+            OptionalLong v = p.observe(this, path);
             if (v.isPresent()) {
                 return v;
             }
         }
-        if (pages != null && PageObservables.knows(path)) {
-            return PageObservables.observe(pages, path);
-        }
         return OptionalLong.empty();
     }
 
-    /** Every invariant's violations in the current state. */
+    /** Every applicable invariant's violations in the current state. */
     public List<Violation> check() {
-        return Invariants.checkAll(this);
+        List<Violation> found = new ArrayList<>();
+        for (Invariant inv : Subsystems.invariants()) {
+            if (inv.appliesTo(this)) {
+                found.addAll(inv.check(this));
+            }
+        }
+        return found;
+    }
+
+    /** Every invariant of the registry, in catalogue order. */
+    public static List<Invariant> invariants() {
+        return Subsystems.invariants();
     }
 
     /** The scenario {@code board} line that boots this kernel; empty for a bare memblock. */
@@ -100,17 +145,30 @@ public final class Kernel {
 
     /** memblock: the early allocator and its memory and reserved arrays. */
     public Memblock memblock() {
-        return memblock;
+        return state(Memblock.class);
     }
 
-    /** The page allocator boot handed memory to, or null before that (and without a board). */
+    /** The page allocator boot handed memory to, or null without a board. */
     public PageAllocator pages() {
-        return pages;
+        return state(PageAllocator.class);
     }
 
-    /** Boot's hand-over: from now on page calls run on {@code allocator} ({@code mem_init}). */
+    /**
+     * Adds {@code state}, built outside boot (a test's hand-made allocator), as subsystem
+     * {@code subsystem}'s state in this kernel, which must not have one yet.
+     */
+    public <S> void install(Subsystem<S> subsystem, S state) {
+        if (states.containsKey(subsystem.stateType())) {
+            throw new IllegalStateException("this kernel already has a " + subsystem.name() + " state");
+        }
+        states.put(subsystem.stateType(), java.util.Objects.requireNonNull(state, "state"));
+        present.add(new Present<>(subsystem, state));
+    }
+
+    /** Boot's hand-over for a hand-made allocator: page calls run on {@code allocator} ({@code mem_init}). */
     public void installPageAllocator(PageAllocator allocator) {
-        this.pages = allocator;
+        install(BuddySubsystem.INSTANCE, allocator);
+        memblock().markSlabAvailable();
     }
 
     /**
@@ -118,11 +176,11 @@ public final class Kernel {
      * board.
      */
     public long physToVirt(long phys) {
-        return booted == null ? phys : booted.layout().linearVirt(phys);
+        return memblock().linearMap().linearVirt(phys);
     }
 
     /** The physical address of kernel virtual {@code virt} ({@code __pa}); the identity without a board. */
     public long virtToPhys(long virt) {
-        return booted == null ? virt : booted.layout().linearPhys(virt);
+        return memblock().linearMap().linearPhys(virt);
     }
 }

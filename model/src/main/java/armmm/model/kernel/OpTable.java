@@ -1,12 +1,13 @@
 package armmm.model.kernel;
 
+import armmm.model.subsystem.OpSpec;
+import armmm.model.subsystem.Subsystem;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
-/** Every kernel call the model offers, by name: the scenario language's vocabulary. */
+/** Every kernel call the model offers, by name, from the registry: the scenario language's vocabulary. */
 public final class OpTable {
     private static final Map<String, OpSpec> SPECS = build();
 
@@ -15,8 +16,8 @@ public final class OpTable {
 
     private static Map<String, OpSpec> build() {
         Map<String, OpSpec> specs = new LinkedHashMap<>();
-        for (List<OpSpec> table : List.of(MemblockOp.SPECS, PageOp.SPECS)) {
-            for (OpSpec spec : table) {
+        for (Subsystem<?> s : Subsystems.ALL) {
+            for (OpSpec spec : s.calls()) {
                 if (specs.put(spec.name(), spec) != null) {
                     throw new IllegalStateException("kernel call " + spec.name() + " declared twice");
                 }

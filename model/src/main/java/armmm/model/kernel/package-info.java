@@ -1,7 +1,7 @@
 /**
- * The modelled kernel's one entry point: {@link armmm.model.kernel.Kernel} runs every kernel call,
- * each a record of the sealed {@link armmm.model.kernel.Op} (one sub-interface per subsystem:
- * {@code MemblockOp} for mm/memblock.c, {@code PageOp} for mm/page_alloc.c and include/linux/gfp.h),
- * and returns a {@link armmm.model.kernel.Result}, the kernel's value or its refusal.
+ * The top of the model: {@link armmm.model.kernel.Kernel} runs every kernel call and reads every
+ * observable through the subsystems that {@link armmm.model.kernel.Subsystems} registers, one
+ * line each, in boot order (layout, memblock, zones, the buddy allocator of mm/page_alloc.c), and
+ * holds the descriptors of those four. See {@code spec/subsystems.md}.
  */
 package armmm.model.kernel;

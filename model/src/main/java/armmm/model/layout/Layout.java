@@ -1,8 +1,9 @@
 package armmm.model.layout;
 
 import armmm.model.board.BuildConfig;
-import armmm.model.check.SeededBug;
-import armmm.model.kernel.Result;
+import armmm.model.core.Bugs;
+import armmm.model.core.LinearMap;
+import armmm.model.core.Result;
 import armmm.model.memblock.Region;
 import java.util.List;
 
@@ -32,10 +33,12 @@ import java.util.List;
  * @param dataEnd        virtual {@code _edata}
  * @param kernelEnd      virtual {@code _end} (bss ends there)
  * @param memory         memblock.memory after boot (pfn_valid reads it)
+ * @param bugs           the seeded bugs planted in this kernel; the layout runs its {@link LayoutBug}s
  */
 public record Layout(long pageOffset, long physOffset, long lowmemLimit, long vmallocSize, long memMap,
                      int structPageSize, long pageblockPages, long kernelStart, long textEnd, long initBegin,
-                     long initEnd, long dataStart, long dataEnd, long kernelEnd, List<Region> memory) {
+                     long initEnd, long dataStart, long dataEnd, long kernelEnd, List<Region> memory,
+                     Bugs bugs) implements LinearMap {
     /** {@code VMALLOC_END}. */
     public static final long VMALLOC_END = 0xff80_0000L;
     /** {@code VMALLOC_OFFSET}: the 8 MiB hole that catches stray accesses past lowmem. */
@@ -58,6 +61,7 @@ public record Layout(long pageOffset, long physOffset, long lowmemLimit, long vm
 
     public Layout {
         memory = List.copyOf(memory);
+        java.util.Objects.requireNonNull(bugs, "bugs");
         if (lowmemLimit < physOffset) {
             throw new IllegalArgumentException(String.format("lowmem limit %#x below PHYS_OFFSET %#x", lowmemLimit, physOffset));
         }
@@ -70,7 +74,7 @@ public record Layout(long pageOffset, long physOffset, long lowmemLimit, long vm
 
     /** {@code VMALLOC_START}: high_memory + 8 MiB, aligned to 8 MiB. */
     public long vmallocStart() {
-        long gap = SeededBug.LAYOUT_NO_VMALLOC_GAP.isActive() ? VMALLOC_OFFSET - 1 : VMALLOC_OFFSET;
+        long gap = bugs.has(LayoutBug.LAYOUT_NO_VMALLOC_GAP) ? VMALLOC_OFFSET - 1 : VMALLOC_OFFSET;
         return (highMemory() + gap) & ~(VMALLOC_OFFSET - 1);
     }
 
@@ -86,7 +90,7 @@ public record Layout(long pageOffset, long physOffset, long lowmemLimit, long vm
 
     /** {@code PKMAP_BASE}: PAGE_OFFSET - PMD_SIZE. */
     public long pkmapBase() {
-        return SeededBug.LAYOUT_PKMAP_OVER_LOWMEM.isActive() ? pageOffset : pageOffset - PMD_SIZE;
+        return bugs.has(LayoutBug.LAYOUT_PKMAP_OVER_LOWMEM) ? pageOffset : pageOffset - PMD_SIZE;
     }
 
     /** One past the pkmap area: PKMAP_BASE + LAST_PKMAP pages. */
@@ -121,7 +125,7 @@ public record Layout(long pageOffset, long physOffset, long lowmemLimit, long vm
 
     /** {@code __virt_to_phys}: the linear offset, unchecked, truncated to 32 bits. */
     public long linearPhys(long virt) {
-        long bug = SeededBug.LAYOUT_PA_OFF_BY_PAGE.isActive() ? PAGE_SIZE : 0;
+        long bug = bugs.has(LayoutBug.LAYOUT_PA_OFF_BY_PAGE) ? PAGE_SIZE : 0;
         return (virt - pageOffset + physOffset + bug) & MASK32;
     }
 
@@ -186,7 +190,7 @@ public record Layout(long pageOffset, long physOffset, long lowmemLimit, long vm
     /** {@code page_to_pfn} (FLATMEM); refused when {@code page} is not a struct page in mem_map. */
     public Result pageToPfn(long page) {
         long off = page - memMap;
-        long stride = SeededBug.LAYOUT_PAGE_TO_PFN_WRONG_STRIDE.isActive() ? 32 : structPageSize;
+        long stride = bugs.has(LayoutBug.LAYOUT_PAGE_TO_PFN_WRONG_STRIDE) ? 32 : structPageSize;
         if (off < 0 || off % structPageSize != 0) {
             return Result.refused(String.format("page_to_pfn(%#x): not a struct page in mem_map", page));
         }

@@ -3,7 +3,6 @@ package armmm.model.memblock;
 import static armmm.model.memblock.Memblock.NOMAP;
 import static armmm.model.memblock.Memblock.PHYS_ADDR_MAX;
 
-import armmm.model.check.SeededBug;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,10 +16,12 @@ import java.util.List;
 final class FreeMemRanges {
     private final MemblockType memory;
     private final MemblockType reserved;
+    private final armmm.model.core.Bugs bugs;
 
     FreeMemRanges(MemblockType memory, MemblockType reserved) {
         this.memory = memory;
         this.reserved = reserved;
+        this.bugs = memory.bugs;
     }
 
     /**
@@ -34,12 +35,12 @@ final class FreeMemRanges {
 
     /** {@code should_skip_region} for memory region {@code i}: NOMAP memory is never free. */
     private boolean skip(int i) {
-        return (memory.flags[i] & NOMAP) != 0 && !SeededBug.MEMBLOCK_ALLOC_INTO_NOMAP.isActive();
+        return (memory.flags[i] & NOMAP) != 0 && !bugs.has(MemblockBug.MEMBLOCK_ALLOC_INTO_NOMAP);
     }
 
     /** The gap before reserved region {@code ib}: its start. */
     private long gapStart(int ib) {
-        if (SeededBug.MEMBLOCK_ALLOC_OVER_RESERVED.isActive()) {
+        if (bugs.has(MemblockBug.MEMBLOCK_ALLOC_OVER_RESERVED)) {
             return 0;
         }
         return ib > 0 ? reserved.end(ib - 1) : 0;
@@ -47,7 +48,7 @@ final class FreeMemRanges {
 
     /** The gap before reserved region {@code ib}: its end ({@code PHYS_ADDR_MAX} after the last). */
     private long gapEnd(int ib) {
-        if (SeededBug.MEMBLOCK_ALLOC_OVER_RESERVED.isActive()) {
+        if (bugs.has(MemblockBug.MEMBLOCK_ALLOC_OVER_RESERVED)) {
             return PHYS_ADDR_MAX;
         }
         return ib < reserved.cnt ? reserved.base[ib] : PHYS_ADDR_MAX;
@@ -55,12 +56,12 @@ final class FreeMemRanges {
 
     /** How many gaps the reserved regions leave, the one after the last included. */
     private int gapCount() {
-        return SeededBug.MEMBLOCK_ALLOC_OVER_RESERVED.isActive() ? 1 : reserved.cnt + 1;
+        return bugs.has(MemblockBug.MEMBLOCK_ALLOC_OVER_RESERVED) ? 1 : reserved.cnt + 1;
     }
 
     /** The part of a memory region inside a gap, as {start, end}. */
     private long[] piece(long mStart, long mEnd, long rStart, long rEnd) {
-        long end = SeededBug.MEMBLOCK_FREE_RANGE_PAST_MEMORY.isActive() ? rEnd : Math.min(mEnd, rEnd);
+        long end = bugs.has(MemblockBug.MEMBLOCK_FREE_RANGE_PAST_MEMORY) ? rEnd : Math.min(mEnd, rEnd);
         return new long[] {Math.max(mStart, rStart), end};
     }
 

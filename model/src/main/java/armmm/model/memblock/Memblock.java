@@ -1,9 +1,11 @@
 package armmm.model.memblock;
 
+import armmm.model.core.Bugs;
+import armmm.model.core.LinearMap;
 import armmm.model.board.BuildConfig;
-import armmm.model.kernel.ObservableException;
-import armmm.model.kernel.ObservablePath;
-import armmm.model.kernel.Result;
+import armmm.model.core.ObservableException;
+import armmm.model.core.ObservablePath;
+import armmm.model.core.Result;
 import java.util.Collection;
 import java.util.List;
 import java.util.OptionalLong;
@@ -70,10 +72,17 @@ public final class Memblock {
     /** Also grows the region arrays ({@code memblock_double_array}). */
     private final MemblockAllocator allocator;
     private final MemblockLimits limits;
+    private LinearMap linearMap = LinearMap.IDENTITY;
+    private boolean slabAvailable;
 
     /** An empty memblock, as the kernel's static initializer leaves it. */
     public Memblock() {
-        this(new MemblockType("memory"), new MemblockType("reserved"), new Allocations());
+        this(Bugs.NONE);
+    }
+
+    /** An empty memblock running the seeded bugs in {@code bugs} that are {@link MemblockBug}s. */
+    public Memblock(Bugs bugs) {
+        this(new MemblockType("memory", bugs), new MemblockType("reserved", bugs), new Allocations());
     }
 
     private Memblock(Memblock o) {
@@ -81,6 +90,8 @@ public final class Memblock {
         bottomUp = o.bottomUp;
         currentLimit = o.currentLimit;
         canResize = o.canResize;
+        linearMap = o.linearMap;
+        slabAvailable = o.slabAvailable;
     }
 
     private Memblock(MemblockType memory, MemblockType reserved, Allocations allocations) {
@@ -90,6 +101,37 @@ public final class Memblock {
         freeMemRanges = new FreeMemRanges(memory, reserved);
         allocator = new MemblockAllocator(this, freeMemRanges);
         limits = new MemblockLimits(memory, reserved, allocations, allocator);
+    }
+
+    /** The seeded bugs this memblock runs. */
+    public Bugs bugs() {
+        return memory.bugs;
+    }
+
+    /**
+     * The kernel's linear map, {@code __va}/{@code __pa}, as boot set it up: the identity until
+     * then (and in a bare kernel, as in tools/testing/memblock).
+     */
+    public LinearMap linearMap() {
+        return linearMap;
+    }
+
+    /** Boot's {@code paging_init}: from now on virtual-address calls convert through {@code map}. */
+    public void useLinearMap(LinearMap map) {
+        this.linearMap = java.util.Objects.requireNonNull(map, "map");
+    }
+
+    /**
+     * True once {@code slab_is_available()} (mm/slab_common.c): the {@code memblock_alloc*}
+     * calls then warn and allocate nothing from memblock.
+     */
+    public boolean slabAvailable() {
+        return slabAvailable;
+    }
+
+    /** Boot's {@code mm_init} reached the slab allocator: set by the subsystem that hands memory over. */
+    public void markSlabAvailable() {
+        this.slabAvailable = true;
     }
 
     /** A deep copy of this memblock, for reports and comparisons. */
@@ -103,7 +145,7 @@ public final class Memblock {
      * (tools/testing/memblock/tests/common.c). Not a kernel call.
      */
     public Result reset() {
-        Memblock fresh = new Memblock();
+        Memblock fresh = new Memblock(memory.bugs);
         memory.copyFrom(fresh.memory);
         reserved.copyFrom(fresh.reserved);
         bottomUp = false;

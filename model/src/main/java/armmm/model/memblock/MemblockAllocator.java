@@ -9,7 +9,6 @@ import static armmm.model.memblock.Memblock.SMP_CACHE_BYTES;
 import static armmm.model.memblock.Memblock.roundDown;
 import static armmm.model.memblock.Memblock.roundUp;
 
-import armmm.model.check.SeededBug;
 
 /**
  * The memblock allocator of mm/memblock.c: {@code memblock_alloc_internal},
@@ -40,7 +39,7 @@ final class MemblockAllocator implements MemblockType.Resizer {
      */
     long allocInternal(long size, long align, long minAddr, long maxAddr) {
         long max = maxAddr;
-        if (max > mb.currentLimit() && !SeededBug.MEMBLOCK_ALLOC_IGNORES_LIMIT.isActive()) {
+        if (max > mb.currentLimit() && !mb.bugs().has(MemblockBug.MEMBLOCK_ALLOC_IGNORES_LIMIT)) {
             max = mb.currentLimit();
         }
         long found = allocRangeNid(size, align, minAddr, max);
@@ -61,7 +60,7 @@ final class MemblockAllocator implements MemblockType.Resizer {
         if (found == 0) {
             return 0;
         }
-        if (!SeededBug.MEMBLOCK_ALLOC_UNRESERVED.isActive() && mb.reserve(found, size).isRefused()) {
+        if (!mb.bugs().has(MemblockBug.MEMBLOCK_ALLOC_UNRESERVED) && mb.reserve(found, size).isRefused()) {
             return 0;
         }
         if (size > 0) {
@@ -75,7 +74,7 @@ final class MemblockAllocator implements MemblockType.Resizer {
     private long findInRangeNode(long size, long align, long start, long end) {
         long e = end;
         if (e == ALLOC_ACCESSIBLE || e == ALLOC_NOLEAKTRACE) {
-            e = SeededBug.MEMBLOCK_ALLOC_IGNORES_LIMIT.isActive() ? ALLOC_ANYWHERE : mb.currentLimit();
+            e = mb.bugs().has(MemblockBug.MEMBLOCK_ALLOC_IGNORES_LIMIT) ? ALLOC_ANYWHERE : mb.currentLimit();
         }
         long s = Math.max(start, PAGE_SIZE); // never hand out the first page
         e = Math.max(s, e);
@@ -87,7 +86,7 @@ final class MemblockAllocator implements MemblockType.Resizer {
         for (long[] r : free.ranges(false)) {
             long thisStart = clamp(r[0], start, end);
             long thisEnd = clamp(r[1], start, end);
-            long cand = SeededBug.MEMBLOCK_ALLOC_MISALIGNED.isActive() ? thisStart : roundUp(thisStart, align);
+            long cand = mb.bugs().has(MemblockBug.MEMBLOCK_ALLOC_MISALIGNED) ? thisStart : roundUp(thisStart, align);
             if (cand < thisEnd && thisEnd - cand >= size) {
                 return cand;
             }
@@ -103,7 +102,7 @@ final class MemblockAllocator implements MemblockType.Resizer {
             if (thisEnd < size) {
                 continue;
             }
-            long cand = SeededBug.MEMBLOCK_ALLOC_MISALIGNED.isActive()
+            long cand = mb.bugs().has(MemblockBug.MEMBLOCK_ALLOC_MISALIGNED)
                     ? thisEnd - size : roundDown(thisEnd - size, align);
             if (cand >= thisStart) {
                 return cand;

@@ -7,7 +7,7 @@ import static armmm.model.memblock.Memblock.capSize;
 import static armmm.model.memblock.Memblock.roundDown;
 import static armmm.model.memblock.Memblock.roundUp;
 
-import armmm.model.kernel.Result;
+import armmm.model.core.Result;
 
 /**
  * The memory limits of mm/memblock.c: {@code memblock_trim_memory},

@@ -1,7 +1,7 @@
 package armmm.model.memblock;
 
-import armmm.model.check.SeededBug;
-import armmm.model.kernel.Result;
+import armmm.model.core.Bugs;
+import armmm.model.core.Result;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -50,9 +50,12 @@ final class MemblockType {
     long arrayPhys = -1;
     /** Bytes {@code memblock_trim_memory} cut off without lowering {@code total_size}. */
     long trimmedBytes;
+    /** The seeded bugs planted in this kernel's memblock. */
+    final Bugs bugs;
 
-    MemblockType(String name) {
+    MemblockType(String name, Bugs bugs) {
         this.name = name;
+        this.bugs = bugs;
         base = new long[INIT_REGIONS];
         size = new long[INIT_REGIONS];
         flags = new int[INIT_REGIONS];
@@ -60,6 +63,7 @@ final class MemblockType {
 
     MemblockType(MemblockType o) {
         name = o.name;
+        bugs = o.bugs;
         base = o.base.clone();
         size = o.size.clone();
         flags = o.flags.clone();
@@ -118,7 +122,7 @@ final class MemblockType {
 
     /** {@code memblock_remove_region}: drops region {@code r}; an emptied array gets its dummy back. */
     void removeRegion(int r) {
-        if (!SeededBug.MEMBLOCK_STALE_TOTAL.isActive()) {
+        if (!bugs.has(MemblockBug.MEMBLOCK_STALE_TOTAL)) {
             totalSize -= size[r];
         }
         System.arraycopy(base, r + 1, base, r, cnt - r - 1);
@@ -141,7 +145,7 @@ final class MemblockType {
         int i = 0;
         while (i < cnt - 1) {
             if (end(i) != base[i + 1] || flags[i] != flags[i + 1]
-                    || SeededBug.MEMBLOCK_NO_MERGE.isActive()) {
+                    || bugs.has(MemblockBug.MEMBLOCK_NO_MERGE)) {
                 // The kernel BUG()s on overlapping neighbours here; the model leaves that to
                 // INV-MEMBLOCK-01 so that the state can still be reported.
                 i++;
@@ -242,12 +246,12 @@ final class MemblockType {
      * grows it, and a second pass inserts.
      */
     Result addRange(long newBase, long rawSize, int newFlags, Resizer resizer) {
-        long newSize = SeededBug.MEMBLOCK_NO_CAP.isActive() ? rawSize : Memblock.capSize(newBase, rawSize);
+        long newSize = bugs.has(MemblockBug.MEMBLOCK_NO_CAP) ? rawSize : Memblock.capSize(newBase, rawSize);
         long newEnd = newBase + newSize;
         if (newSize == 0) {
             return Result.VOID;
         }
-        if (isEmpty() && !SeededBug.MEMBLOCK_DUMMY_KEPT.isActive()) {
+        if (isEmpty() && !bugs.has(MemblockBug.MEMBLOCK_DUMMY_KEPT)) {
             // A trim can leave total_size stale after its last region went: the kernel warns
             // here, then starts total_size afresh, so no trimmed difference remains.
             boolean stale = cnt != 1 || totalSize != 0;
@@ -280,7 +284,7 @@ final class MemblockType {
                         insert(idx++, b, rbase - b, newFlags);
                     }
                 }
-                if (!SeededBug.MEMBLOCK_ADD_OVERLAP.isActive()) {
+                if (!bugs.has(MemblockBug.MEMBLOCK_ADD_OVERLAP)) {
                     b = Math.min(rend, newEnd);
                 }
             }

@@ -6,7 +6,7 @@ import static armmm.model.page.MemMap.F_PCP;
 import static armmm.model.page.MemMap.F_RESERVED;
 import static armmm.model.page.MemMap.F_TAIL;
 
-import armmm.model.kernel.Result;
+import armmm.model.core.Result;
 
 /**
  * {@code bad_page} and {@code page_bad_reason} (mm/page_alloc.c) as {@code free_pages_prepare}

@@ -36,8 +36,12 @@ public final class BuddyZone {
     /** Per-CPU pagesets, one per possible CPU. */
     final PerCpuPages[] pcp;
 
-    BuddyZone(ZoneConfig config, int nrCpus) {
+    /** The seeded bugs planted in this kernel's page allocator. */
+    final armmm.model.core.Bugs bugs;
+
+    BuddyZone(ZoneConfig config, int nrCpus, armmm.model.core.Bugs bugs) {
         this.config = config;
+        this.bugs = bugs;
         this.type = config.type();
         java.util.Arrays.fill(head, -1);
         java.util.Arrays.fill(tail, -1);

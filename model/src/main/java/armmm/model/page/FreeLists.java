@@ -7,7 +7,6 @@ import static armmm.model.page.MemMap.MT_MOVABLE;
 import static armmm.model.page.PageAllocator.MAX_ORDER;
 import static armmm.model.page.PageAllocator.PAGEBLOCK_ORDER;
 
-import armmm.model.check.SeededBug;
 
 /**
  * The {@code free_area} lists of mm/page_alloc.c: {@code add_to_free_list},
@@ -52,7 +51,7 @@ final class FreeLists {
         while (high > low) {
             high--;
             size >>= 1;
-            if (SeededBug.BUDDY_EXPAND_LEAK.isActive() && high == low && low == 0) {
+            if (m.bugs.has(PageBug.BUDDY_EXPAND_LEAK) && high == low && low == 0) {
                 continue;
             }
             addToFreeList(z, f + size, high, mt, false);
@@ -67,7 +66,7 @@ final class FreeLists {
         }
         long buddyPfn = 0;
         while (ord < MAX_ORDER - 1) {
-            if (SeededBug.BUDDY_NO_MERGE.isActive()) {
+            if (m.bugs.has(PageBug.BUDDY_NO_MERGE)) {
                 break;
             }
             buddyPfn = pfn ^ (1L << ord);
@@ -82,14 +81,14 @@ final class FreeLists {
                 }
             }
             delFromFreeList(z, bf, ord);
-            pfn = SeededBug.BUDDY_MISALIGNED_MERGE.isActive() ? pfn | buddyPfn : pfn & buddyPfn;
+            pfn = m.bugs.has(PageBug.BUDDY_MISALIGNED_MERGE) ? pfn | buddyPfn : pfn & buddyPfn;
             ord++;
         }
         if (!toTail) {
             toTail = buddyMergeLikely(z, pfn, buddyPfn, ord);
         }
         int listType = mt;
-        if (SeededBug.BUDDY_CMA_ON_MOVABLE_LIST.isActive() && mt == MT_CMA) {
+        if (m.bugs.has(PageBug.BUDDY_CMA_ON_MOVABLE_LIST) && mt == MT_CMA) {
             listType = MT_MOVABLE;
         }
         addToFreeList(z, m.frame(pfn), ord, listType, toTail);
@@ -129,7 +128,7 @@ final class FreeLists {
         unlink(z, f, ord);
         m.flags[f] &= ~F_BUDDY;
         m.order[f] = 0;
-        if (!SeededBug.BUDDY_STALE_NR_FREE.isActive()) {
+        if (!m.bugs.has(PageBug.BUDDY_STALE_NR_FREE)) {
             z.nrFree[ord]--;
         }
     }

@@ -9,7 +9,7 @@ import static armmm.model.page.MemMap.F_TAIL;
 import static armmm.model.page.PageAllocator.COSTLY_ORDER;
 import static armmm.model.page.PageAllocator.MAX_ORDER;
 
-import armmm.model.kernel.Result;
+import armmm.model.core.Result;
 
 /**
  * The free path of mm/page_alloc.c: {@code __free_pages} with {@code put_page_testzero},

@@ -57,14 +57,18 @@ final class MemMap {
      * mem_map over {@code configs} (any order; empty zones allowed), every frame PG_reserved
      * with refcount 1 and every pageblock MIGRATE_MOVABLE ({@code memmap_init}).
      */
-    MemMap(List<ZoneConfig> configs, int nrCpus) {
+    /** The seeded bugs planted in this kernel's page allocator. */
+    final armmm.model.core.Bugs bugs;
+
+    MemMap(List<ZoneConfig> configs, int nrCpus, armmm.model.core.Bugs bugs) {
+        this.bugs = bugs;
         long lo = Long.MAX_VALUE;
         long hi = Long.MIN_VALUE;
         for (ZoneConfig c : configs) {
             if (zones[c.type().ordinal()] != null) {
                 throw new IllegalArgumentException("zone " + c.type() + " given twice");
             }
-            zones[c.type().ordinal()] = new BuddyZone(c, nrCpus);
+            zones[c.type().ordinal()] = new BuddyZone(c, nrCpus, bugs);
             if (!c.isEmpty()) {
                 lo = Math.min(lo, c.startPfn());
                 hi = Math.max(hi, c.endPfn());

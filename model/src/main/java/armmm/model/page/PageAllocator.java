@@ -8,7 +8,8 @@ import static armmm.model.page.MemMap.F_PCP;
 import static armmm.model.page.MemMap.F_RESERVED;
 import static armmm.model.page.MemMap.F_TAIL;
 
-import armmm.model.kernel.Result;
+import armmm.model.core.Gfp;
+import armmm.model.core.Result;
 import armmm.model.zone.ZoneConfig;
 import armmm.model.zone.ZoneType;
 import java.util.List;
@@ -73,12 +74,17 @@ public final class PageAllocator {
      * with refcount 1 and every pageblock MIGRATE_MOVABLE ({@code memmap_init}).
      */
     public PageAllocator(List<ZoneConfig> configs, MemMapLayout layout, int nrCpus) {
+        this(configs, layout, nrCpus, armmm.model.core.Bugs.NONE);
+    }
+
+    /** The allocator over {@code configs}, running the {@link PageBug}s in {@code bugs}. */
+    public PageAllocator(List<ZoneConfig> configs, MemMapLayout layout, int nrCpus, armmm.model.core.Bugs bugs) {
         if (nrCpus < 1) {
             throw new IllegalArgumentException("nr_cpus must be at least 1, found " + nrCpus);
         }
         this.layout = layout;
         this.nrCpus = nrCpus;
-        m = new MemMap(configs, nrCpus);
+        m = new MemMap(configs, nrCpus, bugs);
         lists = new FreeLists(m);
         fallback = new MigrateFallback(m, lists);
         pcpLists = new PcpLists(m, lists, fallback);
@@ -189,7 +195,7 @@ public final class PageAllocator {
         if (cpu < 0 || cpu >= nrCpus) {
             return Result.refused("cpu " + cpu + " is not possible (nr_cpu_ids " + nrCpus + ")");
         }
-        if (Gfp.gfpZone(gfp) == null) {
+        if (GfpZone.gfpZone(gfp) == null) {
             return new Result.Refused("GFP_ZONE_BAD", "kernel BUG at include/linux/gfp.h: gfp_zone("
                     + Gfp.format(gfp) + ")");
         }

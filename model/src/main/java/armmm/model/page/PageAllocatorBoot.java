@@ -26,8 +26,13 @@ public final class PageAllocatorBoot {
 
     /** The allocator after boot for the zones {@code setup} computed, with {@code cpus} CPUs. */
     public static PageAllocator handOver(ZoneSetup setup, MemMapLayout memMap, int cpus) {
+        return handOver(setup, memMap, cpus, armmm.model.core.Bugs.NONE);
+    }
+
+    /** {@link #handOver(ZoneSetup, MemMapLayout, int)} running the {@link PageBug}s in {@code bugs}. */
+    public static PageAllocator handOver(ZoneSetup setup, MemMapLayout memMap, int cpus, armmm.model.core.Bugs bugs) {
         ZoneInputs in = setup.inputs();
-        PageAllocator pa = new PageAllocator(setup.zones(), memMap, cpus);
+        PageAllocator pa = new PageAllocator(setup.zones(), memMap, cpus, bugs);
         long maxLow = in.maxLowPfn();
         // the same free ranges that give the zones their managed pages
         List<long[]> free = ManagedPages.freePfnRanges(in.memory(), in.reserved());

@@ -1,7 +1,7 @@
 package armmm.model.page;
 
-import armmm.model.kernel.ObservableException;
-import armmm.model.kernel.ObservablePath;
+import armmm.model.core.ObservableException;
+import armmm.model.core.ObservablePath;
 import armmm.model.zone.ZoneType;
 import java.util.OptionalLong;
 

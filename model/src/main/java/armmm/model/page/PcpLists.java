@@ -7,7 +7,6 @@ import static armmm.model.page.MemMap.MT_MOVABLE;
 import static armmm.model.page.PageAllocator.COSTLY_ORDER;
 import static armmm.model.page.PageAllocator.NR_PCP_LISTS;
 
-import armmm.model.check.SeededBug;
 
 /**
  * The per-CPU page list operations of mm/page_alloc.c over each zone's {@link PerCpuPages}:
@@ -49,7 +48,7 @@ final class PcpLists {
             }
         }
         int f = pcp.head[pindex];
-        if (!SeededBug.PAGE_PCP_NOT_UNLINKED.isActive()) {
+        if (!m.bugs.has(PageBug.PAGE_PCP_NOT_UNLINKED)) {
             pcpUnlink(z, pcp, pindex, f);
         }
         pcp.count -= 1 << ord;
@@ -98,7 +97,7 @@ final class PcpLists {
         pcp.lastWasFree = true;
         boolean freeHigh = pcp.freeFactor != 0 && ord > 0 && ord <= COSTLY_ORDER;
         int high = freeHigh ? 0 : pcp.high;
-        if (pcp.count >= high && !SeededBug.BUDDY_PCP_NO_DRAIN.isActive()) {
+        if (pcp.count >= high && !m.bugs.has(PageBug.BUDDY_PCP_NO_DRAIN)) {
             freePcppagesBulk(z, nrPcpFree(pcp, high, pcp.batch, freeHigh), pcp, pindex);
         }
     }

@@ -10,7 +10,6 @@ import static armmm.model.page.PageAllocator.ALLOC_OOM;
 import static armmm.model.page.PageAllocator.ALLOC_RESERVES;
 import static armmm.model.page.PageAllocator.MAX_ORDER;
 
-import armmm.model.check.SeededBug;
 import armmm.model.zone.ZoneConfig;
 
 /**
@@ -29,7 +28,7 @@ final class Watermark {
 
     /** {@code z->lowmem_reserve[highest_zoneidx]}. */
     private static long lowmemReserve(BuddyZone z, int highest) {
-        if (SeededBug.GFP_IGNORE_LOWMEM_RESERVE.isActive()) {
+        if (z.bugs.has(PageBug.GFP_IGNORE_LOWMEM_RESERVE)) {
             return 0;
         }
         return z.config.lowmemReserve()[highest];

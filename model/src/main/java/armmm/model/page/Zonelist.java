@@ -1,5 +1,6 @@
 package armmm.model.page;
 
+import armmm.model.core.Gfp;
 import static armmm.model.page.MemMap.F_ALLOC;
 import static armmm.model.page.MemMap.F_BUDDY;
 import static armmm.model.page.MemMap.F_HEAD;
@@ -23,7 +24,6 @@ import static armmm.model.page.PageAllocator.ALLOC_WMARK_MIN;
 import static armmm.model.page.PageAllocator.COSTLY_ORDER;
 import static armmm.model.page.PageAllocator.MAX_ORDER;
 
-import armmm.model.check.SeededBug;
 import armmm.model.zone.ZoneType;
 
 /**
@@ -53,7 +53,7 @@ final class Zonelist {
             return -1;
         }
         int highest = allocZoneIdx(gfp);
-        int mt = Gfp.gfpMigratetype(gfp).ordinal();
+        int mt = GfpZone.gfpMigratetype(gfp).ordinal();
         int cma = mt == MT_MOVABLE ? ALLOC_CMA : 0;
         AllocTrace trace = new AllocTrace(gfp, ord, highest, snapshot(ord, cpu, mt));
         lastAlloc = trace;
@@ -84,8 +84,8 @@ final class Zonelist {
 
     /** {@code gfp_zone}: the highest zone index the allocation may use. */
     int allocZoneIdx(long gfp) {
-        int z = Gfp.gfpZone(gfp).ordinal();
-        if (SeededBug.GFP_KERNEL_FROM_HIGHMEM.isActive() && z == ZoneType.NORMAL.ordinal()) {
+        int z = GfpZone.gfpZone(gfp).ordinal();
+        if (m.bugs.has(PageBug.GFP_KERNEL_FROM_HIGHMEM) && z == ZoneType.NORMAL.ordinal()) {
             return ZoneType.HIGHMEM.ordinal();
         }
         return z;
@@ -106,7 +106,7 @@ final class Zonelist {
                 f &= ~ALLOC_CPUSET;
             }
         }
-        if (Gfp.gfpMigratetype(gfp) == MigrateType.MOVABLE) {
+        if (GfpZone.gfpMigratetype(gfp) == MigrateType.MOVABLE) {
             f |= ALLOC_CMA;
         }
         return f;
@@ -114,7 +114,7 @@ final class Zonelist {
 
     /** The zonelist walk order: highest zone downwards, populated zones only ({@code build_zonelists}). */
     private int zonelistAt(int highest, int i) {
-        if (SeededBug.GFP_ZONELIST_ASCENDING.isActive()) {
+        if (m.bugs.has(PageBug.GFP_ZONELIST_ASCENDING)) {
             return i <= highest ? i : -1;
         }
         return highest - i;
@@ -186,7 +186,7 @@ final class Zonelist {
     private void prepNewPage(BuddyZone z, int f, int ord, long gfp) {
         m.flags[f] = (byte) (m.flags[f] & ~(F_BUDDY | F_PCP) | F_ALLOC);
         m.order[f] = (byte) ord;
-        m.refcount[f] = SeededBug.PAGE_REFCOUNT_NOT_SET.isActive() ? 0 : 1;
+        m.refcount[f] = m.bugs.has(PageBug.PAGE_REFCOUNT_NOT_SET) ? 0 : 1;
         if (ord > 0 && (gfp & Gfp.COMP) != 0) {
             m.flags[f] |= F_HEAD;
             for (int i = 1; i < 1 << ord; i++) {

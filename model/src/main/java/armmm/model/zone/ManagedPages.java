@@ -1,6 +1,6 @@
 package armmm.model.zone;
 
-import armmm.model.check.SeededBug;
+import armmm.model.core.Bugs;
 import armmm.model.memblock.Memblock;
 import armmm.model.memblock.Region;
 import java.util.ArrayList;
@@ -32,6 +32,11 @@ public record ManagedPages(PerZone atFreeAll, PerZone cma, PerZone atWatermarks,
 
     /** Counts the managed pages of the zones {@code spans} for the boot {@code in}. */
     public static ManagedPages compute(ZoneInputs in, ZoneSpans spans) {
+        return compute(in, spans, Bugs.NONE);
+    }
+
+    /** Counts the managed pages, running the {@link ZoneBug}s in {@code bugs}. */
+    public static ManagedPages compute(ZoneInputs in, ZoneSpans spans, Bugs bugs) {
         long[] freeAll = new long[NZ];
         for (long[] r : freePfnRanges(in.memory(), in.reserved())) {
             // memblock_free_all stops at max_low_pfn; free_highpages starts there
@@ -51,7 +56,7 @@ public record ManagedPages(PerZone atFreeAll, PerZone cma, PerZone atWatermarks,
                 continue;
             }
             totalCma += pages;
-            if (!SeededBug.ZONE_CMA_NOT_MANAGED.isActive()) {
+            if (!bugs.has(ZoneBug.ZONE_CMA_NOT_MANAGED)) {
                 // init_cma_reserved_pageblock: managed and cma_pages grow by whole pageblocks
                 cma[z.ordinal()] += pages;
                 atWmark[z.ordinal()] += pages;

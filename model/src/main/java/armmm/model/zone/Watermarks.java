@@ -1,6 +1,6 @@
 package armmm.model.zone;
 
-import armmm.model.check.SeededBug;
+import armmm.model.core.Bugs;
 
 /**
  * The formulas of {@code init_per_zone_wmark_min} (postcore_initcall, mm/page_alloc.c), as plain
@@ -55,13 +55,19 @@ public final class Watermarks {
      * clamp(managed/1024, 32, 128); both step by max(tmp/4, managed x wsf / 10000).
      */
     public static long[] zoneWatermarks(long minFreeKbytes, long managed, long lowmemPages, boolean highmem, int wsf) {
+        return zoneWatermarks(minFreeKbytes, managed, lowmemPages, highmem, wsf, Bugs.NONE);
+    }
+
+    /** {@link #zoneWatermarks(long, long, long, boolean, int)} running the {@link ZoneBug}s in {@code bugs}. */
+    public static long[] zoneWatermarks(long minFreeKbytes, long managed, long lowmemPages, boolean highmem, int wsf,
+                                        Bugs bugs) {
         long pagesMin = minFreeKbytes >> (ZoneSetup.PAGE_SHIFT - 10);
         long tmp = lowmemPages == 0 ? 0 : pagesMin * managed / lowmemPages;
         long min = highmem ? Math.max(SWAP_CLUSTER_MAX, Math.min(managed / 1024, HIGHMEM_MIN_CAP)) : tmp;
         long step = Math.max(tmp >> 2, multFrac(managed, wsf, 10000));
         long low = min + step;
         long high = low + step;
-        if (SeededBug.ZONE_WMARK_SWAPPED.isActive() && step > 0) {
+        if (bugs.has(ZoneBug.ZONE_WMARK_SWAPPED) && step > 0) {
             return new long[] {min, high, low};
         }
         return new long[] {min, low, high};
@@ -73,13 +79,18 @@ public final class Watermarks {
      * 0 or zone i manages nothing. The last zone protects nothing.
      */
     public static long[][] lowmemReserve(long[] managed, int[] ratio) {
+        return lowmemReserve(managed, ratio, Bugs.NONE);
+    }
+
+    /** {@link #lowmemReserve(long[], int[])} running the {@link ZoneBug}s in {@code bugs}. */
+    public static long[][] lowmemReserve(long[] managed, int[] ratio, Bugs bugs) {
         int n = managed.length;
         long[][] reserve = new long[n][n];
         for (int i = 0; i < n - 1; i++) {
             boolean clear = ratio[i] == 0 || managed[i] == 0;
             long sum = 0;
             for (int j = i + 1; j < n; j++) {
-                sum = SeededBug.ZONE_RESERVE_NOT_CUMULATIVE.isActive() ? managed[j] : sum + managed[j];
+                sum = bugs.has(ZoneBug.ZONE_RESERVE_NOT_CUMULATIVE) ? managed[j] : sum + managed[j];
                 reserve[i][j] = clear ? 0 : sum / ratio[i];
             }
         }
@@ -98,8 +109,13 @@ public final class Watermarks {
 
     /** {@code zone_highsize}: the low watermark split across the online CPUs, at least 4 x batch. */
     public static int high(long lowWatermark, int batch, int cpus) {
+        return high(lowWatermark, batch, cpus, Bugs.NONE);
+    }
+
+    /** {@link #high(long, int, int)} running the {@link ZoneBug}s in {@code bugs}. */
+    public static int high(long lowWatermark, int batch, int cpus, Bugs bugs) {
         long h = lowWatermark / cpus;
-        return (int) (SeededBug.ZONE_PCP_HIGH_NO_FLOOR.isActive() ? h : Math.max(h, (long) batch << 2));
+        return (int) (bugs.has(ZoneBug.ZONE_PCP_HIGH_NO_FLOOR) ? h : Math.max(h, (long) batch << 2));
     }
 
     /** {@code calculate_normal_threshold} (mm/vmstat.c): the per-CPU vmstat drift threshold. */

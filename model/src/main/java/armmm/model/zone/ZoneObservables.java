@@ -1,7 +1,7 @@
 package armmm.model.zone;
 
-import armmm.model.kernel.ObservableException;
-import armmm.model.kernel.ObservablePath;
+import armmm.model.core.ObservableException;
+import armmm.model.core.ObservablePath;
 import java.util.OptionalLong;
 
 /**

@@ -1,7 +1,7 @@
 package armmm.model.zone;
 
 import armmm.model.board.BuildConfig;
-import armmm.model.check.SeededBug;
+import armmm.model.core.Bugs;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -37,11 +37,16 @@ public record ZoneSetup(ZoneInputs inputs, ZoneSpans spans, ManagedPages managed
 
     /** Computes the zones boot would set up from {@code in}. */
     public static ZoneSetup compute(ZoneInputs in) {
-        ZoneSpans spans = ZoneSpans.compute(in);
-        ManagedPages managed = ManagedPages.compute(in, spans);
-        long[] atWm = (SeededBug.ZONE_WMARK_FROM_FINAL_MANAGED.isActive() ? managed.afterBoot() : managed.atWatermarks())
+        return compute(in, Bugs.NONE);
+    }
+
+    /** Computes the zones boot would set up from {@code in}, running the {@link ZoneBug}s in {@code bugs}. */
+    public static ZoneSetup compute(ZoneInputs in, Bugs bugs) {
+        ZoneSpans spans = ZoneSpans.compute(in, bugs);
+        ManagedPages managed = ManagedPages.compute(in, spans, bugs);
+        long[] atWm = (bugs.has(ZoneBug.ZONE_WMARK_FROM_FINAL_MANAGED) ? managed.afterBoot() : managed.atWatermarks())
                 .toArray();
-        PerZone forMinFree = SeededBug.ZONE_MIN_FREE_FROM_FINAL.isActive() ? managed.afterBoot() : managed.atWatermarks();
+        PerZone forMinFree = bugs.has(ZoneBug.ZONE_MIN_FREE_FROM_FINAL) ? managed.afterBoot() : managed.atWatermarks();
         long minFree = Watermarks.minFreeKbytes(bufferPages(forMinFree));
         long lowmemPages = 0;
         for (ZoneType z : ZoneType.values()) {
@@ -49,7 +54,7 @@ public record ZoneSetup(ZoneInputs inputs, ZoneSpans spans, ManagedPages managed
                 lowmemPages += atWm[z.ordinal()];
             }
         }
-        long[][] reserve = Watermarks.lowmemReserve(managed.atWatermarks().toArray(), in.lowmemReserveRatio());
+        long[][] reserve = Watermarks.lowmemReserve(managed.atWatermarks().toArray(), in.lowmemReserveRatio(), bugs);
         List<ZoneConfig> zones = new ArrayList<>();
         long[] thresholds = new long[ZoneType.values().length];
         long[] startPfn = spans.startPfn().toArray();
@@ -59,9 +64,9 @@ public record ZoneSetup(ZoneInputs inputs, ZoneSpans spans, ManagedPages managed
         for (ZoneType z : ZoneType.values()) {
             int i = z.ordinal();
             long[] wm = Watermarks.zoneWatermarks(minFree, atWm[i], lowmemPages, spans.isHighmem(z),
-                    in.watermarkScaleFactor());
+                    in.watermarkScaleFactor(), bugs);
             int batch = Watermarks.batch(managed.atWatermarks().get(z));
-            int high = Watermarks.high(wm[1], batch, in.cpus());
+            int high = Watermarks.high(wm[1], batch, in.cpus(), bugs);
             if (present[i] > 0) {
                 thresholds[i] = Watermarks.statThreshold(managed.atWatermarks().get(z), in.cpus());
             }

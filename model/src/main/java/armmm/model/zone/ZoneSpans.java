@@ -1,6 +1,6 @@
 package armmm.model.zone;
 
-import armmm.model.check.SeededBug;
+import armmm.model.core.Bugs;
 import armmm.model.memblock.Region;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +28,11 @@ public record ZoneSpans(PerZone startPfn, PerZone spanned, PerZone present, Zone
 
     /** Computes the zone geometry for {@code in}. */
     public static ZoneSpans compute(ZoneInputs in) {
+        return compute(in, Bugs.NONE);
+    }
+
+    /** Computes the zone geometry for {@code in}, running the {@link ZoneBug}s in {@code bugs}. */
+    public static ZoneSpans compute(ZoneInputs in, Bugs bugs) {
         List<long[]> ranges = pfnRanges(in.memory());
         if (ranges.isEmpty()) {
             throw new IllegalArgumentException("memblock.memory holds no whole page");
@@ -64,9 +69,9 @@ public record ZoneSpans(PerZone startPfn, PerZone spanned, PerZone present, Zone
         long[] startPfn = new long[NZ];
         long[] spanned = new long[NZ];
         long[] present = new long[NZ];
-        List<long[]> presentRanges = SeededBug.ZONE_NOMAP_ABSENT.isActive() ? pfnRanges(mapped(in.memory())) : ranges;
+        List<long[]> presentRanges = bugs.has(ZoneBug.ZONE_NOMAP_ABSENT) ? pfnRanges(mapped(in.memory())) : ranges;
         for (ZoneType z : ZoneType.values()) {
-            long[] span = zoneRange(z, nodeStart, nodeEnd, lowest, highest, zoneMovablePfn, movableZone);
+            long[] span = zoneRange(z, nodeStart, nodeEnd, lowest, highest, zoneMovablePfn, movableZone, bugs);
             long size = span[1] - span[0];
             if (size > 0) {
                 startPfn[z.ordinal()] = span[0];
@@ -80,7 +85,7 @@ public record ZoneSpans(PerZone startPfn, PerZone spanned, PerZone present, Zone
 
     /** The [start, end) pfns zone {@code z} spans inside the node; start == end when empty. */
     private static long[] zoneRange(ZoneType z, long nodeStart, long nodeEnd, long[] lowest, long[] highest,
-                                    long zoneMovablePfn, ZoneType movableZone) {
+                                    long zoneMovablePfn, ZoneType movableZone, Bugs bugs) {
         int i = z.ordinal();
         long s = clamp(nodeStart, lowest[i], highest[i]);
         long e = clamp(nodeEnd, lowest[i], highest[i]);
@@ -88,7 +93,7 @@ public record ZoneSpans(PerZone startPfn, PerZone spanned, PerZone present, Zone
             if (z == ZoneType.MOVABLE) {
                 s = zoneMovablePfn;
                 e = Math.min(nodeEnd, highest[movableZone.ordinal()]);
-            } else if (SeededBug.ZONE_MOVABLE_NOT_CARVED.isActive()) {
+            } else if (bugs.has(ZoneBug.ZONE_MOVABLE_NOT_CARVED)) {
                 return new long[] {s, e};
             } else if (s < zoneMovablePfn && e > zoneMovablePfn) {
                 e = zoneMovablePfn;

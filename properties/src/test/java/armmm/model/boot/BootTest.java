@@ -121,6 +121,6 @@ class BootTest {
         assertThat(booted.layout().highMemory()).isEqualTo(0xF000_0000L);
         assertThat(booted.layout().modulesVaddr()).isEqualTo(0x7F00_0000L);
         assertThat(booted.layout().pkmapBase()).isEqualTo(0x7FE0_0000L);
-        assertThat(booted.layout().pa(0x8000_0000L)).isEqualTo(armmm.model.kernel.Result.of(0x4000_0000L));
+        assertThat(booted.layout().pa(0x8000_0000L)).isEqualTo(armmm.model.core.Result.of(0x4000_0000L));
     }
 }

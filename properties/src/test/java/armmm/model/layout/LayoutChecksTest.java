@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import armmm.model.board.Board;
 import armmm.model.check.LayoutChecks;
-import armmm.model.check.SeededBug;
-import armmm.model.check.Violation;
+import armmm.model.core.Bugs;
+import armmm.model.core.Violation;
 import armmm.model.kernel.Kernel;
 import java.util.List;
 import java.util.stream.Stream;
@@ -32,19 +32,17 @@ class LayoutChecksTest {
 
     static Stream<Arguments> bugs() {
         return Stream.of(
-                Arguments.of(SeededBug.LAYOUT_PKMAP_OVER_LOWMEM, "INV-LAYOUT-01"),
-                Arguments.of(SeededBug.LAYOUT_NO_VMALLOC_GAP, "INV-LAYOUT-02"),
-                Arguments.of(SeededBug.LAYOUT_NO_VMALLOC_OFFSET_IN_LIMIT, "INV-LAYOUT-03"),
-                Arguments.of(SeededBug.LAYOUT_PA_OFF_BY_PAGE, "INV-LAYOUT-04"),
-                Arguments.of(SeededBug.LAYOUT_PAGE_TO_PFN_WRONG_STRIDE, "INV-LAYOUT-05"));
+                Arguments.of(LayoutBug.LAYOUT_PKMAP_OVER_LOWMEM, "INV-LAYOUT-01"),
+                Arguments.of(LayoutBug.LAYOUT_NO_VMALLOC_GAP, "INV-LAYOUT-02"),
+                Arguments.of(LayoutBug.LAYOUT_NO_VMALLOC_OFFSET_IN_LIMIT, "INV-LAYOUT-03"),
+                Arguments.of(LayoutBug.LAYOUT_PA_OFF_BY_PAGE, "INV-LAYOUT-04"),
+                Arguments.of(LayoutBug.LAYOUT_PAGE_TO_PFN_WRONG_STRIDE, "INV-LAYOUT-05"));
     }
 
     @ParameterizedTest(name = "{0} is caught by {1}")
     @MethodSource("bugs")
-    void eachPlantedLayoutBugIsCaughtByItsInvariant(SeededBug bug, String id) {
-        try (SeededBug.Planted p = SeededBug.plant(bug)) {
-            Kernel k = Kernel.boot(Board.virt(1024L << 20));
-            assertThat(layoutViolations(k)).extracting(Violation::id).contains(id);
-        }
+    void eachPlantedLayoutBugIsCaughtByItsInvariant(LayoutBug bug, String id) {
+        Kernel k = Kernel.boot(Board.virt(1024L << 20), Bugs.of(bug));
+        assertThat(layoutViolations(k)).extracting(Violation::id).contains(id);
     }
 }

@@ -3,9 +3,9 @@ package armmm.model.memblock;
 import static armmm.pbt.Gens.weighted;
 
 import armmm.model.kernel.Kernel;
-import armmm.model.kernel.MemblockOp;
-import armmm.model.kernel.Op;
-import armmm.model.kernel.Result;
+import armmm.model.memblock.MemblockOp;
+import armmm.model.subsystem.Op;
+import armmm.model.core.Result;
 import armmm.pbt.ChainSpec;
 import armmm.pbt.Failure;
 import armmm.pbt.Gen;
@@ -35,7 +35,12 @@ final class MemblockChains {
 
     /** The memblock chain, checking the invariants {@code checked} accepts. */
     static ChainSpec.Builder<World, Op> spec(java.util.function.Predicate<String> checked) {
-        return KernelChains.builder(c -> Kernel.bare(), checked)
+        return spec(checked, KernelChains.edgeBugs());
+    }
+
+    /** The memblock chain on kernels with {@code bugs} planted, checking the invariants {@code checked} accepts. */
+    static ChainSpec.Builder<World, Op> spec(java.util.function.Predicate<String> checked, armmm.model.core.Bugs bugs) {
+        return KernelChains.builder(c -> Kernel.bare(bugs), checked)
                 .action("memblock_add", 15, k -> Gens.combine(addr(), size(), MemblockOp.Add::new))
                 .action("memblock_reserve", 15, k -> Gens.combine(addr(), size(), MemblockOp.Reserve::new))
                 .action("memblock_remove", 5, k -> Gens.combine(addr(), size(), MemblockOp.Remove::new))
@@ -143,7 +148,8 @@ final class MemblockChains {
      * pages) and one-page allocations, so that exhaustive mode can enumerate every short chain.
      */
     static ChainSpec.Builder<World, Op> tinyScope() {
-        return KernelChains.builder(c -> Kernel.bare())
+        armmm.model.core.Bugs bugs = KernelChains.edgeBugs();
+        return KernelChains.builder(c -> Kernel.bare(bugs))
                 .action("memblock_add", 1, k -> tiny(MemblockOp.Add::new))
                 .action("memblock_reserve", 1, k -> tiny(MemblockOp.Reserve::new))
                 .action("memblock_remove", 1, k -> tiny(MemblockOp.Remove::new))

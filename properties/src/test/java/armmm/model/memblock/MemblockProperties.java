@@ -2,7 +2,7 @@ package armmm.model.memblock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import armmm.model.check.SeededBug;
+import armmm.model.core.Bugs;
 import armmm.pbt.ChainResult;
 import armmm.pbt.PropertyRunner;
 import armmm.pbt.PropertyTest;
@@ -32,14 +32,12 @@ class MemblockProperties {
 
     @TestFactory
     Stream<DynamicTest> everyPlantedMemblockBugIsCaughtByItsInvariant() {
-        return Arrays.stream(SeededBug.values()).filter(b -> b.name().startsWith("MEMBLOCK_"))
+        return Arrays.stream(MemblockBug.values())
                 .map(bug -> DynamicTest.dynamicTest(bug.cliName(), () -> {
                     String catcher = Catalogue.catcherOf(bug.name());
                     PropertyRunner runner = new PropertyRunner("MemblockProperties", "bug_" + bug.cliName(), (k, v) -> { });
                     ChainResult result;
-                    try (SeededBug.Planted planted = SeededBug.plant(bug)) {
-                        result = runner.run(MemblockChains.spec(catcher::equals).tries(1000).build());
-                    }
+                    result = runner.run(MemblockChains.spec(catcher::equals, Bugs.of(bug)).tries(1000).build());
                     assertThat(result.passed()).as("%s planted: the chain must fail", bug).isFalse();
                     assertThat(result.counterexample().failure().id()).as("invariant catching %s", bug).isEqualTo(catcher);
                     assertThat(result.counterexample().steps()).as("shrunk counterexample of %s", bug).hasSizeLessThanOrEqualTo(6);

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import armmm.model.kernel.Kernel;
-import armmm.model.kernel.ObservableException;
-import armmm.model.kernel.ObservablePath;
-import armmm.model.kernel.Result;
+import armmm.model.core.ObservableException;
+import armmm.model.core.ObservablePath;
+import armmm.model.core.Result;
 import armmm.model.report.MemblockReport;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;

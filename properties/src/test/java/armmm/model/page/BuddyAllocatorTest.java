@@ -1,12 +1,13 @@
 package armmm.model.page;
 
+import armmm.model.core.Gfp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import armmm.model.check.BuddyChecks;
 import armmm.model.kernel.Kernel;
-import armmm.model.kernel.ObservablePath;
-import armmm.model.kernel.PageOp;
-import armmm.model.kernel.Result;
+import armmm.model.core.ObservablePath;
+import armmm.model.page.PageOp;
+import armmm.model.core.Result;
 import armmm.model.zone.ZoneType;
 import java.util.ArrayList;
 import java.util.List;

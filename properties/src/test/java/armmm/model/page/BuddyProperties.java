@@ -4,10 +4,11 @@ import static armmm.pbt.Gens.weighted;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import armmm.model.board.Board;
-import armmm.model.check.SeededBug;
+import armmm.model.core.Bugs;
+import armmm.properties.KernelChains;
 import armmm.model.kernel.Kernel;
-import armmm.model.kernel.Op;
-import armmm.model.kernel.PageOp;
+import armmm.model.subsystem.Op;
+import armmm.model.page.PageOp;
 import armmm.model.zone.ZoneType;
 import armmm.pbt.ChainResult;
 import armmm.pbt.ChainSpec;
@@ -40,11 +41,16 @@ class BuddyProperties {
      * (lowmem ends 8 MiB below VMALLOC_START, which is VMALLOC_END 0xff800000 less vmalloc=).
      */
     static Gen<Kernel> smallBoards() {
+        return smallBoards(KernelChains.edgeBugs());
+    }
+
+    /** {@link #smallBoards()} with the seeded bugs {@code bugs} planted in every kernel. */
+    static Gen<Kernel> smallBoards(Bugs bugs) {
         Gen<Board> lowmemOnly = Gens.ints(24, 96).map(mib -> Board.virt((long) mib << 20));
         Gen<Board> withHighmem = Gens.ints(64, 128).flatMap(mib -> Gens.ints(32, mib - 16)
                 .map(lowmem -> Board.virt((long) mib << 20).withArgs("vmalloc=" + (1008 - lowmem) + "M")));
         return Gens.combine(Gens.oneOfGens(lowmemOnly, withHighmem), Gens.ints(1, 4),
-                (board, cpus) -> Kernel.boot(board.withCpus(cpus)));
+                (board, cpus) -> Kernel.boot(board.withCpus(cpus), bugs));
     }
 
     @PropertyTest
@@ -124,18 +130,15 @@ class BuddyProperties {
 
     @TestFactory
     Stream<DynamicTest> everyPlantedPageAllocatorBugIsCaughtByItsInvariant() {
-        return Arrays.stream(SeededBug.values())
-                .filter(b -> b.name().startsWith("BUDDY_") || b.name().startsWith("PAGE_") || b.name().startsWith("GFP_"))
+        return Arrays.stream(PageBug.values())
                 .map(bug -> DynamicTest.dynamicTest(bug.cliName(), () -> {
                     String catcher = Catalogue.catcherOf(bug.name());
                     PropertyRunner runner = new PropertyRunner("BuddyProperties", "bug_" + bug.cliName(), (k, v) -> { });
                     // watermark and zonelist bugs show under memory pressure; the others in any chain
                     ChainResult result;
-                    try (SeededBug.Planted planted = SeededBug.plant(bug)) {
-                        result = runner.run((bug.name().startsWith("GFP_")
-                                ? PageChains.pressure(smallBoards(), catcher::equals)
-                                : PageChains.spec(smallBoards(), catcher::equals)).tries(300).build());
-                    }
+                    result = runner.run((bug.name().startsWith("GFP_")
+                            ? PageChains.pressure(smallBoards(Bugs.of(bug)), catcher::equals)
+                            : PageChains.spec(smallBoards(Bugs.of(bug)), catcher::equals)).tries(300).build());
                     assertThat(result.passed()).as("%s planted: the chain must fail", bug).isFalse();
                     assertThat(result.counterexample().failure().id()).as("invariant catching %s", bug).isEqualTo(catcher);
                     if (bug.name().startsWith("GFP_")) {

@@ -1,5 +1,6 @@
 package armmm.model.page;
 
+import armmm.model.core.Gfp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import armmm.model.zone.ZoneType;
@@ -46,15 +47,15 @@ class GfpTest {
 
     @Test
     void gfpZoneFollowsTheZoneTable() {
-        assertThat(Gfp.gfpZone(Gfp.GFP_KERNEL)).isEqualTo(ZoneType.NORMAL);
-        assertThat(Gfp.gfpZone(Gfp.GFP_DMA)).isEqualTo(ZoneType.DMA);
-        assertThat(Gfp.gfpZone(Gfp.GFP_HIGHUSER)).isEqualTo(ZoneType.HIGHMEM);
-        assertThat(Gfp.gfpZone(Gfp.GFP_HIGHUSER_MOVABLE)).isEqualTo(ZoneType.MOVABLE);
-        assertThat(Gfp.gfpZone(Gfp.MOVABLE)).isEqualTo(ZoneType.NORMAL);
-        assertThat(Gfp.gfpZone(Gfp.MOVABLE | Gfp.DMA)).isEqualTo(ZoneType.DMA);
-        assertThat(Gfp.gfpZone(Gfp.DMA | Gfp.HIGHMEM)).isNull();
-        assertThat(Gfp.gfpMigratetype(Gfp.GFP_KERNEL)).isEqualTo(MigrateType.UNMOVABLE);
-        assertThat(Gfp.gfpMigratetype(Gfp.GFP_HIGHUSER_MOVABLE)).isEqualTo(MigrateType.MOVABLE);
-        assertThat(Gfp.gfpMigratetype(Gfp.GFP_KERNEL | Gfp.RECLAIMABLE)).isEqualTo(MigrateType.RECLAIMABLE);
+        assertThat(GfpZone.gfpZone(Gfp.GFP_KERNEL)).isEqualTo(ZoneType.NORMAL);
+        assertThat(GfpZone.gfpZone(Gfp.GFP_DMA)).isEqualTo(ZoneType.DMA);
+        assertThat(GfpZone.gfpZone(Gfp.GFP_HIGHUSER)).isEqualTo(ZoneType.HIGHMEM);
+        assertThat(GfpZone.gfpZone(Gfp.GFP_HIGHUSER_MOVABLE)).isEqualTo(ZoneType.MOVABLE);
+        assertThat(GfpZone.gfpZone(Gfp.MOVABLE)).isEqualTo(ZoneType.NORMAL);
+        assertThat(GfpZone.gfpZone(Gfp.MOVABLE | Gfp.DMA)).isEqualTo(ZoneType.DMA);
+        assertThat(GfpZone.gfpZone(Gfp.DMA | Gfp.HIGHMEM)).isNull();
+        assertThat(GfpZone.gfpMigratetype(Gfp.GFP_KERNEL)).isEqualTo(MigrateType.UNMOVABLE);
+        assertThat(GfpZone.gfpMigratetype(Gfp.GFP_HIGHUSER_MOVABLE)).isEqualTo(MigrateType.MOVABLE);
+        assertThat(GfpZone.gfpMigratetype(Gfp.GFP_KERNEL | Gfp.RECLAIMABLE)).isEqualTo(MigrateType.RECLAIMABLE);
     }
 }

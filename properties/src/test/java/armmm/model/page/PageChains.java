@@ -1,12 +1,13 @@
 package armmm.model.page;
 
+import armmm.model.core.Gfp;
 import static armmm.pbt.Gens.weighted;
 
 import armmm.model.boot.BootedSystem;
 import armmm.model.kernel.Kernel;
-import armmm.model.kernel.Op;
-import armmm.model.kernel.PageOp;
-import armmm.model.kernel.Result;
+import armmm.model.subsystem.Op;
+import armmm.model.page.PageOp;
+import armmm.model.core.Result;
 import armmm.model.zone.ZoneType;
 import armmm.pbt.ChainSpec;
 import armmm.pbt.Gen;
@@ -161,7 +162,7 @@ public final class PageChains {
         MigrateType block = pa.pageblockMigratetype(t.pfn());
         if (block == MigrateType.CMA) {
             Stats.label("CMA used");
-        } else if (block != Gfp.gfpMigratetype(t.gfp())) {
+        } else if (block != GfpZone.gfpMigratetype(t.gfp())) {
             Stats.label("migratetype fallback or steal");
         }
         if ((t.allocFlags() & PageAllocator.ALLOC_MIN_RESERVE) != 0) {

@@ -1,5 +1,6 @@
 package armmm.model.zone;
 
+import armmm.model.boot.BootZones;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import armmm.model.board.Bank;

@@ -3,8 +3,8 @@ package armmm.model.zone;
 import static armmm.model.zone.VirtBoards.mem;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import armmm.model.check.SeededBug;
-import armmm.model.check.Violation;
+import armmm.model.core.Bugs;
+import armmm.model.core.Violation;
 import armmm.model.check.ZoneChecks;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -12,10 +12,8 @@ import org.junit.jupiter.api.Test;
 /** Every zone invariant holds on sound boards and catches the seeded bug planted for it. */
 class ZoneChecksTest {
 
-    private static List<String> violatedIds(SeededBug bug, ZoneInputs in) {
-        try (SeededBug.Planted p = SeededBug.plant(bug)) {
-            return ZoneChecks.check(ZoneSetup.compute(in)).stream().map(Violation::id).distinct().toList();
-        }
+    private static List<String> violatedIds(ZoneBug bug, ZoneInputs in) {
+        return ZoneChecks.check(ZoneSetup.compute(in, Bugs.of(bug))).stream().map(Violation::id).distinct().toList();
     }
 
     @Test
@@ -33,29 +31,29 @@ class ZoneChecksTest {
     @Test
     void aMovableZoneLeftInsideHighMemIsCaught() {
         ZoneInputs in = VirtBoards.virt(2048, 1).withMovablecore(0x8000);
-        assertThat(violatedIds(SeededBug.ZONE_MOVABLE_NOT_CARVED, in)).contains("INV-ZONE-01");
+        assertThat(violatedIds(ZoneBug.ZONE_MOVABLE_NOT_CARVED, in)).contains("INV-ZONE-01");
     }
 
     @Test
     void nomapMemoryCountedAsAHoleIsCaught() {
         ZoneInputs in = VirtBoards.board(List.of(mem(0x4000_0000L, 0x1000_0000L, false),
                 mem(0x5000_0000L, 0x580_0000L, true), mem(0x5580_0000L, 0x2a80_0000L, false)), 1);
-        assertThat(violatedIds(SeededBug.ZONE_NOMAP_ABSENT, in)).contains("INV-ZONE-02");
+        assertThat(violatedIds(ZoneBug.ZONE_NOMAP_ABSENT, in)).contains("INV-ZONE-02");
     }
 
     @Test
     void cmaPagesNeverGivenBackAreCaught() {
-        assertThat(violatedIds(SeededBug.ZONE_CMA_NOT_MANAGED, VirtBoards.virt(1024, 1))).contains("INV-ZONE-03");
+        assertThat(violatedIds(ZoneBug.ZONE_CMA_NOT_MANAGED, VirtBoards.virt(1024, 1))).contains("INV-ZONE-03");
     }
 
     @Test
     void swappedWatermarksAreCaught() {
-        assertThat(violatedIds(SeededBug.ZONE_WMARK_SWAPPED, VirtBoards.virt(1024, 1))).contains("INV-ZONE-04");
+        assertThat(violatedIds(ZoneBug.ZONE_WMARK_SWAPPED, VirtBoards.virt(1024, 1))).contains("INV-ZONE-04");
     }
 
     @Test
     void watermarksFromTheFinalManagedCountAreCaught() {
-        assertThat(violatedIds(SeededBug.ZONE_WMARK_FROM_FINAL_MANAGED, VirtBoards.virt(3072, 1)))
+        assertThat(violatedIds(ZoneBug.ZONE_WMARK_FROM_FINAL_MANAGED, VirtBoards.virt(3072, 1)))
                 .contains("INV-ZONE-05");
     }
 
@@ -63,16 +61,16 @@ class ZoneChecksTest {
     void aNonCumulativeLowmemReserveIsCaught() {
         // needs a zone above HighMem with pages: Movable carved out of HighMem
         ZoneInputs in = VirtBoards.virt(2048, 1).withMovablecore(0x8000);
-        assertThat(violatedIds(SeededBug.ZONE_RESERVE_NOT_CUMULATIVE, in)).contains("INV-ZONE-06");
+        assertThat(violatedIds(ZoneBug.ZONE_RESERVE_NOT_CUMULATIVE, in)).contains("INV-ZONE-06");
     }
 
     @Test
     void minFreeKbytesFromTheFinalManagedCountIsCaught() {
-        assertThat(violatedIds(SeededBug.ZONE_MIN_FREE_FROM_FINAL, VirtBoards.virt(1024, 1))).contains("INV-ZONE-07");
+        assertThat(violatedIds(ZoneBug.ZONE_MIN_FREE_FROM_FINAL, VirtBoards.virt(1024, 1))).contains("INV-ZONE-07");
     }
 
     @Test
     void aPcpHighWithoutItsFloorIsCaught() {
-        assertThat(violatedIds(SeededBug.ZONE_PCP_HIGH_NO_FLOOR, VirtBoards.virt(1024, 8))).contains("INV-ZONE-08");
+        assertThat(violatedIds(ZoneBug.ZONE_PCP_HIGH_NO_FLOOR, VirtBoards.virt(1024, 8))).contains("INV-ZONE-08");
     }
 }

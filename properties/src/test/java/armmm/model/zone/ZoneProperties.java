@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import armmm.model.board.Bank;
 import armmm.model.board.Board;
-import armmm.model.check.SeededBug;
+import armmm.model.core.Bugs;
 import armmm.model.check.ZoneChecks;
 import armmm.model.kernel.Kernel;
 import armmm.model.memblock.Memblock;
@@ -60,29 +60,28 @@ class ZoneProperties {
 
     @TestFactory
     Stream<DynamicTest> everyPlantedZoneBugIsCaughtByItsInvariantOnSomeGeneratedBoard() {
-        Map<SeededBug, String> caughtBy = new EnumMap<>(SeededBug.class);
-        caughtBy.put(SeededBug.ZONE_MOVABLE_NOT_CARVED, "INV-ZONE-01");
-        caughtBy.put(SeededBug.ZONE_NOMAP_ABSENT, "INV-ZONE-02");
-        caughtBy.put(SeededBug.ZONE_CMA_NOT_MANAGED, "INV-ZONE-03");
-        caughtBy.put(SeededBug.ZONE_WMARK_SWAPPED, "INV-ZONE-04");
-        caughtBy.put(SeededBug.ZONE_WMARK_FROM_FINAL_MANAGED, "INV-ZONE-05");
-        caughtBy.put(SeededBug.ZONE_RESERVE_NOT_CUMULATIVE, "INV-ZONE-06");
-        caughtBy.put(SeededBug.ZONE_MIN_FREE_FROM_FINAL, "INV-ZONE-07");
-        caughtBy.put(SeededBug.ZONE_PCP_HIGH_NO_FLOOR, "INV-ZONE-08");
+        Map<ZoneBug, String> caughtBy = new EnumMap<>(ZoneBug.class);
+        caughtBy.put(ZoneBug.ZONE_MOVABLE_NOT_CARVED, "INV-ZONE-01");
+        caughtBy.put(ZoneBug.ZONE_NOMAP_ABSENT, "INV-ZONE-02");
+        caughtBy.put(ZoneBug.ZONE_CMA_NOT_MANAGED, "INV-ZONE-03");
+        caughtBy.put(ZoneBug.ZONE_WMARK_SWAPPED, "INV-ZONE-04");
+        caughtBy.put(ZoneBug.ZONE_WMARK_FROM_FINAL_MANAGED, "INV-ZONE-05");
+        caughtBy.put(ZoneBug.ZONE_RESERVE_NOT_CUMULATIVE, "INV-ZONE-06");
+        caughtBy.put(ZoneBug.ZONE_MIN_FREE_FROM_FINAL, "INV-ZONE-07");
+        caughtBy.put(ZoneBug.ZONE_PCP_HIGH_NO_FLOOR, "INV-ZONE-08");
         return caughtBy.entrySet().stream().map(e -> DynamicTest.dynamicTest(e.getKey().cliName(), () -> {
-            SeededBug bug = e.getKey();
+            ZoneBug bug = e.getKey();
             String catcher = Catalogue.catcherOf(bug.name());
             assertThat(catcher).as("invariant spec/invariants.md names for %s", bug).isEqualTo(e.getValue());
             PropertyRunner runner = new PropertyRunner("ZoneProperties", "bug_" + bug.cliName(), (k, v) -> { });
-            try (SeededBug.Planted planted = SeededBug.plant(bug)) {
-                PropertyResult<ZoneInputs> result = runner.forAll(inputs()).tries(BOARDS).shrinkSeconds(2)
-                        .run(in -> ZoneChecks.check(ZoneSetup.compute(in)).stream().noneMatch(v -> v.id().equals(catcher)));
-                assertThat(result.passed()).as("%s found by %s on one of %d generated boards", bug, catcher, BOARDS)
-                        .isFalse();
-                assertThat(ZoneChecks.check(ZoneSetup.compute(result.shrunk())))
-                        .as("violations of the shrunk board %s with %s planted", describe(result.shrunk()), bug)
-                        .anyMatch(v -> v.id().equals(catcher));
-            }
+            Bugs planted = Bugs.of(bug);
+            PropertyResult<ZoneInputs> result = runner.forAll(inputs()).tries(BOARDS).shrinkSeconds(2)
+                    .run(in -> ZoneChecks.check(ZoneSetup.compute(in, planted)).stream().noneMatch(v -> v.id().equals(catcher)));
+            assertThat(result.passed()).as("%s found by %s on one of %d generated boards", bug, catcher, BOARDS)
+                    .isFalse();
+            assertThat(ZoneChecks.check(ZoneSetup.compute(result.shrunk(), planted)))
+                    .as("violations of the shrunk board %s with %s planted", describe(result.shrunk()), bug)
+                    .anyMatch(v -> v.id().equals(catcher));
         }));
     }
 

@@ -1,4 +1,4 @@
-package armmm.model.check;
+package armmm.model.core;
 
 import java.util.Objects;
 

@@ -1,4 +1,4 @@
-package armmm.model.kernel;
+package armmm.model.subsystem;
 
 import java.util.Optional;
 

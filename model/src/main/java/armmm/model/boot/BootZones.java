@@ -1,10 +1,15 @@
-package armmm.model.zone;
+package armmm.model.boot;
 
+import armmm.model.zone.CmaArea;
+import armmm.model.zone.ZoneInputs;
+import armmm.model.zone.ZoneSetup;
+import armmm.model.zone.ManagedPages;
+import armmm.model.zone.LateFree;
+import armmm.model.zone.UnusedMemmap;
+import armmm.model.zone.ZoneSpans;
+import armmm.model.zone.ZoneType;
 import armmm.model.board.Board;
 import armmm.model.board.BuildConfig;
-import armmm.model.boot.BootException;
-import armmm.model.boot.BootedSystem;
-import armmm.model.boot.EarlyAllocation;
 import armmm.model.memblock.Region;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,10 +30,15 @@ public final class BootZones {
      * @throws BootException when a CMA area covers memory the kernel is using (see {@link #checkCmaAreas})
      */
     public static ZoneSetup setUp(BootedSystem boot) {
+        return setUp(boot, armmm.model.core.Bugs.NONE);
+    }
+
+    /** {@link #setUp(BootedSystem)} running the zone bugs in {@code bugs}. */
+    public static ZoneSetup setUp(BootedSystem boot, armmm.model.core.Bugs bugs) {
         checkCmaAreas(boot);
         ZoneInputs in = inputs(boot);
         checkStillReserved(boot, in);
-        return ZoneSetup.compute(in);
+        return ZoneSetup.compute(in, bugs);
     }
 
     /**

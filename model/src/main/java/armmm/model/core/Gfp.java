@@ -1,6 +1,5 @@
-package armmm.model.page;
+package armmm.model.core;
 
-import armmm.model.zone.ZoneType;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -189,36 +188,5 @@ public final class Gfp {
         } catch (NumberFormatException e) {
             return null;
         }
-    }
-
-    /**
-     * {@code gfp_zone}: the highest zone the mask allows, from {@code GFP_ZONE_TABLE} for this
-     * build (CONFIG_ZONE_DMA, CONFIG_HIGHMEM, no DMA32: DMA32 reads as Normal). Combinations the
-     * kernel marks bad ({@code GFP_ZONE_BAD}, VM_BUG_ON) return null.
-     */
-    public static ZoneType gfpZone(long gfp) {
-        int bits = (int) (gfp & ZONEMASK);
-        switch (bits) {
-            case 0:
-            case 0x04:
-            case 0x08:
-            case 0x0c:
-                return ZoneType.NORMAL;
-            case 0x01:
-            case 0x09:
-                return ZoneType.DMA;
-            case 0x02:
-                return ZoneType.HIGHMEM;
-            case 0x0a:
-                return ZoneType.MOVABLE;
-            default:
-                return null;
-        }
-    }
-
-    /** {@code gfp_migratetype}: Unmovable, Movable or Reclaimable from the mobility bits. */
-    public static MigrateType gfpMigratetype(long gfp) {
-        int bits = (int) ((gfp & (MOVABLE | RECLAIMABLE)) >>> 3);
-        return MigrateType.values()[bits];
     }
 }

@@ -1,6 +1,12 @@
-package armmm.model.kernel;
+package armmm.model.memblock;
 
-import armmm.model.memblock.Memblock;
+import armmm.model.core.Result;
+import armmm.model.subsystem.Arg;
+import armmm.model.subsystem.ArgKind;
+import armmm.model.subsystem.HandleNames;
+import armmm.model.subsystem.KernelState;
+import armmm.model.subsystem.Op;
+import armmm.model.subsystem.OpSpec;
 import java.util.List;
 
 /** The memblock calls (mm/memblock.c), each a record in kernel argument order. */
@@ -10,7 +16,7 @@ public sealed interface MemblockOp extends Op {
     record Add(long base, long size) implements MemblockOp {
         public String name() { return "memblock_add"; }
         public List<Arg> args() { return List.of(Arg.addr(base), Arg.size(size)); }
-        public Result applyTo(Kernel k) { return k.memblock().add(base, size); }
+        public Result applyTo(KernelState k) { return mb(k).add(base, size); }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
@@ -18,7 +24,7 @@ public sealed interface MemblockOp extends Op {
     record Reserve(long base, long size) implements MemblockOp {
         public String name() { return "memblock_reserve"; }
         public List<Arg> args() { return List.of(Arg.addr(base), Arg.size(size)); }
-        public Result applyTo(Kernel k) { return k.memblock().reserve(base, size); }
+        public Result applyTo(KernelState k) { return mb(k).reserve(base, size); }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
@@ -26,7 +32,7 @@ public sealed interface MemblockOp extends Op {
     record Remove(long base, long size) implements MemblockOp {
         public String name() { return "memblock_remove"; }
         public List<Arg> args() { return List.of(Arg.addr(base), Arg.size(size)); }
-        public Result applyTo(Kernel k) { return k.memblock().remove(base, size); }
+        public Result applyTo(KernelState k) { return mb(k).remove(base, size); }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
@@ -34,9 +40,9 @@ public sealed interface MemblockOp extends Op {
     record Free(long ptr, long size) implements MemblockOp {
         public String name() { return "memblock_free"; }
         public List<Arg> args() { return List.of(Arg.handle(ptr), Arg.size(size)); }
-        public Result applyTo(Kernel k) {
+        public Result applyTo(KernelState k) {
             // memblock_free(NULL, size) does nothing.
-            return ptr == 0 ? Result.VOID : k.memblock().physFree(k.virtToPhys(ptr), size);
+            return ptr == 0 ? Result.VOID : mb(k).physFree(mb(k).linearMap().linearPhys(ptr), size);
         }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
@@ -45,7 +51,7 @@ public sealed interface MemblockOp extends Op {
     record PhysFree(long base, long size) implements MemblockOp {
         public String name() { return "memblock_phys_free"; }
         public List<Arg> args() { return List.of(Arg.handle(base), Arg.size(size)); }
-        public Result applyTo(Kernel k) { return k.memblock().physFree(base, size); }
+        public Result applyTo(KernelState k) { return mb(k).physFree(base, size); }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
@@ -53,7 +59,7 @@ public sealed interface MemblockOp extends Op {
     record MarkNomap(long base, long size) implements MemblockOp {
         public String name() { return "memblock_mark_nomap"; }
         public List<Arg> args() { return List.of(Arg.addr(base), Arg.size(size)); }
-        public Result applyTo(Kernel k) { return k.memblock().markNomap(base, size); }
+        public Result applyTo(KernelState k) { return mb(k).markNomap(base, size); }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
@@ -61,7 +67,7 @@ public sealed interface MemblockOp extends Op {
     record ClearNomap(long base, long size) implements MemblockOp {
         public String name() { return "memblock_clear_nomap"; }
         public List<Arg> args() { return List.of(Arg.addr(base), Arg.size(size)); }
-        public Result applyTo(Kernel k) { return k.memblock().clearNomap(base, size); }
+        public Result applyTo(KernelState k) { return mb(k).clearNomap(base, size); }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
@@ -69,7 +75,7 @@ public sealed interface MemblockOp extends Op {
     record SetBottomUp(boolean enable) implements MemblockOp {
         public String name() { return "memblock_set_bottom_up"; }
         public List<Arg> args() { return List.of(Arg.bool(enable)); }
-        public Result applyTo(Kernel k) { return k.memblock().setBottomUp(enable); }
+        public Result applyTo(KernelState k) { return mb(k).setBottomUp(enable); }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
@@ -77,7 +83,7 @@ public sealed interface MemblockOp extends Op {
     record SetCurrentLimit(long limit) implements MemblockOp {
         public String name() { return "memblock_set_current_limit"; }
         public List<Arg> args() { return List.of(Arg.addr(limit)); }
-        public Result applyTo(Kernel k) { return k.memblock().setCurrentLimit(limit); }
+        public Result applyTo(KernelState k) { return mb(k).setCurrentLimit(limit); }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
@@ -85,7 +91,7 @@ public sealed interface MemblockOp extends Op {
     record TrimMemory(long align) implements MemblockOp {
         public String name() { return "memblock_trim_memory"; }
         public List<Arg> args() { return List.of(Arg.size(align)); }
-        public Result applyTo(Kernel k) { return k.memblock().trimMemory(align); }
+        public Result applyTo(KernelState k) { return mb(k).trimMemory(align); }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
@@ -94,8 +100,8 @@ public sealed interface MemblockOp extends Op {
         @Override public String resultStem() { return "a"; }
         public String name() { return "memblock_alloc"; }
         public List<Arg> args() { return List.of(Arg.size(size), Arg.size(align)); }
-        public Result applyTo(Kernel k) {
-            return afterBoot(k) ? SLAB_AVAILABLE : virt(k, k.memblock().allocTryNid(size, align, Memblock.LOW_LIMIT, Memblock.ALLOC_ACCESSIBLE));
+        public Result applyTo(KernelState k) {
+            return afterBoot(k) ? SLAB_AVAILABLE : virt(k, mb(k).allocTryNid(size, align, Memblock.LOW_LIMIT, Memblock.ALLOC_ACCESSIBLE));
         }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
@@ -105,8 +111,8 @@ public sealed interface MemblockOp extends Op {
         @Override public String resultStem() { return "a"; }
         public String name() { return "memblock_alloc_raw"; }
         public List<Arg> args() { return List.of(Arg.size(size), Arg.size(align)); }
-        public Result applyTo(Kernel k) {
-            return afterBoot(k) ? SLAB_AVAILABLE : virt(k, k.memblock().allocTryNidRaw(size, align, Memblock.LOW_LIMIT, Memblock.ALLOC_ACCESSIBLE));
+        public Result applyTo(KernelState k) {
+            return afterBoot(k) ? SLAB_AVAILABLE : virt(k, mb(k).allocTryNidRaw(size, align, Memblock.LOW_LIMIT, Memblock.ALLOC_ACCESSIBLE));
         }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
@@ -116,8 +122,8 @@ public sealed interface MemblockOp extends Op {
         @Override public String resultStem() { return "a"; }
         public String name() { return "memblock_alloc_from"; }
         public List<Arg> args() { return List.of(Arg.size(size), Arg.size(align), Arg.addr(minAddr)); }
-        public Result applyTo(Kernel k) {
-            return afterBoot(k) ? SLAB_AVAILABLE : virt(k, k.memblock().allocTryNid(size, align, minAddr, Memblock.ALLOC_ACCESSIBLE));
+        public Result applyTo(KernelState k) {
+            return afterBoot(k) ? SLAB_AVAILABLE : virt(k, mb(k).allocTryNid(size, align, minAddr, Memblock.ALLOC_ACCESSIBLE));
         }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
@@ -127,8 +133,8 @@ public sealed interface MemblockOp extends Op {
         @Override public String resultStem() { return "a"; }
         public String name() { return "memblock_alloc_low"; }
         public List<Arg> args() { return List.of(Arg.size(size), Arg.size(align)); }
-        public Result applyTo(Kernel k) {
-            return afterBoot(k) ? SLAB_AVAILABLE : virt(k, k.memblock().allocTryNid(size, align, Memblock.LOW_LIMIT, Memblock.ARCH_LOW_ADDRESS_LIMIT));
+        public Result applyTo(KernelState k) {
+            return afterBoot(k) ? SLAB_AVAILABLE : virt(k, mb(k).allocTryNid(size, align, Memblock.LOW_LIMIT, Memblock.ARCH_LOW_ADDRESS_LIMIT));
         }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
@@ -141,7 +147,7 @@ public sealed interface MemblockOp extends Op {
         @Override public String resultStem() { return "a"; }
         public String name() { return "memblock_alloc_try_nid"; }
         public List<Arg> args() { return List.of(Arg.size(size), Arg.size(align), Arg.addr(minAddr), Arg.addr(maxAddr)); }
-        public Result applyTo(Kernel k) { return afterBoot(k) ? SLAB_AVAILABLE : virt(k, k.memblock().allocTryNid(size, align, minAddr, maxAddr)); }
+        public Result applyTo(KernelState k) { return afterBoot(k) ? SLAB_AVAILABLE : virt(k, mb(k).allocTryNid(size, align, minAddr, maxAddr)); }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
@@ -150,7 +156,7 @@ public sealed interface MemblockOp extends Op {
         @Override public String resultStem() { return "a"; }
         public String name() { return "memblock_alloc_try_nid_raw"; }
         public List<Arg> args() { return List.of(Arg.size(size), Arg.size(align), Arg.addr(minAddr), Arg.addr(maxAddr)); }
-        public Result applyTo(Kernel k) { return afterBoot(k) ? SLAB_AVAILABLE : virt(k, k.memblock().allocTryNidRaw(size, align, minAddr, maxAddr)); }
+        public Result applyTo(KernelState k) { return afterBoot(k) ? SLAB_AVAILABLE : virt(k, mb(k).allocTryNidRaw(size, align, minAddr, maxAddr)); }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
@@ -159,7 +165,7 @@ public sealed interface MemblockOp extends Op {
         @Override public String resultStem() { return "a"; }
         public String name() { return "memblock_phys_alloc_range"; }
         public List<Arg> args() { return List.of(Arg.size(size), Arg.size(align), Arg.addr(start), Arg.addr(end)); }
-        public Result applyTo(Kernel k) { return k.memblock().physAllocRange(size, align, start, end); }
+        public Result applyTo(KernelState k) { return mb(k).physAllocRange(size, align, start, end); }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
@@ -168,7 +174,7 @@ public sealed interface MemblockOp extends Op {
         @Override public String resultStem() { return "a"; }
         public String name() { return "memblock_phys_alloc"; }
         public List<Arg> args() { return List.of(Arg.size(size), Arg.size(align)); }
-        public Result applyTo(Kernel k) { return k.memblock().physAlloc(size, align); }
+        public Result applyTo(KernelState k) { return mb(k).physAlloc(size, align); }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
@@ -176,7 +182,7 @@ public sealed interface MemblockOp extends Op {
     record AddNode(long base, long size, long nid, long flags) implements MemblockOp {
         public String name() { return "memblock_add_node"; }
         public List<Arg> args() { return List.of(Arg.addr(base), Arg.size(size), Arg.number(nid), Arg.addr(flags)); }
-        public Result applyTo(Kernel k) { return k.memblock().addNode(base, size, (int) flags); }
+        public Result applyTo(KernelState k) { return mb(k).addNode(base, size, (int) flags); }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
@@ -184,7 +190,7 @@ public sealed interface MemblockOp extends Op {
     record MarkHotplug(long base, long size) implements MemblockOp {
         public String name() { return "memblock_mark_hotplug"; }
         public List<Arg> args() { return List.of(Arg.addr(base), Arg.size(size)); }
-        public Result applyTo(Kernel k) { return k.memblock().markHotplug(base, size); }
+        public Result applyTo(KernelState k) { return mb(k).markHotplug(base, size); }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
@@ -192,7 +198,7 @@ public sealed interface MemblockOp extends Op {
     record ClearHotplug(long base, long size) implements MemblockOp {
         public String name() { return "memblock_clear_hotplug"; }
         public List<Arg> args() { return List.of(Arg.addr(base), Arg.size(size)); }
-        public Result applyTo(Kernel k) { return k.memblock().clearHotplug(base, size); }
+        public Result applyTo(KernelState k) { return mb(k).clearHotplug(base, size); }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
@@ -200,7 +206,7 @@ public sealed interface MemblockOp extends Op {
     record AllowResize() implements MemblockOp {
         public String name() { return "memblock_allow_resize"; }
         public List<Arg> args() { return List.of(); }
-        public Result applyTo(Kernel k) { return k.memblock().allowResize(); }
+        public Result applyTo(KernelState k) { return mb(k).allowResize(); }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
@@ -211,7 +217,7 @@ public sealed interface MemblockOp extends Op {
     record Reset() implements MemblockOp {
         public String name() { return "memblock_reset"; }
         public List<Arg> args() { return List.of(); }
-        public Result applyTo(Kernel k) { return k.memblock().reset(); }
+        public Result applyTo(KernelState k) { return mb(k).reset(); }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
@@ -219,7 +225,7 @@ public sealed interface MemblockOp extends Op {
     record EnforceMemoryLimit(long limit) implements MemblockOp {
         public String name() { return "memblock_enforce_memory_limit"; }
         public List<Arg> args() { return List.of(Arg.size(limit)); }
-        public Result applyTo(Kernel k) { return k.memblock().enforceMemoryLimit(limit); }
+        public Result applyTo(KernelState k) { return mb(k).enforceMemoryLimit(limit); }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
@@ -227,7 +233,7 @@ public sealed interface MemblockOp extends Op {
     record CapMemoryRange(long base, long size) implements MemblockOp {
         public String name() { return "memblock_cap_memory_range"; }
         public List<Arg> args() { return List.of(Arg.addr(base), Arg.size(size)); }
-        public Result applyTo(Kernel k) { return k.memblock().capMemoryRange(base, size); }
+        public Result applyTo(KernelState k) { return mb(k).capMemoryRange(base, size); }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
@@ -235,7 +241,7 @@ public sealed interface MemblockOp extends Op {
     record MemLimitRemoveMap(long limit) implements MemblockOp {
         public String name() { return "memblock_mem_limit_remove_map"; }
         public List<Arg> args() { return List.of(Arg.size(limit)); }
-        public Result applyTo(Kernel k) { return k.memblock().memLimitRemoveMap(limit); }
+        public Result applyTo(KernelState k) { return mb(k).memLimitRemoveMap(limit); }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
@@ -243,7 +249,7 @@ public sealed interface MemblockOp extends Op {
     record IsRegionReserved(long base, long size) implements MemblockOp {
         public String name() { return "memblock_is_region_reserved"; }
         public List<Arg> args() { return List.of(Arg.addr(base), Arg.size(size)); }
-        public Result applyTo(Kernel k) { return bool(k.memblock().isRegionReserved(base, size)); }
+        public Result applyTo(KernelState k) { return bool(mb(k).isRegionReserved(base, size)); }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
@@ -251,7 +257,7 @@ public sealed interface MemblockOp extends Op {
     record IsRegionMemory(long base, long size) implements MemblockOp {
         public String name() { return "memblock_is_region_memory"; }
         public List<Arg> args() { return List.of(Arg.addr(base), Arg.size(size)); }
-        public Result applyTo(Kernel k) { return bool(k.memblock().isRegionMemory(base, size)); }
+        public Result applyTo(KernelState k) { return bool(mb(k).isRegionMemory(base, size)); }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
@@ -259,7 +265,7 @@ public sealed interface MemblockOp extends Op {
     record IsReserved(long addr) implements MemblockOp {
         public String name() { return "memblock_is_reserved"; }
         public List<Arg> args() { return List.of(Arg.addr(addr)); }
-        public Result applyTo(Kernel k) { return bool(k.memblock().isReserved(addr)); }
+        public Result applyTo(KernelState k) { return bool(mb(k).isReserved(addr)); }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
@@ -267,7 +273,7 @@ public sealed interface MemblockOp extends Op {
     record IsMemory(long addr) implements MemblockOp {
         public String name() { return "memblock_is_memory"; }
         public List<Arg> args() { return List.of(Arg.addr(addr)); }
-        public Result applyTo(Kernel k) { return bool(k.memblock().isMemory(addr)); }
+        public Result applyTo(KernelState k) { return bool(mb(k).isMemory(addr)); }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
@@ -275,7 +281,7 @@ public sealed interface MemblockOp extends Op {
     record IsMapMemory(long addr) implements MemblockOp {
         public String name() { return "memblock_is_map_memory"; }
         public List<Arg> args() { return List.of(Arg.addr(addr)); }
-        public Result applyTo(Kernel k) { return bool(k.memblock().isMapMemory(addr)); }
+        public Result applyTo(KernelState k) { return bool(mb(k).isMapMemory(addr)); }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
@@ -283,7 +289,7 @@ public sealed interface MemblockOp extends Op {
     record StartOfDram() implements MemblockOp {
         public String name() { return "memblock_start_of_DRAM"; }
         public List<Arg> args() { return List.of(); }
-        public Result applyTo(Kernel k) { return Result.of(k.memblock().startOfDram()); }
+        public Result applyTo(KernelState k) { return Result.of(mb(k).startOfDram()); }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
@@ -291,7 +297,7 @@ public sealed interface MemblockOp extends Op {
     record EndOfDram() implements MemblockOp {
         public String name() { return "memblock_end_of_DRAM"; }
         public List<Arg> args() { return List.of(); }
-        public Result applyTo(Kernel k) { return Result.of(k.memblock().endOfDram()); }
+        public Result applyTo(KernelState k) { return Result.of(mb(k).endOfDram()); }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
@@ -299,7 +305,7 @@ public sealed interface MemblockOp extends Op {
     record PhysMemSize() implements MemblockOp {
         public String name() { return "memblock_phys_mem_size"; }
         public List<Arg> args() { return List.of(); }
-        public Result applyTo(Kernel k) { return Result.of(k.memblock().physMemSize()); }
+        public Result applyTo(KernelState k) { return Result.of(mb(k).physMemSize()); }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
@@ -307,13 +313,18 @@ public sealed interface MemblockOp extends Op {
     record ReservedSize() implements MemblockOp {
         public String name() { return "memblock_reserved_size"; }
         public List<Arg> args() { return List.of(); }
-        public Result applyTo(Kernel k) { return Result.of(k.memblock().reservedSize()); }
+        public Result applyTo(KernelState k) { return Result.of(mb(k).reservedSize()); }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
     /** A virtual-address allocator's result: {@code phys_to_virt} of a non-zero physical address. */
-    private static Result virt(Kernel k, Result phys) {
-        return phys.isRefused() || phys.value() == 0 ? phys : Result.of(k.physToVirt(phys.value()));
+    private static Result virt(KernelState k, Result phys) {
+        return phys.isRefused() || phys.value() == 0 ? phys : Result.of(mb(k).linearMap().linearVirt(phys.value()));
+    }
+
+    /** The kernel's memblock, which every kernel has. */
+    private static Memblock mb(KernelState k) {
+        return k.state(Memblock.class);
     }
 
     private static Result bool(boolean b) {
@@ -328,8 +339,8 @@ public sealed interface MemblockOp extends Op {
     Result SLAB_AVAILABLE = Result.refused("WARN_ON_ONCE(slab_is_available())");
 
     /** True once boot handed memory to the page allocator, so slab is available. */
-    static boolean afterBoot(Kernel k) {
-        return k.pages() != null;
+    static boolean afterBoot(KernelState k) {
+        return mb(k).slabAvailable();
     }
 
     /** The scenario spellings of the memblock calls. */

@@ -1,6 +1,7 @@
-package armmm.model.kernel;
+package armmm.model.subsystem;
 
-import armmm.model.page.Gfp;
+import armmm.model.core.Values;
+import armmm.model.core.Gfp;
 
 /** How an argument of a kernel call is written in a scenario file. */
 public enum ArgKind {

@@ -1,4 +1,4 @@
-package armmm.model.kernel;
+package armmm.model.core;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package armmm.model.kernel;
+package armmm.model.subsystem;
 
 /**
  * One argument of a kernel call: its value and how a scenario writes it.

@@ -1,4 +1,4 @@
-package armmm.model.kernel;
+package armmm.model.core;
 
 /** Formatting of numbers the way the scenario language and kernel messages write them. */
 public final class Values {

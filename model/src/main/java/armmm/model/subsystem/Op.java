@@ -1,5 +1,6 @@
-package armmm.model.kernel;
+package armmm.model.subsystem;
 
+import armmm.model.core.Result;
 import java.util.List;
 
 /**
@@ -9,12 +10,12 @@ import java.util.List;
  * a shrunk counterexample. {@link #toString()} of every implementation prints the scenario line
  * ({@link #render}), so a counterexample replays exactly with {@code armmm run}.
  *
- * <p>Java 17 has no pattern {@code switch}; the compiler instead lists every place that must
+ * <p>Each subsystem declares its calls as a sealed sub-interface in its own package; the compiler
  * learn about a new call through the abstract methods each subsystem's sealed sub-interface
  * declares. Adding a kernel call means adding one record to that sub-interface and one
  * {@link OpSpec} to its table.
  */
-public sealed interface Op permits MemblockOp, PageOp {
+public interface Op {
 
     /** The kernel function's name as a scenario writes it, such as {@code memblock_add}. */
     String name();
@@ -36,8 +37,8 @@ public sealed interface Op permits MemblockOp, PageOp {
         return null;
     }
 
-    /** Runs the call on {@code kernel}; only {@link Kernel#apply} calls this. */
-    Result applyTo(Kernel kernel);
+    /** Runs the call on {@code kernel}; only {@code Kernel.apply} calls this. */
+    Result applyTo(KernelState kernel);
 
     /** Prints the scenario line of this call, naming handles through {@code names}. */
     default String render(HandleNames names) {
@@ -45,8 +46,7 @@ public sealed interface Op permits MemblockOp, PageOp {
         for (Arg arg : args()) {
             line.append(' ').append(arg.render(names));
         }
-        OpSpec spec = OpTable.spec(name());
-        if (spec != null && spec.perCpu() && cpu() != 0) {
+        if (cpu() != 0) {
             line.append(" cpu=").append(cpu());
         }
         return line.toString();

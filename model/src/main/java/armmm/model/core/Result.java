@@ -1,4 +1,4 @@
-package armmm.model.kernel;
+package armmm.model.core;
 
 /**
  * What a kernel call did: it returned a value, or the kernel refused or reported it.

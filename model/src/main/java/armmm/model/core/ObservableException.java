@@ -1,4 +1,4 @@
-package armmm.model.kernel;
+package armmm.model.core;
 
 /** An observable that names something the model has, but that cannot be read (an index out of range). */
 public final class ObservableException extends RuntimeException {

@@ -1,0 +1,103 @@
+package armmm.model.kernel;
+
+import armmm.model.board.Board;
+import armmm.model.boot.BootedSystem;
+import armmm.model.check.BuddyChecks;
+import armmm.model.core.Bugs;
+import armmm.model.core.ObservablePath;
+import armmm.model.core.SeededBug;
+import armmm.model.memblock.Memblock;
+import armmm.model.page.PageAllocator;
+import armmm.model.page.PageAllocatorBoot;
+import armmm.model.page.PageBug;
+import armmm.model.page.PageObservables;
+import armmm.model.page.PageOp;
+import armmm.model.report.BuddyinfoReport;
+import armmm.model.report.PagetypeinfoReport;
+import armmm.model.subsystem.HandleKind;
+import armmm.model.subsystem.Invariant;
+import armmm.model.subsystem.KernelState;
+import armmm.model.subsystem.OpSpec;
+import armmm.model.subsystem.Report;
+import armmm.model.subsystem.Subsystem;
+import armmm.model.zone.ZoneSetup;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * The buddy allocator (mm/page_alloc.c, include/linux/gfp.h) as a subsystem: boot's hand-over
+ * ({@code mem_init}: {@code memblock_free_all}, {@code free_highpages}) creates it from the zones,
+ * and from then on slab is available ({@code mm_init}), so memblock's allocators warn.
+ */
+public final class BuddySubsystem implements Subsystem<PageAllocator> {
+    /** The one instance, registered in {@link Subsystems}. */
+    public static final BuddySubsystem INSTANCE = new BuddySubsystem();
+
+    private BuddySubsystem() {
+    }
+
+    @Override
+    public String name() {
+        return "buddy";
+    }
+
+    @Override
+    public Class<PageAllocator> stateType() {
+        return PageAllocator.class;
+    }
+
+    @Override
+    public PageAllocator create(KernelState earlier, Board board, Bugs bugs) {
+        ZoneSetup zones = earlier.state(ZoneSetup.class);
+        BootedSystem booted = earlier.state(BootedSystem.class);
+        if (zones == null || booted == null) {
+            return null;
+        }
+        PageAllocator pa = PageAllocatorBoot.handOver(zones, PageAllocatorBoot.memMap(booted.layout()), board.cpus(), bugs);
+        earlier.state(Memblock.class).markSlabAvailable();
+        return pa;
+    }
+
+    @Override
+    public List<OpSpec> calls() {
+        return PageOp.SPECS;
+    }
+
+    @Override
+    public OptionalLong observe(PageAllocator state, KernelState kernel, ObservablePath path) {
+        return PageObservables.knows(path) ? PageObservables.observe(state, path) : OptionalLong.empty();
+    }
+
+    @Override
+    public List<Invariant> invariants() {
+        return BuddyChecks.ALL;
+    }
+
+    @Override
+    public List<Report> reports() {
+        return List.of(
+                new Report("buddyinfo", k -> Optional.ofNullable(k.state(PageAllocator.class)).map(BuddyinfoReport::render)),
+                new Report("pagetypeinfo",
+                        k -> Optional.ofNullable(k.state(PageAllocator.class)).map(PagetypeinfoReport::render)));
+    }
+
+    @Override
+    public List<HandleKind> handleKinds() {
+        return List.of(
+                new HandleKind("page", "p", List.of("alloc_pages", "alloc_page"),
+                        List.of(new HandleKind.Use("__free_pages", 0, true), new HandleKind.Use("split_page", 0, false))),
+                new HandleKind("page address", "a", List.of("__get_free_pages"),
+                        List.of(new HandleKind.Use("free_pages", 0, true))));
+    }
+
+    @Override
+    public void beforeStep(PageAllocator state) {
+        state.beginStep();
+    }
+
+    @Override
+    public List<SeededBug> bugs() {
+        return List.of(PageBug.values());
+    }
+}

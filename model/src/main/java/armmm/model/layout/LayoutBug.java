@@ -1,0 +1,21 @@
+package armmm.model.layout;
+
+import armmm.model.core.SeededBug;
+
+/**
+ * The bugs that can be planted in this subsystem (arch/arm/mm/mmu.c, arch/arm/include/asm/memory.h), each a mistake a kernel could make;
+ * a kernel created with one of them in its {@link armmm.model.core.Bugs} runs it. Each constant's
+ * javadoc names the invariant that must catch it.
+ */
+public enum LayoutBug implements SeededBug {
+    /** adjust_lowmem_bounds forgets VMALLOC_OFFSET, so lowmem eats into the vmalloc area: INV-LAYOUT-03. */
+    LAYOUT_NO_VMALLOC_OFFSET_IN_LIMIT,
+    /** VMALLOC_START is not pushed 8 MiB past high_memory: INV-LAYOUT-02. */
+    LAYOUT_NO_VMALLOC_GAP,
+    /** __pa is off by one page: INV-LAYOUT-04. */
+    LAYOUT_PA_OFF_BY_PAGE,
+    /** PKMAP_BASE at PAGE_OFFSET, on top of lowmem: INV-LAYOUT-01. */
+    LAYOUT_PKMAP_OVER_LOWMEM,
+    /** page_to_pfn divides by 32 instead of sizeof(struct page): INV-LAYOUT-05. */
+    LAYOUT_PAGE_TO_PFN_WRONG_STRIDE;
+}

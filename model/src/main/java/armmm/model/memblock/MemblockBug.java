@@ -1,0 +1,33 @@
+package armmm.model.memblock;
+
+import armmm.model.core.SeededBug;
+
+/**
+ * The bugs that can be planted in this subsystem (mm/memblock.c), each a mistake a kernel could make;
+ * a kernel created with one of them in its {@link armmm.model.core.Bugs} runs it. Each constant's
+ * javadoc names the invariant that must catch it.
+ */
+public enum MemblockBug implements SeededBug {
+    /** {@code memblock_add_range} inserts over existing regions, not only into holes: INV-MEMBLOCK-01. */
+    MEMBLOCK_ADD_OVERLAP,
+    /** {@code memblock_merge_regions} never merges: INV-MEMBLOCK-02. */
+    MEMBLOCK_NO_MERGE,
+    /** {@code memblock_remove_region} does not lower total_size: INV-MEMBLOCK-03. */
+    MEMBLOCK_STALE_TOTAL,
+    /** adding to an empty array keeps the dummy region beside the new one: INV-MEMBLOCK-04. */
+    MEMBLOCK_DUMMY_KEPT,
+    /** {@code memblock_add_range} skips {@code memblock_cap_size}: INV-MEMBLOCK-05. */
+    MEMBLOCK_NO_CAP,
+    /** {@code __next_mem_range} does not clip a free range to its memory region: INV-MEMBLOCK-06. */
+    MEMBLOCK_FREE_RANGE_PAST_MEMORY,
+    /** {@code should_skip_region} does not skip NOMAP memory: INV-MEMBLOCK-07. */
+    MEMBLOCK_ALLOC_INTO_NOMAP,
+    /** {@code memblock_alloc_range_nid} does not reserve what it found: INV-MEMBLOCK-08. */
+    MEMBLOCK_ALLOC_UNRESERVED,
+    /** the find functions do not round the candidate to the alignment: INV-MEMBLOCK-09. */
+    MEMBLOCK_ALLOC_MISALIGNED,
+    /** MEMBLOCK_ALLOC_ACCESSIBLE means anywhere, not current_limit: INV-MEMBLOCK-10. */
+    MEMBLOCK_ALLOC_IGNORES_LIMIT,
+    /** the free-range walk ignores the reserved array: INV-MEMBLOCK-11. */
+    MEMBLOCK_ALLOC_OVER_RESERVED;
+}

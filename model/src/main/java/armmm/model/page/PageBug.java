@@ -1,0 +1,33 @@
+package armmm.model.page;
+
+import armmm.model.core.SeededBug;
+
+/**
+ * The bugs that can be planted in this subsystem (mm/page_alloc.c), each a mistake a kernel could make;
+ * a kernel created with one of them in its {@link armmm.model.core.Bugs} runs it. Each constant's
+ * javadoc names the invariant that must catch it.
+ */
+public enum PageBug implements SeededBug {
+    /** {@code expand} loses the last order-0 half it should list: INV-BUDDY-01. */
+    BUDDY_EXPAND_LEAK,
+    /** {@code del_page_from_free_list} forgets {@code nr_free--}: INV-BUDDY-02. */
+    BUDDY_STALE_NR_FREE,
+    /** {@code __free_one_page} puts a merged block at the higher buddy ({@code pfn | buddy_pfn}): INV-BUDDY-03. */
+    BUDDY_MISALIGNED_MERGE,
+    /** A freed CMA block goes to the Movable list: INV-BUDDY-04. */
+    BUDDY_CMA_ON_MOVABLE_LIST,
+    /** {@code __free_one_page} never merges with a free buddy: INV-BUDDY-05. */
+    BUDDY_NO_MERGE,
+    /** {@code free_unref_page_commit} never drains at {@code high}: INV-BUDDY-06. */
+    BUDDY_PCP_NO_DRAIN,
+    /** {@code prep_new_page} leaves the reference count at 0: INV-PAGE-01. */
+    PAGE_REFCOUNT_NOT_SET,
+    /** {@code __rmqueue_pcplist} hands out a page without unlinking it: INV-PAGE-02. */
+    PAGE_PCP_NOT_UNLINKED,
+    /** {@code gfp_zone} lets GFP_KERNEL reach ZONE_HIGHMEM: INV-GFP-01. */
+    GFP_KERNEL_FROM_HIGHMEM,
+    /** The zonelist is walked lowest zone first: INV-GFP-02. */
+    GFP_ZONELIST_ASCENDING,
+    /** The watermark check ignores {@code lowmem_reserve}: INV-GFP-03. */
+    GFP_IGNORE_LOWMEM_RESERVE;
+}

@@ -1,0 +1,71 @@
+package armmm.model.subsystem;
+
+import armmm.model.board.Board;
+import armmm.model.core.Bugs;
+import armmm.model.core.ObservablePath;
+import armmm.model.core.SeededBug;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * One subsystem of the modelled kernel (memblock, the boot layout, zones, the buddy allocator,
+ * SLUB, ...): everything the kernel, the scenario language and the properties need to know about
+ * it, in one value. The kernel's registry ({@code armmm.model.kernel.Subsystems}) lists every
+ * subsystem once, in boot order; adding one means writing this interface for it and adding one
+ * line there (see {@code spec/subsystems.md}).
+ *
+ * @param <S> the subsystem's state: the object its calls run on and its invariants read
+ */
+public interface Subsystem<S> {
+
+    /** The subsystem's name, also the first segment of its observables where it owns one ({@code memblock}). */
+    String name();
+
+    /** The type of its state; the key under which {@link KernelState#state} finds it. */
+    Class<S> stateType();
+
+    /**
+     * Creates the state at boot, after the subsystems registered before this one: {@code earlier}
+     * holds theirs. Returns null when the subsystem does not exist in this kernel (a bare kernel
+     * without a board has no zones).
+     *
+     * @param earlier the kernel so far
+     * @param board   the board booted, or null for a bare kernel (an empty memblock)
+     * @param bugs    the bugs planted in this kernel; the state keeps the ones it runs
+     */
+    S create(KernelState earlier, Board board, Bugs bugs);
+
+    /** The kernel calls it offers, as the scenario language spells them. */
+    default List<OpSpec> calls() {
+        return List.of();
+    }
+
+    /** Reads observable {@code path}, empty when this subsystem does not know it. */
+    default OptionalLong observe(S state, KernelState kernel, ObservablePath path) {
+        return OptionalLong.empty();
+    }
+
+    /** Its invariants, each with its entry in {@code spec/invariants.md}. */
+    default List<Invariant> invariants() {
+        return List.of();
+    }
+
+    /** The reports {@code print NAME} and {@code armmm boot --print NAME} render for it. */
+    default List<Report> reports() {
+        return List.of();
+    }
+
+    /** The handles its calls return and take (a page, an object, an address). */
+    default List<HandleKind> handleKinds() {
+        return List.of();
+    }
+
+    /** Runs before every kernel call, whichever subsystem the call belongs to. */
+    default void beforeStep(S state) {
+    }
+
+    /** The bugs that can be planted in it; the names must be unique across the kernel. */
+    default List<SeededBug> bugs() {
+        return List.of();
+    }
+}

@@ -1,0 +1,27 @@
+package armmm.model.zone;
+
+import armmm.model.core.SeededBug;
+
+/**
+ * The bugs that can be planted in this subsystem (mm/page_alloc.c (zone set-up)), each a mistake a kernel could make;
+ * a kernel created with one of them in its {@link armmm.model.core.Bugs} runs it. Each constant's
+ * javadoc names the invariant that must catch it.
+ */
+public enum ZoneBug implements SeededBug {
+    /** ZONE_MOVABLE's pages left in the zone it was carved from, so the two overlap: INV-ZONE-01. */
+    ZONE_MOVABLE_NOT_CARVED,
+    /** NOMAP memory counted as a hole, leaving present_pages: INV-ZONE-02. */
+    ZONE_NOMAP_ABSENT,
+    /** CMA pageblocks never given back to managed at activation: INV-ZONE-03. */
+    ZONE_CMA_NOT_MANAGED,
+    /** The low and high watermarks swapped: INV-ZONE-04. */
+    ZONE_WMARK_SWAPPED,
+    /** Watermarks computed from the managed count after the late frees: INV-ZONE-05. */
+    ZONE_WMARK_FROM_FINAL_MANAGED,
+    /** lowmem_reserve from the upper zone alone, not the sum of the zones above: INV-ZONE-06. */
+    ZONE_RESERVE_NOT_CUMULATIVE,
+    /** min_free_kbytes from the managed count after the late frees: INV-ZONE-07. */
+    ZONE_MIN_FREE_FROM_FINAL,
+    /** The per-CPU list high limit loses its 4 x batch floor: INV-ZONE-08. */
+    ZONE_PCP_HIGH_NO_FLOOR;
+}
