@@ -110,6 +110,39 @@ const buddy = {
   setup: () => ({ model: { blocks: [] }, real: { free: new Set(['0:3']) } }),
 };
 
+// toy ASID allocator (3 ASIDs a generation, 5 address spaces, one CPU) whose second rollover
+// forgets to reserve the running address space's ASID
+class Switch {
+  constructor(mm) { this.mm = mm; }
+  check() { return true; }
+  run(m, r) {
+    const mm = this.mm;
+    const c = r.ctx.get(mm);
+    if (!c || c[0] !== r.gen) {
+      if (mm === r.reserved && c) {
+        r.ctx.set(mm, [r.gen, c[1]]); r.used.add(c[1]);
+      } else {
+        let free = [1, 2, 3].filter((a) => !r.used.has(a));
+        if (free.length === 0) {
+          r.gen++; r.used = new Set(); r.reserved = r.active;
+          if (r.active !== null && r.gen < 3) r.used.add(r.ctx.get(r.active)[1]);
+          free = [1, 2, 3].filter((a) => !r.used.has(a));
+        }
+        r.ctx.set(mm, [r.gen, free[0]]); r.used.add(free[0]);
+      }
+    }
+    r.active = mm;
+    const asids = [...r.ctx.entries()].filter(([k, [g]]) => g === r.gen || k === r.active).map(([, [, a]]) => a);
+    if (new Set(asids).size !== asids.length) throw new Error('two address spaces share an ASID');
+  }
+  toString() { return `switch ${this.mm}`; }
+}
+const asid = {
+  minimum: 8,
+  commands: [fc.integer({ min: 0, max: 4 }).map((mm) => new Switch(mm))],
+  setup: () => ({ model: {}, real: { gen: 1, used: new Set(), ctx: new Map(), active: null, reserved: null } }),
+};
+
 function runProblem(problem, seed) {
   const t0 = process.hrtime.bigint();
   const out = fc.check(fc.property(fc.commands(problem.commands, { maxCommands: 40 }), (cmds) => {
@@ -137,7 +170,7 @@ function ranUntilFailure(problem, cmds) {
 function main() {
   const seeds = Number(process.argv[2] || 20);
   const out = { engine: 'fast-check ' + require('fast-check/package.json').version, trivialStepsPerSecond: Math.round(trivialRate()) };
-  for (const [name, p] of [['toy buddy forgetting a merge', buddy], ['ring buffer after wrap-around', ring], ['double free after three allocations', heap]]) {
+  for (const [name, p] of [['toy ASID reusing an id after two rollovers', asid], ['toy buddy forgetting a merge', buddy], ['ring buffer after wrap-around', ring], ['double free after three allocations', heap]]) {
     const rows = [];
     for (let s = 1; s <= seeds; s++) rows.push(runProblem(p, s));
     out[name] = {

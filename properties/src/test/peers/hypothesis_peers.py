@@ -128,7 +128,40 @@ class Buddy(RuleBasedStateMachine):
             assert o == 3 or (a ^ (1 << o), o) not in self.free, "two free buddies not merged"
 
 
-PROBLEMS = {"toy buddy forgetting a merge": (Buddy, 4), "ring buffer after wrap-around": (Ring, 5), "double free after three allocations": (Heap, 5)}
+class Asid(RuleBasedStateMachine):
+    """Toy ASID allocator (3 ASIDs a generation, 5 address spaces, one CPU) whose second rollover
+    forgets to reserve the running address space's ASID, so it is handed out again."""
+
+    def __init__(self):
+        super().__init__()
+        self.gen, self.used, self.ctx, self.active, self.reserved = 1, set(), {}, None, None
+        self.trace = []
+
+    @rule(mm=st.integers(0, 4))
+    def switch(self, mm):
+        self.trace.append("switch")
+        if self.ctx.get(mm, (0, 0))[0] != self.gen:
+            if mm == self.reserved and mm in self.ctx:
+                self.ctx[mm] = (self.gen, self.ctx[mm][1])
+                self.used.add(self.ctx[mm][1])
+            else:
+                free = [a for a in (1, 2, 3) if a not in self.used]
+                if not free:
+                    self.gen += 1
+                    self.used = set()
+                    self.reserved = self.active
+                    if self.active is not None and self.gen < 3:
+                        self.used.add(self.ctx[self.active][1])
+                    free = [a for a in (1, 2, 3) if a not in self.used]
+                self.ctx[mm] = (self.gen, free[0])
+                self.used.add(free[0])
+        self.active = mm
+        live = [m for m, (g, a) in self.ctx.items() if g == self.gen or m == self.active]
+        asids = [self.ctx[m][1] for m in live]
+        assert len(set(asids)) == len(asids), "two address spaces share an ASID"
+
+
+PROBLEMS = {"toy ASID reusing an id after two rollovers": (Asid, 8), "toy buddy forgetting a merge": (Buddy, 4), "ring buffer after wrap-around": (Ring, 5), "double free after three allocations": (Heap, 5)}
 
 
 def run_problem(machine, s):

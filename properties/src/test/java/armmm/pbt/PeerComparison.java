@@ -121,6 +121,69 @@ class PeerComparison {
                 .steps(40).tries(1000).database("off");
     }
 
+    /**
+     * A toy ASID allocator (3 ASIDs a generation, 5 address spaces, one CPU) whose second rollover
+     * forgets to reserve the running address space's ASID, so it is handed out again. Minimum (by
+     * breadth-first search over its states): 8 switches.
+     */
+    static final class SequentialAsid {
+        int gen = 1;
+        final java.util.Set<Integer> used = new java.util.HashSet<>();
+        final Map<Integer, int[]> ctx = new java.util.HashMap<>();
+        Integer active;
+        Integer reserved;
+
+        Object switchTo(int mm) {
+            int[] c = ctx.get(mm);
+            if (c == null || c[0] != gen) {
+                if (c != null && Integer.valueOf(mm).equals(reserved)) {
+                    ctx.put(mm, new int[] {gen, c[1]});
+                    used.add(c[1]);
+                } else {
+                    int free = firstFree();
+                    if (free < 0) {
+                        gen++;
+                        used.clear();
+                        reserved = active;
+                        if (active != null && gen < 3) {
+                            used.add(ctx.get(active)[1]);
+                        }
+                        free = firstFree();
+                    }
+                    ctx.put(mm, new int[] {gen, free});
+                    used.add(free);
+                }
+            }
+            active = mm;
+            return null;
+        }
+
+        private int firstFree() {
+            for (int a = 1; a <= 3; a++) {
+                if (!used.contains(a)) {
+                    return a;
+                }
+            }
+            return -1;
+        }
+
+        List<Failure> distinct() {
+            List<Integer> asids = ctx.entrySet().stream()
+                    .filter(e -> e.getValue()[0] == gen || e.getKey().equals(active)).map(e -> e.getValue()[1]).toList();
+            return new java.util.HashSet<>(asids).size() == asids.size() ? List.of()
+                    : List.of(new Failure("TOY-ASID-02", "two address spaces share an ASID", "ASIDs " + asids));
+        }
+    }
+
+    static ChainSpec.Builder<SequentialAsid, Integer> asid() {
+        return ChainSpec.<SequentialAsid, Integer>builder("PeerAsid")
+                .initialState(SequentialAsid::new)
+                .action("switch", 1, a -> Gens.uniformInts(0, 4))
+                .executor(SequentialAsid::switchTo)
+                .invariant("TOY-ASID-02", SequentialAsid::distinct)
+                .steps(40).tries(1000).database("off");
+    }
+
     private record Row(boolean found, int length, double seconds) {}
 
     private static String measure(String name, int minimum, java.util.function.LongFunction<ChainSpec<?, ?>> spec) {
@@ -156,6 +219,7 @@ class PeerComparison {
     void measureBesideThePeers() {
         Assumptions.assumeTrue(Boolean.getBoolean("armmm.peers"), "peers comparison runs only with -Darmmm.peers=true");
         System.out.println("[peers] {\"engine\": \"armmm\", \"trivialStepsPerSecond\": " + Math.round(trivialStepsPerSecond()) + "}");
+        System.out.println("[peers] " + measure("toy ASID reusing an id after two rollovers", 8, seed -> asid().seed(seed).build()));
         System.out.println("[peers] " + measure("toy buddy forgetting a merge", 4, seed -> buddy().seed(seed).build()));
         System.out.println("[peers] " + measure("ring buffer after wrap-around", 5, seed -> ring().seed(seed).build()));
         System.out.println("[peers] " + measure("double free after three allocations", ToyHeap.MINIMAL_STEPS,
