@@ -132,10 +132,10 @@ class CliFuzzTest {
     void generatedScenarioFilesNeverCrashTheRunner(PropertyRunner runner, @org.junit.jupiter.api.io.TempDir Path dir) {
         runner.forAll(SCENARIO).seed(0x5CE7A210L).tries(1000).checkThrowing(bytes -> {
             Path file = write(dir.resolve("fuzz.scn"), bytes);
-            CliSmokeTest.Run first = CliSmokeTest.run("run", file.toString());
+            Cli.Run first = Cli.run("run", file.toString());
             Stats.label("exit " + first.exit());
             assertSane(first, file.toString(), bytes);
-            assertThat(CliSmokeTest.run("run", file.toString())).as("a second run").isEqualTo(first);
+            assertThat(Cli.run("run", file.toString())).as("a second run").isEqualTo(first);
         });
     }
 
@@ -143,7 +143,7 @@ class CliFuzzTest {
     void generatedBootOptionsNeverCrashTheCli(PropertyRunner runner) {
         runner.forAll(BOOT_ARGS).seed(0xB0A7D5L).tries(500).checkThrowing(args -> {
             String[] a = args.toArray(String[]::new);
-            CliSmokeTest.Run first = CliSmokeTest.run(a);
+            Cli.Run first = Cli.run(a);
             Stats.label("exit " + first.exit());
             assertThat(first.exit()).as("%s", args).isBetween(0, 2);
             assertThat(first.err()).as("%s", args).doesNotContainPattern(STACK);
@@ -151,7 +151,7 @@ class CliFuzzTest {
                 assertThat(first.err().lines()).as("%s", args).allMatch(l -> l.startsWith("--") || l.startsWith("armmm: ")
                         || l.startsWith("Try 'armmm"));
             }
-            assertThat(CliSmokeTest.run(a)).as("a second run of %s", args).isEqualTo(first);
+            assertThat(Cli.run(a)).as("a second run of %s", args).isEqualTo(first);
         });
     }
 
@@ -159,14 +159,14 @@ class CliFuzzTest {
     void corruptedBootLogsAreReportedWhereTheyAreBroken(PropertyRunner runner, @org.junit.jupiter.api.io.TempDir Path dir) {
         runner.forAll(CORRUPT_LOG).seed(0xD3E5CL).tries(80).checkThrowing(log -> {
             Path file = write(dir.resolve("dmesg.txt"), log.getBytes(StandardCharsets.UTF_8));
-            CliSmokeTest.Run first = CliSmokeTest.run("replay-memblock", file.toString());
+            Cli.Run first = Cli.run("replay-memblock", file.toString());
             Stats.label("exit " + first.exit());
             assertSane(first, file.toString(), null);
-            assertThat(CliSmokeTest.run("replay-memblock", file.toString())).as("a second run").isEqualTo(first);
+            assertThat(Cli.run("replay-memblock", file.toString())).as("a second run").isEqualTo(first);
         });
     }
 
-    private static void assertSane(CliSmokeTest.Run r, String file, byte[] input) {
+    private static void assertSane(Cli.Run r, String file, byte[] input) {
         String what = input == null ? file : new String(input, StandardCharsets.UTF_8);
         assertThat(r.exit()).as("exit code for %s", what).isBetween(0, 2);
         assertThat(r.err()).as("stderr for %s", what).doesNotContainPattern(STACK);

@@ -2,9 +2,6 @@ package armmm.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -13,24 +10,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** The armmm command line as a user meets it: exit codes, one-line errors, the reports it prints. */
 class CliSmokeTest {
 
-    /** What one run of the CLI printed and returned. */
-    record Run(int exit, String out, String err) {
-    }
-
-    static Run run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            int exit = Main.execute(args);
-            return new Run(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+    static Cli.Run run(String... args) {
+        return Cli.run(args);
     }
 
     @Test
@@ -40,7 +21,7 @@ class CliSmokeTest {
 
     @Test
     void bootPrintsZoneinfoInTheKernelsSpelling() {
-        Run r = run("boot", "--ram", "1024M", "--print", "zoneinfo");
+        Cli.Run r = run("boot", "--ram", "1024M", "--print", "zoneinfo");
         assertThat(r.exit()).isZero();
         assertThat(r.out()).contains("Node 0, zone      DMA", "        min      868", "        protection: (0, 0, 256, 256)",
                 "  start_pfn:           262144", "Node 0, zone  HighMem");
@@ -60,7 +41,7 @@ class CliSmokeTest {
     void badBoardOptionsAreOneLineAndExitTwo() {
         for (String[] args : new String[][] {{"boot", "--ram", "1x"}, {"boot", "--vmsplit", "4G"}, {"boot", "--print", "nonsense"},
                 {"boot", "--reserve", "0x50000000"}, {"boot", "--ram", "1024M", "--memory", "0x40000000:1G"}}) {
-            Run r = run(args);
+            Cli.Run r = run(args);
             assertThat(r.exit()).as(String.join(" ", args)).isEqualTo(Main.BAD_INPUT);
             assertThat(r.err().strip()).as(String.join(" ", args)).doesNotContain("\n").doesNotContain("Exception").startsWith("--");
         }
@@ -71,10 +52,10 @@ class CliSmokeTest {
         Path good = Files.writeString(dir.resolve("good.scn"), "memblock_add 0x40000000 SZ_4M\nexpect memblock.memory.cnt == 1\n");
         Path failing = Files.writeString(dir.resolve("failing.scn"), "expect 1 == 2\n");
         Path bad = Files.writeString(dir.resolve("bad.scn"), "memblock_add 0x40000000\n");
-        Run r = run("run", good.toString(), failing.toString());
+        Cli.Run r = run("run", good.toString(), failing.toString());
         assertThat(r.exit()).isEqualTo(Main.CHECK_FAILED);
         assertThat(r.out()).endsWith("1 passed, 1 failed\n").contains(failing + ":1: expected 0x1 == 0x2");
-        Run b = run("run", good.toString(), bad.toString());
+        Cli.Run b = run("run", good.toString(), bad.toString());
         assertThat(b.exit()).isEqualTo(Main.BAD_INPUT);
         assertThat(b.err().strip()).isEqualTo(bad + ":1:1: memblock_add takes 2 arguments (ADDR SIZE), found 1");
         assertThat(b.out()).endsWith("1 passed, 0 failed\n");
@@ -82,7 +63,7 @@ class CliSmokeTest {
 
     @Test
     void aMissingScenarioFileIsBadInput() {
-        Run r = run("run", "no/such/file.scn");
+        Cli.Run r = run("run", "no/such/file.scn");
         assertThat(r.exit()).isEqualTo(Main.BAD_INPUT);
         assertThat(r.err().strip()).isEqualTo("no/such/file.scn:1:1: no such file");
     }

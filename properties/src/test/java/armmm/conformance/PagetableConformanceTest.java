@@ -209,18 +209,10 @@ class PagetableConformanceTest {
 
     @Test
     void bootPrintsTheTablesInTheProbesFormat() {
-        java.io.PrintStream out = System.out;
-        java.io.ByteArrayOutputStream o = new java.io.ByteArrayOutputStream();
-        int exit;
-        try {
-            System.setOut(new java.io.PrintStream(o, true, java.nio.charset.StandardCharsets.UTF_8));
-            exit = armmm.cli.Main.execute("boot", "--ram", "1024M", "--initrd-size", "1228K", "--cmdline", "armmm=probe:mmu=1",
-                    "--print", "l1", "--print", "l2", "0xffff0000");
-        } finally {
-            System.setOut(out);
-        }
-        assertThat(exit).isZero();
-        List<String> printed = o.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+        armmm.cli.Cli.Run r = armmm.cli.Cli.run("boot", "--ram", "1024M", "--initrd-size", "1228K", "--cmdline", "armmm=probe:mmu=1",
+                "--print", "l1", "--print", "l2", "0xffff0000");
+        assertThat(r.exit()).isZero();
+        List<String> printed = r.out().lines().toList();
         List<String> kernel = probe().lines().toList();
         int l1 = kernel.indexOf(kernel.stream().filter(l -> l.startsWith("@l1 ")).findFirst().orElseThrow());
         assertThat(printed.get(0)).isEqualTo(kernel.get(l1));

@@ -3,11 +3,10 @@ package armmm.model.mmu;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import armmm.cli.Cli;
 import armmm.cli.Main;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,29 +47,14 @@ class MmuVectorsTest {
         }
     }
 
-    record Run(int exit, String out, String err) {
-    }
-
-    static Run cli(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            int exit = Main.execute(args);
-            return new Run(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+    static Cli.Run cli(String... args) {
+        return Cli.run(args);
     }
 
     @Test
     void mmuCheckPassesEveryVector(@TempDir Path dir) throws IOException {
         Path file = Files.write(dir.resolve("vectors-1.jsonl"), vectorLines());
-        Run r = cli("mmu-check", file.toString());
+        Cli.Run r = cli("mmu-check", file.toString());
         assertThat(r.err()).isEmpty();
         assertThat(r.out()).isEqualTo("2000 passed, 0 failed\n");
         assertThat(r.exit()).isZero();
@@ -140,14 +124,14 @@ class MmuVectorsTest {
         };
         for (String[] c : cases) {
             Path file = Files.write(dir.resolve("bad.jsonl"), List.of(good, c[0]));
-            Run r = cli("mmu-check", file.toString());
+            Cli.Run r = cli("mmu-check", file.toString());
             assertThat(r.exit()).as(c[0]).isEqualTo(Main.BAD_INPUT);
             assertThat(r.err()).as(c[0]).startsWith(file + c[1]).doesNotContain("Exception").endsWith("\n");
             assertThat(r.err().strip()).as(c[0]).doesNotContain("\n");
         }
         assertThatThrownBy(() -> TranslationVectors.parse("f", List.of(good.replace("\"0x204f8ffc\"", "\"0x204f8ffe\""))))
                 .hasMessageStartingWith("f:1:").hasMessageContaining("not word aligned");
-        Run missing = cli("mmu-check", dir.resolve("none.jsonl").toString());
+        Cli.Run missing = cli("mmu-check", dir.resolve("none.jsonl").toString());
         assertThat(missing.exit()).isEqualTo(Main.BAD_INPUT);
         assertThat(missing.err()).isEqualTo(dir.resolve("none.jsonl") + ":1:1: no such file\n");
     }
@@ -157,7 +141,7 @@ class MmuVectorsTest {
         String good = vectorLines().get(1);
         Path file = Files.write(dir.resolve("v.jsonl"), List.of(good.replace("\"arch_outcome\": {\"kind\": \"ok\", \"pa\": \"0x76dffffffc\"}",
                 "\"arch_outcome\": {\"kind\": \"ok\", \"pa\": \"0x76dffffff8\"}")));
-        Run r = cli("mmu-check", file.toString());
+        Cli.Run r = cli("mmu-check", file.toString());
         assertThat(r.exit()).isEqualTo(Main.CHECK_FAILED);
         assertThat(r.out()).isEqualTo(file + ":1: s1-00001: expected pa 0x76dffffff8, model pa 0x76dffffffc\n0 passed, 1 failed\n");
     }
@@ -171,7 +155,7 @@ class MmuVectorsTest {
                 text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
             Path file = Files.writeString(dir.resolve(bug.cliName() + ".jsonl"), text);
-            Run clean = cli("mmu-check", file.toString());
+            Cli.Run clean = cli("mmu-check", file.toString());
             assertThat(clean.out()).as("%s without the bug", bug).isEqualTo("1 passed, 0 failed\n");
             List<TranslationVector> v = TranslationVectors.parse(file.toString(), text.lines().toList());
             assertThat(v).hasSize(1);
