@@ -4,10 +4,9 @@ import armmm.model.mmu.ShortDescriptorWalker;
 import armmm.model.mmu.TranslationVector;
 import armmm.model.mmu.TranslationVectors;
 import armmm.model.mmu.VectorFormatException;
-import java.io.IOException;
+import armmm.scenario.ScenarioException;
+import armmm.scenario.SourceText;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -25,6 +24,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "mmu-check", mixinStandardHelpOptions = true,
         description = "Check the model's ARMv7-A short-descriptor walker against translation vectors.")
 public final class MmuCheckCommand implements Callable<Integer> {
+    /** 256 MiB: some 190,000 vectors of the emulator's size, a hundred times the oracle's file. */
+    private static final int MAX_VECTOR_BYTES = 256 << 20;
+
     @Spec
     CommandSpec spec;
 
@@ -37,13 +39,10 @@ public final class MmuCheckCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         List<String> lines;
         try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (java.nio.file.NoSuchFileException e) {
-            err.println(file + ":1:1: no such file");
-            err.flush();
-            return Main.BAD_INPUT;
-        } catch (IOException e) {
-            err.println(file + ":1:1: cannot read: " + e.getMessage());
+            // bounded and located like every input: invalid UTF-8 is reported at its line and column
+            lines = List.of(SourceText.read(file, MAX_VECTOR_BYTES, "not a vector file").split("\\r?\\n", -1));
+        } catch (ScenarioException e) {
+            err.println(e.format(file.toString()));
             err.flush();
             return Main.BAD_INPUT;
         }

@@ -27,16 +27,24 @@ public final class SourceText {
 
     /** The text of {@code file}; throws {@link ScenarioException} at the place of the problem. */
     public static String read(Path file) {
+        return read(file, MAX_BYTES, "not a scenario or boot log");
+    }
+
+    /**
+     * The text of {@code file}, at most {@code maxBytes} long (larger files are refused as
+     * {@code what}, never read whole); throws {@link ScenarioException} at the place of the problem.
+     */
+    public static String read(Path file, int maxBytes, String what) {
         byte[] bytes;
         try (InputStream in = Files.newInputStream(file)) {
-            bytes = in.readNBytes(MAX_BYTES + 1);
+            bytes = in.readNBytes(maxBytes + 1);
         } catch (NoSuchFileException e) {
             throw new ScenarioException(1, 1, "no such file");
         } catch (IOException e) {
             throw new ScenarioException(1, 1, "cannot read: " + oneLine(e.getMessage()));
         }
-        if (bytes.length > MAX_BYTES) {
-            throw new ScenarioException(1, 1, "larger than " + (MAX_BYTES >> 20) + " MiB: not a scenario or boot log");
+        if (bytes.length > maxBytes) {
+            throw new ScenarioException(1, 1, "larger than " + (maxBytes >> 20) + " MiB: " + what);
         }
         return decode(bytes);
     }
