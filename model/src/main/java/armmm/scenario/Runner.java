@@ -40,9 +40,13 @@ public final class Runner {
         Kernel kernel = scenario.board() == null ? Kernel.bare() : Boards.boot(scenario.board(), scenario.boardLine());
         Runner r = new Runner(scenario, kernel);
         r.checkInvariants(0, "boot");
+        int last = 0;
         for (Statement s : scenario.statements()) {
             r.step(s);
+            last = s.line();
         }
+        // the full scan re-checks, over every frame and list, what the per-call checks read from counters
+        r.report(last, "the end of the scenario (full scan)", kernel.fullCheck());
         return new RunReport(scenario.file(), r.passed, r.failed, r.messages, r.output.toString());
     }
 
@@ -156,7 +160,11 @@ public final class Runner {
     }
 
     private void checkInvariants(int line, String after) {
-        for (Violation v : kernel.check()) {
+        report(line, after, kernel.check());
+    }
+
+    private void report(int line, String after, List<Violation> violations) {
+        for (Violation v : violations) {
             if (seenViolations.add(v.toString())) {
                 fail(line, v + " (after " + after + ")");
             }

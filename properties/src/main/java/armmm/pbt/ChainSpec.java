@@ -57,6 +57,7 @@ public final class ChainSpec<S, A> {
     private final Executor<S, A> executor;
     private final List<StateCheck<S>> invariants;
     private final List<Postcondition<S, A>> postconditions;
+    private final List<StateCheck<S>> finalChecks;
     private final ChainFormatter<S, A> formatter;
     private final int tries;
     private final int steps;
@@ -70,6 +71,7 @@ public final class ChainSpec<S, A> {
         this.executor = Objects.requireNonNull(b.executor, "executor");
         this.invariants = List.copyOf(b.invariants);
         this.postconditions = List.copyOf(b.postconditions);
+        this.finalChecks = List.copyOf(b.finalChecks);
         this.formatter = b.formatter;
         this.tries = b.tries;
         this.steps = b.steps;
@@ -115,6 +117,10 @@ public final class ChainSpec<S, A> {
         return postconditions;
     }
 
+    List<StateCheck<S>> finalChecks() {
+        return finalChecks;
+    }
+
     ChainFormatter<S, A> formatter() {
         return formatter;
     }
@@ -141,6 +147,7 @@ public final class ChainSpec<S, A> {
         private Executor<S, A> executor;
         private final List<StateCheck<S>> invariants = new ArrayList<>();
         private final List<Postcondition<S, A>> postconditions = new ArrayList<>();
+        private final List<StateCheck<S>> finalChecks = new ArrayList<>();
         private ChainFormatter<S, A> formatter = new ChainFormatter<>() { };
         private int tries = DEFAULT_TRIES;
         private int steps = DEFAULT_STEPS;
@@ -185,6 +192,15 @@ public final class ChainSpec<S, A> {
         /** Adds an invariant checked on the initial state and after every step. */
         public Builder<S, A> invariant(String id, Function<? super S, List<Failure>> check) {
             invariants.add(new StateCheck<>(id, check));
+            return this;
+        }
+
+        /**
+         * Adds a check run once, at the end of every chain that no step failed: the full scan that
+         * would be too slow after every step, which re-checks what the incremental checks trust.
+         */
+        public Builder<S, A> finalCheck(String id, Function<? super S, List<Failure>> check) {
+            finalChecks.add(new StateCheck<>(id, check));
             return this;
         }
 

@@ -51,6 +51,8 @@ public final class KernelChains {
                 b.invariant(inv.id(), w -> failures(inv.check(w.kernel())));
             }
         }
+        // at the end of every chain: every frame and every list, not the counters the steps trust
+        b.finalCheck("full scan", w -> failures(w.kernel().fullCheck().stream().filter(v -> checked.test(v.id())).toList()));
         return b;
     }
 

@@ -304,16 +304,21 @@ public final class BuddyChecks {
         return out;
     }
 
-    /** INV-GFP-01: an allocation comes from a zone no higher than {@code gfp_zone} of its mask. */
+    /**
+     * INV-GFP-01: an allocation comes from a zone no higher than {@code gfp_zone} of its mask, by
+     * {@link GfpRules}' own reading of GFP_ZONE_TABLE and the zone spans, not the allocator's.
+     */
     static List<Violation> zoneAllowed(PageAllocator pa) {
         AllocTrace t = pa.lastAlloc();
         if (t == null || t.pfn() < 0) {
             return List.of();
         }
-        ZoneType allowed = Gfp.gfpZone(t.gfp());
-        if (allowed == null || t.zone() > allowed.ordinal()) {
+        int allowed = GfpRules.highestZone(t.gfp());
+        int zone = PageCall.zoneOfPfn(pa, t.pfn());
+        if (allowed < 0 || zone < 0 || zone > allowed) {
             return List.of(new Violation("INV-GFP-01", "page from a zone the GFP mask does not allow",
-                    pfn(t.pfn()) + " in zone " + ZoneType.values()[t.zone()].kernelName() + " for " + Gfp.format(t.gfp())));
+                    pfn(t.pfn()) + " in zone " + (zone < 0 ? "none" : ZoneType.values()[zone].kernelName()) + " for "
+                    + Gfp.format(t.gfp())));
         }
         return List.of();
     }

@@ -6,6 +6,7 @@ import armmm.model.boot.Boot;
 import armmm.model.boot.BootObservables;
 import armmm.model.boot.BootedSystem;
 import armmm.model.check.Invariants;
+import armmm.model.check.PageCall;
 import armmm.model.check.Violation;
 import armmm.model.memblock.Memblock;
 import armmm.model.page.PageAllocator;
@@ -30,6 +31,8 @@ public final class Kernel {
     private final BootedSystem booted;
     private final ZoneSetup zones;
     private PageAllocator pages;
+    /** The last page call with the state it started from, for the INV-CALL checks; null after any other call. */
+    private PageCall lastPageCall;
 
     private Kernel(Memblock memblock, BootedSystem booted) {
         this.memblock = memblock;
@@ -65,7 +68,20 @@ public final class Kernel {
         if (pages != null) {
             pages.beginStep();
         }
-        return op.applyTo(this);
+        PageCall call = PageCall.before(pages, op);
+        Result r = op.applyTo(this);
+        lastPageCall = call == null ? null : call.after(r);
+        return r;
+    }
+
+    /** The last call if it was a page call, with the state before it and its result; else null. */
+    public PageCall lastPageCall() {
+        return lastPageCall;
+    }
+
+    /** Every invariant over the whole state, every frame and list walked: for the end of a chain or scenario. */
+    public List<Violation> fullCheck() {
+        return Invariants.fullScan(this);
     }
 
     /** Reads an observable; empty when no subsystem knows its name. */

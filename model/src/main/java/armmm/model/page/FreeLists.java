@@ -8,6 +8,7 @@ import static armmm.model.page.PageAllocator.MAX_ORDER;
 import static armmm.model.page.PageAllocator.PAGEBLOCK_ORDER;
 
 import armmm.model.check.SeededBug;
+import armmm.model.zone.ZoneType;
 
 /**
  * The {@code free_area} lists of mm/page_alloc.c: {@code add_to_free_list},
@@ -52,7 +53,7 @@ final class FreeLists {
         while (high > low) {
             high--;
             size >>= 1;
-            if (SeededBug.BUDDY_EXPAND_LEAK.isActive() && high == low && low == 0) {
+            if (SeededBug.BUDDY_EXPAND_LEAK.isActive() && high == low && low == 0 && z.type == ZoneType.HIGHMEM) {
                 continue;
             }
             addToFreeList(z, f + size, high, mt, false);
@@ -67,7 +68,7 @@ final class FreeLists {
         }
         long buddyPfn = 0;
         while (ord < MAX_ORDER - 1) {
-            if (SeededBug.BUDDY_NO_MERGE.isActive()) {
+            if (SeededBug.BUDDY_NO_MERGE.isActive() && m.handedOver) {
                 break;
             }
             buddyPfn = pfn ^ (1L << ord);
@@ -82,14 +83,17 @@ final class FreeLists {
                 }
             }
             delFromFreeList(z, bf, ord);
-            pfn = SeededBug.BUDDY_MISALIGNED_MERGE.isActive() ? pfn | buddyPfn : pfn & buddyPfn;
+            if (SeededBug.BUDDY_HIGHMEM_STALE_NR_FREE.isActive() && m.handedOver && z.type == ZoneType.HIGHMEM && ord >= 5) {
+                z.nrFree[ord]++;
+            }
+            pfn = SeededBug.BUDDY_MISALIGNED_MERGE.isActive() && m.handedOver ? pfn | buddyPfn : pfn & buddyPfn;
             ord++;
         }
         if (!toTail) {
             toTail = buddyMergeLikely(z, pfn, buddyPfn, ord);
         }
         int listType = mt;
-        if (SeededBug.BUDDY_CMA_ON_MOVABLE_LIST.isActive() && mt == MT_CMA) {
+        if (SeededBug.BUDDY_CMA_ON_MOVABLE_LIST.isActive() && m.handedOver && mt == MT_CMA) {
             listType = MT_MOVABLE;
         }
         addToFreeList(z, m.frame(pfn), ord, listType, toTail);
@@ -129,7 +133,7 @@ final class FreeLists {
         unlink(z, f, ord);
         m.flags[f] &= ~F_BUDDY;
         m.order[f] = 0;
-        if (!SeededBug.BUDDY_STALE_NR_FREE.isActive()) {
+        if (!SeededBug.BUDDY_STALE_NR_FREE.isActive() || !m.handedOver) {
             z.nrFree[ord]--;
         }
     }

@@ -50,6 +50,8 @@ final class MemMap {
     final byte[] blockMt;
     final long blockBase;
     final BuddyZone[] zones = new BuddyZone[NZONES];
+    /** True once boot's hand-over is over; the seeded allocator bugs act only after it. */
+    boolean handedOver;
     /** The frames each kernel call touched, for the checks. */
     final DirtyFrames dirty = new DirtyFrames();
 

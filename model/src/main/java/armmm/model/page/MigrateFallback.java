@@ -9,6 +9,8 @@ import static armmm.model.page.PageAllocator.MAX_ORDER;
 import static armmm.model.page.PageAllocator.PAGEBLOCK_NR_PAGES;
 import static armmm.model.page.PageAllocator.PAGEBLOCK_ORDER;
 
+import armmm.model.check.SeededBug;
+
 /**
  * {@code __rmqueue} and the migratetype fallback of mm/page_alloc.c: the {@code fallbacks[]}
  * table, {@code __rmqueue_fallback}, {@code find_suitable_fallback}, {@code can_steal_fallback},
@@ -57,7 +59,7 @@ final class MigrateFallback {
 
     /** {@code __rmqueue_fallback} with {@code find_suitable_fallback} and {@code steal_suitable_fallback}. */
     private boolean rmqueueFallback(BuddyZone z, int ord, int startMt, int allocFlags) {
-        if (startMt >= MigrateType.PCPTYPES) {
+        if (startMt >= MigrateType.PCPTYPES || SeededBug.GFP_NO_MIGRATETYPE_FALLBACK.isActive()) {
             return false;
         }
         int found = -1;

@@ -8,6 +8,7 @@ import static armmm.model.page.MemMap.F_PCP;
 import static armmm.model.page.MemMap.F_RESERVED;
 import static armmm.model.page.MemMap.F_TAIL;
 
+import armmm.model.check.SeededBug;
 import armmm.model.kernel.Result;
 import armmm.model.zone.ZoneConfig;
 import armmm.model.zone.ZoneType;
@@ -251,7 +252,7 @@ public final class PageAllocator {
             m.flags[f + i] |= F_ALLOC;
             m.order[f + i] = 0;
             if (i > 0) {
-                m.refcount[f + i] = 1;
+                m.refcount[f + i] = SeededBug.PAGE_SPLIT_NO_REFCOUNT.isActive() ? 0 : 1;
             }
             m.markDirty(f + i);
         }
@@ -292,6 +293,7 @@ public final class PageAllocator {
     public void clearDirty() {
         beginStep();
         m.dirty.startBootScan();
+        m.handedOver = true;
     }
 
     /** The last allocation's trace, or null when the last call was not an allocation. */
@@ -403,6 +405,29 @@ public final class PageAllocator {
     /** The pageblock migratetype of {@code pfn} ({@code get_pageblock_migratetype}). */
     public MigrateType pageblockMigratetype(long pfn) {
         return MigrateType.of(m.blockMt[m.blockIndex(m.frame(pfn))]);
+    }
+
+    /**
+     * The first pfn on {@code free_area[order].free_list[mt]} of a zone ({@code list_first_entry}),
+     * -1 when the list is empty; with {@link #nextOnList} a check walks the list itself.
+     */
+    public long freeListHead(ZoneType type, int ord, MigrateType mt) {
+        int f = m.zones[type.ordinal()].head[ord * MigrateType.COUNT + mt.ordinal()];
+        return f < 0 ? -1 : m.basePfn + f;
+    }
+
+    /** The pfn after {@code pfn} on whatever list it is threaded on ({@code page->lru.next}), -1 at the end. */
+    public long nextOnList(long pfn) {
+        int n = m.next[m.frame(pfn)];
+        return n < 0 ? -1 : m.basePfn + n;
+    }
+
+    /**
+     * True once boot has handed memory over ({@code mem_init} done): what runs after this is a
+     * kernel call, which is where the seeded allocator bugs live, so that boot never trips them.
+     */
+    public boolean handedOver() {
+        return m.handedOver;
     }
 
     /** The frames of {@code free_area[order].free_list[mt]}, head first. */

@@ -54,9 +54,13 @@ final class Zonelist {
         }
         int highest = allocZoneIdx(gfp);
         int mt = Gfp.gfpMigratetype(gfp).ordinal();
-        int cma = mt == MT_MOVABLE ? ALLOC_CMA : 0;
+        int cma = mt == MT_MOVABLE || SeededBug.GFP_CMA_FOR_EVERY_MASK.isActive() ? ALLOC_CMA : 0;
         AllocTrace trace = new AllocTrace(gfp, ord, highest, snapshot(ord, cpu, mt));
         lastAlloc = trace;
+        if (SeededBug.PAGE_COMP_ALLOC_NULL.isActive() && ord >= 1 && (gfp & Gfp.COMP) != 0) {
+            trace.done(-1, -1, ALLOC_WMARK_LOW);
+            return -1;
+        }
         int fast = ALLOC_WMARK_LOW | (int) (gfp & Gfp.KSWAPD_RECLAIM) | cma;
         long pfn = getPageFromFreelist(gfp, ord, fast, highest, mt, cpu);
         int used = fast;
@@ -106,7 +110,10 @@ final class Zonelist {
                 f &= ~ALLOC_CPUSET;
             }
         }
-        if (Gfp.gfpMigratetype(gfp) == MigrateType.MOVABLE) {
+        if (SeededBug.GFP_ATOMIC_NO_MIN_RESERVE.isActive()) {
+            f &= ~(ALLOC_MIN_RESERVE | ALLOC_HIGHATOMIC);
+        }
+        if (Gfp.gfpMigratetype(gfp) == MigrateType.MOVABLE || SeededBug.GFP_CMA_FOR_EVERY_MASK.isActive()) {
             f |= ALLOC_CMA;
         }
         return f;
@@ -186,10 +193,11 @@ final class Zonelist {
     private void prepNewPage(BuddyZone z, int f, int ord, long gfp) {
         m.flags[f] = (byte) (m.flags[f] & ~(F_BUDDY | F_PCP) | F_ALLOC);
         m.order[f] = (byte) ord;
-        m.refcount[f] = SeededBug.PAGE_REFCOUNT_NOT_SET.isActive() ? 0 : 1;
+        m.refcount[f] = SeededBug.PAGE_REFCOUNT_NOT_SET.isActive() ? 0
+                : SeededBug.PAGE_REFCOUNT_TWO.isActive() && ord > 0 && (gfp & Gfp.COMP) == 0 ? 2 : 1;
         if (ord > 0 && (gfp & Gfp.COMP) != 0) {
             m.flags[f] |= F_HEAD;
-            for (int i = 1; i < 1 << ord; i++) {
+            for (int i = 1; i < 1 << ord && !(SeededBug.PAGE_COMP_TAILS_NOT_MARKED.isActive() && ord >= 2); i++) {
                 m.flags[f + i] |= F_TAIL;
                 m.order[f + i] = (byte) ord;
             }
