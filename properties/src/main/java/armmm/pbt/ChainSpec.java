@@ -62,6 +62,7 @@ public final class ChainSpec<S, A> {
     private final int tries;
     private final int steps;
     private final Long seed;
+    private final Double shrinkSeconds;
     private final Exhaustive exhaustive;
 
     private ChainSpec(Builder<S, A> b) {
@@ -76,6 +77,7 @@ public final class ChainSpec<S, A> {
         this.tries = b.tries;
         this.steps = b.steps;
         this.seed = b.seed;
+        this.shrinkSeconds = b.shrinkSeconds;
         this.exhaustive = b.exhaustive;
         if (actions.isEmpty()) {
             throw new IllegalArgumentException("chain " + name + " has no actions");
@@ -127,7 +129,12 @@ public final class ChainSpec<S, A> {
 
     /** The configuration: system properties over this spec's defaults. */
     PropertyConfig config() {
-        return PropertyConfig.fromSystemProperties(tries, steps, seed);
+        PropertyConfig config = PropertyConfig.fromSystemProperties(tries, steps, seed);
+        String given = System.getProperty(PropertyConfig.SHRINK_SECONDS);
+        if (shrinkSeconds != null && (given == null || given.isBlank())) {
+            config = new PropertyConfig(config.seed(), config.seedGiven(), config.tries(), config.steps(), shrinkSeconds);
+        }
+        return config;
     }
 
     Exhaustive exhaustive() {
@@ -152,6 +159,7 @@ public final class ChainSpec<S, A> {
         private int tries = DEFAULT_TRIES;
         private int steps = DEFAULT_STEPS;
         private Long seed;
+        private Double shrinkSeconds;
         private Exhaustive exhaustive;
 
         private Builder(String name) {
@@ -231,6 +239,15 @@ public final class ChainSpec<S, A> {
         /** Pins the seed (it wins over {@code armmm.seed}); for tests of fixed examples. */
         public Builder<S, A> seed(long fixedSeed) {
             this.seed = fixedSeed;
+            return this;
+        }
+
+        /**
+         * The shrink time bound of this spec, unless {@code armmm.shrink.seconds} says otherwise: for
+         * chains whose failure needs many precise steps (memory pressure to an exact watermark).
+         */
+        public Builder<S, A> shrinkSeconds(double seconds) {
+            this.shrinkSeconds = seconds;
             return this;
         }
 
