@@ -37,13 +37,30 @@ class BuddyProperties {
      * QEMU virt boards small enough to run out of memory within a chain, with 1 to 4 CPUs: 24 to
      * 96 MiB all lowmem (24 MiB is the smallest that holds the image), or 64 to 128 MiB split
      * into lowmem and HighMem by a {@code vmalloc=} that leaves 32 MiB or more of lowmem
-     * (lowmem ends 8 MiB below VMALLOC_START, which is VMALLOC_END 0xff800000 less vmalloc=).
+     * (lowmem ends 8 MiB below VMALLOC_START, which is VMALLOC_END 0xff800000 less vmalloc=), or
+     * 32 to 96 MiB with 20-60% of it in ZONE_MOVABLE ({@code movablecore=N%}).
      */
     static Gen<Kernel> smallBoards() {
         Gen<Board> lowmemOnly = Gens.ints(24, 96).map(mib -> Board.virt((long) mib << 20));
         Gen<Board> withHighmem = Gens.ints(64, 128).flatMap(mib -> Gens.ints(32, mib - 16)
                 .map(lowmem -> Board.virt((long) mib << 20).withArgs("vmalloc=" + (1008 - lowmem) + "M")));
-        return Gens.combine(Gens.oneOfGens(lowmemOnly, withHighmem), Gens.ints(1, 4),
+        // movablecore= carves ZONE_MOVABLE out of the top of memory (find_zone_movable_pfns_for_nodes)
+        Gen<Board> withMovable = Gens.ints(32, 96).flatMap(mib -> Gens.ints(20, 60)
+                .map(pct -> Board.virt((long) mib << 20).withArgs("movablecore=" + pct + "%")));
+        return Gens.combine(Gens.oneOfGens(lowmemOnly, withHighmem, withMovable), Gens.ints(1, 4),
+                (board, cpus) -> Kernel.boot(board.withCpus(cpus)));
+    }
+
+    /**
+     * The smallest boards of {@link #smallBoards}, for hunting bugs that only memory pressure
+     * shows: 24 to 40 MiB all lowmem, or 64 to 80 MiB with 32 to 40 MiB of it lowmem, 1 or 2 CPUs.
+     * Fewer pages to fill means shorter failing chains, which shrink within their time bound.
+     */
+    static Gen<Kernel> pressureBoards() {
+        Gen<Board> lowmemOnly = Gens.ints(24, 40).map(mib -> Board.virt((long) mib << 20));
+        Gen<Board> withHighmem = Gens.ints(64, 80).flatMap(mib -> Gens.ints(32, 40)
+                .map(lowmem -> Board.virt((long) mib << 20).withArgs("vmalloc=" + (1008 - lowmem) + "M")));
+        return Gens.combine(Gens.oneOfGens(lowmemOnly, withHighmem), Gens.ints(1, 2),
                 (board, cpus) -> Kernel.boot(board.withCpus(cpus)));
     }
 
@@ -66,7 +83,8 @@ class BuddyProperties {
             assertThat(labels).as("states reached").containsKey("order-" + order + " block split");
         }
         assertThat(labels).as("states reached").containsKeys("fallback to DMA", "migratetype fallback or steal", "CMA used",
-                "atomic reserve (ALLOC_MIN_RESERVE)", "NULL: no zone above its watermark");
+                "atomic reserve (ALLOC_MIN_RESERVE)", "NULL: no zone above its watermark", "Movable zone under pressure",
+                "fallback from Movable");
     }
 
     /**
@@ -170,7 +188,7 @@ class BuddyProperties {
                     long start = System.nanoTime();
                     try (SeededBug.Planted planted = SeededBug.plant(bug)) {
                         result = runner.run((PRESSURE_BUGS.contains(bug)
-                                ? PageChains.pressureOnly(smallBoards(), catcher::equals).shrinkSeconds(30)
+                                ? PageChains.pressureOnly(pressureBoards(), catcher::equals).steps(120).shrinkSeconds(30)
                                 : PageChains.spec(smallBoards(), catcher::equals)).tries(300).build());
                     }
                     long millis = (System.nanoTime() - start) / 1_000_000;

@@ -203,6 +203,15 @@ public final class PageChains {
             Stats.label("atomic reserve (ALLOC_MIN_RESERVE)");
         }
         ZoneType zone = ZoneType.values()[t.zone()];
+        BuddyZone movable = pa.zone(ZoneType.MOVABLE);
+        if (movable != null && movable.config().managedPages() > 0) {
+            if (zone == ZoneType.MOVABLE && movable.freePages() < movable.config().high()) {
+                Stats.label("Movable zone under pressure");
+            }
+            if (t.highestZone() == ZoneType.MOVABLE.ordinal() && zone != ZoneType.MOVABLE) {
+                Stats.label("fallback from Movable");
+            }
+        }
         for (int o = PageAllocator.MAX_ORDER - 1; o > 0; o--) {
             if (pa.zone(zone).nrFree(o) < w.nrFreeBefore(zone, o) && pa.zone(zone).nrFree(o - 1) > w.nrFreeBefore(zone, o - 1)) {
                 Stats.label("order-" + o + " block split");
