@@ -38,8 +38,14 @@ final class GfpRules {
         return ZoneType.NORMAL.ordinal();
     }
 
-    /** {@code gfp_migratetype}: __GFP_MOVABLE is Movable, __GFP_RECLAIMABLE Reclaimable, else Unmovable. */
-    static MigrateType migratetype(long gfp) {
+    /**
+     * {@code gfp_migratetype}: __GFP_MOVABLE is Movable, __GFP_RECLAIMABLE Reclaimable, else
+     * Unmovable; always Unmovable while {@code page_group_by_mobility_disabled}.
+     */
+    static MigrateType migratetype(long gfp, boolean mobilityDisabled) {
+        if (mobilityDisabled) {
+            return MigrateType.UNMOVABLE;
+        }
         if ((gfp & Gfp.MOVABLE) != 0) {
             return MigrateType.MOVABLE;
         }
@@ -77,11 +83,11 @@ final class GfpRules {
     }
 
     /** The slow pass of {@code gfp} at {@code order}. */
-    static Pass slowPass(long gfp, int order) {
+    static Pass slowPass(long gfp, int order, boolean mobilityDisabled) {
         boolean high = (gfp & Gfp.HIGH) != 0;
         boolean nomemalloc = (gfp & Gfp.NOMEMALLOC) != 0;
         boolean nonBlock = (gfp & Gfp.DIRECT_RECLAIM) == 0 && !nomemalloc;
-        boolean cma = migratetype(gfp) == MigrateType.MOVABLE;
+        boolean cma = migratetype(gfp, mobilityDisabled) == MigrateType.MOVABLE;
         boolean memalloc = (gfp & Gfp.MEMALLOC) != 0 && !nomemalloc;
         return new Pass(high, nonBlock, nonBlock && high && order > 0, cma, memalloc);
     }

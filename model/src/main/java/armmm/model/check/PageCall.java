@@ -36,15 +36,18 @@ public final class PageCall {
     final int cpu;
     final ZoneBefore[] zones;
     final FrameBefore frame;
+    /** {@code page_group_by_mobility_disabled}, a boot-time global the call runs under. */
+    final boolean mobilityDisabled;
     private Result result;
 
-    private PageCall(Op op, long gfp, int order, int cpu, ZoneBefore[] zones, FrameBefore frame) {
+    private PageCall(Op op, long gfp, int order, int cpu, ZoneBefore[] zones, FrameBefore frame, boolean mobilityDisabled) {
         this.op = op;
         this.gfp = gfp;
         this.order = order;
         this.cpu = cpu;
         this.zones = zones;
         this.frame = frame;
+        this.mobilityDisabled = mobilityDisabled;
     }
 
     /** The state before {@code op} on {@code pa}, or null when {@code op} is not a page call. */
@@ -80,11 +83,13 @@ public final class PageCall {
         } else {
             return null;
         }
-        return new PageCall(op, 0, ord, cpu, zones(pa, 0, -1, MigrateType.UNMOVABLE), frame(pa, pfn));
+        return new PageCall(op, 0, ord, cpu, zones(pa, 0, -1, MigrateType.UNMOVABLE), frame(pa, pfn),
+                pa.mobilityGroupingDisabled());
     }
 
     private static PageCall alloc(PageAllocator pa, Op op, long gfp, int ord, int cpu) {
-        return new PageCall(op, gfp, ord, cpu, zones(pa, ord, cpu, GfpRules.migratetype(gfp)), null);
+        boolean disabled = pa.mobilityGroupingDisabled();
+        return new PageCall(op, gfp, ord, cpu, zones(pa, ord, cpu, GfpRules.migratetype(gfp, disabled)), null, disabled);
     }
 
     private static ZoneBefore[] zones(PageAllocator pa, int ord, int cpu, MigrateType mt) {

@@ -115,7 +115,7 @@ public final class PageCallChecks {
                 break;
             }
         }
-        if (GfpRules.migratetype(c.gfp) != MigrateType.MOVABLE && pa.pageblockMigratetype(p) == MigrateType.CMA) {
+        if (GfpRules.migratetype(c.gfp, c.mobilityDisabled) != MigrateType.MOVABLE && pa.pageblockMigratetype(p) == MigrateType.CMA) {
             out.add(new Violation("INV-CALL-01", "CMA pageblock given to an unmovable request", pfn(p) + " for " + what));
         }
         for (ZoneType t : ZoneType.values()) {
@@ -158,7 +158,7 @@ public final class PageCallChecks {
         if (highest < 0 || c.order < 0 || c.order >= PageAllocator.MAX_ORDER) {
             return List.of();
         }
-        GfpRules.Pass pass = GfpRules.slowPass(c.gfp, c.order);
+        GfpRules.Pass pass = GfpRules.slowPass(c.gfp, c.order, c.mobilityDisabled);
         for (int zi = highest; zi >= 0; zi--) {
             PageCall.ZoneBefore b = c.zones[zi];
             if (b == null) {
@@ -189,7 +189,7 @@ public final class PageCallChecks {
 
     /** A block the pass can take: on a list it may use, of the order or above (or this CPU's list, for order 0). */
     private static boolean blockFor(PageCall.ZoneBefore b, PageCall c, GfpRules.Pass pass, boolean noWatermarks) {
-        if (c.order == 0 && b.pcpHasPage() && (pass.cma() || GfpRules.migratetype(c.gfp) != MigrateType.MOVABLE)) {
+        if (c.order == 0 && b.pcpHasPage() && (pass.cma() || GfpRules.migratetype(c.gfp, c.mobilityDisabled) != MigrateType.MOVABLE)) {
             return true;
         }
         int usable = 0;

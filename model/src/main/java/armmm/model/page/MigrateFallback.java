@@ -109,8 +109,8 @@ final class MigrateFallback {
     }
 
     /** {@code can_steal_fallback}. */
-    private static boolean canStealFallback(int o, int startMt) {
-        return o >= PAGEBLOCK_ORDER || o >= PAGEBLOCK_ORDER / 2 || startMt == MigrateType.RECLAIMABLE.ordinal()
+    private boolean canStealFallback(int o, int startMt) {
+        return m.mobilityDisabled || o >= PAGEBLOCK_ORDER || o >= PAGEBLOCK_ORDER / 2 || startMt == MigrateType.RECLAIMABLE.ordinal()
                 || startMt == MigrateType.UNMOVABLE.ordinal();
     }
 
@@ -131,7 +131,7 @@ final class MigrateFallback {
                 int alike = startMt == MT_MOVABLE ? 0
                         : oldType == MT_MOVABLE ? PAGEBLOCK_NR_PAGES - freePages : 0;
                 if (freePages > 0) {
-                    if (freePages + alike >= PAGEBLOCK_NR_PAGES / 2) {
+                    if (freePages + alike >= PAGEBLOCK_NR_PAGES / 2 || m.mobilityDisabled) {
                         m.blockMt[m.blockIndex(f)] = (byte) startMt;
                     }
                     return;

@@ -422,6 +422,16 @@ public final class PageAllocator {
         return n < 0 ? -1 : m.basePfn + n;
     }
 
+    /** {@code page_group_by_mobility_disabled}: every request is MIGRATE_UNMOVABLE and none may use CMA. */
+    public boolean mobilityGroupingDisabled() {
+        return m.mobilityDisabled;
+    }
+
+    /** Sets {@code page_group_by_mobility_disabled}, as {@code build_all_zonelists} does at boot. */
+    public void setMobilityGroupingDisabled(boolean disabled) {
+        m.mobilityDisabled = disabled;
+    }
+
     /**
      * True once boot has handed memory over ({@code mem_init} done): what runs after this is a
      * kernel call, which is where the seeded allocator bugs live, so that boot never trips them.

@@ -53,7 +53,7 @@ final class Zonelist {
             return -1;
         }
         int highest = allocZoneIdx(gfp);
-        int mt = Gfp.gfpMigratetype(gfp).ordinal();
+        int mt = migratetype(gfp).ordinal();
         int cma = mt == MT_MOVABLE || SeededBug.GFP_CMA_FOR_EVERY_MASK.isActive() ? ALLOC_CMA : 0;
         AllocTrace trace = new AllocTrace(gfp, ord, highest, snapshot(ord, cpu, mt));
         lastAlloc = trace;
@@ -65,7 +65,7 @@ final class Zonelist {
         long pfn = getPageFromFreelist(gfp, ord, fast, highest, mt, cpu);
         int used = fast;
         if (pfn < 0) {
-            int slow = Zonelist.gfpToAllocFlags(gfp, ord);
+            int slow = gfpToAllocFlags(gfp, ord);
             if ((gfp & Gfp.MEMALLOC) != 0 && (gfp & Gfp.NOMEMALLOC) == 0) {
                 slow = (ALLOC_NO_WATERMARKS | cma) | (slow & ALLOC_KSWAPD);
             }
@@ -74,6 +74,11 @@ final class Zonelist {
         }
         trace.done(pfn, pfn < 0 ? -1 : m.zoneOf[m.frame(pfn)], used);
         return pfn;
+    }
+
+    /** {@code gfp_migratetype}: MIGRATE_UNMOVABLE for every mask while grouping by mobility is off. */
+    private MigrateType migratetype(long gfp) {
+        return m.mobilityDisabled ? MigrateType.UNMOVABLE : Gfp.gfpMigratetype(gfp);
     }
 
     /** The last allocation's trace, or null when the current call made none. */
@@ -96,7 +101,7 @@ final class Zonelist {
     }
 
     /** {@code gfp_to_alloc_flags} (mm/page_alloc.c). */
-    static int gfpToAllocFlags(long gfp, int ord) {
+    int gfpToAllocFlags(long gfp, int ord) {
         int f = ALLOC_WMARK_MIN | ALLOC_CPUSET;
         f |= (int) (gfp & (Gfp.HIGH | Gfp.KSWAPD_RECLAIM));
         if ((gfp & Gfp.DIRECT_RECLAIM) == 0) {
@@ -113,7 +118,7 @@ final class Zonelist {
         if (SeededBug.GFP_ATOMIC_NO_MIN_RESERVE.isActive()) {
             f &= ~(ALLOC_MIN_RESERVE | ALLOC_HIGHATOMIC);
         }
-        if (Gfp.gfpMigratetype(gfp) == MigrateType.MOVABLE || SeededBug.GFP_CMA_FOR_EVERY_MASK.isActive()) {
+        if (migratetype(gfp) == MigrateType.MOVABLE || SeededBug.GFP_CMA_FOR_EVERY_MASK.isActive()) {
             f |= ALLOC_CMA;
         }
         return f;

@@ -84,7 +84,7 @@ class BuddyProperties {
         }
         assertThat(labels).as("states reached").containsKeys("fallback to DMA", "migratetype fallback or steal", "CMA used",
                 "atomic reserve (ALLOC_MIN_RESERVE)", "NULL: no zone above its watermark", "Movable zone under pressure",
-                "fallback from Movable");
+                "fallback from Movable", "mobility grouping off", "mobility grouping on");
     }
 
     /**

@@ -193,10 +193,12 @@ public final class PageChains {
         if (t.zone() < t.highestZone() && t.before(t.highestZone()) != null) {
             Stats.label("fallback to " + ZoneType.values()[t.zone()].kernelName());
         }
+        Stats.label(pa.mobilityGroupingDisabled() ? "mobility grouping off" : "mobility grouping on");
         MigrateType block = pa.pageblockMigratetype(t.pfn());
+        MigrateType wanted = pa.mobilityGroupingDisabled() ? MigrateType.UNMOVABLE : Gfp.gfpMigratetype(t.gfp());
         if (block == MigrateType.CMA) {
             Stats.label("CMA used");
-        } else if (block != Gfp.gfpMigratetype(t.gfp())) {
+        } else if (block != wanted) {
             Stats.label("migratetype fallback or steal");
         }
         if ((t.allocFlags() & PageAllocator.ALLOC_MIN_RESERVE) != 0) {
