@@ -83,16 +83,18 @@ public final class PageCall {
         } else {
             return null;
         }
-        return new PageCall(op, 0, ord, cpu, zones(pa, 0, -1, MigrateType.UNMOVABLE), frame(pa, pfn),
+        return new PageCall(op, 0, ord, cpu, zones(pa, 0, -1, MigrateType.UNMOVABLE, -1), frame(pa, pfn),
                 pa.mobilityGroupingDisabled());
     }
 
     private static PageCall alloc(PageAllocator pa, Op op, long gfp, int ord, int cpu) {
         boolean disabled = pa.mobilityGroupingDisabled();
-        return new PageCall(op, gfp, ord, cpu, zones(pa, ord, cpu, GfpRules.migratetype(gfp, disabled)), null, disabled);
+        return new PageCall(op, gfp, ord, cpu, zones(pa, ord, cpu, GfpRules.migratetype(gfp, disabled),
+                GfpRules.highestZone(gfp)), null, disabled);
     }
 
-    private static ZoneBefore[] zones(PageAllocator pa, int ord, int cpu, MigrateType mt) {
+    /** Each zone's counters; its lists and this CPU's list only for zones up to {@code highest} (the zonelist). */
+    private static ZoneBefore[] zones(PageAllocator pa, int ord, int cpu, MigrateType mt, int highest) {
         ZoneBefore[] out = new ZoneBefore[ZoneType.values().length];
         for (ZoneType t : ZoneType.values()) {
             BuddyZone z = pa.zone(t);
@@ -104,7 +106,7 @@ public final class PageCall {
                 pcp += z.pcp(c).count();
             }
             int[] lists = new int[PageAllocator.MAX_ORDER];
-            if (cpu >= 0) {
+            if (cpu >= 0 && t.ordinal() <= highest) {
                 for (int o = Math.max(0, Math.min(ord, PageAllocator.MAX_ORDER)); o < PageAllocator.MAX_ORDER; o++) {
                     if (z.nrFree(o) == 0) {
                         continue;
@@ -116,7 +118,7 @@ public final class PageCall {
                     }
                 }
             }
-            boolean pcpHas = cpu >= 0 && cpu < pa.nrCpus() && ord >= 0 && ord <= PageAllocator.COSTLY_ORDER
+            boolean pcpHas = cpu >= 0 && t.ordinal() <= highest && cpu < pa.nrCpus() && ord >= 0 && ord <= PageAllocator.COSTLY_ORDER
                     && mt.ordinal() < MigrateType.PCPTYPES
                     && pa.pcpListHead(t, cpu, ord * MigrateType.PCPTYPES + mt.ordinal()) >= 0;
             out[t.ordinal()] = new ZoneBefore(z.config(), z.freePages(), z.freeCmaPages(), z.nrReservedHighatomic(), pcp,
