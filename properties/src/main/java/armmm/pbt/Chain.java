@@ -67,6 +67,9 @@ final class Chain<S, A> implements Trial {
         if (stats != null) {
             stats.countChainLength(executed);
         }
+        if (failure == null) {
+            failure = checks(spec.finalChecks(), state, stats);
+        }
         return failure;
     }
 
@@ -114,7 +117,11 @@ final class Chain<S, A> implements Trial {
     }
 
     private Failure invariants(S state, Stats stats) {
-        for (ChainSpec.StateCheck<S> invariant : spec.invariants()) {
+        return checks(spec.invariants(), state, stats);
+    }
+
+    private static <S> Failure checks(List<ChainSpec.StateCheck<S>> checks, S state, Stats stats) {
+        for (ChainSpec.StateCheck<S> invariant : checks) {
             if (!invariant.applies().test(state)) {
                 if (stats != null) {
                     stats.countNotApplicable(invariant.id());

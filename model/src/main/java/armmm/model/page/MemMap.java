@@ -50,6 +50,10 @@ final class MemMap {
     final byte[] blockMt;
     final long blockBase;
     final BuddyZone[] zones = new BuddyZone[NZONES];
+    /** {@code page_group_by_mobility_disabled} ({@link MobilityGrouping}). */
+    boolean mobilityDisabled;
+    /** True once boot's hand-over is over; the seeded allocator bugs act only after it. */
+    boolean handedOver;
     /** The frames each kernel call touched, for the checks. */
     final DirtyFrames dirty = new DirtyFrames();
 

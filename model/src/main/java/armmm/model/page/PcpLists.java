@@ -97,7 +97,7 @@ final class PcpLists {
         pcp.lastWasFree = true;
         boolean freeHigh = pcp.freeFactor != 0 && ord > 0 && ord <= COSTLY_ORDER;
         int high = freeHigh ? 0 : pcp.high;
-        if (pcp.count >= high && !m.bugs.has(PageBug.BUDDY_PCP_NO_DRAIN)) {
+        if (pcp.count >= high && !(m.bugs.has(PageBug.BUDDY_PCP_NO_DRAIN) && m.handedOver)) {
             freePcppagesBulk(z, nrPcpFree(pcp, high, pcp.batch, freeHigh), pcp, pindex);
         }
     }
@@ -147,6 +147,10 @@ final class PcpLists {
                 pcpUnlink(z, pcp, pindex, f);
                 count -= nr;
                 pcp.count -= nr;
+                if (m.bugs.has(PageBug.BUDDY_DRAIN_LOSES_BLOCK) && m.handedOver && (count <= 0 || pcp.head[pindex] < 0)) {
+                    m.order[f] = 0;
+                    continue;
+                }
                 lists.freeOnePage(z, f, ord, m.pcpMt[f], false);
             } while (count > 0 && pcp.head[pindex] >= 0);
         }
