@@ -68,7 +68,7 @@ final class Chain<S, A> implements Trial {
             stats.countChainLength(executed);
         }
         if (failure == null) {
-            failure = checks(spec.finalChecks(), state, stats);
+            failure = checks(spec.finalChecks(), state, stats, true);
         }
         return failure;
     }
@@ -117,10 +117,11 @@ final class Chain<S, A> implements Trial {
     }
 
     private Failure invariants(S state, Stats stats) {
-        return checks(spec.invariants(), state, stats);
+        return checks(spec.invariants(), state, stats, false);
     }
 
-    private static <S> Failure checks(List<ChainSpec.StateCheck<S>> checks, S state, Stats stats) {
+    /** Runs {@code checks}, counted as a step's invariants or, when {@code atEnd}, as final checks. */
+    private static <S> Failure checks(List<ChainSpec.StateCheck<S>> checks, S state, Stats stats, boolean atEnd) {
         for (ChainSpec.StateCheck<S> invariant : checks) {
             if (!invariant.applies().test(state)) {
                 if (stats != null) {
@@ -128,7 +129,9 @@ final class Chain<S, A> implements Trial {
                 }
                 continue;
             }
-            if (stats != null) {
+            if (stats != null && atEnd) {
+                stats.countFinalCheck(invariant.id());
+            } else if (stats != null) {
                 stats.countCheck(invariant.id());
             }
             List<Failure> failures = invariant.check().apply(state);
