@@ -36,9 +36,18 @@ final class Chain<S, A> implements Trial {
 
     /** Runs the chain; when {@code transcript} is given, records scenario lines and states for the report. */
     Failure run(Choices choices, Transcript transcript) throws Exception {
+        try (Stats.Scope pools = Bundle.open(choices)) {
+            return runOpen(choices, transcript);
+        }
+    }
+
+    private Failure runOpen(Choices choices, Transcript transcript) throws Exception {
         ChainFormatter<S, A> format = spec.formatter();
         Stats stats = Stats.current();
+        choices.call("initial state");
+        long generating = System.nanoTime();
         S state = spec.initial().generate(choices);
+        long generation = System.nanoTime() - generating;
         if (transcript != null) {
             transcript.header = format.scenarioHeader(state);
             transcript.before = format.describe(state);
@@ -47,14 +56,17 @@ final class Chain<S, A> implements Trial {
         Failure failure = invariants(state, stats);
         int executed = 0;
         while (failure == null && executed < steps) {
+            generating = System.nanoTime();
             choices.startSpan("step");
             Action<S, A> action = nextAction(state, choices, stats);
             if (action == null) {
                 choices.endSpan();
                 break;
             }
+            choices.call(action.name());
             A value = action.generator().apply(state).generate(choices);
             choices.endSpan();
+            generation += System.nanoTime() - generating;
             if (transcript != null) {
                 transcript.before = format.describe(state);
             }
@@ -66,6 +78,7 @@ final class Chain<S, A> implements Trial {
         }
         if (stats != null) {
             stats.countChainLength(executed);
+            stats.countGenerationNanos(generation);
         }
         if (failure == null) {
             failure = checks(spec.finalChecks(), state, stats, true);
@@ -95,6 +108,9 @@ final class Chain<S, A> implements Trial {
         Object outcome;
         try {
             outcome = spec.executor().apply(state, value);
+        } catch (Discard assumption) {
+            // an assume() inside the call: the case is discarded, not failed
+            throw assumption;
         } catch (Exception | AssertionError e) {
             if (transcript != null) {
                 transcript.lines.add(spec.formatter().line(value, null, index));
@@ -107,6 +123,7 @@ final class Chain<S, A> implements Trial {
         if (transcript != null) {
             transcript.lines.add(spec.formatter().line(value, outcome, index));
         }
+        spec.targets().forEach(t -> Targets.observe(t.label(), t.score().applyAsDouble(state)));
         for (ChainSpec.Postcondition<S, A> post : spec.postconditions()) {
             List<Failure> failures = post.check(state, value, outcome);
             if (!failures.isEmpty()) {

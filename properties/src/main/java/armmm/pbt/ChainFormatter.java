@@ -21,6 +21,16 @@ public interface ChainFormatter<S, A> {
         return String.valueOf(action);
     }
 
+    /**
+     * The command that replays a written scenario file outside the tests, or null when the chain's
+     * scenario has no replayer (the default: a toy or a non-kernel chain prints no replay line).
+     *
+     * @param scenarioPath the scenario's path relative to the repository root
+     */
+    default String replayCommand(String scenarioPath) {
+        return null;
+    }
+
     /** A state for the report: before and after the failing step. */
     default String describe(S state) {
         return String.valueOf(state);

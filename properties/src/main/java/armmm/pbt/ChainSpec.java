@@ -1,11 +1,14 @@
 package armmm.pbt;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
 
 /**
  * A stateful property: an initial state, weighted actions guarded by preconditions, an executor that
@@ -60,8 +63,30 @@ public final class ChainSpec<S, A> {
         }
     }
 
+    /**
+     * A quantity of the state the search should push up (see {@link Targets}).
+     *
+     * @param label names the quantity in statistics
+     * @param score the quantity in a state, observed after every step
+     * @param <S> the state type
+     */
+    public record Target<S>(String label, ToDoubleFunction<? super S> score) {
+        /** Validates presence. */
+        public Target {
+            Objects.requireNonNull(label, "label");
+            Objects.requireNonNull(score, "score");
+        }
+    }
+
     private final String name;
     private final Gen<? extends S> initial;
+    private final List<Target<S>> targets;
+    private final Map<String, Double> coverage;
+    private final boolean strictHealth;
+    private final boolean everyAction;
+    private final Double deadlineSeconds;
+    private final Integer shrinkReplays;
+    private final String database;
     private final List<Action<S, A>> actions;
     private final Executor<S, A> executor;
     private final List<StateCheck<S>> invariants;
@@ -88,6 +113,13 @@ public final class ChainSpec<S, A> {
         this.seed = b.seed;
         this.shrinkSeconds = b.shrinkSeconds;
         this.exhaustive = b.exhaustive;
+        this.targets = List.copyOf(b.targets);
+        this.coverage = Map.copyOf(b.coverage);
+        this.strictHealth = b.strictHealth;
+        this.everyAction = b.everyAction;
+        this.deadlineSeconds = b.deadlineSeconds;
+        this.shrinkReplays = b.shrinkReplays;
+        this.database = b.database;
         if (actions.isEmpty()) {
             throw new IllegalArgumentException("chain " + name + " has no actions");
         }
@@ -136,14 +168,39 @@ public final class ChainSpec<S, A> {
         return formatter;
     }
 
-    /** The configuration: system properties over this spec's defaults. */
+    /** The configuration: system properties over this spec's defaults, and the spec's own settings over both. */
     PropertyConfig config() {
         PropertyConfig config = PropertyConfig.fromSystemProperties(tries, steps, seed);
+        if (deadlineSeconds != null) {
+            config = config.withDeadline(deadlineSeconds);
+        }
         String given = System.getProperty(PropertyConfig.SHRINK_SECONDS);
         if (shrinkSeconds != null && (given == null || given.isBlank())) {
-            config = new PropertyConfig(config.seed(), config.seedGiven(), config.tries(), config.steps(), shrinkSeconds);
+            config = config.withShrink(config.shrinkReplays(), shrinkSeconds);
+        }
+        if (shrinkReplays != null) {
+            config = config.withShrink(shrinkReplays, config.shrinkSeconds());
+        }
+        if (database != null) {
+            config = config.withDatabase(database);
         }
         return config;
+    }
+
+    List<Target<S>> targets() {
+        return targets;
+    }
+
+    Map<String, Double> coverage() {
+        return coverage;
+    }
+
+    boolean strictHealth() {
+        return strictHealth;
+    }
+
+    boolean everyAction() {
+        return everyAction;
     }
 
     Exhaustive exhaustive() {
@@ -170,6 +227,13 @@ public final class ChainSpec<S, A> {
         private Long seed;
         private Double shrinkSeconds;
         private Exhaustive exhaustive;
+        private final List<Target<S>> targets = new ArrayList<>();
+        private final Map<String, Double> coverage = new LinkedHashMap<>();
+        private boolean strictHealth;
+        private boolean everyAction;
+        private Double deadlineSeconds;
+        private Integer shrinkReplays;
+        private String database;
 
         private Builder(String name) {
             this.name = name;
@@ -272,6 +336,56 @@ public final class ChainSpec<S, A> {
         /** Enumerates chains depth-first instead of sampling them. */
         public Builder<S, A> exhaustive(int maxDepth, int budget) {
             this.exhaustive = new Exhaustive(maxDepth, budget);
+            return this;
+        }
+
+        /**
+         * Steers the search towards states where {@code score} is high (Hypothesis' {@code target()}):
+         * observed after every step, a chain scores its highest value. Code inside a chain can also
+         * call {@link Targets#observe} directly.
+         */
+        public Builder<S, A> target(String label, ToDoubleFunction<? super S> score) {
+            targets.add(new Target<>(label, score));
+            return this;
+        }
+
+        /**
+         * Requires that at least {@code percent} of the chains attach {@code label} (with
+         * {@link Stats#label}) at least once (QuickCheck's {@code checkCoverage}); the property fails
+         * when the generators stop reaching it.
+         */
+        public Builder<S, A> cover(String label, double percent) {
+            coverage.put(label, percent);
+            return this;
+        }
+
+        /** Makes health warnings (too few distinct cases, slow generation, an action never run) fail the property. */
+        public Builder<S, A> strictHealth() {
+            this.strictHealth = true;
+            return this;
+        }
+
+        /** Fails the property when some action never ran (its precondition never held, or it was never drawn). */
+        public Builder<S, A> requireEveryAction() {
+            this.everyAction = true;
+            return this;
+        }
+
+        /** Bounds each chain's run, overriding {@code armmm.deadline.seconds}. */
+        public Builder<S, A> deadlineSeconds(double seconds) {
+            this.deadlineSeconds = seconds;
+            return this;
+        }
+
+        /** Sets the shrink replay budget, overriding {@code armmm.shrink.replays}. */
+        public Builder<S, A> shrinkReplays(int replays) {
+            this.shrinkReplays = replays;
+            return this;
+        }
+
+        /** Stores failures in (and replays them from) {@code folder} instead of target/armmm-examples; "off" for none. */
+        public Builder<S, A> database(String folder) {
+            this.database = folder;
             return this;
         }
 

@@ -1,12 +1,14 @@
 package armmm.pbt;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
- * Checks chain properties: generates chains, shrinks the first failing one, writes its scenario and
- * report under {@code target/counterexamples/} and its statistics under {@code target/armmm-stats/}.
- * Inside JUnit, prefer a {@link PropertyRunner} parameter, which also names the property after the
- * test and publishes report entries.
+ * Checks chain properties: generates chains, shrinks every distinct failure, writes each one's
+ * scenario and report under {@code target/counterexamples/} and the statistics under
+ * {@code target/armmm-stats/}. Inside JUnit, prefer a {@link PropertyRunner} parameter, which also
+ * names the property after the test and publishes report entries.
  */
 public final class Chains {
     private Chains() {}
@@ -25,42 +27,81 @@ public final class Chains {
     /** Throws the AssertionError that carries the shrunk counterexample, when {@code result} failed. */
     public static void throwIfFailed(ChainResult result) {
         if (!result.passed()) {
-            throw new AssertionError(result.counterexample().message());
+            throw new AssertionError(result.message());
         }
     }
 
     static <S, A> ChainResult run(ChainSpec<S, A> spec, Reporting reporting) {
         PropertyConfig config = spec.config();
         reporting.announce(config);
+        String fileName = reporting.fileName();
         Chain<S, A> chain = new Chain<>(spec, config.steps());
-        Stats stats = new Stats(reporting.propertyName());
-        Search.Result found = Search.run(chain, config, spec.exhaustive(), stats);
+        Stats stats = new Stats(fileName);
+        Search.Options options = new Search.Options(reporting.propertyName(), spec.coverage(), spec.strictHealth());
+        Search.Result found = Search.run(chain, config, spec.exhaustive(), stats, options);
         stats.outcome("seed", config.seed());
         stats.outcome("steps", config.steps());
-        Counterexample counterexample = null;
-        if (found.failed()) {
-            Chain.Transcript shrunk = transcript(chain, found.shrunk());
-            int originalSteps = transcript(chain, found.original()).lines.size();
-            counterexample = new Counterexample(reporting.propertyName(), found.failure(), config.seed(), shrunk.header,
-                    shrunk.lines, shrunk.before, shrunk.after, originalSteps, found.shrink(),
-                    reporting.rerunCommand(config.seed()));
-            counterexample.write();
-            stats.outcome("failure", found.failure().id());
-            stats.outcome("shrunkSteps", shrunk.lines.size());
-            stats.outcome("originalSteps", originalSteps);
-            stats.outcome("shrink", found.shrink().toString());
+        if (config.shardCount() > 1) {
+            stats.outcome("shard", config.shardIndex() + "/" + config.shardCount());
         }
-        reporting.publish(stats);
-        return new ChainResult(reporting.propertyName(), config.seed(), stats, counterexample, found.exhausted());
+        List<Failure> health = new ArrayList<>(found.health());
+        if (found.found().isEmpty()) {
+            for (Action<S, A> action : spec.actions()) {
+                if (!stats.actions().containsKey(action.name()) && stats.tries() > 0) {
+                    String why = "action " + action.name() + " never ran in " + stats.tries() + " chains";
+                    stats.warn(why);
+                    if (spec.everyAction()) {
+                        health.add(new Failure("health:action-never-ran", "an action never ran", why));
+                    }
+                }
+            }
+            health.addAll(Search.strict(stats, options));
+        }
+        List<Counterexample> counterexamples = new ArrayList<>();
+        for (int i = 0; i < found.found().size(); i++) {
+            Search.Found f = found.found().get(i);
+            String name = i == 0 ? fileName : fileName + ".failure-" + (i + 1);
+            counterexamples.add(counterexample(chain, spec, f, name, config, reporting));
+        }
+        if (!counterexamples.isEmpty()) {
+            Counterexample first = counterexamples.get(0);
+            stats.outcome("failure", first.failure().id());
+            stats.outcome("shrunkSteps", first.steps().size());
+            stats.outcome("originalSteps", first.originalSteps());
+            stats.outcome("shrink", first.shrink().toString());
+            if (counterexamples.size() > 1) {
+                stats.outcome("distinctFailures", counterexamples.stream().map(c -> c.failure().id()).toList());
+            }
+        }
+        health.forEach(h -> stats.outcome("health", h.toString()));
+        reporting.publish(stats, fileName);
+        return new ChainResult(fileName, config.seed(), stats, counterexamples.isEmpty() ? null : counterexamples.get(0),
+                found.exhausted(), counterexamples.isEmpty() ? List.of() : counterexamples.subList(1, counterexamples.size()),
+                health);
+    }
+
+    private static <S, A> Counterexample counterexample(Chain<S, A> chain, ChainSpec<S, A> spec, Search.Found f,
+            String name, PropertyConfig config, Reporting reporting) {
+        Chain.Transcript shrunk = transcript(chain, f.shrunk(), config);
+        // a case that was not shrunk (a deadline) is not run a third time
+        int originalSteps = f.original() == f.shrunk() ? shrunk.lines.size()
+                : transcript(chain, f.original(), config).lines.size();
+        String path = "properties/" + Counterexample.DIRECTORY.resolve(name + ".scn").toString().replace('\\', '/');
+        Counterexample counterexample = new Counterexample(reporting.propertyName(), name, f.failure(), config.seed(), shrunk.header,
+                shrunk.lines, shrunk.before, shrunk.after, originalSteps, f.shrink(),
+                reporting.rerunCommand(config.seed()), spec.formatter().replayCommand(path));
+        counterexample.write();
+        return counterexample;
     }
 
     /** Replays a sequence, recording scenario lines and the states around the last step. */
-    private static <S, A> Chain.Transcript transcript(Chain<S, A> chain, ChoiceSequence sequence) {
+    private static <S, A> Chain.Transcript transcript(Chain<S, A> chain, ChoiceSequence sequence,
+            PropertyConfig config) {
         Chain.Transcript transcript = new Chain.Transcript();
-        try (Stats.Scope scope = Stats.suspend()) {
-            chain.run(Choices.replay(sequence.ranks()), transcript);
-        } catch (Exception | AssertionError e) {
-            // the failure itself was recorded by the search; the transcript holds the steps up to it
+        // under the deadline too: the failure may be a chain that hangs; the failure itself was
+        // recorded by the search, the transcript holds the steps up to it
+        try (CaseRunner runner = new CaseRunner(config.deadlineSeconds())) {
+            runner.run(c -> chain.run(c, transcript), Choices.replay(sequence.ranks()), null, null);
         }
         return transcript;
     }

@@ -13,6 +13,8 @@ public final class ChoiceSequence {
     private final long[] bounds;
     private final boolean[] branching;
     private final List<Span> spans;
+    private final List<Bundle.Reference> references;
+    private final List<Bundle.Creation> creations;
 
     /**
      * A labelled interval {@code [start, end)} of choice positions that one generator call consumed.
@@ -36,10 +38,27 @@ public final class ChoiceSequence {
     }
 
     ChoiceSequence(long[] ranks, long[] bounds, boolean[] branching, List<Span> spans) {
+        this(ranks, bounds, branching, spans, List.of(), List.of());
+    }
+
+    ChoiceSequence(long[] ranks, long[] bounds, boolean[] branching, List<Span> spans,
+            List<Bundle.Reference> references, List<Bundle.Creation> creations) {
         this.ranks = ranks;
         this.bounds = bounds;
         this.branching = branching;
         this.spans = List.copyOf(spans);
+        this.references = references;
+        this.creations = creations;
+    }
+
+    /** The handle references drawn from bundles, in order. */
+    List<Bundle.Reference> references() {
+        return references;
+    }
+
+    /** The items added to bundles, in order. */
+    List<Bundle.Creation> creations() {
+        return creations;
     }
 
     /** A copy of the ranks, one per choice, in the order they were made. */

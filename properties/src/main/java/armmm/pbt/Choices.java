@@ -25,6 +25,16 @@ public final class Choices {
     private int size;
     private final List<ChoiceSequence.Span> spans = new ArrayList<>();
     private final Deque<OpenSpan> open = new ArrayDeque<>();
+    /** The call (action name) of the step being run, part of a failure's identity. */
+    private volatile String call = "";
+    /** Set when the case overran its deadline: the abandoned thread stops at its next choice. */
+    private volatile boolean cancelled;
+    /** Handle references drawn from bundles, in order (for the delete-and-adjust shrink pass). */
+    private final List<Bundle.Reference> references = new ArrayList<>();
+    /** Items added to bundles, in order: the choice position at the time and the bundle. */
+    private final List<Bundle.Creation> creations = new ArrayList<>();
+    /** Repairs asked by the shrinker: choice position to the serial the reference must keep. */
+    private java.util.Map<Integer, Long> repairs = java.util.Map.of();
 
     private Choices(SplittableRandom random, long[] prefix) {
         this.random = random;
@@ -39,6 +49,74 @@ public final class Choices {
     /** Choices replayed from {@code prefix}, then minimal once it runs out. */
     static Choices replay(long[] prefix) {
         return new Choices(null, prefix);
+    }
+
+    /** Choices replayed from {@code prefix}, then drawn at random from {@code random} (targeted search). */
+    static Choices extend(long[] prefix, SplittableRandom random) {
+        return new Choices(random, prefix);
+    }
+
+    /**
+     * Choices replayed from {@code prefix} where the handle references at the given positions are
+     * re-pointed to the items with the given serials (the shrinker deleted a step before them).
+     */
+    static Choices repairing(long[] prefix, java.util.Map<Integer, Long> repairs) {
+        Choices c = new Choices(null, prefix);
+        c.repairs = repairs;
+        return c;
+    }
+
+    /** Names the call being run (a chain step's action), for failure identity and deadline reports. */
+    void call(String name) {
+        this.call = name;
+    }
+
+    /** Stops a case that overran its deadline at its next choice. */
+    void cancel() {
+        cancelled = true;
+    }
+
+    /** The call being run, or "" before the first step. */
+    String call() {
+        return call;
+    }
+
+    /** The number of choices recorded so far. */
+    int size() {
+        return size;
+    }
+
+    /**
+     * Draws a reference into a live list of {@code live} items (rank 0 the newest), recording which
+     * item it named so the shrinker can keep it pointed at the same item when earlier steps go.
+     *
+     * @param serials the creation serial of each live item, oldest first
+     */
+    int drawReference(String bundle, long[] serials) {
+        int position = size;
+        long bound = serials.length - 1;
+        Long wanted = repairs.get(position);
+        long rank = -1;
+        if (wanted != null) {
+            for (int i = 0; i < serials.length; i++) {
+                if (serials[i] == wanted) {
+                    rank = serials.length - 1 - i;
+                }
+            }
+        }
+        if (rank < 0) {
+            rank = next(bound, () -> uniform(bound));
+        } else {
+            next(bound, () -> 0);
+        }
+        record(rank, bound, true);
+        references.add(new Bundle.Reference(position, bundle, serials[(int) (bound - rank)]));
+        return (int) (bound - rank);
+    }
+
+    /** Notes that an item was added to {@code bundle} now, with its serial. */
+    void noteCreation(String bundle, long serial) {
+        creations.add(new Bundle.Creation(size, bundle, serial));
     }
 
     /**
@@ -116,8 +194,9 @@ public final class Choices {
 
     /** What was recorded so far (the choices actually used, which may be fewer than replayed). */
     ChoiceSequence toSequence() {
-        return new ChoiceSequence(Arrays.copyOf(ranks, size), Arrays.copyOf(bounds, size),
-                Arrays.copyOf(branching, size), spans);
+        int n = size;
+        return new ChoiceSequence(Arrays.copyOf(ranks, n), Arrays.copyOf(bounds, n),
+                Arrays.copyOf(branching, n), List.copyOf(spans), List.copyOf(references), List.copyOf(creations));
     }
 
     private record OpenSpan(String label, int start) {}
@@ -127,6 +206,9 @@ public final class Choices {
     }
 
     private long next(long bound, RankSource fresh) {
+        if (cancelled) {
+            throw new Discard("cancelled at its deadline");
+        }
         if (size >= MAX_CHOICES) {
             throw new Discard("more than " + MAX_CHOICES + " choices");
         }

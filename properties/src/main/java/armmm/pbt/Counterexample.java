@@ -11,6 +11,7 @@ import java.util.List;
  * ({@code .md}) under {@code target/counterexamples/}.
  *
  * @param property the property's name
+ * @param fileName names its files (the property's name, suffixed when one JVM reports it twice)
  * @param failure the invariant or postcondition that failed, or the exception
  * @param seed the seed the run started from
  * @param header scenario lines before the steps (from the formatter)
@@ -20,9 +21,10 @@ import java.util.List;
  * @param originalSteps how many steps the chain had before shrinking
  * @param shrink how shrinking went
  * @param rerun the Maven command that reruns the property with this seed
+ * @param replay the command that replays the scenario outside the tests, or null when there is none
  */
-public record Counterexample(String property, Failure failure, long seed, String header, List<String> steps,
-        String stateBefore, String stateAfter, int originalSteps, ShrinkReport shrink, String rerun) {
+public record Counterexample(String property, String fileName, Failure failure, long seed, String header, List<String> steps,
+        String stateBefore, String stateAfter, int originalSteps, ShrinkReport shrink, String rerun, String replay) {
     /** The directory counterexamples are written to, relative to the module (Surefire's working directory). */
     public static final Path DIRECTORY = Reporting.TARGET.resolve("counterexamples");
 
@@ -40,9 +42,11 @@ public record Counterexample(String property, Failure failure, long seed, String
             comment(scn, "details:   " + failure.details());
         }
         comment(scn, "seed:      " + seed);
-        comment(scn, "replay:    " + replayCommand());
+        if (replay != null) {
+            comment(scn, "replay:    " + replay);
+        }
         comment(scn, "rerun:     " + rerun);
-        comment(scn, "shrunk from " + originalSteps + " to " + steps.size() + " steps (" + shrink + ")");
+        comment(scn, "shrunk from " + originalSteps + " to " + steps.size() + " steps (" + shrink.summary() + ")");
         if (!header.isEmpty()) {
             scn.append(header).append(header.endsWith("\n") ? "" : "\n");
         }
@@ -61,7 +65,7 @@ public record Counterexample(String property, Failure failure, long seed, String
                 + "```\n" + failure.details() + "\n```\n\n"
                 + "## State before the failing step\n\n```\n" + stateBefore.strip() + "\n```\n\n"
                 + "## State after the failing step\n\n```\n" + stateAfter.strip() + "\n```\n\n"
-                + "## Replay\n\nSeed " + seed + ".\n\n```\n" + replayCommand() + "\n" + rerun + "\n```\n";
+                + "## Replay\n\nSeed " + seed + ".\n\n```\n" + (replay == null ? "" : replay + "\n") + rerun + "\n```\n";
     }
 
     /** The AssertionError message: the same essentials as the report, readable in a console. */
@@ -74,7 +78,9 @@ public record Counterexample(String property, Failure failure, long seed, String
         }
         steps.forEach(line -> text.append("    ").append(line).append('\n'));
         text.append("seed:   ").append(seed).append('\n');
-        text.append("replay: ").append(replayCommand()).append('\n');
+        if (replay != null) {
+            text.append("replay: ").append(replay).append('\n');
+        }
         text.append("rerun:  ").append(rerun).append('\n');
         text.append("report: ").append(file(".md"));
         return text.toString();
@@ -94,12 +100,17 @@ public record Counterexample(String property, Failure failure, long seed, String
 
     /** The path of this counterexample's file with the given extension. */
     public Path file(String extension) {
-        return DIRECTORY.resolve(property + extension);
+        return DIRECTORY.resolve(fileName + extension);
     }
 
-    /** The CLI command that replays the scenario, run from the repository root. */
+    /** The scenario's path relative to the repository root (Surefire runs in properties/). */
+    public String scenarioPath() {
+        return "properties/" + file(".scn").toString().replace('\\', '/');
+    }
+
+    /** The command that replays the scenario, or null when the chain has no replayer. */
     public String replayCommand() {
-        return "java -jar model/target/armmm.jar run properties/" + file(".scn").toString().replace('\\', '/');
+        return replay;
     }
 
     private static void comment(StringBuilder scn, String text) {

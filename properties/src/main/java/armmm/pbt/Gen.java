@@ -42,6 +42,12 @@ public interface Gen<T> {
      * shrinker can delete rejected attempts.
      */
     default Gen<T> filter(Predicate<? super T> accept) {
+        // the health check names the generator that keeps rejecting: where this filter was built
+        String site = StackWalker.getInstance().walk(frames -> frames
+                .filter(f -> !f.getClassName().equals(Gen.class.getName()) && !f.getClassName().equals(Gens.class.getName()))
+                .findFirst().map(f -> f.getClassName().substring(f.getClassName().lastIndexOf('.') + 1) + "."
+                        + f.getMethodName() + "(" + f.getFileName() + ":" + f.getLineNumber() + ")")
+                .orElse("unknown"));
         return c -> {
             for (int attempt = 0; attempt < FILTER_ATTEMPTS; attempt++) {
                 c.startSpan("filter");
@@ -51,7 +57,7 @@ public interface Gen<T> {
                     return value;
                 }
             }
-            throw new Discard("filter rejected " + FILTER_ATTEMPTS + " values");
+            throw new Discard("the filter built at " + site + " rejected " + FILTER_ATTEMPTS + " values in a row");
         };
     }
 }

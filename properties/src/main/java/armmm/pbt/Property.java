@@ -1,5 +1,7 @@
 package armmm.pbt;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.function.ThrowingConsumer;
 
@@ -21,6 +23,11 @@ public final class Property<T> {
     private Long seed;
     private Double shrinkSeconds;
     private Exhaustive exhaustive;
+    private final java.util.Map<String, Double> coverage = new java.util.LinkedHashMap<>();
+    private boolean strictHealth;
+    private Double deadlineSeconds;
+    private Integer shrinkReplays;
+    private String database;
 
     private Property(Gen<T> gen) {
         this.gen = gen;
@@ -49,7 +56,47 @@ public final class Property<T> {
         return this;
     }
 
-    /** Bounds shrinking time, overriding {@code armmm.shrink.seconds}. */
+    /**
+     * Discards the running test case unless {@code condition} holds (inside a property body, an
+     * action's executor or an invariant): the case counts as neither passed nor failed.
+     */
+    public static void assume(boolean condition) {
+        if (!condition) {
+            throw new Discard("assumption failed");
+        }
+    }
+
+    /** Requires that at least {@code percent} of the cases attach {@code label} (QuickCheck's checkCoverage). */
+    public Property<T> cover(String label, double percent) {
+        coverage.put(label, percent);
+        return this;
+    }
+
+    /** Makes health warnings (too few distinct cases, slow generation) fail the property. */
+    public Property<T> strictHealth() {
+        this.strictHealth = true;
+        return this;
+    }
+
+    /** Bounds each case's run, overriding {@code armmm.deadline.seconds}. */
+    public Property<T> deadlineSeconds(double seconds) {
+        this.deadlineSeconds = seconds;
+        return this;
+    }
+
+    /** Sets the shrink replay budget, overriding {@code armmm.shrink.replays}. */
+    public Property<T> shrinkReplays(int replays) {
+        this.shrinkReplays = replays;
+        return this;
+    }
+
+    /** Stores failures in (and replays them from) {@code folder}; "off" for none. */
+    public Property<T> database(String folder) {
+        this.database = folder;
+        return this;
+    }
+
+    /** Sets the wall-clock safety net of shrinking, overriding {@code armmm.shrink.seconds}. */
     public Property<T> shrinkSeconds(double seconds) {
         this.shrinkSeconds = seconds;
         return this;
@@ -89,12 +136,16 @@ public final class Property<T> {
             try {
                 body.accept(value);
                 return null;
+            } catch (Discard assumption) {
+                throw assumption;
             } catch (Error e) {
                 if (!(e instanceof AssertionError)) {
                     throw e;
                 }
+                c.call(origin(e));
                 return Failure.of(e);
             } catch (Throwable t) {
+                c.call(origin(t));
                 return Failure.of(t);
             }
         });
@@ -103,27 +154,68 @@ public final class Property<T> {
     private PropertyResult<T> search(Trial trial) {
         Reporting target = target();
         PropertyConfig config = PropertyConfig.fromSystemProperties(tries, 0, seed);
-        if (shrinkSeconds != null) {
-            config = new PropertyConfig(config.seed(), config.seedGiven(), config.tries(), 0, shrinkSeconds);
+        config = config.withShrink(shrinkReplays != null ? shrinkReplays : config.shrinkReplays(),
+                shrinkSeconds != null ? shrinkSeconds : config.shrinkSeconds());
+        if (deadlineSeconds != null) {
+            config = config.withDeadline(deadlineSeconds);
+        }
+        if (database != null) {
+            config = config.withDatabase(database);
         }
         target.announce(config);
-        Stats stats = new Stats(target.propertyName());
-        Search.Result found = Search.run(trial, config, exhaustive, stats);
+        String fileName = target.fileName();
+        Stats stats = new Stats(fileName);
+        Search.Options options = new Search.Options(target.propertyName(), coverage, strictHealth);
+        Search.Result found = Search.run(trial, config, exhaustive, stats, options);
         stats.outcome("seed", config.seed());
         PropertyResult<T> result;
-        if (found.failed()) {
-            T original = gen.generate(Choices.replay(found.original().ranks()));
-            T shrunk = gen.generate(Choices.replay(found.shrunk().ranks()));
-            stats.outcome("failure", found.failure().id());
-            stats.outcome("shrink", found.shrink().toString());
-            result = new PropertyResult<>(target.propertyName(), config.seed(), found.tries(), found.discarded(),
-                    original, shrunk, found.failure(), found.shrink());
-        } else {
-            result = new PropertyResult<>(target.propertyName(), config.seed(), found.tries(), found.discarded(),
-                    null, null, null, null);
+        Search.Found first = found.first();
+        List<Failure> health = new ArrayList<>(found.health());
+        if (first == null) {
+            health.addAll(Search.strict(stats, options));
         }
-        target.publish(stats);
+        if (first != null) {
+            T original = generated(first.original());
+            T shrunk = generated(first.shrunk());
+            stats.outcome("failure", first.failure().id());
+            stats.outcome("shrink", first.shrink().toString());
+            List<Failure> others = found.found().stream().skip(1).map(Search.Found::failure).toList();
+            result = new PropertyResult<>(fileName, config.seed(), found.tries(), found.discarded(),
+                    original, shrunk, first.failure(), first.shrink(), others);
+        } else if (!health.isEmpty()) {
+            health.forEach(h -> stats.outcome("health", h.toString()));
+            result = new PropertyResult<>(fileName, config.seed(), found.tries(), found.discarded(),
+                    null, null, health.get(0), null, health.subList(1, health.size()));
+        } else {
+            result = new PropertyResult<>(fileName, config.seed(), found.tries(), found.discarded(),
+                    null, null, null, null, List.of());
+        }
+        target.publish(stats, fileName);
         return result;
+    }
+
+    /**
+     * Where a throwable was thrown from, outside assertion libraries and the JDK: two assertions on
+     * different lines are two distinct failures, as Hypothesis tells them apart.
+     */
+    static String origin(Throwable thrown) {
+        for (StackTraceElement frame : thrown.getStackTrace()) {
+            String c = frame.getClassName();
+            if (!c.startsWith("org.assertj.") && !c.startsWith("org.junit.") && !c.startsWith("java.")
+                    && !c.startsWith("jdk.") && !c.startsWith("sun.")) {
+                return c.substring(c.lastIndexOf('.') + 1) + ":" + frame.getLineNumber();
+            }
+        }
+        return "";
+    }
+
+    /** The value a sequence generates, or null when it no longer generates one (a deadline cut it). */
+    private T generated(ChoiceSequence sequence) {
+        try {
+            return gen.generate(Choices.replay(sequence.ranks()));
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     private void throwIfFailed(PropertyResult<T> result) {

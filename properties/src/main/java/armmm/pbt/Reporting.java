@@ -15,6 +15,18 @@ record Reporting(String propertyName, String testSelector, BiConsumer<String, St
     /** Output root: Surefire runs in the module directory, so this is the module's target/. */
     static final Path TARGET = Path.of("target");
 
+    /** Report names handed out in this JVM: a second run of one name writes its own files. */
+    private static final java.util.Map<String, Integer> USED = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The name this run's files get: the property's name the first time in a JVM, then
+     * {@code name-2}, {@code name-3}, ... so that two runs of one name never overwrite each other's report.
+     */
+    String fileName() {
+        int n = USED.merge(propertyName, 1, Integer::sum);
+        return n == 1 ? propertyName : propertyName + "-" + n;
+    }
+
     /** Reporting outside JUnit: files named after the property, rerun by its name. */
     static Reporting standalone(String propertyName) {
         return new Reporting(propertyName, propertyName, (k, v) -> { });
@@ -29,8 +41,8 @@ record Reporting(String propertyName, String testSelector, BiConsumer<String, St
     }
 
     /** Publishes the statistics: JSON file, console line, report entries. */
-    void publish(Stats stats) {
-        stats.write(TARGET.resolve("armmm-stats"));
+    void publish(Stats stats, String fileName) {
+        stats.write(TARGET.resolve("armmm-stats"), fileName);
         System.out.println(stats.summary());
         entries.accept("tries", String.valueOf(stats.tries()));
         entries.accept("discarded", String.valueOf(stats.discarded()));

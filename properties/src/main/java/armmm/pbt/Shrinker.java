@@ -33,7 +33,9 @@ final class Shrinker {
     private static final int SEEN_LIMIT = 100_000;
 
     private final Trial trial;
-    private final String failureId;
+    private final String identity;
+    private final CaseRunner runner;
+    private final int budget;
     private final long deadline;
     private final long started = System.nanoTime();
     private final Set<Key> seen = new HashSet<>();
@@ -41,6 +43,7 @@ final class Shrinker {
     private int calls;
     private int improvements;
     private boolean timedOut;
+    private boolean budgetReached;
 
     private record Key(long[] ranks) {
         @Override
@@ -54,10 +57,20 @@ final class Shrinker {
         }
     }
 
-    Shrinker(Trial trial, ChoiceSequence failing, String failureId, double seconds) {
+    /**
+     * A shrinker of {@code failing}, which failed with {@code identity} (see
+     * {@link Trial.Outcome#identity()}).
+     *
+     * @param runner runs the replays under the per-case deadline
+     * @param replays the replay budget: what bounds shrinking, the same on every machine
+     * @param seconds the wall-clock safety net, reported when it cuts in
+     */
+    Shrinker(Trial trial, ChoiceSequence failing, String identity, CaseRunner runner, int replays, double seconds) {
         this.trial = trial;
         this.best = failing;
-        this.failureId = failureId;
+        this.identity = identity;
+        this.runner = runner;
+        this.budget = replays;
         this.deadline = started + (long) (seconds * 1e9);
     }
 
@@ -66,7 +79,16 @@ final class Shrinker {
         ChoiceSequence before;
         do {
             before = best;
-            deleteSteps();
+            // step structure first, to its own fixed point: deleting steps, then folding a step into
+            // its predecessor when none can go alone, before the choice-by-choice passes spend the budget
+            ChoiceSequence stepsBefore;
+            do {
+                stepsBefore = best;
+                deleteSteps();
+                if (best == stepsBefore) {
+                    deleteStepRaisingPrevious();
+                }
+            } while (best != stepsBefore && !stopped());
             deleteSpans();
             deleteBlocks();
             zeroSpans();
@@ -76,16 +98,17 @@ final class Shrinker {
             if (best == before) {
                 // quadratic, so only at a fixed point of the cheap passes
                 lowerAndDeleteSpan();
+                deleteSpanAndLowerLater();
                 deleteDistantStepPairs();
             }
-        } while (best != before && !timedOut());
+        } while (best != before && !stopped());
         return best;
     }
 
     /** What shrinking cost, measured against the sequence it started from. */
     ShrinkReport report(int originalChoices) {
         return new ShrinkReport(calls, improvements, (System.nanoTime() - started) / 1_000_000, timedOut,
-                originalChoices, best.size());
+                originalChoices, best.size(), budgetReached);
     }
 
     /**
@@ -102,7 +125,7 @@ final class Shrinker {
             for (int i = best.spans("step").size() - width; i >= 0; i--) {
                 List<ChoiceSequence.Span> steps = best.spans("step");
                 if (i + width <= steps.size()) {
-                    delete(steps.get(i).start(), steps.get(i + width - 1).end());
+                    deleteAdjusting(new int[][] {{steps.get(i).start(), steps.get(i + width - 1).end()}});
                 }
             }
         }
@@ -155,6 +178,75 @@ final class Shrinker {
                 }
             }
         }
+    }
+
+    /**
+     * Deletes a span and lowers one later choice by one, together: an action removed from one CPU's
+     * list is often only redundant once a later action names a simpler object (the mirror of
+     * {@link #lowerAndDeleteSpan}).
+     */
+    private void deleteSpanAndLowerLater() {
+        for (int k = distinctSpans().size() - 1; k >= 0; k--) {
+            List<ChoiceSequence.Span> spans = distinctSpans();
+            if (k >= spans.size()) {
+                continue;
+            }
+            ChoiceSequence.Span span = spans.get(k);
+            if (span.end() > best.size()) {
+                continue;
+            }
+            long[] ranks = best.ranks();
+            for (int j = span.end(); j < Math.min(ranks.length, span.end() + 2 * SPAN_WINDOW); j++) {
+                if (ranks[j] == 0) {
+                    continue;
+                }
+                long[] candidate = new long[ranks.length - span.length()];
+                System.arraycopy(ranks, 0, candidate, 0, span.start());
+                System.arraycopy(ranks, span.end(), candidate, span.start(), ranks.length - span.end());
+                candidate[j - span.length()]--;
+                if (consider(candidate)) {
+                    break;
+                }
+            }
+        }
+    }
+
+    /**
+     * Replaces two steps by one bigger one: deletes a step and raises one choice of the step before
+     * it by one (two order-3 allocations become one order-4 allocation). Shortlex still descends,
+     * because the sequence gets shorter. For chains that need a quantity reached (memory pressure),
+     * this is what brings many small steps down to a few large ones.
+     */
+    private void deleteStepRaisingPrevious() {
+        for (int j = best.spans("step").size() - 1; j >= 1; j--) {
+            List<ChoiceSequence.Span> steps = best.spans("step");
+            if (j >= steps.size()) {
+                continue;
+            }
+            ChoiceSequence.Span gone = steps.get(j);
+            ChoiceSequence.Span previous = steps.get(j - 1);
+            for (int p = previous.start(); p < previous.end() && gone.end() <= best.size(); p++) {
+                if (!best.branching(p) || best.rank(p) >= best.bound(p)) {
+                    continue;
+                }
+                // one more (two equal steps merge), else the largest (a step big enough for both)
+                if (foldInto(gone, p, best.rank(p) + 1) || foldInto(gone, p, best.bound(p))) {
+                    break;
+                }
+            }
+        }
+    }
+
+    private boolean foldInto(ChoiceSequence.Span gone, int p, long rank) {
+        long[] ranks = best.ranks();
+        if (gone.end() > ranks.length || rank > best.bound(p)) {
+            return false;
+        }
+        ranks[p] = rank;
+        long[] candidate = new long[ranks.length - gone.length()];
+        System.arraycopy(ranks, 0, candidate, 0, gone.start());
+        System.arraycopy(ranks, gone.end(), candidate, gone.start(), ranks.length - gone.end());
+        return consider(candidate);
     }
 
     /** Deletes each span any generator marked (list elements, filter attempts, binds), last first. */
@@ -281,19 +373,76 @@ final class Shrinker {
     }
 
     private boolean deleteTwo(ChoiceSequence.Span first, ChoiceSequence.Span second) {
+        return deleteAdjusting(new int[][] {{first.start(), first.end()}, {second.start(), second.end()}});
+    }
+
+    /**
+     * Deletes the given ranges of choices (whole steps, ascending and disjoint) and, in the same move,
+     * re-points every later bundle reference at the item it named before: its position moves back by
+     * what was deleted before it, and its target's serial by the items the deleted steps created.
+     * References whose item was created by a deleted step keep their rank.
+     */
+    private boolean deleteAdjusting(int[][] ranges) {
         long[] ranks = best.ranks();
-        if (second.end() > ranks.length) {
-            return false;
+        int removed = 0;
+        for (int[] r : ranges) {
+            if (r[1] > ranks.length || r[0] >= r[1]) {
+                return false;
+            }
+            removed += r[1] - r[0];
         }
-        long[] candidate = new long[ranks.length - first.length() - second.length()];
+        long[] candidate = new long[ranks.length - removed];
         int at = 0;
         for (int k = 0; k < ranks.length; k++) {
-            boolean deleted = k >= first.start() && k < first.end() || k >= second.start() && k < second.end();
-            if (!deleted) {
+            if (!inside(ranges, k)) {
                 candidate[at++] = ranks[k];
             }
         }
-        return consider(candidate);
+        if (best.references().isEmpty()) {
+            return consider(candidate);
+        }
+        java.util.Map<Integer, Long> repairs = new java.util.HashMap<>();
+        for (Bundle.Reference ref : best.references()) {
+            if (inside(ranges, ref.position())) {
+                continue;
+            }
+            int before = 0;
+            for (int[] r : ranges) {
+                before += r[1] <= ref.position() ? r[1] - r[0] : 0;
+            }
+            long shift = 0;
+            boolean targetDeleted = false;
+            for (Bundle.Creation made : best.creations()) {
+                if (!made.bundle().equals(ref.bundle()) || !createdInside(ranges, made.position())) {
+                    continue;
+                }
+                targetDeleted |= made.serial() == ref.serial();
+                shift += made.serial() < ref.serial() ? 1 : 0;
+            }
+            if (!targetDeleted) {
+                repairs.put(ref.position() - before, ref.serial() - shift);
+            }
+        }
+        return consider(candidate, repairs);
+    }
+
+    private static boolean inside(int[][] ranges, int position) {
+        for (int[] r : ranges) {
+            if (position >= r[0] && position < r[1]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** An item is added by the executor after its step's choices: at a position in (start, end]. */
+    private static boolean createdInside(int[][] ranges, int position) {
+        for (int[] r : ranges) {
+            if (position > r[0] && position <= r[1]) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean setRank(int i, long rank) {
@@ -356,18 +505,23 @@ final class Shrinker {
 
     /** Replays the candidate; keeps it if it fails the same way and is smaller than the best so far. */
     private boolean consider(long[] candidate) {
-        if (timedOut() || ChoiceSequence.shortlex(candidate, best.ranks()) >= 0) {
+        return consider(candidate, java.util.Map.of());
+    }
+
+    private boolean consider(long[] candidate, java.util.Map<Integer, Long> repairs) {
+        if (stopped() || ChoiceSequence.shortlex(candidate, best.ranks()) >= 0) {
             return false;
         }
         if (seen.size() >= SEEN_LIMIT) {
             seen.clear();
         }
-        if (!seen.add(new Key(candidate))) {
+        if (!seen.add(new Key(candidate)) && repairs.isEmpty()) {
             return false;
         }
         calls++;
-        Trial.Outcome outcome = Trial.execute(trial, Choices.replay(candidate));
-        if (outcome.failure() == null || !outcome.failure().id().equals(failureId)
+        Choices choices = repairs.isEmpty() ? Choices.replay(candidate) : Choices.repairing(candidate, repairs);
+        Trial.Outcome outcome = runner == null ? Trial.execute(trial, choices) : runner.run(trial, choices, null, null);
+        if (outcome.failure() == null || !identity.equals(outcome.identity())
                 || ChoiceSequence.shortlex(outcome.sequence().ranks(), best.ranks()) >= 0) {
             return false;
         }
@@ -376,10 +530,14 @@ final class Shrinker {
         return true;
     }
 
-    private boolean timedOut() {
+    /** Whether the replay budget is spent or the wall-clock safety net has cut in. */
+    private boolean stopped() {
+        if (calls >= budget) {
+            budgetReached = true;
+        }
         if (!timedOut && System.nanoTime() > deadline) {
             timedOut = true;
         }
-        return timedOut;
+        return budgetReached || timedOut;
     }
 }

@@ -30,6 +30,13 @@ public final class Stats {
     private final Map<String, Long> finalChecks = new TreeMap<>();
     private final Map<String, Integer> labels = new TreeMap<>();
     private final Map<String, Object> outcome = new LinkedHashMap<>();
+    /** Labels attached during the running test case (a case counts once per label). */
+    private final java.util.Set<String> caseLabels = new java.util.HashSet<>();
+    private final Map<String, Integer> casesWithLabel = new TreeMap<>();
+    private final Map<String, Integer> discardReasons = new TreeMap<>();
+    private final java.util.List<String> warnings = new java.util.ArrayList<>();
+    private long generationNanos;
+    private long caseNanos;
 
     /** Empty statistics for the named property. */
     public Stats(String property) {
@@ -40,7 +47,10 @@ public final class Stats {
     public static void label(String label) {
         Stats stats = CURRENT.get();
         if (stats != null) {
-            stats.labels.merge(label, 1, Integer::sum);
+            synchronized (stats) {
+                stats.labels.merge(label, 1, Integer::sum);
+                stats.caseLabels.add(label);
+            }
         }
     }
 
@@ -69,12 +79,56 @@ public final class Stats {
         void close();
     }
 
-    void countTry() {
-        tries++;
+    /** Makes these statistics current on another thread (the per-case worker) until closed. */
+    static Scope activate(Stats stats) {
+        return stats == null ? suspend() : stats.activate();
     }
 
-    void countDiscard() {
+    synchronized void countTry(long nanos) {
+        tries++;
+        caseNanos += nanos;
+        caseLabels.forEach(l -> casesWithLabel.merge(l, 1, Integer::sum));
+        caseLabels.clear();
+    }
+
+    synchronized void countDiscard(String reason) {
         discarded++;
+        caseLabels.clear();
+        discardReasons.merge(reason == null ? "discarded" : reason, 1, Integer::sum);
+    }
+
+    void countGenerationNanos(long nanos) {
+        generationNanos += nanos;
+    }
+
+    /** Time spent generating (initial states and action values), in nanoseconds. */
+    long generationNanos() {
+        return generationNanos;
+    }
+
+    /** Time spent in test cases that were not discarded, in nanoseconds. */
+    long caseNanos() {
+        return caseNanos;
+    }
+
+    /** Records a health warning. */
+    void warn(String warning) {
+        warnings.add(warning);
+    }
+
+    /** The health warnings of the run. */
+    public java.util.List<String> warnings() {
+        return java.util.List.copyOf(warnings);
+    }
+
+    /** Label to the number of test cases (not discarded) that attached it at least once. */
+    public Map<String, Integer> casesWithLabel() {
+        return Map.copyOf(casesWithLabel);
+    }
+
+    /** Why test cases were discarded, with counts (the generator's or assumption's words). */
+    public Map<String, Integer> discardReasons() {
+        return Map.copyOf(discardReasons);
     }
 
     void countAction(String name) {
@@ -167,15 +221,27 @@ public final class Stats {
         json.put("invariantNotApplicable", invariantNotApplicable);
         json.put("finalChecks", finalChecks);
         json.put("labels", labels);
+        json.put("casesWithLabel", casesWithLabel);
+        if (!discardReasons.isEmpty()) {
+            json.put("discardReasons", discardReasons);
+        }
+        if (!warnings.isEmpty()) {
+            json.put("warnings", warnings);
+        }
         json.putAll(outcome);
         return json;
     }
 
     /** Writes {@code <dir>/<property>.json}. */
     public Path write(Path dir) {
+        return write(dir, property);
+    }
+
+    /** Writes {@code <dir>/<fileName>.json}. */
+    Path write(Path dir, String fileName) {
         try {
             Files.createDirectories(dir);
-            Path file = dir.resolve(property + ".json");
+            Path file = dir.resolve(fileName + ".json");
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), toJson());
             return file;
         } catch (IOException e) {
@@ -191,6 +257,7 @@ public final class Stats {
         String mean = chains == 0 ? "" : String.format(", mean chain %.1f", (double) totalSteps / chains);
         return "[armmm] " + property + ": " + tries + " tries, " + discarded + " discarded" + mean
                 + (actions.isEmpty() ? "" : ", actions " + actions) + (labels.isEmpty() ? "" : ", labels " + labels)
-                + (outcome.containsKey("seed") ? ", seed " + outcome.get("seed") : "");
+                + (outcome.containsKey("seed") ? ", seed " + outcome.get("seed") : "")
+                + (warnings.isEmpty() ? "" : "; WARNINGS " + warnings);
     }
 }

@@ -52,7 +52,7 @@ class StatsAndConfigTest {
             assertThat(config.tries()).isEqualTo(30);
             assertThat(config.steps()).isEqualTo(12);
             assertThat(config.seed()).isEqualTo(5);
-            assertThat(config.shrinkSeconds()).isEqualTo(10);
+            assertThat(config.shrinkSeconds()).isEqualTo(120);
         });
     }
 

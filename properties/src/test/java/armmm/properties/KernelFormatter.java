@@ -34,6 +34,12 @@ public final class KernelFormatter implements ChainFormatter<World, Op> {
         return writer.line(action, outcome instanceof Result r ? r : Result.VOID);
     }
 
+    /** A kernel chain's scenario replays through the model's CLI. */
+    @Override
+    public String replayCommand(String scenarioPath) {
+        return "java -jar model/target/armmm.jar run " + scenarioPath;
+    }
+
     @Override
     public String describe(World state) {
         StringBuilder s = new StringBuilder();

@@ -61,6 +61,8 @@ public final class BuddySubsystem implements Subsystem<PageAllocator> {
             return null;
         }
         PageAllocator pa = PageAllocatorBoot.handOver(zones, PageAllocatorBoot.memMap(booted.layout()), board.cpus(), bugs);
+        // the subsystems after this one still boot on the allocator: its seeded bugs wait for the first call
+        pa.setHandedOver(false);
         earlier.state(Memblock.class).markSlabAvailable(size -> kzallocNode(pa, size));
         return pa;
     }
@@ -134,10 +136,14 @@ public final class BuddySubsystem implements Subsystem<PageAllocator> {
         state.beginStep();
     }
 
-    /** Forgets the last call's trace, then records the state a page call starts from (INV-CALL-*). */
+    /**
+     * Forgets the last call's trace, ends boot for the seeded bugs (they act from the first kernel
+     * call on), then records the state a page call starts from (INV-CALL-*).
+     */
     @Override
     public void beforeStep(PageAllocator state, Op op) {
         state.beginStep();
+        state.setHandedOver(true);
         state.setStepRecord(PageCall.before(state, op));
     }
 

@@ -150,8 +150,8 @@ public final class Kernel implements KernelState {
      * shortcuts. memblock re-runs its invariants over its whole arrays (not only what the last call
      * changed in a very large array), layout and zones re-run theirs, the buddy allocator walks
      * every free and per-CPU list and visits every frame instead of trusting its counters
-     * ({@code check.BuddyFullScan}), and the MMU checks every page-table entry and every lowmem
-     * frame. The call postconditions (INV-CALL-*) belong to a call and are not repeated.
+     * ({@code check.BuddyFullScan}), the MMU checks every page-table entry and every lowmem
+     * frame, vmalloc every page of every area and SLUB every slab of every cache. The call postconditions (INV-CALL-*) belong to a call and are not repeated.
      */
     public List<Violation> checkComplete() {
         List<Violation> found = new ArrayList<>();

@@ -5,6 +5,7 @@ import armmm.model.core.SeededBug;
 import armmm.model.subsystem.HandleKind;
 import armmm.model.subsystem.Invariant;
 import armmm.model.subsystem.Subsystem;
+import armmm.model.vmalloc.VmallocSubsystem;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -27,7 +28,9 @@ public final class Subsystems {
             armmm.model.mmu.MmuSubsystem.INSTANCE, // paging_init's swapper_pg_dir, final after mark_rodata_ro
             MemblockSubsystem.INSTANCE, // memblock: as boot left it, or empty without a board
             ZoneSubsystem.INSTANCE,     // free_area_init, the watermarks
-            BuddySubsystem.INSTANCE);   // mem_init: the hand-over to the buddy allocator
+            BuddySubsystem.INSTANCE,    // mem_init: the hand-over to the buddy allocator
+            armmm.model.slub.SlubSubsystem.INSTANCE, // kmem_cache_init: the boot caches
+            VmallocSubsystem.INSTANCE); // vmalloc_init, then init_irq_stacks
 
     private static final List<Invariant> INVARIANTS = collectInvariants();
     private static final List<SeededBug> BUGS = collectBugs();

@@ -52,7 +52,7 @@ final class FreeLists {
         while (high > low) {
             high--;
             size >>= 1;
-            if (m.bugs.has(PageBug.BUDDY_EXPAND_LEAK) && m.handedOver && high == low && low == 0 && z.type == ZoneType.HIGHMEM) {
+            if (m.bug(PageBug.BUDDY_EXPAND_LEAK) && high == low && low == 0 && z.type == ZoneType.HIGHMEM) {
                 continue;
             }
             addToFreeList(z, f + size, high, mt, false);
@@ -67,7 +67,7 @@ final class FreeLists {
         }
         long buddyPfn = 0;
         while (ord < MAX_ORDER - 1) {
-            if (m.bugs.has(PageBug.BUDDY_NO_MERGE) && m.handedOver) {
+            if (m.bug(PageBug.BUDDY_NO_MERGE)) {
                 break;
             }
             buddyPfn = pfn ^ (1L << ord);
@@ -82,17 +82,17 @@ final class FreeLists {
                 }
             }
             delFromFreeList(z, bf, ord);
-            if (m.bugs.has(PageBug.BUDDY_HIGHMEM_STALE_NR_FREE) && m.handedOver && z.type == ZoneType.HIGHMEM && ord >= 5) {
+            if (m.bug(PageBug.BUDDY_HIGHMEM_STALE_NR_FREE) && z.type == ZoneType.HIGHMEM && ord >= 5) {
                 z.nrFree[ord]++;
             }
-            pfn = m.bugs.has(PageBug.BUDDY_MISALIGNED_MERGE) && m.handedOver ? pfn | buddyPfn : pfn & buddyPfn;
+            pfn = m.bug(PageBug.BUDDY_MISALIGNED_MERGE) ? pfn | buddyPfn : pfn & buddyPfn;
             ord++;
         }
         if (!toTail) {
             toTail = buddyMergeLikely(z, pfn, buddyPfn, ord);
         }
         int listType = mt;
-        if (m.bugs.has(PageBug.BUDDY_CMA_ON_MOVABLE_LIST) && m.handedOver && mt == MT_CMA) {
+        if (m.bug(PageBug.BUDDY_CMA_ON_MOVABLE_LIST) && mt == MT_CMA) {
             listType = MT_MOVABLE;
         }
         addToFreeList(z, m.frame(pfn), ord, listType, toTail);
@@ -132,7 +132,7 @@ final class FreeLists {
         unlink(z, f, ord);
         m.flags[f] &= ~F_BUDDY;
         m.order[f] = 0;
-        if (!m.bugs.has(PageBug.BUDDY_STALE_NR_FREE) || !m.handedOver) {
+        if (!m.bug(PageBug.BUDDY_STALE_NR_FREE)) {
             z.nrFree[ord]--;
         }
     }

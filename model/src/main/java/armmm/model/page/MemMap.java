@@ -64,6 +64,14 @@ final class MemMap {
     /** The seeded bugs planted in this kernel's page allocator. */
     final armmm.model.core.Bugs bugs;
 
+    /**
+     * True when seeded bug {@code b} is planted and boot is over ({@link #handedOver}): a planted
+     * allocator bug acts only in kernel calls, so that boot never trips it.
+     */
+    boolean bug(PageBug b) {
+        return handedOver && bugs.has(b);
+    }
+
     MemMap(List<ZoneConfig> configs, int nrCpus, armmm.model.core.Bugs bugs) {
         this.bugs = bugs;
         long lo = Long.MAX_VALUE;

@@ -58,7 +58,7 @@ final class MigrateFallback {
 
     /** {@code __rmqueue_fallback} with {@code find_suitable_fallback} and {@code steal_suitable_fallback}. */
     private boolean rmqueueFallback(BuddyZone z, int ord, int startMt, int allocFlags) {
-        if (startMt >= MigrateType.PCPTYPES || m.bugs.has(PageBug.GFP_NO_MIGRATETYPE_FALLBACK)) {
+        if (startMt >= MigrateType.PCPTYPES || m.bug(PageBug.GFP_NO_MIGRATETYPE_FALLBACK)) {
             return false;
         }
         int found = -1;

@@ -283,7 +283,7 @@ public final class PageAllocator {
             m.flags[f + i] |= F_ALLOC;
             m.order[f + i] = 0;
             if (i > 0) {
-                m.refcount[f + i] = m.bugs.has(PageBug.PAGE_SPLIT_NO_REFCOUNT) ? 0 : 1;
+                m.refcount[f + i] = m.bug(PageBug.PAGE_SPLIT_NO_REFCOUNT) ? 0 : 1;
             }
             m.markDirty(f + i);
         }
@@ -485,6 +485,15 @@ public final class PageAllocator {
      */
     public boolean handedOver() {
         return m.handedOver;
+    }
+
+    /**
+     * Says whether boot is over for the seeded bugs: boot goes on after the hand-over (vmalloc's
+     * IRQ stacks, SLUB's caches take pages), so a booting kernel holds them back
+     * ({@code false}) until its first kernel call ({@code true}, the buddy subsystem's step hook).
+     */
+    public void setHandedOver(boolean over) {
+        m.handedOver = over;
     }
 
     /** The frames of {@code free_area[order].free_list[mt]}, head first. */

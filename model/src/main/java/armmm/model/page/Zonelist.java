@@ -54,10 +54,10 @@ final class Zonelist {
         }
         int highest = allocZoneIdx(gfp);
         int mt = migratetype(gfp).ordinal();
-        int cma = mt == MT_MOVABLE || m.bugs.has(PageBug.GFP_CMA_FOR_EVERY_MASK) ? ALLOC_CMA : 0;
+        int cma = mt == MT_MOVABLE || m.bug(PageBug.GFP_CMA_FOR_EVERY_MASK) ? ALLOC_CMA : 0;
         AllocTrace trace = new AllocTrace(gfp, ord, highest, snapshot(ord, cpu, mt));
         lastAlloc = trace;
-        if (m.bugs.has(PageBug.PAGE_COMP_ALLOC_NULL) && ord >= 1 && (gfp & Gfp.COMP) != 0) {
+        if (m.bug(PageBug.PAGE_COMP_ALLOC_NULL) && ord >= 1 && (gfp & Gfp.COMP) != 0) {
             trace.done(-1, -1, ALLOC_WMARK_LOW);
             return -1;
         }
@@ -94,7 +94,7 @@ final class Zonelist {
     /** {@code gfp_zone}: the highest zone index the allocation may use. */
     int allocZoneIdx(long gfp) {
         int z = GfpZone.gfpZone(gfp).ordinal();
-        if (m.bugs.has(PageBug.GFP_KERNEL_FROM_HIGHMEM) && z == ZoneType.NORMAL.ordinal()) {
+        if (m.bug(PageBug.GFP_KERNEL_FROM_HIGHMEM) && z == ZoneType.NORMAL.ordinal()) {
             return ZoneType.HIGHMEM.ordinal();
         }
         return z;
@@ -115,10 +115,10 @@ final class Zonelist {
                 f &= ~ALLOC_CPUSET;
             }
         }
-        if (m.bugs.has(PageBug.GFP_ATOMIC_NO_MIN_RESERVE)) {
+        if (m.bug(PageBug.GFP_ATOMIC_NO_MIN_RESERVE)) {
             f &= ~(ALLOC_MIN_RESERVE | ALLOC_HIGHATOMIC);
         }
-        if (migratetype(gfp) == MigrateType.MOVABLE || m.bugs.has(PageBug.GFP_CMA_FOR_EVERY_MASK)) {
+        if (migratetype(gfp) == MigrateType.MOVABLE || m.bug(PageBug.GFP_CMA_FOR_EVERY_MASK)) {
             f |= ALLOC_CMA;
         }
         return f;
@@ -126,7 +126,7 @@ final class Zonelist {
 
     /** The zonelist walk order: highest zone downwards, populated zones only ({@code build_zonelists}). */
     private int zonelistAt(int highest, int i) {
-        if (m.bugs.has(PageBug.GFP_ZONELIST_ASCENDING)) {
+        if (m.bug(PageBug.GFP_ZONELIST_ASCENDING)) {
             return i <= highest ? i : -1;
         }
         return highest - i;
@@ -198,11 +198,11 @@ final class Zonelist {
     private void prepNewPage(BuddyZone z, int f, int ord, long gfp) {
         m.flags[f] = (byte) (m.flags[f] & ~(F_BUDDY | F_PCP) | F_ALLOC);
         m.order[f] = (byte) ord;
-        m.refcount[f] = m.bugs.has(PageBug.PAGE_REFCOUNT_NOT_SET) ? 0
-                : m.bugs.has(PageBug.PAGE_REFCOUNT_TWO) && ord > 0 && (gfp & Gfp.COMP) == 0 ? 2 : 1;
+        m.refcount[f] = m.bug(PageBug.PAGE_REFCOUNT_NOT_SET) ? 0
+                : m.bug(PageBug.PAGE_REFCOUNT_TWO) && ord > 0 && (gfp & Gfp.COMP) == 0 ? 2 : 1;
         if (ord > 0 && (gfp & Gfp.COMP) != 0) {
             m.flags[f] |= F_HEAD;
-            for (int i = 1; i < 1 << ord && !(m.bugs.has(PageBug.PAGE_COMP_TAILS_NOT_MARKED) && ord >= 2); i++) {
+            for (int i = 1; i < 1 << ord && !(m.bug(PageBug.PAGE_COMP_TAILS_NOT_MARKED) && ord >= 2); i++) {
                 m.flags[f + i] |= F_TAIL;
                 m.order[f + i] = (byte) ord;
             }

@@ -20,7 +20,9 @@ class ZoneScenariosTest {
         Scenario s = Parser.parse("print.scn", "board ram=1024M\nprint zoneinfo\nprint meminfo\n");
         RunReport r = Runner.run(s);
         assertThat(r.messages()).isEmpty();
-        assertThat(r.output()).contains("Node 0, zone      DMA\n  pages free     188733\n", "        protection: (0, 0, 256, 256)\n",
+        // 63 fewer than the buddy allocator alone leaves: the PTE table of the IRQ stack's vmalloc
+        // area (pte_alloc_kernel at boot) refilled CPU 0's per-CPU list with a batch from DMA
+        assertThat(r.output()).contains("Node 0, zone      DMA\n  pages free     188670\n", "        protection: (0, 0, 256, 256)\n",
                 "Node 0, zone  Movable\n", "MemTotal:        1019988 kB\n", "VmallocTotal:     245760 kB\n",
                 "min_free_kbytes:    3475 kB\n");
     }

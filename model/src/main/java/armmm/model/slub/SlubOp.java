@@ -1,0 +1,233 @@
+package armmm.model.slub;
+
+import armmm.model.core.Result;
+import armmm.model.subsystem.Arg;
+import armmm.model.subsystem.ArgKind;
+import armmm.model.subsystem.HandleNames;
+import armmm.model.subsystem.KernelState;
+import armmm.model.subsystem.Op;
+import armmm.model.subsystem.OpSpec;
+import java.util.List;
+
+/**
+ * The SLUB calls (mm/slub.c, mm/slab_common.c, include/linux/slab.h), each a record in kernel
+ * argument order. Objects are kernel virtual addresses; a cache is named by the handle
+ * {@code kmalloc_slab} returns (its creation index + 1). Every allocating and freeing call takes
+ * an optional {@code cpu=N}.
+ */
+public sealed interface SlubOp extends Op {
+
+    /** What a SLUB call returns on a kernel without SLUB (no board). */
+    Result NO_SLUB = Result.refused("no SLUB: the scenario needs a board line");
+
+    /** The allocator of {@code k}, or null. */
+    static SlubAllocator slub(KernelState k) {
+        return k.state(SlubAllocator.class);
+    }
+
+    /** The cache named by handle {@code h}, or null. */
+    static KmemCache cache(SlubAllocator a, long h) {
+        return h <= 0 || h > Integer.MAX_VALUE ? null : a.cache((int) h - 1);
+    }
+
+    /** A refusal for a handle that names no cache. */
+    static Result noCache(long h) {
+        return Result.refused("no kmem_cache with handle " + h);
+    }
+
+    /** {@code kmalloc(size, gfp)}. */
+    record Kmalloc(long size, long gfp, int cpu) implements SlubOp {
+        @Override public String resultStem() { return "o"; }
+        public String name() { return "kmalloc"; }
+        public List<Arg> args() { return List.of(Arg.number(size), Arg.gfp(gfp)); }
+        public Result applyTo(KernelState k) { SlubAllocator a = slub(k); return a == null ? NO_SLUB : a.kmalloc(size, gfp, cpu); }
+        @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
+    /** {@code kzalloc(size, gfp)}. */
+    record Kzalloc(long size, long gfp, int cpu) implements SlubOp {
+        @Override public String resultStem() { return "o"; }
+        public String name() { return "kzalloc"; }
+        public List<Arg> args() { return List.of(Arg.number(size), Arg.gfp(gfp)); }
+        public Result applyTo(KernelState k) { SlubAllocator a = slub(k); return a == null ? NO_SLUB : a.kzalloc(size, gfp, cpu); }
+        @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
+    /** {@code kmalloc_array(n, size, gfp)}. */
+    record KmallocArray(long n, long size, long gfp, int cpu) implements SlubOp {
+        @Override public String resultStem() { return "o"; }
+        public String name() { return "kmalloc_array"; }
+        public List<Arg> args() { return List.of(Arg.number(n), Arg.number(size), Arg.gfp(gfp)); }
+        public Result applyTo(KernelState k) { SlubAllocator a = slub(k); return a == null ? NO_SLUB : a.kmallocArray(n, size, gfp, cpu); }
+        @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
+    /** {@code krealloc(p, size, gfp)}. */
+    record Krealloc(long addr, long size, long gfp, int cpu) implements SlubOp {
+        @Override public String resultStem() { return "o"; }
+        public String name() { return "krealloc"; }
+        public List<Arg> args() { return List.of(Arg.handle(addr), Arg.number(size), Arg.gfp(gfp)); }
+        public Result applyTo(KernelState k) { SlubAllocator a = slub(k); return a == null ? NO_SLUB : a.krealloc(addr, size, gfp, cpu); }
+        @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
+    /** {@code kfree(p)}. */
+    record Kfree(long addr, int cpu) implements SlubOp {
+        public String name() { return "kfree"; }
+        public List<Arg> args() { return List.of(Arg.handle(addr)); }
+        public Result applyTo(KernelState k) { SlubAllocator a = slub(k); return a == null ? NO_SLUB : a.kfree(addr, cpu); }
+        @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
+    /** {@code ksize(p)}. */
+    record Ksize(long addr) implements SlubOp {
+        public String name() { return "ksize"; }
+        public List<Arg> args() { return List.of(Arg.handle(addr)); }
+        public Result applyTo(KernelState k) { SlubAllocator a = slub(k); return a == null ? NO_SLUB : a.ksize(addr); }
+        @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
+    /** {@code kvmalloc(size, gfp)} (kmalloc only until vmalloc exists). */
+    record Kvmalloc(long size, long gfp, int cpu) implements SlubOp {
+        @Override public String resultStem() { return "o"; }
+        public String name() { return "kvmalloc"; }
+        public List<Arg> args() { return List.of(Arg.number(size), Arg.gfp(gfp)); }
+        public Result applyTo(KernelState k) { SlubAllocator a = slub(k); return a == null ? NO_SLUB : a.kvmalloc(size, gfp, cpu); }
+        @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
+    /** {@code kvfree(p)}. */
+    record Kvfree(long addr, int cpu) implements SlubOp {
+        public String name() { return "kvfree"; }
+        public List<Arg> args() { return List.of(Arg.handle(addr)); }
+        public Result applyTo(KernelState k) { SlubAllocator a = slub(k); return a == null ? NO_SLUB : a.kvfree(addr, cpu); }
+        @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
+    /** {@code kmalloc_slab(size, gfp)}: the cache's handle, 0 for none (size 0 or above 8 KiB). */
+    record KmallocSlab(long size, long gfp) implements SlubOp {
+        @Override public String resultStem() { return "k"; }
+        public String name() { return "kmalloc_slab"; }
+        public List<Arg> args() { return List.of(Arg.number(size), Arg.gfp(gfp)); }
+        public Result applyTo(KernelState k) {
+            SlubAllocator a = slub(k);
+            if (a == null) {
+                return NO_SLUB;
+            }
+            KmemCache c = a.caches().kmallocSlab(size, gfp);
+            return Result.of(c == null ? 0 : c.id() + 1);
+        }
+        @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
+    /** {@code kmem_cache_alloc(s, gfp)}. */
+    record CacheAlloc(long cache, long gfp, int cpu) implements SlubOp {
+        @Override public String resultStem() { return "o"; }
+        public String name() { return "kmem_cache_alloc"; }
+        public List<Arg> args() { return List.of(Arg.handle(cache), Arg.gfp(gfp)); }
+        public Result applyTo(KernelState k) {
+            SlubAllocator a = slub(k);
+            if (a == null) {
+                return NO_SLUB;
+            }
+            KmemCache c = SlubOp.cache(a, cache);
+            return c == null ? noCache(cache) : a.kmemCacheAlloc(c, gfp, cpu);
+        }
+        @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
+    /** {@code kmem_cache_free(s, p)}. */
+    record CacheFree(long cache, long addr, int cpu) implements SlubOp {
+        public String name() { return "kmem_cache_free"; }
+        public List<Arg> args() { return List.of(Arg.handle(cache), Arg.handle(addr)); }
+        public Result applyTo(KernelState k) {
+            SlubAllocator a = slub(k);
+            if (a == null) {
+                return NO_SLUB;
+            }
+            KmemCache c = SlubOp.cache(a, cache);
+            return c == null ? noCache(cache) : a.kmemCacheFree(c, addr, cpu);
+        }
+        @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
+    /** {@code kmem_cache_alloc_bulk(s, gfp, n, p)}: the number allocated (0 or n); the objects stay unnamed. */
+    record AllocBulk(long cache, long gfp, long n, int cpu) implements SlubOp {
+        public String name() { return "kmem_cache_alloc_bulk"; }
+        public List<Arg> args() { return List.of(Arg.handle(cache), Arg.gfp(gfp), Arg.number(n)); }
+        public Result applyTo(KernelState k) {
+            SlubAllocator a = slub(k);
+            if (a == null) {
+                return NO_SLUB;
+            }
+            KmemCache c = SlubOp.cache(a, cache);
+            if (c == null) {
+                return noCache(cache);
+            }
+            if (n < 0 || n > 1024) {
+                return Result.refused("bulk count " + n + ", expected 0..1024");
+            }
+            return Result.of(a.kmemCacheAllocBulk(c, gfp, (int) n, cpu).length);
+        }
+        @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
+    /** {@code kmem_cache_shrink(s)}. */
+    record Shrink(long cache) implements SlubOp {
+        public String name() { return "kmem_cache_shrink"; }
+        public List<Arg> args() { return List.of(Arg.handle(cache)); }
+        public Result applyTo(KernelState k) {
+            SlubAllocator a = slub(k);
+            if (a == null) {
+                return NO_SLUB;
+            }
+            KmemCache c = SlubOp.cache(a, cache);
+            return c == null ? noCache(cache) : a.kmemCacheShrink(c);
+        }
+        @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
+    /** {@code kmem_cache_destroy(s)}. */
+    record Destroy(long cache) implements SlubOp {
+        public String name() { return "kmem_cache_destroy"; }
+        public List<Arg> args() { return List.of(Arg.handle(cache)); }
+        public Result applyTo(KernelState k) {
+            SlubAllocator a = slub(k);
+            if (a == null) {
+                return NO_SLUB;
+            }
+            KmemCache c = SlubOp.cache(a, cache);
+            return c == null ? noCache(cache) : a.kmemCacheDestroy(c);
+        }
+        @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
+    /** {@code poke ADDR VALUE SIZE}: a caller's store of 1, 2 or 4 bytes into slab memory. */
+    record Poke(long addr, long value, long size) implements SlubOp {
+        public String name() { return "poke"; }
+        public List<Arg> args() { return List.of(Arg.addr(addr), Arg.addr(value), Arg.number(size)); }
+        public Result applyTo(KernelState k) { SlubAllocator a = slub(k); return a == null ? NO_SLUB : a.poke(addr, value, (int) size); }
+        @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
+    /** The scenario spellings of the SLUB calls. */
+    List<OpSpec> SPECS = List.of(
+            OpSpec.perCpu("kmalloc", (a, c) -> new Kmalloc(a[0], a[1], c), ArgKind.NUMBER, ArgKind.GFP),
+            OpSpec.perCpu("kzalloc", (a, c) -> new Kzalloc(a[0], a[1], c), ArgKind.NUMBER, ArgKind.GFP),
+            OpSpec.perCpu("kmalloc_array", (a, c) -> new KmallocArray(a[0], a[1], a[2], c), ArgKind.NUMBER,
+                    ArgKind.NUMBER, ArgKind.GFP),
+            OpSpec.perCpu("krealloc", (a, c) -> new Krealloc(a[0], a[1], a[2], c), ArgKind.HANDLE, ArgKind.NUMBER,
+                    ArgKind.GFP),
+            OpSpec.perCpu("kfree", (a, c) -> new Kfree(a[0], c), ArgKind.HANDLE),
+            OpSpec.of("ksize", (a, c) -> new Ksize(a[0]), ArgKind.HANDLE),
+            OpSpec.perCpu("kvmalloc", (a, c) -> new Kvmalloc(a[0], a[1], c), ArgKind.NUMBER, ArgKind.GFP),
+            OpSpec.perCpu("kvfree", (a, c) -> new Kvfree(a[0], c), ArgKind.HANDLE),
+            OpSpec.of("kmalloc_slab", (a, c) -> new KmallocSlab(a[0], a[1]), ArgKind.NUMBER, ArgKind.GFP),
+            OpSpec.perCpu("kmem_cache_alloc", (a, c) -> new CacheAlloc(a[0], a[1], c), ArgKind.HANDLE, ArgKind.GFP),
+            OpSpec.perCpu("kmem_cache_free", (a, c) -> new CacheFree(a[0], a[1], c), ArgKind.HANDLE, ArgKind.HANDLE),
+            OpSpec.perCpu("kmem_cache_alloc_bulk", (a, c) -> new AllocBulk(a[0], a[1], a[2], c), ArgKind.HANDLE,
+                    ArgKind.GFP, ArgKind.NUMBER),
+            OpSpec.of("kmem_cache_shrink", (a, c) -> new Shrink(a[0]), ArgKind.HANDLE),
+            OpSpec.of("kmem_cache_destroy", (a, c) -> new Destroy(a[0]), ArgKind.HANDLE),
+            OpSpec.of("poke", (a, c) -> new Poke(a[0], a[1], a[2]), ArgKind.ADDR, ArgKind.ADDR, ArgKind.NUMBER));
+}

@@ -1,0 +1,32 @@
+package armmm.model.vmalloc;
+
+import armmm.model.core.SeededBug;
+
+/**
+ * Bugs that can be planted in the vmalloc model to show that its invariants and properties
+ * catch them. Each reenacts a mistake the kernel made or could make; the vmalloc model is
+ * handed the set it runs with, as a subsystem is.
+ */
+public enum VmallocBug implements SeededBug {
+    /**
+     * {@code __get_vm_area_node} asks {@code alloc_vmap_area} for the size without the guard page
+     * while the vm_struct still counts one: the page after each area belongs to the next, so an
+     * overrun of one runs into the next instead of faulting. The guard page dates from the first vmalloc; commit 71394fe50146
+     * ("mm: vmalloc: add flag preventing guard hole allocation") made it optional with VM_NO_GUARD.
+     */
+    VMALLOC_NO_GUARD_PAGE,
+    /**
+     * {@code free_vmap_area_noflush} puts the area straight back into the free tree instead of
+     * the purge list: it can be handed out again while the TLB still holds the old translations,
+     * which the lazy purge of commit db64fe02258f ("mm: rewrite vmap layer") exists to prevent.
+     */
+    VMALLOC_LAZY_REUSE_BEFORE_FLUSH,
+    /** {@code free_unmap_vmap_area} skips {@code vunmap_range_noflush}: a freed area stays mapped to freed pages. */
+    VMALLOC_VFREE_KEEPS_PTES,
+    /** {@code __get_vm_area_node} ignores VM_IOREMAP's alignment by size. */
+    VMALLOC_IOREMAP_UNALIGNED,
+    /** {@code __purge_vmap_area_lazy} drops the purged areas instead of merging them into the free tree: address space leaks. */
+    VMALLOC_PURGE_LEAKS_SPACE,
+    /** {@code vmap_pages_range} maps {@code pages[0]} at the second page too: one frame mapped writable twice. */
+    VMALLOC_MAPS_ONE_PAGE_TWICE;
+}

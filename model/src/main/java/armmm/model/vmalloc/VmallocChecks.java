@@ -1,0 +1,312 @@
+package armmm.model.vmalloc;
+
+import armmm.model.core.Violation;
+import armmm.model.mmu.Access;
+import armmm.model.mmu.Privilege;
+import armmm.model.mmu.Translation;
+import armmm.model.page.PageAllocator;
+import armmm.model.subsystem.Invariant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The vmalloc invariants (mm/vmalloc.c): the vmap space partitioned, areas in range with their
+ * guard pages, ioremap's alignment, nothing mapped outside a live area, the lazy purge's TLB
+ * discipline, and no double mapping.
+ *
+ * <p>The checks read the areas and the PTEs (through their walk, {@code pfnAt}), never the
+ * allocator's placement code. The PTE checks look at the pages the last call mapped or cleared
+ * and the areas it freed; {@link #fullScan} looks at every page, for the end of a chain, and
+ * runs whenever the last call changed more than the dirty record holds.
+ */
+public final class VmallocChecks {
+    private static final long PAGE = VmapAreas.PAGE_SIZE;
+    private static final int MAX_ORDER = PageAllocator.MAX_ORDER;
+
+    /** The vmalloc invariants, in catalogue order. */
+    public static final List<Invariant> ALL = List.of(
+            Invariant.on("INV-VMALLOC-01", Vmalloc.class, v -> on(v, (w, full) -> partitioned(w))),
+            Invariant.on("INV-VMALLOC-02", Vmalloc.class, v -> on(v, (w, full) -> inRangeWithGuard(w))),
+            Invariant.on("INV-VMALLOC-03", Vmalloc.class, v -> on(v, (w, full) -> ioremapAligned(w))),
+            Invariant.on("INV-VMALLOC-04", Vmalloc.class, v -> on(v, VmallocChecks::mappedOnlyInLiveAreas)),
+            Invariant.on("INV-VMALLOC-05", Vmalloc.class, v -> on(v, (w, full) -> lazyPurgeFlushesFirst(w))),
+            Invariant.on("INV-VMALLOC-06", Vmalloc.class, v -> on(v, (w, full) -> noDoubleMapping(w, allocator(w),
+                    full || allocator(w) != null && allocator(w).dirtyOverflow()))));
+
+    private VmallocChecks() {
+    }
+
+    private interface Check {
+        List<Violation> apply(Vmalloc v, boolean full);
+    }
+
+    private static List<Violation> on(Vmalloc v, Check check) {
+        boolean full = !(v.ptes() instanceof ShadowPtes s) || s.dirtyOverflow() || v.areas().leftBusyOverflow();
+        return check.apply(v, full);
+    }
+
+    /** The buddy allocator vmalloc takes its pages from, whose frames INV-VMALLOC-06 reads. */
+    private static PageAllocator allocator(Vmalloc v) {
+        return v.pages() instanceof BuddyPageSource b ? b.allocator() : null;
+    }
+
+    /** Every vmalloc invariant over every page: for tests and the end of a chain. */
+    public static List<Violation> fullScan(Vmalloc v) {
+        List<Violation> out = new ArrayList<>();
+        out.addAll(partitioned(v));
+        out.addAll(inRangeWithGuard(v));
+        out.addAll(ioremapAligned(v));
+        out.addAll(mappedOnlyInLiveAreas(v, true));
+        out.addAll(lazyPurgeFlushesFirst(v));
+        out.addAll(noDoubleMapping(v, allocator(v), true));
+        return out;
+    }
+
+    /** INV-VMALLOC-01: busy, lazily freed and free ranges tile [1, ULONG_MAX) without overlap. */
+    static List<Violation> partitioned(Vmalloc v) {
+        List<long[]> all = new ArrayList<>();
+        for (VmapArea va : v.areas().busyAreas()) {
+            all.add(new long[] {va.vaStart(), va.vaEnd()});
+        }
+        all.addAll(v.areas().notBusyRanges());
+        all.sort(Comparator.comparingLong(r -> r[0]));
+        List<Violation> out = new ArrayList<>();
+        long expect = 1;
+        for (long[] r : all) {
+            if (r[0] < expect) {
+                out.add(new Violation("INV-VMALLOC-01", "vmap areas overlap",
+                        String.format("[%#x, %#x) starts before %#x, the end of the range before it", r[0], r[1], expect)));
+            } else if (r[0] > expect) {
+                out.add(new Violation("INV-VMALLOC-01", "vmap space lost",
+                        String.format("[%#x, %#x) is neither busy, lazily freed nor free", expect, r[0])));
+            }
+            expect = Math.max(expect, r[1]);
+        }
+        if (expect != VmapAreas.ULONG_MAX) {
+            out.add(new Violation("INV-VMALLOC-01", "vmap space lost",
+                    String.format("[%#x, %#x) is neither busy, lazily freed nor free", expect, VmapAreas.ULONG_MAX)));
+        }
+        return out;
+    }
+
+    /**
+     * INV-VMALLOC-02: every area made after boot lies in [VMALLOC_START, VMALLOC_END); its
+     * vm_struct spans the whole area; unless VM_NO_GUARD its last page is mapped by no PTE and a
+     * vmalloc'ed one has one page fewer than its size.
+     */
+    static List<Violation> inRangeWithGuard(Vmalloc v) {
+        List<Violation> out = new ArrayList<>();
+        for (VmapArea va : v.areas().busyAreas()) {
+            if (!va.early() && (va.vaStart() < v.vmallocStart() || va.vaEnd() > v.vmallocEnd())) {
+                out.add(new Violation("INV-VMALLOC-02", "vmap area outside the vmalloc range",
+                        String.format("[%#x, %#x) outside [%#x, %#x)", va.vaStart(), va.vaEnd(), v.vmallocStart(), v.vmallocEnd())));
+            }
+            VmStruct vm = va.vm();
+            if (vm == null || va.early()) {
+                continue;
+            }
+            if (vm.addr() == va.vaStart() && vm.addr() + vm.size() > va.vaEnd()) {
+                out.add(new Violation("INV-VMALLOC-02", "guard page not reserved",
+                        String.format("vm %#x+%#x ends past its vmap area [%#x, %#x): its guard page %#x is not the area's",
+                                vm.addr(), vm.size(), va.vaStart(), va.vaEnd(), vm.addr() + vm.size() - PAGE)));
+            } else if (vm.addr() != va.vaStart() || vm.size() != va.vaEnd() - va.vaStart()) {
+                out.add(new Violation("INV-VMALLOC-02", "vm_struct does not span its vmap area",
+                        String.format("vm %#x+%#x, area [%#x, %#x)", vm.addr(), vm.size(), va.vaStart(), va.vaEnd())));
+            }
+            if ((vm.flags() & VmFlags.VM_NO_GUARD) != 0) {
+                continue;
+            }
+            long guard = va.vaEnd() - PAGE;
+            if (v.ptes().pfnAt(guard) >= 0) {
+                out.add(new Violation("INV-VMALLOC-02", "guard page mapped",
+                        String.format("area [%#x, %#x): its last page %#x maps pfn %#x", va.vaStart(), va.vaEnd(), guard,
+                                v.ptes().pfnAt(guard))));
+            }
+            // an area with pages (vmalloc's) has one for every page but the guard; get_vm_area's have none
+            if (vm.nrPages() > 0 && (vm.flags() & VmFlags.VM_UNINITIALIZED) == 0
+                    && (long) vm.nrPages() * PAGE != vm.size() - PAGE) {
+                out.add(new Violation("INV-VMALLOC-02", "no guard page",
+                        String.format("vmalloc area [%#x, %#x) of %d pages has %d pages behind it", va.vaStart(), va.vaEnd(),
+                                vm.size() / PAGE, vm.nrPages())));
+            }
+        }
+        return out;
+    }
+
+    /** INV-VMALLOC-03: a VM_IOREMAP area made after boot starts on a multiple of its size's power of two (clamped to a page and 2^24). */
+    static List<Violation> ioremapAligned(Vmalloc v) {
+        List<Violation> out = new ArrayList<>();
+        for (VmapArea va : v.areas().busyAreas()) {
+            VmStruct vm = va.vm();
+            if (vm == null || va.early() || (vm.flags() & VmFlags.VM_IOREMAP) == 0) {
+                continue;
+            }
+            long size = (vm.flags() & VmFlags.VM_NO_GUARD) != 0 ? vm.size() : vm.size() - PAGE;
+            long align = PAGE;
+            while (align < size && align < (1L << 24)) {
+                align <<= 1;
+            }
+            if (vm.addr() % align != 0) {
+                out.add(new Violation("INV-VMALLOC-03", "ioremap area not aligned to its size",
+                        String.format("area %#x of %#x bytes, expected alignment %#x", vm.addr(), size, align)));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * INV-VMALLOC-04: every PTE in the vmalloc space lies inside a busy area that has its
+     * vm_struct (so after vfree, and after the purge, none of the area stays mapped).
+     */
+    static List<Violation> mappedOnlyInLiveAreas(Vmalloc v, boolean full) {
+        List<Violation> out = new ArrayList<>();
+        if (!(v.ptes() instanceof ShadowPtes s)) {
+            return out;
+        }
+        if (full) {
+            for (long va = s.base(); va < s.end(); va += PAGE) {
+                checkLive(v, va, out);
+            }
+            return out;
+        }
+        for (long d : s.dirty()) {
+            if (d >= 0) {
+                checkLive(v, d, out);
+            }
+        }
+        for (long[] r : v.areas().leftBusySinceStep()) {
+            for (long va = Math.max(r[0], s.base()); va < Math.min(r[1], s.end()); va += PAGE) {
+                checkLive(v, va, out);
+            }
+        }
+        return out;
+    }
+
+    private static void checkLive(Vmalloc v, long va, List<Violation> out) {
+        long pfn = v.ptes().pfnAt(va);
+        if (v.ptes() instanceof ShadowPtes s && s.tables() != null) {
+            checkWalk(s, va, pfn, out);
+        }
+        if (pfn < 0) {
+            return;
+        }
+        VmapArea area = v.areas().find(va);
+        if (area == null || area.vm() == null) {
+            out.add(new Violation("INV-VMALLOC-04", "mapped outside a live vmap area",
+                    String.format("%#x maps pfn %#x but belongs to no live area", va, pfn)));
+        }
+    }
+
+    /**
+     * The Linux PTE holds the frame vmalloc meant to map, and the hardware walk of the kernel's
+     * tables reaches that frame (a kernel read), or faults where the PTE is clear.
+     */
+    private static void checkWalk(ShadowPtes s, long va, long pfn, List<Violation> out) {
+        long meant = s.recordedPfnAt(va);
+        if (pfn != meant) {
+            out.add(new Violation("INV-VMALLOC-04", "PTE is not the mapping vmalloc made",
+                    String.format("%#x: the Linux PTE maps pfn %#x, vmalloc mapped %#x", va, pfn, meant)));
+            return;
+        }
+        Translation t = s.tables().translate(va, Access.READ, Privilege.KERNEL);
+        if (pfn >= 0 && !(t instanceof Translation.Mapped m && m.pa() >>> 12 == pfn)) {
+            out.add(new Violation("INV-VMALLOC-04", "the walk does not reach the mapped frame",
+                    String.format("%#x maps pfn %#x, the hardware walk gives %s", va, pfn, t)));
+        } else if (pfn < 0 && t.ok()) {
+            out.add(new Violation("INV-VMALLOC-04", "the walk reaches a cleared PTE",
+                    String.format("%#x has no PTE, the hardware walk gives %s", va, t)));
+        }
+    }
+
+    /**
+     * INV-VMALLOC-05: a page whose PTE was cleared and whose TLB flush is still owed is never in
+     * the free tree; {@code vmap_lazy_nr} counts the pages of the lazily freed areas and stays at
+     * or below {@code lazy_max_pages} after each call.
+     */
+    static List<Violation> lazyPurgeFlushesFirst(Vmalloc v) {
+        List<Violation> out = new ArrayList<>();
+        if (v.ptes() instanceof ShadowPtes s) {
+            for (long[] r : v.areas().freeBlocks()) {
+                long page = s.firstStaleIn(r[0], r[1]);
+                if (page >= 0) {
+                    out.add(new Violation("INV-VMALLOC-05", "free before its TLB flush",
+                            String.format("%#x is in the free block [%#x, %#x) while its TLB flush is still owed", page, r[0], r[1])));
+                    break;
+                }
+            }
+        }
+        long pages = 0;
+        for (long[] r : v.areas().purgeRanges()) {
+            pages += (r[1] - r[0]) / PAGE;
+        }
+        if (pages != v.areas().vmapLazyNr()) {
+            out.add(new Violation("INV-VMALLOC-05", "vmap_lazy_nr does not count the purge list",
+                    String.format("vmap_lazy_nr %d, lazily freed pages %d", v.areas().vmapLazyNr(), pages)));
+        }
+        if (v.areas().vmapLazyNr() > v.areas().lazyMaxPages()) {
+            out.add(new Violation("INV-VMALLOC-05", "lazy pages above lazy_max_pages",
+                    String.format("vmap_lazy_nr %d > lazy_max_pages %d", v.areas().vmapLazyNr(), v.areas().lazyMaxPages())));
+        }
+        return out;
+    }
+
+    /**
+     * INV-VMALLOC-06, no double mapping: a RAM frame is mapped writable by at most one PTE of
+     * the vmalloc space (its linear alias, for lowmem, being the one second mapping the kernel
+     * allows), and a free frame (in a buddy block or on a per-CPU list) by none.
+     */
+    static List<Violation> noDoubleMapping(Vmalloc v, PageAllocator pa, boolean full) {
+        List<Violation> out = new ArrayList<>();
+        if (!(v.ptes() instanceof ShadowPtes s)) {
+            return out;
+        }
+        if (full) {
+            for (long va = s.base(); va < s.end(); va += PAGE) {
+                long pfn = s.pfnAt(va);
+                if (pfn >= 0) {
+                    checkFrame(s, pa, pfn, out);
+                }
+            }
+            return out;
+        }
+        for (long d : s.dirty()) {
+            long pfn = d >= 0 ? s.pfnAt(d) : -1 - d;
+            if (pfn >= 0) {
+                checkFrame(s, pa, pfn, out);
+            }
+        }
+        if (pa != null) {
+            for (int f : pa.dirtyFrames()) {
+                checkFrame(s, pa, pa.basePfn() + f, out);
+            }
+        }
+        return out;
+    }
+
+    private static void checkFrame(ShadowPtes s, PageAllocator pa, long pfn, List<Violation> out) {
+        if (pa == null || !pa.hasPfn(pfn)) {
+            return; // device memory: ioremap may map it as often as drivers ask
+        }
+        int maps = s.writableMappings(pfn);
+        if (maps > 1) {
+            out.add(new Violation("INV-VMALLOC-06", "frame mapped writable twice",
+                    String.format("pfn %#x has %d writable vmalloc mappings", pfn, maps)));
+        }
+        if (maps > 0 && isFree(pa, pfn)) {
+            out.add(new Violation("INV-VMALLOC-06", "free frame mapped",
+                    String.format("pfn %#x is free but mapped in the vmalloc space", pfn)));
+        }
+    }
+
+    /** True when {@code pfn} lies in a free buddy block or a per-CPU list block. */
+    private static boolean isFree(PageAllocator pa, long pfn) {
+        for (int o = 0; o < MAX_ORDER; o++) {
+            long head = pfn & -(1L << o);
+            if (pa.hasPfn(head) && (pa.isBuddy(head) || pa.isOnPcp(head)) && pa.order(head) >= o) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,229 @@
+package armmm.pbt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Our side of the peers comparison in spec/engine.md, beside
+ * {@code properties/src/test/peers/hypothesis_peers.py} and {@code fastcheck_peers.js} (same
+ * problems). It measures time, so it runs only on request, outside {@code mvn verify}:
+ * {@code mvn -B -o -pl properties -am test -Dtest=PeerComparison -Dsurefire.failIfNoSpecifiedTests=false -Darmmm.peers=true -Djacoco.skip=true}.
+ * It prints one JSON-like line per problem; the only assertion is that every seed finds its bug.
+ */
+class PeerComparison {
+    static final int SEEDS = 20;
+
+    /** A ring buffer of 4 slots whose size is (head - tail) mod 4: a full buffer reads as empty. */
+    static final class Ring {
+        static final int CAPACITY = 4;
+        final int[] slots = new int[CAPACITY];
+        int head;
+        int tail;
+        final Deque<Integer> model = new ArrayDeque<>();
+
+        /** put v (v >= 0) or get (v < 0); a get's failure is its outcome. */
+        Object apply(int v) {
+            if (v >= 0) {
+                slots[head % CAPACITY] = v;
+                head++;
+                model.add(v);
+                return null;
+            }
+            int size = Math.floorMod(head - tail, CAPACITY);
+            Integer got = size == 0 ? null : slots[tail % CAPACITY];
+            if (size != 0) {
+                tail++;
+            }
+            Integer expected = model.poll();
+            return got != null && got.equals(expected) ? null
+                    : new Failure("TOY-RING-01", "get returned another value than the oldest put", got + " for " + expected);
+        }
+    }
+
+    static ChainSpec.Builder<Ring, Integer> ring() {
+        return ChainSpec.<Ring, Integer>builder("PeerRing")
+                .initialState(Ring::new)
+                .action("put", 1, r -> r.model.size() < Ring.CAPACITY, r -> Gens.ints(0, 9))
+                .action("get", 1, r -> !r.model.isEmpty(), r -> Gens.constant(-1))
+                .executor(Ring::apply)
+                .postcondition((r, v, outcome) -> outcome instanceof Failure f ? List.of(f) : List.of())
+                .steps(40).tries(1000).database("off");
+    }
+
+    /** A toy buddy allocator of 8 pages that forgets the merge when an order-0 upper buddy is freed. */
+    static final class ToyBuddy {
+        /** Free blocks as address * 4 + order. */
+        final java.util.Set<Integer> free = new java.util.TreeSet<>(List.of(3));
+
+        /** alloc (order >= 0) returns the block's address * 4 + order, or null when nothing fits. */
+        Object alloc(int order, Bundle<Integer> blocks) {
+            Integer best = null;
+            for (int k : free) {
+                if (k % 4 >= order && (best == null || k % 4 < best % 4 || k % 4 == best % 4 && k < best)) {
+                    best = k;
+                }
+            }
+            if (best == null) {
+                return null;
+            }
+            free.remove(best);
+            int addr = best / 4;
+            for (int o = best % 4; o > order; o--) {
+                free.add((addr + (1 << (o - 1))) * 4 + o - 1);
+            }
+            blocks.add(addr * 4 + order);
+            return addr * 4 + order;
+        }
+
+        Object release(int block) {
+            int addr = block / 4;
+            int order = block % 4;
+            while (order < 3) {
+                int buddy = addr ^ (1 << order);
+                if (!free.contains(buddy * 4 + order) || order == 0 && addr > buddy) {
+                    break;
+                }
+                free.remove(buddy * 4 + order);
+                addr = Math.min(addr, buddy);
+                order++;
+            }
+            free.add(addr * 4 + order);
+            return null;
+        }
+
+        List<Failure> merged() {
+            for (int k : free) {
+                int o = k % 4;
+                if (o < 3 && free.contains(((k / 4) ^ (1 << o)) * 4 + o)) {
+                    return List.of(new Failure("TOY-BUDDY-01", "two free buddies not merged", "free " + free));
+                }
+            }
+            return List.of();
+        }
+    }
+
+    /** Allocation is an order 0..3, a free is -1 - block. */
+    static ChainSpec.Builder<ToyBuddy, Integer> buddy() {
+        Bundle<Integer> blocks = Bundle.named("blocks");
+        return ChainSpec.<ToyBuddy, Integer>builder("PeerBuddy")
+                .initialState(ToyBuddy::new)
+                .action("alloc", 1, b -> Gens.ints(0, 3))
+                .action("free", 1, b -> !blocks.isEmpty(), b -> blocks.consume().map(k -> -1 - k))
+                .executor((b, v) -> v >= 0 ? b.alloc(v, blocks) : b.release(-1 - v))
+                .invariant("TOY-BUDDY-01", ToyBuddy::merged)
+                .steps(40).tries(1000).database("off");
+    }
+
+    /**
+     * A toy ASID allocator (3 ASIDs a generation, 5 address spaces, one CPU) whose second rollover
+     * forgets to reserve the running address space's ASID, so it is handed out again. Minimum (by
+     * breadth-first search over its states): 8 switches.
+     */
+    static final class SequentialAsid {
+        int gen = 1;
+        final java.util.Set<Integer> used = new java.util.HashSet<>();
+        final Map<Integer, int[]> ctx = new java.util.HashMap<>();
+        Integer active;
+        Integer reserved;
+
+        Object switchTo(int mm) {
+            int[] c = ctx.get(mm);
+            if (c == null || c[0] != gen) {
+                if (c != null && Integer.valueOf(mm).equals(reserved)) {
+                    ctx.put(mm, new int[] {gen, c[1]});
+                    used.add(c[1]);
+                } else {
+                    int free = firstFree();
+                    if (free < 0) {
+                        gen++;
+                        used.clear();
+                        reserved = active;
+                        if (active != null && gen < 3) {
+                            used.add(ctx.get(active)[1]);
+                        }
+                        free = firstFree();
+                    }
+                    ctx.put(mm, new int[] {gen, free});
+                    used.add(free);
+                }
+            }
+            active = mm;
+            return null;
+        }
+
+        private int firstFree() {
+            for (int a = 1; a <= 3; a++) {
+                if (!used.contains(a)) {
+                    return a;
+                }
+            }
+            return -1;
+        }
+
+        List<Failure> distinct() {
+            List<Integer> asids = ctx.entrySet().stream()
+                    .filter(e -> e.getValue()[0] == gen || e.getKey().equals(active)).map(e -> e.getValue()[1]).toList();
+            return new java.util.HashSet<>(asids).size() == asids.size() ? List.of()
+                    : List.of(new Failure("TOY-ASID-02", "two address spaces share an ASID", "ASIDs " + asids));
+        }
+    }
+
+    static ChainSpec.Builder<SequentialAsid, Integer> asid() {
+        return ChainSpec.<SequentialAsid, Integer>builder("PeerAsid")
+                .initialState(SequentialAsid::new)
+                .action("switch", 1, a -> Gens.uniformInts(0, 4))
+                .executor(SequentialAsid::switchTo)
+                .invariant("TOY-ASID-02", SequentialAsid::distinct)
+                .steps(40).tries(1000).database("off");
+    }
+
+    private record Row(boolean found, int length, double seconds) {}
+
+    private static String measure(String name, int minimum, java.util.function.LongFunction<ChainSpec<?, ?>> spec) {
+        List<Row> rows = new ArrayList<>();
+        for (long seed = 1; seed <= SEEDS; seed++) {
+            long t0 = System.nanoTime();
+            ChainResult r = Chains.run(spec.apply(seed));
+            double secs = (System.nanoTime() - t0) / 1e9;
+            rows.add(new Row(!r.passed(), r.passed() ? -1 : r.counterexample().steps().size(), secs));
+        }
+        assertThat(rows).allMatch(Row::found);
+        return String.format("{\"problem\": \"%s\", \"found\": %d, \"minimal\": %d, \"minimum\": %d, \"lengths\": %s, "
+                + "\"meanSeconds\": %.3f}", name, rows.stream().filter(Row::found).count(),
+                rows.stream().filter(r -> r.length() == minimum).count(), minimum,
+                rows.stream().map(Row::length).toList(), rows.stream().mapToDouble(Row::seconds).average().orElse(0));
+    }
+
+    private static double trivialStepsPerSecond() {
+        ChainSpec<int[], Integer> spec = ChainSpec.<int[], Integer>builder("PeerTrivial")
+                .initialState(() -> new int[1])
+                .action("inc", 1, s -> Gens.constant(1))
+                .executor((s, v) -> s[0] += v)
+                .steps(100).tries(500).seed(1).database("off").build();
+        Chains.run(spec); // warm the JIT, as the peers' runtimes are warm after their first test
+        long t0 = System.nanoTime();
+        ChainResult r = Chains.run(spec);
+        double secs = (System.nanoTime() - t0) / 1e9;
+        long steps = r.stats().chainLengths().entrySet().stream().mapToLong(e -> (long) e.getKey() * e.getValue()).sum();
+        return steps / secs;
+    }
+
+    @Test
+    void measureBesideThePeers() {
+        Assumptions.assumeTrue(Boolean.getBoolean("armmm.peers"), "peers comparison runs only with -Darmmm.peers=true");
+        System.out.println("[peers] {\"engine\": \"armmm\", \"trivialStepsPerSecond\": " + Math.round(trivialStepsPerSecond()) + "}");
+        System.out.println("[peers] " + measure("toy ASID reusing an id after two rollovers", 8, seed -> asid().seed(seed).build()));
+        System.out.println("[peers] " + measure("toy buddy forgetting a merge", 4, seed -> buddy().seed(seed).build()));
+        System.out.println("[peers] " + measure("ring buffer after wrap-around", 5, seed -> ring().seed(seed).build()));
+        System.out.println("[peers] " + measure("double free after three allocations", ToyHeap.MINIMAL_STEPS,
+                seed -> ToyHeap.spec("PeerHeap").tries(1000).seed(seed).build()));
+        System.out.println("[peers] " + Map.of("note", "seconds include the JVM's JIT warm-up on the first seeds"));
+    }
+}
