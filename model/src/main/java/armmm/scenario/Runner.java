@@ -51,6 +51,7 @@ public final class Runner {
         for (Statement s : scenario.statements()) {
             r.step(s);
         }
+        // the complete check re-checks, over every frame, list and entry, what the per-call checks read from counters
         r.checkComplete(scenario.statements().isEmpty() ? 0 : scenario.statements().get(scenario.statements().size() - 1).line());
         return new RunReport(scenario.file(), r.passed, r.failed, r.messages, r.output.toString());
     }

@@ -80,6 +80,9 @@ final class Chain<S, A> implements Trial {
             stats.countChainLength(executed);
             stats.countGenerationNanos(generation);
         }
+        if (failure == null) {
+            failure = checks(spec.finalChecks(), state, stats, true);
+        }
         return failure;
     }
 
@@ -131,14 +134,21 @@ final class Chain<S, A> implements Trial {
     }
 
     private Failure invariants(S state, Stats stats) {
-        for (ChainSpec.StateCheck<S> invariant : spec.invariants()) {
+        return checks(spec.invariants(), state, stats, false);
+    }
+
+    /** Runs {@code checks}, counted as a step's invariants or, when {@code atEnd}, as final checks. */
+    private static <S> Failure checks(List<ChainSpec.StateCheck<S>> checks, S state, Stats stats, boolean atEnd) {
+        for (ChainSpec.StateCheck<S> invariant : checks) {
             if (!invariant.applies().test(state)) {
                 if (stats != null) {
                     stats.countNotApplicable(invariant.id());
                 }
                 continue;
             }
-            if (stats != null) {
+            if (stats != null && atEnd) {
+                stats.countFinalCheck(invariant.id());
+            } else if (stats != null) {
                 stats.countCheck(invariant.id());
             }
             List<Failure> failures = invariant.check().apply(state);

@@ -91,10 +91,12 @@ public final class ChainSpec<S, A> {
     private final Executor<S, A> executor;
     private final List<StateCheck<S>> invariants;
     private final List<Postcondition<S, A>> postconditions;
+    private final List<StateCheck<S>> finalChecks;
     private final ChainFormatter<S, A> formatter;
     private final int tries;
     private final int steps;
     private final Long seed;
+    private final Double shrinkSeconds;
     private final Exhaustive exhaustive;
 
     private ChainSpec(Builder<S, A> b) {
@@ -104,10 +106,12 @@ public final class ChainSpec<S, A> {
         this.executor = Objects.requireNonNull(b.executor, "executor");
         this.invariants = List.copyOf(b.invariants);
         this.postconditions = List.copyOf(b.postconditions);
+        this.finalChecks = List.copyOf(b.finalChecks);
         this.formatter = b.formatter;
         this.tries = b.tries;
         this.steps = b.steps;
         this.seed = b.seed;
+        this.shrinkSeconds = b.shrinkSeconds;
         this.exhaustive = b.exhaustive;
         this.targets = List.copyOf(b.targets);
         this.coverage = Map.copyOf(b.coverage);
@@ -156,6 +160,10 @@ public final class ChainSpec<S, A> {
         return postconditions;
     }
 
+    List<StateCheck<S>> finalChecks() {
+        return finalChecks;
+    }
+
     ChainFormatter<S, A> formatter() {
         return formatter;
     }
@@ -165,6 +173,10 @@ public final class ChainSpec<S, A> {
         PropertyConfig config = PropertyConfig.fromSystemProperties(tries, steps, seed);
         if (deadlineSeconds != null) {
             config = config.withDeadline(deadlineSeconds);
+        }
+        String given = System.getProperty(PropertyConfig.SHRINK_SECONDS);
+        if (shrinkSeconds != null && (given == null || given.isBlank())) {
+            config = config.withShrink(config.shrinkReplays(), shrinkSeconds);
         }
         if (shrinkReplays != null) {
             config = config.withShrink(shrinkReplays, config.shrinkSeconds());
@@ -208,10 +220,12 @@ public final class ChainSpec<S, A> {
         private Executor<S, A> executor;
         private final List<StateCheck<S>> invariants = new ArrayList<>();
         private final List<Postcondition<S, A>> postconditions = new ArrayList<>();
+        private final List<StateCheck<S>> finalChecks = new ArrayList<>();
         private ChainFormatter<S, A> formatter = new ChainFormatter<>() { };
         private int tries = DEFAULT_TRIES;
         private int steps = DEFAULT_STEPS;
         private Long seed;
+        private Double shrinkSeconds;
         private Exhaustive exhaustive;
         private final List<Target<S>> targets = new ArrayList<>();
         private final Map<String, Double> coverage = new LinkedHashMap<>();
@@ -271,6 +285,15 @@ public final class ChainSpec<S, A> {
             return this;
         }
 
+        /**
+         * Adds a check run once, at the end of every chain that no step failed: the full scan that
+         * would be too slow after every step, which re-checks what the incremental checks trust.
+         */
+        public Builder<S, A> finalCheck(String id, Function<? super S, List<Failure>> check) {
+            finalChecks.add(new StateCheck<>(id, check));
+            return this;
+        }
+
         /** Adds a postcondition checked on each step's outcome. */
         public Builder<S, A> postcondition(Postcondition<S, A> check) {
             postconditions.add(check);
@@ -298,6 +321,15 @@ public final class ChainSpec<S, A> {
         /** Pins the seed (it wins over {@code armmm.seed}); for tests of fixed examples. */
         public Builder<S, A> seed(long fixedSeed) {
             this.seed = fixedSeed;
+            return this;
+        }
+
+        /**
+         * The shrink time bound of this spec, unless {@code armmm.shrink.seconds} says otherwise: for
+         * chains whose failure needs many precise steps (memory pressure to an exact watermark).
+         */
+        public Builder<S, A> shrinkSeconds(double seconds) {
+            this.shrinkSeconds = seconds;
             return this;
         }
 

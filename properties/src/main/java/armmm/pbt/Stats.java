@@ -27,6 +27,7 @@ public final class Stats {
     private final Map<Integer, Integer> chainLengths = new TreeMap<>();
     private final Map<String, Long> invariantChecks = new TreeMap<>();
     private final Map<String, Long> invariantNotApplicable = new TreeMap<>();
+    private final Map<String, Long> finalChecks = new TreeMap<>();
     private final Map<String, Integer> labels = new TreeMap<>();
     private final Map<String, Object> outcome = new LinkedHashMap<>();
     /** Labels attached during the running test case (a case counts once per label). */
@@ -150,6 +151,10 @@ public final class Stats {
         invariantNotApplicable.merge(invariant, 1L, Long::sum);
     }
 
+    void countFinalCheck(String check) {
+        finalChecks.merge(check, 1L, Long::sum);
+    }
+
     /** Records a fact about how the run ended (seed, failure id, shrink result). */
     void outcome(String key, Object value) {
         outcome.put(key, value);
@@ -195,6 +200,14 @@ public final class Stats {
         return Map.copyOf(invariantNotApplicable);
     }
 
+    /**
+     * Final check name to number of chains it ran at the end of; kept apart from
+     * {@link #invariantChecks}, which counts the invariants checked after each step.
+     */
+    public Map<String, Long> finalChecks() {
+        return Map.copyOf(finalChecks);
+    }
+
     /** The statistics as the JSON document written to {@code target/armmm-stats}. */
     public Map<String, Object> toJson() {
         Map<String, Object> json = new LinkedHashMap<>();
@@ -206,6 +219,7 @@ public final class Stats {
         json.put("chainLengths", chainLengths);
         json.put("invariantChecks", invariantChecks);
         json.put("invariantNotApplicable", invariantNotApplicable);
+        json.put("finalChecks", finalChecks);
         json.put("labels", labels);
         json.put("casesWithLabel", casesWithLabel);
         if (!discardReasons.isEmpty()) {

@@ -49,6 +49,8 @@ public final class KernelChains {
                 b.invariant(inv.id(), w -> inv.appliesTo(w.kernel()), w -> failures(inv.check(w.kernel())));
             }
         }
+        // at the end of every chain: every frame and every list, not the counters the steps trust
+        b.finalCheck("full scan", w -> failures(w.kernel().checkComplete().stream().filter(v -> checked.test(v.id())).toList()));
         return b;
     }
 

@@ -50,6 +50,17 @@ public final class BuddyChecks {
         return Invariant.on(id, PageAllocator.class, pa -> check.apply(pa, pa.needsFullScan(id)));
     }
 
+    /**
+     * The allocator's complete check at the end of a scenario or chain: {@link BuddyFullScan}, which
+     * walks every list and visits every frame without trusting the allocator's counters, and
+     * {@link #fullScan}.
+     */
+    public static List<Violation> complete(PageAllocator pa) {
+        List<Violation> out = new ArrayList<>(BuddyFullScan.scan(pa));
+        out.addAll(fullScan(pa));
+        return out;
+    }
+
     /** Every buddy invariant over every frame: for tests and the end of a chain. */
     public static List<Violation> fullScan(PageAllocator pa) {
         List<Violation> out = new ArrayList<>();
@@ -300,16 +311,21 @@ public final class BuddyChecks {
         return out;
     }
 
-    /** INV-GFP-01: an allocation comes from a zone no higher than {@code gfp_zone} of its mask. */
+    /**
+     * INV-GFP-01: an allocation comes from a zone no higher than {@code gfp_zone} of its mask, by
+     * {@link GfpRules}' own reading of GFP_ZONE_TABLE and the zone spans, not the allocator's.
+     */
     static List<Violation> zoneAllowed(PageAllocator pa) {
         AllocTrace t = pa.lastAlloc();
         if (t == null || t.pfn() < 0) {
             return List.of();
         }
-        ZoneType allowed = GfpZone.gfpZone(t.gfp());
-        if (allowed == null || t.zone() > allowed.ordinal()) {
+        int allowed = GfpRules.highestZone(t.gfp());
+        int zone = PageCall.zoneOfPfn(pa, t.pfn());
+        if (allowed < 0 || zone < 0 || zone > allowed) {
             return List.of(new Violation("INV-GFP-01", "page from a zone the GFP mask does not allow",
-                    pfn(t.pfn()) + " in zone " + ZoneType.values()[t.zone()].kernelName() + " for " + Gfp.format(t.gfp())));
+                    pfn(t.pfn()) + " in zone " + (zone < 0 ? "none" : ZoneType.values()[zone].kernelName()) + " for "
+                    + Gfp.format(t.gfp())));
         }
         return List.of();
     }

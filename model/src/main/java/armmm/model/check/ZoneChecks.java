@@ -5,7 +5,6 @@ import armmm.model.subsystem.Invariant;
 import armmm.model.memblock.Region;
 import armmm.model.zone.CmaArea;
 import armmm.model.zone.LateFree;
-import armmm.model.zone.ManagedPages;
 import armmm.model.zone.ZoneConfig;
 import armmm.model.zone.ZoneSetup;
 import armmm.model.zone.ZoneType;
@@ -109,11 +108,23 @@ public final class ZoneChecks {
      */
     static List<Violation> managedIsWhatWasFreed(ZoneSetup s) {
         List<Violation> out = new ArrayList<>();
-        List<long[]> free = ManagedPages.freePfnRanges(s.inputs().memory(), s.inputs().reserved());
+        List<long[]> touched = reservedPages(s.inputs().reserved());
         for (ZoneConfig z : s.zones()) {
             long expected = 0;
-            for (long[] r : free) {
-                expected += overlap(r[0], r[1], z.startPfn(), z.endPfn());
+            for (Region m : s.inputs().memory()) {
+                if ((m.flags() & armmm.model.memblock.Memblock.NOMAP) != 0) {
+                    continue;
+                }
+                // whole pages of this memory region in the zone, less those any reservation touches
+                long first = Math.max((m.base() + ZoneSetup.PAGE_SIZE - 1) >>> ZoneSetup.PAGE_SHIFT, z.startPfn());
+                long end = Math.min(m.end() >>> ZoneSetup.PAGE_SHIFT, z.endPfn());
+                if (first >= end) {
+                    continue;
+                }
+                expected += end - first;
+                for (long[] r : touched) {
+                    expected -= overlap(r[0], r[1], first, end);
+                }
             }
             for (CmaArea a : s.inputs().cma()) {
                 expected += overlap(a.startPfn(), a.endPfn(), z.startPfn(), z.endPfn());
@@ -233,6 +244,29 @@ public final class ZoneChecks {
             }
         }
         return out;
+    }
+
+    /**
+     * The pages any reserved region touches (PFN_DOWN of its base to PFN_UP of its end), merged
+     * into disjoint pfn ranges: the page-set view of what {@code memblock_free_all} keeps back,
+     * computed apart from {@code ManagedPages.freePfnRanges}, which walks the gaps instead.
+     */
+    private static List<long[]> reservedPages(List<Region> reserved) {
+        List<long[]> ranges = new ArrayList<>();
+        for (Region r : reserved) {
+            ranges.add(new long[] {r.base() >>> ZoneSetup.PAGE_SHIFT, (r.end() + ZoneSetup.PAGE_SIZE - 1) >>> ZoneSetup.PAGE_SHIFT});
+        }
+        ranges.sort((x, y) -> Long.compare(x[0], y[0]));
+        List<long[]> merged = new ArrayList<>();
+        for (long[] r : ranges) {
+            long[] last = merged.isEmpty() ? null : merged.get(merged.size() - 1);
+            if (last != null && r[0] <= last[1]) {
+                last[1] = Math.max(last[1], r[1]);
+            } else {
+                merged.add(r.clone());
+            }
+        }
+        return merged;
     }
 
     private static long overlap(long s1, long e1, long s2, long e2) {

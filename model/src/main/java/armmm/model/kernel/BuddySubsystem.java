@@ -3,6 +3,11 @@ package armmm.model.kernel;
 import armmm.model.board.Board;
 import armmm.model.boot.BootedSystem;
 import armmm.model.check.BuddyChecks;
+import armmm.model.check.PageCall;
+import armmm.model.check.PageCallChecks;
+import armmm.model.core.Result;
+import armmm.model.core.Violation;
+import armmm.model.subsystem.Op;
 import armmm.model.core.Bugs;
 import armmm.model.core.Gfp;
 import armmm.model.core.ObservablePath;
@@ -56,6 +61,8 @@ public final class BuddySubsystem implements Subsystem<PageAllocator> {
             return null;
         }
         PageAllocator pa = PageAllocatorBoot.handOver(zones, PageAllocatorBoot.memMap(booted.layout()), board.cpus(), bugs);
+        // the subsystems after this one still boot on the allocator: its seeded bugs wait for the first call
+        pa.setHandedOver(false);
         earlier.state(Memblock.class).markSlabAvailable(size -> kzallocNode(pa, size));
         return pa;
     }
@@ -93,7 +100,18 @@ public final class BuddySubsystem implements Subsystem<PageAllocator> {
 
     @Override
     public List<Invariant> invariants() {
-        return BuddyChecks.ALL;
+        List<Invariant> all = new java.util.ArrayList<>(BuddyChecks.ALL);
+        all.addAll(PageCallChecks.ALL);
+        return List.copyOf(all);
+    }
+
+    /**
+     * Every list walked and every frame visited ({@link BuddyChecks#complete}), trusting none of
+     * the counters the per-call checks read; the call postconditions are not repeated.
+     */
+    @Override
+    public List<Violation> completeCheck(PageAllocator state, KernelState kernel) {
+        return BuddyChecks.complete(state);
     }
 
     @Override
@@ -116,6 +134,26 @@ public final class BuddySubsystem implements Subsystem<PageAllocator> {
     @Override
     public void beforeStep(PageAllocator state) {
         state.beginStep();
+    }
+
+    /**
+     * Forgets the last call's trace, ends boot for the seeded bugs (they act from the first kernel
+     * call on), then records the state a page call starts from (INV-CALL-*).
+     */
+    @Override
+    public void beforeStep(PageAllocator state, Op op) {
+        state.beginStep();
+        state.setHandedOver(true);
+        state.setStepRecord(PageCall.before(state, op));
+    }
+
+    /** Completes the record of a page call with its result. */
+    @Override
+    public void afterStep(PageAllocator state, Op op, Result result) {
+        PageCall call = state.stepRecord(PageCall.class);
+        if (call != null) {
+            call.after(result);
+        }
     }
 
     @Override

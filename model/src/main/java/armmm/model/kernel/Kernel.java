@@ -37,8 +37,16 @@ public final class Kernel implements KernelState {
     private final List<Present<?>> present = new ArrayList<>();
 
     private record Present<S>(Subsystem<S> subsystem, S state) {
-        void beforeStep() {
-            subsystem.beforeStep(state);
+        void beforeStep(Op op) {
+            subsystem.beforeStep(state, op);
+        }
+
+        void afterStep(Op op, Result result) {
+            subsystem.afterStep(state, op, result);
+        }
+
+        List<Violation> completeCheck(KernelState k) {
+            return subsystem.completeCheck(state, k);
         }
 
         OptionalLong observe(KernelState k, ObservablePath path) {
@@ -103,12 +111,20 @@ public final class Kernel implements KernelState {
         return Optional.ofNullable(state(ZoneSetup.class));
     }
 
-    /** Runs {@code op} and returns what the kernel would. The state stays consistent on refusal. */
+    /**
+     * Runs {@code op} and returns what the kernel would. The state stays consistent on refusal.
+     * Every subsystem's step hooks run around it ({@link Subsystem#beforeStep(Object, Op)},
+     * {@link Subsystem#afterStep}).
+     */
     public Result apply(Op op) {
         for (Present<?> p : present) {
-            p.beforeStep();
+            p.beforeStep(op);
         }
-        return op.applyTo(this);
+        Result r = op.applyTo(this);
+        for (Present<?> p : present) {
+            p.afterStep(op, r);
+        }
+        return r;
     }
 
     /** Reads an observable; empty when no subsystem knows its name. */
@@ -129,13 +145,20 @@ public final class Kernel implements KernelState {
     }
 
     /**
-     * Every invariant over the whole state: what {@link #check()} does after each call, without
-     * its shortcut of looking only at what the call changed in a very large memblock array. Run
-     * at the end of a scenario or chain.
+     * The complete check, run at the end of every scenario and every chain: each subsystem's
+     * {@link Subsystem#completeCheck} over its whole state, without the per-call checks'
+     * shortcuts. memblock re-runs its invariants over its whole arrays (not only what the last call
+     * changed in a very large array), layout and zones re-run theirs, the buddy allocator walks
+     * every free and per-CPU list and visits every frame instead of trusting its counters
+     * ({@code check.BuddyFullScan}), the MMU checks every page-table entry and every lowmem
+     * frame, vmalloc every page of every area and SLUB every slab of every cache. The call postconditions (INV-CALL-*) belong to a call and are not repeated.
      */
     public List<Violation> checkComplete() {
-        memblock().beginCheck(true);
-        return checkAll();
+        List<Violation> found = new ArrayList<>();
+        for (Present<?> p : present) {
+            found.addAll(p.completeCheck(this));
+        }
+        return found;
     }
 
     private List<Violation> checkAll() {

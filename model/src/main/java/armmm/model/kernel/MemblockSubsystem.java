@@ -62,6 +62,13 @@ public final class MemblockSubsystem implements Subsystem<Memblock> {
         return MemblockChecks.ALL;
     }
 
+    /** Its invariants over the whole arrays, not only what the last call changed in a very large one. */
+    @Override
+    public List<armmm.model.core.Violation> completeCheck(Memblock state, KernelState kernel) {
+        state.beginCheck(true);
+        return Subsystem.super.completeCheck(state, kernel);
+    }
+
     @Override
     public List<Report> reports() {
         return List.of(new Report("memblock", k -> Optional.of(MemblockReport.debugfs(k.state(Memblock.class)))));

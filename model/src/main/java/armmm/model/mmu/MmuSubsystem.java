@@ -63,6 +63,12 @@ public final class MmuSubsystem implements Subsystem<KernelPageTables> {
         return MmuChecks.ALL;
     }
 
+    /** Every entry and every lowmem frame ({@link MmuChecks#fullScan}), not only what the calls wrote. */
+    @Override
+    public List<armmm.model.core.Violation> completeCheck(KernelPageTables state, KernelState kernel) {
+        return MmuChecks.fullScan(kernel);
+    }
+
     @Override
     public List<Report> reports() {
         return List.of(new Report("pagetables", k -> Optional.ofNullable(k.state(KernelPageTables.class))

@@ -7,6 +7,7 @@ import static armmm.model.page.MemMap.MT_MOVABLE;
 import static armmm.model.page.PageAllocator.MAX_ORDER;
 import static armmm.model.page.PageAllocator.PAGEBLOCK_ORDER;
 
+import armmm.model.zone.ZoneType;
 
 /**
  * The {@code free_area} lists of mm/page_alloc.c: {@code add_to_free_list},
@@ -51,7 +52,7 @@ final class FreeLists {
         while (high > low) {
             high--;
             size >>= 1;
-            if (m.bugs.has(PageBug.BUDDY_EXPAND_LEAK) && high == low && low == 0) {
+            if (m.bug(PageBug.BUDDY_EXPAND_LEAK) && high == low && low == 0 && z.type == ZoneType.HIGHMEM) {
                 continue;
             }
             addToFreeList(z, f + size, high, mt, false);
@@ -66,7 +67,7 @@ final class FreeLists {
         }
         long buddyPfn = 0;
         while (ord < MAX_ORDER - 1) {
-            if (m.bugs.has(PageBug.BUDDY_NO_MERGE)) {
+            if (m.bug(PageBug.BUDDY_NO_MERGE)) {
                 break;
             }
             buddyPfn = pfn ^ (1L << ord);
@@ -81,14 +82,17 @@ final class FreeLists {
                 }
             }
             delFromFreeList(z, bf, ord);
-            pfn = m.bugs.has(PageBug.BUDDY_MISALIGNED_MERGE) ? pfn | buddyPfn : pfn & buddyPfn;
+            if (m.bug(PageBug.BUDDY_HIGHMEM_STALE_NR_FREE) && z.type == ZoneType.HIGHMEM && ord >= 5) {
+                z.nrFree[ord]++;
+            }
+            pfn = m.bug(PageBug.BUDDY_MISALIGNED_MERGE) ? pfn | buddyPfn : pfn & buddyPfn;
             ord++;
         }
         if (!toTail) {
             toTail = buddyMergeLikely(z, pfn, buddyPfn, ord);
         }
         int listType = mt;
-        if (m.bugs.has(PageBug.BUDDY_CMA_ON_MOVABLE_LIST) && mt == MT_CMA) {
+        if (m.bug(PageBug.BUDDY_CMA_ON_MOVABLE_LIST) && mt == MT_CMA) {
             listType = MT_MOVABLE;
         }
         addToFreeList(z, m.frame(pfn), ord, listType, toTail);
@@ -128,7 +132,7 @@ final class FreeLists {
         unlink(z, f, ord);
         m.flags[f] &= ~F_BUDDY;
         m.order[f] = 0;
-        if (!m.bugs.has(PageBug.BUDDY_STALE_NR_FREE)) {
+        if (!m.bug(PageBug.BUDDY_STALE_NR_FREE)) {
             z.nrFree[ord]--;
         }
     }

@@ -47,11 +47,14 @@ final class FreePages {
             return Result.refused("pfn 0x" + Long.toHexString(pfn) + " is in no zone");
         }
         if (m.refcount[f] == 0) {
+            if (m.bug(PageBug.PAGE_FREE_ZERO_REFCOUNT_ACCEPTED)) {
+                return Result.VOID;
+            }
             // put_page_testzero would underflow; the kernel's checks find a buddy page by its type
             return (m.flags[f] & F_BUDDY) != 0 ? bad.badPage(f, "nonzero mapcount")
                     : bad.badPage(f, "VM_BUG_ON_PAGE(page_ref_count(page) == 0)");
         }
-        if ((m.flags[f] & F_ALLOC) != 0 && m.order[f] != ord) {
+        if ((m.flags[f] & F_ALLOC) != 0 && m.order[f] != ord && !m.bug(PageBug.PAGE_FREE_WRONG_ORDER_ACCEPTED)) {
             return new Result.Refused("wrong order", "freeing pfn 0x" + Long.toHexString(pfn) + " with order " + ord
                     + ", allocated with order " + m.order[f]);
         }
@@ -84,7 +87,7 @@ final class FreePages {
         }
         BuddyZone z = m.zoneOfFrame(f);
         m.refcount[f] = 0;
-        if ((m.flags[f] & F_HEAD) != 0) {
+        if ((m.flags[f] & F_HEAD) != 0 && !(m.bug(PageBug.PAGE_TAIL_FLAGS_LEFT))) {
             for (int i = 1; i < 1 << ord; i++) {
                 m.flags[f + i] &= ~F_TAIL;
                 m.order[f + i] = 0;

@@ -50,6 +50,10 @@ final class MemMap {
     final byte[] blockMt;
     final long blockBase;
     final BuddyZone[] zones = new BuddyZone[NZONES];
+    /** {@code page_group_by_mobility_disabled} ({@link MobilityGrouping}). */
+    boolean mobilityDisabled;
+    /** True once boot's hand-over is over; the seeded allocator bugs act only after it. */
+    boolean handedOver;
     /** The frames each kernel call touched, for the checks. */
     final DirtyFrames dirty = new DirtyFrames();
 
@@ -59,6 +63,14 @@ final class MemMap {
      */
     /** The seeded bugs planted in this kernel's page allocator. */
     final armmm.model.core.Bugs bugs;
+
+    /**
+     * True when seeded bug {@code b} is planted and boot is over ({@link #handedOver}): a planted
+     * allocator bug acts only in kernel calls, so that boot never trips it.
+     */
+    boolean bug(PageBug b) {
+        return handedOver && bugs.has(b);
+    }
 
     MemMap(List<ZoneConfig> configs, int nrCpus, armmm.model.core.Bugs bugs) {
         this.bugs = bugs;

@@ -9,6 +9,7 @@ import static armmm.model.page.PageAllocator.MAX_ORDER;
 import static armmm.model.page.PageAllocator.PAGEBLOCK_NR_PAGES;
 import static armmm.model.page.PageAllocator.PAGEBLOCK_ORDER;
 
+
 /**
  * {@code __rmqueue} and the migratetype fallback of mm/page_alloc.c: the {@code fallbacks[]}
  * table, {@code __rmqueue_fallback}, {@code find_suitable_fallback}, {@code can_steal_fallback},
@@ -57,7 +58,7 @@ final class MigrateFallback {
 
     /** {@code __rmqueue_fallback} with {@code find_suitable_fallback} and {@code steal_suitable_fallback}. */
     private boolean rmqueueFallback(BuddyZone z, int ord, int startMt, int allocFlags) {
-        if (startMt >= MigrateType.PCPTYPES) {
+        if (startMt >= MigrateType.PCPTYPES || m.bug(PageBug.GFP_NO_MIGRATETYPE_FALLBACK)) {
             return false;
         }
         int found = -1;
@@ -107,8 +108,8 @@ final class MigrateFallback {
     }
 
     /** {@code can_steal_fallback}. */
-    private static boolean canStealFallback(int o, int startMt) {
-        return o >= PAGEBLOCK_ORDER || o >= PAGEBLOCK_ORDER / 2 || startMt == MigrateType.RECLAIMABLE.ordinal()
+    private boolean canStealFallback(int o, int startMt) {
+        return m.mobilityDisabled || o >= PAGEBLOCK_ORDER || o >= PAGEBLOCK_ORDER / 2 || startMt == MigrateType.RECLAIMABLE.ordinal()
                 || startMt == MigrateType.UNMOVABLE.ordinal();
     }
 
@@ -129,7 +130,7 @@ final class MigrateFallback {
                 int alike = startMt == MT_MOVABLE ? 0
                         : oldType == MT_MOVABLE ? PAGEBLOCK_NR_PAGES - freePages : 0;
                 if (freePages > 0) {
-                    if (freePages + alike >= PAGEBLOCK_NR_PAGES / 2) {
+                    if (freePages + alike >= PAGEBLOCK_NR_PAGES / 2 || m.mobilityDisabled) {
                         m.blockMt[m.blockIndex(f)] = (byte) startMt;
                     }
                     return;

@@ -63,6 +63,8 @@ public final class PageAllocator {
     private final MemMapLayout layout;
     private final int nrCpus;
     private final MemMap m;
+    /** {@link #stepRecord}. */
+    private Object stepRecord;
     private final FreeLists lists;
     private final MigrateFallback fallback;
     private final PcpLists pcpLists;
@@ -281,7 +283,7 @@ public final class PageAllocator {
             m.flags[f + i] |= F_ALLOC;
             m.order[f + i] = 0;
             if (i > 0) {
-                m.refcount[f + i] = 1;
+                m.refcount[f + i] = m.bug(PageBug.PAGE_SPLIT_NO_REFCOUNT) ? 0 : 1;
             }
             m.markDirty(f + i);
         }
@@ -322,6 +324,23 @@ public final class PageAllocator {
     public void clearDirty() {
         beginStep();
         m.dirty.startBootScan();
+        m.handedOver = true;
+    }
+
+    /**
+     * What a check recorded of the current kernel call before it ran, with its result (the INV-CALL
+     * checks' {@code check.PageCall}), or null; kept here so that each kernel has its own, and
+     * typed by the reader because this package does not know the checks. The buddy subsystem's
+     * step hook sets it before every kernel call (null for a call that is not a page call); the
+     * allocator's own methods, which also begin a step, leave it alone.
+     */
+    public <T> T stepRecord(Class<T> type) {
+        return type.isInstance(stepRecord) ? type.cast(stepRecord) : null;
+    }
+
+    /** Keeps {@code record} for the checks of the current call (see {@link #stepRecord}). */
+    public void setStepRecord(Object record) {
+        this.stepRecord = record;
     }
 
     /** The last allocation's trace, or null when the last call was not an allocation. */
@@ -433,6 +452,48 @@ public final class PageAllocator {
     /** The pageblock migratetype of {@code pfn} ({@code get_pageblock_migratetype}). */
     public MigrateType pageblockMigratetype(long pfn) {
         return MigrateType.of(m.blockMt[m.blockIndex(m.frame(pfn))]);
+    }
+
+    /**
+     * The first pfn on {@code free_area[order].free_list[mt]} of a zone ({@code list_first_entry}),
+     * -1 when the list is empty; with {@link #nextOnList} a check walks the list itself.
+     */
+    public long freeListHead(ZoneType type, int ord, MigrateType mt) {
+        int f = m.zones[type.ordinal()].head[ord * MigrateType.COUNT + mt.ordinal()];
+        return f < 0 ? -1 : m.basePfn + f;
+    }
+
+    /** The pfn after {@code pfn} on whatever list it is threaded on ({@code page->lru.next}), -1 at the end. */
+    public long nextOnList(long pfn) {
+        int n = m.next[m.frame(pfn)];
+        return n < 0 ? -1 : m.basePfn + n;
+    }
+
+    /** {@code page_group_by_mobility_disabled}: every request is MIGRATE_UNMOVABLE and none may use CMA. */
+    public boolean mobilityGroupingDisabled() {
+        return m.mobilityDisabled;
+    }
+
+    /** Sets {@code page_group_by_mobility_disabled}, as {@code build_all_zonelists} does at boot. */
+    public void setMobilityGroupingDisabled(boolean disabled) {
+        m.mobilityDisabled = disabled;
+    }
+
+    /**
+     * True once boot has handed memory over ({@code mem_init} done): what runs after this is a
+     * kernel call, which is where the seeded allocator bugs live, so that boot never trips them.
+     */
+    public boolean handedOver() {
+        return m.handedOver;
+    }
+
+    /**
+     * Says whether boot is over for the seeded bugs: boot goes on after the hand-over (vmalloc's
+     * IRQ stacks, SLUB's caches take pages), so a booting kernel holds them back
+     * ({@code false}) until its first kernel call ({@code true}, the buddy subsystem's step hook).
+     */
+    public void setHandedOver(boolean over) {
+        m.handedOver = over;
     }
 
     /** The frames of {@code free_area[order].free_list[mt]}, head first. */

@@ -34,6 +34,9 @@ public final class PageAllocatorBoot {
         ZoneInputs in = setup.inputs();
         PageAllocator pa = new PageAllocator(setup.zones(), memMap, cpus, bugs);
         long maxLow = in.maxLowPfn();
+        // build_all_zonelists runs before mem_init: the flag is set before any page is freed
+        pa.setMobilityGroupingDisabled(MobilityGrouping.disabled(
+                MobilityGrouping.vmTotalPages(setup.zones(), memMap.structPageSize(), maxLow)));
         // the same free ranges that give the zones their managed pages
         List<long[]> free = ManagedPages.freePfnRanges(in.memory(), in.reserved());
         for (long[] r : free) {

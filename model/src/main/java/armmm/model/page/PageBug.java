@@ -29,5 +29,29 @@ public enum PageBug implements SeededBug {
     /** The zonelist is walked lowest zone first: INV-GFP-02. */
     GFP_ZONELIST_ASCENDING,
     /** The watermark check ignores {@code lowmem_reserve}: INV-GFP-03. */
-    GFP_IGNORE_LOWMEM_RESERVE;
+    GFP_IGNORE_LOWMEM_RESERVE,
+    /** {@code prep_new_page} marks no tail pages of a compound block of order 2 or more: INV-CALL-01. */
+    PAGE_COMP_TAILS_NOT_MARKED,
+    /** {@code prep_new_page} takes two references on a non-compound block of order 1 or more: INV-CALL-01. */
+    PAGE_REFCOUNT_TWO,
+    /** Movable pageblocks of CMA handed to unmovable and reclaimable requests ({@code ALLOC_CMA} for every mask): INV-CALL-01. */
+    GFP_CMA_FOR_EVERY_MASK,
+    /** Every {@code __GFP_COMP} allocation of order 1 or more returns NULL: INV-CALL-02. */
+    PAGE_COMP_ALLOC_NULL,
+    /** {@code gfp_to_alloc_flags} drops ALLOC_MIN_RESERVE, so GFP_ATOMIC fails above its reserve: INV-CALL-02. */
+    GFP_ATOMIC_NO_MIN_RESERVE,
+    /** {@code __rmqueue_fallback} never takes another migratetype's block: INV-CALL-02. */
+    GFP_NO_MIGRATETYPE_FALLBACK,
+    /** A free of a page whose refcount is already 0 is silently accepted: INV-CALL-03. */
+    PAGE_FREE_ZERO_REFCOUNT_ACCEPTED,
+    /** A free with another order than the allocation's is accepted and frees that order: INV-CALL-03. */
+    PAGE_FREE_WRONG_ORDER_ACCEPTED,
+    /** {@code free_pcppages_bulk} loses the last block of every drain: INV-BUDDY-01. */
+    BUDDY_DRAIN_LOSES_BLOCK,
+    /** In ZONE_HIGHMEM only, a merge into order 5 or more forgets {@code nr_free--} of the buddy's order: INV-BUDDY-02. */
+    BUDDY_HIGHMEM_STALE_NR_FREE,
+    /** Freeing a compound block leaves PageTail on its tail pages, which no step touches again: INV-PAGE-02. */
+    PAGE_TAIL_FLAGS_LEFT,
+    /** {@code split_page} leaves the new pages without a reference: INV-PAGE-01. */
+    PAGE_SPLIT_NO_REFCOUNT;
 }

@@ -53,15 +53,19 @@ final class Zonelist {
             return -1;
         }
         int highest = allocZoneIdx(gfp);
-        int mt = GfpZone.gfpMigratetype(gfp).ordinal();
-        int cma = mt == MT_MOVABLE ? ALLOC_CMA : 0;
+        int mt = migratetype(gfp).ordinal();
+        int cma = mt == MT_MOVABLE || m.bug(PageBug.GFP_CMA_FOR_EVERY_MASK) ? ALLOC_CMA : 0;
         AllocTrace trace = new AllocTrace(gfp, ord, highest, snapshot(ord, cpu, mt));
         lastAlloc = trace;
+        if (m.bug(PageBug.PAGE_COMP_ALLOC_NULL) && ord >= 1 && (gfp & Gfp.COMP) != 0) {
+            trace.done(-1, -1, ALLOC_WMARK_LOW);
+            return -1;
+        }
         int fast = ALLOC_WMARK_LOW | (int) (gfp & Gfp.KSWAPD_RECLAIM) | cma;
         long pfn = getPageFromFreelist(gfp, ord, fast, highest, mt, cpu);
         int used = fast;
         if (pfn < 0) {
-            int slow = Zonelist.gfpToAllocFlags(gfp, ord);
+            int slow = gfpToAllocFlags(gfp, ord);
             if ((gfp & Gfp.MEMALLOC) != 0 && (gfp & Gfp.NOMEMALLOC) == 0) {
                 slow = (ALLOC_NO_WATERMARKS | cma) | (slow & ALLOC_KSWAPD);
             }
@@ -70,6 +74,11 @@ final class Zonelist {
         }
         trace.done(pfn, pfn < 0 ? -1 : m.zoneOf[m.frame(pfn)], used);
         return pfn;
+    }
+
+    /** {@code gfp_migratetype}: MIGRATE_UNMOVABLE for every mask while grouping by mobility is off. */
+    private MigrateType migratetype(long gfp) {
+        return m.mobilityDisabled ? MigrateType.UNMOVABLE : GfpZone.gfpMigratetype(gfp);
     }
 
     /** The last allocation's trace, or null when the current call made none. */
@@ -85,14 +94,14 @@ final class Zonelist {
     /** {@code gfp_zone}: the highest zone index the allocation may use. */
     int allocZoneIdx(long gfp) {
         int z = GfpZone.gfpZone(gfp).ordinal();
-        if (m.bugs.has(PageBug.GFP_KERNEL_FROM_HIGHMEM) && z == ZoneType.NORMAL.ordinal()) {
+        if (m.bug(PageBug.GFP_KERNEL_FROM_HIGHMEM) && z == ZoneType.NORMAL.ordinal()) {
             return ZoneType.HIGHMEM.ordinal();
         }
         return z;
     }
 
     /** {@code gfp_to_alloc_flags} (mm/page_alloc.c). */
-    static int gfpToAllocFlags(long gfp, int ord) {
+    int gfpToAllocFlags(long gfp, int ord) {
         int f = ALLOC_WMARK_MIN | ALLOC_CPUSET;
         f |= (int) (gfp & (Gfp.HIGH | Gfp.KSWAPD_RECLAIM));
         if ((gfp & Gfp.DIRECT_RECLAIM) == 0) {
@@ -106,7 +115,10 @@ final class Zonelist {
                 f &= ~ALLOC_CPUSET;
             }
         }
-        if (GfpZone.gfpMigratetype(gfp) == MigrateType.MOVABLE) {
+        if (m.bug(PageBug.GFP_ATOMIC_NO_MIN_RESERVE)) {
+            f &= ~(ALLOC_MIN_RESERVE | ALLOC_HIGHATOMIC);
+        }
+        if (migratetype(gfp) == MigrateType.MOVABLE || m.bug(PageBug.GFP_CMA_FOR_EVERY_MASK)) {
             f |= ALLOC_CMA;
         }
         return f;
@@ -114,7 +126,7 @@ final class Zonelist {
 
     /** The zonelist walk order: highest zone downwards, populated zones only ({@code build_zonelists}). */
     private int zonelistAt(int highest, int i) {
-        if (m.bugs.has(PageBug.GFP_ZONELIST_ASCENDING)) {
+        if (m.bug(PageBug.GFP_ZONELIST_ASCENDING)) {
             return i <= highest ? i : -1;
         }
         return highest - i;
@@ -186,10 +198,11 @@ final class Zonelist {
     private void prepNewPage(BuddyZone z, int f, int ord, long gfp) {
         m.flags[f] = (byte) (m.flags[f] & ~(F_BUDDY | F_PCP) | F_ALLOC);
         m.order[f] = (byte) ord;
-        m.refcount[f] = m.bugs.has(PageBug.PAGE_REFCOUNT_NOT_SET) ? 0 : 1;
+        m.refcount[f] = m.bug(PageBug.PAGE_REFCOUNT_NOT_SET) ? 0
+                : m.bug(PageBug.PAGE_REFCOUNT_TWO) && ord > 0 && (gfp & Gfp.COMP) == 0 ? 2 : 1;
         if (ord > 0 && (gfp & Gfp.COMP) != 0) {
             m.flags[f] |= F_HEAD;
-            for (int i = 1; i < 1 << ord; i++) {
+            for (int i = 1; i < 1 << ord && !(m.bug(PageBug.PAGE_COMP_TAILS_NOT_MARKED) && ord >= 2); i++) {
                 m.flags[f + i] |= F_TAIL;
                 m.order[f + i] = (byte) ord;
             }

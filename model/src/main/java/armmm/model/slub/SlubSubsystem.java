@@ -114,6 +114,12 @@ public final class SlubSubsystem implements Subsystem<SlubAllocator> {
         return out;
     }
 
+    /** Every slab of every cache ({@link SlubChecks#fullScan}), not only the caches the calls touched. */
+    @Override
+    public List<armmm.model.core.Violation> completeCheck(SlubAllocator state, KernelState kernel) {
+        return SlubChecks.fullScan(state);
+    }
+
     @Override
     public List<Report> reports() {
         return List.of(new Report("slabinfo",

@@ -3,7 +3,9 @@ package armmm.model.subsystem;
 import armmm.model.board.Board;
 import armmm.model.core.Bugs;
 import armmm.model.core.ObservablePath;
+import armmm.model.core.Result;
 import armmm.model.core.SeededBug;
+import armmm.model.core.Violation;
 import java.util.List;
 import java.util.OptionalLong;
 
@@ -62,6 +64,35 @@ public interface Subsystem<S> {
 
     /** Runs before every kernel call, whichever subsystem the call belongs to. */
     default void beforeStep(S state) {
+    }
+
+    /**
+     * Runs before every kernel call with the call about to run; by default
+     * {@link #beforeStep(Object)}. The buddy allocator records the state its call starts from,
+     * for the call postconditions (INV-CALL-*).
+     */
+    default void beforeStep(S state, Op op) {
+        beforeStep(state);
+    }
+
+    /** Runs after every kernel call with its result (the buddy allocator completes the record it began). */
+    default void afterStep(S state, Op op, Result result) {
+    }
+
+    /**
+     * The complete check of this subsystem's state, run at the end of every scenario and every
+     * chain: what its per-call invariants check, without their shortcuts of reading only what the
+     * call changed or the counters kept beside the lists. By default this subsystem's invariants
+     * that apply to {@code kernel}.
+     */
+    default List<Violation> completeCheck(S state, KernelState kernel) {
+        List<Violation> found = new java.util.ArrayList<>();
+        for (Invariant inv : invariants()) {
+            if (inv.appliesTo(kernel)) {
+                found.addAll(inv.check(kernel));
+            }
+        }
+        return found;
     }
 
     /** The bugs that can be planted in it; the names must be unique across the kernel. */

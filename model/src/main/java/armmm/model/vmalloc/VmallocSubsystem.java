@@ -93,6 +93,12 @@ public final class VmallocSubsystem implements Subsystem<Vmalloc> {
         return VmallocChecks.ALL;
     }
 
+    /** Every page of every area ({@link VmallocChecks#fullScan}), not only what the last call mapped or cleared. */
+    @Override
+    public List<armmm.model.core.Violation> completeCheck(Vmalloc state, KernelState kernel) {
+        return VmallocChecks.fullScan(state);
+    }
+
     @Override
     public List<Report> reports() {
         return List.of(new Report("vmallocinfo",

@@ -77,9 +77,12 @@ public final class PageChains {
      */
     static ChainSpec.Builder<World, Op> pressure(Gen<Kernel> boards, java.util.function.Predicate<String> checked) {
         return KernelChains.builder(boards, checked)
-                .action("alloc_pages (large)", 10, w -> Gens.combine(pressureMask(),
-                        Gens.ints(6, PageAllocator.MAX_ORDER - 1), cpu(w), PageOp.AllocPages::new))
-                .action("alloc_pages", 12, w -> Gens.combine(pressureMask(), Gens.ints(0, 3), cpu(w),
+                // the order is drawn downwards from the largest free block the zones hold now, so that
+                // shrinking moves to the largest block, which reaches the watermarks in the fewest calls,
+                // and a chain with a step deleted still adapts its later orders to what is free
+                .action("alloc_pages (large)", 10, w -> Gens.combine(pressureMask(), largestFreeFirst(w), cpu(w),
+                        PageOp.AllocPages::new))
+                .action("alloc_pages", 12, w -> Gens.combine(pressureMask(), Gens.ints(0, 3).map(i -> 3 - i), cpu(w),
                         PageOp.AllocPages::new))
                 .action("__free_pages", 2, w -> !w.held().isEmpty(), w -> Gens.combine(Gens.oneOf(w.held()), cpu(w),
                         (h, cpu) -> new PageOp.FreePages(h.page(), h.order(), cpu)))
@@ -87,6 +90,36 @@ public final class PageChains {
                     label(w, op, (Result) outcome);
                     return List.of();
                 })
+                .tries(40)
+                .steps(200);
+    }
+
+    /** An order from the largest with a free block in any zone (kernel-visible nr_free) downwards. */
+    private static Gen<Integer> largestFreeFirst(World w) {
+        PageAllocator pa = w.kernel().pages();
+        int max = 0;
+        for (ZoneType t : ZoneType.values()) {
+            BuddyZone z = pa.zone(t);
+            for (int o = PageAllocator.MAX_ORDER - 1; z != null && o > max; o--) {
+                if (z.nrFree(o) > 0) {
+                    max = o;
+                }
+            }
+        }
+        int largest = max;
+        return Gens.ints(0, largest).map(i -> largest - i);
+    }
+
+    /**
+     * Memory pressure by allocations alone, the largest free block first: the chain a bug at a
+     * watermark edge needs, short enough to shrink to a few calls more than the hand-written one.
+     */
+    static ChainSpec.Builder<World, Op> pressureOnly(Gen<Kernel> boards, java.util.function.Predicate<String> checked) {
+        return KernelChains.builder(boards, checked)
+                .action("alloc_pages (large)", 10, w -> Gens.combine(pressureMask(), largestFreeFirst(w), cpu(w),
+                        PageOp.AllocPages::new))
+                .action("alloc_pages", 2, w -> Gens.combine(pressureMask(), Gens.ints(0, 3).map(i -> 3 - i), cpu(w),
+                        PageOp.AllocPages::new))
                 .tries(40)
                 .steps(200);
     }
@@ -129,7 +162,9 @@ public final class PageChains {
         Gen<World.Held> held = Gens.oneOf(w.held());
         Gen<Op> tail = held.filter(h -> h.order() > 0).map(h -> new PageOp.FreePages(
                 h.page() + (long) layout.structPageSize() * ((1 << h.order()) - 1), 0, 0));
-        Gen<Op> wrongOrder = held.map(h -> new PageOp.FreePages(h.page(), (h.order() + 1) % PageAllocator.MAX_ORDER, 0));
+        // one order too small (the half left leaks) or one too large (the buddy goes with it)
+        Gen<Op> wrongOrder = Gens.combine(held, Gens.ints(0, 1), (h, larger) -> new PageOp.FreePages(h.page(),
+                larger == 0 && h.order() > 0 ? h.order() - 1 : (h.order() + 1) % PageAllocator.MAX_ORDER, 0));
         Gen<Op> twice = w.freed().isEmpty() ? reserved : Gens.oneOf(w.freed()).map(page -> new PageOp.FreePages(page, 0, 0));
         boolean anyHigherOrder = w.held().stream().anyMatch(h -> h.order() > 0);
         return anyHigherOrder
@@ -159,16 +194,27 @@ public final class PageChains {
         if (t.zone() < t.highestZone() && t.before(t.highestZone()) != null) {
             Stats.label("fallback to " + ZoneType.values()[t.zone()].kernelName());
         }
+        Stats.label(pa.mobilityGroupingDisabled() ? "mobility grouping off" : "mobility grouping on");
         MigrateType block = pa.pageblockMigratetype(t.pfn());
+        MigrateType wanted = pa.mobilityGroupingDisabled() ? MigrateType.UNMOVABLE : GfpZone.gfpMigratetype(t.gfp());
         if (block == MigrateType.CMA) {
             Stats.label("CMA used");
-        } else if (block != GfpZone.gfpMigratetype(t.gfp())) {
+        } else if (block != wanted) {
             Stats.label("migratetype fallback or steal");
         }
         if ((t.allocFlags() & PageAllocator.ALLOC_MIN_RESERVE) != 0) {
             Stats.label("atomic reserve (ALLOC_MIN_RESERVE)");
         }
         ZoneType zone = ZoneType.values()[t.zone()];
+        BuddyZone movable = pa.zone(ZoneType.MOVABLE);
+        if (movable != null && movable.config().managedPages() > 0) {
+            if (zone == ZoneType.MOVABLE && movable.freePages() < movable.config().high()) {
+                Stats.label("Movable zone under pressure");
+            }
+            if (t.highestZone() == ZoneType.MOVABLE.ordinal() && zone != ZoneType.MOVABLE) {
+                Stats.label("fallback from Movable");
+            }
+        }
         for (int o = PageAllocator.MAX_ORDER - 1; o > 0; o--) {
             if (pa.zone(zone).nrFree(o) < w.nrFreeBefore(zone, o) && pa.zone(zone).nrFree(o - 1) > w.nrFreeBefore(zone, o - 1)) {
                 Stats.label("order-" + o + " block split");

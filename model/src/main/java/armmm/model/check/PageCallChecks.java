@@ -1,0 +1,298 @@
+package armmm.model.check;
+
+import armmm.model.core.Violation;
+import armmm.model.subsystem.Invariant;
+import armmm.model.page.PageOp;
+import armmm.model.core.Result;
+import armmm.model.page.BuddyZone;
+import armmm.model.core.Gfp;
+import armmm.model.page.MigrateType;
+import armmm.model.page.PageAllocator;
+import armmm.model.zone.ZoneType;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Postconditions of the page allocator's calls (mm/page_alloc.c {@code __alloc_pages},
+ * {@code __free_pages}, {@code split_page}): INV-CALL-*. Each compares the call's result with
+ * what the kernel's rules give from the state before the call ({@link PageCall}), stated with
+ * {@link GfpRules} and not with the allocator's own helpers.
+ */
+public final class PageCallChecks {
+    private PageCallChecks() {
+    }
+
+    /** The three call postconditions; they apply to kernels that have a page allocator. */
+    public static final List<Invariant> ALL = List.of(
+            Invariant.on("INV-CALL-01", PageAllocator.class, pa -> call(pa, PageCallChecks::allocationShape)),
+            Invariant.on("INV-CALL-02", PageAllocator.class, pa -> call(pa, PageCallChecks::nullJustified)),
+            Invariant.on("INV-CALL-03", PageAllocator.class, pa -> call(pa, PageCallChecks::freeOutcome)));
+
+    private interface Check {
+        List<Violation> apply(PageAllocator pa, PageCall c);
+    }
+
+    /** Runs {@code check} on the last call if it was a page call ({@link PageCall#last}). */
+    private static List<Violation> call(PageAllocator pa, Check check) {
+        PageCall c = PageCall.last(pa);
+        if (c == null || c.result() == null) {
+            return List.of();
+        }
+        return check.apply(pa, c);
+    }
+
+    private static boolean isAlloc(PageCall c) {
+        return c.op instanceof PageOp.AllocPages || c.op instanceof PageOp.AllocPage || c.op instanceof PageOp.GetFreePages;
+    }
+
+    private static String pfn(long pfn) {
+        return String.format("pfn:%05x", pfn);
+    }
+
+    private static String zoneName(int zi) {
+        return zi < 0 ? "no zone" : ZoneType.values()[zi].kernelName();
+    }
+
+    /** The pfn an allocation returned, -1 for NULL. */
+    private static long returnedPfn(PageAllocator pa, PageCall c) {
+        long v = c.result().value();
+        if (v == 0) {
+            return -1;
+        }
+        return c.op instanceof PageOp.GetFreePages ? pa.layout().virtToPfn(v) : pa.layout().pageToPfn(v);
+    }
+
+    /**
+     * INV-CALL-01: an allocation returns a block of its order: aligned to it, in a zone its mask
+     * allows, one reference on the head, a compound head and tails exactly with __GFP_COMP and
+     * order above 0, not from a CMA pageblock unless the request is Movable, and its zone's free
+     * plus per-CPU pages down by exactly 2^order; a split gives each page one reference.
+     */
+    static List<Violation> allocationShape(PageAllocator pa, PageCall c) {
+        Result r = c.result();
+        List<Violation> out = new ArrayList<>();
+        if (c.op instanceof PageOp.SplitPage && !r.isRefused()) {
+            for (long p = c.frame.pfn(); p < c.frame.pfn() + (1L << c.order); p++) {
+                if (pa.refcount(p) != 1) {
+                    out.add(new Violation("INV-CALL-01", "split page without its reference",
+                            pfn(p) + " refcount " + pa.refcount(p) + " after split_page order " + c.order));
+                    break;
+                }
+            }
+            return out;
+        }
+        if (!isAlloc(c) || r.isRefused() || r.value() == 0) {
+            return out;
+        }
+        long p = returnedPfn(pa, c);
+        String what = Gfp.format(c.gfp) + " order " + c.order;
+        if (!pa.hasPfn(p)) {
+            return List.of(new Violation("INV-CALL-01", "allocation outside mem_map", pfn(p) + " for " + what));
+        }
+        long n = 1L << c.order;
+        if ((p & (n - 1)) != 0) {
+            out.add(new Violation("INV-CALL-01", "block not aligned to its order", pfn(p) + " for " + what));
+        }
+        int zi = PageCall.zoneOfPfn(pa, p);
+        int allowed = GfpRules.highestZone(c.gfp);
+        if (zi < 0 || zi > allowed || PageCall.zoneOfPfn(pa, p + n - 1) != zi) {
+            out.add(new Violation("INV-CALL-01", "block from a zone the mask does not allow", pfn(p) + " in "
+                    + zoneName(zi) + " for " + what + ", highest allowed " + zoneName(allowed)));
+            return out;
+        }
+        if (pa.refcount(p) != 1) {
+            out.add(new Violation("INV-CALL-01", "new block without exactly one reference",
+                    pfn(p) + " refcount " + pa.refcount(p) + " for " + what));
+        }
+        boolean compound = c.order > 0 && (c.gfp & Gfp.COMP) != 0;
+        boolean head = (pa.pageFlags(p) & (1L << PageAllocator.PG_HEAD)) != 0;
+        if (head != compound) {
+            out.add(new Violation("INV-CALL-01", compound ? "compound block without PageHead" : "PageHead on a plain block",
+                    pfn(p) + " for " + what));
+        }
+        for (long t = p + 1; t < p + n; t++) {
+            if (pa.isTail(t) != compound) {
+                out.add(new Violation("INV-CALL-01", compound ? "compound tail without PageTail" : "PageTail in a plain block",
+                        pfn(t) + " of " + pfn(p) + " for " + what));
+                break;
+            }
+        }
+        if (GfpRules.migratetype(c.gfp, c.mobilityDisabled) != MigrateType.MOVABLE && pa.pageblockMigratetype(p) == MigrateType.CMA) {
+            out.add(new Violation("INV-CALL-01", "CMA pageblock given to an unmovable request", pfn(p) + " for " + what));
+        }
+        for (ZoneType t : ZoneType.values()) {
+            PageCall.ZoneBefore b = c.zones[t.ordinal()];
+            if (b == null) {
+                continue;
+            }
+            BuddyZone z = pa.zone(t);
+            long now = z.freePages() + pcpPages(pa, z);
+            long expected = b.freeAndCached() - (t.ordinal() == zi ? n : 0);
+            if (now != expected) {
+                out.add(new Violation("INV-CALL-01", "free pages did not drop by the block", "zone " + t.kernelName()
+                        + ": free + per-CPU " + b.freeAndCached() + " -> " + now + ", expected " + expected + " after "
+                        + what + " from " + zoneName(zi)));
+            }
+        }
+        return out;
+    }
+
+    private static long pcpPages(PageAllocator pa, BuddyZone z) {
+        long n = 0;
+        for (int cpu = 0; cpu < pa.nrCpus(); cpu++) {
+            n += z.pcp(cpu).count();
+        }
+        return n;
+    }
+
+    /**
+     * INV-CALL-02: a NULL is justified: no zone of the zonelist the mask allows had, before the
+     * call, its free pages above the min watermark the most lenient pass may use (lowered for
+     * __GFP_HIGH and non-blocking requests, plus {@code lowmem_reserve[gfp_zone]}, less the
+     * CMA and high-atomic pages the pass may not count) together with a free block of the order
+     * on a list the pass may take from; nor, with __GFP_MEMALLOC, any such block at all.
+     */
+    static List<Violation> nullJustified(PageAllocator pa, PageCall c) {
+        if (!isAlloc(c) || c.result().isRefused() || c.result().value() != 0) {
+            return List.of();
+        }
+        int highest = GfpRules.highestZone(c.gfp);
+        if (highest < 0 || c.order < 0 || c.order >= PageAllocator.MAX_ORDER) {
+            return List.of();
+        }
+        GfpRules.Pass pass = GfpRules.slowPass(c.gfp, c.order, c.mobilityDisabled);
+        for (int zi = highest; zi >= 0; zi--) {
+            PageCall.ZoneBefore b = c.zones[zi];
+            if (b == null) {
+                continue;
+            }
+            boolean served = pass.noWatermarks() ? blockFor(b, c, pass, true) : watermarkOk(b, c, pass, highest)
+                    && blockFor(b, c, pass, false);
+            if (served) {
+                return List.of(new Violation("INV-CALL-02", "NULL while a zone could serve", "zone " + zoneName(zi)
+                        + " had NR_FREE_PAGES " + b.freePages() + " (min " + b.config().min() + ", protection "
+                        + b.config().lowmemReserve()[highest] + ") and a free block of order " + c.order + " or more for "
+                        + Gfp.format(c.gfp) + " order " + c.order + ", yet the allocation returned NULL"));
+            }
+        }
+        return List.of();
+    }
+
+    private static boolean watermarkOk(PageCall.ZoneBefore b, PageCall c, GfpRules.Pass pass, int highest) {
+        long free = b.freePages() - ((1L << c.order) - 1);
+        if (!pass.reserves()) {
+            free -= b.highatomic();
+        }
+        if (!pass.cma()) {
+            free -= b.freeCma();
+        }
+        return free > pass.min(b.config().min()) + b.config().lowmemReserve()[highest];
+    }
+
+    /** A block the pass can take: on a list it may use, of the order or above (or this CPU's list, for order 0). */
+    private static boolean blockFor(PageCall.ZoneBefore b, PageCall c, GfpRules.Pass pass, boolean noWatermarks) {
+        if (c.order == 0 && b.pcpHasPage() && (pass.cma() || GfpRules.migratetype(c.gfp, c.mobilityDisabled) != MigrateType.MOVABLE)) {
+            return true;
+        }
+        int usable = 0;
+        for (int mt = 0; mt < MigrateType.PCPTYPES; mt++) {
+            usable |= 1 << mt;
+        }
+        if (pass.cma()) {
+            usable |= 1 << MigrateType.CMA.ordinal();
+        }
+        // the high-atomic reserve: through the watermark's order loop only with ALLOC_HIGHATOMIC
+        // (order > 0), and in rmqueue_buddy after a failure for non-blocking requests (order 0)
+        boolean highatomic = c.order > 0 ? pass.highatomic() : pass.nonBlock() && !noWatermarks;
+        if (highatomic) {
+            usable |= 1 << MigrateType.HIGHATOMIC.ordinal();
+        }
+        for (int o = c.order; o < PageAllocator.MAX_ORDER; o++) {
+            if ((b.nonEmptyLists()[o] & usable) != 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * INV-CALL-03: a free has the outcome 6.1 gives it, by the struct page it names: no struct
+     * page, no zone, a reference count of 0 (freed twice, a tail, never allocated), PG_reserved or
+     * another order than allocated is reported and changes no zone's free pages; a count above 1
+     * only drops a reference; the last reference gives the zone back exactly 2^order pages.
+     */
+    static List<Violation> freeOutcome(PageAllocator pa, PageCall c) {
+        boolean free = c.op instanceof PageOp.FreePages || c.op instanceof PageOp.FreePagesVirt;
+        if (!free) {
+            return List.of();
+        }
+        Result r = c.result();
+        if (c.op instanceof PageOp.FreePagesVirt v && v.addr() == 0) {
+            return r.isRefused() ? List.of(new Violation("INV-CALL-03", "free_pages(0) refused", "free_pages of 0 does nothing"))
+                    : List.of();
+        }
+        PageCall.FrameBefore f = c.frame;
+        String what = c.op.toString();
+        String wrong = null;
+        if (f == null || f.zone() < 0) {
+            wrong = "a page with no struct page or zone";
+        } else if (f.refcount() == 0) {
+            wrong = "a page whose reference count is already 0";
+        } else if (f.reserved()) {
+            wrong = "a PG_reserved page";
+        } else if (f.order() != c.order) {
+            wrong = "a block of order " + f.order() + " with order " + c.order;
+        } else if (c.cpu < 0 || c.cpu >= pa.nrCpus()) {
+            wrong = "an impossible CPU";
+        }
+        List<Violation> out = new ArrayList<>();
+        if (wrong != null) {
+            if (!r.isRefused()) {
+                out.add(new Violation("INV-CALL-03", "wrong free accepted", what + " frees " + wrong
+                        + ", which must be reported, and was accepted"));
+            }
+            unchanged(pa, c, what, out);
+            return out;
+        }
+        if (r.isRefused()) {
+            out.add(new Violation("INV-CALL-03", "good free refused", what + " drops reference " + f.refcount()
+                    + " of a live order-" + c.order + " block and was refused: " + ((Result.Refused) r).reason()));
+            return out;
+        }
+        int ref = pa.refcount(f.pfn());
+        if (f.refcount() > 1) {
+            if (ref != f.refcount() - 1) {
+                out.add(new Violation("INV-CALL-03", "reference not dropped", what + ": refcount " + f.refcount() + " -> " + ref));
+            }
+            unchanged(pa, c, what, out);
+            return out;
+        }
+        if (ref != 0) {
+            out.add(new Violation("INV-CALL-03", "freed page keeps a reference", what + ": refcount " + ref));
+        }
+        BuddyZone z = pa.zone(ZoneType.values()[f.zone()]);
+        long now = z.freePages() + pcpPages(pa, z);
+        long expected = c.zones[f.zone()].freeAndCached() + (1L << c.order);
+        if (now != expected) {
+            out.add(new Violation("INV-CALL-03", "freed block not given back", "zone " + z.config().type().kernelName()
+                    + ": free + per-CPU " + c.zones[f.zone()].freeAndCached() + " -> " + now + ", expected " + expected
+                    + " after " + what));
+        }
+        return out;
+    }
+
+    private static void unchanged(PageAllocator pa, PageCall c, String what, List<Violation> out) {
+        for (ZoneType t : ZoneType.values()) {
+            PageCall.ZoneBefore b = c.zones[t.ordinal()];
+            if (b == null) {
+                continue;
+            }
+            BuddyZone z = pa.zone(t);
+            long now = z.freePages() + pcpPages(pa, z);
+            if (now != b.freeAndCached()) {
+                out.add(new Violation("INV-CALL-03", "reported free changed the free pages", "zone " + t.kernelName()
+                        + ": free + per-CPU " + b.freeAndCached() + " -> " + now + " after " + what));
+            }
+        }
+    }
+}
