@@ -2,6 +2,7 @@ package armmm.model.vmalloc;
 
 import armmm.model.core.Violation;
 import armmm.model.mmu.Access;
+import armmm.model.mmu.FaultKind;
 import armmm.model.mmu.Privilege;
 import armmm.model.mmu.Translation;
 import armmm.model.page.PageAllocator;
@@ -165,8 +166,20 @@ public final class VmallocChecks {
             return out;
         }
         if (full) {
-            for (long va = s.base(); va < s.end(); va += PAGE) {
-                checkLive(v, va, out);
+            for (long mib = s.base() & -SECTION; mib < s.end(); mib += SECTION) {
+                long from = Math.max(mib, s.base());
+                long to = Math.min(mib + SECTION, s.end());
+                if (s.tables() != null && firstLevelFault(s.tables().translate(from, Access.READ, Privilege.KERNEL))) {
+                    // the walker finds no first-level descriptor, which covers the whole MiB: every
+                    // page of it faults, so only what vmalloc recorded for it is left to compare
+                    for (long va = from; va < to; va += PAGE) {
+                        unmappedSection(s, va, out);
+                    }
+                } else {
+                    for (long va = from; va < to; va += PAGE) {
+                        checkLive(v, va, out);
+                    }
+                }
             }
             return out;
         }
@@ -181,6 +194,22 @@ public final class VmallocChecks {
             }
         }
         return out;
+    }
+
+    private static final long SECTION = 1L << 20;
+
+    private static boolean firstLevelFault(Translation t) {
+        return t instanceof Translation.Fault f && !f.pageLevel() && f.kind() == FaultKind.TRANSLATION;
+    }
+
+    /** A page under a first-level translation fault: vmalloc must neither have mapped it nor left a Linux PTE. */
+    private static void unmappedSection(ShadowPtes s, long va, List<Violation> out) {
+        long meant = s.recordedPfnAt(va);
+        long pfn = s.pfnAt(va);
+        if (meant >= 0 || pfn >= 0) {
+            out.add(new Violation("INV-VMALLOC-04", "the walk does not reach the mapped frame",
+                    String.format("%#x maps pfn %#x (vmalloc mapped %#x), the hardware walk finds no first-level entry", va, pfn, meant)));
+        }
     }
 
     private static void checkLive(Vmalloc v, long va, List<Violation> out) {
