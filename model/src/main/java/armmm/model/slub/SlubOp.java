@@ -237,10 +237,10 @@ public sealed interface SlubOp extends Op {
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
-    /** {@code poke ADDR VALUE SIZE}: a caller's store of 1, 2 or 4 bytes into slab memory. */
+    /** {@code poke ADDR VALUE [SIZE]}: a caller's store of 1, 2 or 4 bytes (4 when SIZE is left out) into slab memory. */
     record Poke(long addr, long value, long size) implements SlubOp {
         public String name() { return "poke"; }
-        public List<Arg> args() { return List.of(Arg.addr(addr), Arg.addr(value), Arg.number(size)); }
+        public List<Arg> args() { return List.of(Arg.addr(addr), Arg.addr(value), new Arg(size, ArgKind.WIDTH)); }
         public Result applyTo(KernelState k) { SlubAllocator a = slub(k); return a == null ? NO_SLUB : a.poke(addr, value, (int) size); }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
@@ -264,5 +264,5 @@ public sealed interface SlubOp extends Op {
                     ArgKind.GFP, ArgKind.NUMBER),
             OpSpec.of("kmem_cache_shrink", (a, c) -> new Shrink(a[0]), ArgKind.HANDLE),
             OpSpec.of("kmem_cache_destroy", (a, c) -> new Destroy(a[0]), ArgKind.HANDLE),
-            OpSpec.of("poke", (a, c) -> new Poke(a[0], a[1], a[2]), ArgKind.ADDR, ArgKind.ADDR, ArgKind.NUMBER));
+            OpSpec.of("poke", (a, c) -> new Poke(a[0], a[1], a[2]), ArgKind.ADDR, ArgKind.ADDR, ArgKind.WIDTH));
 }
