@@ -127,7 +127,13 @@ public final class Parser {
                 args.add(new Expr.Literal(given ? words.indexOf(at.text()) : 0, at.column()));
                 continue;
             }
-            if (!in.hasNext() || in.peek().is("->") || CPU.matcher(in.peek().text()).matches()) {
+            boolean absent = !in.hasNext() || in.peek().is("->") || CPU.matcher(in.peek().text()).matches();
+            if (absent && spec.args().get(i).omitted().isPresent()) {
+                // an optional trailing value (poke's width): absent means the kind's default
+                args.add(new Expr.Literal(spec.args().get(i).omitted().getAsLong(), name.column()));
+                continue;
+            }
+            if (absent) {
                 Token at = in.hasNext() ? in.peek() : name;
                 throw in.error(at, name.text() + " takes " + spec.args().size() + " argument"
                         + (spec.args().size() == 1 ? "" : "s") + " (" + describe(spec) + "), found " + i);
@@ -162,7 +168,8 @@ public final class Parser {
         StringBuilder s = new StringBuilder();
         for (var kind : spec.args()) {
             s.append(s.length() == 0 ? "" : " ")
-                    .append(kind.keywords().isEmpty() ? kind.name() : "[" + String.join("|", kind.keywords()) + "]");
+                    .append(!kind.keywords().isEmpty() ? "[" + String.join("|", kind.keywords()) + "]"
+                            : kind.omitted().isPresent() ? "[" + kind.name() + "]" : kind.name());
         }
         return s.toString();
     }

@@ -856,15 +856,15 @@ public final class SlubAllocator {
     }
 
     /**
-     * {@code kvmalloc}: kmalloc first (without retrying hard for more than a page); the vmalloc
-     * fallback waits for the vmalloc subsystem, so a failing kmalloc returns NULL here.
+     * {@code kvmalloc}'s kmalloc attempt (without retrying hard for more than a page); the vmalloc
+     * fallback needs the vmalloc subsystem, so {@link SlubOp.Kvmalloc} makes it.
      */
     public Result kvmalloc(long size, long gfp, int cpu) {
         long g = size > CacheLayout.PAGE_SIZE ? (gfp | Gfp.NOWARN | Gfp.NORETRY) & ~Gfp.NOFAIL : gfp;
         return kmalloc(size, g, cpu);
     }
 
-    /** {@code kvfree}: kfree of what kvmalloc gave (no vmalloc addresses yet). */
+    /** {@code kvfree} of an address outside vmalloc space: kfree ({@link SlubOp.Kvfree} vfrees the others). */
     public Result kvfree(long addr, int cpu) {
         return kfree(addr, cpu);
     }

@@ -1,5 +1,6 @@
 package armmm.model.slub;
 
+import armmm.model.core.Gfp;
 import armmm.model.core.Result;
 import armmm.model.subsystem.Arg;
 import armmm.model.subsystem.ArgKind;
@@ -7,6 +8,8 @@ import armmm.model.subsystem.HandleNames;
 import armmm.model.subsystem.KernelState;
 import armmm.model.subsystem.Op;
 import armmm.model.subsystem.OpSpec;
+import armmm.model.vmalloc.Vmalloc;
+import armmm.model.vmalloc.VmFlags;
 import java.util.List;
 
 /**
@@ -87,20 +90,52 @@ public sealed interface SlubOp extends Op {
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
-    /** {@code kvmalloc(size, gfp)} (kmalloc only until vmalloc exists). */
+    /**
+     * {@code kvmalloc(size, gfp)} (mm/util.c {@code kvmalloc_node}): kmalloc first, quietly and
+     * without retrying above a page; when that gives NULL for more than a page and the mask may
+     * sleep ({@code gfpflags_allow_blocking}), {@code __vmalloc_node_range} over the whole vmalloc
+     * space with the caller's mask and {@code VM_ALLOW_HUGE_VMAP}. A kernel without vmalloc gets
+     * the kmalloc answer alone.
+     */
     record Kvmalloc(long size, long gfp, int cpu) implements SlubOp {
         @Override public String resultStem() { return "o"; }
         public String name() { return "kvmalloc"; }
         public List<Arg> args() { return List.of(Arg.number(size), Arg.gfp(gfp)); }
-        public Result applyTo(KernelState k) { SlubAllocator a = slub(k); return a == null ? NO_SLUB : a.kvmalloc(size, gfp, cpu); }
+        public Result applyTo(KernelState k) {
+            SlubAllocator a = slub(k);
+            if (a == null) {
+                return NO_SLUB;
+            }
+            Result r = a.kvmalloc(size, gfp, cpu);
+            Vmalloc v = k.state(Vmalloc.class);
+            // only a plain NULL falls back: a refusal or a report is the kmalloc's own answer
+            if (r.isRefused() || r.isWarned() || r.value() != 0 || size <= CacheLayout.PAGE_SIZE
+                    || (gfp & Gfp.DIRECT_RECLAIM) == 0 || v == null) {
+                return r;
+            }
+            if (size > Integer.MAX_VALUE) {
+                // WARN_ON_ONCE unless the caller asked for quiet
+                return (gfp & Gfp.NOWARN) != 0 ? Result.of(0)
+                        : Result.warned(0, "kvmalloc: size " + size + " above INT_MAX");
+            }
+            return v.vmallocNodeRange(size, 1, v.vmallocStart(), v.vmallocEnd(), gfp, VmFlags.VM_ALLOW_HUGE_VMAP,
+                    "kvmalloc_node");
+        }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
-    /** {@code kvfree(p)}. */
+    /** {@code kvfree(p)} (mm/util.c): {@code vfree} for a vmalloc address ({@code is_vmalloc_addr}), else {@code kfree}. */
     record Kvfree(long addr, int cpu) implements SlubOp {
         public String name() { return "kvfree"; }
         public List<Arg> args() { return List.of(Arg.handle(addr)); }
-        public Result applyTo(KernelState k) { SlubAllocator a = slub(k); return a == null ? NO_SLUB : a.kvfree(addr, cpu); }
+        public Result applyTo(KernelState k) {
+            Vmalloc v = k.state(Vmalloc.class);
+            if (v != null && addr >= v.vmallocStart() && addr < v.vmallocEnd()) {
+                return v.vfree(addr);
+            }
+            SlubAllocator a = slub(k);
+            return a == null ? NO_SLUB : a.kvfree(addr, cpu);
+        }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
@@ -202,10 +237,10 @@ public sealed interface SlubOp extends Op {
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
-    /** {@code poke ADDR VALUE SIZE}: a caller's store of 1, 2 or 4 bytes into slab memory. */
+    /** {@code poke ADDR VALUE [SIZE]}: a caller's store of 1, 2 or 4 bytes (4 when SIZE is left out) into slab memory. */
     record Poke(long addr, long value, long size) implements SlubOp {
         public String name() { return "poke"; }
-        public List<Arg> args() { return List.of(Arg.addr(addr), Arg.addr(value), Arg.number(size)); }
+        public List<Arg> args() { return List.of(Arg.addr(addr), Arg.addr(value), new Arg(size, ArgKind.WIDTH)); }
         public Result applyTo(KernelState k) { SlubAllocator a = slub(k); return a == null ? NO_SLUB : a.poke(addr, value, (int) size); }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
@@ -229,5 +264,5 @@ public sealed interface SlubOp extends Op {
                     ArgKind.GFP, ArgKind.NUMBER),
             OpSpec.of("kmem_cache_shrink", (a, c) -> new Shrink(a[0]), ArgKind.HANDLE),
             OpSpec.of("kmem_cache_destroy", (a, c) -> new Destroy(a[0]), ArgKind.HANDLE),
-            OpSpec.of("poke", (a, c) -> new Poke(a[0], a[1], a[2]), ArgKind.ADDR, ArgKind.ADDR, ArgKind.NUMBER));
+            OpSpec.of("poke", (a, c) -> new Poke(a[0], a[1], a[2]), ArgKind.ADDR, ArgKind.ADDR, ArgKind.WIDTH));
 }

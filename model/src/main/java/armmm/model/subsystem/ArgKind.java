@@ -20,7 +20,14 @@ public enum ArgKind {
     /** An optional access word: {@code read} (the default), {@code write}, {@code exec}; the value is the ordinal. */
     ACCESS,
     /** An optional privilege word: {@code kernel} (the default) or {@code user}; the value is the ordinal. */
-    MODE;
+    MODE,
+    /** An optional store width in bytes, decimal ({@code poke}'s 1, 2 or 4); absent means 4, a word store. */
+    WIDTH;
+
+    /** The value of an optional value argument left out, or empty when the argument must be written. */
+    public java.util.OptionalLong omitted() {
+        return this == WIDTH ? java.util.OptionalLong.of(4) : java.util.OptionalLong.empty();
+    }
 
     /** The words of an optional keyword argument, in value order; empty for value arguments. */
     public java.util.List<String> keywords() {
@@ -35,7 +42,7 @@ public enum ArgKind {
         return switch (this) {
             case SIZE -> Values.sizeName(value);
             case ADDR -> Values.hex(value);
-            case NUMBER -> Long.toUnsignedString(value);
+            case NUMBER, WIDTH -> Long.toUnsignedString(value);
             case BOOL -> value != 0 ? "1" : "0";
             case HANDLE -> names.nameOf(value).orElse(Values.hex(value));
             case GFP -> Gfp.format(value);

@@ -21,6 +21,8 @@ public final class VmFlags {
     public static final long VM_NO_GUARD = 0x40;
     /** {@code VM_MAP_PUT_PAGES}: vfree puts the pages and frees the array. */
     public static final long VM_MAP_PUT_PAGES = 0x200;
+    /** {@code VM_ALLOW_HUGE_VMAP}: kvmalloc's fallback asks for huge mappings; ARM has no HAVE_ARCH_HUGE_VMALLOC, so it only marks the area. */
+    public static final long VM_ALLOW_HUGE_VMAP = 0x400;
     /** {@code VM_ARM_EMPTY_MAPPING}: an early reservation with nothing mapped (vm_reserve_area_early). */
     public static final long VM_ARM_EMPTY_MAPPING = 0x2000_0000L;
     /** {@code VM_ARM_STATIC_MAPPING}: an iotable_init mapping. */
