@@ -9,25 +9,61 @@ import armmm.model.core.SeededBug;
  */
 public enum PageBug implements SeededBug {
     /** {@code expand} loses the last order-0 half it should list: INV-BUDDY-01. */
-    BUDDY_EXPAND_LEAK,
+    BUDDY_EXPAND_LEAK(
+            "INV-BUDDY-01", null, "expand loses the last order-0 half it should list"),
     /** {@code del_page_from_free_list} forgets {@code nr_free--}: INV-BUDDY-02. */
-    BUDDY_STALE_NR_FREE,
+    BUDDY_STALE_NR_FREE(
+            "INV-BUDDY-02", null, "del_page_from_free_list forgets nr_free--"),
     /** {@code __free_one_page} puts a merged block at the higher buddy ({@code pfn | buddy_pfn}): INV-BUDDY-03. */
-    BUDDY_MISALIGNED_MERGE,
+    BUDDY_MISALIGNED_MERGE(
+            "INV-BUDDY-03", null, "__free_one_page puts a merged block at the higher buddy (pfn | buddy_pfn)"),
     /** A freed CMA block goes to the Movable list: INV-BUDDY-04. */
-    BUDDY_CMA_ON_MOVABLE_LIST,
+    BUDDY_CMA_ON_MOVABLE_LIST(
+            "INV-BUDDY-04", null, "A freed CMA block goes to the Movable list"),
     /** {@code __free_one_page} never merges with a free buddy: INV-BUDDY-05. */
-    BUDDY_NO_MERGE,
+    BUDDY_NO_MERGE(
+            "INV-BUDDY-05", null, "__free_one_page never merges with a free buddy"),
     /** {@code free_unref_page_commit} never drains at {@code high}: INV-BUDDY-06. */
-    BUDDY_PCP_NO_DRAIN,
+    BUDDY_PCP_NO_DRAIN(
+            "INV-BUDDY-06", null, "free_unref_page_commit never drains at high"),
     /** {@code prep_new_page} leaves the reference count at 0: INV-PAGE-01. */
-    PAGE_REFCOUNT_NOT_SET,
+    PAGE_REFCOUNT_NOT_SET(
+            "INV-PAGE-01", null, "prep_new_page leaves the reference count at 0"),
     /** {@code __rmqueue_pcplist} hands out a page without unlinking it: INV-PAGE-02. */
-    PAGE_PCP_NOT_UNLINKED,
+    PAGE_PCP_NOT_UNLINKED(
+            "INV-PAGE-02", null, "__rmqueue_pcplist hands out a page without unlinking it"),
     /** {@code gfp_zone} lets GFP_KERNEL reach ZONE_HIGHMEM: INV-GFP-01. */
-    GFP_KERNEL_FROM_HIGHMEM,
+    GFP_KERNEL_FROM_HIGHMEM(
+            "INV-GFP-01", null, "gfp_zone lets GFP_KERNEL reach ZONE_HIGHMEM"),
     /** The zonelist is walked lowest zone first: INV-GFP-02. */
-    GFP_ZONELIST_ASCENDING,
+    GFP_ZONELIST_ASCENDING(
+            "INV-GFP-02", null, "The zonelist is walked lowest zone first"),
     /** The watermark check ignores {@code lowmem_reserve}: INV-GFP-03. */
-    GFP_IGNORE_LOWMEM_RESERVE;
+    GFP_IGNORE_LOWMEM_RESERVE(
+            "INV-GFP-03", null, "The watermark check ignores lowmem_reserve");
+
+    private final String invariant;
+    private final String kernelCommit;
+    private final String summary;
+
+    PageBug(String invariant, String kernelCommit, String summary) {
+        this.invariant = invariant;
+        this.kernelCommit = kernelCommit;
+        this.summary = summary;
+    }
+
+    @Override
+    public String invariant() {
+        return invariant;
+    }
+
+    @Override
+    public String kernelCommit() {
+        return kernelCommit;
+    }
+
+    @Override
+    public String summary() {
+        return summary;
+    }
 }
