@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code armmm} command: what the ARM32 Linux 6.1 memory manager would make of a board or a scenario. */
 @Command(name = "armmm", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "An executable reference model of the Linux 6.1 memory manager on 32-bit ARM.",
-        subcommands = {BootCommand.class, RunCommand.class, ReplayMemblockCommand.class, MmuCheckCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {BootCommand.class, RunCommand.class, ReplayMemblockCommand.class, MmuCheckCommand.class, BugsCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:a check failed (expectation, invariant, conformance mismatch)",
                 "2:bad input or usage", "3:internal error of the model"})

@@ -1,5 +1,6 @@
 package armmm.reports;
 
+import armmm.model.core.SeededBug;
 import armmm.model.subsystem.Invariant;
 import armmm.model.kernel.Subsystems;
 import armmm.model.subsystem.OpSpec;
@@ -44,6 +45,7 @@ public final class VerificationReport {
         calls(stats, md, json);
         labels(stats, md, json);
         coverage(root.resolve("reports/target/site/jacoco-aggregate/jacoco.csv"), md, json);
+        bugs(md, json);
         Files.writeString(out.resolve("verification-report.md"), md);
         JSON.writeValue(out.resolve("verification-report.json").toFile(), json);
         System.out.println("[armmm] verification report: " + out.resolve("verification-report.md").normalize());
@@ -203,6 +205,25 @@ public final class VerificationReport {
         });
         md.append("| **all** | ").append(pct(total[1], total[0])).append(" | ").append(pct(total[3], total[2])).append(" |\n");
         json.put("coverage", out);
+    }
+
+    /** The seeded-bug catalogue ({@code armmm bugs}): each bug, what it reenacts, the invariant that catches it. */
+    private static void bugs(StringBuilder md, Map<String, Object> json) {
+        md.append("\n## Seeded bugs\n\nEach is caught by its invariant in its hand-minimal scenario "
+                + "(`SeededBugsTest`).\n\n| bug | reenacts | caught by | scenario |\n|---|---|---|---|\n");
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (SeededBug b : Subsystems.bugs()) {
+            md.append("| ").append(b.cliName()).append(" | ").append(b.reenacts().replace("|", "\\|"))
+                    .append(" | ").append(b.invariant()).append(" | `").append(b.scenario()).append("` |\n");
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("name", b.cliName());
+            e.put("reenacts", b.reenacts());
+            e.put("kernelCommit", b.kernelCommit());
+            e.put("invariant", b.invariant());
+            e.put("scenario", b.scenario());
+            out.add(e);
+        }
+        json.put("bugs", out);
     }
 
     private static double ratio(long covered, long missed) {

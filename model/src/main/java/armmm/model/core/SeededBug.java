@@ -23,4 +23,44 @@ public interface SeededBug {
     default boolean isNamed(String name) {
         return name != null && name.trim().toUpperCase(Locale.ROOT).replace('-', '_').equals(name());
     }
+
+    /**
+     * The invariant id ({@code spec/invariants.md}) that must catch this bug, {@code INV-MEMBLOCK-02};
+     * empty for a bug that names none (the catalogue test refuses that).
+     */
+    default String invariant() {
+        return "";
+    }
+
+    /**
+     * The kernel commit this bug undoes, as hash and subject ({@code ce6fa91b9363 ("...")}), or
+     * {@code null} when the bug is the model's own planted mistake.
+     */
+    default String kernelCommit() {
+        return null;
+    }
+
+    /** What the bug does, in one sentence of the kernel's names. */
+    default String summary() {
+        return "";
+    }
+
+    /** What it reenacts: the undone kernel commit, or the model's own planted mistake. */
+    default String reenacts() {
+        String c = kernelCommit();
+        return (c == null ? "own planted mistake: " : "kernel commit " + c + " undone: ") + summary();
+    }
+
+    /**
+     * The hand-minimal scenario that shows the bug caught, a test resource path (under
+     * {@code properties/src/test/resources}): {@code seeded-bugs/memblock-no-merge.scn}.
+     */
+    default String scenario() {
+        return "seeded-bugs/" + cliName() + ".scn";
+    }
+
+    /** The catalogue line of {@code armmm bugs}: name, what it reenacts, invariant, tab-separated. */
+    default String catalogueLine() {
+        return cliName() + "\t" + reenacts() + "\t" + invariant();
+    }
 }

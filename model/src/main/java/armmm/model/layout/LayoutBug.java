@@ -9,13 +9,43 @@ import armmm.model.core.SeededBug;
  */
 public enum LayoutBug implements SeededBug {
     /** adjust_lowmem_bounds forgets VMALLOC_OFFSET, so lowmem eats into the vmalloc area: INV-LAYOUT-03. */
-    LAYOUT_NO_VMALLOC_OFFSET_IN_LIMIT,
+    LAYOUT_NO_VMALLOC_OFFSET_IN_LIMIT(
+            "INV-LAYOUT-03", null, "adjust_lowmem_bounds forgets VMALLOC_OFFSET, so lowmem eats into the vmalloc area"),
     /** VMALLOC_START is not pushed 8 MiB past high_memory: INV-LAYOUT-02. */
-    LAYOUT_NO_VMALLOC_GAP,
+    LAYOUT_NO_VMALLOC_GAP(
+            "INV-LAYOUT-02", null, "VMALLOC_START is not pushed 8 MiB past high_memory"),
     /** __pa is off by one page: INV-LAYOUT-04. */
-    LAYOUT_PA_OFF_BY_PAGE,
+    LAYOUT_PA_OFF_BY_PAGE(
+            "INV-LAYOUT-04", null, "__pa is off by one page"),
     /** PKMAP_BASE at PAGE_OFFSET, on top of lowmem: INV-LAYOUT-01. */
-    LAYOUT_PKMAP_OVER_LOWMEM,
+    LAYOUT_PKMAP_OVER_LOWMEM(
+            "INV-LAYOUT-01", null, "PKMAP_BASE at PAGE_OFFSET, on top of lowmem"),
     /** page_to_pfn divides by 32 instead of sizeof(struct page): INV-LAYOUT-05. */
-    LAYOUT_PAGE_TO_PFN_WRONG_STRIDE;
+    LAYOUT_PAGE_TO_PFN_WRONG_STRIDE(
+            "INV-LAYOUT-05", null, "page_to_pfn divides by 32 instead of sizeof(struct page)");
+
+    private final String invariant;
+    private final String kernelCommit;
+    private final String summary;
+
+    LayoutBug(String invariant, String kernelCommit, String summary) {
+        this.invariant = invariant;
+        this.kernelCommit = kernelCommit;
+        this.summary = summary;
+    }
+
+    @Override
+    public String invariant() {
+        return invariant;
+    }
+
+    @Override
+    public String kernelCommit() {
+        return kernelCommit;
+    }
+
+    @Override
+    public String summary() {
+        return summary;
+    }
 }

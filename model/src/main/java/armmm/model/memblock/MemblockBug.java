@@ -9,25 +9,61 @@ import armmm.model.core.SeededBug;
  */
 public enum MemblockBug implements SeededBug {
     /** {@code memblock_add_range} inserts over existing regions, not only into holes: INV-MEMBLOCK-01. */
-    MEMBLOCK_ADD_OVERLAP,
+    MEMBLOCK_ADD_OVERLAP(
+            "INV-MEMBLOCK-01", null, "memblock_add_range inserts over existing regions, not only into holes"),
     /** {@code memblock_merge_regions} never merges: INV-MEMBLOCK-02. */
-    MEMBLOCK_NO_MERGE,
+    MEMBLOCK_NO_MERGE(
+            "INV-MEMBLOCK-02", null, "memblock_merge_regions never merges"),
     /** {@code memblock_remove_region} does not lower total_size: INV-MEMBLOCK-03. */
-    MEMBLOCK_STALE_TOTAL,
+    MEMBLOCK_STALE_TOTAL(
+            "INV-MEMBLOCK-03", null, "memblock_remove_region does not lower total_size"),
     /** adding to an empty array keeps the dummy region beside the new one: INV-MEMBLOCK-04. */
-    MEMBLOCK_DUMMY_KEPT,
+    MEMBLOCK_DUMMY_KEPT(
+            "INV-MEMBLOCK-04", null, "adding to an empty array keeps the dummy region beside the new one"),
     /** {@code memblock_add_range} skips {@code memblock_cap_size}: INV-MEMBLOCK-05. */
-    MEMBLOCK_NO_CAP,
+    MEMBLOCK_NO_CAP(
+            "INV-MEMBLOCK-05", null, "memblock_add_range skips memblock_cap_size"),
     /** {@code __next_mem_range} does not clip a free range to its memory region: INV-MEMBLOCK-06. */
-    MEMBLOCK_FREE_RANGE_PAST_MEMORY,
+    MEMBLOCK_FREE_RANGE_PAST_MEMORY(
+            "INV-MEMBLOCK-06", null, "__next_mem_range does not clip a free range to its memory region"),
     /** {@code should_skip_region} does not skip NOMAP memory: INV-MEMBLOCK-07. */
-    MEMBLOCK_ALLOC_INTO_NOMAP,
+    MEMBLOCK_ALLOC_INTO_NOMAP(
+            "INV-MEMBLOCK-07", null, "should_skip_region does not skip NOMAP memory"),
     /** {@code memblock_alloc_range_nid} does not reserve what it found: INV-MEMBLOCK-08. */
-    MEMBLOCK_ALLOC_UNRESERVED,
+    MEMBLOCK_ALLOC_UNRESERVED(
+            "INV-MEMBLOCK-08", null, "memblock_alloc_range_nid does not reserve what it found"),
     /** the find functions do not round the candidate to the alignment: INV-MEMBLOCK-09. */
-    MEMBLOCK_ALLOC_MISALIGNED,
+    MEMBLOCK_ALLOC_MISALIGNED(
+            "INV-MEMBLOCK-09", null, "the find functions do not round the candidate to the alignment"),
     /** MEMBLOCK_ALLOC_ACCESSIBLE means anywhere, not current_limit: INV-MEMBLOCK-10. */
-    MEMBLOCK_ALLOC_IGNORES_LIMIT,
+    MEMBLOCK_ALLOC_IGNORES_LIMIT(
+            "INV-MEMBLOCK-10", null, "MEMBLOCK_ALLOC_ACCESSIBLE means anywhere, not current_limit"),
     /** the free-range walk ignores the reserved array: INV-MEMBLOCK-11. */
-    MEMBLOCK_ALLOC_OVER_RESERVED;
+    MEMBLOCK_ALLOC_OVER_RESERVED(
+            "INV-MEMBLOCK-11", null, "the free-range walk ignores the reserved array");
+
+    private final String invariant;
+    private final String kernelCommit;
+    private final String summary;
+
+    MemblockBug(String invariant, String kernelCommit, String summary) {
+        this.invariant = invariant;
+        this.kernelCommit = kernelCommit;
+        this.summary = summary;
+    }
+
+    @Override
+    public String invariant() {
+        return invariant;
+    }
+
+    @Override
+    public String kernelCommit() {
+        return kernelCommit;
+    }
+
+    @Override
+    public String summary() {
+        return summary;
+    }
 }

@@ -10,19 +10,48 @@ import armmm.model.core.SeededBug;
  */
 public enum MmuBug implements SeededBug {
     /** {@code cpu_v7_set_pte_ext} forgets PTE_EXT_XN: PAGE_KERNEL pages become executable. INV-MMU-01. */
-    MMU_PTE_XN_DROPPED,
+    MMU_PTE_XN_DROPPED(
+            "INV-MMU-01", null, "cpu_v7_set_pte_ext forgets PTE_EXT_XN: PAGE_KERNEL pages become executable"),
     /**
      * {@code section_update} computes an odd section's new word from the even one of its pmd
      * pair ({@code pmd[1] = (pmd[0] & mask) | prot}): after {@code set_kernel_text_rw} the odd
      * text sections map their even neighbour's frames. INV-MMU-02.
      */
-    MMU_SECTION_UPDATE_WRONG_HALF,
+    MMU_SECTION_UPDATE_WRONG_HALF(
+            "INV-MMU-02", null, "section_update computes an odd section's word from the even one of its pmd pair: after set_kernel_text_rw odd text sections map their even neighbour's frames"),
     /**
      * The hardware PTE stored 256 entries after the Linux one (the size of one hardware table)
      * instead of {@code PTE_HWTABLE_PTRS} (512): it lands among the Linux entries of the second
      * table and the real hardware slot stays empty. INV-MMU-03.
      */
-    MMU_HW_PTE_AT_256,
+    MMU_HW_PTE_AT_256(
+            "INV-MMU-03", null, "the hardware PTE stored 256 entries after the Linux one instead of PTE_HWTABLE_PTRS (512): the hardware slot stays empty"),
     /** {@code FIXMAP_PAGE_NORMAL} with {@code L_PTE_USER}: fixmap pages user-accessible. INV-MMU-04. */
-    MMU_FIXMAP_PROT_USER;
+    MMU_FIXMAP_PROT_USER(
+            "INV-MMU-04", null, "FIXMAP_PAGE_NORMAL with L_PTE_USER: fixmap pages user-accessible");
+
+    private final String invariant;
+    private final String kernelCommit;
+    private final String summary;
+
+    MmuBug(String invariant, String kernelCommit, String summary) {
+        this.invariant = invariant;
+        this.kernelCommit = kernelCommit;
+        this.summary = summary;
+    }
+
+    @Override
+    public String invariant() {
+        return invariant;
+    }
+
+    @Override
+    public String kernelCommit() {
+        return kernelCommit;
+    }
+
+    @Override
+    public String summary() {
+        return summary;
+    }
 }

@@ -9,49 +9,97 @@ import armmm.model.core.SeededBug;
  */
 public enum PageBug implements SeededBug {
     /** {@code expand} loses the last order-0 half it should list: INV-BUDDY-01. */
-    BUDDY_EXPAND_LEAK,
+    BUDDY_EXPAND_LEAK(
+            "INV-BUDDY-01", null, "expand loses the last order-0 half it should list"),
     /** {@code del_page_from_free_list} forgets {@code nr_free--}: INV-BUDDY-02. */
-    BUDDY_STALE_NR_FREE,
+    BUDDY_STALE_NR_FREE(
+            "INV-BUDDY-02", null, "del_page_from_free_list forgets nr_free--"),
     /** {@code __free_one_page} puts a merged block at the higher buddy ({@code pfn | buddy_pfn}): INV-BUDDY-03. */
-    BUDDY_MISALIGNED_MERGE,
+    BUDDY_MISALIGNED_MERGE(
+            "INV-BUDDY-03", null, "__free_one_page puts a merged block at the higher buddy (pfn | buddy_pfn)"),
     /** A freed CMA block goes to the Movable list: INV-BUDDY-04. */
-    BUDDY_CMA_ON_MOVABLE_LIST,
+    BUDDY_CMA_ON_MOVABLE_LIST(
+            "INV-BUDDY-04", null, "A freed CMA block goes to the Movable list"),
     /** {@code __free_one_page} never merges with a free buddy: INV-BUDDY-05. */
-    BUDDY_NO_MERGE,
+    BUDDY_NO_MERGE(
+            "INV-BUDDY-05", null, "__free_one_page never merges with a free buddy"),
     /** {@code free_unref_page_commit} never drains at {@code high}: INV-BUDDY-06. */
-    BUDDY_PCP_NO_DRAIN,
+    BUDDY_PCP_NO_DRAIN(
+            "INV-BUDDY-06", null, "free_unref_page_commit never drains at high"),
     /** {@code prep_new_page} leaves the reference count at 0: INV-PAGE-01. */
-    PAGE_REFCOUNT_NOT_SET,
+    PAGE_REFCOUNT_NOT_SET(
+            "INV-PAGE-01", null, "prep_new_page leaves the reference count at 0"),
     /** {@code __rmqueue_pcplist} hands out a page without unlinking it: INV-PAGE-02. */
-    PAGE_PCP_NOT_UNLINKED,
+    PAGE_PCP_NOT_UNLINKED(
+            "INV-PAGE-02", null, "__rmqueue_pcplist hands out a page without unlinking it"),
     /** {@code gfp_zone} lets GFP_KERNEL reach ZONE_HIGHMEM: INV-GFP-01. */
-    GFP_KERNEL_FROM_HIGHMEM,
+    GFP_KERNEL_FROM_HIGHMEM(
+            "INV-GFP-01", null, "gfp_zone lets GFP_KERNEL reach ZONE_HIGHMEM"),
     /** The zonelist is walked lowest zone first: INV-GFP-02. */
-    GFP_ZONELIST_ASCENDING,
+    GFP_ZONELIST_ASCENDING(
+            "INV-GFP-02", null, "The zonelist is walked lowest zone first"),
     /** The watermark check ignores {@code lowmem_reserve}: INV-GFP-03. */
-    GFP_IGNORE_LOWMEM_RESERVE,
+    GFP_IGNORE_LOWMEM_RESERVE(
+            "INV-GFP-03", null, "The watermark check ignores lowmem_reserve"),
     /** {@code prep_new_page} marks no tail pages of a compound block of order 2 or more: INV-CALL-01. */
-    PAGE_COMP_TAILS_NOT_MARKED,
+    PAGE_COMP_TAILS_NOT_MARKED(
+            "INV-CALL-01", null, "prep_new_page marks no tail pages of a compound block of order 2 or more"),
     /** {@code prep_new_page} takes two references on a non-compound block of order 1 or more: INV-CALL-01. */
-    PAGE_REFCOUNT_TWO,
+    PAGE_REFCOUNT_TWO(
+            "INV-CALL-01", null, "prep_new_page takes two references on a non-compound block of order 1 or more"),
     /** Movable pageblocks of CMA handed to unmovable and reclaimable requests ({@code ALLOC_CMA} for every mask): INV-CALL-01. */
-    GFP_CMA_FOR_EVERY_MASK,
+    GFP_CMA_FOR_EVERY_MASK(
+            "INV-CALL-01", null, "Movable pageblocks of CMA handed to unmovable and reclaimable requests (ALLOC_CMA for every mask)"),
     /** Every {@code __GFP_COMP} allocation of order 1 or more returns NULL: INV-CALL-02. */
-    PAGE_COMP_ALLOC_NULL,
+    PAGE_COMP_ALLOC_NULL(
+            "INV-CALL-02", null, "Every __GFP_COMP allocation of order 1 or more returns NULL"),
     /** {@code gfp_to_alloc_flags} drops ALLOC_MIN_RESERVE, so GFP_ATOMIC fails above its reserve: INV-CALL-02. */
-    GFP_ATOMIC_NO_MIN_RESERVE,
+    GFP_ATOMIC_NO_MIN_RESERVE(
+            "INV-CALL-02", null, "gfp_to_alloc_flags drops ALLOC_MIN_RESERVE, so GFP_ATOMIC fails above its reserve"),
     /** {@code __rmqueue_fallback} never takes another migratetype's block: INV-CALL-02. */
-    GFP_NO_MIGRATETYPE_FALLBACK,
+    GFP_NO_MIGRATETYPE_FALLBACK(
+            "INV-CALL-02", null, "__rmqueue_fallback never takes another migratetype's block"),
     /** A free of a page whose refcount is already 0 is silently accepted: INV-CALL-03. */
-    PAGE_FREE_ZERO_REFCOUNT_ACCEPTED,
+    PAGE_FREE_ZERO_REFCOUNT_ACCEPTED(
+            "INV-CALL-03", null, "A free of a page whose refcount is already 0 is silently accepted"),
     /** A free with another order than the allocation's is accepted and frees that order: INV-CALL-03. */
-    PAGE_FREE_WRONG_ORDER_ACCEPTED,
+    PAGE_FREE_WRONG_ORDER_ACCEPTED(
+            "INV-CALL-03", null, "A free with another order than the allocation's is accepted and frees that order"),
     /** {@code free_pcppages_bulk} loses the last block of every drain: INV-BUDDY-01. */
-    BUDDY_DRAIN_LOSES_BLOCK,
+    BUDDY_DRAIN_LOSES_BLOCK(
+            "INV-BUDDY-01", null, "free_pcppages_bulk loses the last block of every drain"),
     /** In ZONE_HIGHMEM only, a merge into order 5 or more forgets {@code nr_free--} of the buddy's order: INV-BUDDY-02. */
-    BUDDY_HIGHMEM_STALE_NR_FREE,
+    BUDDY_HIGHMEM_STALE_NR_FREE(
+            "INV-BUDDY-02", null, "In ZONE_HIGHMEM only, a merge into order 5 or more forgets nr_free-- of the buddy's order"),
     /** Freeing a compound block leaves PageTail on its tail pages, which no step touches again: INV-PAGE-02. */
-    PAGE_TAIL_FLAGS_LEFT,
+    PAGE_TAIL_FLAGS_LEFT(
+            "INV-PAGE-02", null, "Freeing a compound block leaves PageTail on its tail pages, which no step touches again"),
     /** {@code split_page} leaves the new pages without a reference: INV-PAGE-01. */
-    PAGE_SPLIT_NO_REFCOUNT;
+    PAGE_SPLIT_NO_REFCOUNT(
+            "INV-PAGE-01", null, "split_page leaves the new pages without a reference");
+
+    private final String invariant;
+    private final String kernelCommit;
+    private final String summary;
+
+    PageBug(String invariant, String kernelCommit, String summary) {
+        this.invariant = invariant;
+        this.kernelCommit = kernelCommit;
+        this.summary = summary;
+    }
+
+    @Override
+    public String invariant() {
+        return invariant;
+    }
+
+    @Override
+    public String kernelCommit() {
+        return kernelCommit;
+    }
+
+    @Override
+    public String summary() {
+        return summary;
+    }
 }

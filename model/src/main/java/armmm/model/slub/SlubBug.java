@@ -8,19 +8,52 @@ import armmm.model.core.SeededBug;
  */
 public enum SlubBug implements SeededBug {
     /** ce6fa91b9363 undone: the hardened {@code BUG_ON(object == fp)} of {@code set_freepointer} is gone. */
-    NO_NAIVE_DOUBLE_FREE_CHECK,
+    NO_NAIVE_DOUBLE_FREE_CHECK(
+            "INV-SLUB-01", "ce6fa91b9363 (\"mm/slub.c: add a naive detection of double free or corruption\")", "the hardened BUG_ON(object == fp) of set_freepointer is gone."),
     /** 52f23478081a undone: {@code deactivate_slab} drops the last object of the CPU freelist. */
-    DEACTIVATE_LOSES_OBJECT,
+    DEACTIVATE_LOSES_OBJECT(
+            "INV-SLUB-01", "52f23478081a (\"mm/slub.c: fix corrupted freechain in deactivate_slab()\")", "deactivate_slab drops the last object of the CPU freelist."),
     /** fd4d9c7d0c71 undone: {@code kmem_cache_alloc_bulk} refills the CPU freelist without bumping the tid. */
-    BULK_MISSING_TID_BUMP,
+    BULK_MISSING_TID_BUMP(
+            "INV-SLUB-07", "fd4d9c7d0c71 (\"mm: slub: add missing TID bump in kmem_cache_alloc_bulk()\")", "kmem_cache_alloc_bulk refills the CPU freelist without bumping the tid."),
     /** Own: {@code deactivate_slab} puts the slab on the node list but leaves it frozen. */
-    DEACTIVATE_KEEPS_FROZEN,
+    DEACTIVATE_KEEPS_FROZEN(
+            "INV-SLUB-05", null, "deactivate_slab puts the slab on the node list but leaves it frozen."),
     /** Own: the debug free path skips {@code init_object}, leaving the object's active red zones. */
-    FREE_SKIPS_INIT_OBJECT,
+    FREE_SKIPS_INIT_OBJECT(
+            "INV-SLUB-06", null, "the debug free path skips init_object, leaving the object's active red zones."),
     /** Own: {@code kmem_cache_shrink} frees an empty slab's pages but leaves it on the partial list. */
-    SHRINK_FREES_LISTED_SLAB,
+    SHRINK_FREES_LISTED_SLAB(
+            "INV-SLUB-03", null, "kmem_cache_shrink frees an empty slab's pages but leaves it on the partial list."),
     /** Own: {@code allocate_slab} maps only the slab's first page to it (INV-SLUB-04). */
-    NEW_SLAB_MAPS_FIRST_PAGE_ONLY,
+    NEW_SLAB_MAPS_FIRST_PAGE_ONLY(
+            "INV-SLUB-04", null, "allocate_slab maps only the slab's first page to it."),
     /** Own: {@code __slab_free} forgets to decrement {@code inuse} on a remote free. */
-    REMOTE_FREE_KEEPS_INUSE
+    REMOTE_FREE_KEEPS_INUSE(
+            "INV-SLUB-02", null, "__slab_free forgets to decrement inuse on a remote free.");
+
+    private final String invariant;
+    private final String kernelCommit;
+    private final String summary;
+
+    SlubBug(String invariant, String kernelCommit, String summary) {
+        this.invariant = invariant;
+        this.kernelCommit = kernelCommit;
+        this.summary = summary;
+    }
+
+    @Override
+    public String invariant() {
+        return invariant;
+    }
+
+    @Override
+    public String kernelCommit() {
+        return kernelCommit;
+    }
+
+    @Override
+    public String summary() {
+        return summary;
+    }
 }

@@ -14,19 +14,50 @@ public enum VmallocBug implements SeededBug {
      * overrun of one runs into the next instead of faulting. The guard page dates from the first vmalloc; commit 71394fe50146
      * ("mm: vmalloc: add flag preventing guard hole allocation") made it optional with VM_NO_GUARD.
      */
-    VMALLOC_NO_GUARD_PAGE,
+    VMALLOC_NO_GUARD_PAGE(
+            "INV-VMALLOC-02", null, "__get_vm_area_node asks alloc_vmap_area for the size without the guard page, so an overrun runs into the next area (the guard page is as old as vmalloc; 71394fe50146 made it optional with VM_NO_GUARD)"),
     /**
      * {@code free_vmap_area_noflush} puts the area straight back into the free tree instead of
      * the purge list: it can be handed out again while the TLB still holds the old translations,
      * which the lazy purge of commit db64fe02258f ("mm: rewrite vmap layer") exists to prevent.
      */
-    VMALLOC_LAZY_REUSE_BEFORE_FLUSH,
+    VMALLOC_LAZY_REUSE_BEFORE_FLUSH(
+            "INV-VMALLOC-05", null, "free_vmap_area_noflush returns the area straight to the free tree, not the purge list: reused while the TLB holds the old translations (the hazard the lazy purge of db64fe02258f prevents)"),
     /** {@code free_unmap_vmap_area} skips {@code vunmap_range_noflush}: a freed area stays mapped to freed pages. */
-    VMALLOC_VFREE_KEEPS_PTES,
+    VMALLOC_VFREE_KEEPS_PTES(
+            "INV-VMALLOC-04", null, "free_unmap_vmap_area skips vunmap_range_noflush: a freed area stays mapped to freed pages."),
     /** {@code __get_vm_area_node} ignores VM_IOREMAP's alignment by size. */
-    VMALLOC_IOREMAP_UNALIGNED,
+    VMALLOC_IOREMAP_UNALIGNED(
+            "INV-VMALLOC-03", null, "__get_vm_area_node ignores VM_IOREMAP's alignment by size."),
     /** {@code __purge_vmap_area_lazy} drops the purged areas instead of merging them into the free tree: address space leaks. */
-    VMALLOC_PURGE_LEAKS_SPACE,
+    VMALLOC_PURGE_LEAKS_SPACE(
+            "INV-VMALLOC-01", null, "__purge_vmap_area_lazy drops the purged areas instead of merging them into the free tree: address space leaks."),
     /** {@code vmap_pages_range} maps {@code pages[0]} at the second page too: one frame mapped writable twice. */
-    VMALLOC_MAPS_ONE_PAGE_TWICE;
+    VMALLOC_MAPS_ONE_PAGE_TWICE(
+            "INV-VMALLOC-06", null, "vmap_pages_range maps pages[0] at the second page too: one frame mapped writable twice.");
+
+    private final String invariant;
+    private final String kernelCommit;
+    private final String summary;
+
+    VmallocBug(String invariant, String kernelCommit, String summary) {
+        this.invariant = invariant;
+        this.kernelCommit = kernelCommit;
+        this.summary = summary;
+    }
+
+    @Override
+    public String invariant() {
+        return invariant;
+    }
+
+    @Override
+    public String kernelCommit() {
+        return kernelCommit;
+    }
+
+    @Override
+    public String summary() {
+        return summary;
+    }
 }

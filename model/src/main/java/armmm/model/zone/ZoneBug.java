@@ -9,19 +9,52 @@ import armmm.model.core.SeededBug;
  */
 public enum ZoneBug implements SeededBug {
     /** ZONE_MOVABLE's pages left in the zone it was carved from, so the two overlap: INV-ZONE-01. */
-    ZONE_MOVABLE_NOT_CARVED,
+    ZONE_MOVABLE_NOT_CARVED(
+            "INV-ZONE-01", null, "ZONE_MOVABLE's pages left in the zone it was carved from, so the two overlap"),
     /** NOMAP memory counted as a hole, leaving present_pages: INV-ZONE-02. */
-    ZONE_NOMAP_ABSENT,
+    ZONE_NOMAP_ABSENT(
+            "INV-ZONE-02", null, "NOMAP memory counted as a hole, leaving present_pages"),
     /** CMA pageblocks never given back to managed at activation: INV-ZONE-03. */
-    ZONE_CMA_NOT_MANAGED,
+    ZONE_CMA_NOT_MANAGED(
+            "INV-ZONE-03", null, "CMA pageblocks never given back to managed at activation"),
     /** The low and high watermarks swapped: INV-ZONE-04. */
-    ZONE_WMARK_SWAPPED,
+    ZONE_WMARK_SWAPPED(
+            "INV-ZONE-04", null, "The low and high watermarks swapped"),
     /** Watermarks computed from the managed count after the late frees: INV-ZONE-05. */
-    ZONE_WMARK_FROM_FINAL_MANAGED,
+    ZONE_WMARK_FROM_FINAL_MANAGED(
+            "INV-ZONE-05", null, "Watermarks computed from the managed count after the late frees"),
     /** lowmem_reserve from the upper zone alone, not the sum of the zones above: INV-ZONE-06. */
-    ZONE_RESERVE_NOT_CUMULATIVE,
+    ZONE_RESERVE_NOT_CUMULATIVE(
+            "INV-ZONE-06", null, "lowmem_reserve from the upper zone alone, not the sum of the zones above"),
     /** min_free_kbytes from the managed count after the late frees: INV-ZONE-07. */
-    ZONE_MIN_FREE_FROM_FINAL,
+    ZONE_MIN_FREE_FROM_FINAL(
+            "INV-ZONE-07", null, "min_free_kbytes from the managed count after the late frees"),
     /** The per-CPU list high limit loses its 4 x batch floor: INV-ZONE-08. */
-    ZONE_PCP_HIGH_NO_FLOOR;
+    ZONE_PCP_HIGH_NO_FLOOR(
+            "INV-ZONE-08", null, "The per-CPU list high limit loses its 4 x batch floor");
+
+    private final String invariant;
+    private final String kernelCommit;
+    private final String summary;
+
+    ZoneBug(String invariant, String kernelCommit, String summary) {
+        this.invariant = invariant;
+        this.kernelCommit = kernelCommit;
+        this.summary = summary;
+    }
+
+    @Override
+    public String invariant() {
+        return invariant;
+    }
+
+    @Override
+    public String kernelCommit() {
+        return kernelCommit;
+    }
+
+    @Override
+    public String summary() {
+        return summary;
+    }
 }

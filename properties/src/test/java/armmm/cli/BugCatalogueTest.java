@@ -1,0 +1,69 @@
+package armmm.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import armmm.model.core.SeededBug;
+import armmm.model.kernel.Subsystems;
+import armmm.spec.Catalogue;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The bug catalogue ({@code armmm bugs}, {@code spec/cli.md}): every seeded bug names an invariant
+ * that {@code spec/invariants.md} defines and a hand-minimal scenario that exists and says it is
+ * caught by that invariant, and the command prints every bug, one tab-separated line each.
+ */
+class BugCatalogueTest {
+    private static final Path RESOURCES = Paths.get("src", "test", "resources");
+
+    @Test
+    void everyBugNamesAnInvariantOfTheSpecAndAnExistingScenarioThatAgrees() throws IOException {
+        Set<String> ids = Catalogue.read().stream().map(Catalogue.Entry::id).collect(Collectors.toSet());
+        List<SeededBug> bugs = Subsystems.bugs();
+        assertThat(bugs).isNotEmpty();
+        for (SeededBug b : bugs) {
+            assertThat(b.invariant()).as("invariant of %s", b).isNotEmpty();
+            assertThat(ids).as("the invariant %s of %s", b.invariant(), b).contains(b.invariant());
+            assertThat(b.summary()).as("summary of %s", b).isNotBlank().doesNotContain("\t", "\n");
+            Path scn = RESOURCES.resolve(b.scenario());
+            assertThat(scn).as("scenario of %s", b).exists();
+            assertThat(Files.readAllLines(scn).get(0)).as("first line of %s", scn)
+                    .isEqualTo("# caught by: " + b.invariant());
+        }
+    }
+
+    @Test
+    void theKernelHistoryBugsNameTheirCommits() {
+        assertThat(Subsystems.bugs().stream().filter(b -> b.kernelCommit() != null)
+                .map(b -> b.kernelCommit().substring(0, 12)))
+                .contains("ce6fa91b9363", "52f23478081a", "fd4d9c7d0c71");
+        for (SeededBug b : Subsystems.bugs()) {
+            if (b.kernelCommit() != null) {
+                assertThat(b.kernelCommit()).as("%s", b).matches("[0-9a-f]{12} \\(\".+\"\\)");
+                assertThat(b.reenacts()).startsWith("kernel commit " + b.kernelCommit());
+            } else {
+                assertThat(b.reenacts()).startsWith("own planted mistake: ");
+            }
+        }
+    }
+
+    @Test
+    void armmmBugsPrintsEveryBugOnOneTabSeparatedLine() {
+        Cli.Run r = Cli.run("bugs");
+        assertThat(r.exit()).isZero();
+        assertThat(r.err()).isEmpty();
+        List<String> lines = r.out().lines().toList();
+        assertThat(lines).hasSize(Subsystems.bugs().size());
+        for (SeededBug b : Subsystems.bugs()) {
+            String[] expected = {b.cliName(), b.reenacts(), b.invariant()};
+            assertThat(lines).as("the line of %s", b)
+                    .anySatisfy(l -> assertThat(l.split("\t", -1)).containsExactly(expected));
+        }
+    }
+}
