@@ -74,7 +74,12 @@ public final class MmSubsystem implements Subsystem<Processes> {
                 planted.add(d);
             }
         }
-        return new Processes(UserLayoutConfig.armmp(), SEED, planted);
+        UserLayoutConfig config = UserLayoutConfig.armmp();
+        // mm/memory.c disable_randmaps: "norandmaps" sets randomize_va_space to 0
+        if (java.util.Arrays.asList(board.cmdline().text().split("\\s+")).contains("norandmaps")) {
+            config = config.withRandomizeVaSpace(0);
+        }
+        return new Processes(config, SEED, planted);
     }
 
     @Override

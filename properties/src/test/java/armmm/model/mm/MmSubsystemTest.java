@@ -90,6 +90,21 @@ class MmSubsystemTest {
     }
 
     @Test
+    void norandmapsTurnsTheRandomisationOff() {
+        // mmap_base = STACK_TOP - max(8 MiB + stack_guard_gap, MIN_GAP 128 MiB), no random offset
+        RunReport r = Runner.run(Parser.parse("mm.scn", """
+                board ram=256M cmdline="norandmaps"
+                mm_create SZ_8M -> $m
+                mm_create SZ_8M -> $n
+                expect mm[$m].mmap_base == 0xb7000000
+                expect mm[$n].mmap_base == 0xb7000000
+                expect mm[$m].start_brk == 0x22000
+                """), Bugs.NONE);
+        assertThat(r.messages()).isEmpty();
+        assertThat(r.passed()).isEqualTo(3);
+    }
+
+    @Test
     void noBugIsCaughtAtBootAndEachIsCaughtByItsInvariantAfterACall() {
         assertCaught(VmaDefect.MPROTECT_NO_MERGE, "INV-VMA-04", """
                 mm_create SZ_8M -> $m
