@@ -65,6 +65,9 @@ final class Constants {
         if (word.contains("GFP")) {
             return Gfp.parse(word);
         }
+        if (word.startsWith("PROT_") || word.startsWith("MAP_") || word.equals("RLIM_INFINITY")) {
+            return armmm.model.mm.MmFlagNames.parse(word);
+        }
         return OptionalLong.empty();
     }
 

@@ -1,7 +1,13 @@
 package armmm.model.mm;
 
-/** Bugs an {@link MmStruct} can be built with, so that tests show the VMA invariants catch them. */
-public enum VmaDefect {
+import armmm.model.core.SeededBug;
+
+/**
+ * The seeded bugs of the user address-space subsystem ({@link MmSubsystem}): mistakes of
+ * mm/mmap.c and mm/mprotect.c an {@link MmStruct} can be built with, so that tests show the VMA
+ * invariants catch them. Planted with {@code -Darmmm.bug=NAME} like every subsystem's bugs.
+ */
+public enum VmaDefect implements SeededBug {
     /** {@code mprotect_fixup} without its {@code vma_merge}: it only splits, never merges. */
     MPROTECT_NO_MERGE,
     /** {@code __split_vma} starts the upper part one page late: a page at the boundary is lost. */

@@ -2,7 +2,6 @@ package armmm.model.mm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import armmm.model.report.MapsReport;
 import armmm.properties.OracleFiles;
 import java.util.List;
 import java.util.Set;

@@ -7,7 +7,6 @@ import static armmm.model.mm.VmFlags.MAP_PRIVATE;
 import static armmm.model.mm.VmFlags.MAP_SHARED;
 
 import armmm.model.core.Violation;
-import armmm.model.report.MapsReport;
 import armmm.pbt.ChainFormatter;
 import armmm.pbt.ChainSpec;
 import armmm.pbt.Failure;

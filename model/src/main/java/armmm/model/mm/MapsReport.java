@@ -1,8 +1,5 @@
-package armmm.model.report;
+package armmm.model.mm;
 
-import armmm.model.mm.MmStruct;
-import armmm.model.mm.Vma;
-import armmm.model.mm.VmFlags;
 
 /**
  * {@code /proc/PID/maps} of an mm (fs/proc/task_mmu.c {@code show_map_vma}): range, rwx and

@@ -1,0 +1,91 @@
+package armmm.model.mm;
+
+import armmm.model.core.Result;
+import armmm.model.subsystem.Arg;
+import armmm.model.subsystem.ArgKind;
+import armmm.model.subsystem.HandleNames;
+import armmm.model.subsystem.KernelState;
+import armmm.model.subsystem.Op;
+import armmm.model.subsystem.OpSpec;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The address-space calls (mm/mmap.c {@code ksys_mmap_pgoff}, {@code __vm_munmap},
+ * {@code brk}; mm/mprotect.c {@code do_mprotect_pkey}; kernel/fork.c {@code mmput}), each a
+ * record with the mm's handle first, then the system call's arguments in order. A refused call
+ * names the errno the system call returns ({@code -ENOMEM}).
+ */
+public sealed interface MmOp extends Op {
+
+    /** {@code mm_create RLIMIT_STACK}: an exec'd process's mm; its handle. */
+    record MmCreate(long rlimitStack) implements MmOp {
+        @Override public String resultStem() { return "m"; }
+        public String name() { return "mm_create"; }
+        public List<Arg> args() { return List.of(Arg.addr(rlimitStack)); }
+        public Result applyTo(KernelState k) { return on(k, p -> p.mmCreate(rlimitStack)); }
+        @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
+    /** {@code mmap(addr, len, prot, flags, -1, 0)}: the mapping's address. */
+    record Mmap(long mm, long addr, long len, long prot, long flags) implements MmOp {
+        @Override public String resultStem() { return "a"; }
+        public String name() { return "mmap"; }
+        public List<Arg> args() {
+            return List.of(Arg.handle(mm), Arg.addr(addr), Arg.size(len), Arg.addr(prot), Arg.addr(flags));
+        }
+        public Result applyTo(KernelState k) { return on(k, p -> p.mmap(mm, addr, len, prot, flags)); }
+        @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
+    /** {@code munmap(addr, len)}. */
+    record Munmap(long mm, long addr, long len) implements MmOp {
+        public String name() { return "munmap"; }
+        public List<Arg> args() { return List.of(Arg.handle(mm), Arg.handle(addr), Arg.size(len)); }
+        public Result applyTo(KernelState k) { return on(k, p -> p.munmap(mm, addr, len)); }
+        @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
+    /** {@code mprotect(addr, len, prot)}. */
+    record Mprotect(long mm, long addr, long len, long prot) implements MmOp {
+        public String name() { return "mprotect"; }
+        public List<Arg> args() { return List.of(Arg.handle(mm), Arg.handle(addr), Arg.size(len), Arg.addr(prot)); }
+        public Result applyTo(KernelState k) { return on(k, p -> p.mprotect(mm, addr, len, prot)); }
+        @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
+    /** {@code brk(addr)}: the break afterwards. */
+    record Brk(long mm, long addr) implements MmOp {
+        public String name() { return "brk"; }
+        public List<Arg> args() { return List.of(Arg.handle(mm), Arg.addr(addr)); }
+        public Result applyTo(KernelState k) { return on(k, p -> p.brk(mm, addr)); }
+        @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
+    /** {@code exit_mm}: the process exits and its mm goes. */
+    record ExitMm(long mm) implements MmOp {
+        public String name() { return "exit_mm"; }
+        public List<Arg> args() { return List.of(Arg.handle(mm)); }
+        public Result applyTo(KernelState k) { return on(k, p -> p.exitMm(mm)); }
+        @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
+    /** What an address-space call returns on a kernel without a board. */
+    Result NO_PROCESSES = Result.refused("no user address spaces: the scenario needs a board line");
+
+    private static Result on(KernelState k, Function<Processes, Result> call) {
+        Processes p = k.state(Processes.class);
+        return p == null ? NO_PROCESSES : call.apply(p);
+    }
+
+    /** The scenario spellings of the address-space calls. */
+    List<OpSpec> SPECS = List.of(
+            OpSpec.of("mm_create", (a, c) -> new MmCreate(a[0]), ArgKind.ADDR),
+            OpSpec.of("mmap", (a, c) -> new Mmap(a[0], a[1], a[2], a[3], a[4]),
+                    ArgKind.HANDLE, ArgKind.ADDR, ArgKind.SIZE, ArgKind.ADDR, ArgKind.ADDR),
+            OpSpec.of("munmap", (a, c) -> new Munmap(a[0], a[1], a[2]), ArgKind.HANDLE, ArgKind.HANDLE, ArgKind.SIZE),
+            OpSpec.of("mprotect", (a, c) -> new Mprotect(a[0], a[1], a[2], a[3]),
+                    ArgKind.HANDLE, ArgKind.HANDLE, ArgKind.SIZE, ArgKind.ADDR),
+            OpSpec.of("brk", (a, c) -> new Brk(a[0], a[1]), ArgKind.HANDLE, ArgKind.ADDR),
+            OpSpec.of("exit_mm", (a, c) -> new ExitMm(a[0]), ArgKind.HANDLE));
+}
