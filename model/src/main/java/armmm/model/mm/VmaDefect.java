@@ -9,13 +9,31 @@ import armmm.model.core.SeededBug;
  */
 public enum VmaDefect implements SeededBug {
     /** {@code mprotect_fixup} without its {@code vma_merge}: it only splits, never merges. */
-    MPROTECT_NO_MERGE,
+    MPROTECT_NO_MERGE("INV-VMA-04", "mprotect_fixup without its vma_merge: it only splits, never merges"),
     /** {@code __split_vma} starts the upper part one page late: a page at the boundary is lost. */
-    SPLIT_LOSES_PAGE,
+    SPLIT_LOSES_PAGE("INV-VMA-05", "__split_vma starts the upper part one page late: a page at the boundary is lost"),
     /** {@code mmap_region} without its {@code do_mas_munmap}: {@code MAP_FIXED} lays a VMA over others. */
-    MAP_FIXED_KEEPS_OLD,
+    MAP_FIXED_KEEPS_OLD("INV-VMA-01", "mmap_region without its do_mas_munmap: MAP_FIXED lays a VMA over others"),
     /** {@code get_unmapped_area} without {@code security_mmap_addr}: a fixed mapping under {@code mmap_min_addr}. */
-    NO_MMAP_MIN_ADDR_CHECK,
+    NO_MMAP_MIN_ADDR_CHECK("INV-VMA-03", "get_unmapped_area without security_mmap_addr: a fixed mapping under mmap_min_addr"),
     /** {@code brk} growing the heap to the requested byte instead of {@code PAGE_ALIGN} of it. */
-    BRK_NOT_PAGE_ALIGNED
+    BRK_NOT_PAGE_ALIGNED("INV-VMA-02", "brk growing the heap to the requested byte instead of PAGE_ALIGN of it");
+
+    private final String invariant;
+    private final String summary;
+
+    VmaDefect(String invariant, String summary) {
+        this.invariant = invariant;
+        this.summary = summary;
+    }
+
+    @Override
+    public String invariant() {
+        return invariant;
+    }
+
+    @Override
+    public String summary() {
+        return summary;
+    }
 }
