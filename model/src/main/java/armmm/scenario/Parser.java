@@ -2,6 +2,7 @@ package armmm.scenario;
 
 import armmm.model.subsystem.OpSpec;
 import armmm.model.kernel.OpTable;
+import armmm.model.kernel.Reports;
 import armmm.model.core.Result;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -99,8 +100,8 @@ public final class Parser {
                 in.next();
                 Token report = in.next("a report name");
                 List<Expr> range = new ArrayList<>();
-                // print pagetables [VA [VA_END]]: the range the ptdump covers
-                while (report.text().equals("pagetables") && in.hasNext() && range.size() < 2) {
+                // print NAME [FROM [TO]] for a report over an address range, such as the ptdump
+                while (Reports.takesRange(report.text()) && in.hasNext() && range.size() < 2) {
                     range.add(expr(in));
                 }
                 in.end();

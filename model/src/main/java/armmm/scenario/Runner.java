@@ -159,14 +159,17 @@ public final class Runner {
                 throw new ScenarioException(p.line(), p.column(), "unknown report '" + p.report() + "', expected one of "
                         + String.join(", ", Reports.names()));
             }
-            String text = Reports.render(p.report(), kernel).orElseThrow(() -> new ScenarioException(p.line(), p.column(),
-                    "report '" + p.report() + "' needs a booted board (a board line)"));
-            if (!p.args().isEmpty()) {
+            String text;
+            if (p.args().isEmpty()) {
+                text = Reports.render(p.report(), kernel).orElseThrow(() -> new ScenarioException(p.line(), p.column(),
+                        "report '" + p.report() + "' needs a booted board (a board line)"));
+            } else {
+                // the parser takes a range only for a report that has one (Reports.takesRange)
                 long from = eval(p.args().get(0), p.line());
                 long to = p.args().size() > 1 ? eval(p.args().get(1), p.line()) : from + 4096;
-                text = armmm.model.mmu.PtdumpReport.render(kernel.state(armmm.model.mmu.KernelPageTables.class),
-                        kernel.booted().orElseThrow().layout(),
-                        from, Math.min(Math.max(to, from), 0x1_0000_0000L));
+                text = Reports.render(p.report(), kernel, from, Math.min(Math.max(to, from), 0x1_0000_0000L))
+                        .orElseThrow(() -> new ScenarioException(p.line(), p.column(),
+                                "report '" + p.report() + "' needs a booted board (a board line)"));
             }
             output.append(text);
             if (!text.endsWith("\n")) {

@@ -32,6 +32,17 @@ class CliRobustnessTest {
     }
 
     @Test
+    void onlyAReportThatTakesAnAddressRangeTakesOne() throws IOException {
+        Path ranged = scn("board ram=64M\nprint pagetables 0xc0000000 0xc0200000\n");
+        Cli.Run r = Cli.run("run", ranged.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        Cli.Run whole = Cli.run("run", scn("board ram=64M\nprint pagetables\n").toString());
+        assertThat(r.out()).isNotBlank().isNotEqualTo(whole.out());
+        Path f = scn("board ram=64M\nprint zoneinfo 0x1000\n");
+        badInput(Cli.run("run", f.toString()), f + ":2:16: unexpected '0x1000'");
+    }
+
+    @Test
     void aNameWhoseCallWasRefusedIsAFailedCheckWhereItIsUsed() throws IOException {
         Path f = scn("board ram=64M\nalloc_pages GFP_KERNEL 0 cpu=5 -> $p\n__free_pages $p 0\n");
         Cli.Run r = Cli.run("run", f.toString());

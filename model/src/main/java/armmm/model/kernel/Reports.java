@@ -49,4 +49,19 @@ public final class Reports {
         }
         return r.render().apply(kernel);
     }
+
+    /** True when {@code name} takes an address range ({@code print pagetables FROM [TO]}). */
+    public static boolean takesRange(String name) {
+        Report r = REPORTS.get(name);
+        return r != null && r.ranged() != null;
+    }
+
+    /** Renders report {@code name} over [from, to); empty when it does not apply to this kernel. */
+    public static Optional<String> render(String name, Kernel kernel, long from, long to) {
+        Report r = REPORTS.get(name);
+        if (r == null || r.ranged() == null) {
+            throw new IllegalArgumentException("report " + name + " takes no address range");
+        }
+        return r.ranged().render(kernel, from, to);
+    }
 }

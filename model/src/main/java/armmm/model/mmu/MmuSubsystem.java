@@ -72,7 +72,9 @@ public final class MmuSubsystem implements Subsystem<KernelPageTables> {
     @Override
     public List<Report> reports() {
         return List.of(new Report("pagetables", k -> Optional.ofNullable(k.state(KernelPageTables.class))
-                .map(t -> PtdumpReport.render(t, k.state(BootedSystem.class).layout()))));
+                .map(t -> PtdumpReport.render(t, k.state(BootedSystem.class).layout())),
+                (k, from, to) -> Optional.ofNullable(k.state(KernelPageTables.class))
+                        .map(t -> PtdumpReport.render(t, k.state(BootedSystem.class).layout(), from, to))));
     }
 
     @Override
