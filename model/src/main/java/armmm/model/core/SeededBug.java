@@ -24,12 +24,14 @@ public interface SeededBug {
         return name != null && name.trim().toUpperCase(Locale.ROOT).replace('-', '_').equals(name());
     }
 
+    /** What the catalogue says of this bug: its invariant, the commit it undoes, what it does. */
+    BugFacts facts();
+
     /**
-     * The invariant id ({@code spec/invariants.md}) that must catch this bug, {@code INV-MEMBLOCK-02};
-     * empty for a bug that names none (the catalogue test refuses that).
+     * The invariant id ({@code spec/invariants.md}) that must catch this bug, {@code INV-MEMBLOCK-02}.
      */
     default String invariant() {
-        return "";
+        return facts().invariant();
     }
 
     /**
@@ -37,12 +39,12 @@ public interface SeededBug {
      * {@code null} when the bug is the model's own planted mistake.
      */
     default String kernelCommit() {
-        return null;
+        return facts().kernelCommit();
     }
 
     /** What the bug does, in one sentence of the kernel's names. */
     default String summary() {
-        return "";
+        return facts().summary();
     }
 
     /** What it reenacts: the undone kernel commit, or the model's own planted mistake. */

@@ -1,5 +1,6 @@
 package armmm.model.layout;
 
+import armmm.model.core.BugFacts;
 import armmm.model.core.SeededBug;
 
 /**
@@ -24,28 +25,14 @@ public enum LayoutBug implements SeededBug {
     LAYOUT_PAGE_TO_PFN_WRONG_STRIDE(
             "INV-LAYOUT-05", null, "page_to_pfn divides by 32 instead of sizeof(struct page)");
 
-    private final String invariant;
-    private final String kernelCommit;
-    private final String summary;
+    private final BugFacts facts;
 
     LayoutBug(String invariant, String kernelCommit, String summary) {
-        this.invariant = invariant;
-        this.kernelCommit = kernelCommit;
-        this.summary = summary;
+        this.facts = new BugFacts(invariant, kernelCommit, summary);
     }
 
     @Override
-    public String invariant() {
-        return invariant;
-    }
-
-    @Override
-    public String kernelCommit() {
-        return kernelCommit;
-    }
-
-    @Override
-    public String summary() {
-        return summary;
+    public BugFacts facts() {
+        return facts;
     }
 }

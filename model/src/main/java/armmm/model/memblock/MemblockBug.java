@@ -1,5 +1,6 @@
 package armmm.model.memblock;
 
+import armmm.model.core.BugFacts;
 import armmm.model.core.SeededBug;
 
 /**
@@ -42,28 +43,14 @@ public enum MemblockBug implements SeededBug {
     MEMBLOCK_ALLOC_OVER_RESERVED(
             "INV-MEMBLOCK-11", null, "the free-range walk ignores the reserved array");
 
-    private final String invariant;
-    private final String kernelCommit;
-    private final String summary;
+    private final BugFacts facts;
 
     MemblockBug(String invariant, String kernelCommit, String summary) {
-        this.invariant = invariant;
-        this.kernelCommit = kernelCommit;
-        this.summary = summary;
+        this.facts = new BugFacts(invariant, kernelCommit, summary);
     }
 
     @Override
-    public String invariant() {
-        return invariant;
-    }
-
-    @Override
-    public String kernelCommit() {
-        return kernelCommit;
-    }
-
-    @Override
-    public String summary() {
-        return summary;
+    public BugFacts facts() {
+        return facts;
     }
 }

@@ -1,5 +1,6 @@
 package armmm.model.mm;
 
+import armmm.model.core.BugFacts;
 import armmm.model.core.SeededBug;
 
 /**
@@ -19,21 +20,14 @@ public enum VmaDefect implements SeededBug {
     /** {@code brk} growing the heap to the requested byte instead of {@code PAGE_ALIGN} of it. */
     BRK_NOT_PAGE_ALIGNED("INV-VMA-02", "brk growing the heap to the requested byte instead of PAGE_ALIGN of it");
 
-    private final String invariant;
-    private final String summary;
+    private final BugFacts facts;
 
     VmaDefect(String invariant, String summary) {
-        this.invariant = invariant;
-        this.summary = summary;
+        this.facts = new BugFacts(invariant, null, summary);
     }
 
     @Override
-    public String invariant() {
-        return invariant;
-    }
-
-    @Override
-    public String summary() {
-        return summary;
+    public BugFacts facts() {
+        return facts;
     }
 }

@@ -1,5 +1,6 @@
 package armmm.model.mmu;
 
+import armmm.model.core.BugFacts;
 import armmm.model.core.SeededBug;
 
 /**
@@ -30,28 +31,14 @@ public enum MmuBug implements SeededBug {
     MMU_FIXMAP_PROT_USER(
             "INV-MMU-04", null, "FIXMAP_PAGE_NORMAL with L_PTE_USER: fixmap pages user-accessible");
 
-    private final String invariant;
-    private final String kernelCommit;
-    private final String summary;
+    private final BugFacts facts;
 
     MmuBug(String invariant, String kernelCommit, String summary) {
-        this.invariant = invariant;
-        this.kernelCommit = kernelCommit;
-        this.summary = summary;
+        this.facts = new BugFacts(invariant, kernelCommit, summary);
     }
 
     @Override
-    public String invariant() {
-        return invariant;
-    }
-
-    @Override
-    public String kernelCommit() {
-        return kernelCommit;
-    }
-
-    @Override
-    public String summary() {
-        return summary;
+    public BugFacts facts() {
+        return facts;
     }
 }

@@ -1,5 +1,6 @@
 package armmm.model.page;
 
+import armmm.model.core.BugFacts;
 import armmm.model.core.SeededBug;
 
 /**
@@ -78,28 +79,14 @@ public enum PageBug implements SeededBug {
     PAGE_SPLIT_NO_REFCOUNT(
             "INV-PAGE-01", null, "split_page leaves the new pages without a reference");
 
-    private final String invariant;
-    private final String kernelCommit;
-    private final String summary;
+    private final BugFacts facts;
 
     PageBug(String invariant, String kernelCommit, String summary) {
-        this.invariant = invariant;
-        this.kernelCommit = kernelCommit;
-        this.summary = summary;
+        this.facts = new BugFacts(invariant, kernelCommit, summary);
     }
 
     @Override
-    public String invariant() {
-        return invariant;
-    }
-
-    @Override
-    public String kernelCommit() {
-        return kernelCommit;
-    }
-
-    @Override
-    public String summary() {
-        return summary;
+    public BugFacts facts() {
+        return facts;
     }
 }

@@ -1,5 +1,6 @@
 package armmm.model.vmalloc;
 
+import armmm.model.core.BugFacts;
 import armmm.model.core.SeededBug;
 
 /**
@@ -36,28 +37,14 @@ public enum VmallocBug implements SeededBug {
     VMALLOC_MAPS_ONE_PAGE_TWICE(
             "INV-VMALLOC-06", null, "vmap_pages_range maps pages[0] at the second page too: one frame mapped writable twice.");
 
-    private final String invariant;
-    private final String kernelCommit;
-    private final String summary;
+    private final BugFacts facts;
 
     VmallocBug(String invariant, String kernelCommit, String summary) {
-        this.invariant = invariant;
-        this.kernelCommit = kernelCommit;
-        this.summary = summary;
+        this.facts = new BugFacts(invariant, kernelCommit, summary);
     }
 
     @Override
-    public String invariant() {
-        return invariant;
-    }
-
-    @Override
-    public String kernelCommit() {
-        return kernelCommit;
-    }
-
-    @Override
-    public String summary() {
-        return summary;
+    public BugFacts facts() {
+        return facts;
     }
 }
