@@ -27,7 +27,7 @@ public final class BootCommand implements Callable<Integer> {
 
     @Option(names = "--print", paramLabel = "REPORT", arity = "1..2",
             description = "a report to print (repeatable): ${COMPLETION-CANDIDATES}, l1 (the first-level table),"
-                    + " l2 VA (the second-level table behind VA)", completionCandidates = ReportNames.class)
+                    + " l2 VA (the second-level table behind VA), memmap-svg (an SVG picture of the memory map)", completionCandidates = ReportNames.class)
     List<String> print = new ArrayList<>();
 
     @Override
@@ -35,7 +35,7 @@ public final class BootCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         List<Object> wanted = PagetablePrints.parse(print);
         for (Object w : wanted) {
-            if (w instanceof String name && !Reports.exists(name)) {
+            if (w instanceof String name && !Reports.exists(name) && !name.equals(MemmapSvg.NAME)) {
                 throw new BadInputException("--print: unknown report '" + name + "', expected one of " + String.join(", ", Reports.names()));
             }
         }
@@ -47,7 +47,9 @@ public final class BootCommand implements Callable<Integer> {
         }
         List<Object> names = print.isEmpty() ? new ArrayList<>(Reports.names()) : wanted;
         for (Object w : names) {
-            if (w instanceof String name) {
+            if (w instanceof String name && name.equals(MemmapSvg.NAME)) {
+                out.print(MemmapSvg.render(kernel));
+            } else if (w instanceof String name) {
                 Reports.render(name, kernel).ifPresent(text -> out.print(text.endsWith("\n") ? text : text + "\n"));
             } else {
                 out.print(PagetablePrints.render((PagetablePrints.Request) w, kernel));
