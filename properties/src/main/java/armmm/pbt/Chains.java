@@ -38,6 +38,7 @@ public final class Chains {
         Chain<S, A> chain = new Chain<>(spec, config.steps());
         Stats stats = new Stats(fileName);
         Search.Options options = new Search.Options(reporting.propertyName(), spec.coverage(), spec.strictHealth());
+        long started = System.nanoTime();
         Search.Result found = Search.run(chain, config, spec.exhaustive(), stats, options);
         stats.outcome("seed", config.seed());
         stats.outcome("steps", config.steps());
@@ -74,6 +75,8 @@ public final class Chains {
             }
         }
         health.forEach(h -> stats.outcome("health", h.toString()));
+        // wall-clock time of the search and shrink, for the verification report; never asserted
+        stats.outcome("millis", (System.nanoTime() - started) / 1_000_000);
         reporting.publish(stats, fileName);
         return new ChainResult(fileName, config.seed(), stats, counterexamples.isEmpty() ? null : counterexamples.get(0),
                 found.exhausted(), counterexamples.isEmpty() ? List.of() : counterexamples.subList(1, counterexamples.size()),

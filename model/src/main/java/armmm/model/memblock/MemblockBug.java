@@ -21,9 +21,13 @@ public enum MemblockBug implements SeededBug {
     /** adding to an empty array keeps the dummy region beside the new one: INV-MEMBLOCK-04. */
     MEMBLOCK_DUMMY_KEPT(
             "INV-MEMBLOCK-04", null, "adding to an empty array keeps the dummy region beside the new one"),
-    /** {@code memblock_add_range} skips {@code memblock_cap_size}: INV-MEMBLOCK-05. */
+    /**
+     * eb18f1b5bfb9 undone: {@code memblock_add_range} skips {@code memblock_cap_size}, so a range
+     * whose end overflows {@code phys_addr_t} is kept as given: INV-MEMBLOCK-05.
+     */
     MEMBLOCK_NO_CAP(
-            "INV-MEMBLOCK-05", null, "memblock_add_range skips memblock_cap_size"),
+            "INV-MEMBLOCK-05", "eb18f1b5bfb9 (\"memblock: Make memblock functions handle overflowing range @size\")",
+            "memblock_add_range skips memblock_cap_size, so a range whose end overflows phys_addr_t is kept as given"),
     /** {@code __next_mem_range} does not clip a free range to its memory region: INV-MEMBLOCK-06. */
     MEMBLOCK_FREE_RANGE_PAST_MEMORY(
             "INV-MEMBLOCK-06", null, "__next_mem_range does not clip a free range to its memory region"),

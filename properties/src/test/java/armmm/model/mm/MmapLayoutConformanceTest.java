@@ -3,6 +3,7 @@ package armmm.model.mm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import armmm.properties.OracleFiles;
+import armmm.properties.ReportData;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -158,6 +159,8 @@ class MmapLayoutConformanceTest {
         long[][] s = samples(folder, RandomSource.seeded(3));
         ChiSquareTest chi = new ChiSquareTest();
         assertThat(chi.chiSquareTestDataSetsComparison(s[0], s[1], ALPHA)).as("kernel and model differ").isFalse();
+        ReportData.write("mmap-base-" + folder, Map.of("kernel", s[0], "model", s[1],
+                "pValue", chi.chiSquareTestDataSetsComparison(s[0], s[1])));
         double[] uniform = new double[256];
         Arrays.fill(uniform, 1.0);
         assertThat(s[1]).as("the model hits every slot").hasSize(256);
