@@ -424,19 +424,29 @@ public final class VerificationReport {
 
     private void performance() throws IOException {
         doc.section("performance", "Performance");
+        List<List<String>> readme = in.markdownTable("README.md", "Performance");
         Path jmh = in.root.resolve("properties/target/jmh-result.json");
-        if (!Files.exists(jmh)) {
-            doc.para("No JMH result in this build: benchmarks run under `-Pbench` (README, Performance), whose figures and goals "
-                    + "the README's table keeps. A bench run that leaves `properties/target/jmh-result.json` is shown here.");
-        } else {
+        if (Files.exists(jmh)) {
+            doc.para("JMH figures of this build's `-Pbench` run (`properties/target/jmh-result.json`), each beside the goal "
+                    + "the README's table gives it.");
             List<List<String>> rows = new ArrayList<>();
             for (JsonNode b : Inputs.JSON.readTree(jmh.toFile())) {
                 JsonNode m = b.path("primaryMetric");
-                rows.add(List.of(b.path("benchmark").asText(), b.path("mode").asText(),
-                        String.format(Locale.ROOT, "%.3f", m.path("score").asDouble()), String.format(Locale.ROOT, "%.3f", m.path("scoreError").asDouble()),
-                        m.path("scoreUnit").asText()));
+                String name = b.path("benchmark").asText();
+                String simple = name.substring(name.lastIndexOf('.', name.lastIndexOf('.') - 1) + 1);
+                String goal = readme.stream().skip(1).filter(r -> !r.isEmpty() && r.get(0).contains(simple))
+                        .map(r -> r.size() > 2 ? r.get(2) : "").findFirst().orElse("");
+                rows.add(List.of(simple, b.path("mode").asText(), String.format(Locale.ROOT, "%.3f", m.path("score").asDouble()),
+                        String.format(Locale.ROOT, "%.3f", m.path("scoreError").asDouble()), m.path("scoreUnit").asText(), goal));
             }
-            doc.table(List.of("benchmark", "mode", "#score", "#error", "unit"), rows);
+            doc.table(List.of("benchmark", "mode", "#score", "#error", "unit", "goal"), rows);
+        } else {
+            doc.para("No JMH run in this build (benchmarks run under `-Pbench`, which leaves `properties/target/jmh-result.json` "
+                    + "for this section). The figures last measured, with their goals, from the README:");
+        }
+        if (!readme.isEmpty()) {
+            doc.subheading("Recorded in the README");
+            doc.table(readme.get(0), readme.subList(1, readme.size()));
         }
         doc.endSection();
     }
