@@ -170,6 +170,14 @@ class VerificationReportTest {
     }
 
     @Test
+    void aBuildThatSkippedJacocoNeitherShowsNorGatesAnOlderAggregate(@TempDir Path root) throws Exception {
+        fakeBuild(root, 50);
+        Path out = root.resolve("out");
+        VerificationReport.main(new String[] {root.toString(), out.toString(), "true"});
+        assertThat(Files.readString(out.resolve("verification-report.md"))).contains("not checked").doesNotContain("50.0%");
+    }
+
+    @Test
     void withoutAJacocoAggregateTheGateIsNotChecked(@TempDir Path root) throws Exception {
         fakeBuild(root, 50);
         Files.delete(root.resolve("reports/target/site/jacoco-aggregate/jacoco.csv"));
