@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import javax.xml.parsers.DocumentBuilderFactory;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
@@ -167,6 +169,34 @@ class VerificationReportTest {
         assertThatThrownBy(() -> VerificationReport.main(new String[] {root.toString(), out.toString()}))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("coverage gate");
         assertThat(Files.readString(out.resolve("verification-report.html"))).contains("The gate is not met");
+    }
+
+    /** The page in a real browser: headless Chromium (Debian's package) parses it into a DOM with every section and its plots. */
+    @Test
+    void headlessChromiumLaysOutEverySection(@TempDir Path root) throws Exception {
+        Path chromium = Path.of("/usr/bin/chromium");
+        if (!Files.isExecutable(chromium)) {
+            System.out.println("[armmm] VerificationReportTest: " + chromium + " absent (apt-get install -y chromium): browser check skipped");
+        }
+        Assumptions.assumeTrue(Files.isExecutable(chromium), chromium + " is not installed");
+        fakeBuild(root, 95);
+        Path out = root.resolve("out");
+        VerificationReport.write(root, out);
+        Path dom = root.resolve("dom.html");
+        Process p = new ProcessBuilder(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--user-data-dir=" + root.resolve("profile"), "--dump-dom",
+                out.resolve("verification-report.html").toUri().toString())
+                .redirectOutput(dom.toFile()).redirectError(root.resolve("chromium.log").toFile()).start();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            Assumptions.abort("chromium did not finish");
+        }
+        String rendered = Files.readString(dom);
+        for (String id : SECTIONS) {
+            assertThat(rendered).as("section %s in the browser's DOM", id).contains("<section id=\"" + id + "\">");
+        }
+        assertThat(rendered.split("<svg", -1).length - 1).isGreaterThanOrEqualTo(7);
     }
 
     @Test
