@@ -371,11 +371,20 @@ public final class VerificationReport {
         List<List<String>> rows = new ArrayList<>();
         List<Svg.Bar> bars = new ArrayList<>();
         List<Map<String, Object>> js = new ArrayList<>();
+        int atBoot = 0;
+        int overBound = 0;
         List<BugHunts.Hunt> sorted = new ArrayList<>(hunts);
         sorted.sort(Comparator.comparing((BugHunts.Hunt h) -> h.bug().kernelCommit() == null).thenComparing(h -> h.bug().cliName()));
         for (BugHunts.Hunt h : sorted) {
             SeededBug b = h.bug();
             String status = !h.found() ? "no hunt in this build" : h.caughtByItsInvariant() ? "caught" : "**caught by " + h.caughtBy() + "**";
+            if (h.found() && h.shrunk() == 0) {
+                status += "; **at boot, before any call**";
+                atBoot++;
+            } else if (h.found() && h.minimal() > 0 && h.shrunk() > 2L * h.minimal()) {
+                status += "; **shrunk over twice the hand-minimal**";
+                overBound++;
+            }
             rows.add(List.of("`" + b.cliName() + "`", b.kernelCommit() == null ? "own: " + b.summary() : b.kernelCommit() + ": " + b.summary(),
                     b.invariant(), status, h.found() ? Long.toString(h.chains()) : "", h.found() ? Long.toString(h.original()) : "",
                     h.found() ? Long.toString(h.shrunk()) : "", h.minimal() < 0 ? "-" : Integer.toString(h.minimal()),
@@ -399,6 +408,11 @@ public final class VerificationReport {
             js.add(e);
         }
         doc.table(List.of("bug", "reenacts", "invariant", "hunt", "#chains", "#failing chain", "#shrunk", "#hand-minimal", "#ms"), rows);
+        doc.para("The issue's bar for every bug: caught by its invariant after at least one call, shrunk to at most twice the "
+                + "hand-minimal scenario. In this build: " + hunts.stream().filter(BugHunts.Hunt::caughtByItsInvariant).count()
+                + " caught by their invariant, " + hunts.stream().filter(h -> h.found() && !h.caughtByItsInvariant()).count()
+                + " by another, " + atBoot + " at boot (no call), " + overBound + " shrunk to more than twice the hand-minimal, "
+                + hunts.stream().filter(h -> !h.found()).count() + " without a hunt in this build.");
         String svg = Svg.bars("shrink-lengths", bars, "calls", false, "shrunk counterexample", "hand-minimal scenario");
         doc.figure(svg, "Shrunk counterexample length against the hand-minimal scenario, per seeded bug.", figure("shrink-lengths", svg));
         doc.endSection();
