@@ -9,9 +9,13 @@ import armmm.model.core.SeededBug;
  * javadoc names the invariant that must catch it.
  */
 public enum MemblockBug implements SeededBug {
-    /** {@code memblock_add_range} inserts over existing regions, not only into holes: INV-MEMBLOCK-01. */
+    /**
+     * 8f7a66051b75 undone: {@code memblock_add_range} inserts over existing regions, not only into
+     * holes, as memblock_reserve did before that commit taught it overlaps: INV-MEMBLOCK-01.
+     */
     MEMBLOCK_ADD_OVERLAP(
-            "INV-MEMBLOCK-01", null, "memblock_add_range inserts over existing regions, not only into holes"),
+            "INV-MEMBLOCK-01", "8f7a66051b75 (\"mm/memblock: properly handle overlaps and fix error path\")",
+            "memblock_add_range inserts over existing regions, not only into holes"),
     /** {@code memblock_merge_regions} never merges: INV-MEMBLOCK-02. */
     MEMBLOCK_NO_MERGE(
             "INV-MEMBLOCK-02", null, "memblock_merge_regions never merges"),
