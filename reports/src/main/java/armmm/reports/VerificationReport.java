@@ -377,7 +377,9 @@ public final class VerificationReport {
         sorted.sort(Comparator.comparing((BugHunts.Hunt h) -> h.bug().kernelCommit() == null).thenComparing(h -> h.bug().cliName()));
         for (BugHunts.Hunt h : sorted) {
             SeededBug b = h.bug();
-            String status = !h.found() ? "no hunt in this build" : h.caughtByItsInvariant() ? "caught" : "**caught by " + h.caughtBy() + "**";
+            String status = !h.found() ? "no hunt in this build" : h.caughtByItsInvariant() ? "caught"
+                    : h.caughtBy().equals("property") ? "a simple property failed (its test names the invariant)"
+                    : "**caught by " + h.caughtBy() + "**";
             if (h.found() && h.shrunk() == 0) {
                 status += "; **at boot, before any call**";
                 atBoot++;
@@ -411,7 +413,7 @@ public final class VerificationReport {
         doc.para("The issue's bar for every bug: caught by its invariant after at least one call, shrunk to at most twice the "
                 + "hand-minimal scenario. In this build: " + hunts.stream().filter(BugHunts.Hunt::caughtByItsInvariant).count()
                 + " caught by their invariant, " + hunts.stream().filter(h -> h.found() && !h.caughtByItsInvariant()).count()
-                + " by another, " + atBoot + " at boot (no call), " + overBound + " shrunk to more than twice the hand-minimal, "
+                + " by another (or by a simple property that names no invariant), " + atBoot + " at boot (no call), " + overBound + " shrunk to more than twice the hand-minimal, "
                 + hunts.stream().filter(h -> !h.found()).count() + " without a hunt in this build.");
         String svg = Svg.bars("shrink-lengths", bars, "calls", false, "shrunk counterexample", "hand-minimal scenario");
         doc.figure(svg, "Shrunk counterexample length against the hand-minimal scenario, per seeded bug.", figure("shrink-lengths", svg));
