@@ -219,7 +219,8 @@ public final class VerificationReport {
         List<JsonNode> clean = in.cleanStats();
         doc.section("calls", "Kernel calls");
         doc.para("Each call of the registry, how often properties without a planted bug made it (over all its action variants, "
-                + "such as `__free_pages (wrong)`), and how often a chain wanted it but no state allowed it (precondition).");
+                + "such as `__free_pages (wrong)`), and how often a chain wanted it but no state allowed it (precondition). "
+                + "What the kernel refused is counted by reason under States covered (`refused: ...`), as the chains label it.");
         Map<String, long[]> byCall = new TreeMap<>();
         for (OpSpec spec : OpTable.all()) {
             byCall.put(spec.name(), new long[2]);
