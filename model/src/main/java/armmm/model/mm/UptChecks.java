@@ -130,8 +130,8 @@ final class UptChecks {
                     wider = "the hardware entry grants more than the Linux one";
                 }
                 if (wider != null) {
-                    out.add(v(PERMS_WITHIN_VMA, e.getKey(), en.va(), wider,
-                            String.format("linux %08x hw %08x, vm_flags %#x", l, h, f)));
+                    out.add(v(PERMS_WITHIN_VMA, e.getKey(), en.va(), "a user PTE wider than its VMA",
+                            String.format("%s: linux %08x hw %08x, vm_flags %#x", wider, l, h, f)));
                 }
             }
         }
@@ -145,13 +145,14 @@ final class UptChecks {
             for (int i = 0; i < 2 * USER_PGDS; i++) {
                 int w = t.l1(i);
                 if (w != 0 && ((w & 3) != 1 || ((w >>> 5) & 0xf) != 1)) {
-                    out.add(v(NOT_GLOBAL, handle, (long) i << 20, "a user first-level entry that is not a table in the user domain",
-                            String.format("word %08x", w)));
+                    out.add(v(NOT_GLOBAL, handle, (long) i << 20, "a user mapping not tagged with the ASID",
+                            String.format("first-level word %08x is not a page table in the user domain", w)));
                 }
             }
             for (Entry en : entries(t)) {
                 if (en.hw() != 0 && (en.hw() & HW_NG) == 0) {
-                    out.add(v(NOT_GLOBAL, handle, en.va(), "a global user mapping (nG clear)", String.format("hw %08x", en.hw())));
+                    out.add(v(NOT_GLOBAL, handle, en.va(), "a user mapping not tagged with the ASID",
+                            String.format("nG clear in hw %08x", en.hw())));
                 }
             }
         }
@@ -243,8 +244,8 @@ final class UptChecks {
         for (Map.Entry<Long, Integer> e : mapped.entrySet()) {
             long pfn = e.getKey();
             if (!pages.tracks(pfn)) {
-                out.add(new Violation(PAGE_REFS, "a user PTE maps a frame that is no user page",
-                        String.format("pfn %#x mapped %d times", pfn, e.getValue())));
+                out.add(new Violation(PAGE_REFS, "a user page's counts disagree with its mappings",
+                        String.format("pfn %#x mapped %d times is no user page", pfn, e.getValue())));
             }
         }
         for (long pfn : pages.frames()) {
@@ -256,14 +257,14 @@ final class UptChecks {
                         pfn, pages.mapcount(pfn), pages.refcount(pfn), n, refs)));
             }
             if (!allocated(mem, pfn)) {
-                out.add(new Violation(PAGE_REFS, "a user page the buddy allocator holds free",
-                        String.format("pfn %#x", pfn)));
+                out.add(new Violation(PAGE_REFS, "a user page's counts disagree with its mappings",
+                        String.format("pfn %#x is free in the buddy allocator", pfn)));
             }
         }
         for (Map.Entry<Long, String> e : tables.entrySet()) {
             if (!allocated(mem, e.getKey()) || pages.tracks(e.getKey())) {
-                out.add(new Violation(PAGE_REFS, "a page-table page that is free or also a user page",
-                        String.format("%s at pfn %#x", e.getValue(), e.getKey())));
+                out.add(new Violation(PAGE_REFS, "a user page's counts disagree with its mappings",
+                        String.format("%s at pfn %#x is free or also a user page", e.getValue(), e.getKey())));
             }
         }
         return out;
