@@ -196,7 +196,10 @@ public final class MmSubsystem implements Subsystem<Processes> {
         return INVARIANTS;
     }
 
-    /** {@code maps}: every live mm's {@code /proc/PID/maps}, each under a line {@code mm N:}. */
+    /**
+     * {@code maps}: every live mm's {@code /proc/PID/maps}, each under a line {@code mm N:};
+     * {@code print maps MM} prints that mm's alone.
+     */
     @Override
     public List<Report> reports() {
         return List.of(new Report("maps", k -> Optional.ofNullable(k.state(Processes.class)).map(p -> {
@@ -205,6 +208,10 @@ public final class MmSubsystem implements Subsystem<Processes> {
                 out.append("mm ").append(e.getKey()).append(":\n").append(MapsReport.render(e.getValue(), true));
             }
             return out.toString();
+        }), (k, from, to) -> Optional.ofNullable(k.state(Processes.class)).map(p -> {
+            // print maps MM: that process's /proc/PID/maps alone
+            MmStruct mm = p.mm(from);
+            return mm == null ? "# no live mm " + from + "\n" : MapsReport.render(mm, true);
         })));
     }
 

@@ -254,6 +254,40 @@ class UserPageTablesTest {
         assertThat(again.failed()).as(again.messages().toString()).isZero();
     }
 
+    @Test
+    void theScenarioLanguageSpellsTouchForkAndPrintMaps(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        String scn = """
+                board ram=512M
+                mm_create SZ_8M -> $m
+                mmap $m 0 SZ_8K PROT_READ|PROT_WRITE MAP_PRIVATE|MAP_ANONYMOUS -> $a
+                touch $m $a write
+                touch $m $a + SZ_4K
+                expect mm[$m].rss == 1
+                expect mm[$m].anon_rss == 1
+                expect mm[$m].pgtables_bytes == 2048
+                fork $m -> $c
+                expect mm[$c].rss == 1
+                touch $c $a write
+                expect-fail touch $m 0x1000 read
+                expect-fail touch $m $a exec
+                print maps $c
+                exit_mm $c
+                """;
+        RunReport r = Runner.run(Parser.parse("u.scn", scn), Bugs.NONE);
+        assertThat(r.messages()).isEmpty();
+        assertThat(r.passed()).isEqualTo(6);
+        assertThat(r.output()).contains("rw-p 00000000 00:00 0").contains("[stack]").doesNotContain("mm 1:");
+        java.nio.file.Path file = dir.resolve("u.scn");
+        java.nio.file.Files.writeString(file, scn);
+        armmm.cli.Cli.Run seeded = armmm.cli.Cli.run("run", "--seed", "42", file.toString());
+        assertThat(seeded.exit()).as(seeded.err()).isZero();
+        assertThat(seeded.out()).endsWith("6 passed, 0 failed\n");
+        armmm.cli.Cli.Run bad = armmm.cli.Cli.run("run", "--seed", "x", file.toString());
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err().lines().count()).isLessThanOrEqualTo(2);
+    }
+
     private static long mmapBase(RunReport r) {
         // the failed expectation prints the observed value: "... mm[$m].mmap_base is 0x..."
         String msg = String.join("\n", r.messages());
