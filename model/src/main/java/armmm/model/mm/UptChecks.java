@@ -52,8 +52,24 @@ final class UptChecks {
         }
     }
 
+    /** The decoded entries of one table at one generation (the checks read each table once per change). */
+    private record Decoded(long generation, List<Entry> entries) {
+    }
+
+    private static final java.util.Map<UserPageTables, Decoded> DECODED =
+            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
     /** Every non-zero Linux or hardware entry of the user half, read word by word. */
     private static List<Entry> entries(UserPageTables t) {
+        Decoded d = DECODED.get(t);
+        if (d == null || d.generation() != t.generation()) {
+            d = new Decoded(t.generation(), decode(t));
+            DECODED.put(t, d);
+        }
+        return d.entries();
+    }
+
+    private static List<Entry> decode(UserPageTables t) {
         List<Entry> out = new ArrayList<>();
         for (int pgd = 0; pgd < USER_PGDS; pgd++) {
             int word = t.l1(pgd * 2);
@@ -73,9 +89,18 @@ final class UptChecks {
         return out;
     }
 
-    private static Vma vmaOf(MmStruct mm, long va) {
-        for (Vma v : mm.vmas()) {
-            if (v.start() <= va && va < v.end()) {
+    /** The VMA holding {@code va} in {@code vmas} (ascending), by bisection; null in a hole. */
+    private static Vma vmaOf(List<Vma> vmas, long va) {
+        int lo = 0;
+        int hi = vmas.size() - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            Vma v = vmas.get(mid);
+            if (va < v.start()) {
+                hi = mid - 1;
+            } else if (va >= v.end()) {
+                lo = mid + 1;
+            } else {
                 return v;
             }
         }
@@ -90,8 +115,9 @@ final class UptChecks {
         List<Violation> out = new ArrayList<>();
         for (Map.Entry<Long, MmStruct> e : p.mms().entrySet()) {
             UserPageTables t = p.pageTables(e.getKey());
+            List<Vma> vmas = e.getValue().vmas();
             for (Entry en : entries(t)) {
-                if (vmaOf(e.getValue(), en.va()) == null) {
+                if (vmaOf(vmas, en.va()) == null) {
                     out.add(v(PTES_IN_VMAS, e.getKey(), en.va(), "a user PTE outside every VMA",
                             String.format("linux %08x hw %08x", en.linux(), en.hw())));
                 }
@@ -103,8 +129,9 @@ final class UptChecks {
     static List<Violation> permsWithinVma(Processes p) {
         List<Violation> out = new ArrayList<>();
         for (Map.Entry<Long, MmStruct> e : p.mms().entrySet()) {
+            List<Vma> vmas = e.getValue().vmas();
             for (Entry en : entries(p.pageTables(e.getKey()))) {
-                Vma vma = vmaOf(e.getValue(), en.va());
+                Vma vma = vmaOf(vmas, en.va());
                 if (vma == null) {
                     continue; // INV-UPT-01's
                 }

@@ -42,6 +42,7 @@ public final class UserPageTables {
     private final TreeMap<Long, int[]> ptePages = new TreeMap<>();
     private final KernelPageTables swapper;
     private int vmallocSeq;
+    private long generation;
 
     private UserPageTables(long pgdPhys, KernelPageTables swapper, int vmallocSeq) {
         this.pgdPhys = pgdPhys;
@@ -70,6 +71,11 @@ public final class UserPageTables {
         return t;
     }
 
+    /** A count of the writes to these tables, so a reader can tell an unchanged table from a changed one. */
+    public long generation() {
+        return generation;
+    }
+
     /** The first-level table's physical address: what TTBR0 holds while this mm runs. */
     public long pgdPhys() {
         return pgdPhys;
@@ -90,6 +96,7 @@ public final class UserPageTables {
      * [VMALLOC_START, VMALLOC_END) from swapper and take its sequence number.
      */
     void syncVmalloc(long vmallocStart, long vmallocEnd, int seq) {
+        generation++;
         int from = Pgtable2Level.pgdIndex(vmallocStart) * 2;
         int to = Pgtable2Level.pgdIndex((vmallocEnd + (1L << 21) - 1) & -(1L << 21)) * 2;
         for (int i = from; i < to; i++) {
@@ -100,6 +107,7 @@ public final class UserPageTables {
 
     /** {@code copy_pmd} of {@code do_translation_fault}: both words of {@code va}'s pmd from swapper. */
     void copyPmd(long va, boolean bothWords) {
+        generation++;
         int i = Pgtable2Level.pgdIndex(va) * 2;
         l1[i] = swapper.l1(i);
         if (bothWords) {
@@ -117,6 +125,7 @@ public final class UserPageTables {
 
     /** {@code pmd_populate}: {@code va}'s pmd points at the (zeroed) PTE page at {@code pfn}. */
     void populate(long va, long pfn) {
+        generation++;
         int i = Pgtable2Level.pgdIndex(va) * 2;
         int value = (int) ((pfn << 12) + Pgtable2Level.PTE_HWTABLE_OFF) | PAGE_USER_TABLE;
         l1[i] = value;
@@ -155,6 +164,7 @@ public final class UserPageTables {
      * PTE is a valid, young user one ({@code pte_valid_user}) below {@code TASK_SIZE}.
      */
     void setPteAt(long va, int linux, boolean dropNg) {
+        generation++;
         int[] p = page(va);
         boolean validUser = (linux & Pgtable2Level.L_PTE_PRESENT) != 0 && (linux & Pgtable2Level.L_PTE_USER) != 0
                 && (linux & Pgtable2Level.L_PTE_YOUNG) != 0;
@@ -166,6 +176,7 @@ public final class UserPageTables {
 
     /** {@code pte_clear}: both views to 0. */
     void pteClear(long va) {
+        generation++;
         int[] p = page(va);
         if (p != null) {
             int i = Pgtable2Level.pteIndex(va);
@@ -176,6 +187,7 @@ public final class UserPageTables {
 
     /** {@code pmd_clear} and the PTE page's removal ({@code free_pte_range}); the page's frame. */
     long freePteTable(long va) {
+        generation++;
         long pfn = ptePfn(va);
         if (pfn < 0) {
             return -1;
