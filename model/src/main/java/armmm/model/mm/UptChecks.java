@@ -165,22 +165,47 @@ final class UptChecks {
         return out;
     }
 
+    /** A check's result for one table, valid while {@code key} (the versions it read) is unchanged. */
+    private record Memo(List<Long> key, List<Violation> violations) {
+    }
+
+    private static final java.util.Map<UserPageTables, Memo> NOT_GLOBAL_MEMO =
+            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+    private static final java.util.Map<UserPageTables, Memo> KERNEL_HALF_MEMO =
+            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+    private static List<Violation> memo(java.util.Map<UserPageTables, Memo> memos, UserPageTables t, List<Long> key,
+            java.util.function.Supplier<List<Violation>> check) {
+        Memo m = memos.get(t);
+        if (m == null || !m.key().equals(key)) {
+            m = new Memo(key, check.get());
+            memos.put(t, m);
+        }
+        return m.violations();
+    }
+
     static List<Violation> notGlobal(Processes p) {
         List<Violation> out = new ArrayList<>();
         for (Long handle : p.mms().keySet()) {
             UserPageTables t = p.pageTables(handle);
-            for (int i = 0; i < 2 * USER_PGDS; i++) {
-                int w = t.l1(i);
-                if (w != 0 && ((w & 3) != 1 || ((w >>> 5) & 0xf) != 1)) {
-                    out.add(v(NOT_GLOBAL, handle, (long) i << 20, "a user mapping not tagged with the ASID",
-                            String.format("first-level word %08x is not a page table in the user domain", w)));
-                }
+            out.addAll(memo(NOT_GLOBAL_MEMO, t, List.of(handle, t.generation()), () -> notGlobal(handle, t)));
+        }
+        return out;
+    }
+
+    private static List<Violation> notGlobal(long handle, UserPageTables t) {
+        List<Violation> out = new ArrayList<>();
+        for (int i = 0; i < 2 * USER_PGDS; i++) {
+            int w = t.l1(i);
+            if (w != 0 && ((w & 3) != 1 || ((w >>> 5) & 0xf) != 1)) {
+                out.add(v(NOT_GLOBAL, handle, (long) i << 20, "a user mapping not tagged with the ASID",
+                        String.format("first-level word %08x is not a page table in the user domain", w)));
             }
-            for (Entry en : entries(t)) {
-                if (en.hw() != 0 && (en.hw() & HW_NG) == 0) {
-                    out.add(v(NOT_GLOBAL, handle, en.va(), "a user mapping not tagged with the ASID",
-                            String.format("nG clear in hw %08x", en.hw())));
-                }
+        }
+        for (Entry en : entries(t)) {
+            if (en.hw() != 0 && (en.hw() & HW_NG) == 0) {
+                out.add(v(NOT_GLOBAL, handle, en.va(), "a user mapping not tagged with the ASID",
+                        String.format("nG clear in hw %08x", en.hw())));
             }
         }
         return out;
@@ -220,29 +245,36 @@ final class UptChecks {
     static List<Violation> kernelHalf(Processes p) {
         List<Violation> out = new ArrayList<>();
         UserMemory mem = p.memory();
-        int vmLo = (int) (mem.vmallocStart() >>> 21) * 2;
-        int vmHi = (int) ((mem.vmallocEnd() + (1L << 21) - 1) >>> 21) * 2;
         for (Long handle : p.mms().keySet()) {
             UserPageTables t = p.pageTables(handle);
-            boolean behind = t.vmallocSeq() != mem.vmallocSeq();
-            for (int i = 2 * USER_PGDS; i < 4096; i += 2) {
-                int a0 = t.l1(i);
-                int a1 = t.l1(i + 1);
-                int b0 = mem.swapper().l1(i);
-                int b1 = mem.swapper().l1(i + 1);
-                if (a0 == b0 && a1 == b1) {
-                    continue;
-                }
-                if (i >= vmLo && i < vmHi && behind && a0 == 0 && a1 == 0) {
-                    continue;
-                }
-                if ((b0 & 3) == 2 && (b1 & 3) == 2 && ((a0 ^ b0) & ~SECT_APX) == 0 && ((a1 ^ b1) & ~SECT_APX) == 0) {
-                    continue;
-                }
-                out.add(v(KERNEL_HALF, handle, (long) i << 20, "a kernel pgd entry differs from swapper_pg_dir's",
-                        String.format("mm %08x %08x, swapper %08x %08x, vmalloc_seq %d of %d", a0, a1, b0, b1,
-                                t.vmallocSeq(), mem.vmallocSeq())));
+            out.addAll(memo(KERNEL_HALF_MEMO, t, List.of(handle, t.generation(), mem.swapperVersion(),
+                    (long) t.vmallocSeq(), (long) mem.vmallocSeq()), () -> kernelHalf(mem, handle, t)));
+        }
+        return out;
+    }
+
+    private static List<Violation> kernelHalf(UserMemory mem, long handle, UserPageTables t) {
+        List<Violation> out = new ArrayList<>();
+        int vmLo = (int) (mem.vmallocStart() >>> 21) * 2;
+        int vmHi = (int) ((mem.vmallocEnd() + (1L << 21) - 1) >>> 21) * 2;
+        boolean behind = t.vmallocSeq() != mem.vmallocSeq();
+        for (int i = 2 * USER_PGDS; i < 4096; i += 2) {
+            int a0 = t.l1(i);
+            int a1 = t.l1(i + 1);
+            int b0 = mem.swapper().l1(i);
+            int b1 = mem.swapper().l1(i + 1);
+            if (a0 == b0 && a1 == b1) {
+                continue;
             }
+            if (i >= vmLo && i < vmHi && behind && a0 == 0 && a1 == 0) {
+                continue;
+            }
+            if ((b0 & 3) == 2 && (b1 & 3) == 2 && ((a0 ^ b0) & ~SECT_APX) == 0 && ((a1 ^ b1) & ~SECT_APX) == 0) {
+                continue;
+            }
+            out.add(v(KERNEL_HALF, handle, (long) i << 20, "a kernel pgd entry differs from swapper_pg_dir's",
+                    String.format("mm %08x %08x, swapper %08x %08x, vmalloc_seq %d of %d", a0, a1, b0, b1,
+                            t.vmallocSeq(), mem.vmallocSeq())));
         }
         return out;
     }

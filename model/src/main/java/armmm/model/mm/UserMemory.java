@@ -38,6 +38,7 @@ public final class UserMemory {
     private HighmemHook highmem = new HighmemHook.Counting();
     private final List<TlbFlush> flushes = new ArrayList<>();
     private int vmallocSeq;
+    private long swapperVersion;
     private long highUserPages;
 
     /**
@@ -118,12 +119,21 @@ public final class UserMemory {
     void afterStep() {
         int lo = Pgtable2Level.pgdIndex(vmallocStart) * 2;
         int hi = Pgtable2Level.pgdIndex(vmallocEnd) * 2;
-        for (int i : swapper.touchedL1()) {
+        int[] touched = swapper.touchedL1();
+        if (touched.length > 0) {
+            swapperVersion++;
+        }
+        for (int i : touched) {
             if (i >= lo && i < hi) {
                 vmallocSeq++;
                 return;
             }
         }
+    }
+
+    /** Counts the calls that wrote a first-level word of swapper_pg_dir (so a check can tell an unchanged kernel half). */
+    public long swapperVersion() {
+        return swapperVersion;
     }
 
     /** {@code init_mm.context.vmalloc_seq}. */
