@@ -61,6 +61,7 @@ public class FaultBenchmark {
     /** mmap of 16 KiB, a write to each of its four pages, munmap. */
     @Benchmark
     public long mmapTouchMunmap16k() {
+        processes.beginCall();
         long a = processes.mmap(mm, 0, 0x4000, RW, ANON).value();
         for (int i = 0; i < 4; i++) {
             processes.touch(mm, a + i * 4096L, Access.WRITE);
@@ -72,6 +73,7 @@ public class FaultBenchmark {
     /** fork of the process with 64 present pages (all write-protected for copy-on-write), then the child exits. */
     @Benchmark
     public long forkExit() {
+        processes.beginCall();
         long child = processes.fork(mm).value();
         processes.exitMm(child);
         return child;

@@ -138,9 +138,7 @@ public final class MmSubsystem implements Subsystem<Processes> {
 
     @Override
     public void beforeStep(Processes state) {
-        if (state.memory() != null) {
-            state.memory().beginStep();
-        }
+        state.beginCall();
     }
 
     @Override

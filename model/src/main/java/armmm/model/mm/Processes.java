@@ -91,6 +91,17 @@ public final class Processes {
         return t == null ? null : t.pt.translate(va, access, mode);
     }
 
+    /**
+     * A call starts: the last call's TLB flush records are forgotten. {@code Kernel.apply} does
+     * this through {@code MmSubsystem.beforeStep}; a caller driving this state directly (a
+     * benchmark, a plain-model test) calls it itself.
+     */
+    public void beginCall() {
+        if (memory != null) {
+            memory.beginStep();
+        }
+    }
+
     /** The TLB flushes the current call made (every mm), in order. */
     public java.util.List<TlbFlush> tlbFlushes() {
         return memory == null ? java.util.List.of() : memory.flushes();

@@ -288,6 +288,25 @@ class UserPageTablesTest {
         assertThat(bad.err().lines().count()).isLessThanOrEqualTo(2);
     }
 
+    @Test
+    void misuseIsARefusalOrAOneLineError() {
+        RunReport bare = Runner.run(Parser.parse("b.scn", "expect-fail touch 1 0x1000 write\nexpect-fail fork 1\n"), Bugs.NONE);
+        assertThat(bare.messages()).isEmpty();
+        RunReport noMm = Runner.run(Parser.parse("n.scn", """
+                board ram=64M
+                expect-fail touch 7 0x1000
+                expect-fail fork 7
+                expect-fail kernel_touch 7 0xf0000000
+                mm_create SZ_8M -> $m
+                expect-fail kernel_touch $m 0x1000
+                expect-fail touch $m 0x100000000 read
+                """), Bugs.NONE);
+        assertThat(noMm.failed()).as(noMm.messages().toString()).isZero();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Parser.parse("k.scn", "board ram=64M\ntouch 1 0x1000 bogus\n"))
+                .isInstanceOf(armmm.scenario.ScenarioException.class)
+                .satisfies(e -> assertThat(((armmm.scenario.ScenarioException) e).format("k.scn")).startsWith("k.scn:2:"));
+    }
+
     private static long mmapBase(RunReport r) {
         // the failed expectation prints the observed value: "... mm[$m].mmap_base is 0x..."
         String msg = String.join("\n", r.messages());
