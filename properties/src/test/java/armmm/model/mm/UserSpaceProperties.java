@@ -81,6 +81,11 @@ class UserSpaceProperties {
      * of a replay while shrinking).
      */
     static ChainSpec.Builder<World, Op> hunt(Gen<Kernel> boards, String catcher) {
+        return actions(huntBuilder(boards, catcher));
+    }
+
+    /** The builder of {@link #hunt}, without actions: {@code MmProperties}' VMA hunts share it. */
+    static ChainSpec.Builder<World, Op> huntBuilder(Gen<Kernel> boards, String catcher) {
         Invariant inv = Subsystems.invariants().stream().filter(i -> i.id().equals(catcher)).findFirst().orElseThrow();
         ChainSpec.Builder<World, Op> b = ChainSpec.<World, Op>builder()
                 .initialState(boards.map(World::new))
@@ -89,7 +94,7 @@ class UserSpaceProperties {
         b.invariant(inv.id(), w -> inv.appliesTo(w.kernel()), w -> failures(inv.check(w.kernel())));
         b.finalCheck("full scan of the address spaces", w -> failures(MmSubsystem.INSTANCE
                 .completeCheck(w.kernel().state(Processes.class), w.kernel()).stream().filter(v -> v.id().equals(catcher)).toList()));
-        return actions(b);
+        return b;
     }
 
     private static List<armmm.pbt.Failure> failures(List<armmm.model.core.Violation> violations) {
