@@ -23,6 +23,10 @@ public final class RunCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "scenario files (.scn)")
     private List<Path> files;
 
+    @CommandLine.Option(names = "--seed", paramLabel = "N",
+            description = "the seed of the kernel's randomness (mmap and stack layout); default: the board line's armmm.seed=, else 0")
+    private Long seed;
+
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
@@ -38,7 +42,7 @@ public final class RunCommand implements Callable<Integer> {
             try {
                 String text = SourceText.read(file);
                 Scenario scenario = Parser.parse(name, text);
-                RunReport report = Runner.run(scenario, Main.bugs());
+                RunReport report = seed == null ? Runner.run(scenario, Main.bugs()) : Runner.run(scenario, Main.bugs(), seed);
                 out.print(report.output());
                 report.messages().forEach(out::println);
                 passed += report.passed();

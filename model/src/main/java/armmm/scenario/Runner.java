@@ -43,6 +43,23 @@ public final class Runner {
         return run(scenario, armmm.model.core.Bugs.NONE);
     }
 
+    /**
+     * Runs {@code scenario} with the run's seed {@code seed} ({@code armmm run --seed N}): the
+     * board's command line gets the model's {@code armmm.seed=N} word (after any the board line
+     * has, so the option wins), from which user address spaces draw their randomisation. Without
+     * a board there is nothing to seed.
+     */
+    public static RunReport run(Scenario scenario, armmm.model.core.Bugs bugs, long seed) {
+        if (scenario.board() == null) {
+            return run(scenario, bugs);
+        }
+        java.util.Map<String, String> board = new java.util.HashMap<>(scenario.board());
+        String cmdline = board.getOrDefault("cmdline", "");
+        board.put("cmdline", (cmdline.isEmpty() ? "" : cmdline + " ") + armmm.model.mm.MmSubsystem.SEED_PARAM
+                + Long.toUnsignedString(seed));
+        return run(new Scenario(scenario.file(), board, scenario.boardLine(), scenario.statements()), bugs);
+    }
+
     /** Runs {@code scenario} on a fresh kernel with the seeded bugs {@code bugs} planted. */
     public static RunReport run(Scenario scenario, armmm.model.core.Bugs bugs) {
         Kernel kernel = scenario.board() == null ? Kernel.bare(bugs) : Boards.boot(scenario.board(), scenario.boardLine(), bugs);

@@ -1,6 +1,7 @@
 package armmm.model.mm;
 
 import armmm.model.core.Result;
+import armmm.model.mmu.Access;
 import armmm.model.subsystem.Arg;
 import armmm.model.subsystem.ArgKind;
 import armmm.model.subsystem.HandleNames;
@@ -70,6 +71,31 @@ public sealed interface MmOp extends Op {
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
+    /** {@code touch MM VA [read|write|exec]}: a user-mode access; the physical address, or the SIGSEGV. */
+    record Touch(long mm, long va, Access access) implements MmOp {
+        public String name() { return "touch"; }
+        public List<Arg> args() { return List.of(Arg.handle(mm), Arg.handle(va), new Arg(access.ordinal(), ArgKind.ACCESS)); }
+        public Result applyTo(KernelState k) { return on(k, p -> p.touch(mm, va, access)); }
+        @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
+    /** {@code fork MM}: {@code dup_mm}; the child's handle. */
+    record Fork(long mm) implements MmOp {
+        @Override public String resultStem() { return "m"; }
+        public String name() { return "fork"; }
+        public List<Arg> args() { return List.of(Arg.handle(mm)); }
+        public Result applyTo(KernelState k) { return on(k, p -> p.fork(mm)); }
+        @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
+    /** {@code kernel_touch MM VA}: the kernel reads a kernel address on this mm's tables. */
+    record KernelTouch(long mm, long va) implements MmOp {
+        public String name() { return "kernel_touch"; }
+        public List<Arg> args() { return List.of(Arg.handle(mm), Arg.addr(va)); }
+        public Result applyTo(KernelState k) { return on(k, p -> p.kernelTouch(mm, va)); }
+        @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
     /** What an address-space call returns on a kernel without a board. */
     Result NO_PROCESSES = Result.refused("no user address spaces: the scenario needs a board line");
 
@@ -87,5 +113,9 @@ public sealed interface MmOp extends Op {
             OpSpec.of("mprotect", (a, c) -> new Mprotect(a[0], a[1], a[2], a[3]),
                     ArgKind.HANDLE, ArgKind.HANDLE, ArgKind.SIZE, ArgKind.ADDR),
             OpSpec.of("brk", (a, c) -> new Brk(a[0], a[1]), ArgKind.HANDLE, ArgKind.ADDR),
-            OpSpec.of("exit_mm", (a, c) -> new ExitMm(a[0]), ArgKind.HANDLE));
+            OpSpec.of("exit_mm", (a, c) -> new ExitMm(a[0]), ArgKind.HANDLE),
+            OpSpec.of("touch", (a, c) -> new Touch(a[0], a[1], Access.values()[(int) a[2]]),
+                    ArgKind.HANDLE, ArgKind.HANDLE, ArgKind.ACCESS),
+            OpSpec.of("fork", (a, c) -> new Fork(a[0]), ArgKind.HANDLE),
+            OpSpec.of("kernel_touch", (a, c) -> new KernelTouch(a[0], a[1]), ArgKind.HANDLE, ArgKind.ADDR));
 }

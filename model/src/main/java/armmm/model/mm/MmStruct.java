@@ -54,6 +54,29 @@ public final class MmStruct {
     private int mapCount;
     private long totalVm;
     private long nextShmem = 1;
+    private java.util.function.LongSupplier shmemIds = () -> nextShmem++;
+    private Listener listener;
+    private long rlimitStack = ExecParams.RLIM_INFINITY;
+
+    /**
+     * What the page-table side of an mm does when the VMAs change: {@code unmap_region}'s
+     * {@code unmap_vmas} and {@code free_pgtables} after VMAs were removed, and
+     * {@code change_protection} after {@code mprotect_fixup} gave a range new flags.
+     */
+    interface Listener {
+        /**
+         * VMAs (the parts inside the range) were removed.
+         *
+         * @param removed the removed VMAs, ascending
+         * @param splitTail the removed part of a VMA split at the range's end, or null
+         * @param floor   {@code prev->vm_end}, or {@code FIRST_USER_ADDRESS}
+         * @param ceiling {@code next->vm_start}, or {@code USER_PGTABLES_CEILING}
+         */
+        void unmapped(List<Vma> removed, Vma splitTail, long floor, long ceiling);
+
+        /** [start, end) of one VMA now has {@code newFlags}. */
+        void protectionChanged(long start, long end, long newFlags);
+    }
 
     private MmStruct(UserLayoutConfig config, UserLayout layout, Set<VmaDefect> defects) {
         this.config = config;
@@ -457,7 +480,7 @@ public final class MmStruct {
             }
             replace(expand, new Vma(mergeStart, mergeEnd, expand.flags(), vmPgoff, expand.file()));
         } else {
-            long file = (vmFlags & VM_SHARED) != 0 ? nextShmem++ : 0;
+            long file = (vmFlags & VM_SHARED) != 0 ? shmemIds.getAsLong() : 0;
             insert(new Vma(addr, end, vmFlags, pgoff, file));
         }
         totalVm += pglen;
@@ -492,6 +515,8 @@ public final class MmStruct {
             vma = splitVma(vma, start)[1];
         }
         long removed = 0;
+        List<Vma> gone = new ArrayList<>();
+        Vma splitTail = null;
         for (Vma v : new ArrayList<>(tree.tailMap(vma.start(), true).values())) {
             if (v.start() >= end) {
                 break;
@@ -500,12 +525,21 @@ public final class MmStruct {
                 Vma[] parts = splitVma(v, end);
                 removed += parts[0].pages();
                 remove(parts[0]);
+                gone.add(parts[0]);
+                splitTail = parts[0];
                 break;
             }
             removed += v.pages();
             remove(v);
+            gone.add(v);
         }
         totalVm -= removed;
+        if (listener != null && !gone.isEmpty()) {
+            Vma prev = before(start);
+            Vma next = findVma(end);
+            listener.unmapped(gone, splitTail, prev == null ? config.firstUserAddress() : prev.end(),
+                    next == null ? config.taskSize() : next.start());
+        }
         return true;
     }
 
@@ -595,6 +629,7 @@ public final class MmStruct {
         if (!defects.contains(VmaDefect.MPROTECT_NO_MERGE)) {
             Vma merged = vmaMerge(prev, start, end, newFlags, vma.file(), pgoff);
             if (merged != null) {
+                changed(start, end, newFlags);
                 return merged;
             }
         }
@@ -610,7 +645,15 @@ public final class MmStruct {
             }
             vma = splitVma(vma, end)[0];
         }
-        return replace(vma, vma.withFlags(newFlags));
+        Vma done = replace(vma, vma.withFlags(newFlags));
+        changed(start, end, newFlags);
+        return done;
+    }
+
+    private void changed(long start, long end, long newFlags) {
+        if (listener != null) {
+            listener.protectionChanged(start, end, newFlags);
+        }
     }
 
     /** {@code brk(newBrk)}: the new break, or the old one when the kernel refuses. */
@@ -663,6 +706,66 @@ public final class MmStruct {
         totalVm += len / PAGE;
         brk = newBrk;
         return newBrk;
+    }
+
+    // ---------------------------------------------------------------- fork, stack growth, wiring
+
+    /**
+     * {@code dup_mmap} (kernel/fork.c): a child mm with a copy of every VMA (none has
+     * {@code VM_DONTCOPY} or {@code VM_WIPEONFORK} here), the same bases, counts and break.
+     */
+    MmStruct dup() {
+        MmStruct child = new MmStruct(config, new UserLayout(mmapBase, topDown, startStack + 16, startBrk), defects);
+        child.brk = brk;
+        child.tree.putAll(tree);
+        child.mapCount = mapCount;
+        child.totalVm = totalVm;
+        child.nextShmem = nextShmem;
+        child.rlimitStack = rlimitStack;
+        return child;
+    }
+
+    /** Shared anonymous mappings take their shmem file ids from {@code ids} (ids unique across mms). */
+    void shmemIds(java.util.function.LongSupplier ids) {
+        this.shmemIds = ids;
+    }
+
+    /** The page-table side that follows the VMA changes. */
+    void listener(Listener l) {
+        this.listener = l;
+    }
+
+    /** {@code RLIMIT_STACK}, which bounds {@code expand_stack}. */
+    void rlimitStack(long bytes) {
+        this.rlimitStack = bytes;
+    }
+
+    /**
+     * {@code expand_stack} (mm/mmap.c {@code expand_downwards}, {@code acct_stack_growth}) for a
+     * fault at {@code addr} below the VMA {@code vma} that grows down: the grown VMA, or null when
+     * the kernel refuses (under {@code mmap_min_addr}, within {@code stack_guard_gap} of an
+     * accessible VMA below, or larger than the stack rlimit).
+     */
+    Vma expandDownwards(Vma vma, long addr) {
+        long address = addr & ~(PAGE - 1);
+        if (address < config.mmapMinAddr()) {
+            return null;
+        }
+        Vma prev = before(vma.start());
+        if (prev != null && (prev.flags() & VM_GROWSDOWN) == 0
+                && (prev.flags() & (VM_READ | VM_WRITE | VM_EXEC)) != 0
+                && address - prev.end() < config.stackGuardGap()) {
+            return null;
+        }
+        long size = vma.end() - address;
+        if (size > rlimitStack) {
+            return null;
+        }
+        long grow = (vma.start() - address) / PAGE;
+        Vma grown = new Vma(address, vma.end(), vma.flags(), vma.pgoff() - grow, vma.file());
+        replace(vma, grown);
+        totalVm += grow;
+        return grown;
     }
 
     // ---------------------------------------------------------------- state

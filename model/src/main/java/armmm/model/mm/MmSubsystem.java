@@ -1,6 +1,13 @@
 package armmm.model.mm;
 
 import armmm.model.board.Board;
+import armmm.model.boot.BootedSystem;
+import armmm.model.boot.EarlyAllocation;
+import armmm.model.core.Result;
+import armmm.model.layout.Layout;
+import armmm.model.mmu.KernelPageTables;
+import armmm.model.page.PageAllocator;
+import armmm.model.subsystem.Op;
 import armmm.model.core.Bugs;
 import armmm.model.core.ObservableException;
 import armmm.model.core.ObservablePath;
@@ -37,7 +44,14 @@ public final class MmSubsystem implements Subsystem<Processes> {
 
     private static final List<Invariant> INVARIANTS = List.of(
             every(VmaChecks.SORTED), every(VmaChecks.ALIGNED), every(VmaChecks.IN_USER_RANGE),
-            every(VmaChecks.MERGED), every(VmaChecks.COUNTED));
+            every(VmaChecks.MERGED), every(VmaChecks.COUNTED),
+            upt(UptChecks.PTES_IN_VMAS), upt(UptChecks.PERMS_WITHIN_VMA), upt(UptChecks.NOT_GLOBAL),
+            upt(UptChecks.RSS), upt(UptChecks.KERNEL_HALF), upt(UptChecks.PAGE_REFS), upt(UptChecks.COW_READ_ONLY));
+
+    private static Invariant upt(String id) {
+        Function<Processes, List<Violation>> check = UptChecks.ALL.get(id);
+        return Invariant.on(id, Processes.class, p -> p.memory() == null ? List.of() : check.apply(p));
+    }
 
     private MmSubsystem() {
     }
@@ -75,11 +89,63 @@ public final class MmSubsystem implements Subsystem<Processes> {
             }
         }
         UserLayoutConfig config = UserLayoutConfig.armmp();
+        List<String> words = java.util.Arrays.asList(board.cmdline().text().split("\\s+"));
         // mm/memory.c disable_randmaps: "norandmaps" sets randomize_va_space to 0
-        if (java.util.Arrays.asList(board.cmdline().text().split("\\s+")).contains("norandmaps")) {
+        if (words.contains("norandmaps")) {
             config = config.withRandomizeVaSpace(0);
         }
-        return new Processes(config, SEED, planted);
+        long seed = SEED;
+        for (String w : words) {
+            // the model's own parameter (the kernel keeps unknown ones in the text): the run's seed
+            if (w.startsWith(SEED_PARAM)) {
+                try {
+                    seed = Long.parseUnsignedLong(w.substring(SEED_PARAM.length()));
+                } catch (NumberFormatException e) {
+                    seed = SEED;
+                }
+            }
+        }
+        return new Processes(config, seed, planted, memory(earlier, bugs));
+    }
+
+    /** The command-line word that carries the run's seed ({@code armmm run --seed N} adds it). */
+    public static final String SEED_PARAM = "armmm.seed=";
+
+    /** The page-table side: needs the page allocator, swapper_pg_dir and the boot's zero page. */
+    private static UserMemory memory(KernelState earlier, Bugs bugs) {
+        PageAllocator pages = earlier.state(PageAllocator.class);
+        KernelPageTables swapper = earlier.state(KernelPageTables.class);
+        BootedSystem booted = earlier.state(BootedSystem.class);
+        if (pages == null || swapper == null || booted == null) {
+            return null;
+        }
+        long zero = -1;
+        for (EarlyAllocation a : booted.allocations()) {
+            // paging_init's last early_alloc is the zero page (arch/arm/mm/mmu.c)
+            if (a.caller().equals("early_alloc") && a.size() == UserLayoutConfig.PAGE_SIZE) {
+                zero = a.address() >>> 12;
+            }
+        }
+        Set<PgtableDefect> planted = EnumSet.noneOf(PgtableDefect.class);
+        for (PgtableDefect d : PgtableDefect.values()) {
+            if (bugs.has(d)) {
+                planted.add(d);
+            }
+        }
+        Layout layout = booted.layout();
+        return new UserMemory(pages, swapper, zero, layout.vmallocStart(), layout.vmallocEnd(), planted);
+    }
+
+    @Override
+    public void beforeStep(Processes state) {
+        state.beginCall();
+    }
+
+    @Override
+    public void afterStep(Processes state, Op op, Result result) {
+        if (state.memory() != null) {
+            state.memory().afterStep();
+        }
     }
 
     @Override
@@ -104,8 +170,23 @@ public final class MmSubsystem implements Subsystem<Processes> {
             case "total_vm" -> OptionalLong.of(mm.totalVm());
             case "start_brk" -> OptionalLong.of(mm.startBrk());
             case "brk" -> OptionalLong.of(mm.brk());
-            default -> throw new ObservableException(path + ": an mm has map_count, mmap_base, total_vm, start_brk, brk");
+            case "rss" -> OptionalLong.of(state.anonRss(handle) + state.shmemRss(handle));
+            case "anon_rss" -> OptionalLong.of(state.anonRss(handle));
+            case "shmem_rss" -> OptionalLong.of(state.shmemRss(handle));
+            case "pgtables_bytes" -> OptionalLong.of(tables(state, path, handle).pgtablesBytes());
+            case "pgd" -> OptionalLong.of(tables(state, path, handle).pgdPhys());
+            case "vmalloc_seq" -> OptionalLong.of(tables(state, path, handle).vmallocSeq());
+            default -> throw new ObservableException(path + ": an mm has map_count, mmap_base, total_vm, start_brk, brk,"
+                    + " rss, anon_rss, shmem_rss, pgtables_bytes, pgd, vmalloc_seq");
         };
+    }
+
+    private static UserPageTables tables(Processes state, ObservablePath path, long handle) {
+        UserPageTables t = state.pageTables(handle);
+        if (t == null) {
+            throw new ObservableException(path + ": this kernel keeps no page tables for user processes");
+        }
+        return t;
     }
 
     @Override
@@ -113,7 +194,10 @@ public final class MmSubsystem implements Subsystem<Processes> {
         return INVARIANTS;
     }
 
-    /** {@code maps}: every live mm's {@code /proc/PID/maps}, each under a line {@code mm N:}. */
+    /**
+     * {@code maps}: every live mm's {@code /proc/PID/maps}, each under a line {@code mm N:};
+     * {@code print maps MM} prints that mm's alone.
+     */
     @Override
     public List<Report> reports() {
         return List.of(new Report("maps", k -> Optional.ofNullable(k.state(Processes.class)).map(p -> {
@@ -122,22 +206,31 @@ public final class MmSubsystem implements Subsystem<Processes> {
                 out.append("mm ").append(e.getKey()).append(":\n").append(MapsReport.render(e.getValue(), true));
             }
             return out.toString();
+        }), (k, from, to) -> Optional.ofNullable(k.state(Processes.class)).map(p -> {
+            // print maps MM: that process's /proc/PID/maps alone
+            MmStruct mm = p.mm(from);
+            return mm == null ? "# no live mm " + from + "\n" : MapsReport.render(mm, true);
         })));
     }
 
     @Override
     public List<HandleKind> handleKinds() {
         return List.of(
-                new HandleKind("mm", "m", List.of("mm_create"),
+                new HandleKind("mm", "m", List.of("mm_create", "fork"),
                         List.of(new HandleKind.Use("mmap", 0, false), new HandleKind.Use("munmap", 0, false),
                                 new HandleKind.Use("mprotect", 0, false), new HandleKind.Use("brk", 0, false),
+                                new HandleKind.Use("touch", 0, false), new HandleKind.Use("fork", 0, false),
+                                new HandleKind.Use("kernel_touch", 0, false),
                                 new HandleKind.Use("exit_mm", 0, true))),
                 new HandleKind("user address", "a", List.of("mmap"),
-                        List.of(new HandleKind.Use("munmap", 1, true), new HandleKind.Use("mprotect", 1, false))));
+                        List.of(new HandleKind.Use("munmap", 1, true), new HandleKind.Use("mprotect", 1, false),
+                                new HandleKind.Use("touch", 1, false))));
     }
 
     @Override
     public List<SeededBug> bugs() {
-        return List.of(VmaDefect.values());
+        List<SeededBug> all = new ArrayList<>(List.of(VmaDefect.values()));
+        all.addAll(List.of(PgtableDefect.values()));
+        return all;
     }
 }

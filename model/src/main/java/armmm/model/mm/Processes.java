@@ -1,7 +1,12 @@
 package armmm.model.mm;
 
 import armmm.model.core.Result;
+import armmm.model.mmu.Access;
+import armmm.model.mmu.Privilege;
+import armmm.model.mmu.Translation;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -25,7 +30,11 @@ public final class Processes {
     private final RandomSource random;
     private final Set<VmaDefect> defects;
     private final Map<Long, MmStruct> mms = new LinkedHashMap<>();
+    private final Map<Long, MmTables> tables = new HashMap<>();
+    private final UserMemory memory;
+    private final long seed;
     private long nextId = 1;
+    private long nextShmem = 1;
 
     /**
      * @param config  the build's and sysctls' layout facts
@@ -33,9 +42,97 @@ public final class Processes {
      * @param defects the seeded bugs every mm is built with
      */
     public Processes(UserLayoutConfig config, long seed, Set<VmaDefect> defects) {
+        this(config, seed, defects, null);
+    }
+
+    /**
+     * Processes with page tables: each mm gets a pgd from {@code memory}'s page allocator and
+     * its faults, forks and exits take and give back frames there.
+     */
+    public Processes(UserLayoutConfig config, long seed, Set<VmaDefect> defects, UserMemory memory) {
         this.config = config;
+        this.seed = seed;
         this.random = RandomSource.seeded(seed);
         this.defects = defects.isEmpty() ? EnumSet.noneOf(VmaDefect.class) : EnumSet.copyOf(defects);
+        this.memory = memory;
+    }
+
+    /** The seed of {@code get_random_long} this kernel's layouts are drawn from. */
+    public long seed() {
+        return seed;
+    }
+
+    /** The page-table side shared by every mm, or null for VMAs alone. */
+    public UserMemory memory() {
+        return memory;
+    }
+
+    /** {@code handle}'s page tables, or null (no such mm, or no page tables in this kernel). */
+    public UserPageTables pageTables(long handle) {
+        MmTables t = tables.get(handle);
+        return t == null ? null : t.pt;
+    }
+
+    /**
+     * The TLB model's entry point: {@code mm->pgd}'s physical address (what {@code switch_mm}
+     * writes to TTBR0), or -1 when {@code handle} is no live mm with page tables.
+     */
+    public long pgdPhys(long handle) {
+        MmTables t = tables.get(handle);
+        return t == null ? -1 : t.pt.pgdPhys();
+    }
+
+    /**
+     * The hardware walk of {@code va} in {@code handle}'s address space (TTBR0 = its pgd), as a
+     * TLB fill would do it; null when there is no such mm. Changes nothing.
+     */
+    public Translation translate(long handle, long va, Access access, Privilege mode) {
+        MmTables t = tables.get(handle);
+        return t == null ? null : t.pt.translate(va, access, mode);
+    }
+
+    /**
+     * A call starts: the last call's TLB flush records are forgotten. {@code Kernel.apply} does
+     * this through {@code MmSubsystem.beforeStep}; a caller driving this state directly (a
+     * benchmark, a plain-model test) calls it itself.
+     */
+    public void beginCall() {
+        if (memory != null) {
+            memory.beginStep();
+        }
+    }
+
+    /** The TLB flushes the current call made (every mm), in order. */
+    public java.util.List<TlbFlush> tlbFlushes() {
+        return memory == null ? java.util.List.of() : memory.flushes();
+    }
+
+    /** {@code MM_ANONPAGES} of {@code handle}. */
+    public long anonRss(long handle) {
+        MmTables t = tables.get(handle);
+        return t == null ? 0 : t.anonRss;
+    }
+
+    /** {@code MM_SHMEMPAGES} of {@code handle}. */
+    public long shmemRss(long handle) {
+        MmTables t = tables.get(handle);
+        return t == null ? 0 : t.shmemRss;
+    }
+
+    /**
+     * {@code check_vmalloc_seq} (arch/arm/include/asm/mmu_context.h), which {@code switch_mm}
+     * runs before loading TTBR0: when the mm's {@code vmalloc_seq} is behind init_mm's, copy the
+     * vmalloc pgd entries. For the TLB model's {@code switch_mm}; false when there is no such mm.
+     */
+    public boolean checkVmallocSeq(long handle) {
+        MmTables t = tables.get(handle);
+        if (t == null) {
+            return false;
+        }
+        if (t.pt.vmallocSeq() != memory.vmallocSeq()) {
+            t.pt.syncVmalloc(memory.vmallocStart, memory.vmallocEnd, memory.vmallocSeq());
+        }
+        return true;
     }
 
     /** The layout facts every mm shares. */
@@ -59,14 +156,208 @@ public final class Processes {
             return Result.refused("mm_create: rlimit_stack 0x" + Long.toHexString(rlimitStack) + " is not an rlim_t");
         }
         UserLayout layout = MmapLayout.pick(config, new ExecParams(rlimitStack, 0, ELF_BRK), random);
+        long pgd = -1;
+        if (memory != null) {
+            pgd = memory.allocPgd();
+            if (pgd < 0) {
+                // mm_init: pgd_alloc failed, execve returns -ENOMEM
+                return Result.refused("mm_create: -ENOMEM");
+            }
+        }
         long id = nextId++;
-        mms.put(id, MmStruct.exec(config, layout, STACK_BYTES, defects));
+        MmStruct mm = MmStruct.exec(config, layout, STACK_BYTES, defects);
+        mm.rlimitStack(rlimitStack);
+        mm.shmemIds(() -> nextShmem++);
+        mms.put(id, mm);
+        if (memory != null) {
+            // mm_alloc zeroes the mm: context.vmalloc_seq starts at 0, whatever pgd_alloc copied
+            tables.put(id, new MmTables(id, mm, UserPageTables.pgdAlloc(pgd << 12, memory.swapper, 0, copyWords()), memory));
+        }
         return Result.of(id);
+    }
+
+    private int copyWords() {
+        return 2 * (armmm.model.mmu.Pgtable2Level.PTRS_PER_PGD - UserPageTables.USER_PTRS_PER_PGD);
     }
 
     /** {@code exit_mm}: the last user drops the mm ({@code mmput}, {@code exit_mmap}). */
     public Result exitMm(long handle) {
-        return mms.remove(handle) == null ? noMm("exit_mm", handle) : Result.of(0);
+        MmStruct mm = mms.remove(handle);
+        if (mm == null) {
+            return noMm("exit_mm", handle);
+        }
+        MmTables t = tables.remove(handle);
+        if (t != null) {
+            teardown(t, mm);
+            reapShmem();
+        }
+        return Result.of(0);
+    }
+
+    /**
+     * {@code exit_mmap}: {@code unmap_vmas} over every VMA, {@code free_pgtables} from
+     * {@code FIRST_USER_ADDRESS} to {@code USER_PGTABLES_CEILING}, the full-mm TLB flush, and
+     * {@code pgd_free} ({@code mmdrop}).
+     */
+    private void teardown(MmTables t, MmStruct mm) {
+        java.util.List<Vma> all = mm.vmas();
+        for (Vma v : all) {
+            t.zap(v.start(), v.end());
+        }
+        if (!all.isEmpty()) {
+            t.freePgtables(all, config.firstUserAddress(), config.taskSize());
+        }
+        memory.flush(t.handle, TlbFlush.Kind.MM, 0, config.taskSize());
+        memory.free(t.pt.pgdPhys() >>> 12, 2);
+    }
+
+    /** Shmem files no live VMA maps any more lose their page cache (the last {@code fput}). */
+    private void reapShmem() {
+        if (memory == null || memory.userPages.cachedFiles().isEmpty()) {
+            return;
+        }
+        Set<Long> live = new HashSet<>();
+        for (MmStruct mm : mms.values()) {
+            for (Vma v : mm.vmas()) {
+                if (v.file() != 0) {
+                    live.add(v.file());
+                }
+            }
+        }
+        for (Long file : new java.util.ArrayList<>(memory.userPages.cachedFiles())) {
+            if (!live.contains(file)) {
+                for (long pfn : memory.userPages.dropFile(file)) {
+                    memory.free(pfn, 0);
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code fork}'s {@code dup_mm} (kernel/fork.c): a new pgd, a copy of every VMA, and
+     * {@code copy_page_range} for the private ones that have pages ({@code vma_needs_copy}: a
+     * shared anonymous VMA's child faults the shmem pages in again): each present PTE is
+     * copied old ({@code pte_mkold}), an anonymous page gains a reference and a map count and
+     * stops being exclusive, and a writable PTE of a copy-on-write mapping is write-protected in
+     * both. The parent's TLB is flushed ({@code flush_tlb_mm} at the end of {@code dup_mmap}).
+     * The child's handle, or -ENOMEM with nothing left behind.
+     */
+    public Result fork(long handle) {
+        MmStruct parent = mms.get(handle);
+        if (parent == null) {
+            return noMm("fork", handle);
+        }
+        MmStruct child = parent.dup();
+        child.shmemIds(() -> nextShmem++);
+        MmTables pt = tables.get(handle);
+        if (memory == null || pt == null) {
+            long id = nextId++;
+            mms.put(id, child);
+            return Result.of(id);
+        }
+        long pgd = memory.allocPgd();
+        if (pgd < 0) {
+            return Result.refused("fork: -ENOMEM");
+        }
+        long id = nextId++;
+        // dup_mm copies the parent's mm_struct, context.vmalloc_seq included
+        MmTables ct = new MmTables(id, child, UserPageTables.pgdAlloc(pgd << 12, memory.swapper, pt.pt.vmallocSeq(),
+                copyWords()), memory);
+        for (Vma v : parent.vmas()) {
+            if ((v.flags() & VmFlags.VM_SHARED) == 0 && !copyPteRange(pt, ct, v)) {
+                teardown(ct, child);
+                memory.flush(handle, TlbFlush.Kind.MM, 0, config.taskSize());
+                return Result.refused("fork: -ENOMEM");
+            }
+        }
+        memory.flush(handle, TlbFlush.Kind.MM, 0, config.taskSize());
+        mms.put(id, child);
+        tables.put(id, ct);
+        return Result.of(id);
+    }
+
+    /** {@code copy_pte_range} for one private VMA: false when a PTE page could not be had. */
+    private boolean copyPteRange(MmTables src, MmTables dst, Vma v) {
+        boolean cow = (v.flags() & (VmFlags.VM_SHARED | VmFlags.VM_MAYWRITE)) == VmFlags.VM_MAYWRITE;
+        for (long va = v.start(); va < v.end(); va += UserLayoutConfig.PAGE_SIZE) {
+            if (src.pt.ptePfn(va) < 0) {
+                va = (va & -(1L << 21)) + (1L << 21) - UserLayoutConfig.PAGE_SIZE;
+                continue;
+            }
+            int pte = src.pt.linuxPte(va);
+            if (pte == 0) {
+                continue;
+            }
+            if (dst.pt.ptePfn(va) < 0) {
+                long table = memory.allocPteTable();
+                if (table < 0) {
+                    return false;
+                }
+                dst.pt.populate(va, table);
+            }
+            long pfn = Integer.toUnsignedLong(pte) >>> 12;
+            if (pfn != memory.zeroPfn && memory.userPages.tracks(pfn)) {
+                memory.userPages.map(pfn);
+                memory.userPages.page(pfn).exclusive = false;
+                dst.anonRss++;
+            }
+            if (cow && (pte & armmm.model.mmu.Pgtable2Level.L_PTE_RDONLY) == 0) {
+                pte |= armmm.model.mmu.Pgtable2Level.L_PTE_RDONLY;
+                if (!memory.has(PgtableDefect.FORK_PARENT_STAYS_WRITABLE)) {
+                    src.pt.setPteAt(va, pte, false);
+                }
+            }
+            dst.pt.setPteAt(va, pte & ~armmm.model.mmu.Pgtable2Level.L_PTE_YOUNG, false);
+        }
+        return true;
+    }
+
+    /** {@code touch MM VA ACCESS}: a user-mode access, faulting as the kernel would. */
+    public Result touch(long handle, long va, Access access) {
+        MmTables t = tables.get(handle);
+        if (!mms.containsKey(handle)) {
+            return noMm("touch", handle);
+        }
+        if (t == null) {
+            return Result.refused("touch: no page tables in this kernel");
+        }
+        if (va < 0 || va > 0xffffffffL) {
+            return Result.refused("touch: not a 32-bit virtual address");
+        }
+        return PageFault.touch(t, va, access);
+    }
+
+    /**
+     * {@code kernel_touch MM VA}: the kernel reads {@code va} while {@code handle}'s tables are
+     * loaded (a syscall on that process's behalf). A translation fault at a kernel address whose
+     * pmd init_mm has is {@code do_translation_fault}'s lazy copy of that pmd (the vmalloc lag);
+     * the physical address, or the oops the kernel would print.
+     */
+    public Result kernelTouch(long handle, long va) {
+        MmTables t = tables.get(handle);
+        if (!mms.containsKey(handle)) {
+            return noMm("kernel_touch", handle);
+        }
+        if (t == null) {
+            return Result.refused("kernel_touch: no page tables in this kernel");
+        }
+        if (va < config.taskSize() || va > 0xffffffffL) {
+            return Result.refused("kernel_touch: not a kernel address (TASK_SIZE and up)");
+        }
+        Translation tr = t.pt.translate(va, Access.READ, Privilege.KERNEL);
+        if (tr instanceof Translation.Fault f && f.kind() == armmm.model.mmu.FaultKind.TRANSLATION) {
+            long word = memory.swapper.l1At(va);
+            if (word != 0) {
+                t.pt.copyPmd(va, !memory.has(PgtableDefect.VMALLOC_SYNC_ONE_WORD));
+                tr = t.pt.translate(va, Access.READ, Privilege.KERNEL);
+            }
+        }
+        if (tr instanceof Translation.Mapped m) {
+            return Result.of(m.pa());
+        }
+        Translation.Fault f = (Translation.Fault) tr;
+        return new Result.Refused(f.level() + " " + f.kind().spelling() + " fault",
+                String.format("Unable to handle kernel paging request at virtual address %08x: %s", va, f.describe()));
     }
 
     /** {@code mmap(addr, len, prot, flags, -1, 0)} in {@code handle}'s mm. */
@@ -78,13 +369,20 @@ public final class Processes {
         if (prot > 0xffffffffL || flags > 0xffffffffL || prot < 0 || flags < 0) {
             return Result.refused("mmap: -EINVAL");
         }
-        return result("mmap", mm.mmap(addr, len, (int) prot, (int) flags));
+        Result r = result("mmap", mm.mmap(addr, len, (int) prot, (int) flags));
+        reapShmem();
+        return r;
     }
 
     /** {@code munmap(addr, len)}. */
     public Result munmap(long handle, long addr, long len) {
         MmStruct mm = mms.get(handle);
-        return mm == null ? noMm("munmap", handle) : result("munmap", mm.munmap(addr, len));
+        if (mm == null) {
+            return noMm("munmap", handle);
+        }
+        Result r = result("munmap", mm.munmap(addr, len));
+        reapShmem();
+        return r;
     }
 
     /** {@code mprotect(addr, len, prot)}. */

@@ -94,7 +94,10 @@ public final class VmaChecks {
             Vma b = vmas.get(i);
             boolean mergeable = a.end() == b.start() && a.flags() == b.flags() && a.file() == b.file()
                     && a.pgoff() + (a.end() - a.start()) / PAGE == b.pgoff();
-            if (mergeable && b.start() != mm.startBrk()) {
+            // expand_downwards (mm/mmap.c) moves a stack's vm_start down to a fault and never calls
+            // vma_merge: a VM_GROWSDOWN VMA may come to touch an identical one below it
+            boolean grownStack = (b.flags() & VmFlags.VM_GROWSDOWN) != 0;
+            if (mergeable && b.start() != mm.startBrk() && !grownStack) {
                 out.add(new Violation(MERGED, "mergeable VMAs not merged", a + " and " + b));
             }
         }

@@ -1,0 +1,268 @@
+package armmm.model.mm;
+
+import armmm.model.mmu.Access;
+import armmm.model.mmu.KernelPageTables;
+import armmm.model.mmu.PhysicalMemory;
+import armmm.model.mmu.Pgtable2Level;
+import armmm.model.mmu.Privilege;
+import armmm.model.mmu.ShortDescriptorWalker;
+import armmm.model.mmu.Translation;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One process's page tables, {@code mm->pgd}: the 16 KiB first-level table {@code pgd_alloc}
+ * (arch/arm/mm/pgd.c) takes from the buddy allocator ({@code __get_free_pages(GFP_KERNEL, 2)}),
+ * its user entries below {@code TASK_SIZE} empty and its kernel entries a copy of
+ * {@code swapper_pg_dir}'s; and the PTE pages {@code pte_alloc} adds under it
+ * ({@code pte_alloc_one}, arch/arm/include/asm/pgalloc.h: {@code GFP_PGTABLE_USER |
+ * __GFP_HIGHMEM}, CONFIG_HIGHPTE), each the 512 Linux entries then the two 256-entry hardware
+ * tables, populated with {@code _PAGE_USER_TABLE} (domain user). The words live at their
+ * physical addresses, so the MMU's {@link ShortDescriptorWalker} walks them with TTBR0 =
+ * {@link #pgdPhys()}; the kernel half's PTE pages are swapper's own, read through its memory.
+ *
+ * <p>{@code pgtables_bytes} counts {@code PTRS_PER_PTE * sizeof(pte_t)} = 2048 bytes per PTE
+ * page ({@code mm_inc_nr_ptes}); the pmd level is folded and the pgd is not counted.
+ */
+public final class UserPageTables {
+    /** {@code USER_PTRS_PER_PGD}: pgd entries below {@code TASK_SIZE} (1528, as the probe read it). */
+    public static final int USER_PTRS_PER_PGD = (int) (0xBF000000L >>> 21);
+    /** {@code _PAGE_USER_TABLE}: {@code PMD_TYPE_TABLE | PMD_BIT4 | PMD_DOMAIN(DOMAIN_USER)}. */
+    public static final int PAGE_USER_TABLE = Pgtable2Level.PMD_TYPE_TABLE | Pgtable2Level.PMD_BIT4
+            | (Pgtable2Level.DOMAIN_USER << 5);
+    /** Bytes {@code mm_inc_nr_ptes} adds per PTE page. */
+    public static final long PTE_TABLE_BYTES = Pgtable2Level.PTRS_PER_PTE * 4L;
+    private static final int L1_WORDS = 4096;
+    private static final ShortDescriptorWalker WALKER = new ShortDescriptorWalker();
+
+    private final long pgdPhys;
+    private final int[] l1 = new int[L1_WORDS];
+    private final TreeMap<Long, int[]> ptePages = new TreeMap<>();
+    private final KernelPageTables swapper;
+    private int vmallocSeq;
+    private long generation;
+
+    private UserPageTables(long pgdPhys, KernelPageTables swapper, int vmallocSeq) {
+        this.pgdPhys = pgdPhys;
+        this.swapper = swapper;
+        this.vmallocSeq = vmallocSeq;
+    }
+
+    /**
+     * {@code pgd_alloc} on the 16 KiB block at {@code pgdPhys}: user entries empty, the kernel's
+     * copied from {@code swapper} ({@code memcpy} from {@code USER_PTRS_PER_PGD} up), the high
+     * vectors needing no low page; {@code vmallocSeq} is what {@code init_mm}'s
+     * {@code context.vmalloc_seq} was, the new mm's copy being that fresh.
+     *
+     * @param copyWords how many first-level words of the kernel half to copy (all of them in the
+     *                  kernel; fewer only for a planted bug)
+     */
+    static UserPageTables pgdAlloc(long pgdPhys, KernelPageTables swapper, int vmallocSeq, int copyWords) {
+        if ((pgdPhys & 0x3fff) != 0) {
+            throw new IllegalArgumentException(String.format("pgd at %#x, expected 16 KiB alignment", pgdPhys));
+        }
+        UserPageTables t = new UserPageTables(pgdPhys, swapper, vmallocSeq);
+        int from = 2 * USER_PTRS_PER_PGD;
+        for (int i = from; i < Math.min(L1_WORDS, from + copyWords); i++) {
+            t.l1[i] = swapper.l1(i);
+        }
+        return t;
+    }
+
+    /** A count of the writes to these tables, so a reader can tell an unchanged table from a changed one. */
+    public long generation() {
+        return generation;
+    }
+
+    /** The first-level table's physical address: what TTBR0 holds while this mm runs. */
+    public long pgdPhys() {
+        return pgdPhys;
+    }
+
+    /** First-level word {@code index} (0..4095). */
+    public int l1(int index) {
+        return l1[index];
+    }
+
+    /** The {@code context.vmalloc_seq} this mm's kernel half was last synchronised at. */
+    public int vmallocSeq() {
+        return vmallocSeq;
+    }
+
+    /**
+     * {@code __check_vmalloc_seq} (arch/arm/mm/ioremap.c): copy the pgd entries of
+     * [VMALLOC_START, VMALLOC_END) from swapper and take its sequence number.
+     */
+    void syncVmalloc(long vmallocStart, long vmallocEnd, int seq) {
+        generation++;
+        int from = Pgtable2Level.pgdIndex(vmallocStart) * 2;
+        int to = Pgtable2Level.pgdIndex((vmallocEnd + (1L << 21) - 1) & -(1L << 21)) * 2;
+        for (int i = from; i < to; i++) {
+            l1[i] = swapper.l1(i);
+        }
+        vmallocSeq = seq;
+    }
+
+    /** {@code copy_pmd} of {@code do_translation_fault}: both words of {@code va}'s pmd from swapper. */
+    void copyPmd(long va, boolean bothWords) {
+        generation++;
+        int i = Pgtable2Level.pgdIndex(va) * 2;
+        l1[i] = swapper.l1(i);
+        if (bothWords) {
+            l1[i + 1] = swapper.l1(i + 1);
+        }
+    }
+
+    // ---------------------------------------------------------------- PTE pages
+
+    /** Whether {@code va}'s pmd is empty. */
+    public boolean pmdNone(long va) {
+        int i = Pgtable2Level.pgdIndex(va) * 2;
+        return l1[i] == 0 && l1[i + 1] == 0;
+    }
+
+    /** {@code pmd_populate}: {@code va}'s pmd points at the (zeroed) PTE page at {@code pfn}. */
+    void populate(long va, long pfn) {
+        generation++;
+        int i = Pgtable2Level.pgdIndex(va) * 2;
+        int value = (int) ((pfn << 12) + Pgtable2Level.PTE_HWTABLE_OFF) | PAGE_USER_TABLE;
+        l1[i] = value;
+        l1[i + 1] = value + 256 * 4;
+        ptePages.put(pfn, new int[Pgtable2Level.PTE_PAGE_WORDS]);
+    }
+
+    /** The frame of the PTE page under {@code va}'s pmd, or -1. */
+    public long ptePfn(long va) {
+        if (va >= 0xBF000000L) {
+            return -1;
+        }
+        int pmd = l1[Pgtable2Level.pgdIndex(va) * 2];
+        return (pmd & 3) == Pgtable2Level.PMD_TYPE_TABLE ? Integer.toUnsignedLong(pmd) >>> 12 : -1;
+    }
+
+    private int[] page(long va) {
+        long pfn = ptePfn(va);
+        return pfn < 0 ? null : ptePages.get(pfn);
+    }
+
+    /** The Linux PTE of user address {@code va}, 0 without a PTE page. */
+    public int linuxPte(long va) {
+        int[] p = page(va);
+        return p == null ? 0 : p[Pgtable2Level.pteIndex(va)];
+    }
+
+    /** The hardware PTE of user address {@code va}, 0 without a PTE page. */
+    public int hwPte(long va) {
+        int[] p = page(va);
+        return p == null ? 0 : p[Pgtable2Level.PTE_HWTABLE_PTRS + Pgtable2Level.pteIndex(va)];
+    }
+
+    /**
+     * {@code set_pte_at} (arch/arm/mm/mmu.c): {@code set_pte_ext} with {@code PTE_EXT_NG} when the
+     * PTE is a valid, young user one ({@code pte_valid_user}) below {@code TASK_SIZE}.
+     */
+    void setPteAt(long va, int linux, boolean dropNg) {
+        generation++;
+        int[] p = page(va);
+        boolean validUser = (linux & Pgtable2Level.L_PTE_PRESENT) != 0 && (linux & Pgtable2Level.L_PTE_USER) != 0
+                && (linux & Pgtable2Level.L_PTE_YOUNG) != 0;
+        int ext = validUser && !dropNg ? Pgtable2Level.PTE_EXT_NG : 0;
+        int i = Pgtable2Level.pteIndex(va);
+        p[i] = linux;
+        p[Pgtable2Level.PTE_HWTABLE_PTRS + i] = Pgtable2Level.hwPte(linux, ext);
+    }
+
+    /** {@code pte_clear}: both views to 0. */
+    void pteClear(long va) {
+        generation++;
+        int[] p = page(va);
+        if (p != null) {
+            int i = Pgtable2Level.pteIndex(va);
+            p[i] = 0;
+            p[Pgtable2Level.PTE_HWTABLE_PTRS + i] = 0;
+        }
+    }
+
+    /** {@code pmd_clear} and the PTE page's removal ({@code free_pte_range}); the page's frame. */
+    long freePteTable(long va) {
+        generation++;
+        long pfn = ptePfn(va);
+        if (pfn < 0) {
+            return -1;
+        }
+        int i = Pgtable2Level.pgdIndex(va) * 2;
+        l1[i] = 0;
+        l1[i + 1] = 0;
+        ptePages.remove(pfn);
+        return pfn;
+    }
+
+    /** The PTE pages' frames, ascending. */
+    public java.util.Set<Long> ptePfns() {
+        return Collections.unmodifiableSet(ptePages.keySet());
+    }
+
+    /** {@code mm_pgtables_bytes}. */
+    public long pgtablesBytes() {
+        return ptePages.size() * PTE_TABLE_BYTES;
+    }
+
+    /**
+     * The present Linux PTEs below {@code TASK_SIZE}, by virtual address, read from the tables
+     * themselves (every populated pmd of the user half, every non-zero entry).
+     */
+    public Map<Long, Integer> userPtes() {
+        TreeMap<Long, Integer> out = new TreeMap<>();
+        for (int pgd = 0; pgd < USER_PTRS_PER_PGD; pgd++) {
+            int pmd = l1[pgd * 2];
+            if ((pmd & 3) != Pgtable2Level.PMD_TYPE_TABLE) {
+                continue;
+            }
+            int[] p = ptePages.get(Integer.toUnsignedLong(pmd) >>> 12);
+            if (p == null) {
+                continue;
+            }
+            for (int i = 0; i < Pgtable2Level.PTRS_PER_PTE; i++) {
+                if (p[i] != 0) {
+                    out.put(((long) pgd << 21) | ((long) i << 12), p[i]);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The words of the PTE page at {@code pfn} (a copy), or null. */
+    public int[] ptePageWords(long pfn) {
+        int[] p = ptePages.get(pfn);
+        return p == null ? null : Arrays.copyOf(p, p.length);
+    }
+
+    // ---------------------------------------------------------------- the hardware's view
+
+    /**
+     * Physical memory as the table walk reads it with this mm's TTBR0: its first-level table,
+     * its PTE pages, and everything else (the kernel half's PTE pages) from swapper's memory.
+     */
+    public PhysicalMemory memory() {
+        PhysicalMemory kernel = swapper.memory();
+        return pa -> {
+            long off = pa - pgdPhys;
+            if (off >= 0 && off < L1_WORDS * 4) {
+                return l1[(int) (off >>> 2)];
+            }
+            int[] p = ptePages.get(pa >>> 12);
+            return p != null ? p[(int) ((pa & 0xfff) >>> 2)] : kernel.readWord(pa);
+        };
+    }
+
+    /**
+     * The hardware walk of {@code va} with TTBCR 0 and TTBR0 = this pgd: a user access runs with
+     * the user domain client ({@code DACR_UACCESS_ENABLE}), a kernel access with it off.
+     */
+    public Translation translate(long va, Access access, Privilege mode) {
+        int dacr = mode == Privilege.USER ? Pgtable2Level.DACR_UACCESS_ENABLE : Pgtable2Level.DACR_UACCESS_DISABLE;
+        return WALKER.translate(0, (int) pgdPhys, (int) swapper.pgdPhys(), dacr, va, access, mode, memory());
+    }
+}
