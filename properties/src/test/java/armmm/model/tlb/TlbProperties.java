@@ -11,11 +11,8 @@ import armmm.pbt.Gen;
 import armmm.pbt.PropertyRunner;
 import armmm.pbt.PropertyTest;
 import armmm.properties.KernelChains;
+import armmm.properties.SeededBugTable;
 import armmm.spec.Catalogue;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -39,27 +36,14 @@ class TlbProperties {
                 "inside flush_context", "stale translation used", "entries awaiting the rollover flush");
     }
 
-    /** The calls of the bug's hand-minimal scenario: every line but comments, the board and expectations. */
-    static int handMinimal(SeededBug bug) throws IOException {
-        Path scn = Paths.get("src", "test", "resources", "seeded-bugs", bug.cliName() + ".scn");
-        int calls = 0;
-        for (String line : Files.readAllLines(scn)) {
-            String s = line.strip();
-            if (!s.isEmpty() && !s.startsWith("#") && !s.startsWith("board") && !s.startsWith("expect ")
-                    && !s.startsWith("print")) {
-                calls++;
-            }
-        }
-        return calls;
-    }
-
     @TestFactory
     Stream<DynamicTest> seededBugsAreFoundByInterleavedChainsAndShrunk() {
-        // the two races that need a CPU to sit through two or three rollovers (7767/1, 8465/1) take
-        // tens of seconds to find and shrink through the whole kernel; AsidProperties hunts them
-        // (and every other AsidDefect) on the allocator alone, SeededBugsTest replays their scenarios
+        // the races that need a CPU to sit through two or three rollovers (7767/1, 8465/1) take tens
+        // of seconds to find and shrink through the whole kernel; AsidProperties hunts every
+        // AsidDefect on the allocator alone in milliseconds, SeededBugsTest replays their scenarios.
+        // Here: the interleaving race and the pending flush, through the kernel
         List<SeededBug> bugs = new ArrayList<>(List.of(AsidDefect.FASTPATH_READ_THEN_WRITE,
-                AsidDefect.PENDING_FLUSH_IGNORED, AsidDefect.OLD_ASID_TAKEN_WITHOUT_MAP));
+                AsidDefect.PENDING_FLUSH_IGNORED));
         bugs.addAll(List.of(TlbBug.values()));
         return bugs.stream().map(bug -> DynamicTest.dynamicTest(bug.cliName(), () -> {
             String catcher = Catalogue.catcherOf(bug.name());
@@ -76,7 +60,9 @@ class TlbProperties {
             assertThat(result.passed()).as("%s planted: a chain must fail", bug).isFalse();
             assertThat(result.counterexample().failure().id()).as("invariant catching %s", bug).isEqualTo(catcher);
             List<String> steps = result.counterexample().steps();
-            int minimal = handMinimal(bug);
+            int minimal = SeededBugTable.handMinimalCalls(bug);
+            SeededBugTable.record(bug, catcher, result.stats().tries(), result.counterexample().originalSteps(), steps.size(),
+                    minimal, (long) (seconds * 1000));
             System.out.printf("[armmm] TlbProperties %s: caught by %s, %d steps (from %d, hand-minimal %d), %.2f s%n",
                     bug.cliName(), catcher, steps.size(), result.counterexample().originalSteps(), minimal, seconds);
             assertThat(steps).as("shrunk counterexample of %s", bug).isNotEmpty().hasSizeLessThanOrEqualTo(2 * minimal);
