@@ -12,6 +12,7 @@ import armmm.model.mm.Processes;
 import armmm.model.mm.Vma;
 import armmm.model.mm.VmFlags;
 import armmm.model.mmu.Access;
+import armmm.model.vmalloc.VmallocOp;
 import armmm.model.subsystem.Op;
 import armmm.pbt.ChainSpec;
 import armmm.pbt.Failure;
@@ -128,7 +129,11 @@ final class TlbChains {
     private static Gen<Long> address(World w, int cpu) {
         long running = tlbs(w).ttbr0Mm(cpu);
         List<Long> mms = liveMms(w);
-        Gen<Long> kernel = Gens.longs(0, 7).map(i -> 0xc0000000L + i * 0x100000L + (i & 1) * PAGE);
+        Gen<Long> linear = Gens.longs(0, 7).map(i -> 0xc0000000L + i * 0x100000L + (i & 1) * PAGE);
+        List<Long> areas = w.handles("vmalloc address");
+        // a held vmalloc area's first or second page (every area here is 2 pages), or the linear map
+        Gen<Long> kernel = areas.isEmpty() ? linear : Gens.frequency(weighted(1, linear),
+                weighted(2, Gens.combine(Gens.oneOf(areas), Gens.ints(0, 1), (v, i) -> v + i * PAGE)));
         if (mms.isEmpty()) {
             return kernel;
         }
@@ -166,6 +171,9 @@ final class TlbChains {
         b.finalCheck("full scan", w -> failures((wholeKernel ? w.kernel().checkComplete()
                 : TlbSubsystem.INSTANCE.completeCheck(tlbs(w), w.kernel())).stream().filter(v -> checked.test(v.id())).toList()));
         if (memory > 0) {
+            b.action("vmalloc", memory, w -> Gens.constant(new VmallocOp.VmallocCall(2 * PAGE)))
+                    .action("vfree", memory, w -> !w.handles("vmalloc address").isEmpty(),
+                            w -> Gens.oneOf(w.handles("vmalloc address")).map(VmallocOp.Vfree::new));
             b                .action("mmap", 3 * memory, w -> !liveMms(w).isEmpty(), w -> Gens.combine(Gens.oneOf(liveMms(w)), Gens.ints(1, 4),
                         (m, n) -> new MmOp.Mmap(m, 0, n * PAGE, VmFlags.PROT_READ | VmFlags.PROT_WRITE, ANON)))
                 .action("access", 10 * memory, w -> cpu(w).flatMap(c -> Gens.combine(address(w, c),
@@ -179,9 +187,9 @@ final class TlbChains {
         }
         return b
                 .action("exec", 6, w -> !idle(w).isEmpty(), w -> idleCpu(w).map(TlbOp.Exec::new))
-                .action("switch_mm", 8, TlbChains::canSwitch,
+                .action("switch_mm", 4, TlbChains::canSwitch,
                         w -> Gens.combine(Gens.oneOf(liveMms(w)), idleCpu(w), TlbOp.SwitchMm::new))
-                .action("switch_mm_begin", 4, TlbChains::canSwitch,
+                .action("switch_mm_begin", 8, TlbChains::canSwitch,
                         w -> Gens.combine(Gens.oneOf(liveMms(w)), idleCpu(w), TlbOp.SwitchMmBegin::new))
                 .action("step", 14, TlbChains::anySwitching, w -> Gens.oneOf(switching(w)).map(TlbOp.Step::new))
                 .action("exit_mm", 1, w -> !liveMms(w).isEmpty(), w -> Gens.oneOf(liveMms(w)).map(MmOp.ExitMm::new))
@@ -193,6 +201,15 @@ final class TlbChains {
         Tlbs t = tlbs(w);
         if (op instanceof TlbOp || op instanceof MmOp) {
             Stats.label(r.isRefused() ? op.name() + " refused" : op.name() + " ok");
+        }
+        if (op instanceof VmallocOp.Vfree f && !r.isRefused()) {
+            for (int c = 0; c < t.nrCpus(); c++) {
+                for (TlbEntry e : t.tlb(c).entries()) {
+                    if (e.walk().covers(f.addr())) {
+                        Stats.label("vfree of an area in a TLB");
+                    }
+                }
+            }
         }
         if (t.asid().rollovers() > 0) {
             Stats.label("rolled over");
