@@ -201,15 +201,4 @@ public final class ProcessTables implements PageTables {
             pages.freePagesPfn(pfn, 0, cpu);
         }
     }
-
-    /** Whether the model knows {@code mm} (it has a pgd). */
-    boolean has(long mm) {
-        return pgds.containsKey(mm);
-    }
-
-    /** The number of user pages mapped in {@code mm}. */
-    int mappedPages(long mm) {
-        TreeMap<Long, Long> f = frames.get(mm);
-        return f == null ? 0 : f.size();
-    }
 }

@@ -1,7 +1,5 @@
 package armmm.model.tlb;
 
-import armmm.model.asid.MmContext;
-
 /**
  * The kernel's TLB helpers as the armmp build selects them for a Cortex-A15 (ARMv7 with the
  * multiprocessing extensions, so {@code tlb_ops_need_broadcast()} is false and the helpers use
@@ -78,11 +76,5 @@ public final class TlbFlush {
         t.dsb(cpu);
         t.issue(cpu, new Tlbi(Tlbi.Kind.TLBIMVAA, from, 0, true, pages));
         t.dsb(cpu);
-    }
-
-    /** The hardware ASID of {@code mm}'s {@code context.id} ({@code ASID(mm)}), or -1 when it has none. */
-    static int asidOf(Tlbs t, long mm) {
-        MmContext ctx = t.context(mm);
-        return ctx == null ? -1 : (int) (ctx.contextId() & t.asid().config().asidNumberMask());
     }
 }

@@ -11,7 +11,6 @@ import armmm.model.core.ObservableException;
 import armmm.model.core.ObservablePath;
 import armmm.model.core.Result;
 import armmm.model.core.SeededBug;
-import armmm.model.core.Violation;
 import armmm.model.mm.MmOp;
 import armmm.model.mm.Processes;
 import armmm.model.mmu.KernelPageTables;
@@ -264,18 +263,6 @@ public final class TlbSubsystem implements Subsystem<Tlbs> {
                 new HandleKind.Use("switch_mm", 0, false), new HandleKind.Use("switch_mm_begin", 0, false),
                 new HandleKind.Use("flush_tlb_mm", 0, false), new HandleKind.Use("flush_tlb_page", 0, false),
                 new HandleKind.Use("flush_tlb_range", 0, false))));
-    }
-
-    /** The complete check: every invariant over every entry (the per-step checks already read every entry). */
-    @Override
-    public List<Violation> completeCheck(Tlbs state, KernelState kernel) {
-        List<Violation> out = new ArrayList<>();
-        for (Invariant inv : invariants()) {
-            if (inv.appliesTo(kernel)) {
-                out.addAll(inv.check(kernel));
-            }
-        }
-        return out;
     }
 
     @Override

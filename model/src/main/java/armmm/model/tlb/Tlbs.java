@@ -437,7 +437,7 @@ public final class Tlbs {
         dsb(cpu);
     }
 
-    /** The mm that exits are reported for, the frames of {@code mm} no VMA covers any more, gone with a flush. */
+    /** After a {@code brk} that shrank the heap: the pages of {@code mm} no VMA covers any more go, with one {@code flush_tlb_range}. */
     void unmapOrphans(long mm, int cpu) {
         if (!contexts.containsKey(mm)) {
             return;
