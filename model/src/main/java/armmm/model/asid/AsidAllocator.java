@@ -37,6 +37,9 @@ public final class AsidAllocator {
     private long rollovers;
     private long fastPaths;
     private long slowPaths;
+    /** Told of each {@code local_flush_tlb_all} a switch makes, with the CPU (the TLB model completes it). */
+    private java.util.function.IntConsumer localFlushTlbAll = cpu -> { };
+    private boolean omitReservedTtbr0;
 
     /** A freshly booted allocator: generation 1, an empty map, every CPU on {@code swapper_pg_dir}. */
     public AsidAllocator(AsidConfig config, Set<AsidDefect> defects) {
@@ -165,8 +168,10 @@ public final class AsidAllocator {
             case IDLE:
                 return "idle";
             case SET_RESERVED_TTBR0:
-                c.ttbr0 = ttbr1();
-                c.running = null;
+                if (!omitReservedTtbr0) {
+                    c.ttbr0 = ttbr1();
+                    c.running = null;
+                }
                 c.step = SwitchStep.READ_CONTEXT_ID;
                 return "cpu_set_reserved_ttbr0";
             case READ_CONTEXT_ID:
@@ -241,6 +246,7 @@ public final class AsidAllocator {
                     tlbFlushPending.clear(cpu);
                     c.flushTags();
                     c.localTlbFlushes++;
+                    localFlushTlbAll.accept(cpu);
                     return "local_flush_tlb_all";
                 }
                 return "no flush pending";
@@ -300,7 +306,7 @@ public final class AsidAllocator {
                 return newAsid;
             }
             int number = (int) (asid & asidMask);
-            if (!asidMap.get(number)) {
+            if (!asidMap.get(number) || defects.contains(AsidDefect.OLD_ASID_TAKEN_WITHOUT_MAP)) {
                 asidMap.set(number);
                 return newAsid;
             }
@@ -351,6 +357,19 @@ public final class AsidAllocator {
 
     private long ttbr1() {
         return config.swapperPgd() | TTB_FLAGS_SMP;
+    }
+
+    /** Routes the switch's {@code local_flush_tlb_all} to a TLB model. */
+    public void onLocalFlushTlbAll(java.util.function.IntConsumer hook) {
+        this.localFlushTlbAll = Objects.requireNonNull(hook, "hook");
+    }
+
+    /**
+     * Plants the TLB subsystem's {@code NO_RESERVED_TTBR0}: the switch skips
+     * {@code cpu_set_reserved_ttbr0}, so the old mm's tables stay live until the TTBR0 write.
+     */
+    public void omitReservedTtbr0(boolean omit) {
+        this.omitReservedTtbr0 = omit;
     }
 
     /** The configuration. */

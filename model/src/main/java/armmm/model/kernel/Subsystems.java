@@ -31,7 +31,8 @@ public final class Subsystems {
             BuddySubsystem.INSTANCE,    // mem_init: the hand-over to the buddy allocator
             armmm.model.slub.SlubSubsystem.INSTANCE, // kmem_cache_init: the boot caches
             VmallocSubsystem.INSTANCE,  // vmalloc_init, then init_irq_stacks
-            armmm.model.mm.MmSubsystem.INSTANCE); // user address spaces: mm_create, mmap, munmap, mprotect, brk
+            armmm.model.mm.MmSubsystem.INSTANCE, // user address spaces: mm_create, mmap, munmap, mprotect, brk
+            armmm.model.tlb.TlbSubsystem.INSTANCE); // per-CPU TLBs and ASIDs: switch_mm, access, the flushes
 
     private static final List<Invariant> INVARIANTS = collectInvariants();
     private static final List<SeededBug> BUGS = collectBugs();

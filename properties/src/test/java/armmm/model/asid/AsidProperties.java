@@ -23,12 +23,14 @@ class AsidProperties {
             AsidDefect.SUSPENDED_CPU_LOSES_RESERVED, AsidChecks.RESERVED_KEPT,
             AsidDefect.RESERVED_NOT_SYNCED, AsidChecks.SAME_ASID,
             AsidDefect.FASTPATH_READ_THEN_WRITE, AsidChecks.CURRENT_GENERATION,
-            AsidDefect.PENDING_FLUSH_IGNORED, AsidChecks.FLUSH_BEFORE_REUSE);
+            AsidDefect.PENDING_FLUSH_IGNORED, AsidChecks.FLUSH_BEFORE_REUSE,
+            AsidDefect.OLD_ASID_TAKEN_WITHOUT_MAP, AsidChecks.UNIQUE);
     private static final Map<AsidDefect, Integer> MIN_ROLLOVERS = Map.of(
             AsidDefect.SUSPENDED_CPU_LOSES_RESERVED, 2,
             AsidDefect.RESERVED_NOT_SYNCED, 2,
             AsidDefect.FASTPATH_READ_THEN_WRITE, 1,
-            AsidDefect.PENDING_FLUSH_IGNORED, 1);
+            AsidDefect.PENDING_FLUSH_IGNORED, 1,
+            AsidDefect.OLD_ASID_TAKEN_WITHOUT_MAP, 1);
 
     @PropertyTest
     void interleavedSwitchesOnThreeCpusWithThreeBitAsidsKeepEveryInvariant(PropertyRunner runner) {

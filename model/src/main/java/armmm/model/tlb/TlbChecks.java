@@ -1,0 +1,138 @@
+package armmm.model.tlb;
+
+import armmm.model.asid.AsidAllocator;
+import armmm.model.asid.AsidChecks;
+import armmm.model.asid.MmContext;
+import armmm.model.core.Violation;
+import armmm.model.subsystem.Invariant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The TLB invariants, computed from what the kernel and the hardware can see: the entries of each
+ * CPU's TLB, the tables as they are now ({@link PageTables}), {@code mm->context.id},
+ * {@code asid_generation} and {@code tlb_flush_pending}. A CPU with {@code tlb_flush_pending} set
+ * is exempt: its entries of the previous generation are flushed under {@code cpu_asid_lock}
+ * before it runs any mm with an ASID of the new one. The ASID invariants INV-ASID-01..05
+ * ({@link AsidChecks}) are registered here with them.
+ */
+public final class TlbChecks {
+    /** INV-TLB-01: TLB entries agree with the tables once the kernel's maintenance completed. */
+    public static final String COHERENT = "INV-TLB-01";
+    /** INV-TLB-02: global entries for kernel addresses only, non-global for user addresses only. */
+    public static final String GLOBAL_KERNEL_ONLY = "INV-TLB-02";
+    /** INV-TLB-03: a non-global entry of a current ASID came from the mm holding that ASID. */
+    public static final String NO_STALE_ASID = "INV-TLB-03";
+
+    /** Every invariant of the subsystem, ASID ones first. */
+    public static final List<Invariant> ALL = List.of(
+            asid(AsidChecks.UNIQUE), asid(AsidChecks.CURRENT_GENERATION), asid(AsidChecks.RESERVED_KEPT),
+            asid(AsidChecks.SAME_ASID), asid(AsidChecks.FLUSH_BEFORE_REUSE),
+            Invariant.on(COHERENT, Tlbs.class, TlbChecks::coherent),
+            Invariant.on(GLOBAL_KERNEL_ONLY, Tlbs.class, TlbChecks::globalKernelOnly),
+            Invariant.on(NO_STALE_ASID, Tlbs.class, TlbChecks::noStaleAsid));
+
+    private TlbChecks() {
+    }
+
+    private static Invariant asid(String id) {
+        return Invariant.on(id, Tlbs.class, t -> AsidChecks.ALL.get(id).apply(t.asid()));
+    }
+
+    /**
+     * The mm that holds each ASID number in the current generation: a live mm (not freed) whose
+     * {@code context.id} carries {@code asid_generation}. Read off the mms, not the allocator's map.
+     */
+    static Map<Integer, Long> currentOwners(Tlbs t) {
+        AsidAllocator a = t.asid();
+        int bits = a.config().asidBits();
+        long mask = (1L << bits) - 1;
+        Map<Integer, Long> owners = new HashMap<>();
+        for (Map.Entry<Long, MmContext> e : t.contexts().entrySet()) {
+            long id = e.getValue().contextId();
+            if (id != 0 && (id >>> bits) == (a.asidGeneration() >>> bits)) {
+                owners.put((int) (id & mask), e.getKey());
+            }
+        }
+        return owners;
+    }
+
+    /**
+     * INV-TLB-01: on every CPU without a flush pending, every global entry translates as
+     * {@code swapper_pg_dir} does now (except a vmalloc page whose lazy purge still owes its flush:
+     * the purge flushes before the address is handed out again, INV-VMALLOC-05), and every
+     * non-global entry tagged with an ASID that an mm holds in the current generation translates
+     * as that mm's tables do now.
+     */
+    public static List<Violation> coherent(Tlbs t) {
+        List<Violation> out = new ArrayList<>();
+        Map<Integer, Long> owners = currentOwners(t);
+        for (int cpu = 0; cpu < t.nrCpus(); cpu++) {
+            if (t.asid().tlbFlushPending(cpu)) {
+                continue;
+            }
+            for (TlbEntry e : t.tlb(cpu).entries()) {
+                Walk w = e.walk();
+                Walk now;
+                if (w.global()) {
+                    // a global entry of a user address is INV-TLB-02's; no kernel table answers for it
+                    if (w.va() < ProcessTables.TASK_SIZE || t.vmallocFlushOwed(w.va())) {
+                        continue;
+                    }
+                    now = t.tables().walkKernel(w.va());
+                } else {
+                    Long mm = owners.get(e.asid());
+                    if (mm == null) {
+                        continue;
+                    }
+                    now = t.tables().walkUser(mm, w.va());
+                }
+                if (!w.sameTranslation(now)) {
+                    out.add(new Violation(COHERENT, "stale TLB entry",
+                            "cpu " + cpu + " holds " + e + " but the tables give " + (now == null ? "no translation" : now)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** INV-TLB-02: every global entry is of a kernel address (at or above TASK_SIZE), every non-global one of a user address. */
+    public static List<Violation> globalKernelOnly(Tlbs t) {
+        List<Violation> out = new ArrayList<>();
+        for (int cpu = 0; cpu < t.nrCpus(); cpu++) {
+            for (TlbEntry e : t.tlb(cpu).entries()) {
+                boolean kernel = e.walk().va() >= ProcessTables.TASK_SIZE;
+                if (e.walk().global() != kernel) {
+                    out.add(new Violation(GLOBAL_KERNEL_ONLY, kernel ? "non-global kernel entry" : "global user entry",
+                            "cpu " + cpu + " holds " + e));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * INV-TLB-03: on every CPU without a flush pending, a non-global entry tagged with an ASID that
+     * an mm holds in the current generation was walked from that mm's tables: no entry of an mm
+     * that had the ASID before a rollover, or of another mm's tables, answers for it.
+     */
+    public static List<Violation> noStaleAsid(Tlbs t) {
+        List<Violation> out = new ArrayList<>();
+        Map<Integer, Long> owners = currentOwners(t);
+        for (int cpu = 0; cpu < t.nrCpus(); cpu++) {
+            if (t.asid().tlbFlushPending(cpu)) {
+                continue;
+            }
+            for (TlbEntry e : t.tlb(cpu).entries()) {
+                Long mm = e.walk().global() ? null : owners.get(e.asid());
+                if (mm != null && e.owner() != mm) {
+                    out.add(new Violation(NO_STALE_ASID, "entry of another mm under a current ASID",
+                            "cpu " + cpu + " holds " + e + ", but ASID " + e.asid() + " is mm " + mm + "'s in this generation"));
+                }
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,217 @@
+package armmm.model.tlb;
+
+import armmm.model.core.Result;
+import armmm.model.mm.Processes;
+import armmm.model.mmu.Access;
+import armmm.model.subsystem.Arg;
+import armmm.model.subsystem.ArgKind;
+import armmm.model.subsystem.HandleNames;
+import armmm.model.subsystem.KernelState;
+import armmm.model.subsystem.Op;
+import armmm.model.subsystem.OpSpec;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The TLB and ASID calls, each taking {@code cpu=N}: {@code switch_mm} (arch/arm/mm/context.c
+ * {@code check_and_switch_context}, whole), {@code switch_mm_begin} and {@code step} (the same
+ * switch one visible step at a time, which is how a scenario writes an interleaving), an access
+ * and a speculative walk, the CP15 TLB operations and {@code dsb} by name, and the kernel's
+ * helpers of arch/arm/include/asm/tlbflush.h and arch/arm/kernel/smp_tlb.c.
+ */
+public sealed interface TlbOp extends Op {
+
+    /** {@code switch_mm MM}: the mm's {@code context.id} after the switch. */
+    record SwitchMm(long mm, int cpu) implements TlbOp {
+        public String name() { return "switch_mm"; }
+        public List<Arg> args() { return List.of(Arg.handle(mm)); }
+        public Result applyTo(KernelState k) { return on(k, t -> t.switchMm(mm, cpu)); }
+        @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
+    /**
+     * {@code exec}: a process execs a small static binary on the CPU ({@code exec_mmap}: a new mm,
+     * as {@code mm_create SZ_8M} makes it, then {@code activate_mm}, a whole switch); its handle.
+     */
+    record Exec(int cpu) implements TlbOp {
+        @Override public String resultStem() { return "m"; }
+        public String name() { return "exec"; }
+        public List<Arg> args() { return List.of(); }
+        public Result applyTo(KernelState k) {
+            Processes p = k.state(Processes.class);
+            return p == null ? NO_TLBS : on(k, t -> t.exec(p, cpu));
+        }
+        @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
+    /** {@code switch_mm_begin MM}: the switch starts; {@code step} takes it on. */
+    record SwitchMmBegin(long mm, int cpu) implements TlbOp {
+        public String name() { return "switch_mm_begin"; }
+        public List<Arg> args() { return List.of(Arg.handle(mm)); }
+        public Result applyTo(KernelState k) { return on(k, t -> t.switchMmBegin(mm, cpu)); }
+        @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
+    /** {@code step}: the CPU's next visible step of its switch. */
+    record Step(int cpu) implements TlbOp {
+        public String name() { return "step"; }
+        public List<Arg> args() { return List.of(); }
+        public Result applyTo(KernelState k) { return on(k, t -> t.step(cpu)); }
+        @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
+    /** {@code switch_mm_finish}: the CPU's remaining steps, no other CPU moving. */
+    record SwitchMmFinish(int cpu) implements TlbOp {
+        public String name() { return "switch_mm_finish"; }
+        public List<Arg> args() { return List.of(); }
+        public Result applyTo(KernelState k) { return on(k, t -> t.switchMmFinish(cpu)); }
+        @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
+    /** {@code access VA [read|write|exec]}: the physical address the CPU used. */
+    record AccessVa(long va, Access access, int cpu) implements TlbOp {
+        public String name() { return "access"; }
+        public List<Arg> args() { return List.of(Arg.addr(va), new Arg(access.ordinal(), ArgKind.ACCESS)); }
+        public Result applyTo(KernelState k) { return on(k, t -> t.access(va, access, cpu)); }
+        @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
+    /** {@code speculate VA}: a speculative walk of the CPU's live tables, cached. */
+    record Speculate(long va, int cpu) implements TlbOp {
+        public String name() { return "speculate"; }
+        public List<Arg> args() { return List.of(Arg.addr(va)); }
+        public Result applyTo(KernelState k) { return on(k, t -> t.speculate(va, cpu)); }
+        @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
+    /** A CP15 TLB operation by name ({@code tlbiall}, {@code tlbiasidis ASID}, {@code tlbimva VA ASID}, ...). */
+    record Maintenance(Tlbi op, int cpu) implements TlbOp {
+        public String name() { return op.spelling(); }
+        public List<Arg> args() {
+            return switch (op.kind()) {
+                case TLBIALL -> List.of();
+                case TLBIASID -> List.of(Arg.number(op.asid()));
+                case TLBIMVA -> List.of(Arg.addr(op.va()), Arg.number(op.asid()));
+                case TLBIMVAA -> List.of(Arg.addr(op.va()));
+            };
+        }
+        public Result applyTo(KernelState k) {
+            return on(k, t -> {
+                Result bad = t.checkCpu(name(), cpu);
+                if (bad != null) {
+                    return bad;
+                }
+                if (op.asid() < 0 || op.asid() > t.asid().config().asidNumberMask() || op.va() < 0 || op.va() > 0xffffffffL) {
+                    return Result.refused(name() + ": the ASID or address does not fit the register");
+                }
+                t.issue(cpu, op);
+                return Result.VOID;
+            });
+        }
+        @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
+    /** {@code dsb}: completes the TLB operations the CPU issued. */
+    record Dsb(int cpu) implements TlbOp {
+        public String name() { return "dsb"; }
+        public List<Arg> args() { return List.of(); }
+        public Result applyTo(KernelState k) { return onCpu(k, name(), cpu, t -> t.dsb(cpu)); }
+        @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
+    /** A kernel TLB helper ({@code flush_tlb_all}, {@code flush_tlb_mm MM}, {@code flush_tlb_kernel_range START END}, ...). */
+    record Helper(String name, Kind kind, long a, long b, long c, int cpu) implements TlbOp {
+        /** Which helper, and its argument kinds. */
+        public enum Kind { LOCAL_ALL, ALL, MM, PAGE, RANGE, KERNEL_PAGE, KERNEL_RANGE }
+
+        public List<Arg> args() {
+            return switch (kind) {
+                case LOCAL_ALL, ALL -> List.of();
+                case MM -> List.of(Arg.handle(a));
+                case PAGE -> List.of(Arg.handle(a), Arg.addr(b));
+                case RANGE -> List.of(Arg.handle(a), Arg.addr(b), Arg.addr(c));
+                case KERNEL_PAGE -> List.of(Arg.addr(a));
+                case KERNEL_RANGE -> List.of(Arg.addr(a), Arg.addr(b));
+            };
+        }
+        public Result applyTo(KernelState k) {
+            return on(k, t -> {
+                Result bad = t.checkCpu(name, cpu);
+                if (bad != null) {
+                    return bad;
+                }
+                if ((kind == Kind.MM || kind == Kind.PAGE || kind == Kind.RANGE) && t.context(a) == null) {
+                    return Result.refused(name + ": 0x" + Long.toHexString(a) + " is no live mm");
+                }
+                switch (kind) {
+                    case LOCAL_ALL -> TlbFlush.localFlushTlbAll(t, cpu);
+                    case ALL -> TlbFlush.flushTlbAll(t, cpu);
+                    case MM -> TlbFlush.flushTlbMm(t, a, cpu);
+                    case PAGE -> TlbFlush.flushTlbPage(t, a, b, cpu);
+                    case RANGE -> TlbFlush.flushTlbRange(t, a, b, Math.min(c, 0x100000000L), cpu);
+                    case KERNEL_PAGE -> TlbFlush.flushTlbKernelPage(t, a, cpu);
+                    case KERNEL_RANGE -> TlbFlush.flushTlbKernelRange(t, a, Math.min(b, 0x100000000L), cpu);
+                }
+                return Result.VOID;
+            });
+        }
+        @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
+    /** What a TLB call returns on a kernel without the subsystem (no board, or no processes). */
+    Result NO_TLBS = Result.refused("no TLBs: the scenario needs a board line");
+
+    private static Result on(KernelState k, Function<Tlbs, Result> call) {
+        Tlbs t = k.state(Tlbs.class);
+        return t == null ? NO_TLBS : call.apply(t);
+    }
+
+    private static Result onCpu(KernelState k, String name, int cpu, java.util.function.Consumer<Tlbs> call) {
+        return on(k, t -> {
+            Result bad = t.checkCpu(name, cpu);
+            if (bad != null) {
+                return bad;
+            }
+            call.accept(t);
+            return Result.VOID;
+        });
+    }
+
+    private static OpSpec maintenance(Tlbi.Kind kind, boolean shareable, ArgKind... args) {
+        String name = new Tlbi(kind, 0, 0, shareable).spelling();
+        return OpSpec.perCpu(name, (a, c) -> new Maintenance(switch (kind) {
+            case TLBIALL -> new Tlbi(kind, 0, 0, shareable);
+            case TLBIASID -> new Tlbi(kind, 0, (int) Math.min(a[0], Integer.MAX_VALUE), shareable);
+            case TLBIMVA -> new Tlbi(kind, a[0], (int) Math.min(a[1], Integer.MAX_VALUE), shareable);
+            case TLBIMVAA -> new Tlbi(kind, a[0], 0, shareable);
+        }, c), args);
+    }
+
+    private static OpSpec helper(String name, Helper.Kind kind, ArgKind... args) {
+        return OpSpec.perCpu(name, (a, c) -> new Helper(name, kind, a.length > 0 ? a[0] : 0, a.length > 1 ? a[1] : 0,
+                a.length > 2 ? a[2] : 0, c), args);
+    }
+
+    /** The scenario spellings of the TLB calls. */
+    List<OpSpec> SPECS = List.of(
+            OpSpec.perCpu("switch_mm", (a, c) -> new SwitchMm(a[0], c), ArgKind.HANDLE),
+            OpSpec.perCpu("exec", (a, c) -> new Exec(c)),
+            OpSpec.perCpu("switch_mm_begin", (a, c) -> new SwitchMmBegin(a[0], c), ArgKind.HANDLE),
+            OpSpec.perCpu("step", (a, c) -> new Step(c)),
+            OpSpec.perCpu("switch_mm_finish", (a, c) -> new SwitchMmFinish(c)),
+            OpSpec.perCpu("access", (a, c) -> new AccessVa(a[0], Access.values()[(int) a[1]], c), ArgKind.ADDR, ArgKind.ACCESS),
+            OpSpec.perCpu("speculate", (a, c) -> new Speculate(a[0], c), ArgKind.ADDR),
+            maintenance(Tlbi.Kind.TLBIALL, false), maintenance(Tlbi.Kind.TLBIALL, true),
+            maintenance(Tlbi.Kind.TLBIASID, false, ArgKind.NUMBER), maintenance(Tlbi.Kind.TLBIASID, true, ArgKind.NUMBER),
+            maintenance(Tlbi.Kind.TLBIMVA, false, ArgKind.ADDR, ArgKind.NUMBER),
+            maintenance(Tlbi.Kind.TLBIMVA, true, ArgKind.ADDR, ArgKind.NUMBER),
+            maintenance(Tlbi.Kind.TLBIMVAA, false, ArgKind.ADDR), maintenance(Tlbi.Kind.TLBIMVAA, true, ArgKind.ADDR),
+            OpSpec.perCpu("dsb", (a, c) -> new Dsb(c)),
+            helper("local_flush_tlb_all", Helper.Kind.LOCAL_ALL),
+            helper("flush_tlb_all", Helper.Kind.ALL),
+            helper("flush_tlb_mm", Helper.Kind.MM, ArgKind.HANDLE),
+            helper("flush_tlb_page", Helper.Kind.PAGE, ArgKind.HANDLE, ArgKind.ADDR),
+            helper("flush_tlb_range", Helper.Kind.RANGE, ArgKind.HANDLE, ArgKind.ADDR, ArgKind.ADDR),
+            helper("flush_tlb_kernel_page", Helper.Kind.KERNEL_PAGE, ArgKind.ADDR),
+            helper("flush_tlb_kernel_range", Helper.Kind.KERNEL_RANGE, ArgKind.ADDR, ArgKind.ADDR));
+}

@@ -1,0 +1,274 @@
+package armmm.model.tlb;
+
+import armmm.model.asid.AsidAllocator;
+import armmm.model.asid.AsidConfig;
+import armmm.model.asid.AsidDefect;
+import armmm.model.asid.CpuAsidState;
+import armmm.model.asid.MmContext;
+import armmm.model.board.Board;
+import armmm.model.core.Bugs;
+import armmm.model.core.ObservableException;
+import armmm.model.core.ObservablePath;
+import armmm.model.core.Result;
+import armmm.model.core.SeededBug;
+import armmm.model.mm.MmOp;
+import armmm.model.mm.Processes;
+import armmm.model.mmu.KernelPageTables;
+import armmm.model.mmu.MmuOp;
+import armmm.model.page.PageAllocator;
+import armmm.model.subsystem.HandleKind;
+import armmm.model.subsystem.Invariant;
+import armmm.model.subsystem.KernelState;
+import armmm.model.subsystem.Op;
+import armmm.model.subsystem.OpSpec;
+import armmm.model.subsystem.Report;
+import armmm.model.subsystem.Subsystem;
+import armmm.model.vmalloc.ShadowPtes;
+import armmm.model.vmalloc.Vmalloc;
+import armmm.model.vmalloc.VmallocOp;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.function.LongPredicate;
+
+/**
+ * Per-CPU TLBs and ASIDs as a subsystem (spec/tlb.md): the state {@link Tlbs}, the calls of
+ * {@link TlbOp}, the invariants of {@link TlbChecks} (INV-ASID-01..05, INV-TLB-01..03), the
+ * {@code tlb} report, and the TLB maintenance the kernel does around other subsystems' calls
+ * ({@link #afterStep}): {@code mm_alloc_pgd} at {@code mm_create}, {@code tlb_finish_mmu}'s
+ * {@code flush_tlb_range} after munmap, MAP_FIXED, mprotect and a shrinking brk,
+ * {@code flush_tlb_mm} at {@code exit_mm}, {@code __set_fixmap}'s local flush, and the lazy
+ * vmalloc purge's {@code flush_tlb_kernel_range}. Exists on a kernel with a board and processes.
+ */
+public final class TlbSubsystem implements Subsystem<Tlbs> {
+    /** The one instance, registered in {@code Subsystems}. */
+    public static final TlbSubsystem INSTANCE = new TlbSubsystem();
+
+    /**
+     * The model's boot parameter narrowing the ASID width (default 8, the build's): fewer bits
+     * reach a rollover in a few calls. Linux ignores unknown parameters (it hands them to init).
+     */
+    public static final String ASID_BITS_PARAM = "armmm_asid_bits=";
+
+    private TlbSubsystem() {
+    }
+
+    @Override
+    public String name() {
+        return "tlb";
+    }
+
+    @Override
+    public Class<Tlbs> stateType() {
+        return Tlbs.class;
+    }
+
+    @Override
+    public Tlbs create(KernelState earlier, Board board, Bugs bugs) {
+        KernelPageTables kernel = earlier.state(KernelPageTables.class);
+        Processes processes = earlier.state(Processes.class);
+        PageAllocator pages = earlier.state(PageAllocator.class);
+        if (board == null || kernel == null || processes == null || pages == null) {
+            return null;
+        }
+        AsidConfig config = new AsidConfig(board.cpus(), asidBits(board), kernel.pgdPhys());
+        Set<AsidDefect> defects = EnumSet.noneOf(AsidDefect.class);
+        for (AsidDefect d : AsidDefect.values()) {
+            if (bugs.has(d)) {
+                defects.add(d);
+            }
+        }
+        Set<TlbBug> planted = EnumSet.noneOf(TlbBug.class);
+        for (TlbBug b : TlbBug.values()) {
+            if (bugs.has(b)) {
+                planted.add(b);
+            }
+        }
+        Vmalloc vmalloc = earlier.state(Vmalloc.class);
+        long start = 0;
+        long end = 0;
+        LongPredicate owed = va -> false;
+        if (vmalloc != null && vmalloc.ptes() instanceof ShadowPtes shadow) {
+            start = vmalloc.vmallocStart();
+            end = vmalloc.vmallocEnd();
+            owed = shadow::staleAt;
+        }
+        return new Tlbs(new AsidAllocator(config, defects), new ProcessTables(kernel, processes, pages), planted,
+                start, end, owed);
+    }
+
+    /** The ASID width: {@code armmm_asid_bits=N} on the command line when the allocator accepts N for these CPUs, else 8. */
+    static int asidBits(Board board) {
+        for (String word : board.cmdline().text().split("\\s+")) {
+            if (word.startsWith(ASID_BITS_PARAM)) {
+                try {
+                    int bits = Integer.parseInt(word.substring(ASID_BITS_PARAM.length()));
+                    if (bits >= 1 && bits <= AsidConfig.ASID_BITS && (1 << bits) >= board.cpus() + 2) {
+                        return bits;
+                    }
+                } catch (NumberFormatException e) {
+                    // not a number: the parameter is not the model's, as Linux would pass it on to init
+                }
+            }
+        }
+        return AsidConfig.ASID_BITS;
+    }
+
+    @Override
+    public List<OpSpec> calls() {
+        return TlbOp.SPECS;
+    }
+
+    @Override
+    public List<Invariant> invariants() {
+        return TlbChecks.ALL;
+    }
+
+    /** The kernel's TLB maintenance around another subsystem's call, before it returns to the caller. */
+    @Override
+    public void afterStep(Tlbs t, Op op, Result result) {
+        if (op instanceof MmOp && !(result instanceof Result.Refused)) {
+            mmCall(t, (MmOp) op, result);
+        } else if (op instanceof MmuOp && !(result instanceof Result.Refused)) {
+            fixmapCall(t, op);
+        } else if (op instanceof VmallocOp) {
+            // vfree, vunmap and a vmalloc that purges: their flush_tlb_kernel_range, learnt from
+            // vmalloc's own record of the flushes it still owes
+            t.purgeFlushed(0);
+        }
+        t.releaseExited();
+    }
+
+    private static final long PAGE = Tlbs.PAGE;
+
+    private static long pageAlign(long len) {
+        return (len + PAGE - 1) & -PAGE;
+    }
+
+    private static void mmCall(Tlbs t, MmOp op, Result result) {
+        if (op instanceof MmOp.MmCreate && result instanceof Result.Value v) {
+            t.mmCreated(v.value(), 0);
+        } else if (op instanceof MmOp.Munmap u) {
+            t.unmapRange(u.mm(), u.addr(), Math.min(u.addr() + pageAlign(u.len()), ProcessTables.TASK_SIZE), 0);
+        } else if (op instanceof MmOp.Mmap m && result instanceof Result.Value v) {
+            // MAP_FIXED over existing pages: do_mas_munmap's unmap_region
+            t.unmapRange(m.mm(), v.value(), Math.min(v.value() + pageAlign(m.len()), ProcessTables.TASK_SIZE), 0);
+        } else if (op instanceof MmOp.Mprotect p) {
+            if (t.context(p.mm()) != null) {
+                TlbFlush.flushTlbRange(t, p.mm(), p.addr(), Math.min(p.addr() + pageAlign(p.len()), 0x100000000L), 0);
+            }
+        } else if (op instanceof MmOp.Brk b) {
+            t.unmapOrphans(b.mm(), 0);
+        } else if (op instanceof MmOp.ExitMm x) {
+            t.exitMm(x.mm(), 0);
+        }
+    }
+
+    /** {@code __set_fixmap} (arch/arm/mm/mmu.c) ends with {@code local_flush_tlb_kernel_range} of the page it wrote. */
+    private static void fixmapCall(Tlbs t, Op op) {
+        String n = op.name();
+        if (!n.equals("set_fixmap") && !n.equals("set_fixmap_io") && !n.equals("clear_fixmap")) {
+            return;
+        }
+        t.flushWrittenKernelPtesLocally(op.cpu());
+    }
+
+    /**
+     * {@code asid.generation} ({@code asid_generation}), {@code asid.map_weight}, {@code asid.rollovers},
+     * {@code asid.bits}, {@code asid.fast_paths}, {@code asid.slow_paths}, {@code cpu[N].asid},
+     * {@code .contextidr}, {@code .ttbr0}, {@code .active_asids}, {@code .reserved_asids},
+     * {@code .tlb_flush_pending}, {@code tlb[N].entries}, {@code tlb[N].issued},
+     * {@code mm[H].context.id}.
+     */
+    @Override
+    public OptionalLong observe(Tlbs t, KernelState kernel, ObservablePath path) {
+        AsidAllocator a = t.asid();
+        if (path.length() == 2 && path.is(0, "asid") && path.at(0).index() == null) {
+            return switch (path.at(1).name()) {
+                case "generation" -> OptionalLong.of(a.asidGeneration());
+                case "map_weight" -> OptionalLong.of(a.asidMapWeight());
+                case "rollovers" -> OptionalLong.of(a.rollovers());
+                case "bits" -> OptionalLong.of(a.config().asidBits());
+                case "fast_paths" -> OptionalLong.of(a.fastPaths());
+                case "slow_paths" -> OptionalLong.of(a.slowPaths());
+                default -> throw new ObservableException(path
+                        + ": the allocator has generation, map_weight, rollovers, bits, fast_paths, slow_paths");
+            };
+        }
+        if (path.length() == 3 && path.is(0, "mm") && path.at(0).index() != null && path.is(1, "context")
+                && path.is(2, "id")) {
+            MmContext ctx = t.context(path.at(0).numericIndex());
+            if (ctx == null) {
+                throw new ObservableException(path + ": no such mm");
+            }
+            return OptionalLong.of(ctx.contextId());
+        }
+        if (path.length() != 2 || path.at(0).index() == null || !(path.is(0, "cpu") || path.is(0, "tlb"))) {
+            return OptionalLong.empty();
+        }
+        long cpu = path.at(0).numericIndex();
+        if (cpu >= t.nrCpus()) {
+            throw new ObservableException(path + ": cpu " + cpu + " is not online (" + t.nrCpus() + " CPUs)");
+        }
+        CpuAsidState c = a.cpu((int) cpu);
+        if (path.is(0, "tlb")) {
+            return switch (path.at(1).name()) {
+                case "entries" -> OptionalLong.of(t.tlb((int) cpu).entries().size());
+                case "issued" -> OptionalLong.of(t.issued((int) cpu).size());
+                default -> throw new ObservableException(path + ": a TLB has entries, issued");
+            };
+        }
+        return switch (path.at(1).name()) {
+            case "asid" -> OptionalLong.of(t.currentAsid((int) cpu));
+            case "contextidr" -> OptionalLong.of(c.contextidr());
+            case "ttbr0" -> OptionalLong.of(c.ttbr0());
+            case "active_asids" -> OptionalLong.of(c.active());
+            case "reserved_asids" -> OptionalLong.of(c.reserved());
+            case "tlb_flush_pending" -> OptionalLong.of(a.tlbFlushPending((int) cpu) ? 1 : 0);
+            default -> throw new ObservableException(path
+                    + ": a CPU has asid, contextidr, ttbr0, active_asids, reserved_asids, tlb_flush_pending");
+        };
+    }
+
+    /** {@code tlb}: every CPU's registers and TLB entries. */
+    @Override
+    public List<Report> reports() {
+        return List.of(new Report("tlb", k -> Optional.ofNullable(k.state(Tlbs.class)).map(TlbSubsystem::render)));
+    }
+
+    static String render(Tlbs t) {
+        StringBuilder out = new StringBuilder();
+        out.append(String.format("asid_generation %#x, asid_map weight %d, rollovers %d%n", t.asid().asidGeneration(),
+                t.asid().asidMapWeight(), t.asid().rollovers()));
+        for (int cpu = 0; cpu < t.nrCpus(); cpu++) {
+            CpuAsidState c = t.asid().cpu(cpu);
+            long mm = t.ttbr0Mm(cpu);
+            out.append(String.format("cpu %d: CONTEXTIDR %#x TTBR0 %#x (%s) %s%s%n", cpu, c.contextidr(), c.ttbr0(),
+                    mm < 0 ? "swapper_pg_dir" : "mm " + mm, c.step(),
+                    t.asid().tlbFlushPending(cpu) ? " tlb_flush_pending" : ""));
+            for (TlbEntry e : t.tlb(cpu).entries()) {
+                out.append("  ").append(e).append('\n');
+            }
+        }
+        return out.toString();
+    }
+
+    /** {@code exec} makes an mm as {@code mm_create} does; the TLB calls take it. */
+    @Override
+    public List<HandleKind> handleKinds() {
+        return List.of(new HandleKind("mm", "m", List.of("exec"), List.of(
+                new HandleKind.Use("switch_mm", 0, false), new HandleKind.Use("switch_mm_begin", 0, false),
+                new HandleKind.Use("flush_tlb_mm", 0, false), new HandleKind.Use("flush_tlb_page", 0, false),
+                new HandleKind.Use("flush_tlb_range", 0, false))));
+    }
+
+    @Override
+    public List<SeededBug> bugs() {
+        List<SeededBug> all = new ArrayList<>(List.of(AsidDefect.values()));
+        all.addAll(List.of(TlbBug.values()));
+        return all;
+    }
+}

@@ -1,0 +1,454 @@
+package armmm.model.tlb;
+
+import armmm.model.asid.AsidAllocator;
+import armmm.model.asid.CpuAsidState;
+import armmm.model.asid.MmContext;
+import armmm.model.asid.SwitchStep;
+import armmm.model.core.Result;
+import armmm.model.mmu.Access;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.LongPredicate;
+
+/**
+ * The TLB subsystem's state: every CPU's {@link Tlb}, the maintenance each CPU issued and has not
+ * completed with a DSB yet, and the ASID allocator of arch/arm/mm/context.c driving CONTEXTIDR and
+ * TTBR0 per CPU. A CPU's translation regime is what its registers say: TTBR0 the running mm's
+ * tables (or {@code swapper_pg_dir} between {@code cpu_set_reserved_ttbr0} and the TTBR0 write),
+ * CONTEXTIDR its ASID; every walk it makes, on an access or speculatively, is cached tagged so.
+ * The kernel's helpers ({@link TlbFlush}) issue the operations this build selects.
+ */
+public final class Tlbs {
+    static final long PAGE = ProcessTables.PAGE;
+
+    private final AsidAllocator asid;
+    private final ProcessTables tables;
+    private final Set<TlbBug> bugs;
+    private final Tlb[] tlbs;
+    private final List<List<Tlbi>> issued = new ArrayList<>();
+    private final Map<Long, MmContext> contexts = new LinkedHashMap<>();
+    private final Map<Integer, Long> mmOfContext = new HashMap<>();
+    private final Set<Long> exited = new LinkedHashSet<>();
+    private final long vmallocStart;
+    private final long vmallocEnd;
+    private final LongPredicate vmallocFlushOwed;
+    private long staleHits;
+    private long accesses;
+    private long speculativeFills;
+
+    Tlbs(AsidAllocator asid, ProcessTables tables, Set<TlbBug> bugs, long vmallocStart, long vmallocEnd,
+            LongPredicate vmallocFlushOwed) {
+        this.asid = asid;
+        this.tables = tables;
+        this.bugs = bugs.isEmpty() ? EnumSet.noneOf(TlbBug.class) : EnumSet.copyOf(bugs);
+        this.tlbs = new Tlb[asid.nrCpus()];
+        for (int i = 0; i < tlbs.length; i++) {
+            tlbs[i] = new Tlb();
+            issued.add(new ArrayList<>());
+        }
+        this.vmallocStart = vmallocStart;
+        this.vmallocEnd = vmallocEnd;
+        this.vmallocFlushOwed = vmallocFlushOwed;
+        tables.userGlobal(this.bugs.contains(TlbBug.USER_PTE_GLOBAL));
+        asid.omitReservedTtbr0(this.bugs.contains(TlbBug.NO_RESERVED_TTBR0));
+        // check_and_switch_context's local_flush_tlb_all: TLBIALL, dsb nsh
+        asid.onLocalFlushTlbAll(cpu -> {
+            issue(cpu, new Tlbi(Tlbi.Kind.TLBIALL, 0, 0, false));
+            dsb(cpu);
+        });
+    }
+
+    // ------------------------------------------------------------------ state
+
+    /** The ASID allocator. */
+    public AsidAllocator asid() {
+        return asid;
+    }
+
+    /** The tables the TLBs are filled from. */
+    public PageTables tables() {
+        return tables;
+    }
+
+    /** The number of CPUs. */
+    public int nrCpus() {
+        return tlbs.length;
+    }
+
+    /** CPU {@code cpu}'s TLB. */
+    public Tlb tlb(int cpu) {
+        return tlbs[cpu];
+    }
+
+    /** The maintenance {@code cpu} issued that no DSB of it has completed yet. */
+    public List<Tlbi> issued(int cpu) {
+        return List.copyOf(issued.get(cpu));
+    }
+
+    /** The allocator's view of mm {@code mm}, or null when it has none. */
+    public MmContext context(long mm) {
+        return contexts.get(mm);
+    }
+
+    /** The mm handle of the allocator's context {@code ctx}. */
+    public long mmOf(MmContext ctx) {
+        return mmOfContext.get(ctx.handle());
+    }
+
+    /** The mms the allocator knows, by handle (exited ones stay until no CPU runs them). */
+    public Map<Long, MmContext> contexts() {
+        return java.util.Collections.unmodifiableMap(contexts);
+    }
+
+    /** Whether mm {@code mm} exited ({@code exit_mm}) and waits for the last CPU to switch away. */
+    public boolean exited(long mm) {
+        return exited.contains(mm);
+    }
+
+    /** Whether a kernel address lies in the vmalloc area and its lazy purge still owes the TLB flush. */
+    public boolean vmallocFlushOwed(long va) {
+        return va >= vmallocStart && va < vmallocEnd && vmallocFlushOwed.test(va);
+    }
+
+    /** The bugs planted. */
+    public Set<TlbBug> bugs() {
+        return bugs;
+    }
+
+    /** Accesses that hit an entry disagreeing with the tables (a stale translation used). */
+    public long staleHits() {
+        return staleHits;
+    }
+
+    /** Accesses made. */
+    public long accesses() {
+        return accesses;
+    }
+
+    /** Entries filled by speculative walks. */
+    public long speculativeFills() {
+        return speculativeFills;
+    }
+
+    /** The ASID CPU {@code cpu} tags its walks with: CONTEXTIDR's low bits. */
+    public int currentAsid(int cpu) {
+        return (int) (asid.cpu(cpu).contextidr() & asid.config().asidNumberMask());
+    }
+
+    /** The mm whose tables CPU {@code cpu}'s TTBR0 points at, or -1 for {@code swapper_pg_dir}. */
+    public long ttbr0Mm(int cpu) {
+        MmContext running = asid.cpu(cpu).running();
+        return running == null ? -1 : mmOf(running);
+    }
+
+    // ------------------------------------------------------------------ maintenance
+
+    /** Issues {@code op} on {@code cpu}; it takes effect when {@code cpu}'s next DSB completes it. */
+    void issue(int cpu, Tlbi op) {
+        issued.get(cpu).add(op);
+    }
+
+    /** {@code dsb}: completes every operation {@code cpu} issued, on every CPU for the IS forms. */
+    void dsb(int cpu) {
+        for (Tlbi op : issued.get(cpu)) {
+            if (op.shareable()) {
+                for (Tlb t : tlbs) {
+                    t.invalidate(op);
+                }
+            } else {
+                tlbs[cpu].invalidate(op);
+            }
+        }
+        issued.get(cpu).clear();
+    }
+
+    // ------------------------------------------------------------------ calls
+
+    Result checkCpu(String call, int cpu) {
+        return cpu < 0 || cpu >= tlbs.length
+                ? Result.refused(call + ": cpu " + cpu + " is not online (" + tlbs.length + " CPUs)") : null;
+    }
+
+    /** {@code mm_init}'s {@code init_new_context} and {@code mm_alloc_pgd} for a new mm. */
+    void mmCreated(long mm, int cpu) {
+        if (tables.pgdAlloc(mm, cpu)) {
+            MmContext ctx = asid.createMm(tables.pgd(mm));
+            contexts.put(mm, ctx);
+            mmOfContext.put(ctx.handle(), mm);
+        }
+    }
+
+    private Result target(String call, long mm, int cpu) {
+        Result bad = checkCpu(call, cpu);
+        if (bad != null) {
+            return bad;
+        }
+        MmContext ctx = contexts.get(mm);
+        if (ctx == null || exited.contains(mm)) {
+            return Result.refused(call + ": 0x" + Long.toHexString(mm) + " is no live mm");
+        }
+        if (asid.cpu(cpu).step() != SwitchStep.IDLE) {
+            return Result.refused(call + ": cpu " + cpu + " is inside a switch; continue it with step cpu=" + cpu);
+        }
+        return null;
+    }
+
+    /** {@code switch_mm} on {@code cpu}, every step with no other CPU moving; the mm's {@code context.id}. */
+    public Result switchMm(long mm, int cpu) {
+        Result bad = target("switch_mm", mm, cpu);
+        if (bad != null) {
+            return bad;
+        }
+        int owner = asid.lockOwner();
+        if (owner != -1 && owner != cpu) {
+            return Result.refused("switch_mm: cpu_asid_lock is held by cpu " + owner
+                    + ": a whole switch cannot finish; use switch_mm_begin and step");
+        }
+        asid.switchMm(cpu, contexts.get(mm));
+        releaseExited();
+        return Result.of(contexts.get(mm).contextId());
+    }
+
+    /** {@code exec} on {@code cpu}: {@code mm_create} of an 8 MiB stack rlimit, then the whole switch to it; its handle. */
+    Result exec(armmm.model.mm.Processes processes, int cpu) {
+        Result bad = checkCpu("exec", cpu);
+        if (bad != null) {
+            return bad;
+        }
+        if (asid.cpu(cpu).step() != SwitchStep.IDLE) {
+            return Result.refused("exec: cpu " + cpu + " is inside a switch; continue it with step cpu=" + cpu);
+        }
+        int owner = asid.lockOwner();
+        if (owner != -1 && owner != cpu) {
+            return Result.refused("exec: cpu_asid_lock is held by cpu " + owner + ": activate_mm cannot finish");
+        }
+        Result made = processes.mmCreate(8L << 20);
+        if (!(made instanceof Result.Value v)) {
+            return made;
+        }
+        mmCreated(v.value(), cpu);
+        if (!contexts.containsKey(v.value())) {
+            processes.exitMm(v.value());
+            return Result.refused("exec: -ENOMEM (mm_alloc_pgd)");
+        }
+        switchMm(v.value(), cpu);
+        return made;
+    }
+
+    /** Starts {@code switch_mm} on {@code cpu}; {@link #step} takes its steps. */
+    public Result switchMmBegin(long mm, int cpu) {
+        Result bad = target("switch_mm_begin", mm, cpu);
+        if (bad != null) {
+            return bad;
+        }
+        asid.beginSwitch(cpu, contexts.get(mm));
+        return Result.of(0);
+    }
+
+    /** One step other CPUs can see of {@code cpu}'s switch; the step it will take next (its ordinal). */
+    public Result step(int cpu) {
+        Result bad = checkCpu("step", cpu);
+        if (bad != null) {
+            return bad;
+        }
+        if (asid.cpu(cpu).step() == SwitchStep.IDLE) {
+            return Result.refused("step: cpu " + cpu + " is not switching");
+        }
+        asid.step(cpu);
+        releaseExited();
+        return Result.of(asid.cpu(cpu).step().ordinal());
+    }
+
+    /** The rest of {@code cpu}'s switch with no other CPU moving; the mm's {@code context.id}. */
+    public Result switchMmFinish(int cpu) {
+        Result bad = checkCpu("switch_mm_finish", cpu);
+        if (bad != null) {
+            return bad;
+        }
+        CpuAsidState c = asid.cpu(cpu);
+        if (c.step() == SwitchStep.IDLE) {
+            return Result.refused("switch_mm_finish: cpu " + cpu + " is not switching");
+        }
+        MmContext target = c.target();
+        while (c.step() != SwitchStep.IDLE) {
+            if (!asid.canStep(cpu)) {
+                return Result.refused("switch_mm_finish: cpu " + cpu + " spins on cpu_asid_lock held by cpu "
+                        + asid.lockOwner() + "; step the holder first");
+            }
+            asid.step(cpu);
+        }
+        releaseExited();
+        return Result.of(target.contextId());
+    }
+
+    /** The walk {@code cpu} makes of {@code va} in its current regime, or null. */
+    Walk walk(int cpu, long va) {
+        if (va >= ProcessTables.TASK_SIZE) {
+            return tables.walkKernel(va);
+        }
+        long mm = ttbr0Mm(cpu);
+        return mm < 0 ? null : tables.walkUser(mm, va);
+    }
+
+    private void fill(int cpu, Walk w) {
+        tlbs[cpu].fill(new TlbEntry(w, currentAsid(cpu), w.va() >= ProcessTables.TASK_SIZE ? -1 : ttbr0Mm(cpu)));
+    }
+
+    /** A walk the CPU may make at any time of whatever its registers reach, cached; 1 when it filled an entry. */
+    public Result speculate(long va, int cpu) {
+        Result bad = checkCpu("speculate", cpu);
+        if (bad != null) {
+            return bad;
+        }
+        Walk w = walk(cpu, va);
+        if (w == null) {
+            return Result.of(0);
+        }
+        fill(cpu, w);
+        speculativeFills++;
+        return Result.of(1);
+    }
+
+    /**
+     * A data access or instruction fetch on {@code cpu} (user addresses at PL0 through TTBR0, kernel
+     * addresses at PL1): through the TLB when an entry answers, else the walk, which is then cached;
+     * a user address the walk cannot translate takes the page fault. The physical address used.
+     */
+    public Result access(long va, Access access, int cpu) {
+        Result bad = checkCpu("access", cpu);
+        if (bad != null) {
+            return bad;
+        }
+        if (va < 0 || va > 0xffffffffL) {
+            return Result.refused("access: 0x" + Long.toHexString(va) + " is not a 32-bit address");
+        }
+        accesses++;
+        boolean user = va < ProcessTables.TASK_SIZE;
+        TlbEntry hit = tlbs[cpu].lookup(va, currentAsid(cpu));
+        Walk now = walk(cpu, va);
+        if (hit != null) {
+            if (!hit.walk().sameTranslation(now)) {
+                staleHits++;
+            }
+            if (permits(hit.walk(), access, user)) {
+                return Result.of(hit.walk().pa() + (va - hit.walk().va()));
+            }
+        }
+        if (now == null && user) {
+            long mm = ttbr0Mm(cpu);
+            if (mm < 0) {
+                return Result.refused("access: 0x" + Long.toHexString(va) + ": TTBR0 is swapper_pg_dir, no user mapping (SIGSEGV)");
+            }
+            String signal = tables.fault(mm, va, access, cpu);
+            if (signal != null) {
+                return Result.refused("access: 0x" + Long.toHexString(va) + ": " + signal);
+            }
+            now = walk(cpu, va);
+        }
+        if (now == null) {
+            return Result.refused("access: unable to handle kernel paging request at virtual address 0x" + Long.toHexString(va));
+        }
+        if (!permits(now, access, user)) {
+            return Result.refused("access: 0x" + Long.toHexString(va) + ": " + (user ? "SIGSEGV (SEGV_ACCERR)" : "permission fault (Oops)"));
+        }
+        if (hit != null) {
+            // a permission fault on an entry the tables no longer deny: flush_tlb_fix_spurious_fault
+            TlbFlush.flushTlbPage(this, ttbr0Mm(cpu), va, cpu);
+        }
+        fill(cpu, now);
+        return Result.of(now.pa() + (va - now.va()));
+    }
+
+    /** APX:AP and XN as the CPU checks them at PL0 ({@code user}) or PL1 (ARMv7-A ARM B3.7.1). */
+    static boolean permits(Walk w, Access access, boolean user) {
+        int ap = w.ap();
+        boolean readable = user ? (ap & 2) != 0 : ap != 0 && ap != 4;
+        return switch (access) {
+            case READ -> readable;
+            case WRITE -> user ? ap == 3 : ap >= 1 && ap <= 3;
+            case EXEC -> readable && !w.xn();
+        };
+    }
+
+    /** {@code exit_mm} of {@code mm}: its pages go with one {@code flush_tlb_mm}; the context waits for the last CPU. */
+    void exitMm(long mm, int cpu) {
+        if (!contexts.containsKey(mm)) {
+            return;
+        }
+        List<Long> freed = tables.zapAll(mm);
+        TlbFlush.flushTlbMm(this, mm, cpu);
+        tables.freeFrames(freed, cpu);
+        exited.add(mm);
+        releaseExited();
+    }
+
+    /** Frees the context and pgd of every exited mm no CPU runs or switches to any more ({@code __mmdrop}). */
+    void releaseExited() {
+        for (var it = exited.iterator(); it.hasNext(); ) {
+            long mm = it.next();
+            MmContext ctx = contexts.get(mm);
+            if (asid.releaseMm(ctx)) {
+                it.remove();
+                contexts.remove(mm);
+                tables.pgdFree(mm, 0);
+            }
+        }
+    }
+
+    /** The user pages of {@code mm} in {@code [start, end)} go: zap, {@code flush_tlb_range}, then free. */
+    void unmapRange(long mm, long start, long end, int cpu) {
+        if (!contexts.containsKey(mm) || end <= start) {
+            return;
+        }
+        List<Long> freed = tables.zapRange(mm, start, end);
+        if (!bugs.contains(TlbBug.MUNMAP_NO_FLUSH)) {
+            TlbFlush.flushTlbRange(this, mm, start, end, cpu);
+        }
+        tables.freeFrames(freed, cpu);
+    }
+
+    /** The kernel half of a TLB flush for the lazy vmalloc purge: see {@link TlbSubsystem#afterStep}. */
+    void purgeFlushed(int cpu) {
+        for (Tlb t : tlbs) {
+            for (TlbEntry e : List.copyOf(t.entries())) {
+                long va = e.walk().va();
+                if (e.walk().global() && va >= vmallocStart && va < vmallocEnd && !vmallocFlushOwed.test(va)
+                        && !e.walk().sameTranslation(tables.walkKernel(va))) {
+                    TlbFlush.flushTlbKernelRange(this, va, va + e.walk().size(), cpu);
+                }
+            }
+        }
+    }
+
+    /** {@code __set_fixmap}'s {@code local_flush_tlb_kernel_range}: each kernel PTE the call wrote, on this CPU only. */
+    void flushWrittenKernelPtesLocally(int cpu) {
+        if (cpu < 0 || cpu >= tlbs.length) {
+            return;
+        }
+        for (long va : tables.kernelPtesWritten()) {
+            issue(cpu, new Tlbi(Tlbi.Kind.TLBIMVAA, va & -PAGE, 0, false));
+        }
+        dsb(cpu);
+    }
+
+    /** After a {@code brk} that shrank the heap: the pages of {@code mm} no VMA covers any more go, with one {@code flush_tlb_range}. */
+    void unmapOrphans(long mm, int cpu) {
+        if (!contexts.containsKey(mm)) {
+            return;
+        }
+        long[] span = new long[] {Long.MAX_VALUE, 0};
+        List<Long> freed = tables.zapUnmapped(mm, 0, ProcessTables.TASK_SIZE, span);
+        if (!freed.isEmpty()) {
+            if (!bugs.contains(TlbBug.MUNMAP_NO_FLUSH)) {
+                TlbFlush.flushTlbRange(this, mm, span[0], span[1], cpu);
+            }
+            tables.freeFrames(freed, cpu);
+        }
+    }
+}

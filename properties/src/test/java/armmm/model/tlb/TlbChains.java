@@ -1,0 +1,249 @@
+package armmm.model.tlb;
+
+import static armmm.pbt.Gens.weighted;
+
+import armmm.model.asid.SwitchStep;
+import armmm.model.board.Board;
+import armmm.model.core.Bugs;
+import armmm.model.core.Result;
+import armmm.model.kernel.Kernel;
+import armmm.model.mm.MmOp;
+import armmm.model.mm.Processes;
+import armmm.model.mm.Vma;
+import armmm.model.mm.VmFlags;
+import armmm.model.mmu.Access;
+import armmm.model.vmalloc.VmallocOp;
+import armmm.model.subsystem.Op;
+import armmm.pbt.ChainSpec;
+import armmm.pbt.Failure;
+import armmm.pbt.Gen;
+import armmm.pbt.Gens;
+import armmm.pbt.Stats;
+import armmm.model.core.Violation;
+import armmm.model.kernel.Subsystems;
+import armmm.model.subsystem.Invariant;
+import armmm.properties.KernelChains;
+import armmm.properties.KernelFormatter;
+import armmm.properties.World;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * Chains of execs, whole and step-by-step switches on several CPUs (the engine interleaves the
+ * steps of {@code check_and_switch_context} by drawing {@code step cpu=N} among the other calls),
+ * user and kernel accesses and speculative walks that fill the TLBs, mmap, munmap, mprotect and
+ * exit, on kernels with 2 to 4 CPUs and ASIDs narrowed to 2 or 3 bits so that chains roll the ASID
+ * space over many times. The last CPU is drawn most often, so the others sit in one task across
+ * rollovers (what 7767/1 and 8465/1 need).
+ */
+final class TlbChains {
+    static final long PAGE = 4096;
+    private static final int ANON = VmFlags.MAP_PRIVATE | VmFlags.MAP_ANONYMOUS;
+
+    private TlbChains() {
+    }
+
+    /** Kernels of 2 or 3 CPUs on 2- or 3-bit ASIDs, or 4 CPUs on 3 bits. */
+    static Gen<Kernel> kernels(Bugs bugs) {
+        return kernels(bugs, new int[] {2, 2}, new int[] {2, 3}, new int[] {3, 3}, new int[] {4, 3});
+    }
+
+    /** Kernels of 256 MiB with these {CPUs, ASID bits}. */
+    static Gen<Kernel> kernels(Bugs bugs, int[]... configs) {
+        return Gens.oneOf(configs).map(c -> Kernel.boot(
+                Board.virt(256L << 20).withCpus(c[0]).withArgs(TlbSubsystem.ASID_BITS_PARAM + c[1]), bugs));
+    }
+
+    static Tlbs tlbs(World w) {
+        return w.kernel().state(Tlbs.class);
+    }
+
+    private static List<Long> liveMms(World w) {
+        Tlbs t = tlbs(w);
+        List<Long> out = new ArrayList<>();
+        for (Long m : t.contexts().keySet()) {
+            if (!t.exited(m)) {
+                out.add(m);
+            }
+        }
+        return out;
+    }
+
+    /** A CPU, the last one eight times as often as each other. */
+    private static Gen<Integer> cpu(World w) {
+        int n = tlbs(w).nrCpus();
+        return Gens.frequency(weighted(n - 1, Gens.ints(0, n - 2)), weighted(8, Gens.constant(n - 1)));
+    }
+
+    /** The idle CPUs, the last one eight times over when it is idle. */
+    private static List<Integer> idle(World w) {
+        Tlbs t = tlbs(w);
+        List<Integer> out = new ArrayList<>();
+        for (int c = 0; c < t.nrCpus(); c++) {
+            if (t.asid().cpu(c).step() == SwitchStep.IDLE) {
+                for (int k = c == t.nrCpus() - 1 ? 8 : 1; k > 0; k--) {
+                    out.add(c);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Gen<Integer> idleCpu(World w) {
+        return Gens.oneOf(idle(w));
+    }
+
+    private static boolean canSwitch(World w) {
+        return !idle(w).isEmpty() && !liveMms(w).isEmpty();
+    }
+
+    private static boolean anySwitching(World w) {
+        Tlbs t = tlbs(w);
+        for (int c = 0; c < t.nrCpus(); c++) {
+            if (t.asid().cpu(c).step() != SwitchStep.IDLE) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static List<Integer> switching(World w) {
+        Tlbs t = tlbs(w);
+        List<Integer> out = new ArrayList<>();
+        for (int c = 0; c < t.nrCpus(); c++) {
+            if (t.asid().cpu(c).step() != SwitchStep.IDLE) {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    /** A page of one of {@code m}'s VMAs, or of its stack. */
+    private static Gen<Long> userPage(World w, long m) {
+        List<Vma> vmas = w.kernel().state(Processes.class).mm(m).vmas();
+        return Gens.oneOf(vmas).flatMap(v -> Gens.longs(0, Math.min(3, v.pages() - 1)).map(i -> v.start() + i * PAGE));
+    }
+
+    /** An address the CPU may touch: a page of the mm it runs (or any mm's), or the kernel's linear map. */
+    private static Gen<Long> address(World w, int cpu) {
+        long running = tlbs(w).ttbr0Mm(cpu);
+        List<Long> mms = liveMms(w);
+        Gen<Long> linear = Gens.longs(0, 7).map(i -> 0xc0000000L + i * 0x100000L + (i & 1) * PAGE);
+        List<Long> areas = w.handles("vmalloc address");
+        // a held vmalloc area's first or second page (every area here is 2 pages), or the linear map
+        Gen<Long> kernel = areas.isEmpty() ? linear : Gens.frequency(weighted(1, linear),
+                weighted(2, Gens.combine(Gens.oneOf(areas), Gens.ints(0, 1), (v, i) -> v + i * PAGE)));
+        if (mms.isEmpty()) {
+            return kernel;
+        }
+        Gen<Long> own = running >= 0 && w.kernel().state(Processes.class).mm(running) != null ? userPage(w, running)
+                : Gens.oneOf(mms).flatMap(m -> userPage(w, m));
+        return Gens.frequency(weighted(6, own), weighted(1, kernel));
+    }
+
+    /**
+     * The chain: {@code checked} invariants of the registry after every step; at the chain's end
+     * the complete check of every subsystem when {@code wholeKernel}, else of this subsystem only
+     * (a seeded bug's hunt replays its chain hundreds of times while shrinking, and the buddy
+     * allocator's full scan of every frame would dominate it).
+     */
+    static ChainSpec.Builder<World, Op> spec(Gen<Kernel> kernels, Predicate<String> checked, boolean wholeKernel) {
+        return spec(kernels, checked, wholeKernel, 1);
+    }
+
+    /**
+     * The same with the memory calls (mmap, access, speculate, munmap, mprotect) drawn {@code memory}
+     * times as often; 0 leaves only execs, switches, their steps and exits (an ASID race needs no
+     * memory, and the other calls would only dilute the interleavings).
+     */
+    static ChainSpec.Builder<World, Op> spec(Gen<Kernel> kernels, Predicate<String> checked, boolean wholeKernel, int memory) {
+        KernelChains.edgeBugs();
+        ChainSpec.Builder<World, Op> b = ChainSpec.<World, Op>builder()
+                .initialState(kernels.map(World::new))
+                .executor(World::apply)
+                .formatter(new KernelFormatter());
+        for (Invariant inv : Subsystems.invariants()) {
+            if (checked.test(inv.id())) {
+                b.invariant(inv.id(), w -> inv.appliesTo(w.kernel()), w -> failures(inv.check(w.kernel())));
+            }
+        }
+        b.finalCheck("full scan", w -> failures((wholeKernel ? w.kernel().checkComplete()
+                : TlbSubsystem.INSTANCE.completeCheck(tlbs(w), w.kernel())).stream().filter(v -> checked.test(v.id())).toList()));
+        if (memory > 0) {
+            b.action("vmalloc", memory, w -> Gens.constant(new VmallocOp.VmallocCall(2 * PAGE)))
+                    .action("vfree", memory, w -> !w.handles("vmalloc address").isEmpty(),
+                            w -> Gens.oneOf(w.handles("vmalloc address")).map(VmallocOp.Vfree::new));
+            b                .action("mmap", 3 * memory, w -> !liveMms(w).isEmpty(), w -> Gens.combine(Gens.oneOf(liveMms(w)), Gens.ints(1, 4),
+                        (m, n) -> new MmOp.Mmap(m, 0, n * PAGE, VmFlags.PROT_READ | VmFlags.PROT_WRITE, ANON)))
+                .action("access", 10 * memory, w -> cpu(w).flatMap(c -> Gens.combine(address(w, c),
+                        Gens.oneOf(Access.READ, Access.READ, Access.WRITE), (va, a) -> new TlbOp.AccessVa(va, a, c))))
+                .action("speculate", 3 * memory, w -> cpu(w).flatMap(c -> address(w, c).map(va -> new TlbOp.Speculate(va, c))))
+                .action("munmap", 3 * memory, w -> !liveMms(w).isEmpty(), w -> Gens.oneOf(liveMms(w)).flatMap(m -> Gens.combine(
+                        userPage(w, m), Gens.ints(1, 2), (va, n) -> new MmOp.Munmap(m, va, n * PAGE))))
+                .action("mprotect", 2 * memory, w -> !liveMms(w).isEmpty(), w -> Gens.oneOf(liveMms(w)).flatMap(m -> Gens.combine(
+                        userPage(w, m), Gens.oneOf(VmFlags.PROT_READ, VmFlags.PROT_READ | VmFlags.PROT_WRITE, 0),
+                        (va, prot) -> new MmOp.Mprotect(m, va, PAGE, prot))));
+        }
+        return b
+                .action("exec", 6, w -> !idle(w).isEmpty(), w -> idleCpu(w).map(TlbOp.Exec::new))
+                .action("switch_mm", 4, TlbChains::canSwitch,
+                        w -> Gens.combine(Gens.oneOf(liveMms(w)), idleCpu(w), TlbOp.SwitchMm::new))
+                .action("switch_mm_begin", 8, TlbChains::canSwitch,
+                        w -> Gens.combine(Gens.oneOf(liveMms(w)), idleCpu(w), TlbOp.SwitchMmBegin::new))
+                .action("step", 14, TlbChains::anySwitching, w -> Gens.oneOf(switching(w)).map(TlbOp.Step::new))
+                .action("exit_mm", 1, w -> !liveMms(w).isEmpty(), w -> Gens.oneOf(liveMms(w)).map(MmOp.ExitMm::new))
+                .postcondition((w, op, outcome) -> label(w, op, (Result) outcome))
+                .tries(40).steps(80);
+    }
+
+    private static List<Failure> label(World w, Op op, Result r) {
+        Tlbs t = tlbs(w);
+        if (op instanceof TlbOp || op instanceof MmOp) {
+            Stats.label(r.isRefused() ? op.name() + " refused" : op.name() + " ok");
+        }
+        if (op instanceof VmallocOp.Vfree f && !r.isRefused()) {
+            for (int c = 0; c < t.nrCpus(); c++) {
+                for (TlbEntry e : t.tlb(c).entries()) {
+                    if (e.walk().covers(f.addr())) {
+                        Stats.label("vfree of an area in a TLB");
+                    }
+                }
+            }
+        }
+        if (t.asid().rollovers() > 0) {
+            Stats.label("rolled over");
+        }
+        if (t.asid().rollovers() > 2) {
+            Stats.label("rolled over 3 times");
+        }
+        if (t.staleHits() > 0) {
+            Stats.label("stale translation used");
+        }
+        if (t.asid().fastPaths() > 0) {
+            Stats.label("fast path");
+        }
+        for (int c = 0; c < t.nrCpus(); c++) {
+            if (t.asid().cpu(c).step() == SwitchStep.FLUSH_CONTEXT) {
+                Stats.label("inside flush_context");
+            }
+            if (t.asid().tlbFlushPending(c) && !t.tlb(c).entries().isEmpty()) {
+                Stats.label("entries awaiting the rollover flush");
+            }
+        }
+        return List.of();
+    }
+
+    private static List<Failure> failures(List<Violation> violations) {
+        List<Failure> out = new ArrayList<>(violations.size());
+        for (Violation v : violations) {
+            out.add(new Failure(v.id(), v.reason(), v.details()));
+        }
+        return out;
+    }
+
+    /** The rollovers a chain's kernel went through. */
+    static long rollovers(World w) {
+        return tlbs(w).asid().rollovers();
+    }
+}
