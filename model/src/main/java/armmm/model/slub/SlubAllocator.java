@@ -138,6 +138,12 @@ public final class SlubAllocator {
     public Result kmemCacheCreate(String name, int size, int align, int flags, boolean ctor) {
         opCount++;
         SlabCaches.Created made = caches.create(name, size, align, flags, ctor);
+        if (!made.ok() && size == 0) {
+            // s->size 0: calc_slab_order divides PAGE_SIZE by it (ARM's __div0 prints
+            // "Division by zero in kernel." and goes on with garbage); the model stops here
+            return modelFinding("kmem_cache_create(" + name + ") of a 0-byte object without metadata:"
+                    + " calculate_order divides by s->size 0");
+        }
         if (!made.ok()) {
             return new Result.Refused("-EINVAL", "kmem_cache_create(" + name + ") failed with error -22");
         }

@@ -133,7 +133,7 @@ public final class SlubSubsystem implements Subsystem<SlubAllocator> {
                         "kmem_cache_alloc"), List.of(new HandleKind.Use("kfree", 0, true),
                         new HandleKind.Use("kvfree", 0, true), new HandleKind.Use("krealloc", 0, true),
                         new HandleKind.Use("ksize", 0, false), new HandleKind.Use("kmem_cache_free", 1, true))),
-                new HandleKind("cache", "k", List.of("kmalloc_slab"), List.of(
+                new HandleKind("cache", "k", List.of("kmalloc_slab", "kmem_cache_create"), List.of(
                         new HandleKind.Use("kmem_cache_alloc", 0, false), new HandleKind.Use("kmem_cache_free", 0, false),
                         new HandleKind.Use("kmem_cache_alloc_bulk", 0, false),
                         new HandleKind.Use("kmem_cache_shrink", 0, false),
