@@ -211,6 +211,7 @@ public final class SlubAllocator {
         for (Slab slab : new ArrayList<>(n.partial)) {
             if (slab.inuse == 0) {
                 if (bugs.contains(SlubBug.SHRINK_FREES_LISTED_SLAB)) {
+                    pages.setPageSlab(slab.pfn, false);
                     pages.freePagesPfn(slab.pfn, slab.order, 0);
                     continue;
                 }
@@ -432,6 +433,8 @@ public final class SlubAllocator {
             return null;
         }
         int objects = CacheLayout.orderObjects(order, s.size());
+        // __folio_set_slab: PG_slab on the head page (PF_NO_TAIL; a tail reads it through its head)
+        pages.setPageSlab(pfn, true);
         Slab slab = new Slab(pfn, order, s, objects, pages.layout().pageAddress(pfn));
         int mapped = bugs.contains(SlubBug.NEW_SLAB_MAPS_FIRST_PAGE_ONLY) ? 1 : slab.pages();
         for (int p = 0; p < mapped; p++) {
@@ -716,6 +719,10 @@ public final class SlubAllocator {
         slab.list = Slab.SlabList.NONE;
         for (int p = 0; p < slab.pages(); p++) {
             byPfn[(int) (slab.pfn + p - basePfn)] = null;
+        }
+        // __free_slab: __folio_clear_slab before the pages go back (PG_slab fails the free's page check)
+        if (!bugs.contains(SlubBug.FREE_SLAB_KEEPS_PG_SLAB)) {
+            pages.setPageSlab(slab.pfn, false);
         }
         pages.freePagesPfn(slab.pfn, slab.order, 0);
         stats.slabsFreed++;

@@ -31,7 +31,7 @@ public final class SlubSubsystem implements Subsystem<SlubAllocator> {
     public static final long FREELIST_SEED = 0x5eed_51abL;
 
     private static final List<String> IDS = List.of("INV-SLUB-01", "INV-SLUB-02", "INV-SLUB-03", "INV-SLUB-04",
-            "INV-SLUB-05", "INV-SLUB-06", "INV-SLUB-07");
+            "INV-SLUB-05", "INV-SLUB-06", "INV-SLUB-07", "INV-SLUB-08");
 
     private SlubSubsystem() {
     }
@@ -75,6 +75,9 @@ public final class SlubSubsystem implements Subsystem<SlubAllocator> {
     /** {@code cache[$k].size|object_size|offset|inuse|align|red_left_pad|order|objects|min_partial|cpu_partial|refcount}. */
     @Override
     public OptionalLong observe(SlubAllocator a, KernelState kernel, ObservablePath path) {
+        if (path.is(0, "slab") && path.length() == 2) {
+            return slab(a, path);
+        }
         if (!path.is(0, "cache") || path.length() != 2) {
             return OptionalLong.empty();
         }
@@ -100,6 +103,39 @@ public final class SlubSubsystem implements Subsystem<SlubAllocator> {
             case "flags" -> c.flags() & 0xFFFF_FFFFL;
             default -> throw new ObservableException("cache[...]." + field + ": expected size, object_size, offset, inuse,"
                     + " align, red_left_pad, order, objects, min_partial, cpu_partial, refcount or flags");
+        };
+        return OptionalLong.of(v);
+    }
+
+    /**
+     * {@code slab[ADDR].page|pfn|order|objects|inuse|frozen|cache}: the slab holding kernel
+     * address ADDR ({@code virt_to_slab}): its head {@code struct page} pointer, frame, order,
+     * object count, {@code inuse}, {@code frozen} and its cache's handle.
+     */
+    private static OptionalLong slab(SlubAllocator a, ObservablePath path) {
+        String index = path.at(0).index();
+        long addr;
+        try {
+            // an address, not an array index: up to 32 bits, so numericIndex's bound does not apply
+            addr = index == null ? -1 : Long.parseUnsignedLong(index);
+        } catch (NumberFormatException e) {
+            addr = -1;
+        }
+        Slab slab = addr < 0 || addr > 0xFFFF_FFFFL ? null : a.slabOf(addr);
+        if (slab == null) {
+            throw new ObservableException("slab[" + path.at(0).index() + "]: not an address in a slab");
+        }
+        String field = path.at(1).name();
+        long v = switch (field) {
+            case "page" -> a.pages().layout().pfnToPage(slab.pfn);
+            case "pfn" -> slab.pfn;
+            case "order" -> slab.order;
+            case "objects" -> slab.objects;
+            case "inuse" -> slab.inuse;
+            case "frozen" -> slab.frozen ? 1 : 0;
+            case "cache" -> slab.cache.id() + 1L;
+            default -> throw new ObservableException("slab[...]." + field
+                    + ": expected page, pfn, order, objects, inuse, frozen or cache");
         };
         return OptionalLong.of(v);
     }
