@@ -28,7 +28,8 @@ public final class SlubChecks {
     public static List<Violation> check(SlubAllocator a) {
         // one walk per step serves all seven invariants, which each ask for their own id
         if (a.cachedChecks == null || a.cachedAt != a.opCount) {
-            a.cachedChecks = List.copyOf(check(a, a.touched(), a.largeTouched(), false));
+            List<Violation> found = check(a, a.touched(), a.largeTouched(), false);
+            a.cachedChecks = found.isEmpty() ? List.of() : List.copyOf(found);
             a.cachedAt = a.opCount;
         }
         return a.cachedChecks;

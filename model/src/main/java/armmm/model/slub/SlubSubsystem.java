@@ -144,8 +144,21 @@ public final class SlubSubsystem implements Subsystem<SlubAllocator> {
     public List<Invariant> invariants() {
         List<Invariant> out = new ArrayList<>();
         for (String id : IDS) {
-            out.add(Invariant.on(id, SlubAllocator.class, a -> SlubChecks.check(a).stream()
-                    .filter(v -> v.id().equals(id)).toList()));
+            out.add(Invariant.on(id, SlubAllocator.class, a -> ofId(SlubChecks.check(a), id)));
+        }
+        return out;
+    }
+
+    /** The violations of {@code id} among {@code all} (the one walk per step that serves every SLUB invariant). */
+    private static List<armmm.model.core.Violation> ofId(List<armmm.model.core.Violation> all, String id) {
+        if (all.isEmpty()) {
+            return List.of();
+        }
+        List<armmm.model.core.Violation> out = new ArrayList<>();
+        for (armmm.model.core.Violation v : all) {
+            if (v.id().equals(id)) {
+                out.add(v);
+            }
         }
         return out;
     }
