@@ -68,6 +68,17 @@ public final class VmapRangeTree {
         return out;
     }
 
+    /** The ranges in address order, flat: {@code start0, end0, start1, end1, ...} (one array, for the checks). */
+    public long[] flat() {
+        long[] out = new long[2 * byStart.size()];
+        int i = 0;
+        for (Node n : byStart.values()) {
+            out[i++] = n.start;
+            out[i++] = n.end;
+        }
+        return out;
+    }
+
     /** Removes every range. */
     public void clear() {
         root = null;
