@@ -61,7 +61,7 @@ public final class SlubAllocator {
     /**
      * As above; {@code bootObjects} false leaves the boot caches' own {@code struct kmem_cache}
      * and {@code kmem_cache_node} unallocated, so that the page allocator is untouched until a
-     * SLUB call runs (how a whole-kernel boot installs SLUB for now: see spec/slub.md).
+     * SLUB call runs (for tests of the allocator alone; a whole-kernel boot allocates them).
      */
     public SlubAllocator(SlabCaches caches, PageAllocator pages, long seed, Set<SlubBug> bugs, boolean bootObjects) {
         this.caches = caches;
@@ -136,8 +136,17 @@ public final class SlubAllocator {
 
     /** {@code kmem_cache_create}; the Result's value is the cache id, -EINVAL refused. */
     public Result kmemCacheCreate(String name, int size, int align, int flags, boolean ctor) {
+        return kmemCacheCreateUsercopy(name, size, align, flags, 0, ctor);
+    }
+
+    /**
+     * {@code kmem_cache_create_usercopy} (mm/slab_common.c) with a usercopy region of
+     * {@code usersize} bytes (0: none, which is {@code kmem_cache_create}): the cache's id, or the
+     * refusal; a cache with a usercopy region never merges.
+     */
+    public Result kmemCacheCreateUsercopy(String name, int size, int align, int flags, int usersize, boolean ctor) {
         opCount++;
-        SlabCaches.Created made = caches.create(name, size, align, flags, ctor);
+        SlabCaches.Created made = caches.create(name, size, align, flags, ctor, usersize);
         if (!made.ok() && size == 0) {
             // s->size 0: calc_slab_order divides PAGE_SIZE by it (ARM's __div0 prints
             // "Division by zero in kernel." and goes on with garbage); the model stops here

@@ -59,8 +59,9 @@ public final class SlubSubsystem implements Subsystem<SlubAllocator> {
             }
         }
         try {
+            // kmem_cache_init: the boot caches, then their own structs from kmem_cache and kmem_cache_node
             return new SlubAllocator(SlabCaches.boot(SlubParams.parse(board.cmdline().text(), board.cpus())), pa,
-                    FREELIST_SEED, planted, false);
+                    FREELIST_SEED, planted, true);
         } catch (CacheLayout.NoOrderException e) {
             // the kernel panics: "Creation of kmalloc slab ... failed"
             return null;
