@@ -35,6 +35,8 @@ public final class SlubAllocator {
     long opCount;
     List<armmm.model.core.Violation> cachedChecks;
     long cachedAt = -1;
+    /** The checks' count of list walks, which marks the slabs each walk sees (no kernel counterpart). */
+    long listWalks;
     /** Whether caches' own structures are slab objects (created and freed with them). */
     private final boolean bootObjects;
     /** The slab the last object came from. */

@@ -5,7 +5,6 @@ import armmm.model.page.PageAllocator;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -39,7 +38,7 @@ public final class SlubChecks {
         List<Violation> out = new ArrayList<>();
         for (KmemCache s : caches) {
             CacheNode n = a.node(s);
-            lists(s, n, out);
+            lists(a, s, n, out);
             for (Slab slab : n.all) {
                 CpuSlab owner = null;
                 for (CpuSlab c : n.cpu) {
@@ -179,8 +178,9 @@ public final class SlubChecks {
     }
 
     /** INV-SLUB-05: list membership, owner and frozen agree; every slab in exactly one place. */
-    private static void lists(KmemCache s, CacheNode n, List<Violation> out) {
-        Map<Slab, String> here = new IdentityHashMap<>();
+    private static void lists(SlubAllocator a, KmemCache s, CacheNode n, List<Violation> out) {
+        // each walk marks the slabs it meets with its own number: a slab met twice is on two lists
+        long here = ++a.listWalks;
         for (int cpu = 0; cpu < n.cpu.length; cpu++) {
             CpuSlab c = n.cpu[cpu];
             if (c.slab != null) {
@@ -211,7 +211,7 @@ public final class SlubChecks {
                 out.add(new Violation("INV-SLUB-05", "slab of another cache",
                         String.format("%s holds slab pfn 0x%x of %s", s.name(), slab.pfn, slab.cache.name())));
             }
-            if (!here.containsKey(slab) && !(slab.failed && slab.inuse == slab.objects)) {
+            if (slab.seenInWalk != here && !(slab.failed && slab.inuse == slab.objects)) {
                 // the one place a slab may be off every list: a debug slab frozen after a failed check
                 out.add(new Violation("INV-SLUB-05", "slab on no list",
                         String.format("%s slab pfn 0x%x inuse %d", s.name(), slab.pfn, slab.inuse)));
@@ -227,8 +227,10 @@ public final class SlubChecks {
         }
     }
 
-    private static void place(KmemCache s, Slab slab, String where, Map<Slab, String> here, List<Violation> out) {
-        String before = here.put(slab, where);
+    private static void place(KmemCache s, Slab slab, String where, long here, List<Violation> out) {
+        String before = slab.seenInWalk == here ? slab.seenWhere : null;
+        slab.seenInWalk = here;
+        slab.seenWhere = where;
         if (before != null || slab.cache != s) {
             out.add(new Violation("INV-SLUB-05", "slab on two lists",
                     String.format("%s slab pfn 0x%x on %s and %s", s.name(), slab.pfn, before, where)));
