@@ -22,7 +22,7 @@ import java.util.Set;
 /**
  * SLUB as a subsystem: {@code kmem_cache_init} (mm/slub.c) creates it after the buddy
  * allocator, from the board's command line ({@code slub_*}) and CPU count; its calls, the
- * {@code cache[$k].*} observables, INV-SLUB-01..07, {@code print slabinfo} and its seeded bugs.
+ * {@code cache[$k].*} and {@code slab[ADDR].*} observables, INV-SLUB-01..08, {@code print slabinfo} and its seeded bugs.
  */
 public final class SlubSubsystem implements Subsystem<SlubAllocator> {
     /** The one instance, registered in {@code Subsystems}. */
