@@ -65,6 +65,14 @@ final class Constants {
         if (word.contains("GFP")) {
             return Gfp.parse(word);
         }
+        if (word.startsWith("SLAB_")) {
+            // slab_flags_t names joined by |, as kmem_cache_create takes them
+            try {
+                return OptionalLong.of(armmm.model.slub.SlabFlags.parse(word) & 0xFFFF_FFFFL);
+            } catch (IllegalArgumentException e) {
+                return OptionalLong.empty();
+            }
+        }
         if (word.startsWith("PROT_") || word.startsWith("MAP_") || word.equals("RLIM_INFINITY")) {
             return armmm.model.mm.MmFlagNames.parse(word);
         }

@@ -12,6 +12,10 @@ sealed interface Expr {
     record Literal(long value, int column) implements Expr {
     }
 
+    /** A string argument ({@code ArgKind.NAME}): the word as written, without its quotes. */
+    record Text(String text, int column) implements Expr {
+    }
+
     /** A name bound earlier with {@code -> $name}. */
     record Binding(String name, int column) implements Expr {
     }

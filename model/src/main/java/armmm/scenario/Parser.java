@@ -120,6 +120,16 @@ public final class Parser {
         }
         List<Expr> args = new ArrayList<>();
         for (int i = 0; i < spec.args().size(); i++) {
+            if (spec.args().get(i) == armmm.model.subsystem.ArgKind.NAME) {
+                // a string (kmem_cache_create's cache name): one word as written, quotes taken off
+                if (!in.hasNext() || in.peek().is("->") || CPU.matcher(in.peek().text()).matches()) {
+                    Token at = in.hasNext() ? in.peek() : name;
+                    throw in.error(at, name.text() + " takes " + describe(spec) + ": a name is missing");
+                }
+                Token t = in.next();
+                args.add(new Expr.Text(t.text(), t.column()));
+                continue;
+            }
             List<String> words = spec.args().get(i).keywords();
             if (!words.isEmpty()) {
                 // an optional keyword (translate's read|write|exec, user|kernel): absent means the first
@@ -169,7 +179,8 @@ public final class Parser {
         StringBuilder s = new StringBuilder();
         for (var kind : spec.args()) {
             s.append(s.length() == 0 ? "" : " ")
-                    .append(!kind.keywords().isEmpty() ? "[" + String.join("|", kind.keywords()) + "]"
+                    .append(!kind.keywords().isEmpty() ? "[" + String.join("|", kind.keywords().stream()
+                            .filter(w -> !w.isEmpty()).toList()) + "]"
                             : kind.omitted().isPresent() ? "[" + kind.name() + "]" : kind.name());
         }
         return s.toString();

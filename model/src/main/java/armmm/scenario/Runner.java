@@ -232,11 +232,16 @@ public final class Runner {
 
     private Op op(Statement.Call call) {
         long[] args = new long[call.args().size()];
+        String[] texts = new String[args.length];
         for (int i = 0; i < args.length; i++) {
             Expr arg = call.args().get(i);
+            if (arg instanceof Expr.Text t) {
+                texts[i] = t.text();
+                continue;
+            }
             args[i] = eval(arg, call.line());
             ArgKind kind = call.spec().args().get(i);
-            if ((kind == ArgKind.NUMBER || kind == ArgKind.GFP) && Long.compareUnsigned(args[i], 0xFFFF_FFFFL) > 0) {
+            if ((kind == ArgKind.NUMBER || kind == ArgKind.GFP || kind == ArgKind.FLAGS) && Long.compareUnsigned(args[i], 0xFFFF_FFFFL) > 0) {
                 // the kernel's parameter is an unsigned int (order, nid, gfp_t): a wider value would be truncated
                 throw new ScenarioException(call.line(), arg.column(), call.spec().name() + ": argument " + (i + 1) + " is "
                         + hex(args[i]) + ", which does not fit the kernel's 32-bit parameter");
@@ -251,7 +256,7 @@ public final class Runner {
             }
             cpu = (int) c;
         }
-        return call.spec().factory().make(args, cpu);
+        return call.spec().factory().make(args, texts, cpu);
     }
 
     private long eval(Expr e, int line) {

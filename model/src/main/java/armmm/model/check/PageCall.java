@@ -30,7 +30,7 @@ public final class PageCall {
     }
 
     /** The struct page a free names, before the call; null when the pfn has none. */
-    record FrameBefore(long pfn, int zone, int refcount, boolean reserved, boolean head, int order) {
+    record FrameBefore(long pfn, int zone, int refcount, boolean reserved, boolean head, int order, boolean slab) {
     }
 
     final Op op;
@@ -135,7 +135,8 @@ public final class PageCall {
             return null;
         }
         return new FrameBefore(pfn, zoneOfPfn(pa, pfn), pa.refcount(pfn), pa.isReserved(pfn),
-                (pa.pageFlags(pfn) & (1L << PageAllocator.PG_HEAD)) != 0, pa.order(pfn));
+                (pa.pageFlags(pfn) & (1L << PageAllocator.PG_HEAD)) != 0, pa.order(pfn),
+                (pa.pageFlags(pfn) & (1L << PageAllocator.PG_SLAB)) != 0);
     }
 
     /** The zone whose span holds {@code pfn}, from the zones' geometry; -1 for none. */

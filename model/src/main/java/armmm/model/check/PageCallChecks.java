@@ -217,8 +217,8 @@ public final class PageCallChecks {
 
     /**
      * INV-CALL-03: a free has the outcome 6.1 gives it, by the struct page it names: no struct
-     * page, no zone, a reference count of 0 (freed twice, a tail, never allocated), PG_reserved or
-     * another order than allocated is reported and changes no zone's free pages; a count above 1
+     * page, no zone, a reference count of 0 (freed twice, a tail, never allocated), PG_reserved,
+     * another order than allocated, or the last reference of a PG_slab page is reported and changes no zone's free pages; a count above 1
      * only drops a reference; the last reference gives the zone back exactly 2^order pages.
      */
     static List<Violation> freeOutcome(PageAllocator pa, PageCall c) {
@@ -242,6 +242,9 @@ public final class PageCallChecks {
             wrong = "a PG_reserved page";
         } else if (f.order() != c.order) {
             wrong = "a block of order " + f.order() + " with order " + c.order;
+        } else if (f.slab() && f.refcount() == 1) {
+            // the last reference of a slab's page: PG_slab is in PAGE_FLAGS_CHECK_AT_FREE
+            wrong = "a PG_slab page";
         } else if (c.cpu < 0 || c.cpu >= pa.nrCpus()) {
             wrong = "an impossible CPU";
         }

@@ -47,7 +47,8 @@ final class BadPage {
         if (!refcountChecked && m.refcount[f] != 0) {
             reason = "nonzero _refcount";
         }
-        if ((m.flags[f] & F_RESERVED) != 0) {
+        if ((m.flags[f] & (F_RESERVED | MemMap.F_SLAB)) != 0) {
+            // PG_slab is in PAGE_FLAGS_CHECK_AT_FREE too: a slab page freed as a plain page
             reason = "PAGE_FLAGS_CHECK_AT_FREE flag(s) set";
         }
         if (reason == null && (m.flags[f] & F_PCP) != 0) {

@@ -27,6 +27,8 @@ final class MemMap {
     static final int F_ALLOC = 32;
     /** An allocation whose free the kernel reported: its reference is gone and the pages leak. */
     static final int F_LEAKED = 64;
+    /** PG_slab: set and cleared by SLUB ({@code __folio_set_slab}, {@code __folio_clear_slab}) on a slab's head page. */
+    static final int F_SLAB = 128;
 
     static final int MT_MOVABLE = MigrateType.MOVABLE.ordinal();
     static final int MT_HIGHATOMIC = MigrateType.HIGHATOMIC.ordinal();
@@ -196,7 +198,7 @@ final class MemMap {
         markDirty(f);
     }
 
-    /** {@code page->flags}' PG_reserved and PG_head bits, as the kernel numbers them. */
+    /** {@code page->flags}' PG_slab, PG_reserved and PG_head bits, as the kernel numbers them. */
     long pageFlags(long pfn) {
         int f = frame(pfn);
         long v = 0;
@@ -205,6 +207,9 @@ final class MemMap {
         }
         if ((flags[f] & F_HEAD) != 0) {
             v |= 1L << PG_HEAD;
+        }
+        if ((flags[f] & F_SLAB) != 0) {
+            v |= 1L << PageAllocator.PG_SLAB;
         }
         return v;
     }

@@ -401,7 +401,7 @@ public final class PageAllocator {
         return m.zoneOf[m.frame(pfn)];
     }
 
-    /** {@code page->flags}' PG_reserved and PG_head bits, as the kernel numbers them. */
+    /** {@code page->flags}' PG_slab, PG_reserved and PG_head bits, as the kernel numbers them. */
     public long pageFlags(long pfn) {
         return m.pageFlags(pfn);
     }
@@ -424,6 +424,23 @@ public final class PageAllocator {
     /** True when the frame heads an allocation the kernel leaked after reporting its free. */
     public boolean isLeaked(long pfn) {
         return (m.flags[m.frame(pfn)] & F_LEAKED) != 0;
+    }
+
+    /**
+     * Sets or clears PG_slab on the head page of a slab ({@code __folio_set_slab} in
+     * mm/slub.c {@code allocate_slab}, {@code __folio_clear_slab} in {@code __free_slab}): SLUB's
+     * one write into a struct page the buddy allocator owns. A frame with PG_slab fails
+     * PAGE_FLAGS_CHECK_AT_FREE when freed as a plain page.
+     */
+    public void setPageSlab(long pfn, boolean on) {
+        int f = m.frame(pfn);
+        m.flags[f] = (byte) (on ? m.flags[f] | MemMap.F_SLAB : m.flags[f] & ~MemMap.F_SLAB);
+        m.markDirty(f);
+    }
+
+    /** True when the frame's own {@code page->flags} has PG_slab (a slab's head page; tails read it through their head). */
+    public boolean isPageSlab(long pfn) {
+        return (m.flags[m.frame(pfn)] & MemMap.F_SLAB) != 0;
     }
 
     /** True when the frame has PG_reserved. */

@@ -57,6 +57,10 @@ public record CacheLayout(int objectSize, int size, int offset, int inuse, int a
         int f = sizes(objectSize, align, flags, ctor, out, 0);
         int size = out[0];
         int redLeftPad = out[3];
+        if (size == 0) {
+            // an empty object without metadata: calculate_order would divide by zero
+            throw new NoOrderException(size);
+        }
         long order = calculateOrder(size, p);
         if (p.debug().higherOrderDisable() && getOrder(size) > getOrder(objectSize)) {
             // red_left_pad is only ever written under SLAB_RED_ZONE, so the first pass's value stays.

@@ -37,6 +37,9 @@ public final class Slab {
     boolean poked;
     /** Where the slab is listed. */
     SlabList list = SlabList.NONE;
+    /** The checks' own mark (no kernel counterpart): the walk of the lists that last saw this slab, and where. */
+    long seenInWalk = -1;
+    String seenWhere;
 
     /** The lists a slab can be on. */
     enum SlabList { NONE, CPU_SLAB, CPU_PARTIAL, NODE_PARTIAL, NODE_FULL }

@@ -98,16 +98,25 @@ public final class SlabCaches {
      * -EINVAL; a size no slab order can hold gives -EINVAL as {@code kmem_cache_open} does.
      */
     public Created create(String name, int size, int align, int flags, boolean ctor) {
+        return create(name, size, align, flags, ctor, 0);
+    }
+
+    /**
+     * {@code kmem_cache_create_usercopy}: as {@link #create}, with a hardened-usercopy region of
+     * {@code usersize} bytes; a cache with one is never an alias ({@code __kmem_cache_alias} is
+     * tried only without) and never takes one ({@code slab_unmergeable}).
+     */
+    public Created create(String name, int size, int align, int flags, boolean ctor, int usersize) {
         if ((flags & ~SlabFlags.PERMITTED) != 0) {
             return new Created(null, false, -22);
         }
         int f = flags & SlabFlags.CACHE_CREATE_MASK;
-        KmemCache merged = findMergeable(size, align, f, name, ctor);
+        KmemCache merged = usersize != 0 ? null : findMergeable(size, align, f, name, ctor);
         if (merged != null) {
             merged.alias(name, size);
             return new Created(merged, true, 0);
         }
-        return createCache(name, size, calculateAlignment(f, align, size), f, ctor, 0);
+        return createCache(name, size, calculateAlignment(f, align, size), f, ctor, usersize);
     }
 
     /**

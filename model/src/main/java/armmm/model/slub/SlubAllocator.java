@@ -35,6 +35,8 @@ public final class SlubAllocator {
     long opCount;
     List<armmm.model.core.Violation> cachedChecks;
     long cachedAt = -1;
+    /** The checks' count of list walks, which marks the slabs each walk sees (no kernel counterpart). */
+    long listWalks;
     /** Whether caches' own structures are slab objects (created and freed with them). */
     private final boolean bootObjects;
     /** The slab the last object came from. */
@@ -61,7 +63,7 @@ public final class SlubAllocator {
     /**
      * As above; {@code bootObjects} false leaves the boot caches' own {@code struct kmem_cache}
      * and {@code kmem_cache_node} unallocated, so that the page allocator is untouched until a
-     * SLUB call runs (how a whole-kernel boot installs SLUB for now: see spec/slub.md).
+     * SLUB call runs (for tests of the allocator alone; a whole-kernel boot allocates them).
      */
     public SlubAllocator(SlabCaches caches, PageAllocator pages, long seed, Set<SlubBug> bugs, boolean bootObjects) {
         this.caches = caches;
@@ -136,8 +138,23 @@ public final class SlubAllocator {
 
     /** {@code kmem_cache_create}; the Result's value is the cache id, -EINVAL refused. */
     public Result kmemCacheCreate(String name, int size, int align, int flags, boolean ctor) {
+        return kmemCacheCreateUsercopy(name, size, align, flags, 0, ctor);
+    }
+
+    /**
+     * {@code kmem_cache_create_usercopy} (mm/slab_common.c) with a usercopy region of
+     * {@code usersize} bytes (0: none, which is {@code kmem_cache_create}): the cache's id, or the
+     * refusal; a cache with a usercopy region never merges.
+     */
+    public Result kmemCacheCreateUsercopy(String name, int size, int align, int flags, int usersize, boolean ctor) {
         opCount++;
-        SlabCaches.Created made = caches.create(name, size, align, flags, ctor);
+        SlabCaches.Created made = caches.create(name, size, align, flags, ctor, usersize);
+        if (!made.ok() && size == 0) {
+            // s->size 0: calc_slab_order divides PAGE_SIZE by it (ARM's __div0 prints
+            // "Division by zero in kernel." and goes on with garbage); the model stops here
+            return modelFinding("kmem_cache_create(" + name + ") of a 0-byte object without metadata:"
+                    + " calculate_order divides by s->size 0");
+        }
         if (!made.ok()) {
             return new Result.Refused("-EINVAL", "kmem_cache_create(" + name + ") failed with error -22");
         }
@@ -205,6 +222,7 @@ public final class SlubAllocator {
         for (Slab slab : new ArrayList<>(n.partial)) {
             if (slab.inuse == 0) {
                 if (bugs.contains(SlubBug.SHRINK_FREES_LISTED_SLAB)) {
+                    pages.setPageSlab(slab.pfn, false);
                     pages.freePagesPfn(slab.pfn, slab.order, 0);
                     continue;
                 }
@@ -426,6 +444,8 @@ public final class SlubAllocator {
             return null;
         }
         int objects = CacheLayout.orderObjects(order, s.size());
+        // __folio_set_slab: PG_slab on the head page (PF_NO_TAIL; a tail reads it through its head)
+        pages.setPageSlab(pfn, true);
         Slab slab = new Slab(pfn, order, s, objects, pages.layout().pageAddress(pfn));
         int mapped = bugs.contains(SlubBug.NEW_SLAB_MAPS_FIRST_PAGE_ONLY) ? 1 : slab.pages();
         for (int p = 0; p < mapped; p++) {
@@ -710,6 +730,10 @@ public final class SlubAllocator {
         slab.list = Slab.SlabList.NONE;
         for (int p = 0; p < slab.pages(); p++) {
             byPfn[(int) (slab.pfn + p - basePfn)] = null;
+        }
+        // __free_slab: __folio_clear_slab before the pages go back (PG_slab fails the free's page check)
+        if (!bugs.contains(SlubBug.FREE_SLAB_KEEPS_PG_SLAB)) {
+            pages.setPageSlab(slab.pfn, false);
         }
         pages.freePagesPfn(slab.pfn, slab.order, 0);
         stats.slabsFreed++;

@@ -31,7 +31,10 @@ public enum SlubBug implements SeededBug {
             "INV-SLUB-04", null, "allocate_slab maps only the slab's first page to it."),
     /** Own: {@code __slab_free} forgets to decrement {@code inuse} on a remote free. */
     REMOTE_FREE_KEEPS_INUSE(
-            "INV-SLUB-02", null, "__slab_free forgets to decrement inuse on a remote free.");
+            "INV-SLUB-02", null, "__slab_free forgets to decrement inuse on a remote free."),
+    /** Own: {@code __free_slab} gives the pages back without {@code __folio_clear_slab} (INV-SLUB-08). */
+    FREE_SLAB_KEEPS_PG_SLAB(
+            "INV-SLUB-08", null, "__free_slab gives the pages back without __folio_clear_slab: the free is a bad page and the page keeps PG_slab with no slab.");
 
     private final BugFacts facts;
 

@@ -1,11 +1,13 @@
 package armmm.model.slub;
 
 import armmm.model.core.Violation;
+import armmm.model.page.PageAllocator;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.IdentityHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The SLUB invariants (INV-SLUB-*, spec/invariants.md), each computed from the slabs' own
@@ -18,24 +20,25 @@ public final class SlubChecks {
 
     /** Every SLUB invariant over every slab of every cache. */
     public static List<Violation> fullScan(SlubAllocator a) {
-        return check(a, a.served(), true);
+        return check(a, a.served(), true, true);
     }
 
     /** Every SLUB invariant over the caches the calls since {@code beginStep} touched. */
     public static List<Violation> check(SlubAllocator a) {
-        // one walk per step serves all seven invariants, which each ask for their own id
+        // one walk per step serves all eight invariants, which each ask for their own id
         if (a.cachedChecks == null || a.cachedAt != a.opCount) {
-            a.cachedChecks = List.copyOf(check(a, a.touched(), a.largeTouched()));
+            List<Violation> found = check(a, a.touched(), a.largeTouched(), false);
+            a.cachedChecks = found.isEmpty() ? List.of() : List.copyOf(found);
             a.cachedAt = a.opCount;
         }
         return a.cachedChecks;
     }
 
-    private static List<Violation> check(SlubAllocator a, Collection<KmemCache> caches, boolean large) {
+    private static List<Violation> check(SlubAllocator a, Collection<KmemCache> caches, boolean large, boolean full) {
         List<Violation> out = new ArrayList<>();
         for (KmemCache s : caches) {
             CacheNode n = a.node(s);
-            lists(s, n, out);
+            lists(a, s, n, out);
             for (Slab slab : n.all) {
                 CpuSlab owner = null;
                 for (CpuSlab c : n.cpu) {
@@ -57,7 +60,66 @@ public final class SlubChecks {
             }
         }
         overlap(a, caches, large, out);
+        pgSlab(a, caches, full, out);
         return out;
+    }
+
+    /**
+     * INV-SLUB-08: PG_slab (the page allocator's {@code page->flags}) is on exactly the head pages
+     * of the slabs on SLUB's lists: each slab of {@code caches} has it on its first page and not on
+     * its tails, and every frame with it is the first page of a listed slab. Per step the frames
+     * the step's calls touched are read (a slab freed this step touched its frames); in full, every
+     * frame against every cache's slabs.
+     */
+    private static void pgSlab(SlubAllocator a, Collection<KmemCache> caches, boolean full, List<Violation> out) {
+        PageAllocator pa = a.pages();
+        for (KmemCache s : caches) {
+            for (Slab slab : a.node(s).all) {
+                if (!pa.isPageSlab(slab.pfn)) {
+                    out.add(new Violation("INV-SLUB-08", "slab page without PG_slab",
+                            String.format("%s slab pfn 0x%x", s.name(), slab.pfn)));
+                }
+                for (int p = 1; p < slab.pages(); p++) {
+                    if (pa.isPageSlab(slab.pfn + p)) {
+                        out.add(new Violation("INV-SLUB-08", "PG_slab on a tail page",
+                                String.format("%s slab pfn 0x%x page 0x%x", s.name(), slab.pfn, slab.pfn + p)));
+                    }
+                }
+            }
+        }
+        long base = pa.basePfn();
+        if (full || pa.needsFullScan("INV-SLUB-08")) {
+            Set<Long> heads = new HashSet<>();
+            for (KmemCache s : a.served()) {
+                for (Slab slab : a.node(s).all) {
+                    heads.add(slab.pfn);
+                }
+            }
+            for (long pfn = base; pfn < base + pa.frameCount(); pfn++) {
+                if (pa.isPageSlab(pfn) && !heads.contains(pfn)) {
+                    out.add(new Violation("INV-SLUB-08", "PG_slab on a page no slab holds", String.format("pfn 0x%x", pfn)));
+                }
+            }
+            return;
+        }
+        for (int f : pa.dirtyFrames()) {
+            long pfn = base + f;
+            if (pa.isPageSlab(pfn) && !listedHead(a, caches, pfn) && !listedHead(a, a.served(), pfn)) {
+                out.add(new Violation("INV-SLUB-08", "PG_slab on a page no slab holds", String.format("pfn 0x%x", pfn)));
+            }
+        }
+    }
+
+    /** Whether {@code pfn} is the first page of a slab on the lists of one of {@code caches}. */
+    private static boolean listedHead(SlubAllocator a, Collection<KmemCache> caches, long pfn) {
+        for (KmemCache s : caches) {
+            for (Slab slab : a.node(s).all) {
+                if (slab.pfn == pfn) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** INV-SLUB-01 and -02: one place per object, loop-free in-slab freelists, inuse recounted. */
@@ -116,8 +178,9 @@ public final class SlubChecks {
     }
 
     /** INV-SLUB-05: list membership, owner and frozen agree; every slab in exactly one place. */
-    private static void lists(KmemCache s, CacheNode n, List<Violation> out) {
-        Map<Slab, String> here = new IdentityHashMap<>();
+    private static void lists(SlubAllocator a, KmemCache s, CacheNode n, List<Violation> out) {
+        // each walk marks the slabs it meets with its own number: a slab met twice is on two lists
+        long here = ++a.listWalks;
         for (int cpu = 0; cpu < n.cpu.length; cpu++) {
             CpuSlab c = n.cpu[cpu];
             if (c.slab != null) {
@@ -148,7 +211,7 @@ public final class SlubChecks {
                 out.add(new Violation("INV-SLUB-05", "slab of another cache",
                         String.format("%s holds slab pfn 0x%x of %s", s.name(), slab.pfn, slab.cache.name())));
             }
-            if (!here.containsKey(slab) && !(slab.failed && slab.inuse == slab.objects)) {
+            if (slab.seenInWalk != here && !(slab.failed && slab.inuse == slab.objects)) {
                 // the one place a slab may be off every list: a debug slab frozen after a failed check
                 out.add(new Violation("INV-SLUB-05", "slab on no list",
                         String.format("%s slab pfn 0x%x inuse %d", s.name(), slab.pfn, slab.inuse)));
@@ -164,8 +227,10 @@ public final class SlubChecks {
         }
     }
 
-    private static void place(KmemCache s, Slab slab, String where, Map<Slab, String> here, List<Violation> out) {
-        String before = here.put(slab, where);
+    private static void place(KmemCache s, Slab slab, String where, long here, List<Violation> out) {
+        String before = slab.seenInWalk == here ? slab.seenWhere : null;
+        slab.seenInWalk = here;
+        slab.seenWhere = where;
         if (before != null || slab.cache != s) {
             out.add(new Violation("INV-SLUB-05", "slab on two lists",
                     String.format("%s slab pfn 0x%x on %s and %s", s.name(), slab.pfn, before, where)));

@@ -155,6 +155,39 @@ public sealed interface SlubOp extends Op {
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
+    /**
+     * {@code kmem_cache_create(name, size, align, flags, ctor)} (mm/slab_common.c): the handle of
+     * the new cache, or of the existing cache it merged into ({@code __kmem_cache_alias}: the same
+     * handle again, its {@code refcount} one higher); refused with -EINVAL for flags outside
+     * {@code SLAB_FLAGS_PERMITTED} or a size no slab order holds, -ENOMEM when the cache's own
+     * structures cannot be allocated.
+     */
+    record KmemCacheCreate(String cacheName, long size, long align, long flags, boolean ctor) implements SlubOp {
+        public KmemCacheCreate {
+            cacheName = cacheName == null ? "" : cacheName;
+        }
+        @Override public String resultStem() { return "k"; }
+        public String name() { return "kmem_cache_create"; }
+        public List<Arg> args() {
+            return List.of(Arg.name(cacheName), Arg.number(size), Arg.number(align),
+                    Arg.flags(flags, SlabFlags.format((int) flags)), new Arg(ctor ? 1 : 0, ArgKind.CTOR));
+        }
+        public Result applyTo(KernelState k) {
+            SlubAllocator a = slub(k);
+            if (a == null) {
+                return NO_SLUB;
+            }
+            if (size > Integer.MAX_VALUE || align > Integer.MAX_VALUE || flags > 0xFFFF_FFFFL) {
+                // unsigned int size and align: far above what MAX_ORDER - 1 holds (the wrap of ALIGN
+                // within a word of 4 GiB is not modelled)
+                return new Result.Refused("-EINVAL", "kmem_cache_create(" + cacheName + ") failed with error -22");
+            }
+            Result r = a.kmemCacheCreate(cacheName, (int) size, (int) align, (int) flags, ctor);
+            return r.isRefused() ? r : Result.of(r.value() + 1);
+        }
+        @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
     /** {@code kmem_cache_alloc(s, gfp)}. */
     record CacheAlloc(long cache, long gfp, int cpu) implements SlubOp {
         @Override public String resultStem() { return "o"; }
@@ -257,6 +290,8 @@ public sealed interface SlubOp extends Op {
             OpSpec.of("ksize", (a, c) -> new Ksize(a[0]), ArgKind.HANDLE),
             OpSpec.perCpu("kvmalloc", (a, c) -> new Kvmalloc(a[0], a[1], c), ArgKind.NUMBER, ArgKind.GFP),
             OpSpec.perCpu("kvfree", (a, c) -> new Kvfree(a[0], c), ArgKind.HANDLE),
+            OpSpec.withText("kmem_cache_create", (a, t, c) -> new KmemCacheCreate(t[0], a[1], a[2], a[3], a[4] != 0),
+                    ArgKind.NAME, ArgKind.NUMBER, ArgKind.NUMBER, ArgKind.FLAGS, ArgKind.CTOR),
             OpSpec.of("kmalloc_slab", (a, c) -> new KmallocSlab(a[0], a[1]), ArgKind.NUMBER, ArgKind.GFP),
             OpSpec.perCpu("kmem_cache_alloc", (a, c) -> new CacheAlloc(a[0], a[1], c), ArgKind.HANDLE, ArgKind.GFP),
             OpSpec.perCpu("kmem_cache_free", (a, c) -> new CacheFree(a[0], a[1], c), ArgKind.HANDLE, ArgKind.HANDLE),

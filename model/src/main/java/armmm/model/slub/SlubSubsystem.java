@@ -22,7 +22,7 @@ import java.util.Set;
 /**
  * SLUB as a subsystem: {@code kmem_cache_init} (mm/slub.c) creates it after the buddy
  * allocator, from the board's command line ({@code slub_*}) and CPU count; its calls, the
- * {@code cache[$k].*} observables, INV-SLUB-01..07, {@code print slabinfo} and its seeded bugs.
+ * {@code cache[$k].*} and {@code slab[ADDR].*} observables, INV-SLUB-01..08, {@code print slabinfo} and its seeded bugs.
  */
 public final class SlubSubsystem implements Subsystem<SlubAllocator> {
     /** The one instance, registered in {@code Subsystems}. */
@@ -31,7 +31,7 @@ public final class SlubSubsystem implements Subsystem<SlubAllocator> {
     public static final long FREELIST_SEED = 0x5eed_51abL;
 
     private static final List<String> IDS = List.of("INV-SLUB-01", "INV-SLUB-02", "INV-SLUB-03", "INV-SLUB-04",
-            "INV-SLUB-05", "INV-SLUB-06", "INV-SLUB-07");
+            "INV-SLUB-05", "INV-SLUB-06", "INV-SLUB-07", "INV-SLUB-08");
 
     private SlubSubsystem() {
     }
@@ -59,8 +59,9 @@ public final class SlubSubsystem implements Subsystem<SlubAllocator> {
             }
         }
         try {
+            // kmem_cache_init: the boot caches, then their own structs from kmem_cache and kmem_cache_node
             return new SlubAllocator(SlabCaches.boot(SlubParams.parse(board.cmdline().text(), board.cpus())), pa,
-                    FREELIST_SEED, planted, false);
+                    FREELIST_SEED, planted, true);
         } catch (CacheLayout.NoOrderException e) {
             // the kernel panics: "Creation of kmalloc slab ... failed"
             return null;
@@ -75,6 +76,9 @@ public final class SlubSubsystem implements Subsystem<SlubAllocator> {
     /** {@code cache[$k].size|object_size|offset|inuse|align|red_left_pad|order|objects|min_partial|cpu_partial|refcount}. */
     @Override
     public OptionalLong observe(SlubAllocator a, KernelState kernel, ObservablePath path) {
+        if (path.is(0, "slab") && path.length() == 2) {
+            return slab(a, path);
+        }
         if (!path.is(0, "cache") || path.length() != 2) {
             return OptionalLong.empty();
         }
@@ -104,12 +108,58 @@ public final class SlubSubsystem implements Subsystem<SlubAllocator> {
         return OptionalLong.of(v);
     }
 
+    /**
+     * {@code slab[ADDR].page|pfn|order|objects|inuse|frozen|cache}: the slab holding kernel
+     * address ADDR ({@code virt_to_slab}): its head {@code struct page} pointer, frame, order,
+     * object count, {@code inuse}, {@code frozen} and its cache's handle.
+     */
+    private static OptionalLong slab(SlubAllocator a, ObservablePath path) {
+        String index = path.at(0).index();
+        long addr;
+        try {
+            // an address, not an array index: up to 32 bits, so numericIndex's bound does not apply
+            addr = index == null ? -1 : Long.parseUnsignedLong(index);
+        } catch (NumberFormatException e) {
+            addr = -1;
+        }
+        Slab slab = addr < 0 || addr > 0xFFFF_FFFFL ? null : a.slabOf(addr);
+        if (slab == null) {
+            throw new ObservableException("slab[" + path.at(0).index() + "]: not an address in a slab");
+        }
+        String field = path.at(1).name();
+        long v = switch (field) {
+            case "page" -> a.pages().layout().pfnToPage(slab.pfn);
+            case "pfn" -> slab.pfn;
+            case "order" -> slab.order;
+            case "objects" -> slab.objects;
+            case "inuse" -> slab.inuse;
+            case "frozen" -> slab.frozen ? 1 : 0;
+            case "cache" -> slab.cache.id() + 1L;
+            default -> throw new ObservableException("slab[...]." + field
+                    + ": expected page, pfn, order, objects, inuse, frozen or cache");
+        };
+        return OptionalLong.of(v);
+    }
+
     @Override
     public List<Invariant> invariants() {
         List<Invariant> out = new ArrayList<>();
         for (String id : IDS) {
-            out.add(Invariant.on(id, SlubAllocator.class, a -> SlubChecks.check(a).stream()
-                    .filter(v -> v.id().equals(id)).toList()));
+            out.add(Invariant.on(id, SlubAllocator.class, a -> ofId(SlubChecks.check(a), id)));
+        }
+        return out;
+    }
+
+    /** The violations of {@code id} among {@code all} (the one walk per step that serves every SLUB invariant). */
+    private static List<armmm.model.core.Violation> ofId(List<armmm.model.core.Violation> all, String id) {
+        if (all.isEmpty()) {
+            return List.of();
+        }
+        List<armmm.model.core.Violation> out = new ArrayList<>();
+        for (armmm.model.core.Violation v : all) {
+            if (v.id().equals(id)) {
+                out.add(v);
+            }
         }
         return out;
     }
@@ -133,7 +183,7 @@ public final class SlubSubsystem implements Subsystem<SlubAllocator> {
                         "kmem_cache_alloc"), List.of(new HandleKind.Use("kfree", 0, true),
                         new HandleKind.Use("kvfree", 0, true), new HandleKind.Use("krealloc", 0, true),
                         new HandleKind.Use("ksize", 0, false), new HandleKind.Use("kmem_cache_free", 1, true))),
-                new HandleKind("cache", "k", List.of("kmalloc_slab"), List.of(
+                new HandleKind("cache", "k", List.of("kmalloc_slab", "kmem_cache_create"), List.of(
                         new HandleKind.Use("kmem_cache_alloc", 0, false), new HandleKind.Use("kmem_cache_free", 0, false),
                         new HandleKind.Use("kmem_cache_alloc_bulk", 0, false),
                         new HandleKind.Use("kmem_cache_shrink", 0, false),

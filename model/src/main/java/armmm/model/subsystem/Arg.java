@@ -5,8 +5,25 @@ package armmm.model.subsystem;
  *
  * @param value the value, unsigned 64-bit as the scenario language reads values
  * @param kind  how it prints and parses
+ * @param text  the argument's own spelling, or null: a {@link ArgKind#NAME}'s string, or a
+ *              {@link ArgKind#FLAGS} value as its subsystem names the bits
  */
-public record Arg(long value, ArgKind kind) {
+public record Arg(long value, ArgKind kind, String text) {
+
+    /** An argument that prints as its kind prints its value. */
+    public Arg(long value, ArgKind kind) {
+        this(value, kind, null);
+    }
+
+    /** A name ({@code kmem_cache_create}'s cache name): a word, in double quotes when it needs them. */
+    public static Arg name(String s) {
+        return new Arg(0, ArgKind.NAME, s);
+    }
+
+    /** Flag bits that print as {@code spelling} (their subsystem's names joined by {@code |}). */
+    public static Arg flags(long v, String spelling) {
+        return new Arg(v, ArgKind.FLAGS, spelling);
+    }
 
     /** A size, printed as {@code SZ_*} where it is one, else in hex. */
     public static Arg size(long v) {
@@ -40,6 +57,9 @@ public record Arg(long value, ArgKind kind) {
 
     /** Prints this argument as a scenario token. */
     public String render(HandleNames names) {
-        return kind.render(value, names);
+        if (kind == ArgKind.NAME) {
+            return ArgKind.quoted(text == null ? "" : text);
+        }
+        return text != null ? text : kind.render(value, names);
     }
 }

@@ -22,7 +22,19 @@ public enum ArgKind {
     /** An optional privilege word: {@code kernel} (the default) or {@code user}; the value is the ordinal. */
     MODE,
     /** An optional store width in bytes, decimal ({@code poke}'s 1, 2 or 4); absent means 4, a word store. */
-    WIDTH;
+    WIDTH,
+    /**
+     * A string ({@code kmem_cache_create}'s NAME): one word, or in double quotes when it holds
+     * white space or {@code #}; the value is 0 and the string is the {@link Arg}'s text.
+     */
+    NAME,
+    /**
+     * Flag bits: the owning subsystem's names joined by {@code |} ({@code SLAB_HWCACHE_ALIGN|SLAB_ACCOUNT}),
+     * or a number; prints as the {@link Arg}'s spelling, else in hex.
+     */
+    FLAGS,
+    /** An optional {@code ctor} word: the cache has a constructor (1) or not (0, printed as nothing). */
+    CTOR;
 
     /** The value of an optional value argument left out, or empty when the argument must be written. */
     public java.util.OptionalLong omitted() {
@@ -34,6 +46,7 @@ public enum ArgKind {
         return switch (this) {
             case ACCESS -> java.util.List.of("read", "write", "exec");
             case MODE -> java.util.List.of("kernel", "user");
+            case CTOR -> java.util.List.of("", "ctor");
             default -> java.util.List.of();
         };
     }
@@ -46,7 +59,19 @@ public enum ArgKind {
             case BOOL -> value != 0 ? "1" : "0";
             case HANDLE -> names.nameOf(value).orElse(Values.hex(value));
             case GFP -> Gfp.format(value);
-            case ACCESS, MODE -> keywords().get((int) value);
+            case ACCESS, MODE, CTOR -> keywords().get((int) value);
+            case NAME -> "\"\"";
+            case FLAGS -> Values.hex(value);
         };
+    }
+
+    /** {@code s} as a scenario word: as it is, or in double quotes when it is empty or holds white space or {@code #}. */
+    static String quoted(String s) {
+        boolean plain = !s.isEmpty();
+        for (int i = 0; i < s.length() && plain; i++) {
+            char c = s.charAt(i);
+            plain = !Character.isWhitespace(c) && c != '#' && c != '[' && c != ']';
+        }
+        return plain ? s : "\"" + s + "\"";
     }
 }

@@ -44,7 +44,11 @@ public interface Op {
     default String render(HandleNames names) {
         StringBuilder line = new StringBuilder(name());
         for (Arg arg : args()) {
-            line.append(' ').append(arg.render(names));
+            String word = arg.render(names);
+            // an optional keyword left at its default (no ctor) prints as nothing
+            if (!word.isEmpty()) {
+                line.append(' ').append(word);
+            }
         }
         if (cpu() != 0) {
             line.append(" cpu=").append(cpu());

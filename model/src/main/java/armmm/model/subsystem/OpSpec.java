@@ -19,6 +19,21 @@ public record OpSpec(String name, List<ArgKind> args, boolean perCpu, Factory fa
     public interface Factory {
         /** The call with these argument values, on {@code cpu}. */
         Op make(long[] args, int cpu);
+
+        /**
+         * The call with these argument values and, for its {@link ArgKind#NAME} arguments, these
+         * strings ({@code texts[i]} for argument i, null elsewhere); a call without names ignores them.
+         */
+        default Op make(long[] args, String[] texts, int cpu) {
+            return make(args, cpu);
+        }
+    }
+
+    /** Builds an {@link Op} from argument values and the strings of its {@link ArgKind#NAME} arguments. */
+    @FunctionalInterface
+    public interface TextFactory {
+        /** The call; {@code texts[i]} is argument i's string, null where the argument is no name. */
+        Op make(long[] args, String[] texts, int cpu);
     }
 
     public OpSpec {
@@ -30,6 +45,21 @@ public record OpSpec(String name, List<ArgKind> args, boolean perCpu, Factory fa
     /** A call that is not per-CPU. */
     public static OpSpec of(String name, Factory factory, ArgKind... args) {
         return new OpSpec(name, List.of(args), false, factory);
+    }
+
+    /** A call that is not per-CPU and takes strings ({@link ArgKind#NAME}) among its arguments. */
+    public static OpSpec withText(String name, TextFactory factory, ArgKind... args) {
+        return new OpSpec(name, List.of(args), false, new Factory() {
+            @Override
+            public Op make(long[] values, int cpu) {
+                return factory.make(values, new String[values.length], cpu);
+            }
+
+            @Override
+            public Op make(long[] values, String[] texts, int cpu) {
+                return factory.make(values, texts, cpu);
+            }
+        });
     }
 
     /** A per-CPU call, which takes an optional {@code cpu=N}. */

@@ -64,31 +64,69 @@ public final class VmallocChecks {
         return out;
     }
 
-    /** INV-VMALLOC-01: busy, lazily freed and free ranges tile [1, ULONG_MAX) without overlap. */
+    /**
+     * INV-VMALLOC-01: busy, lazily freed and free ranges tile [1, ULONG_MAX) without overlap. The
+     * three are each in address order; one merge walk over them, taking the lowest start next,
+     * sees every range once (no copy, no sort).
+     */
     static List<Violation> partitioned(Vmalloc v) {
-        List<long[]> all = new ArrayList<>();
-        for (VmapArea va : v.areas().busyAreas()) {
-            all.add(new long[] {va.vaStart(), va.vaEnd()});
-        }
-        all.addAll(v.areas().notBusyRanges());
-        all.sort(Comparator.comparingLong(r -> r[0]));
-        List<Violation> out = new ArrayList<>();
+        java.util.Iterator<VmapArea> busy = v.areas().busyAreas().iterator();
+        long[] free = v.areas().freeBlocksFlat();
+        long[] purge = v.areas().purgeRangesFlat();
+        VmapArea b = busy.hasNext() ? busy.next() : null;
+        int fi = 0;
+        int pi = 0;
+        List<Violation> out = null;
         long expect = 1;
-        for (long[] r : all) {
-            if (r[0] < expect) {
-                out.add(new Violation("INV-VMALLOC-01", "vmap areas overlap",
-                        String.format("[%#x, %#x) starts before %#x, the end of the range before it", r[0], r[1], expect)));
-            } else if (r[0] > expect) {
-                out.add(new Violation("INV-VMALLOC-01", "vmap space lost",
-                        String.format("[%#x, %#x) is neither busy, lazily freed nor free", expect, r[0])));
+        while (true) {
+            long start = Long.MAX_VALUE;
+            long end = 0;
+            int from = -1;
+            if (b != null && b.vaStart() < start) {
+                start = b.vaStart();
+                end = b.vaEnd();
+                from = 0;
             }
-            expect = Math.max(expect, r[1]);
+            if (fi < free.length && free[fi] < start) {
+                start = free[fi];
+                end = free[fi + 1];
+                from = 1;
+            }
+            if (pi < purge.length && purge[pi] < start) {
+                start = purge[pi];
+                end = purge[pi + 1];
+                from = 2;
+            }
+            if (from < 0) {
+                break;
+            }
+            if (from == 0) {
+                b = busy.hasNext() ? busy.next() : null;
+            } else if (from == 1) {
+                fi += 2;
+            } else {
+                pi += 2;
+            }
+            if (start < expect) {
+                out = add(out, new Violation("INV-VMALLOC-01", "vmap areas overlap",
+                        String.format("[%#x, %#x) starts before %#x, the end of the range before it", start, end, expect)));
+            } else if (start > expect) {
+                out = add(out, new Violation("INV-VMALLOC-01", "vmap space lost",
+                        String.format("[%#x, %#x) is neither busy, lazily freed nor free", expect, start)));
+            }
+            expect = Math.max(expect, end);
         }
         if (expect != VmapAreas.ULONG_MAX) {
-            out.add(new Violation("INV-VMALLOC-01", "vmap space lost",
+            out = add(out, new Violation("INV-VMALLOC-01", "vmap space lost",
                     String.format("[%#x, %#x) is neither busy, lazily freed nor free", expect, VmapAreas.ULONG_MAX)));
         }
-        return out;
+        return out == null ? List.of() : out;
+    }
+
+    private static List<Violation> add(List<Violation> out, Violation v) {
+        List<Violation> o = out == null ? new ArrayList<>() : out;
+        o.add(v);
+        return o;
     }
 
     /**
@@ -256,18 +294,21 @@ public final class VmallocChecks {
     static List<Violation> lazyPurgeFlushesFirst(Vmalloc v) {
         List<Violation> out = new ArrayList<>();
         if (v.ptes() instanceof ShadowPtes s) {
-            for (long[] r : v.areas().freeBlocks()) {
-                long page = s.firstStaleIn(r[0], r[1]);
+            long[] free = v.areas().freeBlocksFlat();
+            for (int i = 0; i < free.length; i += 2) {
+                long page = s.firstStaleIn(free[i], free[i + 1]);
                 if (page >= 0) {
                     out.add(new Violation("INV-VMALLOC-05", "free before its TLB flush",
-                            String.format("%#x is in the free block [%#x, %#x) while its TLB flush is still owed", page, r[0], r[1])));
+                            String.format("%#x is in the free block [%#x, %#x) while its TLB flush is still owed", page,
+                                    free[i], free[i + 1])));
                     break;
                 }
             }
         }
         long pages = 0;
-        for (long[] r : v.areas().purgeRanges()) {
-            pages += (r[1] - r[0]) / PAGE;
+        long[] purge = v.areas().purgeRangesFlat();
+        for (int i = 0; i < purge.length; i += 2) {
+            pages += (purge[i + 1] - purge[i]) / PAGE;
         }
         if (pages != v.areas().vmapLazyNr()) {
             out.add(new Violation("INV-VMALLOC-05", "vmap_lazy_nr does not count the purge list",

@@ -233,6 +233,16 @@ public final class VmapAreas {
         return purge.totalBytes();
     }
 
+    /** The free blocks in address order, flat ({@code start, end} pairs in one array), for the checks. */
+    public long[] freeBlocksFlat() {
+        return free.flat();
+    }
+
+    /** The lazily freed ranges in address order, flat, for the checks. */
+    public long[] purgeRangesFlat() {
+        return purge.flat();
+    }
+
     /** The free blocks and lazily freed ranges, for the checks. */
     public List<long[]> notBusyRanges() {
         List<long[]> out = new ArrayList<>(free.ranges());

@@ -75,6 +75,8 @@ final class SlubChains {
                 .action("write to a freed object", 2, w -> !w.freed.isEmpty(), w -> Gens.combine(Gens.oneOf(w.freed),
                         Gens.ints(0, 15), (l, d) -> new SlubCall.Poke(l.addr() + 4L * d, 0x42424242L, 4)))
                 .executor((w, call) -> {
+                    // as Kernel.apply starts a step: the page allocator's touched frames (INV-SLUB-08) too
+                    w.slub.pages().beginStep();
                     w.slub.beginStep();
                     return call.apply(w);
                 })

@@ -45,6 +45,7 @@ class SlubProperties {
             case FREE_SKIPS_INIT_OBJECT -> 2; // kmalloc 64, kfree (under slub_debug)
             case SHRINK_FREES_LISTED_SLAB -> 3; // kmalloc 64, kfree, kmem_cache_shrink kmalloc-64
             case NEW_SLAB_MAPS_FIRST_PAGE_ONLY -> 1; // kmalloc 2048
+            case FREE_SLAB_KEEPS_PG_SLAB -> 3; // kmalloc 64, kfree, kmem_cache_shrink kmalloc-64
         };
     }
 
@@ -57,6 +58,7 @@ class SlubProperties {
             case FREE_SKIPS_INIT_OBJECT -> "INV-SLUB-06";
             case SHRINK_FREES_LISTED_SLAB -> "INV-SLUB-03";
             case NEW_SLAB_MAPS_FIRST_PAGE_ONLY -> "INV-SLUB-04";
+            case FREE_SLAB_KEEPS_PG_SLAB -> "INV-SLUB-08";
         };
     }
 
