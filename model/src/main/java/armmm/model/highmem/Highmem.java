@@ -21,7 +21,8 @@ public final class Highmem {
     private final MemMapLayout memMap;
     private final KernelPageTables tables;
     private final long maxPfn;
-    private final List<FlushEvent> events = new ArrayList<>();
+    private final List<FlushEvent> events = new BoundedEvents();
+    private boolean highmemCall;
     private Set<HighmemBug> bugs = EnumSet.noneOf(HighmemBug.class);
     private Lookup lastLookup;
 
@@ -93,9 +94,33 @@ public final class Highmem {
         return lastLookup;
     }
 
+    /**
+     * The flushes of the current call. A caller that drives this state without
+     * {@code Kernel.apply} (a benchmark) never starts a step: past {@link #MAX_EVENTS} the list
+     * starts again rather than grow without bound.
+     */
+    private static final class BoundedEvents extends ArrayList<FlushEvent> {
+        @Override
+        public boolean add(FlushEvent e) {
+            if (size() >= MAX_EVENTS) {
+                clear();
+            }
+            return super.add(e);
+        }
+    }
+
+    /** The most flush events kept (one call makes at most 2 * KM_MAX_IDX + 2). */
+    public static final int MAX_EVENTS = 256;
+
+    /** True when the current call is a highmem call. */
+    public boolean highmemCallThisStep() {
+        return highmemCall;
+    }
+
     /** Before every kernel call: forget the last call's flushes and lookup; a buggy unmap's clear may run now. */
     void beginStep(HighmemOp op) {
         events.clear();
+        highmemCall = op != null;
         lastLookup = null;
         local.beginStep(op != null && op.irq() ? op.cpu() : -1);
     }

@@ -246,9 +246,9 @@ public final class Pkmap {
         return tlbMayHold[i];
     }
 
-    /** The {@code page_address_htable} entries: pfn to pkmap address (a copy). */
+    /** The {@code page_address_htable} entries: pfn to pkmap address (a read-only view). */
     public Map<Long, Long> pageAddressTable() {
-        return new HashMap<>(pageAddress);
+        return Collections.unmodifiableMap(pageAddress);
     }
 
     /** The pkmap address {@code page_address_htable} holds for {@code pfn}, or null. */
