@@ -22,7 +22,8 @@ public final class Highmem {
     private final KernelPageTables tables;
     private final long maxPfn;
     private final List<FlushEvent> events = new BoundedEvents();
-    private boolean highmemCall;
+    private boolean pkmapCall;
+    private boolean localCall;
     private Set<HighmemBug> bugs = EnumSet.noneOf(HighmemBug.class);
     private Lookup lastLookup;
 
@@ -112,15 +113,21 @@ public final class Highmem {
     /** The most flush events kept (one call makes at most 2 * KM_MAX_IDX + 2). */
     public static final int MAX_EVENTS = 256;
 
-    /** True when the current call is a highmem call. */
-    public boolean highmemCallThisStep() {
-        return highmemCall;
+    /** True when the current call is a persistent-kmap call ({@code kmap}, {@code kunmap}). */
+    public boolean pkmapCallThisStep() {
+        return pkmapCall;
+    }
+
+    /** True when the current call is any other highmem call (kmap_local, kmap_atomic, lookups, helpers, scheduling). */
+    public boolean localCallThisStep() {
+        return localCall;
     }
 
     /** Before every kernel call: forget the last call's flushes and lookup; a buggy unmap's clear may run now. */
     void beginStep(HighmemOp op) {
         events.clear();
-        highmemCall = op != null;
+        pkmapCall = op instanceof HighmemOp.Kmap || op instanceof HighmemOp.Kunmap;
+        localCall = op != null && !pkmapCall;
         lastLookup = null;
         local.beginStep(op != null && op.irq() ? op.cpu() : -1);
     }

@@ -30,15 +30,16 @@ public final class HighmemChecks {
 
     /**
      * Every highmem invariant, as checked after each call: only after a call that concerns
-     * highmem ({@link #concerned}); {@link #fullScan} runs them all, at the end of every scenario
+     * what it reads ({@link #concerns}); {@link #fullScan} runs them all, at the end of every scenario
      * and chain.
      */
     public static final List<Invariant> ALL = List.of(
-            Invariant.on("INV-HIGHMEM-01", Highmem.class, h -> concerned(h) ? pkmapAgrees(h) : List.of()),
-            Invariant.on("INV-HIGHMEM-02", Highmem.class, h -> concerned(h) ? noPageInTwoSlots(h) : List.of()),
-            Invariant.on("INV-HIGHMEM-03", Highmem.class, h -> concerned(h) ? kmappedAddressesWalkToTheirPage(h) : List.of()),
-            Invariant.on("INV-HIGHMEM-04", Highmem.class, h -> concerned(h) ? fixmapStacksNested(h) : List.of()),
-            Invariant.on("INV-HIGHMEM-05", Highmem.class, h -> concerned(h) ? noStaleTranslation(h) : List.of()),
+            Invariant.on("INV-HIGHMEM-01", Highmem.class, h -> concerns(h, true) ? pkmapAgrees(h) : List.of()),
+            Invariant.on("INV-HIGHMEM-02", Highmem.class, h -> concerns(h, true) ? noPageInTwoSlots(h) : List.of()),
+            Invariant.on("INV-HIGHMEM-03", Highmem.class, h -> concerns(h, true) || concerns(h, false)
+                    ? kmappedAddressesWalkToTheirPage(h) : List.of()),
+            Invariant.on("INV-HIGHMEM-04", Highmem.class, h -> concerns(h, false) ? fixmapStacksNested(h) : List.of()),
+            Invariant.on("INV-HIGHMEM-05", Highmem.class, h -> concerns(h, true) ? noStaleTranslation(h) : List.of()),
             Invariant.on("INV-HIGHMEM-06", Highmem.class, HighmemChecks::lookupsAgreeWithTheWalk));
 
     /** Every invariant over the whole state, whatever the last call was. */
@@ -54,18 +55,20 @@ public final class HighmemChecks {
     }
 
     /**
-     * True when the last call was a highmem call, or wrote a PTE (as the MMU subsystem records
-     * the writes of each call) in the pkmap area or among the fixmap kmap slots: what any other
-     * call leaves is what the previous check saw.
+     * True when the last call concerns the pkmap area ({@code pkmap}) or the kmap_local stacks and
+     * fixmap kmap slots (otherwise): it was such a call, or it wrote a PTE there (as the MMU
+     * subsystem records each call's writes). What any other call leaves is what the previous
+     * check saw.
      */
-    static boolean concerned(Highmem h) {
-        if (h.highmemCallThisStep()) {
+    static boolean concerns(Highmem h, boolean pkmap) {
+        if (pkmap ? h.pkmapCallThisStep() : h.localCallThisStep()) {
             return true;
         }
         long pkmapBase = h.pkmap().pkmapBase();
         for (long va : h.tables().touchedPtes()) {
-            if (va >= pkmapBase && va < pkmapBase + ((long) SLOTS << 12)
-                    || va >= fixVa(NR_CPUS - 1, KM_MAX_IDX - 1) && va <= fixVa(0, 0)) {
+            boolean inPkmap = va >= pkmapBase && va < pkmapBase + ((long) SLOTS << 12);
+            boolean inFixmap = va >= fixVa(NR_CPUS - 1, KM_MAX_IDX - 1) && va <= fixVa(0, 0);
+            if (pkmap ? inPkmap : inFixmap) {
                 return true;
             }
         }
