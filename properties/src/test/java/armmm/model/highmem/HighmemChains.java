@@ -34,7 +34,7 @@ import java.util.function.Predicate;
  * 500 to 511 pages kmapped from the top of HighMem), so that the wrap-around flush and the
  * blocking point are a few calls away; the prefill kmaps are the counterexample's first lines.
  */
-final class HighmemChains {
+public final class HighmemChains {
     private static final Map<Kernel, List<Long>> PREFILL = Collections.synchronizedMap(new WeakHashMap<>());
 
     private HighmemChains() {
@@ -106,7 +106,7 @@ final class HighmemChains {
      * push and pop, they give a bug in those a failure identity of their own: a seeded bug's hunt
      * leaves them out so as not to shrink the same bug five times).
      */
-    static ChainSpec.Builder<World, Op> withHighmemCalls(ChainSpec.Builder<World, Op> chain, boolean helpers) {
+    public static ChainSpec.Builder<World, Op> withHighmemCalls(ChainSpec.Builder<World, Op> chain, boolean helpers) {
         if (helpers) {
             chain.action("clear_highpage", 2, w -> !pages(w).isEmpty(), w -> Gens.combine(Gens.oneOf(pages(w)), context(w),
                             (p, c) -> new HighmemOp.ClearHighpage(p, c[0] == 1, c[1])))
