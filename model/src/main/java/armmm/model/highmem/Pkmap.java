@@ -75,14 +75,9 @@ public final class Pkmap {
         bugs = planted.isEmpty() ? EnumSet.noneOf(HighmemBug.class) : EnumSet.copyOf(planted);
     }
 
-    /** The flushes requested since {@link #beginStep()}, oldest first. */
+    /** The flushes requested since the list was last emptied ({@link Highmem} does at each call), oldest first. */
     public List<FlushEvent> flushEvents() {
         return Collections.unmodifiableList(events);
-    }
-
-    /** Forgets the last call's flush events. */
-    public void beginStep() {
-        events.clear();
     }
 
     /** {@code PKMAP_BASE}. */

@@ -73,14 +73,14 @@ public final class HighmemChains {
 
     /** Highmem chains checking the invariants {@code checked} accepts, with the prefill in the scenario header. */
     static ChainSpec.Builder<World, Op> spec(Gen<Kernel> kernels, Predicate<String> checked) {
-        return withHighmemCalls(KernelChains.builder(kernels, checked), true).formatter(new PrefillFormatter()).tries(25).steps(40);
+        return withHighmemCalls(KernelChains.builder(kernels, checked), true).formatter(new PrefillFormatter()).tries(20).steps(40);
     }
 
     /**
      * Highmem chains for a seeded bug's hunt: only {@code catcher} is checked, after every call and,
      * at the chain's end, in highmem's own complete check (the whole-kernel full scan of the
      * other subsystems, some 30 ms a replay, has nothing to add about a highmem bug); short chains
-     * and a replay budget of 400 keep the shrink within seconds.
+     * and a replay budget of 300 keep the shrink within seconds.
      */
     static ChainSpec.Builder<World, Op> hunt(Gen<Kernel> kernels, String catcher) {
         ChainSpec.Builder<World, Op> b = ChainSpec.<World, Op>builder()
@@ -93,7 +93,7 @@ public final class HighmemChains {
         }
         b.finalCheck("highmem complete check", w -> failures(HighmemSubsystem.INSTANCE.completeCheck(
                 w.kernel().state(Highmem.class), w.kernel()).stream().filter(v -> v.id().equals(catcher)).toList()));
-        return withHighmemCalls(b, false).formatter(new PrefillFormatter()).steps(25).shrinkReplays(400);
+        return withHighmemCalls(b, false).formatter(new PrefillFormatter()).steps(20).shrinkReplays(300);
     }
 
     private static List<armmm.pbt.Failure> failures(List<armmm.model.core.Violation> vs) {
@@ -138,9 +138,23 @@ public final class HighmemChains {
                 .action("sched_out", 4, w -> cpu(w).map(HighmemOp.SchedOut::new))
                 .action("sched_in", 4, w -> Gens.combine(Gens.ints(0, local(w).cpus() + 2), cpu(w),
                         (t, c) -> new HighmemOp.SchedIn(t, c)))
+                .action("sched_out (with kmap_local)", 4, w -> !holding(w).isEmpty(),
+                        w -> Gens.oneOf(holding(w)).map(HighmemOp.SchedOut::new))
                 .action("sched_in (back, with kmap_local)", 8, w -> !waiting(w).isEmpty(),
                         w -> Gens.oneOf(waiting(w)).map(t -> new HighmemOp.SchedIn(t, local(w).pinnedCpu(t))))
                 .postcondition((w, op, outcome) -> label(w, op, (Result) outcome));
+    }
+
+    /** CPUs whose running task holds kmap_local levels and no kmap_atomic: it may be switched out with them. */
+    private static List<Integer> holding(World w) {
+        KmapLocal l = local(w);
+        List<Integer> out = new ArrayList<>();
+        for (int c = 0; c < l.cpus(); c++) {
+            if (l.cpuDepth(c) > 0 && !l.inAtomic(c)) {
+                out.add(c);
+            }
+        }
+        return out;
     }
 
     /** Switched-out tasks holding kmap_local levels: switching one back in restores its mappings. */
