@@ -1,6 +1,7 @@
 package armmm.properties;
 
 import armmm.model.boot.BootedSystem;
+import armmm.model.highmem.HighmemChains;
 import armmm.model.mmu.MmuChains;
 import armmm.model.page.PageChains;
 import armmm.model.slub.SlubKernelChains;
@@ -13,18 +14,18 @@ import armmm.pbt.Stats;
  * The whole-kernel chain: a generated board (banks, reserved-memory, command line, CPUs) boots,
  * then every subsystem's calls run in one chain, with every invariant of the catalogue checked
  * after every call. Each subsystem adds its calls here as it arrives (the page allocator, the
- * MMU, vmalloc and SLUB now; kmap next).
+ * MMU, vmalloc, SLUB and highmem now).
  */
 class KernelChainProperties {
 
     @PropertyTest
     void generatedBoardsThenEveryKernelCallKeepEveryInvariant(PropertyRunner runner) {
         // vmalloc without vmap: the page calls free any page they hold, which must not be vmapped
-        runner.check(SlubKernelChains.withSlubCalls(VmallocChains.withVmallocCalls(MmuChains.withMmuCalls(
-                PageChains.withPageCalls(KernelChains.builder(BoardGens.kernels().map(k -> {
+        runner.check(SlubKernelChains.withSlubCalls(HighmemChains.withHighmemCalls(VmallocChains.withVmallocCalls(
+                MmuChains.withMmuCalls(PageChains.withPageCalls(KernelChains.builder(BoardGens.kernels().map(k -> {
                     labelBoard(k.booted().orElseThrow());
                     return k;
-                })))), id -> true)).tries(25).steps(60).build());
+                })))), id -> true), true)).tries(25).steps(60).build());
     }
 
     private static void labelBoard(BootedSystem b) {

@@ -2,9 +2,14 @@ package armmm.model.highmem;
 
 import armmm.model.mmu.KernelPageTables;
 import armmm.model.mmu.MemType;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /**
  * The persistent kmap area of {@code mm/highmem.c} (6.1) on ARM without cache colouring:
@@ -32,6 +37,14 @@ public final class Pkmap {
     private final long highmemStartPfn;
     private final int[] pkmapCount = new int[LAST_PKMAP];
     private final Map<Long, Long> pageAddress = new HashMap<>();
+    /**
+     * What a TLB may hold for each slot since the last flush of the pkmap range: pfn + 1 of the
+     * first translation a PTE write made visible, 0 for none. The hardware side of INV-HIGHMEM-05,
+     * fed only by PTE writes and by {@link FlushEvent}s (a TLB model, branch {@code tlb}, replaces it).
+     */
+    private final long[] tlbMayHold = new long[LAST_PKMAP];
+    private final List<FlushEvent> events;
+    private Set<HighmemBug> bugs = EnumSet.noneOf(HighmemBug.class);
     private int lastPkmapNr;
     private long flushes;
 
@@ -43,11 +56,33 @@ public final class Pkmap {
      * @param highmemStartPfn first pfn that is {@code PageHighMem} ({@code max_low_pfn})
      */
     public Pkmap(KernelPageTables tables, long pkmapBase, long pageOffset, long physOffset, long highmemStartPfn) {
+        this(tables, pkmapBase, pageOffset, physOffset, highmemStartPfn, new ArrayList<>());
+    }
+
+    /** As above, recording flushes into {@code events} (shared with the kmap_local stacks). */
+    Pkmap(KernelPageTables tables, long pkmapBase, long pageOffset, long physOffset, long highmemStartPfn,
+            List<FlushEvent> events) {
+        this.events = events;
         this.tables = tables;
         this.pkmapBase = pkmapBase;
         this.pageOffset = pageOffset;
         this.physOffset = physOffset;
         this.highmemStartPfn = highmemStartPfn;
+    }
+
+    /** Plants {@code planted} in this model. */
+    void plant(Set<HighmemBug> planted) {
+        bugs = planted.isEmpty() ? EnumSet.noneOf(HighmemBug.class) : EnumSet.copyOf(planted);
+    }
+
+    /** The flushes requested since the list was last emptied ({@link Highmem} does at each call), oldest first. */
+    public List<FlushEvent> flushEvents() {
+        return Collections.unmodifiableList(events);
+    }
+
+    /** {@code PKMAP_BASE}. */
+    public long pkmapBase() {
+        return pkmapBase;
     }
 
     /** {@code PKMAP_ADDR(nr)}. */
@@ -95,7 +130,7 @@ public final class Pkmap {
      * then one more user on the slot.
      */
     public KmapResult kmapHigh(long pfn) {
-        Long v = pageAddress.get(pfn);
+        Long v = bugs.contains(HighmemBug.HIGHMEM_KMAP_SKIPS_LOOKUP) ? null : pageAddress.get(pfn);
         long vaddr;
         if (v != null) {
             vaddr = v;
@@ -132,6 +167,9 @@ public final class Pkmap {
         }
         long vaddr = pkmapAddr(lastPkmapNr);
         tables.setPteExt(vaddr, pfn, MemType.MT_MEMORY_RW.protPte(), 0);
+        if (tlbMayHold[lastPkmapNr] == 0) {
+            tlbMayHold[lastPkmapNr] = pfn + 1;
+        }
         pkmapCount[lastPkmapNr] = 1;
         pageAddress.put(pfn, vaddr);
         return lastPkmapNr;
@@ -151,11 +189,16 @@ public final class Pkmap {
             long va = pkmapAddr(i);
             long pfn = Integer.toUnsignedLong(tables.linuxPte(va)) >>> PAGE_SHIFT;
             tables.pteClear(va);
-            pageAddress.remove(pfn);
+            if (!bugs.contains(HighmemBug.HIGHMEM_FLUSH_KEEPS_HASH)) {
+                pageAddress.remove(pfn);
+            }
             needFlush = true;
         }
-        if (needFlush) {
+        if (needFlush && !bugs.contains(HighmemBug.HIGHMEM_PKMAP_REUSE_WITHOUT_FLUSH)) {
             flushes++;
+            FlushEvent e = new FlushEvent(FlushEvent.Kind.RANGE, -1, pkmapAddr(0), pkmapAddr(LAST_PKMAP));
+            events.add(e);
+            tlbFlushed();
         }
     }
 
@@ -185,6 +228,29 @@ public final class Pkmap {
         return tables;
     }
 
+    /** After a flush of the whole range a TLB may hold only what the PTEs now say. */
+    private void tlbFlushed() {
+        for (int i = 0; i < LAST_PKMAP; i++) {
+            int pte = tables.linuxPte(pkmapAddr(i));
+            tlbMayHold[i] = pte == 0 ? 0 : (Integer.toUnsignedLong(pte) >>> PAGE_SHIFT) + 1;
+        }
+    }
+
+    /** pfn + 1 of a translation of slot {@code i} a TLB may hold since the last flush, 0 for none. */
+    public long tlbMayHold(int i) {
+        return tlbMayHold[i];
+    }
+
+    /** The {@code page_address_htable} entries: pfn to pkmap address (a read-only view). */
+    public Map<Long, Long> pageAddressTable() {
+        return Collections.unmodifiableMap(pageAddress);
+    }
+
+    /** The pkmap address {@code page_address_htable} holds for {@code pfn}, or null. */
+    public Long hashedAddress(long pfn) {
+        return pageAddress.get(pfn);
+    }
+
     /** {@code pkmap_count[i]}. */
     public int pkmapCount(int i) {
         return pkmapCount[i];
@@ -205,13 +271,25 @@ public final class Pkmap {
         return pageAddress.size();
     }
 
-    /** {@code kmap_to_page} for a pkmap address: the frame its PTE maps, or -1 when clear. */
+    /** True when {@code vaddr} lies in the pkmap area. */
+    public boolean isPkmapAddr(long vaddr) {
+        return vaddr >= pkmapBase && vaddr < pkmapAddr(LAST_PKMAP);
+    }
+
+    /**
+     * {@code kmap_to_page}'s pkmap branch ({@code pte_page(pkmap_page_table[PKMAP_NR(addr)])}) and
+     * its {@code virt_to_page} fall-through: the frame, pfn 0 for a clear PTE as pte_page gives.
+     */
     public long kmapToPfn(long vaddr) {
-        if (vaddr >= pkmapBase && vaddr < pkmapAddr(LAST_PKMAP)) {
-            int pte = tables.linuxPte(vaddr);
-            return pte == 0 ? -1 : Integer.toUnsignedLong(pte) >>> PAGE_SHIFT;
+        if (isPkmapAddr(vaddr)) {
+            return Integer.toUnsignedLong(tables.linuxPte(vaddr)) >>> PAGE_SHIFT;
         }
-        return ((vaddr - pageOffset) + physOffset) >>> PAGE_SHIFT;
+        return virtToPfn(vaddr);
+    }
+
+    /** {@code virt_to_pfn}: the linear-map arithmetic, unchecked, as {@code virt_to_page} does it. */
+    public long virtToPfn(long vaddr) {
+        return (((vaddr - pageOffset) + physOffset) & 0xffffffffL) >>> PAGE_SHIFT;
     }
 
     /** {@code print kmaps}: one line per slot in use, {@code slot vaddr pfn count}. */

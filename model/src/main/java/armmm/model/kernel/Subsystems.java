@@ -31,6 +31,7 @@ public final class Subsystems {
             BuddySubsystem.INSTANCE,    // mem_init: the hand-over to the buddy allocator
             armmm.model.slub.SlubSubsystem.INSTANCE, // kmem_cache_init: the boot caches
             VmallocSubsystem.INSTANCE,  // vmalloc_init, then init_irq_stacks
+            armmm.model.highmem.HighmemSubsystem.INSTANCE, // kmap, kmap_atomic, kmap_local on kmap_init's pkmap and fixmap tables
             armmm.model.mm.MmSubsystem.INSTANCE, // user address spaces: mm_create, mmap, munmap, mprotect, brk
             armmm.model.tlb.TlbSubsystem.INSTANCE); // per-CPU TLBs and ASIDs: switch_mm, access, the flushes
 

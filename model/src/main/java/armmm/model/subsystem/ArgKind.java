@@ -21,6 +21,12 @@ public enum ArgKind {
     ACCESS,
     /** An optional privilege word: {@code kernel} (the default) or {@code user}; the value is the ordinal. */
     MODE,
+    /**
+     * An optional execution-context word: {@code task} (the default, process context) or
+     * {@code irq} (the call runs in a hardware interrupt on its CPU); the value is the ordinal.
+     * Highmem's kmap calls take it.
+     */
+    CONTEXT,
     /** An optional store width in bytes, decimal ({@code poke}'s 1, 2 or 4); absent means 4, a word store. */
     WIDTH,
     /**
@@ -47,6 +53,7 @@ public enum ArgKind {
             case ACCESS -> java.util.List.of("read", "write", "exec");
             case MODE -> java.util.List.of("kernel", "user");
             case CTOR -> java.util.List.of("", "ctor");
+            case CONTEXT -> java.util.List.of("task", "irq");
             default -> java.util.List.of();
         };
     }
@@ -59,7 +66,7 @@ public enum ArgKind {
             case BOOL -> value != 0 ? "1" : "0";
             case HANDLE -> names.nameOf(value).orElse(Values.hex(value));
             case GFP -> Gfp.format(value);
-            case ACCESS, MODE, CTOR -> keywords().get((int) value);
+            case ACCESS, MODE, CTOR, CONTEXT -> keywords().get((int) value);
             case NAME -> "\"\"";
             case FLAGS -> Values.hex(value);
         };

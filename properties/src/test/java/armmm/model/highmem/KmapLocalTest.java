@@ -15,7 +15,9 @@ class KmapLocalTest {
 
     private static KmapLocal local(KernelPageTables t) {
         t.pteAllocKernel(0xffe00000L, () -> 0x41001L);
-        return new KmapLocal(t, new Pkmap(t, 0xbfe00000L, 0xc0000000L, 0x40000000L, 0x6f800L));
+        // two CPUs: cpu 0 runs task 0, cpu 1 task 1, each with its own kmap_ctrl
+        return new KmapLocal(t, new Pkmap(t, 0xbfe00000L, 0xc0000000L, 0x40000000L, 0x6f800L), 2, 0xc0000000L,
+                new java.util.ArrayList<>());
     }
 
     private static long pa(KernelPageTables t, long va) {
@@ -62,6 +64,7 @@ class KmapLocalTest {
             assertThat(k.kmapLocalPage(0x70000L + i, 1)).isEqualTo(KmapLocal.fixToVirt(1 + 16 + i));
         }
         assertThat(k.kmapLocalPage(0x71000L, 1)).isEqualTo(-1);
-        assertThat(k.depth()).isEqualTo(KmapLocal.KM_MAX_IDX);
+        assertThat(k.cpuDepth(1)).isEqualTo(KmapLocal.KM_MAX_IDX);
+        assertThat(k.depth()).isZero();
     }
 }

@@ -14,16 +14,25 @@ import org.junit.jupiter.api.Test;
 
 /** Persistent kmaps (mm/highmem.c kmap_high/kunmap_high/flush_all_zero_pkmaps) against the 6.1 probe capture. */
 class PkmapTest {
-    private static final long PKMAP_BASE = 0xbfe00000L;
-    private static final long PAGE_OFFSET = 0xc0000000L;
-    private static final long PHYS_OFFSET = 0x40000000L;
-    /** max_low_pfn of the 1 GiB board: arm_lowmem_limit 0x6f800000. */
-    private static final long MAX_LOW_PFN = 0x6f800L;
+    /** The 1 GiB board the capture came from: PKMAP_BASE, PAGE_OFFSET, PHYS_OFFSET and max_low_pfn from its layout. */
+    private static final armmm.model.layout.Layout LAYOUT = armmm.model.kernel.Kernel.boot(
+            armmm.model.board.Board.virt(1024L << 20)).booted().orElseThrow().layout();
+    private static final long PKMAP_BASE = LAYOUT.pkmapBase();
+    private static final long PAGE_OFFSET = LAYOUT.pageOffset();
+    private static final long PHYS_OFFSET = LAYOUT.physOffset();
+    private static final long MAX_LOW_PFN = LAYOUT.maxLowPfn();
     /** The capture's page#0; page#i is pfn 0x7e905 - i. */
     private static final long PAGE0 = 0x7e905L;
 
+    @Test
+    void theLayoutGivesTheCapturesPkmapBaseAndLowmemLimit() {
+        // the capture's header: PKMAP_BASE=bfe00000; HighMem spans 65536 pages below 0x80000 on this board
+        assertThat(PKMAP_BASE).isEqualTo(0xbfe00000L);
+        assertThat(MAX_LOW_PFN).isEqualTo(0x80000L - 65536);
+    }
+
     private static Pkmap pkmap() {
-        KernelPageTables t = new KernelPageTables(0x40004000L, 0x6f800000L, Set.of());
+        KernelPageTables t = new KernelPageTables(0x40004000L, MAX_LOW_PFN << 12, Set.of());
         t.pteAllocKernel(PKMAP_BASE, () -> 0x41000L);
         return new Pkmap(t, PKMAP_BASE, PAGE_OFFSET, PHYS_OFFSET, MAX_LOW_PFN);
     }

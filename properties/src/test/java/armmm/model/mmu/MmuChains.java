@@ -48,8 +48,13 @@ public final class MmuChains {
     }
 
     /** Mostly real slots, sometimes one past the end (a kernel BUG, refused). */
+    /**
+     * The slots the kernel's own __set_fixmap callers use (FIX_EARLYCON_MEM_BASE, FIX_TEXT_POKE0/1),
+     * and invalid ones: the FIX_KMAP_BEGIN..FIX_KMAP_END slots belong to kmap_local (highmem's
+     * INV-HIGHMEM-04; a kmap_local push onto a slot __set_fixmap filled is 6.1's BUG_ON(!pte_none)).
+     */
     private static Gen<Long> slot() {
-        return Gens.frequency(Gens.weighted(8, Gens.longs(0, Fixmap.END_OF_FIXED_ADDRESSES - 1)),
+        return Gens.frequency(Gens.weighted(8, Gens.oneOf(0L, (long) Fixmap.FIX_KMAP_END + 1, (long) Fixmap.FIX_KMAP_END + 2)),
                 Gens.weighted(1, Gens.longs(Fixmap.END_OF_FIXED_ADDRESSES, Fixmap.END_OF_FIXED_ADDRESSES + 600)));
     }
 
