@@ -34,6 +34,8 @@ final class Shrinker {
 
     private final Trial trial;
     private final String identity;
+    /** The call the failure being shrunk happened in: candidates replay wanting only that call. */
+    private final String call;
     private final CaseRunner runner;
     private final int budget;
     private final long deadline;
@@ -65,10 +67,12 @@ final class Shrinker {
      * @param replays the replay budget: what bounds shrinking, the same on every machine
      * @param seconds the wall-clock safety net, reported when it cuts in
      */
-    Shrinker(Trial trial, ChoiceSequence failing, String identity, CaseRunner runner, int replays, double seconds) {
+    Shrinker(Trial trial, ChoiceSequence failing, String identity, String call, CaseRunner runner, int replays,
+            double seconds) {
         this.trial = trial;
         this.best = failing;
         this.identity = identity;
+        this.call = call;
         this.runner = runner;
         this.budget = replays;
         this.deadline = started + (long) (seconds * 1e9);
@@ -519,7 +523,8 @@ final class Shrinker {
             return false;
         }
         calls++;
-        Choices choices = repairs.isEmpty() ? Choices.replay(candidate) : Choices.repairing(candidate, repairs);
+        Choices choices = (repairs.isEmpty() ? Choices.replay(candidate) : Choices.repairing(candidate, repairs))
+                .wanting(call);
         Trial.Outcome outcome = runner == null ? Trial.execute(trial, choices) : runner.run(trial, choices, null, null);
         if (outcome.failure() == null || !identity.equals(outcome.identity())
                 || ChoiceSequence.shortlex(outcome.sequence().ranks(), best.ranks()) >= 0) {
