@@ -88,6 +88,7 @@ final class Shrinker {
             ChoiceSequence stepsBefore;
             do {
                 stepsBefore = best;
+                simplifySteps();
                 deleteSteps();
                 if (best == stepsBefore) {
                     deleteStepRaisingPrevious();
@@ -133,6 +134,41 @@ final class Shrinker {
                 }
             }
         }
+    }
+
+    /**
+     * Replaces steps by the simplest step the state allows: every choice of a step but its first (the
+     * "continue?" choice, which would end the chain) set to 0, so the first enabled action with its
+     * simplest value. All steps at once first, then, where that fails, each half, recursively (later
+     * half first, as its indices stay valid when it shortens the chain): a chain that needs a quantity
+     * reached (memory pressure) becomes the simplest greedy chain in one replay, and one that needs a
+     * few particular steps costs about two replays per step that must keep its value.
+     */
+    private void simplifySteps() {
+        simplifySteps(0, best.spans("step").size());
+    }
+
+    private void simplifySteps(int from, int to) {
+        List<ChoiceSequence.Span> steps = best.spans("step");
+        to = Math.min(to, steps.size());
+        if (from >= to || stopped()) {
+            return;
+        }
+        long[] ranks = best.ranks();
+        boolean changed = false;
+        for (int k = from; k < to; k++) {
+            ChoiceSequence.Span step = steps.get(k);
+            for (int p = step.start() + 1; p < Math.min(step.end(), ranks.length); p++) {
+                changed |= ranks[p] != 0;
+                ranks[p] = 0;
+            }
+        }
+        if (!changed || consider(ranks) || to - from == 1) {
+            return;
+        }
+        int mid = (from + to) / 2;
+        simplifySteps(mid, to);
+        simplifySteps(from, mid);
     }
 
     /**
