@@ -104,6 +104,7 @@ final class Shrinker {
                 // quadratic, so only at a fixed point of the cheap passes
                 lowerAndDeleteSpan();
                 deleteSpanAndLowerLater();
+                deleteSpanAndLowerAllLater();
                 deleteDistantStepPairs();
             }
         } while (best != before && !stopped());
@@ -247,6 +248,37 @@ final class Shrinker {
                 if (consider(candidate)) {
                     break;
                 }
+            }
+        }
+    }
+
+    /**
+     * Deletes a span and lowers by one every later choice that is above 0 and not a yes/no choice
+     * (bound 1: a list's "continue?" or a chain's, which would end it): values that count positions
+     * (indices into the list being shrunk, which all move down when an element before them goes) stay
+     * pointed at the same elements. Coupling's [0, 2, 1] becomes [1, 0] this way.
+     */
+    private void deleteSpanAndLowerAllLater() {
+        for (int k = distinctSpans().size() - 1; k >= 0; k--) {
+            List<ChoiceSequence.Span> spans = distinctSpans();
+            if (k >= spans.size()) {
+                continue;
+            }
+            ChoiceSequence.Span span = spans.get(k);
+            if (span.end() > best.size()) {
+                continue;
+            }
+            long[] ranks = best.ranks();
+            long[] candidate = new long[ranks.length - span.length()];
+            System.arraycopy(ranks, 0, candidate, 0, span.start());
+            boolean lowered = false;
+            for (int j = span.end(); j < ranks.length; j++) {
+                boolean lower = ranks[j] > 0 && best.bound(j) > 1;
+                candidate[j - span.length()] = lower ? ranks[j] - 1 : ranks[j];
+                lowered |= lower;
+            }
+            if (lowered) {
+                consider(candidate);
             }
         }
     }

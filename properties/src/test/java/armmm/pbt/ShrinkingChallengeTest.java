@@ -222,19 +222,19 @@ class ShrinkingChallengeTest {
             .filter(l -> l.stream().allMatch(v -> v < l.size()));
 
     /**
-     * Twenty seeds: [1, 0] on at least 18 (measured 18; Hypothesis reached 18 of 20 in the issue's
-     * measurement); the others stop at a longer list ([0, 2, 1], [0, 0, 3, 2]: deleting an element
-     * renumbers every later index, a move our passes make for one later choice only).
+     * Twenty seeds: [1, 0] on at least 19 (measured 20). Before the pass that deletes an element and
+     * lowers every later value by one, two seeds stopped at [0, 2, 1] and [0, 0, 3, 2]: deleting an
+     * element renumbers every later index.
      */
     @org.junit.jupiter.api.Test
-    void couplingShrinksToOneZeroOnAtLeast18Of20Seeds() {
+    void couplingShrinksToOneZeroOnAtLeast19Of20Seeds() {
         int minimal = 0;
         for (long seed = 1; seed <= 20; seed++) {
             PropertyResult<List<Integer>> r = shrink(seed, "coupling", COUPLING, ShrinkingChallengeTest::noTwoCycle);
             assertThat(r.shrunk()).as("seed %d", seed).hasSizeLessThanOrEqualTo(4);
             minimal += r.shrunk().equals(List.of(1, 0)) ? 1 : 0;
         }
-        assertThat(minimal).as("seeds shrunk to [1, 0]").isGreaterThanOrEqualTo(18);
+        assertThat(minimal).as("seeds shrunk to [1, 0]").isGreaterThanOrEqualTo(19);
     }
 
     /** binheap: a heap (every key at least its parent's), or null. */
