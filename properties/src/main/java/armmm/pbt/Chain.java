@@ -29,10 +29,20 @@ final class Chain<S, A> implements Trial {
 
     /** What a replayed chain printed: used to build the counterexample. */
     static final class Transcript {
+        /**
+         * The first step whose states are described: describing a state (every report of a kernel) is
+         * dear, and the report shows only the states around the last step.
+         */
+        final int describeFrom;
         String header = "";
         final List<String> lines = new ArrayList<>();
         String before = "";
         String after = "";
+
+        /** A transcript that describes the states around steps {@code describeFrom} and later. */
+        Transcript(int describeFrom) {
+            this.describeFrom = describeFrom;
+        }
     }
 
     @Override
@@ -56,8 +66,10 @@ final class Chain<S, A> implements Trial {
         long generation = System.nanoTime() - generating;
         if (transcript != null) {
             transcript.header = format.scenarioHeader(state);
-            transcript.before = format.describe(state);
-            transcript.after = transcript.before;
+            if (transcript.describeFrom <= 0) {
+                transcript.before = format.describe(state);
+                transcript.after = transcript.before;
+            }
         }
         Failure failure = invariants(state, stats);
         int executed = 0;
@@ -73,12 +85,13 @@ final class Chain<S, A> implements Trial {
             A value = action.generator().apply(state).generate(choices);
             choices.endSpan();
             generation += System.nanoTime() - generating;
-            if (transcript != null) {
+            boolean describe = transcript != null && executed >= transcript.describeFrom;
+            if (describe) {
                 transcript.before = format.describe(state);
             }
             failure = execute(state, action, value, executed, transcript, stats);
             executed++;
-            if (transcript != null) {
+            if (describe) {
                 transcript.after = format.describe(state);
             }
         }
