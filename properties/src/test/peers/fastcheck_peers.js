@@ -167,6 +167,55 @@ function ranUntilFailure(problem, cmds) {
   return n;
 }
 
+// shrinking challenge: coupling (minimum [1, 0]) and binheap (minimum: a heap of four values)
+function couplingHolds(l) {
+  for (let i = 0; i < l.length; i++) {
+    const j = l[i];
+    if (j !== i && l[j] === i) return false;
+  }
+  return true;
+}
+const coupling = {
+  arb: fc.array(fc.nat(10)).filter((l) => l.every((v) => v < l.length)),
+  holds: couplingHolds,
+  minimal: (l) => JSON.stringify(l) === '[1,0]',
+  size: (l) => l.length,
+};
+
+// a heap is null or [head, left, right]; keys at least the parent's, a size bound halved per level
+function heapArb(minKey, size) {
+  if (size <= 0) return fc.constant(null);
+  return fc.integer({ min: 1, max: 8 }).chain((b) => (b === 1 ? fc.constant(null)
+    : fc.integer({ min: minKey, max: 0x7fffffff }).chain((h) => fc.tuple(fc.constant(h), heapArb(h, size >> 1), heapArb(h, size >> 1)))));
+}
+function heapMerge(a, b) {
+  if (a === null) return b;
+  if (b === null) return a;
+  return a[0] <= b[0] ? [a[0], heapMerge(a[2], b), a[1]] : [b[0], heapMerge(b[2], a), b[1]];
+}
+// the challenge's toList: a stack, so the head, the right subtree, then the left
+function heapValues(h) { return h === null ? [] : [h[0], ...heapValues(h[2]), ...heapValues(h[1])]; }
+function heapSize(h) { return h === null ? 0 : 1 + heapSize(h[1]) + heapSize(h[2]); }
+const binheap = {
+  arb: fc.integer({ min: 0, max: 20 }).chain((n) => heapArb(0, n)),
+  holds: (h) => {
+    const wrong = h === null ? [] : [h[0], ...heapValues(heapMerge(h[1], h[2]))];
+    const sorted = [...heapValues(h)].sort((x, y) => x - y);
+    return JSON.stringify(wrong) === JSON.stringify(sorted);
+  },
+  minimal: (h) => heapSize(h) === 4,
+  size: heapSize,
+};
+
+function runChallenge(c, seed) {
+  const t0 = process.hrtime.bigint();
+  const out = fc.check(fc.property(c.arb, c.holds), { numRuns: 10000, seed });
+  const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (!out.failed) return { found: false, minimal: false, size: null, secs };
+  const v = out.counterexample[0];
+  return { found: true, minimal: c.minimal(v), size: c.size(v), secs, value: JSON.stringify(v) };
+}
+
 function main() {
   const seeds = Number(process.argv[2] || 20);
   const out = { engine: 'fast-check ' + require('fast-check/package.json').version, trivialStepsPerSecond: Math.round(trivialRate()) };
@@ -178,6 +227,17 @@ function main() {
       minimal: rows.filter((r) => r.length === p.minimum).length,
       minimum: p.minimum,
       lengths: rows.map((r) => r.length),
+      meanSeconds: +(rows.reduce((a, r) => a + r.secs, 0) / rows.length).toFixed(3),
+    };
+  }
+  for (const [name, c] of [['coupling', coupling], ['binheap', binheap]]) {
+    const rows = [];
+    for (let s = 1; s <= seeds; s++) rows.push(runChallenge(c, s));
+    out[name] = {
+      found: rows.filter((r) => r.found).length,
+      minimal: rows.filter((r) => r.minimal).length,
+      sizes: rows.map((r) => r.size),
+      values: rows.filter((r) => !r.minimal).map((r) => r.value),
       meanSeconds: +(rows.reduce((a, r) => a + r.secs, 0) / rows.length).toFixed(3),
     };
   }

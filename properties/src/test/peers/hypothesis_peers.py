@@ -11,7 +11,7 @@ import random
 import sys
 import time
 
-from hypothesis import HealthCheck, Phase, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, consumes, multiple, precondition, rule
 import hypothesis.strategies as st
 
@@ -191,6 +191,72 @@ def run_problem(machine, s):
     return found, len(last["m"].trace) if found else None, elapsed
 
 
+# shrinking challenge: coupling (minimum [1, 0]) and binheap (minimum: a heap of four values)
+def coupling_holds(l):
+    return all(l[i] == i or l[l[i]] != i for i in range(len(l)))
+
+
+COUPLING = st.lists(st.integers(0, 10)).filter(lambda l: all(v < len(l) for v in l))
+
+
+def heaps(min_key, size):
+    """None or (head, left, right), keys at least the parent's; a size bound halved per level."""
+    if size <= 0:
+        return st.none()
+    return st.integers(1, 8).flatmap(lambda b: st.none() if b == 1 else st.integers(min_key, 2**31 - 1).flatmap(
+        lambda h: st.tuples(st.just(h), heaps(h, size // 2), heaps(h, size // 2))))
+
+
+HEAPS = st.integers(0, 20).flatmap(lambda n: heaps(0, n))
+
+
+def heap_merge(a, b):
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return (a[0], heap_merge(a[2], b), a[1]) if a[0] <= b[0] else (b[0], heap_merge(b[2], a), b[1])
+
+
+def heap_values(h):
+    """The challenge's toList: a stack, so the head, the right subtree, then the left."""
+    return [] if h is None else [h[0]] + heap_values(h[2]) + heap_values(h[1])
+
+
+def heap_size(h):
+    return 0 if h is None else 1 + heap_size(h[1]) + heap_size(h[2])
+
+
+def binheap_holds(h):
+    wrong = [] if h is None else [h[0]] + heap_values(heap_merge(h[1], h[2]))
+    return wrong == sorted(heap_values(h))
+
+
+CHALLENGES = {"coupling": (COUPLING, coupling_holds, lambda l: l == [1, 0], len),
+              "binheap": (HEAPS, binheap_holds, lambda h: heap_size(h) == 4, heap_size)}
+
+
+def run_challenge(strategy, holds, s):
+    last = {}
+
+    @settings(max_examples=10000, deadline=None, database=None, suppress_health_check=list(HealthCheck),
+              print_blob=False)
+    @given(strategy)
+    def test(v):
+        if not holds(v):
+            last["v"] = v  # the last failing call is the final replay of the shrunk example
+            raise AssertionError("falsified")
+
+    t0 = time.perf_counter()
+    found = False
+    try:
+        random.seed(s)
+        test()
+    except AssertionError:
+        found = True
+    return found, last.get("v"), time.perf_counter() - t0
+
+
 def trivial_rate():
     Trivial.steps = 0
     test = Trivial.TestCase
@@ -208,6 +274,12 @@ def main():
         rows = [run_problem(machine, s) for s in range(1, seeds + 1)]
         out[name] = {"found": sum(1 for r in rows if r[0]), "minimal": sum(1 for r in rows if r[1] == minimal),
                      "minimum": minimal, "lengths": [r[1] for r in rows],
+                     "meanSeconds": round(sum(r[2] for r in rows) / len(rows), 3)}
+    for name, (strategy, holds, minimal, size) in CHALLENGES.items():
+        rows = [run_challenge(strategy, holds, s) for s in range(1, seeds + 1)]
+        out[name] = {"found": sum(1 for r in rows if r[0]), "minimal": sum(1 for r in rows if r[0] and minimal(r[1])),
+                     "sizes": [size(r[1]) if r[0] else None for r in rows],
+                     "values": [repr(r[1]) for r in rows if r[0] and not minimal(r[1])],
                      "meanSeconds": round(sum(r[2] for r in rows) / len(rows), 3)}
     print(json.dumps(out, indent=1))
 

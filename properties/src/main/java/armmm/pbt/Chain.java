@@ -10,6 +10,12 @@ import java.util.List;
  * shrinker can delete whole steps.
  */
 final class Chain<S, A> implements Trial {
+    /**
+     * The call of a chain-end check named {@code id} is {@code FINAL_CALL + id}; no action may be
+     * named so ({@link ChainSpec.Builder#action}).
+     */
+    static final String FINAL_CALL = "chain end: ";
+
     private final ChainSpec<S, A> spec;
     private final int steps;
     private final double continuing;
@@ -23,10 +29,20 @@ final class Chain<S, A> implements Trial {
 
     /** What a replayed chain printed: used to build the counterexample. */
     static final class Transcript {
+        /**
+         * The first step whose states are described: describing a state (every report of a kernel) is
+         * dear, and the report shows only the states around the last step.
+         */
+        final int describeFrom;
         String header = "";
         final List<String> lines = new ArrayList<>();
         String before = "";
         String after = "";
+
+        /** A transcript that describes the states around steps {@code describeFrom} and later. */
+        Transcript(int describeFrom) {
+            this.describeFrom = describeFrom;
+        }
     }
 
     @Override
@@ -50,8 +66,10 @@ final class Chain<S, A> implements Trial {
         long generation = System.nanoTime() - generating;
         if (transcript != null) {
             transcript.header = format.scenarioHeader(state);
-            transcript.before = format.describe(state);
-            transcript.after = transcript.before;
+            if (transcript.describeFrom <= 0) {
+                transcript.before = format.describe(state);
+                transcript.after = transcript.before;
+            }
         }
         Failure failure = invariants(state, stats);
         int executed = 0;
@@ -67,12 +85,13 @@ final class Chain<S, A> implements Trial {
             A value = action.generator().apply(state).generate(choices);
             choices.endSpan();
             generation += System.nanoTime() - generating;
-            if (transcript != null) {
+            boolean describe = transcript != null && executed >= transcript.describeFrom;
+            if (describe) {
                 transcript.before = format.describe(state);
             }
             failure = execute(state, action, value, executed, transcript, stats);
             executed++;
-            if (transcript != null) {
+            if (describe) {
                 transcript.after = format.describe(state);
             }
         }
@@ -80,8 +99,16 @@ final class Chain<S, A> implements Trial {
             stats.countChainLength(executed);
             stats.countGenerationNanos(generation);
         }
-        if (failure == null) {
-            failure = checks(spec.finalChecks(), state, stats, true);
+        // the chain-end checks are a call of their own, so that a failure there is never taken for
+        // one of the last step's; a shrink replay after a step's failure skips them, since a failure
+        // they found would be of another identity and rejected anyway
+        for (int i = 0; failure == null && i < spec.finalChecks().size(); i++) {
+            ChainSpec.StateCheck<S> check = spec.finalChecks().get(i);
+            String call = FINAL_CALL + check.id();
+            if (choices.wants(call)) {
+                choices.call(call);
+                failure = checks(List.of(check), state, stats, true);
+            }
         }
         return failure;
     }

@@ -257,9 +257,17 @@ public final class ChainSpec<S, A> {
             return action(actionName, weight, s -> true, gen);
         }
 
-        /** Adds an action enabled only where {@code precondition} holds. */
+        /**
+         * Adds an action enabled only where {@code precondition} holds. Its name is the call of a
+         * failure in it (part of the failure's identity), so it may not start with {@value Chain#FINAL_CALL},
+         * the chain-end checks' calls.
+         */
         public Builder<S, A> action(String actionName, int weight, Predicate<? super S> precondition,
                 Function<? super S, ? extends Gen<? extends A>> gen) {
+            if (actionName.startsWith(Chain.FINAL_CALL)) {
+                throw new IllegalArgumentException("action " + actionName + ": names starting '" + Chain.FINAL_CALL
+                        + "' are the chain-end checks' calls");
+            }
             actions.add(new Action<>(actionName, weight, precondition, gen));
             return this;
         }

@@ -85,10 +85,13 @@ public final class Chains {
 
     private static <S, A> Counterexample counterexample(Chain<S, A> chain, ChainSpec<S, A> spec, Search.Found f,
             String name, PropertyConfig config, Reporting reporting) {
-        Chain.Transcript shrunk = transcript(chain, f.shrunk(), config);
-        // a case that was not shrunk (a deadline) is not run a third time
+        // the states around the last step only: the failing step is the last or, when a chain-end check
+        // failed, the one before the "continue?" that stopped the chain
+        Chain.Transcript shrunk = transcript(chain, f.shrunk(), config,
+                Math.max(0, f.shrunk().spans("step").size() - 2));
+        // a case that was not shrunk (a deadline) is not run a third time; of the original, only its length
         int originalSteps = f.original() == f.shrunk() ? shrunk.lines.size()
-                : transcript(chain, f.original(), config).lines.size();
+                : transcript(chain, f.original(), config, Integer.MAX_VALUE).lines.size();
         String path = "properties/" + Counterexample.DIRECTORY.resolve(name + ".scn").toString().replace('\\', '/');
         Counterexample counterexample = new Counterexample(reporting.propertyName(), name, f.failure(), config.seed(), shrunk.header,
                 shrunk.lines, shrunk.before, shrunk.after, originalSteps, f.shrink(),
@@ -99,8 +102,8 @@ public final class Chains {
 
     /** Replays a sequence, recording scenario lines and the states around the last step. */
     private static <S, A> Chain.Transcript transcript(Chain<S, A> chain, ChoiceSequence sequence,
-            PropertyConfig config) {
-        Chain.Transcript transcript = new Chain.Transcript();
+            PropertyConfig config, int describeFrom) {
+        Chain.Transcript transcript = new Chain.Transcript(describeFrom);
         // under the deadline too: the failure may be a chain that hangs; the failure itself was
         // recorded by the search, the transcript holds the steps up to it
         try (CaseRunner runner = new CaseRunner(config.deadlineSeconds())) {

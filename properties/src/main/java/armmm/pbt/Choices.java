@@ -35,6 +35,12 @@ public final class Choices {
     private final List<Bundle.Creation> creations = new ArrayList<>();
     /** Repairs asked by the shrinker: choice position to the serial the reference must keep. */
     private java.util.Map<Integer, Long> repairs = java.util.Map.of();
+    /**
+     * The call a shrink replay is after (the call of the failure being shrunk), or null outside
+     * shrinking: a failure in any other call cannot be kept, so checks that can only fail in another
+     * call may be skipped ({@link #wants}).
+     */
+    private String wanted;
 
     private Choices(SplittableRandom random, long[] prefix) {
         this.random = random;
@@ -69,6 +75,22 @@ public final class Choices {
     /** Names the call being run (a chain step's action), for failure identity and deadline reports. */
     void call(String name) {
         this.call = name;
+    }
+
+    /**
+     * Marks these choices as a shrink replay after a failure in {@code call}: only a failure in that
+     * call can be kept, so a chain may skip checks that could only fail in another (the chain-end
+     * checks while a step's failure is shrunk). The outcome of the replay as the shrinker judges it is
+     * unchanged.
+     */
+    Choices wanting(String call) {
+        this.wanted = call;
+        return this;
+    }
+
+    /** Whether a failure in {@code call} could be kept: always, unless this is a shrink replay after another call. */
+    boolean wants(String call) {
+        return wanted == null || wanted.equals(call);
     }
 
     /** Stops a case that overran its deadline at its next choice. */

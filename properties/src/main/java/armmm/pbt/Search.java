@@ -275,7 +275,7 @@ final class Search {
                 // every replay of a hanging case costs a whole deadline: report it as found
                 report = new ShrinkReport(0, 0, 0, false, smallest.size(), smallest.size(), false);
             } else {
-                Shrinker shrinker = new Shrinker(trial, smallest, identity, runner, config.shrinkReplays(),
+                Shrinker shrinker = new Shrinker(trial, smallest, identity, failing.call(), runner, config.shrinkReplays(),
                         config.shrinkSeconds());
                 smallest = shrinker.shrink();
                 report = shrinker.report(failing.sequence().size());

@@ -34,6 +34,8 @@ final class Shrinker {
 
     private final Trial trial;
     private final String identity;
+    /** The call the failure being shrunk happened in: candidates replay wanting only that call. */
+    private final String call;
     private final CaseRunner runner;
     private final int budget;
     private final long deadline;
@@ -65,10 +67,12 @@ final class Shrinker {
      * @param replays the replay budget: what bounds shrinking, the same on every machine
      * @param seconds the wall-clock safety net, reported when it cuts in
      */
-    Shrinker(Trial trial, ChoiceSequence failing, String identity, CaseRunner runner, int replays, double seconds) {
+    Shrinker(Trial trial, ChoiceSequence failing, String identity, String call, CaseRunner runner, int replays,
+            double seconds) {
         this.trial = trial;
         this.best = failing;
         this.identity = identity;
+        this.call = call;
         this.runner = runner;
         this.budget = replays;
         this.deadline = started + (long) (seconds * 1e9);
@@ -84,6 +88,7 @@ final class Shrinker {
             ChoiceSequence stepsBefore;
             do {
                 stepsBefore = best;
+                simplifySteps();
                 deleteSteps();
                 if (best == stepsBefore) {
                     deleteStepRaisingPrevious();
@@ -99,6 +104,7 @@ final class Shrinker {
                 // quadratic, so only at a fixed point of the cheap passes
                 lowerAndDeleteSpan();
                 deleteSpanAndLowerLater();
+                deleteSpanAndLowerAllLater();
                 deleteDistantStepPairs();
             }
         } while (best != before && !stopped());
@@ -129,6 +135,41 @@ final class Shrinker {
                 }
             }
         }
+    }
+
+    /**
+     * Replaces steps by the simplest step the state allows: every choice of a step but its first (the
+     * "continue?" choice, which would end the chain) set to 0, so the first enabled action with its
+     * simplest value. All steps at once first, then, where that fails, each half, recursively (later
+     * half first, as its indices stay valid when it shortens the chain): a chain that needs a quantity
+     * reached (memory pressure) becomes the simplest greedy chain in one replay, and one that needs a
+     * few particular steps costs about two replays per step that must keep its value.
+     */
+    private void simplifySteps() {
+        simplifySteps(0, best.spans("step").size());
+    }
+
+    private void simplifySteps(int from, int to) {
+        List<ChoiceSequence.Span> steps = best.spans("step");
+        to = Math.min(to, steps.size());
+        if (from >= to || stopped()) {
+            return;
+        }
+        long[] ranks = best.ranks();
+        boolean changed = false;
+        for (int k = from; k < to; k++) {
+            ChoiceSequence.Span step = steps.get(k);
+            for (int p = step.start() + 1; p < Math.min(step.end(), ranks.length); p++) {
+                changed |= ranks[p] != 0;
+                ranks[p] = 0;
+            }
+        }
+        if (!changed || consider(ranks) || to - from == 1) {
+            return;
+        }
+        int mid = (from + to) / 2;
+        simplifySteps(mid, to);
+        simplifySteps(from, mid);
     }
 
     /**
@@ -207,6 +248,37 @@ final class Shrinker {
                 if (consider(candidate)) {
                     break;
                 }
+            }
+        }
+    }
+
+    /**
+     * Deletes a span and lowers by one every later choice that is above 0 and not a yes/no choice
+     * (bound 1: a list's "continue?" or a chain's, which would end it): values that count positions
+     * (indices into the list being shrunk, which all move down when an element before them goes) stay
+     * pointed at the same elements. Coupling's [0, 2, 1] becomes [1, 0] this way.
+     */
+    private void deleteSpanAndLowerAllLater() {
+        for (int k = distinctSpans().size() - 1; k >= 0; k--) {
+            List<ChoiceSequence.Span> spans = distinctSpans();
+            if (k >= spans.size()) {
+                continue;
+            }
+            ChoiceSequence.Span span = spans.get(k);
+            if (span.end() > best.size()) {
+                continue;
+            }
+            long[] ranks = best.ranks();
+            long[] candidate = new long[ranks.length - span.length()];
+            System.arraycopy(ranks, 0, candidate, 0, span.start());
+            boolean lowered = false;
+            for (int j = span.end(); j < ranks.length; j++) {
+                boolean lower = ranks[j] > 0 && best.bound(j) > 1;
+                candidate[j - span.length()] = lower ? ranks[j] - 1 : ranks[j];
+                lowered |= lower;
+            }
+            if (lowered) {
+                consider(candidate);
             }
         }
     }
@@ -519,7 +591,8 @@ final class Shrinker {
             return false;
         }
         calls++;
-        Choices choices = repairs.isEmpty() ? Choices.replay(candidate) : Choices.repairing(candidate, repairs);
+        Choices choices = (repairs.isEmpty() ? Choices.replay(candidate) : Choices.repairing(candidate, repairs))
+                .wanting(call);
         Trial.Outcome outcome = runner == null ? Trial.execute(trial, choices) : runner.run(trial, choices, null, null);
         if (outcome.failure() == null || !identity.equals(outcome.identity())
                 || ChoiceSequence.shortlex(outcome.sequence().ranks(), best.ranks()) >= 0) {

@@ -201,6 +201,30 @@ class PeerComparison {
                 rows.stream().map(Row::length).toList(), rows.stream().mapToDouble(Row::seconds).average().orElse(0));
     }
 
+    /** A shrinking-challenge problem: found, minimal (as {@code minimal} judges), size, seconds per seed. */
+    private static <T> String challenge(String name, Gen<T> gen, java.util.function.Predicate<T> holds,
+            java.util.function.Predicate<T> minimal, java.util.function.ToIntFunction<T> size) {
+        List<Integer> sizes = new ArrayList<>();
+        List<String> others = new ArrayList<>();
+        int minimalCount = 0;
+        double total = 0;
+        for (long seed = 1; seed <= SEEDS; seed++) {
+            long t0 = System.nanoTime();
+            PropertyResult<T> r = Property.forAll(gen).named("Peer-" + name).seed(seed).tries(10_000).database("off")
+                    .run(holds);
+            total += (System.nanoTime() - t0) / 1e9;
+            assertThat(r.passed()).as("%s seed %d", name, seed).isFalse();
+            sizes.add(size.applyAsInt(r.shrunk()));
+            if (minimal.test(r.shrunk())) {
+                minimalCount++;
+            } else {
+                others.add(String.valueOf(r.shrunk()));
+            }
+        }
+        return String.format("{\"problem\": \"%s\", \"found\": %d, \"minimal\": %d, \"sizes\": %s, \"others\": %s, "
+                + "\"meanSeconds\": %.3f}", name, SEEDS, minimalCount, sizes, others, total / SEEDS);
+    }
+
     private static double trivialStepsPerSecond() {
         ChainSpec<int[], Integer> spec = ChainSpec.<int[], Integer>builder("PeerTrivial")
                 .initialState(() -> new int[1])
@@ -224,6 +248,13 @@ class PeerComparison {
         System.out.println("[peers] " + measure("ring buffer after wrap-around", 5, seed -> ring().seed(seed).build()));
         System.out.println("[peers] " + measure("double free after three allocations", ToyHeap.MINIMAL_STEPS,
                 seed -> ToyHeap.spec("PeerHeap").tries(1000).seed(seed).build()));
+        System.out.println("[peers] " + challenge("coupling", ShrinkingChallengeTest.COUPLING,
+                ShrinkingChallengeTest::noTwoCycle, l -> l.equals(List.of(1, 0)), List::size));
+        System.out.println("[peers] " + challenge("binheap", ShrinkingChallengeTest.HEAPS, h -> {
+            List<Integer> sorted = new ArrayList<>(ShrinkingChallengeTest.values(h));
+            java.util.Collections.sort(sorted);
+            return ShrinkingChallengeTest.wrongToSortedList(h).equals(sorted);
+        }, h -> ShrinkingChallengeTest.size(h) == 4, ShrinkingChallengeTest::size));
         System.out.println("[peers] " + Map.of("note", "seconds include the JVM's JIT warm-up on the first seeds"));
     }
 }
