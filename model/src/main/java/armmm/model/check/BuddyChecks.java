@@ -145,6 +145,47 @@ public final class BuddyChecks {
         return out;
     }
 
+    /**
+     * True when a zone ends off a MAX_ORDER_NR_PAGES boundary with a page of ZONE_NORMAL right
+     * after it (ZONE_DMA under a machine's dma_zone_size; lowmem ends where the hand-over stops, at
+     * max_low_pfn, so HighMem never takes part): there 6.1's boot hand-over
+     * ({@code __free_pages_memory}, mm/memblock.c, which chunks by alignment and not by zone) frees
+     * the block holding the end into the lower zone, and splitting it keeps its pieces there, so a
+     * free block whose head is in the zone may run into the next one. Merging checks zone ids
+     * ({@code page_is_buddy}), so no block crosses a MAX_ORDER-aligned zone end.
+     */
+    static boolean bootSpill(PageAllocator pa, long zoneEndPfn) {
+        return (zoneEndPfn & ((1L << (PageAllocator.MAX_ORDER - 1)) - 1)) != 0 && pa.hasPfn(zoneEndPfn)
+                && pa.zoneIndex(zoneEndPfn) == ZoneType.NORMAL.ordinal();
+    }
+
+    /**
+     * True when block [p, p + n) lies in the MAX_ORDER_NR_PAGES window holding the end of a zone
+     * the mask allows, where that end is off the window's boundary: 6.1's boot hand-over put that
+     * window whole on the lower zone's free lists ({@code __free_pages_memory}, mm/memblock.c), so
+     * its pieces, pages of the next zone among them, are that zone's to give.
+     */
+    static boolean inSpillWindow(PageAllocator pa, long p, long n, int allowed) {
+        int lower = spillLower(pa, p, n);
+        return lower >= 0 && lower <= allowed;
+    }
+
+    /** The zone whose off-boundary end lies in the MAX_ORDER_NR_PAGES window holding [p, p + n); -1 when none. */
+    static int spillLower(PageAllocator pa, long p, long n) {
+        long window = 1L << (PageAllocator.MAX_ORDER - 1);
+        for (ZoneType t : ZoneType.values()) {
+            BuddyZone z = pa.zone(t);
+            if (z == null || z.config().isEmpty() || !bootSpill(pa, z.config().endPfn())) {
+                continue;
+            }
+            long start = (z.config().endPfn() - 1) & -window;
+            if (p >= start && p + n <= start + window) {
+                return t.ordinal();
+            }
+        }
+        return -1;
+    }
+
     /** INV-BUDDY-03: a free block is aligned to its order, inside its zone, on its list, and overlaps nothing. */
     static List<Violation> freeBlocksWellFormed(PageAllocator pa, boolean full) {
         return eachPfn(pa, full, (pfn, out) -> {
@@ -158,7 +199,7 @@ public final class BuddyChecks {
                 out.add(new Violation("INV-BUDDY-03", "free block misaligned", pfn(pfn) + " order " + o));
                 return;
             }
-            if (pfn + n > z.config().endPfn() || pfn < z.config().startPfn()) {
+            if (pfn < z.config().startPfn() || pfn + n > z.config().endPfn() && !bootSpill(pa, z.config().endPfn())) {
                 out.add(new Violation("INV-BUDDY-03", "free block outside its zone", pfn(pfn) + " order " + o
                         + " zone " + z.config().type().kernelName()));
                 return;
@@ -322,7 +363,7 @@ public final class BuddyChecks {
         }
         int allowed = GfpRules.highestZone(t.gfp());
         int zone = PageCall.zoneOfPfn(pa, t.pfn());
-        if (allowed < 0 || zone < 0 || zone > allowed) {
+        if ((allowed < 0 || zone < 0 || zone > allowed) && !inSpillWindow(pa, t.pfn(), 1, allowed)) {
             return List.of(new Violation("INV-GFP-01", "page from a zone the GFP mask does not allow",
                     pfn(t.pfn()) + " in zone " + (zone < 0 ? "none" : ZoneType.values()[zone].kernelName()) + " for "
                     + Gfp.format(t.gfp())));
