@@ -40,6 +40,7 @@ public final class BuddyChecks {
             inv("INV-BUDDY-04", BuddyChecks::listTypeMatchesPageblock),
             inv("INV-BUDDY-05", BuddyChecks::buddiesMerged),
             inv("INV-BUDDY-06", BuddyChecks::pcpWithinHigh),
+            inv("INV-BUDDY-07", (pa, full) -> boostBounded(pa)),
             inv("INV-PAGE-01", BuddyChecks::refcounts),
             inv("INV-PAGE-02", BuddyChecks::exclusiveState),
             inv("INV-GFP-01", (pa, full) -> zoneAllowed(pa)),
@@ -70,6 +71,7 @@ public final class BuddyChecks {
         out.addAll(listTypeMatchesPageblock(pa, true));
         out.addAll(buddiesMerged(pa, true));
         out.addAll(pcpWithinHigh(pa, true));
+        out.addAll(boostBounded(pa));
         out.addAll(refcounts(pa, true));
         out.addAll(exclusiveState(pa, true));
         return out;
@@ -301,6 +303,35 @@ public final class BuddyChecks {
         return out;
     }
 
+    /**
+     * INV-BUDDY-07: a zone's {@code watermark_boost} is 0 in a zone managing fewer than four
+     * pageblocks (commit 14f69140ff9c) or whose high watermark is 0, and never above
+     * max(pageblock_nr_pages, high x 150%) ({@code watermark_boost_factor} 15000); read from
+     * the zone's own fields, the arithmetic done here.
+     */
+    static List<Violation> boostBounded(PageAllocator pa) {
+        List<Violation> out = new ArrayList<>();
+        long pageblock = 1L << (PageAllocator.MAX_ORDER - 1);
+        for (BuddyZone z : zones(pa)) {
+            ZoneConfig c = z.config();
+            long boost = z.watermarkBoost();
+            long cap = c.high() * 15000 / 10000;
+            String what = "zone " + c.type().kernelName() + ": boost " + boost;
+            if (boost < 0) {
+                out.add(new Violation("INV-BUDDY-07", "negative watermark boost", what));
+            } else if (boost > 0 && c.managedPages() < 4 * pageblock) {
+                out.add(new Violation("INV-BUDDY-07", "small zone boosted", what + " with " + c.managedPages()
+                        + " managed pages, fewer than four pageblocks (" + 4 * pageblock + ")"));
+            } else if (boost > 0 && cap == 0) {
+                out.add(new Violation("INV-BUDDY-07", "zone boosted without a high watermark", what));
+            } else if (boost > Math.max(pageblock, cap)) {
+                out.add(new Violation("INV-BUDDY-07", "watermark boost above its cap", what + " > max(" + pageblock
+                        + ", high " + c.high() + " x 150% = " + cap + ")"));
+            }
+        }
+        return out;
+    }
+
     /** INV-PAGE-01: an allocation holds a reference; a free or per-CPU page holds none. */
     static List<Violation> refcounts(PageAllocator pa, boolean full) {
         return eachPfn(pa, full, (pfn, out) -> {
@@ -399,7 +430,11 @@ public final class BuddyChecks {
     /** {@code __zone_watermark_ok}'s order-0 test, recomputed from a snapshot. */
     private static boolean watermarkOk(ZoneConfig c, ZoneSnapshot s, AllocTrace t, int highest) {
         int flags = t.allocFlags();
-        long mark = t.watermark() == 0 ? c.min() : t.watermark() == 1 ? c.low() : c.high();
+        long mark = (t.watermark() == 0 ? c.min() : t.watermark() == 1 ? c.low() : c.high()) + s.watermarkBoost();
+        if (t.order() == 0 && t.watermark() == 0 && s.watermarkBoost() > 0 && (t.gfp() & Gfp.ATOMIC) != 0) {
+            // zone_watermark_fast looks again without the boost for order-0 __GFP_ATOMIC at min
+            mark = c.min();
+        }
         long free = s.freePages() - ((1L << t.order()) - 1);
         if ((flags & ALLOC_RESERVES) == 0) {
             free -= s.reservedHighatomic();

@@ -199,7 +199,10 @@ public final class PageCallChecks {
         if (!pass.cma()) {
             free -= b.freeCma();
         }
-        return free > pass.min(b.config().min()) + b.config().lowmemReserve()[highest];
+        // the slow pass checks min + watermark_boost; zone_watermark_fast looks again at plain min
+        // for an order-0 __GFP_ATOMIC request
+        long mark = c.order == 0 && (c.gfp & Gfp.ATOMIC) != 0 ? b.config().min() : b.config().min() + b.watermarkBoost();
+        return free > pass.min(mark) + b.config().lowmemReserve()[highest];
     }
 
     /** A block the pass can take: on a list it may use, of the order or above (or this CPU's list, for order 0). */
