@@ -50,6 +50,10 @@ public final class BoardOptions {
             description = "the initrd QEMU loads (default 0xd8000, the captured boots'); the device tree follows it")
     String initrdSize;
 
+    @Option(names = "--dma-zone-size", paramLabel = "SIZE",
+            description = "the machine's DMA zone size (machine_desc.dma_zone_size): ZONE_DMA ends at PHYS_OFFSET + SIZE, ZONE_NORMAL holds the lowmem above it (default: none, as on -M virt)")
+    String dmaZoneSize;
+
     /** The board these options describe, with the build overrides; throws BoardException for bad values. */
     public Board board() {
         Board board = Board.fromOptions(ram, memory, reserve, cmdline, number("--cpus", cpus));
@@ -74,6 +78,9 @@ public final class BoardOptions {
         }
         if (initrdSize != null) {
             board = board.withInitrdSize(armmm.model.board.Memparse.strict("--initrd-size", initrdSize));
+        }
+        if (dmaZoneSize != null) {
+            board = board.withDmaZoneSize(armmm.model.board.Memparse.strict("--dma-zone-size", dmaZoneSize));
         }
         return build == board.build() ? board : board.withBuild(build);
     }

@@ -19,9 +19,13 @@ import java.util.List;
  * @param initrdSize the initrd's size in bytes (0: none)
  * @param build      the kernel build
  * @param qemu       the QEMU machine's device-tree and initrd facts, with their sources
+ * @param dmaZoneSize the machine's {@code machine_desc.dma_zone_size} in bytes (0: none, as on
+ *                   {@code -M virt}); {@code setup_dma_zone} (arch/arm/mm/init.c) makes
+ *                   {@code arm_dma_limit} = PHYS_OFFSET + size - 1 of it, which caps ZONE_DMA
  */
 public record Board(List<Bank> banks, List<ReservedMemory> reserved, Cmdline cmdline, int cpus,
-                    boolean dtbFile, long dtbSize, long initrdSize, BuildConfig build, QemuVirt qemu) {
+                    boolean dtbFile, long dtbSize, long initrdSize, BuildConfig build, QemuVirt qemu,
+                    long dmaZoneSize) {
     /** Where {@code -M virt} puts RAM. */
     public static final long VIRT_RAM_BASE = 0x4000_0000L;
     /** QEMU puts the initrd at most this far above the RAM base (hw/arm/boot.c). */
@@ -43,6 +47,13 @@ public record Board(List<Bank> banks, List<ReservedMemory> reserved, Cmdline cmd
         if (dtbSize <= 0 || initrdSize < 0) {
             throw new BoardException("--initrd", String.format("device tree size must be > 0 and initrd size >= 0, found %#x, %#x", dtbSize, initrdSize));
         }
+        // arm_dma_limit is a 32-bit phys_addr_t (non-LPAE): PHYS_OFFSET + size - 1 must fit
+        long physOffset = banks.get(0).base() & ~((128L << 20) - 1);
+        if (dmaZoneSize < 0 || dmaZoneSize % BuildConfig.PAGE_SIZE != 0 || physOffset + dmaZoneSize > 1L << 32) {
+            throw new BoardException("--dma-zone-size", String.format(
+                    "expected a whole number of pages with PHYS_OFFSET + size <= 4G (PHYS_OFFSET %#x), found %#x",
+                    physOffset, dmaZoneSize));
+        }
     }
 
     /** QEMU {@code -M virt -m ram}: one bank at 0x40000000, QEMU's own device tree, the captured initrd. */
@@ -59,7 +70,7 @@ public record Board(List<Bank> banks, List<ReservedMemory> reserved, Cmdline cmd
         QemuVirt qemu = QemuVirt.oracle();
         boolean file = !reserved.isEmpty();
         return new Board(banks, reserved, Cmdline.parse(commandLine(build, args)), cpus, file,
-                qemu.dtbSize(file), qemu.initrdSize(), build, qemu);
+                qemu.dtbSize(file), qemu.initrdSize(), build, qemu, 0);
     }
 
     /** Parses the {@code boot} options; {@code ram} is used when there are no {@code memory} banks. */
@@ -92,23 +103,53 @@ public record Board(List<Bank> banks, List<ReservedMemory> reserved, Cmdline cmd
 
     /** The same board with {@code n} CPUs. */
     public Board withCpus(int n) {
-        return new Board(banks, reserved, cmdline, n, dtbFile, dtbSize, initrdSize, build, qemu);
+        return new Board(banks, reserved, cmdline, n, dtbFile, dtbSize, initrdSize, build, qemu, dmaZoneSize);
     }
 
     /** The same board with the user's command-line arguments {@code args}. */
     public Board withArgs(String args) {
         return new Board(banks, reserved, Cmdline.parse(commandLine(build, args)), cpus, dtbFile, dtbSize, initrdSize, build,
-                qemu);
+                qemu, dmaZoneSize);
     }
 
     /** The same board with another initrd size. */
     public Board withInitrdSize(long size) {
-        return new Board(banks, reserved, cmdline, cpus, dtbFile, dtbSize, size, build, qemu);
+        return new Board(banks, reserved, cmdline, cpus, dtbFile, dtbSize, size, build, qemu, dmaZoneSize);
     }
 
     /** The same board with another build. */
     public Board withBuild(BuildConfig b) {
-        return new Board(banks, reserved, cmdline, cpus, dtbFile, dtbSize, initrdSize, b, qemu);
+        return new Board(banks, reserved, cmdline, cpus, dtbFile, dtbSize, initrdSize, b, qemu, dmaZoneSize);
+    }
+
+    /**
+     * The same machine with {@code machine_desc.dma_zone_size} = {@code size} (0: none), as ARM32
+     * machines whose devices reach only the low part of RAM declare it (CONFIG_ZONE_DMA).
+     */
+    public Board withDmaZoneSize(long size) {
+        return new Board(banks, reserved, cmdline, cpus, dtbFile, dtbSize, initrdSize, build, qemu, size);
+    }
+
+    /**
+     * {@code arm_dma_limit} ({@code setup_dma_zone}, arch/arm/mm/init.c): PHYS_OFFSET +
+     * dma_zone_size - 1 when the machine has a DMA zone size, else 0xffffffff.
+     */
+    public long armDmaLimit() {
+        return dmaZoneSize == 0 ? 0xffff_ffffL : physOffset() + dmaZoneSize - 1;
+    }
+
+    /** {@code arm_dma_pfn_limit}: {@link #armDmaLimit()} >> PAGE_SHIFT. */
+    public long armDmaPfnLimit() {
+        return armDmaLimit() >>> BuildConfig.PAGE_SHIFT;
+    }
+
+    /**
+     * {@code MAX_DMA_ADDRESS} (arch/arm/include/asm/dma.h), a kernel virtual address: PAGE_OFFSET +
+     * dma_zone_size when the machine has one below 4G - PAGE_OFFSET, else 0xffffffff.
+     */
+    public long maxDmaAddress() {
+        return dmaZoneSize != 0 && dmaZoneSize < (1L << 32) - build.pageOffset()
+                ? build.pageOffset() + dmaZoneSize : 0xffff_ffffL;
     }
 
     /** The option that described the RAM: {@code --ram} for the plain virt board, else {@code --memory}. */

@@ -10,11 +10,12 @@ import java.util.Set;
 /**
  * A scenario's {@code board} line: the {@code armmm boot} options as {@code key=value} pairs
  * ({@code ram=1024M}, {@code memory=BASE:SIZE}, {@code reserve=BASE:SIZE[:no-map|:reusable]},
- * {@code cmdline="..."}, {@code cpus=N}). {@code memory} and {@code reserve} repeat.
+ * {@code cmdline="..."}, {@code cpus=N}, {@code dma_zone_size=SIZE}: the machine's
+ * {@code machine_desc.dma_zone_size}, arch/arm/mm/init.c). {@code memory} and {@code reserve} repeat.
  */
 public final class BoardLine {
     /** The keys a board line knows. */
-    public static final Set<String> KEYS = Set.of("ram", "memory", "reserve", "cmdline", "cpus");
+    public static final Set<String> KEYS = Set.of("ram", "memory", "reserve", "cmdline", "cpus", "dma_zone_size");
 
     private BoardLine() {
     }
@@ -26,7 +27,7 @@ public final class BoardLine {
     public static Board parse(Map<String, String> params) {
         for (String key : params.keySet()) {
             if (!KEYS.contains(key)) {
-                throw new BoardException(key, "unknown board parameter, expected one of ram, memory, reserve, cmdline, cpus");
+                throw new BoardException(key, "unknown board parameter, expected one of ram, memory, reserve, cmdline, cpus, dma_zone_size");
             }
         }
         int cpus = 1;
@@ -37,8 +38,12 @@ public final class BoardLine {
             }
             cpus = Integer.parseInt(n);
         }
-        return Board.fromOptions(params.get("ram"), list(params.get("memory")), list(params.get("reserve")),
+        Board board = Board.fromOptions(params.get("ram"), list(params.get("memory")), list(params.get("reserve")),
                 params.get("cmdline"), cpus);
+        if (params.containsKey("dma_zone_size")) {
+            board = board.withDmaZoneSize(Memparse.strict("dma_zone_size", params.get("dma_zone_size")));
+        }
+        return board;
     }
 
     private static List<String> list(String joined) {
@@ -68,6 +73,9 @@ public final class BoardLine {
         }
         if (board.cpus() != 1) {
             words.add("cpus=" + board.cpus());
+        }
+        if (board.dmaZoneSize() != 0) {
+            words.add("dma_zone_size=" + size(board.dmaZoneSize()));
         }
         return String.join(" ", words);
     }

@@ -98,7 +98,7 @@ public final class Boot {
         long len = board.cmdline().length() + 1;
         em.alloc("start_kernel", len, build.smpCacheBytes(), 0, 0, EarlyAllocation.Kind.TRY_NID);
         em.alloc("start_kernel", len, build.smpCacheBytes(), 0, 0, EarlyAllocation.Kind.TRY_NID);
-        Percpu.embedFirstChunk(em, build, board.cpus(), linearPhys(0xffff_ffffL), log); // from __pa(MAX_DMA_ADDRESS)
+        Percpu.embedFirstChunk(em, build, board.cpus(), linearPhys(board.maxDmaAddress()), log); // from __pa(MAX_DMA_ADDRESS)
         long dentries = allocLargeSystemHash(4, 13, zones);
         long inodes = allocLargeSystemHash(4, 14, zones);
         Layout layout = layout(zones.memMapVirt);
@@ -301,7 +301,7 @@ public final class Boot {
 
     /** {@code dma_contiguous_reserve(arm_dma_limit)} then {@code cma_declare_contiguous_nid} (mm/cma.c). */
     private void dmaContiguousReserve() {
-        long limit = 0xffff_ffffL; // arm_dma_limit: no DMA zone limit on virt
+        long limit = board.armDmaLimit(); // 0xffffffff on virt: no machine DMA zone size
         long size = build.cmaSizeMbytes() * SZ_1M;
         long base = 0;
         boolean fixed = false;

@@ -45,9 +45,9 @@ final class FreeAreaInit {
         z.maxLowPfn = mb.currentLimit() >>> 12;
         z.minLowPfn = (em.startOfDram() + PAGE - 1) >>> 12;
         z.maxPfn = em.endOfDram() >>> 12;
-        long dmaPfnLimit = 0xffff_ffffL >>> 12;
+        long dmaPfnLimit = board.armDmaPfnLimit(); // setup_dma_zone (arch/arm/mm/init.c)
         long dmaEnd = Math.min(dmaPfnLimit, z.maxLowPfn);
-        z.maxZonePfn = List.of(dmaEnd, dmaEnd, z.maxPfn, 0L);
+        z.maxZonePfn = List.of(dmaEnd, z.maxLowPfn, z.maxPfn, 0L);
         // node span: every memory region counts, no-map ones too (for_each_mem_pfn_range)
         long nodeStart = Long.MAX_VALUE;
         long nodeEnd = 0;

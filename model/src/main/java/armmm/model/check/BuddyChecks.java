@@ -40,6 +40,7 @@ public final class BuddyChecks {
             inv("INV-BUDDY-04", BuddyChecks::listTypeMatchesPageblock),
             inv("INV-BUDDY-05", BuddyChecks::buddiesMerged),
             inv("INV-BUDDY-06", BuddyChecks::pcpWithinHigh),
+            inv("INV-BUDDY-07", (pa, full) -> boostBounded(pa)),
             inv("INV-PAGE-01", BuddyChecks::refcounts),
             inv("INV-PAGE-02", BuddyChecks::exclusiveState),
             inv("INV-GFP-01", (pa, full) -> zoneAllowed(pa)),
@@ -70,6 +71,7 @@ public final class BuddyChecks {
         out.addAll(listTypeMatchesPageblock(pa, true));
         out.addAll(buddiesMerged(pa, true));
         out.addAll(pcpWithinHigh(pa, true));
+        out.addAll(boostBounded(pa));
         out.addAll(refcounts(pa, true));
         out.addAll(exclusiveState(pa, true));
         return out;
@@ -145,6 +147,47 @@ public final class BuddyChecks {
         return out;
     }
 
+    /**
+     * True when a zone ends off a MAX_ORDER_NR_PAGES boundary with a page of ZONE_NORMAL right
+     * after it (ZONE_DMA under a machine's dma_zone_size; lowmem ends where the hand-over stops, at
+     * max_low_pfn, so HighMem never takes part): there 6.1's boot hand-over
+     * ({@code __free_pages_memory}, mm/memblock.c, which chunks by alignment and not by zone) frees
+     * the block holding the end into the lower zone, and splitting it keeps its pieces there, so a
+     * free block whose head is in the zone may run into the next one. Merging checks zone ids
+     * ({@code page_is_buddy}), so no block crosses a MAX_ORDER-aligned zone end.
+     */
+    static boolean bootSpill(PageAllocator pa, long zoneEndPfn) {
+        return (zoneEndPfn & ((1L << (PageAllocator.MAX_ORDER - 1)) - 1)) != 0 && pa.hasPfn(zoneEndPfn)
+                && pa.zoneIndex(zoneEndPfn) == ZoneType.NORMAL.ordinal();
+    }
+
+    /**
+     * True when block [p, p + n) lies in the MAX_ORDER_NR_PAGES window holding the end of a zone
+     * the mask allows, where that end is off the window's boundary: 6.1's boot hand-over put that
+     * window whole on the lower zone's free lists ({@code __free_pages_memory}, mm/memblock.c), so
+     * its pieces, pages of the next zone among them, are that zone's to give.
+     */
+    static boolean inSpillWindow(PageAllocator pa, long p, long n, int allowed) {
+        int lower = spillLower(pa, p, n);
+        return lower >= 0 && lower <= allowed;
+    }
+
+    /** The zone whose off-boundary end lies in the MAX_ORDER_NR_PAGES window holding [p, p + n); -1 when none. */
+    static int spillLower(PageAllocator pa, long p, long n) {
+        long window = 1L << (PageAllocator.MAX_ORDER - 1);
+        for (ZoneType t : ZoneType.values()) {
+            BuddyZone z = pa.zone(t);
+            if (z == null || z.config().isEmpty() || !bootSpill(pa, z.config().endPfn())) {
+                continue;
+            }
+            long start = (z.config().endPfn() - 1) & -window;
+            if (p >= start && p + n <= start + window) {
+                return t.ordinal();
+            }
+        }
+        return -1;
+    }
+
     /** INV-BUDDY-03: a free block is aligned to its order, inside its zone, on its list, and overlaps nothing. */
     static List<Violation> freeBlocksWellFormed(PageAllocator pa, boolean full) {
         return eachPfn(pa, full, (pfn, out) -> {
@@ -158,7 +201,7 @@ public final class BuddyChecks {
                 out.add(new Violation("INV-BUDDY-03", "free block misaligned", pfn(pfn) + " order " + o));
                 return;
             }
-            if (pfn + n > z.config().endPfn() || pfn < z.config().startPfn()) {
+            if (pfn < z.config().startPfn() || pfn + n > z.config().endPfn() && !bootSpill(pa, z.config().endPfn())) {
                 out.add(new Violation("INV-BUDDY-03", "free block outside its zone", pfn(pfn) + " order " + o
                         + " zone " + z.config().type().kernelName()));
                 return;
@@ -260,6 +303,35 @@ public final class BuddyChecks {
         return out;
     }
 
+    /**
+     * INV-BUDDY-07: a zone's {@code watermark_boost} is 0 in a zone managing fewer than four
+     * pageblocks (commit ab70cdb0d416) or whose high watermark is 0, and never above
+     * max(pageblock_nr_pages, high x 150%) ({@code watermark_boost_factor} 15000); read from
+     * the zone's own fields, the arithmetic done here.
+     */
+    static List<Violation> boostBounded(PageAllocator pa) {
+        List<Violation> out = new ArrayList<>();
+        long pageblock = 1L << (PageAllocator.MAX_ORDER - 1);
+        for (BuddyZone z : zones(pa)) {
+            ZoneConfig c = z.config();
+            long boost = z.watermarkBoost();
+            long cap = c.high() * 15000 / 10000;
+            String what = "zone " + c.type().kernelName() + ": boost " + boost;
+            if (boost < 0) {
+                out.add(new Violation("INV-BUDDY-07", "negative watermark boost", what));
+            } else if (boost > 0 && c.managedPages() < 4 * pageblock) {
+                out.add(new Violation("INV-BUDDY-07", "small zone boosted", what + " with " + c.managedPages()
+                        + " managed pages, fewer than four pageblocks (" + 4 * pageblock + ")"));
+            } else if (boost > 0 && cap == 0) {
+                out.add(new Violation("INV-BUDDY-07", "zone boosted without a high watermark", what));
+            } else if (boost > Math.max(pageblock, cap)) {
+                out.add(new Violation("INV-BUDDY-07", "watermark boost above its cap", what + " > max(" + pageblock
+                        + ", high " + c.high() + " x 150% = " + cap + ")"));
+            }
+        }
+        return out;
+    }
+
     /** INV-PAGE-01: an allocation holds a reference; a free or per-CPU page holds none. */
     static List<Violation> refcounts(PageAllocator pa, boolean full) {
         return eachPfn(pa, full, (pfn, out) -> {
@@ -322,7 +394,7 @@ public final class BuddyChecks {
         }
         int allowed = GfpRules.highestZone(t.gfp());
         int zone = PageCall.zoneOfPfn(pa, t.pfn());
-        if (allowed < 0 || zone < 0 || zone > allowed) {
+        if ((allowed < 0 || zone < 0 || zone > allowed) && !inSpillWindow(pa, t.pfn(), 1, allowed)) {
             return List.of(new Violation("INV-GFP-01", "page from a zone the GFP mask does not allow",
                     pfn(t.pfn()) + " in zone " + (zone < 0 ? "none" : ZoneType.values()[zone].kernelName()) + " for "
                     + Gfp.format(t.gfp())));
@@ -358,7 +430,11 @@ public final class BuddyChecks {
     /** {@code __zone_watermark_ok}'s order-0 test, recomputed from a snapshot. */
     private static boolean watermarkOk(ZoneConfig c, ZoneSnapshot s, AllocTrace t, int highest) {
         int flags = t.allocFlags();
-        long mark = t.watermark() == 0 ? c.min() : t.watermark() == 1 ? c.low() : c.high();
+        long mark = (t.watermark() == 0 ? c.min() : t.watermark() == 1 ? c.low() : c.high()) + s.watermarkBoost();
+        if (t.order() == 0 && t.watermark() == 0 && s.watermarkBoost() > 0 && (t.gfp() & Gfp.ATOMIC) != 0) {
+            // zone_watermark_fast looks again without the boost for order-0 __GFP_ATOMIC at min
+            mark = c.min();
+        }
         long free = s.freePages() - ((1L << t.order()) - 1);
         if ((flags & ALLOC_RESERVES) == 0) {
             free -= s.reservedHighatomic();

@@ -28,6 +28,14 @@ final class BuddyFullScan {
     private final PageAllocator pa;
     private final List<Violation> out = new ArrayList<>();
     private final byte[] state;
+    /**
+     * Per zone: pages its lists and allocations hold outside its span, and pages of its span held
+     * by another zone's. Only where a zone ends off a MAX_ORDER_NR_PAGES boundary (see
+     * {@link BuddyChecks#bootSpill}); conservation is checked with them once every zone is walked.
+     */
+    private final long[] heldOutside = new long[ZoneType.values().length];
+    private final long[] heldByOther = new long[ZoneType.values().length];
+    private final long[][] tally = new long[ZoneType.values().length][];
 
     private BuddyFullScan(PageAllocator pa) {
         this.pa = pa;
@@ -43,6 +51,7 @@ final class BuddyFullScan {
                 s.zone(t, z);
             }
         }
+        s.conservation();
         return s.out;
     }
 
@@ -98,19 +107,60 @@ final class BuddyFullScan {
         long[] counts = frames(t, c);
         long allocated = counts[0];
         long reserved = counts[1];
-        long sum = freePages + pcpPages + allocated + reserved;
-        if (sum != c.spannedPages()) {
-            add("INV-BUDDY-01", "pages not conserved", String.format("%s: free %d + pcp %d + allocated %d + reserved %d"
-                    + " = %d, spanned %d", name, freePages, pcpPages, allocated, reserved, sum, c.spannedPages()));
-        }
+        tally[t.ordinal()] = new long[] {freePages, pcpPages, allocated, reserved};
         mergeable(t, c);
+    }
+
+    /**
+     * INV-BUDDY-01 per zone: what its lists and allocations hold, less what lies outside its span,
+     * plus what of its span another zone holds, plus its PG_reserved frames, is its span.
+     */
+    private void conservation() {
+        for (ZoneType t : ZoneType.values()) {
+            long[] v = tally[t.ordinal()];
+            if (v == null) {
+                continue;
+            }
+            ZoneConfig c = pa.zone(t).config();
+            long sum = v[0] + v[1] + v[2] + v[3] - heldOutside[t.ordinal()] + heldByOther[t.ordinal()];
+            if (sum != c.spannedPages()) {
+                add("INV-BUDDY-01", "pages not conserved", String.format("zone %s: free %d + pcp %d + allocated %d"
+                        + " + reserved %d - held beyond its span %d + held by another zone %d = %d, spanned %d",
+                        t.kernelName(), v[0], v[1], v[2], v[3], heldOutside[t.ordinal()], heldByOther[t.ordinal()], sum,
+                        c.spannedPages()));
+            }
+        }
+    }
+
+    /**
+     * Counts the pages of block [p, p + n) held by zone {@code t}'s lists or allocations that lie
+     * outside its span; false when any does and 6.1 cannot have put it there: a zone whose end is
+     * MAX_ORDER_NR_PAGES aligned, or a page beyond the MAX_ORDER_NR_PAGES block holding the end.
+     */
+    private boolean heldInside(ZoneType t, ZoneConfig c, long p, long n) {
+        if (p >= c.startPfn() && p + n <= c.endPfn()) {
+            return true;
+        }
+        long chunk = 1L << (PageAllocator.MAX_ORDER - 1);
+        long chunkStart = (c.endPfn() - 1) & -chunk;
+        if (!BuddyChecks.bootSpill(pa, c.endPfn()) || p < chunkStart || p + n > chunkStart + chunk) {
+            return false;
+        }
+        for (long q = Math.max(p, c.endPfn()); q < p + n; q++) {
+            if (!pa.hasPfn(q) || pa.zoneIndex(q) < 0) {
+                return false;
+            }
+            heldOutside[t.ordinal()]++;
+            heldByOther[pa.zoneIndex(q)]++;
+        }
+        return true;
     }
 
     /** One block found on a free list: its struct page and the frames it covers. */
     private boolean freeBlock(ZoneType t, ZoneConfig c, long p, int o, MigrateType mt) {
         long n = 1L << o;
         String where = pfn(p) + " on free_area[" + o + "].free_list[" + mt.kernelName() + "] of " + t.kernelName();
-        if (!pa.hasPfn(p) || p < c.startPfn() || p + n > c.endPfn()) {
+        if (!pa.hasPfn(p) || !heldInside(t, c, p, n)) {
             add("INV-BUDDY-03", "free block outside its zone", where);
             return false;
         }
@@ -174,7 +224,7 @@ final class BuddyFullScan {
 
     private void pcpBlock(ZoneType t, long p, int o, int cpu) {
         String where = pfn(p) + " on cpu " + cpu + "'s order-" + o + " list of " + t.kernelName();
-        if (PageCall.zoneOfPfn(pa, p) != t.ordinal()) {
+        if (PageCall.zoneOfPfn(pa, p) != t.ordinal() && !heldInside(t, pa.zone(t).config(), p, 1L << o)) {
             add("INV-BUDDY-03", "per-CPU page outside its zone", where);
             return;
         }
@@ -231,6 +281,10 @@ final class BuddyFullScan {
             if (pa.refcount(p) > 0 || pa.isLeaked(p)) {
                 long n = 1L << pa.order(p);
                 allocated += n;
+                if (p + n > c.endPfn() && !heldInside(t, c, p, n)) {
+                    add("INV-PAGE-02", "allocation outside its zone", pfn(p) + " order " + pa.order(p) + " runs past "
+                            + t.kernelName() + "'s end " + pfn(c.endPfn()));
+                }
                 for (long q = p + 1; q < p + n && q < c.endPfn(); q++) {
                     if (state[frame(q)] != 0 || pa.refcount(q) > 0 || pa.isReserved(q) || pa.isBuddy(q)) {
                         add("INV-PAGE-02", "allocations overlap", pfn(p) + " order " + pa.order(p) + " contains " + pfn(q));

@@ -22,7 +22,7 @@ import armmm.model.zone.ZoneType;
 public final class PageCall {
     /** A zone before the call; null in {@link #zones} for an unpopulated zone. */
     record ZoneBefore(ZoneConfig config, long freePages, long freeCma, long highatomic, long pcpPages,
-                      int[] nonEmptyLists, boolean pcpHasPage) {
+                      int[] nonEmptyLists, boolean pcpHasPage, long watermarkBoost) {
         /** Pages the zone holds free: on the buddy lists and on every CPU's lists. */
         long freeAndCached() {
             return freePages + pcpPages;
@@ -125,7 +125,7 @@ public final class PageCall {
                     && mt.ordinal() < MigrateType.PCPTYPES
                     && pa.pcpListHead(t, cpu, ord * MigrateType.PCPTYPES + mt.ordinal()) >= 0;
             out[t.ordinal()] = new ZoneBefore(z.config(), z.freePages(), z.freeCmaPages(), z.nrReservedHighatomic(), pcp,
-                    lists, pcpHas);
+                    lists, pcpHas, z.watermarkBoost());
         }
         return out;
     }

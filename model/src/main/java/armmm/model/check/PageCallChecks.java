@@ -95,7 +95,7 @@ public final class PageCallChecks {
         }
         int zi = PageCall.zoneOfPfn(pa, p);
         int allowed = GfpRules.highestZone(c.gfp);
-        if (zi < 0 || zi > allowed || PageCall.zoneOfPfn(pa, p + n - 1) != zi) {
+        if ((zi < 0 || zi > allowed || PageCall.zoneOfPfn(pa, p + n - 1) != zi) && !BuddyChecks.inSpillWindow(pa, p, n, allowed)) {
             out.add(new Violation("INV-CALL-01", "block from a zone the mask does not allow", pfn(p) + " in "
                     + zoneName(zi) + " for " + what + ", highest allowed " + zoneName(allowed)));
             return out;
@@ -120,6 +120,19 @@ public final class PageCallChecks {
         if (GfpRules.migratetype(c.gfp, c.mobilityDisabled) != MigrateType.MOVABLE && pa.pageblockMigratetype(p) == MigrateType.CMA) {
             out.add(new Violation("INV-CALL-01", "CMA pageblock given to an unmovable request", pfn(p) + " for " + what));
         }
+        List<Violation> drop = dropCheck(pa, c, zi, n, what);
+        int lower = BuddyChecks.spillLower(pa, p, n);
+        if (!drop.isEmpty() && lower >= 0 && lower != zi && dropCheck(pa, c, lower, n, what).isEmpty()) {
+            // a piece of the window the boot hand-over put on the lower zone's lists, given from there
+            drop = List.of();
+        }
+        out.addAll(drop);
+        return out;
+    }
+
+    /** The zones whose free + per-CPU pages did not change as a block of {@code n} from zone {@code zi} makes them. */
+    private static List<Violation> dropCheck(PageAllocator pa, PageCall c, int zi, long n, String what) {
+        List<Violation> out = new ArrayList<>();
         for (ZoneType t : ZoneType.values()) {
             PageCall.ZoneBefore b = c.zones[t.ordinal()];
             if (b == null) {
@@ -186,7 +199,10 @@ public final class PageCallChecks {
         if (!pass.cma()) {
             free -= b.freeCma();
         }
-        return free > pass.min(b.config().min()) + b.config().lowmemReserve()[highest];
+        // the slow pass checks min + watermark_boost; zone_watermark_fast looks again at plain min
+        // for an order-0 __GFP_ATOMIC request
+        long mark = c.order == 0 && (c.gfp & Gfp.ATOMIC) != 0 ? b.config().min() : b.config().min() + b.watermarkBoost();
+        return free > pass.min(mark) + b.config().lowmemReserve()[highest];
     }
 
     /** A block the pass can take: on a list it may use, of the order or above (or this CPU's list, for order 0). */
@@ -298,4 +314,5 @@ public final class PageCallChecks {
             }
         }
     }
+
 }

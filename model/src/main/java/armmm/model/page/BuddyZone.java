@@ -33,6 +33,10 @@ public final class BuddyZone {
     long pcpListPages;
     /** {@code nr_reserved_highatomic}. */
     long nrReservedHighatomic;
+    /** {@code watermark_boost}: added to every watermark ({@code wmark_pages}) until kswapd takes it off. */
+    long watermarkBoost;
+    /** {@code ZONE_BOOSTED_WATERMARK}: a boost kswapd must be woken for at the end of {@code rmqueue}. */
+    boolean boostedWatermark;
     /** Per-CPU pagesets, one per possible CPU. */
     final PerCpuPages[] pcp;
 
@@ -108,6 +112,11 @@ public final class BuddyZone {
     /** The per-CPU pageset of {@code cpu}. */
     public PerCpuPages pcp(int cpu) {
         return pcp[cpu];
+    }
+
+    /** {@code nr_reserved_highatomic}. */
+    public long watermarkBoost() {
+        return watermarkBoost;
     }
 
     /** {@code nr_reserved_highatomic}. */

@@ -9,6 +9,8 @@ import static armmm.model.page.PageAllocator.MAX_ORDER;
 import static armmm.model.page.PageAllocator.PAGEBLOCK_NR_PAGES;
 import static armmm.model.page.PageAllocator.PAGEBLOCK_ORDER;
 
+import armmm.model.zone.WatermarkBoost;
+
 
 /**
  * {@code __rmqueue} and the migratetype fallback of mm/page_alloc.c: the {@code fallbacks[]}
@@ -90,7 +92,7 @@ final class MigrateFallback {
             return false;
         }
         int f = z.head[foundOrder * MigrateType.COUNT + found];
-        stealSuitableFallback(z, f, startMt, canSteal);
+        stealSuitableFallback(z, f, startMt, canSteal, allocFlags);
         return true;
     }
 
@@ -117,7 +119,7 @@ final class MigrateFallback {
      * {@code steal_suitable_fallback}. The model has no LRU or movable pages, so
      * {@code move_freepages_block} counts no movable pages.
      */
-    private void stealSuitableFallback(BuddyZone z, int f, int startMt, boolean wholeBlock) {
+    private void stealSuitableFallback(BuddyZone z, int f, int startMt, boolean wholeBlock, int allocFlags) {
         int current = m.order[f];
         int oldType = m.blockMt[m.blockIndex(f)];
         if (oldType != MT_HIGHATOMIC) {
@@ -125,7 +127,10 @@ final class MigrateFallback {
                 for (int b = 0; b < 1 << (current - PAGEBLOCK_ORDER); b++) {
                     m.blockMt[m.blockIndex(f) + b] = (byte) startMt;
                 }
-            } else if (wholeBlock) {
+            } else if (boostWatermark(z) && (allocFlags & PageAllocator.ALLOC_KSWAPD) != 0) {
+                z.boostedWatermark = true;
+            }
+            if (current < PAGEBLOCK_ORDER && wholeBlock) {
                 int freePages = moveFreepagesBlock(z, f, startMt);
                 int alike = startMt == MT_MOVABLE ? 0
                         : oldType == MT_MOVABLE ? PAGEBLOCK_NR_PAGES - freePages : 0;
@@ -138,6 +143,21 @@ final class MigrateFallback {
             }
         }
         lists.moveToFreeList(z, f, current, startMt);
+    }
+
+    /**
+     * {@code boost_watermark}: a fallback that takes a block smaller than a pageblock raises the
+     * zone's watermarks ({@link WatermarkBoost}); true when it did.
+     */
+    private boolean boostWatermark(BuddyZone z) {
+        // a seeded bug waits for the first call, as every page bug does (MemMap#bug)
+        long b = WatermarkBoost.boosted(z.config.managedPages(), z.config.high(), z.watermarkBoost, PAGEBLOCK_NR_PAGES,
+                m.handedOver ? z.bugs : armmm.model.core.Bugs.NONE);
+        if (b < 0) {
+            return false;
+        }
+        z.watermarkBoost = b;
+        return true;
     }
 
     /** {@code move_freepages_block}: every free block of the pageblock to the tail of {@code mt}'s lists. */

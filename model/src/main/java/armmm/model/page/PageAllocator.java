@@ -27,8 +27,9 @@ import java.util.List;
  * with {@link #memblockFreeRange}, {@link #freeHighpages}, {@link #setupPerCpuPagesets},
  * {@link #activateCmaArea} and {@link #freeReservedArea}, in the kernel's order.
  *
- * <p>Not modelled: reclaim, compaction, kswapd, OOM, watermark boosting, page isolation,
- * memcg charging, page contents. An allocation that would need reclaim returns NULL.
+ * <p>Not modelled: reclaim, compaction, OOM, page isolation, memcg charging, page contents. An
+ * allocation that would need reclaim returns NULL. Watermark boosting is modelled, with kswapd as
+ * far as it takes boosts off ({@link Kswapd}: it never reclaims anything).
  */
 public final class PageAllocator {
     /** MAX_ORDER of this build (CONFIG_ARCH_FORCE_MAX_ORDER=12): orders 0..11. */
@@ -72,6 +73,7 @@ public final class PageAllocator {
     private final BadPage badPage;
     private final FreePages freeing;
     private final BootFree boot;
+    private final Kswapd kswapd;
 
     /**
      * The allocator over {@code configs} (any order; empty zones allowed), every frame PG_reserved
@@ -92,7 +94,8 @@ public final class PageAllocator {
         lists = new FreeLists(m);
         fallback = new MigrateFallback(m, lists);
         pcpLists = new PcpLists(m, lists, fallback);
-        zonelist = new Zonelist(m, lists, fallback, pcpLists);
+        kswapd = new Kswapd(m);
+        zonelist = new Zonelist(m, lists, fallback, pcpLists, kswapd);
         badPage = new BadPage(m, layout);
         freeing = new FreePages(m, nrCpus, lists, pcpLists, badPage);
         boot = new BootFree(m, lists, freeing);
@@ -300,6 +303,13 @@ public final class PageAllocator {
     public void beginStep() {
         m.dirty.begin();
         zonelist.forgetLastAlloc();
+        // kswapd, woken during the previous call, gets the CPU before this one
+        kswapd.run();
+    }
+
+    /** {@code pgdat->kswapd_failures}: kswapd passes that reclaimed nothing (all of them, here). */
+    public int kswapdFailures() {
+        return kswapd.failures;
     }
 
     /** Frame indexes (pfn - {@link #basePfn()}) the last call touched, each once, in order. */

@@ -77,6 +77,8 @@ public final class PageObservables {
                     return OptionalLong.of(z.freePages());
                 case "nr_free_cma":
                     return OptionalLong.of(z.freeCmaPages());
+                case "boost":
+                    return OptionalLong.of(z.watermarkBoost());
                 default:
                     return OptionalLong.empty();
             }

@@ -20,10 +20,10 @@ final class Watermark {
     private Watermark() {
     }
 
-    /** {@code wmark_pages}: watermark boosting is not modelled (kswapd would reset the boost). */
+    /** {@code wmark_pages}: the watermark plus the zone's {@code watermark_boost}. */
     static long wmark(BuddyZone z, int which) {
         ZoneConfig c = z.config;
-        return which == 0 ? c.min() : which == 1 ? c.low() : c.high();
+        return (which == 0 ? c.min() : which == 1 ? c.low() : c.high()) + z.watermarkBoost;
     }
 
     /** {@code z->lowmem_reserve[highest_zoneidx]}. */
@@ -46,8 +46,11 @@ final class Watermark {
         return u;
     }
 
-    /** {@code zone_watermark_fast}. */
-    static boolean zoneWatermarkFast(BuddyZone z, int ord, long mark, int highest, int allocFlags) {
+    /**
+     * {@code zone_watermark_fast}: an order-0 __GFP_ATOMIC request checked against min gets a
+     * second look at the min watermark without the boost.
+     */
+    static boolean zoneWatermarkFast(BuddyZone z, int ord, long mark, int highest, int allocFlags, long gfp) {
         long reserve = lowmemReserve(z, highest);
         if (ord == 0) {
             long usable = z.freePages;
@@ -56,7 +59,14 @@ final class Watermark {
                 return true;
             }
         }
-        return watermarkOk(z, ord, mark, reserve, allocFlags, z.freePages);
+        if (watermarkOk(z, ord, mark, reserve, allocFlags, z.freePages)) {
+            return true;
+        }
+        if (ord == 0 && (gfp & armmm.model.core.Gfp.ATOMIC) != 0 && z.watermarkBoost > 0
+                && (allocFlags & PageAllocator.ALLOC_WMARK_MASK) == PageAllocator.ALLOC_WMARK_MIN) {
+            return watermarkOk(z, ord, z.config.min(), reserve, allocFlags, z.freePages);
+        }
+        return false;
     }
 
     /** {@code __zone_watermark_ok} with {@code lowmem_reserve[highest_zoneidx]} already looked up. */

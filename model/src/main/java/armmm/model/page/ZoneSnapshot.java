@@ -9,7 +9,8 @@ package armmm.model.page;
  * @param pcpHasPage      this CPU's list for the order and migratetype was not empty
  * @param maxFreeOrder    the highest order with a block on an Unmovable, Movable or Reclaimable list, -1 for none
  * @param maxCmaOrder     the highest order with a block on the CMA list, -1 for none
+ * @param watermarkBoost  {@code watermark_boost}
  */
 public record ZoneSnapshot(long freePages, long freeCma, long reservedHighatomic, boolean pcpHasPage,
-                           int maxFreeOrder, int maxCmaOrder) {
+                           int maxFreeOrder, int maxCmaOrder, long watermarkBoost) {
 }

@@ -37,11 +37,13 @@ final class Zonelist {
     private final FreeLists lists;
     private final MigrateFallback fallback;
     private final PcpLists pcpLists;
+    private final Kswapd kswapd;
     /** The trace of the last allocation in the current kernel call, null when there was none. */
     private AllocTrace lastAlloc;
 
-    Zonelist(MemMap m, FreeLists lists, MigrateFallback fallback, PcpLists pcpLists) {
+    Zonelist(MemMap m, FreeLists lists, MigrateFallback fallback, PcpLists pcpLists, Kswapd kswapd) {
         this.m = m;
+        this.kswapd = kswapd;
         this.lists = lists;
         this.fallback = fallback;
         this.pcpLists = pcpLists;
@@ -66,6 +68,10 @@ final class Zonelist {
         int used = fast;
         if (pfn < 0) {
             int slow = gfpToAllocFlags(gfp, ord);
+            if ((slow & ALLOC_KSWAPD) != 0) {
+                // wake_all_kswapds: node 0's kswapd for the request's highest zone
+                kswapd.wakeup(ord, highest);
+            }
             if ((gfp & Gfp.MEMALLOC) != 0 && (gfp & Gfp.NOMEMALLOC) == 0) {
                 slow = (ALLOC_NO_WATERMARKS | cma) | (slow & ALLOC_KSWAPD);
             }
@@ -145,11 +151,16 @@ final class Zonelist {
             }
             if ((allocFlags & ALLOC_NO_WATERMARKS) == 0) {
                 long mark = Watermark.wmark(z, allocFlags & ALLOC_WMARK_MASK);
-                if (!Watermark.zoneWatermarkFast(z, ord, mark, highest, allocFlags)) {
+                if (!Watermark.zoneWatermarkFast(z, ord, mark, highest, allocFlags, gfp)) {
                     continue;
                 }
             }
             int f = rmqueue(z, ord, allocFlags, mt, cpu);
+            if (z.boostedWatermark) {
+                // the end of rmqueue: a boost was set, kswapd is woken for it
+                z.boostedWatermark = false;
+                kswapd.wakeup(0, z.type.ordinal());
+            }
             if (f >= 0) {
                 prepNewPage(z, f, ord, gfp);
                 if ((allocFlags & ALLOC_HIGHATOMIC) != 0) {
@@ -219,7 +230,7 @@ final class Zonelist {
                 PerCpuPages pcp = z.pcp[cpu];
                 boolean pcpHas = ord <= COSTLY_ORDER && pcp.head[ord * MigrateType.PCPTYPES + mt] >= 0;
                 s[z.type.ordinal()] = new ZoneSnapshot(z.freePages, z.freeCma, z.nrReservedHighatomic,
-                        pcpHas, maxFreeOrder(z, false), maxFreeOrder(z, true));
+                        pcpHas, maxFreeOrder(z, false), maxFreeOrder(z, true), z.watermarkBoost);
             }
         }
         return s;

@@ -51,6 +51,17 @@ public final class BuddyinfoReport {
                 BuddyZone z = pa.zone(t);
                 return z == null || cpu >= pa.nrCpus() ? 0 : z.pcp(cpu).count();
             }
+
+            @Override
+            public boolean nodeUnreclaimable() {
+                return pa.kswapdFailures() >= 16;
+            }
+
+            @Override
+            public long boost(ZoneType t) {
+                BuddyZone z = pa.zone(t);
+                return z == null ? 0 : z.watermarkBoost();
+            }
         };
     }
 }

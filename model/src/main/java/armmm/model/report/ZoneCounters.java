@@ -18,6 +18,16 @@ public interface ZoneCounters {
     /** {@code pcp->count} of zone {@code t} on CPU {@code cpu}. */
     int pcpCount(ZoneType t, int cpu);
 
+    /** {@code pgdat->kswapd_failures >= MAX_RECLAIM_RETRIES}: kswapd gave up on node 0. */
+    default boolean nodeUnreclaimable() {
+        return false;
+    }
+
+    /** {@code watermark_boost} of zone {@code t}: 0 where nothing boosts it (before the allocator runs). */
+    default long boost(ZoneType t) {
+        return 0;
+    }
+
     /**
      * The counters as boot leaves them before anything is allocated: every managed page free, every
      * CMA page free, empty per-CPU lists. The real kernel shows a little less (a just-booted system

@@ -21,7 +21,7 @@ public final class ZoneinfoReport {
             ZoneConfig z = s.zone(t);
             out.append(String.format("Node 0, zone %8s", t.kernelName()));
             out.append("\n  pages free     ").append(c.nrFree(t));
-            out.append("\n        boost    0");
+            out.append("\n        boost    ").append(c.boost(t));
             out.append("\n        min      ").append(z.min());
             out.append("\n        low      ").append(z.low());
             out.append("\n        high     ").append(z.high());
@@ -44,7 +44,7 @@ public final class ZoneinfoReport {
                     out.append("\n              batch: ").append(z.pcpBatch());
                     out.append("\n  vm stats threshold: ").append(s.statThreshold().get(t));
                 }
-                out.append("\n  node_unreclaimable:  0");
+                out.append("\n  node_unreclaimable:  ").append(c.nodeUnreclaimable() ? 1 : 0);
                 out.append("\n  start_pfn:           ").append(z.startPfn());
             }
             out.append('\n');

@@ -40,7 +40,7 @@ public record ManagedPages(PerZone atFreeAll, PerZone cma, PerZone atWatermarks,
         long[] freeAll = new long[NZ];
         for (long[] r : freePfnRanges(in.memory(), in.reserved())) {
             // memblock_free_all stops at max_low_pfn; free_highpages starts there
-            addPages(spans, freeAll, r[0], Math.min(r[1], in.maxLowPfn()));
+            addChunks(spans, freeAll, r[0], Math.min(r[1], in.maxLowPfn()), in.maxOrderNrPages());
             addPages(spans, freeAll, Math.max(r[0], in.maxLowPfn()), r[1]);
         }
         long[] cma = new long[NZ];
@@ -103,6 +103,29 @@ public record ManagedPages(PerZone atFreeAll, PerZone cma, PerZone atWatermarks,
     }
 
     /** Adds pfns [start, end) to the zones that span them. */
+    /**
+     * {@code __free_pages_memory} (mm/memblock.c) over lowmem range [start, end): the largest
+     * naturally aligned blocks of at most MAX_ORDER_NR_PAGES, each counted by
+     * {@code __free_pages_core} into the managed pages of the zone of its FIRST page. The blocks
+     * follow alignment, not zone ends: where a zone ends off a MAX_ORDER_NR_PAGES boundary (every
+     * ZONE_DMA a machine's {@code dma_zone_size} caps, one page short of it), the block holding the
+     * end counts pages of the next zone as the lower zone's, as 6.1 does.
+     */
+    private static void addChunks(ZoneSpans spans, long[] perZone, long start, long end, long maxOrderNrPages) {
+        long pfn = start;
+        while (pfn < end) {
+            long n = pfn == 0 ? maxOrderNrPages : Math.min(maxOrderNrPages, Long.lowestOneBit(pfn));
+            while (pfn + n > end) {
+                n >>= 1;
+            }
+            ZoneType z = spans.zoneOf(pfn);
+            if (z != null) {
+                perZone[z.ordinal()] += n;
+            }
+            pfn += n;
+        }
+    }
+
     private static void addPages(ZoneSpans spans, long[] perZone, long start, long end) {
         long[] zs = spans.startPfn().toArray();
         long[] sp = spans.spanned().toArray();

@@ -32,7 +32,14 @@ public enum ZoneBug implements SeededBug {
             "INV-ZONE-07", null, "min_free_kbytes from the managed count after the late frees"),
     /** The per-CPU list high limit loses its 4 x batch floor: INV-ZONE-08. */
     ZONE_PCP_HIGH_NO_FLOOR(
-            "INV-ZONE-08", null, "The per-CPU list high limit loses its 4 x batch floor");
+            "INV-ZONE-08", null, "The per-CPU list high limit loses its 4 x batch floor"),
+    /**
+     * {@code boost_watermark} boosts zones of fewer than four pageblocks too, raising min by a whole
+     * pageblock in a small zone: INV-BUDDY-07.
+     */
+    ZONE_BOOST_SMALL_ZONE(
+            "INV-BUDDY-07", "ab70cdb0d416 (\"mm: limit boost_watermark on small zones\")",
+            "boost_watermark boosts a zone of fewer than four pageblocks by a whole pageblock, putting it under water at once");
 
     private final BugFacts facts;
 

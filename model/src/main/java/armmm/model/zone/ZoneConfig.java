@@ -24,7 +24,9 @@ public record ZoneConfig(ZoneType type, long startPfn, long spannedPages, long p
         if (presentPages > spannedPages) {
             throw new IllegalArgumentException("zone " + type + ": present " + presentPages + " exceeds spanned " + spannedPages);
         }
-        if (managedPages > presentPages) {
+        // managed may pass present by less than one MAX_ORDER block: __free_pages_memory counts a
+        // block holding a zone end that is off a MAX_ORDER_NR_PAGES boundary as the lower zone's
+        if (managedPages > presentPages + (1L << (armmm.model.board.BuildConfig.MAX_ORDER - 1)) - 1) {
             throw new IllegalArgumentException("zone " + type + ": managed " + managedPages + " exceeds present " + presentPages);
         }
         if (lowmemReserve.length != ZoneType.values().length) {

@@ -91,6 +91,9 @@ class ZoneProperties {
     }
 
     private static void labelCases(ZoneSetup setup) {
+        if (setup.populated(ZoneType.NORMAL)) {
+            Stats.label("normal zone");
+        }
         if (setup.populated(ZoneType.MOVABLE)) {
             Stats.label("movable zone");
         }
@@ -113,7 +116,8 @@ class ZoneProperties {
 
     /**
      * Virt boards of 64 MiB to 3 GiB booted by the model, sometimes with {@code vmalloc=},
-     * {@code movablecore=} (up to half the RAM) or {@code cma=}, on one to {@code NR_CPUS} CPUs.
+     * {@code movablecore=} (up to half the RAM) or {@code cma=}, on one to {@code NR_CPUS} CPUs; a
+     * third of them on a machine with a {@code dma_zone_size} of 16 MiB to 1 GiB.
      */
     static Gen<Board> bootedBoards() {
         return c -> {
@@ -128,8 +132,10 @@ class ZoneProperties {
             if (Gens.booleans(0.25).generate(c)) {
                 args.append(" cma=").append(4 << Gens.ints(0, 3).generate(c)).append('M');
             }
-            return Board.of(List.of(new Bank(Board.VIRT_RAM_BASE, ramMb << 20)), List.of(), args.toString().trim(),
+            Board board = Board.of(List.of(new Bank(Board.VIRT_RAM_BASE, ramMb << 20)), List.of(), args.toString().trim(),
                     Gens.ints(1, Board.NR_CPUS).generate(c));
+            // a machine with dma_zone_size (davinci's 128M, bcm2711's 1G): ZONE_NORMAL above it
+            return Gens.booleans(1 / 3.0).generate(c) ? board.withDmaZoneSize(Gens.ints(16, 1024).generate(c) * SZ_1M) : board;
         };
     }
 
@@ -170,7 +176,14 @@ class ZoneProperties {
             long limit = Math.min(end, 0x5000_0000L + Gens.ints(0, 0x2fff).generate(c) * 0x1_0000L);
             int[] ratio = {Gens.ints(1, 512).generate(c), Gens.ints(0, 63).generate(c), 0, 0};
             long movable = Gens.booleans(1 / 3.0).generate(c) ? Gens.ints(0, 0x3ffff).generate(c) : 0;
-            return new ZoneInputs(memory, reserved, limit >>> 12, end >>> 12, ZoneInputs.NO_DMA_LIMIT, movable, cma,
+            // a machine's dma_zone_size: arm_dma_pfn_limit = (PHYS_OFFSET + size - 1) >> PAGE_SHIFT,
+            // one page short of a MiB multiple; sometimes any pfn, sometimes above lowmem
+            long dma = ZoneInputs.NO_DMA_LIMIT;
+            if (Gens.booleans(1 / 3.0).generate(c)) {
+                dma = Gens.booleans(0.75).generate(c) ? (0x4000_0000L + Gens.ints(1, 1024).generate(c) * SZ_1M - 1) >>> 12
+                        : Gens.longs(0x40000, 0x80000).generate(c);
+            }
+            return new ZoneInputs(memory, reserved, limit >>> 12, end >>> 12, dma, movable, cma,
                     Gens.ints(1, 8).generate(c), Gens.ints(1, 1000).generate(c), ratio, late,
                     ZoneInputs.DEFAULT_MAX_ORDER_NR_PAGES);
         };

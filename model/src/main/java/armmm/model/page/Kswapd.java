@@ -1,0 +1,97 @@
+package armmm.model.page;
+
+import static armmm.model.page.PageAllocator.MAX_ORDER;
+
+/**
+ * Node 0's kswapd as far as the watermark boost needs it (mm/vmscan.c {@code wakeup_kswapd},
+ * {@code pgdat_balanced}, {@code balance_pgdat}). The model has no LRU, page cache or anonymous
+ * pages: every allocation is the kernel's own, so kswapd never reclaims anything. What it still
+ * does is what 6.1 does after a pass that reclaimed nothing: {@code kswapd_failures++}, and the
+ * boost it found on each zone it balanced is taken off ({@code watermark_boost -= zone_boosts[i]}).
+ * After {@code MAX_RECLAIM_RETRIES} (16) such passes {@code wakeup_kswapd} no longer wakes it, and
+ * boosts stay until the end of the run (nothing in the model makes reclaim succeed and reset the
+ * count).
+ * <p>
+ * kswapd is a thread: the model runs the pass it was woken for when the next kernel call begins
+ * ({@link PageAllocator#beginStep}), so the call that woke it, and the checks after that call,
+ * see the boost; the next call does not.
+ */
+final class Kswapd {
+    /** {@code MAX_RECLAIM_RETRIES} (mm/internal.h). */
+    static final int MAX_RECLAIM_RETRIES = 16;
+
+    private final MemMap m;
+    /** {@code pgdat->kswapd_failures}. */
+    int failures;
+    /** {@code pgdat->kswapd_highest_zoneidx} of a pending wake-up, -1 when kswapd sleeps. */
+    private int pendingZoneIdx = -1;
+    /** {@code pgdat->kswapd_order} of a pending wake-up. */
+    private int pendingOrder;
+
+    Kswapd(MemMap m) {
+        this.m = m;
+    }
+
+    /** {@code wakeup_kswapd(zone, gfp, order, highest_zoneidx)} for node 0. */
+    void wakeup(int order, int highestZoneIdx) {
+        if (failures >= MAX_RECLAIM_RETRIES || balanced(order, highestZoneIdx) && !boosted(highestZoneIdx)) {
+            return;
+        }
+        pendingZoneIdx = Math.max(pendingZoneIdx, highestZoneIdx);
+        pendingOrder = Math.max(pendingOrder, order);
+    }
+
+    /** kswapd gets the CPU: {@code balance_pgdat} for the pending wake-up, if any. */
+    void run() {
+        if (pendingZoneIdx < 0) {
+            return;
+        }
+        int idx = pendingZoneIdx;
+        int order = pendingOrder;
+        pendingZoneIdx = -1;
+        pendingOrder = 0;
+        if (!boosted(idx) && balanced(order, idx)) {
+            return;
+        }
+        // nothing on any LRU: the pass reclaims nothing
+        failures++;
+        for (int i = 0; i <= idx; i++) {
+            BuddyZone z = m.zones[i];
+            if (z != null) {
+                z.watermarkBoost = 0;
+            }
+        }
+    }
+
+    /** {@code pgdat_watermark_boosted}: some managed zone up to {@code idx} is boosted. */
+    private boolean boosted(int idx) {
+        for (int i = 0; i <= idx && i < m.zones.length; i++) {
+            BuddyZone z = m.zones[i];
+            if (z != null && z.config.managedPages() > 0 && z.watermarkBoost > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * {@code pgdat_balanced}: a managed zone up to {@code idx} meets its high watermark (boost
+     * included) for {@code order} ({@code zone_watermark_ok_safe}); true when none is managed.
+     */
+    private boolean balanced(int order, int idx) {
+        boolean any = false;
+        for (int i = 0; i <= idx && i < m.zones.length; i++) {
+            BuddyZone z = m.zones[i];
+            if (z == null || z.config.managedPages() == 0) {
+                continue;
+            }
+            any = true;
+            long mark = Watermark.wmark(z, 2);
+            if (Watermark.watermarkOk(z, Math.min(order, MAX_ORDER - 1), mark, z.config.lowmemReserve()[idx], 0,
+                    z.freePages)) {
+                return true;
+            }
+        }
+        return !any;
+    }
+}
