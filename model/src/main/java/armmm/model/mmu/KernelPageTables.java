@@ -26,8 +26,14 @@ public final class KernelPageTables {
     private final Map<Long, int[]> ptePages = new HashMap<>();
     private final Set<MmuBug> bugs;
     private final ShortDescriptorWalker walker;
-    private final boolean xnDropped;
-    private final boolean hwAt256;
+    /**
+     * The two PTE-writing bugs fire only once boot has handed the tables over
+     * ({@link #bootDone()}): they sit on the post-boot {@code set_pte_ext} path that
+     * {@code pte_alloc_kernel} users (vmalloc, ioremap, fixmap, kmap) take, so boot's tables are
+     * right and only a call after boot exposes them.
+     */
+    private boolean xnDropped;
+    private boolean hwAt256;
     private final boolean sectionWrongHalf;
     /** Virtual addresses of the PTEs written since {@link #beginStep()}, in order, with repeats. */
     private long[] touchedPtes = new long[16];
@@ -51,12 +57,21 @@ public final class KernelPageTables {
         this.lowmemLimit = lowmemLimit;
         this.bugs = bugs.isEmpty() ? EnumSet.noneOf(MmuBug.class) : EnumSet.copyOf(bugs);
         this.walker = new ShortDescriptorWalker();
-        this.xnDropped = this.bugs.contains(MmuBug.MMU_PTE_XN_DROPPED);
-        this.hwAt256 = this.bugs.contains(MmuBug.MMU_HW_PTE_AT_256);
         this.sectionWrongHalf = this.bugs.contains(MmuBug.MMU_SECTION_UPDATE_WRONG_HALF);
     }
 
     private SectionPerms sectionPerms;
+
+    /**
+     * Boot is over (arch/arm/mm/mmu.c {@code paging_init} .. {@code mark_rodata_ro}, and the early
+     * vmalloc mappings of later subsystems): from now on PTEs are written by the callers of
+     * {@code set_pte_ext} after boot, where the planted PTE bugs sit. Idempotent; the kernel calls
+     * it before each call.
+     */
+    public void bootDone() {
+        this.xnDropped = bugs.contains(MmuBug.MMU_PTE_XN_DROPPED);
+        this.hwAt256 = bugs.contains(MmuBug.MMU_HW_PTE_AT_256);
+    }
 
     /** The kernel image's section permissions ({@code set_kernel_text_rw}/{@code ro}), once boot set them. */
     public SectionPerms sectionPerms() {

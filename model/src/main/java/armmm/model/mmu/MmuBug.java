@@ -10,7 +10,10 @@ import armmm.model.core.SeededBug;
  * {@link WalkerBug}.
  */
 public enum MmuBug implements SeededBug {
-    /** {@code cpu_v7_set_pte_ext} forgets PTE_EXT_XN: PAGE_KERNEL pages become executable. INV-MMU-01. */
+    /**
+     * {@code cpu_v7_set_pte_ext} forgets PTE_EXT_XN: PAGE_KERNEL pages become executable. Planted
+     * on the post-boot path only (boot's tables are right). INV-MMU-01.
+     */
     MMU_PTE_XN_DROPPED(
             "INV-MMU-01", null, "cpu_v7_set_pte_ext forgets PTE_EXT_XN: PAGE_KERNEL pages become executable"),
     /**
@@ -23,7 +26,7 @@ public enum MmuBug implements SeededBug {
     /**
      * The hardware PTE stored 256 entries after the Linux one (the size of one hardware table)
      * instead of {@code PTE_HWTABLE_PTRS} (512): it lands among the Linux entries of the second
-     * table and the real hardware slot stays empty. INV-MMU-03.
+     * table and the real hardware slot stays empty. Planted on the post-boot path only. INV-MMU-03.
      */
     MMU_HW_PTE_AT_256(
             "INV-MMU-03", null, "the hardware PTE stored 256 entries after the Linux one instead of PTE_HWTABLE_PTRS (512): the hardware slot stays empty"),

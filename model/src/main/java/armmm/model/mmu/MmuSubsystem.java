@@ -79,6 +79,8 @@ public final class MmuSubsystem implements Subsystem<KernelPageTables> {
 
     @Override
     public void beforeStep(KernelPageTables state) {
+        // the first call marks the end of boot (every subsystem's boot writes are done)
+        state.bootDone();
         state.beginStep();
     }
 

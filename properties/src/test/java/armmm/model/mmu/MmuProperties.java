@@ -67,6 +67,8 @@ class MmuProperties {
                     assertThat(result.counterexample().failure().id()).as("invariant catching %s", bug).isEqualTo(catcher);
                     // each hand-minimal scenario (seeded-bugs/<bug>.scn) is one call
                     assertThat(result.counterexample().steps()).as("shrunk counterexample of %s", bug).hasSizeLessThanOrEqualTo(2);
+                    // found by a chain after a call, never by boot
+                    assertThat(result.counterexample().steps()).as("steps to %s", bug).isNotEmpty();
                 }));
     }
 }
