@@ -73,7 +73,9 @@ public final class PageChains {
 
     /**
      * Memory pressure: mostly allocations, large ones first, few frees, so that a chain drives the
-     * zones down through their watermarks to NULL, and the frees bring them back.
+     * zones down through their watermarks to NULL, and the frees bring them back. Allocations one
+     * order below a free block split blocks of the top orders, which the others mostly take whole
+     * or leave until the zone is at NULL.
      */
     static ChainSpec.Builder<World, Op> pressure(Gen<Kernel> boards, java.util.function.Predicate<String> checked) {
         return KernelChains.builder(boards, checked)
@@ -84,6 +86,10 @@ public final class PageChains {
                         PageOp.AllocPages::new))
                 .action("alloc_pages", 12, w -> Gens.combine(pressureMask(), Gens.ints(0, 3).map(i -> 3 - i), cpu(w),
                         PageOp.AllocPages::new))
+                // one order below a free block: the second such call finds the smaller order used up
+                // and splits the block, at every order, the top ones included
+                .action("alloc_pages (below a free block)", 6, w -> Gens.combine(pressureMask(), belowAFreeBlock(w),
+                        cpu(w), PageOp.AllocPages::new))
                 .action("__free_pages", 2, w -> !w.held().isEmpty(), w -> Gens.combine(Gens.oneOf(w.held()), cpu(w),
                         (h, cpu) -> new PageOp.FreePages(h.page(), h.order(), cpu)))
                 .postcondition((w, op, outcome) -> {
@@ -108,6 +114,25 @@ public final class PageChains {
         }
         int largest = max;
         return Gens.ints(0, largest).map(i -> largest - i);
+    }
+
+    /**
+     * One order below an order some zone holds a free block of (kernel-visible nr_free), the
+     * orders with a free block equally likely; 0 when only order-0 blocks are free.
+     */
+    private static Gen<Integer> belowAFreeBlock(World w) {
+        PageAllocator pa = w.kernel().pages();
+        List<Integer> below = new java.util.ArrayList<>();
+        for (int o = 1; o < PageAllocator.MAX_ORDER; o++) {
+            for (ZoneType t : ZoneType.values()) {
+                BuddyZone z = pa.zone(t);
+                if (z != null && z.nrFree(o) > 0) {
+                    below.add(o - 1);
+                    break;
+                }
+            }
+        }
+        return below.isEmpty() ? Gens.constant(0) : Gens.oneOf(below);
     }
 
     /**
