@@ -146,7 +146,16 @@ final class Search {
         Set<String> distinct = new HashSet<>();
         int extra = Integer.MAX_VALUE;
         int attempts = 0;
-        while (tries < config.tries() && discarded < DISCARDS_PER_TRY * config.tries() && extra > 0) {
+        int limit = config.tries();
+        int cap = CoverageCheck.MAX_FACTOR * config.tries();
+        while (discarded < DISCARDS_PER_TRY * config.tries() && extra > 0) {
+            if (tries >= limit) {
+                // a coverage requirement the cases so far cannot decide gets more cases, up to a bound
+                if (!found.isEmpty() || limit >= cap || !coverageUndecided()) {
+                    break;
+                }
+                limit = Math.min(2 * limit, cap);
+            }
             SplittableRandom random = master.split();
             Choices choices = targetedChoices(best, random, mutations, attempts++);
             Map<String, Double> scores = Targets.scores();
@@ -337,13 +346,25 @@ final class Search {
         options.coverage().forEach((label, percent) -> {
             int cases = reached.getOrDefault(label, 0);
             double share = tries == 0 ? 0 : 100.0 * cases / tries;
-            if (share < percent) {
-                failures.add(new Failure("coverage:" + label, "a required label was reached too rarely",
+            // an enumeration is the whole space, not a sample: its share is exact
+            CoverageCheck.Verdict verdict = exhaustive ? (share < percent ? CoverageCheck.Verdict.MISSED
+                    : CoverageCheck.Verdict.MET) : CoverageCheck.decide(cases, tries, percent);
+            if (verdict != CoverageCheck.Verdict.MET) {
+                failures.add(new Failure("coverage:" + label, verdict == CoverageCheck.Verdict.MISSED
+                        ? "a required label was reached too rarely"
+                        : "a required label's share stayed undecided after the most cases the engine runs",
                         String.format("'%s' in %d of %d cases (%.1f%%), required %.1f%%", label, cases, tries, share,
                                 percent)));
             }
         });
         return failures;
+    }
+
+    /** Whether some coverage requirement cannot yet be told met or missed from the cases so far. */
+    private boolean coverageUndecided() {
+        Map<String, Integer> reached = stats.casesWithLabel();
+        return options.coverage().entrySet().stream().anyMatch(e -> CoverageCheck.decide(
+                reached.getOrDefault(e.getKey(), 0), tries, e.getValue()) == CoverageCheck.Verdict.UNDECIDED);
     }
 
     /** Turns the run's warnings into failures when the property asked for strict health checks. */

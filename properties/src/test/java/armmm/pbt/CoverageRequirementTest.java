@@ -6,7 +6,11 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Coverage requirements (QuickCheck's checkCoverage): a label's share of cases below its requirement fails. */
+/**
+ * Coverage requirements (QuickCheck's checkCoverage): a label whose share of cases is surely below
+ * its requirement fails; one surely near or above it passes, on every seed; a sample that cannot
+ * tell runs more cases.
+ */
 class CoverageRequirementTest {
     private static ChainSpec.Builder<List<Integer>, Integer> chain(String name) {
         return ChainSpec.<List<Integer>, Integer>builder(name)
@@ -51,5 +55,53 @@ class CoverageRequirementTest {
                 });
         assertThat(result.passed()).isFalse();
         assertThat(result.failure().id()).isEqualTo("coverage:zero");
+    }
+
+    /** A value of 0..99 per case: "small" (below 50) is reached by exactly half the cases. */
+    private static PropertyResult<Integer> halfSmall(String name, long seed, double percent) {
+        return Property.forAll(Gens.uniformInts(0, 99)).named(name).seed(seed).tries(40).cover("small", percent)
+                .runThrowing(v -> {
+                    if (v < 50) {
+                        Stats.label("small");
+                    }
+                });
+    }
+
+    @Test
+    void aShareWellAboveTheRequirementPassesOnEverySeed() {
+        int undecidedAt40 = 0;
+        for (long seed = 1; seed <= 40; seed++) {
+            PropertyResult<Integer> result = halfSmall("CoverageWellMet", seed, 30);
+            assertThat(result.passed()).as("seed %d: %s", seed, result.failure()).isTrue();
+            if (result.tries() > 40) {
+                undecidedAt40++;
+            }
+        }
+        // 40 cases cannot tell a share of one half from one below 27 % (0.9 of the requirement) at
+        // the engine's certainty: those seeds ran more cases instead of passing or failing on luck
+        assertThat(undecidedAt40).as("seeds whose first 40 cases could not decide").isPositive();
+    }
+
+    @Test
+    void aShareBelowTheRequirementFailsOnEverySeed() {
+        for (long seed = 1; seed <= 20; seed++) {
+            PropertyResult<Integer> result = halfSmall("CoverageMissedNarrowly", seed, 65);
+            assertThat(result.passed()).as("seed %d", seed).isFalse();
+            assertThat(result.failure().id()).isEqualTo("coverage:small");
+            assertThat(result.tries()).isLessThanOrEqualTo(CoverageCheck.MAX_FACTOR * 40);
+        }
+    }
+
+    @Test
+    void theVerdictFollowsTheWilsonBounds() {
+        assertThat(CoverageCheck.decide(20, 40, 40)).isEqualTo(CoverageCheck.Verdict.UNDECIDED);
+        assertThat(CoverageCheck.decide(160, 320, 40)).isEqualTo(CoverageCheck.Verdict.MET);
+        assertThat(CoverageCheck.decide(0, 40, 40)).isEqualTo(CoverageCheck.Verdict.MISSED);
+        assertThat(CoverageCheck.decide(40, 40, 100)).isEqualTo(CoverageCheck.Verdict.UNDECIDED);
+        assertThat(CoverageCheck.decide(320, 320, 100)).isEqualTo(CoverageCheck.Verdict.MET);
+        assertThat(CoverageCheck.decide(0, 0, 5)).isEqualTo(CoverageCheck.Verdict.MISSED);
+        double[] b = CoverageCheck.wilson(20, 40);
+        assertThat(b[0]).isBetween(0.19, 0.20);
+        assertThat(b[1]).isBetween(0.80, 0.81);
     }
 }
