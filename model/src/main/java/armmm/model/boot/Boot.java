@@ -397,9 +397,16 @@ public final class Boot {
     /**
      * {@code map_lowmem}/{@code alloc_init_pmd}: a 2 MiB chunk of lowmem whose ends are not both
      * section aligned is mapped with a pte table, allocated by {@code early_pte_alloc}.
+     *
+     * <p>{@code arm_pte_alloc} (arch/arm/mm/mmu.c) looks only at the pmd's first word: when an
+     * earlier bank already mapped the chunk's even megabyte as a section, {@code pmd_none} is
+     * false and {@code BUG_ON(pmd_bad(*pmd))} stops the boot (a bank ending on an odd section
+     * boundary followed by one starting inside the next megabyte, e.g.
+     * {@code memory=0x40000000:0x1900001 memory=0x41900001:16M}).
      */
     private void mapLowmem() {
         Set<Long> populated = new HashSet<>();
+        Set<Long> evenSection = new HashSet<>();
         for (Region r : em.mappedMemory()) {
             long start = r.base();
             long end = Math.min(r.end(), lowmemLimit);
@@ -410,6 +417,14 @@ public final class Boot {
                 long next = Math.min((addr + Layout.PMD_SIZE) & -Layout.PMD_SIZE, end);
                 long chunk = addr & -Layout.PMD_SIZE;
                 boolean sections = ((addr | next) & (Layout.SECTION_SIZE - 1)) == 0;
+                if (sections && addr == chunk) {
+                    evenSection.add(chunk);
+                }
+                if (!sections && evenSection.contains(chunk)) {
+                    throw new BootException(board.ramOption(), String.format(Locale.ROOT,
+                            "kernel BUG at arch/arm/mm/mmu.c (arm_pte_alloc): the pmd of 0x%08x holds a section,"
+                                    + " the bank at 0x%08x needs a pte table there", chunk, r.base()));
+                }
                 if (!sections && populated.add(chunk)) {
                     em.alloc("early_alloc", PAGE, PAGE, 0, 0, EarlyAllocation.Kind.TRY_NID);
                 } else {

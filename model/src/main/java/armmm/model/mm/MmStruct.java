@@ -639,6 +639,11 @@ public final class MmStruct {
             }
             vma = splitVma(vma, start)[1];
         }
+        if (end <= vma.start()) {
+            // Only under SPLIT_LOSES_PAGE: the range was the page the split above lost, no VMA
+            // covers it any more, so there is nothing to change (INV-VMA-05 reports the loss).
+            return vma;
+        }
         if (end != vma.end()) {
             if (mapCount >= config.maxMapCount()) {
                 return null;

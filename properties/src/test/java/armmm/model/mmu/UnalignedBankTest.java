@@ -1,0 +1,43 @@
+package armmm.model.mmu;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import armmm.model.board.BoardLine;
+import armmm.model.boot.BootException;
+import armmm.model.core.Bugs;
+import armmm.model.kernel.Kernel;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Banks that share a 2 MiB pmd (arch/arm/mm/mmu.c {@code alloc_init_pmd}, {@code arm_pte_alloc}):
+ * seed -8541795148664629142 of {@code MmuProperties.theFullScanHoldsAtTheEndOfAChain} booted a
+ * board whose second bank the model left unmapped where the kernel stops at a BUG_ON.
+ */
+class UnalignedBankTest {
+
+    @Test
+    void aBankNeedingAPteTableBehindAnEvenSectionStopsTheBoot() {
+        // arm_add_memory rounds 0x41900001 up to 0x41901000; the first bank ends at 0x41900000,
+        // so pmd 0xc1800000's first word is a section and pmd_bad fires
+        assertThatThrownBy(() -> Kernel.boot(BoardLine.parse(Map.of("memory", "0x40000000:0x1900001,0x41900001:16M")), Bugs.NONE))
+                .isInstanceOf(BootException.class)
+                .hasMessageContaining("arm_pte_alloc");
+    }
+
+    @Test
+    void aBankStartingInsideAnEmptyPmdIsLinearlyMapped() {
+        // the first bank ends on a pmd boundary: the second's pmd is empty and gets a pte table
+        Kernel k = Kernel.boot(BoardLine.parse(Map.of("memory", "0x40000000:0x1a00000,0x41a00001:16M")), Bugs.NONE);
+        assertThat(k.booted().orElseThrow().memory().get(1).base()).isEqualTo(0x41a01000L);
+        assertThat(MmuChecks.fullScan(k)).isEmpty();
+    }
+
+    @Test
+    void aBankStartingOnAnOddSectionIsLinearlyMapped() {
+        // section aligned: __map_init_section fills the odd word beside the first bank's section
+        Kernel k = Kernel.boot(BoardLine.parse(Map.of("memory", "0x40000000:0x1900000,0x41900000:16M")), Bugs.NONE);
+        assertThat(MmuChecks.fullScan(k)).isEmpty();
+    }
+}
