@@ -118,8 +118,27 @@ public final class MmuChecks {
         return (linux & L_PTE_PRESENT) != 0 && (linux & L_PTE_YOUNG) != 0 && (linux & L_PTE_NONE) == 0;
     }
 
-    private static List<Violation> walksAsIntended(KernelPageTables t, long va) {
+    /**
+     * The Linux entry beside the hardware entry that the walk of {@code va} reads: the entry in
+     * the PTE page behind {@code va}'s own first-level word. It is {@code pte_offset_kernel}'s entry
+     * except in a pair whose even word is a section and whose odd word a table: boot leaves that
+     * when the lowmem tail after the kernel's last section needs PTEs ({@code map_lowmem} populates
+     * the pair, then {@code map_kernel}'s {@code __map_init_section} rewrites only the even word),
+     * e.g. 23556K of RAM with the kernel's sections ending at 0x41700000.
+     */
+    private static int linuxBesideHardware(KernelPageTables t, long va) {
         int linux = t.linuxPte(va);
+        int word = t.l1((int) (va >>> 20));
+        int even = t.l1((int) (va >>> 20) & ~1);
+        if (linux != 0 || (word & 3) != 1 || (even & 3) == 1) {
+            return linux;
+        }
+        int[] page = t.ptePageWords(Integer.toUnsignedLong(word) & 0xfffff000L);
+        return page == null ? 0 : page[(int) ((va >>> 20) & 1) * 256 + (int) ((va >>> 12) & 0xff)];
+    }
+
+    private static List<Violation> walksAsIntended(KernelPageTables t, long va) {
+        int linux = linuxBesideHardware(t, va);
         Translation read = t.translate(va, Access.READ, Privilege.KERNEL);
         if (!hardwareValid(linux)) {
             if (read.ok()) {

@@ -40,4 +40,19 @@ class UnalignedBankTest {
         Kernel k = Kernel.boot(BoardLine.parse(Map.of("memory", "0x40000000:0x1900000,0x41900000:16M")), Bugs.NONE);
         assertThat(MmuChecks.fullScan(k)).isEmpty();
     }
+
+    @Test
+    void aLowmemTailAfterTheKernelsLastSectionKeepsItsPteBehindTheOddWord() {
+        // seed 266386430753895569 of KernelChainProperties: 23556K ends at 0x41701000 and the
+        // kernel's sections at 0x41700000. prepare_page_table clears the pair 0xc1600000/0xc1700000,
+        // map_lowmem gives the tail a pte table there, map_kernel rewrites only the even word
+        Kernel k = Kernel.boot(BoardLine.parse(Map.of("ram", "23556K")), Bugs.NONE);
+        KernelPageTables t = k.state(KernelPageTables.class);
+        assertThat(t.l1(0xc16) & 3).as("even word: the kernel's section").isEqualTo(2);
+        assertThat(t.l1(0xc17) & 3).as("odd word: the tail's table").isEqualTo(1);
+        Translation tail = t.translate(0xc1700000L, Access.READ, Privilege.KERNEL);
+        assertThat(tail).isInstanceOfSatisfying(Translation.Mapped.class, m -> assertThat(m.pa()).isEqualTo(0x41700000L));
+        assertThat(MmuChecks.fullScan(k)).isEmpty();
+        assertThat(k.checkComplete()).isEmpty();
+    }
 }
