@@ -1,6 +1,7 @@
 package armmm.cli;
 
 import armmm.model.boot.BootedSystem;
+import armmm.model.core.Xml;
 import armmm.model.kernel.Kernel;
 import armmm.model.layout.Layout;
 import armmm.model.memblock.Region;
@@ -223,16 +224,6 @@ public final class MemmapSvg {
 
     /** XML text and attribute escaping: callers' names and board lines may hold any character. */
     static String esc(String t) {
-        StringBuilder b = new StringBuilder(t.length());
-        for (char c : t.toCharArray()) {
-            switch (c) {
-                case '<' -> b.append("&lt;");
-                case '>' -> b.append("&gt;");
-                case '&' -> b.append("&amp;");
-                case '"' -> b.append("&quot;");
-                default -> b.append(c < 0x20 && c != '\n' && c != '\t' ? ' ' : c);
-            }
-        }
-        return b.toString();
+        return Xml.escape(t);
     }
 }

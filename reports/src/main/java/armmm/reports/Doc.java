@@ -1,5 +1,6 @@
 package armmm.reports;
 
+import armmm.model.core.Xml;
 import java.util.List;
 
 /**
@@ -108,17 +109,7 @@ final class Doc {
 
     /** XML escaping of text. */
     static String esc(String t) {
-        StringBuilder b = new StringBuilder(t.length());
-        for (char c : t.toCharArray()) {
-            switch (c) {
-                case '<' -> b.append("&lt;");
-                case '>' -> b.append("&gt;");
-                case '&' -> b.append("&amp;");
-                case '"' -> b.append("&quot;");
-                default -> b.append(c < 0x20 && c != '\n' && c != '\t' ? ' ' : c);
-            }
-        }
-        return b.toString();
+        return Xml.escape(t);
     }
 
     /** {@code `x`} to {@code <code>x</code>}, on text already escaped; **x** to strong. */
