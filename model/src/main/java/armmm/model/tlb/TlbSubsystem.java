@@ -149,7 +149,7 @@ public final class TlbSubsystem implements Subsystem<Tlbs> {
     }
 
     private static void mmCall(Tlbs t, MmOp op, Result result) {
-        if (op instanceof MmOp.MmCreate && result instanceof Result.Value v) {
+        if ((op instanceof MmOp.MmCreate || op instanceof MmOp.Fork) && result instanceof Result.Value v) {
             t.mmCreated(v.value(), 0);
         } else if (op instanceof MmOp.Munmap u) {
             t.unmapRange(u.mm(), u.addr(), Math.min(u.addr() + pageAlign(u.len()), ProcessTables.TASK_SIZE), 0);

@@ -340,7 +340,9 @@ public final class Tlbs {
                 return Result.of(hit.walk().pa() + (va - hit.walk().va()));
             }
         }
-        if (now == null && user) {
+        if (user && (now == null || (tables.uspace() && !permits(now, access, true)))) {
+            // with uspace's tables a present PTE that denies the access is a fault too: copy on write,
+            // a write to a clean shared page, or the signal
             long mm = ttbr0Mm(cpu);
             if (mm < 0) {
                 return Result.refused("access: 0x" + Long.toHexString(va) + ": TTBR0 is swapper_pg_dir, no user mapping (SIGSEGV)");
