@@ -51,6 +51,16 @@ public final class ProcessTables implements PageTables {
         this.uspace = processes != null && processes.memory() != null;
     }
 
+    /**
+     * {@code check_vmalloc_seq} (arch/arm/include/asm/mmu_context.h), which {@code switch_mm}
+     * runs before loading TTBR0: uspace copies the vmalloc pgd entries the mm lags behind.
+     */
+    void checkVmallocSeq(long mm) {
+        if (uspace) {
+            processes.checkVmallocSeq(mm);
+        }
+    }
+
     /** Whether the user half walks uspace's tables (else this class's stand-in frames). */
     boolean uspace() {
         return uspace;

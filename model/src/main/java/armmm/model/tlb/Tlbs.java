@@ -210,6 +210,7 @@ public final class Tlbs {
             return Result.refused("switch_mm: cpu_asid_lock is held by cpu " + owner
                     + ": a whole switch cannot finish; use switch_mm_begin and step");
         }
+        tables.checkVmallocSeq(mm);
         asid.switchMm(cpu, contexts.get(mm));
         releaseExited();
         return Result.of(contexts.get(mm).contextId());
@@ -247,6 +248,7 @@ public final class Tlbs {
         if (bad != null) {
             return bad;
         }
+        tables.checkVmallocSeq(mm);
         asid.beginSwitch(cpu, contexts.get(mm));
         return Result.of(0);
     }

@@ -172,4 +172,20 @@ class TlbScenariosTest {
                 expect mm[$c].anon_rss == 1
                 """);
     }
+
+    @Test
+    void switchMmRunsCheckVmallocSeq() {
+        run("board ram=256M cpus=1", """
+                mm_create SZ_8M -> $m
+                mm_create SZ_8M -> $n
+                vmalloc 0x300000 -> $v1
+                vmalloc 0x300000 -> $v2
+                vmalloc 0x300000 -> $v3
+                expect mm[$m].vmalloc_seq == mm[$n].vmalloc_seq
+                switch_mm $m
+                expect mm[$m].vmalloc_seq != mm[$n].vmalloc_seq
+                switch_mm_begin $n
+                expect mm[$m].vmalloc_seq == mm[$n].vmalloc_seq
+                """);
+    }
 }
