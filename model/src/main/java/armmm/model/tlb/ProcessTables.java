@@ -24,8 +24,11 @@ import java.util.TreeMap;
  * {@code GFP_HIGHUSER_MOVABLE}). A user PTE's permissions are its VMA's, as
  * {@code change_protection} keeps them: it is gone when the VMA no longer covers it
  * ({@code unmap_region}). The zero page of a first read is not modelled: every first touch
- * allocates as a write fault does. The user page tables of {@code armmm.model.mm} replace the
- * user half of this class when they arrive (spec/tlb.md).
+ * allocates as a write fault does. That stand-in is used only when {@code armmm.model.mm} has no
+ * page tables (no {@code UserMemory}); otherwise the user half is uspace's own: the pgd is
+ * {@link Processes#pgdPhys} ({@code mm->pgd} of arch/arm/mm/pgd.c {@code pgd_alloc}, allocated
+ * once, by uspace), a walk is {@link Processes#translate} with TTBR0 = that pgd, and a fault is
+ * uspace's {@code do_page_fault} ({@link Processes#touch}) followed by the retried walk.
  */
 public final class ProcessTables implements PageTables {
     /** {@code TASK_SIZE} with VMSPLIT_3G: PAGE_OFFSET - 16 MiB (arch/arm/include/asm/memory.h). */
@@ -38,11 +41,29 @@ public final class ProcessTables implements PageTables {
     private final Map<Long, Long> pgds = new HashMap<>();
     private final Map<Long, TreeMap<Long, Long>> frames = new HashMap<>();
     private boolean userGlobal;
+    /** Whether the user half is uspace's page tables ({@code Processes} with {@code UserMemory}). */
+    private final boolean uspace;
 
     ProcessTables(KernelPageTables kernel, Processes processes, PageAllocator pages) {
         this.kernel = kernel;
         this.processes = processes;
         this.pages = pages;
+        this.uspace = processes != null && processes.memory() != null;
+    }
+
+    /**
+     * {@code check_vmalloc_seq} (arch/arm/include/asm/mmu_context.h), which {@code switch_mm}
+     * runs before loading TTBR0: uspace copies the vmalloc pgd entries the mm lags behind.
+     */
+    void checkVmallocSeq(long mm) {
+        if (uspace) {
+            processes.checkVmallocSeq(mm);
+        }
+    }
+
+    /** Whether the user half walks uspace's tables (else this class's stand-in frames). */
+    boolean uspace() {
+        return uspace;
     }
 
     /** The kernel PTEs (by address) the current call wrote. */
@@ -72,6 +93,9 @@ public final class ProcessTables implements PageTables {
 
     @Override
     public Walk walkUser(long mm, long va) {
+        if (uspace) {
+            return uspaceWalk(mm, va);
+        }
         TreeMap<Long, Long> f = frames.get(mm);
         Long pfn = f == null ? null : f.get(va / PAGE);
         if (pfn == null) {
@@ -88,7 +112,34 @@ public final class ProcessTables implements PageTables {
 
     @Override
     public long pgd(long mm) {
-        return pgds.getOrDefault(mm, -1L);
+        return uspace ? processes.pgdPhys(mm) : pgds.getOrDefault(mm, -1L);
+    }
+
+    /**
+     * The hardware walk of a user address through uspace's tables (a TLB fill reads what the MMU
+     * would: a PTE without young or present has no hardware entry). The permissions cached are
+     * the descriptor's, whatever access made the walk.
+     */
+    private Walk uspaceWalk(long mm, long va) {
+        if (!(processes.translate(mm, va, Access.READ, Privilege.USER) instanceof Translation.Mapped m)) {
+            // a read the user may not do: the entry may still exist (a kernel-only or no-access AP)
+            Translation k = processes.translate(mm, va, Access.READ, Privilege.KERNEL);
+            if (!(k instanceof Translation.Mapped km)) {
+                return null;
+            }
+            return toWalk(va, km);
+        }
+        return toWalk(va, m);
+    }
+
+    private Walk toWalk(long va, Translation.Mapped m) {
+        long size = switch (m.entry()) {
+            case SMALL_PAGE -> 1L << 12;
+            case LARGE_PAGE -> 1L << 16;
+            case SECTION -> 1L << 20;
+            case SUPERSECTION -> 1L << 24;
+        };
+        return new Walk(va & -size, size, m.pa() & -size, userGlobal || !m.notGlobal(), m.ap(), m.xn());
     }
 
     private Vma vmaAt(long mm, long va) {
@@ -99,6 +150,10 @@ public final class ProcessTables implements PageTables {
 
     /** {@code mm_alloc_pgd}: the new mm's first-level table (order 2); false when none could be had. */
     boolean pgdAlloc(long mm, int cpu) {
+        if (uspace) {
+            // uspace's mm_create and fork allocated it (pgd_alloc); nothing to allocate twice
+            return processes.pgdPhys(mm) >= 0;
+        }
         long pfn = pages.allocPagesPfn(Gfp.GFP_KERNEL | Gfp.ZERO, 2, cpu);
         if (pfn < 0) {
             return false;
@@ -110,6 +165,9 @@ public final class ProcessTables implements PageTables {
 
     /** {@code pgd_free} at {@code __mmdrop}. */
     void pgdFree(long mm, int cpu) {
+        if (uspace) {
+            return; // uspace's exit_mm freed it
+        }
         Long pgd = pgds.remove(mm);
         if (pgd != null) {
             pages.freePagesPfn(pgd / PAGE, 2, cpu);
@@ -122,6 +180,11 @@ public final class ProcessTables implements PageTables {
      * allows the access gets a frame; null when done, else the signal the kernel would deliver.
      */
     String fault(long mm, long va, Access access, int cpu) {
+        if (uspace) {
+            // do_page_fault (arch/arm/mm/fault.c) through uspace's handle_mm_fault; the retry is the caller's walk
+            armmm.model.core.Result r = processes.touch(mm, va, access);
+            return r instanceof armmm.model.core.Result.Refused ref ? ref.report().replaceFirst("^touch: ", "") : null;
+        }
         Vma vma = vmaAt(mm, va);
         long need = switch (access) {
             case READ -> VmFlags.VM_READ;

@@ -149,8 +149,12 @@ public final class TlbSubsystem implements Subsystem<Tlbs> {
     }
 
     private static void mmCall(Tlbs t, MmOp op, Result result) {
-        if (op instanceof MmOp.MmCreate && result instanceof Result.Value v) {
+        if ((op instanceof MmOp.MmCreate || op instanceof MmOp.Fork) && result instanceof Result.Value v) {
             t.mmCreated(v.value(), 0);
+            if (op instanceof MmOp.Fork f && t.context(f.mm()) != null) {
+                // dup_mmap (kernel/fork.c) write-protected the parent's private pages: flush_tlb_mm(oldmm)
+                TlbFlush.flushTlbMm(t, f.mm(), 0);
+            }
         } else if (op instanceof MmOp.Munmap u) {
             t.unmapRange(u.mm(), u.addr(), Math.min(u.addr() + pageAlign(u.len()), ProcessTables.TASK_SIZE), 0);
         } else if (op instanceof MmOp.Mmap m && result instanceof Result.Value v) {

@@ -210,6 +210,7 @@ public final class Tlbs {
             return Result.refused("switch_mm: cpu_asid_lock is held by cpu " + owner
                     + ": a whole switch cannot finish; use switch_mm_begin and step");
         }
+        tables.checkVmallocSeq(mm);
         asid.switchMm(cpu, contexts.get(mm));
         releaseExited();
         return Result.of(contexts.get(mm).contextId());
@@ -247,6 +248,7 @@ public final class Tlbs {
         if (bad != null) {
             return bad;
         }
+        tables.checkVmallocSeq(mm);
         asid.beginSwitch(cpu, contexts.get(mm));
         return Result.of(0);
     }
@@ -340,7 +342,9 @@ public final class Tlbs {
                 return Result.of(hit.walk().pa() + (va - hit.walk().va()));
             }
         }
-        if (now == null && user) {
+        if (user && (now == null || (tables.uspace() && !permits(now, access, true)))) {
+            // with uspace's tables a present PTE that denies the access is a fault too: copy on write,
+            // a write to a clean shared page, or the signal
             long mm = ttbr0Mm(cpu);
             if (mm < 0) {
                 return Result.refused("access: 0x" + Long.toHexString(va) + ": TTBR0 is swapper_pg_dir, no user mapping (SIGSEGV)");

@@ -153,4 +153,39 @@ class TlbScenariosTest {
                 expect cpu[1].contextidr == mm[$m].context.id
                 """);
     }
+
+    @Test
+    void userAccessesWalkUspacesTablesAndFaultThroughIt() {
+        run("board ram=256M cpus=2", "mm_create SZ_8M -> $m\n" + MAP + """
+                switch_mm $m
+                expect cpu[0].ttbr0 == mm[$m].pgd + 0x6a
+                expect mm[$m].anon_rss == 0
+                access $a write
+                expect mm[$m].anon_rss == 1
+                expect tlb[0].entries == 1
+                fork $m -> $c
+                switch_mm $c cpu=1
+                expect cpu[1].ttbr0 == mm[$c].pgd + 0x6a
+                access $a cpu=1
+                access $a write
+                expect mm[$m].anon_rss == 1
+                expect mm[$c].anon_rss == 1
+                """);
+    }
+
+    @Test
+    void switchMmRunsCheckVmallocSeq() {
+        run("board ram=256M cpus=1", """
+                mm_create SZ_8M -> $m
+                mm_create SZ_8M -> $n
+                vmalloc 0x300000 -> $v1
+                vmalloc 0x300000 -> $v2
+                vmalloc 0x300000 -> $v3
+                expect mm[$m].vmalloc_seq == mm[$n].vmalloc_seq
+                switch_mm $m
+                expect mm[$m].vmalloc_seq != mm[$n].vmalloc_seq
+                switch_mm_begin $n
+                expect mm[$m].vmalloc_seq == mm[$n].vmalloc_seq
+                """);
+    }
 }
