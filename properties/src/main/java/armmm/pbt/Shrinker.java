@@ -221,6 +221,15 @@ final class Shrinker {
         }
     }
 
+    /** The k-th distinct span of the current best, or null when an earlier success removed it. */
+    private ChoiceSequence.Span liveSpan(int k) {
+        List<ChoiceSequence.Span> spans = distinctSpans();
+        if (k >= spans.size() || spans.get(k).end() > best.size()) {
+            return null;
+        }
+        return spans.get(k);
+    }
+
     /**
      * Deletes a span and lowers one later choice by one, together: an action removed from one CPU's
      * list is often only redundant once a later action names a simpler object (the mirror of
@@ -228,12 +237,8 @@ final class Shrinker {
      */
     private void deleteSpanAndLowerLater() {
         for (int k = distinctSpans().size() - 1; k >= 0; k--) {
-            List<ChoiceSequence.Span> spans = distinctSpans();
-            if (k >= spans.size()) {
-                continue;
-            }
-            ChoiceSequence.Span span = spans.get(k);
-            if (span.end() > best.size()) {
+            ChoiceSequence.Span span = liveSpan(k);
+            if (span == null) {
                 continue;
             }
             long[] ranks = best.ranks();
@@ -260,12 +265,8 @@ final class Shrinker {
      */
     private void deleteSpanAndLowerAllLater() {
         for (int k = distinctSpans().size() - 1; k >= 0; k--) {
-            List<ChoiceSequence.Span> spans = distinctSpans();
-            if (k >= spans.size()) {
-                continue;
-            }
-            ChoiceSequence.Span span = spans.get(k);
-            if (span.end() > best.size()) {
+            ChoiceSequence.Span span = liveSpan(k);
+            if (span == null) {
                 continue;
             }
             long[] ranks = best.ranks();
