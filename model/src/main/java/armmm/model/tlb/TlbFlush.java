@@ -77,4 +77,13 @@ public final class TlbFlush {
         t.issue(cpu, new Tlbi(Tlbi.Kind.TLBIMVAA, from, 0, true, pages));
         t.dsb(cpu);
     }
+
+    /**
+     * {@code local_flush_tlb_kernel_page}: TLBIMVAA of one kernel page on this CPU only, completed
+     * by {@code dsb nsh} (ARM's kmap_local post-map and post-unmap hooks, arch/arm/include/asm/highmem.h).
+     */
+    public static void localFlushTlbKernelPage(Tlbs t, long va, int cpu) {
+        t.issue(cpu, new Tlbi(Tlbi.Kind.TLBIMVAA, va & -Tlbs.PAGE, 0, false));
+        t.dsb(cpu);
+    }
 }

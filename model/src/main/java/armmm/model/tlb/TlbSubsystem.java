@@ -11,6 +11,9 @@ import armmm.model.core.ObservableException;
 import armmm.model.core.ObservablePath;
 import armmm.model.core.Result;
 import armmm.model.core.SeededBug;
+import armmm.model.highmem.FlushEvent;
+import armmm.model.highmem.Highmem;
+import armmm.model.highmem.HighmemOp;
 import armmm.model.mm.MmOp;
 import armmm.model.mm.Processes;
 import armmm.model.mmu.KernelPageTables;
@@ -96,8 +99,10 @@ public final class TlbSubsystem implements Subsystem<Tlbs> {
             end = vmalloc.vmallocEnd();
             owed = shadow::staleAt;
         }
-        return new Tlbs(new AsidAllocator(config, defects), new ProcessTables(kernel, processes, pages), planted,
+        Tlbs tlbs = new Tlbs(new AsidAllocator(config, defects), new ProcessTables(kernel, processes, pages), planted,
                 start, end, owed);
+        tlbs.highmem(earlier.state(Highmem.class));
+        return tlbs;
     }
 
     /** The ASID width: {@code armmm_asid_bits=N} on the command line when the allocator accepts N for these CPUs, else 8. */
@@ -134,6 +139,8 @@ public final class TlbSubsystem implements Subsystem<Tlbs> {
             mmCall(t, (MmOp) op, result);
         } else if (op instanceof MmuOp && !(result instanceof Result.Refused)) {
             fixmapCall(t, op);
+        } else if (op instanceof HighmemOp) {
+            highmemFlushes(t);
         } else if (op instanceof VmallocOp) {
             // vfree, vunmap and a vmalloc that purges: their flush_tlb_kernel_range, learnt from
             // vmalloc's own record of the flushes it still owes
@@ -168,6 +175,27 @@ public final class TlbSubsystem implements Subsystem<Tlbs> {
             t.unmapOrphans(b.mm(), 0);
         } else if (op instanceof MmOp.ExitMm x) {
             t.exitMm(x.mm(), 0);
+        }
+    }
+
+    /**
+     * The flushes the highmem code issued in the call ({@link Highmem#flushEvents()}):
+     * {@code flush_all_zero_pkmaps}' broadcast {@code flush_tlb_kernel_range}, and the local
+     * page flush after each kmap_local/kmap_atomic PTE write or clear.
+     */
+    private static void highmemFlushes(Tlbs t) {
+        Highmem h = t.highmem();
+        if (h == null) {
+            return;
+        }
+        for (FlushEvent e : h.flushEvents()) {
+            if (e.kind() == FlushEvent.Kind.RANGE) {
+                TlbFlush.flushTlbKernelRange(t, e.start(), e.end(), Math.max(e.cpu(), 0));
+            } else if (e.cpu() >= 0 && e.cpu() < t.nrCpus()) {
+                for (long va = e.start(); va < e.end(); va += PAGE) {
+                    TlbFlush.localFlushTlbKernelPage(t, va, e.cpu());
+                }
+            }
         }
     }
 

@@ -5,6 +5,7 @@ import armmm.model.asid.CpuAsidState;
 import armmm.model.asid.MmContext;
 import armmm.model.asid.SwitchStep;
 import armmm.model.core.Result;
+import armmm.model.highmem.Highmem;
 import armmm.model.mmu.Access;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -38,6 +39,8 @@ public final class Tlbs {
     private final long vmallocStart;
     private final long vmallocEnd;
     private final LongPredicate vmallocFlushOwed;
+    /** The highmem state whose flush events each highmem call leaves, or null without highmem. */
+    private Highmem highmem;
     private long staleHits;
     private long accesses;
     private long speculativeFills;
@@ -415,6 +418,16 @@ public final class Tlbs {
             TlbFlush.flushTlbRange(this, mm, start, end, cpu);
         }
         tables.freeFrames(freed, cpu);
+    }
+
+    /** Hands over the highmem state whose flushes reach these TLBs (the subsystem's create). */
+    void highmem(Highmem h) {
+        highmem = h;
+    }
+
+    /** The highmem state whose flushes reach these TLBs, or null. */
+    Highmem highmem() {
+        return highmem;
     }
 
     /** The kernel half of a TLB flush for the lazy vmalloc purge: see {@link TlbSubsystem#afterStep}. */
