@@ -27,14 +27,16 @@ public final class KernelPageTables {
     private final Set<MmuBug> bugs;
     private final ShortDescriptorWalker walker;
     /**
-     * The two PTE-writing bugs fire only once boot has handed the tables over
-     * ({@link #bootDone()}): they sit on the post-boot {@code set_pte_ext} path that
-     * {@code pte_alloc_kernel} users (vmalloc, ioremap, fixmap, kmap) take, so boot's tables are
-     * right and only a call after boot exposes them.
+     * The planted bugs fire only once boot has handed the tables over ({@link #bootDone()}): the
+     * two PTE-writing ones sit on the post-boot {@code set_pte_ext} path that
+     * {@code pte_alloc_kernel} users (vmalloc, ioremap, fixmap, kmap) take, the section one on
+     * the runtime {@code set_kernel_text_rw}/{@code ro} path (boot's {@code mark_rodata_ro} ran
+     * it too, on some boards' odd sections, so a hunt found it with no call), so boot's tables
+     * are right and only a call after boot exposes them.
      */
     private boolean xnDropped;
     private boolean hwAt256;
-    private final boolean sectionWrongHalf;
+    private boolean sectionWrongHalf;
     /** Virtual addresses of the PTEs written since {@link #beginStep()}, in order, with repeats. */
     private long[] touchedPtes = new long[16];
     private int touchedPteCount;
@@ -57,7 +59,6 @@ public final class KernelPageTables {
         this.lowmemLimit = lowmemLimit;
         this.bugs = bugs.isEmpty() ? EnumSet.noneOf(MmuBug.class) : EnumSet.copyOf(bugs);
         this.walker = new ShortDescriptorWalker();
-        this.sectionWrongHalf = this.bugs.contains(MmuBug.MMU_SECTION_UPDATE_WRONG_HALF);
     }
 
     private SectionPerms sectionPerms;
@@ -71,6 +72,7 @@ public final class KernelPageTables {
     public void bootDone() {
         this.xnDropped = bugs.contains(MmuBug.MMU_PTE_XN_DROPPED);
         this.hwAt256 = bugs.contains(MmuBug.MMU_HW_PTE_AT_256);
+        this.sectionWrongHalf = bugs.contains(MmuBug.MMU_SECTION_UPDATE_WRONG_HALF);
     }
 
     /** The kernel image's section permissions ({@code set_kernel_text_rw}/{@code ro}), once boot set them. */
