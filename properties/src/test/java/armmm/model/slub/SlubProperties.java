@@ -71,8 +71,14 @@ class SlubProperties {
                     .tries(300).build());
             assertThat(result.passed()).as("%s planted: the chain must fail", bug).isFalse();
             assertThat(result.counterexample().failure().id()).as("invariant catching %s", bug).isEqualTo(catcher(bug));
-            assertThat(result.counterexample().steps()).as("shrunk counterexample of %s", bug)
-                    .hasSizeLessThanOrEqualTo(2 * minimal(bug));
+            // one bug can fail its invariant after different last calls: distinct failures, each
+            // shrunk and written out (failure-2.scn, ...). The bug's counterexample is the shortest
+            // of them (seed 3917003730549941258: FREE_SLAB_KEEPS_PG_SLAB after a kmem_cache_free
+            // stayed at 9 steps, a local minimum, while the same run found it after
+            // kmem_cache_shrink in 4)
+            assertThat(result.counterexamples().stream().filter(c -> c.failure().id().equals(catcher(bug)))
+                    .mapToInt(c -> c.steps().size()).min().orElseThrow())
+                    .as("shortest counterexample of %s", bug).isLessThanOrEqualTo(2 * minimal(bug));
         }));
     }
 }
