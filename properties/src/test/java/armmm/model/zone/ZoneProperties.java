@@ -209,8 +209,26 @@ class ZoneProperties {
                 base += size + (Gens.booleans().generate(c) ? Gens.ints(1, 256).generate(c) * SZ_1M : 0);
             }
             memory.removeIf(r -> r.size() == 0);
-            return memory;
+            return merged(memory);
         };
+    }
+
+    /**
+     * Banks with no hole between them as memblock holds them: memblock_add merges touching regions
+     * of the same flags ({@code memblock_merge_regions}), so boot's hand-over never sees a region
+     * boundary there (seed 2939637751401648238 fed two touching banks unmerged).
+     */
+    private static List<Region> merged(List<Region> memory) {
+        List<Region> out = new ArrayList<>();
+        for (Region r : memory) {
+            Region last = out.isEmpty() ? null : out.get(out.size() - 1);
+            if (last != null && last.end() == r.base() && last.flags() == r.flags()) {
+                out.set(out.size() - 1, new Region(last.base(), last.size() + r.size(), r.flags()));
+            } else {
+                out.add(r);
+            }
+        }
+        return out;
     }
 
     /** A reserved region of up to 8 MiB at any byte inside one memory region, not past its end. */
