@@ -159,8 +159,7 @@ public sealed interface HighmemOp extends Op {
 
     /** Runs {@code call} on the kernel's highmem state, refused without one. */
     private static Result on(KernelState k, Function<Highmem, Result> call) {
-        Highmem h = k.state(Highmem.class);
-        return h == null ? NO_HIGHMEM : call.apply(h);
+        return Op.onState(k, Highmem.class, NO_HIGHMEM, call);
     }
 
     /** The scenario spellings of the highmem calls. */

@@ -100,8 +100,7 @@ public sealed interface MmOp extends Op {
     Result NO_PROCESSES = Result.refused("no user address spaces: the scenario needs a board line");
 
     private static Result on(KernelState k, Function<Processes, Result> call) {
-        Processes p = k.state(Processes.class);
-        return p == null ? NO_PROCESSES : call.apply(p);
+        return Op.onState(k, Processes.class, NO_PROCESSES, call);
     }
 
     /** The scenario spellings of the address-space calls. */

@@ -22,7 +22,7 @@ public sealed interface PageOp extends Op {
         @Override public String resultStem() { return "p"; }
         public String name() { return "alloc_pages"; }
         public List<Arg> args() { return List.of(Arg.gfp(gfp), Arg.number(order)); }
-        public Result applyTo(KernelState k) { PageAllocator p = k.state(PageAllocator.class); return p == null ? NO_ALLOCATOR : p.allocPages(gfp, order, cpu); }
+        public Result applyTo(KernelState k) { return Op.onState(k, PageAllocator.class, NO_ALLOCATOR, p -> p.allocPages(gfp, order, cpu)); }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
@@ -31,7 +31,7 @@ public sealed interface PageOp extends Op {
         @Override public String resultStem() { return "p"; }
         public String name() { return "alloc_page"; }
         public List<Arg> args() { return List.of(Arg.gfp(gfp)); }
-        public Result applyTo(KernelState k) { PageAllocator p = k.state(PageAllocator.class); return p == null ? NO_ALLOCATOR : p.allocPages(gfp, 0, cpu); }
+        public Result applyTo(KernelState k) { return Op.onState(k, PageAllocator.class, NO_ALLOCATOR, p -> p.allocPages(gfp, 0, cpu)); }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
@@ -40,7 +40,7 @@ public sealed interface PageOp extends Op {
         @Override public String resultStem() { return "a"; }
         public String name() { return "__get_free_pages"; }
         public List<Arg> args() { return List.of(Arg.gfp(gfp), Arg.number(order)); }
-        public Result applyTo(KernelState k) { PageAllocator p = k.state(PageAllocator.class); return p == null ? NO_ALLOCATOR : p.getFreePages(gfp, order, cpu); }
+        public Result applyTo(KernelState k) { return Op.onState(k, PageAllocator.class, NO_ALLOCATOR, p -> p.getFreePages(gfp, order, cpu)); }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
@@ -48,7 +48,7 @@ public sealed interface PageOp extends Op {
     record FreePages(long page, int order, int cpu) implements PageOp {
         public String name() { return "__free_pages"; }
         public List<Arg> args() { return List.of(Arg.handle(page), Arg.number(order)); }
-        public Result applyTo(KernelState k) { PageAllocator p = k.state(PageAllocator.class); return p == null ? NO_ALLOCATOR : p.freePages(page, order, cpu); }
+        public Result applyTo(KernelState k) { return Op.onState(k, PageAllocator.class, NO_ALLOCATOR, p -> p.freePages(page, order, cpu)); }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
@@ -56,7 +56,7 @@ public sealed interface PageOp extends Op {
     record FreePagesVirt(long addr, int order, int cpu) implements PageOp {
         public String name() { return "free_pages"; }
         public List<Arg> args() { return List.of(Arg.handle(addr), Arg.number(order)); }
-        public Result applyTo(KernelState k) { PageAllocator p = k.state(PageAllocator.class); return p == null ? NO_ALLOCATOR : p.freePagesVirt(addr, order, cpu); }
+        public Result applyTo(KernelState k) { return Op.onState(k, PageAllocator.class, NO_ALLOCATOR, p -> p.freePagesVirt(addr, order, cpu)); }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
@@ -64,7 +64,7 @@ public sealed interface PageOp extends Op {
     record SplitPage(long page, int order) implements PageOp {
         public String name() { return "split_page"; }
         public List<Arg> args() { return List.of(Arg.handle(page), Arg.number(order)); }
-        public Result applyTo(KernelState k) { PageAllocator p = k.state(PageAllocator.class); return p == null ? NO_ALLOCATOR : p.splitPage(page, order); }
+        public Result applyTo(KernelState k) { return Op.onState(k, PageAllocator.class, NO_ALLOCATOR, p -> p.splitPage(page, order)); }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 

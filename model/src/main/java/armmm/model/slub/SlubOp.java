@@ -11,6 +11,7 @@ import armmm.model.subsystem.OpSpec;
 import armmm.model.vmalloc.Vmalloc;
 import armmm.model.vmalloc.VmFlags;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The SLUB calls (mm/slub.c, mm/slab_common.c, include/linux/slab.h), each a record in kernel
@@ -23,9 +24,9 @@ public sealed interface SlubOp extends Op {
     /** What a SLUB call returns on a kernel without SLUB (no board). */
     Result NO_SLUB = Result.refused("no SLUB: the scenario needs a board line");
 
-    /** The allocator of {@code k}, or null. */
-    static SlubAllocator slub(KernelState k) {
-        return k.state(SlubAllocator.class);
+    /** Runs {@code call} on the kernel's SLUB, or {@link #NO_SLUB} without one. */
+    private static Result on(KernelState k, Function<SlubAllocator, Result> call) {
+        return Op.onState(k, SlubAllocator.class, NO_SLUB, call);
     }
 
     /** The cache named by handle {@code h}, or null. */
@@ -43,7 +44,7 @@ public sealed interface SlubOp extends Op {
         @Override public String resultStem() { return "o"; }
         public String name() { return "kmalloc"; }
         public List<Arg> args() { return List.of(Arg.number(size), Arg.gfp(gfp)); }
-        public Result applyTo(KernelState k) { SlubAllocator a = slub(k); return a == null ? NO_SLUB : a.kmalloc(size, gfp, cpu); }
+        public Result applyTo(KernelState k) { return on(k, a -> a.kmalloc(size, gfp, cpu)); }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
@@ -52,7 +53,7 @@ public sealed interface SlubOp extends Op {
         @Override public String resultStem() { return "o"; }
         public String name() { return "kzalloc"; }
         public List<Arg> args() { return List.of(Arg.number(size), Arg.gfp(gfp)); }
-        public Result applyTo(KernelState k) { SlubAllocator a = slub(k); return a == null ? NO_SLUB : a.kzalloc(size, gfp, cpu); }
+        public Result applyTo(KernelState k) { return on(k, a -> a.kzalloc(size, gfp, cpu)); }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
@@ -61,7 +62,7 @@ public sealed interface SlubOp extends Op {
         @Override public String resultStem() { return "o"; }
         public String name() { return "kmalloc_array"; }
         public List<Arg> args() { return List.of(Arg.number(n), Arg.number(size), Arg.gfp(gfp)); }
-        public Result applyTo(KernelState k) { SlubAllocator a = slub(k); return a == null ? NO_SLUB : a.kmallocArray(n, size, gfp, cpu); }
+        public Result applyTo(KernelState k) { return on(k, a -> a.kmallocArray(n, size, gfp, cpu)); }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
@@ -70,7 +71,7 @@ public sealed interface SlubOp extends Op {
         @Override public String resultStem() { return "o"; }
         public String name() { return "krealloc"; }
         public List<Arg> args() { return List.of(Arg.handle(addr), Arg.number(size), Arg.gfp(gfp)); }
-        public Result applyTo(KernelState k) { SlubAllocator a = slub(k); return a == null ? NO_SLUB : a.krealloc(addr, size, gfp, cpu); }
+        public Result applyTo(KernelState k) { return on(k, a -> a.krealloc(addr, size, gfp, cpu)); }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
@@ -78,7 +79,7 @@ public sealed interface SlubOp extends Op {
     record Kfree(long addr, int cpu) implements SlubOp {
         public String name() { return "kfree"; }
         public List<Arg> args() { return List.of(Arg.handle(addr)); }
-        public Result applyTo(KernelState k) { SlubAllocator a = slub(k); return a == null ? NO_SLUB : a.kfree(addr, cpu); }
+        public Result applyTo(KernelState k) { return on(k, a -> a.kfree(addr, cpu)); }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
@@ -86,7 +87,7 @@ public sealed interface SlubOp extends Op {
     record Ksize(long addr) implements SlubOp {
         public String name() { return "ksize"; }
         public List<Arg> args() { return List.of(Arg.handle(addr)); }
-        public Result applyTo(KernelState k) { SlubAllocator a = slub(k); return a == null ? NO_SLUB : a.ksize(addr); }
+        public Result applyTo(KernelState k) { return on(k, a -> a.ksize(addr)); }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
@@ -102,24 +103,22 @@ public sealed interface SlubOp extends Op {
         public String name() { return "kvmalloc"; }
         public List<Arg> args() { return List.of(Arg.number(size), Arg.gfp(gfp)); }
         public Result applyTo(KernelState k) {
-            SlubAllocator a = slub(k);
-            if (a == null) {
-                return NO_SLUB;
-            }
-            Result r = a.kvmalloc(size, gfp, cpu);
-            Vmalloc v = k.state(Vmalloc.class);
-            // only a plain NULL falls back: a refusal or a report is the kmalloc's own answer
-            if (r.isRefused() || r.isWarned() || r.value() != 0 || size <= CacheLayout.PAGE_SIZE
-                    || (gfp & Gfp.DIRECT_RECLAIM) == 0 || v == null) {
-                return r;
-            }
-            if (size > Integer.MAX_VALUE) {
-                // WARN_ON_ONCE unless the caller asked for quiet
-                return (gfp & Gfp.NOWARN) != 0 ? Result.of(0)
-                        : Result.warned(0, "kvmalloc: size " + size + " above INT_MAX");
-            }
-            return v.vmallocNodeRange(size, 1, v.vmallocStart(), v.vmallocEnd(), gfp, VmFlags.VM_ALLOW_HUGE_VMAP,
-                    "kvmalloc_node");
+            return on(k, a -> {
+                Result r = a.kvmalloc(size, gfp, cpu);
+                Vmalloc v = k.state(Vmalloc.class);
+                // only a plain NULL falls back: a refusal or a report is the kmalloc's own answer
+                if (r.isRefused() || r.isWarned() || r.value() != 0 || size <= CacheLayout.PAGE_SIZE
+                        || (gfp & Gfp.DIRECT_RECLAIM) == 0 || v == null) {
+                    return r;
+                }
+                if (size > Integer.MAX_VALUE) {
+                    // WARN_ON_ONCE unless the caller asked for quiet
+                    return (gfp & Gfp.NOWARN) != 0 ? Result.of(0)
+                            : Result.warned(0, "kvmalloc: size " + size + " above INT_MAX");
+                }
+                return v.vmallocNodeRange(size, 1, v.vmallocStart(), v.vmallocEnd(), gfp, VmFlags.VM_ALLOW_HUGE_VMAP,
+                        "kvmalloc_node");
+            });
         }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
@@ -133,8 +132,7 @@ public sealed interface SlubOp extends Op {
             if (v != null && addr >= v.vmallocStart() && addr < v.vmallocEnd()) {
                 return v.vfree(addr);
             }
-            SlubAllocator a = slub(k);
-            return a == null ? NO_SLUB : a.kvfree(addr, cpu);
+            return on(k, a -> a.kvfree(addr, cpu));
         }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
@@ -145,12 +143,10 @@ public sealed interface SlubOp extends Op {
         public String name() { return "kmalloc_slab"; }
         public List<Arg> args() { return List.of(Arg.number(size), Arg.gfp(gfp)); }
         public Result applyTo(KernelState k) {
-            SlubAllocator a = slub(k);
-            if (a == null) {
-                return NO_SLUB;
-            }
-            KmemCache c = a.caches().kmallocSlab(size, gfp);
-            return Result.of(c == null ? 0 : c.id() + 1);
+            return on(k, a -> {
+                KmemCache c = a.caches().kmallocSlab(size, gfp);
+                return Result.of(c == null ? 0 : c.id() + 1);
+            });
         }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
@@ -173,17 +169,15 @@ public sealed interface SlubOp extends Op {
                     Arg.flags(flags, SlabFlags.format((int) flags)), new Arg(ctor ? 1 : 0, ArgKind.CTOR));
         }
         public Result applyTo(KernelState k) {
-            SlubAllocator a = slub(k);
-            if (a == null) {
-                return NO_SLUB;
-            }
-            if (size > Integer.MAX_VALUE || align > Integer.MAX_VALUE || flags > 0xFFFF_FFFFL) {
-                // unsigned int size and align: far above what MAX_ORDER - 1 holds (the wrap of ALIGN
-                // within a word of 4 GiB is not modelled)
-                return new Result.Refused("-EINVAL", "kmem_cache_create(" + cacheName + ") failed with error -22");
-            }
-            Result r = a.kmemCacheCreate(cacheName, (int) size, (int) align, (int) flags, ctor);
-            return r.isRefused() ? r : Result.of(r.value() + 1);
+            return on(k, a -> {
+                if (size > Integer.MAX_VALUE || align > Integer.MAX_VALUE || flags > 0xFFFF_FFFFL) {
+                    // unsigned int size and align: far above what MAX_ORDER - 1 holds (the wrap of ALIGN
+                    // within a word of 4 GiB is not modelled)
+                    return new Result.Refused("-EINVAL", "kmem_cache_create(" + cacheName + ") failed with error -22");
+                }
+                Result r = a.kmemCacheCreate(cacheName, (int) size, (int) align, (int) flags, ctor);
+                return r.isRefused() ? r : Result.of(r.value() + 1);
+            });
         }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
@@ -194,12 +188,10 @@ public sealed interface SlubOp extends Op {
         public String name() { return "kmem_cache_alloc"; }
         public List<Arg> args() { return List.of(Arg.handle(cache), Arg.gfp(gfp)); }
         public Result applyTo(KernelState k) {
-            SlubAllocator a = slub(k);
-            if (a == null) {
-                return NO_SLUB;
-            }
-            KmemCache c = SlubOp.cache(a, cache);
-            return c == null ? noCache(cache) : a.kmemCacheAlloc(c, gfp, cpu);
+            return on(k, a -> {
+                KmemCache c = SlubOp.cache(a, cache);
+                return c == null ? noCache(cache) : a.kmemCacheAlloc(c, gfp, cpu);
+            });
         }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
@@ -209,12 +201,10 @@ public sealed interface SlubOp extends Op {
         public String name() { return "kmem_cache_free"; }
         public List<Arg> args() { return List.of(Arg.handle(cache), Arg.handle(addr)); }
         public Result applyTo(KernelState k) {
-            SlubAllocator a = slub(k);
-            if (a == null) {
-                return NO_SLUB;
-            }
-            KmemCache c = SlubOp.cache(a, cache);
-            return c == null ? noCache(cache) : a.kmemCacheFree(c, addr, cpu);
+            return on(k, a -> {
+                KmemCache c = SlubOp.cache(a, cache);
+                return c == null ? noCache(cache) : a.kmemCacheFree(c, addr, cpu);
+            });
         }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
@@ -224,18 +214,16 @@ public sealed interface SlubOp extends Op {
         public String name() { return "kmem_cache_alloc_bulk"; }
         public List<Arg> args() { return List.of(Arg.handle(cache), Arg.gfp(gfp), Arg.number(n)); }
         public Result applyTo(KernelState k) {
-            SlubAllocator a = slub(k);
-            if (a == null) {
-                return NO_SLUB;
-            }
-            KmemCache c = SlubOp.cache(a, cache);
-            if (c == null) {
-                return noCache(cache);
-            }
-            if (n < 0 || n > 1024) {
-                return Result.refused("bulk count " + n + ", expected 0..1024");
-            }
-            return Result.of(a.kmemCacheAllocBulk(c, gfp, (int) n, cpu).length);
+            return on(k, a -> {
+                KmemCache c = SlubOp.cache(a, cache);
+                if (c == null) {
+                    return noCache(cache);
+                }
+                if (n < 0 || n > 1024) {
+                    return Result.refused("bulk count " + n + ", expected 0..1024");
+                }
+                return Result.of(a.kmemCacheAllocBulk(c, gfp, (int) n, cpu).length);
+            });
         }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
@@ -245,12 +233,10 @@ public sealed interface SlubOp extends Op {
         public String name() { return "kmem_cache_shrink"; }
         public List<Arg> args() { return List.of(Arg.handle(cache)); }
         public Result applyTo(KernelState k) {
-            SlubAllocator a = slub(k);
-            if (a == null) {
-                return NO_SLUB;
-            }
-            KmemCache c = SlubOp.cache(a, cache);
-            return c == null ? noCache(cache) : a.kmemCacheShrink(c);
+            return on(k, a -> {
+                KmemCache c = SlubOp.cache(a, cache);
+                return c == null ? noCache(cache) : a.kmemCacheShrink(c);
+            });
         }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
@@ -260,12 +246,10 @@ public sealed interface SlubOp extends Op {
         public String name() { return "kmem_cache_destroy"; }
         public List<Arg> args() { return List.of(Arg.handle(cache)); }
         public Result applyTo(KernelState k) {
-            SlubAllocator a = slub(k);
-            if (a == null) {
-                return NO_SLUB;
-            }
-            KmemCache c = SlubOp.cache(a, cache);
-            return c == null ? noCache(cache) : a.kmemCacheDestroy(c);
+            return on(k, a -> {
+                KmemCache c = SlubOp.cache(a, cache);
+                return c == null ? noCache(cache) : a.kmemCacheDestroy(c);
+            });
         }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
@@ -274,7 +258,7 @@ public sealed interface SlubOp extends Op {
     record Poke(long addr, long value, long size) implements SlubOp {
         public String name() { return "poke"; }
         public List<Arg> args() { return List.of(Arg.addr(addr), Arg.addr(value), new Arg(size, ArgKind.WIDTH)); }
-        public Result applyTo(KernelState k) { SlubAllocator a = slub(k); return a == null ? NO_SLUB : a.poke(addr, value, (int) size); }
+        public Result applyTo(KernelState k) { return on(k, a -> a.poke(addr, value, (int) size)); }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 

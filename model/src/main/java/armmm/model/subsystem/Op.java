@@ -2,6 +2,7 @@ package armmm.model.subsystem;
 
 import armmm.model.core.Result;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * A kernel call as a value: one record per kernel entry point the model offers.
@@ -39,6 +40,16 @@ public interface Op {
 
     /** Runs the call on {@code kernel}; only {@code Kernel.apply} calls this. */
     Result applyTo(KernelState kernel);
+
+    /**
+     * Runs {@code call} on the subsystem state of {@code type}, or answers {@code absent} when the
+     * kernel has none (a scenario without a board line): the opening of every call's
+     * {@link #applyTo}.
+     */
+    static <S> Result onState(KernelState kernel, Class<S> type, Result absent, Function<S, Result> call) {
+        S state = kernel.state(type);
+        return state == null ? absent : call.apply(state);
+    }
 
     /** Prints the scenario line of this call, naming handles through {@code names}. */
     default String render(HandleNames names) {

@@ -162,8 +162,7 @@ public sealed interface TlbOp extends Op {
     Result NO_TLBS = Result.refused("no TLBs: the scenario needs a board line");
 
     private static Result on(KernelState k, Function<Tlbs, Result> call) {
-        Tlbs t = k.state(Tlbs.class);
-        return t == null ? NO_TLBS : call.apply(t);
+        return Op.onState(k, Tlbs.class, NO_TLBS, call);
     }
 
     private static Result onCpu(KernelState k, String name, int cpu, java.util.function.Consumer<Tlbs> call) {

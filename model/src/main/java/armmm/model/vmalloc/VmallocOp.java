@@ -154,8 +154,7 @@ public sealed interface VmallocOp extends Op {
 
     /** Runs {@code call} on the kernel's vmalloc, refused without one. */
     private static Result on(KernelState k, Function<Vmalloc, Result> call) {
-        Vmalloc v = k.state(Vmalloc.class);
-        return v == null ? NO_VMALLOC : call.apply(v);
+        return Op.onState(k, Vmalloc.class, NO_VMALLOC, call);
     }
 
     /** {@code vmap} of {@code count} struct pages from {@code page}: refused when they are no struct pages. */
