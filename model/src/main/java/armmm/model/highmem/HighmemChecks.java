@@ -1,6 +1,7 @@
 package armmm.model.highmem;
 
 import armmm.model.core.Violation;
+import armmm.model.layout.Layout;
 import armmm.model.mmu.Access;
 import armmm.model.mmu.Fixmap;
 import armmm.model.mmu.KernelPageTables;
@@ -20,10 +21,9 @@ import java.util.Map;
  * PKMAP_BASE and FIXADDR_TOP themselves, never through the calls' own helpers.
  */
 public final class HighmemChecks {
-    private static final int SLOTS = 512;
-    private static final int KM_MAX_IDX = 16;
-    /** NR_CPUS of this build: FIX_KMAP_END - FIX_KMAP_BEGIN + 1 = KM_MAX_IDX * NR_CPUS. */
-    private static final int NR_CPUS = (Fixmap.FIX_KMAP_END - Fixmap.FIX_KMAP_BEGIN + 1) / KM_MAX_IDX;
+    private static final int SLOTS = (int) Layout.LAST_PKMAP;
+    private static final int KM_MAX_IDX = Fixmap.KM_MAX_IDX;
+    private static final int NR_CPUS = Fixmap.NR_CPUS;
 
     private HighmemChecks() {
     }

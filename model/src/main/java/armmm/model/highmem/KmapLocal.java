@@ -23,8 +23,8 @@ import java.util.Set;
  * its own: it pushes onto the interrupted task's.
  */
 public final class KmapLocal {
-    /** {@code KM_MAX_IDX} of this build (16, CONFIG_DEBUG_KMAP_LOCAL off). */
-    public static final int KM_MAX_IDX = 16;
+    /** {@code KM_MAX_IDX} of this build. */
+    public static final int KM_MAX_IDX = Fixmap.KM_MAX_IDX;
     /** {@code FIX_KMAP_BEGIN} ({@code arch/arm/include/asm/fixmap.h}). */
     public static final int FIX_KMAP_BEGIN = Fixmap.FIX_KMAP_BEGIN;
     /** {@code FIX_KMAP_END}: KM_MAX_IDX * NR_CPUS slots. */

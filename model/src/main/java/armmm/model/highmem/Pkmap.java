@@ -1,5 +1,6 @@
 package armmm.model.highmem;
 
+import armmm.model.layout.Layout;
 import armmm.model.mmu.KernelPageTables;
 import armmm.model.mmu.MemType;
 import java.util.ArrayList;
@@ -24,7 +25,7 @@ import java.util.Set;
  */
 public final class Pkmap {
     /** {@code LAST_PKMAP}: PTRS_PER_PTE on non-LPAE ARM ({@code arch/arm/include/asm/highmem.h}). */
-    public static final int LAST_PKMAP = 512;
+    public static final int LAST_PKMAP = (int) Layout.LAST_PKMAP;
     /** {@code LAST_PKMAP_MASK}. */
     public static final int LAST_PKMAP_MASK = LAST_PKMAP - 1;
     /** {@code PAGE_SHIFT}. */

@@ -1,5 +1,6 @@
 package armmm.model.mm;
 
+import armmm.model.layout.Layout;
 import static armmm.model.mmu.Pgtable2Level.L_PTE_DIRTY;
 import static armmm.model.mmu.Pgtable2Level.L_PTE_RDONLY;
 
@@ -14,7 +15,7 @@ import java.util.List;
  */
 final class MmTables implements MmStruct.Listener {
     private static final long PAGE = UserLayoutConfig.PAGE_SIZE;
-    private static final long PMD_SIZE = 1L << 21;
+    private static final long PMD_SIZE = Layout.PMD_SIZE;
 
     final long handle;
     final MmStruct mm;

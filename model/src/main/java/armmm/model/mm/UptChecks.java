@@ -35,7 +35,7 @@ final class UptChecks {
     private static final int HW_APX = 1 << 9;
     private static final int HW_NG = 1 << 11;
     private static final int SECT_APX = 1 << 15;
-    private static final int USER_PGDS = 0xBF000000 >>> 21;
+    private static final int USER_PGDS = (int) (UserLayoutConfig.TASK_SIZE >>> 21);
 
     static final Map<String, Function<Processes, List<Violation>>> ALL = Map.of(
             PTES_IN_VMAS, UptChecks::ptesInVmas, PERMS_WITHIN_VMA, UptChecks::permsWithinVma,

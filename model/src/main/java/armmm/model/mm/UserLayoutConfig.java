@@ -26,6 +26,8 @@ public record UserLayoutConfig(long taskSize, int mmapRndBits, long mmapMinAddr,
     public static final long PAGE_SIZE = 4096;
     /** {@code SZ_16M}. */
     private static final long SZ_16M = 16L << 20;
+    /** {@code TASK_SIZE} of this build: PAGE_OFFSET (0xc0000000, VMSPLIT_3G) - 16 MiB (arch/arm/include/asm/memory.h). */
+    public static final long TASK_SIZE = 0xC0000000L - SZ_16M;
 
     /** Validates the values. */
     public UserLayoutConfig {
@@ -53,7 +55,7 @@ public record UserLayoutConfig(long taskSize, int mmapRndBits, long mmapMinAddr,
 
     /** The armmp build with the default sysctls. */
     public static UserLayoutConfig armmp() {
-        return new UserLayoutConfig(0xC0000000L - SZ_16M, 8, 4096, 256 * PAGE_SIZE, 0x7ff, 2, false, 65530);
+        return new UserLayoutConfig(TASK_SIZE, 8, 4096, 256 * PAGE_SIZE, 0x7ff, 2, false, 65530);
     }
 
     /** {@code STACK_TOP} of a 32-bit personality. */

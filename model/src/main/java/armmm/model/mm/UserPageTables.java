@@ -28,7 +28,7 @@ import java.util.TreeMap;
  */
 public final class UserPageTables {
     /** {@code USER_PTRS_PER_PGD}: pgd entries below {@code TASK_SIZE} (1528, as the probe read it). */
-    public static final int USER_PTRS_PER_PGD = (int) (0xBF000000L >>> 21);
+    public static final int USER_PTRS_PER_PGD = (int) (UserLayoutConfig.TASK_SIZE >>> 21);
     /** {@code _PAGE_USER_TABLE}: {@code PMD_TYPE_TABLE | PMD_BIT4 | PMD_DOMAIN(DOMAIN_USER)}. */
     public static final int PAGE_USER_TABLE = Pgtable2Level.PMD_TYPE_TABLE | Pgtable2Level.PMD_BIT4
             | (Pgtable2Level.DOMAIN_USER << 5);
@@ -135,7 +135,7 @@ public final class UserPageTables {
 
     /** The frame of the PTE page under {@code va}'s pmd, or -1. */
     public long ptePfn(long va) {
-        if (va >= 0xBF000000L) {
+        if (va >= UserLayoutConfig.TASK_SIZE) {
             return -1;
         }
         int pmd = l1[Pgtable2Level.pgdIndex(va) * 2];

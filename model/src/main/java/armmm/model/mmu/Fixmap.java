@@ -11,10 +11,14 @@ package armmm.model.mmu;
 public final class Fixmap {
     /** {@code FIXADDR_TOP}: FIXADDR_END - PAGE_SIZE. */
     public static final long FIXADDR_TOP = 0xffef_f000L;
+    /** {@code KM_MAX_IDX} (include/asm-generic/kmap_size.h): 16 with CONFIG_DEBUG_KMAP_LOCAL off. */
+    public static final int KM_MAX_IDX = 16;
+    /** {@code NR_CPUS} of this build (CONFIG_NR_CPUS=8): the kmap_local slots are reserved per possible CPU. */
+    public static final int NR_CPUS = 8;
     /** {@code FIX_KMAP_BEGIN}. */
     public static final int FIX_KMAP_BEGIN = 1;
     /** {@code FIX_KMAP_END}: KM_MAX_IDX * NR_CPUS slots from FIX_KMAP_BEGIN. */
-    public static final int FIX_KMAP_END = FIX_KMAP_BEGIN + 16 * 8 - 1;
+    public static final int FIX_KMAP_END = FIX_KMAP_BEGIN + KM_MAX_IDX * NR_CPUS - 1;
     /** {@code __end_of_fixed_addresses}. */
     public static final int END_OF_FIXED_ADDRESSES = FIX_KMAP_END + 3;
     /**

@@ -3,6 +3,7 @@ package armmm.model.tlb;
 import armmm.model.core.Gfp;
 import armmm.model.mm.MmStruct;
 import armmm.model.mm.Processes;
+import armmm.model.mm.UserLayoutConfig;
 import armmm.model.mm.Vma;
 import armmm.model.mm.VmFlags;
 import armmm.model.mmu.Access;
@@ -32,7 +33,7 @@ import java.util.TreeMap;
  */
 public final class ProcessTables implements PageTables {
     /** {@code TASK_SIZE} with VMSPLIT_3G: PAGE_OFFSET - 16 MiB (arch/arm/include/asm/memory.h). */
-    public static final long TASK_SIZE = 0xbf00_0000L;
+    public static final long TASK_SIZE = UserLayoutConfig.TASK_SIZE;
     static final long PAGE = 4096;
 
     private final KernelPageTables kernel;
