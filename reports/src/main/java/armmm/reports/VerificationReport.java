@@ -24,7 +24,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Writes the verification report, {@code reports/target/verification/verification-report.html}
+ * Writes the verification report, {@code reports/target/verification-report.html}
  * (one self-contained page: inline CSS and SVG, no script) and its Markdown and JSON twins: test
  * totals; code coverage of the JaCoCo aggregate with the gate the build enforces; every invariant of
  * the registry with its catalogue statement and kernel source, its applicable checks against the
@@ -60,7 +60,7 @@ public final class VerificationReport {
      */
     public static void main(String[] args) throws IOException {
         Path root = Paths.get(args.length > 0 ? args[0] : ".");
-        Path out = Paths.get(args.length > 1 ? args[1] : "reports/target/verification");
+        Path out = Paths.get(args.length > 1 ? args[1] : "reports/target");
         boolean skipped = args.length > 2 && args[2].trim().equals("true");
         List<String> gate = write(root, out, !skipped);
         System.out.println("[armmm] verification report: " + out.resolve("verification-report.html").normalize());

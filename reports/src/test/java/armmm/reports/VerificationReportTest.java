@@ -121,7 +121,7 @@ class VerificationReportTest {
     @Test
     void theHtmlIsWellFormedSelfContainedAndHasEverySection(@TempDir Path root) throws Exception {
         fakeBuild(root, 95);
-        Path out = root.resolve("reports/target/verification");
+        Path out = root.resolve("reports/target");
         assertThat(VerificationReport.write(root, out)).isEmpty();
         Path html = out.resolve("verification-report.html");
         Document d = parse(html);
