@@ -94,6 +94,45 @@ final class TlbChains {
         return Gens.oneOf(idle(w));
     }
 
+    /** The live mms no CPU is switching to (a task being switched in is not yet running to call exit). */
+    private static List<Long> exitable(World w, int memory) {
+        Tlbs t = tlbs(w);
+        List<Long> out = new ArrayList<>(liveMms(w));
+        if (memory == 0) {
+            return out;
+        }
+        for (int c = 0; c < t.nrCpus(); c++) {
+            if (t.asid().cpu(c).target() != null) {
+                out.remove((Long) t.mmOf(t.asid().cpu(c).target()));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The mm code's own access ({@code touch}): a page of a live mm, or, twice as often when a TLB
+     * holds one, a user page some CPU has cached, written (a copy on write under another CPU's entry).
+     */
+    private static Gen<MmOp> touch(World w) {
+        Tlbs t = tlbs(w);
+        List<Long> live = liveMms(w);
+        List<long[]> cached = new ArrayList<>();
+        for (int c = 0; c < t.nrCpus(); c++) {
+            for (TlbEntry e : t.tlb(c).entries()) {
+                if (e.owner() >= 0 && live.contains(e.owner())) {
+                    cached.add(new long[] {e.owner(), e.walk().va()});
+                }
+            }
+        }
+        Gen<MmOp> any = Gens.oneOf(live).flatMap(m -> Gens.combine(userPage(w, m), Gens.oneOf(Access.READ, Access.WRITE),
+                (va, a) -> new MmOp.Touch(m, va, a)));
+        if (cached.isEmpty()) {
+            return any;
+        }
+        return Gens.frequency(weighted(1, any),
+                weighted(2, Gens.oneOf(cached).map(e -> (MmOp) new MmOp.Touch(e[0], e[1], Access.WRITE))));
+    }
+
     private static boolean canSwitch(World w) {
         return !idle(w).isEmpty() && !liveMms(w).isEmpty();
     }
@@ -181,6 +220,10 @@ final class TlbChains {
                 .action("speculate", 3 * memory, w -> cpu(w).flatMap(c -> address(w, c).map(va -> new TlbOp.Speculate(va, c))))
                 .action("munmap", 3 * memory, w -> !liveMms(w).isEmpty(), w -> Gens.oneOf(liveMms(w)).flatMap(m -> Gens.combine(
                         userPage(w, m), Gens.ints(1, 2), (va, n) -> new MmOp.Munmap(m, va, n * PAGE))))
+                .action("fork", memory, w -> !liveMms(w).isEmpty(), w -> Gens.oneOf(liveMms(w)).map(MmOp.Fork::new))
+                // the mm code's own user access (do_page_fault without a TLB): a copy on write here
+                // must reach every CPU's TLB through wp_page_copy's flush
+                .action("touch", memory, w -> !liveMms(w).isEmpty(), TlbChains::touch)
                 .action("mprotect", 2 * memory, w -> !liveMms(w).isEmpty(), w -> Gens.oneOf(liveMms(w)).flatMap(m -> Gens.combine(
                         userPage(w, m), Gens.oneOf(VmFlags.PROT_READ, VmFlags.PROT_READ | VmFlags.PROT_WRITE, 0),
                         (va, prot) -> new MmOp.Mprotect(m, va, PAGE, prot))));
@@ -192,7 +235,9 @@ final class TlbChains {
                 .action("switch_mm_begin", 8, TlbChains::canSwitch,
                         w -> Gens.combine(Gens.oneOf(liveMms(w)), idleCpu(w), TlbOp.SwitchMmBegin::new))
                 .action("step", 14, TlbChains::anySwitching, w -> Gens.oneOf(switching(w)).map(TlbOp.Step::new))
-                .action("exit_mm", 1, w -> !liveMms(w).isEmpty(), w -> Gens.oneOf(liveMms(w)).map(MmOp.ExitMm::new))
+                // the task exits on its CPU: no CPU is in the middle of switching to its mm (the ASID
+                // races' chains keep every live mm: an exit there only delays the context's release)
+                .action("exit_mm", 1, w -> !exitable(w, memory).isEmpty(), w -> Gens.oneOf(exitable(w, memory)).map(MmOp.ExitMm::new))
                 .postcondition((w, op, outcome) -> label(w, op, (Result) outcome))
                 .tries(40).steps(80);
     }

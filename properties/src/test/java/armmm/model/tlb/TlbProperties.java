@@ -32,7 +32,7 @@ class TlbProperties {
         ChainResult result = runner.run(TlbChains.spec(TlbChains.kernels(KernelChains.edgeBugs()), id -> true, true).tries(20).seed(40).build());
         armmm.pbt.Chains.throwIfFailed(result);
         assertThat(result.stats().labels()).as("what the chains reached").containsKeys("exec ok", "switch_mm ok",
-                "step ok", "access ok", "munmap ok", "exit_mm ok", "vfree of an area in a TLB", "rolled over", "rolled over 3 times", "fast path",
+                "step ok", "access ok", "munmap ok", "exit_mm ok", "fork ok", "touch ok", "vfree of an area in a TLB", "rolled over", "rolled over 3 times", "fast path",
                 "inside flush_context", "stale translation used", "entries awaiting the rollover flush");
     }
 
