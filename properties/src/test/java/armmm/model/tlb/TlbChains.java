@@ -220,6 +220,8 @@ final class TlbChains {
                 .action("speculate", 3 * memory, w -> cpu(w).flatMap(c -> address(w, c).map(va -> new TlbOp.Speculate(va, c))))
                 .action("munmap", 3 * memory, w -> !liveMms(w).isEmpty(), w -> Gens.oneOf(liveMms(w)).flatMap(m -> Gens.combine(
                         userPage(w, m), Gens.ints(1, 2), (va, n) -> new MmOp.Munmap(m, va, n * PAGE))))
+                // the hardware dropping an entry it holds (any time, ARMv7-A ARM B3.10.1)
+                .action("evict", memory, w -> cpu(w).flatMap(c -> address(w, c).map(va -> new TlbOp.Evict(va, c))))
                 .action("fork", memory, w -> !liveMms(w).isEmpty(), w -> Gens.oneOf(liveMms(w)).map(MmOp.Fork::new))
                 // the mm code's own user access (do_page_fault without a TLB): a copy on write here
                 // must reach every CPU's TLB through wp_page_copy's flush
@@ -229,7 +231,7 @@ final class TlbChains {
                         (va, prot) -> new MmOp.Mprotect(m, va, PAGE, prot))));
         }
         return b
-                .action("exec", 6, w -> !idle(w).isEmpty(), w -> idleCpu(w).map(TlbOp.Exec::new))
+                .action("exec", memory > 0 ? 8 : 6, w -> !idle(w).isEmpty(), w -> idleCpu(w).map(TlbOp.Exec::new))
                 .action("switch_mm", 4, TlbChains::canSwitch,
                         w -> Gens.combine(Gens.oneOf(liveMms(w)), idleCpu(w), TlbOp.SwitchMm::new))
                 .action("switch_mm_begin", 8, TlbChains::canSwitch,
@@ -242,8 +244,24 @@ final class TlbChains {
                 .tries(40).steps(80);
     }
 
+    /** Each chain's counters after its latest step, by the identity of its world (rollovers, fast and slow paths, stale entries used and flushed, ...). */
+    static final java.util.Map<Integer, long[]> COUNTERS = new java.util.concurrent.ConcurrentHashMap<>();
+
     private static List<Failure> label(World w, Op op, Result r) {
         Tlbs t = tlbs(w);
+        long evicted = 0;
+        for (int c = 0; c < t.nrCpus(); c++) {
+            evicted += t.tlb(c).evicted();
+        }
+        long replayed = t.replayedFlushes().values().stream().mapToLong(Long::longValue).sum();
+        COUNTERS.put(System.identityHashCode(w), new long[] {t.asid().rollovers(), t.asid().fastPaths(), t.asid().slowPaths(), t.staleHits(),
+                t.staleFlushed(), evicted, replayed});
+        if (t.staleFlushed() > 0) {
+            Stats.label("stale entry flushed");
+        }
+        if (replayed > 0) {
+            Stats.label("mm flush replayed");
+        }
         if (op instanceof TlbOp || op instanceof MmOp) {
             Stats.label(r.isRefused() ? op.name() + " refused" : op.name() + " ok");
         }
