@@ -133,6 +133,23 @@ final class TlbChains {
                 weighted(2, Gens.oneOf(cached).map(e -> (MmOp) new MmOp.Touch(e[0], e[1], Access.WRITE))));
     }
 
+    /**
+     * The mm a switch goes to: any live one, or as often an mm another CPU runs (the same mm on two
+     * CPUs across rollovers is what keeps a reserved ASID in use: 8465/1).
+     */
+    private static Gen<Long> switchTarget(World w) {
+        Tlbs t = tlbs(w);
+        List<Long> running = new ArrayList<>();
+        for (int c = 0; c < t.nrCpus(); c++) {
+            long m = t.ttbr0Mm(c);
+            if (m >= 0 && !t.exited(m)) {
+                running.add(m);
+            }
+        }
+        Gen<Long> any = Gens.oneOf(liveMms(w));
+        return running.isEmpty() ? any : Gens.frequency(weighted(1, any), weighted(1, Gens.oneOf(running)));
+    }
+
     private static boolean canSwitch(World w) {
         return !idle(w).isEmpty() && !liveMms(w).isEmpty();
     }
@@ -197,6 +214,21 @@ final class TlbChains {
      * memory, and the other calls would only dilute the interleavings).
      */
     static ChainSpec.Builder<World, Op> spec(Gen<Kernel> kernels, Predicate<String> checked, boolean wholeKernel, int memory) {
+        return spec(kernels, checked, wholeKernel, memory, new int[] {memory > 0 ? 8 : 6, 4, 8, 14});
+    }
+
+    /**
+     * Chains for the races that need a history of rollovers with a CPU sitting in one mm (7767/1,
+     * 8465/1): whole switches, mostly to an mm another CPU runs, few interleaved steps, and at
+     * most 12 live mms, as {@code AsidChains} draws them on the allocator alone.
+     */
+    static ChainSpec.Builder<World, Op> historySpec(Gen<Kernel> kernels, Predicate<String> checked) {
+        return spec(kernels, checked, false, 0, new int[] {6, 10, 2, 4});
+    }
+
+    /** The same with the weights of exec, switch_mm, switch_mm_begin and step. */
+    private static ChainSpec.Builder<World, Op> spec(Gen<Kernel> kernels, Predicate<String> checked, boolean wholeKernel,
+            int memory, int[] weights) {
         KernelChains.edgeBugs();
         ChainSpec.Builder<World, Op> b = ChainSpec.<World, Op>builder()
                 .initialState(kernels.map(World::new))
@@ -231,12 +263,12 @@ final class TlbChains {
                         (va, prot) -> new MmOp.Mprotect(m, va, PAGE, prot))));
         }
         return b
-                .action("exec", memory > 0 ? 8 : 6, w -> !idle(w).isEmpty(), w -> idleCpu(w).map(TlbOp.Exec::new))
-                .action("switch_mm", 4, TlbChains::canSwitch,
-                        w -> Gens.combine(Gens.oneOf(liveMms(w)), idleCpu(w), TlbOp.SwitchMm::new))
-                .action("switch_mm_begin", 8, TlbChains::canSwitch,
+                .action("exec", weights[0], w -> !idle(w).isEmpty() && liveMms(w).size() < 12, w -> idleCpu(w).map(TlbOp.Exec::new))
+                .action("switch_mm", weights[1], TlbChains::canSwitch,
+                        w -> Gens.combine(switchTarget(w), idleCpu(w), TlbOp.SwitchMm::new))
+                .action("switch_mm_begin", weights[2], TlbChains::canSwitch,
                         w -> Gens.combine(Gens.oneOf(liveMms(w)), idleCpu(w), TlbOp.SwitchMmBegin::new))
-                .action("step", 14, TlbChains::anySwitching, w -> Gens.oneOf(switching(w)).map(TlbOp.Step::new))
+                .action("step", weights[3], TlbChains::anySwitching, w -> Gens.oneOf(switching(w)).map(TlbOp.Step::new))
                 // the task exits on its CPU: no CPU is in the middle of switching to its mm (the ASID
                 // races' chains keep every live mm: an exit there only delays the context's release)
                 .action("exit_mm", 1, w -> !exitable(w, memory).isEmpty(), w -> Gens.oneOf(exitable(w, memory)).map(MmOp.ExitMm::new))

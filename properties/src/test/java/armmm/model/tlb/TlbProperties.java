@@ -54,9 +54,9 @@ class TlbProperties {
 
     @TestFactory
     Stream<DynamicTest> seededBugsAreFoundByInterleavedChainsAndShrunk() {
-        // the races that need a CPU to sit through two or three rollovers (7767/1, 8465/1) take tens
-        // of seconds to find and shrink through the whole kernel; AsidProperties hunts every
-        // AsidDefect on the allocator alone in milliseconds, SeededBugsTest replays their scenarios.
+        // the races that need a CPU to sit through two or three rollovers (7767/1, 8465/1) need
+        // chains of whole switches (historyRacesAreFoundThroughTheWholeKernelAndShrunk); AsidProperties
+        // hunts every AsidDefect on the allocator alone, SeededBugsTest replays their scenarios.
         // Here: the interleaving race and the pending flush, through the kernel
         List<SeededBug> bugs = new ArrayList<>(List.of(AsidDefect.FASTPATH_READ_THEN_WRITE,
                 AsidDefect.PENDING_FLUSH_IGNORED));
@@ -83,5 +83,38 @@ class TlbProperties {
                     bug.cliName(), catcher, steps.size(), result.counterexample().originalSteps(), minimal, seconds);
             assertThat(steps).as("shrunk counterexample of %s", bug).isNotEmpty().hasSizeLessThanOrEqualTo(2 * minimal);
         }));
+    }
+
+    /**
+     * 7767/1 and 8465/1 through the whole kernel: they need a CPU to sit in one mm through two or
+     * three rollovers while the others switch, so they are hunted on {@link TlbChains#historySpec}
+     * (whole switches, mostly to an mm another CPU runs). 8465/1 takes about 2 s to find and shrink
+     * and runs in the default suite; 7767/1 (3 CPUs, about 5 s on a loaded machine) runs with
+     * {@code -Darmmm.tlb.history=true} or in the campaign ({@code -Pcampaign}), and the default
+     * suite hunts it on the allocator alone ({@code AsidProperties}) and replays its scenario.
+     */
+    @TestFactory
+    Stream<DynamicTest> historyRacesAreFoundThroughTheWholeKernelAndShrunk() {
+        return Stream.of(AsidDefect.SUSPENDED_CPU_LOSES_RESERVED, AsidDefect.RESERVED_NOT_SYNCED).map(bug ->
+                DynamicTest.dynamicTest(bug.cliName(), () -> {
+                    org.junit.jupiter.api.Assumptions.assumeTrue(bug == AsidDefect.RESERVED_NOT_SYNCED
+                            || Boolean.getBoolean("armmm.tlb.history") || Integer.getInteger("armmm.scale", 1) > 1,
+                            "-Darmmm.tlb.history=true or -Pcampaign");
+                    String catcher = Catalogue.catcherOf(bug.name());
+                    PropertyRunner runner = new PropertyRunner("TlbProperties", "history_" + bug.cliName(), (k, v) -> { });
+                    long t0 = System.nanoTime();
+                    int[] config = bug == AsidDefect.SUSPENDED_CPU_LOSES_RESERVED ? new int[] {3, 3} : new int[] {2, 2};
+                    ChainResult result = runner.run(TlbChains.historySpec(TlbChains.kernels(Bugs.of(bug), config), catcher::equals)
+                            .tries(200).steps(60).seed(41).shrinkReplays(300).build());
+                    double seconds = (System.nanoTime() - t0) / 1e9;
+                    assertThat(result.passed()).as("%s planted: a chain must fail", bug).isFalse();
+                    assertThat(result.counterexample().failure().id()).isEqualTo(catcher);
+                    List<String> steps = result.counterexample().steps();
+                    int minimal = SeededBugTable.handMinimalCalls(bug);
+                    System.out.printf("[armmm] TlbProperties %s through the whole kernel: caught by %s, %d steps (from %d,"
+                            + " hand-minimal %d), %.2f s%n%s%n", bug.cliName(), catcher, steps.size(),
+                            result.counterexample().originalSteps(), minimal, seconds, String.join("\n", steps));
+                    assertThat(steps).as("shrunk counterexample of %s", bug).isNotEmpty().hasSizeLessThanOrEqualTo(2 * minimal);
+                }));
     }
 }
