@@ -458,26 +458,26 @@ public final class Tlbs {
                 activeMm[cpu] = running;
             }
             MmContext target = asid.cpu(cpu).target();
-            Set<Long> want = new LinkedHashSet<>();
-            if (activeMm[cpu] >= 0) {
-                want.add(activeMm[cpu]);
-            }
-            if (target != null) {
-                want.add(mmOf(target));
-            }
+            long next = target == null ? -1 : mmOf(target);
             Set<Long> has = held.get(cpu);
+            if (bugs.contains(TlbBug.LAZY_MM_NOT_GRABBED)) {
+                continue;
+            }
+            // the common case, nothing changed, allocates nothing
+            boolean same = has.size() == (activeMm[cpu] < 0 ? 0 : 1) + (next < 0 || next == activeMm[cpu] ? 0 : 1)
+                    && (activeMm[cpu] < 0 || has.contains(activeMm[cpu])) && (next < 0 || has.contains(next));
+            if (same) {
+                continue;
+            }
             for (var it = has.iterator(); it.hasNext(); ) {
                 long mm = it.next();
-                if (!want.contains(mm)) {
+                if (mm != activeMm[cpu] && mm != next) {
                     it.remove();
                     tables.mmdrop(mm);
                 }
             }
-            if (bugs.contains(TlbBug.LAZY_MM_NOT_GRABBED)) {
-                continue;
-            }
-            for (long mm : want) {
-                if (!has.contains(mm) && tables.mmgrab(mm)) {
+            for (long mm : new long[] {activeMm[cpu], next}) {
+                if (mm >= 0 && !has.contains(mm) && tables.mmgrab(mm)) {
                     has.add(mm);
                 }
             }
