@@ -209,4 +209,23 @@ class TlbScenariosTest {
         assertThat(pages.isAllocated(pgd >>> 12)).as("__mmdrop freed the pgd").isFalse();
         assertThat(TlbChecks.ttbr0Live(k.state(Tlbs.class))).isEmpty();
     }
+
+    @Test
+    void evictDropsWhatCoversTheAddressAndAStaleEntryOtherwiseStays() {
+        run("board ram=256M cpus=2", "mm_create SZ_8M -> $m\n" + MAP + """
+                switch_mm $m cpu=1
+                access $a write cpu=1 -> $old
+                tlbimvaais $a
+                access $a cpu=1 -> $still
+                expect $still == $old
+                evict $a cpu=1
+                expect tlb[1].entries == 0
+                dsb
+                access 0xc0000000 cpu=1
+                evict 0xc0000000 cpu=1 -> $n
+                expect $n == 1
+                evict 0xc0000000 cpu=1 -> $none
+                expect $none == 0
+                """);
+    }
 }
