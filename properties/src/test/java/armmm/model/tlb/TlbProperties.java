@@ -79,8 +79,9 @@ class TlbProperties {
             int minimal = SeededBugTable.handMinimalCalls(bug);
             SeededBugTable.record(bug, catcher, result.stats().tries(), result.counterexample().originalSteps(), steps.size(),
                     minimal, (long) (seconds * 1000));
-            System.out.printf("[armmm] TlbProperties %s: caught by %s, %d steps (from %d, hand-minimal %d), %.2f s%n",
-                    bug.cliName(), catcher, steps.size(), result.counterexample().originalSteps(), minimal, seconds);
+            System.out.printf("[armmm] TlbProperties %s: caught by %s, %d steps (from %d, hand-minimal %d), %d rollovers, %.2f s%n",
+                    bug.cliName(), catcher, steps.size(), result.counterexample().originalSteps(), minimal,
+                    rolloversOf(result.counterexample()), seconds);
             assertThat(steps).as("shrunk counterexample of %s", bug).isNotEmpty().hasSizeLessThanOrEqualTo(2 * minimal);
         }));
     }
@@ -112,9 +113,22 @@ class TlbProperties {
                     List<String> steps = result.counterexample().steps();
                     int minimal = SeededBugTable.handMinimalCalls(bug);
                     System.out.printf("[armmm] TlbProperties %s through the whole kernel: caught by %s, %d steps (from %d,"
-                            + " hand-minimal %d), %.2f s%n%s%n", bug.cliName(), catcher, steps.size(),
-                            result.counterexample().originalSteps(), minimal, seconds, String.join("\n", steps));
+                            + " hand-minimal %d), %d rollovers, %.2f s%n%s%n", bug.cliName(), catcher, steps.size(),
+                            result.counterexample().originalSteps(), minimal, rolloversOf(result.counterexample()), seconds,
+                            String.join("\n", steps));
                     assertThat(steps).as("shrunk counterexample of %s", bug).isNotEmpty().hasSizeLessThanOrEqualTo(2 * minimal);
                 }));
+    }
+
+    /** The ASID rollovers a counterexample's calls make: replayed without the bug, read off {@code print tlb}. */
+    static long rolloversOf(armmm.pbt.Counterexample cx) {
+        armmm.scenario.RunReport r = armmm.scenario.Runner.run(
+                armmm.scenario.Parser.parse("counterexample.scn", cx.scenario() + "\nprint tlb\n"), Bugs.NONE);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("rollovers (\\d+)").matcher(r.output());
+        long last = -1;
+        while (m.find()) {
+            last = Long.parseLong(m.group(1));
+        }
+        return last;
     }
 }
