@@ -273,9 +273,9 @@ public final class TlbSubsystem implements Subsystem<Tlbs> {
         for (int cpu = 0; cpu < t.nrCpus(); cpu++) {
             CpuAsidState c = t.asid().cpu(cpu);
             long mm = t.ttbr0Mm(cpu);
-            out.append(String.format("cpu %d: CONTEXTIDR %#x TTBR0 %#x (%s) %s%s%n", cpu, c.contextidr(), c.ttbr0(),
+            out.append(String.format("cpu %d: CONTEXTIDR %#x TTBR0 %#x (%s) %s%s active_mm %d%n", cpu, c.contextidr(), c.ttbr0(),
                     mm < 0 ? "swapper_pg_dir" : "mm " + mm, c.step(),
-                    t.asid().tlbFlushPending(cpu) ? " tlb_flush_pending" : ""));
+                    t.asid().tlbFlushPending(cpu) ? " tlb_flush_pending" : "", t.activeMm(cpu)));
             for (TlbEntry e : t.tlb(cpu).entries()) {
                 out.append("  ").append(e).append('\n');
             }
