@@ -59,7 +59,7 @@ public record CacheLayout(int objectSize, int size, int offset, int inuse, int a
     /**
      * As {@link #open(int, int, int, boolean, SlubParams)}, with the seeded bugs of
      * {@code calculate_sizes} in {@code bugs} planted ({@link SlubBug#FREEPTR_ROUNDED_INTO_REDZONE},
-     * {@link SlubBug#SMALL_OBJECT_FREEPTR_IN_REDZONE}).
+     * {@link SlubBug#SMALL_OBJECT_FREEPTR_IN_REDZONE}, {@link SlubBug#FREEPTR_MIDDLE_OF_INUSE}).
      */
     public static CacheLayout open(int objectSize, int align, int flags, boolean ctor, SlubParams p,
                                    java.util.Set<SlubBug> bugs) throws NoOrderException {
@@ -128,6 +128,10 @@ public record CacheLayout(int objectSize, int size, int offset, int inuse, int a
             // The object's first word must survive a free, so the pointer goes after it.
             offset = size;
             size += POINTER;
+        } else if (bugs.contains(SlubBug.FREEPTR_MIDDLE_OF_INUSE)) {
+            // before 89b83f282d8b: half of inuse, which counts the red-zone word, rounded up; no
+            // mid-object pointer when inuse is a single word
+            offset = size > POINTER ? alignUp(size / 2, POINTER) : 0;
         } else if (bugs.contains(SlubBug.FREEPTR_ROUNDED_INTO_REDZONE)) {
             // before e41a49fadbc8: half the word-aligned size rounded UP, so the pointer can end
             // past object_size, in the right red zone; no mid-object pointer at all for one word

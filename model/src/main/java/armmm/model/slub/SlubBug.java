@@ -4,7 +4,7 @@ import armmm.model.core.BugFacts;
 import armmm.model.core.SeededBug;
 
 /**
- * Seeded bugs of the SLUB model: five from the kernel's history and the model's own, each
+ * Seeded bugs of the SLUB model: six from the kernel's history and the model's own, each
  * switched on only by a test that must then see an invariant or a report catch it.
  */
 public enum SlubBug implements SeededBug {
@@ -49,7 +49,15 @@ public enum SlubBug implements SeededBug {
      */
     SMALL_OBJECT_FREEPTR_IN_REDZONE(
             "INV-SLUB-06", "74c1d3e08153 (\"mm/slub: fix redzoning for small allocations\")",
-            "calculate_sizes keeps the free pointer inside a red-zoned object smaller than sizeof(void *): the pointer overwrites the right red zone.");
+            "calculate_sizes keeps the free pointer inside a red-zoned object smaller than sizeof(void *): the pointer overwrites the right red zone."),
+    /**
+     * 89b83f282d8b undone: {@code calculate_sizes} puts the mid-object free pointer at half of
+     * {@code inuse} rounded up, and {@code inuse} already counts the red-zone word: in a red-zoned
+     * cache of 4 to 11 bytes the pointer covers the right red zone.
+     */
+    FREEPTR_MIDDLE_OF_INUSE(
+            "INV-SLUB-06", "89b83f282d8b (\"slub: avoid redzone when choosing freepointer location\")",
+            "calculate_sizes puts the free pointer at ALIGN(size / 2, sizeof(void *)) with size already inuse, red-zone word included: in a red-zoned cache of 4-11 bytes it covers the right red zone.");
 
     private final BugFacts facts;
 
