@@ -77,7 +77,10 @@ public enum PageBug implements SeededBug {
             "INV-PAGE-02", null, "Freeing a compound block leaves PageTail on its tail pages, which no step touches again"),
     /** {@code split_page} leaves the new pages without a reference: INV-PAGE-01. */
     PAGE_SPLIT_NO_REFCOUNT(
-            "INV-PAGE-01", null, "split_page leaves the new pages without a reference");
+            "INV-PAGE-01", null, "split_page leaves the new pages without a reference"),
+    /** {@code __mod_zone_page_state} folds only the call's delta at the threshold and loses the CPU's earlier difference: INV-BUDDY-08. */
+    PAGE_VMSTAT_FOLD_DROPS_DIFF(
+            "INV-BUDDY-08", null, "__mod_zone_page_state folds only the call's delta at the threshold and loses the CPU's earlier difference");
 
     private final BugFacts facts;
 

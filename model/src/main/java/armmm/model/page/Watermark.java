@@ -41,7 +41,7 @@ final class Watermark {
             u += z.nrReservedHighatomic;
         }
         if ((allocFlags & ALLOC_CMA) == 0) {
-            u += z.freeCma;
+            u += z.vmstat.read(ZoneVmstat.NR_FREE_CMA_PAGES);
         }
         return u;
     }
@@ -52,21 +52,36 @@ final class Watermark {
      */
     static boolean zoneWatermarkFast(BuddyZone z, int ord, long mark, int highest, int allocFlags, long gfp) {
         long reserve = lowmemReserve(z, highest);
+        // zone_page_state: the global counter, behind this and the other CPUs' vmstat differences
+        long free = z.vmstat.read(ZoneVmstat.NR_FREE_PAGES);
         if (ord == 0) {
-            long usable = z.freePages;
+            long usable = free;
             usable -= Math.min(usable, unusableFree(z, 0, allocFlags));
             if (usable > mark + reserve) {
                 return true;
             }
         }
-        if (watermarkOk(z, ord, mark, reserve, allocFlags, z.freePages)) {
+        if (watermarkOk(z, ord, mark, reserve, allocFlags, free)) {
             return true;
         }
         if (ord == 0 && (gfp & armmm.model.core.Gfp.ATOMIC) != 0 && z.watermarkBoost > 0
                 && (allocFlags & PageAllocator.ALLOC_WMARK_MASK) == PageAllocator.ALLOC_WMARK_MIN) {
-            return watermarkOk(z, ord, z.config.min(), reserve, allocFlags, z.freePages);
+            return watermarkOk(z, ord, z.config.min(), reserve, allocFlags, free);
         }
         return false;
+    }
+
+    /**
+     * {@code zone_watermark_ok_safe}: the lagging {@code zone_page_state}, or, below
+     * {@code percpu_drift_mark}, {@code zone_page_state_snapshot} with every CPU's difference.
+     */
+    static boolean watermarkOkSafe(BuddyZone z, int ord, long mark, long reserve) {
+        long free = z.vmstat.read(ZoneVmstat.NR_FREE_PAGES);
+        long drift = z.vmstat.percpuDriftMark();
+        if (drift != 0 && free < drift) {
+            free = z.vmstat.snapshot(ZoneVmstat.NR_FREE_PAGES);
+        }
+        return watermarkOk(z, ord, mark, reserve, 0, free);
     }
 
     /** {@code __zone_watermark_ok} with {@code lowmem_reserve[highest_zoneidx]} already looked up. */

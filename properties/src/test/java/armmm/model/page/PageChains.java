@@ -7,7 +7,9 @@ import armmm.model.boot.BootedSystem;
 import armmm.model.kernel.Kernel;
 import armmm.model.subsystem.Op;
 import armmm.model.page.PageOp;
+import armmm.model.page.ZoneSnapshot;
 import armmm.model.core.Result;
+import armmm.model.zone.ZoneConfig;
 import armmm.model.zone.ZoneType;
 import armmm.pbt.ChainSpec;
 import armmm.pbt.Gen;
@@ -65,6 +67,9 @@ public final class PageChains {
                         w -> Gens.oneOf(w.held().stream().filter(h -> h.order() > 0 && !h.compound()).toList())
                                 .map(h -> new PageOp.SplitPage(h.page(), h.order())))
                 .action("__free_pages (wrong)", 4, w -> !w.held().isEmpty() || !w.freed().isEmpty(), PageChains::wrongFree)
+                // the vmstat work folding the per-CPU differences (INV-BUDDY-08)
+                .action("vmstat_update", 2, w -> cpu(w).map(PageOp.VmstatUpdate::new))
+                .action("refresh_vm_stats", 1, w -> Gens.constant(new PageOp.RefreshVmStats()))
                 .postcondition((w, op, outcome) -> {
                     label(w, op, (Result) outcome);
                     return List.of();
@@ -92,6 +97,7 @@ public final class PageChains {
                         cpu(w), PageOp.AllocPages::new))
                 .action("__free_pages", 2, w -> !w.held().isEmpty(), w -> Gens.combine(Gens.oneOf(w.held()), cpu(w),
                         (h, cpu) -> new PageOp.FreePages(h.page(), h.order(), cpu)))
+                .action("vmstat_update", 1, w -> cpu(w).map(PageOp.VmstatUpdate::new))
                 .postcondition((w, op, outcome) -> {
                     label(w, op, (Result) outcome);
                     return List.of();
@@ -216,6 +222,15 @@ public final class PageChains {
             return;
         }
         Stats.label("order-" + t.order() + " allocation");
+        ZoneSnapshot s = t.before(t.zone());
+        if (s != null && s.statFree() != s.freePages()) {
+            Stats.label("watermark checked on a lagging zone_page_state");
+            ZoneConfig c = pa.zone(ZoneType.values()[t.zone()]).config();
+            if (s.freePages() - (1L << t.order()) < c.min() + c.lowmemReserve()[t.highestZone()]) {
+                // the edge: the exact count was below min + protection, the counter the kernel reads was not
+                Stats.label("allocated below min on the exact count (vmstat lag)");
+            }
+        }
         if (t.zone() < t.highestZone() && t.before(t.highestZone()) != null) {
             Stats.label("fallback to " + ZoneType.values()[t.zone()].kernelName());
         }
