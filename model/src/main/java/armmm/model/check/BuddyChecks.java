@@ -465,11 +465,18 @@ public final class BuddyChecks {
         BuddyZone z = pa.zone(ZoneType.values()[t.zone()]);
         ZoneConfig c = z.config();
         long protection = c.lowmemReserve()[GfpZone.gfpZone(t.gfp()).ordinal()];
-        long free = t.before(t.zone()).freePages();
-        if (free - (1L << t.order()) < c.min() + protection) {
+        ZoneSnapshot before = t.before(t.zone());
+        long free = before.freePages();
+        // __zone_watermark_unusable_free for a pass without reserves: the highatomic reserve always,
+        // the free CMA pages unless the request is Movable (gfp_to_alloc_flags_cma)
+        long unusable = before.reservedHighatomic();
+        if (GfpRules.migratetype(t.gfp(), pa.mobilityGroupingDisabled()) != MigrateType.MOVABLE) {
+            unusable += before.freeCma();
+        }
+        if (free - unusable - (1L << t.order()) < c.min() + protection) {
             return List.of(new Violation("INV-GFP-03", "zone below its min watermark", "zone " + c.type().kernelName()
-                    + ": NR_FREE_PAGES " + free + " - " + (1L << t.order()) + " < min " + c.min() + " + protection "
-                    + protection + " for " + Gfp.format(t.gfp()) + " order " + t.order()));
+                    + ": NR_FREE_PAGES " + free + " - unusable " + unusable + " - " + (1L << t.order()) + " < min "
+                    + c.min() + " + protection " + protection + " for " + Gfp.format(t.gfp()) + " order " + t.order()));
         }
         return List.of();
     }

@@ -77,7 +77,24 @@ public enum PageBug implements SeededBug {
             "INV-PAGE-02", null, "Freeing a compound block leaves PageTail on its tail pages, which no step touches again"),
     /** {@code split_page} leaves the new pages without a reference: INV-PAGE-01. */
     PAGE_SPLIT_NO_REFCOUNT(
-            "INV-PAGE-01", null, "split_page leaves the new pages without a reference");
+            "INV-PAGE-01", null, "split_page leaves the new pages without a reference"),
+    /**
+     * f27ce0e14088 undone: {@code zone_watermark_fast}'s order-0 shortcut takes only the free CMA
+     * pages off the free count, not {@code nr_reserved_highatomic}, so an order-0 request passes
+     * on pages the highatomic reserve holds for high-order atomic requests: INV-GFP-03.
+     */
+    GFP_WMARK_FAST_IGNORES_HIGHATOMIC(
+            "INV-GFP-03", "f27ce0e14088 (\"page_alloc: consider highatomic reserve in watermark fast\")",
+            "zone_watermark_fast's order-0 shortcut leaves nr_reserved_highatomic in the free count, so order-0 requests eat into the highatomic reserve"),
+    /**
+     * 9282012fc0aa undone: {@code zone_watermark_fast}'s order-0 shortcut subtracts the unusable
+     * pages without clamping at 0 and compares the signed result with the unsigned
+     * {@code mark + lowmem_reserve}, so a highatomic reserve larger than the free count makes a
+     * nearly empty zone pass: INV-GFP-03.
+     */
+    GFP_WMARK_FAST_NEGATIVE(
+            "INV-GFP-03", "9282012fc0aa (\"page_alloc: fix invalid watermark check on a negative value\")",
+            "zone_watermark_fast takes a negative usable count (nr_reserved_highatomic above NR_FREE_PAGES) as above the watermark");
 
     private final BugFacts facts;
 

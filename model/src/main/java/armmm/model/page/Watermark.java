@@ -52,12 +52,8 @@ final class Watermark {
      */
     static boolean zoneWatermarkFast(BuddyZone z, int ord, long mark, int highest, int allocFlags, long gfp) {
         long reserve = lowmemReserve(z, highest);
-        if (ord == 0) {
-            long usable = z.freePages;
-            usable -= Math.min(usable, unusableFree(z, 0, allocFlags));
-            if (usable > mark + reserve) {
-                return true;
-            }
+        if (ord == 0 && fastPathPasses(z, mark + reserve, allocFlags)) {
+            return true;
         }
         if (watermarkOk(z, ord, mark, reserve, allocFlags, z.freePages)) {
             return true;
@@ -67,6 +63,27 @@ final class Watermark {
             return watermarkOk(z, ord, z.config.min(), reserve, allocFlags, z.freePages);
         }
         return false;
+    }
+
+    /**
+     * The order-0 shortcut of {@code zone_watermark_fast}: the free count less the unusable pages,
+     * held at 0 (9282012fc0aa), above the mark plus the protection. The two seeded bugs are the
+     * shortcut before f27ce0e14088 (only the CMA pages taken off) and between that commit and
+     * 9282012fc0aa (a negative count, a {@code long} set against the {@code unsigned long} sum on
+     * 32-bit ARM, wraps to a huge one).
+     */
+    private static boolean fastPathPasses(BuddyZone z, long markPlusReserve, int allocFlags) {
+        if (z.bugs.has(PageBug.GFP_WMARK_FAST_IGNORES_HIGHATOMIC)) {
+            long fast = z.freePages - ((allocFlags & ALLOC_CMA) == 0 ? z.freeCma : 0);
+            return fast > markPlusReserve;
+        }
+        if (z.bugs.has(PageBug.GFP_WMARK_FAST_NEGATIVE)) {
+            long fast = z.freePages - unusableFree(z, 0, allocFlags);
+            return Integer.toUnsignedLong((int) fast) > markPlusReserve;
+        }
+        long usable = z.freePages;
+        usable -= Math.min(usable, unusableFree(z, 0, allocFlags));
+        return usable > markPlusReserve;
     }
 
     /** {@code __zone_watermark_ok} with {@code lowmem_reserve[highest_zoneidx]} already looked up. */
