@@ -94,7 +94,15 @@ public enum PageBug implements SeededBug {
      */
     GFP_WMARK_FAST_NEGATIVE(
             "INV-GFP-03", "9282012fc0aa (\"page_alloc: fix invalid watermark check on a negative value\")",
-            "zone_watermark_fast takes a negative usable count (nr_reserved_highatomic above NR_FREE_PAGES) as above the watermark");
+            "zone_watermark_fast takes a negative usable count (nr_reserved_highatomic above NR_FREE_PAGES) as above the watermark"),
+    /**
+     * f80b08fc4453 undone: {@code zone_watermark_fast} gives an order-0 __GFP_ATOMIC request no
+     * second look at min without {@code watermark_boost}, so a boosted zone fails atomic
+     * requests its unboosted min would serve: INV-CALL-02.
+     */
+    GFP_ATOMIC_BOOSTED_WMARK(
+            "INV-CALL-02", "f80b08fc4453 (\"mm, page_alloc: skip ->waternark_boost for atomic order-0 allocations\")",
+            "zone_watermark_fast checks an order-0 GFP_ATOMIC request against the boosted min only, so it fails while the zone is above min");
 
     private final BugFacts facts;
 

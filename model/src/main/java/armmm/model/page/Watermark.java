@@ -59,6 +59,7 @@ final class Watermark {
             return true;
         }
         if (ord == 0 && (gfp & armmm.model.core.Gfp.ATOMIC) != 0 && z.watermarkBoost > 0
+                && !z.bugs.has(PageBug.GFP_ATOMIC_BOOSTED_WMARK)
                 && (allocFlags & PageAllocator.ALLOC_WMARK_MASK) == PageAllocator.ALLOC_WMARK_MIN) {
             return watermarkOk(z, ord, z.config.min(), reserve, allocFlags, z.freePages);
         }

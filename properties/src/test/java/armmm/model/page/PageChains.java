@@ -150,6 +150,24 @@ public final class PageChains {
     }
 
     /**
+     * Memory pressure that boosts watermarks: unmovable, reclaimable and movable requests, the
+     * largest free block first, take each other's pageblocks (a fallback below pageblock_order
+     * boosts the zone; after 16 boosts kswapd, which never reclaims here, stops taking them off),
+     * and order-0 GFP_ATOMIC requests meet the boosted zone. The chain {@code zone_watermark_fast}'s
+     * boost-free second look for atomic requests needs (f80b08fc4453).
+     */
+    static ChainSpec.Builder<World, Op> boostPressure(Gen<Kernel> boards, java.util.function.Predicate<String> checked) {
+        Gen<Long> masks = Gens.oneOf(Gfp.GFP_KERNEL, Gfp.GFP_KERNEL | Gfp.RECLAIMABLE, Gfp.GFP_HIGHUSER_MOVABLE);
+        return KernelChains.builder(boards, checked)
+                .action("alloc_pages (large)", 8, w -> Gens.combine(masks, largestFreeFirst(w), cpu(w),
+                        PageOp.AllocPages::new))
+                .action("alloc_pages", 4, w -> Gens.combine(masks, Gens.ints(0, 3), cpu(w), PageOp.AllocPages::new))
+                .action("alloc_pages GFP_ATOMIC 0", 3, w -> cpu(w).map(c -> new PageOp.AllocPages(Gfp.GFP_ATOMIC, 0, c)))
+                .tries(40)
+                .steps(150);
+    }
+
+    /**
      * Masks for pressure, highmem users first: they exhaust HighMem, then fall back into the
      * lower zones, where lowmem_reserve must hold them off.
      */
