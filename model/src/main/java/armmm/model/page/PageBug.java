@@ -102,7 +102,15 @@ public enum PageBug implements SeededBug {
      */
     GFP_ATOMIC_BOOSTED_WMARK(
             "INV-CALL-02", "f80b08fc4453 (\"mm, page_alloc: skip ->waternark_boost for atomic order-0 allocations\")",
-            "zone_watermark_fast checks an order-0 GFP_ATOMIC request against the boosted min only, so it fails while the zone is above min");
+            "zone_watermark_fast checks an order-0 GFP_ATOMIC request against the boosted min only, so it fails while the zone is above min"),
+    /**
+     * d95ea5d18e69 undone: {@code __zone_watermark_unusable_free} leaves the free CMA pages in
+     * the count of a request without ALLOC_CMA, so unmovable requests pass the watermark on pages
+     * they may not take and drain the zone's other pages below min: INV-GFP-03.
+     */
+    GFP_WMARK_COUNTS_CMA(
+            "INV-GFP-03", "d95ea5d18e69 (\"cma: fix watermark checking\")",
+            "the watermark check counts free CMA pages for requests that may not use them, so unmovable requests drain the rest below min");
 
     private final BugFacts facts;
 

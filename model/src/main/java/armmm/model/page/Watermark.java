@@ -40,7 +40,7 @@ final class Watermark {
         if ((allocFlags & ALLOC_RESERVES) == 0) {
             u += z.nrReservedHighatomic;
         }
-        if ((allocFlags & ALLOC_CMA) == 0) {
+        if ((allocFlags & ALLOC_CMA) == 0 && !z.bugs.has(PageBug.GFP_WMARK_COUNTS_CMA)) {
             u += z.freeCma;
         }
         return u;
