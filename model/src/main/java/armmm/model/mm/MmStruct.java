@@ -703,7 +703,11 @@ public final class MmStruct {
             return origBrk;
         }
         long top = defects.contains(VmaDefect.BRK_NOT_PAGE_ALIGNED) ? newBrk : newAligned;
-        if (brkVma != null && brkVma.end() == oldAligned && canMergeAfter(brkVma, flags, 0, oldAligned / PAGE)) {
+        // 6c28ca6485dd: only a VMA ending at the old break that could merge after it is expanded
+        boolean expand = defects.contains(VmaDefect.BRK_EXPANDS_UNADJACENT_VMA)
+                ? brkVma != null && brkVma.flags() == flags
+                : brkVma != null && brkVma.end() == oldAligned && canMergeAfter(brkVma, flags, 0, oldAligned / PAGE);
+        if (expand) {
             replace(brkVma, brkVma.resize(brkVma.start(), top));
         } else {
             insert(new Vma(oldAligned, top, flags, oldAligned / PAGE, 0));

@@ -43,7 +43,8 @@ final class MmTables implements MmStruct.Listener {
         }
         freePgtables(removed, floor, ceiling);
         if (any) {
-            mem.flush(handle, TlbFlush.Kind.RANGE, removed.get(0).start(), removed.get(removed.size() - 1).end());
+            mem.flush(handle, TlbFlush.Kind.RANGE, removed.get(0).start(), removed.get(removed.size() - 1).end(),
+                    TlbFlush.Site.UNMAP_REGION);
         }
     }
 
@@ -158,7 +159,7 @@ final class MmTables implements MmStruct.Listener {
             }
         }
         if (first >= 0) {
-            mem.flush(handle, TlbFlush.Kind.RANGE, first, last + PAGE);
+            mem.flush(handle, TlbFlush.Kind.RANGE, first, last + PAGE, TlbFlush.Site.CHANGE_PROTECTION);
         }
     }
 

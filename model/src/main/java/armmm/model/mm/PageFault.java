@@ -116,7 +116,7 @@ final class PageFault {
         if (entry != pte) {
             // ptep_set_access_flags, then flush_tlb_fix_spurious_fault
             t.pt.setPteAt(va, entry, false);
-            mem.flush(t.handle, TlbFlush.Kind.PAGE, va, va + PAGE);
+            mem.flush(t.handle, TlbFlush.Kind.PAGE, va, va + PAGE, TlbFlush.Site.SET_ACCESS_FLAGS);
         }
         return null;
     }
@@ -156,7 +156,7 @@ final class PageFault {
             if (page.exclusive || page.refcount == 1) {
                 page.exclusive = true; // page_move_anon_rmap
                 t.pt.setPteAt(va, (pte | L_PTE_YOUNG | L_PTE_DIRTY) & ~L_PTE_RDONLY, false);
-                mem.flush(t.handle, TlbFlush.Kind.PAGE, va, va + PAGE);
+                mem.flush(t.handle, TlbFlush.Kind.PAGE, va, va + PAGE, TlbFlush.Site.WP_PAGE_REUSE);
                 return null;
             }
         }
@@ -168,7 +168,7 @@ final class PageFault {
         }
         mem.userPages.newAnon(pfn);
         t.pt.pteClear(va); // ptep_clear_flush
-        mem.flush(t.handle, TlbFlush.Kind.PAGE, va, va + PAGE);
+        mem.flush(t.handle, TlbFlush.Kind.PAGE, va, va + PAGE, TlbFlush.Site.WP_PAGE_COPY);
         t.pt.setPteAt(va, mkWrite((int) (pfn << 12) | prot | L_PTE_DIRTY | L_PTE_YOUNG, true),
                 mem.has(PgtableDefect.COW_COPY_GLOBAL));
         if (fromZero) {

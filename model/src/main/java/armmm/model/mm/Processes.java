@@ -31,6 +31,12 @@ public final class Processes {
     private final Set<VmaDefect> defects;
     private final Map<Long, MmStruct> mms = new LinkedHashMap<>();
     private final Map<Long, MmTables> tables = new HashMap<>();
+    /**
+     * {@code mm->mm_count} of every mm whose pgd is still allocated: one for {@code mm_users}
+     * while the mm lives, plus one per {@link #mmgrab}. An exited mm stays here (its tables
+     * empty, its pgd allocated) until the last {@link #mmdrop}: {@code __mmdrop} frees the pgd.
+     */
+    private final Map<Long, Integer> mmCount = new HashMap<>();
     private final UserMemory memory;
     private final long seed;
     private long nextId = 1;
@@ -172,6 +178,7 @@ public final class Processes {
         if (memory != null) {
             // mm_alloc zeroes the mm: context.vmalloc_seq starts at 0, whatever pgd_alloc copied
             tables.put(id, new MmTables(id, mm, UserPageTables.pgdAlloc(pgd << 12, memory.swapper, 0, copyWords()), memory));
+            mmCount.put(id, 1);
         }
         return Result.of(id);
     }
@@ -186,18 +193,60 @@ public final class Processes {
         if (mm == null) {
             return noMm("exit_mm", handle);
         }
-        MmTables t = tables.remove(handle);
+        MmTables t = tables.get(handle);
         if (t != null) {
             teardown(t, mm);
             reapShmem();
+            // mmput's mmdrop of mm_users' reference on mm_count (the mm is out of mms already)
+            mmdrop(handle);
         }
         return Result.of(0);
     }
 
     /**
+     * {@code mmgrab} (include/linux/sched/mm.h): one more reference on {@code mm_count}, as
+     * {@code exit_mm} takes for the exiting task's lazy {@code active_mm} and
+     * {@code context_switch} (kernel/sched/core.c) for a kernel thread borrowing the previous
+     * task's mm. False when the mm's pgd is already freed.
+     */
+    public boolean mmgrab(long handle) {
+        Integer n = mmCount.get(handle);
+        if (n == null) {
+            return false;
+        }
+        mmCount.put(handle, n + 1);
+        return true;
+    }
+
+    /**
+     * {@code mmdrop}: one reference on {@code mm_count} less; at zero {@code __mmdrop}
+     * (kernel/fork.c) frees the pgd ({@code mm_free_pgd}, {@code pgd_free} of arch/arm/mm/pgd.c).
+     * A CPU still running an exited mm (lazy TLB) holds a reference, so its TTBR0 keeps pointing
+     * at an allocated pgd until it switches away.
+     */
+    public void mmdrop(long handle) {
+        Integer n = mmCount.get(handle);
+        if (n == null || (n == 1 && mms.containsKey(handle))) {
+            // no such pgd, or mm_users' own reference, which only exit_mm's mmput drops
+            return;
+        }
+        if (n > 1) {
+            mmCount.put(handle, n - 1);
+            return;
+        }
+        mmCount.remove(handle);
+        memory.free(tables.remove(handle).pt.pgdPhys() >>> 12, 2);
+    }
+
+    /** {@code mm_count} of {@code handle}, 0 when its pgd is freed (or it never had page tables). */
+    public int mmCount(long handle) {
+        return mmCount.getOrDefault(handle, 0);
+    }
+
+    /**
      * {@code exit_mmap}: {@code unmap_vmas} over every VMA, {@code free_pgtables} from
-     * {@code FIRST_USER_ADDRESS} to {@code USER_PGTABLES_CEILING}, the full-mm TLB flush, and
-     * {@code pgd_free} ({@code mmdrop}).
+     * {@code FIRST_USER_ADDRESS} to {@code USER_PGTABLES_CEILING}, and the full-mm TLB flush. The
+     * pgd stays: {@code pgd_free} is {@code __mmdrop}'s, when {@code mm_count} reaches zero.
      */
     private void teardown(MmTables t, MmStruct mm) {
         java.util.List<Vma> all = mm.vmas();
@@ -207,8 +256,7 @@ public final class Processes {
         if (!all.isEmpty()) {
             t.freePgtables(all, config.firstUserAddress(), config.taskSize());
         }
-        memory.flush(t.handle, TlbFlush.Kind.MM, 0, config.taskSize());
-        memory.free(t.pt.pgdPhys() >>> 12, 2);
+        memory.flush(t.handle, TlbFlush.Kind.MM, 0, config.taskSize(), TlbFlush.Site.EXIT_MMAP);
     }
 
     /** Shmem files no live VMA maps any more lose their page cache (the last {@code fput}). */
@@ -266,13 +314,15 @@ public final class Processes {
         for (Vma v : parent.vmas()) {
             if ((v.flags() & VmFlags.VM_SHARED) == 0 && !copyPteRange(pt, ct, v)) {
                 teardown(ct, child);
-                memory.flush(handle, TlbFlush.Kind.MM, 0, config.taskSize());
+                memory.free(ct.pt.pgdPhys() >>> 12, 2); // the child's mm never lived: mmput drops it at once
+                memory.flush(handle, TlbFlush.Kind.MM, 0, config.taskSize(), TlbFlush.Site.DUP_MMAP);
                 return Result.refused("fork: -ENOMEM");
             }
         }
-        memory.flush(handle, TlbFlush.Kind.MM, 0, config.taskSize());
+        memory.flush(handle, TlbFlush.Kind.MM, 0, config.taskSize(), TlbFlush.Site.DUP_MMAP);
         mms.put(id, child);
         tables.put(id, ct);
+        mmCount.put(id, 1);
         return Result.of(id);
     }
 

@@ -103,8 +103,9 @@ public final class UserMemory {
         pages.freePagesPfn(pfn, order, 0);
     }
 
-    void flush(long mm, TlbFlush.Kind kind, long start, long end) {
-        flushes.add(new TlbFlush(mm, kind, start, end));
+    /** Records a TLB flush the current call makes, for the TLB model to replay. */
+    void flush(long mm, TlbFlush.Kind kind, long start, long end, TlbFlush.Site site) {
+        flushes.add(new TlbFlush(mm, kind, start, end, site));
     }
 
     /** A call starts: forget the last call's flushes. */

@@ -18,12 +18,27 @@ public enum VmaDefect implements SeededBug {
     /** {@code get_unmapped_area} without {@code security_mmap_addr}: a fixed mapping under {@code mmap_min_addr}. */
     NO_MMAP_MIN_ADDR_CHECK("INV-VMA-03", "get_unmapped_area without security_mmap_addr: a fixed mapping under mmap_min_addr"),
     /** {@code brk} growing the heap to the requested byte instead of {@code PAGE_ALIGN} of it. */
-    BRK_NOT_PAGE_ALIGNED("INV-VMA-02", "brk growing the heap to the requested byte instead of PAGE_ALIGN of it");
+    BRK_NOT_PAGE_ALIGNED("INV-VMA-02", "brk growing the heap to the requested byte instead of PAGE_ALIGN of it"),
+    /**
+     * 6c28ca6485dd undone ("mmap: fix do_brk_flags() modifying obviously incorrect VMAs", 6.1-rc8):
+     * {@code do_brk_flags} expands the VMA {@code brk} found below the old break whenever its flags
+     * are the heap's, without asking that it end at the old break (nor {@code can_vma_merge_after}):
+     * after a munmap of the heap's top, the VMA is stretched over the hole. (The code before the
+     * fix also refused a VMA whose anon_vma chain had more than one entry; the model keeps no
+     * anon_vma chains, so the reenactment leaves that clause out.)
+     */
+    BRK_EXPANDS_UNADJACENT_VMA("INV-VMA-05",
+            "6c28ca6485dd (\"mmap: fix do_brk_flags() modifying obviously incorrect VMAs\")",
+            "do_brk_flags expands the VMA below the old break when only its flags match: a heap whose top was munmapped is stretched over the hole, total_vm counting only the new pages");
 
     private final BugFacts facts;
 
     VmaDefect(String invariant, String summary) {
-        this.facts = new BugFacts(invariant, null, summary);
+        this(invariant, null, summary);
+    }
+
+    VmaDefect(String invariant, String kernelCommit, String summary) {
+        this.facts = new BugFacts(invariant, kernelCommit, summary);
     }
 
     @Override

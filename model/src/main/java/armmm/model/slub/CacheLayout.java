@@ -53,8 +53,18 @@ public record CacheLayout(int objectSize, int size, int offset, int inuse, int a
      */
     public static CacheLayout open(int objectSize, int align, int flags, boolean ctor, SlubParams p)
             throws NoOrderException {
+        return open(objectSize, align, flags, ctor, p, java.util.Set.of());
+    }
+
+    /**
+     * As {@link #open(int, int, int, boolean, SlubParams)}, with the seeded bugs of
+     * {@code calculate_sizes} in {@code bugs} planted ({@link SlubBug#FREEPTR_ROUNDED_INTO_REDZONE},
+     * {@link SlubBug#SMALL_OBJECT_FREEPTR_IN_REDZONE}, {@link SlubBug#FREEPTR_MIDDLE_OF_INUSE}).
+     */
+    public static CacheLayout open(int objectSize, int align, int flags, boolean ctor, SlubParams p,
+                                   java.util.Set<SlubBug> bugs) throws NoOrderException {
         int[] out = new int[5];
-        int f = sizes(objectSize, align, flags, ctor, out, 0);
+        int f = sizes(objectSize, align, flags, ctor, out, 0, bugs);
         int size = out[0];
         int redLeftPad = out[3];
         if (size == 0) {
@@ -64,7 +74,7 @@ public record CacheLayout(int objectSize, int size, int offset, int inuse, int a
         long order = calculateOrder(size, p);
         if (p.debug().higherOrderDisable() && getOrder(size) > getOrder(objectSize)) {
             // red_left_pad is only ever written under SLAB_RED_ZONE, so the first pass's value stays.
-            f = sizes(objectSize, align, f & ~SlabFlags.DEBUG_METADATA, ctor, out, redLeftPad);
+            f = sizes(objectSize, align, f & ~SlabFlags.DEBUG_METADATA, ctor, out, redLeftPad, bugs);
             size = out[0];
             redLeftPad = out[3];
             order = calculateOrder(size, p);
@@ -95,7 +105,8 @@ public record CacheLayout(int objectSize, int size, int offset, int inuse, int a
     }
 
     /** {@code calculate_sizes} without the order: fills size, offset, inuse, red_left_pad; returns the flags. */
-    private static int sizes(int objectSize, int align, int flags, boolean ctor, int[] out, int oldRedLeftPad) {
+    private static int sizes(int objectSize, int align, int flags, boolean ctor, int[] out, int oldRedLeftPad,
+                             java.util.Set<SlubBug> bugs) {
         int size = alignUp(objectSize, POINTER);
         int f = flags;
         if ((flags & SlabFlags.SLAB_POISON) != 0 && (flags & SlabFlags.SLAB_TYPESAFE_BY_RCU) == 0 && !ctor) {
@@ -109,13 +120,26 @@ public record CacheLayout(int objectSize, int size, int offset, int inuse, int a
         }
         int inuse = size;
         int offset;
-        if ((flags & (SlabFlags.SLAB_TYPESAFE_BY_RCU | SlabFlags.SLAB_POISON)) != 0
-                || (redZone && objectSize < POINTER) || ctor) {
+        // 74c1d3e08153 added the red-zone clause: an object smaller than the pointer cannot hold it
+        // without the pointer reaching into the right red zone (object_size to inuse).
+        boolean smallRedZoned = redZone && objectSize < POINTER
+                && !bugs.contains(SlubBug.SMALL_OBJECT_FREEPTR_IN_REDZONE);
+        if ((flags & (SlabFlags.SLAB_TYPESAFE_BY_RCU | SlabFlags.SLAB_POISON)) != 0 || smallRedZoned || ctor) {
             // The object's first word must survive a free, so the pointer goes after it.
             offset = size;
             size += POINTER;
+        } else if (bugs.contains(SlubBug.FREEPTR_MIDDLE_OF_INUSE)) {
+            // before 89b83f282d8b: half of inuse, which counts the red-zone word, rounded up; no
+            // mid-object pointer when inuse is a single word
+            offset = size > POINTER ? alignUp(size / 2, POINTER) : 0;
+        } else if (bugs.contains(SlubBug.FREEPTR_ROUNDED_INTO_REDZONE)) {
+            // before e41a49fadbc8: half the word-aligned size rounded UP, so the pointer can end
+            // past object_size, in the right red zone; no mid-object pointer at all for one word
+            int freepointerArea = alignUp(objectSize, POINTER);
+            offset = freepointerArea > POINTER ? alignUp(freepointerArea / 2, POINTER) : 0;
         } else {
-            // Mid-object, away from the edges that small overflows reach.
+            // Mid-object, away from the edges that small overflows reach: half of object_size
+            // rounded down (e41a49fadbc8), so the pointer stays inside the object.
             offset = (objectSize / 2) & ~(POINTER - 1);
         }
         if ((flags & SlabFlags.SLAB_STORE_USER) != 0) {

@@ -28,6 +28,8 @@ public final class SlabCaches {
     private final List<KmemCache> caches = new ArrayList<>();
     private final KmemCache[][] kmalloc = new KmemCache[KmallocType.values().length][KmallocIndex.SHIFT_HIGH + 1];
     private int nextId;
+    /** The seeded bugs of {@code calculate_sizes} for caches created from now on (the allocator plants them). */
+    private java.util.Set<SlubBug> layoutBugs = java.util.Set.of();
 
     /** The outcome of {@code kmem_cache_create}: a cache (new or merged) or the kernel's error. */
     public record Created(KmemCache cache, boolean merged, int errno) {
@@ -126,13 +128,23 @@ public final class SlabCaches {
      */
     public Created createCache(String name, int size, int align, int flags, boolean ctor, int usersize) {
         try {
-            CacheLayout layout = CacheLayout.open(size, align, params.debug().apply(flags, name), ctor, params);
+            CacheLayout layout = CacheLayout.open(size, align, params.debug().apply(flags, name), ctor, params,
+                    layoutBugs);
             KmemCache c = new KmemCache(nextId++, name, layout, ctor, usersize, 1);
             caches.add(c);
             return new Created(c, false, 0);
         } catch (CacheLayout.NoOrderException e) {
             return new Created(null, false, -22);
         }
+    }
+
+    /**
+     * Plants the seeded bugs of {@code calculate_sizes} for every cache {@code kmem_cache_create}
+     * makes from now on. The boot caches are made before: their sizes (multiples of 8) lay out
+     * alike with or without them.
+     */
+    void plantLayoutBugs(java.util.Set<SlubBug> bugs) {
+        this.layoutBugs = java.util.Set.copyOf(bugs);
     }
 
     /** {@code slab_unmergeable}. */

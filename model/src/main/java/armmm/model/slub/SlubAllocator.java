@@ -71,6 +71,7 @@ public final class SlubAllocator {
         this.cpus = pages.nrCpus();
         this.rng = new SplittableRandom(seed);
         this.bugs = bugs.isEmpty() ? EnumSet.noneOf(SlubBug.class) : EnumSet.copyOf(bugs);
+        caches.plantLayoutBugs(this.bugs);
         this.basePfn = pages.basePfn();
         this.byPfn = new Slab[pages.frameCount()];
         List<KmemCache> oldestFirst = caches.newestFirst();

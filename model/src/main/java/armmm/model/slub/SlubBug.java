@@ -4,7 +4,7 @@ import armmm.model.core.BugFacts;
 import armmm.model.core.SeededBug;
 
 /**
- * Seeded bugs of the SLUB model: three from the kernel's history and the model's own, each
+ * Seeded bugs of the SLUB model: six from the kernel's history and the model's own, each
  * switched on only by a test that must then see an invariant or a report catch it.
  */
 public enum SlubBug implements SeededBug {
@@ -34,7 +34,30 @@ public enum SlubBug implements SeededBug {
             "INV-SLUB-02", null, "__slab_free forgets to decrement inuse on a remote free."),
     /** Own: {@code __free_slab} gives the pages back without {@code __folio_clear_slab} (INV-SLUB-08). */
     FREE_SLAB_KEEPS_PG_SLAB(
-            "INV-SLUB-08", null, "__free_slab gives the pages back without __folio_clear_slab: the free is a bad page and the page keeps PG_slab with no slab.");
+            "INV-SLUB-08", null, "__free_slab gives the pages back without __folio_clear_slab: the free is a bad page and the page keeps PG_slab with no slab."),
+    /**
+     * e41a49fadbc8 undone: {@code calculate_sizes} puts the mid-object free pointer at half the
+     * word-aligned size rounded up, so in a red-zoned cache of 5 to 7 or 9 to 11 bytes it ends
+     * past {@code object_size} and overwrites the right red zone of every free object.
+     */
+    FREEPTR_ROUNDED_INTO_REDZONE(
+            "INV-SLUB-06", "e41a49fadbc8 (\"mm/slub: actually fix freelist pointer vs redzoning\")",
+            "calculate_sizes puts the free pointer at ALIGN(freepointer_area / 2, sizeof(void *)): in a red-zoned cache of 5-7 or 9-11 bytes it runs past object_size into the right red zone."),
+    /**
+     * 74c1d3e08153 undone: {@code calculate_sizes} keeps the free pointer inside an object smaller
+     * than a pointer even when red-zoning, so the pointer covers the right red zone.
+     */
+    SMALL_OBJECT_FREEPTR_IN_REDZONE(
+            "INV-SLUB-06", "74c1d3e08153 (\"mm/slub: fix redzoning for small allocations\")",
+            "calculate_sizes keeps the free pointer inside a red-zoned object smaller than sizeof(void *): the pointer overwrites the right red zone."),
+    /**
+     * 89b83f282d8b undone: {@code calculate_sizes} puts the mid-object free pointer at half of
+     * {@code inuse} rounded up, and {@code inuse} already counts the red-zone word: in a red-zoned
+     * cache of 4 to 11 bytes the pointer covers the right red zone.
+     */
+    FREEPTR_MIDDLE_OF_INUSE(
+            "INV-SLUB-06", "89b83f282d8b (\"slub: avoid redzone when choosing freepointer location\")",
+            "calculate_sizes puts the free pointer at ALIGN(size / 2, sizeof(void *)) with size already inuse, red-zone word included: in a red-zoned cache of 4-11 bytes it covers the right red zone.");
 
     private final BugFacts facts;
 

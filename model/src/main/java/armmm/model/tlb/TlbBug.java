@@ -22,7 +22,19 @@ public enum TlbBug implements SeededBug {
     /** User PTEs written without {@code PTE_EXT_NG}: their TLB entries are global and survive every switch. */
     USER_PTE_GLOBAL("INV-TLB-02", "set_pte_at of a user page without PTE_EXT_NG: the TLB entry is global and answers for every ASID"),
     /** {@code check_and_switch_context} without {@code cpu_set_reserved_ttbr0}. */
-    NO_RESERVED_TTBR0("INV-TLB-03", "check_and_switch_context without cpu_set_reserved_ttbr0: a speculative walk of the old tables between the CONTEXTIDR and TTBR0 writes is tagged with the new ASID");
+    NO_RESERVED_TTBR0("INV-TLB-03", "check_and_switch_context without cpu_set_reserved_ttbr0: a speculative walk of the old tables between the CONTEXTIDR and TTBR0 writes is tagged with the new ASID"),
+    /**
+     * {@code wp_page_copy} clearing the old PTE with {@code ptep_get_and_clear} instead of
+     * {@code ptep_clear_flush} (mm/memory.c): another CPU running the mm keeps the read-only
+     * translation of the page shared copy-on-write, and reads the old page after the copy.
+     */
+    COW_NO_FLUSH("INV-TLB-01", "wp_page_copy clears the old PTE without flush_tlb_page: other CPUs keep translating to the page copied from"),
+    /**
+     * {@code exit_mm} and {@code context_switch} without the lazy-TLB {@code mmgrab}
+     * (kernel/exit.c, kernel/sched/core.c): {@code mmput}'s {@code mmdrop} reaches
+     * {@code __mmdrop} and frees the pgd while the CPU that ran the mm still has it in TTBR0.
+     */
+    LAZY_MM_NOT_GRABBED("INV-TLB-04", "no mmgrab for a CPU's lazy active_mm: __mmdrop frees the pgd at exit_mm while a CPU's TTBR0 still points at it");
 
     private final BugFacts facts;
 

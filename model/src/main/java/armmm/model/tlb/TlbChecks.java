@@ -25,6 +25,8 @@ public final class TlbChecks {
     public static final String GLOBAL_KERNEL_ONLY = "INV-TLB-02";
     /** INV-TLB-03: a non-global entry of a current ASID came from the mm holding that ASID. */
     public static final String NO_STALE_ASID = "INV-TLB-03";
+    /** INV-TLB-04: every CPU's TTBR0 points at swapper_pg_dir or at a pgd still allocated to an mm. */
+    public static final String TTBR0_LIVE = "INV-TLB-04";
 
     /** Every invariant of the subsystem, ASID ones first. */
     public static final List<Invariant> ALL = List.of(
@@ -32,7 +34,8 @@ public final class TlbChecks {
             asid(AsidChecks.SAME_ASID), asid(AsidChecks.FLUSH_BEFORE_REUSE),
             Invariant.on(COHERENT, Tlbs.class, TlbChecks::coherent),
             Invariant.on(GLOBAL_KERNEL_ONLY, Tlbs.class, TlbChecks::globalKernelOnly),
-            Invariant.on(NO_STALE_ASID, Tlbs.class, TlbChecks::noStaleAsid));
+            Invariant.on(NO_STALE_ASID, Tlbs.class, TlbChecks::noStaleAsid),
+            Invariant.on(TTBR0_LIVE, Tlbs.class, TlbChecks::ttbr0Live));
 
     private TlbChecks() {
     }
@@ -131,6 +134,33 @@ public final class TlbChecks {
                     out.add(new Violation(NO_STALE_ASID, "entry of another mm under a current ASID",
                             "cpu " + cpu + " holds " + e + ", but ASID " + e.asid() + " is mm " + mm + "'s in this generation"));
                 }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * INV-TLB-04: the first-level table every CPU's TTBR0 register points at (bits [31:14], TTBCR.N
+     * = 0) is {@code swapper_pg_dir}, or the 16 KiB block whose head frame the buddy allocator
+     * still has allocated and which is the {@code mm->pgd} of the mm that CPU runs: a pgd is freed
+     * ({@code __mmdrop}) only when no CPU has its mm as {@code active_mm}.
+     */
+    public static List<Violation> ttbr0Live(Tlbs t) {
+        List<Violation> out = new ArrayList<>();
+        long swapper = t.asid().config().swapperPgd();
+        for (int cpu = 0; cpu < t.nrCpus(); cpu++) {
+            long base = t.asid().cpu(cpu).ttbr0() & ~0x3fffL;
+            if (base == swapper) {
+                continue;
+            }
+            long pfn = base >>> 12;
+            if (!t.pages().hasPfn(pfn) || !t.pages().isAllocated(pfn)) {
+                out.add(new Violation(TTBR0_LIVE, "TTBR0 points at a freed frame",
+                        String.format("cpu %d: TTBR0 %#x, pfn %#x is free in the buddy allocator", cpu, t.asid().cpu(cpu).ttbr0(), pfn)));
+            } else if (t.tables().pgd(t.ttbr0Mm(cpu)) != base) {
+                out.add(new Violation(TTBR0_LIVE, "TTBR0 points at a frame that is no pgd of its mm",
+                        String.format("cpu %d: TTBR0 %#x, mm %d's pgd is %#x", cpu, t.asid().cpu(cpu).ttbr0(), t.ttbr0Mm(cpu),
+                                t.tables().pgd(t.ttbr0Mm(cpu)))));
             }
         }
         return out;

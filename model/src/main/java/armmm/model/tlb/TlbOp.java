@@ -84,6 +84,23 @@ public sealed interface TlbOp extends Op {
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
+    /**
+     * {@code evict VA}: the CPU's TLB drops the entries covering VA, as the architecture lets it at
+     * any time (ARMv7-A ARM B3.10.1); how many went. No kernel call: the hardware's choice, drawn
+     * by the engine.
+     */
+    record Evict(long va, int cpu) implements TlbOp {
+        public String name() { return "evict"; }
+        public List<Arg> args() { return List.of(Arg.addr(va)); }
+        public Result applyTo(KernelState k) {
+            return on(k, t -> {
+                Result bad = t.checkCpu(name(), cpu);
+                return bad != null ? bad : Result.of(t.tlb(cpu).evict(va));
+            });
+        }
+        @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
     /** A CP15 TLB operation by name ({@code tlbiall}, {@code tlbiasidis ASID}, {@code tlbimva VA ASID}, ...). */
     record Maintenance(Tlbi op, int cpu) implements TlbOp {
         public String name() { return op.spelling(); }
@@ -200,6 +217,7 @@ public sealed interface TlbOp extends Op {
             OpSpec.perCpu("switch_mm_finish", (a, c) -> new SwitchMmFinish(c)),
             OpSpec.perCpu("access", (a, c) -> new AccessVa(a[0], Access.values()[(int) a[1]], c), ArgKind.ADDR, ArgKind.ACCESS),
             OpSpec.perCpu("speculate", (a, c) -> new Speculate(a[0], c), ArgKind.ADDR),
+            OpSpec.perCpu("evict", (a, c) -> new Evict(a[0], c), ArgKind.ADDR),
             maintenance(Tlbi.Kind.TLBIALL, false), maintenance(Tlbi.Kind.TLBIALL, true),
             maintenance(Tlbi.Kind.TLBIASID, false, ArgKind.NUMBER), maintenance(Tlbi.Kind.TLBIASID, true, ArgKind.NUMBER),
             maintenance(Tlbi.Kind.TLBIMVA, false, ArgKind.ADDR, ArgKind.NUMBER),

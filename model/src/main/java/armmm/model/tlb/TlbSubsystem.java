@@ -18,7 +18,6 @@ import armmm.model.mm.MmOp;
 import armmm.model.mm.Processes;
 import armmm.model.mmu.KernelPageTables;
 import armmm.model.mmu.MmuOp;
-import armmm.model.page.PageAllocator;
 import armmm.model.subsystem.HandleKind;
 import armmm.model.subsystem.Invariant;
 import armmm.model.subsystem.KernelState;
@@ -73,8 +72,8 @@ public final class TlbSubsystem implements Subsystem<Tlbs> {
     public Tlbs create(KernelState earlier, Board board, Bugs bugs) {
         KernelPageTables kernel = earlier.state(KernelPageTables.class);
         Processes processes = earlier.state(Processes.class);
-        PageAllocator pages = earlier.state(PageAllocator.class);
-        if (board == null || kernel == null || processes == null || pages == null) {
+        if (board == null || kernel == null || processes == null || processes.memory() == null) {
+            // no user page tables (a kernel without the buddy allocator or boot's zero page): no TLBs
             return null;
         }
         AsidConfig config = new AsidConfig(board.cpus(), asidBits(board), kernel.pgdPhys());
@@ -99,9 +98,10 @@ public final class TlbSubsystem implements Subsystem<Tlbs> {
             end = vmalloc.vmallocEnd();
             owed = shadow::staleAt;
         }
-        Tlbs tlbs = new Tlbs(new AsidAllocator(config, defects), new ProcessTables(kernel, processes, pages), planted,
+        Tlbs tlbs = new Tlbs(new AsidAllocator(config, defects), new ProcessTables(kernel, processes), planted,
                 start, end, owed);
         tlbs.highmem(earlier.state(Highmem.class));
+        tlbs.pages(earlier.state(armmm.model.page.PageAllocator.class));
         return tlbs;
     }
 
@@ -132,9 +132,20 @@ public final class TlbSubsystem implements Subsystem<Tlbs> {
         return TlbChecks.ALL;
     }
 
-    /** The kernel's TLB maintenance around another subsystem's call, before it returns to the caller. */
+    @Override
+    public void beforeStep(Tlbs t) {
+        t.beginCall();
+    }
+
+    /**
+     * The kernel's TLB maintenance around another subsystem's call, before it returns to the
+     * caller: the flushes the mm code recorded at its sites (replayed from the calling CPU), the
+     * fixmap's, highmem's and the vmalloc purge's; then each CPU's {@code active_mm} reference.
+     */
     @Override
     public void afterStep(Tlbs t, Op op, Result result) {
+        int cpu = op.cpu() >= 0 && op.cpu() < t.nrCpus() ? op.cpu() : 0;
+        t.replayFlushes(cpu, op instanceof MmOp.Munmap || op instanceof MmOp.Mmap || op instanceof MmOp.Brk);
         if (op instanceof MmOp && !(result instanceof Result.Refused)) {
             mmCall(t, (MmOp) op, result);
         } else if (op instanceof MmuOp && !(result instanceof Result.Refused)) {
@@ -147,34 +158,17 @@ public final class TlbSubsystem implements Subsystem<Tlbs> {
             t.purgeFlushed(0);
         }
         t.releaseExited();
+        t.syncActiveMms();
     }
 
     private static final long PAGE = Tlbs.PAGE;
 
-    private static long pageAlign(long len) {
-        return (len + PAGE - 1) & -PAGE;
-    }
-
+    /** An mm the mm code made gets its ASID context ({@code init_new_context}); an exited one waits for its last CPU. */
     private static void mmCall(Tlbs t, MmOp op, Result result) {
         if ((op instanceof MmOp.MmCreate || op instanceof MmOp.Fork) && result instanceof Result.Value v) {
             t.mmCreated(v.value(), 0);
-            if (op instanceof MmOp.Fork f && t.context(f.mm()) != null) {
-                // dup_mmap (kernel/fork.c) write-protected the parent's private pages: flush_tlb_mm(oldmm)
-                TlbFlush.flushTlbMm(t, f.mm(), 0);
-            }
-        } else if (op instanceof MmOp.Munmap u) {
-            t.unmapRange(u.mm(), u.addr(), Math.min(u.addr() + pageAlign(u.len()), ProcessTables.TASK_SIZE), 0);
-        } else if (op instanceof MmOp.Mmap m && result instanceof Result.Value v) {
-            // MAP_FIXED over existing pages: do_mas_munmap's unmap_region
-            t.unmapRange(m.mm(), v.value(), Math.min(v.value() + pageAlign(m.len()), ProcessTables.TASK_SIZE), 0);
-        } else if (op instanceof MmOp.Mprotect p) {
-            if (t.context(p.mm()) != null) {
-                TlbFlush.flushTlbRange(t, p.mm(), p.addr(), Math.min(p.addr() + pageAlign(p.len()), 0x100000000L), 0);
-            }
-        } else if (op instanceof MmOp.Brk b) {
-            t.unmapOrphans(b.mm(), 0);
         } else if (op instanceof MmOp.ExitMm x) {
-            t.exitMm(x.mm(), 0);
+            t.exitMm(x.mm());
         }
     }
 
@@ -212,7 +206,7 @@ public final class TlbSubsystem implements Subsystem<Tlbs> {
      * {@code asid.generation} ({@code asid_generation}), {@code asid.map_weight}, {@code asid.rollovers},
      * {@code asid.bits}, {@code asid.fast_paths}, {@code asid.slow_paths}, {@code cpu[N].asid},
      * {@code .contextidr}, {@code .ttbr0}, {@code .active_asids}, {@code .reserved_asids},
-     * {@code .tlb_flush_pending}, {@code tlb[N].entries}, {@code tlb[N].issued},
+     * {@code .tlb_flush_pending}, {@code .active_mm} (the mm handle, -1 before the first switch), {@code tlb[N].entries}, {@code tlb[N].issued},
      * {@code mm[H].context.id}.
      */
     @Override
@@ -260,8 +254,9 @@ public final class TlbSubsystem implements Subsystem<Tlbs> {
             case "active_asids" -> OptionalLong.of(c.active());
             case "reserved_asids" -> OptionalLong.of(c.reserved());
             case "tlb_flush_pending" -> OptionalLong.of(a.tlbFlushPending((int) cpu) ? 1 : 0);
+            case "active_mm" -> OptionalLong.of(t.activeMm((int) cpu));
             default -> throw new ObservableException(path
-                    + ": a CPU has asid, contextidr, ttbr0, active_asids, reserved_asids, tlb_flush_pending");
+                    + ": a CPU has asid, contextidr, ttbr0, active_asids, reserved_asids, tlb_flush_pending, active_mm");
         };
     }
 
@@ -278,9 +273,9 @@ public final class TlbSubsystem implements Subsystem<Tlbs> {
         for (int cpu = 0; cpu < t.nrCpus(); cpu++) {
             CpuAsidState c = t.asid().cpu(cpu);
             long mm = t.ttbr0Mm(cpu);
-            out.append(String.format("cpu %d: CONTEXTIDR %#x TTBR0 %#x (%s) %s%s%n", cpu, c.contextidr(), c.ttbr0(),
+            out.append(String.format("cpu %d: CONTEXTIDR %#x TTBR0 %#x (%s) %s%s active_mm %d%n", cpu, c.contextidr(), c.ttbr0(),
                     mm < 0 ? "swapper_pg_dir" : "mm " + mm, c.step(),
-                    t.asid().tlbFlushPending(cpu) ? " tlb_flush_pending" : ""));
+                    t.asid().tlbFlushPending(cpu) ? " tlb_flush_pending" : "", t.activeMm(cpu)));
             for (TlbEntry e : t.tlb(cpu).entries()) {
                 out.append("  ").append(e).append('\n');
             }

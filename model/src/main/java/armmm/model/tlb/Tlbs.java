@@ -41,9 +41,18 @@ public final class Tlbs {
     private final LongPredicate vmallocFlushOwed;
     /** The highmem state whose flush events each highmem call leaves, or null without highmem. */
     private Highmem highmem;
+    private armmm.model.page.PageAllocator pages;
     private long staleHits;
     private long accesses;
     private long speculativeFills;
+    /** How many of the current call's mm flushes ({@link ProcessTables#flushes}) were replayed. */
+    private int replayed;
+    private final Map<armmm.model.mm.TlbFlush.Site, Long> replayedBySite = new java.util.EnumMap<>(armmm.model.mm.TlbFlush.Site.class);
+    private long staleFlushed;
+    /** Per CPU, its {@code active_mm}: the mm its TTBR0 last pointed at, kept while a switch is under way. */
+    private final long[] activeMm;
+    /** Per CPU, the mms whose {@code mm_count} it holds a reference on ({@code mmgrab}). */
+    private final List<Set<Long>> held = new ArrayList<>();
 
     Tlbs(AsidAllocator asid, ProcessTables tables, Set<TlbBug> bugs, long vmallocStart, long vmallocEnd,
             LongPredicate vmallocFlushOwed) {
@@ -51,9 +60,12 @@ public final class Tlbs {
         this.tables = tables;
         this.bugs = bugs.isEmpty() ? EnumSet.noneOf(TlbBug.class) : EnumSet.copyOf(bugs);
         this.tlbs = new Tlb[asid.nrCpus()];
+        this.activeMm = new long[tlbs.length];
         for (int i = 0; i < tlbs.length; i++) {
             tlbs[i] = new Tlb();
             issued.add(new ArrayList<>());
+            held.add(new LinkedHashSet<>());
+            activeMm[i] = -1;
         }
         this.vmallocStart = vmallocStart;
         this.vmallocEnd = vmallocEnd;
@@ -72,6 +84,11 @@ public final class Tlbs {
     /** The ASID allocator. */
     public AsidAllocator asid() {
         return asid;
+    }
+
+    /** The buddy allocator the pgds come from (read by INV-TLB-04). */
+    public armmm.model.page.PageAllocator pages() {
+        return pages;
     }
 
     /** The tables the TLBs are filled from. */
@@ -162,13 +179,28 @@ public final class Tlbs {
         for (Tlbi op : issued.get(cpu)) {
             if (op.shareable()) {
                 for (Tlb t : tlbs) {
+                    countStale(t, op);
                     t.invalidate(op);
                 }
             } else {
+                countStale(tlbs[cpu], op);
                 tlbs[cpu].invalidate(op);
             }
         }
         issued.get(cpu).clear();
+    }
+
+    /** Counts the entries {@code op} removes from {@code t} that no longer agree with the tables they were walked from. */
+    private void countStale(Tlb t, Tlbi op) {
+        for (TlbEntry e : t.entries()) {
+            if (op.hits(e)) {
+                long va = e.walk().va();
+                Walk now = e.owner() < 0 ? tables.walkKernel(va) : tables.walkUser(e.owner(), va);
+                if (!e.walk().sameTranslation(now)) {
+                    staleFlushed++;
+                }
+            }
+        }
     }
 
     // ------------------------------------------------------------------ calls
@@ -180,7 +212,8 @@ public final class Tlbs {
 
     /** {@code mm_init}'s {@code init_new_context} and {@code mm_alloc_pgd} for a new mm. */
     void mmCreated(long mm, int cpu) {
-        if (tables.pgdAlloc(mm, cpu)) {
+        // mm_alloc_pgd is the mm code's (pgd_alloc); the allocator's context needs it
+        if (tables.pgd(mm) >= 0) {
             MmContext ctx = asid.createMm(tables.pgd(mm));
             contexts.put(mm, ctx);
             mmOfContext.put(ctx.handle(), mm);
@@ -345,17 +378,21 @@ public final class Tlbs {
                 return Result.of(hit.walk().pa() + (va - hit.walk().va()));
             }
         }
-        if (user && (now == null || (tables.uspace() && !permits(now, access, true)))) {
-            // with uspace's tables a present PTE that denies the access is a fault too: copy on write,
-            // a write to a clean shared page, or the signal
+        boolean faulted = false;
+        if (user && (now == null || !permits(now, access, true))) {
+            // a present PTE that denies the access is a fault too: copy on write, a write to a
+            // clean shared page, or the signal
             long mm = ttbr0Mm(cpu);
             if (mm < 0) {
                 return Result.refused("access: 0x" + Long.toHexString(va) + ": TTBR0 is swapper_pg_dir, no user mapping (SIGSEGV)");
             }
-            String signal = tables.fault(mm, va, access, cpu);
+            String signal = tables.fault(mm, va, access);
+            // the flushes the fault handler made (wp_page_copy's ptep_clear_flush, ...), from this CPU
+            replayFlushes(cpu, false);
             if (signal != null) {
                 return Result.refused("access: 0x" + Long.toHexString(va) + ": " + signal);
             }
+            faulted = true;
             now = walk(cpu, va);
         }
         if (now == null) {
@@ -364,8 +401,10 @@ public final class Tlbs {
         if (!permits(now, access, user)) {
             return Result.refused("access: 0x" + Long.toHexString(va) + ": " + (user ? "SIGSEGV (SEGV_ACCERR)" : "permission fault (Oops)"));
         }
-        if (hit != null) {
-            // a permission fault on an entry the tables no longer deny: flush_tlb_fix_spurious_fault
+        if (hit != null && !faulted) {
+            // the TLB's entry denied the access, the PTE does not: the hardware faulted, and
+            // handle_pte_fault, finding nothing to change, ends in flush_tlb_fix_spurious_fault
+            // (flush_tlb_page, include/linux/pgtable.h); the mm code never saw this fault
             TlbFlush.flushTlbPage(this, ttbr0Mm(cpu), va, cpu);
         }
         fill(cpu, now);
@@ -383,19 +422,15 @@ public final class Tlbs {
         };
     }
 
-    /** {@code exit_mm} of {@code mm}: its pages go with one {@code flush_tlb_mm}; the context waits for the last CPU. */
-    void exitMm(long mm, int cpu) {
-        if (!contexts.containsKey(mm)) {
-            return;
+    /** {@code exit_mm} of {@code mm}: its context waits for the last CPU (the flush was the mm code's {@code exit_mmap}). */
+    void exitMm(long mm) {
+        if (contexts.containsKey(mm)) {
+            exited.add(mm);
+            releaseExited();
         }
-        List<Long> freed = tables.zapAll(mm);
-        TlbFlush.flushTlbMm(this, mm, cpu);
-        tables.freeFrames(freed, cpu);
-        exited.add(mm);
-        releaseExited();
     }
 
-    /** Frees the context and pgd of every exited mm no CPU runs or switches to any more ({@code __mmdrop}). */
+    /** Frees the ASID context of every exited mm no CPU runs or switches to any more. */
     void releaseExited() {
         for (var it = exited.iterator(); it.hasNext(); ) {
             long mm = it.next();
@@ -403,21 +438,99 @@ public final class Tlbs {
             if (asid.releaseMm(ctx)) {
                 it.remove();
                 contexts.remove(mm);
-                tables.pgdFree(mm, 0);
             }
         }
     }
 
-    /** The user pages of {@code mm} in {@code [start, end)} go: zap, {@code flush_tlb_range}, then free. */
-    void unmapRange(long mm, long start, long end, int cpu) {
-        if (!contexts.containsKey(mm) || end <= start) {
-            return;
+    /**
+     * Each CPU's reference on its {@code active_mm}'s {@code mm_count}: the mm its TTBR0 points
+     * at, kept through a switch (the reserved TTBR0 in between) until the switch is done, when
+     * {@code finish_task_switch} drops the previous one ({@code mmdrop}, kernel/sched/core.c),
+     * and the mm a switch under way goes to. The kernel takes the lazy reference in
+     * {@code exit_mm} and {@code context_switch} (a kernel thread borrowing the mm); a CPU
+     * running a live mm holds it here too, which moves no zero: the pgd is freed
+     * ({@code __mmdrop}) when the mm has exited and no CPU has it as {@code active_mm}.
+     */
+    void syncActiveMms() {
+        for (int cpu = 0; cpu < tlbs.length; cpu++) {
+            long running = ttbr0Mm(cpu);
+            if (running >= 0) {
+                activeMm[cpu] = running;
+            }
+            MmContext target = asid.cpu(cpu).target();
+            long next = target == null ? -1 : mmOf(target);
+            Set<Long> has = held.get(cpu);
+            if (bugs.contains(TlbBug.LAZY_MM_NOT_GRABBED)) {
+                continue;
+            }
+            // the common case, nothing changed, allocates nothing
+            boolean same = has.size() == (activeMm[cpu] < 0 ? 0 : 1) + (next < 0 || next == activeMm[cpu] ? 0 : 1)
+                    && (activeMm[cpu] < 0 || has.contains(activeMm[cpu])) && (next < 0 || has.contains(next));
+            if (same) {
+                continue;
+            }
+            for (var it = has.iterator(); it.hasNext(); ) {
+                long mm = it.next();
+                if (mm != activeMm[cpu] && mm != next) {
+                    it.remove();
+                    tables.mmdrop(mm);
+                }
+            }
+            for (long mm : new long[] {activeMm[cpu], next}) {
+                if (mm >= 0 && !has.contains(mm) && tables.mmgrab(mm)) {
+                    has.add(mm);
+                }
+            }
         }
-        List<Long> freed = tables.zapRange(mm, start, end);
-        if (!bugs.contains(TlbBug.MUNMAP_NO_FLUSH)) {
-            TlbFlush.flushTlbRange(this, mm, start, end, cpu);
+    }
+
+    /** The mm CPU {@code cpu} has as {@code active_mm}, or -1 before its first switch. */
+    public long activeMm(int cpu) {
+        return activeMm[cpu];
+    }
+
+    /** A call starts: none of its mm flushes is replayed yet. */
+    void beginCall() {
+        replayed = 0;
+    }
+
+    /**
+     * Replays, from {@code cpu}, the TLB flushes the mm code made in the current call and this
+     * model has not replayed yet ({@code flush_tlb_range}, {@code flush_tlb_page},
+     * {@code flush_tlb_mm} at their kernel sites). {@code unmapping} says the call unmaps
+     * (munmap, MAP_FIXED, brk), where {@link TlbBug#MUNMAP_NO_FLUSH} drops the flush.
+     */
+    void replayFlushes(int cpu, boolean unmapping) {
+        List<armmm.model.mm.TlbFlush> all = tables.flushes();
+        for (; replayed < all.size(); replayed++) {
+            armmm.model.mm.TlbFlush f = all.get(replayed);
+            if ((bugs.contains(TlbBug.MUNMAP_NO_FLUSH) && unmapping && f.site() == armmm.model.mm.TlbFlush.Site.UNMAP_REGION)
+                    || (bugs.contains(TlbBug.COW_NO_FLUSH) && f.site() == armmm.model.mm.TlbFlush.Site.WP_PAGE_COPY)) {
+                continue;
+            }
+            replayedBySite.merge(f.site(), 1L, Long::sum);
+            switch (f.kind()) {
+                case RANGE -> TlbFlush.flushTlbRange(this, f.mm(), f.start(), f.end(), cpu);
+                case PAGE -> TlbFlush.flushTlbPage(this, f.mm(), f.start(), cpu);
+                case MM -> TlbFlush.flushTlbMm(this, f.mm(), cpu);
+                default -> throw new IllegalStateException(f.toString());
+            }
         }
-        tables.freeFrames(freed, cpu);
+    }
+
+    /** The mm code's flushes replayed so far, by kernel site. */
+    public Map<armmm.model.mm.TlbFlush.Site, Long> replayedFlushes() {
+        return java.util.Collections.unmodifiableMap(replayedBySite);
+    }
+
+    /** Entries the completed maintenance removed that no longer agreed with their tables (stale entries flushed). */
+    public long staleFlushed() {
+        return staleFlushed;
+    }
+
+    /** Hands over the buddy allocator (the subsystem's create). */
+    void pages(armmm.model.page.PageAllocator p) {
+        pages = p;
     }
 
     /** Hands over the highmem state whose flushes reach these TLBs (the subsystem's create). */
@@ -452,20 +565,5 @@ public final class Tlbs {
             issue(cpu, new Tlbi(Tlbi.Kind.TLBIMVAA, va & -PAGE, 0, false));
         }
         dsb(cpu);
-    }
-
-    /** After a {@code brk} that shrank the heap: the pages of {@code mm} no VMA covers any more go, with one {@code flush_tlb_range}. */
-    void unmapOrphans(long mm, int cpu) {
-        if (!contexts.containsKey(mm)) {
-            return;
-        }
-        long[] span = new long[] {Long.MAX_VALUE, 0};
-        List<Long> freed = tables.zapUnmapped(mm, 0, ProcessTables.TASK_SIZE, span);
-        if (!freed.isEmpty()) {
-            if (!bugs.contains(TlbBug.MUNMAP_NO_FLUSH)) {
-                TlbFlush.flushTlbRange(this, mm, span[0], span[1], cpu);
-            }
-            tables.freeFrames(freed, cpu);
-        }
     }
 }

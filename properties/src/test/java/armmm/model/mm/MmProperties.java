@@ -43,7 +43,8 @@ class MmProperties {
             VmaDefect.SPLIT_LOSES_PAGE, 3, // mm_create, mmap, munmap
             VmaDefect.MAP_FIXED_KEEPS_OLD, 3, // mm_create, mmap, mmap
             VmaDefect.BRK_NOT_PAGE_ALIGNED, 2, // mm_create, brk
-            VmaDefect.NO_MMAP_MIN_ADDR_CHECK, 2); // mm_create, mmap
+            VmaDefect.NO_MMAP_MIN_ADDR_CHECK, 2, // mm_create, mmap
+            VmaDefect.BRK_EXPANDS_UNADJACENT_VMA, 4); // mm_create, brk, munmap of the heap's top, brk
 
     /** Boards of 64 to 256 MiB all lowmem, and of 128 to 512 MiB with HighMem ({@code vmalloc=} leaving 64 MiB+ of lowmem). */
     static Gen<Kernel> boards(Bugs bugs) {
@@ -69,7 +70,11 @@ class MmProperties {
                         address(w, m), length(), Gens.ints(0, 7), (addr, len, prot) -> new MmOp.Mprotect(m, addr, len, prot))))
                 .action("brk", 5, w -> !mms(w).isEmpty(), w -> Gens.oneOf(mms(w)).flatMap(m -> {
                     long start = w.kernel().state(Processes.class).mm(m).startBrk();
-                    return Gens.longs(start - PAGE, start + 64 * PAGE).map(b -> new MmOp.Brk(m, b));
+                    long now = w.kernel().state(Processes.class).mm(m).brk();
+                    // half the time a step from the current break: a heap that grows in steps (and
+                    // whose top a munmap took) is what do_brk_flags' expansion rule is about
+                    return Gens.frequency(weighted(1, Gens.longs(start - PAGE, start + 64 * PAGE)),
+                            weighted(1, Gens.ints(-4, 8).map(n -> now + n * PAGE))).map(b -> new MmOp.Brk(m, b));
                 }))
                 .action("exit_mm", 1, w -> !mms(w).isEmpty(), w -> Gens.oneOf(mms(w)).map(MmOp.ExitMm::new))
                 .postcondition((w, op, outcome) -> label(op, (Result) outcome))
@@ -89,7 +94,10 @@ class MmProperties {
             return anywhere;
         }
         Gen<Long> edge = Gens.oneOf(vmas).flatMap(v -> Gens.oneOf(v.start(), v.start() + PAGE, v.end(), v.end() - PAGE));
-        return Gens.frequency(weighted(6, edge), weighted(1, Gens.constant(0L)), weighted(2, anywhere));
+        // the heap's top page: a munmap there leaves the break above the heap's last VMA
+        long brkPage = (w.kernel().state(Processes.class).mm(m).brk() + PAGE - 1) & ~(PAGE - 1);
+        return Gens.frequency(weighted(6, edge), weighted(1, Gens.constant(0L)), weighted(2, anywhere),
+                weighted(1, Gens.constant(brkPage - PAGE)));
     }
 
     private static Gen<Long> length() {

@@ -117,7 +117,7 @@ class UserPageTablesTest {
         long page = value(k, new MmOp.Touch(m, a, Access.WRITE));
         assertThat(page >>> 12).isNotEqualTo(p.memory().zeroPfn());
         assertThat(p.anonRss(m)).isEqualTo(1);
-        assertThat(p.tlbFlushes()).containsExactly(new TlbFlush(m, TlbFlush.Kind.PAGE, a, a + PAGE));
+        assertThat(p.tlbFlushes()).containsExactly(new TlbFlush(m, TlbFlush.Kind.PAGE, a, a + PAGE, TlbFlush.Site.WP_PAGE_COPY));
     }
 
     @Test
@@ -156,7 +156,7 @@ class UserPageTablesTest {
         long pa = value(k, new MmOp.Touch(m, a, Access.WRITE));
         long c = value(k, new MmOp.Fork(m));
         Processes p = k.state(Processes.class);
-        assertThat(p.tlbFlushes()).containsExactly(new TlbFlush(m, TlbFlush.Kind.MM, 0, 0xbf000000L));
+        assertThat(p.tlbFlushes()).containsExactly(new TlbFlush(m, TlbFlush.Kind.MM, 0, 0xbf000000L, TlbFlush.Site.DUP_MMAP));
         assertThat(p.memory().userPages().mapcount(pa >>> 12)).isEqualTo(2);
         assertThat(p.anonRss(c)).isEqualTo(1);
         assertThat(value(k, new MmOp.Touch(c, a, Access.READ))).as("the child reads the parent's frame").isEqualTo(pa);
@@ -193,7 +193,7 @@ class UserPageTablesTest {
         value(k, new MmOp.Touch(c, s, Access.READ));
         value(k, new MmOp.Munmap(m, a + 2 * PAGE, 4 * PAGE));
         assertThat(p.anonRss(m)).isEqualTo(5);
-        assertThat(p.tlbFlushes()).containsExactly(new TlbFlush(m, TlbFlush.Kind.RANGE, a + 2 * PAGE, a + 6 * PAGE));
+        assertThat(p.tlbFlushes()).containsExactly(new TlbFlush(m, TlbFlush.Kind.RANGE, a + 2 * PAGE, a + 6 * PAGE, TlbFlush.Site.UNMAP_REGION));
         value(k, new MmOp.ExitMm(m));
         value(k, new MmOp.ExitMm(c));
         assertThat(allocated(k)).as("every pgd, PTE page, anonymous and shmem page given back").isEqualTo(before);
@@ -207,7 +207,7 @@ class UserPageTablesTest {
         value(k, new MmOp.Touch(m, a, Access.WRITE));
         value(k, new MmOp.Mprotect(m, a, 2 * PAGE, VmFlags.PROT_READ));
         Processes p = k.state(Processes.class);
-        assertThat(p.tlbFlushes()).containsExactly(new TlbFlush(m, TlbFlush.Kind.RANGE, a, a + PAGE));
+        assertThat(p.tlbFlushes()).containsExactly(new TlbFlush(m, TlbFlush.Kind.RANGE, a, a + PAGE, TlbFlush.Site.CHANGE_PROTECTION));
         assertThat(refusal(k, new MmOp.Touch(m, a, Access.WRITE))).isEqualTo("SIGSEGV SEGV_ACCERR");
         value(k, new MmOp.Mprotect(m, a, 2 * PAGE, RW));
         assertThat(p.pageTables(m).linuxPte(a) & Pgtable2Level.L_PTE_RDONLY).as("exclusive and dirty: writable again").isZero();

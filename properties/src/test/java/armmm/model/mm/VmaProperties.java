@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
@@ -49,6 +50,22 @@ class VmaProperties {
         // hand-minimal: one call splitting the stack or a mapping (munmap or mprotect inside it): 1 call
         assertThat(result.counterexample().steps()).hasSizeLessThanOrEqualTo(2);
         System.out.printf("[armmm] VmaProperties SPLIT_LOSES_PAGE: %d steps (from %d): %s%n",
+                result.counterexample().steps().size(), result.counterexample().originalSteps(),
+                result.counterexample().steps());
+    }
+
+    @Test
+    void aBrkThatStretchesAnUnadjacentVmaIsCaughtByInvVma05() {
+        // named defect_* as the other planted defects' runs, so the verification report lists it
+        PropertyRunner runner = new PropertyRunner("VmaProperties", "defect_BRK_EXPANDS_UNADJACENT_VMA", (k, v) -> { });
+        ChainResult result = runner.run(VmaChains.spec(Set.of(VmaDefect.BRK_EXPANDS_UNADJACENT_VMA),
+                VmaChecks.COUNTED::equals, false).tries(300).build());
+        assertThat(result.passed()).isFalse();
+        assertThat(result.counterexample().failure().id()).isEqualTo(VmaChecks.COUNTED);
+        // hand-minimal (seeded-bugs/brk-expands-unadjacent-vma.scn): brk up two pages, munmap the
+        // heap's top page, brk up again (3 calls)
+        assertThat(result.counterexample().steps()).hasSizeLessThanOrEqualTo(6);
+        System.out.printf("[armmm] VmaProperties BRK_EXPANDS_UNADJACENT_VMA: %d steps (from %d): %s%n",
                 result.counterexample().steps().size(), result.counterexample().originalSteps(),
                 result.counterexample().steps());
     }

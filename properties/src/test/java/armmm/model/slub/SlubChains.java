@@ -50,11 +50,17 @@ final class SlubChains {
                 .action("krealloc", 3, w -> w.live.stream().anyMatch(SlubWorld.Live::kmalloc),
                         w -> Gens.combine(Gens.oneOf(w.live.stream().filter(SlubWorld.Live::kmalloc).toList()), size(),
                                 cpu(w), (l, s, cpu) -> new SlubCall.Krealloc(l.addr(), s, cpu)))
-                .action("kmem_cache_create", 3, w -> Gens.combine(Gens.ints(1, 3000), Gens.oneOf(0, 0, 8, 64, 256),
+                // half the sizes below a few words, and red zones without poison: the free
+                // pointer's place in a small red-zoned object is where calculate_sizes went wrong
+                // (e41a49fadbc8, 74c1d3e08153)
+                .action("kmem_cache_create", 3, w -> Gens.combine(
+                        Gens.frequency(weighted(1, Gens.ints(1, 12)), weighted(1, Gens.ints(1, 3000))),
+                        Gens.oneOf(0, 0, 8, 64, 256),
                         Gens.oneOf(0, 0, SlabFlags.SLAB_HWCACHE_ALIGN, SlabFlags.SLAB_TYPESAFE_BY_RCU,
-                                SlabFlags.SLAB_ACCOUNT, SlabFlags.SLAB_RED_ZONE | SlabFlags.SLAB_POISON),
+                                SlabFlags.SLAB_ACCOUNT, SlabFlags.SLAB_RED_ZONE | SlabFlags.SLAB_POISON,
+                                SlabFlags.SLAB_RED_ZONE, SlabFlags.SLAB_RED_ZONE),
                         Gens.booleans(0.2), SlubCall.CacheCreate::new))
-                .action("kmem_cache_alloc", 12, w -> Gens.combine(Gens.oneOf(w.handles()), cpu(w), SlubCall.CacheAlloc::new))
+                .action("kmem_cache_alloc", 12, w -> Gens.combine(cacheToUse(w), cpu(w), SlubCall.CacheAlloc::new))
                 .action("kmem_cache_free", 8, w -> !w.live.isEmpty(), w -> Gens.combine(Gens.oneOf(w.live), cpu(w),
                         (l, cpu) -> new SlubCall.CacheFree(l.cache(), l.addr(), cpu)))
                 .action("kmem_cache_alloc_bulk", 4, w -> Gens.combine(Gens.oneOf(w.handles()), Gens.ints(1, 80), cpu(w),
@@ -115,6 +121,17 @@ final class SlubChains {
     private static Gen<Long> size() {
         return Gens.frequency(weighted(5, Gens.longs(1, 256)), weighted(3, Gens.longs(257, 2048)),
                 weighted(1, Gens.longs(2049, 8192)), weighted(1, Gens.constant(0L)));
+    }
+
+    /**
+     * A cache to allocate from: a third of the time one the chain created (when it has one), not
+     * one of the forty-odd kmalloc caches, so that a created cache's geometry gets used.
+     */
+    private static Gen<Integer> cacheToUse(SlubWorld w) {
+        List<Integer> all = w.handles();
+        List<Integer> created = w.created.stream().filter(all::contains).toList();
+        return created.isEmpty() ? Gens.oneOf(all)
+                : Gens.frequency(weighted(1, Gens.oneOf(created)), weighted(2, Gens.oneOf(all)));
     }
 
     private static Gen<Integer> cpu(SlubWorld w) {

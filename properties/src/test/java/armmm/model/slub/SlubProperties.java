@@ -46,6 +46,8 @@ class SlubProperties {
             case SHRINK_FREES_LISTED_SLAB -> 3; // kmalloc 64, kfree, kmem_cache_shrink kmalloc-64
             case NEW_SLAB_MAPS_FIRST_PAGE_ONLY -> 1; // kmalloc 2048
             case FREE_SLAB_KEEPS_PG_SLAB -> 3; // kmalloc 64, kfree, kmem_cache_shrink kmalloc-64
+            // kmem_cache_create of a small SLAB_RED_ZONE cache, kmem_cache_alloc from it
+            case FREEPTR_ROUNDED_INTO_REDZONE, SMALL_OBJECT_FREEPTR_IN_REDZONE, FREEPTR_MIDDLE_OF_INUSE -> 2;
         };
     }
 
@@ -55,7 +57,8 @@ class SlubProperties {
             case REMOTE_FREE_KEEPS_INUSE -> "INV-SLUB-02";
             case DEACTIVATE_KEEPS_FROZEN -> "INV-SLUB-05";
             case BULK_MISSING_TID_BUMP -> "INV-SLUB-07";
-            case FREE_SKIPS_INIT_OBJECT -> "INV-SLUB-06";
+            case FREE_SKIPS_INIT_OBJECT, FREEPTR_ROUNDED_INTO_REDZONE, SMALL_OBJECT_FREEPTR_IN_REDZONE,
+                    FREEPTR_MIDDLE_OF_INUSE -> "INV-SLUB-06";
             case SHRINK_FREES_LISTED_SLAB -> "INV-SLUB-03";
             case NEW_SLAB_MAPS_FIRST_PAGE_ONLY -> "INV-SLUB-04";
             case FREE_SLAB_KEEPS_PG_SLAB -> "INV-SLUB-08";

@@ -94,6 +94,62 @@ final class TlbChains {
         return Gens.oneOf(idle(w));
     }
 
+    /** The live mms no CPU is switching to (a task being switched in is not yet running to call exit). */
+    private static List<Long> exitable(World w, int memory) {
+        Tlbs t = tlbs(w);
+        List<Long> out = new ArrayList<>(liveMms(w));
+        if (memory == 0) {
+            return out;
+        }
+        for (int c = 0; c < t.nrCpus(); c++) {
+            if (t.asid().cpu(c).target() != null) {
+                out.remove((Long) t.mmOf(t.asid().cpu(c).target()));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The mm code's own access ({@code touch}): a page of a live mm, or, twice as often when a TLB
+     * holds one, a user page some CPU has cached, written (a copy on write under another CPU's entry).
+     */
+    private static Gen<MmOp> touch(World w) {
+        Tlbs t = tlbs(w);
+        List<Long> live = liveMms(w);
+        List<long[]> cached = new ArrayList<>();
+        for (int c = 0; c < t.nrCpus(); c++) {
+            for (TlbEntry e : t.tlb(c).entries()) {
+                if (e.owner() >= 0 && live.contains(e.owner())) {
+                    cached.add(new long[] {e.owner(), e.walk().va()});
+                }
+            }
+        }
+        Gen<MmOp> any = Gens.oneOf(live).flatMap(m -> Gens.combine(userPage(w, m), Gens.oneOf(Access.READ, Access.WRITE),
+                (va, a) -> new MmOp.Touch(m, va, a)));
+        if (cached.isEmpty()) {
+            return any;
+        }
+        return Gens.frequency(weighted(1, any),
+                weighted(2, Gens.oneOf(cached).map(e -> (MmOp) new MmOp.Touch(e[0], e[1], Access.WRITE))));
+    }
+
+    /**
+     * The mm a switch goes to: any live one, or as often an mm another CPU runs (the same mm on two
+     * CPUs across rollovers is what keeps a reserved ASID in use: 8465/1).
+     */
+    private static Gen<Long> switchTarget(World w) {
+        Tlbs t = tlbs(w);
+        List<Long> running = new ArrayList<>();
+        for (int c = 0; c < t.nrCpus(); c++) {
+            long m = t.ttbr0Mm(c);
+            if (m >= 0 && !t.exited(m)) {
+                running.add(m);
+            }
+        }
+        Gen<Long> any = Gens.oneOf(liveMms(w));
+        return running.isEmpty() ? any : Gens.frequency(weighted(1, any), weighted(1, Gens.oneOf(running)));
+    }
+
     private static boolean canSwitch(World w) {
         return !idle(w).isEmpty() && !liveMms(w).isEmpty();
     }
@@ -158,6 +214,21 @@ final class TlbChains {
      * memory, and the other calls would only dilute the interleavings).
      */
     static ChainSpec.Builder<World, Op> spec(Gen<Kernel> kernels, Predicate<String> checked, boolean wholeKernel, int memory) {
+        return spec(kernels, checked, wholeKernel, memory, new int[] {memory > 0 ? 8 : 6, 4, 8, 14});
+    }
+
+    /**
+     * Chains for the races that need a history of rollovers with a CPU sitting in one mm (7767/1,
+     * 8465/1): whole switches, mostly to an mm another CPU runs, few interleaved steps, and at
+     * most 12 live mms, as {@code AsidChains} draws them on the allocator alone.
+     */
+    static ChainSpec.Builder<World, Op> historySpec(Gen<Kernel> kernels, Predicate<String> checked) {
+        return spec(kernels, checked, false, 0, new int[] {6, 10, 2, 4});
+    }
+
+    /** The same with the weights of exec, switch_mm, switch_mm_begin and step. */
+    private static ChainSpec.Builder<World, Op> spec(Gen<Kernel> kernels, Predicate<String> checked, boolean wholeKernel,
+            int memory, int[] weights) {
         KernelChains.edgeBugs();
         ChainSpec.Builder<World, Op> b = ChainSpec.<World, Op>builder()
                 .initialState(kernels.map(World::new))
@@ -181,24 +252,48 @@ final class TlbChains {
                 .action("speculate", 3 * memory, w -> cpu(w).flatMap(c -> address(w, c).map(va -> new TlbOp.Speculate(va, c))))
                 .action("munmap", 3 * memory, w -> !liveMms(w).isEmpty(), w -> Gens.oneOf(liveMms(w)).flatMap(m -> Gens.combine(
                         userPage(w, m), Gens.ints(1, 2), (va, n) -> new MmOp.Munmap(m, va, n * PAGE))))
+                // the hardware dropping an entry it holds (any time, ARMv7-A ARM B3.10.1)
+                .action("evict", memory, w -> cpu(w).flatMap(c -> address(w, c).map(va -> new TlbOp.Evict(va, c))))
+                .action("fork", memory, w -> !liveMms(w).isEmpty(), w -> Gens.oneOf(liveMms(w)).map(MmOp.Fork::new))
+                // the mm code's own user access (do_page_fault without a TLB): a copy on write here
+                // must reach every CPU's TLB through wp_page_copy's flush
+                .action("touch", memory, w -> !liveMms(w).isEmpty(), TlbChains::touch)
                 .action("mprotect", 2 * memory, w -> !liveMms(w).isEmpty(), w -> Gens.oneOf(liveMms(w)).flatMap(m -> Gens.combine(
                         userPage(w, m), Gens.oneOf(VmFlags.PROT_READ, VmFlags.PROT_READ | VmFlags.PROT_WRITE, 0),
                         (va, prot) -> new MmOp.Mprotect(m, va, PAGE, prot))));
         }
         return b
-                .action("exec", 6, w -> !idle(w).isEmpty(), w -> idleCpu(w).map(TlbOp.Exec::new))
-                .action("switch_mm", 4, TlbChains::canSwitch,
-                        w -> Gens.combine(Gens.oneOf(liveMms(w)), idleCpu(w), TlbOp.SwitchMm::new))
-                .action("switch_mm_begin", 8, TlbChains::canSwitch,
+                .action("exec", weights[0], w -> !idle(w).isEmpty() && liveMms(w).size() < 12, w -> idleCpu(w).map(TlbOp.Exec::new))
+                .action("switch_mm", weights[1], TlbChains::canSwitch,
+                        w -> Gens.combine(switchTarget(w), idleCpu(w), TlbOp.SwitchMm::new))
+                .action("switch_mm_begin", weights[2], TlbChains::canSwitch,
                         w -> Gens.combine(Gens.oneOf(liveMms(w)), idleCpu(w), TlbOp.SwitchMmBegin::new))
-                .action("step", 14, TlbChains::anySwitching, w -> Gens.oneOf(switching(w)).map(TlbOp.Step::new))
-                .action("exit_mm", 1, w -> !liveMms(w).isEmpty(), w -> Gens.oneOf(liveMms(w)).map(MmOp.ExitMm::new))
+                .action("step", weights[3], TlbChains::anySwitching, w -> Gens.oneOf(switching(w)).map(TlbOp.Step::new))
+                // the task exits on its CPU: no CPU is in the middle of switching to its mm (the ASID
+                // races' chains keep every live mm: an exit there only delays the context's release)
+                .action("exit_mm", 1, w -> !exitable(w, memory).isEmpty(), w -> Gens.oneOf(exitable(w, memory)).map(MmOp.ExitMm::new))
                 .postcondition((w, op, outcome) -> label(w, op, (Result) outcome))
                 .tries(40).steps(80);
     }
 
+    /** Each chain's counters after its latest step, by the identity of its world (rollovers, fast and slow paths, stale entries used and flushed, ...). */
+    static final java.util.Map<Integer, long[]> COUNTERS = new java.util.concurrent.ConcurrentHashMap<>();
+
     private static List<Failure> label(World w, Op op, Result r) {
         Tlbs t = tlbs(w);
+        long evicted = 0;
+        for (int c = 0; c < t.nrCpus(); c++) {
+            evicted += t.tlb(c).evicted();
+        }
+        long replayed = t.replayedFlushes().values().stream().mapToLong(Long::longValue).sum();
+        COUNTERS.put(System.identityHashCode(w), new long[] {t.asid().rollovers(), t.asid().fastPaths(), t.asid().slowPaths(), t.staleHits(),
+                t.staleFlushed(), evicted, replayed});
+        if (t.staleFlushed() > 0) {
+            Stats.label("stale entry flushed");
+        }
+        if (replayed > 0) {
+            Stats.label("mm flush replayed");
+        }
         if (op instanceof TlbOp || op instanceof MmOp) {
             Stats.label(r.isRefused() ? op.name() + " refused" : op.name() + " ok");
         }

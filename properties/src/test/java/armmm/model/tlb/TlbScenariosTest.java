@@ -188,4 +188,44 @@ class TlbScenariosTest {
                 expect mm[$m].vmalloc_seq == mm[$n].vmalloc_seq
                 """);
     }
+
+    @Test
+    void anExitedMmKeepsItsPgdUntilTheLastCpuSwitchesAwayFromIt() {
+        armmm.model.kernel.Kernel k = armmm.model.kernel.Kernel.boot(
+                armmm.model.board.Board.virt(256L << 20).withCpus(2), Bugs.NONE);
+        long m = ((armmm.model.core.Result.Value) k.apply(new TlbOp.Exec(1))).value();
+        armmm.model.mm.Processes p = k.state(armmm.model.mm.Processes.class);
+        armmm.model.page.PageAllocator pages = k.state(armmm.model.page.PageAllocator.class);
+        long pgd = p.pgdPhys(m);
+        assertThat(p.mmCount(m)).as("mm_users' reference and cpu 1's").isEqualTo(2);
+        k.apply(new armmm.model.mm.MmOp.ExitMm(m));
+        assertThat(p.mm(m)).isNull();
+        assertThat(p.mmCount(m)).as("cpu 1's lazy reference").isEqualTo(1);
+        assertThat(pages.isAllocated(pgd >>> 12)).as("the pgd under cpu 1's TTBR0").isTrue();
+        assertThat(k.state(Tlbs.class).asid().cpu(1).ttbr0() & ~0x3fffL).isEqualTo(pgd);
+        assertThat(TlbChecks.ttbr0Live(k.state(Tlbs.class))).isEmpty();
+        k.apply(new TlbOp.Exec(1));
+        assertThat(p.mmCount(m)).as("finish_task_switch's mmdrop was the last").isZero();
+        assertThat(pages.isAllocated(pgd >>> 12)).as("__mmdrop freed the pgd").isFalse();
+        assertThat(TlbChecks.ttbr0Live(k.state(Tlbs.class))).isEmpty();
+    }
+
+    @Test
+    void evictDropsWhatCoversTheAddressAndAStaleEntryOtherwiseStays() {
+        run("board ram=256M cpus=2", "mm_create SZ_8M -> $m\n" + MAP + """
+                switch_mm $m cpu=1
+                access $a write cpu=1 -> $old
+                tlbimvaais $a
+                access $a cpu=1 -> $still
+                expect $still == $old
+                evict $a cpu=1
+                expect tlb[1].entries == 0
+                dsb
+                access 0xc0000000 cpu=1
+                evict 0xc0000000 cpu=1 -> $n
+                expect $n == 1
+                evict 0xc0000000 cpu=1 -> $none
+                expect $none == 0
+                """);
+    }
 }
