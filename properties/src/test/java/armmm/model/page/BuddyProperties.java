@@ -206,6 +206,8 @@ class BuddyProperties {
                     long start = System.nanoTime();
                     result = runner.run((bug == PageBug.GFP_ATOMIC_BOOSTED_WMARK
                             ? PageChains.boostPressure(boostBoards(Bugs.of(bug)), catcher::equals)
+                            : bug == PageBug.GFP_WMARK_FAST_IGNORES_HIGHATOMIC || bug == PageBug.GFP_WMARK_FAST_NEGATIVE
+                            ? PageChains.atomicPressure(pressureBoards(Bugs.of(bug)), catcher::equals)
                             : PRESSURE_BUGS.contains(bug)
                             ? PageChains.pressureOnly(pressureBoards(Bugs.of(bug)), catcher::equals).steps(120)
                             : PageChains.spec(smallBoards(Bugs.of(bug)), catcher::equals)).tries(300).build());
