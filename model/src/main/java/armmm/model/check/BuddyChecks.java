@@ -501,8 +501,9 @@ public final class BuddyChecks {
     /**
      * INV-GFP-03: an allocation that may not use reserves found its zone with at least min plus
      * the protection it owes, plus its own size, in {@code zone_page_state(NR_FREE_PAGES)} (the
-     * global counter the kernel reads, not the exact count): the kernel's
-     * {@code free - (2^order - 1) > mark + lowmem_reserve} with mark at least min.
+     * global counter the kernel reads, not the exact count) less the pages such a pass may not
+     * count (the highatomic reserve; free CMA pages unless Movable): the kernel's
+     * {@code free - unusable - (2^order - 1) > mark + lowmem_reserve} with mark at least min.
      */
     static List<Violation> watermarkKept(PageAllocator pa) {
         AllocTrace t = pa.lastAlloc();
@@ -512,11 +513,19 @@ public final class BuddyChecks {
         BuddyZone z = pa.zone(ZoneType.values()[t.zone()]);
         ZoneConfig c = z.config();
         long protection = c.lowmemReserve()[GfpZone.gfpZone(t.gfp()).ordinal()];
-        long free = t.before(t.zone()).statFree();
-        if (free - (1L << t.order()) < c.min() + protection) {
+        ZoneSnapshot before = t.before(t.zone());
+        // zone_page_state: the lagging global counters the kernel reads (INV-BUDDY-08)
+        long free = before.statFree();
+        // __zone_watermark_unusable_free for a pass without reserves: the highatomic reserve always,
+        // the free CMA pages unless the request is Movable (gfp_to_alloc_flags_cma)
+        long unusable = before.reservedHighatomic();
+        if (GfpRules.migratetype(t.gfp(), pa.mobilityGroupingDisabled()) != MigrateType.MOVABLE) {
+            unusable += before.statCma();
+        }
+        if (free - unusable - (1L << t.order()) < c.min() + protection) {
             return List.of(new Violation("INV-GFP-03", "zone below its min watermark", "zone " + c.type().kernelName()
-                    + ": zone_page_state(NR_FREE_PAGES) " + free + " - " + (1L << t.order()) + " < min " + c.min() + " + protection "
-                    + protection + " for " + Gfp.format(t.gfp()) + " order " + t.order()));
+                    + ": zone_page_state(NR_FREE_PAGES) " + free + " - unusable " + unusable + " - " + (1L << t.order()) + " < min "
+                    + c.min() + " + protection " + protection + " for " + Gfp.format(t.gfp()) + " order " + t.order()));
         }
         return List.of();
     }
