@@ -35,6 +35,12 @@ public final class Kernel implements KernelState {
     private final Map<Class<?>, Object> states = new IdentityHashMap<>();
     /** The subsystems present, in registry order, with their states (for the step hooks). */
     private final List<Present<?>> present = new ArrayList<>();
+    /**
+     * Per invariant of {@link Subsystems#invariants()}, the stamp its state had at its last
+     * per-step check ({@link Invariant#ALWAYS} before the first) and what that check found.
+     */
+    private final long[] checkedAt = new long[Subsystems.invariants().size()];
+    private final List<?>[] lastFound = new List<?>[checkedAt.length];
 
     private record Present<S>(Subsystem<S> subsystem, S state) {
         void beforeStep(Op op) {
@@ -56,6 +62,7 @@ public final class Kernel implements KernelState {
 
     private Kernel(Board board, Bugs bugs) {
         this.bugs = bugs;
+        java.util.Arrays.fill(checkedAt, Invariant.ALWAYS);
         for (Subsystem<?> s : Subsystems.ALL) {
             add(s, board);
         }
@@ -161,12 +168,31 @@ public final class Kernel implements KernelState {
         return found;
     }
 
+    /**
+     * The per-step check: an invariant whose state has not changed since its last check (its
+     * {@link Invariant#stamp} did not move) is not re-run, and its last result stands. The stamps
+     * count calls of the states' mutating methods; a change that bypasses them is the complete
+     * check's to find ({@link #checkComplete} ignores stamps).
+     */
+    @SuppressWarnings("unchecked")
     private List<Violation> checkAll() {
         List<Violation> found = new ArrayList<>();
-        for (Invariant inv : Subsystems.invariants()) {
-            if (inv.appliesTo(this)) {
-                found.addAll(inv.check(this));
+        List<Invariant> all = Subsystems.invariants();
+        for (int i = 0; i < all.size(); i++) {
+            Invariant inv = all.get(i);
+            if (!inv.appliesTo(this)) {
+                continue;
             }
+            long stamp = inv.stamp(this);
+            List<Violation> v;
+            if (stamp != Invariant.ALWAYS && stamp == checkedAt[i]) {
+                v = (List<Violation>) lastFound[i];
+            } else {
+                v = inv.check(this);
+                checkedAt[i] = stamp;
+                lastFound[i] = v;
+            }
+            found.addAll(v);
         }
         return found;
     }
