@@ -174,27 +174,39 @@ public final class Kernel implements KernelState {
      * count calls of the states' mutating methods; a change that bypasses them is the complete
      * check's to find ({@link #checkComplete} ignores stamps).
      */
-    @SuppressWarnings("unchecked")
     private List<Violation> checkAll() {
         List<Violation> found = new ArrayList<>();
         List<Invariant> all = Subsystems.invariants();
         for (int i = 0; i < all.size(); i++) {
             Invariant inv = all.get(i);
-            if (!inv.appliesTo(this)) {
-                continue;
+            if (inv.appliesTo(this)) {
+                found.addAll(checkAt(i, inv));
             }
-            long stamp = inv.stamp(this);
-            List<Violation> v;
-            if (stamp != Invariant.ALWAYS && stamp == checkedAt[i]) {
-                v = (List<Violation>) lastFound[i];
-            } else {
-                v = inv.check(this);
-                checkedAt[i] = stamp;
-                lastFound[i] = v;
-            }
-            found.addAll(v);
         }
         return found;
+    }
+
+    /**
+     * One invariant's per-step check, as {@link #check()} runs it: re-run only when its
+     * {@link Invariant#stamp} moved since its last per-step check in this kernel, else its last
+     * result. A property that checks invariant by invariant calls this after every step; an
+     * invariant outside the registry is simply run.
+     */
+    public List<Violation> check(Invariant inv) {
+        int i = Subsystems.indexOf(inv);
+        return i < 0 ? inv.check(this) : checkAt(i, inv);
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<Violation> checkAt(int i, Invariant inv) {
+        long stamp = inv.stamp(this);
+        if (stamp != Invariant.ALWAYS && stamp == checkedAt[i]) {
+            return (List<Violation>) lastFound[i];
+        }
+        List<Violation> v = inv.check(this);
+        checkedAt[i] = stamp;
+        lastFound[i] = v;
+        return v;
     }
 
     /** Every invariant of the registry, in catalogue order. */
