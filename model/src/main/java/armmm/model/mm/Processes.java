@@ -338,7 +338,6 @@ public final class Processes {
 
     /** {@code touch MM VA ACCESS}: a user-mode access, faulting as the kernel would. */
     public Result touch(long handle, long va, Access access) {
-        changes++;
         MmTables t = tables.get(handle);
         if (!mms.containsKey(handle)) {
             return noMm("touch", handle);
@@ -348,6 +347,11 @@ public final class Processes {
         }
         if (va < 0 || va > 0xffffffffL) {
             return Result.refused("touch: not a 32-bit virtual address");
+        }
+        // an access the tables already allow is the hardware walk alone, which writes nothing
+        // (translate changes nothing): only a fault moves the change signal
+        if (!(t.pt.translate(va, access, Privilege.USER) instanceof Translation.Mapped)) {
+            changes++;
         }
         return PageFault.touch(t, va, access);
     }

@@ -83,6 +83,24 @@ class StepCheckSignalTest {
     }
 
     @Test
+    void aTouchTheTablesAlreadyAllowWritesNothingAndLeavesTheSignalWhileAFaultMovesIt() {
+        Kernel k = Kernel.boot(Board.virt(256L << 20));
+        Processes p = k.state(Processes.class);
+        long mm = p.mmCreate(8L << 20).value();
+        long area = p.mmap(mm, 0, 0x4000, RW, ANON).value();
+        long beforeFault = p.changeCount();
+        p.touch(mm, area, Access.WRITE);
+        long afterFault = p.changeCount();
+        assertThat(afterFault).isGreaterThan(beforeFault);
+        p.touch(mm, area, Access.WRITE);
+        p.touch(mm, area, Access.READ);
+        assertThat(p.changeCount()).isEqualTo(afterFault);
+        p.touch(mm, area + 0x1000, Access.READ); // a read fault maps the zero page
+        assertThat(p.changeCount()).isGreaterThan(afterFault);
+        assertThat(k.check()).isEmpty();
+    }
+
+    @Test
     void aUserPageCountCorruptedBehindTheMmIsFoundByTheCompleteCheck() throws Exception {
         Kernel k = Kernel.boot(Board.virt(256L << 20));
         Processes p = k.state(Processes.class);
