@@ -66,15 +66,20 @@ class StepCheckSignalTest {
         assertThat(k.checkComplete()).extracting(Violation::id).contains("INV-ZONE-06");
     }
 
-    @Test
-    void aUserPageFreedInTheBuddyAllocatorBehindTheMmsBackIsFoundAtTheNextStepCheck() {
-        Kernel k = Kernel.boot(Board.virt(256L << 20));
-        Processes p = k.state(Processes.class);
+    /** One process with a 16 KiB anonymous area whose first page was written: {mm, area, that page's pfn}. */
+    private static long[] onePageTouched(Kernel k, Processes p) {
         long mm = p.mmCreate(8L << 20).value();
         long area = p.mmap(mm, 0, 0x4000, RW, ANON).value();
         p.touch(mm, area, Access.WRITE);
         assertThat(k.check()).isEmpty();
-        long pfn = p.memory().userPages().frames().iterator().next();
+        return new long[] {mm, area, p.memory().userPages().frames().iterator().next()};
+    }
+
+    @Test
+    void aUserPageFreedInTheBuddyAllocatorBehindTheMmsBackIsFoundAtTheNextStepCheck() {
+        Kernel k = Kernel.boot(Board.virt(256L << 20));
+        Processes p = k.state(Processes.class);
+        long pfn = onePageTouched(k, p)[2];
         long mmStamp = p.changeCount();
 
         k.pages().freePagesPfn(pfn, 0, 0); // the allocator's own path, not the mm's
@@ -104,11 +109,10 @@ class StepCheckSignalTest {
     void aUserPageCountCorruptedBehindTheMmIsFoundByTheCompleteCheck() throws Exception {
         Kernel k = Kernel.boot(Board.virt(256L << 20));
         Processes p = k.state(Processes.class);
-        long mm = p.mmCreate(8L << 20).value();
-        long area = p.mmap(mm, 0, 0x4000, RW, ANON).value();
-        p.touch(mm, area, Access.WRITE);
-        assertThat(k.check()).isEmpty();
-        long pfn = p.memory().userPages().frames().iterator().next();
+        long[] made = onePageTouched(k, p);
+        long mm = made[0];
+        long area = made[1];
+        long pfn = made[2];
         Object page = ((Map<?, ?>) field(p.memory().userPages(), "pages")).get(pfn);
         Field mapcount = page.getClass().getDeclaredField("mapcount");
         mapcount.setAccessible(true);
