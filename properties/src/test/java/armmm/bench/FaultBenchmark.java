@@ -42,6 +42,8 @@ public class FaultBenchmark {
     private long mm;
     private long area;
     private int n;
+    private long fresh;
+    private int faultStep;
 
     /** A fresh kernel with four processes, one with 64 touched pages. */
     @Setup(Level.Iteration)
@@ -56,6 +58,8 @@ public class FaultBenchmark {
         for (int i = 0; i < 64; i++) {
             processes.touch(mm, area + i * 4096L, Access.WRITE);
         }
+        fresh = processes.mmap(mm, 0, 64 * 4096, RW, ANON).value();
+        faultStep = 0;
     }
 
     /** mmap of 16 KiB, a write to each of its four pages, munmap. */
@@ -77,6 +81,25 @@ public class FaultBenchmark {
         long child = processes.fork(mm).value();
         processes.exitMm(child);
         return child;
+    }
+
+    /**
+     * A step that always changes the address space, so that the user page-table checks' change
+     * signal moves every time: a write fault on the next untouched page of a fresh 64-page area
+     * (64 steps), then its munmap and a new mmap (one step each), through Kernel.apply, then every
+     * invariant of every subsystem.
+     */
+    @Benchmark
+    public int faultCheckedStep() {
+        int i = faultStep++ % 66;
+        if (i < 64) {
+            kernel.apply(new MmOp.Touch(mm, fresh + i * 4096L, Access.WRITE));
+        } else if (i == 64) {
+            kernel.apply(new MmOp.Munmap(mm, fresh, 64 * 4096));
+        } else {
+            fresh = kernel.apply(new MmOp.Mmap(mm, 0, 64 * 4096, RW, ANON)).value();
+        }
+        return kernel.check().size();
     }
 
     /** One touch of the 64-page area through Kernel.apply, then every invariant of every subsystem. */

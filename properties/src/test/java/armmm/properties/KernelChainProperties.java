@@ -3,6 +3,7 @@ package armmm.properties;
 import armmm.model.boot.BootedSystem;
 import armmm.model.highmem.HighmemChains;
 import armmm.model.kernel.Kernel;
+import armmm.model.mm.MmChains;
 import armmm.model.mmu.MmuChains;
 import armmm.model.page.PageChains;
 import armmm.model.slub.SlubKernelChains;
@@ -16,18 +17,19 @@ import armmm.pbt.Stats;
  * The whole-kernel chain: a generated board (banks, reserved-memory, command line, CPUs) boots,
  * then every subsystem's calls run in one chain, with every invariant of the catalogue checked
  * after every call. Each subsystem adds its calls here as it arrives (the page allocator, the
- * MMU, vmalloc, SLUB and highmem now).
+ * MMU, vmalloc, SLUB, highmem and the user address spaces now).
  */
 class KernelChainProperties {
 
     @PropertyTest
     void generatedBoardsThenEveryKernelCallKeepEveryInvariant(PropertyRunner runner) {
         // vmalloc without vmap: the page calls free any page they hold, which must not be vmapped
-        runner.check(SlubKernelChains.withSlubCalls(HighmemChains.withHighmemCalls(VmallocChains.withVmallocCalls(
+        // and the user address spaces: their faults take HighMem frames that kmap and the page calls also see
+        runner.check(MmChains.withMmCalls(SlubKernelChains.withSlubCalls(HighmemChains.withHighmemCalls(VmallocChains.withVmallocCalls(
                 MmuChains.withMmuCalls(PageChains.withPageCalls(KernelChains.builder(BoardGens.kernels().map(k -> {
                     labelBoard(k);
                     return k;
-                })))), id -> true), true)).cover("board with a populated ZONE_NORMAL", 1).tries(25).steps(60).build());
+                })))), id -> true), true))).cover("board with a populated ZONE_NORMAL", 1).tries(25).steps(60).build());
     }
 
     private static void labelBoard(Kernel k) {

@@ -26,7 +26,9 @@ public final class KernelChains {
 
     /**
      * A chain builder with the kernel's executor, every catalogue invariant and the scenario
-     * formatter; the caller adds the actions.
+     * formatter; the caller adds the actions. After each step every invariant runs as
+     * {@link Kernel#check()} runs it (skipped while its state's change signal stands still); at the
+     * chain's end every subsystem's complete check runs, which trusts no signal.
      *
      * @param initial the kernel each chain starts from (a board, generated or fixed)
      */
@@ -47,7 +49,8 @@ public final class KernelChains {
                 .formatter(new KernelFormatter());
         for (Invariant inv : Subsystems.invariants()) {
             if (checked.test(inv.id())) {
-                b.invariant(inv.id(), w -> inv.appliesTo(w.kernel()), w -> failures(inv.check(w.kernel())));
+                // the kernel's per-step check: re-run when the invariant's state changed (Invariant.stamp)
+                b.invariant(inv.id(), w -> inv.appliesTo(w.kernel()), w -> failures(w.kernel().check(inv)));
             }
         }
         // at the end of every chain: every frame and every list, not the counters the steps trust

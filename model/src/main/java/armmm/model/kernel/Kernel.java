@@ -35,6 +35,12 @@ public final class Kernel implements KernelState {
     private final Map<Class<?>, Object> states = new IdentityHashMap<>();
     /** The subsystems present, in registry order, with their states (for the step hooks). */
     private final List<Present<?>> present = new ArrayList<>();
+    /**
+     * Per invariant of {@link Subsystems#invariants()}, the stamp its state had at its last
+     * per-step check ({@link Invariant#ALWAYS} before the first) and what that check found.
+     */
+    private final long[] checkedAt = new long[Subsystems.invariants().size()];
+    private final List<?>[] lastFound = new List<?>[checkedAt.length];
 
     private record Present<S>(Subsystem<S> subsystem, S state) {
         void beforeStep(Op op) {
@@ -56,6 +62,7 @@ public final class Kernel implements KernelState {
 
     private Kernel(Board board, Bugs bugs) {
         this.bugs = bugs;
+        java.util.Arrays.fill(checkedAt, Invariant.ALWAYS);
         for (Subsystem<?> s : Subsystems.ALL) {
             add(s, board);
         }
@@ -161,14 +168,45 @@ public final class Kernel implements KernelState {
         return found;
     }
 
+    /**
+     * The per-step check: an invariant whose state has not changed since its last check (its
+     * {@link Invariant#stamp} did not move) is not re-run, and its last result stands. The stamps
+     * count calls of the states' mutating methods; a change that bypasses them is the complete
+     * check's to find ({@link #checkComplete} ignores stamps).
+     */
     private List<Violation> checkAll() {
         List<Violation> found = new ArrayList<>();
-        for (Invariant inv : Subsystems.invariants()) {
+        List<Invariant> all = Subsystems.invariants();
+        for (int i = 0; i < all.size(); i++) {
+            Invariant inv = all.get(i);
             if (inv.appliesTo(this)) {
-                found.addAll(inv.check(this));
+                found.addAll(checkAt(i, inv));
             }
         }
         return found;
+    }
+
+    /**
+     * One invariant's per-step check, as {@link #check()} runs it: re-run only when its
+     * {@link Invariant#stamp} moved since its last per-step check in this kernel, else its last
+     * result. A property that checks invariant by invariant calls this after every step; an
+     * invariant outside the registry is simply run.
+     */
+    public List<Violation> check(Invariant inv) {
+        int i = Subsystems.indexOf(inv);
+        return i < 0 ? inv.check(this) : checkAt(i, inv);
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<Violation> checkAt(int i, Invariant inv) {
+        long stamp = inv.stamp(this);
+        if (stamp != Invariant.ALWAYS && stamp == checkedAt[i]) {
+            return (List<Violation>) lastFound[i];
+        }
+        List<Violation> v = inv.check(this);
+        checkedAt[i] = stamp;
+        lastFound[i] = v;
+        return v;
     }
 
     /** Every invariant of the registry, in catalogue order. */

@@ -37,6 +37,7 @@ public final class Subsystems {
 
     private static final List<Invariant> INVARIANTS = collectInvariants();
     private static final List<SeededBug> BUGS = collectBugs();
+    private static final java.util.Map<Invariant, Integer> INDEX = indexInvariants();
 
     private Subsystems() {
     }
@@ -72,6 +73,20 @@ public final class Subsystems {
     /** Every invariant of every subsystem, in registry order. */
     public static List<Invariant> invariants() {
         return INVARIANTS;
+    }
+
+    private static java.util.Map<Invariant, Integer> indexInvariants() {
+        java.util.Map<Invariant, Integer> index = new java.util.IdentityHashMap<>();
+        for (int i = 0; i < INVARIANTS.size(); i++) {
+            index.put(INVARIANTS.get(i), i);
+        }
+        return index;
+    }
+
+    /** The position of {@code inv} in {@link #invariants()}, or -1 when it is not one of them. */
+    public static int indexOf(Invariant inv) {
+        Integer i = INDEX.get(inv);
+        return i == null ? -1 : i;
     }
 
     /** Every seeded bug of every subsystem, in registry order. */

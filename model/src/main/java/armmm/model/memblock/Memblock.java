@@ -118,6 +118,17 @@ public final class Memblock {
     public static final int CHECK_WHOLE_UP_TO = 1024;
 
     private int[][] checkWindows = {null, null};
+    /**
+     * How many times a mutating method has been called: memblock's change signal for the per-step
+     * checks, which skip memblock's invariants while it stands still (after boot it does not move).
+     * Counted at the public entry points, so no internal path can change a region unseen.
+     */
+    private long changes;
+
+    /** The number of mutating calls made so far: it moves whenever memblock may have changed. */
+    public long changeCount() {
+        return changes;
+    }
 
     /**
      * Starts an invariant check: the regions changed since the last one become the check's
@@ -163,6 +174,7 @@ public final class Memblock {
 
     /** Boot's {@code paging_init}: from now on virtual-address calls convert through {@code map}. */
     public void useLinearMap(LinearMap map) {
+        changes++;
         this.linearMap = java.util.Objects.requireNonNull(map, "map");
     }
 
@@ -176,6 +188,7 @@ public final class Memblock {
 
     /** Boot's {@code mm_init} reached the slab allocator: set by the subsystem that hands memory over. */
     public void markSlabAvailable() {
+        changes++;
         this.slabAvailable = true;
     }
 
@@ -185,12 +198,14 @@ public final class Memblock {
      * (memblock sits below the page allocator, so the allocator is handed in).
      */
     public void markSlabAvailable(java.util.function.LongUnaryOperator kzalloc) {
+        changes++;
         this.slabAvailable = true;
         this.kzalloc = java.util.Objects.requireNonNull(kzalloc, "kzalloc");
     }
 
     /** {@code kzalloc_node(size, GFP_NOWAIT)} once slab is available: a kernel virtual address, 0 for NULL. */
     public long kzallocNode(long size) {
+        changes++;
         return kzalloc.applyAsLong(size);
     }
 
@@ -205,6 +220,7 @@ public final class Memblock {
      * (tools/testing/memblock/tests/common.c). Not a kernel call.
      */
     public Result reset() {
+        changes++;
         Memblock fresh = new Memblock(memory.bugs);
         memory.copyFrom(fresh.memory);
         reserved.copyFrom(fresh.reserved);
@@ -219,21 +235,25 @@ public final class Memblock {
 
     /** {@code memblock_add(base, size)}: adds a range to {@code memory}. */
     public Result add(long base, long size) {
+        changes++;
         return memory.addRange(base & MASK, size & MASK, 0, allocator);
     }
 
     /** {@code memblock_add_node(base, size, nid, flags)} without a node: adds with {@code flags}. */
     public Result addNode(long base, long size, int flags) {
+        changes++;
         return memory.addRange(base & MASK, size & MASK, flags, allocator);
     }
 
     /** {@code memblock_reserve(base, size)}: adds a range to {@code reserved}. */
     public Result reserve(long base, long size) {
+        changes++;
         return reserved.addRange(base & MASK, size & MASK, 0, allocator);
     }
 
     /** {@code memblock_remove(base, size)}: takes a range out of {@code memory}. */
     public Result remove(long base, long size) {
+        changes++;
         long b = base & MASK;
         long s = capSize(b, size & MASK);
         allocations.retire(b, s);
@@ -242,6 +262,7 @@ public final class Memblock {
 
     /** {@code memblock_phys_free(base, size)}: takes a range out of {@code reserved}. */
     public Result physFree(long base, long size) {
+        changes++;
         long b = base & MASK;
         long s = capSize(b, size & MASK);
         allocations.retire(b, s);
@@ -250,6 +271,7 @@ public final class Memblock {
 
     /** {@code memblock_mark_nomap(base, size)}: sets {@code MEMBLOCK_NOMAP}, splitting regions. */
     public Result markNomap(long base, long size) {
+        changes++;
         long b = base & MASK;
         allocations.retire(b, capSize(b, size & MASK));
         return memory.setClrFlag(b, size & MASK, true, NOMAP, allocator);
@@ -257,27 +279,32 @@ public final class Memblock {
 
     /** {@code memblock_clear_nomap(base, size)}: clears {@code MEMBLOCK_NOMAP}. */
     public Result clearNomap(long base, long size) {
+        changes++;
         return memory.setClrFlag(base & MASK, size & MASK, false, NOMAP, allocator);
     }
 
     /** {@code memblock_mark_hotplug(base, size)}. */
     public Result markHotplug(long base, long size) {
+        changes++;
         return memory.setClrFlag(base & MASK, size & MASK, true, HOTPLUG, allocator);
     }
 
     /** {@code memblock_clear_hotplug(base, size)}. */
     public Result clearHotplug(long base, long size) {
+        changes++;
         return memory.setClrFlag(base & MASK, size & MASK, false, HOTPLUG, allocator);
     }
 
     /** {@code memblock_set_bottom_up(enable)}. */
     public Result setBottomUp(boolean enable) {
+        changes++;
         bottomUp = enable;
         return Result.VOID;
     }
 
     /** {@code memblock_set_current_limit(limit)}. */
     public Result setCurrentLimit(long limit) {
+        changes++;
         currentLimit = limit & MASK;
         return Result.VOID;
     }
@@ -289,27 +316,32 @@ public final class Memblock {
      * makes the call fail.
      */
     public Result allowResize() {
+        changes++;
         canResize = true;
         return Result.VOID;
     }
 
     /** {@code memblock_trim_memory(align)}: shrinks memory regions to whole multiples of {@code align}. */
     public Result trimMemory(long align) {
+        changes++;
         return limits.trimMemory(align);
     }
 
     /** {@code memblock_enforce_memory_limit(limit)} ({@code mem=}): keeps the first {@code limit} bytes. */
     public Result enforceMemoryLimit(long limit) {
+        changes++;
         return limits.enforceMemoryLimit(limit);
     }
 
     /** {@code memblock_cap_memory_range(base, size)}: drops mapped memory and reservations outside. */
     public Result capMemoryRange(long base, long size) {
+        changes++;
         return limits.capMemoryRange(base, size);
     }
 
     /** {@code memblock_mem_limit_remove_map(limit)}: {@code mem=} that keeps NOMAP regions. */
     public Result memLimitRemoveMap(long limit) {
+        changes++;
         return limits.memLimitRemoveMap(limit);
     }
 
@@ -323,6 +355,7 @@ public final class Memblock {
      * @return the physical address of the allocation, 0 on failure
      */
     public Result allocTryNid(long size, long align, long minAddr, long maxAddr) {
+        changes++;
         return alignFinding(allocator.allocInternal(size & MASK, align & MASK, minAddr & MASK, maxAddr & MASK), align & MASK);
     }
 
@@ -349,6 +382,7 @@ public final class Memblock {
 
     /** {@code memblock_phys_alloc_range(size, align, start, end)}: no retry, no limit clamp. */
     public Result physAllocRange(long size, long align, long start, long end) {
+        changes++;
         return alignFinding(allocRangeNid(size & MASK, align & MASK, start & MASK, end & MASK), align & MASK);
     }
 
@@ -359,6 +393,7 @@ public final class Memblock {
 
     /** {@code memblock_alloc_range_nid}: finds a free block and reserves it; its address, 0 on failure. */
     public long allocRangeNid(long size, long align, long start, long end) {
+        changes++;
         return allocator.allocRangeNid(size, align, start, end);
     }
 

@@ -109,6 +109,14 @@ public final class MmStruct {
 
     // ---------------------------------------------------------------- lookups
 
+    /** Calls of the mutating methods so far: this mm's part of the mm subsystem's change signal. */
+    private long changes;
+
+    /** How many mutating calls (mmap, munmap, mprotect, brk) this mm has had. */
+    public long changeCount() {
+        return changes;
+    }
+
     /** {@code find_vma}: the first VMA ending above {@code addr}, or null. */
     public Vma findVma(long addr) {
         Map.Entry<Long, Vma> e = tree.floorEntry(addr);
@@ -389,6 +397,7 @@ public final class MmStruct {
 
     /** {@code mmap(addr, len, prot, flags, -1, 0)} ({@code do_mmap} and {@code mmap_region}). */
     public MmResult mmap(long addr, long len, int prot, int flags) {
+        changes++;
         check32("addr", addr);
         check32("len", len);
         if ((flags & MAP_ANONYMOUS) == 0) {
@@ -489,6 +498,7 @@ public final class MmStruct {
 
     /** {@code munmap(addr, len)} ({@code do_mas_munmap}). */
     public MmResult munmap(long start, long len) {
+        changes++;
         check32("addr", start);
         check32("len", len);
         long taskSize = config.taskSize();
@@ -545,6 +555,7 @@ public final class MmStruct {
 
     /** {@code mprotect(start, len, prot)} ({@code do_mprotect_pkey}). */
     public MmResult mprotect(long start, long len, int prot) {
+        changes++;
         check32("addr", start);
         check32("len", len);
         final int growsDown = 0x01000000;
@@ -663,6 +674,7 @@ public final class MmStruct {
 
     /** {@code brk(newBrk)}: the new break, or the old one when the kernel refuses. */
     public long brk(long newBrk) {
+        changes++;
         check32("brk", newBrk);
         long origBrk = brk;
         if (newBrk < startBrk) {

@@ -50,7 +50,24 @@ public final class MmSubsystem implements Subsystem<Processes> {
 
     private static Invariant upt(String id) {
         Function<Processes, List<Violation>> check = UptChecks.ALL.get(id);
-        return Invariant.on(id, Processes.class, p -> p.memory() == null ? List.of() : check.apply(p));
+        return Invariant.on(id, Processes.class, MmSubsystem::uptStamp,
+                p -> p.memory() == null ? List.of() : check.apply(p));
+    }
+
+    /**
+     * The change signal of the user page-table checks: besides the processes themselves they read
+     * swapper_pg_dir's kernel half (its version and init_mm's vmalloc_seq) and whether a frame is
+     * allocated in the buddy allocator (its frame-change count), so a step that frees a user page
+     * or a page table behind the mm's back re-runs them. Every term only grows, so the sum moves
+     * whenever one does.
+     */
+    static long uptStamp(Processes p) {
+        UserMemory mem = p.memory();
+        long stamp = p.changeCount();
+        if (mem != null) {
+            stamp += mem.swapperVersion() + mem.vmallocSeq() + mem.pages().changeCount();
+        }
+        return stamp;
     }
 
     private MmSubsystem() {
@@ -58,7 +75,7 @@ public final class MmSubsystem implements Subsystem<Processes> {
 
     private static Invariant every(String id) {
         Function<MmStruct, List<Violation>> check = VmaChecks.ALL.get(id);
-        return Invariant.on(id, Processes.class, p -> {
+        return Invariant.on(id, Processes.class, Processes::changeCount, p -> {
             List<Violation> out = new ArrayList<>();
             for (MmStruct mm : p.mms().values()) {
                 out.addAll(check.apply(mm));

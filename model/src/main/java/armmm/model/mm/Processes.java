@@ -63,6 +63,25 @@ public final class Processes {
         this.memory = memory;
     }
 
+    /** Calls of this state's mutating methods so far (see {@link #changeCount}). */
+    private long changes;
+    /** The change counts of the mms that have exited, so that {@link #changeCount} never goes back. */
+    private long retiredChanges;
+
+    /**
+     * The mm subsystem's change signal for the per-step checks: the calls of this state's
+     * mutating methods plus those of every mm's own ({@link MmStruct#changeCount}), counting the
+     * exited mms' too so that the sum only grows. It moves whenever a VMA, a user page table or
+     * a user page may have changed through this state.
+     */
+    public long changeCount() {
+        long sum = changes + retiredChanges;
+        for (MmStruct mm : mms.values()) {
+            sum += mm.changeCount();
+        }
+        return sum;
+    }
+
     /** The seed of {@code get_random_long} this kernel's layouts are drawn from. */
     public long seed() {
         return seed;
@@ -131,6 +150,7 @@ public final class Processes {
      * vmalloc pgd entries. For the TLB model's {@code switch_mm}; false when there is no such mm.
      */
     public boolean checkVmallocSeq(long handle) {
+        changes++;
         MmTables t = tables.get(handle);
         if (t == null) {
             return false;
@@ -158,6 +178,7 @@ public final class Processes {
 
     /** {@code mm_create RLIMIT_STACK}: a new mm as exec leaves it; its handle. */
     public Result mmCreate(long rlimitStack) {
+        changes++;
         if (rlimitStack < 0 || rlimitStack > ExecParams.RLIM_INFINITY) {
             return Result.refused("mm_create: rlimit_stack 0x" + Long.toHexString(rlimitStack) + " is not an rlim_t");
         }
@@ -189,10 +210,12 @@ public final class Processes {
 
     /** {@code exit_mm}: the last user drops the mm ({@code mmput}, {@code exit_mmap}). */
     public Result exitMm(long handle) {
+        changes++;
         MmStruct mm = mms.remove(handle);
         if (mm == null) {
             return noMm("exit_mm", handle);
         }
+        retiredChanges += mm.changeCount();
         MmTables t = tables.get(handle);
         if (t != null) {
             teardown(t, mm);
@@ -291,6 +314,7 @@ public final class Processes {
      * The child's handle, or -ENOMEM with nothing left behind.
      */
     public Result fork(long handle) {
+        changes++;
         MmStruct parent = mms.get(handle);
         if (parent == null) {
             return noMm("fork", handle);
@@ -374,6 +398,11 @@ public final class Processes {
         if (va < 0 || va > 0xffffffffL) {
             return Result.refused("touch: not a 32-bit virtual address");
         }
+        // an access the tables already allow is the hardware walk alone, which writes nothing
+        // (translate changes nothing): only a fault moves the change signal
+        if (!(t.pt.translate(va, access, Privilege.USER) instanceof Translation.Mapped)) {
+            changes++;
+        }
         return PageFault.touch(t, va, access);
     }
 
@@ -384,6 +413,7 @@ public final class Processes {
      * the physical address, or the oops the kernel would print.
      */
     public Result kernelTouch(long handle, long va) {
+        changes++;
         MmTables t = tables.get(handle);
         if (!mms.containsKey(handle)) {
             return noMm("kernel_touch", handle);
@@ -412,6 +442,7 @@ public final class Processes {
 
     /** {@code mmap(addr, len, prot, flags, -1, 0)} in {@code handle}'s mm. */
     public Result mmap(long handle, long addr, long len, long prot, long flags) {
+        changes++;
         MmStruct mm = mms.get(handle);
         if (mm == null) {
             return noMm("mmap", handle);
@@ -426,6 +457,7 @@ public final class Processes {
 
     /** {@code munmap(addr, len)}. */
     public Result munmap(long handle, long addr, long len) {
+        changes++;
         MmStruct mm = mms.get(handle);
         if (mm == null) {
             return noMm("munmap", handle);
@@ -437,6 +469,7 @@ public final class Processes {
 
     /** {@code mprotect(addr, len, prot)}. */
     public Result mprotect(long handle, long addr, long len, long prot) {
+        changes++;
         MmStruct mm = mms.get(handle);
         if (mm == null) {
             return noMm("mprotect", handle);
@@ -449,6 +482,7 @@ public final class Processes {
 
     /** {@code brk(addr)}: the new break, or the old one when refused (the system call never fails). */
     public Result brk(long handle, long addr) {
+        changes++;
         MmStruct mm = mms.get(handle);
         return mm == null ? noMm("brk", handle) : Result.of(mm.brk(addr));
     }

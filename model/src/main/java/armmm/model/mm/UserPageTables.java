@@ -117,10 +117,13 @@ public final class UserPageTables {
 
     // ---------------------------------------------------------------- PTE pages
 
-    /** Whether {@code va}'s pmd is empty. */
+    /**
+     * Whether {@code va}'s pmd is empty ({@code pmd_none}): the folded pmd is the first word of
+     * the pgd pair (arch/arm/include/asm/pgtable-2level-types.h), so only that word is read.
+     */
     public boolean pmdNone(long va) {
         int i = Pgtable2Level.pgdIndex(va) * 2;
-        return l1[i] == 0 && l1[i + 1] == 0;
+        return l1[i] == 0;
     }
 
     /** {@code pmd_populate}: {@code va}'s pmd points at the (zeroed) PTE page at {@code pfn}. */

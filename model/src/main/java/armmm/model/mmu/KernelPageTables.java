@@ -140,10 +140,16 @@ public final class KernelPageTables {
         return l1[(int) (va >>> 20) & 0xfff];
     }
 
-    /** Whether the 2 MiB pmd of {@code va} is empty ({@code pmd_none}). */
+    /**
+     * Whether the pmd of {@code va} is empty ({@code pmd_none}, arch/arm/include/asm/pgtable.h).
+     * On the two-level tables a {@code pgd_t} is a pair of first-level words and the folded
+     * {@code pmd_offset} points at the first of them (pgtable-2level-types.h: {@code pmd_t} is one
+     * {@code u32}), so {@code pmd_none(*pmd)} reads the even word only: a pair whose even word is
+     * zero is empty even when its odd word holds a section.
+     */
     public boolean pmdNone(long va) {
         int i = (int) (va >>> 21) << 1;
-        return l1[i] == 0 && l1[i + 1] == 0;
+        return l1[i] == 0;
     }
 
     /** {@code __pmd_populate}: both first-level words of {@code va}'s pmd point at the PTE page at {@code ptePhys}. */

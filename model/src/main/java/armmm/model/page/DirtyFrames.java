@@ -20,6 +20,8 @@ final class DirtyFrames {
     /** Invariants that have scanned every frame since boot's hand-over. */
     private final Set<String> scannedSinceBoot = new HashSet<>();
     private boolean bootScanPending;
+    /** Every mark ever made, never reset: the allocator's change signal for checks of other subsystems. */
+    private long marks;
 
     /** Forgets the frames the previous call touched. */
     void begin() {
@@ -29,6 +31,7 @@ final class DirtyFrames {
 
     /** Records that frame {@code f} changed. */
     void mark(int f) {
+        marks++;
         if (nDirty == dirty.length) {
             if (dirty.length >= DIRTY_CAP) {
                 dirtyOverflow = true;
@@ -37,6 +40,11 @@ final class DirtyFrames {
             dirty = Arrays.copyOf(dirty, dirty.length * 2);
         }
         dirty[nDirty++] = f;
+    }
+
+    /** How many frame changes were ever recorded: it moves whenever a frame changed. */
+    long marks() {
+        return marks;
     }
 
     /** Frame indexes the last call touched, each once, in order. */
@@ -64,6 +72,7 @@ final class DirtyFrames {
 
     /** After boot's hand-over: each invariant must scan every frame once. */
     void startBootScan() {
+        marks++;
         bootScanPending = true;
         scannedSinceBoot.clear();
     }

@@ -312,6 +312,15 @@ public final class PageAllocator {
         return kswapd.failures;
     }
 
+    /**
+     * The number of frame changes ever recorded (every allocation, free, split, merge and flag
+     * change marks its frames): a change signal for checks outside the allocator that read
+     * whether a frame is allocated, such as INV-UPT-06's "free in the buddy allocator".
+     */
+    public long changeCount() {
+        return m.dirty.marks();
+    }
+
     /** Frame indexes (pfn - {@link #basePfn()}) the last call touched, each once, in order. */
     public int[] dirtyFrames() {
         return m.dirty.frames();

@@ -80,6 +80,19 @@ class KernelPageTablesTest {
     }
 
     @Test
+    void pmdNoneReadsTheFirstWordOfThePairOnlyAsTheFoldedPmdOffsetDoes() {
+        KernelPageTables odd = tables();
+        odd.setSection(VA + 0x100000, 0x40100000L, MemType.MT_MEMORY_RW.protSect());
+        assertThat(odd.l1At(VA + 0x100000)).isNotZero();
+        assertThat(odd.pmdNone(VA)).isTrue();
+        assertThat(odd.pmdNone(VA + 0x100000)).isTrue();
+        KernelPageTables even = tables();
+        even.setSection(VA, 0x40000000L, MemType.MT_MEMORY_RW.protSect());
+        assertThat(even.l1At(VA + 0x100000)).isZero();
+        assertThat(even.pmdNone(VA + 0x100000)).isFalse();
+    }
+
+    @Test
     void anOldPteIsAHardwareFaultAndACleanOneReadOnly() {
         int old = 0x7e800000 | (MemType.MT_MEMORY_RW.protPte() & ~Pgtable2Level.L_PTE_YOUNG);
         assertThat(Pgtable2Level.hwPte(old, 0)).isZero();
