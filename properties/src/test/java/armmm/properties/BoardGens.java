@@ -16,8 +16,11 @@ import java.util.List;
 /**
  * Generated boards: QEMU virt boards from 16 MiB to 3 GiB, or one to three banks with gaps;
  * reserved-memory nodes of every kind; command lines with {@code mem=}, {@code vmalloc=},
- * {@code cma=}, {@code movablecore=}, sometimes nonsense; one to four CPUs. The simplest board
- * (all choices minimal) is a 16 MiB virt board with nothing else.
+ * {@code cma=}, {@code movablecore=}, sometimes nonsense; one to four CPUs; a third of them on a
+ * machine with a {@code dma_zone_size} ({@code machine_desc.dma_zone_size}, arch/arm/mm/init.c
+ * {@code setup_dma_zone}) of 16 to 768 MiB, so that ZONE_DMA stops below lowmem's end and
+ * ZONE_NORMAL holds the rest. The simplest board (all choices minimal) is a 16 MiB virt board with
+ * nothing else.
  */
 public final class BoardGens {
     private static final long VIRT = 0x4000_0000L;
@@ -32,23 +35,31 @@ public final class BoardGens {
      * @param reserved reserved-memory nodes
      * @param args     command-line arguments
      * @param cpus     CPUs
+     * @param dmaZoneSize the machine's {@code dma_zone_size} in bytes, 0 for none (as on {@code -M virt})
      */
-    public record BoardSpec(List<Bank> banks, List<ReservedMemory> reserved, String args, int cpus) {
+    public record BoardSpec(List<Bank> banks, List<ReservedMemory> reserved, String args, int cpus, long dmaZoneSize) {
         /** The board; throws {@link BoardException} for a description the model refuses. */
         public Board board() {
-            return Board.of(banks, reserved, args, cpus);
+            Board b = Board.of(banks, reserved, args, cpus);
+            return dmaZoneSize == 0 ? b : b.withDmaZoneSize(dmaZoneSize);
         }
 
         @Override
         public String toString() {
-            return "banks " + banks + ", reserved " + reserved + ", cmdline \"" + args.trim() + "\", cpus " + cpus;
+            return "banks " + banks + ", reserved " + reserved + ", cmdline \"" + args.trim() + "\", cpus " + cpus
+                    + (dmaZoneSize == 0 ? "" : ", dma_zone_size " + (dmaZoneSize >> 20) + "M");
         }
     }
 
     /** Any board description, sensible or not. */
     public static Gen<BoardSpec> specs() {
         return c -> new BoardSpec(banks().generate(c), reserved().generate(c), cmdline().generate(c),
-                Gens.ints(1, 4).generate(c));
+                Gens.ints(1, 4).generate(c), dmaZoneSize().generate(c));
+    }
+
+    /** No DMA zone size (2 in 3), or 16 to 768 MiB in whole MiB (davinci's 128M, bcm2711's 1G are real ones). */
+    private static Gen<Long> dmaZoneSize() {
+        return Gens.frequency(weighted(2, Gens.constant(0L)), weighted(1, Gens.ints(16, 768).map(mib -> (long) mib << 20)));
     }
 
     /** Kernels booted from generated boards the kernel accepts (nonsense boards are drawn again). */

@@ -2,10 +2,12 @@ package armmm.properties;
 
 import armmm.model.boot.BootedSystem;
 import armmm.model.highmem.HighmemChains;
+import armmm.model.kernel.Kernel;
 import armmm.model.mmu.MmuChains;
 import armmm.model.page.PageChains;
 import armmm.model.slub.SlubKernelChains;
 import armmm.model.vmalloc.VmallocChains;
+import armmm.model.zone.ZoneType;
 import armmm.pbt.PropertyRunner;
 import armmm.pbt.PropertyTest;
 import armmm.pbt.Stats;
@@ -23,12 +25,17 @@ class KernelChainProperties {
         // vmalloc without vmap: the page calls free any page they hold, which must not be vmapped
         runner.check(SlubKernelChains.withSlubCalls(HighmemChains.withHighmemCalls(VmallocChains.withVmallocCalls(
                 MmuChains.withMmuCalls(PageChains.withPageCalls(KernelChains.builder(BoardGens.kernels().map(k -> {
-                    labelBoard(k.booted().orElseThrow());
+                    labelBoard(k);
                     return k;
-                })))), id -> true), true)).tries(25).steps(60).build());
+                })))), id -> true), true)).cover("board with a populated ZONE_NORMAL", 1).tries(25).steps(60).build());
     }
 
-    private static void labelBoard(BootedSystem b) {
+    private static void labelBoard(Kernel k) {
+        BootedSystem b = k.booted().orElseThrow();
+        if (k.zones().orElseThrow().populated(ZoneType.NORMAL)) {
+            // only a machine's dma_zone_size stops ZONE_DMA below the end of lowmem
+            Stats.label("board with a populated ZONE_NORMAL");
+        }
         Stats.label(b.maxPfn() > b.maxLowPfn() ? "board with HighMem" : "board without HighMem");
         if (b.board().banks().size() > 1) {
             Stats.label("board with several banks");

@@ -10,6 +10,7 @@ import armmm.model.page.MigrateType;
 import armmm.model.page.PageAllocator;
 import armmm.model.page.PerCpuPages;
 import armmm.model.page.ZoneSnapshot;
+import armmm.model.page.ZoneVmstat;
 import armmm.model.zone.ZoneConfig;
 import armmm.model.zone.ZoneType;
 import java.util.ArrayList;
@@ -41,6 +42,7 @@ public final class BuddyChecks {
             inv("INV-BUDDY-05", BuddyChecks::buddiesMerged),
             inv("INV-BUDDY-06", BuddyChecks::pcpWithinHigh),
             inv("INV-BUDDY-07", (pa, full) -> boostBounded(pa)),
+            inv("INV-BUDDY-08", (pa, full) -> vmstatLagBounded(pa)),
             inv("INV-PAGE-01", BuddyChecks::refcounts),
             inv("INV-PAGE-02", BuddyChecks::exclusiveState),
             inv("INV-GFP-01", (pa, full) -> zoneAllowed(pa)),
@@ -127,6 +129,49 @@ public final class BuddyChecks {
                 out.add(new Violation("INV-BUDDY-01", "NR_FREE_PAGES wrong", String.format(
                         "zone %s: NR_FREE_PAGES %d, pages on the free lists %d", c.type().kernelName(), z.freePages(),
                         z.listPages())));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * INV-BUDDY-08: in every populated zone, for NR_FREE_PAGES (against the pages the list
+     * primitives counted) and NR_FREE_CMA_PAGES, the global counter plus every CPU's difference is
+     * the exact count, no difference exceeds the CPUs' {@code stat_threshold} in magnitude, so the
+     * lag of {@code zone_page_state} stays within threshold x CPUs; the threshold is
+     * {@code calculate_normal_threshold}, recomputed here (mm/vmstat.c).
+     */
+    static List<Violation> vmstatLagBounded(PageAllocator pa) {
+        List<Violation> out = new ArrayList<>();
+        for (BuddyZone z : zones(pa)) {
+            ZoneVmstat v = z.vmstat();
+            String name = z.config().type().kernelName();
+            long managed128M = z.config().managedPages() >> 15;
+            int fls = 64 - Long.numberOfLeadingZeros(managed128M);
+            int flsCpus = 32 - Integer.numberOfLeadingZeros(pa.nrCpus());
+            // for_each_populated_zone: present pages; 0 until boot is over (init_per_zone_wmark_min)
+            long expectedThreshold = pa.handedOver() && z.config().presentPages() > 0 ? Math.min(125, 2L * flsCpus * (1 + fls)) : 0;
+            if (v.threshold() != expectedThreshold) {
+                out.add(new Violation("INV-BUDDY-08", "stat_threshold wrong", String.format(
+                        "zone %s: stat_threshold %d, calculate_normal_threshold %d", name, v.threshold(), expectedThreshold)));
+            }
+            long[] exact = {z.listPages(), z.freeCmaPages()};
+            String[] item = {"NR_FREE_PAGES", "NR_FREE_CMA_PAGES"};
+            for (int i = 0; i < 2; i++) {
+                long sum = v.global(i);
+                for (int cpu = 0; cpu < pa.nrCpus(); cpu++) {
+                    int d = v.diff(cpu, i);
+                    sum += d;
+                    if (Math.abs(d) > v.threshold()) {
+                        out.add(new Violation("INV-BUDDY-08", "vmstat difference above the threshold", String.format(
+                                "zone %s %s: cpu %d vm_stat_diff %d, stat_threshold %d", name, item[i], cpu, d, v.threshold())));
+                    }
+                }
+                if (sum != exact[i]) {
+                    out.add(new Violation("INV-BUDDY-08", "vmstat counter lost a change", String.format(
+                            "zone %s %s: vm_stat %d + per-CPU diffs = %d, exact %d (lag %d, bound %d x %d CPUs)", name,
+                            item[i], v.global(i), sum, exact[i], exact[i] - v.global(i), v.threshold(), pa.nrCpus())));
+                }
             }
         }
         return out;
@@ -420,7 +465,7 @@ public final class BuddyChecks {
             if (hasPage && (t.allocFlags() & 0x04) != 0 || hasPage && watermarkOk(z.config(), s, t, highest)) {
                 return List.of(new Violation("INV-GFP-02", "zonelist not walked in order", "zone "
                         + z.config().type().kernelName() + " could serve " + Gfp.format(t.gfp()) + " order " + t.order()
-                        + " (free " + s.freePages() + ") but the page came from "
+                        + " (zone_page_state free " + s.statFree() + ") but the page came from "
                         + ZoneType.values()[t.zone()].kernelName()));
             }
         }
@@ -435,12 +480,13 @@ public final class BuddyChecks {
             // zone_watermark_fast looks again without the boost for order-0 __GFP_ATOMIC at min
             mark = c.min();
         }
-        long free = s.freePages() - ((1L << t.order()) - 1);
+        // the kernel decides on zone_page_state, which lags the exact count by the per-CPU vmstat diffs
+        long free = s.statFree() - ((1L << t.order()) - 1);
         if ((flags & ALLOC_RESERVES) == 0) {
             free -= s.reservedHighatomic();
         }
         if (!t.allowsCma()) {
-            free -= s.freeCma();
+            free -= s.statCma();
         }
         long min = mark;
         if ((flags & ALLOC_MIN_RESERVE) != 0) {
@@ -454,8 +500,10 @@ public final class BuddyChecks {
 
     /**
      * INV-GFP-03: an allocation that may not use reserves found its zone with at least min plus
-     * the protection it owes, plus its own size, in NR_FREE_PAGES: the kernel's
-     * {@code free - (2^order - 1) > mark + lowmem_reserve} with mark at least min.
+     * the protection it owes, plus its own size, in {@code zone_page_state(NR_FREE_PAGES)} (the
+     * global counter the kernel reads, not the exact count) less the pages such a pass may not
+     * count (the highatomic reserve; free CMA pages unless Movable): the kernel's
+     * {@code free - unusable - (2^order - 1) > mark + lowmem_reserve} with mark at least min.
      */
     static List<Violation> watermarkKept(PageAllocator pa) {
         AllocTrace t = pa.lastAlloc();
@@ -465,11 +513,19 @@ public final class BuddyChecks {
         BuddyZone z = pa.zone(ZoneType.values()[t.zone()]);
         ZoneConfig c = z.config();
         long protection = c.lowmemReserve()[GfpZone.gfpZone(t.gfp()).ordinal()];
-        long free = t.before(t.zone()).freePages();
-        if (free - (1L << t.order()) < c.min() + protection) {
+        ZoneSnapshot before = t.before(t.zone());
+        // zone_page_state: the lagging global counters the kernel reads (INV-BUDDY-08)
+        long free = before.statFree();
+        // __zone_watermark_unusable_free for a pass without reserves: the highatomic reserve always,
+        // the free CMA pages unless the request is Movable (gfp_to_alloc_flags_cma)
+        long unusable = before.reservedHighatomic();
+        if (GfpRules.migratetype(t.gfp(), pa.mobilityGroupingDisabled()) != MigrateType.MOVABLE) {
+            unusable += before.statCma();
+        }
+        if (free - unusable - (1L << t.order()) < c.min() + protection) {
             return List.of(new Violation("INV-GFP-03", "zone below its min watermark", "zone " + c.type().kernelName()
-                    + ": NR_FREE_PAGES " + free + " - " + (1L << t.order()) + " < min " + c.min() + " + protection "
-                    + protection + " for " + Gfp.format(t.gfp()) + " order " + t.order()));
+                    + ": zone_page_state(NR_FREE_PAGES) " + free + " - unusable " + unusable + " - " + (1L << t.order()) + " < min "
+                    + c.min() + " + protection " + protection + " for " + Gfp.format(t.gfp()) + " order " + t.order()));
         }
         return List.of();
     }

@@ -21,7 +21,7 @@ import armmm.model.zone.ZoneType;
  */
 public final class PageCall {
     /** A zone before the call; null in {@link #zones} for an unpopulated zone. */
-    record ZoneBefore(ZoneConfig config, long freePages, long freeCma, long highatomic, long pcpPages,
+    record ZoneBefore(ZoneConfig config, long freePages, long freeCma, long statFree, long statCma, long highatomic, long pcpPages,
                       int[] nonEmptyLists, boolean pcpHasPage, long watermarkBoost) {
         /** Pages the zone holds free: on the buddy lists and on every CPU's lists. */
         long freeAndCached() {
@@ -124,7 +124,9 @@ public final class PageCall {
             boolean pcpHas = cpu >= 0 && t.ordinal() <= highest && cpu < pa.nrCpus() && ord >= 0 && ord <= PageAllocator.COSTLY_ORDER
                     && mt.ordinal() < MigrateType.PCPTYPES
                     && pa.pcpListHead(t, cpu, ord * MigrateType.PCPTYPES + mt.ordinal()) >= 0;
-            out[t.ordinal()] = new ZoneBefore(z.config(), z.freePages(), z.freeCmaPages(), z.nrReservedHighatomic(), pcp,
+            out[t.ordinal()] = new ZoneBefore(z.config(), z.freePages(), z.freeCmaPages(),
+                    z.vmstat().read(armmm.model.page.ZoneVmstat.NR_FREE_PAGES),
+                    z.vmstat().read(armmm.model.page.ZoneVmstat.NR_FREE_CMA_PAGES), z.nrReservedHighatomic(), pcp,
                     lists, pcpHas, z.watermarkBoost());
         }
         return out;

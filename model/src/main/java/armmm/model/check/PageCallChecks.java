@@ -183,7 +183,7 @@ public final class PageCallChecks {
                     && blockFor(b, c, pass, false);
             if (served) {
                 return List.of(new Violation("INV-CALL-02", "NULL while a zone could serve", "zone " + zoneName(zi)
-                        + " had NR_FREE_PAGES " + b.freePages() + " (min " + b.config().min() + ", protection "
+                        + " had zone_page_state(NR_FREE_PAGES) " + b.statFree() + " (min " + b.config().min() + ", protection "
                         + b.config().lowmemReserve()[highest] + ") and a free block of order " + c.order + " or more for "
                         + Gfp.format(c.gfp) + " order " + c.order + ", yet the allocation returned NULL"));
             }
@@ -192,12 +192,13 @@ public final class PageCallChecks {
     }
 
     private static boolean watermarkOk(PageCall.ZoneBefore b, PageCall c, GfpRules.Pass pass, int highest) {
-        long free = b.freePages() - ((1L << c.order) - 1);
+        // the kernel decides on zone_page_state, the global counter behind the per-CPU vmstat diffs
+        long free = b.statFree() - ((1L << c.order) - 1);
         if (!pass.reserves()) {
             free -= b.highatomic();
         }
         if (!pass.cma()) {
-            free -= b.freeCma();
+            free -= b.statCma();
         }
         // the slow pass checks min + watermark_boost; zone_watermark_fast looks again at plain min
         // for an order-0 __GFP_ATOMIC request

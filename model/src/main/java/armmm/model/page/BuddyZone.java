@@ -21,8 +21,11 @@ public final class BuddyZone {
     final long[] listLen = new long[PageAllocator.MAX_ORDER * MigrateType.COUNT];
     /** Pages on the buddy lists, from the list primitives. */
     long listPages;
-    /** {@code NR_FREE_PAGES}. */
+    /** The exact number of free pages ({@code NR_FREE_PAGES} with every CPU's difference folded in). */
     long freePages;
+    /** {@code vm_stat[NR_FREE_PAGES]} and {@code vm_stat[NR_FREE_CMA_PAGES]} with the per-CPU differences: what the kernel reads. */
+    final ZoneVmstat vmstat;
+    private final MemMap m;
     /** {@code NR_FREE_CMA_PAGES}. */
     long freeCma;
     /** Pages in live (or leaked) allocations. */
@@ -43,8 +46,10 @@ public final class BuddyZone {
     /** The seeded bugs planted in this kernel's page allocator. */
     final armmm.model.core.Bugs bugs;
 
-    BuddyZone(ZoneConfig config, int nrCpus, armmm.model.core.Bugs bugs) {
+    BuddyZone(ZoneConfig config, int nrCpus, armmm.model.core.Bugs bugs, MemMap m) {
         this.config = config;
+        this.vmstat = new ZoneVmstat(nrCpus, m);
+        this.m = m;
         this.bugs = bugs;
         this.type = config.type();
         java.util.Arrays.fill(head, -1);
@@ -53,6 +58,29 @@ public final class BuddyZone {
         for (int c = 0; c < nrCpus; c++) {
             pcp[c] = new PerCpuPages(config.pcpHigh(), config.pcpBatch());
         }
+    }
+
+    /**
+     * {@code __mod_zone_page_state} of NR_FREE_PAGES (and NR_FREE_CMA_PAGES when {@code cma}) by
+     * {@code n} on the CPU the call runs on; {@link #freePages} and {@link #freeCma} stay exact.
+     */
+    void modFree(long n, boolean cma) {
+        freePages += n;
+        vmstat.mod(m.cpu, ZoneVmstat.NR_FREE_PAGES, n);
+        if (cma) {
+            modCma(n);
+        }
+    }
+
+    /** {@code __mod_zone_page_state(zone, NR_FREE_CMA_PAGES, n)} alone, as {@code rmqueue_bulk} does per page. */
+    void modCma(long n) {
+        freeCma += n;
+        vmstat.mod(m.cpu, ZoneVmstat.NR_FREE_CMA_PAGES, n);
+    }
+
+    /** The zone's vmstat counters: {@code zone_page_state} lags {@link #freePages()} by the per-CPU differences. */
+    public ZoneVmstat vmstat() {
+        return vmstat;
     }
 
     /** The zone's configuration from boot. */

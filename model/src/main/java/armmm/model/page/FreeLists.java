@@ -25,10 +25,7 @@ final class FreeLists {
 
     /** {@code __mod_zone_freepage_state}: NR_FREE_PAGES, and NR_FREE_CMA_PAGES for a CMA block. */
     void modFreepageState(BuddyZone z, long n, int mt) {
-        z.freePages += n;
-        if (mt == MT_CMA) {
-            z.freeCma += n;
-        }
+        z.modFree(n, mt == MT_CMA);
     }
 
     /** {@code __rmqueue_smallest} with {@code expand}. */

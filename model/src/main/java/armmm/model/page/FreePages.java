@@ -42,6 +42,7 @@ final class FreePages {
         if (ord < 0 || ord >= MAX_ORDER) {
             return Result.refused("order " + ord + " >= MAX_ORDER");
         }
+        m.cpu = cpu;
         int f = m.frame(pfn);
         if (m.zoneOf[f] < 0) {
             return Result.refused("pfn 0x" + Long.toHexString(pfn) + " is in no zone");

@@ -87,8 +87,7 @@ final class Kswapd {
             }
             any = true;
             long mark = Watermark.wmark(z, 2);
-            if (Watermark.watermarkOk(z, Math.min(order, MAX_ORDER - 1), mark, z.config.lowmemReserve()[idx], 0,
-                    z.freePages)) {
+            if (Watermark.watermarkOkSafe(z, Math.min(order, MAX_ORDER - 1), mark, z.config.lowmemReserve()[idx])) {
                 return true;
             }
         }

@@ -56,6 +56,8 @@ final class MemMap {
     boolean mobilityDisabled;
     /** True once boot's hand-over is over; the seeded allocator bugs act only after it. */
     boolean handedOver;
+    /** The CPU the current kernel call runs on: the one whose vmstat differences it changes. */
+    int cpu;
     /** The frames each kernel call touched, for the checks. */
     final DirtyFrames dirty = new DirtyFrames();
 
@@ -82,7 +84,7 @@ final class MemMap {
             if (zones[c.type().ordinal()] != null) {
                 throw new IllegalArgumentException("zone " + c.type() + " given twice");
             }
-            zones[c.type().ordinal()] = new BuddyZone(c, nrCpus, bugs);
+            zones[c.type().ordinal()] = new BuddyZone(c, nrCpus, bugs, this);
             if (!c.isEmpty()) {
                 lo = Math.min(lo, c.startPfn());
                 hi = Math.max(hi, c.endPfn());

@@ -35,7 +35,7 @@ final class MigrateFallback {
 
     /** {@code __rmqueue}: CMA first when more than half the free pages are CMA, then fallbacks. */
     int rmqueueOne(BuddyZone z, int ord, int mt, int allocFlags) {
-        if ((allocFlags & ALLOC_CMA) != 0 && z.freeCma > z.freePages / 2) {
+        if ((allocFlags & ALLOC_CMA) != 0 && z.vmstat.read(ZoneVmstat.NR_FREE_CMA_PAGES) > z.vmstat.read(ZoneVmstat.NR_FREE_PAGES) / 2) {
             int f = lists.rmqueueSmallest(z, ord, MT_CMA);
             if (f >= 0) {
                 return f;

@@ -334,7 +334,43 @@ public final class PageAllocator {
     public void clearDirty() {
         beginStep();
         m.dirty.startBootScan();
-        m.handedOver = true;
+        setHandedOver(true);
+    }
+
+    /**
+     * {@code refresh_zone_stat_thresholds} (mm/vmstat.c) as {@code init_per_zone_wmark_min} runs it
+     * when boot is over, or, with {@code normal} false, the threshold 0 every CPU has before it, which
+     * folds every change at once.
+     */
+    private void statThresholds(boolean normal) {
+        for (BuddyZone z : m.zones) {
+            // for_each_populated_zone: populated_zone() tests present pages
+            if (z != null && z.config.presentPages() > 0) {
+                ZoneConfig c = z.config;
+                z.vmstat.refreshThresholds(normal ? c.managedPages() : -1, c.min(), c.low(), c.high());
+            }
+        }
+    }
+
+    /** {@code vmstat_update} on {@code cpu}: {@code refresh_cpu_vm_stats} folds its differences in every zone. */
+    public Result vmstatUpdate(int cpu) {
+        if (cpu < 0 || cpu >= nrCpus) {
+            return Result.refused("cpu " + cpu + " is not possible (nr_cpu_ids " + nrCpus + ")");
+        }
+        for (BuddyZone z : m.zones) {
+            if (z != null && z.config.managedPages() > 0) {
+                z.vmstat.fold(cpu);
+            }
+        }
+        return Result.VOID;
+    }
+
+    /** {@code refresh_vm_stats}: {@code vmstat_update} on every CPU. */
+    public Result refreshVmStats() {
+        for (int cpu = 0; cpu < nrCpus; cpu++) {
+            vmstatUpdate(cpu);
+        }
+        return Result.VOID;
     }
 
     /**
@@ -520,6 +556,10 @@ public final class PageAllocator {
      * ({@code false}) until its first kernel call ({@code true}, the buddy subsystem's step hook).
      */
     public void setHandedOver(boolean over) {
+        if (over != m.handedOver) {
+            // boot's own allocations ran before init_per_zone_wmark_min (a postcore initcall)
+            statThresholds(over);
+        }
         m.handedOver = over;
     }
 

@@ -77,7 +77,43 @@ public enum PageBug implements SeededBug {
             "INV-PAGE-02", null, "Freeing a compound block leaves PageTail on its tail pages, which no step touches again"),
     /** {@code split_page} leaves the new pages without a reference: INV-PAGE-01. */
     PAGE_SPLIT_NO_REFCOUNT(
-            "INV-PAGE-01", null, "split_page leaves the new pages without a reference");
+            "INV-PAGE-01", null, "split_page leaves the new pages without a reference"),
+    /** {@code __mod_zone_page_state} folds only the call's delta at the threshold and loses the CPU's earlier difference: INV-BUDDY-08. */
+    PAGE_VMSTAT_FOLD_DROPS_DIFF(
+            "INV-BUDDY-08", null, "__mod_zone_page_state folds only the call's delta at the threshold and loses the CPU's earlier difference"),
+    /**
+     * f27ce0e14088 undone: {@code zone_watermark_fast}'s order-0 shortcut takes only the free CMA
+     * pages off the free count, not {@code nr_reserved_highatomic}, so an order-0 request passes
+     * on pages the highatomic reserve holds for high-order atomic requests: INV-GFP-03.
+     */
+    GFP_WMARK_FAST_IGNORES_HIGHATOMIC(
+            "INV-GFP-03", "f27ce0e14088 (\"page_alloc: consider highatomic reserve in watermark fast\")",
+            "zone_watermark_fast's order-0 shortcut leaves nr_reserved_highatomic in the free count, so order-0 requests eat into the highatomic reserve"),
+    /**
+     * 9282012fc0aa undone: {@code zone_watermark_fast}'s order-0 shortcut subtracts the unusable
+     * pages without clamping at 0 and compares the signed result with the unsigned
+     * {@code mark + lowmem_reserve}, so a highatomic reserve larger than the free count makes a
+     * nearly empty zone pass: INV-GFP-03.
+     */
+    GFP_WMARK_FAST_NEGATIVE(
+            "INV-GFP-03", "9282012fc0aa (\"page_alloc: fix invalid watermark check on a negative value\")",
+            "zone_watermark_fast takes a negative usable count (nr_reserved_highatomic above NR_FREE_PAGES) as above the watermark"),
+    /**
+     * f80b08fc4453 undone: {@code zone_watermark_fast} gives an order-0 __GFP_ATOMIC request no
+     * second look at min without {@code watermark_boost}, so a boosted zone fails atomic
+     * requests its unboosted min would serve: INV-CALL-02.
+     */
+    GFP_ATOMIC_BOOSTED_WMARK(
+            "INV-CALL-02", "f80b08fc4453 (\"mm, page_alloc: skip ->waternark_boost for atomic order-0 allocations\")",
+            "zone_watermark_fast checks an order-0 GFP_ATOMIC request against the boosted min only, so it fails while the zone is above min"),
+    /**
+     * d95ea5d18e69 undone: {@code __zone_watermark_unusable_free} leaves the free CMA pages in
+     * the count of a request without ALLOC_CMA, so unmovable requests pass the watermark on pages
+     * they may not take and drain the zone's other pages below min: INV-GFP-03.
+     */
+    GFP_WMARK_COUNTS_CMA(
+            "INV-GFP-03", "d95ea5d18e69 (\"cma: fix watermark checking\")",
+            "the watermark check counts free CMA pages for requests that may not use them, so unmovable requests drain the rest below min");
 
     private final BugFacts facts;
 

@@ -9,7 +9,11 @@ import java.util.OptionalLong;
  * The scenario observables of the page allocator's run-time state: {@code zone[DMA].nr_free},
  * {@code zone[HighMem].free_area[3].nr_free}, {@code zone[DMA].free_area[3].free_list[Movable].count},
  * {@code zone[DMA].nr_free_cma} (the zone's geometry and watermarks are the zone setup's),
- * {@code zone[DMA].pcp[0].count|high|batch}, {@code page[P].refcount|mapcount|pfn|order|zone|flags}
+ * {@code zone[DMA].pcp[0].count|high|batch|vm_stat_diff}, the vmstat counters
+ * {@code zone[DMA].zone_page_state} (NR_FREE_PAGES as {@code zone_page_state} reads it, lagging
+ * {@code nr_free} by the per-CPU differences), {@code zone[DMA].zone_page_state_cma},
+ * {@code zone[DMA].stat_threshold} and {@code zone[DMA].percpu_drift_mark},
+ * {@code page[P].refcount|mapcount|pfn|order|zone|flags}
  * (P a struct page pointer) and {@code pcp[0].count} (that CPU's pages over all zones).
  */
 public final class PageObservables {
@@ -79,6 +83,14 @@ public final class PageObservables {
                     return OptionalLong.of(z.freeCmaPages());
                 case "boost":
                     return OptionalLong.of(z.watermarkBoost());
+                case "zone_page_state":
+                    return OptionalLong.of(z.vmstat().read(ZoneVmstat.NR_FREE_PAGES));
+                case "zone_page_state_cma":
+                    return OptionalLong.of(z.vmstat().read(ZoneVmstat.NR_FREE_CMA_PAGES));
+                case "stat_threshold":
+                    return OptionalLong.of(z.vmstat().threshold());
+                case "percpu_drift_mark":
+                    return OptionalLong.of(z.vmstat().percpuDriftMark());
                 default:
                     return OptionalLong.empty();
             }
@@ -100,8 +112,11 @@ public final class PageObservables {
             }
         }
         if (s.name().equals("pcp") && path.length() == 3) {
-            PerCpuPages pcp = z.pcp(cpu(pa, s));
+            int cpu = cpu(pa, s);
+            PerCpuPages pcp = z.pcp(cpu);
             switch (path.at(2).name()) {
+                case "vm_stat_diff":
+                    return OptionalLong.of(z.vmstat().diff(cpu, ZoneVmstat.NR_FREE_PAGES));
                 case "count":
                     return OptionalLong.of(pcp.count());
                 case "high":

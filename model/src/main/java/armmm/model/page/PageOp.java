@@ -68,6 +68,22 @@ public sealed interface PageOp extends Op {
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
+    /** {@code vmstat_update} on {@code cpu} (mm/vmstat.c): the periodic work folding that CPU's vmstat differences. */
+    record VmstatUpdate(int cpu) implements PageOp {
+        public String name() { return "vmstat_update"; }
+        public List<Arg> args() { return List.of(); }
+        public Result applyTo(KernelState k) { return Op.onState(k, PageAllocator.class, NO_ALLOCATOR, p -> p.vmstatUpdate(cpu)); }
+        @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
+    /** {@code refresh_vm_stats} (mm/vmstat.c, via {@code schedule_on_each_cpu}): every CPU folds its differences. */
+    record RefreshVmStats() implements PageOp {
+        public String name() { return "refresh_vm_stats"; }
+        public List<Arg> args() { return List.of(); }
+        public Result applyTo(KernelState k) { return Op.onState(k, PageAllocator.class, NO_ALLOCATOR, PageAllocator::refreshVmStats); }
+        @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
     /** What a page call returns on a kernel booted without a page allocator (no board). */
     Result NO_ALLOCATOR = Result.refused("no page allocator: the scenario needs a board line");
 
@@ -78,5 +94,7 @@ public sealed interface PageOp extends Op {
             OpSpec.perCpu("__get_free_pages", (a, c) -> new GetFreePages(a[0], (int) a[1], c), ArgKind.GFP, ArgKind.NUMBER),
             OpSpec.perCpu("__free_pages", (a, c) -> new FreePages(a[0], (int) a[1], c), ArgKind.HANDLE, ArgKind.NUMBER),
             OpSpec.perCpu("free_pages", (a, c) -> new FreePagesVirt(a[0], (int) a[1], c), ArgKind.HANDLE, ArgKind.NUMBER),
-            OpSpec.of("split_page", (a, c) -> new SplitPage(a[0], (int) a[1]), ArgKind.HANDLE, ArgKind.NUMBER));
+            OpSpec.of("split_page", (a, c) -> new SplitPage(a[0], (int) a[1]), ArgKind.HANDLE, ArgKind.NUMBER),
+            OpSpec.perCpu("vmstat_update", (a, c) -> new VmstatUpdate(c)),
+            OpSpec.of("refresh_vm_stats", (a, c) -> new RefreshVmStats()));
 }

@@ -65,10 +65,10 @@ final class PcpLists {
             }
             pcpLink(z, pcp, pindex, f, ord, true);
             if (m.pcpMt[f] == MT_CMA) {
-                z.freeCma -= 1L << ord;
+                z.modCma(-(1L << ord));
             }
         }
-        z.freePages -= (long) i << ord;
+        z.modFree(-((long) i << ord), false);
         return i;
     }
 

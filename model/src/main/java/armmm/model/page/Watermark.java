@@ -40,8 +40,8 @@ final class Watermark {
         if ((allocFlags & ALLOC_RESERVES) == 0) {
             u += z.nrReservedHighatomic;
         }
-        if ((allocFlags & ALLOC_CMA) == 0) {
-            u += z.freeCma;
+        if ((allocFlags & ALLOC_CMA) == 0 && !z.bugs.has(PageBug.GFP_WMARK_COUNTS_CMA)) {
+            u += z.vmstat.read(ZoneVmstat.NR_FREE_CMA_PAGES);
         }
         return u;
     }
@@ -52,21 +52,54 @@ final class Watermark {
      */
     static boolean zoneWatermarkFast(BuddyZone z, int ord, long mark, int highest, int allocFlags, long gfp) {
         long reserve = lowmemReserve(z, highest);
-        if (ord == 0) {
-            long usable = z.freePages;
-            usable -= Math.min(usable, unusableFree(z, 0, allocFlags));
-            if (usable > mark + reserve) {
-                return true;
-            }
+        // zone_page_state: the global counter, behind this and the other CPUs' vmstat differences
+        long free = z.vmstat.read(ZoneVmstat.NR_FREE_PAGES);
+        if (ord == 0 && fastPathPasses(z, free, mark + reserve, allocFlags)) {
+            return true;
         }
-        if (watermarkOk(z, ord, mark, reserve, allocFlags, z.freePages)) {
+        if (watermarkOk(z, ord, mark, reserve, allocFlags, free)) {
             return true;
         }
         if (ord == 0 && (gfp & armmm.model.core.Gfp.ATOMIC) != 0 && z.watermarkBoost > 0
+                && !z.bugs.has(PageBug.GFP_ATOMIC_BOOSTED_WMARK)
                 && (allocFlags & PageAllocator.ALLOC_WMARK_MASK) == PageAllocator.ALLOC_WMARK_MIN) {
-            return watermarkOk(z, ord, z.config.min(), reserve, allocFlags, z.freePages);
+            return watermarkOk(z, ord, z.config.min(), reserve, allocFlags, free);
         }
         return false;
+    }
+
+    /**
+     * {@code zone_watermark_ok_safe}: the lagging {@code zone_page_state}, or, below
+     * {@code percpu_drift_mark}, {@code zone_page_state_snapshot} with every CPU's difference.
+     */
+    static boolean watermarkOkSafe(BuddyZone z, int ord, long mark, long reserve) {
+        long free = z.vmstat.read(ZoneVmstat.NR_FREE_PAGES);
+        long drift = z.vmstat.percpuDriftMark();
+        if (drift != 0 && free < drift) {
+            free = z.vmstat.snapshot(ZoneVmstat.NR_FREE_PAGES);
+        }
+        return watermarkOk(z, ord, mark, reserve, 0, free);
+    }
+
+    /**
+     * The order-0 shortcut of {@code zone_watermark_fast}: the free count less the unusable pages,
+     * held at 0 (9282012fc0aa), above the mark plus the protection. The two seeded bugs are the
+     * shortcut before f27ce0e14088 (only the CMA pages taken off) and between that commit and
+     * 9282012fc0aa (a negative count, a {@code long} set against the {@code unsigned long} sum on
+     * 32-bit ARM, wraps to a huge one).
+     */
+    private static boolean fastPathPasses(BuddyZone z, long free, long markPlusReserve, int allocFlags) {
+        if (z.bugs.has(PageBug.GFP_WMARK_FAST_IGNORES_HIGHATOMIC)) {
+            long fast = free - ((allocFlags & ALLOC_CMA) == 0 ? z.vmstat.read(ZoneVmstat.NR_FREE_CMA_PAGES) : 0);
+            return fast > markPlusReserve;
+        }
+        if (z.bugs.has(PageBug.GFP_WMARK_FAST_NEGATIVE)) {
+            long fast = free - unusableFree(z, 0, allocFlags);
+            return Integer.toUnsignedLong((int) fast) > markPlusReserve;
+        }
+        long usable = free;
+        usable -= Math.min(usable, unusableFree(z, 0, allocFlags));
+        return usable > markPlusReserve;
     }
 
     /** {@code __zone_watermark_ok} with {@code lowmem_reserve[highest_zoneidx]} already looked up. */

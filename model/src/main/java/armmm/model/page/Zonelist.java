@@ -54,6 +54,7 @@ final class Zonelist {
         if (ord < 0 || ord >= MAX_ORDER) {
             return -1;
         }
+        m.cpu = cpu;
         int highest = allocZoneIdx(gfp);
         int mt = migratetype(gfp).ordinal();
         int cma = mt == MT_MOVABLE || m.bug(PageBug.GFP_CMA_FOR_EVERY_MASK) ? ALLOC_CMA : 0;
@@ -229,7 +230,8 @@ final class Zonelist {
             if (z != null && z.config.managedPages() > 0) {
                 PerCpuPages pcp = z.pcp[cpu];
                 boolean pcpHas = ord <= COSTLY_ORDER && pcp.head[ord * MigrateType.PCPTYPES + mt] >= 0;
-                s[z.type.ordinal()] = new ZoneSnapshot(z.freePages, z.freeCma, z.nrReservedHighatomic,
+                s[z.type.ordinal()] = new ZoneSnapshot(z.freePages, z.freeCma, z.vmstat.read(ZoneVmstat.NR_FREE_PAGES),
+                        z.vmstat.read(ZoneVmstat.NR_FREE_CMA_PAGES), z.nrReservedHighatomic,
                         pcpHas, maxFreeOrder(z, false), maxFreeOrder(z, true), z.watermarkBoost);
             }
         }

@@ -2,6 +2,7 @@ package armmm.model.report;
 
 import armmm.model.page.BuddyZone;
 import armmm.model.page.PageAllocator;
+import armmm.model.page.ZoneVmstat;
 import armmm.model.zone.ZoneType;
 
 /** {@code /proc/buddyinfo} ({@code frag_show_print}, mm/vmstat.c): free blocks per order of each populated zone. */
@@ -26,10 +27,14 @@ public final class BuddyinfoReport {
         return s.toString();
     }
 
-    /** {@code pages free} of /proc/zoneinfo: NR_FREE_PAGES of the zone, 0 when boot gave none. */
+    /**
+     * {@code pages free} of /proc/zoneinfo: {@code zone_page_state(zone, NR_FREE_PAGES)}
+     * (mm/vmstat.c {@code zoneinfo_show_print}), the global counter that lags the exact count by
+     * the per-CPU vmstat differences; 0 when boot gave no such zone.
+     */
     public static long pagesFree(PageAllocator pa, ZoneType t) {
         BuddyZone z = pa.zone(t);
-        return z == null ? 0 : z.freePages();
+        return z == null ? 0 : z.vmstat().read(ZoneVmstat.NR_FREE_PAGES);
     }
 
     /** The allocator's live counters for /proc/zoneinfo and /proc/meminfo. */
@@ -43,7 +48,7 @@ public final class BuddyinfoReport {
             @Override
             public long nrFreeCma(ZoneType t) {
                 BuddyZone z = pa.zone(t);
-                return z == null ? 0 : z.freeCmaPages();
+                return z == null ? 0 : z.vmstat().read(ZoneVmstat.NR_FREE_CMA_PAGES);
             }
 
             @Override

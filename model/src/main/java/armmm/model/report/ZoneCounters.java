@@ -9,10 +9,10 @@ import armmm.model.zone.ZoneType;
  */
 public interface ZoneCounters {
 
-    /** {@code NR_FREE_PAGES} of zone {@code t}. */
+    /** {@code NR_FREE_PAGES} of zone {@code t}, as {@code zone_page_state} reads it (lagging the exact count). */
     long nrFree(ZoneType t);
 
-    /** {@code NR_FREE_CMA_PAGES} of zone {@code t}. */
+    /** {@code NR_FREE_CMA_PAGES} of zone {@code t}, as {@code zone_page_state} reads it. */
     long nrFreeCma(ZoneType t);
 
     /** {@code pcp->count} of zone {@code t} on CPU {@code cpu}. */

@@ -7,7 +7,9 @@ import armmm.model.boot.BootedSystem;
 import armmm.model.kernel.Kernel;
 import armmm.model.subsystem.Op;
 import armmm.model.page.PageOp;
+import armmm.model.page.ZoneSnapshot;
 import armmm.model.core.Result;
+import armmm.model.zone.ZoneConfig;
 import armmm.model.zone.ZoneType;
 import armmm.pbt.ChainSpec;
 import armmm.pbt.Gen;
@@ -65,6 +67,9 @@ public final class PageChains {
                         w -> Gens.oneOf(w.held().stream().filter(h -> h.order() > 0 && !h.compound()).toList())
                                 .map(h -> new PageOp.SplitPage(h.page(), h.order())))
                 .action("__free_pages (wrong)", 4, w -> !w.held().isEmpty() || !w.freed().isEmpty(), PageChains::wrongFree)
+                // the vmstat work folding the per-CPU differences (INV-BUDDY-08)
+                .action("vmstat_update", 2, w -> cpu(w).map(PageOp.VmstatUpdate::new))
+                .action("refresh_vm_stats", 1, w -> Gens.constant(new PageOp.RefreshVmStats()))
                 .postcondition((w, op, outcome) -> {
                     label(w, op, (Result) outcome);
                     return List.of();
@@ -92,6 +97,7 @@ public final class PageChains {
                         cpu(w), PageOp.AllocPages::new))
                 .action("__free_pages", 2, w -> !w.held().isEmpty(), w -> Gens.combine(Gens.oneOf(w.held()), cpu(w),
                         (h, cpu) -> new PageOp.FreePages(h.page(), h.order(), cpu)))
+                .action("vmstat_update", 1, w -> cpu(w).map(PageOp.VmstatUpdate::new))
                 .postcondition((w, op, outcome) -> {
                     label(w, op, (Result) outcome);
                     return List.of();
@@ -147,6 +153,41 @@ public final class PageChains {
                         PageOp.AllocPages::new))
                 .tries(40)
                 .steps(200);
+    }
+
+    /**
+     * Memory pressure with atomic requests: GFP_KERNEL, GFP_HIGHUSER_MOVABLE and GFP_ATOMIC, the
+     * largest free block first, and small orders. A GFP_ATOMIC of order 1 or more served by the
+     * slow path reserves its pageblock for high-order atomics ({@code reserve_highatomic_pageblock})
+     * and the next order-0 request meets the reserve in {@code zone_watermark_fast} (f27ce0e14088,
+     * 9282012fc0aa).
+     */
+    static ChainSpec.Builder<World, Op> atomicPressure(Gen<Kernel> boards, java.util.function.Predicate<String> checked) {
+        Gen<Long> masks = Gens.oneOf(Gfp.GFP_KERNEL, Gfp.GFP_HIGHUSER_MOVABLE, Gfp.GFP_ATOMIC);
+        return KernelChains.builder(boards, checked)
+                .action("alloc_pages (large)", 8, w -> Gens.combine(masks, largestFreeFirst(w), cpu(w),
+                        PageOp.AllocPages::new))
+                .action("alloc_pages", 4, w -> Gens.combine(masks, Gens.ints(0, 3), cpu(w), PageOp.AllocPages::new))
+                .tries(40)
+                .steps(120);
+    }
+
+    /**
+     * Memory pressure that boosts watermarks: unmovable, reclaimable and movable requests, the
+     * largest free block first, take each other's pageblocks (a fallback below pageblock_order
+     * boosts the zone; after 16 boosts kswapd, which never reclaims here, stops taking them off),
+     * and order-0 GFP_ATOMIC requests meet the boosted zone. The chain {@code zone_watermark_fast}'s
+     * boost-free second look for atomic requests needs (f80b08fc4453).
+     */
+    static ChainSpec.Builder<World, Op> boostPressure(Gen<Kernel> boards, java.util.function.Predicate<String> checked) {
+        Gen<Long> masks = Gens.oneOf(Gfp.GFP_KERNEL, Gfp.GFP_KERNEL | Gfp.RECLAIMABLE, Gfp.GFP_HIGHUSER_MOVABLE);
+        return KernelChains.builder(boards, checked)
+                .action("alloc_pages (large)", 8, w -> Gens.combine(masks, largestFreeFirst(w), cpu(w),
+                        PageOp.AllocPages::new))
+                .action("alloc_pages", 4, w -> Gens.combine(masks, Gens.ints(0, 3), cpu(w), PageOp.AllocPages::new))
+                .action("alloc_pages GFP_ATOMIC 0", 3, w -> cpu(w).map(c -> new PageOp.AllocPages(Gfp.GFP_ATOMIC, 0, c)))
+                .tries(40)
+                .steps(150);
     }
 
     /**
@@ -216,6 +257,15 @@ public final class PageChains {
             return;
         }
         Stats.label("order-" + t.order() + " allocation");
+        ZoneSnapshot s = t.before(t.zone());
+        if (s != null && s.statFree() != s.freePages()) {
+            Stats.label("watermark checked on a lagging zone_page_state");
+            ZoneConfig c = pa.zone(ZoneType.values()[t.zone()]).config();
+            if (s.freePages() - (1L << t.order()) < c.min() + c.lowmemReserve()[t.highestZone()]) {
+                // the edge: the exact count was below min + protection, the counter the kernel reads was not
+                Stats.label("allocated below min on the exact count (vmstat lag)");
+            }
+        }
         if (t.zone() < t.highestZone() && t.before(t.highestZone()) != null) {
             Stats.label("fallback to " + ZoneType.values()[t.zone()].kernelName());
         }
