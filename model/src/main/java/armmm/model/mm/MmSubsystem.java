@@ -122,7 +122,9 @@ public final class MmSubsystem implements Subsystem<Processes> {
                 }
             }
         }
-        return new Processes(config, seed, planted, memory(earlier, bugs));
+        Processes processes = new Processes(config, seed, planted, memory(earlier, bugs));
+        processes.nrCpuIds(board.cpus());
+        return processes;
     }
 
     /** The command-line word that carries the run's seed ({@code armmm run --seed N} adds it). */

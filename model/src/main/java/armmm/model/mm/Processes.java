@@ -41,6 +41,10 @@ public final class Processes {
     private final long seed;
     private long nextId = 1;
     private long nextShmem = 1;
+    /** {@code nr_cpu_ids}: the CPUs a calling task can run on ({@code cpu=N}). */
+    private int nrCpuIds = 1;
+    /** Which mm each CPU runs ({@code active_mm}, -1 for none yet), when a TLB model keeps CPUs; else null. */
+    private java.util.function.IntToLongFunction runningMm;
 
     /**
      * @param config  the build's and sysctls' layout facts
@@ -80,6 +84,39 @@ public final class Processes {
             sum += mm.changeCount();
         }
         return sum;
+    }
+
+    /** Sets {@code nr_cpu_ids}, the board's CPUs (the subsystem's create). */
+    void nrCpuIds(int cpus) {
+        nrCpuIds = Math.max(1, cpus);
+    }
+
+    /**
+     * Hands over which mm each CPU runs ({@code active_mm}, -1 before its first switch): the TLB
+     * model of another subsystem, which owns the CPUs' registers, says it.
+     */
+    public void runningMm(java.util.function.IntToLongFunction perCpu) {
+        runningMm = perCpu;
+    }
+
+    /** Null when a task can call {@code call} on {@code cpu}; else the refusal (no such CPU). */
+    Result checkCpu(String call, int cpu) {
+        return cpu < 0 || cpu >= nrCpuIds
+                ? Result.refused(call + ": cpu " + cpu + " is not possible (nr_cpu_ids " + nrCpuIds + ")") : null;
+    }
+
+    /**
+     * Null when a task of {@code mm} can run user code on {@code cpu}; else the refusal. A task
+     * runs on a CPU only after {@code context_switch} loaded its mm there ({@code switch_mm},
+     * kernel/sched/core.c), so a user-mode access from a CPU whose {@code active_mm} is another mm
+     * is one the kernel cannot make. A CPU that has run no mm yet (a scenario that never
+     * switches) is not checked.
+     */
+    Result checkRunsOn(long mm, int cpu) {
+        long running = runningMm == null ? -1 : runningMm.applyAsLong(cpu);
+        return running >= 0 && running != mm
+                ? Result.refused(String.format("touch: cpu %d runs mm %d, not mm %d: a task runs user code on a CPU only"
+                        + " after switch_mm to its mm", cpu, running, mm)) : null;
     }
 
     /** The seed of {@code get_random_long} this kernel's layouts are drawn from. */

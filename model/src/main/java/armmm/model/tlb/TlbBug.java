@@ -34,7 +34,13 @@ public enum TlbBug implements SeededBug {
      * (kernel/exit.c, kernel/sched/core.c): {@code mmput}'s {@code mmdrop} reaches
      * {@code __mmdrop} and frees the pgd while the CPU that ran the mm still has it in TTBR0.
      */
-    LAZY_MM_NOT_GRABBED("INV-TLB-04", "no mmgrab for a CPU's lazy active_mm: __mmdrop frees the pgd at exit_mm while a CPU's TTBR0 still points at it");
+    LAZY_MM_NOT_GRABBED("INV-TLB-04", "no mmgrab for a CPU's lazy active_mm: __mmdrop frees the pgd at exit_mm while a CPU's TTBR0 still points at it"),
+    /**
+     * {@code __purge_vmap_area_lazy} without its {@code flush_tlb_kernel_range} (mm/vmalloc.c):
+     * the purged areas go back to the free tree while every CPU may still hold the global
+     * translations of their old pages, and a new vmalloc there reads the freed frames.
+     */
+    PURGE_NO_FLUSH("INV-TLB-01", "__purge_vmap_area_lazy frees the lazily freed areas without flush_tlb_kernel_range: CPUs keep global translations of the freed pages");
 
     private final BugFacts facts;
 

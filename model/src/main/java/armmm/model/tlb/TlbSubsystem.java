@@ -27,7 +27,6 @@ import armmm.model.subsystem.Report;
 import armmm.model.subsystem.Subsystem;
 import armmm.model.vmalloc.ShadowPtes;
 import armmm.model.vmalloc.Vmalloc;
-import armmm.model.vmalloc.VmallocOp;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -101,6 +100,11 @@ public final class TlbSubsystem implements Subsystem<Tlbs> {
         Tlbs tlbs = new Tlbs(new AsidAllocator(config, defects), new ProcessTables(kernel, processes), planted,
                 start, end, owed);
         tlbs.highmem(earlier.state(Highmem.class));
+        // a touch (a task's user-mode access) runs on a CPU only once that CPU runs its mm
+        processes.runningMm(tlbs::activeMm);
+        if (vmalloc != null) {
+            tlbs.vmapAreas(vmalloc.areas());
+        }
         tlbs.pages(earlier.state(armmm.model.page.PageAllocator.class));
         return tlbs;
     }
@@ -140,22 +144,20 @@ public final class TlbSubsystem implements Subsystem<Tlbs> {
     /**
      * The kernel's TLB maintenance around another subsystem's call, before it returns to the
      * caller: the flushes the mm code recorded at its sites (replayed from the calling CPU), the
-     * fixmap's, highmem's and the vmalloc purge's; then each CPU's {@code active_mm} reference.
+     * fixmap's, highmem's and the vmalloc purge's ({@code __purge_vmap_area_lazy}'s recorded
+     * {@code flush_tlb_kernel_range}, replayed from the calling CPU); then each CPU's {@code active_mm} reference.
      */
     @Override
     public void afterStep(Tlbs t, Op op, Result result) {
         int cpu = op.cpu() >= 0 && op.cpu() < t.nrCpus() ? op.cpu() : 0;
         t.replayFlushes(cpu, op instanceof MmOp.Munmap || op instanceof MmOp.Mmap || op instanceof MmOp.Brk);
+        t.replayKernelFlushes(cpu);
         if (op instanceof MmOp && !(result instanceof Result.Refused)) {
             mmCall(t, (MmOp) op, result);
         } else if (op instanceof MmuOp && !(result instanceof Result.Refused)) {
             fixmapCall(t, op);
         } else if (op instanceof HighmemOp) {
             highmemFlushes(t);
-        } else if (op instanceof VmallocOp) {
-            // vfree, vunmap and a vmalloc that purges: their flush_tlb_kernel_range, learnt from
-            // vmalloc's own record of the flushes it still owes
-            t.purgeFlushed(0);
         }
         t.releaseExited();
         t.syncActiveMms();

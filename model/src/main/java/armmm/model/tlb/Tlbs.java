@@ -39,6 +39,11 @@ public final class Tlbs {
     private final long vmallocStart;
     private final long vmallocEnd;
     private final LongPredicate vmallocFlushOwed;
+    /** The vmalloc state whose recorded {@code flush_tlb_kernel_range} calls reach these TLBs, or null. */
+    private armmm.model.vmalloc.VmapAreas vmapAreas;
+    /** How many of the current call's vmalloc flushes were replayed. */
+    private int kernelReplayed;
+    private long purgeFlushesReplayed;
     /** The highmem state whose flush events each highmem call leaves, or null without highmem. */
     private Highmem highmem;
     private armmm.model.page.PageAllocator pages;
@@ -492,6 +497,7 @@ public final class Tlbs {
     /** A call starts: none of its mm flushes is replayed yet. */
     void beginCall() {
         replayed = 0;
+        kernelReplayed = 0;
     }
 
     /**
@@ -543,17 +549,34 @@ public final class Tlbs {
         return highmem;
     }
 
-    /** The kernel half of a TLB flush for the lazy vmalloc purge: see {@link TlbSubsystem#afterStep}. */
-    void purgeFlushed(int cpu) {
-        for (Tlb t : tlbs) {
-            for (TlbEntry e : List.copyOf(t.entries())) {
-                long va = e.walk().va();
-                if (e.walk().global() && va >= vmallocStart && va < vmallocEnd && !vmallocFlushOwed.test(va)
-                        && !e.walk().sameTranslation(tables.walkKernel(va))) {
-                    TlbFlush.flushTlbKernelRange(this, va, va + e.walk().size(), cpu);
-                }
-            }
+    /** Hands over the vmalloc areas whose purge flushes reach these TLBs (the subsystem's create). */
+    void vmapAreas(armmm.model.vmalloc.VmapAreas areas) {
+        vmapAreas = areas;
+    }
+
+    /**
+     * Replays, from {@code cpu}, the {@code flush_tlb_kernel_range} calls the vmalloc code made in
+     * the current call ({@link armmm.model.vmalloc.KernelTlbFlush}: {@code __purge_vmap_area_lazy}'s
+     * flush over the purged span), not replayed yet. {@link TlbBug#PURGE_NO_FLUSH} drops them.
+     */
+    void replayKernelFlushes(int cpu) {
+        if (vmapAreas == null) {
+            return;
         }
+        List<armmm.model.vmalloc.KernelTlbFlush> all = vmapAreas.tlbFlushesSinceStep();
+        for (; kernelReplayed < all.size(); kernelReplayed++) {
+            armmm.model.vmalloc.KernelTlbFlush f = all.get(kernelReplayed);
+            if (bugs.contains(TlbBug.PURGE_NO_FLUSH)) {
+                continue;
+            }
+            purgeFlushesReplayed++;
+            TlbFlush.flushTlbKernelRange(this, f.start(), f.end(), cpu);
+        }
+    }
+
+    /** The vmalloc purge flushes replayed so far. */
+    public long purgeFlushesReplayed() {
+        return purgeFlushesReplayed;
     }
 
     /** {@code __set_fixmap}'s {@code local_flush_tlb_kernel_range}: each kernel PTE the call wrote, on this CPU only. */

@@ -42,6 +42,8 @@ public final class VmapAreas {
     private long vmapLazyNr;
     private long purges;
     private boolean initialized;
+    /** The purges' flushes since {@link #beginStep}, in the order issued (cleared every call, so bounded by a call's purges). */
+    private final List<KernelTlbFlush> tlbFlushes = new ArrayList<>();
 
     /**
      * @param ptes       the page tables a purge flushes the TLB of
@@ -169,7 +171,12 @@ public final class VmapAreas {
             return false;
         }
         List<long[]> ranges = purge.ranges();
-        ptes.flushTlbKernelRange(ranges.get(0)[0], ranges.get(ranges.size() - 1)[1]);
+        long start = ranges.get(0)[0];
+        long end = ranges.get(ranges.size() - 1)[1];
+        // vmalloc's own record of which cleared PTEs still owe their flush (INV-VMALLOC-05) ...
+        ptes.flushTlbKernelRange(start, end);
+        // ... and the flush itself, for the TLBs to replay
+        tlbFlushes.add(new KernelTlbFlush(start, end, KernelTlbFlush.Site.PURGE_VMAP_AREA_LAZY));
         for (long[] r : ranges) {
             if (!bugs.contains(VmallocBug.VMALLOC_PURGE_LEAKS_SPACE)) {
                 free.mergeOrAdd(r[0], r[1]);
@@ -183,8 +190,14 @@ public final class VmapAreas {
 
     /** Starts a kernel call: forgets which areas left the busy tree during the last one. */
     public void beginStep() {
+        tlbFlushes.clear();
         leftBusy.clear();
         leftBusyOverflow = false;
+    }
+
+    /** The {@code flush_tlb_kernel_range} calls the purges made since {@link #beginStep}. */
+    public List<KernelTlbFlush> tlbFlushesSinceStep() {
+        return Collections.unmodifiableList(tlbFlushes);
     }
 
     /** True when more areas left the busy tree since {@link #beginStep} than are recorded. */

@@ -76,6 +76,40 @@ final class TlbChains {
         return Gens.frequency(weighted(n - 1, Gens.ints(0, n - 2)), weighted(8, Gens.constant(n - 1)));
     }
 
+    /**
+     * The CPU a task of {@code m} makes a call from ({@code cpu=N}): half the time a CPU whose
+     * {@code active_mm} is {@code m} (where its task runs), else any CPU, so that a flush is
+     * issued both from a CPU that holds the entries and from one that does not.
+     */
+    private static Gen<Integer> callerCpu(World w, long m) {
+        List<Integer> running = cpusRunning(w, m, false);
+        Gen<Integer> any = Gens.ints(0, tlbs(w).nrCpus() - 1);
+        return running.isEmpty() ? any : Gens.frequency(weighted(1, any), weighted(1, Gens.oneOf(running)));
+    }
+
+    /** The CPUs whose {@code active_mm} is {@code m} (and, when {@code orNone}, those that have run none yet). */
+    private static List<Integer> cpusRunning(World w, long m, boolean orNone) {
+        Tlbs t = tlbs(w);
+        List<Integer> out = new ArrayList<>();
+        for (int c = 0; c < t.nrCpus(); c++) {
+            if (t.activeMm(c) == m || orNone && t.activeMm(c) < 0) {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    /** The live mms a touch can run on some CPU: one runs them, or has run no mm yet. */
+    private static List<Long> touchable(World w) {
+        List<Long> out = new ArrayList<>();
+        for (long m : liveMms(w)) {
+            if (!cpusRunning(w, m, true).isEmpty()) {
+                out.add(m);
+            }
+        }
+        return out;
+    }
+
     /** The idle CPUs, the last one eight times over when it is idle. */
     private static List<Integer> idle(World w) {
         Tlbs t = tlbs(w);
@@ -115,7 +149,7 @@ final class TlbChains {
      */
     private static Gen<MmOp> touch(World w) {
         Tlbs t = tlbs(w);
-        List<Long> live = liveMms(w);
+        List<Long> live = touchable(w);
         List<long[]> cached = new ArrayList<>();
         for (int c = 0; c < t.nrCpus(); c++) {
             for (TlbEntry e : t.tlb(c).entries()) {
@@ -124,13 +158,14 @@ final class TlbChains {
                 }
             }
         }
+        // from a CPU running the mm (or one that has run none): a touch elsewhere is refused
         Gen<MmOp> any = Gens.oneOf(live).flatMap(m -> Gens.combine(userPage(w, m), Gens.oneOf(Access.READ, Access.WRITE),
-                (va, a) -> new MmOp.Touch(m, va, a)));
+                Gens.oneOf(cpusRunning(w, m, true)), (va, a, c) -> new MmOp.Touch(m, va, a, c)));
         if (cached.isEmpty()) {
             return any;
         }
-        return Gens.frequency(weighted(1, any),
-                weighted(2, Gens.oneOf(cached).map(e -> (MmOp) new MmOp.Touch(e[0], e[1], Access.WRITE))));
+        return Gens.frequency(weighted(1, any), weighted(2, Gens.oneOf(cached).flatMap(e -> Gens.oneOf(
+                cpusRunning(w, e[0], true)).map(c -> (MmOp) new MmOp.Touch(e[0], e[1], Access.WRITE, c)))));
     }
 
     /**
@@ -244,23 +279,27 @@ final class TlbChains {
         if (memory > 0) {
             b.action("vmalloc", memory, w -> Gens.constant(new VmallocOp.VmallocCall(2 * PAGE)))
                     .action("vfree", memory, w -> !w.handles("vmalloc address").isEmpty(),
-                            w -> Gens.oneOf(w.handles("vmalloc address")).map(VmallocOp.Vfree::new));
+                            w -> Gens.oneOf(w.handles("vmalloc address")).map(VmallocOp.Vfree::new))
+                    // __purge_vmap_area_lazy: its flush_tlb_kernel_range reaches the TLBs as vmalloc records it
+                    .action("purge_vmap_area_lazy", memory, w -> Gens.constant(new VmallocOp.PurgeVmapAreaLazy()));
             b                .action("mmap", 3 * memory, w -> !liveMms(w).isEmpty(), w -> Gens.combine(Gens.oneOf(liveMms(w)), Gens.ints(1, 4),
-                        (m, n) -> new MmOp.Mmap(m, 0, n * PAGE, VmFlags.PROT_READ | VmFlags.PROT_WRITE, ANON)))
+                        (m, n) -> new MmOp.Mmap(m, 0, n * PAGE, VmFlags.PROT_READ | VmFlags.PROT_WRITE, ANON)).flatMap(
+                        op -> callerCpu(w, op.mm()).map(c -> new MmOp.Mmap(op.mm(), 0, op.len(), op.prot(), op.flags(), c))))
                 .action("access", 10 * memory, w -> cpu(w).flatMap(c -> Gens.combine(address(w, c),
                         Gens.oneOf(Access.READ, Access.READ, Access.WRITE), (va, a) -> new TlbOp.AccessVa(va, a, c))))
                 .action("speculate", 3 * memory, w -> cpu(w).flatMap(c -> address(w, c).map(va -> new TlbOp.Speculate(va, c))))
                 .action("munmap", 3 * memory, w -> !liveMms(w).isEmpty(), w -> Gens.oneOf(liveMms(w)).flatMap(m -> Gens.combine(
-                        userPage(w, m), Gens.ints(1, 2), (va, n) -> new MmOp.Munmap(m, va, n * PAGE))))
+                        userPage(w, m), Gens.ints(1, 2), callerCpu(w, m), (va, n, c) -> new MmOp.Munmap(m, va, n * PAGE, c))))
                 // the hardware dropping an entry it holds (any time, ARMv7-A ARM B3.10.1)
                 .action("evict", memory, w -> cpu(w).flatMap(c -> address(w, c).map(va -> new TlbOp.Evict(va, c))))
-                .action("fork", memory, w -> !liveMms(w).isEmpty(), w -> Gens.oneOf(liveMms(w)).map(MmOp.Fork::new))
+                .action("fork", memory, w -> !liveMms(w).isEmpty(), w -> Gens.oneOf(liveMms(w)).flatMap(
+                        m -> callerCpu(w, m).map(c -> new MmOp.Fork(m, c))))
                 // the mm code's own user access (do_page_fault without a TLB): a copy on write here
                 // must reach every CPU's TLB through wp_page_copy's flush
-                .action("touch", memory, w -> !liveMms(w).isEmpty(), TlbChains::touch)
+                .action("touch", memory, w -> !touchable(w).isEmpty(), TlbChains::touch)
                 .action("mprotect", 2 * memory, w -> !liveMms(w).isEmpty(), w -> Gens.oneOf(liveMms(w)).flatMap(m -> Gens.combine(
                         userPage(w, m), Gens.oneOf(VmFlags.PROT_READ, VmFlags.PROT_READ | VmFlags.PROT_WRITE, 0),
-                        (va, prot) -> new MmOp.Mprotect(m, va, PAGE, prot))));
+                        callerCpu(w, m), (va, prot, c) -> new MmOp.Mprotect(m, va, PAGE, prot, c))));
         }
         return b
                 .action("exec", weights[0], w -> !idle(w).isEmpty() && liveMms(w).size() < 12, w -> idleCpu(w).map(TlbOp.Exec::new))
@@ -271,7 +310,8 @@ final class TlbChains {
                 .action("step", weights[3], TlbChains::anySwitching, w -> Gens.oneOf(switching(w)).map(TlbOp.Step::new))
                 // the task exits on its CPU: no CPU is in the middle of switching to its mm (the ASID
                 // races' chains keep every live mm: an exit there only delays the context's release)
-                .action("exit_mm", 1, w -> !exitable(w, memory).isEmpty(), w -> Gens.oneOf(exitable(w, memory)).map(MmOp.ExitMm::new))
+                .action("exit_mm", 1, w -> !exitable(w, memory).isEmpty(), w -> memory == 0 ? Gens.oneOf(exitable(w, memory)).map(MmOp.ExitMm::new)
+                        : Gens.oneOf(exitable(w, memory)).flatMap(m -> callerCpu(w, m).map(c -> new MmOp.ExitMm(m, c))))
                 .postcondition((w, op, outcome) -> label(w, op, (Result) outcome))
                 .tries(40).steps(80);
     }
@@ -293,6 +333,12 @@ final class TlbChains {
         }
         if (replayed > 0) {
             Stats.label("mm flush replayed");
+        }
+        if (t.purgeFlushesReplayed() > 0) {
+            Stats.label("purge flush replayed");
+        }
+        if (op instanceof MmOp && op.cpu() != 0 && !r.isRefused()) {
+            Stats.label("mm call on a CPU other than 0");
         }
         if (op instanceof TlbOp || op instanceof MmOp) {
             Stats.label(r.isRefused() ? op.name() + " refused" : op.name() + " ok");
