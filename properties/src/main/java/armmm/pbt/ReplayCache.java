@@ -1,0 +1,92 @@
+package armmm.pbt;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * What shrink replays of one failure identity gave, keyed by the choices each replay actually used.
+ * A replay is a function of its choices: a candidate that begins with the used choices of an earlier
+ * replay draws exactly those (they are within their bounds, so none is clamped), the case ends at the
+ * same point and gives the same outcome. So such a candidate is answered here without running it.
+ * One cache serves every shrink start of an identity (the starts converge on the same sequences).
+ * Memory is bounded: past {@link #MAX_STORED} stored choices the cache forgets everything.
+ */
+final class ReplayCache {
+    /** Stored choices (the sum of the used lengths) above which the cache is cleared. */
+    static final int MAX_STORED = 2_000_000;
+
+    /**
+     * A known replay.
+     *
+     * @param used the choices it used
+     * @param failing its sequence when it failed with the identity being shrunk, else null
+     */
+    record Hit(long[] used, ChoiceSequence failing) {}
+
+    /** Prefix hash and length to the replays with that used prefix. */
+    private final Map<Long, List<Hit>> byPrefix = new HashMap<>();
+    /** The used lengths stored, so a lookup hashes only those prefixes of a candidate. */
+    private final TreeSet<Integer> lengths = new TreeSet<>();
+    private long stored;
+
+    /** Records (keeping the array, not a copy) a replay that used {@code used} and failed the same way ({@code failing} its sequence) or not (null). */
+    void put(long[] used, ChoiceSequence failing) {
+        if (stored + used.length > MAX_STORED) {
+            byPrefix.clear();
+            lengths.clear();
+            stored = 0;
+        }
+        long key = key(hash(used, used.length), used.length);
+        List<Hit> hits = byPrefix.computeIfAbsent(key, k -> new ArrayList<>(1));
+        for (Hit h : hits) {
+            if (Arrays.equals(h.used(), used)) {
+                return;
+            }
+        }
+        hits.add(new Hit(used, failing));
+        lengths.add(used.length);
+        stored += used.length;
+    }
+
+    /** The known replay whose used choices begin {@code candidate}, or null. */
+    Hit lookup(long[] candidate) {
+        if (lengths.isEmpty()) {
+            return null;
+        }
+        long h = 1;
+        int at = 0;
+        for (int length : lengths) {
+            if (length > candidate.length) {
+                break;
+            }
+            for (; at < length; at++) {
+                h = 31 * h + Long.hashCode(candidate[at]);
+            }
+            List<Hit> hits = byPrefix.get(key(h, length));
+            if (hits != null) {
+                for (Hit hit : hits) {
+                    if (Arrays.equals(hit.used(), 0, length, candidate, 0, length)) {
+                        return hit;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    private static long hash(long[] ranks, int length) {
+        long h = 1;
+        for (int i = 0; i < length; i++) {
+            h = 31 * h + Long.hashCode(ranks[i]);
+        }
+        return h;
+    }
+
+    private static long key(long hash, int length) {
+        return hash * 1_000_003L + length;
+    }
+}
