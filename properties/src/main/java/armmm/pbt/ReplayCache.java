@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
+import java.util.BitSet;
 
 /**
  * What shrink replays of one failure identity gave, keyed by the choices each replay actually used.
@@ -29,8 +29,8 @@ final class ReplayCache {
 
     /** Prefix hash and length to the replays with that used prefix. */
     private final Map<Long, List<Hit>> byPrefix = new HashMap<>();
-    /** The used lengths stored, so a lookup hashes only those prefixes of a candidate. */
-    private final TreeSet<Integer> lengths = new TreeSet<>();
+    /** The used lengths stored, so a lookup probes only those prefixes of a candidate. */
+    private final BitSet lengths = new BitSet();
     private long stored;
 
     /** Records (keeping the array, not a copy) a replay that used {@code used} and failed the same way ({@code failing} its sequence) or not (null). */
@@ -48,23 +48,20 @@ final class ReplayCache {
             }
         }
         hits.add(new Hit(used, failing));
-        lengths.add(used.length);
+        lengths.set(used.length);
         stored += used.length;
     }
 
     /** The known replay whose used choices begin {@code candidate}, or null. */
     Hit lookup(long[] candidate) {
-        if (lengths.isEmpty()) {
-            return null;
-        }
         long h = 1;
-        int at = 0;
-        for (int length : lengths) {
-            if (length > candidate.length) {
-                break;
+        // one pass: the prefix hash grows a choice at a time and is probed where a stored length ends
+        for (int length = 0; length <= candidate.length; length++) {
+            if (length > 0) {
+                h = 31 * h + Long.hashCode(candidate[length - 1]);
             }
-            for (; at < length; at++) {
-                h = 31 * h + Long.hashCode(candidate[at]);
+            if (!lengths.get(length)) {
+                continue;
             }
             List<Hit> hits = byPrefix.get(key(h, length));
             if (hits != null) {
