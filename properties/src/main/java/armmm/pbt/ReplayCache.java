@@ -29,14 +29,45 @@ final class ReplayCache {
 
     /** Prefix hash and length to the replays with that used prefix. */
     private final Map<Long, List<Hit>> byPrefix = new HashMap<>();
+    /**
+     * Candidates that used other choices than they gave (past their end: minimal choices; above a
+     * bound: clamped) to their replay, answered only when repeated exactly.
+     */
+    private final Map<Key, Hit> exact = new HashMap<>();
     /** The used lengths stored, so a lookup probes only those prefixes of a candidate. */
     private final BitSet lengths = new BitSet();
     private long stored;
+
+    private record Key(long[] ranks) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && Arrays.equals(ranks, k.ranks);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(ranks);
+        }
+    }
+
+    /**
+     * Records the replay of {@code candidate}, which used {@code used} (they differ when the replay
+     * ran past the candidate's end or clamped a choice) and failed the same way ({@code failing}) or
+     * not (null). Keeps the arrays, not copies.
+     */
+    void put(long[] candidate, long[] used, ChoiceSequence failing) {
+        put(used, failing);
+        if (!Arrays.equals(candidate, used)) {
+            stored += candidate.length;
+            exact.put(new Key(candidate), new Hit(used, failing));
+        }
+    }
 
     /** Records (keeping the array, not a copy) a replay that used {@code used} and failed the same way ({@code failing} its sequence) or not (null). */
     void put(long[] used, ChoiceSequence failing) {
         if (stored + used.length > MAX_STORED) {
             byPrefix.clear();
+            exact.clear();
             lengths.clear();
             stored = 0;
         }
@@ -52,8 +83,12 @@ final class ReplayCache {
         stored += used.length;
     }
 
-    /** The known replay whose used choices begin {@code candidate}, or null. */
+    /** The known replay of {@code candidate}, or the one whose used choices begin it, or null. */
     Hit lookup(long[] candidate) {
+        Hit repeated = exact.get(new Key(candidate));
+        if (repeated != null) {
+            return repeated;
+        }
         long h = 1;
         // one pass: the prefix hash grows a choice at a time and is probed where a stored length ends
         for (int length = 0; length <= candidate.length; length++) {

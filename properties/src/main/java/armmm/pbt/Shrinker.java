@@ -614,7 +614,7 @@ final class Shrinker {
         boolean same = outcome.failure() != null && identity.equals(outcome.identity());
         if (repairs.isEmpty() && !(outcome.failure() != null && CaseRunner.DEADLINE_ID.equals(outcome.failure().id()))) {
             // a deadline is wall-clock, not a function of the choices: never remembered
-            cache.put(outcome.sequence().ranks(), same ? outcome.sequence() : null);
+            cache.put(candidate, outcome.sequence().ranks(), same ? outcome.sequence() : null);
         }
         return same && improve(outcome.sequence());
     }
