@@ -143,17 +143,25 @@ const asid = {
   setup: () => ({ model: {}, real: { gen: 1, used: new Set(), ctx: new Map(), active: null, reserved: null } }),
 };
 
+// CPU time of the process in seconds: wall-clock time on a loaded machine is mostly waiting for a core
+function cpuSeconds() {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+}
+
 function runProblem(problem, seed) {
   const t0 = process.hrtime.bigint();
+  const c0 = cpuSeconds();
   const out = fc.check(fc.property(fc.commands(problem.commands, { maxCommands: 40 }), (cmds) => {
     fc.modelRun(problem.setup, cmds);
   }), { numRuns: 1000, seed });
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
-  if (!out.failed) return { found: false, length: null, secs };
+  const cpu = cpuSeconds() - c0;
+  if (!out.failed) return { found: false, length: null, secs, cpu };
   // the counterexample's commands, up to the one that threw
   const cmds = [...out.counterexample[0]];
   const executed = String(out.counterexample[0]).split(',').filter((s) => s.trim().length > 0);
-  return { found: true, length: ranUntilFailure(problem, cmds), secs, printed: executed.length };
+  return { found: true, length: ranUntilFailure(problem, cmds), secs, cpu, printed: executed.length };
 }
 
 function ranUntilFailure(problem, cmds) {
@@ -209,17 +217,23 @@ const binheap = {
 
 function runChallenge(c, seed) {
   const t0 = process.hrtime.bigint();
+  const c0 = cpuSeconds();
   const out = fc.check(fc.property(c.arb, c.holds), { numRuns: 10000, seed });
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
-  if (!out.failed) return { found: false, minimal: false, size: null, secs };
+  const cpu = cpuSeconds() - c0;
+  if (!out.failed) return { found: false, minimal: false, size: null, secs, cpu };
   const v = out.counterexample[0];
-  return { found: true, minimal: c.minimal(v), size: c.size(v), secs, value: JSON.stringify(v) };
+  return { found: true, minimal: c.minimal(v), size: c.size(v), secs, cpu, value: JSON.stringify(v) };
 }
+
+// seeds run before the measured ones of each problem, unmeasured (the same in all three programs)
+const WARM_UP_SEEDS = [101, 102];
 
 function main() {
   const seeds = Number(process.argv[2] || 20);
   const out = { engine: 'fast-check ' + require('fast-check/package.json').version, trivialStepsPerSecond: Math.round(trivialRate()) };
   for (const [name, p] of [['toy ASID reusing an id after two rollovers', asid], ['toy buddy forgetting a merge', buddy], ['ring buffer after wrap-around', ring], ['double free after three allocations', heap]]) {
+    for (const s of WARM_UP_SEEDS) runProblem(p, s); // unmeasured, as every engine warms up
     const rows = [];
     for (let s = 1; s <= seeds; s++) rows.push(runProblem(p, s));
     out[name] = {
@@ -228,9 +242,11 @@ function main() {
       minimum: p.minimum,
       lengths: rows.map((r) => r.length),
       meanSeconds: +(rows.reduce((a, r) => a + r.secs, 0) / rows.length).toFixed(3),
+      meanCpuSeconds: +(rows.reduce((a, r) => a + r.cpu, 0) / rows.length).toFixed(3),
     };
   }
   for (const [name, c] of [['coupling', coupling], ['binheap', binheap]]) {
+    for (const s of WARM_UP_SEEDS) runChallenge(c, s);
     const rows = [];
     for (let s = 1; s <= seeds; s++) rows.push(runChallenge(c, s));
     out[name] = {
@@ -239,6 +255,7 @@ function main() {
       sizes: rows.map((r) => r.size),
       values: rows.filter((r) => !r.minimal).map((r) => r.value),
       meanSeconds: +(rows.reduce((a, r) => a + r.secs, 0) / rows.length).toFixed(3),
+      meanCpuSeconds: +(rows.reduce((a, r) => a + r.cpu, 0) / rows.length).toFixed(3),
     };
   }
   console.log(JSON.stringify(out, null, 1));

@@ -1,26 +1,29 @@
 package armmm.pbt;
 
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
- * Runs test cases under a per-case deadline: each case runs on a worker thread while the caller
- * waits at most the deadline. A case that overruns (a hanging executor, a call that loops) becomes a
- * failure with id {@value #DEADLINE_ID} naming the call it was in; its worker is abandoned (a daemon
- * thread, interrupted) and a fresh one takes the next case. The deadline is wall-clock by nature,
- * so it is a safety net: it says when it cut in, and a case that hits it is not shrunk.
+ * Runs test cases under a per-case deadline. A case runs on the calling thread (no hand-off per
+ * case: under load a hand-off costs a scheduling slot, which dominated the time to a counterexample);
+ * one watchdog thread per runner sleeps until the running case's deadline and does nothing else
+ * unless a case overruns. Then it records the call the case is in, cancels its choices (the next
+ * draw gives up) and interrupts the calling thread; the case becomes a failure with id
+ * {@value #DEADLINE_ID} naming that call. Stopping is cooperative: a call that neither draws nor
+ * heeds the interrupt is not abandoned. The deadline is wall-clock by nature, so it is a safety
+ * net: it says when it cut in, and a case that hits it is not shrunk.
  */
 final class CaseRunner implements AutoCloseable {
     /** The failure id of a case that overran its deadline. */
     static final String DEADLINE_ID = "deadline";
 
     private final long deadlineNanos;
-    private ExecutorService worker;
+    private Thread watchdog;
+    /** Guarded by this: the running case, its thread and start; the call it overran in, or null. */
+    private Choices current;
+    private Thread caseThread;
+    private long startedAt;
+    private String overranIn;
+    private boolean closed;
 
     CaseRunner(double deadlineSeconds) {
         this.deadlineNanos = (long) (deadlineSeconds * 1e9);
@@ -31,59 +34,77 @@ final class CaseRunner implements AutoCloseable {
      * {@code scores} (null: none).
      */
     Trial.Outcome run(Trial trial, Choices choices, Stats stats, Map<String, Double> scores) {
-        if (worker == null) {
-            worker = Executors.newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, "armmm-case");
-                t.setDaemon(true);
-                return t;
-            });
-        }
-        Future<Trial.Outcome> future = worker.submit(() -> {
-            try (Stats.Scope s = Stats.activate(stats);
-                    Stats.Scope t = Targets.collect(scores == null ? Targets.scores() : scores)) {
-                return Trial.execute(trial, choices);
+        synchronized (this) {
+            if (watchdog == null) {
+                watchdog = new Thread(this::watch, "armmm-deadline");
+                watchdog.setDaemon(true);
+                watchdog.start();
             }
-        });
-        try {
-            return future.get(deadlineNanos, TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            // read the call before cancelling: an interrupted call may return and the case go on
-            String call = choices.call();
-            choices.cancel();
-            future.cancel(true);
-            worker.shutdownNow();
-            worker = null;
-            Failure failure = new Failure(DEADLINE_ID, "test case exceeded its deadline",
-                    String.format("still running after %.1f s in %s", deadlineNanos / 1e9,
-                            call.isEmpty() ? "generation" : call));
-            return new Trial.Outcome(snapshot(choices), failure, false, call, null);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while a test case ran", e);
-        } catch (ExecutionException e) {
-            // Trial.execute turns everything the case throws into an outcome; anything else is an Error
-            Throwable cause = e.getCause();
-            if (cause instanceof Error error) {
-                throw error;
-            }
-            throw new IllegalStateException(cause);
+            current = choices;
+            caseThread = Thread.currentThread();
+            startedAt = System.nanoTime();
+            overranIn = null;
         }
+        Trial.Outcome outcome;
+        String overran;
+        try (Stats.Scope s = Stats.activate(stats);
+                Stats.Scope t = Targets.collect(scores == null ? Targets.scores() : scores)) {
+            outcome = Trial.execute(trial, choices);
+        } finally {
+            synchronized (this) {
+                overran = overranIn;
+                current = null;
+                caseThread = null;
+                overranIn = null;
+            }
+            if (overran != null) {
+                // the watchdog interrupted this thread (under the lock, so before we got it): clear it
+                Thread.interrupted();
+            }
+        }
+        if (overran == null) {
+            return outcome;
+        }
+        Failure failure = new Failure(DEADLINE_ID, "test case exceeded its deadline",
+                String.format("still running after %.1f s in %s", deadlineNanos / 1e9,
+                        overran.isEmpty() ? "generation" : overran));
+        return new Trial.Outcome(choices.toSequence(), failure, false, overran, null);
     }
 
-    /** The choices of a case whose thread may still be writing them; empty if they cannot be read. */
-    private static ChoiceSequence snapshot(Choices choices) {
-        try {
-            return choices.toSequence();
-        } catch (RuntimeException concurrent) {
-            return Choices.replay(new long[0]).toSequence();
+    /** The watchdog: wakes at the running case's deadline (at most once a deadline when none runs). */
+    private synchronized void watch() {
+        while (!closed) {
+            long wait = deadlineNanos;
+            if (current != null && overranIn == null) {
+                long elapsed = System.nanoTime() - startedAt;
+                if (elapsed >= deadlineNanos) {
+                    // read the call before cancelling: an interrupted call may return and the case go on
+                    overranIn = current.call();
+                    current.cancel();
+                    caseThread.interrupt();
+                } else {
+                    wait = deadlineNanos - elapsed;
+                }
+            }
+            try {
+                wait(Math.max(1, (wait + 999_999) / 1_000_000));
+            } catch (InterruptedException e) {
+                return;
+            }
         }
     }
 
     @Override
     public void close() {
-        if (worker != null) {
-            worker.shutdown();
-            worker = null;
+        Thread stopped;
+        synchronized (this) {
+            closed = true;
+            stopped = watchdog;
+            watchdog = null;
+            notifyAll();
+        }
+        if (stopped != null) {
+            stopped.interrupt();
         }
     }
 }

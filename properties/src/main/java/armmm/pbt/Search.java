@@ -18,7 +18,11 @@ import java.util.SplittableRandom;
 final class Search {
     /** Give up when this many test cases in a row were discarded per try asked for. */
     private static final int DISCARDS_PER_TRY = 10;
-    /** After the first failure, at most this share of the tries (at least {@link #MIN_EXTRA}) looks for others. */
+    /**
+     * After the first failure, the search for others runs as many more cases as it took to find the
+     * first (at least {@link #MIN_EXTRA}, at most this share of the tries), as Hypothesis does: a bug
+     * found at once does not cost a tenth of the tries, a rare one buys a longer look for others.
+     */
     private static final int EXTRA_TRIES_DIVISOR = 10;
     private static final int MIN_EXTRA = 10;
     /**
@@ -87,6 +91,8 @@ final class Search {
     private final List<Found> found = new ArrayList<>();
     private final Set<String> identities = new HashSet<>();
     private final Map<String, Integer> restarts = new java.util.HashMap<>();
+    /** Per identity, the shrink replays of all its starts. */
+    private final Map<String, ReplayCache> caches = new java.util.HashMap<>();
     private int tries;
     private int discarded;
 
@@ -181,7 +187,8 @@ final class Search {
                 break;
             }
             if (outcome.failure() != null && record(outcome) && found.size() == 1) {
-                extra = Math.min(config.tries() - tries, Math.max(MIN_EXTRA, config.tries() / EXTRA_TRIES_DIVISOR));
+                extra = Math.min(config.tries() - tries,
+                        Math.min(Math.max(MIN_EXTRA, config.tries() / EXTRA_TRIES_DIVISOR), Math.max(MIN_EXTRA, tries)));
             }
         }
         if (found.isEmpty() && tries >= DISTINCT_MIN_TRIES && distinct.size() * DISTINCT_DIVISOR < tries) {
@@ -285,7 +292,7 @@ final class Search {
                 report = new ShrinkReport(0, 0, 0, false, smallest.size(), smallest.size(), false);
             } else {
                 Shrinker shrinker = new Shrinker(trial, smallest, identity, failing.call(), runner, config.shrinkReplays(),
-                        config.shrinkSeconds());
+                        config.shrinkSeconds(), caches.computeIfAbsent(identity, k -> new ReplayCache()));
                 smallest = shrinker.shrink();
                 report = shrinker.report(failing.sequence().size());
             }

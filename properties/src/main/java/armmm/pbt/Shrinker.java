@@ -41,6 +41,8 @@ final class Shrinker {
     private final long deadline;
     private final long started = System.nanoTime();
     private final Set<Key> seen = new HashSet<>();
+    /** Replays of this identity so far, this start's and earlier starts': a known answer is not replayed. */
+    private final ReplayCache cache;
     private ChoiceSequence best;
     private int calls;
     private int improvements;
@@ -69,6 +71,13 @@ final class Shrinker {
      */
     Shrinker(Trial trial, ChoiceSequence failing, String identity, String call, CaseRunner runner, int replays,
             double seconds) {
+        this(trial, failing, identity, call, runner, replays, seconds, new ReplayCache());
+    }
+
+    /** As above, sharing {@code cache} with the other shrink starts of the same identity. */
+    Shrinker(Trial trial, ChoiceSequence failing, String identity, String call, CaseRunner runner, int replays,
+            double seconds, ReplayCache cache) {
+        this.cache = cache;
         this.trial = trial;
         this.best = failing;
         this.identity = identity;
@@ -591,15 +600,31 @@ final class Shrinker {
         if (!seen.add(new Key(candidate)) && repairs.isEmpty()) {
             return false;
         }
+        if (repairs.isEmpty()) {
+            ReplayCache.Hit hit = cache.lookup(candidate);
+            if (hit != null) {
+                // answered without a replay: the candidate would use exactly these choices again
+                return hit.failing() != null && improve(hit.failing());
+            }
+        }
         calls++;
         Choices choices = (repairs.isEmpty() ? Choices.replay(candidate) : Choices.repairing(candidate, repairs))
                 .wanting(call);
         Trial.Outcome outcome = runner == null ? Trial.execute(trial, choices) : runner.run(trial, choices, null, null);
-        if (outcome.failure() == null || !identity.equals(outcome.identity())
-                || ChoiceSequence.shortlex(outcome.sequence().ranks(), best.ranks()) >= 0) {
+        boolean same = outcome.failure() != null && identity.equals(outcome.identity());
+        if (repairs.isEmpty() && !(outcome.failure() != null && CaseRunner.DEADLINE_ID.equals(outcome.failure().id()))) {
+            // a deadline is wall-clock, not a function of the choices: never remembered
+            cache.put(candidate, outcome.sequence().ranks(), same ? outcome.sequence() : null);
+        }
+        return same && improve(outcome.sequence());
+    }
+
+    /** Keeps {@code failing} (a failure of the identity) when it is shortlex-smaller than the best so far. */
+    private boolean improve(ChoiceSequence failing) {
+        if (ChoiceSequence.shortlex(failing.ranks(), best.ranks()) >= 0) {
             return false;
         }
-        best = outcome.sequence();
+        best = failing;
         improvements++;
         return true;
     }

@@ -1,6 +1,7 @@
 package armmm.pbt;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -232,6 +233,9 @@ public final class Stats {
         return json;
     }
 
+    /** One writer for every run: building a mapper costs more than writing a small report. */
+    private static final ObjectWriter JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writer();
+
     /** Writes {@code <dir>/<property>.json}. */
     public Path write(Path dir) {
         return write(dir, property);
@@ -242,7 +246,7 @@ public final class Stats {
         try {
             Files.createDirectories(dir);
             Path file = dir.resolve(fileName + ".json");
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), toJson());
+            JSON.writeValue(file.toFile(), toJson());
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write statistics of " + property, e);

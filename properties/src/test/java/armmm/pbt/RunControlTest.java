@@ -55,6 +55,8 @@ class RunControlTest {
         assertThat(result.counterexample().failure().id()).isEqualTo("deadline");
         // 2 s: far above what an add takes even on a loaded machine, so only the hang reaches it
         assertThat(result.counterexample().failure().details()).isEqualTo("still running after 2.0 s in hang");
+        // the case ran on this thread: the watchdog's interrupt must not outlive it
+        assertThat(Thread.currentThread().isInterrupted()).isFalse();
     }
 
     /** A chain that fails when it holds a 7, with a switch that fixes the bug. */

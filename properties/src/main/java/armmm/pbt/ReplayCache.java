@@ -1,0 +1,124 @@
+package armmm.pbt;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.BitSet;
+
+/**
+ * What shrink replays of one failure identity gave, keyed by the choices each replay actually used.
+ * A replay is a function of its choices: a candidate that begins with the used choices of an earlier
+ * replay draws exactly those (they are within their bounds, so none is clamped), the case ends at the
+ * same point and gives the same outcome. So such a candidate is answered here without running it.
+ * One cache serves every shrink start of an identity (the starts converge on the same sequences).
+ * Memory is bounded: past {@link #MAX_STORED} stored choices the cache forgets everything.
+ */
+final class ReplayCache {
+    /** Stored choices (the sum of the used lengths) above which the cache is cleared. */
+    static final int MAX_STORED = 2_000_000;
+
+    /**
+     * A known replay.
+     *
+     * @param used the choices it used
+     * @param failing its sequence when it failed with the identity being shrunk, else null
+     */
+    record Hit(long[] used, ChoiceSequence failing) {}
+
+    /** Prefix hash and length to the replays with that used prefix. */
+    private final Map<Long, List<Hit>> byPrefix = new HashMap<>();
+    /**
+     * Candidates that used other choices than they gave (past their end: minimal choices; above a
+     * bound: clamped) to their replay, answered only when repeated exactly.
+     */
+    private final Map<Key, Hit> exact = new HashMap<>();
+    /** The used lengths stored, so a lookup probes only those prefixes of a candidate. */
+    private final BitSet lengths = new BitSet();
+    private long stored;
+
+    private record Key(long[] ranks) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && Arrays.equals(ranks, k.ranks);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(ranks);
+        }
+    }
+
+    /**
+     * Records the replay of {@code candidate}, which used {@code used} (they differ when the replay
+     * ran past the candidate's end or clamped a choice) and failed the same way ({@code failing}) or
+     * not (null). Keeps the arrays, not copies.
+     */
+    void put(long[] candidate, long[] used, ChoiceSequence failing) {
+        put(used, failing);
+        if (!Arrays.equals(candidate, used)) {
+            stored += candidate.length;
+            exact.put(new Key(candidate), new Hit(used, failing));
+        }
+    }
+
+    /** Records (keeping the array, not a copy) a replay that used {@code used} and failed the same way ({@code failing} its sequence) or not (null). */
+    void put(long[] used, ChoiceSequence failing) {
+        if (stored + used.length > MAX_STORED) {
+            byPrefix.clear();
+            exact.clear();
+            lengths.clear();
+            stored = 0;
+        }
+        long key = key(hash(used, used.length), used.length);
+        List<Hit> hits = byPrefix.computeIfAbsent(key, k -> new ArrayList<>(1));
+        for (Hit h : hits) {
+            if (Arrays.equals(h.used(), used)) {
+                return;
+            }
+        }
+        hits.add(new Hit(used, failing));
+        lengths.set(used.length);
+        stored += used.length;
+    }
+
+    /** The known replay of {@code candidate}, or the one whose used choices begin it, or null. */
+    Hit lookup(long[] candidate) {
+        Hit repeated = exact.get(new Key(candidate));
+        if (repeated != null) {
+            return repeated;
+        }
+        long h = 1;
+        // one pass: the prefix hash grows a choice at a time and is probed where a stored length ends
+        for (int length = 0; length <= candidate.length; length++) {
+            if (length > 0) {
+                h = 31 * h + Long.hashCode(candidate[length - 1]);
+            }
+            if (!lengths.get(length)) {
+                continue;
+            }
+            List<Hit> hits = byPrefix.get(key(h, length));
+            if (hits != null) {
+                for (Hit hit : hits) {
+                    if (Arrays.equals(hit.used(), 0, length, candidate, 0, length)) {
+                        return hit;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    private static long hash(long[] ranks, int length) {
+        long h = 1;
+        for (int i = 0; i < length; i++) {
+            h = 31 * h + Long.hashCode(ranks[i]);
+        }
+        return h;
+    }
+
+    private static long key(long hash, int length) {
+        return hash * 1_000_003L + length;
+    }
+}
