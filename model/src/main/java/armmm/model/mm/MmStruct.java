@@ -543,10 +543,36 @@ public final class MmStruct {
         return true;
     }
 
+    /**
+     * One {@code mprotect} call as the kernel saw it: its arguments, the VMAs when it began and
+     * its result; kept until the next call begins, for INV-VMA-06 ({@link VmaChecks#mprotectResult}).
+     */
+    public record MprotectCall(long start, long len, int prot, List<Vma> before, MmResult result) {
+    }
+
+    private MprotectCall lastMprotect;
+
+    /** The {@code mprotect} of the current call, or null if the current call was no mprotect of this mm. */
+    public MprotectCall lastMprotect() {
+        return lastMprotect;
+    }
+
+    /** A new call begins: the previous call's mprotect record is over. */
+    public void beginCall() {
+        lastMprotect = null;
+    }
+
     /** {@code mprotect(start, len, prot)} ({@code do_mprotect_pkey}). */
     public MmResult mprotect(long start, long len, int prot) {
         check32("addr", start);
         check32("len", len);
+        List<Vma> before = List.copyOf(tree.values());
+        MmResult result = doMprotect(start, len, prot);
+        lastMprotect = new MprotectCall(start, len, prot, before, result);
+        return result;
+    }
+
+    private MmResult doMprotect(long start, long len, int prot) {
         final int growsDown = 0x01000000;
         final int growsUp = 0x02000000;
         int grows = prot & (growsDown | growsUp);
@@ -602,7 +628,8 @@ public final class MmStruct {
             }
             prev = done;
             nstart = tmp;
-            if (nstart < prev.end()) {
+            // 2fcd07b7ccd5: a merge with the next VMA took the range past tmp; go on from its end
+            if (nstart < prev.end() && !defects.contains(VmaDefect.MPROTECT_MERGED_NEXT_SEEN_AS_GAP)) {
                 nstart = prev.end();
             }
             if (nstart >= end) {

@@ -44,7 +44,8 @@ class MmProperties {
             VmaDefect.MAP_FIXED_KEEPS_OLD, 3, // mm_create, mmap, mmap
             VmaDefect.BRK_NOT_PAGE_ALIGNED, 2, // mm_create, brk
             VmaDefect.NO_MMAP_MIN_ADDR_CHECK, 2, // mm_create, mmap
-            VmaDefect.BRK_EXPANDS_UNADJACENT_VMA, 4); // mm_create, brk, munmap of the heap's top, brk
+            VmaDefect.BRK_EXPANDS_UNADJACENT_VMA, 4, // mm_create, brk, munmap of the heap's top, brk
+            VmaDefect.MPROTECT_MERGED_NEXT_SEEN_AS_GAP, 4); // mm_create, mmap, mprotect, mprotect
 
     /** Boards of 64 to 256 MiB all lowmem, and of 128 to 512 MiB with HighMem ({@code vmalloc=} leaving 64 MiB+ of lowmem). */
     static Gen<Kernel> boards(Bugs bugs) {

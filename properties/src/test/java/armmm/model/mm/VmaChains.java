@@ -202,6 +202,7 @@ final class VmaChains {
                         Gens.weighted(1, Gens.constant(0L))).map(VmaCall.Brk::new))
                 .executor((w, call) -> {
                     brkBefore[0] = w.mm.brk();
+                    w.mm.beginCall();
                     return apply(w, call);
                 })
                 .formatter(new ChainFormatter<>() {
@@ -223,7 +224,7 @@ final class VmaChains {
             b.postcondition((w, call, outcome) -> reference(w, call, outcome, brkBefore[0]));
         }
         for (String id : List.of(VmaChecks.SORTED, VmaChecks.ALIGNED, VmaChecks.IN_USER_RANGE, VmaChecks.MERGED,
-                VmaChecks.COUNTED)) {
+                VmaChecks.COUNTED, VmaChecks.MPROTECT_RESULT)) {
             if (checked.test(id)) {
                 b.invariant(id, w -> failures(VmaChecks.ALL.get(id).apply(w.mm)));
             }

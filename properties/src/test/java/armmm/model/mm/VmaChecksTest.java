@@ -74,6 +74,20 @@ class VmaChecksTest {
                 0x3000, Set.of(VmaDefect.SPLIT_LOSES_PAGE));
         assertThat(lost.mprotect(0xbf000000L - 0x2000, 0x1000, VmFlags.PROT_READ).isOk()).isTrue();
         assertThat(ids(VmaChecks.all(lost))).contains(VmaChecks.COUNTED);
+        // INV-VMA-06 judges the current call's mprotect by the VMAs it began with
+        MmStruct gap = MmStruct.exec(UserLayoutConfig.armmp(), new UserLayout(0xb7000000L, true, 0xbf000000L, 0x200000),
+                0x3000, Set.of(VmaDefect.MPROTECT_MERGED_NEXT_SEEN_AS_GAP));
+        long top = 0xbf000000L - 0x3000;
+        gap.mprotect(top + 0x1000, 0x2000, VmFlags.PROT_READ);
+        assertThat(VmaChecks.all(gap)).as("a split and no merge").isEmpty();
+        assertThat(gap.mprotect(top, 0x3000, VmFlags.PROT_READ).isOk()).isFalse();
+        assertThat(ids(VmaChecks.all(gap))).containsExactly(VmaChecks.MPROTECT_RESULT);
+        gap.beginCall();
+        assertThat(VmaChecks.all(gap)).as("the record ends with the call").isEmpty();
+        MmStruct hole = MmStruct.exec(UserLayoutConfig.armmp(), new UserLayout(0xb7000000L, true, 0xbf000000L, 0x200000),
+                0x3000, Set.of());
+        assertThat(hole.mprotect(top - 0x1000, 0x2000, VmFlags.PROT_READ).isOk()).isFalse();
+        assertThat(VmaChecks.all(hole)).as("-ENOMEM over a hole is justified").isEmpty();
     }
 
     private static List<String> headings(String file) throws IOException {

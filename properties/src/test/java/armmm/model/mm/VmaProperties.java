@@ -70,6 +70,22 @@ class VmaProperties {
                 result.counterexample().steps());
     }
 
+    @Test
+    void anMprotectThatSeesItsMergeAsAGapIsCaughtByInvVma06() {
+        // named defect_* as the other planted defects' runs, so the verification report lists it
+        PropertyRunner runner = new PropertyRunner("VmaProperties", "defect_MPROTECT_MERGED_NEXT_SEEN_AS_GAP", (k, v) -> { });
+        ChainResult result = runner.run(VmaChains.spec(Set.of(VmaDefect.MPROTECT_MERGED_NEXT_SEEN_AS_GAP),
+                VmaChecks.MPROTECT_RESULT::equals, false).tries(300).build());
+        assertThat(result.passed()).isFalse();
+        assertThat(result.counterexample().failure().id()).isEqualTo(VmaChecks.MPROTECT_RESULT);
+        // hand-minimal (seeded-bugs/mprotect-merged-next-seen-as-gap.scn): mmap two pages,
+        // mprotect the upper one, mprotect both alike (3 calls)
+        assertThat(result.counterexample().steps()).hasSizeLessThanOrEqualTo(6);
+        System.out.printf("[armmm] VmaProperties MPROTECT_MERGED_NEXT_SEEN_AS_GAP: %d steps (from %d): %s%n",
+                result.counterexample().steps().size(), result.counterexample().originalSteps(),
+                result.counterexample().steps());
+    }
+
     @PropertyTest
     void theReferenceAloneAlsoSeesTheLostPage(PropertyRunner runner) {
         ChainResult result = runner.run(VmaChains.spec(Set.of(VmaDefect.SPLIT_LOSES_PAGE), id -> false, true)
