@@ -44,7 +44,7 @@ class BugCatalogueTest {
                 .map(b -> b.kernelCommit().substring(0, 12)))
                 .contains("ce6fa91b9363", "52f23478081a", "fd4d9c7d0c71", "eb18f1b5bfb9", "8f7a66051b75",
                         "e41a49fadbc8", "74c1d3e08153", "89b83f282d8b", "6c28ca6485dd",
-                        "2fcd07b7ccd5");
+                        "2fcd07b7ccd5", "58c5d0d6d522");
         for (SeededBug b : Subsystems.bugs()) {
             if (b.kernelCommit() != null) {
                 assertThat(b.kernelCommit()).as("%s", b).matches("[0-9a-f]{12} \\(\".+\"\\)");

@@ -283,6 +283,9 @@ public final class MmStruct {
             if (gap < 0) {
                 return -1;
             }
+            if (defects.contains(VmaDefect.UNMAPPED_AREA_IGNORES_STACK_GAP)) {
+                return gap; // 58c5d0d6d522 undone: no check of the range against its neighbours
+            }
             Vma next = after(gap);
             if (next != null && (next.flags() & VM_GROWSDOWN) != 0) {
                 if (vmStartGap(next, config.stackGuardGap()) < gap + length - 1) {
@@ -312,6 +315,9 @@ public final class MmStruct {
                 return -1;
             }
             long gap = last + 1 - length;
+            if (defects.contains(VmaDefect.UNMAPPED_AREA_IGNORES_STACK_GAP)) {
+                return gap; // 58c5d0d6d522 undone: no check of the range against its neighbours
+            }
             Vma next = after(last);
             if (next != null && (next.flags() & VM_GROWSDOWN) != 0) {
                 if (vmStartGap(next, config.stackGuardGap()) <= last) {
@@ -387,10 +393,30 @@ public final class MmStruct {
         }
     }
 
+    /**
+     * One {@code mmap} call: its arguments and result; kept until the next call begins, for
+     * INV-VMA-07 ({@link VmaChecks#stackGapKept}).
+     */
+    public record MmapCall(long addr, long len, int prot, int flags, MmResult result) {
+    }
+
+    private MmapCall lastMmap;
+
+    /** The {@code mmap} of the current call, or null if the current call was no mmap of this mm. */
+    public MmapCall lastMmap() {
+        return lastMmap;
+    }
+
     /** {@code mmap(addr, len, prot, flags, -1, 0)} ({@code do_mmap} and {@code mmap_region}). */
     public MmResult mmap(long addr, long len, int prot, int flags) {
         check32("addr", addr);
         check32("len", len);
+        MmResult result = doMmap(addr, len, prot, flags);
+        lastMmap = new MmapCall(addr, len, prot, flags, result);
+        return result;
+    }
+
+    private MmResult doMmap(long addr, long len, int prot, int flags) {
         if ((flags & MAP_ANONYMOUS) == 0) {
             return MmResult.fail(Errno.EBADF);
         }
@@ -557,9 +583,10 @@ public final class MmStruct {
         return lastMprotect;
     }
 
-    /** A new call begins: the previous call's mprotect record is over. */
+    /** A new call begins: the previous call's mprotect and mmap records are over. */
     public void beginCall() {
         lastMprotect = null;
+        lastMmap = null;
     }
 
     /** {@code mprotect(start, len, prot)} ({@code do_mprotect_pkey}). */

@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * The VMA invariants (spec/mm.md, INV-VMA-01 to 06), as pure functions of what the kernel shows
+ * The VMA invariants (spec/mm.md, INV-VMA-01 to 07), as pure functions of what the kernel shows
  * of an mm: its VMAs in order, {@code map_count}, {@code total_vm}, {@code start_brk} and the
  * layout constants. They recompute everything and call none of {@link MmStruct}'s helpers.
  */
@@ -24,6 +24,8 @@ public final class VmaChecks {
     public static final String COUNTED = "INV-VMA-05";
     /** INV-VMA-06. */
     public static final String MPROTECT_RESULT = "INV-VMA-06";
+    /** INV-VMA-07. */
+    public static final String STACK_GAP = "INV-VMA-07";
 
     /** Every check by id. */
     public static final Map<String, Function<MmStruct, List<Violation>>> ALL = Map.of(
@@ -32,7 +34,8 @@ public final class VmaChecks {
             IN_USER_RANGE, VmaChecks::insideUserRange,
             MERGED, VmaChecks::noMergeableNeighbours,
             COUNTED, VmaChecks::countsAgree,
-            MPROTECT_RESULT, VmaChecks::mprotectResult);
+            MPROTECT_RESULT, VmaChecks::mprotectResult,
+            STACK_GAP, VmaChecks::stackGapKept);
 
     private static final long PAGE = 4096;
 
@@ -42,7 +45,7 @@ public final class VmaChecks {
     /** Every violation of every check, in id order. */
     public static List<Violation> all(MmStruct mm) {
         List<Violation> out = new ArrayList<>();
-        for (String id : List.of(SORTED, ALIGNED, IN_USER_RANGE, MERGED, COUNTED, MPROTECT_RESULT)) {
+        for (String id : List.of(SORTED, ALIGNED, IN_USER_RANGE, MERGED, COUNTED, MPROTECT_RESULT, STACK_GAP)) {
             out.addAll(ALL.get(id).apply(mm));
         }
         return out;
@@ -184,5 +187,37 @@ public final class VmaChecks {
             }
         }
         return at < end ? at : -1;
+    }
+
+    /**
+     * INV-VMA-07: an {@code mmap} of the current call without {@code MAP_FIXED} (or
+     * {@code MAP_FIXED_NOREPLACE}) that succeeded placed its range at or below
+     * {@code vm_start_gap} of the VMA above it when that VMA is a stack ({@code VM_GROWSDOWN}):
+     * start less {@code stack_guard_gap}, clamped at 0. The hint path and both searches of
+     * {@code get_unmapped_area} keep that gap; only a fixed mapping may go into it.
+     */
+    public static List<Violation> stackGapKept(MmStruct mm) {
+        MmStruct.MmapCall c = mm.lastMmap();
+        if (c == null || !c.result().isOk() || (c.flags() & (VmFlags.MAP_FIXED | VmFlags.MAP_FIXED_NOREPLACE)) != 0) {
+            return List.of();
+        }
+        long start = c.result().value();
+        long end = start + ((c.len() + PAGE - 1) & ~(PAGE - 1));
+        long guard = mm.config().stackGuardGap();
+        for (Vma v : mm.vmas()) {
+            if (v.start() >= end) {
+                if ((v.flags() & VmFlags.VM_GROWSDOWN) != 0) {
+                    long gapStart = v.start() >= guard ? v.start() - guard : 0;
+                    if (end > gapStart) {
+                        return List.of(new Violation(STACK_GAP, "mmap placed a range in the stack guard gap",
+                                "mmap(0x" + Long.toHexString(c.addr()) + ", 0x" + Long.toHexString(c.len()) + ") = 0x"
+                                        + Long.toHexString(start) + ", end 0x" + Long.toHexString(end) + ", stack " + v
+                                        + ", stack_guard_gap 0x" + Long.toHexString(guard)));
+                    }
+                }
+                break;
+            }
+        }
+        return List.of();
     }
 }

@@ -86,6 +86,22 @@ class VmaProperties {
                 result.counterexample().steps());
     }
 
+    @Test
+    void anMmapIntoTheStackGuardGapIsCaughtByInvVma07() {
+        // named defect_* as the other planted defects' runs, so the verification report lists it
+        PropertyRunner runner = new PropertyRunner("VmaProperties", "defect_UNMAPPED_AREA_IGNORES_STACK_GAP", (k, v) -> { });
+        ChainResult result = runner.run(VmaChains.spec(Set.of(VmaDefect.UNMAPPED_AREA_IGNORES_STACK_GAP),
+                VmaChecks.STACK_GAP::equals, false).tries(300).build());
+        assertThat(result.passed()).isFalse();
+        assertThat(result.counterexample().failure().id()).isEqualTo(VmaChecks.STACK_GAP);
+        // hand-minimal (seeded-bugs/unmapped-area-ignores-stack-gap.scn): on a legacy layout, one
+        // mmap of nearly all the space between mmap_base and the stack (1 call)
+        assertThat(result.counterexample().steps()).hasSizeLessThanOrEqualTo(2);
+        System.out.printf("[armmm] VmaProperties UNMAPPED_AREA_IGNORES_STACK_GAP: %d steps (from %d): %s%n",
+                result.counterexample().steps().size(), result.counterexample().originalSteps(),
+                result.counterexample().steps());
+    }
+
     @PropertyTest
     void theReferenceAloneAlsoSeesTheLostPage(PropertyRunner runner) {
         ChainResult result = runner.run(VmaChains.spec(Set.of(VmaDefect.SPLIT_LOSES_PAGE), id -> false, true)
