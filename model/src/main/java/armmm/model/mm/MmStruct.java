@@ -291,6 +291,9 @@ public final class MmStruct {
             if (gap < 0) {
                 return -1;
             }
+            if (defects.contains(VmaDefect.UNMAPPED_AREA_IGNORES_STACK_GAP)) {
+                return gap; // 58c5d0d6d522 undone: no check of the range against its neighbours
+            }
             Vma next = after(gap);
             if (next != null && (next.flags() & VM_GROWSDOWN) != 0) {
                 if (vmStartGap(next, config.stackGuardGap()) < gap + length - 1) {
@@ -320,6 +323,9 @@ public final class MmStruct {
                 return -1;
             }
             long gap = last + 1 - length;
+            if (defects.contains(VmaDefect.UNMAPPED_AREA_IGNORES_STACK_GAP)) {
+                return gap; // 58c5d0d6d522 undone: no check of the range against its neighbours
+            }
             Vma next = after(last);
             if (next != null && (next.flags() & VM_GROWSDOWN) != 0) {
                 if (vmStartGap(next, config.stackGuardGap()) <= last) {
@@ -395,11 +401,31 @@ public final class MmStruct {
         }
     }
 
+    /**
+     * One {@code mmap} call: its arguments and result; kept until the next call begins, for
+     * INV-VMA-07 ({@link VmaChecks#stackGapKept}).
+     */
+    public record MmapCall(long addr, long len, int prot, int flags, MmResult result) {
+    }
+
+    private MmapCall lastMmap;
+
+    /** The {@code mmap} of the current call, or null if the current call was no mmap of this mm. */
+    public MmapCall lastMmap() {
+        return lastMmap;
+    }
+
     /** {@code mmap(addr, len, prot, flags, -1, 0)} ({@code do_mmap} and {@code mmap_region}). */
     public MmResult mmap(long addr, long len, int prot, int flags) {
         changes++;
         check32("addr", addr);
         check32("len", len);
+        MmResult result = doMmap(addr, len, prot, flags);
+        lastMmap = new MmapCall(addr, len, prot, flags, result);
+        return result;
+    }
+
+    private MmResult doMmap(long addr, long len, int prot, int flags) {
         if ((flags & MAP_ANONYMOUS) == 0) {
             return MmResult.fail(Errno.EBADF);
         }
@@ -553,11 +579,38 @@ public final class MmStruct {
         return true;
     }
 
+    /**
+     * One {@code mprotect} call as the kernel saw it: its arguments, the VMAs when it began and
+     * its result; kept until the next call begins, for INV-VMA-06 ({@link VmaChecks#mprotectResult}).
+     */
+    public record MprotectCall(long start, long len, int prot, List<Vma> before, MmResult result) {
+    }
+
+    private MprotectCall lastMprotect;
+
+    /** The {@code mprotect} of the current call, or null if the current call was no mprotect of this mm. */
+    public MprotectCall lastMprotect() {
+        return lastMprotect;
+    }
+
+    /** A new call begins: the previous call's mprotect and mmap records are over. */
+    public void beginCall() {
+        lastMprotect = null;
+        lastMmap = null;
+    }
+
     /** {@code mprotect(start, len, prot)} ({@code do_mprotect_pkey}). */
     public MmResult mprotect(long start, long len, int prot) {
         changes++;
         check32("addr", start);
         check32("len", len);
+        List<Vma> before = List.copyOf(tree.values());
+        MmResult result = doMprotect(start, len, prot);
+        lastMprotect = new MprotectCall(start, len, prot, before, result);
+        return result;
+    }
+
+    private MmResult doMprotect(long start, long len, int prot) {
         final int growsDown = 0x01000000;
         final int growsUp = 0x02000000;
         int grows = prot & (growsDown | growsUp);
@@ -613,7 +666,8 @@ public final class MmStruct {
             }
             prev = done;
             nstart = tmp;
-            if (nstart < prev.end()) {
+            // 2fcd07b7ccd5: a merge with the next VMA took the range past tmp; go on from its end
+            if (nstart < prev.end() && !defects.contains(VmaDefect.MPROTECT_MERGED_NEXT_SEEN_AS_GAP)) {
                 nstart = prev.end();
             }
             if (nstart >= end) {

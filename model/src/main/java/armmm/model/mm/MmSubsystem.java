@@ -31,7 +31,7 @@ import java.util.function.Function;
 /**
  * User address spaces (mm/mmap.c, mm/mprotect.c, mm/util.c {@code arch_pick_mmap_layout}) as a
  * subsystem: the processes a scenario creates with {@code mm_create}, their VMAs, the
- * {@code /proc/PID/maps} report and the VMA invariants INV-VMA-01 to 05 over every live mm.
+ * {@code /proc/PID/maps} report and the VMA invariants INV-VMA-01 to 07 over every live mm.
  * Exists on a kernel with a board (after vmalloc, in boot order); the layout's randomness is
  * seeded with 0.
  */
@@ -44,7 +44,8 @@ public final class MmSubsystem implements Subsystem<Processes> {
 
     private static final List<Invariant> INVARIANTS = List.of(
             every(VmaChecks.SORTED), every(VmaChecks.ALIGNED), every(VmaChecks.IN_USER_RANGE),
-            every(VmaChecks.MERGED), every(VmaChecks.COUNTED),
+            every(VmaChecks.MERGED), every(VmaChecks.COUNTED), every(VmaChecks.MPROTECT_RESULT),
+            every(VmaChecks.STACK_GAP),
             upt(UptChecks.PTES_IN_VMAS), upt(UptChecks.PERMS_WITHIN_VMA), upt(UptChecks.NOT_GLOBAL),
             upt(UptChecks.RSS), upt(UptChecks.KERNEL_HALF), upt(UptChecks.PAGE_REFS), upt(UptChecks.COW_READ_ONLY));
 

@@ -154,11 +154,14 @@ public final class Processes {
     }
 
     /**
-     * A call starts: the last call's TLB flush records are forgotten. {@code Kernel.apply} does
+     * A call starts: the last call's TLB flush records and every mm's mprotect record are forgotten. {@code Kernel.apply} does
      * this through {@code MmSubsystem.beforeStep}; a caller driving this state directly (a
      * benchmark, a plain-model test) calls it itself.
      */
     public void beginCall() {
+        for (MmStruct mm : mms.values()) {
+            mm.beginCall();
+        }
         if (memory != null) {
             memory.beginStep();
         }

@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * The VMA invariants (spec/mm.md, INV-VMA-01 to 05), as pure functions of what the kernel shows
+ * The VMA invariants (spec/mm.md, INV-VMA-01 to 07), as pure functions of what the kernel shows
  * of an mm: its VMAs in order, {@code map_count}, {@code total_vm}, {@code start_brk} and the
  * layout constants. They recompute everything and call none of {@link MmStruct}'s helpers.
  */
@@ -22,6 +22,10 @@ public final class VmaChecks {
     public static final String MERGED = "INV-VMA-04";
     /** INV-VMA-05. */
     public static final String COUNTED = "INV-VMA-05";
+    /** INV-VMA-06. */
+    public static final String MPROTECT_RESULT = "INV-VMA-06";
+    /** INV-VMA-07. */
+    public static final String STACK_GAP = "INV-VMA-07";
 
     /** Every check by id. */
     public static final Map<String, Function<MmStruct, List<Violation>>> ALL = Map.of(
@@ -29,7 +33,9 @@ public final class VmaChecks {
             ALIGNED, VmaChecks::pageAligned,
             IN_USER_RANGE, VmaChecks::insideUserRange,
             MERGED, VmaChecks::noMergeableNeighbours,
-            COUNTED, VmaChecks::countsAgree);
+            COUNTED, VmaChecks::countsAgree,
+            MPROTECT_RESULT, VmaChecks::mprotectResult,
+            STACK_GAP, VmaChecks::stackGapKept);
 
     private static final long PAGE = 4096;
 
@@ -39,7 +45,7 @@ public final class VmaChecks {
     /** Every violation of every check, in id order. */
     public static List<Violation> all(MmStruct mm) {
         List<Violation> out = new ArrayList<>();
-        for (String id : List.of(SORTED, ALIGNED, IN_USER_RANGE, MERGED, COUNTED)) {
+        for (String id : List.of(SORTED, ALIGNED, IN_USER_RANGE, MERGED, COUNTED, MPROTECT_RESULT, STACK_GAP)) {
             out.addAll(ALL.get(id).apply(mm));
         }
         return out;
@@ -119,5 +125,99 @@ public final class VmaChecks {
             out.add(new Violation(COUNTED, "total_vm wrong", "total_vm " + mm.totalVm() + " pages, VMAs cover " + pages));
         }
         return out;
+    }
+
+    /**
+     * INV-VMA-06: the result of the current call's {@code mprotect} (if it was one) agrees with
+     * the VMAs it began with and those it left. Judged for a page-aligned start, a non-empty
+     * range that does not wrap and no {@code PROT_GROWSDOWN}/{@code PROT_GROWSUP}: -ENOMEM only if
+     * a page of the range lay in no VMA (or a split could pass {@code max_map_count}); success only
+     * if none did, and then every VMA over the range has exactly the requested read, write and
+     * exec bits. -EACCES (a VM_MAY* refusal) is not judged.
+     */
+    public static List<Violation> mprotectResult(MmStruct mm) {
+        MmStruct.MprotectCall c = mm.lastMprotect();
+        if (c == null || c.start() % PAGE != 0 || c.len() == 0
+                || (c.prot() & ~(VmFlags.PROT_READ | VmFlags.PROT_WRITE | VmFlags.PROT_EXEC | VmFlags.PROT_SEM)) != 0) {
+            return List.of();
+        }
+        long end = (c.start() + ((c.len() + PAGE - 1) & ~(PAGE - 1))) & 0xffffffffL;
+        if (end <= c.start() || c.result().error() == Errno.EACCES) {
+            return List.of();
+        }
+        long holeAt = firstUncovered(c.before(), c.start(), end);
+        List<Violation> out = new ArrayList<>();
+        String call = "mprotect(0x" + Long.toHexString(c.start()) + ", 0x" + Long.toHexString(c.len()) + ", "
+                + c.prot() + ") = " + c.result();
+        if (!c.result().isOk()) {
+            // each call splits at most twice: at the range's start and at its end
+            if (holeAt < 0 && c.result().error() == Errno.ENOMEM && c.before().size() + 2 <= mm.config().maxMapCount()) {
+                out.add(new Violation(MPROTECT_RESULT, "mprotect -ENOMEM over a range VMAs covered", call));
+            }
+            return out;
+        }
+        if (holeAt >= 0) {
+            out.add(new Violation(MPROTECT_RESULT, "mprotect succeeded over a hole",
+                    call + ", page 0x" + Long.toHexString(holeAt) + " was in no VMA"));
+            return out;
+        }
+        long rwx = VmFlags.VM_READ | VmFlags.VM_WRITE | VmFlags.VM_EXEC;
+        for (Vma v : mm.vmas()) {
+            if (v.end() > c.start() && v.start() < end && (v.flags() & rwx) != (c.prot() & rwx)) {
+                out.add(new Violation(MPROTECT_RESULT, "mprotect succeeded but left a VMA of the range unchanged",
+                        call + ", " + v));
+            }
+        }
+        return out;
+    }
+
+    /** The first page of [start, end) no VMA of {@code vmas} (sorted) covers, or -1. */
+    private static long firstUncovered(List<Vma> vmas, long start, long end) {
+        long at = start;
+        for (Vma v : vmas) {
+            if (v.end() <= at) {
+                continue;
+            }
+            if (v.start() > at) {
+                return at;
+            }
+            at = v.end();
+            if (at >= end) {
+                return -1;
+            }
+        }
+        return at < end ? at : -1;
+    }
+
+    /**
+     * INV-VMA-07: an {@code mmap} of the current call without {@code MAP_FIXED} (or
+     * {@code MAP_FIXED_NOREPLACE}) that succeeded placed its range at or below
+     * {@code vm_start_gap} of the VMA above it when that VMA is a stack ({@code VM_GROWSDOWN}):
+     * start less {@code stack_guard_gap}, clamped at 0. The hint path and both searches of
+     * {@code get_unmapped_area} keep that gap; only a fixed mapping may go into it.
+     */
+    public static List<Violation> stackGapKept(MmStruct mm) {
+        MmStruct.MmapCall c = mm.lastMmap();
+        if (c == null || !c.result().isOk() || (c.flags() & (VmFlags.MAP_FIXED | VmFlags.MAP_FIXED_NOREPLACE)) != 0) {
+            return List.of();
+        }
+        long start = c.result().value();
+        long end = start + ((c.len() + PAGE - 1) & ~(PAGE - 1));
+        long guard = mm.config().stackGuardGap();
+        for (Vma v : mm.vmas()) {
+            if (v.start() >= end) {
+                if ((v.flags() & VmFlags.VM_GROWSDOWN) != 0) {
+                    long gapStart = v.start() >= guard ? v.start() - guard : 0;
+                    if (end > gapStart) {
+                        return List.of(new Violation(STACK_GAP, "mmap placed a range in the stack guard gap",
+                                "mmap(0x" + Long.toHexString(c.addr()) + ", 0x" + Long.toHexString(c.len()) + ") = 0x"
+                                        + Long.toHexString(start) + ", end 0x" + Long.toHexString(end) + ", stack " + v
+                                        + ", stack_guard_gap 0x" + Long.toHexString(guard)));
+                    }
+                }
+                break;
+            }
+        }
+        return List.of();
     }
 }

@@ -44,7 +44,9 @@ class MmProperties {
             VmaDefect.MAP_FIXED_KEEPS_OLD, 3, // mm_create, mmap, mmap
             VmaDefect.BRK_NOT_PAGE_ALIGNED, 2, // mm_create, brk
             VmaDefect.NO_MMAP_MIN_ADDR_CHECK, 2, // mm_create, mmap
-            VmaDefect.BRK_EXPANDS_UNADJACENT_VMA, 4); // mm_create, brk, munmap of the heap's top, brk
+            VmaDefect.BRK_EXPANDS_UNADJACENT_VMA, 4, // mm_create, brk, munmap of the heap's top, brk
+            VmaDefect.MPROTECT_MERGED_NEXT_SEEN_AS_GAP, 4, // mm_create, mmap, mprotect, mprotect
+            VmaDefect.UNMAPPED_AREA_IGNORES_STACK_GAP, 2); // mm_create (legacy layout), mmap under the stack
 
     /** Boards of 64 to 256 MiB all lowmem, and of 128 to 512 MiB with HighMem ({@code vmalloc=} leaving 64 MiB+ of lowmem). */
     static Gen<Kernel> boards(Bugs bugs) {
@@ -62,7 +64,7 @@ class MmProperties {
         return builder
                 .action("mm_create", 3, w -> Gens.oneOf(8L << 20, 64L << 20, ExecParams.RLIM_INFINITY).map(MmOp.MmCreate::new))
                 .action("mmap", 20, w -> !mms(w).isEmpty(), w -> Gens.oneOf(mms(w)).flatMap(m -> Gens.combine(
-                        address(w, m), length(), Gens.ints(0, 7), flags(),
+                        address(w, m), mmapLength(w, m), Gens.ints(0, 7), flags(),
                         (addr, len, prot, flags) -> new MmOp.Mmap(m, addr, len, prot, flags))))
                 .action("munmap", 8, w -> !mms(w).isEmpty(), w -> Gens.oneOf(mms(w)).flatMap(m -> Gens.combine(
                         address(w, m), length(), (addr, len) -> new MmOp.Munmap(m, addr, len))))
@@ -103,6 +105,15 @@ class MmProperties {
     private static Gen<Long> length() {
         return Gens.frequency(weighted(8, Gens.ints(1, 16).map(n -> n * PAGE)), weighted(1, Gens.longs(0, 3 * PAGE)),
                 weighted(1, Gens.constant(0xc0000000L)));
+    }
+
+    /** An mmap's length: as {@link #length()}, or nearly all the free space under the stack (legacy layouts reach it). */
+    private static Gen<Long> mmapLength(World w, long m) {
+        long hole = VmaChains.holeUnderStack(w.kernel().state(Processes.class).mm(m));
+        if (hole <= 0) {
+            return length();
+        }
+        return Gens.frequency(weighted(10, length()), weighted(1, Gens.ints(0, 320).map(k -> Math.max(PAGE, hole - k * PAGE))));
     }
 
     private static Gen<Integer> flags() {

@@ -90,6 +90,34 @@ final class VmaChains {
                 Gens.weighted(1, Gens.oneOf(0L, 0xfffff001L, 0xc0000000L)));
     }
 
+    /**
+     * An mmap's length: as {@link #length()}, or nearly all the free space under the stack (not
+     * with the page-by-page reference, which would keep a map entry for each of its pages).
+     */
+    private static Gen<Long> mmapLength(World w) {
+        long hole = holeUnderStack(w.mm);
+        if (hole <= 0) {
+            return length();
+        }
+        // a range that fits under the stack only by running into its guard gap (or just not)
+        return Gens.frequency(Gens.weighted(12, length()),
+                Gens.weighted(1, Gens.ints(0, 320).map(k -> Math.max(PAGE, hole - k * PAGE))));
+    }
+
+    /** The bytes between the stack and the highest of mmap_base and the end of the VMA below it. */
+    static long holeUnderStack(MmStruct mm) {
+        Vma stack = null;
+        long below = mm.mmapBase();
+        for (Vma v : mm.vmas()) {
+            if ((v.flags() & VmFlags.VM_GROWSDOWN) != 0) {
+                stack = v;
+                break;
+            }
+            below = Math.max(below, v.end());
+        }
+        return stack == null ? 0 : stack.start() - below;
+    }
+
     private static Gen<Integer> prot() {
         return Gens.frequency(Gens.weighted(10, Gens.ints(0, 7)), Gens.weighted(1, Gens.oneOf(8, 0x10, 0x3000000)));
     }
@@ -193,7 +221,8 @@ final class VmaChains {
         long[] brkBefore = new long[1];
         ChainSpec.Builder<World, VmaCall> b = ChainSpec.<World, VmaCall>builder()
                 .initialState(worlds(defects))
-                .action("mmap", 10, w -> Gens.combine(address(w), length(), prot(), mmapFlags(), VmaCall.Mmap::new))
+                .action("mmap", 10, w -> Gens.combine(address(w), withReference ? length() : mmapLength(w), prot(), mmapFlags(),
+                        VmaCall.Mmap::new))
                 .action("munmap", 5, w -> Gens.combine(address(w), length(), VmaCall.Munmap::new))
                 .action("mprotect", 8, w -> Gens.combine(address(w), length(), prot(), VmaCall.Mprotect::new))
                 .action("brk", 4, w -> Gens.frequency(
@@ -202,6 +231,7 @@ final class VmaChains {
                         Gens.weighted(1, Gens.constant(0L))).map(VmaCall.Brk::new))
                 .executor((w, call) -> {
                     brkBefore[0] = w.mm.brk();
+                    w.mm.beginCall();
                     return apply(w, call);
                 })
                 .formatter(new ChainFormatter<>() {
@@ -223,7 +253,7 @@ final class VmaChains {
             b.postcondition((w, call, outcome) -> reference(w, call, outcome, brkBefore[0]));
         }
         for (String id : List.of(VmaChecks.SORTED, VmaChecks.ALIGNED, VmaChecks.IN_USER_RANGE, VmaChecks.MERGED,
-                VmaChecks.COUNTED)) {
+                VmaChecks.COUNTED, VmaChecks.MPROTECT_RESULT, VmaChecks.STACK_GAP)) {
             if (checked.test(id)) {
                 b.invariant(id, w -> failures(VmaChecks.ALL.get(id).apply(w.mm)));
             }

@@ -74,6 +74,34 @@ class VmaChecksTest {
                 0x3000, Set.of(VmaDefect.SPLIT_LOSES_PAGE));
         assertThat(lost.mprotect(0xbf000000L - 0x2000, 0x1000, VmFlags.PROT_READ).isOk()).isTrue();
         assertThat(ids(VmaChecks.all(lost))).contains(VmaChecks.COUNTED);
+        // INV-VMA-06 judges the current call's mprotect by the VMAs it began with
+        MmStruct gap = MmStruct.exec(UserLayoutConfig.armmp(), new UserLayout(0xb7000000L, true, 0xbf000000L, 0x200000),
+                0x3000, Set.of(VmaDefect.MPROTECT_MERGED_NEXT_SEEN_AS_GAP));
+        long top = 0xbf000000L - 0x3000;
+        gap.mprotect(top + 0x1000, 0x2000, VmFlags.PROT_READ);
+        assertThat(VmaChecks.all(gap)).as("a split and no merge").isEmpty();
+        assertThat(gap.mprotect(top, 0x3000, VmFlags.PROT_READ).isOk()).isFalse();
+        assertThat(ids(VmaChecks.all(gap))).containsExactly(VmaChecks.MPROTECT_RESULT);
+        gap.beginCall();
+        assertThat(VmaChecks.all(gap)).as("the record ends with the call").isEmpty();
+        MmStruct hole = MmStruct.exec(UserLayoutConfig.armmp(), new UserLayout(0xb7000000L, true, 0xbf000000L, 0x200000),
+                0x3000, Set.of());
+        assertThat(hole.mprotect(top - 0x1000, 0x2000, VmFlags.PROT_READ).isOk()).isFalse();
+        assertThat(VmaChecks.all(hole)).as("-ENOMEM over a hole is justified").isEmpty();
+        // INV-VMA-07: a legacy layout (mmap_base 0x40000000), the stack at 0xbefdf000; all the
+        // space up to the stack less a page fits only inside the guard gap
+        UserLayout legacy = new UserLayout(0x40000000L, false, 0xbf000000L, 0x200000);
+        long fill = 0xbefdf000L - 0x40000000L - 0x1000;
+        int anon = VmFlags.MAP_PRIVATE | VmFlags.MAP_ANONYMOUS;
+        MmStruct guarded = MmStruct.exec(UserLayoutConfig.armmp(), legacy, 0x21000, Set.of());
+        assertThat(guarded.mmap(0, fill, VmFlags.PROT_READ, anon).isOk()).isFalse();
+        assertThat(VmaChecks.all(guarded)).isEmpty();
+        assertThat(guarded.mmap(0x40000000L, fill, VmFlags.PROT_READ, anon | VmFlags.MAP_FIXED).isOk()).isTrue();
+        assertThat(VmaChecks.all(guarded)).as("MAP_FIXED may go into the gap").isEmpty();
+        MmStruct intruded = MmStruct.exec(UserLayoutConfig.armmp(), legacy, 0x21000,
+                Set.of(VmaDefect.UNMAPPED_AREA_IGNORES_STACK_GAP));
+        assertThat(intruded.mmap(0, fill, VmFlags.PROT_READ, anon).isOk()).isTrue();
+        assertThat(ids(VmaChecks.all(intruded))).containsExactly(VmaChecks.STACK_GAP);
     }
 
     private static List<String> headings(String file) throws IOException {

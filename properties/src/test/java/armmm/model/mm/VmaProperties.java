@@ -70,6 +70,38 @@ class VmaProperties {
                 result.counterexample().steps());
     }
 
+    @Test
+    void anMprotectThatSeesItsMergeAsAGapIsCaughtByInvVma06() {
+        // named defect_* as the other planted defects' runs, so the verification report lists it
+        PropertyRunner runner = new PropertyRunner("VmaProperties", "defect_MPROTECT_MERGED_NEXT_SEEN_AS_GAP", (k, v) -> { });
+        ChainResult result = runner.run(VmaChains.spec(Set.of(VmaDefect.MPROTECT_MERGED_NEXT_SEEN_AS_GAP),
+                VmaChecks.MPROTECT_RESULT::equals, false).tries(300).build());
+        assertThat(result.passed()).isFalse();
+        assertThat(result.counterexample().failure().id()).isEqualTo(VmaChecks.MPROTECT_RESULT);
+        // hand-minimal (seeded-bugs/mprotect-merged-next-seen-as-gap.scn): mmap two pages,
+        // mprotect the upper one, mprotect both alike (3 calls)
+        assertThat(result.counterexample().steps()).hasSizeLessThanOrEqualTo(6);
+        System.out.printf("[armmm] VmaProperties MPROTECT_MERGED_NEXT_SEEN_AS_GAP: %d steps (from %d): %s%n",
+                result.counterexample().steps().size(), result.counterexample().originalSteps(),
+                result.counterexample().steps());
+    }
+
+    @Test
+    void anMmapIntoTheStackGuardGapIsCaughtByInvVma07() {
+        // named defect_* as the other planted defects' runs, so the verification report lists it
+        PropertyRunner runner = new PropertyRunner("VmaProperties", "defect_UNMAPPED_AREA_IGNORES_STACK_GAP", (k, v) -> { });
+        ChainResult result = runner.run(VmaChains.spec(Set.of(VmaDefect.UNMAPPED_AREA_IGNORES_STACK_GAP),
+                VmaChecks.STACK_GAP::equals, false).tries(300).build());
+        assertThat(result.passed()).isFalse();
+        assertThat(result.counterexample().failure().id()).isEqualTo(VmaChecks.STACK_GAP);
+        // hand-minimal (seeded-bugs/unmapped-area-ignores-stack-gap.scn): on a legacy layout, one
+        // mmap of nearly all the space between mmap_base and the stack (1 call)
+        assertThat(result.counterexample().steps()).hasSizeLessThanOrEqualTo(2);
+        System.out.printf("[armmm] VmaProperties UNMAPPED_AREA_IGNORES_STACK_GAP: %d steps (from %d): %s%n",
+                result.counterexample().steps().size(), result.counterexample().originalSteps(),
+                result.counterexample().steps());
+    }
+
     @PropertyTest
     void theReferenceAloneAlsoSeesTheLostPage(PropertyRunner runner) {
         ChainResult result = runner.run(VmaChains.spec(Set.of(VmaDefect.SPLIT_LOSES_PAGE), id -> false, true)
