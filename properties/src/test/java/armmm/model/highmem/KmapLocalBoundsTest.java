@@ -114,5 +114,13 @@ class KmapLocalBoundsTest {
         long h2 = k.kmapLocalPage(0x7e8f0L, 0, false);
         assertThat(k.kunmapLocal(h2, 0, true)).isEqualTo(KmapLocal.Unmap.OK);
         assertThat(k.atomicDepth(0)).isZero();
+        // kunmap_local (not __kunmap_atomic) gives back no preempt disable, inside or outside the range
+        long atomicHigh = k.kmapLocalPage(0x7e8efL, 0, true);
+        long localHigh = k.kmapLocalPage(0x7e8eeL, 0, false);
+        assertThat(k.kunmapLocal(localHigh, 0, false)).isEqualTo(KmapLocal.Unmap.OK);
+        assertThat(k.kunmapLocal(0xc1d60000L, 0, false)).isEqualTo(KmapLocal.Unmap.OK);
+        assertThat(k.atomicDepth(0)).isEqualTo(1);
+        assertThat(k.kunmapLocal(atomicHigh, 0, true)).isEqualTo(KmapLocal.Unmap.OK);
+        assertThat(k.atomicDepth(0)).isZero();
     }
 }
