@@ -35,6 +35,9 @@ class MemparseCmdlineEdgesTest {
         assertThat(p("19a")).as("a is no decimal digit").isEqualTo(new Memparse.Parsed(19, 2, false));
         assertThat(Memparse.prefix("mem=64M", 4)).isEqualTo(new Memparse.Parsed(64L << 20, 7, false));
         assertThat(Memparse.prefix("mem=x", 4)).isEqualTo(new Memparse.Parsed(0, 4, false));
+        // no digits: simple_strtoull ends at the start, and memparse's switch still eats a suffix there
+        assertThat(p("K")).isEqualTo(new Memparse.Parsed(0, 1, false));
+        assertThat(Memparse.prefix("mem=G@", 4)).isEqualTo(new Memparse.Parsed(0, 5, false));
     }
 
     @Test
@@ -107,6 +110,8 @@ class MemparseCmdlineEdgesTest {
         // early_mem: an '@' with nothing after it reads start 0
         assertThat(Cmdline.parse("mem=64M@").mem()).containsExactly(new Cmdline.MemArg(64L << 20, 0));
         assertThat(Cmdline.parse("mem=64M+0x1000").mem()).containsExactly(new Cmdline.MemArg(64L << 20, -1));
+        // early_mem on "M@0x60000000": size 0, and the '@' after the eaten suffix gives the start
+        assertThat(Cmdline.parse("mem=M@0x60000000").mem()).containsExactly(new Cmdline.MemArg(0, 0x6000_0000L));
         // early_vmalloc: the last one wins
         assertThat(Cmdline.parse("vmalloc=64M vmalloc=0x10000000").vmalloc()).isEqualTo(0x1000_0000L);
         // early_cma: no '@', no base; '@' without '-', no limit
