@@ -124,4 +124,25 @@ class BoardLineAndBuildTest {
         assertThatThrownBy(() -> new BuildConfig(0xC000_0000L, 0x208000L, 0x208000L, 1, 0, 0, 0, 0, 0, 0, 0, 12, 16, 64,
                 0, 0, 0, "")).hasMessageStartingWith("--struct-page: ");
     }
+
+    @Test
+    void theSmallPiecesOfABoard() {
+        // early_cma takes a limit only after '-'
+        assertThat(Cmdline.parse("cma=32M@0x50000000+0x1000").cma()).isEqualTo(new Cmdline.CmaArg(32L << 20, 0x5000_0000L, 0));
+        assertThat(Board.of(List.of(new Bank(0x4800_0000L, 1L << 30)), List.of(), "", 1).ramOption()).isEqualTo("--memory");
+        assertThat(Board.fromOptions(null, List.of(), List.of(), null, 1).cmdline().text()).isEqualTo("console=ttyAMA0");
+        assertThat(Board.of(List.of(new Bank(0x4000_0000L, 1L << 30)), List.of(), null, 1).cmdline().text())
+                .isEqualTo("console=ttyAMA0");
+        assertThat(new Bank(0x4000_0000L, 0x1000).end()).isEqualTo(0x4000_1000L);
+        assertThat(new BoardException("--ram", "bad").option()).isEqualTo("--ram");
+        // a build whose console is another: the captured console argument is the user's, written back
+        BuildConfig b = BuildConfig.armmp();
+        BuildConfig other = new BuildConfig(b.pageOffset(), b.textOffset(), b.kernelStartOffset(), b.kernelSize(),
+                b.textSize(), b.rodataSize(), b.initOffset(), b.initSize(), b.dataSize(), b.bssSize(), b.structPageSize(),
+                b.maxOrder(), b.cmaSizeMbytes(), b.smpCacheBytes(), b.pcpuStaticSize(), b.pcpuReservedSize(),
+                b.pcpuDynamicSize(), "console=ttyS0");
+        Board moved = Board.virt(1L << 30).withBuild(other);
+        assertThat(moved.build()).isSameAs(other);
+        assertThat(BoardLine.render(moved)).isEqualTo("board ram=1024M cmdline=\"console=ttyAMA0\"");
+    }
 }

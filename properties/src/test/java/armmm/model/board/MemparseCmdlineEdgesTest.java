@@ -24,6 +24,8 @@ class MemparseCmdlineEdgesTest {
         assertThat(p("0xg")).isEqualTo(new Memparse.Parsed(0, 1, false));
         assertThat(p("0XfF")).isEqualTo(new Memparse.Parsed(0xff, 4, false));
         assertThat(p("0xA")).isEqualTo(new Memparse.Parsed(10, 3, false));
+        assertThat(p("0xa")).isEqualTo(new Memparse.Parsed(10, 3, false));
+        assertThat(p("0xf")).isEqualTo(new Memparse.Parsed(15, 3, false));
         // hex digits swallow what would be the E suffix
         assertThat(p("0x1E")).isEqualTo(new Memparse.Parsed(0x1e, 4, false));
         assertThat(p("08")).as("octal 0, then a character that is no octal digit").isEqualTo(new Memparse.Parsed(0, 1, false));
