@@ -31,7 +31,8 @@ public final class Memparse {
 
     /**
      * Reads a size at {@code from} the way the kernel does: stops at the first character that is
-     * not part of it. An absent number reads as 0 with {@code end == from}, as simple_strtoull.
+     * not part of it. An absent number reads as 0 (simple_strtoull leaves its end at the start),
+     * and memparse still takes a suffix letter there: {@code "K"} reads as 0 ending after the K.
      */
     public static Parsed prefix(String s, int from) {
         int i = from;
@@ -45,16 +46,12 @@ public final class Memparse {
         }
         long v = 0;
         boolean overflow = false;
-        int start = i;
         while (i < s.length() && digit(s.charAt(i), radix) >= 0) {
             long next = v * radix + digit(s.charAt(i), radix);
             overflow |= Long.compareUnsigned(v, Long.divideUnsigned(-1L, radix)) > 0
                     || Long.compareUnsigned(next, v * radix) < 0;
             v = next;
             i++;
-        }
-        if (i == start && radix != 8) {
-            return new Parsed(0, from, false);
         }
         if (i < s.length()) {
             int shift = switch (Character.toUpperCase(s.charAt(i))) {
