@@ -107,8 +107,11 @@ public final class Chains {
         // under the deadline too: the failure may be a chain that hangs; the failure itself was
         // recorded by the search, the transcript holds the steps up to it
         try (CaseRunner runner = new CaseRunner(config.deadlineSeconds())) {
-            runner.run(c -> chain.run(c, transcript), Choices.replay(sequence.ranks()), null, null);
+            // a replay that ignores its deadline is abandoned: the transcript holds the steps before it
+            return runner.guard(() -> {
+                runner.run(c -> chain.run(c, transcript), Choices.replay(sequence.ranks()), null, null);
+                return transcript;
+            }, hung -> transcript);
         }
-        return transcript;
     }
 }

@@ -109,17 +109,32 @@ final class Search {
     static Result run(Trial trial, PropertyConfig config, Exhaustive exhaustive, Stats stats, Options options) {
         try (CaseRunner runner = new CaseRunner(config.deadlineSeconds())) {
             Search search = new Search(trial, config, options, stats, runner);
-            boolean exhausted = false;
-            if (exhaustive == null) {
-                // an enumeration is its own order, simplest first: the database would only reorder it
-                search.replayDatabase();
-            }
-            if (search.found.isEmpty()) {
-                exhausted = exhaustive == null ? search.sample() : search.enumerate(exhaustive);
-            }
-            List<Failure> health = search.found.isEmpty() ? search.health(exhaustive != null) : List.of();
-            return new Result(search.tries, search.discarded, List.copyOf(search.found), health, exhausted);
+            return runner.guard(() -> search.search(exhaustive), search::abandoned);
         }
+    }
+
+    private Result search(Exhaustive exhaustive) {
+        boolean exhausted = false;
+        if (exhaustive == null) {
+            // an enumeration is its own order, simplest first: the database would only reorder it
+            replayDatabase();
+        }
+        if (found.isEmpty()) {
+            exhausted = exhaustive == null ? sample() : enumerate(exhaustive);
+        }
+        List<Failure> health = found.isEmpty() ? health(exhaustive != null) : List.of();
+        return new Result(tries, discarded, List.copyOf(found), health, exhausted);
+    }
+
+    /**
+     * The result when the runner abandoned a case that ignored its deadline: that case alone, as
+     * found (not shrunk, not replayed, not stored: its thread is still running).
+     */
+    private Result abandoned(Trial.Outcome hung) {
+        int size = hung.sequence().size();
+        ShrinkReport report = new ShrinkReport(0, 0, 0, false, size, size, false);
+        Found found = new Found(hung.sequence(), hung.sequence(), hung.failure(), hung.identity(), report);
+        return new Result(tries, discarded, List.of(found), List.of(), false);
     }
 
     /**

@@ -55,8 +55,36 @@ class RunControlTest {
         assertThat(result.counterexample().failure().id()).isEqualTo("deadline");
         // 2 s: far above what an add takes even on a loaded machine, so only the hang reaches it
         assertThat(result.counterexample().failure().details()).isEqualTo("still running after 2.0 s in hang");
-        // the case ran on this thread: the watchdog's interrupt must not outlive it
+        // the watchdog's interrupt must not outlive its case
         assertThat(Thread.currentThread().isInterrupted()).isFalse();
+    }
+
+    /** Lets the spinning threads of {@link #aCallThatIgnoresTheInterruptIsAbandoned} end. */
+    private static volatile boolean releaseSpinners;
+
+    @Test
+    void aCallThatIgnoresTheInterruptIsAbandoned() {
+        ChainSpec<List<Integer>, Integer> spec = ChainSpec.<List<Integer>, Integer>builder("RunControlSpin")
+                .initialState(() -> new ArrayList<Integer>())
+                .action("add", 5, s -> Gens.uniformInts(0, 9))
+                .action("spin", 1, s -> s.size() >= 3, s -> Gens.constant(-1))
+                .executor((s, v) -> {
+                    while (v < 0 && !releaseSpinners) {
+                        Thread.onSpinWait(); // a loop that neither draws nor looks at the interrupt
+                    }
+                    return s.add(v);
+                })
+                .deadlineSeconds(1).database("off").seed(1).tries(20).build();
+        try {
+            ChainResult result = Chains.run(spec);
+            assertThat(result.passed()).isFalse();
+            assertThat(result.counterexample().failure().id()).isEqualTo("deadline");
+            assertThat(result.counterexample().failure().details())
+                    .startsWith("still running after 2.").endsWith("s in spin, ignoring the interrupt: abandoned");
+            assertThat(result.counterexample().scenario()).contains("ignoring the interrupt: abandoned");
+        } finally {
+            releaseSpinners = true;
+        }
     }
 
     /** A chain that fails when it holds a 7, with a switch that fixes the bug. */
