@@ -42,6 +42,9 @@ public final class AsidAllocator {
     private boolean omitReservedTtbr0;
 
     /** A freshly booted allocator: generation 1, an empty map, every CPU on {@code swapper_pg_dir}. */
+    /** See {@link #mutations()}. */
+    private long mutations;
+
     public AsidAllocator(AsidConfig config, Set<AsidDefect> defects) {
         this.config = Objects.requireNonNull(config, "config");
         this.defects = defects.isEmpty() ? EnumSet.noneOf(AsidDefect.class) : EnumSet.copyOf(defects);
@@ -66,6 +69,7 @@ public final class AsidAllocator {
      * value of {@code asid_generation}, the set bits of {@code asid_map} and {@code cur_idx}.
      */
     public void restore(long generation, BitSet map, int nextIndex) {
+        mutations++;
         if (generation < firstVersion || (generation & asidMask) != 0) {
             throw new IllegalArgumentException("generation: found 0x" + Long.toHexString(generation)
                     + ", expected a nonzero multiple of 0x" + Long.toHexString(firstVersion));
@@ -81,6 +85,7 @@ public final class AsidAllocator {
 
     /** An mm that already has {@code contextId} (restoring a captured state); 0 is a new mm. */
     public MmContext adoptMm(long pgd, long contextId) {
+        mutations++;
         if (pgd < 0 || pgd > 0xffffffffL || (pgd & 0x3fff) != 0) {
             throw new IllegalArgumentException("pgd: found 0x" + Long.toHexString(pgd)
                     + ", expected a 16 KiB aligned 32-bit physical address");
@@ -93,11 +98,13 @@ public final class AsidAllocator {
 
     /** {@code init_new_context}: a new mm whose first-level table is at {@code pgd}, context id 0. */
     public MmContext createMm(long pgd) {
+        mutations++;
         return adoptMm(pgd, 0);
     }
 
     /** Puts CPU {@code cpu} in a captured state: running {@code mm}, with these per-CPU ASIDs. */
     public void restoreCpu(int cpu, MmContext mm, long active, long reserved) {
+        mutations++;
         CpuAsidState c = cpus[checkCpu(cpu)];
         c.active = active;
         c.reserved = reserved;
@@ -113,6 +120,7 @@ public final class AsidAllocator {
      * to it, which the kernel's reference counts forbid. Its ASID stays in {@code asid_map}.
      */
     public boolean releaseMm(MmContext mm) {
+        mutations++;
         if (!mm.live()) {
             return false;
         }
@@ -128,6 +136,7 @@ public final class AsidAllocator {
 
     /** Starts {@code switch_mm(mm)} on {@code cpu}; false when the CPU is already switching or the mm is dead. */
     public boolean beginSwitch(int cpu, MmContext mm) {
+        mutations++;
         CpuAsidState c = cpus[checkCpu(cpu)];
         if (c.step != SwitchStep.IDLE || !mm.live()) {
             return false;
@@ -145,6 +154,7 @@ public final class AsidAllocator {
 
     /** Runs a whole switch of {@code cpu} to {@code mm} with no other CPU moving; false if it cannot finish. */
     public boolean switchMm(int cpu, MmContext mm) {
+        mutations++;
         if (!beginSwitch(cpu, mm)) {
             return false;
         }
@@ -162,6 +172,7 @@ public final class AsidAllocator {
      * ("fast path", "rollover to generation 3", "new asid 5", ...); "spin" while the lock is held.
      */
     public String step(int cpu) {
+        mutations++;
         CpuAsidState c = cpus[checkCpu(cpu)];
         MmContext mm = c.target;
         switch (c.step) {
@@ -361,6 +372,7 @@ public final class AsidAllocator {
 
     /** Routes the switch's {@code local_flush_tlb_all} to a TLB model. */
     public void onLocalFlushTlbAll(java.util.function.IntConsumer hook) {
+        mutations++;
         this.localFlushTlbAll = Objects.requireNonNull(hook, "hook");
     }
 
@@ -369,10 +381,21 @@ public final class AsidAllocator {
      * {@code cpu_set_reserved_ttbr0}, so the old mm's tables stay live until the TTBR0 write.
      */
     public void omitReservedTtbr0(boolean omit) {
+        mutations++;
         this.omitReservedTtbr0 = omit;
     }
 
     /** The configuration. */
+    /**
+     * Calls of this allocator's mutating public methods so far: the change signal of the ASID
+     * invariants' per-step check. Its state (the map, the generation, each CPU's registers, each
+     * mm's {@code context.id}) has no other writer: the setters of {@link MmContext} and
+     * {@link CpuAsidState} are package-private.
+     */
+    public long mutations() {
+        return mutations;
+    }
+
     public AsidConfig config() {
         return config;
     }

@@ -50,7 +50,7 @@ public final class BuddyChecks {
             inv("INV-GFP-03", (pa, full) -> watermarkKept(pa)));
 
     private static Invariant inv(String id, BiFunction<PageAllocator, Boolean, List<Violation>> check) {
-        return Invariant.on(id, PageAllocator.class, pa -> check.apply(pa, pa.needsFullScan(id)));
+        return Invariant.on(id, PageAllocator.class, PageAllocator::mutations, pa -> check.apply(pa, pa.needsFullScan(id)));
     }
 
     /**

@@ -42,6 +42,11 @@ final class Kswapd {
     }
 
     /** kswapd gets the CPU: {@code balance_pgdat} for the pending wake-up, if any. */
+    /** Whether a call woke kswapd since its last pass ({@code wakeup_kswapd}): {@link #run} has work. */
+    boolean woken() {
+        return pendingZoneIdx >= 0;
+    }
+
     void run() {
         if (pendingZoneIdx < 0) {
             return;

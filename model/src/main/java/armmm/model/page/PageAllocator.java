@@ -79,6 +79,9 @@ public final class PageAllocator {
      * The allocator over {@code configs} (any order; empty zones allowed), every frame PG_reserved
      * with refcount 1 and every pageblock MIGRATE_MOVABLE ({@code memmap_init}).
      */
+    /** See {@link #mutations()}. */
+    private long mutations;
+
     public PageAllocator(List<ZoneConfig> configs, MemMapLayout layout, int nrCpus) {
         this(configs, layout, nrCpus, armmm.model.core.Bugs.NONE);
     }
@@ -108,6 +111,7 @@ public final class PageAllocator {
      * naturally aligned blocks, each through {@code __free_pages_core} to the tail of its list.
      */
     public void memblockFreeRange(long startPfn, long endPfn) {
+        mutations++;
         boot.memblockFreeRange(startPfn, endPfn);
     }
 
@@ -117,6 +121,7 @@ public final class PageAllocator {
      * pageset (high 0, batch 1) passes each straight to {@code __free_one_page}.
      */
     public void freeHighpages(long startPfn, long endPfn) {
+        mutations++;
         boot.freeReservedArea(startPfn, endPfn);
     }
 
@@ -125,11 +130,13 @@ public final class PageAllocator {
      * is still PG_reserved and in a zone (the others are not the kernel's to give back twice).
      */
     public void freeReservedArea(long startPfn, long endPfn) {
+        mutations++;
         boot.freeReservedArea(startPfn, endPfn);
     }
 
     /** {@code setup_per_cpu_pageset}: from now on frees of orders up to 3 go through the per-CPU lists. */
     public void setupPerCpuPagesets() {
+        mutations++;
         pcpLists.setUp();
     }
 
@@ -141,11 +148,13 @@ public final class PageAllocator {
      * its pages go to the buddy allocator as ordinary pages.
      */
     public void activateCmaArea(long startPfn, long count) {
+        mutations++;
         boot.activateCmaArea(startPfn, count);
     }
 
     /** Sets the pageblock of {@code pfn} to {@code mt} ({@code set_pageblock_migratetype}), for boot. */
     public void setPageblockMigratetype(long pfn, MigrateType mt) {
+        mutations++;
         m.blockMt[m.blockIndex(m.frame(pfn))] = (byte) mt.ordinal();
     }
 
@@ -156,6 +165,7 @@ public final class PageAllocator {
      * for masks the kernel BUGs on.
      */
     public Result allocPages(long gfp, int ord, int cpu) {
+        mutations++;
         beginStep();
         Result bad = checkGfp(gfp, cpu);
         if (bad != null) {
@@ -167,6 +177,7 @@ public final class PageAllocator {
 
     /** {@code __get_free_pages}: clears __GFP_HIGHMEM as 6.1 does and returns the page's address, 0 for NULL. */
     public Result getFreePages(long gfp, int ord, int cpu) {
+        mutations++;
         beginStep();
         long g = gfp & ~Gfp.HIGHMEM;
         Result bad = checkGfp(g, cpu);
@@ -186,6 +197,7 @@ public final class PageAllocator {
      * vmalloc): the pfn allocated, or -1 for NULL or a mask the kernel would BUG on.
      */
     public long allocPagesPfn(long gfp, int ord, int cpu) {
+        mutations++;
         return checkGfp(gfp, cpu) != null ? -1 : zonelist.allocPfn(gfp, ord, cpu);
     }
 
@@ -196,17 +208,20 @@ public final class PageAllocator {
      * a physical address through {@link #layout()}, never by arithmetic of its own.
      */
     public Pfn allocFrames(long gfp, int ord, int cpu) {
+        mutations++;
         long pfn = allocPagesPfn(gfp, ord, cpu);
         return pfn < 0 ? null : new Pfn(pfn);
     }
 
     /** {@code __free_pages} of the block at {@code pfn} for another subsystem inside a kernel call, typed. */
     public Result freeFrames(Pfn pfn, int ord, int cpu) {
+        mutations++;
         return freePagesPfn(pfn.value(), ord, cpu);
     }
 
     /** {@code __free_pages} by pfn for another subsystem inside a kernel call. */
     public Result freePagesPfn(long pfn, int ord, int cpu) {
+        mutations++;
         if (!m.hasPfn(pfn)) {
             return Result.refused("pfn 0x" + Long.toHexString(pfn) + " has no struct page");
         }
@@ -236,6 +251,7 @@ public final class PageAllocator {
      * changes nothing, except where the kernel itself drops the reference and leaks the page.
      */
     public Result freePages(long page, int ord, int cpu) {
+        mutations++;
         beginStep();
         Pfn pfn = isAddress(page) ? layout.pageToPfn(new KernelAddr(page)) : null;
         if (pfn == null || pfn.value() < m.basePfn || pfn.value() >= m.basePfn + m.nFrames) {
@@ -246,6 +262,7 @@ public final class PageAllocator {
 
     /** {@code free_pages(addr, order)}: a lowmem virtual address; 0 does nothing. */
     public Result freePagesVirt(long addr, int ord, int cpu) {
+        mutations++;
         beginStep();
         if (addr == 0) {
             return Result.VOID;
@@ -266,6 +283,7 @@ public final class PageAllocator {
 
     /** {@code split_page(page, order)}: a non-compound block becomes 2^order pages of one reference each. */
     public Result splitPage(long page, int ord) {
+        mutations++;
         beginStep();
         long pfn = layout.pageToPfn(page);
         if (pfn < m.basePfn || pfn >= m.basePfn + m.nFrames) {
@@ -304,7 +322,10 @@ public final class PageAllocator {
         m.dirty.begin();
         zonelist.forgetLastAlloc();
         // kswapd, woken during the previous call, gets the CPU before this one
-        kswapd.run();
+        if (kswapd.woken()) {
+            mutations++;
+            kswapd.run();
+        }
     }
 
     /** {@code pgdat->kswapd_failures}: kswapd passes that reclaimed nothing (all of them, here). */
@@ -319,6 +340,15 @@ public final class PageAllocator {
      */
     public long changeCount() {
         return m.dirty.marks();
+    }
+
+    /**
+     * Calls of this allocator's mutating public methods, and kswapd passes, so far: the change
+     * signal of the buddy invariants' per-step check. The allocator's state (zones, lists, frames,
+     * vmstat) is package-private, so nothing outside this package changes it but those methods.
+     */
+    public long mutations() {
+        return mutations;
     }
 
     /** Frame indexes (pfn - {@link #basePfn()}) the last call touched, each once, in order. */
@@ -341,6 +371,7 @@ public final class PageAllocator {
 
     /** Boot calls this after handing pages over: each invariant then scans every frame once. */
     public void clearDirty() {
+        mutations++;
         beginStep();
         m.dirty.startBootScan();
         setHandedOver(true);
@@ -363,6 +394,7 @@ public final class PageAllocator {
 
     /** {@code vmstat_update} on {@code cpu}: {@code refresh_cpu_vm_stats} folds its differences in every zone. */
     public Result vmstatUpdate(int cpu) {
+        mutations++;
         if (cpu < 0 || cpu >= nrCpus) {
             return Result.refused("cpu " + cpu + " is not possible (nr_cpu_ids " + nrCpus + ")");
         }
@@ -376,6 +408,7 @@ public final class PageAllocator {
 
     /** {@code refresh_vm_stats}: {@code vmstat_update} on every CPU. */
     public Result refreshVmStats() {
+        mutations++;
         for (int cpu = 0; cpu < nrCpus; cpu++) {
             vmstatUpdate(cpu);
         }
@@ -488,6 +521,7 @@ public final class PageAllocator {
      * PAGE_FLAGS_CHECK_AT_FREE when freed as a plain page.
      */
     public void setPageSlab(long pfn, boolean on) {
+        mutations++;
         int f = m.frame(pfn);
         m.flags[f] = (byte) (on ? m.flags[f] | MemMap.F_SLAB : m.flags[f] & ~MemMap.F_SLAB);
         m.markDirty(f);
@@ -548,6 +582,7 @@ public final class PageAllocator {
 
     /** Sets {@code page_group_by_mobility_disabled}, as {@code build_all_zonelists} does at boot. */
     public void setMobilityGroupingDisabled(boolean disabled) {
+        mutations++;
         m.mobilityDisabled = disabled;
     }
 
@@ -566,6 +601,8 @@ public final class PageAllocator {
      */
     public void setHandedOver(boolean over) {
         if (over != m.handedOver) {
+            // the buddy step hook sets it before every call: only a change is one
+            mutations++;
             // boot's own allocations ran before init_per_zone_wmark_min (a postcore initcall)
             statThresholds(over);
         }

@@ -41,7 +41,7 @@ public final class TlbChecks {
     }
 
     private static Invariant asid(String id) {
-        return Invariant.on(id, Tlbs.class, t -> AsidChecks.ALL.get(id).apply(t.asid()));
+        return Invariant.on(id, Tlbs.class, t -> t.asid().mutations(), t -> AsidChecks.ALL.get(id).apply(t.asid()));
     }
 
     /**
