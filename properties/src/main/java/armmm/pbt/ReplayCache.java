@@ -33,22 +33,11 @@ final class ReplayCache {
      * Candidates that used other choices than they gave (past their end: minimal choices; above a
      * bound: clamped) to their replay, answered only when repeated exactly.
      */
-    private final Map<Key, Hit> exact = new HashMap<>();
+    private final Map<RanksKey, Hit> exact = new HashMap<>();
     /** The used lengths stored, so a lookup probes only those prefixes of a candidate. */
     private final BitSet lengths = new BitSet();
     private long stored;
 
-    private record Key(long[] ranks) {
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Key k && Arrays.equals(ranks, k.ranks);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(ranks);
-        }
-    }
 
     /**
      * Records the replay of {@code candidate}, which used {@code used} (they differ when the replay
@@ -59,7 +48,7 @@ final class ReplayCache {
         put(used, failing);
         if (!Arrays.equals(candidate, used)) {
             stored += candidate.length;
-            exact.put(new Key(candidate), new Hit(used, failing));
+            exact.put(new RanksKey(candidate), new Hit(used, failing));
         }
     }
 
@@ -85,7 +74,7 @@ final class ReplayCache {
 
     /** The known replay of {@code candidate}, or the one whose used choices begin it, or null. */
     Hit lookup(long[] candidate) {
-        Hit repeated = exact.get(new Key(candidate));
+        Hit repeated = exact.get(new RanksKey(candidate));
         if (repeated != null) {
             return repeated;
         }

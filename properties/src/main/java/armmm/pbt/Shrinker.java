@@ -40,7 +40,7 @@ final class Shrinker {
     private final int budget;
     private final long deadline;
     private final long started = System.nanoTime();
-    private final Set<Key> seen = new HashSet<>();
+    private final Set<RanksKey> seen = new HashSet<>();
     /** Replays of this identity so far, this start's and earlier starts': a known answer is not replayed. */
     private final ReplayCache cache;
     private ChoiceSequence best;
@@ -49,17 +49,6 @@ final class Shrinker {
     private boolean timedOut;
     private boolean budgetReached;
 
-    private record Key(long[] ranks) {
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Key k && Arrays.equals(ranks, k.ranks);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(ranks);
-        }
-    }
 
     /**
      * A shrinker of {@code failing}, which failed with {@code identity} (see
@@ -597,7 +586,7 @@ final class Shrinker {
         if (seen.size() >= SEEN_LIMIT) {
             seen.clear();
         }
-        if (!seen.add(new Key(candidate)) && repairs.isEmpty()) {
+        if (!seen.add(new RanksKey(candidate)) && repairs.isEmpty()) {
             return false;
         }
         if (repairs.isEmpty()) {
