@@ -33,6 +33,9 @@ public final class Kernel implements KernelState {
     private final Bugs bugs;
     /** Subsystem state by state type; a subsystem absent from this kernel has no entry. */
     private final Map<Class<?>, Object> states = new IdentityHashMap<>();
+    /** The last {@link #state} lookup (a kernel is used by one thread); reset when a state is added. */
+    private Class<?> lastType;
+    private Object lastState;
     /** The subsystems present, in registry order, with their states (for the step hooks). */
     private final List<Present<?>> present = new ArrayList<>();
     /**
@@ -71,6 +74,7 @@ public final class Kernel implements KernelState {
     private <S> void add(Subsystem<S> s, Board board) {
         S state = s.create(this, board, bugs);
         if (state != null) {
+            lastType = null;
             if (states.put(s.stateType(), state) != null) {
                 throw new IllegalStateException("two subsystems share the state type " + s.stateType().getName());
             }
@@ -100,7 +104,13 @@ public final class Kernel implements KernelState {
 
     @Override
     public <S> S state(Class<S> type) {
-        return type.cast(states.get(type));
+        // the per-step check asks for the same state several times in a row (applies, stamp,
+        // check, invariant after invariant of one subsystem): remember the last answer
+        if (type != lastType) {
+            lastState = states.get(type);
+            lastType = type;
+        }
+        return type.cast(lastState);
     }
 
     @Override
@@ -180,7 +190,10 @@ public final class Kernel implements KernelState {
         for (int i = 0; i < all.size(); i++) {
             Invariant inv = all.get(i);
             if (inv.appliesTo(this)) {
-                found.addAll(checkAt(i, inv));
+                List<Violation> v = checkAt(i, inv);
+                if (!v.isEmpty()) {
+                    found.addAll(v);
+                }
             }
         }
         return found;
@@ -237,6 +250,7 @@ public final class Kernel implements KernelState {
         if (states.containsKey(subsystem.stateType())) {
             throw new IllegalStateException("this kernel already has a " + subsystem.name() + " state");
         }
+        lastType = null;
         states.put(subsystem.stateType(), java.util.Objects.requireNonNull(state, "state"));
         present.add(new Present<>(subsystem, state));
     }
