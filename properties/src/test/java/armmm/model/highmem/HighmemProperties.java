@@ -59,7 +59,7 @@ class HighmemProperties {
                     String catcher = Catalogue.catcherOf(bug.name());
                     PropertyRunner runner = new PropertyRunner("HighmemProperties", "bug_" + bug.cliName(), (k, v) -> { });
                     ChainResult result = runner.run(HighmemChains.hunt(HighmemChains.kernels(Bugs.of(bug)), catcher)
-                            .tries(150).build());
+                            .tries(600).build());
                     assertThat(result.passed()).as("%s planted: the chain must fail", bug).isFalse();
                     assertThat(result.counterexample().failure().id()).as("invariant catching %s", bug).isEqualTo(catcher);
                     List<String> steps = result.counterexample().steps();
