@@ -222,11 +222,25 @@ final class MemMap {
      */
     boolean isLinkedOnItsList(long pfn) {
         int f = frame(pfn);
-        BuddyZone z = zoneOfFrame(f);
         int id = order[f] * MigrateType.COUNT + listMt[f];
-        boolean headOk = prev[f] < 0 ? z.head[id] == f : next[prev[f]] == f;
-        boolean tailOk = next[f] < 0 ? z.tail[id] == f : prev[next[f]] == f;
+        boolean headOk = prev[f] < 0 ? anyZone(z -> z.head[id] == f) : next[prev[f]] == f;
+        boolean tailOk = next[f] < 0 ? anyZone(z -> z.tail[id] == f) : prev[next[f]] == f;
         return headOk && tailOk;
+    }
+
+    /**
+     * Whether some zone's lists satisfy {@code test}. Not only the frame's own zone: a piece of the
+     * block that boot's hand-over freed across an unaligned zone end ({@code __free_pages_memory}
+     * chunks by alignment, not by zone) sits on the lower zone's lists although its page is in
+     * the next zone.
+     */
+    private boolean anyZone(java.util.function.Predicate<BuddyZone> test) {
+        for (BuddyZone z : zones) {
+            if (z != null && test.test(z)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The frames of {@code free_area[order].free_list[mt]}, head first. */
