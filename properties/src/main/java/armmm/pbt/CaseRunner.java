@@ -75,10 +75,14 @@ final class CaseRunner implements AutoCloseable {
         if (overran == null) {
             return outcome;
         }
+        return overrun(choices.toSequence(), overran, String.format("%.1f s", deadlineNanos / 1e9), "");
+    }
+
+    /** The failure of a case still running after {@code after} in {@code call}. */
+    private static Trial.Outcome overrun(ChoiceSequence sequence, String call, String after, String how) {
         Failure failure = new Failure(DEADLINE_ID, "test case exceeded its deadline",
-                String.format("still running after %.1f s in %s", deadlineNanos / 1e9,
-                        overran.isEmpty() ? "generation" : overran));
-        return new Trial.Outcome(choices.toSequence(), failure, false, overran, null);
+                "still running after " + after + " in " + (call.isEmpty() ? "generation" : call) + how);
+        return new Trial.Outcome(sequence, failure, false, call, null);
     }
 
     /**
@@ -121,10 +125,7 @@ final class CaseRunner implements AutoCloseable {
             // the case's thread may be writing them still
             sequence = Choices.replay(new long[0]).toSequence();
         }
-        Failure failure = new Failure(DEADLINE_ID, "test case exceeded its deadline",
-                String.format("still running after %.1f s in %s, ignoring the interrupt: abandoned", elapsed / 1e9,
-                        call.isEmpty() ? "generation" : call));
-        return new Trial.Outcome(sequence, failure, false, call, null);
+        return overrun(sequence, call, String.format("%.1f s", elapsed / 1e9), ", ignoring the interrupt: abandoned");
     }
 
     /**

@@ -208,14 +208,12 @@ public final class PageAllocator {
      * a physical address through {@link #layout()}, never by arithmetic of its own.
      */
     public Pfn allocFrames(long gfp, int ord, int cpu) {
-        mutations++;
         long pfn = allocPagesPfn(gfp, ord, cpu);
         return pfn < 0 ? null : new Pfn(pfn);
     }
 
     /** {@code __free_pages} of the block at {@code pfn} for another subsystem inside a kernel call, typed. */
     public Result freeFrames(Pfn pfn, int ord, int cpu) {
-        mutations++;
         return freePagesPfn(pfn.value(), ord, cpu);
     }
 
@@ -408,7 +406,6 @@ public final class PageAllocator {
 
     /** {@code refresh_vm_stats}: {@code vmstat_update} on every CPU. */
     public Result refreshVmStats() {
-        mutations++;
         for (int cpu = 0; cpu < nrCpus; cpu++) {
             vmstatUpdate(cpu);
         }

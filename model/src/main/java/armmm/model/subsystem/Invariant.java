@@ -67,6 +67,15 @@ public interface Invariant {
      * @param check the check of that state
      */
     static <S> Invariant on(String id, Class<S> state, Function<? super S, List<Violation>> check) {
+        return on(id, state, s -> ALWAYS, check);
+    }
+
+    /**
+     * {@link #on(String, Class, Function)} with a change signal: {@code stamp} reads the state's
+     * change counter (see {@link #stamp}).
+     */
+    static <S> Invariant on(String id, Class<S> state, ToLongFunction<? super S> stamp,
+                            Function<? super S, List<Violation>> check) {
         return new Invariant() {
             @Override
             public String id() {
@@ -82,36 +91,6 @@ public interface Invariant {
             public List<Violation> check(KernelState kernel) {
                 S s = kernel.state(state);
                 return s == null ? List.of() : check.apply(s);
-            }
-
-            @Override
-            public String toString() {
-                return id;
-            }
-        };
-    }
-
-    /**
-     * {@link #on(String, Class, Function)} with a change signal: {@code stamp} reads the state's
-     * change counter (see {@link #stamp}).
-     */
-    static <S> Invariant on(String id, Class<S> state, ToLongFunction<? super S> stamp,
-                            Function<? super S, List<Violation>> check) {
-        Invariant plain = on(id, state, check);
-        return new Invariant() {
-            @Override
-            public String id() {
-                return id;
-            }
-
-            @Override
-            public boolean appliesTo(KernelState kernel) {
-                return plain.appliesTo(kernel);
-            }
-
-            @Override
-            public List<Violation> check(KernelState kernel) {
-                return plain.check(kernel);
             }
 
             @Override
