@@ -213,17 +213,24 @@ public final class PageChains {
         return Gens.ints(0, w.kernel().pages().nrCpus() - 1);
     }
 
-    /** A free the kernel must refuse or report: freed twice, a tail page, a wrong order, a reserved page. */
+    /**
+     * A free the kernel must refuse or report: freed twice, a tail page, a wrong order, a reserved page.
+     * A page freed twice is one still free now ({@code page_ref_count} 0): one that another caller
+     * (a fault, vmalloc, a slab) has taken since is not a double free the kernel can see, but a
+     * use-after-free its own invariants rightly report, as the page then belongs to two owners.
+     */
     private static Gen<Op> wrongFree(World w) {
         MemMapLayout layout = w.kernel().pages().layout();
+        List<Long> stillFree = w.freed().stream()
+                .filter(page -> w.kernel().pages().refcount(layout.pageToPfn(page)) == 0).toList();
         // the first page of the kernel image (_stext): reserved since boot
         BootedSystem boot = w.kernel().booted().orElseThrow();
         long imagePfn = (boot.board().physOffset() + boot.board().build().kernelStartOffset()) >>> MemMapLayout.PAGE_SHIFT;
         long reservedPage = layout.pfnToPage(imagePfn);
         Gen<Op> reserved = Gens.constant(new PageOp.FreePages(reservedPage, 0, 0));
+        Gen<Op> twice = stillFree.isEmpty() ? reserved : Gens.oneOf(stillFree).map(page -> new PageOp.FreePages(page, 0, 0));
         if (w.held().isEmpty()) {
-            return Gens.frequency(weighted(1, reserved),
-                    weighted(3, Gens.oneOf(w.freed()).map(page -> new PageOp.FreePages(page, 0, 0))));
+            return Gens.frequency(weighted(1, reserved), weighted(3, twice));
         }
         Gen<World.Held> held = Gens.oneOf(w.held());
         Gen<Op> tail = held.filter(h -> h.order() > 0).map(h -> new PageOp.FreePages(
@@ -231,7 +238,6 @@ public final class PageChains {
         // one order too small (the half left leaks) or one too large (the buddy goes with it)
         Gen<Op> wrongOrder = Gens.combine(held, Gens.ints(0, 1), (h, larger) -> new PageOp.FreePages(h.page(),
                 larger == 0 && h.order() > 0 ? h.order() - 1 : (h.order() + 1) % PageAllocator.MAX_ORDER, 0));
-        Gen<Op> twice = w.freed().isEmpty() ? reserved : Gens.oneOf(w.freed()).map(page -> new PageOp.FreePages(page, 0, 0));
         boolean anyHigherOrder = w.held().stream().anyMatch(h -> h.order() > 0);
         return anyHigherOrder
                 ? Gens.frequency(weighted(1, reserved), weighted(2, twice), weighted(2, tail), weighted(2, wrongOrder))

@@ -4,7 +4,6 @@ import static armmm.pbt.Gens.weighted;
 
 import armmm.model.core.Gfp;
 import armmm.model.core.Result;
-import armmm.model.page.PageAllocator;
 import armmm.model.subsystem.Op;
 import armmm.model.vmalloc.Vmalloc;
 import armmm.pbt.ChainSpec;
@@ -143,10 +142,6 @@ public final class SlubKernelChains {
     }
 
     private static void label(World w, Op op, Result r) {
-        // a slab (or a large kmalloc, or kvmalloc's vmalloc) may have taken a page the chain freed
-        // before: a page call must not free that page "twice"
-        PageAllocator pa = w.kernel().pages();
-        w.freed().removeIf(page -> pa.refcount(pa.layout().pageToPfn(page)) > 0);
         if (r instanceof Result.Refused ref) {
             Stats.label("slub refused: " + ref.reason());
         } else if (op.resultStem() != null && r.value() == 0 && !(op instanceof SlubOp.KmallocSlab)) {

@@ -153,9 +153,6 @@ public final class VmallocChains {
         if (!(op instanceof VmallocOp)) {
             return List.of();
         }
-        // vmalloc may have taken a page the chain freed before: freeing it "twice" would free vmalloc's page
-        PageAllocator pa = w.kernel().pages();
-        w.freed().removeIf(page -> pa.refcount(pa.layout().pageToPfn(page)) > 0);
         if (r.isRefused()) {
             Stats.label("refused: " + ((Result.Refused) r).reason());
             return List.of();
