@@ -35,6 +35,10 @@ public final class BoardOptions {
     @Option(names = "--struct-page-size", paramLabel = "BYTES", description = "the build's sizeof(struct page) (default 36)")
     String structPageSize;
 
+    @Option(names = "--debug-vm", description = "a build with CONFIG_DEBUG_VM: misused pages are reported when the call"
+            + " happens (default: off, as in armmp, where 6.1 reports them later or not at all)")
+    boolean debugVm;
+
     /**
      * A decimal option value of ASCII digits: read here rather than by picocli's
      * {@code Integer.valueOf}, which takes any Unicode digit and would boot {@code --cpus ٢}.
@@ -75,6 +79,9 @@ public final class BoardOptions {
         }
         if (structPageSize != null) {
             build = build.withStructPageSize(number("--struct-page-size", structPageSize));
+        }
+        if (debugVm) {
+            build = build.withDebugVm(true);
         }
         if (initrdSize != null) {
             board = board.withInitrdSize(armmm.model.board.Memparse.strict("--initrd-size", initrdSize));

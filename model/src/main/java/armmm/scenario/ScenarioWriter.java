@@ -23,7 +23,7 @@ public final class ScenarioWriter {
         armmm.model.subsystem.HandleKind kind = armmm.model.kernel.Subsystems.handleProducedBy(op.name());
         String stem = kind == null ? null : kind.stem();
         if (result instanceof Result.Refused r) {
-            return "expect-fail " + line + "    # " + r.reason();
+            return (r.isModelFinding() ? "expect-finding " : "expect-fail ") + line + "    # " + r.reason();
         }
         String prefix = "";
         String comment = "";

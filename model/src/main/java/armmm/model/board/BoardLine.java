@@ -11,11 +11,12 @@ import java.util.Set;
  * A scenario's {@code board} line: the {@code armmm boot} options as {@code key=value} pairs
  * ({@code ram=1024M}, {@code memory=BASE:SIZE}, {@code reserve=BASE:SIZE[:no-map|:reusable]},
  * {@code cmdline="..."}, {@code cpus=N}, {@code dma_zone_size=SIZE}: the machine's
- * {@code machine_desc.dma_zone_size}, arch/arm/mm/init.c). {@code memory} and {@code reserve} repeat.
+ * {@code machine_desc.dma_zone_size}, arch/arm/mm/init.c; {@code debug_vm=y|n}: the build's
+ * CONFIG_DEBUG_VM, {@link BuildConfig#debugVm}). {@code memory} and {@code reserve} repeat.
  */
 public final class BoardLine {
     /** The keys a board line knows. */
-    public static final Set<String> KEYS = Set.of("ram", "memory", "reserve", "cmdline", "cpus", "dma_zone_size");
+    public static final Set<String> KEYS = Set.of("ram", "memory", "reserve", "cmdline", "cpus", "dma_zone_size", "debug_vm");
 
     private BoardLine() {
     }
@@ -27,7 +28,7 @@ public final class BoardLine {
     public static Board parse(Map<String, String> params) {
         for (String key : params.keySet()) {
             if (!KEYS.contains(key)) {
-                throw new BoardException(key, "unknown board parameter, expected one of ram, memory, reserve, cmdline, cpus, dma_zone_size");
+                throw new BoardException(key, "unknown board parameter, expected one of ram, memory, reserve, cmdline, cpus, dma_zone_size, debug_vm");
             }
         }
         int cpus = 1;
@@ -42,6 +43,13 @@ public final class BoardLine {
                 params.get("cmdline"), cpus);
         if (params.containsKey("dma_zone_size")) {
             board = board.withDmaZoneSize(Memparse.strict("dma_zone_size", params.get("dma_zone_size")));
+        }
+        if (params.containsKey("debug_vm")) {
+            board = board.withBuild(board.build().withDebugVm(switch (params.get("debug_vm")) {
+                case "y", "1", "true" -> true;
+                case "n", "0", "false" -> false;
+                default -> throw new BoardException("debug_vm", "expected y or n, found '" + params.get("debug_vm") + "'");
+            }));
         }
         return board;
     }
@@ -76,6 +84,9 @@ public final class BoardLine {
         }
         if (board.dmaZoneSize() != 0) {
             words.add("dma_zone_size=" + size(board.dmaZoneSize()));
+        }
+        if (board.build().debugVm()) {
+            words.add("debug_vm=y");
         }
         return String.join(" ", words);
     }

@@ -24,11 +24,15 @@ package armmm.model.board;
  * @param pcpuReservedSize  PERCPU_MODULE_RESERVE ("r8192")
  * @param pcpuDynamicSize   dynamic size after rounding the unit up ("d20524")
  * @param console           the console argument every captured boot's command line starts with
+ * @param debugVm           CONFIG_DEBUG_VM: off in {@code armmp}, so a misused page is found late or never
+ *                          ({@code put_page_testzero}, {@code free_pcp_prepare}, {@code check_new_pcp},
+ *                          mm/page_alloc.c, include/linux/mm.h); {@link #withDebugVm} turns it on
  */
 public record BuildConfig(long pageOffset, long textOffset, long kernelStartOffset, long kernelSize,
                           long textSize, long rodataSize, long initOffset, long initSize, long dataSize, long bssSize,
                           int structPageSize, int maxOrder, long cmaSizeMbytes, int smpCacheBytes,
-                          long pcpuStaticSize, long pcpuReservedSize, long pcpuDynamicSize, String console) {
+                          long pcpuStaticSize, long pcpuReservedSize, long pcpuDynamicSize, String console,
+                          boolean debugVm) {
     /** 4 KiB pages. */
     public static final int PAGE_SHIFT = 12;
     /** {@code PAGE_SIZE}. */
@@ -53,6 +57,16 @@ public record BuildConfig(long pageOffset, long textOffset, long kernelStartOffs
         }
     }
 
+    /** The build without CONFIG_DEBUG_VM, as {@code armmp} is. */
+    public BuildConfig(long pageOffset, long textOffset, long kernelStartOffset, long kernelSize,
+                       long textSize, long rodataSize, long initOffset, long initSize, long dataSize, long bssSize,
+                       int structPageSize, int maxOrder, long cmaSizeMbytes, int smpCacheBytes,
+                       long pcpuStaticSize, long pcpuReservedSize, long pcpuDynamicSize, String console) {
+        this(pageOffset, textOffset, kernelStartOffset, kernelSize, textSize, rodataSize, initOffset, initSize, dataSize,
+                bssSize, structPageSize, maxOrder, cmaSizeMbytes, smpCacheBytes, pcpuStaticSize, pcpuReservedSize,
+                pcpuDynamicSize, console, false);
+    }
+
     /** Debian 6.1.0-50-armmp, as captured in the oracle. */
     public static BuildConfig armmp() {
         return new BuildConfig(0xC000_0000L, 0x208000L, 0x300000L, 0x1307588L,
@@ -75,14 +89,14 @@ public record BuildConfig(long pageOffset, long textOffset, long kernelStartOffs
     public BuildConfig withPageOffset(long po) {
         return new BuildConfig(po, textOffset, kernelStartOffset, kernelSize, textSize, rodataSize, initOffset, initSize,
                 dataSize, bssSize, structPageSize, maxOrder, cmaSizeMbytes, smpCacheBytes, pcpuStaticSize,
-                pcpuReservedSize, pcpuDynamicSize, console);
+                pcpuReservedSize, pcpuDynamicSize, console, debugVm);
     }
 
     /** The same build with another default CMA size in MiB. */
     public BuildConfig withCmaSizeMbytes(long mb) {
         return new BuildConfig(pageOffset, textOffset, kernelStartOffset, kernelSize, textSize, rodataSize, initOffset, initSize,
                 dataSize, bssSize, structPageSize, maxOrder, mb, smpCacheBytes, pcpuStaticSize,
-                pcpuReservedSize, pcpuDynamicSize, console);
+                pcpuReservedSize, pcpuDynamicSize, console, debugVm);
     }
 
     /** The same build with another {@code sizeof(struct page)} (36 in this build; 32 without some debug options). */
@@ -92,6 +106,13 @@ public record BuildConfig(long pageOffset, long textOffset, long kernelStartOffs
         }
         return new BuildConfig(pageOffset, textOffset, kernelStartOffset, kernelSize, textSize, rodataSize, initOffset, initSize,
                 dataSize, bssSize, bytes, maxOrder, cmaSizeMbytes, smpCacheBytes, pcpuStaticSize,
-                pcpuReservedSize, pcpuDynamicSize, console);
+                pcpuReservedSize, pcpuDynamicSize, console, debugVm);
+    }
+
+    /** The same build with CONFIG_DEBUG_VM on ({@code debugVm}) or off. */
+    public BuildConfig withDebugVm(boolean on) {
+        return new BuildConfig(pageOffset, textOffset, kernelStartOffset, kernelSize, textSize, rodataSize, initOffset, initSize,
+                dataSize, bssSize, structPageSize, maxOrder, cmaSizeMbytes, smpCacheBytes, pcpuStaticSize,
+                pcpuReservedSize, pcpuDynamicSize, console, on);
     }
 }

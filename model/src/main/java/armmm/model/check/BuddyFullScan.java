@@ -171,7 +171,7 @@ final class BuddyFullScan {
         if ((p & (n - 1)) != 0) {
             add("INV-BUDDY-03", "free block misaligned", where);
         }
-        if (pa.refcount(p) != 0) {
+        if (!BuddyChecks.freeRefcount(pa, p)) {
             add("INV-PAGE-01", "nonzero _refcount", where + " refcount " + pa.refcount(p));
         }
         MigrateType block = pa.pageblockMigratetype(p);
@@ -187,7 +187,7 @@ final class BuddyFullScan {
                 return false;
             }
             state[f] = q == p ? FREE_HEAD : FREE_INNER;
-            if (q > p && (pa.isBuddy(q) || pa.refcount(q) != 0 || pa.isReserved(q) || pa.isTail(q))) {
+            if (q > p && (pa.isBuddy(q) || !BuddyChecks.freeRefcount(pa, q) || pa.isReserved(q) || pa.isTail(q))) {
                 add("INV-BUDDY-03", "free block overlaps a page in use", where + " contains " + pfn(q) + " (refcount "
                         + pa.refcount(q) + ", PageBuddy " + pa.isBuddy(q) + ", PG_reserved " + pa.isReserved(q)
                         + ", PageTail " + pa.isTail(q) + ")");
@@ -228,7 +228,7 @@ final class BuddyFullScan {
             add("INV-BUDDY-03", "per-CPU page outside its zone", where);
             return;
         }
-        if (pa.refcount(p) != 0 || pa.isBuddy(p)) {
+        if (!BuddyChecks.freeRefcount(pa, p) || pa.isBuddy(p)) {
             add("INV-PAGE-02", "per-CPU page in use", where + ": refcount " + pa.refcount(p) + ", PageBuddy " + pa.isBuddy(p));
         }
         for (long q = p; q < p + (1L << o) && pa.hasPfn(q); q++) {
@@ -238,7 +238,7 @@ final class BuddyFullScan {
                 return;
             }
             state[f] = q == p ? PCP : PCP_INNER;
-            if (q > p && (pa.refcount(q) != 0 || pa.isTail(q) || pa.isReserved(q))) {
+            if (q > p && (!BuddyChecks.freeRefcount(pa, q) || pa.isTail(q) || pa.isReserved(q))) {
                 add("INV-PAGE-02", "per-CPU block overlaps a page in use", where + " contains " + pfn(q));
             }
         }

@@ -81,6 +81,23 @@ public sealed interface Result {
         return new Warned(v, finding, Origin.MODEL);
     }
 
+    /** The {@link Refused#reason} of a call the model stops short of carrying out: its finding, not a kernel report. */
+    String MODEL_MISUSE = "model: misuse";
+
+    /**
+     * A call the model does not carry out although 6.1 would (silently, into a state the model
+     * cannot represent consistently, such as a page on two lists): the model's finding, the state unchanged.
+     */
+    static Result modelRefusal(String finding) {
+        return new Refused(MODEL_MISUSE, "armmm model: " + finding);
+    }
+
+    /** True when the result is the model's finding (a {@link Warned} of {@link Origin#MODEL}, or {@link #modelRefusal}). */
+    default boolean isModelFinding() {
+        return this instanceof Warned w ? w.origin() == Origin.MODEL
+                : this instanceof Refused r && r.reason().equals(MODEL_MISUSE);
+    }
+
     /** True when the call returned its value with a warning. */
     default boolean isWarned() {
         return this instanceof Warned;

@@ -63,6 +63,7 @@ public final class BuddySubsystem implements Subsystem<PageAllocator> {
         PageAllocator pa = PageAllocatorBoot.handOver(zones, PageAllocatorBoot.memMap(booted.layout()), board.cpus(), bugs);
         // the subsystems after this one still boot on the allocator: its seeded bugs wait for the first call
         pa.setHandedOver(false);
+        pa.setDebugVm(board.build().debugVm());
         earlier.state(Memblock.class).markSlabAvailable(size -> kzallocNode(pa, size));
         return pa;
     }
@@ -145,6 +146,13 @@ public final class BuddySubsystem implements Subsystem<PageAllocator> {
         state.beginStep();
         state.setHandedOver(true);
         state.setStepRecord(PageCall.before(state, op));
+        state.forgetReports();
+    }
+
+    /** The bad pages 6.1 reported during the call (a drain, a refill, {@code check_new_pages}) go with its result. */
+    @Override
+    public Result finishStep(PageAllocator state, Op op, Result result) {
+        return state.withReports(result);
     }
 
     /** Completes the record of a page call with its result. */

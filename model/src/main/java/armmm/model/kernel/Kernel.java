@@ -50,6 +50,10 @@ public final class Kernel implements KernelState {
             subsystem.beforeStep(state, op);
         }
 
+        Result finishStep(Op op, Result result) {
+            return subsystem.finishStep(state, op, result);
+        }
+
         void afterStep(Op op, Result result) {
             subsystem.afterStep(state, op, result);
         }
@@ -138,6 +142,9 @@ public final class Kernel implements KernelState {
             p.beforeStep(op);
         }
         Result r = op.applyTo(this);
+        for (Present<?> p : present) {
+            r = p.finishStep(op, r);
+        }
         for (Present<?> p : present) {
             p.afterStep(op, r);
         }

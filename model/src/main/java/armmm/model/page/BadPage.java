@@ -1,7 +1,9 @@
 package armmm.model.page;
 
+import static armmm.model.page.MemMap.F_ALLOC;
 import static armmm.model.page.MemMap.F_BUDDY;
 import static armmm.model.page.MemMap.F_HEAD;
+import static armmm.model.page.MemMap.F_LEAKED;
 import static armmm.model.page.MemMap.F_PCP;
 import static armmm.model.page.MemMap.F_RESERVED;
 import static armmm.model.page.MemMap.F_TAIL;
@@ -9,8 +11,9 @@ import static armmm.model.page.MemMap.F_TAIL;
 import armmm.model.core.Result;
 
 /**
- * {@code bad_page} and {@code page_bad_reason} (mm/page_alloc.c) as {@code free_pages_prepare}
- * and {@code free_page_is_bad} apply them: why a page is unfit to free, and the report.
+ * {@code bad_page} and {@code page_bad_reason} (mm/page_alloc.c) as {@code free_pages_prepare},
+ * {@code free_page_is_bad} and {@code check_new_pages} apply them: why a page is unfit to free or
+ * to hand out, and the report.
  */
 final class BadPage {
     private final MemMap m;
@@ -21,21 +24,37 @@ final class BadPage {
         this.layout = layout;
     }
 
+    /** The first page {@code free_pages_prepare} finds unfit and why; null when it finds none. */
+    record Bad(int frame, String reason) {
+    }
+
     /**
      * {@code page_bad_reason} over the block as {@code free_pages_prepare} walks it (the head's own
-     * reference is the one being dropped); null when every page is fit to free.
+     * reference is the one being dropped); null when every page is fit to free. With CONFIG_DEBUG_VM
+     * the head first, then each tail, with {@code free_tail_pages_check}'s "PageTail not set".
+     * Without it the tails first, and the head only when {@code checkFree} (orders above
+     * PAGE_ALLOC_COSTLY_ORDER, {@code __free_pages_ok}): {@code free_pcp_prepare} passes false for
+     * the per-CPU orders, and {@code free_tail_pages_check} checks nothing.
      */
-    String freePrepareBadReason(int f, int ord) {
-        String reason = pageBadReason(f, true);
+    Bad freePrepareBad(int f, int ord, boolean checkFree) {
         boolean compound = (m.flags[f] & F_HEAD) != 0;
-        for (int i = 1; i < 1 << ord && reason == null; i++) {
-            if (compound && (m.flags[f + i] & F_TAIL) == 0) {
-                reason = "PageTail not set";
-            } else {
-                reason = pageBadReason(f + i, false);
+        if (m.debugVm) {
+            String reason = pageBadReason(f, true);
+            int at = f;
+            for (int i = 1; i < 1 << ord && reason == null; i++) {
+                at = f + i;
+                reason = compound && (m.flags[f + i] & F_TAIL) == 0 ? "PageTail not set" : pageBadReason(f + i, false);
+            }
+            return reason == null ? null : new Bad(f, reason);
+        }
+        for (int i = 1; i < 1 << ord; i++) {
+            String reason = pageBadReason(f + i, false);
+            if (reason != null) {
+                return new Bad(f + i, reason);
             }
         }
-        return reason;
+        String reason = checkFree ? pageBadReason(f, true) : null;
+        return reason == null ? null : new Bad(f, reason);
     }
 
     /** {@code page_bad_reason} with PAGE_FLAGS_CHECK_AT_FREE; later checks override earlier ones, as there. */
@@ -58,11 +77,64 @@ final class BadPage {
         return reason;
     }
 
+    /**
+     * {@code check_new_pages}: each page of a block just taken off a list must be as a free page
+     * is ({@code page_expected_state} with PAGE_FLAGS_CHECK_AT_PREP); the first that is not is
+     * reported ({@code check_new_page_bad}) and the caller leaks the block. In the model only a
+     * double free's {@code _refcount} below 0 can make a listed page unfit.
+     */
+    boolean checkNewPages(int f, int ord) {
+        if (!m.underflowSeen) {
+            return false;
+        }
+        for (int i = 0; i < 1 << ord; i++) {
+            if (m.refcount[f + i] != 0) {
+                report(f + i, "nonzero _refcount");
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * {@code free_page_is_bad} on a block's first page, as {@code bulkfree_pcp_prepare} runs it at
+     * the drain without CONFIG_DEBUG_VM (with it, only under debug_pagealloc, which this build
+     * leaves off): reported, and the caller leaks the block.
+     */
+    boolean bulkfreePcpPrepare(int f) {
+        if (m.debugVm || !m.underflowSeen || m.refcount[f] == 0) {
+            return false;
+        }
+        report(f, "nonzero _refcount");
+        return true;
+    }
+
+    /**
+     * A block the kernel took off a list and then dropped after reporting it: nobody holds it and
+     * it is never freed. The model keeps it as a leaked allocation of its order, so that the zone's
+     * pages stay accounted for.
+     */
+    void leak(BuddyZone z, int f, int ord) {
+        m.flags[f] = (byte) (m.flags[f] & ~(F_BUDDY | F_PCP | F_HEAD) | F_ALLOC | F_LEAKED);
+        m.order[f] = (byte) ord;
+        z.allocatedPages += 1L << ord;
+        m.markDirty(f);
+    }
+
+    /** {@code bad_page} during a call that goes on: the report goes with the call's result. */
+    private void report(int f, String reason) {
+        m.reports.add(line(f, reason));
+    }
+
     /** {@code bad_page}: the "Bad page state" report as a refused result. */
     Result badPage(int f, String reason) {
+        return new Result.Refused(reason, line(f, reason));
+    }
+
+    private String line(int f, String reason) {
         long pfn = m.basePfn + f;
-        return new Result.Refused(reason, String.format("BUG: Bad page state in process swapper/0  pfn:%05x"
+        return String.format("BUG: Bad page state in process swapper/0  pfn:%05x"
                 + " page:0x%x refcount:%d flags:0x%x page dumped because: %s", pfn, layout.pfnToPage(pfn),
-                m.refcount[f], m.pageFlags(pfn), reason));
+                m.refcount[f], m.pageFlags(pfn), reason);
     }
 }

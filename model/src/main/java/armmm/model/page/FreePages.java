@@ -4,6 +4,7 @@ import static armmm.model.page.MemMap.F_ALLOC;
 import static armmm.model.page.MemMap.F_BUDDY;
 import static armmm.model.page.MemMap.F_HEAD;
 import static armmm.model.page.MemMap.F_LEAKED;
+import static armmm.model.page.MemMap.F_PCP;
 import static armmm.model.page.MemMap.F_RESERVED;
 import static armmm.model.page.MemMap.F_TAIL;
 import static armmm.model.page.PageAllocator.COSTLY_ORDER;
@@ -47,15 +48,24 @@ final class FreePages {
         if (m.zoneOf[f] < 0) {
             return Result.refused("pfn 0x" + Long.toHexString(pfn) + " is in no zone");
         }
-        if (m.refcount[f] == 0) {
+        if (m.refcount[f] <= 0) {
             if (m.bug(PageBug.PAGE_FREE_ZERO_REFCOUNT_ACCEPTED)) {
                 return Result.VOID;
             }
-            // put_page_testzero would underflow; the kernel's checks find a buddy page by its type
+            if (!m.debugVm) {
+                return underflow(f, ord);
+            }
+            // put_page_testzero's VM_BUG_ON_PAGE; the kernel's checks find a buddy page by its type
             return (m.flags[f] & F_BUDDY) != 0 ? bad.badPage(f, "nonzero mapcount")
                     : bad.badPage(f, "VM_BUG_ON_PAGE(page_ref_count(page) == 0)");
         }
         if ((m.flags[f] & F_ALLOC) != 0 && m.order[f] != ord && !m.bug(PageBug.PAGE_FREE_WRONG_ORDER_ACCEPTED)) {
+            if (!m.debugVm) {
+                return Result.modelRefusal(String.format("__free_pages(pfn:%05x, %d) of an order-%d allocation: 6.1 does not"
+                        + " check the order and frees %s; the model stops before it", pfn, ord, m.order[f],
+                        ord < m.order[f] ? "the first 2^" + ord + " pages, leaking the rest"
+                                : "2^" + ord + " pages, pages beyond the allocation with them"));
+            }
             return new Result.Refused("wrong order", "freeing pfn 0x" + Long.toHexString(pfn) + " with order " + ord
                     + ", allocated with order " + m.order[f]);
         }
@@ -74,17 +84,68 @@ final class FreePages {
         return freePagesInternal(f, ord, cpu);
     }
 
+    /**
+     * A free of a page whose {@code _refcount} is 0 or below, without CONFIG_DEBUG_VM:
+     * {@code put_page_testzero} takes it one lower and says nothing, nothing is freed. For a
+     * block of order above 0 that is not a compound head, {@code __free_pages} then frees its
+     * tail blocks ({@code page + 2^k} at order k, k = order - 1 .. 0) although they are free
+     * already or someone else's: the model stops before that, with its finding, the state unchanged.
+     */
+    private Result underflow(int f, int ord) {
+        long pfn = m.basePfn + f;
+        int before = m.refcount[f];
+        if (ord > 0 && (m.flags[f] & F_HEAD) == 0) {
+            StringBuilder tails = new StringBuilder();
+            for (int k = ord - 1; k >= 0; k--) {
+                tails.append(tails.length() == 0 ? "" : ", ").append(String.format("pfn:%05x order %d", pfn + (1L << k), k));
+            }
+            return Result.modelRefusal(String.format("__free_pages(pfn:%05x, %d) with _refcount %d: put_page_testzero does"
+                    + " not reach 0 and the page is no compound head, so 6.1 (no CONFIG_DEBUG_VM) frees the tail blocks"
+                    + " again (%s), which are free or in use already; the model stops before a block is on two lists",
+                    pfn, ord, before, tails));
+        }
+        m.refcount[f] = before - 1;
+        m.underflowSeen = true;
+        m.markDirty(f);
+        String later = (m.flags[f] & F_PCP) != 0 ? "the drain of its per-CPU list reports it"
+                : (m.flags[f] & F_LEAKED) != 0 ? "nothing reports it (a leaked page)"
+                : insideFreeBlock(f) ? "the allocation that takes it off the free lists reports it"
+                : "the free of the block it is part of reports it";
+        return Result.finding(0, String.format("double free: put_page_testzero took the _refcount of pfn:%05x from %d to %d;"
+                + " 6.1 (no CONFIG_DEBUG_VM) says nothing and frees nothing; %s (nonzero _refcount)", pfn, before, before - 1,
+                later));
+    }
+
+    /** True when frame {@code f} is the first page of, or inside, a block on a free list. */
+    private boolean insideFreeBlock(int f) {
+        for (int o = 0; o < MAX_ORDER; o++) {
+            int head = m.frame((m.basePfn + f) & -(1L << o));
+            if (head >= 0 && (m.flags[head] & F_BUDDY) != 0 && m.order[head] >= o && head + (1 << m.order[head]) > f) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The reference dropped to zero: {@code free_pages_prepare} checks, then the pcp or buddy free. */
     Result freePagesInternal(int f, int ord, int cpu) {
-        String reason = bad.freePrepareBadReason(f, ord);
-        if (reason != null) {
+        BadPage.Bad found = bad.freePrepareBad(f, ord, ord > COSTLY_ORDER);
+        if (found == null && !m.debugVm && ord <= COSTLY_ORDER && (m.flags[f] & (F_RESERVED | MemMap.F_SLAB)) != 0) {
+            return Result.modelRefusal(String.format("__free_pages(pfn:%05x, %d) of a %s page: free_pcp_prepare does not"
+                    + " check the head (check_free false without CONFIG_DEBUG_VM), clears its flags and puts it on a per-CPU"
+                    + " list, where it is free memory and still %s; the model stops before it", m.basePfn + f, ord,
+                    (m.flags[f] & F_RESERVED) != 0 ? "PG_reserved" : "PG_slab",
+                    (m.flags[f] & F_RESERVED) != 0 ? "the kernel's own" : "a slab in use"));
+        }
+        if (found != null) {
+            String reason = found.reason();
             // as bad_page leaves it: the reference is dropped and the block is never freed
             m.refcount[f] = 0;
             if ((m.flags[f] & F_ALLOC) != 0) {
                 m.flags[f] |= F_LEAKED;
             }
             m.markDirty(f);
-            return bad.badPage(f, reason);
+            return bad.badPage(found.frame(), reason);
         }
         BuddyZone z = m.zoneOfFrame(f);
         m.refcount[f] = 0;

@@ -58,6 +58,16 @@ final class MemMap {
     boolean handedOver;
     /** The CPU the current kernel call runs on: the one whose vmstat differences it changes. */
     int cpu;
+    /** CONFIG_DEBUG_VM of the build ({@code BuildConfig.debugVm}): which of 6.1's page checks run, and when. */
+    boolean debugVm;
+    /**
+     * True once a double free took a {@code _refcount} below 0: only then can a page on the free
+     * or per-CPU lists be in a state {@code check_new_pages} or {@code free_page_is_bad} reports,
+     * so the allocation paths look only then (the kernel looks always; the outcome is the same).
+     */
+    boolean underflowSeen;
+    /** The {@code BUG: Bad page state} lines printed during the current call, reported with its result. */
+    final java.util.List<String> reports = new java.util.ArrayList<>();
     /** The frames each kernel call touched, for the checks. */
     final DirtyFrames dirty = new DirtyFrames();
 

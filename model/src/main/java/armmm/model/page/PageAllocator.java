@@ -96,10 +96,10 @@ public final class PageAllocator {
         m = new MemMap(configs, nrCpus, bugs);
         lists = new FreeLists(m);
         fallback = new MigrateFallback(m, lists);
-        pcpLists = new PcpLists(m, lists, fallback);
-        kswapd = new Kswapd(m);
-        zonelist = new Zonelist(m, lists, fallback, pcpLists, kswapd);
         badPage = new BadPage(m, layout);
+        pcpLists = new PcpLists(m, lists, fallback, badPage);
+        kswapd = new Kswapd(m);
+        zonelist = new Zonelist(m, lists, fallback, pcpLists, kswapd, badPage);
         freeing = new FreePages(m, nrCpus, lists, pcpLists, badPage);
         boot = new BootFree(m, lists, freeing);
     }
@@ -402,6 +402,61 @@ public final class PageAllocator {
             }
         }
         return Result.VOID;
+    }
+
+    /**
+     * {@code drain_local_pages(NULL)} on {@code cpu} ({@code drain_pages}): each populated zone's
+     * per-CPU lists of that CPU emptied to the buddy lists, through {@code free_pcppages_bulk}.
+     */
+    public Result drainLocalPages(int cpu) {
+        mutations++;
+        if (cpu < 0 || cpu >= nrCpus) {
+            return Result.refused("cpu " + cpu + " is not possible (nr_cpu_ids " + nrCpus + ")");
+        }
+        m.cpu = cpu;
+        for (BuddyZone z : m.zones) {
+            if (z != null && z.config.managedPages() > 0) {
+                pcpLists.drainPagesZone(z, cpu);
+            }
+        }
+        return Result.VOID;
+    }
+
+    /** CONFIG_DEBUG_VM of the build this allocator runs ({@code BuildConfig.debugVm}). */
+    public boolean debugVm() {
+        return m.debugVm;
+    }
+
+    /** Sets CONFIG_DEBUG_VM; the buddy subsystem does it once, from the board's build. */
+    public void setDebugVm(boolean on) {
+        m.debugVm = on;
+    }
+
+    /**
+     * {@code r}, the result of the kernel call now ending, with the {@code BUG: Bad page state}
+     * reports 6.1 printed on its way (at a drain, a per-CPU refill, an allocation's
+     * {@code check_new_pages}): a refusal stays as it is, a value becomes a value with the
+     * kernel's warning, as the call went on.
+     */
+    public Result withReports(Result r) {
+        if (m.reports.isEmpty()) {
+            return r;
+        }
+        String lines = String.join("; ", m.reports);
+        m.reports.clear();
+        if (r instanceof Result.Refused) {
+            return r;
+        }
+        if (r instanceof Result.Warned w) {
+            return new Result.Warned(w.value(), w.warning() + "; " + lines,
+                    w.origin() == Result.Origin.KERNEL ? Result.Origin.KERNEL : Result.Origin.MODEL);
+        }
+        return Result.warned(r.value(), lines);
+    }
+
+    /** Forgets reports a call before the current one left (boot's, or a direct caller's). */
+    public void forgetReports() {
+        m.reports.clear();
     }
 
     /** {@code refresh_vm_stats}: {@code vmstat_update} on every CPU. */

@@ -84,6 +84,14 @@ public sealed interface PageOp extends Op {
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
+    /** {@code drain_local_pages(NULL)} on {@code cpu} (mm/page_alloc.c): that CPU's per-CPU lists emptied to the buddy lists. */
+    record DrainLocalPages(int cpu) implements PageOp {
+        public String name() { return "drain_local_pages"; }
+        public List<Arg> args() { return List.of(); }
+        public Result applyTo(KernelState k) { return Op.onState(k, PageAllocator.class, NO_ALLOCATOR, p -> p.drainLocalPages(cpu)); }
+        @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
     /** What a page call returns on a kernel booted without a page allocator (no board). */
     Result NO_ALLOCATOR = Result.refused("no page allocator: the scenario needs a board line");
 
@@ -96,5 +104,6 @@ public sealed interface PageOp extends Op {
             OpSpec.perCpu("free_pages", (a, c) -> new FreePagesVirt(a[0], (int) a[1], c), ArgKind.HANDLE, ArgKind.NUMBER),
             OpSpec.of("split_page", (a, c) -> new SplitPage(a[0], (int) a[1]), ArgKind.HANDLE, ArgKind.NUMBER),
             OpSpec.perCpu("vmstat_update", (a, c) -> new VmstatUpdate(c)),
-            OpSpec.of("refresh_vm_stats", (a, c) -> new RefreshVmStats()));
+            OpSpec.of("refresh_vm_stats", (a, c) -> new RefreshVmStats()),
+            OpSpec.perCpu("drain_local_pages", (a, c) -> new DrainLocalPages(c)));
 }

@@ -17,13 +17,15 @@ final class PcpLists {
     private final MemMap m;
     private final FreeLists lists;
     private final MigrateFallback fallback;
+    private final BadPage bad;
     /** Whether {@code setup_per_cpu_pageset} has run; before it the boot pageset frees straight back. */
     private boolean pcpReady;
 
-    PcpLists(MemMap m, FreeLists lists, MigrateFallback fallback) {
+    PcpLists(MemMap m, FreeLists lists, MigrateFallback fallback, BadPage bad) {
         this.m = m;
         this.lists = lists;
         this.fallback = fallback;
+        this.bad = bad;
     }
 
     /** {@code setup_per_cpu_pageset}: from now on frees of orders up to 3 go through the per-CPU lists. */
@@ -58,18 +60,30 @@ final class PcpLists {
     /** {@code rmqueue_bulk}: up to {@code count} blocks from the buddy lists onto a per-CPU list tail. */
     private int rmqueueBulk(BuddyZone z, int ord, int count, PerCpuPages pcp, int pindex, int mt, int allocFlags) {
         int i = 0;
+        int allocated = 0;
         for (; i < count; i++) {
             int f = fallback.rmqueueOne(z, ord, mt, allocFlags);
             if (f < 0) {
                 break;
             }
+            if (!m.debugVm && bad.checkNewPages(f, ord)) {
+                // check_pcp_refill (without CONFIG_DEBUG_VM): reported and left off the list, but
+                // counted as taken from NR_FREE_PAGES. 6.1 leaves NR_FREE_CMA_PAGES as it was for a
+                // leaked CMA block; the model takes it off too, so that the counter stays the lists' sum
+                bad.leak(z, f, ord);
+                if (m.pcpMt[f] == MT_CMA) {
+                    z.modCma(-(1L << ord));
+                }
+                continue;
+            }
             pcpLink(z, pcp, pindex, f, ord, true);
+            allocated++;
             if (m.pcpMt[f] == MT_CMA) {
                 z.modCma(-(1L << ord));
             }
         }
         z.modFree(-((long) i << ord), false);
-        return i;
+        return allocated;
     }
 
     /** {@code free_unref_page}: to this CPU's list, draining a batch when {@code count >= high}. */
@@ -99,6 +113,17 @@ final class PcpLists {
         int high = freeHigh ? 0 : pcp.high;
         if (pcp.count >= high && !(m.bug(PageBug.BUDDY_PCP_NO_DRAIN))) {
             freePcppagesBulk(z, nrPcpFree(pcp, high, pcp.batch, freeHigh), pcp, pindex);
+        }
+    }
+
+    /**
+     * {@code drain_pages_zone}: the CPU's pageset of the zone emptied to the buddy lists, in
+     * chunks of {@code batch << CONFIG_PCP_BATCH_SCALE_MAX} pages from list 0 on.
+     */
+    void drainPagesZone(BuddyZone z, int cpu) {
+        PerCpuPages pcp = z.pcp[cpu];
+        while (pcp.count > 0) {
+            freePcppagesBulk(z, Math.min(pcp.count, pcp.batch << 5), pcp, 0);
         }
     }
 
@@ -149,6 +174,11 @@ final class PcpLists {
                 pcp.count -= nr;
                 if (m.bug(PageBug.BUDDY_DRAIN_LOSES_BLOCK) && (count <= 0 || pcp.head[pindex] < 0)) {
                     m.order[f] = 0;
+                    continue;
+                }
+                if (bad.bulkfreePcpPrepare(f)) {
+                    // reported at the drain: off the list, never freed
+                    bad.leak(z, f, ord);
                     continue;
                 }
                 lists.freeOnePage(z, f, ord, m.pcpMt[f], false);

@@ -38,11 +38,13 @@ final class Zonelist {
     private final MigrateFallback fallback;
     private final PcpLists pcpLists;
     private final Kswapd kswapd;
+    private final BadPage bad;
     /** The trace of the last allocation in the current kernel call, null when there was none. */
     private AllocTrace lastAlloc;
 
-    Zonelist(MemMap m, FreeLists lists, MigrateFallback fallback, PcpLists pcpLists, Kswapd kswapd) {
+    Zonelist(MemMap m, FreeLists lists, MigrateFallback fallback, PcpLists pcpLists, Kswapd kswapd, BadPage bad) {
         this.m = m;
+        this.bad = bad;
         this.kswapd = kswapd;
         this.lists = lists;
         this.fallback = fallback;
@@ -203,6 +205,11 @@ final class Zonelist {
             }
         }
         lists.modFreepageState(z, -(1L << ord), m.pcpMt[f]);
+        if (bad.checkNewPages(f, ord)) {
+            // check_new_pages on the way out (every build): reported, the block leaks, the loop takes another
+            bad.leak(z, f, ord);
+            return rmqueueBuddy(z, ord, allocFlags, mt);
+        }
         return f;
     }
 

@@ -1024,7 +1024,7 @@ public final class SlubAllocator {
 
     private Result modelFinding(String what) {
         stats.report("model finding");
-        return new Result.Refused("model: misuse", "armmm model: " + what);
+        return Result.modelRefusal(what);
     }
 
     private Result checkCpu(int cpu) {

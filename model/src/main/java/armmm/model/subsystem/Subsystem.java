@@ -75,6 +75,15 @@ public interface Subsystem<S> {
         beforeStep(state);
     }
 
+    /**
+     * The result of every kernel call as the kernel gives it, before {@link #afterStep}: what this
+     * subsystem printed on the way of a call that may have been another's (the buddy allocator's
+     * bad page reports at a drain or a refill) goes with it. By default the result unchanged.
+     */
+    default Result finishStep(S state, Op op, Result result) {
+        return result;
+    }
+
     /** Runs after every kernel call with its result (the buddy allocator completes the record it began). */
     default void afterStep(S state, Op op, Result result) {
     }

@@ -148,6 +148,7 @@ class BuddyAllocatorTest {
 
     @Test
     void compoundPagesMarkHeadAndTailsAndFreeAsOne() {
+        pa.setDebugVm(true);
         long p = apply(new PageOp.AllocPages(Gfp.GFP_KERNEL | Gfp.COMP, 2, 0));
         assertThat(observe("page[" + p + "].flags")).isEqualTo(1L << PageAllocator.PG_HEAD);
         assertThat(pa.isTail(pfn(p) + 3)).isTrue();
@@ -170,8 +171,74 @@ class BuddyAllocatorTest {
         assertThat(refused(new PageOp.SplitPage(p, 2)).reason()).isEqualTo("VM_BUG_ON_PAGE(!page_count(page))");
     }
 
+    /** The model's finding of a call 6.1 (no CONFIG_DEBUG_VM) goes on with silently: a value, or a refusal. */
+    private Result finding(PageOp op) {
+        Result r = kernel.apply(op);
+        assertThat(r.isModelFinding()).as("%s: %s", op, r).isTrue();
+        assertThat(kernel.check()).as("invariants after %s", op).isEmpty();
+        return r;
+    }
+
+    @Test
+    void withoutDebugVmATailFreedAsAPageGoesBelowZeroAndTheBlockFreeReportsIt() {
+        long p = apply(new PageOp.AllocPages(Gfp.GFP_KERNEL | Gfp.COMP, 2, 0));
+        Result tail = finding(new PageOp.FreePages(p + 36, 0, 0));
+        assertThat(tail).isInstanceOf(Result.Warned.class);
+        assertThat(observe("page[" + (p + 36) + "].refcount")).isEqualTo(-1);
+        long free = pa.zone(ZoneType.DMA).freePages() + pa.zone(ZoneType.DMA).pcpListPages();
+        // free_pages_prepare checks each tail page in every build: the block is reported and leaks
+        Result.Refused r = refused(new PageOp.FreePages(p, 2, 0));
+        assertThat(r.reason()).isEqualTo("nonzero _refcount");
+        assertThat(r.report()).contains(String.format("pfn:%05x", pfn(p) + 1), "refcount:-1");
+        assertThat(pa.zone(ZoneType.DMA).freePages() + pa.zone(ZoneType.DMA).pcpListPages()).isEqualTo(free);
+        assertThat(BuddyChecks.fullScan(pa)).isEmpty();
+    }
+
+    @Test
+    void withoutDebugVmADoubleFreeOfAPageIsSilentUntilTheDrainReportsIt() {
+        long p = apply(new PageOp.AllocPages(Gfp.GFP_KERNEL, 0, 0));
+        apply(new PageOp.FreePages(p, 0, 0));
+        long cached = pa.zone(ZoneType.DMA).pcpListPages();
+        Result twice = finding(new PageOp.FreePages(p, 0, 0));
+        assertThat(((Result.Warned) twice).warning()).contains("from 0 to -1", "drain");
+        assertThat(pa.zone(ZoneType.DMA).pcpListPages()).isEqualTo(cached);
+        Result drain = kernel.apply(new PageOp.DrainLocalPages(0));
+        assertThat(drain).isInstanceOf(Result.Warned.class);
+        assertThat(((Result.Warned) drain).origin()).isEqualTo(Result.Origin.KERNEL);
+        assertThat(((Result.Warned) drain).warning()).startsWith("BUG: Bad page state in process swapper/0  pfn:")
+                .contains(String.format("pfn:%05x", pfn(p)), "nonzero _refcount");
+        assertThat(kernel.check()).isEmpty();
+        assertThat(pa.zone(ZoneType.DMA).pcpListPages()).isZero();
+        assertThat(pa.isLeaked(pfn(p))).isTrue();
+        assertThat(BuddyChecks.fullScan(pa)).isEmpty();
+    }
+
+    @Test
+    void withoutDebugVmASecondFreeOfABlockIsRefusedAsTheModelsFinding() {
+        long p = apply(new PageOp.AllocPages(Gfp.GFP_KERNEL, 5, 0));
+        apply(new PageOp.FreePages(p, 5, 0));
+        long free = pa.zone(ZoneType.DMA).freePages();
+        Result r = finding(new PageOp.FreePages(p, 5, 0));
+        assertThat(((Result.Refused) r).report()).startsWith("armmm model: ").contains("tail blocks again",
+                String.format("pfn:%05x order 4", pfn(p) + 16));
+        assertThat(pa.zone(ZoneType.DMA).freePages()).isEqualTo(free);
+        assertThat(observe("page[" + p + "].refcount")).isZero();
+    }
+
+    @Test
+    void withoutDebugVmAReservedPageOrAWrongOrderIsTheModelsFinding() {
+        long page = pa.layout().pfnToPage(TestBoards.RAM + 0x300);
+        assertThat(((Result.Refused) finding(new PageOp.FreePages(page, 0, 0))).report()).contains("PG_reserved");
+        assertThat(observe("page[" + page + "].refcount")).isEqualTo(1);
+        long p = apply(new PageOp.AllocPages(Gfp.GFP_KERNEL, 3, 0));
+        assertThat(((Result.Refused) finding(new PageOp.FreePages(p, 2, 0))).report()).contains("does not check the order");
+        assertThat(observe("page[" + p + "].refcount")).isEqualTo(1);
+        apply(new PageOp.FreePages(p, 3, 0));
+    }
+
     @Test
     void aDoubleFreeIsReportedAsABadPageAndChangesNothing() {
+        pa.setDebugVm(true);
         long p = apply(new PageOp.AllocPages(Gfp.GFP_KERNEL, 5, 0));
         apply(new PageOp.FreePages(p, 5, 0));
         long free = pa.zone(ZoneType.DMA).freePages();
@@ -183,6 +250,7 @@ class BuddyAllocatorTest {
 
     @Test
     void freeingAReservedPageIsReportedAndTheKernelLeaksIt() {
+        pa.setDebugVm(true);
         long page = pa.layout().pfnToPage(TestBoards.RAM + 0x300);
         Result.Refused r = refused(new PageOp.FreePages(page, 0, 0));
         assertThat(r.reason()).isEqualTo("PAGE_FLAGS_CHECK_AT_FREE flag(s) set");
@@ -193,6 +261,7 @@ class BuddyAllocatorTest {
 
     @Test
     void freeingWithAnotherOrderThanAllocatedIsRefused() {
+        pa.setDebugVm(true);
         long p = apply(new PageOp.AllocPages(Gfp.GFP_KERNEL, 3, 0));
         assertThat(refused(new PageOp.FreePages(p, 2, 0)).reason()).isEqualTo("wrong order");
         assertThat(observe("page[" + p + "].refcount")).isEqualTo(1);
