@@ -70,6 +70,8 @@ public final class PageChains {
                 // the vmstat work folding the per-CPU differences (INV-BUDDY-08)
                 .action("vmstat_update", 2, w -> cpu(w).map(PageOp.VmstatUpdate::new))
                 .action("refresh_vm_stats", 1, w -> Gens.constant(new PageOp.RefreshVmStats()))
+                // a CPU's per-CPU lists emptied: where 6.1 without DEBUG_VM finds a page freed twice
+                .action("drain_local_pages", 2, w -> cpu(w).map(PageOp.DrainLocalPages::new))
                 .postcondition((w, op, outcome) -> {
                     label(w, op, (Result) outcome);
                     return List.of();
@@ -246,6 +248,14 @@ public final class PageChains {
 
     /** Labels the states the issue asks coverage of: splits, fallbacks, steals, CMA, refusals, reserves. */
     private static void label(World w, Op op, Result r) {
+        if (r instanceof Result.Warned warned) {
+            // a page call that goes on: 6.1's later Bad page report (drain, refill), or the model's finding
+            Stats.label(warned.origin() == Result.Origin.KERNEL ? "Bad page state reported by a later call"
+                    : "finding: " + op.name() + (w.kernel().pages().debugVm() ? "" : " (no DEBUG_VM)"));
+        }
+        if (op instanceof PageOp.FreePages && (r.isRefused() || r.isWarned())) {
+            Stats.label(w.kernel().pages().debugVm() ? "wrong free on a DEBUG_VM build" : "wrong free on the armmp build");
+        }
         if (r.isRefused()) {
             Stats.label("refused: " + ((Result.Refused) r).reason());
             return;
