@@ -234,10 +234,15 @@ public final class PageCallChecks {
     }
 
     /**
-     * INV-CALL-03: a free has the outcome 6.1 gives it, by the struct page it names: no struct
-     * page, no zone, a reference count of 0 (freed twice, a tail, never allocated), PG_reserved,
-     * another order than allocated, or the last reference of a PG_slab page is reported and changes no zone's free pages; a count above 1
-     * only drops a reference; the last reference gives the zone back exactly 2^order pages.
+     * INV-CALL-03: a free has the outcome 6.1 gives it, by the struct page it names and the build
+     * (CONFIG_DEBUG_VM or not): no struct page, no zone or an impossible CPU is refused; a reference
+     * count of 0 or below (freed twice, a tail, never allocated) is refused with DEBUG_VM, and
+     * without it the model's finding (the count one lower, or, where the tail blocks would be freed
+     * again, refused with the count as it was); PG_reserved, another order than allocated, or the
+     * last reference of a PG_slab page is refused, as the model's finding where 6.1 without
+     * DEBUG_VM checks nothing; none of these changes the free pages. A count above 1 only drops a
+     * reference; the last reference gives the zone back exactly 2^order pages, unless a tail
+     * page's count is not 0 (reported, nothing freed) or a drain reported a page (that block leaks).
      */
     static List<Violation> freeOutcome(PageAllocator pa, PageCall c) {
         boolean free = c.op instanceof PageOp.FreePages || c.op instanceof PageOp.FreePagesVirt;

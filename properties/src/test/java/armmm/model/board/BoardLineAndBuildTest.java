@@ -35,6 +35,18 @@ class BoardLineAndBuildTest {
     }
 
     @Test
+    void debugVmIsABuildOptionOffByDefaultAsInArmmp() {
+        assertThat(BuildConfig.armmp().debugVm()).isFalse();
+        Board on = BoardLine.parse(Map.of("ram", "256M", "debug_vm", "y"));
+        assertThat(on.build().debugVm()).isTrue();
+        assertThat(on.build().withDebugVm(false)).isEqualTo(BuildConfig.armmp());
+        assertThat(BoardLine.render(on)).isEqualTo("board ram=256M debug_vm=y");
+        assertThat(BoardLine.parse(Map.of("debug_vm", "n")).build().debugVm()).isFalse();
+        assertThatThrownBy(() -> BoardLine.parse(Map.of("debug_vm", "maybe")))
+                .hasMessage("debug_vm: expected y or n, found 'maybe'");
+    }
+
+    @Test
     void aBadBoardParameterIsNamedInTheError() {
         assertThatThrownBy(() -> BoardLine.parse(Map.of("rom", "1G"))).isInstanceOf(BoardException.class)
                 .hasMessageStartingWith("rom: unknown board parameter");
