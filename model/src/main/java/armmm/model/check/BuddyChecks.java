@@ -465,14 +465,17 @@ public final class BuddyChecks {
             return List.of();
         }
         int highest = GfpZone.gfpZone(t.gfp()).ordinal();
+        PageCall call = PageCall.last(pa);
+        // blocks 6.1 took and found unfit on the way (reported, leaked) served nobody: the lists the call left
+        boolean leaked = call != null && call.result() != null && PageCallChecks.reportedBadPage(call.result());
         for (int zi = highest; zi > t.zone(); zi--) {
             ZoneSnapshot s = t.before(zi);
             if (s == null) {
                 continue;
             }
             BuddyZone z = pa.zone(ZoneType.values()[zi]);
-            boolean hasPage = s.pcpHasPage() || s.maxFreeOrder() >= t.order()
-                    || t.allowsCma() && s.maxCmaOrder() >= t.order();
+            boolean hasPage = leaked ? usableBlockNow(pa, ZoneType.values()[zi], t)
+                    : s.pcpHasPage() || s.maxFreeOrder() >= t.order() || t.allowsCma() && s.maxCmaOrder() >= t.order();
             if (hasPage && (t.allocFlags() & 0x04) != 0 || hasPage && watermarkOk(z.config(), s, t, highest)) {
                 return List.of(new Violation("INV-GFP-02", "zonelist not walked in order", "zone "
                         + z.config().type().kernelName() + " could serve " + Gfp.format(t.gfp()) + " order " + t.order()
@@ -481,6 +484,19 @@ public final class BuddyChecks {
             }
         }
         return List.of();
+    }
+
+    /** A block of the request's order or above on a list of the zone it may take from, walking the lists now. */
+    private static boolean usableBlockNow(PageAllocator pa, ZoneType zone, AllocTrace t) {
+        for (int o = t.order(); o < PageAllocator.MAX_ORDER; o++) {
+            for (MigrateType mt : MigrateType.values()) {
+                boolean usable = mt.ordinal() < MigrateType.PCPTYPES || mt == MigrateType.CMA && t.allowsCma();
+                if (usable && pa.freeListHead(zone, o, mt) >= 0) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** {@code __zone_watermark_ok}'s order-0 test, recomputed from a snapshot. */

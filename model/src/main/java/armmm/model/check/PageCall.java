@@ -9,6 +9,7 @@ import armmm.model.page.MigrateType;
 import armmm.model.page.PageAllocator;
 import armmm.model.zone.ZoneConfig;
 import armmm.model.zone.ZoneType;
+import java.util.List;
 
 /**
  * One page allocator call as the INV-CALL checks see it: the call, the kernel-visible state it
@@ -29,6 +30,10 @@ public final class PageCall {
         }
     }
 
+    /** A block on the draining CPU's per-CPU list before a drain, with its first page's reference count. */
+    record PcpBlock(int zone, long pfn, int order, int refcount) {
+    }
+
     /** The struct page a free names, before the call; null when the pfn has none. */
     record FrameBefore(long pfn, int zone, int refcount, boolean reserved, boolean head, int order, boolean slab) {
     }
@@ -41,6 +46,8 @@ public final class PageCall {
     final FrameBefore frame;
     /** {@code page_group_by_mobility_disabled}, a boot-time global the call runs under. */
     final boolean mobilityDisabled;
+    /** For {@code drain_local_pages}: every block of that CPU's per-CPU lists, walked through the lists; else null. */
+    List<PcpBlock> drained;
     private Result result;
 
     private PageCall(Op op, long gfp, int order, int cpu, ZoneBefore[] zones, FrameBefore frame, boolean mobilityDisabled) {
@@ -68,6 +75,12 @@ public final class PageCall {
             // __get_free_pages clears __GFP_HIGHMEM before it calls alloc_pages
             return alloc(pa, op, g.gfp() & ~Gfp.HIGHMEM, g.order(), g.cpu());
         }
+        if (op instanceof PageOp.DrainLocalPages d) {
+            PageCall c = new PageCall(op, 0, 0, d.cpu(), zones(pa, 0, -1, MigrateType.UNMOVABLE, -1), null,
+                    pa.mobilityGroupingDisabled());
+            c.drained = d.cpu() >= 0 && d.cpu() < pa.nrCpus() ? pcpBlocks(pa, d.cpu()) : null;
+            return c;
+        }
         long pfn;
         int ord;
         int cpu;
@@ -94,6 +107,14 @@ public final class PageCall {
         boolean disabled = pa.mobilityGroupingDisabled();
         return new PageCall(op, gfp, ord, cpu, zones(pa, ord, cpu, GfpRules.migratetype(gfp, disabled),
                 GfpRules.highestZone(gfp)), null, disabled);
+    }
+
+    /**
+     * The zones as {@link #before} reads them for this allocation, but now: after a call that
+     * reported blocks unfit ({@code check_new_pages}) and leaked them, the lists it left.
+     */
+    ZoneBefore[] zonesNow(PageAllocator pa) {
+        return zones(pa, order, cpu, GfpRules.migratetype(gfp, mobilityDisabled), GfpRules.highestZone(gfp));
     }
 
     /** Each zone's counters; its lists and this CPU's list only for zones up to {@code highest} (the zonelist). */
@@ -128,6 +149,24 @@ public final class PageCall {
                     z.vmstat().read(armmm.model.page.ZoneVmstat.NR_FREE_PAGES),
                     z.vmstat().read(armmm.model.page.ZoneVmstat.NR_FREE_CMA_PAGES), z.nrReservedHighatomic(), pcp,
                     lists, pcpHas, z.watermarkBoost());
+        }
+        return out;
+    }
+
+    /** Every block of {@code cpu}'s per-CPU lists in every populated zone, walked through {@code pcp->lists}. */
+    private static List<PcpBlock> pcpBlocks(PageAllocator pa, int cpu) {
+        List<PcpBlock> out = new java.util.ArrayList<>();
+        for (ZoneType t : ZoneType.values()) {
+            BuddyZone z = pa.zone(t);
+            if (z == null || z.config().managedPages() == 0) {
+                continue;
+            }
+            for (int pindex = 0; pindex < PageAllocator.NR_PCP_LISTS; pindex++) {
+                long steps = 0;
+                for (long p = pa.pcpListHead(t, cpu, pindex); p >= 0 && steps++ < pa.frameCount(); p = pa.nextOnList(p)) {
+                    out.add(new PcpBlock(t.ordinal(), p, pindex / MigrateType.PCPTYPES, pa.refcount(p)));
+                }
+            }
         }
         return out;
     }

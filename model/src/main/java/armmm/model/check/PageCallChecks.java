@@ -22,11 +22,12 @@ public final class PageCallChecks {
     private PageCallChecks() {
     }
 
-    /** The three call postconditions; they apply to kernels that have a page allocator. */
+    /** The four call postconditions; they apply to kernels that have a page allocator. */
     public static final List<Invariant> ALL = List.of(
             Invariant.on("INV-CALL-01", PageAllocator.class, pa -> call(pa, PageCallChecks::allocationShape)),
             Invariant.on("INV-CALL-02", PageAllocator.class, pa -> call(pa, PageCallChecks::nullJustified)),
-            Invariant.on("INV-CALL-03", PageAllocator.class, pa -> call(pa, PageCallChecks::freeOutcome)));
+            Invariant.on("INV-CALL-03", PageAllocator.class, pa -> call(pa, PageCallChecks::freeOutcome)),
+            Invariant.on("INV-CALL-04", PageAllocator.class, pa -> call(pa, PageCallChecks::drainOutcome)));
 
     private interface Check {
         List<Violation> apply(PageAllocator pa, PageCall c);
@@ -175,13 +176,15 @@ public final class PageCallChecks {
             return List.of();
         }
         GfpRules.Pass pass = GfpRules.slowPass(c.gfp, c.order, c.mobilityDisabled);
+        // blocks 6.1 took and found unfit on the way (reported, leaked) were no use to it: the lists it left
+        PageCall.ZoneBefore[] lists = reportedBadPage(c.result()) ? c.zonesNow(pa) : c.zones;
         for (int zi = highest; zi >= 0; zi--) {
             PageCall.ZoneBefore b = c.zones[zi];
             if (b == null) {
                 continue;
             }
-            boolean served = pass.noWatermarks() ? blockFor(b, c, pass, true) : watermarkOk(b, c, pass, highest)
-                    && blockFor(b, c, pass, false);
+            boolean served = pass.noWatermarks() ? blockFor(lists[zi], c, pass, true) : watermarkOk(b, c, pass, highest)
+                    && blockFor(lists[zi], c, pass, false);
             if (served) {
                 return List.of(new Violation("INV-CALL-02", "NULL while a zone could serve", "zone " + zoneName(zi)
                         + " had zone_page_state(NR_FREE_PAGES) " + b.statFree() + " (min " + b.config().min() + ", protection "
@@ -347,6 +350,60 @@ public final class PageCallChecks {
         unchanged(pa, c, what, out);
     }
 
+    /**
+     * INV-CALL-04: {@code drain_local_pages} on a CPU empties that CPU's per-CPU lists. Each block
+     * whose first page has a reference count of 0 goes to its zone's free lists; without
+     * CONFIG_DEBUG_VM each block whose first page has another count (a double free took it below
+     * 0) is reported ({@code bulkfree_pcp_prepare}: the result carries its {@code Bad page state}
+     * line) and leaks, on no list; with CONFIG_DEBUG_VM nothing is checked there. Each zone's free
+     * pages go up by exactly the blocks given back, and nothing else is reported.
+     */
+    static List<Violation> drainOutcome(PageAllocator pa, PageCall c) {
+        if (!(c.op instanceof PageOp.DrainLocalPages) || c.drained == null || c.result().isRefused()) {
+            return List.of();
+        }
+        Result r = c.result();
+        String warning = r instanceof Result.Warned w && w.origin() == Result.Origin.KERNEL ? w.warning() : "";
+        List<Violation> out = new ArrayList<>();
+        long[] back = new long[ZoneType.values().length];
+        boolean anyBad = false;
+        for (PageCall.PcpBlock b : c.drained) {
+            String at = pfn(b.pfn()) + " ";
+            boolean bad = b.refcount() != 0 && !pa.debugVm();
+            anyBad |= bad;
+            if (!bad) {
+                back[b.zone()] += 1L << b.order();
+                if (warning.contains(at)) {
+                    out.add(new Violation("INV-CALL-04", "fit page reported", at + "refcount 0 reported at the drain: " + warning));
+                }
+            } else if (!warning.contains(at)) {
+                out.add(new Violation("INV-CALL-04", "bad page not reported at the drain", at + "refcount " + b.refcount()
+                        + " on cpu " + c.cpu + "'s per-CPU list: bulkfree_pcp_prepare reports it, the result was " + r));
+            } else if (pa.isBuddy(b.pfn()) || pa.isOnPcp(b.pfn())) {
+                out.add(new Violation("INV-CALL-04", "reported page freed", at + "was reported at the drain and is on a list"));
+            }
+        }
+        if (!anyBad && !warning.isEmpty()) {
+            out.add(new Violation("INV-CALL-04", "report without a bad page", "drain_local_pages reported: " + warning));
+        }
+        for (ZoneType t : ZoneType.values()) {
+            PageCall.ZoneBefore b = c.zones[t.ordinal()];
+            if (b == null) {
+                continue;
+            }
+            BuddyZone z = pa.zone(t);
+            if (z.pcp(c.cpu).count() != 0) {
+                out.add(new Violation("INV-CALL-04", "per-CPU list not emptied", "zone " + t.kernelName() + " cpu " + c.cpu
+                        + ": count " + z.pcp(c.cpu).count() + " after drain_local_pages"));
+            }
+            if (z.freePages() - b.freePages() != back[t.ordinal()]) {
+                out.add(new Violation("INV-CALL-04", "drained pages not given back", "zone " + t.kernelName() + ": free "
+                        + b.freePages() + " -> " + z.freePages() + ", expected " + back[t.ordinal()] + " more"));
+            }
+        }
+        return out;
+    }
+
     /** True when a page of the block after its first has a reference count other than 0. */
     private static boolean unfitTail(PageAllocator pa, long pfn, int order) {
         for (long p = pfn + 1; p < pfn + (1L << order); p++) {
@@ -358,7 +415,7 @@ public final class PageCallChecks {
     }
 
     /** True when the call went on after 6.1 printed a {@code Bad page state} report (a block it leaks). */
-    private static boolean reportedBadPage(Result r) {
+    static boolean reportedBadPage(Result r) {
         return r instanceof Result.Warned w && w.origin() == Result.Origin.KERNEL && w.warning().contains("BUG: Bad page state");
     }
 

@@ -102,7 +102,7 @@ final class BadPage {
      * leaves off): reported, and the caller leaks the block.
      */
     boolean bulkfreePcpPrepare(int f) {
-        if (m.debugVm || !m.underflowSeen || m.refcount[f] == 0) {
+        if (m.debugVm || !m.underflowSeen || m.refcount[f] == 0 || m.bug(PageBug.PAGE_DRAIN_SKIPS_BAD_PAGE_CHECK)) {
             return false;
         }
         report(f, "nonzero _refcount");

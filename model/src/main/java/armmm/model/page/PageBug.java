@@ -66,6 +66,12 @@ public enum PageBug implements SeededBug {
     /** A free with another order than the allocation's is accepted and frees that order: INV-CALL-03. */
     PAGE_FREE_WRONG_ORDER_ACCEPTED(
             "INV-CALL-03", null, "A free with another order than the allocation's is accepted and frees that order"),
+    /**
+     * {@code bulkfree_pcp_prepare} checks nothing without CONFIG_DEBUG_VM (as it does with it), so a
+     * page freed twice while on a per-CPU list goes to the free lists at the drain, unreported: INV-CALL-04.
+     */
+    PAGE_DRAIN_SKIPS_BAD_PAGE_CHECK(
+            "INV-CALL-04", null, "the drain (bulkfree_pcp_prepare) frees a per-CPU page freed twice without reporting it"),
     /** {@code free_pcppages_bulk} loses the last block of every drain: INV-BUDDY-01. */
     BUDDY_DRAIN_LOSES_BLOCK(
             "INV-BUDDY-01", null, "free_pcppages_bulk loses the last block of every drain"),
