@@ -266,6 +266,8 @@ public final class Memblock {
         long b = base & MASK;
         long s = capSize(b, size & MASK);
         allocations.retire(b, s);
+        memory.releasedBy(b, s);
+        reserved.releasedBy(b, s);
         return reserved.removeRange(b, size & MASK, allocator);
     }
 
@@ -546,6 +548,24 @@ public final class Memblock {
     /** {@code memblock_get_current_limit()}. */
     public long currentLimit() {
         return currentLimit;
+    }
+
+    /**
+     * {@code __pa(memblock.memory.regions)} ({@code ofReserved} false) or
+     * {@code __pa(memblock.reserved.regions)} once {@code memblock_double_array} moved that array
+     * into memblock memory; -1 while it is the static {@code memblock_*_init_regions} array.
+     */
+    public long regionsPhys(boolean ofReserved) {
+        return (ofReserved ? reserved : memory).arrayPhys;
+    }
+
+    /**
+     * True when a call has since taken part of that array's pages out of {@code reserved}
+     * ({@code memblock_phys_free} or a memory limit over them): model bookkeeping, as for the
+     * live allocations, which the kernel does not keep.
+     */
+    public boolean regionsReleased(boolean ofReserved) {
+        return (ofReserved ? reserved : memory).arrayReleased;
     }
 
     /** Whether {@code memblock_allow_resize()} was called. */
