@@ -191,8 +191,10 @@ public final class MemblockChecks {
     /**
      * INV-MEMBLOCK-12: a region array that {@code memblock_double_array} moved into memblock
      * memory owns whole pages: it starts on a page, and the {@code PAGE_ALIGN(max * 12)} bytes
-     * from its start, which {@code memblock_discard} gives back once memblock is done, are reserved
-     * (unless a caller freed part of them since, which the model notes as it retires allocations).
+     * from its start are reserved (unless a caller freed part of them since, which the model notes
+     * as it retires allocations). Those are the bytes the generic {@code memblock_discard} frees
+     * when memblock is done; ARM keeps memblock ({@code ARCH_KEEP_MEMBLOCK}), so here they stay
+     * reserved for good, and no free range shares a page with the array.
      */
     public static final Invariant ARRAY_PAGES = Invariant.on("INV-MEMBLOCK-12", Memblock.class, Memblock::changeCount, mb -> {
         List<Violation> out = new ArrayList<>();

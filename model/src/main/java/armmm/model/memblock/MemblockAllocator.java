@@ -119,7 +119,8 @@ final class MemblockAllocator implements MemblockType.Resizer {
      * the range being reserved, moves the array there, frees the old array unless it was the
      * static one, and reserves the new one. Page-aligned, and whole pages, since 29f6738609e4
      * ("memblock: free allocated memblock_reserved_regions later"), so that the array's pages can
-     * be given back whole once memblock is done ({@code memblock_discard} in 6.1); with
+     * be given back whole once memblock is done ({@code memblock_discard} in 6.1, a no-op on ARM,
+     * which selects {@code ARCH_KEEP_MEMBLOCK}); with
      * {@link MemblockBug#MEMBLOCK_ARRAY_NOT_PAGE_ALIGNED} planted, as before that commit: the
      * array's bytes only, aligned to {@code sizeof(phys_addr_t)}.
      */

@@ -54,7 +54,8 @@ public enum MemblockBug implements SeededBug {
      * 29f6738609e4 undone: {@code memblock_double_array} places the new region array at
      * {@code sizeof(phys_addr_t)} alignment and reserves (and later frees) only its
      * {@code max * sizeof(struct memblock_region)} bytes, not {@code PAGE_ALIGN} of them, so the
-     * pages {@code memblock_discard} gives back are not the array's own: INV-MEMBLOCK-12.
+     * array shares its pages with free memory and the pages a {@code memblock_discard} would give
+     * back are not the array's own: INV-MEMBLOCK-12.
      */
     MEMBLOCK_ARRAY_NOT_PAGE_ALIGNED(
             "INV-MEMBLOCK-12", "29f6738609e4 (\"memblock: free allocated memblock_reserved_regions later\")",

@@ -173,9 +173,9 @@ final class MemblockType {
     }
 
     /**
-     * {@code [b, b + s)} left {@code reserved}: when it meets the pages of this array that
-     * {@code memblock_discard} would give back ({@code PAGE_ALIGN(max * sizeof(struct
-     * memblock_region))} from the array's start), the array's reservation is no longer whole.
+     * {@code [b, b + s)} left {@code reserved}: when it meets the array's pages
+     * ({@code PAGE_ALIGN(max * sizeof(struct memblock_region))} bytes from its start, what
+     * {@code memblock_double_array} reserved for it), the array's reservation is no longer whole.
      */
     void releasedBy(long b, long s) {
         if (arrayPhys >= 0 && s > 0) {
