@@ -190,7 +190,7 @@ public final class MemblockChecks {
 
     /**
      * INV-MEMBLOCK-12: a region array that {@code memblock_double_array} moved into memblock
-     * memory owns whole pages: it starts on a page, and the {@code PAGE_ALIGN(max * 12)} bytes
+     * memory (before slab was up; later arrays come from {@code kmalloc}) owns whole pages: it starts on a page, and the {@code PAGE_ALIGN(max * 12)} bytes
      * from its start are reserved (unless a caller freed part of them since, which the model notes
      * as it retires allocations). Those are the bytes the generic {@code memblock_discard} frees
      * when memblock is done; ARM keeps memblock ({@code ARCH_KEEP_MEMBLOCK}), so here they stay
@@ -200,8 +200,8 @@ public final class MemblockChecks {
         List<Violation> out = new ArrayList<>();
         for (boolean ofReserved : new boolean[] {false, true}) {
             long at = mb.regionsPhys(ofReserved);
-            if (at < 0) {
-                continue; // still the static __initdata array
+            if (at < 0 || mb.regionsInSlab(ofReserved)) {
+                continue; // still the static __initdata array, or kmalloc'ed once slab was up
             }
             String name = ofReserved ? "reserved" : "memory";
             int max = ofReserved ? mb.reservedMax() : mb.memoryMax();

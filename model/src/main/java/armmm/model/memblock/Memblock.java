@@ -70,6 +70,8 @@ public final class Memblock {
     private boolean slabWarned;
     /** {@code kzalloc_node} once slab is available; NULL before anything provides it. */
     private java.util.function.LongUnaryOperator kzalloc = size -> 0;
+    /** {@code kfree} of what {@link #kzalloc} returned for {@code size} bytes, by physical address. */
+    private java.util.function.BiConsumer<Long, Long> kfree = (va, size) -> { };
     /** The live allocations, model bookkeeping for the invariants. */
     final Allocations allocations;
     private final FreeMemRanges freeMemRanges;
@@ -96,6 +98,7 @@ public final class Memblock {
         canResize = o.canResize;
         slabWarned = o.slabWarned;
         kzalloc = o.kzalloc;
+        kfree = o.kfree;
         linearMap = o.linearMap;
         slabAvailable = o.slabAvailable;
     }
@@ -201,6 +204,24 @@ public final class Memblock {
         changes++;
         this.slabAvailable = true;
         this.kzalloc = java.util.Objects.requireNonNull(kzalloc, "kzalloc");
+    }
+
+    /**
+     * As {@link #markSlabAvailable(java.util.function.LongUnaryOperator)}, with the matching
+     * {@code kfree}, given the block's physical address and the size asked for: {@code memblock_double_array} then
+     * takes a new array with {@code kmalloc} and gives a slab-allocated old one back with
+     * {@code kfree}.
+     */
+    public void markSlabAvailable(java.util.function.LongUnaryOperator kzalloc,
+            java.util.function.BiConsumer<Long, Long> kfree) {
+        markSlabAvailable(kzalloc);
+        this.kfree = java.util.Objects.requireNonNull(kfree, "kfree");
+    }
+
+    /** {@code kfree} of the block at physical {@code phys} that {@link #kzallocNode} returned for {@code size} bytes. */
+    void kfree(long phys, long size) {
+        changes++;
+        kfree.accept(phys, size);
     }
 
     /** {@code kzalloc_node(size, GFP_NOWAIT)} once slab is available: a kernel virtual address, 0 for NULL. */
@@ -557,6 +578,14 @@ public final class Memblock {
      */
     public long regionsPhys(boolean ofReserved) {
         return (ofReserved ? reserved : memory).arrayPhys;
+    }
+
+    /**
+     * True when that array came from {@code kmalloc} ({@code memblock_memory_in_slab},
+     * {@code memblock_reserved_in_slab}): doubled after slab was up, so not memblock's own memory.
+     */
+    public boolean regionsInSlab(boolean ofReserved) {
+        return (ofReserved ? reserved : memory).arrayInSlab;
     }
 
     /**

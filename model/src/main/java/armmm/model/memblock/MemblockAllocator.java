@@ -131,6 +131,9 @@ final class MemblockAllocator implements MemblockType.Resizer {
         }
         long oldSize = type.max * REGION_STRUCT_SIZE;
         long newSize = oldSize * 2;
+        if (mb.slabAvailable()) {
+            return doubleArrayWithSlab(type, oldSize, newSize);
+        }
         boolean unaligned = mb.bugs().has(MemblockBug.MEMBLOCK_ARRAY_NOT_PAGE_ALIGNED);
         long oldAllocSize = unaligned ? oldSize : pageAlign(oldSize);
         long newAllocSize = unaligned ? newSize : pageAlign(newSize);
@@ -148,12 +151,39 @@ final class MemblockAllocator implements MemblockType.Resizer {
         long old = type.arrayPhys;
         type.arrayPhys = addr;
         type.arrayReleased = false;
+        type.arrayInSlab = false;
         if (old >= 0) {
             mb.physFree(old, oldAllocSize);
         }
         if (mb.reserve(addr, newAllocSize).isRefused()) {
             throw new IllegalStateException("memblock_double_array: reserving the new " + type.name
                     + " array failed (the kernel BUG()s)");
+        }
+        return true;
+    }
+
+    /**
+     * {@code memblock_double_array} once slab is up: the new array is {@code kmalloc(new_size)}
+     * (the model's {@code kzalloc} stand-in, {@link Memblock#kzallocNode}), not reserved in
+     * memblock; the old one goes back with {@code kfree} if it came from slab too, else with
+     * {@code memblock_free} unless it was the static one.
+     */
+    private boolean doubleArrayWithSlab(MemblockType type, long oldSize, long newSize) {
+        long va = mb.kzallocNode(newSize);
+        if (va == 0) {
+            return false;
+        }
+        type.grow();
+        long old = type.arrayPhys;
+        boolean oldInSlab = type.arrayInSlab;
+        type.arrayPhys = mb.linearMap().linearPhys(va) & Memblock.MASK;
+        type.arrayInSlab = true;
+        type.arrayReleased = false;
+        if (oldInSlab) {
+            mb.kfree(old, oldSize);
+        } else if (old >= 0) {
+            boolean unaligned = mb.bugs().has(MemblockBug.MEMBLOCK_ARRAY_NOT_PAGE_ALIGNED);
+            mb.physFree(old, unaligned ? oldSize : pageAlign(oldSize));
         }
         return true;
     }

@@ -55,6 +55,11 @@ final class MemblockType {
      * using an array that the next allocation may overwrite. Cleared when the array moves again.
      */
     boolean arrayReleased;
+    /**
+     * {@code memblock_memory_in_slab} / {@code memblock_reserved_in_slab}: the array came from
+     * {@code kmalloc} (doubled after slab was up), so it is no memblock reservation.
+     */
+    boolean arrayInSlab;
     /** Bytes {@code memblock_trim_memory} cut off without lowering {@code total_size}. */
     long trimmedBytes;
     /**
@@ -96,6 +101,7 @@ final class MemblockType {
         totalSize = o.totalSize;
         arrayPhys = o.arrayPhys;
         arrayReleased = o.arrayReleased;
+        arrayInSlab = o.arrayInSlab;
         trimmedBytes = o.trimmedBytes;
         unordered = o.unordered;
         unmerged = o.unmerged;
@@ -111,6 +117,7 @@ final class MemblockType {
         totalSize = from.totalSize;
         arrayPhys = from.arrayPhys;
         arrayReleased = from.arrayReleased;
+        arrayInSlab = from.arrayInSlab;
         trimmedBytes = from.trimmedBytes;
         unordered = from.unordered;
         unmerged = from.unmerged;
@@ -178,7 +185,7 @@ final class MemblockType {
      * {@code memblock_double_array} reserved for it), the array's reservation is no longer whole.
      */
     void releasedBy(long b, long s) {
-        if (arrayPhys >= 0 && s > 0) {
+        if (arrayPhys >= 0 && !arrayInSlab && s > 0) {
             long bytes = (max * Memblock.REGION_STRUCT_SIZE + Memblock.PAGE_SIZE - 1) & -Memblock.PAGE_SIZE;
             if (b < arrayPhys + bytes && arrayPhys < b + s) {
                 arrayReleased = true;

@@ -125,6 +125,28 @@ class MemblockDoubleArrayTest {
     }
 
     @Test
+    void afterBootTheNewArrayIsKmallocedAndTheNextDoublingKfreesIt() {
+        Kernel k = Kernel.boot(armmm.model.board.Board.virt(256L << 20));
+        armmm.model.page.PageAllocator pa = k.state(armmm.model.page.PageAllocator.class);
+        long reservedBefore = k.memblock().reservedTotalSize();
+        // slab is up: kmalloc(256 * 12), a page block from the page allocator, not memblock's
+        assertThat(k.apply(new MemblockOp.ReserveMany(0x4400_0000L, 64, 256, 200)).isRefused()).isFalse();
+        long first = k.memblock().regionsPhys(true);
+        assertThat(k.memblock().regionsInSlab(true)).isTrue();
+        assertThat(pa.refcount(first >>> 12)).isEqualTo(1);
+        assertThat(k.memblock().isReserved(first)).isFalse();
+        assertThat(k.memblock().reservedTotalSize()).isEqualTo(reservedBefore + 200 * 64);
+        // 512 entries: a new block, and the first goes back with kfree
+        assertThat(k.apply(new MemblockOp.ReserveMany(0x4500_0000L, 64, 256, 100)).isRefused()).isFalse();
+        long second = k.memblock().regionsPhys(true);
+        assertThat(k.memblock().reservedMax()).isEqualTo(512);
+        assertThat(second).isNotEqualTo(first);
+        assertThat(pa.refcount(second >>> 12)).isEqualTo(1);
+        assertThat(pa.refcount(first >>> 12)).isZero();
+        assertThat(k.checkComplete()).isEmpty();
+    }
+
+    @Test
     void reserveManyStopsAtTheFirstRefusalAndRefusesAHugeCount() {
         Kernel k = Kernel.bare();
         Result full = k.apply(new MemblockOp.ReserveMany(BASE, SZ_4K, SZ_16K, 200));
