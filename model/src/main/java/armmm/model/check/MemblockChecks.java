@@ -190,9 +190,9 @@ public final class MemblockChecks {
 
     /**
      * INV-MEMBLOCK-12: a region array that {@code memblock_double_array} moved into memblock
-     * memory (before slab was up; later arrays come from {@code kmalloc}) owns whole pages: it starts on a page, and the {@code PAGE_ALIGN(max * 12)} bytes
-     * from its start are reserved (unless a caller freed part of them since, which the model notes
-     * as it retires allocations). Those are the bytes the generic {@code memblock_discard} frees
+     * memory (before slab was up; later arrays come from {@code kmalloc}) owns whole pages: it
+     * starts on a page, and the {@code PAGE_ALIGN(max * 12)} bytes from its start are reserved
+     * (unless a caller freed part of them since, which the model notes as it retires allocations). Those are the bytes the generic {@code memblock_discard} frees
      * when memblock is done; ARM keeps memblock ({@code ARCH_KEEP_MEMBLOCK}), so here they stay
      * reserved for good, and no free range shares a page with the array.
      */

@@ -71,7 +71,7 @@ public final class Memblock {
     /** {@code kzalloc_node} once slab is available; NULL before anything provides it. */
     private java.util.function.LongUnaryOperator kzalloc = size -> 0;
     /** {@code kfree} of what {@link #kzalloc} returned for {@code size} bytes, by physical address. */
-    private java.util.function.BiConsumer<Long, Long> kfree = (va, size) -> { };
+    private java.util.function.BiConsumer<Long, Long> kfree = (phys, size) -> { };
     /** The live allocations, model bookkeeping for the invariants. */
     final Allocations allocations;
     private final FreeMemRanges freeMemRanges;
@@ -208,9 +208,9 @@ public final class Memblock {
 
     /**
      * As {@link #markSlabAvailable(java.util.function.LongUnaryOperator)}, with the matching
-     * {@code kfree}, given the block's physical address and the size asked for: {@code memblock_double_array} then
-     * takes a new array with {@code kmalloc} and gives a slab-allocated old one back with
-     * {@code kfree}.
+     * {@code kfree}, given the block's physical address and the size asked for:
+     * {@code memblock_double_array} then takes a new array with {@code kmalloc} and gives a
+     * slab-allocated old one back with {@code kfree}.
      */
     public void markSlabAvailable(java.util.function.LongUnaryOperator kzalloc,
             java.util.function.BiConsumer<Long, Long> kfree) {
@@ -287,9 +287,13 @@ public final class Memblock {
         long b = base & MASK;
         long s = capSize(b, size & MASK);
         allocations.retire(b, s);
-        memory.releasedBy(b, s);
-        reserved.releasedBy(b, s);
-        return reserved.removeRange(b, size & MASK, allocator);
+        Result r = reserved.removeRange(b, size & MASK, allocator);
+        if (!r.isRefused()) {
+            // a region array whose pages went with it keeps no whole reservation (model bookkeeping)
+            memory.releasedBy(b, s);
+            reserved.releasedBy(b, s);
+        }
+        return r;
     }
 
     /** {@code memblock_mark_nomap(base, size)}: sets {@code MEMBLOCK_NOMAP}, splitting regions. */
