@@ -188,9 +188,43 @@ public final class MemblockChecks {
         return out;
     });
 
+    /**
+     * INV-MEMBLOCK-12: a region array that {@code memblock_double_array} moved into memblock
+     * memory (before slab was up; later arrays come from {@code kmalloc}) owns whole pages: it
+     * starts on a page, and the {@code PAGE_ALIGN(max * 12)} bytes from its start are reserved
+     * (unless a caller freed part of them since, which the model notes as it retires allocations). Those are the bytes the generic {@code memblock_discard} frees
+     * when memblock is done; ARM keeps memblock ({@code ARCH_KEEP_MEMBLOCK}), so here they stay
+     * reserved for good, and no free range shares a page with the array.
+     */
+    public static final Invariant ARRAY_PAGES = Invariant.on("INV-MEMBLOCK-12", Memblock.class, Memblock::changeCount, mb -> {
+        List<Violation> out = new ArrayList<>();
+        for (boolean ofReserved : new boolean[] {false, true}) {
+            long at = mb.regionsPhys(ofReserved);
+            if (at < 0 || mb.regionsInSlab(ofReserved)) {
+                continue; // still the static __initdata array, or kmalloc'ed once slab was up
+            }
+            String name = ofReserved ? "reserved" : "memory";
+            int max = ofReserved ? mb.reservedMax() : mb.memoryMax();
+            // sizeof(struct memblock_region) on 32-bit ARM without NUMA: base, size, flags
+            long bytes = max * 12L;
+            long pages = (bytes + 4095) / 4096 * 4096;
+            if (at % 4096 != 0) {
+                out.add(new Violation("INV-MEMBLOCK-12", "region array not page-aligned",
+                        String.format("memblock.%s.regions at %#010x (max %d, %d bytes)", name, at, max, bytes)));
+            }
+            if (!mb.regionsReleased(ofReserved) && !covered(view(mb, true), at, at + pages)) {
+                out.add(new Violation("INV-MEMBLOCK-12", "region array pages not reserved",
+                        String.format("memblock.%s.regions [%#010x-%#010x] (max %d) not wholly in memblock.reserved",
+                                name, at, at + pages - 1, max)));
+            }
+        }
+        return out;
+    });
+
     /** Every memblock invariant. */
     public static final List<Invariant> ALL = List.of(SORTED, MERGED, TOTAL_SIZE, DUMMY, IN_PHYS_SPACE,
-            ALLOC_IN_MEMORY, ALLOC_NOT_NOMAP, ALLOC_RESERVED, ALLOC_ALIGNED, ALLOC_BELOW_LIMIT, ALLOC_DISJOINT);
+            ALLOC_IN_MEMORY, ALLOC_NOT_NOMAP, ALLOC_RESERVED, ALLOC_ALIGNED, ALLOC_BELOW_LIMIT, ALLOC_DISJOINT,
+            ARRAY_PAGES);
 
     private interface TypeCheck {
         /** Checks {@code regions}, which start at index {@code at} of the array. */

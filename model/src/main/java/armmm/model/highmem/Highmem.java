@@ -362,11 +362,12 @@ public final class Highmem {
         if (task >= 0 && task != local.current(cpu)) {
             int on = local.runningOn(task);
             if (on >= 0) {
-                return Result.refused("task " + task + " is running on cpu " + on);
+                return new Result.Refused("task is running on another CPU", "task " + task + " is running on cpu " + on);
             }
             int pin = local.pinnedCpu(task);
             if (pin >= 0 && pin != cpu) {
-                return Result.refused("task " + task + " holds kmap_local mappings: migrate_disable keeps it on cpu " + pin);
+                return new Result.Refused("migrate_disable", "task " + task
+                        + " holds kmap_local mappings: migrate_disable keeps it on cpu " + pin);
             }
         }
         local.contextSwitch(task, cpu);

@@ -64,8 +64,19 @@ public final class BuddySubsystem implements Subsystem<PageAllocator> {
         // the subsystems after this one still boot on the allocator: its seeded bugs wait for the first call
         pa.setHandedOver(false);
         pa.setDebugVm(board.build().debugVm());
-        earlier.state(Memblock.class).markSlabAvailable(size -> kzallocNode(pa, size));
+        earlier.state(Memblock.class).markSlabAvailable(size -> kzallocNode(pa, size), (phys, size) -> kfree(pa, phys, size));
         return pa;
+    }
+
+    /**
+     * {@code kfree} of a block {@link #kzallocNode} returned for {@code size} bytes, given by its
+     * physical address: the same page block goes back to the allocator, inside the calling kernel
+     * call ({@code memblock_double_array} frees a kmalloc'ed array so).
+     */
+    static void kfree(PageAllocator pa, long phys, long size) {
+        long pages = (size - 1) >>> 12;
+        int order = pages == 0 ? 0 : 64 - Long.numberOfLeadingZeros(pages);
+        pa.freePagesPfn(phys >>> 12, order, 0);
     }
 
     /** {@code ZERO_SIZE_PTR} (include/linux/slab.h): what {@code kmalloc(0)} returns. */

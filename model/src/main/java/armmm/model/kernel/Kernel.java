@@ -265,7 +265,8 @@ public final class Kernel implements KernelState {
     /** Boot's hand-over for a hand-made allocator: page calls run on {@code allocator} ({@code mem_init}). */
     public void installPageAllocator(PageAllocator allocator) {
         install(BuddySubsystem.INSTANCE, allocator);
-        memblock().markSlabAvailable(size -> BuddySubsystem.kzallocNode(allocator, size));
+        memblock().markSlabAvailable(size -> BuddySubsystem.kzallocNode(allocator, size),
+                (phys, size) -> BuddySubsystem.kfree(allocator, phys, size));
     }
 
     /**

@@ -70,6 +70,8 @@ public final class Memblock {
     private boolean slabWarned;
     /** {@code kzalloc_node} once slab is available; NULL before anything provides it. */
     private java.util.function.LongUnaryOperator kzalloc = size -> 0;
+    /** {@code kfree} of what {@link #kzalloc} returned for {@code size} bytes, by physical address. */
+    private java.util.function.BiConsumer<Long, Long> kfree = (phys, size) -> { };
     /** The live allocations, model bookkeeping for the invariants. */
     final Allocations allocations;
     private final FreeMemRanges freeMemRanges;
@@ -96,6 +98,7 @@ public final class Memblock {
         canResize = o.canResize;
         slabWarned = o.slabWarned;
         kzalloc = o.kzalloc;
+        kfree = o.kfree;
         linearMap = o.linearMap;
         slabAvailable = o.slabAvailable;
     }
@@ -203,6 +206,24 @@ public final class Memblock {
         this.kzalloc = java.util.Objects.requireNonNull(kzalloc, "kzalloc");
     }
 
+    /**
+     * As {@link #markSlabAvailable(java.util.function.LongUnaryOperator)}, with the matching
+     * {@code kfree}, given the block's physical address and the size asked for:
+     * {@code memblock_double_array} then takes a new array with {@code kmalloc} and gives a
+     * slab-allocated old one back with {@code kfree}.
+     */
+    public void markSlabAvailable(java.util.function.LongUnaryOperator kzalloc,
+            java.util.function.BiConsumer<Long, Long> kfree) {
+        markSlabAvailable(kzalloc);
+        this.kfree = java.util.Objects.requireNonNull(kfree, "kfree");
+    }
+
+    /** {@code kfree} of the block at physical {@code phys} that {@link #kzallocNode} returned for {@code size} bytes. */
+    void kfree(long phys, long size) {
+        changes++;
+        kfree.accept(phys, size);
+    }
+
     /** {@code kzalloc_node(size, GFP_NOWAIT)} once slab is available: a kernel virtual address, 0 for NULL. */
     public long kzallocNode(long size) {
         changes++;
@@ -266,7 +287,13 @@ public final class Memblock {
         long b = base & MASK;
         long s = capSize(b, size & MASK);
         allocations.retire(b, s);
-        return reserved.removeRange(b, size & MASK, allocator);
+        Result r = reserved.removeRange(b, size & MASK, allocator);
+        if (!r.isRefused()) {
+            // a region array whose pages went with it keeps no whole reservation (model bookkeeping)
+            memory.releasedBy(b, s);
+            reserved.releasedBy(b, s);
+        }
+        return r;
     }
 
     /** {@code memblock_mark_nomap(base, size)}: sets {@code MEMBLOCK_NOMAP}, splitting regions. */
@@ -546,6 +573,32 @@ public final class Memblock {
     /** {@code memblock_get_current_limit()}. */
     public long currentLimit() {
         return currentLimit;
+    }
+
+    /**
+     * {@code __pa(memblock.memory.regions)} ({@code ofReserved} false) or
+     * {@code __pa(memblock.reserved.regions)} once {@code memblock_double_array} moved that array
+     * into memblock memory; -1 while it is the static {@code memblock_*_init_regions} array.
+     */
+    public long regionsPhys(boolean ofReserved) {
+        return (ofReserved ? reserved : memory).arrayPhys;
+    }
+
+    /**
+     * True when that array came from {@code kmalloc} ({@code memblock_memory_in_slab},
+     * {@code memblock_reserved_in_slab}): doubled after slab was up, so not memblock's own memory.
+     */
+    public boolean regionsInSlab(boolean ofReserved) {
+        return (ofReserved ? reserved : memory).arrayInSlab;
+    }
+
+    /**
+     * True when a call has since taken part of that array's pages out of {@code reserved}
+     * ({@code memblock_phys_free} or a memory limit over them): model bookkeeping, as for the
+     * live allocations, which the kernel does not keep.
+     */
+    public boolean regionsReleased(boolean ofReserved) {
+        return (ofReserved ? reserved : memory).arrayReleased;
     }
 
     /** Whether {@code memblock_allow_resize()} was called. */

@@ -24,6 +24,8 @@ final class MemblockAllocator implements MemblockType.Resizer {
     private final Memblock mb;
     private final FreeMemRanges free;
     private final Allocations allocations;
+    /** {@code sizeof(phys_addr_t)} on non-LPAE ARM: the array's alignment before 29f6738609e4. */
+    private static final long PHYS_ADDR_T_SIZE = 4;
 
     MemblockAllocator(Memblock mb, FreeMemRanges free) {
         this.mb = mb;
@@ -115,7 +117,12 @@ final class MemblockAllocator implements MemblockType.Resizer {
      * {@code memblock_double_array} before slab is up: finds a page-aligned block for an array of
      * twice the entries ({@code PAGE_ALIGN(2 * max * sizeof(struct memblock_region))}), avoiding
      * the range being reserved, moves the array there, frees the old array unless it was the
-     * static one, and reserves the new one.
+     * static one, and reserves the new one. Page-aligned, and whole pages, since 29f6738609e4
+     * ("memblock: free allocated memblock_reserved_regions later"), so that the array's pages can
+     * be given back whole once memblock is done ({@code memblock_discard} in 6.1, a no-op on ARM,
+     * which selects {@code ARCH_KEEP_MEMBLOCK}); with
+     * {@link MemblockBug#MEMBLOCK_ARRAY_NOT_PAGE_ALIGNED} planted, as before that commit: the
+     * array's bytes only, aligned to {@code sizeof(phys_addr_t)}.
      */
     @Override
     public boolean doubleArray(MemblockType type, long newAreaStart, long newAreaSize) {
@@ -124,13 +131,18 @@ final class MemblockAllocator implements MemblockType.Resizer {
         }
         long oldSize = type.max * REGION_STRUCT_SIZE;
         long newSize = oldSize * 2;
-        long oldAllocSize = pageAlign(oldSize);
-        long newAllocSize = pageAlign(newSize);
+        if (mb.slabAvailable()) {
+            return doubleArrayWithSlab(type, oldSize, newSize);
+        }
+        boolean unaligned = mb.bugs().has(MemblockBug.MEMBLOCK_ARRAY_NOT_PAGE_ALIGNED);
+        long oldAllocSize = unaligned ? oldSize : pageAlign(oldSize);
+        long newAllocSize = unaligned ? newSize : pageAlign(newSize);
+        long align = unaligned ? PHYS_ADDR_T_SIZE : PAGE_SIZE;
         long avoidStart = type == mb.reserved ? newAreaStart : 0;
         long avoidSize = type == mb.reserved ? newAreaSize : 0;
-        long addr = findInRangeNode(newAllocSize, PAGE_SIZE, avoidStart + avoidSize, mb.currentLimit());
+        long addr = findInRangeNode(newAllocSize, align, avoidStart + avoidSize, mb.currentLimit());
         if (addr == 0 && avoidSize != 0) {
-            addr = findInRangeNode(newAllocSize, PAGE_SIZE, 0, Math.min(avoidStart, mb.currentLimit()));
+            addr = findInRangeNode(newAllocSize, align, 0, Math.min(avoidStart, mb.currentLimit()));
         }
         if (addr == 0) {
             return false;
@@ -138,12 +150,40 @@ final class MemblockAllocator implements MemblockType.Resizer {
         type.grow();
         long old = type.arrayPhys;
         type.arrayPhys = addr;
+        type.arrayReleased = false;
+        type.arrayInSlab = false;
         if (old >= 0) {
             mb.physFree(old, oldAllocSize);
         }
         if (mb.reserve(addr, newAllocSize).isRefused()) {
             throw new IllegalStateException("memblock_double_array: reserving the new " + type.name
                     + " array failed (the kernel BUG()s)");
+        }
+        return true;
+    }
+
+    /**
+     * {@code memblock_double_array} once slab is up: the new array is {@code kmalloc(new_size)}
+     * (the model's {@code kzalloc} stand-in, {@link Memblock#kzallocNode}), not reserved in
+     * memblock; the old one goes back with {@code kfree} if it came from slab too, else with
+     * {@code memblock_free} unless it was the static one.
+     */
+    private boolean doubleArrayWithSlab(MemblockType type, long oldSize, long newSize) {
+        long va = mb.kzallocNode(newSize);
+        if (va == 0) {
+            return false;
+        }
+        type.grow();
+        long old = type.arrayPhys;
+        boolean oldInSlab = type.arrayInSlab;
+        type.arrayPhys = mb.linearMap().linearPhys(va) & Memblock.MASK;
+        type.arrayInSlab = true;
+        type.arrayReleased = false;
+        if (oldInSlab) {
+            mb.kfree(old, oldSize);
+        } else if (old >= 0) {
+            boolean unaligned = mb.bugs().has(MemblockBug.MEMBLOCK_ARRAY_NOT_PAGE_ALIGNED);
+            mb.physFree(old, unaligned ? oldSize : pageAlign(oldSize));
         }
         return true;
     }

@@ -49,7 +49,17 @@ public enum MemblockBug implements SeededBug {
             "INV-MEMBLOCK-10", null, "MEMBLOCK_ALLOC_ACCESSIBLE means anywhere, not current_limit"),
     /** the free-range walk ignores the reserved array: INV-MEMBLOCK-11. */
     MEMBLOCK_ALLOC_OVER_RESERVED(
-            "INV-MEMBLOCK-11", null, "the free-range walk ignores the reserved array");
+            "INV-MEMBLOCK-11", null, "the free-range walk ignores the reserved array"),
+    /**
+     * 29f6738609e4 undone: {@code memblock_double_array} places the new region array at
+     * {@code sizeof(phys_addr_t)} alignment and reserves (and later frees) only its
+     * {@code max * sizeof(struct memblock_region)} bytes, not {@code PAGE_ALIGN} of them, so the
+     * array shares its pages with free memory and the pages a {@code memblock_discard} would give
+     * back are not the array's own: INV-MEMBLOCK-12.
+     */
+    MEMBLOCK_ARRAY_NOT_PAGE_ALIGNED(
+            "INV-MEMBLOCK-12", "29f6738609e4 (\"memblock: free allocated memblock_reserved_regions later\")",
+            "memblock_double_array takes the new region array at sizeof(phys_addr_t) alignment and reserves and frees only its bytes, not whole pages");
 
     private final BugFacts facts;
 

@@ -85,6 +85,7 @@ final class MemblockLimits {
         }
         allocations.retire(maxAddr, capSize(maxAddr, PHYS_ADDR_MAX));
         Result r = memory.removeRange(maxAddr, PHYS_ADDR_MAX, resizer);
+        unreserve(maxAddr, PHYS_ADDR_MAX);
         Result s = reserved.removeRange(maxAddr, PHYS_ADDR_MAX, resizer);
         return partly("memblock_enforce_memory_limit", "", r, s, "memory above " + hex(maxAddr), "reserved regions above it");
     }
@@ -104,6 +105,13 @@ final class MemblockLimits {
                 : first.isRefused() ? secondWhat + " removed, " + firstWhat + " kept"
                 : firstWhat + " removed, " + secondWhat + " kept";
         return new Result.Refused(failed.reason(), failed.report() + " (" + function + " goes on: " + done + left + ")");
+    }
+
+    /** Reservations in {@code [b, b + s)} are about to go: a region array among them loses its pages. */
+    private void unreserve(long b, long s) {
+        long capped = capSize(b, s);
+        memory.releasedBy(b, capped);
+        reserved.releasedBy(b, capped);
     }
 
     private static String hex(long v) {
@@ -155,7 +163,9 @@ final class MemblockLimits {
             }
         }
         // memory is capped by now; the kernel ignores a failure to truncate reserved
+        unreserve(0, b);
         Result r = reserved.removeRange(0, b, resizer);
+        unreserve((b + capped) & MASK, PHYS_ADDR_MAX);
         Result t = reserved.removeRange((b + capped) & MASK, PHYS_ADDR_MAX, resizer);
         return partly("memblock_cap_memory_range", "memory capped, ", r, t, "reserved regions below " + hex(b),
                 "reserved regions above " + hex((b + capped) & MASK));

@@ -14,7 +14,7 @@ final class MemblockObservables {
     }
 
     /**
-     * Reads {@code memblock.memory.cnt|total_size|max}, {@code memblock.memory[i].base|size|flags},
+     * Reads {@code memblock.memory.cnt|total_size|max|regions}, {@code memblock.memory[i].base|size|flags},
      * the same under {@code reserved}, {@code memblock.bottom_up} and
      * {@code memblock.current_limit}; empty for other names, {@link ObservableException} for an
      * index out of range.
@@ -63,7 +63,7 @@ final class MemblockObservables {
         }
     }
 
-    /** {@code memblock.<type>.cnt|total_size|max}. */
+    /** {@code memblock.<type>.cnt|total_size|max|regions}. */
     private static OptionalLong typeField(MemblockType type, String field) {
         switch (field) {
             case "cnt":
@@ -72,6 +72,10 @@ final class MemblockObservables {
                 return OptionalLong.of(type.totalSize);
             case "max":
                 return OptionalLong.of(type.max);
+            case "regions":
+                // __pa(type->regions) once memblock_double_array moved it; the static array has
+                // no address in this model, so 0
+                return OptionalLong.of(Math.max(type.arrayPhys, 0));
             default:
                 return OptionalLong.empty();
         }

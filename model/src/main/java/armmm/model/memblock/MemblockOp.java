@@ -29,6 +29,38 @@ public sealed interface MemblockOp extends Op {
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
+    /**
+     * {@code memblock_reserve_many}: not a kernel call but a loop of {@code COUNT}
+     * {@code memblock_reserve(BASE + i * STRIDE, SIZE)} calls, as early boot makes one per
+     * device-tree reservation, and as later kernel test suites reserve
+     * {@code INIT_MEMBLOCK_REGIONS + 1} ranges to make {@code memblock_double_array} run. One
+     * scenario line, so that a chain past 128 regions shrinks to a few steps. Stops at the first
+     * refusal and returns it; refused without doing anything above {@link #MAX_COUNT}.
+     */
+    record ReserveMany(long base, long size, long stride, long count) implements MemblockOp {
+        /** The largest COUNT: 2^16 reservations, 512 times the static array. */
+        public static final long MAX_COUNT = 1 << 16;
+
+        public String name() { return "memblock_reserve_many"; }
+        public List<Arg> args() { return List.of(Arg.addr(base), Arg.size(size), Arg.size(stride), Arg.number(count)); }
+        public Result applyTo(KernelState k) {
+            if (Long.compareUnsigned(count, MAX_COUNT) > 0) {
+                return Result.refused(String.format("memblock_reserve_many: COUNT %s above %d",
+                        Long.toUnsignedString(count), MAX_COUNT));
+            }
+            for (long i = 0; i < count; i++) {
+                Result r = mb(k).reserve(base + i * stride, size);
+                if (r.isRefused()) {
+                    Result.Refused f = (Result.Refused) r;
+                    return new Result.Refused(f.reason(), f.report() + " (memblock_reserve_many stops after " + i
+                            + " of " + count + " reservations)");
+                }
+            }
+            return Result.VOID;
+        }
+        @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
     /** {@code memblock_remove(base, size)}. */
     record Remove(long base, long size) implements MemblockOp {
         public String name() { return "memblock_remove"; }
@@ -359,6 +391,8 @@ public sealed interface MemblockOp extends Op {
     List<OpSpec> SPECS = List.of(
             OpSpec.of("memblock_add", (a, c) -> new Add(a[0], a[1]), ArgKind.ADDR, ArgKind.SIZE),
             OpSpec.of("memblock_reserve", (a, c) -> new Reserve(a[0], a[1]), ArgKind.ADDR, ArgKind.SIZE),
+            OpSpec.of("memblock_reserve_many", (a, c) -> new ReserveMany(a[0], a[1], a[2], a[3]),
+                    ArgKind.ADDR, ArgKind.SIZE, ArgKind.SIZE, ArgKind.NUMBER),
             OpSpec.of("memblock_remove", (a, c) -> new Remove(a[0], a[1]), ArgKind.ADDR, ArgKind.SIZE),
             OpSpec.of("memblock_free", (a, c) -> new Free(a[0], a[1]), ArgKind.HANDLE, ArgKind.SIZE),
             OpSpec.of("memblock_phys_free", (a, c) -> new PhysFree(a[0], a[1]), ArgKind.HANDLE, ArgKind.SIZE),

@@ -48,6 +48,18 @@ final class MemblockType {
      * memory; -1 while it is the static {@code __initdata} array.
      */
     long arrayPhys = -1;
+    /**
+     * True once a call took back part of the array's own pages from {@code reserved} (a
+     * {@code memblock_phys_free} or a memory limit over them): model bookkeeping, as
+     * {@code Allocations.retire} is for allocations. The kernel keeps no such note; it would go on
+     * using an array that the next allocation may overwrite. Cleared when the array moves again.
+     */
+    boolean arrayReleased;
+    /**
+     * {@code memblock_memory_in_slab} / {@code memblock_reserved_in_slab}: the array came from
+     * {@code kmalloc} (doubled after slab was up), so it is no memblock reservation.
+     */
+    boolean arrayInSlab;
     /** Bytes {@code memblock_trim_memory} cut off without lowering {@code total_size}. */
     long trimmedBytes;
     /**
@@ -88,6 +100,8 @@ final class MemblockType {
         max = o.max;
         totalSize = o.totalSize;
         arrayPhys = o.arrayPhys;
+        arrayReleased = o.arrayReleased;
+        arrayInSlab = o.arrayInSlab;
         trimmedBytes = o.trimmedBytes;
         unordered = o.unordered;
         unmerged = o.unmerged;
@@ -102,6 +116,8 @@ final class MemblockType {
         max = from.max;
         totalSize = from.totalSize;
         arrayPhys = from.arrayPhys;
+        arrayReleased = from.arrayReleased;
+        arrayInSlab = from.arrayInSlab;
         trimmedBytes = from.trimmedBytes;
         unordered = from.unordered;
         unmerged = from.unmerged;
@@ -161,6 +177,20 @@ final class MemblockType {
     /** True when the array holds only the dummy region. */
     boolean isEmpty() {
         return size[0] == 0;
+    }
+
+    /**
+     * {@code [b, b + s)} left {@code reserved}: when it meets the array's pages
+     * ({@code PAGE_ALIGN(max * sizeof(struct memblock_region))} bytes from its start, what
+     * {@code memblock_double_array} reserved for it), the array's reservation is no longer whole.
+     */
+    void releasedBy(long b, long s) {
+        if (arrayPhys >= 0 && !arrayInSlab && s > 0) {
+            long bytes = (max * Memblock.REGION_STRUCT_SIZE + Memblock.PAGE_SIZE - 1) & -Memblock.PAGE_SIZE;
+            if (b < arrayPhys + bytes && arrayPhys < b + s) {
+                arrayReleased = true;
+            }
+        }
     }
 
     /** Doubles the capacity (the copy half of {@code memblock_double_array}). */

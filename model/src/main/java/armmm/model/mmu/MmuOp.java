@@ -34,7 +34,8 @@ public sealed interface MmuOp extends Op {
                 return NO_TABLES;
             }
             if (cpu < 0 || cpu >= k.state(BootedSystem.class).board().cpus()) {
-                return Result.refused("no such CPU " + cpu);
+                return new Result.Refused("no such CPU", "no such CPU " + cpu + " (nr_cpu_ids "
+                        + k.state(BootedSystem.class).board().cpus() + ")");
             }
             if (va < 0 || va > 0xffff_ffffL) {
                 return Result.refused("not a 32-bit virtual address");
@@ -76,7 +77,7 @@ public sealed interface MmuOp extends Op {
                 return NO_TABLES;
             }
             if (!Fixmap.valid(idx)) {
-                return Result.refused("kernel BUG: fixmap index " + idx + " >= __end_of_fixed_addresses");
+                return fixmapIndexBug(idx);
             }
             Fixmap.setFixmap(t, (int) idx, 0, 0);
             return Result.VOID;
@@ -100,13 +101,19 @@ public sealed interface MmuOp extends Op {
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
+    /** {@code BUG_ON(idx >= __end_of_fixed_addresses)} in {@code __set_fixmap} (arch/arm/mm/mmu.c). */
+    private static Result fixmapIndexBug(long idx) {
+        return new Result.Refused("kernel BUG", "kernel BUG at arch/arm/mm/mmu.c: fixmap index " + idx
+                + " >= __end_of_fixed_addresses");
+    }
+
     private static Result fixmap(KernelState k, long idx, long phys, boolean io) {
         KernelPageTables t = k.state(KernelPageTables.class);
         if (t == null) {
             return NO_TABLES;
         }
         if (!Fixmap.valid(idx)) {
-            return Result.refused("kernel BUG: fixmap index " + idx + " >= __end_of_fixed_addresses");
+            return fixmapIndexBug(idx);
         }
         if (phys < 0 || phys > 0xffff_ffffL) {
             return Result.refused("phys_addr_t is 32 bits: " + Values.hex(phys));

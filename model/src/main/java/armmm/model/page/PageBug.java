@@ -105,6 +105,15 @@ public enum PageBug implements SeededBug {
             "INV-GFP-03", "9282012fc0aa (\"page_alloc: fix invalid watermark check on a negative value\")",
             "zone_watermark_fast takes a negative usable count (nr_reserved_highatomic above NR_FREE_PAGES) as above the watermark"),
     /**
+     * 97a16fc82a7c undone: {@code __zone_watermark_ok} checks a high-order request as before
+     * Linux 4.4, taking each lower order's free pages off the count and halving min per order,
+     * instead of asking for one free block of the order on a list the request may use; so a zone
+     * above min with such a block fails a high-order request under pressure: INV-CALL-02.
+     */
+    GFP_WMARK_ORDER_LOOP(
+            "INV-CALL-02", "97a16fc82a7c (\"mm, page_alloc: only enforce watermarks for order-0 allocations\")",
+            "__zone_watermark_ok takes each lower order's free pages off the count and halves min per order, so a high-order request fails in a zone above min that has a free block of its order"),
+    /**
      * f80b08fc4453 undone: {@code zone_watermark_fast} gives an order-0 __GFP_ATOMIC request no
      * second look at min without {@code watermark_boost}, so a boosted zone fails atomic
      * requests its unboosted min would serve: INV-CALL-02.

@@ -105,6 +105,7 @@ final class Watermark {
     /** {@code __zone_watermark_ok} with {@code lowmem_reserve[highest_zoneidx]} already looked up. */
     static boolean watermarkOk(BuddyZone z, int ord, long mark, long reserve, int allocFlags, long free) {
         long min = mark;
+        long counted = free;
         free -= unusableFree(z, ord, allocFlags);
         if ((allocFlags & ALLOC_RESERVES) != 0) {
             if ((allocFlags & ALLOC_MIN_RESERVE) != 0) {
@@ -123,7 +124,32 @@ final class Watermark {
         if (ord == 0) {
             return true;
         }
+        if (z.bugs.has(PageBug.GFP_WMARK_ORDER_LOOP)) {
+            // before 97a16fc82a7c the CMA pages left out of the order-0 test stayed in the count
+            // the order loop took the lower orders off (d95ea5d18e69's free_cma), and there was no
+            // highatomic reserve yet
+            return lowerOrdersLeaveEnough(z, ord, counted - ((1L << ord) - 1), min);
+        }
         return hasSuitableBlock(z, ord, allocFlags);
+    }
+
+    /**
+     * The high-order test before 97a16fc82a7c ("mm, page_alloc: only enforce watermarks for
+     * order-0 allocations", Linux 4.4), the seeded bug {@link PageBug#GFP_WMARK_ORDER_LOOP}: the
+     * pages of every order below {@code ord} are unusable for the request, so they come off the
+     * count, and each order up needs only half the min of the one below.
+     */
+    private static boolean lowerOrdersLeaveEnough(BuddyZone z, int ord, long free, long min) {
+        long left = free;
+        long need = min;
+        for (int o = 0; o < ord; o++) {
+            left -= z.nrFree[o] << o;
+            need >>= 1;
+            if (left <= need) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -43,6 +43,9 @@ final class MemblockChains {
         return KernelChains.builder(c -> Kernel.bare(bugs), checked)
                 .action("memblock_add", 15, k -> Gens.combine(addr(), size(), MemblockOp.Add::new))
                 .action("memblock_reserve", 15, k -> Gens.combine(addr(), size(), MemblockOp.Reserve::new))
+                // many disjoint reservations in one step, so that a chain takes the reserved array
+                // past INIT_MEMBLOCK_REGIONS (memblock_double_array) and still shrinks to a few steps
+                .action("memblock_reserve_many", 3, k -> reserveMany())
                 .action("memblock_remove", 5, k -> Gens.combine(addr(), size(), MemblockOp.Remove::new))
                 .action("memblock_phys_free", 10, MemblockChains::physFree)
                 .action("memblock_mark_nomap", 5, k -> Gens.combine(addr(), size(), MemblockOp.MarkNomap::new))
@@ -172,6 +175,20 @@ final class MemblockChains {
         Gen<Op> whole = Gens.oneOf(live).map(a -> new MemblockOp.PhysFree(a.base(), a.size()));
         Gen<Op> half = Gens.oneOf(live).map(a -> new MemblockOp.PhysFree(a.base(), Math.max(1, a.size() / 2)));
         return Gens.frequency(weighted(2, whole), weighted(1, half), weighted(1, wild));
+    }
+
+    /**
+     * {@code memblock_reserve_many}: ranges of 64 bytes to 64 KiB, each two to four times its size
+     * from the last (so none touch and none merge), a few or enough to overflow 128 regions.
+     */
+    private static Gen<Op> reserveMany() {
+        return c -> {
+            long base = addr().generate(c);
+            long size = 1L << Gens.ints(6, 16).generate(c);
+            long stride = size * Gens.ints(2, 4).generate(c);
+            long count = Gens.frequency(weighted(1, Gens.longs(1, 64)), weighted(2, Gens.longs(100, 300))).generate(c);
+            return new MemblockOp.ReserveMany(base, size, stride, count);
+        };
     }
 
     /** An address in the window: page-aligned four times in five. */

@@ -197,7 +197,8 @@ class BuddyProperties {
      * Bugs that show only under memory pressure: their chains run {@link PageChains#pressure}.
      */
     private static final java.util.Set<PageBug> PRESSURE_BUGS = java.util.EnumSet.of(PageBug.GFP_IGNORE_LOWMEM_RESERVE,
-            PageBug.GFP_ATOMIC_NO_MIN_RESERVE, PageBug.GFP_WMARK_FAST_IGNORES_HIGHATOMIC, PageBug.GFP_WMARK_FAST_NEGATIVE, PageBug.GFP_WMARK_COUNTS_CMA);
+            PageBug.GFP_ATOMIC_NO_MIN_RESERVE, PageBug.GFP_WMARK_FAST_IGNORES_HIGHATOMIC, PageBug.GFP_WMARK_FAST_NEGATIVE, PageBug.GFP_WMARK_COUNTS_CMA,
+            PageBug.GFP_WMARK_ORDER_LOOP);
 
     /**
      * Every planted buddy, page or GFP bug is found by the property, with only the invariant the
