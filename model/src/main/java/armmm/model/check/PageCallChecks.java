@@ -277,6 +277,9 @@ public final class PageCallChecks {
         } else if (f.reserved()) {
             wrong = "a PG_reserved page";
             silent = !debugVm && c.order == 0;
+        } else if (f.order() != c.order && !debugVm && c.order < f.order() && !f.head() && f.refcount() == 1) {
+            smallerOrder(pa, c, f, what, out);
+            return out;
         } else if (f.order() != c.order) {
             wrong = "a block of order " + f.order() + " with order " + c.order;
             silent = !debugVm;
@@ -404,6 +407,46 @@ public final class PageCallChecks {
         return out;
     }
 
+    /**
+     * A non-compound allocation freed with a smaller order, without CONFIG_DEBUG_VM: 6.1 does not
+     * check the order, so its last reference goes and the first 2^order pages are given back
+     * (the model's finding: nothing is reported), and the rest is on no list; or a page of that
+     * first part is unfit and 6.1 reports it, freeing nothing.
+     */
+    private static void smallerOrder(PageAllocator pa, PageCall c, PageCall.FrameBefore f, String what, List<Violation> out) {
+        Result r = c.result();
+        if (r.isRefused()) {
+            if (r.isModelFinding() || !unfitTail(pa, f.pfn(), c.order)) {
+                out.add(new Violation("INV-CALL-03", "smaller-order free refused", what + " of an order-" + f.order()
+                        + " allocation: 6.1 frees its first " + (1L << c.order) + " pages, but the call was refused: " + r));
+            }
+            unchanged(pa, c, what, out);
+            return;
+        }
+        if (!r.isModelFinding()) {
+            out.add(new Violation("INV-CALL-03", "smaller-order free not found", what + " of an order-" + f.order()
+                    + " allocation must be the model's finding (6.1 leaks the rest silently), found " + r));
+        }
+        if (pa.refcount(f.pfn()) != 0) {
+            out.add(new Violation("INV-CALL-03", "freed page keeps a reference", what + ": refcount " + pa.refcount(f.pfn())));
+        }
+        for (long p = f.pfn() + (1L << c.order); p < f.pfn() + (1L << f.order()); p++) {
+            if (pa.isBuddy(p) || pa.isOnPcp(p)) {
+                out.add(new Violation("INV-CALL-03", "pages past the freed order freed", what + " of an order-" + f.order()
+                        + " allocation: " + pfn(p) + " is on a list"));
+                break;
+            }
+        }
+        BuddyZone z = pa.zone(ZoneType.values()[f.zone()]);
+        long now = z.freePages() + pcpPages(pa, z);
+        long expected = c.zones[f.zone()].freeAndCached() + (1L << c.order);
+        if (now != expected && !(reportedBadPage(r) && now < expected)) {
+            out.add(new Violation("INV-CALL-03", "freed block not given back", "zone " + z.config().type().kernelName()
+                    + ": free + per-CPU " + c.zones[f.zone()].freeAndCached() + " -> " + now + ", expected " + expected
+                    + " after " + what));
+        }
+    }
+
     /** True when a page of the block after its first has a reference count other than 0. */
     private static boolean unfitTail(PageAllocator pa, long pfn, int order) {
         for (long p = pfn + 1; p < pfn + (1L << order); p++) {
@@ -416,7 +459,7 @@ public final class PageCallChecks {
 
     /** True when the call went on after 6.1 printed a {@code Bad page state} report (a block it leaks). */
     static boolean reportedBadPage(Result r) {
-        return r instanceof Result.Warned w && w.origin() == Result.Origin.KERNEL && w.warning().contains("BUG: Bad page state");
+        return r instanceof Result.Warned w && w.warning().contains("BUG: Bad page state");
     }
 
     private static void unchanged(PageAllocator pa, PageCall c, String what, List<Violation> out) {

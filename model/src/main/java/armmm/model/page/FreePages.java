@@ -61,10 +61,16 @@ final class FreePages {
         }
         if ((m.flags[f] & F_ALLOC) != 0 && m.order[f] != ord && !m.bug(PageBug.PAGE_FREE_WRONG_ORDER_ACCEPTED)) {
             if (!m.debugVm) {
-                return Result.modelRefusal(String.format("__free_pages(pfn:%05x, %d) of an order-%d allocation: 6.1 does not"
-                        + " check the order and frees %s; the model stops before it", pfn, ord, m.order[f],
-                        ord < m.order[f] ? "the first 2^" + ord + " pages, leaking the rest"
-                                : "2^" + ord + " pages, pages beyond the allocation with them"));
+                if (ord < m.order[f] && (m.flags[f] & F_HEAD) == 0 && m.refcount[f] == 1) {
+                    return smallerOrder(f, ord, cpu);
+                }
+                return Result.modelRefusal(String.format("__free_pages(pfn:%05x, %d) of an order-%d %sallocation: 6.1 does"
+                        + " not check the order and %s; the model stops before it", pfn, ord, m.order[f],
+                        (m.flags[f] & F_HEAD) != 0 ? "compound " : "",
+                        ord > m.order[f] ? "frees pages beyond the allocation with it, which are free or someone else's"
+                                : (m.flags[f] & F_HEAD) != 0 ? "leaves the pages it does not free as tails of a freed head"
+                                : "does not drop the last reference, then frees the blocks after the head (page + 2^k at order k),"
+                                + " which the allocation still holds"));
             }
             return new Result.Refused("wrong order", "freeing pfn 0x" + Long.toHexString(pfn) + " with order " + ord
                     + ", allocated with order " + m.order[f]);
@@ -82,6 +88,32 @@ final class FreePages {
                     + " ends outside mem_map");
         }
         return freePagesInternal(f, ord, cpu);
+    }
+
+    /**
+     * A non-compound allocation freed with a smaller order than allocated, without CONFIG_DEBUG_VM
+     * (with it too: {@code free_pages_prepare} checks the order of compound pages only; the model
+     * keeps its "wrong order" rule there): the last reference goes, the first 2^ord pages are freed
+     * as a block of that order, and the rest is never freed by anyone: leaked, as blocks of orders
+     * ord .. order - 1. Silent in 6.1, so the model's finding.
+     */
+    private Result smallerOrder(int f, int ord, int cpu) {
+        int allocated = m.order[f];
+        Result freed = freePagesInternal(f, ord, cpu);
+        if (freed.isRefused()) {
+            // free_pages_prepare reported a page of the first part: nothing freed, the whole block leaks
+            return freed;
+        }
+        for (int i = ord; i < allocated; i++) {
+            int g = f + (1 << i);
+            m.flags[g] |= F_ALLOC | F_LEAKED;
+            m.order[g] = (byte) i;
+            m.markDirty(g);
+        }
+        long pfn = m.basePfn + f;
+        return Result.finding(0, String.format("__free_pages(pfn:%05x, %d) of an order-%d allocation: 6.1 does not check"
+                + " the order; it frees pfn:%05x..%05x and the %d pages after them leak, silently", pfn, ord, allocated, pfn,
+                pfn + (1L << ord) - 1, (1 << allocated) - (1 << ord)));
     }
 
     /**

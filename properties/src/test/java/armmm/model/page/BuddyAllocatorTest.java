@@ -230,10 +230,19 @@ class BuddyAllocatorTest {
         long page = pa.layout().pfnToPage(TestBoards.RAM + 0x300);
         assertThat(((Result.Refused) finding(new PageOp.FreePages(page, 0, 0))).report()).contains("PG_reserved");
         assertThat(observe("page[" + page + "].refcount")).isEqualTo(1);
+        long larger = apply(new PageOp.AllocPages(Gfp.GFP_KERNEL, 2, 0));
+        assertThat(((Result.Refused) finding(new PageOp.FreePages(larger, 3, 0))).report()).contains("does not check the order");
+        assertThat(observe("page[" + larger + "].refcount")).isEqualTo(1);
+        apply(new PageOp.FreePages(larger, 2, 0));
+        // a smaller order: the first half is freed, the other half leaks, and 6.1 says nothing
         long p = apply(new PageOp.AllocPages(Gfp.GFP_KERNEL, 3, 0));
-        assertThat(((Result.Refused) finding(new PageOp.FreePages(p, 2, 0))).report()).contains("does not check the order");
-        assertThat(observe("page[" + p + "].refcount")).isEqualTo(1);
-        apply(new PageOp.FreePages(p, 3, 0));
+        long cached = pa.zone(ZoneType.DMA).freePages() + pa.zone(ZoneType.DMA).pcpListPages();
+        assertThat(((Result.Warned) finding(new PageOp.FreePages(p, 2, 0))).warning()).contains("does not check the order",
+                "the 4 pages after them leak");
+        assertThat(observe("page[" + p + "].refcount")).isZero();
+        assertThat(pa.zone(ZoneType.DMA).freePages() + pa.zone(ZoneType.DMA).pcpListPages()).isEqualTo(cached + 4);
+        assertThat(pa.isLeaked(pfn(p) + 4)).isTrue();
+        assertThat(BuddyChecks.fullScan(pa)).isEmpty();
     }
 
     @Test
