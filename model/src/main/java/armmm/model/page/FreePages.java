@@ -139,20 +139,23 @@ final class FreePages {
         m.refcount[f] = before - 1;
         m.underflowSeen = true;
         m.markDirty(f);
-        String later = (m.flags[f] & F_PCP) != 0 ? "the drain of its per-CPU list reports it"
+        String later = (m.flags[f] & F_PCP) != 0
+                ? "the drain of its per-CPU list reports it (nothing does if the list hands it out first: check_new_pcp is off)"
                 : (m.flags[f] & F_LEAKED) != 0 ? "nothing reports it (a leaked page)"
-                : insideFreeBlock(f) ? "the allocation that takes it off the free lists reports it"
+                : (m.flags[f] & F_BUDDY) != 0 || insideBlock(f, F_BUDDY, MAX_ORDER - 1) ? "the allocation that takes its block off the free lists reports it"
+                : insideBlock(f, F_PCP, COSTLY_ORDER)
+                ? "its per-CPU block is drained unchecked and the allocation that takes it off the free lists reports it"
                 : "the free of the block it is part of reports it";
         return Result.finding(0, String.format("double free: put_page_testzero took the _refcount of pfn:%05x from %d to %d;"
                 + " 6.1 (no CONFIG_DEBUG_VM) says nothing and frees nothing; %s (nonzero _refcount)", pfn, before, before - 1,
                 later));
     }
 
-    /** True when frame {@code f} is the first page of, or inside, a block on a free list. */
-    private boolean insideFreeBlock(int f) {
-        for (int o = 0; o < MAX_ORDER; o++) {
+    /** True when frame {@code f} is inside a block of order up to {@code maxOrder} whose first page has state bit {@code bit}. */
+    private boolean insideBlock(int f, int bit, int maxOrder) {
+        for (int o = 1; o <= maxOrder; o++) {
             int head = m.frame((m.basePfn + f) & -(1L << o));
-            if (head >= 0 && (m.flags[head] & F_BUDDY) != 0 && m.order[head] >= o && head + (1 << m.order[head]) > f) {
+            if (head >= 0 && head != f && (m.flags[head] & bit) != 0 && m.order[head] >= o) {
                 return true;
             }
         }
