@@ -39,10 +39,9 @@ final class BadPage {
     Bad freePrepareBad(int f, int ord, boolean checkFree) {
         boolean compound = (m.flags[f] & F_HEAD) != 0;
         if (m.debugVm) {
+            // the report names the head, whichever page is unfit
             String reason = pageBadReason(f, true);
-            int at = f;
             for (int i = 1; i < 1 << ord && reason == null; i++) {
-                at = f + i;
                 reason = compound && (m.flags[f + i] & F_TAIL) == 0 ? "PageTail not set" : pageBadReason(f + i, false);
             }
             return reason == null ? null : new Bad(f, reason);

@@ -92,8 +92,8 @@ final class FreePages {
 
     /**
      * A non-compound allocation freed with a smaller order than allocated, without CONFIG_DEBUG_VM
-     * (with it too: {@code free_pages_prepare} checks the order of compound pages only; the model
-     * keeps its "wrong order" rule there): the last reference goes, the first 2^ord pages are freed
+     * (DEBUG_VM's {@code VM_BUG_ON_PAGE} in {@code free_pages_prepare} looks at compound pages only;
+     * on that build the model keeps its "wrong order" rule): the last reference goes, the first 2^ord pages are freed
      * as a block of that order, and the rest is never freed by anyone: leaked, as blocks of orders
      * ord .. order - 1. Silent in 6.1, so the model's finding.
      */
@@ -142,7 +142,8 @@ final class FreePages {
         String later = (m.flags[f] & F_PCP) != 0
                 ? "the drain of its per-CPU list reports it (nothing does if the list hands it out first: check_new_pcp is off)"
                 : (m.flags[f] & F_LEAKED) != 0 ? "nothing reports it (a leaked page)"
-                : (m.flags[f] & F_BUDDY) != 0 || insideBlock(f, F_BUDDY, MAX_ORDER - 1) ? "the allocation that takes its block off the free lists reports it"
+                : (m.flags[f] & F_BUDDY) != 0 || insideBlock(f, F_BUDDY, MAX_ORDER - 1)
+                ? "the allocation that takes its block off the free lists reports it"
                 : insideBlock(f, F_PCP, COSTLY_ORDER)
                 ? "its per-CPU block is drained unchecked and the allocation that takes it off the free lists reports it"
                 : "the free of the block it is part of reports it";

@@ -435,8 +435,8 @@ public final class PageAllocator {
     /**
      * {@code r}, the result of the kernel call now ending, with the {@code BUG: Bad page state}
      * reports 6.1 printed on its way (at a drain, a per-CPU refill, an allocation's
-     * {@code check_new_pages}): a refusal stays as it is, a value becomes a value with the
-     * kernel's warning, as the call went on.
+     * {@code check_new_pages}): a value becomes a value with the kernel's warning, as the call
+     * went on; a warning or a refusal keeps its kind and gets the lines after its own words.
      */
     public Result withReports(Result r) {
         if (m.reports.isEmpty()) {
@@ -444,12 +444,11 @@ public final class PageAllocator {
         }
         String lines = String.join("; ", m.reports);
         m.reports.clear();
-        if (r instanceof Result.Refused) {
-            return r;
+        if (r instanceof Result.Refused refused) {
+            return new Result.Refused(refused.reason(), refused.report() + "; " + lines);
         }
         if (r instanceof Result.Warned w) {
-            return new Result.Warned(w.value(), w.warning() + "; " + lines,
-                    w.origin() == Result.Origin.KERNEL ? Result.Origin.KERNEL : Result.Origin.MODEL);
+            return new Result.Warned(w.value(), w.warning() + "; " + lines, w.origin());
         }
         return Result.warned(r.value(), lines);
     }

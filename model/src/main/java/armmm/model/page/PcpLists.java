@@ -123,7 +123,7 @@ final class PcpLists {
     void drainPagesZone(BuddyZone z, int cpu) {
         PerCpuPages pcp = z.pcp[cpu];
         while (pcp.count > 0) {
-            freePcppagesBulk(z, Math.min(pcp.count, pcp.batch << 5), pcp, 0);
+            freePcppagesBulk(z, Math.min(pcp.count, Math.max(1, pcp.batch << 5)), pcp, 0);
         }
     }
 
