@@ -217,13 +217,21 @@ public final class PageAllocator {
         return freePagesPfn(pfn.value(), ord, cpu);
     }
 
-    /** {@code __free_pages} by pfn for another subsystem inside a kernel call. */
+    /**
+     * {@code __free_pages} by pfn for another subsystem inside a kernel call. Its callers go on
+     * whatever it returns, as the kernel's do; a {@code Bad page state} report it prints goes
+     * with the result of the kernel call it was made in ({@link #withReports}).
+     */
     public Result freePagesPfn(long pfn, int ord, int cpu) {
         mutations++;
         if (!m.hasPfn(pfn)) {
             return Result.refused("pfn 0x" + Long.toHexString(pfn) + " has no struct page");
         }
-        return freeing.freePfn(pfn, ord, cpu);
+        Result r = freeing.freePfn(pfn, ord, cpu);
+        if (r instanceof Result.Refused refused && refused.report().startsWith("BUG: Bad page state")) {
+            m.reports.add(refused.report());
+        }
+        return r;
     }
 
     /** The masks {@code __alloc_pages} BUGs on, and an impossible CPU: a refused result, else null. */
