@@ -38,4 +38,21 @@ class WarningsTest {
         assertThat(ok.passed()).isEqualTo(1);
         assertThat(ok.messages()).isEmpty();
     }
+
+    /** The second free of an order-2 block: 6.1 (no DEBUG_VM) would free its tail blocks again; the model stops. */
+    private static final String TAILS_AGAIN = "board ram=64M\nalloc_pages GFP_KERNEL 2 -> $p\n__free_pages $p 2\n";
+
+    @Test
+    void expectFailTakesOnlyTheKernelsReportAndExpectFindingTheModelsRefusalToo() {
+        RunReport fail = run(TAILS_AGAIN + "expect-fail __free_pages $p 2\n");
+        assertThat(fail.failed()).isEqualTo(1);
+        assertThat(fail.messages().get(0)).contains("expect-fail", "6.1 reports nothing here", "armmm model: ");
+        RunReport finding = run(TAILS_AGAIN + "expect-finding __free_pages $p 2\n");
+        assertThat(finding.messages()).isEmpty();
+        assertThat(finding.passed()).isEqualTo(1);
+        RunReport debugVm = run(TAILS_AGAIN.replace("ram=64M", "ram=64M debug_vm=y") + "expect-fail __free_pages $p 2\n");
+        assertThat(debugVm.messages()).isEmpty();
+        RunReport plain = run(TAILS_AGAIN + "__free_pages $p 2\n");
+        assertThat(plain.messages()).singleElement().asString().contains("the model's finding (6.1 stays silent): armmm model:");
+    }
 }
