@@ -24,17 +24,21 @@ final class BadPage {
         this.layout = layout;
     }
 
-    /** The first page {@code free_pages_prepare} finds unfit and why; null when it finds none. */
-    record Bad(int frame, String reason) {
+    /**
+     * What {@code free_pages_prepare} found unfit: the first page and why, and every unfit page
+     * with its reason, as {@code bad_page} prints a report for each.
+     */
+    record Bad(int frame, String reason, java.util.List<Integer> pages, java.util.List<String> reasons) {
     }
 
     /**
      * {@code page_bad_reason} over the block as {@code free_pages_prepare} walks it (the head's own
      * reference is the one being dropped); null when every page is fit to free. With CONFIG_DEBUG_VM
-     * the head first, then each tail, with {@code free_tail_pages_check}'s "PageTail not set".
-     * Without it the tails first, and the head only when {@code checkFree} (orders above
-     * PAGE_ALLOC_COSTLY_ORDER, {@code __free_pages_ok}): {@code free_pcp_prepare} passes false for
-     * the per-CPU orders, and {@code free_tail_pages_check} checks nothing.
+     * the head first, then each tail, with {@code free_tail_pages_check}'s "PageTail not set", one
+     * report naming the head. Without it every tail, each unfit one reported, then the head only
+     * when {@code checkFree} (orders above PAGE_ALLOC_COSTLY_ORDER, {@code __free_pages_ok}):
+     * {@code free_pcp_prepare} passes false for the per-CPU orders, and {@code free_tail_pages_check}
+     * checks nothing.
      */
     Bad freePrepareBad(int f, int ord, boolean checkFree) {
         boolean compound = (m.flags[f] & F_HEAD) != 0;
@@ -44,16 +48,33 @@ final class BadPage {
             for (int i = 1; i < 1 << ord && reason == null; i++) {
                 reason = compound && (m.flags[f + i] & F_TAIL) == 0 ? "PageTail not set" : pageBadReason(f + i, false);
             }
-            return reason == null ? null : new Bad(f, reason);
+            return reason == null ? null : new Bad(f, reason, java.util.List.of(f), java.util.List.of(reason));
         }
+        java.util.List<Integer> pages = new java.util.ArrayList<>();
+        java.util.List<String> reasons = new java.util.ArrayList<>();
         for (int i = 1; i < 1 << ord; i++) {
-            String reason = pageBadReason(f + i, false);
-            if (reason != null) {
-                return new Bad(f + i, reason);
-            }
+            note(f + i, pageBadReason(f + i, false), pages, reasons);
         }
-        String reason = checkFree ? pageBadReason(f, true) : null;
-        return reason == null ? null : new Bad(f, reason);
+        if (checkFree) {
+            note(f, pageBadReason(f, true), pages, reasons);
+        }
+        return pages.isEmpty() ? null : new Bad(pages.get(0), reasons.get(0), pages, reasons);
+    }
+
+    private static void note(int at, String reason, java.util.List<Integer> pages, java.util.List<String> reasons) {
+        if (reason != null) {
+            pages.add(at);
+            reasons.add(reason);
+        }
+    }
+
+    /** {@code bad_page} for each page {@code found} names, as they read now: one refused result. */
+    Result badPages(Bad found) {
+        StringBuilder lines = new StringBuilder();
+        for (int k = 0; k < found.pages().size(); k++) {
+            lines.append(k == 0 ? "" : "; ").append(line(found.pages().get(k), found.reasons().get(k)));
+        }
+        return new Result.Refused(found.reason(), lines.toString());
     }
 
     /** {@code page_bad_reason} with PAGE_FLAGS_CHECK_AT_FREE; later checks override earlier ones, as there. */

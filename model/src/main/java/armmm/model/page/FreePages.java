@@ -174,14 +174,13 @@ final class FreePages {
                     (m.flags[f] & F_RESERVED) != 0 ? "the kernel's own" : "a slab in use"));
         }
         if (found != null) {
-            String reason = found.reason();
             // as bad_page leaves it: the reference is dropped and the block is never freed
             m.refcount[f] = 0;
             if ((m.flags[f] & F_ALLOC) != 0) {
                 m.flags[f] |= F_LEAKED;
             }
             m.markDirty(f);
-            return bad.badPage(found.frame(), reason);
+            return bad.badPages(found);
         }
         BuddyZone z = m.zoneOfFrame(f);
         m.refcount[f] = 0;
