@@ -230,7 +230,11 @@ public final class PageChains {
         long imagePfn = (boot.board().physOffset() + boot.board().build().kernelStartOffset()) >>> MemMapLayout.PAGE_SHIFT;
         long reservedPage = layout.pfnToPage(imagePfn);
         Gen<Op> reserved = Gens.constant(new PageOp.FreePages(reservedPage, 0, 0));
-        Gen<Op> twice = stillFree.isEmpty() ? reserved : Gens.oneOf(stillFree).map(page -> new PageOp.FreePages(page, 0, 0));
+        // mostly as a page, sometimes as a block (a non-compound block freed twice, whose tail blocks 6.1
+        // would free again), on any CPU (so that the page's own CPU drains it, or another's does not)
+        Gen<Integer> twiceOrder = Gens.frequency(weighted(4, Gens.constant(0)), weighted(1, Gens.ints(1, 3)));
+        Gen<Op> twice = stillFree.isEmpty() ? reserved : Gens.combine(Gens.oneOf(stillFree), twiceOrder, cpu(w),
+                PageOp.FreePages::new);
         if (w.held().isEmpty()) {
             return Gens.frequency(weighted(1, reserved), weighted(3, twice));
         }
