@@ -1,6 +1,7 @@
 package armmm.pbt;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -117,18 +118,27 @@ final class Chain<S, A> implements Trial {
         if (!choices.drawBoolean(continuing)) {
             return null;
         }
-        List<Action<S, A>> enabled = new ArrayList<>();
-        for (Action<S, A> a : spec.actions()) {
+        // indexed loops over the spec's immutable (random-access) lists and plain arrays: this runs
+        // once a step of every case and replay, and its iterators and streams were the hot loop's
+        // largest allocations (JFR allocation samples of PeerComparison)
+        List<Action<S, A>> actions = spec.actions();
+        int count = actions.size();
+        int[] enabled = new int[count];
+        long[] weights = new long[count];
+        int n = 0;
+        for (int i = 0; i < count; i++) {
+            Action<S, A> a = actions.get(i);
             if (a.precondition().test(state)) {
-                enabled.add(a);
+                weights[n] = a.weight();
+                enabled[n++] = i;
             } else if (stats != null) {
                 stats.countDisabled(a.name());
             }
         }
-        if (enabled.isEmpty()) {
+        if (n == 0) {
             return null;
         }
-        return enabled.get(choices.drawWeighted(enabled.stream().mapToLong(Action::weight).toArray()));
+        return actions.get(enabled[choices.drawWeighted(n == count ? weights : Arrays.copyOf(weights, n))]);
     }
 
     private Failure execute(S state, Action<S, A> action, A value, int index, Transcript transcript, Stats stats) {
@@ -150,9 +160,14 @@ final class Chain<S, A> implements Trial {
         if (transcript != null) {
             transcript.lines.add(spec.formatter().line(value, outcome, index));
         }
-        spec.targets().forEach(t -> Targets.observe(t.label(), t.score().applyAsDouble(state)));
-        for (ChainSpec.Postcondition<S, A> post : spec.postconditions()) {
-            List<Failure> failures = post.check(state, value, outcome);
+        List<ChainSpec.Target<S>> targets = spec.targets();
+        for (int i = 0; i < targets.size(); i++) {
+            ChainSpec.Target<S> t = targets.get(i);
+            Targets.observe(t.label(), t.score().applyAsDouble(state));
+        }
+        List<ChainSpec.Postcondition<S, A>> posts = spec.postconditions();
+        for (int i = 0; i < posts.size(); i++) {
+            List<Failure> failures = posts.get(i).check(state, value, outcome);
             if (!failures.isEmpty()) {
                 return failures.get(0);
             }
@@ -166,7 +181,8 @@ final class Chain<S, A> implements Trial {
 
     /** Runs {@code checks}, counted as a step's invariants or, when {@code atEnd}, as final checks. */
     private static <S> Failure checks(List<ChainSpec.StateCheck<S>> checks, S state, Stats stats, boolean atEnd) {
-        for (ChainSpec.StateCheck<S> invariant : checks) {
+        for (int i = 0; i < checks.size(); i++) {
+            ChainSpec.StateCheck<S> invariant = checks.get(i);
             if (!invariant.applies().test(state)) {
                 if (stats != null) {
                     stats.countNotApplicable(invariant.id());

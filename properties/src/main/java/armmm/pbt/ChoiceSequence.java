@@ -66,6 +66,15 @@ public final class ChoiceSequence {
         return ranks.clone();
     }
 
+    /**
+     * The ranks themselves, not a copy, for the shrinker's comparisons and the replay cache, which
+     * only read them: a copy a replay was the shrink loop's largest allocation (JFR samples).
+     * Callers must never write to the array.
+     */
+    long[] readOnlyRanks() {
+        return ranks;
+    }
+
     /** The number of choices. */
     public int size() {
         return ranks.length;

@@ -580,7 +580,7 @@ final class Shrinker {
     }
 
     private boolean consider(long[] candidate, java.util.Map<Integer, Long> repairs) {
-        if (stopped() || ChoiceSequence.shortlex(candidate, best.ranks()) >= 0) {
+        if (stopped() || ChoiceSequence.shortlex(candidate, best.readOnlyRanks()) >= 0) {
             return false;
         }
         if (seen.size() >= SEEN_LIMIT) {
@@ -603,14 +603,14 @@ final class Shrinker {
         boolean same = outcome.failure() != null && identity.equals(outcome.identity());
         if (repairs.isEmpty() && !(outcome.failure() != null && CaseRunner.DEADLINE_ID.equals(outcome.failure().id()))) {
             // a deadline is wall-clock, not a function of the choices: never remembered
-            cache.put(candidate, outcome.sequence().ranks(), same ? outcome.sequence() : null);
+            cache.put(candidate, outcome.sequence().readOnlyRanks(), same ? outcome.sequence() : null);
         }
         return same && improve(outcome.sequence());
     }
 
     /** Keeps {@code failing} (a failure of the identity) when it is shortlex-smaller than the best so far. */
     private boolean improve(ChoiceSequence failing) {
-        if (ChoiceSequence.shortlex(failing.ranks(), best.ranks()) >= 0) {
+        if (ChoiceSequence.shortlex(failing.readOnlyRanks(), best.readOnlyRanks()) >= 0) {
             return false;
         }
         best = failing;

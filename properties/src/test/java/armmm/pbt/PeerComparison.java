@@ -189,17 +189,36 @@ class PeerComparison {
     private record Row(boolean found, int length, double seconds, double cpuSeconds) {}
 
     /**
-     * CPU time of this thread: on a loaded machine wall-clock time is mostly waiting for a core, so
-     * the CPU time says what the engine itself costs (the peers' programs report their process's).
+     * CPU time of this whole process (every thread: the engine runs its cases on a thread of its own
+     * under a watchdog, and the JIT compiles and the collector works on theirs), as the peers'
+     * programs report their process's: on a loaded machine wall-clock time is mostly waiting for a
+     * core, so the CPU time says what the engine itself costs.
      */
     private static long cpuNanos() {
-        return java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static String measure(String name, int minimum, java.util.function.LongFunction<ChainSpec<?, ?>> spec) {
         for (long seed : WARM_UP_SEEDS) {
             Chains.run(spec.apply(seed)); // unmeasured, as every engine warms up before its measured seeds
         }
+        List<Row> rows = measuredPass(spec);
+        List<Row> warm = measuredPass(spec); // the same seeds again, warm
+        assertThat(rows).allMatch(Row::found);
+        assertThat(warm).allMatch(Row::found);
+        return String.format("{\"problem\": \"%s\", \"found\": %d, \"minimal\": %d, \"minimum\": %d, \"lengths\": %s, "
+                + "\"meanSeconds\": %.3f, \"meanCpuSeconds\": %.3f, \"warmMeanSeconds\": %.3f, \"warmMeanCpuSeconds\": %.3f}",
+                name, rows.stream().filter(Row::found).count(),
+                rows.stream().filter(r -> r.length() == minimum).count(), minimum,
+                rows.stream().map(Row::length).toList(), rows.stream().mapToDouble(Row::seconds).average().orElse(0),
+                rows.stream().mapToDouble(Row::cpuSeconds).average().orElse(0),
+                warm.stream().mapToDouble(Row::seconds).average().orElse(0),
+                warm.stream().mapToDouble(Row::cpuSeconds).average().orElse(0));
+    }
+
+    /** Seeds 1 to {@link #SEEDS} once: found, length, wall-clock and CPU seconds of each. */
+    private static List<Row> measuredPass(java.util.function.LongFunction<ChainSpec<?, ?>> spec) {
         List<Row> rows = new ArrayList<>();
         for (long seed = 1; seed <= SEEDS; seed++) {
             long t0 = System.nanoTime();
@@ -209,12 +228,7 @@ class PeerComparison {
             rows.add(new Row(!r.passed(), r.passed() ? -1 : r.counterexample().steps().size(), secs,
                     (cpuNanos() - cpu0) / 1e9));
         }
-        assertThat(rows).allMatch(Row::found);
-        return String.format("{\"problem\": \"%s\", \"found\": %d, \"minimal\": %d, \"minimum\": %d, \"lengths\": %s, "
-                + "\"meanSeconds\": %.3f, \"meanCpuSeconds\": %.3f}", name, rows.stream().filter(Row::found).count(),
-                rows.stream().filter(r -> r.length() == minimum).count(), minimum,
-                rows.stream().map(Row::length).toList(), rows.stream().mapToDouble(Row::seconds).average().orElse(0),
-                rows.stream().mapToDouble(Row::cpuSeconds).average().orElse(0));
+        return rows;
     }
 
     /** A shrinking-challenge problem: found, minimal (as {@code minimal} judges), size, seconds per seed. */
@@ -243,9 +257,20 @@ class PeerComparison {
                 others.add(String.valueOf(r.shrunk()));
             }
         }
+        double warmTotal = 0;
+        double warmCpu = 0;
+        for (long seed = 1; seed <= SEEDS; seed++) { // the same seeds again, warm
+            long t0 = System.nanoTime();
+            long cpu0 = cpuNanos();
+            PropertyResult<T> r = Property.forAll(gen).named("Peer-" + name).seed(seed).tries(10_000).database("off")
+                    .run(holds);
+            warmTotal += (System.nanoTime() - t0) / 1e9;
+            warmCpu += (cpuNanos() - cpu0) / 1e9;
+            assertThat(r.passed()).as("%s seed %d", name, seed).isFalse();
+        }
         return String.format("{\"problem\": \"%s\", \"found\": %d, \"minimal\": %d, \"sizes\": %s, \"others\": %s, "
-                + "\"meanSeconds\": %.3f, \"meanCpuSeconds\": %.3f}", name, SEEDS, minimalCount, sizes, others, total / SEEDS,
-                cpu / SEEDS);
+                + "\"meanSeconds\": %.3f, \"meanCpuSeconds\": %.3f, \"warmMeanSeconds\": %.3f, \"warmMeanCpuSeconds\": %.3f}",
+                name, SEEDS, minimalCount, sizes, others, total / SEEDS, cpu / SEEDS, warmTotal / SEEDS, warmCpu / SEEDS);
     }
 
     private static double trivialStepsPerSecond() {
@@ -278,6 +303,6 @@ class PeerComparison {
             java.util.Collections.sort(sorted);
             return ShrinkingChallengeTest.wrongToSortedList(h).equals(sorted);
         }, h -> ShrinkingChallengeTest.size(h) == 4, ShrinkingChallengeTest::size));
-        System.out.println("[peers] " + Map.of("note", "each problem ran two unmeasured warm-up seeds first"));
+        System.out.println("[peers] " + Map.of("note", "each problem ran two unmeasured warm-up seeds first; warmMean*: seeds 1-20 a second time"));
     }
 }
