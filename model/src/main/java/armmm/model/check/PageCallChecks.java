@@ -321,14 +321,7 @@ public final class PageCallChecks {
         if (ref != 0) {
             out.add(new Violation("INV-CALL-03", "freed page keeps a reference", what + ": refcount " + ref));
         }
-        BuddyZone z = pa.zone(ZoneType.values()[f.zone()]);
-        long now = z.freePages() + pcpPages(pa, z);
-        long expected = c.zones[f.zone()].freeAndCached() + (1L << c.order);
-        if (now != expected && !(reportedBadPage(r) && now < expected)) {
-            out.add(new Violation("INV-CALL-03", "freed block not given back", "zone " + z.config().type().kernelName()
-                    + ": free + per-CPU " + c.zones[f.zone()].freeAndCached() + " -> " + now + ", expected " + expected
-                    + " after " + what));
-        }
+        givenBack(pa, c, f, what, out);
         return out;
     }
 
@@ -437,10 +430,18 @@ public final class PageCallChecks {
                 break;
             }
         }
+        givenBack(pa, c, f, what, out);
+    }
+
+    /**
+     * The freed 2^order pages are back in the zone, free or on a per-CPU list (fewer only when the
+     * call reported a bad page, whose block leaks).
+     */
+    private static void givenBack(PageAllocator pa, PageCall c, PageCall.FrameBefore f, String what, List<Violation> out) {
         BuddyZone z = pa.zone(ZoneType.values()[f.zone()]);
         long now = z.freePages() + pcpPages(pa, z);
         long expected = c.zones[f.zone()].freeAndCached() + (1L << c.order);
-        if (now != expected && !(reportedBadPage(r) && now < expected)) {
+        if (now != expected && !(reportedBadPage(c.result()) && now < expected)) {
             out.add(new Violation("INV-CALL-03", "freed block not given back", "zone " + z.config().type().kernelName()
                     + ": free + per-CPU " + c.zones[f.zone()].freeAndCached() + " -> " + now + ", expected " + expected
                     + " after " + what));
