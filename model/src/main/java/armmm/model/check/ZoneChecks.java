@@ -5,6 +5,7 @@ import armmm.model.subsystem.Invariant;
 import armmm.model.memblock.Region;
 import armmm.model.zone.CmaArea;
 import armmm.model.zone.LateFree;
+import armmm.model.zone.NodeZones;
 import armmm.model.zone.ZoneConfig;
 import armmm.model.zone.ZoneSetup;
 import armmm.model.zone.ZoneType;
@@ -46,12 +47,14 @@ public final class ZoneChecks {
     }
 
     /**
-     * The zone invariants as kernel invariants, applicable to a kernel that has zones. A
-     * {@link ZoneSetup} is an immutable value made once at boot, so its stamp is constant: the
-     * per-step check runs them once, the complete check at every chain's end again.
+     * The zone invariants as kernel invariants, applicable to a kernel that has zones. Each
+     * {@link ZoneSetup} is an immutable value, replaced by a sysctl write that recomputes part of
+     * it; the stamp counts those writes, so the per-step check runs after boot and after each write,
+     * and the complete check at every chain's end again.
      */
     public static List<Invariant> invariants() {
-        return ALL.stream().map(inv -> Invariant.on(inv.id(), ZoneSetup.class, z -> 0L, inv.check())).toList();
+        return ALL.stream().map(inv -> Invariant.on(inv.id(), NodeZones.class, NodeZones::stamp,
+                (NodeZones z) -> inv.check().apply(z.setup()))).toList();
     }
 
     /**
@@ -236,12 +239,14 @@ public final class ZoneChecks {
 
     /**
      * INV-ZONE-05: the watermarks are those of {@code __setup_per_zone_wmarks} applied to the managed
-     * counts of postcore time: lowmem min = pages_min x managed / lowmem pages, highmem min =
-     * clamp(managed / 1024, 32, 128), each step = max(tmp / 4, managed x wsf / 10000).
+     * counts of its last run (postcore time at boot, the moment of the last vm.min_free_kbytes or
+     * vm.watermark_scale_factor write after it) and the sysctls now: lowmem min = pages_min x managed
+     * / lowmem pages, highmem min = clamp(managed / 1024, 32, 128), each step = max(tmp / 4,
+     * managed x wsf / 10000).
      */
     static List<Violation> watermarksFollowTheFormula(ZoneSetup s) {
         List<Violation> out = new ArrayList<>();
-        long[] managed = s.managed().atWatermarks().toArray();
+        long[] managed = s.tuning().wmarkManaged().toArray();
         long lowmemPages = 0;
         for (ZoneType t : ZoneType.values()) {
             lowmemPages += s.spans().isHighmem(t) ? 0 : managed[t.ordinal()];
@@ -251,7 +256,7 @@ public final class ZoneChecks {
             long m = managed[z.type().ordinal()];
             long tmp = lowmemPages == 0 ? 0 : pagesMin * m / lowmemPages;
             long min = s.spans().isHighmem(z.type()) ? Math.min(128, Math.max(32, m / 1024)) : tmp;
-            long step = Math.max(tmp / 4, m * s.inputs().watermarkScaleFactor() / 10000);
+            long step = Math.max(tmp / 4, m * s.tuning().watermarkScaleFactor() / 10000);
             if (z.min() != min || z.low() != min + step || z.high() != min + 2 * step) {
                 out.add(new Violation("INV-ZONE-05", "watermark formula broken", String.format(
                         "%s min/low/high %d/%d/%d, expected %d/%d/%d from managed %d of %d lowmem pages",
@@ -265,12 +270,21 @@ public final class ZoneChecks {
     /**
      * INV-ZONE-06: zone i's protection against zone j is 0 for j <= i, grows with j, and equals the
      * managed pages of zones i+1..j over lowmem_reserve_ratio[i] (0 when the ratio is 0 or zone i
-     * manages nothing).
+     * manages nothing), from the ratios now and the managed counts of the last
+     * {@code setup_per_zone_lowmem_reserve} (postcore time, or the last vm.lowmem_reserve_ratio write);
+     * no ratio is below 0 (the handler makes those 0).
      */
     static List<Violation> protectionFollowsTheRatios(ZoneSetup s) {
         List<Violation> out = new ArrayList<>();
-        long[] managed = s.managed().atWatermarks().toArray();
-        int[] ratio = s.inputs().lowmemReserveRatio();
+        long[] managed = s.tuning().reserveManaged().toArray();
+        int[] ratio = s.tuning().lowmemReserveRatio();
+        for (int i = 0; i < ratio.length; i++) {
+            if (ratio[i] < 0) {
+                out.add(new Violation("INV-ZONE-06", "negative lowmem_reserve_ratio",
+                        "lowmem_reserve_ratio[" + i + "] = " + ratio[i]));
+                ratio[i] = 0;
+            }
+        }
         for (ZoneConfig z : s.zones()) {
             int i = z.type().ordinal();
             long[] prot = z.lowmemReserve();
@@ -293,10 +307,17 @@ public final class ZoneChecks {
     }
 
     /**
-     * INV-ZONE-07: min_free_kbytes = clamp(int_sqrt(16 x lowmem kB), 128, 262144), the lowmem kB being
-     * ZONE_DMA and ZONE_NORMAL's managed pages at postcore time.
+     * INV-ZONE-07: once vm.min_free_kbytes was written, min_free_kbytes is the value written
+     * ({@code user_min_free_kbytes}), unclamped; before, clamp(int_sqrt(16 x lowmem kB), 128, 262144),
+     * the lowmem kB being ZONE_DMA and ZONE_NORMAL's managed pages at postcore time.
      */
     static List<Violation> minFreeKbytesFromLowmem(ZoneSetup s) {
+        long user = s.tuning().userMinFreeKbytes();
+        if (user >= 0) {
+            return s.minFreeKbytes() == user ? List.of() : List.of(new Violation("INV-ZONE-07",
+                    "min_free_kbytes is not the value written", "min_free_kbytes " + s.minFreeKbytes()
+                    + ", user_min_free_kbytes " + user));
+        }
         long[] managed = s.managed().atWatermarks().toArray();
         long kb = (managed[ZoneType.DMA.ordinal()] + managed[ZoneType.NORMAL.ordinal()]) * (ZoneSetup.PAGE_SIZE / 1024);
         long root = (long) Math.floor(Math.sqrt((double) (kb * 16)));
@@ -309,16 +330,22 @@ public final class ZoneChecks {
     }
 
     /**
-     * INV-ZONE-08: pcp batch is {@code zone_batchsize} of the managed pages (2^n - 1, at least 1), and
-     * pcp high is the low watermark over the CPUs, at least 4 x batch ({@code zone_highsize}).
+     * INV-ZONE-08: pcp batch is {@code zone_batchsize} of the managed pages of the last
+     * {@code zone_pcp_update} (2^n - 1, at least 1), and pcp high is the low watermark (or, with
+     * vm.percpu_pagelist_high_fraction set, those managed pages over the fraction) over the CPUs, at
+     * least 4 x batch ({@code zone_highsize}). High is checked in populated zones: the fraction's
+     * handler resizes only those, and an empty zone's lists are never used.
      */
     static List<Violation> pcpSizesFollowTheFormula(ZoneSetup s) {
         List<Violation> out = new ArrayList<>();
-        long[] managed = s.managed().atWatermarks().toArray();
+        long[] managed = s.tuning().pcpManaged().toArray();
+        int fraction = s.tuning().percpuPagelistHighFraction();
         for (ZoneConfig z : s.zones()) {
-            long quarter = Math.max(1, Math.min(managed[z.type().ordinal()] / 1024, 256) / 4);
+            long m = managed[z.type().ordinal()];
+            long quarter = Math.max(1, Math.min(m / 1024, 256) / 4);
             long batch = Math.max(1, Long.highestOneBit(quarter * 3 / 2) - 1);
-            long high = Math.max(z.low() / s.inputs().cpus(), 4 * batch);
+            long total = fraction == 0 ? z.low() : m / fraction;
+            long high = z.presentPages() == 0 ? z.pcpHigh() : Math.max(total / s.inputs().cpus(), 4 * batch);
             if (z.pcpBatch() != batch || z.pcpHigh() != high) {
                 out.add(new Violation("INV-ZONE-08", "per-cpu list sizes broken", String.format(
                         "%s pcp high/batch %d/%d, expected %d/%d", z.type().kernelName(), z.pcpHigh(), z.pcpBatch(),

@@ -26,6 +26,7 @@ import armmm.model.subsystem.KernelState;
 import armmm.model.subsystem.OpSpec;
 import armmm.model.subsystem.Report;
 import armmm.model.subsystem.Subsystem;
+import armmm.model.zone.NodeZones;
 import armmm.model.zone.ZoneSetup;
 import java.util.List;
 import java.util.Optional;
@@ -55,12 +56,15 @@ public final class BuddySubsystem implements Subsystem<PageAllocator> {
 
     @Override
     public PageAllocator create(KernelState earlier, Board board, Bugs bugs) {
-        ZoneSetup zones = earlier.state(ZoneSetup.class);
+        NodeZones node = earlier.state(NodeZones.class);
         BootedSystem booted = earlier.state(BootedSystem.class);
-        if (zones == null || booted == null) {
+        if (node == null || booted == null) {
             return null;
         }
+        ZoneSetup zones = node.setup();
         PageAllocator pa = PageAllocatorBoot.handOver(zones, PageAllocatorBoot.memMap(booted.layout()), board.cpus(), bugs);
+        // one struct zone in 6.1: a sysctl write's recompute reaches the allocator's half at once
+        node.attach(pa.zoneHalf());
         // the subsystems after this one still boot on the allocator: its seeded bugs wait for the first call
         pa.setHandedOver(false);
         pa.setDebugVm(board.build().debugVm());

@@ -129,7 +129,7 @@ public final class Kernel implements KernelState {
 
     /** The zones boot set up (geometry, managed, watermarks, protection); empty for a bare kernel. */
     public Optional<ZoneSetup> zones() {
-        return Optional.ofNullable(state(ZoneSetup.class));
+        return Optional.ofNullable(state(armmm.model.zone.NodeZones.class)).map(armmm.model.zone.NodeZones::setup);
     }
 
     /**

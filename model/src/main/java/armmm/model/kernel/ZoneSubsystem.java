@@ -17,7 +17,10 @@ import armmm.model.subsystem.KernelState;
 import armmm.model.subsystem.Report;
 import armmm.model.subsystem.Subsystem;
 import armmm.model.zone.ZoneBug;
+import armmm.model.zone.NodeZones;
 import armmm.model.zone.ZoneObservables;
+import armmm.model.zone.ZoneOp;
+import armmm.model.subsystem.OpSpec;
 import armmm.model.zone.ZoneSetup;
 import java.util.List;
 import java.util.Optional;
@@ -28,7 +31,7 @@ import java.util.OptionalLong;
  * {@code setup_per_zone_lowmem_reserve}; include/linux/mmzone.h) as a subsystem: their geometry,
  * managed pages, watermarks and protection, set up from what early boot left.
  */
-public final class ZoneSubsystem implements Subsystem<ZoneSetup> {
+public final class ZoneSubsystem implements Subsystem<NodeZones> {
     /** The one instance, registered in {@link Subsystems}. */
     public static final ZoneSubsystem INSTANCE = new ZoneSubsystem();
 
@@ -41,19 +44,24 @@ public final class ZoneSubsystem implements Subsystem<ZoneSetup> {
     }
 
     @Override
-    public Class<ZoneSetup> stateType() {
-        return ZoneSetup.class;
+    public Class<NodeZones> stateType() {
+        return NodeZones.class;
     }
 
     @Override
-    public ZoneSetup create(KernelState earlier, Board board, Bugs bugs) {
+    public NodeZones create(KernelState earlier, Board board, Bugs bugs) {
         BootedSystem booted = earlier.state(BootedSystem.class);
-        return booted == null ? null : BootZones.setUp(booted, bugs);
+        return booted == null ? null : new NodeZones(BootZones.setUp(booted, bugs), bugs);
     }
 
     @Override
-    public OptionalLong observe(ZoneSetup state, KernelState kernel, ObservablePath path) {
-        return ZoneObservables.observe(state, path);
+    public OptionalLong observe(NodeZones state, KernelState kernel, ObservablePath path) {
+        return ZoneObservables.observe(state.setup(), path);
+    }
+
+    @Override
+    public List<OpSpec> calls() {
+        return ZoneOp.SPECS;
     }
 
     @Override
@@ -70,7 +78,7 @@ public final class ZoneSubsystem implements Subsystem<ZoneSetup> {
     }
 
     private static Optional<ZoneSetup> zones(KernelState k) {
-        return Optional.ofNullable(k.state(ZoneSetup.class));
+        return Optional.ofNullable(k.state(NodeZones.class)).map(NodeZones::setup);
     }
 
     /** The buddy allocator's live counters; before it runs, every managed page reads as free. */

@@ -10,7 +10,8 @@ import armmm.model.zone.ZoneType;
  * index (-1 ends a list), as the kernel threads them through {@code page->buddy_list}.
  */
 public final class BuddyZone {
-    final ZoneConfig config;
+    /** The zone's sizes and limits; a sysctl write replaces it ({@link #retune}). */
+    ZoneConfig config;
     final ZoneType type;
     /** First frame index of each free list, {@code [order * MIGRATE_TYPES + mt]}. */
     final int[] head = new int[PageAllocator.MAX_ORDER * MigrateType.COUNT];
@@ -57,6 +58,23 @@ public final class BuddyZone {
         pcp = new PerCpuPages[nrCpus];
         for (int c = 0; c < nrCpus; c++) {
             pcp[c] = new PerCpuPages(config.pcpHigh(), config.pcpBatch());
+        }
+    }
+
+    /**
+     * Takes the zone's recomputed limits: {@code __setup_per_zone_wmarks} (which also sets
+     * {@code watermark_boost} to 0 when {@code watermarks}), {@code setup_per_zone_lowmem_reserve},
+     * and {@code pageset_update} of every CPU's pageset. Pages above a lowered {@code high} stay
+     * on the lists until the next free drains them, as in 6.1.
+     */
+    void retune(ZoneConfig now, boolean watermarks) {
+        config = now;
+        if (watermarks) {
+            watermarkBoost = 0;
+        }
+        for (PerCpuPages p : pcp) {
+            p.high = now.pcpHigh();
+            p.batch = now.pcpBatch();
         }
     }
 

@@ -517,6 +517,35 @@ public final class PageAllocator {
         return m.nFrames;
     }
 
+    /**
+     * This allocator as the zones see it ({@code struct zone} is one object in 6.1): the managed
+     * counts a sysctl write recomputes from, and where its results land.
+     */
+    public armmm.model.zone.NodeZones.Attached zoneHalf() {
+        return new armmm.model.zone.NodeZones.Attached() {
+            @Override
+            public armmm.model.zone.PerZone managedPages() {
+                long[] managed = new long[ZoneType.values().length];
+                for (ZoneType t : ZoneType.values()) {
+                    BuddyZone z = m.zones[t.ordinal()];
+                    managed[t.ordinal()] = z == null ? 0 : z.config.managedPages();
+                }
+                return armmm.model.zone.PerZone.of(managed);
+            }
+
+            @Override
+            public void retuned(armmm.model.zone.ZoneSetup now, boolean watermarks) {
+                mutations++;
+                for (ZoneType t : ZoneType.values()) {
+                    BuddyZone z = m.zones[t.ordinal()];
+                    if (z != null) {
+                        z.retune(now.zone(t), watermarks);
+                    }
+                }
+            }
+        };
+    }
+
     /** The zone of that type, or null when boot gave none. */
     public BuddyZone zone(ZoneType type) {
         return m.zones[type.ordinal()];

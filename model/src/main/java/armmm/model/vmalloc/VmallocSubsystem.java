@@ -51,7 +51,8 @@ public final class VmallocSubsystem implements Subsystem<Vmalloc> {
     public Vmalloc create(KernelState earlier, Board board, Bugs bugs) {
         BootedSystem booted = earlier.state(BootedSystem.class);
         PageAllocator pages = earlier.state(PageAllocator.class);
-        ZoneSetup zones = earlier.state(ZoneSetup.class);
+        armmm.model.zone.NodeZones node = earlier.state(armmm.model.zone.NodeZones.class);
+        ZoneSetup zones = node == null ? null : node.setup();
         if (booted == null || pages == null || zones == null) {
             return null;
         }

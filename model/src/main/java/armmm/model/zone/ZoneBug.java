@@ -18,21 +18,30 @@ public enum ZoneBug implements SeededBug {
     /** CMA pageblocks never given back to managed at activation: INV-ZONE-03. */
     ZONE_CMA_NOT_MANAGED(
             "INV-ZONE-03", null, "CMA pageblocks never given back to managed at activation"),
-    /** The low and high watermarks swapped: INV-ZONE-04. */
+    /** A watermark recompute after boot (a sysctl write) swaps the low and high watermarks: INV-ZONE-04. */
     ZONE_WMARK_SWAPPED(
-            "INV-ZONE-04", null, "The low and high watermarks swapped"),
-    /** Watermarks computed from the managed count after the late frees: INV-ZONE-05. */
+            "INV-ZONE-04", null, "A watermark recompute after boot (a vm sysctl write) swaps the low and high watermarks"),
+    /**
+     * {@code setup_per_zone_wmarks} after boot reads the stale managed counts of postcore time, not
+     * {@code zone_managed_pages} now (the late frees of initrd and init sections are missed): INV-ZONE-05.
+     */
     ZONE_WMARK_FROM_FINAL_MANAGED(
-            "INV-ZONE-05", null, "Watermarks computed from the managed count after the late frees"),
-    /** lowmem_reserve from the upper zone alone, not the sum of the zones above: INV-ZONE-06. */
+            "INV-ZONE-05", null, "A watermark recompute after boot uses the stale managed counts of postcore time, not the zones' counts now"),
+    /** {@code setup_per_zone_lowmem_reserve} after boot takes the upper zone alone, not the sum of the zones above: INV-ZONE-06. */
     ZONE_RESERVE_NOT_CUMULATIVE(
-            "INV-ZONE-06", null, "lowmem_reserve from the upper zone alone, not the sum of the zones above"),
+            "INV-ZONE-06", null, "A lowmem_reserve_ratio write recomputes the protection from the upper zone alone, not the sum of the zones above"),
     /** min_free_kbytes from the managed count after the late frees: INV-ZONE-07. */
     ZONE_MIN_FREE_FROM_FINAL(
             "INV-ZONE-07", null, "min_free_kbytes from the managed count after the late frees"),
-    /** The per-CPU list high limit loses its 4 x batch floor: INV-ZONE-08. */
+    /** {@code zone_highsize} after boot (a sysctl write) loses its 4 x batch floor: INV-ZONE-08. */
     ZONE_PCP_HIGH_NO_FLOOR(
-            "INV-ZONE-08", null, "The per-CPU list high limit loses its 4 x batch floor"),
+            "INV-ZONE-08", null, "A per-CPU list resize after boot (a vm sysctl write) loses the 4 x batch floor of pcp high"),
+    /**
+     * {@code min_free_kbytes_sysctl_handler} clamps the value written to calculate_min_free_kbytes's
+     * [128, 262144] after recording it in {@code user_min_free_kbytes}: INV-ZONE-07.
+     */
+    ZONE_MIN_FREE_WRITE_CLAMPED(
+            "INV-ZONE-07", null, "A vm.min_free_kbytes write is clamped to [128, 262144] as if the boot formula had computed it"),
     /**
      * {@code boost_watermark} boosts zones of fewer than four pageblocks too, raising min by a whole
      * pageblock in a small zone: INV-BUDDY-07.

@@ -8,6 +8,7 @@ import java.util.OptionalLong;
  * The zone scenario observables of a booted kernel (spec/zones.md): {@code zone[HighMem].managed},
  * {@code zone[DMA].protection[2]}, {@code zone[DMA].pcp_high}, ..., the sysctls
  * {@code vm.min_free_kbytes}, {@code vm.watermark_scale_factor}, {@code vm.lowmem_reserve_ratio[i]},
+ * {@code vm.percpu_pagelist_high_fraction} (as the last write left them),
  * and the totals {@code mm.totalram_pages}, {@code mm.totalhigh_pages}, {@code mm.totalcma_pages}.
  * Unknown names read as empty, so that the buddy allocator can answer {@code zone[X].free_area[..]}.
  */
@@ -20,7 +21,7 @@ public final class ZoneObservables {
         if (path.length() == 2 && path.at(0).index() == null && (path.is(0, "vm") || path.is(0, "mm"))) {
             ObservablePath.Segment f = path.at(1);
             if (path.is(0, "vm") && "lowmem_reserve_ratio".equals(f.name()) && f.index() != null) {
-                int[] ratio = s.inputs().lowmemReserveRatio();
+                int[] ratio = s.tuning().lowmemReserveRatio();
                 long i = f.numericIndex();
                 if (i < 0 || i >= ratio.length) {
                     throw new ObservableException(path + ": lowmem_reserve_ratio has " + ratio.length + " entries");
@@ -33,7 +34,8 @@ public final class ZoneObservables {
             String name = path.at(0).name() + "." + f.name();
             return switch (name) {
                 case "vm.min_free_kbytes" -> OptionalLong.of(s.minFreeKbytes());
-                case "vm.watermark_scale_factor" -> OptionalLong.of(s.inputs().watermarkScaleFactor());
+                case "vm.watermark_scale_factor" -> OptionalLong.of(s.tuning().watermarkScaleFactor());
+                case "vm.percpu_pagelist_high_fraction" -> OptionalLong.of(s.tuning().percpuPagelistHighFraction());
                 case "mm.totalram_pages" -> OptionalLong.of(s.totalramPages());
                 case "mm.totalhigh_pages" -> OptionalLong.of(s.totalhighPages());
                 case "mm.totalcma_pages" -> OptionalLong.of(s.managed().totalCmaPages());

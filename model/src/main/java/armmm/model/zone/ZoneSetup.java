@@ -19,9 +19,11 @@ import java.util.List;
  * @param minFreeKbytes {@code min_free_kbytes}
  * @param zones         one {@link ZoneConfig} per zone type, in kernel order, managed as after boot
  * @param statThreshold the vmstat threshold per zone ({@code refresh_zone_stat_thresholds}), 0 when unpopulated
+ * @param tuning        the sysctls and the managed counts each part of the set-up was computed from
+ *                      ({@link ZoneSysctl} writes change them after boot)
  */
 public record ZoneSetup(ZoneInputs inputs, ZoneSpans spans, ManagedPages managed, long minFreeKbytes,
-                        List<ZoneConfig> zones, PerZone statThreshold) {
+                        List<ZoneConfig> zones, PerZone statThreshold, ZoneTuning tuning) {
 
     /** {@code PAGE_SHIFT}: 4 KiB pages. */
     public static final int PAGE_SHIFT = BuildConfig.PAGE_SHIFT;
@@ -40,12 +42,15 @@ public record ZoneSetup(ZoneInputs inputs, ZoneSpans spans, ManagedPages managed
         return compute(in, Bugs.NONE);
     }
 
-    /** Computes the zones boot would set up from {@code in}, running the {@link ZoneBug}s in {@code bugs}. */
+    /**
+     * Computes the zones boot would set up from {@code in}, running the {@link ZoneBug}s in
+     * {@code bugs} that act at boot. The watermark, protection and per-CPU list bugs act only on a
+     * recompute after boot ({@link ZoneSysctl}), so boot's own figures stay the kernel's.
+     */
     public static ZoneSetup compute(ZoneInputs in, Bugs bugs) {
         ZoneSpans spans = ZoneSpans.compute(in, bugs);
         ManagedPages managed = ManagedPages.compute(in, spans, bugs);
-        long[] atWm = (bugs.has(ZoneBug.ZONE_WMARK_FROM_FINAL_MANAGED) ? managed.afterBoot() : managed.atWatermarks())
-                .toArray();
+        long[] atWm = managed.atWatermarks().toArray();
         PerZone forMinFree = bugs.has(ZoneBug.ZONE_MIN_FREE_FROM_FINAL) ? managed.afterBoot() : managed.atWatermarks();
         long minFree = Watermarks.minFreeKbytes(bufferPages(forMinFree));
         long lowmemPages = 0;
@@ -54,7 +59,7 @@ public record ZoneSetup(ZoneInputs inputs, ZoneSpans spans, ManagedPages managed
                 lowmemPages += atWm[z.ordinal()];
             }
         }
-        long[][] reserve = Watermarks.lowmemReserve(managed.atWatermarks().toArray(), in.lowmemReserveRatio(), bugs);
+        long[][] reserve = Watermarks.lowmemReserve(atWm, in.lowmemReserveRatio());
         List<ZoneConfig> zones = new ArrayList<>();
         long[] thresholds = new long[ZoneType.values().length];
         long[] startPfn = spans.startPfn().toArray();
@@ -64,16 +69,22 @@ public record ZoneSetup(ZoneInputs inputs, ZoneSpans spans, ManagedPages managed
         for (ZoneType z : ZoneType.values()) {
             int i = z.ordinal();
             long[] wm = Watermarks.zoneWatermarks(minFree, atWm[i], lowmemPages, spans.isHighmem(z),
-                    in.watermarkScaleFactor(), bugs);
-            int batch = Watermarks.batch(managed.atWatermarks().get(z));
-            int high = Watermarks.high(wm[1], batch, in.cpus(), bugs);
+                    in.watermarkScaleFactor());
+            int batch = Watermarks.batch(atWm[i]);
+            int high = Watermarks.high(wm[1], batch, in.cpus());
             if (present[i] > 0) {
                 thresholds[i] = Watermarks.statThreshold(managed.atWatermarks().get(z), in.cpus());
             }
             zones.add(new ZoneConfig(z, startPfn[i], spanned[i], present[i], after[i],
                     wm[0], wm[1], wm[2], reserve[i], high, batch));
         }
-        return new ZoneSetup(in, spans, managed, minFree, zones, PerZone.of(thresholds));
+        return new ZoneSetup(in, spans, managed, minFree, zones, PerZone.of(thresholds),
+                ZoneTuning.atBoot(in, managed.atWatermarks()));
+    }
+
+    /** This set-up after a sysctl write: {@code min_free_kbytes}, the sysctls and the zones as it left them. */
+    ZoneSetup retuned(long minFree, ZoneTuning t, List<ZoneConfig> now) {
+        return new ZoneSetup(inputs, spans, managed, minFree, now, statThreshold, t);
     }
 
     /** {@code nr_free_buffer_pages} at postcore time: managed pages of the zones up to ZONE_NORMAL. */

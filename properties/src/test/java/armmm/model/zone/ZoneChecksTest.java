@@ -46,22 +46,41 @@ class ZoneChecksTest {
         assertThat(violatedIds(ZoneBug.ZONE_CMA_NOT_MANAGED, VirtBoards.virt(1024, 1))).contains("INV-ZONE-03");
     }
 
-    @Test
-    void swappedWatermarksAreCaught() {
-        assertThat(violatedIds(ZoneBug.ZONE_WMARK_SWAPPED, VirtBoards.virt(1024, 1))).contains("INV-ZONE-04");
+    /**
+     * The ids violated after a write of {@code text} to {@code path} on zones set up from {@code in}
+     * with {@code bug} planted; boot alone must violate none of them.
+     */
+    private static List<String> violatedAfterWrite(ZoneBug bug, ZoneInputs in, String path, String text) {
+        NodeZones z = new NodeZones(ZoneSetup.compute(in, Bugs.of(bug)), Bugs.of(bug));
+        assertThat(ZoneChecks.check(z.setup())).as("boot with %s", bug).isEmpty();
+        z.sysctl(path, text);
+        return ZoneChecks.check(z.setup()).stream().map(Violation::id).distinct().toList();
     }
 
     @Test
-    void watermarksFromTheFinalManagedCountAreCaught() {
-        assertThat(violatedIds(ZoneBug.ZONE_WMARK_FROM_FINAL_MANAGED, VirtBoards.virt(3072, 1)))
-                .contains("INV-ZONE-05");
+    void swappedWatermarksAreCaught() {
+        assertThat(violatedAfterWrite(ZoneBug.ZONE_WMARK_SWAPPED, VirtBoards.virt(1024, 1), "vm.min_free_kbytes", "4096"))
+                .contains("INV-ZONE-04");
+    }
+
+    @Test
+    void watermarksFromAStaleManagedCountAreCaught() {
+        assertThat(violatedAfterWrite(ZoneBug.ZONE_WMARK_FROM_FINAL_MANAGED, VirtBoards.virt(3072, 1),
+                "vm.watermark_scale_factor", "10")).contains("INV-ZONE-05");
     }
 
     @Test
     void aNonCumulativeLowmemReserveIsCaught() {
         // needs a zone above HighMem with pages: Movable carved out of HighMem
         ZoneInputs in = VirtBoards.virt(2048, 1).withMovablecore(0x8000);
-        assertThat(violatedIds(ZoneBug.ZONE_RESERVE_NOT_CUMULATIVE, in)).contains("INV-ZONE-06");
+        assertThat(violatedAfterWrite(ZoneBug.ZONE_RESERVE_NOT_CUMULATIVE, in, "vm.lowmem_reserve_ratio", "256 32 0 0"))
+                .contains("INV-ZONE-06");
+    }
+
+    @Test
+    void aClampedMinFreeKbytesWriteIsCaught() {
+        assertThat(violatedAfterWrite(ZoneBug.ZONE_MIN_FREE_WRITE_CLAMPED, VirtBoards.virt(1024, 1),
+                "vm.min_free_kbytes", "100")).contains("INV-ZONE-07");
     }
 
     @Test
@@ -71,6 +90,7 @@ class ZoneChecksTest {
 
     @Test
     void aPcpHighWithoutItsFloorIsCaught() {
-        assertThat(violatedIds(ZoneBug.ZONE_PCP_HIGH_NO_FLOOR, VirtBoards.virt(1024, 8))).contains("INV-ZONE-08");
+        assertThat(violatedAfterWrite(ZoneBug.ZONE_PCP_HIGH_NO_FLOOR, VirtBoards.virt(1024, 8), "vm.min_free_kbytes",
+                "3475")).contains("INV-ZONE-08");
     }
 }

@@ -1,0 +1,89 @@
+package armmm.model.zone;
+
+import armmm.model.core.Bugs;
+import armmm.model.core.Result;
+
+/**
+ * The zones of node 0 as they are now ({@code pg_data_t.node_zones}): what boot set up
+ * ({@link ZoneSetup}), replaced by each sysctl write that recomputes part of it ({@link ZoneSysctl}).
+ *
+ * <p>In 6.1 a zone is one {@code struct zone}; here the buddy allocator keeps its own copy of the
+ * watermarks, protection and per-CPU list sizes, so it attaches itself ({@link Attached}) to
+ * give the live managed counts a recompute reads and to take the recomputed values at once.
+ */
+public final class NodeZones {
+    /** The buddy allocator's half of each {@code struct zone}. */
+    public interface Attached {
+        /** {@code zone_managed_pages} of every zone now. */
+        PerZone managedPages();
+
+        /**
+         * Takes the recomputed zones; {@code watermarks} when {@code __setup_per_zone_wmarks} ran,
+         * which also clears every zone's {@code watermark_boost}.
+         */
+        void retuned(ZoneSetup now, boolean watermarks);
+    }
+
+    private ZoneSetup setup;
+    private final Bugs bugs;
+    private Attached attached;
+    private long writes;
+
+    /** The zones boot set up, in a kernel running {@code bugs}. */
+    public NodeZones(ZoneSetup boot, Bugs bugs) {
+        this.setup = boot;
+        this.bugs = bugs;
+    }
+
+    /** The zones now. */
+    public ZoneSetup setup() {
+        return setup;
+    }
+
+    /** How many writes changed the zones: the change signal of the zone invariants. */
+    public long stamp() {
+        return writes;
+    }
+
+    /** Attaches the buddy allocator, once, when it takes the zones over. */
+    public void attach(Attached a) {
+        if (attached != null) {
+            throw new IllegalStateException("the zones already have a buddy allocator");
+        }
+        attached = a;
+    }
+
+    /**
+     * A write of {@code text} to the sysctl {@code path} ({@code sysctl -w path=text}): 0, or
+     * -EINVAL with the old value kept where the handler refuses it; -ENOENT for a name the model
+     * has no sysctl of.
+     */
+    public Result sysctl(String path, String text) {
+        ZoneSysctl s = ZoneSysctl.byPath(path);
+        if (s == null) {
+            return new Result.Refused("-ENOENT", "sysctl: cannot stat /proc/sys/" + path.replace('.', '/')
+                    + ": No such file or directory");
+        }
+        PerZone live = attached == null ? managedNow(setup) : attached.managedPages();
+        ZoneSysctl.Outcome o = s.write(setup, text, live, bugs);
+        if (o.setup() != setup) {
+            setup = o.setup();
+            writes++;
+            if (attached != null) {
+                attached.retuned(setup, s == ZoneSysctl.MIN_FREE_KBYTES || s == ZoneSysctl.WATERMARK_SCALE_FACTOR);
+            }
+        }
+        if (o.ret() != 0) {
+            return new Result.Refused("-EINVAL", "sysctl: setting key \"" + path + "\": Invalid argument");
+        }
+        return Result.of(0);
+    }
+
+    private static PerZone managedNow(ZoneSetup s) {
+        long[] m = new long[ZoneType.values().length];
+        for (ZoneConfig z : s.zones()) {
+            m[z.type().ordinal()] = z.managedPages();
+        }
+        return PerZone.of(m);
+    }
+}

@@ -1,0 +1,165 @@
+package armmm.model.zone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import armmm.model.board.Board;
+import armmm.model.core.Bugs;
+import armmm.model.core.Gfp;
+import armmm.model.core.Result;
+import armmm.model.kernel.Kernel;
+import armmm.model.page.PageOp;
+import armmm.model.subsystem.Op;
+import armmm.pbt.ChainResult;
+import armmm.pbt.ChainSpec;
+import armmm.pbt.Chains;
+import armmm.pbt.Failure;
+import armmm.pbt.Gen;
+import armmm.pbt.Gens;
+import armmm.pbt.PropertyRunner;
+import armmm.pbt.PropertyTest;
+import armmm.pbt.Stats;
+import armmm.properties.KernelChains;
+import armmm.properties.SeededBugTable;
+import armmm.properties.World;
+import armmm.spec.Catalogue;
+import java.util.List;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Chains of zone sysctl writes ({@code vm.min_free_kbytes}, {@code vm.watermark_scale_factor},
+ * {@code vm.lowmem_reserve_ratio}, {@code vm.percpu_pagelist_high_fraction}) mixed with page
+ * allocations on generated boards: every zone invariant holds after every write, each write's
+ * result is the handler's (0 within the sysctl's bounds, -EINVAL outside them), and each of the
+ * bugs planted on the recompute after boot is found by a chain and shrunk.
+ */
+class ZoneSysctlProperties {
+    private static final long MIB = 1L << 20;
+
+    /** 256 MiB to 3 GiB, one to eight CPUs, sometimes a Movable zone: every zone 6.1 sets up on virt. */
+    private static Gen<Kernel> boards(Bugs bugs) {
+        return Gens.combine(Gens.ints(256, 3072), Gens.ints(1, 8), Gens.ints(0, 3),
+                (mib, cpus, movable) -> {
+                    Board b = Board.virt(mib * MIB).withCpus(cpus);
+                    if (movable == 3 && mib > 1024) {
+                        b = b.withArgs("movablecore=" + (mib / 8) + "M");
+                    }
+                    return Kernel.boot(b, bugs);
+                });
+    }
+
+    private static Gen<Op> write(String path, Gen<String> text) {
+        return text.map(t -> new ZoneOp.Sysctl(path, t));
+    }
+
+    private static ChainSpec.Builder<World, Op> chains(Gen<Kernel> boards, Predicate<String> checked) {
+        return KernelChains.builder(boards, checked)
+                .action("sysctl vm.min_free_kbytes", 3, w -> write("vm.min_free_kbytes",
+                        Gens.ints(-2, 20000).map(String::valueOf)))
+                .action("sysctl vm.watermark_scale_factor", 3, w -> write("vm.watermark_scale_factor",
+                        Gens.ints(0, 3001).map(String::valueOf)))
+                .action("sysctl vm.lowmem_reserve_ratio", 2, w -> write("vm.lowmem_reserve_ratio",
+                        Gens.listsOfSize(Gens.ints(-1, 512), 4).map(r -> r.stream().map(String::valueOf)
+                                .collect(Collectors.joining(" ")))))
+                .action("sysctl vm.percpu_pagelist_high_fraction", 2, w -> write("vm.percpu_pagelist_high_fraction",
+                        Gens.ints(0, 64).map(String::valueOf)))
+                .action("alloc_pages", 3, w -> Gens.combine(Gens.oneOf(List.of(Gfp.GFP_KERNEL, Gfp.GFP_HIGHUSER_MOVABLE,
+                        Gfp.GFP_ATOMIC)), Gens.ints(0, 3), Gens.ints(0, w.kernel().pages().nrCpus() - 1),
+                        (gfp, order, cpu) -> (Op) new PageOp.AllocPages(gfp, order, cpu)))
+                .action("__free_pages", 2, w -> !w.held().isEmpty(), w -> Gens.oneOf(w.held())
+                        .map(h -> (Op) new PageOp.FreePages(h.page(), h.order(), 0)))
+                .postcondition(ZoneSysctlProperties::writeHasTheHandlersResult)
+                .steps(20);
+    }
+
+    /**
+     * The result of a write, from the sysctl's bounds in kernel/sysctl.c and the handlers: a value in
+     * bounds is taken and reads back as written; one outside them is -EINVAL; a ratio write is never
+     * refused.
+     */
+    private static List<Failure> writeHasTheHandlersResult(World w, Op op, Object outcome) {
+        if (!(op instanceof ZoneOp.Sysctl s) || !(outcome instanceof Result r)) {
+            return List.of();
+        }
+        Kernel k = w.kernel();
+        ZoneSetup z = k.zones().orElseThrow();
+        if (s.path().equals("vm.lowmem_reserve_ratio")) {
+            int[] written = Stream.of(s.text().split(" ")).mapToInt(Integer::parseInt).toArray();
+            int[] now = z.tuning().lowmemReserveRatio();
+            for (int i = 0; i < written.length; i++) {
+                if (r.isRefused() || now[i] != Math.max(0, written[i])) {
+                    return List.of(new Failure("sysctl-result", "lowmem_reserve_ratio not as written",
+                            s + " -> " + r + ", now " + java.util.Arrays.toString(now)));
+                }
+            }
+            Stats.label("lowmem_reserve_ratio written");
+            return List.of();
+        }
+        long v = Long.parseLong(s.text());
+        boolean inBounds = switch (s.path()) {
+            case "vm.min_free_kbytes" -> v >= 0;
+            case "vm.watermark_scale_factor" -> v >= 1 && v <= 3000;
+            default -> v == 0 || v >= 8;
+        };
+        long now = switch (s.path()) {
+            case "vm.min_free_kbytes" -> z.minFreeKbytes();
+            case "vm.watermark_scale_factor" -> z.tuning().watermarkScaleFactor();
+            default -> z.tuning().percpuPagelistHighFraction();
+        };
+        Stats.label(s.path() + (inBounds ? " taken" : " refused"));
+        if (inBounds == r.isRefused() || (inBounds && now != v) || (!inBounds && now == v)) {
+            return List.of(new Failure("sysctl-result", "write not handled as the handler does",
+                    s + " -> " + r + ", value now " + now));
+        }
+        return List.of();
+    }
+
+    @PropertyTest
+    void sysctlWritesKeepEveryInvariantAndReturnWhatTheHandlersReturn(PropertyRunner runner) {
+        ChainResult result = runner.run(chains(boards(Bugs.NONE), id -> true).tries(40)
+                .cover("vm.min_free_kbytes taken", 20).cover("vm.percpu_pagelist_high_fraction refused", 5)
+                .build());
+        Chains.throwIfFailed(result);
+    }
+
+    private static void hunt(PropertyRunner runner, ZoneBug bug) {
+        String catcher = Catalogue.catcherOf(bug.name());
+        int handMinimal = SeededBugTable.handMinimalCalls(bug);
+        long start = System.nanoTime();
+        ChainResult result = runner.run(chains(boards(Bugs.of(bug)), catcher::equals).tries(200).build());
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertThat(result.passed()).as("%s planted: the chain must fail", bug).isFalse();
+        assertThat(result.counterexample().failure().id()).isEqualTo(catcher);
+        int shrunk = result.counterexample().steps().size();
+        SeededBugTable.record(bug, catcher, result.stats().tries(), result.counterexample().originalSteps(), shrunk,
+                handMinimal, millis);
+        assertThat(shrunk).as("calls before %s is caught (boot must not catch it)", bug).isGreaterThanOrEqualTo(1);
+        assertThat(shrunk).as("shrunk against the hand-minimal %d calls", handMinimal).isLessThanOrEqualTo(2 * handMinimal);
+    }
+
+    @PropertyTest
+    void swappedWatermarksAfterAWriteAreFoundAndShrunk(PropertyRunner runner) {
+        hunt(runner, ZoneBug.ZONE_WMARK_SWAPPED);
+    }
+
+    @PropertyTest
+    void aRecomputeFromStaleManagedCountsIsFoundAndShrunk(PropertyRunner runner) {
+        hunt(runner, ZoneBug.ZONE_WMARK_FROM_FINAL_MANAGED);
+    }
+
+    @PropertyTest
+    void aNonCumulativeProtectionAfterAWriteIsFoundAndShrunk(PropertyRunner runner) {
+        hunt(runner, ZoneBug.ZONE_RESERVE_NOT_CUMULATIVE);
+    }
+
+    @PropertyTest
+    void aClampedMinFreeKbytesWriteIsFoundAndShrunk(PropertyRunner runner) {
+        hunt(runner, ZoneBug.ZONE_MIN_FREE_WRITE_CLAMPED);
+    }
+
+    @PropertyTest
+    void aPcpHighWithoutItsFloorAfterAWriteIsFoundAndShrunk(PropertyRunner runner) {
+        hunt(runner, ZoneBug.ZONE_PCP_HIGH_NO_FLOOR);
+    }
+}
