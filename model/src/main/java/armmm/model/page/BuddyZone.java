@@ -75,6 +75,8 @@ public final class BuddyZone {
         for (PerCpuPages p : pcp) {
             p.high = now.pcpHigh();
             p.batch = now.pcpBatch();
+            // the pageset's last operation is now this update, not a free that should have drained
+            p.lastWasFree = false;
         }
     }
 
