@@ -8,6 +8,7 @@ import armmm.model.mmu.MmuChains;
 import armmm.model.page.PageChains;
 import armmm.model.slub.SlubKernelChains;
 import armmm.model.vmalloc.VmallocChains;
+import armmm.model.zone.ZoneChains;
 import armmm.model.zone.ZoneType;
 import armmm.pbt.PropertyRunner;
 import armmm.pbt.PropertyTest;
@@ -26,10 +27,10 @@ class KernelChainProperties {
         // vmalloc without vmap: the page calls free any page they hold, which must not be vmapped
         // and the user address spaces: their faults take HighMem frames that kmap and the page calls also see
         runner.check(MmChains.withMmCalls(SlubKernelChains.withSlubCalls(HighmemChains.withHighmemCalls(VmallocChains.withVmallocCalls(
-                MmuChains.withMmuCalls(PageChains.withPageCalls(KernelChains.builder(BoardGens.kernels().map(k -> {
+                MmuChains.withMmuCalls(PageChains.withPageCalls(ZoneChains.withSysctlCalls(KernelChains.builder(BoardGens.kernels().map(k -> {
                     labelBoard(k);
                     return k;
-                })))), id -> true), true))).cover("board with a populated ZONE_NORMAL", 1).tries(25).steps(60).build());
+                })), 1))), id -> true), true))).cover("board with a populated ZONE_NORMAL", 1).tries(25).steps(60).build());
     }
 
     private static void labelBoard(Kernel k) {

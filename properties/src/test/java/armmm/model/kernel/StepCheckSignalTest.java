@@ -12,7 +12,6 @@ import armmm.model.mm.VmFlags;
 import armmm.model.mmu.Access;
 import armmm.model.page.PageOp;
 import armmm.model.zone.ZoneConfig;
-import armmm.model.zone.ZoneSetup;
 import java.lang.reflect.Field;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -57,7 +56,7 @@ class StepCheckSignalTest {
     void aZoneReserveRewrittenAfterBootIsFoundByTheCompleteCheck() throws Exception {
         Kernel k = Kernel.boot(Board.virt(1024L << 20));
         assertThat(k.check()).isEmpty();
-        ZoneConfig normal = k.state(ZoneSetup.class).zones().get(0);
+        ZoneConfig normal = k.zones().orElseThrow().zones().get(0);
         long[] reserve = (long[]) field(normal, "lowmemReserve");
         reserve[reserve.length - 1] += 7; // no longer managed / sysctl_lowmem_reserve_ratio (INV-ZONE-06)
 

@@ -24,7 +24,6 @@ import armmm.properties.World;
 import armmm.spec.Catalogue;
 import java.util.List;
 import java.util.function.Predicate;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -49,10 +48,6 @@ class ZoneSysctlProperties {
                 });
     }
 
-    private static Gen<Op> write(String path, Gen<String> text) {
-        return text.map(t -> new ZoneOp.Sysctl(path, t));
-    }
-
     private static ChainSpec.Builder<World, Op> chains(Gen<Kernel> boards, Predicate<String> checked) {
         return chains(boards, checked, true);
     }
@@ -63,16 +58,7 @@ class ZoneSysctlProperties {
      */
     private static ChainSpec.Builder<World, Op> chains(Gen<Kernel> boards, Predicate<String> checked,
                                                        boolean resultCheck) {
-        ChainSpec.Builder<World, Op> b = KernelChains.builder(boards, checked)
-                .action("sysctl vm.min_free_kbytes", 3, w -> write("vm.min_free_kbytes",
-                        Gens.ints(-2, 20000).map(String::valueOf)))
-                .action("sysctl vm.watermark_scale_factor", 3, w -> write("vm.watermark_scale_factor",
-                        Gens.ints(0, 3001).map(String::valueOf)))
-                .action("sysctl vm.lowmem_reserve_ratio", 2, w -> write("vm.lowmem_reserve_ratio",
-                        Gens.listsOfSize(Gens.ints(-1, 512), 4).map(r -> r.stream().map(String::valueOf)
-                                .collect(Collectors.joining(" ")))))
-                .action("sysctl vm.percpu_pagelist_high_fraction", 2, w -> write("vm.percpu_pagelist_high_fraction",
-                        Gens.ints(0, 64).map(String::valueOf)))
+        ChainSpec.Builder<World, Op> b = ZoneChains.withSysctlCalls(KernelChains.builder(boards, checked), 3)
                 .action("alloc_pages", 3, w -> Gens.combine(Gens.oneOf(List.of(Gfp.GFP_KERNEL, Gfp.GFP_HIGHUSER_MOVABLE,
                         Gfp.GFP_ATOMIC)), Gens.ints(0, 3), Gens.ints(0, w.kernel().pages().nrCpus() - 1),
                         (gfp, order, cpu) -> (Op) new PageOp.AllocPages(gfp, order, cpu)))
