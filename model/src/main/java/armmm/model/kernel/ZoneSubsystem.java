@@ -3,7 +3,10 @@ package armmm.model.kernel;
 import armmm.model.board.Board;
 import armmm.model.boot.BootZones;
 import armmm.model.boot.BootedSystem;
+import armmm.model.check.ZoneCallChecks;
 import armmm.model.check.ZoneChecks;
+import armmm.model.core.Result;
+import armmm.model.subsystem.Op;
 import armmm.model.core.Bugs;
 import armmm.model.core.ObservablePath;
 import armmm.model.core.SeededBug;
@@ -66,7 +69,19 @@ public final class ZoneSubsystem implements Subsystem<NodeZones> {
 
     @Override
     public List<Invariant> invariants() {
-        return ZoneChecks.invariants();
+        List<Invariant> all = new java.util.ArrayList<>(ZoneChecks.invariants());
+        all.add(ZoneCallChecks.SYSCTL_OUTCOME);
+        return List.copyOf(all);
+    }
+
+    @Override
+    public void beforeStep(NodeZones state, Op op) {
+        state.recordBefore(op);
+    }
+
+    @Override
+    public void afterStep(NodeZones state, Op op, Result result) {
+        state.recordResult(result);
     }
 
     @Override

@@ -28,6 +28,8 @@ public final class NodeZones {
     private final Bugs bugs;
     private Attached attached;
     private long writes;
+    /** The sysctl write of the step that just ran, for INV-CALL-05; null after any other call. */
+    private SysctlCall lastCall;
 
     /** The zones boot set up, in a kernel running {@code bugs}. */
     public NodeZones(ZoneSetup boot, Bugs bugs) {
@@ -77,6 +79,24 @@ public final class NodeZones {
             return new Result.Refused("-EINVAL", "sysctl: setting key \"" + path + "\": Invalid argument");
         }
         return Result.of(0);
+    }
+
+    /** The step hook before a call: records a sysctl write's starting point, forgets any earlier one. */
+    public void recordBefore(armmm.model.subsystem.Op op) {
+        lastCall = op instanceof ZoneOp.Sysctl w
+                ? new SysctlCall(w.path(), w.text(), setup.minFreeKbytes(), setup.tuning(), null) : null;
+    }
+
+    /** The step hook after a call: what the sysctl write recorded by {@link #recordBefore} returned. */
+    public void recordResult(Result r) {
+        if (lastCall != null) {
+            lastCall = lastCall.withResult(r);
+        }
+    }
+
+    /** The sysctl write of the step that just ran, with its result; null after any other call. */
+    public SysctlCall lastCall() {
+        return lastCall;
     }
 
     private static PerZone managedNow(ZoneSetup s) {

@@ -37,6 +37,12 @@ public enum ZoneBug implements SeededBug {
     ZONE_PCP_HIGH_NO_FLOOR(
             "INV-ZONE-08", null, "A per-CPU list resize after boot (a vm sysctl write) loses the 4 x batch floor of pcp high"),
     /**
+     * {@code percpu_pagelist_high_fraction_sysctl_handler} returns -EINVAL for a fraction of 1 to 7
+     * but forgets to put back the old value that {@code proc_dointvec_minmax} already stored: INV-CALL-05.
+     */
+    ZONE_FRACTION_EINVAL_KEEPS_VALUE(
+            "INV-CALL-05", null, "A refused vm.percpu_pagelist_high_fraction write (1 to 7) keeps the value proc_dointvec_minmax stored"),
+    /**
      * {@code min_free_kbytes_sysctl_handler} clamps the value written to calculate_min_free_kbytes's
      * [128, 262144] after recording it in {@code user_min_free_kbytes}: INV-ZONE-07.
      */

@@ -103,6 +103,11 @@ public enum ZoneSysctl {
                 }
                 int fraction = (int) w.values()[0];
                 if (fraction != 0 && fraction < MIN_PERCPU_PAGELIST_HIGH_FRACTION) {
+                    if (bugs.has(ZoneBug.ZONE_FRACTION_EINVAL_KEEPS_VALUE)) {
+                        // the planted handler leaves what proc_dointvec_minmax stored
+                        return new Outcome(s.retuned(s.minFreeKbytes(), t.withPercpuPagelistHighFraction(fraction),
+                                s.zones()), EINVAL);
+                    }
                     return new Outcome(s, EINVAL);
                 }
                 if (fraction == t.percpuPagelistHighFraction()) {
