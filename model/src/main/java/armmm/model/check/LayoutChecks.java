@@ -5,6 +5,9 @@ import armmm.model.subsystem.Invariant;
 import armmm.model.boot.BootedSystem;
 import armmm.model.core.Result;
 import armmm.model.layout.Layout;
+import armmm.model.page.MemMapLayout;
+import armmm.model.page.PageAllocator;
+import armmm.model.subsystem.KernelState;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -23,10 +26,17 @@ public final class LayoutChecks {
     public static final Invariant VMALLOC_GAP = booted("INV-LAYOUT-02", LayoutChecks::vmallocGap);
     /** INV-LAYOUT-03: lowmem leaves the vmalloc area its size: high_memory <= VMALLOC_END - vmalloc_size - VMALLOC_OFFSET. */
     public static final Invariant VMALLOC_RESERVED = booted("INV-LAYOUT-03", LayoutChecks::vmallocReserved);
-    /** INV-LAYOUT-04: __pa(__va(x)) == x on lowmem, __va(__pa(v)) == v, high_memory == __va(arm_lowmem_limit). */
-    public static final Invariant LINEAR_ROUND_TRIP = booted("INV-LAYOUT-04", LayoutChecks::linearRoundTrip);
-    /** INV-LAYOUT-05: page_to_pfn(pfn_to_page(p)) == p, and mem_map lies in reserved lowmem. */
-    public static final Invariant MEM_MAP = booted("INV-LAYOUT-05", LayoutChecks::memMap);
+    /**
+     * INV-LAYOUT-04: __pa(__va(x)) == x on lowmem, __va(__pa(v)) == v, high_memory ==
+     * __va(arm_lowmem_limit); and the conversions the calls run agree with the linear offset.
+     */
+    public static final Invariant LINEAR_ROUND_TRIP = running("INV-LAYOUT-04", LayoutChecks::linearRoundTrip,
+            LayoutChecks::runningLinear);
+    /**
+     * INV-LAYOUT-05: page_to_pfn(pfn_to_page(p)) == p, mem_map lies in reserved lowmem; and the
+     * conversions the calls run agree with mem_map's stride.
+     */
+    public static final Invariant MEM_MAP = running("INV-LAYOUT-05", LayoutChecks::memMap, LayoutChecks::runningMemMap);
 
     /** Every layout invariant. */
     public static final List<Invariant> ALL = List.of(ORDERED, VMALLOC_GAP, VMALLOC_RESERVED, LINEAR_ROUND_TRIP, MEM_MAP);
@@ -37,6 +47,99 @@ public final class LayoutChecks {
      */
     private static Invariant booted(String id, Function<BootedSystem, List<Violation>> check) {
         return Invariant.on(id, BootedSystem.class, b -> 0L, check);
+    }
+
+    /**
+     * A layout invariant over boot's values ({@code boot}) and over the conversions the page
+     * allocator runs for the calls ({@code calls}: {@code __pa}/{@code virt_to_page},
+     * {@code page_address}, {@code pfn_to_page}/{@code page_to_pfn}), which are boot's until the
+     * first call and the running kernel's after: the stamp moves when they change hands.
+     */
+    private static Invariant running(String id, Function<BootedSystem, List<Violation>> boot,
+                                     java.util.function.BiFunction<BootedSystem, MemMapLayout, List<Violation>> calls) {
+        return new Invariant() {
+            @Override
+            public String id() {
+                return id;
+            }
+
+            @Override
+            public boolean appliesTo(KernelState k) {
+                return k.state(BootedSystem.class) != null;
+            }
+
+            @Override
+            public long stamp(KernelState k) {
+                PageAllocator pa = k.state(PageAllocator.class);
+                return pa == null ? 0 : pa.handedOver() ? 2 : 1;
+            }
+
+            @Override
+            public List<Violation> check(KernelState k) {
+                BootedSystem b = k.state(BootedSystem.class);
+                if (b == null) {
+                    return List.of();
+                }
+                List<Violation> v = new ArrayList<>(boot.apply(b));
+                PageAllocator pa = k.state(PageAllocator.class);
+                if (pa != null) {
+                    v.addAll(calls.apply(b, pa.layout()));
+                }
+                return v;
+            }
+
+            @Override
+            public String toString() {
+                return id;
+            }
+        };
+    }
+
+    /**
+     * INV-LAYOUT-04 on the conversions the calls run: at lowmem's first, second, middle and last
+     * page, {@code virt_to_pfn} of the linear address (PAGE_OFFSET + x - PHYS_OFFSET, computed here)
+     * is x's pfn and {@code page_address} of that pfn is the linear address.
+     */
+    private static List<Violation> runningLinear(BootedSystem b, MemMapLayout running) {
+        Layout l = b.layout();
+        List<Violation> v = new ArrayList<>();
+        long last = (l.lowmemLimit() - 1) & -Layout.PAGE_SIZE;
+        long[] phys = {l.physOffset(), l.physOffset() + Layout.PAGE_SIZE, (l.physOffset() + last) / 2 & -Layout.PAGE_SIZE, last};
+        for (long p : phys) {
+            long virt = (l.pageOffset() + p - l.physOffset()) & 0xffff_ffffL;
+            long pfn = p >>> 12;
+            long got = running.virtToPfn(virt);
+            long addr = running.pageAddress(pfn);
+            if (got != pfn || addr != virt) {
+                v.add(new Violation("INV-LAYOUT-04", "the calls' __pa is not the linear map", String.format(
+                        "x %#x: virt_to_pfn(%#x) = %#x, page_address(%#x) = %#x", p, virt, got, pfn, addr)));
+            }
+        }
+        return v;
+    }
+
+    /**
+     * INV-LAYOUT-05 on the conversions the calls run: for the node's first two pfns, the last two
+     * lowmem pfns and the last pfn, {@code pfn_to_page} is mem_map + (pfn - ARCH_PFN_OFFSET) x
+     * sizeof(struct page) (computed here) and {@code page_to_pfn} takes it back.
+     */
+    private static List<Violation> runningMemMap(BootedSystem b, MemMapLayout running) {
+        Layout l = b.layout();
+        List<Violation> v = new ArrayList<>();
+        long[] pfns = {b.nodeStartPfn(), b.nodeStartPfn() + 1, b.maxLowPfn() - 2, b.maxLowPfn() - 1, b.maxPfn() - 1};
+        for (long pfn : pfns) {
+            if (pfn < l.archPfnOffset()) {
+                continue;
+            }
+            long page = (l.memMap() + (pfn - l.archPfnOffset()) * l.structPageSize()) & 0xffff_ffffL;
+            long got = running.pfnToPage(pfn);
+            long back = running.pageToPfn(page);
+            if (got != page || back != pfn) {
+                v.add(new Violation("INV-LAYOUT-05", "the calls' page_to_pfn is not mem_map's stride", String.format(
+                        "pfn %#x: pfn_to_page = %#x (mem_map gives %#x), page_to_pfn(%#x) = %#x", pfn, got, page, page, back)));
+            }
+        }
+        return v;
     }
 
     private static List<Violation> ordered(BootedSystem b) {

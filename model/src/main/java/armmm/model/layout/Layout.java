@@ -125,8 +125,7 @@ public record Layout(long pageOffset, long physOffset, long lowmemLimit, long vm
 
     /** {@code __virt_to_phys}: the linear offset, unchecked, truncated to 32 bits. */
     public long linearPhys(long virt) {
-        long bug = bugs.has(LayoutBug.LAYOUT_PA_OFF_BY_PAGE) ? PAGE_SIZE : 0;
-        return (virt - pageOffset + physOffset + bug) & MASK32;
+        return (virt - pageOffset + physOffset) & MASK32;
     }
 
     /** True when {@code virt} lies in the linear map of lowmem: [PAGE_OFFSET, high_memory). */
@@ -190,11 +189,10 @@ public record Layout(long pageOffset, long physOffset, long lowmemLimit, long vm
     /** {@code page_to_pfn} (FLATMEM); refused when {@code page} is not a struct page in mem_map. */
     public Result pageToPfn(long page) {
         long off = page - memMap;
-        long stride = bugs.has(LayoutBug.LAYOUT_PAGE_TO_PFN_WRONG_STRIDE) ? 32 : structPageSize;
         if (off < 0 || off % structPageSize != 0) {
             return Result.refused(String.format("page_to_pfn(%#x): not a struct page in mem_map", page));
         }
-        long pfn = off / stride + archPfnOffset();
+        long pfn = off / structPageSize + archPfnOffset();
         if (!pfnValid(pfn)) {
             return Result.refused(String.format("page_to_pfn(%#x): pfn %#x not valid", page, pfn));
         }

@@ -16,8 +16,11 @@ import armmm.model.core.PhysAddr;
  * @param pageOffset  PAGE_OFFSET, the virtual address of PHYS_OFFSET
  * @param maxLowPfn   {@code max_low_pfn}: the first pfn with no linear mapping (highmem)
  * @param structPageSize {@code sizeof(struct page)}: the stride of mem_map, a build fact
+ * @param bugs        the {@link armmm.model.layout.LayoutBug}s planted in these conversions: the
+ *                    page allocator runs them once boot is over ({@link #running})
  */
-public record MemMapLayout(long memMapVirt, long physOffset, long pageOffset, long maxLowPfn, int structPageSize) {
+public record MemMapLayout(long memMapVirt, long physOffset, long pageOffset, long maxLowPfn, int structPageSize,
+                           armmm.model.core.Bugs bugs) {
     /** PAGE_SHIFT. */
     public static final int PAGE_SHIFT = BuildConfig.PAGE_SHIFT;
 
@@ -25,6 +28,21 @@ public record MemMapLayout(long memMapVirt, long physOffset, long pageOffset, lo
         if ((physOffset & ((1L << PAGE_SHIFT) - 1)) != 0) {
             throw new IllegalArgumentException("PHYS_OFFSET must be page aligned, found 0x" + Long.toHexString(physOffset));
         }
+        java.util.Objects.requireNonNull(bugs, "bugs");
+    }
+
+    /** The conversions without a planted bug. */
+    public MemMapLayout(long memMapVirt, long physOffset, long pageOffset, long maxLowPfn, int structPageSize) {
+        this(memMapVirt, physOffset, pageOffset, maxLowPfn, structPageSize, armmm.model.core.Bugs.NONE);
+    }
+
+    /**
+     * The same conversions as the running kernel's calls use them, with the layout bugs of
+     * {@code planted}: {@code __pa} and {@code page_to_pfn} run on every free and every
+     * {@code page_address}, after boot.
+     */
+    public MemMapLayout running(armmm.model.core.Bugs planted) {
+        return new MemMapLayout(memMapVirt, physOffset, pageOffset, maxLowPfn, structPageSize, planted);
     }
 
     /**
@@ -52,7 +70,8 @@ public record MemMapLayout(long memMapVirt, long physOffset, long pageOffset, lo
         if (off < 0 || off % structPageSize != 0) {
             return -1;
         }
-        return archPfnOffset() + off / structPageSize;
+        int stride = bugs.has(armmm.model.layout.LayoutBug.LAYOUT_PAGE_TO_PFN_WRONG_STRIDE) ? 32 : structPageSize;
+        return archPfnOffset() + off / stride;
     }
 
     /** {@code page_address} of a lowmem pfn; 0 for highmem, as for an unmapped highmem page. */
@@ -96,7 +115,11 @@ public record MemMapLayout(long memMapVirt, long physOffset, long pageOffset, lo
         if (virt < pageOffset) {
             return -1;
         }
-        long pfn = (virt - pageOffset + physOffset) >>> PAGE_SHIFT;
+        long pa = virt - pageOffset + physOffset;
+        if (bugs.has(armmm.model.layout.LayoutBug.LAYOUT_PA_OFF_BY_PAGE)) {
+            pa += 1L << PAGE_SHIFT;
+        }
+        long pfn = pa >>> PAGE_SHIFT;
         return pfn < maxLowPfn ? pfn : -1;
     }
 }

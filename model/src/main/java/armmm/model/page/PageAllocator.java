@@ -61,7 +61,8 @@ public final class PageAllocator {
     public static final int PG_RESERVED = 12;
     public static final int PG_HEAD = 16;
 
-    private final MemMapLayout layout;
+    /** The conversions; boot's, then, once boot is over, the running kernel's ({@link MemMapLayout#running}). */
+    private MemMapLayout layout;
     private final int nrCpus;
     private final MemMap m;
     /** {@link #stepRecord}. */
@@ -693,6 +694,8 @@ public final class PageAllocator {
             mutations++;
             // boot's own allocations ran before init_per_zone_wmark_min (a postcore initcall)
             statThresholds(over);
+            // __pa and page_to_pfn as the calls run them: a layout bug planted there acts from now on
+            layout = layout.running(over ? m.bugs : armmm.model.core.Bugs.NONE);
         }
         m.handedOver = over;
     }

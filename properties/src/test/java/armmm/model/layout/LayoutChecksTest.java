@@ -34,9 +34,26 @@ class LayoutChecksTest {
         return Stream.of(
                 Arguments.of(LayoutBug.LAYOUT_PKMAP_OVER_LOWMEM, "INV-LAYOUT-01"),
                 Arguments.of(LayoutBug.LAYOUT_NO_VMALLOC_GAP, "INV-LAYOUT-02"),
-                Arguments.of(LayoutBug.LAYOUT_NO_VMALLOC_OFFSET_IN_LIMIT, "INV-LAYOUT-03"),
+                Arguments.of(LayoutBug.LAYOUT_NO_VMALLOC_OFFSET_IN_LIMIT, "INV-LAYOUT-03"));
+    }
+
+    static Stream<Arguments> runningBugs() {
+        return Stream.of(
                 Arguments.of(LayoutBug.LAYOUT_PA_OFF_BY_PAGE, "INV-LAYOUT-04"),
                 Arguments.of(LayoutBug.LAYOUT_PAGE_TO_PFN_WRONG_STRIDE, "INV-LAYOUT-05"));
+    }
+
+    /**
+     * The conversions the calls run (__pa, page_to_pfn) carry their bugs from the first call on:
+     * boot is clean, the first call's check finds them.
+     */
+    @ParameterizedTest(name = "{0} is caught by {1} after a call")
+    @MethodSource("runningBugs")
+    void eachPlantedConversionBugIsCaughtAfterTheFirstCall(LayoutBug bug, String id) {
+        Kernel k = Kernel.boot(Board.virt(1024L << 20), Bugs.of(bug));
+        assertThat(k.check()).as("boot with %s", bug).isEmpty();
+        k.apply(new armmm.model.page.PageOp.AllocPage(armmm.model.core.Gfp.GFP_KERNEL, 0));
+        assertThat(k.check()).extracting(Violation::id).contains(id);
     }
 
     @ParameterizedTest(name = "{0} is caught by {1}")
