@@ -139,14 +139,16 @@ public final class BuddyChecks {
      * primitives counted) and NR_FREE_CMA_PAGES, the global counter plus every CPU's difference is
      * the exact count, no difference exceeds the CPUs' {@code stat_threshold} in magnitude, so the
      * lag of {@code zone_page_state} stays within threshold x CPUs; the threshold is
-     * {@code calculate_normal_threshold}, recomputed here (mm/vmstat.c).
+     * {@code calculate_normal_threshold} of the managed pages boot left (no later call refreshes
+     * it), recomputed here (mm/vmstat.c).
      */
     static List<Violation> vmstatLagBounded(PageAllocator pa) {
         List<Violation> out = new ArrayList<>();
         for (BuddyZone z : zones(pa)) {
             ZoneVmstat v = z.vmstat();
             String name = z.config().type().kernelName();
-            long managed128M = z.config().managedPages() >> 15;
+            // refresh_zone_stat_thresholds ran once, at boot's end: its managed count, not today's
+            long managed128M = z.bootManagedPages() >> 15;
             int fls = 64 - Long.numberOfLeadingZeros(managed128M);
             int flsCpus = 32 - Integer.numberOfLeadingZeros(pa.nrCpus());
             // for_each_populated_zone: present pages; 0 until boot is over (init_per_zone_wmark_min)

@@ -53,9 +53,57 @@ public final class ZoneChecks {
      * and the complete check at every chain's end again.
      */
     public static List<Invariant> invariants() {
-        return ALL.stream().map(inv -> Invariant.on(inv.id(), NodeZones.class, NodeZones::stamp,
-                (NodeZones z) -> inv.check().apply(z.setup()))).toList();
+        return ALL.stream().map(inv -> inv.id().equals("INV-ZONE-03") ? MANAGED_WITH_BALLOON
+                : Invariant.on(inv.id(), NodeZones.class, NodeZones::stamp, (NodeZones z) -> inv.check().apply(z.setup())))
+                .toList();
     }
+
+    /**
+     * INV-ZONE-03 in a running kernel: the pages the virtio balloon holds are off their zones'
+     * managed counts ({@code adjust_managed_page_count}), counted here from the balloon's page list
+     * and each page's zone as the page allocator's frames record it.
+     */
+    private static final Invariant MANAGED_WITH_BALLOON = new Invariant() {
+        @Override
+        public String id() {
+            return "INV-ZONE-03";
+        }
+
+        @Override
+        public boolean appliesTo(armmm.model.subsystem.KernelState k) {
+            return k.state(NodeZones.class) != null;
+        }
+
+        @Override
+        public long stamp(armmm.model.subsystem.KernelState k) {
+            armmm.model.balloon.Balloon b = k.state(armmm.model.balloon.Balloon.class);
+            return k.state(NodeZones.class).stamp() * 1_000_003L + (b == null ? 0 : b.stamp());
+        }
+
+        @Override
+        public List<Violation> check(armmm.model.subsystem.KernelState k) {
+            NodeZones z = k.state(NodeZones.class);
+            if (z == null) {
+                return List.of();
+            }
+            long[] ballooned = new long[ZoneType.values().length];
+            armmm.model.balloon.Balloon b = k.state(armmm.model.balloon.Balloon.class);
+            armmm.model.page.PageAllocator pa = k.state(armmm.model.page.PageAllocator.class);
+            if (b != null && pa != null) {
+                for (long pfn : new java.util.HashSet<>(b.pfns())) {
+                    if (pa.hasPfn(pfn)) {
+                        ballooned[pa.zoneIndex(pfn)]++;
+                    }
+                }
+            }
+            return managedIsWhatWasFreed(z.setup(), ballooned);
+        }
+
+        @Override
+        public String toString() {
+            return id();
+        }
+    };
 
     /**
      * INV-ZONE-01: the populated zones lie in kernel order, disjoint, inside the node's pfn range;
@@ -114,6 +162,11 @@ public final class ZoneChecks {
      * memblock_free_all, plus its CMA pages, plus the late frees, and never exceeds present.
      */
     static List<Violation> managedIsWhatWasFreed(ZoneSetup s) {
+        return managedIsWhatWasFreed(s, new long[ZoneType.values().length]);
+    }
+
+    /** INV-ZONE-03 with {@code ballooned[z]} pages of each zone held by the balloon, off its managed count. */
+    static List<Violation> managedIsWhatWasFreed(ZoneSetup s, long[] ballooned) {
         List<Violation> out = new ArrayList<>();
         List<long[]> touched = reservedPages(s.inputs().reserved());
         long[] spill = new long[ZoneType.values().length];
@@ -148,9 +201,11 @@ public final class ZoneChecks {
             for (LateFree f : s.inputs().lateFrees()) {
                 expected += overlap(f.startPfn(), f.endPfn(), z.startPfn(), z.endPfn());
             }
-            if (z.managedPages() != expected || z.managedPages() > z.presentPages() + Math.max(0, spill[z.type().ordinal()])) {
+            long held = ballooned[z.type().ordinal()];
+            if (z.managedPages() + held != expected || z.managedPages() > z.presentPages() + Math.max(0, spill[z.type().ordinal()])) {
                 out.add(new Violation("INV-ZONE-03", "managed pages miscounted", z.type().kernelName() + " managed "
-                        + z.managedPages() + ", expected " + expected + " freed pages (present " + z.presentPages() + ")"));
+                        + z.managedPages() + ", expected " + expected + " freed pages" + (held == 0 ? "" : " less " + held
+                        + " in the balloon") + " (present " + z.presentPages() + ")"));
             }
         }
         return out;

@@ -29,6 +29,7 @@ public final class Subsystems {
             MemblockSubsystem.INSTANCE, // memblock: as boot left it, or empty without a board
             ZoneSubsystem.INSTANCE,     // free_area_init, the watermarks
             BuddySubsystem.INSTANCE,    // mem_init: the hand-over to the buddy allocator
+            armmm.model.balloon.BalloonSubsystem.INSTANCE, // the virtio balloon, empty until the host asks
             armmm.model.slub.SlubSubsystem.INSTANCE, // kmem_cache_init: the boot caches
             VmallocSubsystem.INSTANCE,  // vmalloc_init, then init_irq_stacks
             armmm.model.highmem.HighmemSubsystem.INSTANCE, // kmap, kmap_atomic, kmap_local on kmap_init's pkmap and fixmap tables

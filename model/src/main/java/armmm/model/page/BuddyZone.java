@@ -10,8 +10,13 @@ import armmm.model.zone.ZoneType;
  * index (-1 ends a list), as the kernel threads them through {@code page->buddy_list}.
  */
 public final class BuddyZone {
-    /** The zone's sizes and limits; a sysctl write replaces it ({@link #retune}). */
+    /** The zone's sizes and limits; a sysctl write or a managed page adjustment replaces it ({@link #retune}). */
     ZoneConfig config;
+    /**
+     * The managed pages boot left, which {@code refresh_zone_stat_thresholds} read at
+     * {@code init_per_zone_wmark_min}; no later call refreshes the thresholds (only CPU hotplug would).
+     */
+    private final long bootManaged;
     final ZoneType type;
     /** First frame index of each free list, {@code [order * MIGRATE_TYPES + mt]}. */
     final int[] head = new int[PageAllocator.MAX_ORDER * MigrateType.COUNT];
@@ -49,6 +54,7 @@ public final class BuddyZone {
 
     BuddyZone(ZoneConfig config, int nrCpus, armmm.model.core.Bugs bugs, MemMap m) {
         this.config = config;
+        this.bootManaged = config.managedPages();
         this.vmstat = new ZoneVmstat(nrCpus, m);
         this.m = m;
         this.bugs = bugs;
@@ -103,7 +109,12 @@ public final class BuddyZone {
         return vmstat;
     }
 
-    /** The zone's configuration from boot. */
+    /** The managed pages boot left: what the vmstat thresholds were computed from. */
+    public long bootManagedPages() {
+        return bootManaged;
+    }
+
+    /** The zone's sizes and limits now. */
     public ZoneConfig config() {
         return config;
     }

@@ -394,7 +394,7 @@ public final class PageAllocator {
             // for_each_populated_zone: populated_zone() tests present pages
             if (z != null && z.config.presentPages() > 0) {
                 ZoneConfig c = z.config;
-                z.vmstat.refreshThresholds(normal ? c.managedPages() : -1, c.min(), c.low(), c.high());
+                z.vmstat.refreshThresholds(normal ? z.bootManagedPages() : -1, c.min(), c.low(), c.high());
             }
         }
     }

@@ -42,7 +42,7 @@ public final class NodeZones {
         return setup;
     }
 
-    /** How many writes changed the zones: the change signal of the zone invariants. */
+    /** How many writes (sysctl writes, managed page adjustments) changed the zones: the change signal of the zone invariants. */
     public long stamp() {
         return writes;
     }
@@ -79,6 +79,24 @@ public final class NodeZones {
             return new Result.Refused("-EINVAL", "sysctl: setting key \"" + path + "\": Invalid argument");
         }
         return Result.of(0);
+    }
+
+    /**
+     * {@code adjust_managed_page_count} (mm/page_alloc.c) for a page of zone {@code t}: the zone's
+     * managed pages (so {@code totalram_pages}, {@code totalhigh_pages}) move by {@code delta};
+     * nothing is recomputed, as in 6.1: the watermarks wait for the next sysctl write.
+     */
+    public void adjustManagedPageCount(ZoneType t, long delta) {
+        java.util.List<ZoneConfig> now = new java.util.ArrayList<>();
+        for (ZoneConfig c : setup.zones()) {
+            now.add(c.type() != t ? c : new ZoneConfig(c.type(), c.startPfn(), c.spannedPages(), c.presentPages(),
+                    c.managedPages() + delta, c.min(), c.low(), c.high(), c.lowmemReserve(), c.pcpHigh(), c.pcpBatch()));
+        }
+        setup = setup.retuned(setup.minFreeKbytes(), setup.tuning(), now);
+        writes++;
+        if (attached != null) {
+            attached.retuned(setup, false);
+        }
     }
 
     /** The step hook before a call: records a sysctl write's starting point, forgets any earlier one. */

@@ -39,10 +39,15 @@ class ZoneSysctlProperties {
 
     /** 256 MiB to 3 GiB, one to eight CPUs, sometimes a Movable zone: every zone 6.1 sets up on virt. */
     private static Gen<Kernel> boards(Bugs bugs) {
-        return Gens.combine(Gens.ints(256, 3072), Gens.ints(1, 8), Gens.ints(0, 3),
+        return boards(bugs, 256, 3072);
+    }
+
+    /** Boards of {@code minMib} to {@code maxMib}: the hunts take 768 MiB to 1.5 GiB (with HighMem, quick to boot on each replay). */
+    private static Gen<Kernel> boards(Bugs bugs, int minMib, int maxMib) {
+        return Gens.combine(Gens.ints(minMib, maxMib), Gens.ints(1, 8), Gens.ints(0, 3),
                 (mib, cpus, movable) -> {
                     Board b = Board.virt(mib * MIB).withCpus(cpus);
-                    if (movable == 3 && mib > 1024) {
+                    if (movable == 3 && mib > 800) {
                         b = b.withArgs("movablecore=" + (mib / 8) + "M");
                     }
                     return Kernel.boot(b, bugs);
@@ -86,7 +91,7 @@ class ZoneSysctlProperties {
         String catcher = Catalogue.catcherOf(bug.name());
         int handMinimal = SeededBugTable.handMinimalCalls(bug);
         long start = System.nanoTime();
-        ChainResult result = runner.run(chains(boards(Bugs.of(bug)), catcher::equals, false).tries(200).build());
+        ChainResult result = runner.run(chains(boards(Bugs.of(bug), 768, 1536), catcher::equals, false).tries(200).build());
         long millis = (System.nanoTime() - start) / 1_000_000;
         assertThat(result.passed()).as("%s planted: the chain must fail", bug).isFalse();
         assertThat(result.counterexample().failure().id()).isEqualTo(catcher);
