@@ -138,7 +138,8 @@ final class Chain<S, A> implements Trial {
         if (n == 0) {
             return null;
         }
-        return actions.get(enabled[choices.drawWeighted(n == count ? weights : Arrays.copyOf(weights, n))]);
+        return actions.get(enabled[choices.drawAction(n == count ? weights : Arrays.copyOf(weights, n),
+                n == count ? enabled : Arrays.copyOf(enabled, n))]);
     }
 
     private Failure execute(S state, Action<S, A> action, A value, int index, Transcript transcript, Stats stats) {

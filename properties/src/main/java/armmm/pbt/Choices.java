@@ -136,6 +136,37 @@ public final class Choices {
         return (int) (bound - rank);
     }
 
+    /** The pseudo-bundle under which {@link #drawAction} records the action each step chose. */
+    static final String ACTION = "#action";
+
+    /**
+     * Draws a chain step's action among the enabled ones by weight, as {@link #drawWeighted}, and
+     * records which action of the spec it named (its index among all actions) as a reference, so
+     * that when the shrinker deletes earlier steps, and the state there enables other actions,
+     * the step can be replayed as the same action rather than as whatever now sits at its rank.
+     *
+     * @param weights the enabled actions' weights
+     * @param enabled the spec index of each enabled action
+     * @return the position of the chosen action in {@code enabled}
+     */
+    int drawAction(long[] weights, int[] enabled) {
+        int position = size;
+        Long wanted = repairs.get(position);
+        if (wanted != null) {
+            for (int k = 0; k < weights.length; k++) {
+                if (enabled[k] == wanted) {
+                    next(weights.length - 1, () -> 0);
+                    record(k, weights.length - 1, true);
+                    references.add(new Bundle.Reference(position, ACTION, enabled[k]));
+                    return k;
+                }
+            }
+        }
+        int k = drawWeighted(weights);
+        references.add(new Bundle.Reference(position, ACTION, enabled[k]));
+        return k;
+    }
+
     /** Notes that an item was added to {@code bundle} now, with its serial. */
     void noteCreation(String bundle, long serial) {
         creations.add(new Bundle.Creation(size, bundle, serial));

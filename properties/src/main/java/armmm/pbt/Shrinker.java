@@ -41,6 +41,8 @@ final class Shrinker {
     private final long deadline;
     private final long started = System.nanoTime();
     private final Set<RanksKey> seen = new HashSet<>();
+    /** Candidates replayed with repairs (bundle references, actions re-pointed), with their repairs. */
+    private final Set<java.util.List<Object>> seenRepaired = new HashSet<>();
     /** Replays of this identity so far, this start's and earlier starts': a known answer is not replayed. */
     private final ReplayCache cache;
     private ChoiceSequence best;
@@ -104,6 +106,7 @@ final class Shrinker {
                 deleteSpanAndLowerLater();
                 deleteSpanAndLowerAllLater();
                 deleteDistantStepPairs();
+                deleteStepsKeepingActions();
             }
         } while (best != before && !stopped());
         return best;
@@ -120,6 +123,19 @@ final class Shrinker {
      * runs of 2, 3 and 4 (an action and the one that undoes it, two such pairs), then halving blocks.
      */
     private void deleteSteps() {
+        deleteSteps(false);
+    }
+
+    /**
+     * At a fixed point of the other passes: {@link #deleteSteps()} again, each later step kept as the
+     * action it was. A step that enabled an action (an allocation before a free) shifts the ranks of
+     * every later step's action when it goes; this pass deletes it and its undoing partner anyway.
+     */
+    private void deleteStepsKeepingActions() {
+        deleteSteps(true);
+    }
+
+    private void deleteSteps(boolean keepActions) {
         int n = best.spans("step").size();
         List<Integer> widths = new ArrayList<>(List.of(1, 2, 3, 4));
         for (int w = n / 2; w > 4; w /= 2) {
@@ -129,7 +145,7 @@ final class Shrinker {
             for (int i = best.spans("step").size() - width; i >= 0; i--) {
                 List<ChoiceSequence.Span> steps = best.spans("step");
                 if (i + width <= steps.size()) {
-                    deleteAdjusting(new int[][] {{steps.get(i).start(), steps.get(i + width - 1).end()}});
+                    deleteAdjusting(new int[][] {{steps.get(i).start(), steps.get(i + width - 1).end()}}, keepActions);
                 }
             }
         }
@@ -454,6 +470,15 @@ final class Shrinker {
      * References whose item was created by a deleted step keep their rank.
      */
     private boolean deleteAdjusting(int[][] ranges) {
+        return deleteAdjusting(ranges, false);
+    }
+
+    /**
+     * {@link #deleteAdjusting(int[][])}; with {@code keepActions}, every later step is also replayed
+     * as the action it was (Choices.drawAction), where deleting earlier steps changed which actions
+     * the state enables and so what its rank names.
+     */
+    private boolean deleteAdjusting(int[][] ranges, boolean keepActions) {
         long[] ranks = best.ranks();
         int removed = 0;
         for (int[] r : ranges) {
@@ -472,11 +497,25 @@ final class Shrinker {
         if (best.references().isEmpty()) {
             return consider(candidate);
         }
+        return considerRepaired(candidate, ranges, keepActions);
+    }
+
+    /**
+     * Replays {@code candidate} with every later handle reference re-pointed at the item it named
+     * and, with {@code actions}, every later step kept as the action it was; false without a replay
+     * when {@code actions} has no step to keep.
+     */
+    private boolean considerRepaired(long[] candidate, int[][] ranges, boolean actions) {
         java.util.Map<Integer, Long> repairs = new java.util.HashMap<>();
+        boolean anyAction = false;
         for (Bundle.Reference ref : best.references()) {
             if (inside(ranges, ref.position())) {
                 continue;
             }
+            if (!actions && Choices.ACTION.equals(ref.bundle())) {
+                continue;
+            }
+            anyAction |= Choices.ACTION.equals(ref.bundle());
             int before = 0;
             for (int[] r : ranges) {
                 before += r[1] <= ref.position() ? r[1] - r[0] : 0;
@@ -494,7 +533,10 @@ final class Shrinker {
                 repairs.put(ref.position() - before, ref.serial() - shift);
             }
         }
-        return consider(candidate, repairs);
+        if (actions && !anyAction) {
+            return false;
+        }
+        return repairs.isEmpty() ? consider(candidate) : consider(candidate, repairs);
     }
 
     private static boolean inside(int[][] ranges, int position) {
@@ -586,7 +628,12 @@ final class Shrinker {
         if (seen.size() >= SEEN_LIMIT) {
             seen.clear();
         }
-        if (!seen.add(new RanksKey(candidate)) && repairs.isEmpty()) {
+        if (seenRepaired.size() >= SEEN_LIMIT) {
+            seenRepaired.clear();
+        }
+        if (repairs.isEmpty() ? !seen.add(new RanksKey(candidate)) : !seenRepaired.add(java.util.List.of(
+                new RanksKey(candidate), new java.util.TreeMap<>(repairs)))) {
+            // the same candidate with the same repairs replays the same way: its answer is known
             return false;
         }
         if (repairs.isEmpty()) {
