@@ -45,6 +45,24 @@ final class UptChecks {
     private UptChecks() {
     }
 
+    /**
+     * Set while the complete check runs: every cache below (the decoded entries patched from the
+     * write journal, the per-table memos) is bypassed, so the tables are read word by word again
+     * and a write that bypassed the journal and the generation is still found at chain end.
+     */
+    private static final ThreadLocal<Boolean> FRESH = ThreadLocal.withInitial(() -> false);
+
+    /** Check {@code id} over {@code p} reading every table afresh, ignoring what earlier checks kept. */
+    static List<Violation> complete(String id, Processes p) {
+        boolean was = FRESH.get();
+        FRESH.set(true);
+        try {
+            return ALL.get(id).apply(p);
+        } finally {
+            FRESH.set(was);
+        }
+    }
+
     /** One present user entry read from the raw tables: its address and both words. */
     private record Entry(long va, int linux, int hw) {
         long pfn() {
@@ -65,6 +83,9 @@ final class UptChecks {
 
     /** Every non-zero Linux or hardware entry of the user half, read word by word. */
     private static List<Entry> entries(UserPageTables t) {
+        if (FRESH.get()) {
+            return decode(t);
+        }
         Decoded d = DECODED.get(t);
         if (d == null || d.generation() != t.generation()) {
             long[] dirty = d == null ? null : t.ptesWrittenSince(d.generation());
@@ -214,6 +235,9 @@ final class UptChecks {
 
     private static List<Violation> memo(java.util.Map<UserPageTables, Memo> memos, UserPageTables t, List<Long> key,
             java.util.function.Supplier<List<Violation>> check) {
+        if (FRESH.get()) {
+            return check.get();
+        }
         Memo m = memos.get(t);
         if (m == null || !m.key().equals(key)) {
             m = new Memo(key, check.get());
@@ -380,6 +404,9 @@ final class UptChecks {
                 java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
 
         V get(UserPageTables t, long version, java.util.function.Supplier<V> compute) {
+            if (FRESH.get()) {
+                return compute.get();
+            }
             Kept<V> k = kept.get(t);
             if (k == null || k.version() != version) {
                 k = new Kept<>(version, compute.get());
