@@ -45,6 +45,24 @@ final class UptChecks {
     private UptChecks() {
     }
 
+    /**
+     * Set while the complete check runs: every cache below (the decoded entries patched from the
+     * write journal, the per-table memos) is bypassed, so the tables are read word by word again
+     * and a write that bypassed the journal and the generation is still found at chain end.
+     */
+    private static final ThreadLocal<Boolean> FRESH = ThreadLocal.withInitial(() -> false);
+
+    /** Check {@code id} over {@code p} reading every table afresh, ignoring what earlier checks kept. */
+    static List<Violation> complete(String id, Processes p) {
+        boolean was = FRESH.get();
+        FRESH.set(true);
+        try {
+            return ALL.get(id).apply(p);
+        } finally {
+            FRESH.set(was);
+        }
+    }
+
     /** One present user entry read from the raw tables: its address and both words. */
     private record Entry(long va, int linux, int hw) {
         long pfn() {
@@ -52,8 +70,12 @@ final class UptChecks {
         }
     }
 
-    /** The decoded entries of one table at one generation (the checks read each table once per change). */
-    private record Decoded(long generation, List<Entry> entries) {
+    /**
+     * The decoded entries of one table at one generation, by address. A step that wrote only PTE
+     * slots (the table's write journal says which) re-reads just those slots' raw words; any
+     * first-level write, or a gap longer than the journal, decodes the whole user half again.
+     */
+    private record Decoded(long generation, java.util.TreeMap<Long, Entry> byVa, List<Entry> entries) {
     }
 
     private static final java.util.Map<UserPageTables, Decoded> DECODED =
@@ -61,12 +83,47 @@ final class UptChecks {
 
     /** Every non-zero Linux or hardware entry of the user half, read word by word. */
     private static List<Entry> entries(UserPageTables t) {
+        if (FRESH.get()) {
+            return decode(t);
+        }
         Decoded d = DECODED.get(t);
         if (d == null || d.generation() != t.generation()) {
-            d = new Decoded(t.generation(), decode(t));
+            long[] dirty = d == null ? null : t.ptesWrittenSince(d.generation());
+            d = dirty == null ? full(t) : patched(t, d, dirty);
             DECODED.put(t, d);
         }
         return d.entries();
+    }
+
+    private static Decoded full(UserPageTables t) {
+        java.util.TreeMap<Long, Entry> byVa = new java.util.TreeMap<>();
+        for (Entry e : decode(t)) {
+            byVa.put(e.va(), e);
+        }
+        return new Decoded(t.generation(), byVa, List.copyOf(byVa.values()));
+    }
+
+    /** {@code d} with the slots at {@code dirty} re-read from the PTE pages' words. */
+    private static Decoded patched(UserPageTables t, Decoded d, long[] dirty) {
+        java.util.TreeMap<Long, Entry> byVa = new java.util.TreeMap<>(d.byVa());
+        for (long va : dirty) {
+            int word = t.l1((int) (va >>> 21) * 2);
+            int linux = 0;
+            int hw = 0;
+            if ((word & 3) == 1) {
+                long pfn = Integer.toUnsignedLong(word) >>> 12;
+                int i = (int) ((va >>> 12) & 511);
+                linux = t.ptePageWord(pfn, i);
+                hw = t.ptePageWord(pfn, 512 + i);
+            }
+            long slot = va & ~0xfffL;
+            if (linux != 0 || hw != 0) {
+                byVa.put(slot, new Entry(slot, linux, hw));
+            } else {
+                byVa.remove(slot);
+            }
+        }
+        return new Decoded(t.generation(), byVa, List.copyOf(byVa.values()));
     }
 
     private static List<Entry> decode(UserPageTables t) {
@@ -171,11 +228,16 @@ final class UptChecks {
 
     private static final java.util.Map<UserPageTables, Memo> NOT_GLOBAL_MEMO =
             java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+    private static final java.util.Map<UserPageTables, Memo> NOT_GLOBAL_L1_MEMO =
+            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
     private static final java.util.Map<UserPageTables, Memo> KERNEL_HALF_MEMO =
             java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
 
     private static List<Violation> memo(java.util.Map<UserPageTables, Memo> memos, UserPageTables t, List<Long> key,
             java.util.function.Supplier<List<Violation>> check) {
+        if (FRESH.get()) {
+            return check.get();
+        }
         Memo m = memos.get(t);
         if (m == null || !m.key().equals(key)) {
             m = new Memo(key, check.get());
@@ -188,12 +250,14 @@ final class UptChecks {
         List<Violation> out = new ArrayList<>();
         for (Long handle : p.mms().keySet()) {
             UserPageTables t = p.pageTables(handle);
-            out.addAll(memo(NOT_GLOBAL_MEMO, t, List.of(handle, t.generation()), () -> notGlobal(handle, t)));
+            // the first-level words are re-read only after a first-level write, the PTEs after any
+            out.addAll(memo(NOT_GLOBAL_L1_MEMO, t, List.of(handle, t.l1Generation()), () -> notGlobalL1(handle, t)));
+            out.addAll(memo(NOT_GLOBAL_MEMO, t, List.of(handle, t.generation()), () -> notGlobalPtes(handle, t)));
         }
         return out;
     }
 
-    private static List<Violation> notGlobal(long handle, UserPageTables t) {
+    private static List<Violation> notGlobalL1(long handle, UserPageTables t) {
         List<Violation> out = new ArrayList<>();
         for (int i = 0; i < 2 * USER_PGDS; i++) {
             int w = t.l1(i);
@@ -202,6 +266,11 @@ final class UptChecks {
                         String.format("first-level word %08x is not a page table in the user domain", w)));
             }
         }
+        return out;
+    }
+
+    private static List<Violation> notGlobalPtes(long handle, UserPageTables t) {
+        List<Violation> out = new ArrayList<>();
         for (Entry en : entries(t)) {
             if (en.hw() != 0 && (en.hw() & HW_NG) == 0) {
                 out.add(v(NOT_GLOBAL, handle, en.va(), "a user mapping not tagged with the ASID",
@@ -247,7 +316,7 @@ final class UptChecks {
         UserMemory mem = p.memory();
         for (Long handle : p.mms().keySet()) {
             UserPageTables t = p.pageTables(handle);
-            out.addAll(memo(KERNEL_HALF_MEMO, t, List.of(handle, t.generation(), mem.swapperVersion(),
+            out.addAll(memo(KERNEL_HALF_MEMO, t, List.of(handle, t.l1Generation(), mem.swapperVersion(),
                     (long) t.vmallocSeq(), (long) mem.vmallocSeq()), () -> kernelHalf(mem, handle, t)));
         }
         return out;
@@ -288,16 +357,13 @@ final class UptChecks {
         for (Long handle : p.mms().keySet()) {
             UserPageTables t = p.pageTables(handle);
             tables.put(t.pgdPhys() >>> 12, "mm " + handle + "'s pgd");
-            for (int pgd = 0; pgd < USER_PGDS; pgd++) {
-                int word = t.l1(pgd * 2);
-                if ((word & 3) == 1) {
-                    tables.put(Integer.toUnsignedLong(word) >>> 12, "mm " + handle + "'s PTE page");
-                }
+            for (long pte : TABLE_PFNS.get(t, t.l1Generation(), () -> ptePagePfns(t))) {
+                tables.put(pte, "mm " + handle + "'s PTE page");
             }
-            for (Entry en : entries(t)) {
-                if (en.linux() != 0 && en.pfn() != mem.zeroPfn()) {
-                    mapped.merge(en.pfn(), 1, Integer::sum);
-                }
+            long zero = mem.zeroPfn();
+            for (Map.Entry<Long, Integer> m : MAPPED.get(t, t.generation(), () -> mappedFrames(t, zero))
+                    .entrySet()) {
+                mapped.merge(m.getKey(), m.getValue(), Integer::sum);
             }
         }
         for (Map.Entry<Long, Integer> e : mapped.entrySet()) {
@@ -324,6 +390,53 @@ final class UptChecks {
             if (!allocated(mem, e.getKey()) || pages.tracks(e.getKey())) {
                 out.add(new Violation(PAGE_REFS, "a user page's counts disagree with its mappings",
                         String.format("%s at pfn %#x is free or also a user page", e.getValue(), e.getKey())));
+            }
+        }
+        return out;
+    }
+
+    /** One value per table, kept while the version it was computed at is current. */
+    private static final class PerTable<V> {
+        private record Kept<V>(long version, V value) {
+        }
+
+        private final java.util.Map<UserPageTables, Kept<V>> kept =
+                java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+        V get(UserPageTables t, long version, java.util.function.Supplier<V> compute) {
+            if (FRESH.get()) {
+                return compute.get();
+            }
+            Kept<V> k = kept.get(t);
+            if (k == null || k.version() != version) {
+                k = new Kept<>(version, compute.get());
+                kept.put(t, k);
+            }
+            return k.value();
+        }
+    }
+
+    private static final PerTable<long[]> TABLE_PFNS = new PerTable<>();
+    private static final PerTable<Map<Long, Integer>> MAPPED = new PerTable<>();
+
+    /** The frames the first-level table's user half points at as PTE pages. */
+    private static long[] ptePagePfns(UserPageTables t) {
+        List<Long> out = new ArrayList<>();
+        for (int pgd = 0; pgd < USER_PGDS; pgd++) {
+            int word = t.l1(pgd * 2);
+            if ((word & 3) == 1) {
+                out.add(Integer.toUnsignedLong(word) >>> 12);
+            }
+        }
+        return out.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    /** How many present Linux PTEs of {@code t} map each frame other than the zero page. */
+    private static Map<Long, Integer> mappedFrames(UserPageTables t, long zeroPfn) {
+        Map<Long, Integer> out = new HashMap<>();
+        for (Entry en : entries(t)) {
+            if (en.linux() != 0 && en.pfn() != zeroPfn) {
+                out.merge(en.pfn(), 1, Integer::sum);
             }
         }
         return out;

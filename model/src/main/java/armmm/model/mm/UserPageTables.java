@@ -43,6 +43,15 @@ public final class UserPageTables {
     private final KernelPageTables swapper;
     private int vmallocSeq;
     private long generation;
+    /** The generation of the last first-level write (kernel-half and pmd checks re-read l1 only when it moves). */
+    private long l1Generation;
+    /**
+     * What each of the last {@link #JOURNAL} writes touched, indexed by generation modulo its
+     * size: the user address of a PTE slot, or -1 for a first-level write. A reader that saw the
+     * tables at generation g re-reads only the slots written since, when they are all still here.
+     */
+    private final long[] journal = new long[JOURNAL];
+    static final int JOURNAL = 64;
 
     private UserPageTables(long pgdPhys, KernelPageTables swapper, int vmallocSeq) {
         this.pgdPhys = pgdPhys;
@@ -76,6 +85,42 @@ public final class UserPageTables {
         return generation;
     }
 
+    /** The generation of the last write to a first-level word. */
+    long l1Generation() {
+        return l1Generation;
+    }
+
+    /**
+     * The user addresses of the PTE slots written in generations ({@code since}, now], or null when
+     * that is unknown (a first-level word was written, or the journal no longer reaches back).
+     */
+    long[] ptesWrittenSince(long since) {
+        long n = generation - since;
+        if (n < 0 || n > JOURNAL || l1Generation > since) {
+            return null;
+        }
+        long[] out = new long[(int) n];
+        for (int k = 0; k < n; k++) {
+            long va = journal[(int) ((since + 1 + k) % JOURNAL)];
+            if (va < 0) {
+                return null;
+            }
+            out[k] = va;
+        }
+        return out;
+    }
+
+    private void wroteL1() {
+        generation++;
+        l1Generation = generation;
+        journal[(int) (generation % JOURNAL)] = -1;
+    }
+
+    private void wrotePte(long va) {
+        generation++;
+        journal[(int) (generation % JOURNAL)] = va;
+    }
+
     /** The first-level table's physical address: what TTBR0 holds while this mm runs. */
     public long pgdPhys() {
         return pgdPhys;
@@ -96,7 +141,7 @@ public final class UserPageTables {
      * [VMALLOC_START, VMALLOC_END) from swapper and take its sequence number.
      */
     void syncVmalloc(long vmallocStart, long vmallocEnd, int seq) {
-        generation++;
+        wroteL1();
         int from = Pgtable2Level.pgdIndex(vmallocStart) * 2;
         int to = Pgtable2Level.pgdIndex((vmallocEnd + (1L << 21) - 1) & -(1L << 21)) * 2;
         for (int i = from; i < to; i++) {
@@ -107,7 +152,7 @@ public final class UserPageTables {
 
     /** {@code copy_pmd} of {@code do_translation_fault}: both words of {@code va}'s pmd from swapper. */
     void copyPmd(long va, boolean bothWords) {
-        generation++;
+        wroteL1();
         int i = Pgtable2Level.pgdIndex(va) * 2;
         l1[i] = swapper.l1(i);
         if (bothWords) {
@@ -128,7 +173,7 @@ public final class UserPageTables {
 
     /** {@code pmd_populate}: {@code va}'s pmd points at the (zeroed) PTE page at {@code pfn}. */
     void populate(long va, long pfn) {
-        generation++;
+        wroteL1();
         int i = Pgtable2Level.pgdIndex(va) * 2;
         int value = (int) ((pfn << 12) + Pgtable2Level.PTE_HWTABLE_OFF) | PAGE_USER_TABLE;
         l1[i] = value;
@@ -167,7 +212,7 @@ public final class UserPageTables {
      * PTE is a valid, young user one ({@code pte_valid_user}) below {@code TASK_SIZE}.
      */
     void setPteAt(long va, int linux, boolean dropNg) {
-        generation++;
+        wrotePte(va);
         int[] p = page(va);
         boolean validUser = (linux & Pgtable2Level.L_PTE_PRESENT) != 0 && (linux & Pgtable2Level.L_PTE_USER) != 0
                 && (linux & Pgtable2Level.L_PTE_YOUNG) != 0;
@@ -179,7 +224,7 @@ public final class UserPageTables {
 
     /** {@code pte_clear}: both views to 0. */
     void pteClear(long va) {
-        generation++;
+        wrotePte(va);
         int[] p = page(va);
         if (p != null) {
             int i = Pgtable2Level.pteIndex(va);
@@ -190,7 +235,7 @@ public final class UserPageTables {
 
     /** {@code pmd_clear} and the PTE page's removal ({@code free_pte_range}); the page's frame. */
     long freePteTable(long va) {
-        generation++;
+        wroteL1();
         long pfn = ptePfn(va);
         if (pfn < 0) {
             return -1;
@@ -234,6 +279,12 @@ public final class UserPageTables {
             }
         }
         return out;
+    }
+
+    /** Word {@code index} of the PTE page at {@code pfn}, or 0 when there is no such page. */
+    int ptePageWord(long pfn, int index) {
+        int[] p = ptePages.get(pfn);
+        return p == null ? 0 : p[index];
     }
 
     /** The words of the PTE page at {@code pfn} (a copy), or null. */
