@@ -126,22 +126,30 @@ public final class ZoneCallChecks {
         }
     }
 
-    /** The text's values when every word is a plain decimal integer; null otherwise (or when there is none). */
+    /**
+     * The text's values when every word is a plain decimal integer; null otherwise (or when there is
+     * none). Words are as the kernel reads them: leading white space is its {@code isspace} set
+     * (tab, newline, vertical tab, form feed, carriage return, space); a word ends at space, tab or
+     * newline ({@code proc_wspace_sep}), and a text of more than {@code PAGE_SIZE - 1} bytes is
+     * left unjudged, as the kernel reads only that much of it.
+     */
     private static long[] plainValues(String text) {
-        String s = text.strip();
-        if (s.isEmpty()) {
+        if (text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 4095 || !WORDS.matcher(text).matches()) {
             return null;
         }
-        String[] words = s.split("[ \\t\\n]+");
+        String[] words = text.replaceFirst("^" + KSPACE + "*", "").split("[ \\t\\n]" + KSPACE + "*");
         long[] v = new long[words.length];
         for (int i = 0; i < words.length; i++) {
-            if (!PLAIN.matcher(words[i]).matches()) {
-                return null;
-            }
             v[i] = new BigInteger(words[i]).longValueExact();
         }
         return v;
     }
+
+    /** {@code isspace} of lib/ctype.c, in ASCII. */
+    private static final String KSPACE = "[ \\t\\n\\x0B\\f\\r]";
+    /** Plain words, each ended by space, tab or newline and then any white space, or by the text's end. */
+    private static final Pattern WORDS = Pattern.compile(KSPACE + "*" + PLAIN.pattern() + "(?:[ \\t\\n]" + KSPACE
+            + "*" + PLAIN.pattern() + ")*(?:[ \\t\\n]" + KSPACE + "*)?");
 
     private static boolean sameRatios(ZoneTuning a, ZoneTuning b) {
         return java.util.Arrays.equals(a.lowmemReserveRatio(), b.lowmemReserveRatio());

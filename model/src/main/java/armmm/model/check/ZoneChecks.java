@@ -388,8 +388,9 @@ public final class ZoneChecks {
      * INV-ZONE-08: pcp batch is {@code zone_batchsize} of the managed pages of the last
      * {@code zone_pcp_update} (2^n - 1, at least 1), and pcp high is the low watermark (or, with
      * vm.percpu_pagelist_high_fraction set, those managed pages over the fraction) over the CPUs, at
-     * least 4 x batch ({@code zone_highsize}). High is checked in populated zones: the fraction's
-     * handler resizes only those, and an empty zone's lists are never used.
+     * least 4 x batch ({@code zone_highsize}). An empty zone's high is one of the two its last
+     * {@code zone_pcp_update} can leave (from the low watermark, or 4 x batch with a fraction set),
+     * as the fraction's handler resizes populated zones only.
      */
     static List<Violation> pcpSizesFollowTheFormula(ZoneSetup s) {
         List<Violation> out = new ArrayList<>();
@@ -400,7 +401,11 @@ public final class ZoneChecks {
             long quarter = Math.max(1, Math.min(m / 1024, 256) / 4);
             long batch = Math.max(1, Long.highestOneBit(quarter * 3 / 2) - 1);
             long total = fraction == 0 ? z.low() : m / fraction;
-            long high = z.presentPages() == 0 ? z.pcpHigh() : Math.max(total / s.inputs().cpus(), 4 * batch);
+            // an empty zone keeps the high of its last zone_pcp_update: from the low watermark, or 4 x batch
+            // when a fraction was set then (managed 0 over the fraction); the fraction's handler skips it
+            long fromLow = Math.max(z.low() / s.inputs().cpus(), 4 * batch);
+            long high = z.presentPages() != 0 ? Math.max(total / s.inputs().cpus(), 4 * batch)
+                    : z.pcpHigh() == 4 * batch ? 4 * batch : fromLow;
             if (z.pcpBatch() != batch || z.pcpHigh() != high) {
                 out.add(new Violation("INV-ZONE-08", "per-cpu list sizes broken", String.format(
                         "%s pcp high/batch %d/%d, expected %d/%d", z.type().kernelName(), z.pcpHigh(), z.pcpBatch(),

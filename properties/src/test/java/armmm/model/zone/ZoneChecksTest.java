@@ -93,4 +93,29 @@ class ZoneChecksTest {
         assertThat(violatedAfterWrite(ZoneBug.ZONE_PCP_HIGH_NO_FLOOR, VirtBoards.virt(1024, 8), "vm.min_free_kbytes",
                 "3475")).contains("INV-ZONE-08");
     }
+
+    /**
+     * The empty Movable zone of the 1 GiB board (low watermark 32, the highmem floor; batch 1; one
+     * CPU): its pcp high is 32 from boot, 4 (4 x batch) after a watermark write with a fraction set,
+     * and the fraction's handler leaves it; any other value is INV-ZONE-08's.
+     */
+    @Test
+    void anEmptyZonesPcpHighIsChecked() {
+        armmm.model.kernel.Kernel k = armmm.model.kernel.Kernel.boot(armmm.model.board.Board.virt(1L << 30));
+        ZoneSetup s = k.zones().orElseThrow();
+        assertThat(s.zone(ZoneType.MOVABLE).pcpHigh()).isEqualTo(32);
+        k.apply(new ZoneOp.Sysctl("vm.percpu_pagelist_high_fraction", "8"));
+        k.apply(new ZoneOp.Sysctl("vm.min_free_kbytes", "4096"));
+        assertThat(k.zones().orElseThrow().zone(ZoneType.MOVABLE).pcpHigh()).isEqualTo(4);
+        k.apply(new ZoneOp.Sysctl("vm.percpu_pagelist_high_fraction", "0"));
+        assertThat(k.zones().orElseThrow().zone(ZoneType.MOVABLE).pcpHigh()).isEqualTo(4);
+        assertThat(ZoneChecks.check(k.zones().orElseThrow())).isEmpty();
+        java.util.List<ZoneConfig> tampered = new java.util.ArrayList<>();
+        for (ZoneConfig c : s.zones()) {
+            tampered.add(c.type() != ZoneType.MOVABLE ? c : new ZoneConfig(c.type(), c.startPfn(), c.spannedPages(),
+                    c.presentPages(), c.managedPages(), c.min(), c.low(), c.high(), c.lowmemReserve(), 7, c.pcpBatch()));
+        }
+        assertThat(ZoneChecks.check(s.retuned(s.minFreeKbytes(), s.tuning(), tampered)).stream().map(v -> v.id()))
+                .containsExactly("INV-ZONE-08");
+    }
 }

@@ -174,4 +174,47 @@ class ZoneSysctlTest {
                     .as("%s after %s %s", c.bug(), c.path(), c.text()).contains(c.id());
         }
     }
+
+    /**
+     * The kernel reads bytes and knows its own white space (lib/ctype.c {@code isspace}: 9..13, 32):
+     * a unit separator (0x1f) or an em space (UTF-8 e2 80 83) before the number is no space, so the
+     * number is not a digit and the write is -EINVAL; a vertical tab is space. A carriage return
+     * right after the number is not in {@code proc_wspace_sep}: -EINVAL, and INV-CALL-05 agrees.
+     */
+    @Test
+    void onlyTheKernelsWhiteSpaceIsSkipped() {
+        Kernel k = board();
+        for (String bad : new String[] {"\u001f8192", "\u20038192", "8192\r", "8192\u000b"}) {
+            Result r = write(k, "vm.min_free_kbytes", bad);
+            assertThat(r.toString()).as("%s", bad.chars().boxed().toList()).contains("-EINVAL");
+            assertThat(k.zones().orElseThrow().minFreeKbytes()).isEqualTo(3475);
+            assertThat(k.check()).as("%s", bad.chars().boxed().toList()).isEmpty();
+        }
+        for (String good : new String[] {"\u000b\f\r 8192", "8192 \r", "8192\t\u000b"}) {
+            assertThat(write(k, "vm.min_free_kbytes", good).isRefused()).as("%s", good.chars().boxed().toList()).isFalse();
+            assertThat(k.zones().orElseThrow().minFreeKbytes()).isEqualTo(8192);
+            assertThat(k.check()).isEmpty();
+            write(k, "vm.min_free_kbytes", "3475");
+        }
+    }
+
+    /** {@code __do_proc_dointvec} reads at most PAGE_SIZE - 1 = 4095 bytes of a write. */
+    @Test
+    void aWriteIsReadOnlyUpToPageSizeLessOne() {
+        Kernel k = board();
+        Result r = write(k, "vm.min_free_kbytes", " ".repeat(4095) + "8192");
+        assertThat(r.toString()).contains("-EINVAL");
+        assertThat(k.zones().orElseThrow().minFreeKbytes()).isEqualTo(3475);
+        assertThat(k.check()).isEmpty();
+        // 4091 spaces and "8192": the last byte read is the number's last digit
+        assertThat(write(k, "vm.min_free_kbytes", " ".repeat(4091) + "8192").isRefused()).isFalse();
+        assertThat(k.zones().orElseThrow().minFreeKbytes()).isEqualTo(8192);
+        // 4092 spaces: "819" is read, the 2 is past the end
+        assertThat(write(k, "vm.min_free_kbytes", " ".repeat(4092) + "8192").isRefused()).isFalse();
+        assertThat(k.zones().orElseThrow().minFreeKbytes()).isEqualTo(819);
+        // a non-ASCII digit (ARABIC-INDIC FIVE) is no digit to the kernel: the first value stays, the handler returns 0
+        assertThat(write(k, "vm.lowmem_reserve_ratio", "64 \u0665").isRefused()).isFalse();
+        assertThat(k.zones().orElseThrow().tuning().lowmemReserveRatio()).containsExactly(64, 32, 0, 0);
+        assertThat(k.check()).isEmpty();
+    }
 }
