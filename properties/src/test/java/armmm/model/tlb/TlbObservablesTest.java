@@ -144,4 +144,22 @@ class TlbObservablesTest {
         assertThat(read(k, "asid", "bits")).hasValue(2);
         assertThat(read(k, "asid", "generation")).as("ASID_FIRST_VERSION = 1 << 2").hasValue(4);
     }
+
+    @Test
+    void theSubsystemPlantsOnlyTheBugsAskedForAndListsItsParts() {
+        Kernel clean = Kernel.boot(Board.virt(256L << 20).withCpus(2), Bugs.NONE);
+        assertThat(clean.state(Tlbs.class).bugs()).isEmpty();
+        assertThat(clean.state(Tlbs.class).asid().defects()).isEmpty();
+        Kernel planted = Kernel.boot(Board.virt(256L << 20).withCpus(2),
+                Bugs.of(TlbBug.PURGE_NO_FLUSH, armmm.model.asid.AsidDefect.values()[0]));
+        assertThat(planted.state(Tlbs.class).bugs()).containsExactly(TlbBug.PURGE_NO_FLUSH);
+        assertThat(planted.state(Tlbs.class).asid().defects()).containsExactly(armmm.model.asid.AsidDefect.values()[0]);
+        TlbSubsystem s = TlbSubsystem.INSTANCE;
+        assertThat(s.name()).isEqualTo("tlb");
+        assertThat(s.calls()).isSameAs(TlbOp.SPECS).isNotEmpty();
+        assertThat(s.invariants()).hasSize(9);
+        assertThat(s.bugs()).hasSize(armmm.model.asid.AsidDefect.values().length + TlbBug.values().length);
+        assertThat(s.handleKinds()).hasSize(1);
+        assertThat(s.handleKinds().get(0).uses()).hasSize(5);
+    }
 }
