@@ -72,4 +72,40 @@ class TlbActiveMmTest {
         assertThat(t.exited(n)).isFalse();
         assertThat(k.check()).isEmpty();
     }
+
+    @Test
+    void aHeldCpuAsidLockStopsEveryWholeSwitchOfAnotherCpu() {
+        Kernel k = Kernel.boot(Board.virt(256L << 20).withCpus(2), Bugs.NONE);
+        Tlbs t = k.state(Tlbs.class);
+        long m = ((Result.Value) k.apply(new MmOp.MmCreate(8L << 20))).value();
+        long n = ((Result.Value) k.apply(new MmOp.MmCreate(8L << 20))).value();
+        assertThat(k.apply(new TlbOp.Step(1)).toString()).contains("not switching");
+        assertThat(k.apply(new TlbOp.SwitchMmFinish(1)).toString()).contains("not switching");
+        // a new mm has context.id 0: no fast path, cpu 1 takes cpu_asid_lock within a few steps
+        k.apply(new TlbOp.SwitchMmBegin(m, 1));
+        for (int i = 0; i < 4 && t.asid().lockOwner() != 1; i++) {
+            assertThat(k.apply(new TlbOp.Step(1))).isInstanceOf(Result.Value.class);
+        }
+        assertThat(t.asid().lockOwner()).isEqualTo(1);
+        assertThat(k.apply(new TlbOp.Exec(1)).toString()).contains("inside a switch");
+        assertThat(k.apply(new TlbOp.Exec(0)).toString()).contains("cpu_asid_lock is held by cpu 1");
+        assertThat(k.apply(new TlbOp.SwitchMm(n, 0)).toString()).contains("cpu_asid_lock is held by cpu 1");
+        assertThat(k.apply(new TlbOp.Exec(2))).isInstanceOf(Result.Refused.class);
+        assertThat(k.apply(new TlbOp.Step(2))).isInstanceOf(Result.Refused.class);
+        assertThat(k.apply(new TlbOp.SwitchMmFinish(2))).isInstanceOf(Result.Refused.class);
+        // cpu 0 starts its switch and spins: finishing it needs cpu 1 to move first
+        k.apply(new TlbOp.SwitchMmBegin(n, 0));
+        Result spin = null;
+        for (int i = 0; i < 4 && !(spin instanceof Result.Refused); i++) {
+            spin = k.apply(new TlbOp.SwitchMmFinish(0));
+        }
+        assertThat(spin.toString()).contains("spins on cpu_asid_lock held by cpu 1");
+        assertThat(k.apply(new TlbOp.SwitchMmFinish(1))).isEqualTo(Result.of(0x101));
+        assertThat(t.asid().lockOwner()).isEqualTo(-1);
+        assertThat(k.apply(new TlbOp.SwitchMmFinish(0))).isEqualTo(Result.of(0x102));
+        assertThat(t.activeMm(0)).isEqualTo(n);
+        assertThat(t.activeMm(1)).isEqualTo(m);
+        assertThat(k.apply(new TlbOp.SwitchMm(n, 1))).isEqualTo(Result.of(0x102));
+        assertThat(k.check()).isEmpty();
+    }
 }
