@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  */
 class TlbHelpersTest {
     private static final String SETUP = """
-            board ram=256M cpus=2
+            board ram=64M cpus=2
             mm_create SZ_8M -> $m
             mmap $m 0 SZ_8K PROT_READ|PROT_WRITE MAP_PRIVATE|MAP_ANONYMOUS -> $a
             switch_mm $m
