@@ -351,9 +351,22 @@ public final class BuddyChecks {
     }
 
     /**
+     * {@code mult_frac(high, factor, 10000)} as ARM32 computes it, in a 32-bit {@code unsigned long}:
+     * high split at 10000, each part times the factor, wrapped to 32 bits.
+     */
+    static long boostCap(long high, long factor) {
+        long wrap = 1L << 32;
+        long whole = Math.floorMod((high / 10000) * factor, wrap);
+        long part = Math.floorMod((high % 10000) * factor, wrap) / 10000;
+        return (whole + part) % wrap;
+    }
+
+    /**
      * INV-BUDDY-07: a zone's {@code watermark_boost} is 0 in a zone managing fewer than four
-     * pageblocks (commit ab70cdb0d416) or whose high watermark is 0, and never above
-     * max(pageblock_nr_pages, high x 150%) ({@code watermark_boost_factor} 15000); read from
+     * pageblocks (commit ab70cdb0d416), and never above max(pageblock_nr_pages, high x factor /
+     * 10000) ({@code watermark_boost_factor}: 15000 at boot; a vm.watermark_boost_factor write does
+     * not take back a boost made under an earlier factor, so the largest such cap of the factors in
+     * force since boot bounds it, and when every one of them is 0 the zone has no boost); read from
      * the zone's own fields, the arithmetic done here.
      */
     static List<Violation> boostBounded(PageAllocator pa) {
@@ -362,7 +375,15 @@ public final class BuddyChecks {
         for (BuddyZone z : zones(pa)) {
             ZoneConfig c = z.config();
             long boost = z.watermarkBoost();
-            long cap = c.high() * 15000 / 10000;
+            long cap = 0;
+            long factor = 0;
+            for (long f : pa.watermarkBoostFactorsSinceBoot()) {
+                long fc = boostCap(c.high(), f);
+                if (fc > cap) {
+                    cap = fc;
+                    factor = f;
+                }
+            }
             String what = "zone " + c.type().kernelName() + ": boost " + boost;
             if (boost < 0) {
                 out.add(new Violation("INV-BUDDY-07", "negative watermark boost", what));
@@ -370,10 +391,11 @@ public final class BuddyChecks {
                 out.add(new Violation("INV-BUDDY-07", "small zone boosted", what + " with " + c.managedPages()
                         + " managed pages, fewer than four pageblocks (" + 4 * pageblock + ")"));
             } else if (boost > 0 && cap == 0) {
-                out.add(new Violation("INV-BUDDY-07", "zone boosted without a high watermark", what));
+                out.add(new Violation("INV-BUDDY-07", "zone boosted without a high watermark or factor", what
+                        + ", factors since boot " + pa.watermarkBoostFactorsSinceBoot()));
             } else if (boost > Math.max(pageblock, cap)) {
                 out.add(new Violation("INV-BUDDY-07", "watermark boost above its cap", what + " > max(" + pageblock
-                        + ", high " + c.high() + " x 150% = " + cap + ")"));
+                        + ", high " + c.high() + " x " + factor + " / 10000 = " + cap + ")"));
             }
         }
         return out;

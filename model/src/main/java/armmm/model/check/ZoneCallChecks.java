@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  * INV-CALL-05: a {@code sysctl} write has the outcome its handler gives (kernel/sysctl.c
  * {@code vm_table} bounds; mm/page_alloc.c {@code min_free_kbytes_sysctl_handler},
  * {@code watermark_scale_factor_sysctl_handler}, {@code lowmem_reserve_ratio_sysctl_handler},
- * {@code percpu_pagelist_high_fraction_sysctl_handler}). Restated from the bounds alone, with its
+ * {@code percpu_pagelist_high_fraction_sysctl_handler}; {@code watermark_boost_factor}'s plain
+ * {@code proc_dointvec_minmax}). Restated from the bounds alone, with its
  * own reading of the text, apart from the model's parser: it judges texts of plain decimal
  * integers (no {@code 0x}, no leading 0, at most 18 digits) and leaves other spellings, which
  * ZoneSysctlTest works by hand, unjudged.
@@ -71,6 +72,14 @@ public final class ZoneCallChecks {
                             t.percpuPagelistHighFraction());
                 }
             }
+            case "vm.watermark_boost_factor" -> {
+                othersKept = now.minFreeKbytes() == c.minFreeBefore() && sameRatios(t, b)
+                        && t.watermarkScaleFactor() == b.watermarkScaleFactor()
+                        && t.percpuPagelistHighFraction() == b.percpuPagelistHighFraction();
+                if (v != null) {
+                    scalar(out, c, r, v[0] >= 0 && v[0] <= INT_MAX, v[0], b.watermarkBoostFactor(), t.watermarkBoostFactor());
+                }
+            }
             case "vm.lowmem_reserve_ratio" -> {
                 othersKept = now.minFreeKbytes() == c.minFreeBefore() && t.watermarkScaleFactor() == b.watermarkScaleFactor()
                         && t.percpuPagelistHighFraction() == b.percpuPagelistHighFraction();
@@ -88,6 +97,9 @@ public final class ZoneCallChecks {
                     out.add(new Violation("INV-CALL-05", "write to no sysctl accepted", c.path() + " -> " + r));
                 }
             }
+        }
+        if (!c.path().equals("vm.watermark_boost_factor") && t.watermarkBoostFactor() != b.watermarkBoostFactor()) {
+            othersKept = false;
         }
         if (!othersKept) {
             out.add(new Violation("INV-CALL-05", "a write changed another sysctl", c.path() + " " + c.text()
@@ -157,6 +169,6 @@ public final class ZoneCallChecks {
 
     private static String describe(ZoneTuning t) {
         return "wsf " + t.watermarkScaleFactor() + ", ratio " + java.util.Arrays.toString(t.lowmemReserveRatio())
-                + ", fraction " + t.percpuPagelistHighFraction();
+                + ", fraction " + t.percpuPagelistHighFraction() + ", boost factor " + t.watermarkBoostFactor();
     }
 }

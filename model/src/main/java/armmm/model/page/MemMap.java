@@ -56,6 +56,15 @@ final class MemMap {
     boolean mobilityDisabled;
     /** True once boot's hand-over is over; the seeded allocator bugs act only after it. */
     boolean handedOver;
+    /** {@code watermark_boost_factor} (mm/page_alloc.c): 15000 until a sysctl write changes it. */
+    long watermarkBoostFactor = armmm.model.zone.WatermarkBoost.WATERMARK_BOOST_FACTOR;
+    /**
+     * Every {@code watermark_boost_factor} in force since boot (kernel-visible: boot's value and each
+     * accepted write): a boost taken under one factor stays when a write lowers it, so INV-BUDDY-07
+     * bounds the boost by the largest cap among them.
+     */
+    final java.util.SortedSet<Long> watermarkBoostFactors =
+            new java.util.TreeSet<>(java.util.List.of(armmm.model.zone.WatermarkBoost.WATERMARK_BOOST_FACTOR));
     /** The CPU the current kernel call runs on: the one whose vmstat differences it changes. */
     int cpu;
     /** CONFIG_DEBUG_VM of the build ({@code BuildConfig.debugVm}): which of 6.1's page checks run, and when. */

@@ -152,6 +152,7 @@ final class MigrateFallback {
     private boolean boostWatermark(BuddyZone z) {
         // a seeded bug waits for the first call, as every page bug does (MemMap#bug)
         long b = WatermarkBoost.boosted(z.config.managedPages(), z.config.high(), z.watermarkBoost, PAGEBLOCK_NR_PAGES,
+                m.watermarkBoostFactor,
                 m.handedOver ? z.bugs : armmm.model.core.Bugs.NONE);
         if (b < 0) {
             return false;

@@ -537,6 +537,8 @@ public final class PageAllocator {
             @Override
             public void retuned(armmm.model.zone.ZoneSetup now, boolean watermarks) {
                 mutations++;
+                m.watermarkBoostFactor = now.tuning().watermarkBoostFactor();
+                m.watermarkBoostFactors.add(m.watermarkBoostFactor);
                 for (ZoneType t : ZoneType.values()) {
                     BuddyZone z = m.zones[t.ordinal()];
                     if (z != null) {
@@ -545,6 +547,19 @@ public final class PageAllocator {
                 }
             }
         };
+    }
+
+    /** {@code watermark_boost_factor} as {@code boost_watermark} reads it now (vm.watermark_boost_factor). */
+    public long watermarkBoostFactor() {
+        return m.watermarkBoostFactor;
+    }
+
+    /**
+     * Every {@code watermark_boost_factor} in force since boot, boot's 15000 first; a write does
+     * not take back a boost made under an earlier factor (no 6.1 handler for it).
+     */
+    public java.util.SortedSet<Long> watermarkBoostFactorsSinceBoot() {
+        return java.util.Collections.unmodifiableSortedSet(m.watermarkBoostFactors);
     }
 
     /** The zone of that type, or null when boot gave none. */

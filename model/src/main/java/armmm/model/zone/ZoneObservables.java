@@ -8,7 +8,7 @@ import java.util.OptionalLong;
  * The zone scenario observables of a booted kernel (spec/zones.md): {@code zone[HighMem].managed},
  * {@code zone[DMA].protection[2]}, {@code zone[DMA].pcp_high}, ..., the sysctls
  * {@code vm.min_free_kbytes}, {@code vm.watermark_scale_factor}, {@code vm.lowmem_reserve_ratio[i]},
- * {@code vm.percpu_pagelist_high_fraction} (as the last write left them),
+ * {@code vm.percpu_pagelist_high_fraction}, {@code vm.watermark_boost_factor} (as the last write left them),
  * and the totals {@code mm.totalram_pages}, {@code mm.totalhigh_pages}, {@code mm.totalcma_pages}.
  * Unknown names read as empty, so that the buddy allocator can answer {@code zone[X].free_area[..]}.
  */
@@ -36,6 +36,7 @@ public final class ZoneObservables {
                 case "vm.min_free_kbytes" -> OptionalLong.of(s.minFreeKbytes());
                 case "vm.watermark_scale_factor" -> OptionalLong.of(s.tuning().watermarkScaleFactor());
                 case "vm.percpu_pagelist_high_fraction" -> OptionalLong.of(s.tuning().percpuPagelistHighFraction());
+                case "vm.watermark_boost_factor" -> OptionalLong.of(s.tuning().watermarkBoostFactor());
                 case "mm.totalram_pages" -> OptionalLong.of(s.totalramPages());
                 case "mm.totalhigh_pages" -> OptionalLong.of(s.totalhighPages());
                 case "mm.totalcma_pages" -> OptionalLong.of(s.managed().totalCmaPages());

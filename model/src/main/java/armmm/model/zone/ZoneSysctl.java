@@ -10,7 +10,8 @@ import java.util.List;
  * {@code watermark_scale_factor_sysctl_handler} ({@code setup_per_zone_wmarks}, which ends in
  * {@code zone_pcp_update} for every zone), {@code lowmem_reserve_ratio_sysctl_handler}
  * ({@code setup_per_zone_lowmem_reserve}) and {@code percpu_pagelist_high_fraction_sysctl_handler}
- * ({@code zone_set_pageset_high_and_batch} for every populated zone).
+ * ({@code zone_set_pageset_high_and_batch} for every populated zone); {@code watermark_boost_factor}
+ * has no handler of its own and re-runs nothing.
  *
  * <p>After boot these read {@code zone_managed_pages} as it is at the write, not the postcore
  * counts boot used. The watermark, protection and per-CPU list {@link ZoneBug}s act here only.
@@ -23,7 +24,12 @@ public enum ZoneSysctl {
     /** {@code vm.lowmem_reserve_ratio}: one int per zone type, no bounds (the handler zeroes those below 1). */
     LOWMEM_RESERVE_RATIO("vm.lowmem_reserve_ratio", ZoneType.values().length, null, null),
     /** {@code vm.percpu_pagelist_high_fraction}: {@code extra1 = SYSCTL_ZERO}; the handler wants 0 or at least 8. */
-    PERCPU_PAGELIST_HIGH_FRACTION("vm.percpu_pagelist_high_fraction", 1, 0L, null);
+    PERCPU_PAGELIST_HIGH_FRACTION("vm.percpu_pagelist_high_fraction", 1, 0L, null),
+    /**
+     * {@code vm.watermark_boost_factor}: plain {@code proc_dointvec_minmax}, {@code extra1 = SYSCTL_ZERO};
+     * nothing is recomputed, the next {@code boost_watermark} reads the new factor.
+     */
+    WATERMARK_BOOST_FACTOR("vm.watermark_boost_factor", 1, 0L, null);
 
     /** {@code MIN_PERCPU_PAGELIST_HIGH_FRACTION} (mm/page_alloc.c). */
     public static final int MIN_PERCPU_PAGELIST_HIGH_FRACTION = 8;
@@ -115,6 +121,12 @@ public enum ZoneSysctl {
                 }
                 ZoneTuning now = t.withPercpuPagelistHighFraction(fraction).withPcpManaged(live);
                 return new Outcome(s.retuned(s.minFreeKbytes(), now, pcpUpdate(s, s.zones(), now, live, true, bugs)), 0);
+            }
+            case WATERMARK_BOOST_FACTOR -> {
+                if (w.einval()) {
+                    return new Outcome(s, EINVAL);
+                }
+                return new Outcome(s.retuned(s.minFreeKbytes(), t.withWatermarkBoostFactor(w.values()[0]), s.zones()), 0);
             }
             default -> throw new IllegalStateException(name());
         }

@@ -18,17 +18,21 @@ package armmm.model.zone;
  * @param wmarkManaged               the managed counts of the last {@code __setup_per_zone_wmarks}
  * @param reserveManaged             the managed counts of the last {@code setup_per_zone_lowmem_reserve}
  * @param pcpManaged                 the managed counts of the last {@code zone_pcp_update}
+ * @param watermarkBoostFactor       {@code watermark_boost_factor} (mm/page_alloc.c, 15000 at boot): how far
+ *                                   {@code boost_watermark} may raise a zone's watermarks, in 1/10000 of
+ *                                   its high watermark; 0 turns boosting off
  */
 public record ZoneTuning(long userMinFreeKbytes, int watermarkScaleFactor, int[] lowmemReserveRatio,
                          int percpuPagelistHighFraction, PerZone wmarkManaged, PerZone reserveManaged,
-                         PerZone pcpManaged) {
+                         PerZone pcpManaged, long watermarkBoostFactor) {
     public ZoneTuning {
         lowmemReserveRatio = lowmemReserveRatio.clone();
     }
 
     /** What boot leaves: no write yet, every part computed from the managed counts of postcore time. */
     public static ZoneTuning atBoot(ZoneInputs in, PerZone postcore) {
-        return new ZoneTuning(-1, in.watermarkScaleFactor(), in.lowmemReserveRatio(), 0, postcore, postcore, postcore);
+        return new ZoneTuning(-1, in.watermarkScaleFactor(), in.lowmemReserveRatio(), 0, postcore, postcore, postcore,
+                WatermarkBoost.WATERMARK_BOOST_FACTOR);
     }
 
     @Override
@@ -42,7 +46,8 @@ public record ZoneTuning(long userMinFreeKbytes, int watermarkScaleFactor, int[]
                 && watermarkScaleFactor == t.watermarkScaleFactor
                 && java.util.Arrays.equals(lowmemReserveRatio, t.lowmemReserveRatio)
                 && percpuPagelistHighFraction == t.percpuPagelistHighFraction && wmarkManaged.equals(t.wmarkManaged)
-                && reserveManaged.equals(t.reserveManaged) && pcpManaged.equals(t.pcpManaged);
+                && reserveManaged.equals(t.reserveManaged) && pcpManaged.equals(t.pcpManaged)
+                && watermarkBoostFactor == t.watermarkBoostFactor;
     }
 
     @Override
@@ -53,36 +58,41 @@ public record ZoneTuning(long userMinFreeKbytes, int watermarkScaleFactor, int[]
 
     ZoneTuning withUserMinFreeKbytes(long v) {
         return new ZoneTuning(v, watermarkScaleFactor, lowmemReserveRatio, percpuPagelistHighFraction, wmarkManaged,
-                reserveManaged, pcpManaged);
+                reserveManaged, pcpManaged, watermarkBoostFactor);
     }
 
     ZoneTuning withWatermarkScaleFactor(int v) {
         return new ZoneTuning(userMinFreeKbytes, v, lowmemReserveRatio, percpuPagelistHighFraction, wmarkManaged,
-                reserveManaged, pcpManaged);
+                reserveManaged, pcpManaged, watermarkBoostFactor);
     }
 
     ZoneTuning withLowmemReserveRatio(int[] v) {
         return new ZoneTuning(userMinFreeKbytes, watermarkScaleFactor, v, percpuPagelistHighFraction, wmarkManaged,
-                reserveManaged, pcpManaged);
+                reserveManaged, pcpManaged, watermarkBoostFactor);
     }
 
     ZoneTuning withPercpuPagelistHighFraction(int v) {
         return new ZoneTuning(userMinFreeKbytes, watermarkScaleFactor, lowmemReserveRatio, v, wmarkManaged,
-                reserveManaged, pcpManaged);
+                reserveManaged, pcpManaged, watermarkBoostFactor);
     }
 
     ZoneTuning withWmarkManaged(PerZone m) {
         return new ZoneTuning(userMinFreeKbytes, watermarkScaleFactor, lowmemReserveRatio, percpuPagelistHighFraction, m,
-                reserveManaged, pcpManaged);
+                reserveManaged, pcpManaged, watermarkBoostFactor);
     }
 
     ZoneTuning withReserveManaged(PerZone m) {
         return new ZoneTuning(userMinFreeKbytes, watermarkScaleFactor, lowmemReserveRatio, percpuPagelistHighFraction,
-                wmarkManaged, m, pcpManaged);
+                wmarkManaged, m, pcpManaged, watermarkBoostFactor);
     }
 
     ZoneTuning withPcpManaged(PerZone m) {
         return new ZoneTuning(userMinFreeKbytes, watermarkScaleFactor, lowmemReserveRatio, percpuPagelistHighFraction,
-                wmarkManaged, reserveManaged, m);
+                wmarkManaged, reserveManaged, m, watermarkBoostFactor);
+    }
+
+    ZoneTuning withWatermarkBoostFactor(long v) {
+        return new ZoneTuning(userMinFreeKbytes, watermarkScaleFactor, lowmemReserveRatio, percpuPagelistHighFraction,
+                wmarkManaged, reserveManaged, pcpManaged, v);
     }
 }

@@ -19,7 +19,7 @@ public final class ZoneChains {
         return text.map(t -> new ZoneOp.Sysctl(path, t));
     }
 
-    /** {@code chain} with the four zone sysctl writes added, each of weight {@code weight}. */
+    /** {@code chain} with the five zone sysctl writes added, each of weight {@code weight}. */
     public static ChainSpec.Builder<World, Op> withSysctlCalls(ChainSpec.Builder<World, Op> chain, int weight) {
         return chain
                 .action("sysctl vm.min_free_kbytes", weight, w -> write("vm.min_free_kbytes",
@@ -30,6 +30,8 @@ public final class ZoneChains {
                         Gens.listsOfSize(Gens.ints(-1, 512), 4).map(r -> r.stream().map(String::valueOf)
                                 .collect(Collectors.joining(" ")))))
                 .action("sysctl vm.percpu_pagelist_high_fraction", Math.max(1, weight * 2 / 3),
-                        w -> write("vm.percpu_pagelist_high_fraction", Gens.ints(0, 64).map(String::valueOf)));
+                        w -> write("vm.percpu_pagelist_high_fraction", Gens.ints(0, 64).map(String::valueOf)))
+                .action("sysctl vm.watermark_boost_factor", Math.max(1, weight / 2),
+                        w -> write("vm.watermark_boost_factor", Gens.ints(-1, 30000).map(String::valueOf)));
     }
 }
