@@ -6,13 +6,11 @@ import armmm.model.board.Board;
 import armmm.model.core.Bugs;
 import armmm.model.kernel.Kernel;
 import armmm.model.page.PageChains;
-import armmm.pbt.ChainResult;
 import armmm.pbt.Gens;
 import armmm.pbt.PropertyRunner;
 import armmm.pbt.PropertyTest;
 import armmm.properties.KernelChains;
-import armmm.properties.SeededBugTable;
-import armmm.spec.Catalogue;
+import armmm.properties.SeededBugHunt;
 
 /**
  * The two layout bugs planted in the conversions the calls run ({@code __pa}/{@code virt_to_page},
@@ -23,21 +21,10 @@ import armmm.spec.Catalogue;
 class LayoutConversionProperties {
 
     private static void hunt(PropertyRunner runner, LayoutBug bug) {
-        String catcher = Catalogue.catcherOf(bug.name());
-        int handMinimal = SeededBugTable.handMinimalCalls(bug);
-        long start = System.nanoTime();
         // small virt boards with and without HighMem: boot dominates the cost of every replay
-        ChainResult result = runner.run(PageChains.withPageCalls(KernelChains.builder(
+        SeededBugHunt.assertFoundAndShrunk(runner, bug, catcher -> PageChains.withPageCalls(KernelChains.builder(
                 Gens.ints(64, 1024).map(mib -> Kernel.boot(Board.virt((long) mib << 20), Bugs.of(bug))), catcher::equals))
-                .tries(30).steps(10).build());
-        long millis = (System.nanoTime() - start) / 1_000_000;
-        assertThat(result.passed()).as("%s planted: the chain must fail", bug).isFalse();
-        assertThat(result.counterexample().failure().id()).isEqualTo(catcher);
-        int shrunk = result.counterexample().steps().size();
-        SeededBugTable.record(bug, catcher, result.stats().tries(), result.counterexample().originalSteps(), shrunk,
-                handMinimal, millis);
-        assertThat(shrunk).as("calls before %s is caught (boot must not catch it)", bug).isGreaterThanOrEqualTo(1);
-        assertThat(shrunk).as("shrunk against the hand-minimal %d calls", handMinimal).isLessThanOrEqualTo(2 * handMinimal);
+                .tries(30).steps(10));
     }
 
     @PropertyTest

@@ -19,12 +19,10 @@ import armmm.pbt.PropertyRunner;
 import armmm.pbt.PropertyTest;
 import armmm.pbt.Stats;
 import armmm.properties.KernelChains;
-import armmm.properties.SeededBugTable;
+import armmm.properties.SeededBugHunt;
 import armmm.properties.World;
-import armmm.spec.Catalogue;
 import java.util.List;
 import java.util.function.Predicate;
-import java.util.stream.Stream;
 
 /**
  * Chains of zone sysctl writes ({@code vm.min_free_kbytes}, {@code vm.watermark_scale_factor},
@@ -88,18 +86,8 @@ class ZoneSysctlProperties {
     }
 
     private static void hunt(PropertyRunner runner, ZoneBug bug) {
-        String catcher = Catalogue.catcherOf(bug.name());
-        int handMinimal = SeededBugTable.handMinimalCalls(bug);
-        long start = System.nanoTime();
-        ChainResult result = runner.run(chains(boards(Bugs.of(bug), 768, 1536), catcher::equals, false).tries(200).build());
-        long millis = (System.nanoTime() - start) / 1_000_000;
-        assertThat(result.passed()).as("%s planted: the chain must fail", bug).isFalse();
-        assertThat(result.counterexample().failure().id()).isEqualTo(catcher);
-        int shrunk = result.counterexample().steps().size();
-        SeededBugTable.record(bug, catcher, result.stats().tries(), result.counterexample().originalSteps(), shrunk,
-                handMinimal, millis);
-        assertThat(shrunk).as("calls before %s is caught (boot must not catch it)", bug).isGreaterThanOrEqualTo(1);
-        assertThat(shrunk).as("shrunk against the hand-minimal %d calls", handMinimal).isLessThanOrEqualTo(2 * handMinimal);
+        SeededBugHunt.assertFoundAndShrunk(runner, bug,
+                catcher -> chains(boards(Bugs.of(bug), 768, 1536), catcher::equals, false).tries(200));
     }
 
     @PropertyTest
