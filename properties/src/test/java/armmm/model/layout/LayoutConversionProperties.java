@@ -1,7 +1,5 @@
 package armmm.model.layout;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import armmm.model.board.Board;
 import armmm.model.core.Bugs;
 import armmm.model.kernel.Kernel;
