@@ -20,8 +20,11 @@ import java.util.List;
 public final class Balloon {
     /** {@code VIRTIO_BALLOON_ARRAY_PFNS_MAX}: one inflate or deflate moves at most this many pfns. */
     public static final int VIRTIO_BALLOON_ARRAY_PFNS_MAX = 256;
-    /** {@code VIRTIO_BALLOON_PAGES_PER_PAGE}: 4 KiB guest pages, 4 KiB balloon pages. */
-    public static final int VIRTIO_BALLOON_PAGES_PER_PAGE = 1;
+    /** {@code VIRTIO_BALLOON_PFN_SHIFT} (include/uapi/linux/virtio_balloon.h): the host's 4 KiB pages. */
+    public static final int VIRTIO_BALLOON_PFN_SHIFT = 12;
+    /** {@code VIRTIO_BALLOON_PAGES_PER_PAGE}: balloon pages per guest page, {@code PAGE_SIZE >> VIRTIO_BALLOON_PFN_SHIFT}. */
+    public static final int VIRTIO_BALLOON_PAGES_PER_PAGE =
+            (int) (armmm.model.board.BuildConfig.PAGE_SIZE >> VIRTIO_BALLOON_PFN_SHIFT);
     /** {@code balloon_page_alloc}: {@code balloon_mapping_gfp_mask()} (CONFIG_BALLOON_COMPACTION) and no retries, no warning. */
     public static final long BALLOON_GFP = Gfp.GFP_HIGHUSER_MOVABLE | Gfp.NOMEMALLOC | Gfp.NORETRY | Gfp.NOWARN;
     /** {@code __alloc_contig_migrate_range}'s migration target mask ({@code migration_target_control.gfp_mask}). */

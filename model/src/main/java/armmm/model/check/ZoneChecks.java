@@ -77,7 +77,8 @@ public final class ZoneChecks {
         @Override
         public long stamp(armmm.model.subsystem.KernelState k) {
             armmm.model.balloon.Balloon b = k.state(armmm.model.balloon.Balloon.class);
-            return k.state(NodeZones.class).stamp() * 1_000_003L + (b == null ? 0 : b.stamp());
+            // both counters only grow: their sum moves whenever either does
+            return k.state(NodeZones.class).stamp() + (b == null ? 0 : b.stamp());
         }
 
         @Override

@@ -89,8 +89,7 @@ public final class NodeZones {
     public void adjustManagedPageCount(ZoneType t, long delta) {
         java.util.List<ZoneConfig> now = new java.util.ArrayList<>();
         for (ZoneConfig c : setup.zones()) {
-            now.add(c.type() != t ? c : new ZoneConfig(c.type(), c.startPfn(), c.spannedPages(), c.presentPages(),
-                    c.managedPages() + delta, c.min(), c.low(), c.high(), c.lowmemReserve(), c.pcpHigh(), c.pcpBatch()));
+            now.add(c.type() != t ? c : c.withManagedPages(c.managedPages() + delta));
         }
         setup = setup.retuned(setup.minFreeKbytes(), setup.tuning(), now);
         writes++;

@@ -35,6 +35,30 @@ public record ZoneConfig(ZoneType type, long startPfn, long spannedPages, long p
         lowmemReserve = lowmemReserve.clone();
     }
 
+    /** The same zone with {@code managed_pages} {@code managed} ({@code adjust_managed_page_count}). */
+    public ZoneConfig withManagedPages(long managed) {
+        return new ZoneConfig(type, startPfn, spannedPages, presentPages, managed, min, low, high, lowmemReserve, pcpHigh,
+                pcpBatch);
+    }
+
+    /** The same zone with the watermarks {@code __setup_per_zone_wmarks} set. */
+    public ZoneConfig withWatermarks(long newMin, long newLow, long newHigh) {
+        return new ZoneConfig(type, startPfn, spannedPages, presentPages, managedPages, newMin, newLow, newHigh,
+                lowmemReserve, pcpHigh, pcpBatch);
+    }
+
+    /** The same zone with the protection {@code setup_per_zone_lowmem_reserve} set. */
+    public ZoneConfig withLowmemReserve(long[] reserve) {
+        return new ZoneConfig(type, startPfn, spannedPages, presentPages, managedPages, min, low, high, reserve, pcpHigh,
+                pcpBatch);
+    }
+
+    /** The same zone with the per-CPU list sizes {@code zone_set_pageset_high_and_batch} set. */
+    public ZoneConfig withPcp(int newHigh, int newBatch) {
+        return new ZoneConfig(type, startPfn, spannedPages, presentPages, managedPages, min, low, high, lowmemReserve,
+                newHigh, newBatch);
+    }
+
     /** One past the last pfn the zone spans. */
     public long endPfn() {
         return startPfn + spannedPages;

@@ -155,8 +155,7 @@ public enum ZoneSysctl {
             int i = c.type().ordinal();
             long[] wm = Watermarks.zoneWatermarks(minFree, managed[i], lowmemPages, s.spans().isHighmem(c.type()),
                     t.watermarkScaleFactor(), bugs);
-            zones.add(new ZoneConfig(c.type(), c.startPfn(), c.spannedPages(), c.presentPages(), c.managedPages(),
-                    wm[0], wm[1], wm[2], c.lowmemReserve(), c.pcpHigh(), c.pcpBatch()));
+            zones.add(c.withWatermarks(wm[0], wm[1], wm[2]));
         }
         ZoneTuning now = t.withWmarkManaged(live).withPcpManaged(live);
         return s.retuned(minFree, now, pcpUpdate(s, zones, now, live, false, bugs));
@@ -167,8 +166,7 @@ public enum ZoneSysctl {
         long[][] reserve = Watermarks.lowmemReserve(live.toArray(), t.lowmemReserveRatio(), bugs);
         List<ZoneConfig> zones = new ArrayList<>();
         for (ZoneConfig c : s.zones()) {
-            zones.add(new ZoneConfig(c.type(), c.startPfn(), c.spannedPages(), c.presentPages(), c.managedPages(),
-                    c.min(), c.low(), c.high(), reserve[c.type().ordinal()], c.pcpHigh(), c.pcpBatch()));
+            zones.add(c.withLowmemReserve(reserve[c.type().ordinal()]));
         }
         return s.retuned(s.minFreeKbytes(), t.withReserveManaged(live), zones);
     }
@@ -191,8 +189,7 @@ public enum ZoneSysctl {
             int batch = Watermarks.batch(managed);
             long total = t.percpuPagelistHighFraction() == 0 ? c.low() : managed / t.percpuPagelistHighFraction();
             int high = Watermarks.high(total, batch, s.inputs().cpus(), bugs);
-            out.add(new ZoneConfig(c.type(), c.startPfn(), c.spannedPages(), c.presentPages(), c.managedPages(),
-                    c.min(), c.low(), c.high(), c.lowmemReserve(), high, batch));
+            out.add(c.withPcp(high, batch));
         }
         return out;
     }
