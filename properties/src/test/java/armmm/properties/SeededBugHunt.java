@@ -30,7 +30,8 @@ public final class SeededBugHunt {
         assertThat(catcher).as("invariant spec/invariants.md names for %s", bug).isNotNull();
         int handMinimal = SeededBugTable.handMinimalCalls(bug);
         long start = System.nanoTime();
-        ChainResult result = runner.run(chains.apply(catcher).build());
+        // named bug_NAME, as the other hunts' runs are, so the verification report finds this hunt
+        ChainResult result = runner.named("bug_" + bug.cliName()).run(chains.apply(catcher).build());
         long millis = (System.nanoTime() - start) / 1_000_000;
         assertThat(result.passed()).as("%s planted: the chain must fail", bug).isFalse();
         assertThat(result.counterexample().failure().id()).isEqualTo(catcher);
