@@ -40,7 +40,12 @@ public enum TlbBug implements SeededBug {
      * the purged areas go back to the free tree while every CPU may still hold the global
      * translations of their old pages, and a new vmalloc there reads the freed frames.
      */
-    PURGE_NO_FLUSH("INV-TLB-01", "__purge_vmap_area_lazy frees the lazily freed areas without flush_tlb_kernel_range: CPUs keep global translations of the freed pages");
+    PURGE_NO_FLUSH("INV-TLB-01", "__purge_vmap_area_lazy frees the lazily freed areas without flush_tlb_kernel_range: CPUs keep global translations of the freed pages"),
+    /**
+     * {@code __flush_tlb_kernel_page} with the local TLBIMVA ({@code c8, c7, 1}) where the build
+     * needs the inner-shareable one ({@code c8, c3, 1}): as if it were {@code local_flush_tlb_kernel_page}.
+     */
+    FLUSH_KERNEL_PAGE_LOCAL("INV-CALL-06", "flush_tlb_kernel_page issues the local TLBIMVA, not TLBIMVAIS: other CPUs keep the kernel page's global translation");
 
     private final BugFacts facts;
 

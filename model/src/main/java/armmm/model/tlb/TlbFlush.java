@@ -62,7 +62,7 @@ public final class TlbFlush {
 
     /** {@code flush_tlb_kernel_page} ({@code __flush_tlb_kernel_page}): TLBIMVAIS of the page (ASID bits 0), {@code dsb ish}. */
     public static void flushTlbKernelPage(Tlbs t, long va, int cpu) {
-        t.issue(cpu, new Tlbi(Tlbi.Kind.TLBIMVA, va & -Tlbs.PAGE, 0, true));
+        t.issue(cpu, new Tlbi(Tlbi.Kind.TLBIMVA, va & -Tlbs.PAGE, 0, !t.bugs().contains(TlbBug.FLUSH_KERNEL_PAGE_LOCAL)));
         t.dsb(cpu);
     }
 

@@ -133,7 +133,9 @@ public final class TlbSubsystem implements Subsystem<Tlbs> {
 
     @Override
     public List<Invariant> invariants() {
-        return TlbChecks.ALL;
+        List<Invariant> all = new java.util.ArrayList<>(TlbChecks.ALL);
+        all.add(TlbCallChecks.FLUSH_DONE);
+        return List.copyOf(all);
     }
 
     @Override
@@ -161,6 +163,9 @@ public final class TlbSubsystem implements Subsystem<Tlbs> {
         }
         t.releaseExited();
         t.syncActiveMms();
+        if (op instanceof TlbOp.Helper h && !(result instanceof Result.Refused)) {
+            t.recordFlush(h);
+        }
     }
 
     private static final long PAGE = Tlbs.PAGE;

@@ -48,6 +48,9 @@ public final class Tlbs {
     private Highmem highmem;
     private armmm.model.page.PageAllocator pages;
     private long staleHits;
+    /** The helper call of the current step (INV-CALL-06), and how many there have been. */
+    private TlbOp.Helper lastFlush;
+    private long flushCalls;
     private long accesses;
     private long speculativeFills;
     /** How many of the current call's mm flushes ({@link ProcessTables#flushes}) were replayed. */
@@ -498,6 +501,23 @@ public final class Tlbs {
     void beginCall() {
         replayed = 0;
         kernelReplayed = 0;
+        lastFlush = null;
+    }
+
+    /** Records a {@code flush_tlb_*} helper call the kernel made and completed in this step (for INV-CALL-06). */
+    void recordFlush(TlbOp.Helper call) {
+        lastFlush = call;
+        flushCalls++;
+    }
+
+    /** The {@code flush_tlb_*} helper call this step completed, or null when the step made none. */
+    public TlbOp.Helper lastFlush() {
+        return lastFlush;
+    }
+
+    /** Helper calls completed so far: INV-CALL-06's change signal. */
+    public long flushCalls() {
+        return flushCalls;
     }
 
     /**

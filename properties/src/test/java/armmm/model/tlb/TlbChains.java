@@ -316,6 +316,66 @@ final class TlbChains {
                 .tries(40).steps(80);
     }
 
+    /**
+     * {@code b} with the TLB calls the kernel's own paths issue, made directly: each CP15 c8
+     * operation (local and inner-shareable), {@code dsb}, every {@code flush_tlb_*} helper, and
+     * {@code switch_mm_finish} of a CPU caught between steps. Extra maintenance only ever drops
+     * entries (ARMv7-A ARM B3.10), so every invariant must still hold; a maintenance operation
+     * that dropped too little, or one that reached an entry it must not, shows as a stale or
+     * missing translation at the next access.
+     */
+    static ChainSpec.Builder<World, Op> withMaintenance(ChainSpec.Builder<World, Op> b) {
+        // one action a call, named as the call, so that statistics count each call by its name
+        for (Tlbi.Kind kind : Tlbi.Kind.values()) {
+            for (boolean is : new boolean[] {false, true}) {
+                b.action(new Tlbi(kind, 0, 0, is).spelling(), 1, w -> cpu(w).flatMap(c -> Gens.combine(address(w, c),
+                        Gens.ints(0, (int) tlbs(w).asid().config().asidNumberMask()),
+                        (va, asid) -> new TlbOp.Maintenance(new Tlbi(kind, va, asid, is), c))));
+            }
+        }
+        b.action("dsb", 1, w -> cpu(w).map(TlbOp.Dsb::new));
+        for (TlbOp.Helper.Kind kind : TlbOp.Helper.Kind.values()) {
+            String name = switch (kind) {
+                case LOCAL_ALL -> "local_flush_tlb_all";
+                case ALL -> "flush_tlb_all";
+                case MM -> "flush_tlb_mm";
+                case PAGE -> "flush_tlb_page";
+                case RANGE -> "flush_tlb_range";
+                case KERNEL_PAGE -> "flush_tlb_kernel_page";
+                case KERNEL_RANGE -> "flush_tlb_kernel_range";
+            };
+            boolean user = kind == TlbOp.Helper.Kind.MM || kind == TlbOp.Helper.Kind.PAGE || kind == TlbOp.Helper.Kind.RANGE;
+            if (user) {
+                b.action(name, 1, w -> !liveMms(w).isEmpty(), w -> Gens.oneOf(liveMms(w)).flatMap(m -> Gens.combine(
+                        userPage(w, m), Gens.ints(1, 3), callerCpu(w, m),
+                        (va, n, c) -> new TlbOp.Helper(name, kind, m, kind == TlbOp.Helper.Kind.MM ? 0 : va,
+                                kind == TlbOp.Helper.Kind.RANGE ? va + n * PAGE : 0, c))));
+            } else if (kind == TlbOp.Helper.Kind.LOCAL_ALL || kind == TlbOp.Helper.Kind.ALL) {
+                b.action(name, 1, w -> cpu(w).map(c -> new TlbOp.Helper(name, kind, 0, 0, 0, c)));
+            } else {
+                // from any CPU, twice as often on a page some TLB holds a global entry of (another
+                // CPU's, as like as not): what a helper that stays local would leave behind
+                b.action(name, 1, w -> Gens.ints(0, tlbs(w).nrCpus() - 1).flatMap(c -> Gens.combine(kernelPage(w, c), Gens.ints(1, 3),
+                        (va, n) -> new TlbOp.Helper(name, kind, va, kind == TlbOp.Helper.Kind.KERNEL_RANGE ? va + n * PAGE : 0, 0, c))));
+            }
+        }
+        return b.action("switch_mm_finish", 2, TlbChains::anySwitching, w -> Gens.oneOf(switching(w)).map(TlbOp.SwitchMmFinish::new));
+    }
+
+    /** A page of a global entry some TLB holds (twice as often), or any address {@code cpu} may touch. */
+    private static Gen<Long> kernelPage(World w, int cpu) {
+        Tlbs t = tlbs(w);
+        List<Long> cached = new ArrayList<>();
+        for (int c = 0; c < t.nrCpus(); c++) {
+            for (TlbEntry e : t.tlb(c).entries()) {
+                if (e.walk().global()) {
+                    cached.add(e.walk().va());
+                }
+            }
+        }
+        return cached.isEmpty() ? address(w, cpu) : Gens.frequency(weighted(1, address(w, cpu)), weighted(2, Gens.oneOf(cached)));
+    }
+
     /** Each chain's counters after its latest step, by the identity of its world (rollovers, fast and slow paths, stale entries used and flushed, ...). */
     static final java.util.Map<Integer, long[]> COUNTERS = new java.util.concurrent.ConcurrentHashMap<>();
 
