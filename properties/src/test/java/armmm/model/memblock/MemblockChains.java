@@ -87,9 +87,10 @@ final class MemblockChains {
                 .action("memblock_free", 3, w -> !w.kernel().memblock().allocations().isEmpty(),
                         w -> Gens.oneOf(new ArrayList<>(w.kernel().memblock().allocations()))
                                 .map(a -> new MemblockOp.Free(w.kernel().physToVirt(a.base()), a.size())))
-                // memblock_cap_memory_range and memblock_mem_limit_remove_map are left out: they leave
-                // the NOMAP pieces they isolate unmerged, as 6.1 does, which INV-MEMBLOCK-02 reports
                 .action("memblock_enforce_memory_limit", 1, k -> Gens.longs(1, WINDOW).map(MemblockOp.EnforceMemoryLimit::new))
+                // they leave the NOMAP pieces they isolate unmerged, as 6.1 does: INV-MEMBLOCK-02 allows that
+                .action("memblock_cap_memory_range", 1, k -> Gens.combine(addr(), size(), MemblockOp.CapMemoryRange::new))
+                .action("memblock_mem_limit_remove_map", 1, k -> Gens.longs(1, WINDOW).map(MemblockOp.MemLimitRemoveMap::new))
                 .action("memblock_reset", 1, k -> Gens.constant(new MemblockOp.Reset()))
                 .action("memblock_is_reserved", 2, k -> addr().map(MemblockOp.IsReserved::new))
                 .action("memblock_is_memory", 2, k -> addr().map(MemblockOp.IsMemory::new))

@@ -68,17 +68,17 @@ final class SlubChains {
                 .action("kmem_cache_shrink", 4, w -> Gens.oneOf(w.handles()).map(SlubCall.Shrink::new))
                 .action("kmem_cache_destroy", 2, w -> !w.created.isEmpty(),
                         w -> Gens.oneOf(w.created).map(SlubCall.Destroy::new))
-                .action("double free", 3, w -> !w.freed.isEmpty(), w -> Gens.combine(
+                .action("kfree (double free)", 3, w -> !w.freed.isEmpty(), w -> Gens.combine(
                         Gens.frequency(weighted(3, Gens.constant(w.freed.get(w.freed.size() - 1))), weighted(1, Gens.oneOf(w.freed))),
                         cpu(w), (l, cpu) -> new SlubCall.Kfree(l.addr(), cpu)))
-                .action("wrong cache", 2, w -> !w.live.isEmpty(), w -> Gens.combine(Gens.oneOf(w.live), Gens.oneOf(w.handles()),
+                .action("kmem_cache_free (wrong cache)", 2, w -> !w.live.isEmpty(), w -> Gens.combine(Gens.oneOf(w.live), Gens.oneOf(w.handles()),
                         cpu(w), (l, c, cpu) -> new SlubCall.CacheFree(c, l.addr(), cpu)))
-                .action("middle pointer", 2, w -> !w.live.isEmpty(), w -> Gens.combine(Gens.oneOf(w.live), Gens.ints(1, 16),
+                .action("kfree (middle pointer)", 2, w -> !w.live.isEmpty(), w -> Gens.combine(Gens.oneOf(w.live), Gens.ints(1, 16),
                         cpu(w), (l, d, cpu) -> new SlubCall.Kfree(l.addr() + 4L * d, cpu)))
-                .action("write past the object", 2, w -> w.live.stream().anyMatch(l -> objectSize(w, l) > 0),
+                .action("poke (past the object)", 2, w -> w.live.stream().anyMatch(l -> objectSize(w, l) > 0),
                         w -> Gens.combine(Gens.oneOf(w.live.stream().filter(l -> objectSize(w, l) > 0).toList()),
                                 Gens.ints(0, 7), (l, d) -> new SlubCall.Poke(l.addr() + objectSize(w, l) + d, 0x78, 1)))
-                .action("write to a freed object", 2, w -> !w.freed.isEmpty(), w -> Gens.combine(Gens.oneOf(w.freed),
+                .action("poke (a freed object)", 2, w -> !w.freed.isEmpty(), w -> Gens.combine(Gens.oneOf(w.freed),
                         Gens.ints(0, 15), (l, d) -> new SlubCall.Poke(l.addr() + 4L * d, 0x42424242L, 4)))
                 .executor((w, call) -> {
                     // as Kernel.apply starts a step: the page allocator's touched frames (INV-SLUB-08) too

@@ -50,6 +50,10 @@ public final class SlubKernelChains {
                         SlubOp.Kvfree::new))
                 .action("krealloc", 2, w -> !linear(w).isEmpty(), w -> Gens.combine(Gens.oneOf(linear(w)), size(), cpu(w),
                         (o, s, cpu) -> new SlubOp.Krealloc(o, s, Gfp.GFP_KERNEL, cpu)))
+                .action("kmalloc_array", 1, SlubKernelChains::hasSlub, w -> Gens.combine(
+                        Gens.frequency(weighted(4, Gens.longs(1, 64)), weighted(1, Gens.longs(1L << 20, 1L << 31))),
+                        Gens.longs(1, 512), cpu(w), (n, size, cpu) -> new SlubOp.KmallocArray(n, size, Gfp.GFP_KERNEL, cpu)))
+                .action("ksize", 1, w -> !linear(w).isEmpty(), w -> Gens.oneOf(linear(w)).map(SlubOp.Ksize::new))
                 .action("kmalloc_slab", 1, SlubKernelChains::hasSlub, w -> Gens.combine(size(), Gens.oneOf(MASKS),
                         SlubOp.KmallocSlab::new))
                 .action("kmem_cache_create", 2, SlubKernelChains::hasSlub, w -> Gens.combine(

@@ -47,6 +47,14 @@ public final class VmallocChains {
                 .action("vmalloc", 20, w -> size().map(VmallocOp.VmallocCall::new))
                 .action("vzalloc", 4, w -> size().map(VmallocOp.Vzalloc::new))
                 .action("vmalloc_user", 3, w -> size().map(VmallocOp.VmallocUser::new))
+                // the general form behind them: an alignment above a page, and the upper half of the
+                // range as well as the whole of it
+                .action("__vmalloc_node_range", 3, w -> Gens.combine(size(), Gens.oneOf(PAGE, 4 * PAGE, 64 * K, 1024 * K),
+                        Gens.booleans(0.3), (size, align, upper) -> {
+                            Vmalloc v = w.kernel().state(Vmalloc.class);
+                            long start = upper ? (v.vmallocStart() + v.vmallocEnd()) / 2 & -PAGE : v.vmallocStart();
+                            return new VmallocOp.VmallocNodeRange(size, align, start, v.vmallocEnd());
+                        }))
                 .action("__get_vm_area_caller (large)", 8, w -> Gens.combine(Gens.ints(1, 512).map(mib -> (long) mib << 20),
                         Gens.oneOf(0x1L, 0x2L, 0x4L, 0x42L), (size, flags) -> new VmallocOp.GetVmAreaCaller(size, flags,
                                 w.kernel().state(Vmalloc.class).vmallocStart(), w.kernel().state(Vmalloc.class).vmallocEnd())))
@@ -159,7 +167,13 @@ public final class VmallocChains {
         }
         boolean allocation = op instanceof VmallocOp.VmallocCall || op instanceof VmallocOp.Vzalloc
                 || op instanceof VmallocOp.VmallocUser || op instanceof VmallocOp.GetVmAreaCaller
-                || op instanceof VmallocOp.Vmap || op instanceof VmallocOp.Ioremap;
+                || op instanceof VmallocOp.Vmap || op instanceof VmallocOp.Ioremap || op instanceof VmallocOp.VmallocNodeRange;
+        if (op instanceof VmallocOp.VmallocNodeRange n && r.value() != 0
+                && (r.value() % n.align() != 0 || r.value() < n.start() || r.value() + n.size() > n.end())) {
+            // alloc_vmap_area: an aligned start in [vstart, vend), the area (guard page aside) below vend
+            return List.of(new armmm.pbt.Failure("range", "__vmalloc_node_range placed the area outside its range or alignment",
+                    op + " -> 0x" + Long.toHexString(r.value())));
+        }
         if (allocation && r.value() == 0) {
             Stats.label("NULL");
         } else if (allocation) {
