@@ -814,7 +814,7 @@ public final class SlubAllocator {
                 + " (the kernel would free_large_kmalloc a non-slab page or oops)");
     }
 
-    /** {@code ksize(addr)}: the usable size, the cache's object size or the large allocation's pages. */
+    /** {@code ksize(addr)} ({@code __ksize}): the usable size, {@link #slabKsize} of the object's cache or the large allocation's pages. */
     public Result ksize(long addr) {
         if (addr <= ZERO_SIZE_PTR) {
             return Result.of(0);
@@ -827,7 +827,22 @@ public final class SlubAllocator {
         if (slab == null || slab.indexOf(addr) < 0 || !slab.allocated[slab.indexOf(addr)]) {
             return modelFinding("ksize of 0x" + Long.toHexString(addr) + ", not a live kmalloc object");
         }
-        return Result.of(slab.cache.objectSize());
+        return Result.of(slabKsize(slab.cache));
+    }
+
+    /**
+     * mm/slab.h {@code slab_ksize} (CONFIG_SLUB, CONFIG_SLUB_DEBUG, no KASAN): the object alone
+     * when a red zone or poison guards its end; up to {@code inuse} when the free pointer or the
+     * owner tracks follow it; else the whole slot, alignment padding included.
+     */
+    private static int slabKsize(KmemCache s) {
+        if ((s.flags() & (SlabFlags.SLAB_RED_ZONE | SlabFlags.SLAB_POISON)) != 0) {
+            return s.objectSize();
+        }
+        if ((s.flags() & (SlabFlags.SLAB_TYPESAFE_BY_RCU | SlabFlags.SLAB_STORE_USER)) != 0) {
+            return s.inuse();
+        }
+        return s.size();
     }
 
     /**
