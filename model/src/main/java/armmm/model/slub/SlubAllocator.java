@@ -896,11 +896,20 @@ public final class SlubAllocator {
     }
 
     /**
-     * {@code kvmalloc}'s kmalloc attempt (without retrying hard for more than a page); the vmalloc
-     * fallback needs the vmalloc subsystem, so {@link SlubOp.Kvmalloc} makes it.
+     * {@code kvmalloc}'s kmalloc attempt (mm/util.c {@code kvmalloc_node}): above a page quiet,
+     * without __GFP_NOFAIL, and without retrying hard unless the caller asked for
+     * __GFP_RETRY_MAYFAIL; the vmalloc fallback needs the vmalloc subsystem, so
+     * {@link SlubOp.Kvmalloc} makes it.
      */
     public Result kvmalloc(long size, long gfp, int cpu) {
-        long g = size > CacheLayout.PAGE_SIZE ? (gfp | Gfp.NOWARN | Gfp.NORETRY) & ~Gfp.NOFAIL : gfp;
+        long g = gfp;
+        if (size > CacheLayout.PAGE_SIZE) {
+            g |= Gfp.NOWARN;
+            if ((g & Gfp.RETRY_MAYFAIL) == 0) {
+                g |= Gfp.NORETRY;
+            }
+            g &= ~Gfp.NOFAIL;
+        }
         return kmalloc(size, g, cpu);
     }
 
