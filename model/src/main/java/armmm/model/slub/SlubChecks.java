@@ -26,10 +26,10 @@ public final class SlubChecks {
     /** Every SLUB invariant over the caches the calls since {@code beginStep} touched. */
     public static List<Violation> check(SlubAllocator a) {
         // one walk per step serves all eight invariants, which each ask for their own id
-        if (a.cachedChecks == null || a.cachedAt != a.opCount) {
+        if (a.cachedChecks == null || a.cachedAt != a.opCount()) {
             List<Violation> found = check(a, a.touched(), a.largeTouched(), false);
             a.cachedChecks = found.isEmpty() ? List.of() : List.copyOf(found);
-            a.cachedAt = a.opCount;
+            a.cachedAt = a.opCount();
         }
         return a.cachedChecks;
     }
