@@ -95,6 +95,11 @@ public final class UserPages {
         }).toArray();
     }
 
+    /** Whether any shmem file has pages in the cache. */
+    boolean hasCachedFiles() {
+        return !cache.isEmpty();
+    }
+
     /** The shmem files that have pages in the cache. */
     java.util.Set<Long> cachedFiles() {
         return Collections.unmodifiableSet(cache.keySet());

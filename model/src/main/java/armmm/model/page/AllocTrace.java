@@ -10,9 +10,9 @@ public final class AllocTrace {
     /** Numbers per zone in {@link #zones}, in {@link ZoneSnapshot}'s component order. */
     static final int FIELDS = 9;
 
-    private final long gfp;
-    private final int order;
-    private final int highestZone;
+    private long gfp;
+    private int order;
+    private int highestZone;
     /** Zone {@code i}'s state at {@code [i * FIELDS, (i + 1) * FIELDS)}; booleans as 0 or 1. */
     private final long[] zones = new long[MemMap.NZONES * FIELDS];
     /** Bit {@code i} set when zone {@code i} was populated (has managed pages) at the allocation. */
@@ -21,10 +21,22 @@ public final class AllocTrace {
     private int zone = -1;
     private int allocFlags;
 
-    AllocTrace(long gfp, int order, int highestZone) {
-        this.gfp = gfp;
-        this.order = order;
-        this.highestZone = highestZone;
+    AllocTrace() {
+    }
+
+    /**
+     * Starts the trace of a new allocation: {@link Zonelist} keeps one trace and reuses it, so a
+     * trace read after the next allocation shows that allocation (the checks read the last
+     * allocation of a call, after the call).
+     */
+    void begin(long newGfp, int newOrder, int newHighestZone) {
+        gfp = newGfp;
+        order = newOrder;
+        highestZone = newHighestZone;
+        populated = 0;
+        pfn = -1;
+        zone = -1;
+        allocFlags = 0;
     }
 
     /** Records zone {@code i} as the allocation found it (the arguments of {@link ZoneSnapshot}). */

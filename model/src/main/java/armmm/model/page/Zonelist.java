@@ -41,6 +41,8 @@ final class Zonelist {
     private final BadPage bad;
     /** The trace of the last allocation in the current kernel call, null when there was none. */
     private AllocTrace lastAlloc;
+    /** The one trace every allocation fills in (an allocation makes no garbage for it). */
+    private final AllocTrace trace = new AllocTrace();
 
     Zonelist(MemMap m, FreeLists lists, MigrateFallback fallback, PcpLists pcpLists, Kswapd kswapd, BadPage bad) {
         this.m = m;
@@ -60,7 +62,7 @@ final class Zonelist {
         int highest = allocZoneIdx(gfp);
         int mt = migratetype(gfp).ordinal();
         int cma = mt == MT_MOVABLE || m.bug(PageBug.GFP_CMA_FOR_EVERY_MASK) ? ALLOC_CMA : 0;
-        AllocTrace trace = new AllocTrace(gfp, ord, highest);
+        trace.begin(gfp, ord, highest);
         snapshot(trace, ord, cpu, mt);
         lastAlloc = trace;
         if (m.bug(PageBug.PAGE_COMP_ALLOC_NULL) && ord >= 1 && (gfp & Gfp.COMP) != 0) {
