@@ -553,7 +553,10 @@ public final class MmStruct {
         long removed = 0;
         List<Vma> gone = new ArrayList<>();
         Vma splitTail = null;
-        for (Vma v : new ArrayList<>(tree.tailMap(vma.start(), true).values())) {
+        // the VMAs from vma up, looked up one at a time: the loop removes only the VMA it is at
+        // (or splits it and stops), so the next one is the same before and after that edit
+        Map.Entry<Long, Vma> at = tree.ceilingEntry(vma.start());
+        for (Vma v = at == null ? null : at.getValue(); v != null; v = after(v.start())) {
             if (v.start() >= end) {
                 break;
             }

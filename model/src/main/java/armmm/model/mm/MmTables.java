@@ -66,14 +66,16 @@ final class MmTables implements MmStruct.Listener {
             if (pfn == mem.zeroPfn) {
                 continue; // the zero page: no rmap, no reference, no rss
             }
-            if (mem.userPages.inPageCache(pfn)) {
+            // one look-up of the frame's state for both the rss counter and the unmap
+            UserPages.Page page = mem.userPages.page(pfn);
+            if (page != null && page.file != 0) {
                 if (!mem.has(PgtableDefect.ZAP_KEEPS_RSS)) {
                     shmemRss--;
                 }
             } else if (!mem.has(PgtableDefect.ZAP_KEEPS_RSS)) {
                 anonRss--;
             }
-            if (mem.userPages.unmap(pfn, true)) {
+            if (mem.userPages.unmap(pfn, page, true)) {
                 mem.free(pfn, 0);
             }
         }

@@ -25,9 +25,13 @@ final class PageFault {
     private PageFault() {
     }
 
-    /** {@code touch MM VA ACCESS} from user mode: the physical address reached, or the signal. */
-    static Result touch(MmTables t, long va, Access access) {
-        Translation tr = t.pt.translate(va, access, Privilege.USER);
+    /**
+     * {@code touch MM VA ACCESS} from user mode: the physical address reached, or the signal.
+     * {@code first} is the hardware walk of the access as the tables are now (the caller made it
+     * to tell a fault from a hit; a walk changes nothing, so it is not repeated).
+     */
+    static Result touch(MmTables t, long va, Access access, Translation first) {
+        Translation tr = first;
         if (tr instanceof Translation.Mapped m) {
             return Result.of(m.pa());
         }

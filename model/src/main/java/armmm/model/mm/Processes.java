@@ -324,7 +324,7 @@ public final class Processes {
 
     /** Shmem files no live VMA maps any more lose their page cache (the last {@code fput}). */
     private void reapShmem() {
-        if (memory == null || memory.userPages.cachedFiles().isEmpty()) {
+        if (memory == null || !memory.userPages.hasCachedFiles()) {
             return;
         }
         Set<Long> live = new HashSet<>();
@@ -440,10 +440,11 @@ public final class Processes {
         }
         // an access the tables already allow is the hardware walk alone, which writes nothing
         // (translate changes nothing): only a fault moves the change signal
-        if (!(t.pt.translate(va, access, Privilege.USER) instanceof Translation.Mapped)) {
+        Translation first = t.pt.translate(va, access, Privilege.USER);
+        if (!(first instanceof Translation.Mapped)) {
             changes++;
         }
-        return PageFault.touch(t, va, access);
+        return PageFault.touch(t, va, access, first);
     }
 
     /**

@@ -41,6 +41,16 @@ public final class UserPageTables {
     private final int[] l1 = new int[L1_WORDS];
     private final TreeMap<Long, int[]> ptePages = new TreeMap<>();
     private final KernelPageTables swapper;
+    /** Swapper's memory as the walk reads it (its l1 and PTE pages, never replaced). */
+    private final PhysicalMemory kernelMemory;
+    /** {@link #memory()}: one instance, so a walk allocates nothing for it. */
+    private final PhysicalMemory memory = this::readWord;
+    /**
+     * The PTE page the last lookup found and its frame (-1: none): a fault and the zap read the
+     * same PTE page several times in a row. Forgotten whenever {@link #ptePages} changes.
+     */
+    private long lastTablePfn = -1;
+    private int[] lastTable;
     private int vmallocSeq;
     private long generation;
     /** The generation of the last first-level write (kernel-half and pmd checks re-read l1 only when it moves). */
@@ -56,6 +66,7 @@ public final class UserPageTables {
     private UserPageTables(long pgdPhys, KernelPageTables swapper, int vmallocSeq) {
         this.pgdPhys = pgdPhys;
         this.swapper = swapper;
+        this.kernelMemory = swapper.memory();
         this.vmallocSeq = vmallocSeq;
     }
 
@@ -179,6 +190,7 @@ public final class UserPageTables {
         l1[i] = value;
         l1[i + 1] = value + 256 * 4;
         ptePages.put(pfn, new int[Pgtable2Level.PTE_PAGE_WORDS]);
+        lastTablePfn = -1;
     }
 
     /** The frame of the PTE page under {@code va}'s pmd, or -1. */
@@ -192,7 +204,20 @@ public final class UserPageTables {
 
     private int[] page(long va) {
         long pfn = ptePfn(va);
-        return pfn < 0 ? null : ptePages.get(pfn);
+        return pfn < 0 ? null : table(pfn);
+    }
+
+    /** The PTE page at frame {@code pfn}, or null: {@code ptePages.get(pfn)} without boxing on a repeat. */
+    private int[] table(long pfn) {
+        if (pfn == lastTablePfn) {
+            return lastTable;
+        }
+        int[] p = ptePages.get(pfn);
+        if (p != null) {
+            lastTablePfn = pfn;
+            lastTable = p;
+        }
+        return p;
     }
 
     /** The Linux PTE of user address {@code va}, 0 without a PTE page. */
@@ -244,6 +269,7 @@ public final class UserPageTables {
         l1[i] = 0;
         l1[i + 1] = 0;
         ptePages.remove(pfn);
+        lastTablePfn = -1;
         return pfn;
     }
 
@@ -300,15 +326,16 @@ public final class UserPageTables {
      * its PTE pages, and everything else (the kernel half's PTE pages) from swapper's memory.
      */
     public PhysicalMemory memory() {
-        PhysicalMemory kernel = swapper.memory();
-        return pa -> {
-            long off = pa - pgdPhys;
-            if (off >= 0 && off < L1_WORDS * 4) {
-                return l1[(int) (off >>> 2)];
-            }
-            int[] p = ptePages.get(pa >>> 12);
-            return p != null ? p[(int) ((pa & 0xfff) >>> 2)] : kernel.readWord(pa);
-        };
+        return memory;
+    }
+
+    private int readWord(long pa) {
+        long off = pa - pgdPhys;
+        if (off >= 0 && off < L1_WORDS * 4) {
+            return l1[(int) (off >>> 2)];
+        }
+        int[] p = table(pa >>> 12);
+        return p != null ? p[(int) ((pa & 0xfff) >>> 2)] : kernelMemory.readWord(pa);
     }
 
     /**

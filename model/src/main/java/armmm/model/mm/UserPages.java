@@ -66,7 +66,11 @@ public final class UserPages {
 
     /** Drop one mapping: the map count and the reference; true when the frame's last reference went. */
     boolean unmap(long pfn, boolean dropRef) {
-        Page p = pages.get(pfn);
+        return unmap(pfn, pages.get(pfn), dropRef);
+    }
+
+    /** {@link #unmap(long, boolean)} of a frame whose state {@code p} the caller has already looked up. */
+    boolean unmap(long pfn, Page p, boolean dropRef) {
         p.mapcount--;
         if (dropRef) {
             p.refcount--;
@@ -93,6 +97,11 @@ public final class UserPages {
             }
             return false;
         }).toArray();
+    }
+
+    /** Whether any shmem file has pages in the cache. */
+    boolean hasCachedFiles() {
+        return !cache.isEmpty();
     }
 
     /** The shmem files that have pages in the cache. */

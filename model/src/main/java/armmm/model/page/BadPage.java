@@ -50,6 +50,10 @@ final class BadPage {
             }
             return reason == null ? null : new Bad(f, reason, java.util.List.of(f), java.util.List.of(reason));
         }
+        if (ord == 0 && !checkFree) {
+            // no tail page and the head unchecked: nothing to look at (the common order-0 free)
+            return null;
+        }
         java.util.List<Integer> pages = new java.util.ArrayList<>();
         java.util.List<String> reasons = new java.util.ArrayList<>();
         for (int i = 1; i < 1 << ord; i++) {

@@ -25,6 +25,11 @@ public final class BuddyZone {
     final long[] nrFree = new long[PageAllocator.MAX_ORDER];
     /** Bookkeeping kept by the list primitives only, to check {@code nr_free} against. */
     final long[] listLen = new long[PageAllocator.MAX_ORDER * MigrateType.COUNT];
+    /**
+     * Per migratetype, bit {@code o} set while {@link #listLen}{@code [o][mt]} is above 0: the
+     * highest non-empty order an allocation's trace records, read without scanning every list.
+     */
+    final int[] nonEmptyOrders = new int[MigrateType.COUNT];
     /** Pages on the buddy lists, from the list primitives. */
     long listPages;
     /** The exact number of free pages ({@code NR_FREE_PAGES} with every CPU's difference folded in). */

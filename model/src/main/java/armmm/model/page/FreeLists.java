@@ -150,13 +150,25 @@ final class FreeLists {
         m.linkInto(z.head, z.tail, id, f, toTail);
         z.listLen[id]++;
         z.listPages += 1L << ord;
+        noteLen(z, ord, mt);
     }
 
     /** Takes a free block off its list, keeping the list-primitive counters. */
     private void unlink(BuddyZone z, int f, int ord) {
-        int id = ord * MigrateType.COUNT + m.listMt[f];
+        int mt = m.listMt[f];
+        int id = ord * MigrateType.COUNT + mt;
         m.unlinkFrom(z.head, z.tail, id, f);
         z.listLen[id]--;
         z.listPages -= 1L << ord;
+        noteLen(z, ord, mt);
+    }
+
+    /** Keeps {@link BuddyZone#nonEmptyOrders} equal to "list [ord][mt] has a block" after a count change. */
+    private static void noteLen(BuddyZone z, int ord, int mt) {
+        if (z.listLen[ord * MigrateType.COUNT + mt] > 0) {
+            z.nonEmptyOrders[mt] |= 1 << ord;
+        } else {
+            z.nonEmptyOrders[mt] &= ~(1 << ord);
+        }
     }
 }

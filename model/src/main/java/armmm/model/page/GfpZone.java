@@ -8,6 +8,9 @@ import armmm.model.zone.ZoneType;
  * (include/linux/gfp.h). The flags themselves are {@link Gfp}, shared by every subsystem.
  */
 public final class GfpZone {
+    /** {@code MigrateType.values()} once: {@code values()} copies its array on every call. */
+    private static final MigrateType[] MIGRATETYPES = MigrateType.values();
+
     private GfpZone() {
     }
 
@@ -39,6 +42,6 @@ public final class GfpZone {
     /** {@code gfp_migratetype}: Unmovable, Movable or Reclaimable from the mobility bits. */
     public static MigrateType gfpMigratetype(long gfp) {
         int bits = (int) ((gfp & (Gfp.MOVABLE | Gfp.RECLAIMABLE)) >>> 3);
-        return MigrateType.values()[bits];
+        return MIGRATETYPES[bits];
     }
 }

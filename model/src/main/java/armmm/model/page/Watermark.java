@@ -31,7 +31,7 @@ final class Watermark {
         if (z.bugs.has(PageBug.GFP_IGNORE_LOWMEM_RESERVE)) {
             return 0;
         }
-        return z.config.lowmemReserve()[highest];
+        return z.config.lowmemReserve(highest);
     }
 
     /** {@code __zone_watermark_unusable_free}. */

@@ -41,6 +41,8 @@ final class Zonelist {
     private final BadPage bad;
     /** The trace of the last allocation in the current kernel call, null when there was none. */
     private AllocTrace lastAlloc;
+    /** The one trace every allocation fills in (an allocation makes no garbage for it). */
+    private final AllocTrace trace = new AllocTrace();
 
     Zonelist(MemMap m, FreeLists lists, MigrateFallback fallback, PcpLists pcpLists, Kswapd kswapd, BadPage bad) {
         this.m = m;
@@ -60,7 +62,8 @@ final class Zonelist {
         int highest = allocZoneIdx(gfp);
         int mt = migratetype(gfp).ordinal();
         int cma = mt == MT_MOVABLE || m.bug(PageBug.GFP_CMA_FOR_EVERY_MASK) ? ALLOC_CMA : 0;
-        AllocTrace trace = new AllocTrace(gfp, ord, highest, snapshot(ord, cpu, mt));
+        trace.begin(gfp, ord, highest);
+        snapshot(trace, ord, cpu, mt);
         lastAlloc = trace;
         if (m.bug(PageBug.PAGE_COMP_ALLOC_NULL) && ord >= 1 && (gfp & Gfp.COMP) != 0) {
             trace.done(-1, -1, ALLOC_WMARK_LOW);
@@ -230,36 +233,33 @@ final class Zonelist {
         m.markDirty(f);
     }
 
-    /** The zones' state before an allocation, for its {@link AllocTrace}. */
-    ZoneSnapshot[] snapshot(int ord, int cpu, int mt) {
-        ZoneSnapshot[] s = new ZoneSnapshot[NZONES];
+    /** The zones' state before an allocation, into its {@link AllocTrace}. */
+    void snapshot(AllocTrace trace, int ord, int cpu, int mt) {
         for (BuddyZone z : m.zones) {
             if (z != null && z.config.managedPages() > 0) {
                 PerCpuPages pcp = z.pcp[cpu];
                 boolean pcpHas = ord <= COSTLY_ORDER && pcp.head[ord * MigrateType.PCPTYPES + mt] >= 0;
-                s[z.type.ordinal()] = new ZoneSnapshot(z.freePages, z.freeCma, z.vmstat.read(ZoneVmstat.NR_FREE_PAGES),
+                trace.zone(z.type.ordinal(), z.freePages, z.freeCma, z.vmstat.read(ZoneVmstat.NR_FREE_PAGES),
                         z.vmstat.read(ZoneVmstat.NR_FREE_CMA_PAGES), z.nrReservedHighatomic,
                         pcpHas, maxFreeOrder(z, false), maxFreeOrder(z, true), z.watermarkBoost);
             }
         }
-        return s;
     }
 
-    /** The highest order with a block on a MIGRATE_PCPTYPES list (or, with {@code cma}, on the CMA list). */
+    /**
+     * The highest order with a block on a MIGRATE_PCPTYPES list (or, with {@code cma}, on the CMA
+     * list), -1 for none: the top bit of the lists' non-empty orders.
+     */
     private static int maxFreeOrder(BuddyZone z, boolean cma) {
-        for (int o = MAX_ORDER - 1; o >= 0; o--) {
-            if (cma) {
-                if (z.listLen[o * MigrateType.COUNT + MT_CMA] > 0) {
-                    return o;
-                }
-                continue;
-            }
-            for (int mt = 0; mt < MigrateType.PCPTYPES; mt++) {
-                if (z.listLen[o * MigrateType.COUNT + mt] > 0) {
-                    return o;
-                }
-            }
+        int orders = cma ? z.nonEmptyOrders[MT_CMA] : pcpTypesOrders(z);
+        return 31 - Integer.numberOfLeadingZeros(orders);
+    }
+
+    private static int pcpTypesOrders(BuddyZone z) {
+        int orders = 0;
+        for (int mt = 0; mt < MigrateType.PCPTYPES; mt++) {
+            orders |= z.nonEmptyOrders[mt];
         }
-        return -1;
+        return orders;
     }
 }

@@ -74,6 +74,11 @@ public record ZoneConfig(ZoneType type, long startPfn, long spannedPages, long p
         return lowmemReserve.clone();
     }
 
+    /** {@code lowmem_reserve[zoneIdx]}, without copying the array (the allocator's watermark check reads it per zone). */
+    public long lowmemReserve(int zoneIdx) {
+        return lowmemReserve[zoneIdx];
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof ZoneConfig z && type == z.type && startPfn == z.startPfn && spannedPages == z.spannedPages
