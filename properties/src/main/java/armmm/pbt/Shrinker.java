@@ -54,6 +54,8 @@ final class Shrinker {
     private int improvements;
     private boolean timedOut;
     private boolean budgetReached;
+    /** Set when this start reached where an earlier start of the identity ended at a fixed point. */
+    private boolean converged;
 
 
     /**
@@ -123,7 +125,15 @@ final class Shrinker {
                 deleteStepsKeepingActions();
             }
         } while (best != before && !stopped());
+        if (!budgetReached && !timedOut && !converged) {
+            cache.fixedPoint(best.readOnlyRanks());
+        }
         return best;
+    }
+
+    /** Whether this start stopped where an earlier start of its identity had ended at a fixed point. */
+    boolean converged() {
+        return converged;
     }
 
     /** What shrinking cost, measured against the sequence it started from. */
@@ -761,6 +771,9 @@ final class Shrinker {
         }
         best = failing;
         improvements++;
+        // every pass already ran on this sequence, in the start that ended here, and none improved it:
+        // this start would end here too, and its remaining replays would only confirm it
+        converged = cache.isFixedPoint(failing.readOnlyRanks());
         return true;
     }
 
@@ -772,6 +785,6 @@ final class Shrinker {
         if (!timedOut && System.nanoTime() > deadline) {
             timedOut = true;
         }
-        return budgetReached || timedOut;
+        return budgetReached || timedOut || converged;
     }
 }
