@@ -32,7 +32,7 @@ final class SlubChains {
         return Gens.combine(Gens.oneOf(CMDLINES), Gens.ints(minCpus, 4), Gens.ints(1024, 8192), Gens.longs(0, 1L << 40),
                 (cmdline, cpus, pages, seed) -> {
                     try {
-                        return new SlubWorld(SlubBoards.slub(cmdline, pages, cpus, seed, bugs), cmdline, cpus);
+                        return new SlubWorld(SlubBoards.slub(cmdline, pages, cpus, seed, bugs), cmdline, cpus, pages, seed);
                     } catch (Exception e) {
                         throw new IllegalStateException(e);
                     }

@@ -16,16 +16,21 @@ final class SlubWorld {
     final SlubAllocator slub;
     final String cmdline;
     final int cpus;
+    /** The page allocator's size and the freelist randomisation's seed the allocator was built with. */
+    final long pages;
+    final long seed;
     final List<Live> live = new ArrayList<>();
     final List<Live> freed = new ArrayList<>();
     final List<Integer> created = new ArrayList<>();
     int nextName;
     java.util.Map<String, Long> lastCounters = java.util.Map.of();
 
-    SlubWorld(SlubAllocator slub, String cmdline, int cpus) {
+    SlubWorld(SlubAllocator slub, String cmdline, int cpus, long pages, long seed) {
         this.slub = slub;
         this.cmdline = cmdline;
         this.cpus = cpus;
+        this.pages = pages;
+        this.seed = seed;
     }
 
     /** Every cache handle a call may name: the kmalloc-64 ... kmalloc-8k of each type and the created ones. */
@@ -53,6 +58,6 @@ final class SlubWorld {
 
     @Override
     public String toString() {
-        return "board pages=8192 cpus=" + cpus + " cmdline=\"" + cmdline + "\"";
+        return "board pages=" + pages + " cpus=" + cpus + " cmdline=\"" + cmdline + "\" freelist seed=" + seed;
     }
 }
