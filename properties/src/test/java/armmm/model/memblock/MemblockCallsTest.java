@@ -6,6 +6,7 @@ import armmm.model.core.LinearMap;
 import armmm.model.core.Result;
 import armmm.model.kernel.Kernel;
 import armmm.model.subsystem.Arg;
+import armmm.model.subsystem.HandleNames;
 import armmm.model.subsystem.Op;
 import armmm.model.subsystem.OpSpec;
 import java.util.ArrayList;
@@ -74,6 +75,7 @@ class MemblockCallsTest {
             Op rebuilt = spec.factory().make(values, 0);
             assertThat(rebuilt).as(op.name()).isEqualTo(op);
             assertThat(rebuilt.toString()).isEqualTo(op.toString());
+            assertThat(op.toString()).as(op.name()).isEqualTo(op.render(HandleNames.NONE)).startsWith(op.name());
             names.add(op.name());
         }
         assertThat(MemblockOp.SPECS.stream().map(OpSpec::name).collect(Collectors.toList()))
@@ -129,13 +131,13 @@ class MemblockCallsTest {
                 new Region(BASE + 4 * SZ_1M, 4 * SZ_1M, Memblock.HOTPLUG));
         apply(new MemblockOp.MarkHotplug(BASE, 4 * SZ_1M));
         assertThat(mb.memory()).containsExactly(new Region(BASE, 8 * SZ_1M, Memblock.HOTPLUG));
-        apply(new MemblockOp.ClearHotplug(BASE, 8 * SZ_1M));
+        assertThat(apply(new MemblockOp.ClearHotplug(BASE, 8 * SZ_1M))).isEqualTo(Result.VOID);
         apply(new MemblockOp.MarkNomap(BASE + 7 * SZ_1M, SZ_1M));
         apply(new MemblockOp.ClearNomap(BASE + 7 * SZ_1M, SZ_1M));
         assertThat(mb.memory()).containsExactly(new Region(BASE, 8 * SZ_1M, 0));
         apply(new MemblockOp.Remove(BASE + 6 * SZ_1M, 2 * SZ_1M));
         assertThat(mb.memory()).containsExactly(new Region(BASE, 6 * SZ_1M, 0));
-        apply(new MemblockOp.SetBottomUp(true));
+        assertThat(apply(new MemblockOp.SetBottomUp(true))).isEqualTo(Result.VOID);
         assertThat(mb.bottomUp()).isTrue();
         apply(new MemblockOp.SetCurrentLimit(BASE + 4 * SZ_1M));
         assertThat(mb.currentLimit()).isEqualTo(BASE + 4 * SZ_1M);
@@ -158,9 +160,9 @@ class MemblockCallsTest {
         apply(new MemblockOp.PhysFree(BASE + 5 * SZ_1M, SZ_4K));
         apply(new MemblockOp.Free(BASE + SZ_1M, SZ_4K));
         assertThat(mb.reservedSize()).isEqualTo(6 * SZ_4K);
-        apply(new MemblockOp.TrimMemory(4 * SZ_1M));
+        assertThat(apply(new MemblockOp.TrimMemory(4 * SZ_1M))).isEqualTo(Result.VOID);
         assertThat(mb.memory()).containsExactly(new Region(BASE, 4 * SZ_1M, 0));
-        apply(new MemblockOp.AllowResize());
+        assertThat(apply(new MemblockOp.AllowResize())).isEqualTo(Result.VOID);
         assertThat(mb.canResize()).isTrue();
         assertThat(apply(new MemblockOp.Reset())).isEqualTo(Result.VOID);
         assertThat(mb.memory()).containsExactly(new Region(0, 0, 0));
@@ -172,11 +174,11 @@ class MemblockCallsTest {
     @Test
     void theLimitCallsGoThroughToMemblock() {
         apply(new MemblockOp.Add(BASE, 8 * SZ_1M));
-        apply(new MemblockOp.EnforceMemoryLimit(6 * SZ_1M));
+        assertThat(apply(new MemblockOp.EnforceMemoryLimit(6 * SZ_1M))).isEqualTo(Result.VOID);
         assertThat(mb.memory()).containsExactly(new Region(BASE, 6 * SZ_1M, 0));
-        apply(new MemblockOp.MemLimitRemoveMap(4 * SZ_1M));
+        assertThat(apply(new MemblockOp.MemLimitRemoveMap(4 * SZ_1M))).isEqualTo(Result.VOID);
         assertThat(mb.memory()).containsExactly(new Region(BASE, 4 * SZ_1M, 0));
-        apply(new MemblockOp.CapMemoryRange(BASE + SZ_1M, SZ_1M));
+        assertThat(apply(new MemblockOp.CapMemoryRange(BASE + SZ_1M, SZ_1M))).isEqualTo(Result.VOID);
         assertThat(mb.memory()).containsExactly(new Region(BASE + SZ_1M, SZ_1M, 0));
     }
 

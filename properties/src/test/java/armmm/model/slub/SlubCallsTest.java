@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import armmm.model.core.Gfp;
 import armmm.model.kernel.Kernel;
 import armmm.model.subsystem.Arg;
+import armmm.model.subsystem.HandleNames;
 import armmm.model.subsystem.Op;
 import armmm.model.subsystem.OpSpec;
 import java.util.ArrayList;
@@ -43,6 +44,7 @@ class SlubCallsTest {
             Op rebuilt = spec.factory().make(values, texts, op.cpu());
             assertThat(rebuilt).as(op.name()).isEqualTo(op);
             assertThat(rebuilt.toString()).isEqualTo(op.toString());
+            assertThat(op.toString()).as(op.name()).isEqualTo(op.render(HandleNames.NONE)).startsWith(op.name());
             names.add(op.name());
         }
         assertThat(SlubOp.SPECS.stream().map(OpSpec::name).collect(Collectors.toList()))

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import armmm.model.kernel.Kernel;
 import armmm.model.subsystem.Arg;
+import armmm.model.subsystem.HandleNames;
 import armmm.model.subsystem.Op;
 import armmm.model.subsystem.OpSpec;
 import java.util.ArrayList;
@@ -39,6 +40,7 @@ class VmallocCallsTest {
             Op rebuilt = spec.factory().make(values, 0);
             assertThat(rebuilt).as(op.name()).isEqualTo(op);
             assertThat(rebuilt.toString()).isEqualTo(op.toString());
+            assertThat(op.toString()).as(op.name()).isEqualTo(op.render(HandleNames.NONE)).startsWith(op.name());
             names.add(op.name());
         }
         assertThat(VmallocOp.SPECS.stream().map(OpSpec::name).collect(Collectors.toList()))
