@@ -286,4 +286,42 @@ class MemblockLimitsAndQueriesTest {
         assertThat(mb.reservedMax()).isEqualTo(128);
         assertThat(mb.regionsPhys(true)).isEqualTo(-1);
     }
+
+    @Test
+    void markingNomapAndRemovingRetireThePartsOfALiveAllocationTheyTake() {
+        mb.add(BASE, 4 * SZ_1M);
+        long a = mb.allocTryNid(0x4000, SZ_4K, 0, Memblock.ALLOC_ACCESSIBLE).value();
+        assertThat(a).isEqualTo(BASE + 4 * SZ_1M - 0x4000);
+        // model bookkeeping (Allocations): the part NOMAP takes is no longer a live allocation; the rest
+        // above it did not start where the allocator placed it, so its alignment is 1
+        mb.markNomap(a + SZ_4K, SZ_4K);
+        assertThat(mb.allocations()).containsExactly(new Allocation(a, SZ_4K, SZ_4K, Memblock.ALLOC_ANYWHERE),
+                new Allocation(a + 2 * SZ_4K, 2 * SZ_4K, 1, Memblock.ALLOC_ANYWHERE));
+        mb.remove(a + 3 * SZ_4K, SZ_4K);
+        assertThat(mb.allocations()).containsExactly(new Allocation(a, SZ_4K, SZ_4K, Memblock.ALLOC_ANYWHERE),
+                new Allocation(a + 2 * SZ_4K, SZ_4K, 1, Memblock.ALLOC_ANYWHERE));
+        mb.capMemoryRange(BASE, a + SZ_4K - BASE);
+        assertThat(mb.allocations()).containsExactly(new Allocation(a, SZ_4K, SZ_4K, Memblock.ALLOC_ANYWHERE));
+    }
+
+    @Test
+    void freeingAnyByteOfTheDoubledArraysPageMarksItsReservationBroken() {
+        mb.add(BASE, 64 * SZ_1M);
+        mb.allowResize();
+        for (int i = 0; i < 129; i++) {
+            mb.reserve(BASE + 2L * i * SZ_4K, SZ_4K);
+        }
+        long array = mb.regionsPhys(true);
+        assertThat(array).isEqualTo(BASE + 64 * SZ_1M - SZ_4K);
+        // PAGE_ALIGN(256 * sizeof(struct memblock_region)) = 4 KiB from the array's start
+        mb.physFree(array - SZ_4K, SZ_4K);
+        assertThat(mb.regionsReleased(true)).as("the page below").isFalse();
+        mb.physFree(array + SZ_4K, SZ_4K);
+        assertThat(mb.regionsReleased(true)).as("the page above").isFalse();
+        assertThat(mb.regionsReleased(false)).isFalse();
+        mb.physFree(array + SZ_4K - 8, 8);
+        assertThat(mb.regionsReleased(true)).as("its last bytes").isTrue();
+        assertThat(mb.regionsReleased(false)).isFalse();
+        assertThat(mb.regionsInSlab(true)).isFalse();
+    }
 }
