@@ -114,6 +114,10 @@ class LayoutEdgesTest {
         assertThat(top.pfnValid(0x100000)).as("beyond 32 bits").isFalse();
         assertThat(top.pfnValid(0xfefff)).isFalse();
         assertThat(top.pfnValid(0xff000)).isTrue();
+        // memory at physical 0: pfn 0 is valid, a negative pfn never is
+        Layout zero = layout(List.of(new Region(0, 16L << 20, 0)), Bugs.NONE);
+        assertThat(zero.pfnValid(0)).isTrue();
+        assertThat(zero.pfnValid(-1)).isFalse();
     }
 
     @Test
