@@ -384,6 +384,10 @@ public final class BuddyChecks {
                     factor = f;
                 }
             }
+            if (boost >= 0 && (boost == 0 || c.managedPages() >= 4 * pageblock && cap != 0
+                    && boost <= Math.max(pageblock, cap))) {
+                continue; // holds: the message below is built only for a violation
+            }
             String what = "zone " + c.type().kernelName() + ": boost " + boost;
             if (boost < 0) {
                 out.add(new Violation("INV-BUDDY-07", "negative watermark boost", what));

@@ -23,8 +23,12 @@ final class DirtyFrames {
     /** Every mark ever made, never reset: the allocator's change signal for checks of other subsystems. */
     private long marks;
 
+    /** {@link #marks} when {@link #begin} last ran: the frames since then are all in the dirty list. */
+    private long marksAtBegin;
+
     /** Forgets the frames the previous call touched. */
     void begin() {
+        marksAtBegin = marks;
         nDirty = 0;
         dirtyOverflow = false;
     }
@@ -45,6 +49,11 @@ final class DirtyFrames {
     /** How many frame changes were ever recorded: it moves whenever a frame changed. */
     long marks() {
         return marks;
+    }
+
+    /** {@link #marks()} at the start of the frames {@link #frames()} lists: every mark since is among them. */
+    long marksAtBegin() {
+        return marksAtBegin;
     }
 
     /** Frame indexes the last call touched, each once, in order. */
