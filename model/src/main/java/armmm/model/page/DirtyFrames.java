@@ -58,6 +58,20 @@ final class DirtyFrames {
 
     /** Frame indexes the last call touched, each once, in order. */
     int[] frames() {
+        // every buddy check of a step asks: sort and deduplicate once per change
+        if (framesCache == null || framesMarks != marks || framesN != nDirty) {
+            framesCache = sortedFrames();
+            framesMarks = marks;
+            framesN = nDirty;
+        }
+        return framesCache.clone();
+    }
+
+    private int[] framesCache;
+    private long framesMarks;
+    private int framesN;
+
+    private int[] sortedFrames() {
         int[] d = Arrays.copyOf(dirty, nDirty);
         Arrays.sort(d);
         int n = 0;
