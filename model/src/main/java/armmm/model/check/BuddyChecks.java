@@ -103,9 +103,12 @@ public final class BuddyChecks {
         return String.format("pfn:%05x", pfn);
     }
 
+    /** The zone types in order, once ({@code values()} copies its array at every call). */
+    private static final ZoneType[] ZONE_TYPES = ZoneType.values();
+
     private static List<BuddyZone> zones(PageAllocator pa) {
-        List<BuddyZone> zs = new ArrayList<>();
-        for (ZoneType t : ZoneType.values()) {
+        List<BuddyZone> zs = new ArrayList<>(ZONE_TYPES.length);
+        for (ZoneType t : ZONE_TYPES) {
             BuddyZone z = pa.zone(t);
             if (z != null) {
                 zs.add(z);

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * The per-step user page-table checks' own copy of what they read (no kernel counterpart): every
@@ -60,6 +59,12 @@ final class UptShadow {
         long anon;
         long shmem;
         long[] ptePfns = new long[0];
+        /** INV-UPT-05's last result and the versions it read: kernel half, swapper, both vmalloc_seqs. */
+        List<Violation> kernelHalf;
+        long kernelGeneration;
+        long swapperVersion;
+        long vmallocSeq;
+        long initVmallocSeq;
 
         Table(long handle, UserPageTables t) {
             this.handle = handle;
@@ -111,8 +116,8 @@ final class UptShadow {
     private final Map<Long, Table> tables = new HashMap<>();
     /** Present Linux PTEs other than the zero page mapping each frame (INV-UPT-06). */
     private final Map<Long, Integer> mapped = new HashMap<>();
-    /** The slots whose Linux entry maps each frame, in slot order (INV-UPT-07). */
-    private final Map<Long, TreeSet<Long>> slotsOf = new HashMap<>();
+    /** The slots whose Linux entry maps each frame, ascending (INV-UPT-07): most frames have one. */
+    private final Map<Long, long[]> slotsOf = new HashMap<>();
     /** The frames the tables use (pgds and PTE pages), with whose they are (INV-UPT-06). */
     private final Map<Long, List<String>> tableFrames = new HashMap<>();
     private long syncedStamp = Long.MIN_VALUE;
@@ -132,7 +137,6 @@ final class UptShadow {
     private final TreeMap<Long, List<Violation>> notGlobalL1Found = new TreeMap<>();
     private final TreeMap<Long, List<Violation>> refsFound = new TreeMap<>();
     private final TreeMap<Long, List<Violation>> cowFound = new TreeMap<>();
-    private final Map<Long, Object[]> kernelHalfMemo = new HashMap<>();
 
     /** A slot's key: the mm's handle, then the page number (not the address: its low bits vary, for hashing). */
     private static long slot(long handle, long va) {
@@ -187,7 +191,7 @@ final class UptShadow {
             allPfns();
         } else {
             for (long pfn : touched) {
-                TreeSet<Long> slots = slotsOf.get(pfn);
+                long[] slots = slotsOf.get(pfn);
                 if (slots != null) {
                     for (long sl : slots) {
                         Table s = tables.get(sl >>> 32);
@@ -323,7 +327,7 @@ final class UptShadow {
             Entry e = new Entry(linux, hw, linux != 0 && pfn != mem.zeroPfn());
             s.entries.put(va, e);
             if (linux != 0) {
-                slotsOf.computeIfAbsent(pfn, k -> new TreeSet<>()).add(sl);
+                slotsOf.put(pfn, withSlot(slotsOf.get(pfn), sl));
                 if (pfn != mem.zeroPfn()) {
                     mapped.merge(pfn, 1, Integer::sum);
                 }
@@ -346,10 +350,11 @@ final class UptShadow {
             return;
         }
         long pfn = old.pfn();
-        TreeSet<Long> slots = slotsOf.get(pfn);
-        slots.remove(sl);
-        if (slots.isEmpty()) {
+        long[] slots = withoutSlot(slotsOf.get(pfn), sl);
+        if (slots.length == 0) {
             slotsOf.remove(pfn);
+        } else {
+            slotsOf.put(pfn, slots);
         }
         if (pfn != mem.zeroPfn() && mapped.merge(pfn, -1, Integer::sum) == 0) {
             mapped.remove(pfn);
@@ -362,6 +367,33 @@ final class UptShadow {
             }
         }
         dirtyPfn(pfn);
+    }
+
+    private static long[] withSlot(long[] slots, long sl) {
+        if (slots == null) {
+            return new long[] {sl};
+        }
+        int at = java.util.Arrays.binarySearch(slots, sl);
+        if (at >= 0) {
+            return slots;
+        }
+        at = -at - 1;
+        long[] out = new long[slots.length + 1];
+        System.arraycopy(slots, 0, out, 0, at);
+        out[at] = sl;
+        System.arraycopy(slots, at, out, at + 1, slots.length - at);
+        return out;
+    }
+
+    private static long[] withoutSlot(long[] slots, long sl) {
+        int at = java.util.Arrays.binarySearch(slots, sl);
+        if (at < 0) {
+            return slots;
+        }
+        long[] out = new long[slots.length - 1];
+        System.arraycopy(slots, 0, out, 0, at);
+        System.arraycopy(slots, at + 1, out, at, slots.length - at - 1);
+        return out;
     }
 
     private void reclassify(UserMemory mem, Table s, Entry e) {
@@ -393,7 +425,6 @@ final class UptShadow {
             removeTableFrame(pfn, "mm " + s.handle + "'s PTE page");
         }
         notGlobal.handles.add(s.handle);
-        kernelHalfMemo.remove(s.handle);
     }
 
     private void addTableFrame(long pfn, String what) {
@@ -552,19 +583,18 @@ final class UptShadow {
         sync(p);
         UserMemory mem = p.memory();
         List<Violation> out = List.of();
-        for (Long handle : p.mms().keySet()) {
-            UserPageTables t = tables.get(handle).t;
-            Object[] m = kernelHalfMemo.get(handle);
-            long k0 = t.kernelGeneration();
-            long k1 = mem.swapperVersion();
-            long k2 = t.vmallocSeq();
-            long k3 = mem.vmallocSeq();
-            if (m == null || (long) m[0] != k0 || (long) m[1] != k1 || (long) m[2] != k2 || (long) m[3] != k3) {
-                m = new Object[] {k0, k1, k2, k3, UptChecks.kernelHalf(mem, handle, t)};
-                kernelHalfMemo.put(handle, m);
+        for (Table s : tables.values()) {
+            UserPageTables t = s.t;
+            if (s.kernelHalf == null || s.kernelGeneration != t.kernelGeneration()
+                    || s.swapperVersion != mem.swapperVersion() || s.vmallocSeq != t.vmallocSeq()
+                    || s.initVmallocSeq != mem.vmallocSeq()) {
+                s.kernelHalf = UptChecks.kernelHalf(mem, s.handle, t);
+                s.kernelGeneration = t.kernelGeneration();
+                s.swapperVersion = mem.swapperVersion();
+                s.vmallocSeq = t.vmallocSeq();
+                s.initVmallocSeq = mem.vmallocSeq();
             }
-            @SuppressWarnings("unchecked")
-            List<Violation> v = (List<Violation>) m[4];
+            List<Violation> v = s.kernelHalf;
             if (!v.isEmpty()) {
                 if (out.isEmpty()) {
                     out = new ArrayList<>();
@@ -629,7 +659,7 @@ final class UptShadow {
         sync(p);
         UserMemory mem = p.memory();
         pfns(cow, cowFound, mem, pfn -> {
-            TreeSet<Long> slots = slotsOf.get(pfn);
+            long[] slots = slotsOf.get(pfn);
             if (slots == null || mem.userPages().inPageCache(pfn)) {
                 return List.of();
             }
@@ -637,7 +667,7 @@ final class UptShadow {
             for (long sl : slots) {
                 Entry e = tables.get(sl >>> 32).entries.get(vaOf(sl));
                 Violation v = UptChecks.writableShared(mem, sl >>> 32, vaOf(sl), pfn, e.linux, e.hw,
-                        slots.size());
+                        slots.length);
                 if (v != null) {
                     if (out.isEmpty()) {
                         out = new ArrayList<>();

@@ -10,18 +10,12 @@ import java.util.Map;
  * counterpart.
  */
 final class VmaSignal {
-    private long processesSeen = Long.MIN_VALUE;
     private MmStruct[] mms = new MmStruct[0];
     private long[] counts = new long[0];
     private long stamp;
 
     /** A number that differs from the last one returned whenever any live mm's VMAs may have changed. */
     long stamp(Processes p) {
-        long seen = p.changeCount();
-        if (seen == processesSeen) {
-            return stamp;
-        }
-        processesSeen = seen;
         Map<Long, MmStruct> live = p.mms();
         boolean same = live.size() == mms.length;
         if (same) {

@@ -121,7 +121,7 @@ class UptIncrementalCheckTest {
             long area = k.apply(new MmOp.Mmap(mm, 0, 0x40000, RW, ANON, 0)).value();
             long shared = k.apply(new MmOp.Mmap(mm, 0, 0x8000, RW, VmFlags.MAP_SHARED | VmFlags.MAP_ANONYMOUS, 0)).value();
             long child = -1;
-            for (int step = 0; step < 80; step++) {
+            for (int step = 0; step < 60; step++) {
                 long va = area + r.nextInt(64) * 4096L;
                 long who = child >= 0 && r.nextBoolean() ? child : mm;
                 switch (r.nextInt(9)) {
