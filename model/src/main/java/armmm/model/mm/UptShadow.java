@@ -138,6 +138,18 @@ final class UptShadow {
     private final TreeMap<Long, List<Violation>> refsFound = new TreeMap<>();
     private final TreeMap<Long, List<Violation>> cowFound = new TreeMap<>();
 
+    private Table lastTable;
+
+    /** The table of mm {@code handle} (the slots of one step are mostly one mm's: the last is kept), or null. */
+    private Table table(long handle) {
+        Table t = lastTable;
+        if (t == null || t.handle != handle) {
+            t = tables.get(handle);
+            lastTable = t;
+        }
+        return t;
+    }
+
     /** A slot's key: the mm's handle, then the page number (not the address: its low bits vary, for hashing). */
     private static long slot(long handle, long va) {
         return handle << 32 | va >>> 12;
@@ -162,6 +174,7 @@ final class UptShadow {
             if (!p.mms().containsKey(e.getKey()) || p.pageTables(e.getKey()) != e.getValue().t) {
                 drop(mem, e.getValue());
                 it.remove();
+                lastTable = null;
             }
         }
         for (Map.Entry<Long, MmStruct> e : p.mms().entrySet()) {
@@ -194,7 +207,7 @@ final class UptShadow {
                 long[] slots = slotsOf.get(pfn);
                 if (slots != null) {
                     for (long sl : slots) {
-                        Table s = tables.get(sl >>> 32);
+                        Table s = table(sl >>> 32);
                         reclassify(mem, s, s.entries.get(vaOf(sl)));
                     }
                 }
@@ -500,7 +513,7 @@ final class UptShadow {
     private void slots(Pending q, TreeMap<Long, Violation> found, SlotCheck eval) {
         for (int i = 0; i < q.slots.size(); i++) {
             long sl = q.slots.get(i);
-            Table s = tables.get(sl >>> 32);
+            Table s = table(sl >>> 32);
             long va = vaOf(sl);
             Entry e = s == null ? null : s.entries.get(va);
             Violation v = e == null ? null : eval.check(s, va, e);
@@ -665,7 +678,7 @@ final class UptShadow {
             }
             List<Violation> out = List.of();
             for (long sl : slots) {
-                Entry e = tables.get(sl >>> 32).entries.get(vaOf(sl));
+                Entry e = table(sl >>> 32).entries.get(vaOf(sl));
                 Violation v = UptChecks.writableShared(mem, sl >>> 32, vaOf(sl), pfn, e.linux, e.hw,
                         slots.length);
                 if (v != null) {
