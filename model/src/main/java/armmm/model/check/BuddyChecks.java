@@ -103,9 +103,12 @@ public final class BuddyChecks {
         return String.format("pfn:%05x", pfn);
     }
 
+    /** The zone types in order, once ({@code values()} copies its array at every call). */
+    private static final ZoneType[] ZONE_TYPES = ZoneType.values();
+
     private static List<BuddyZone> zones(PageAllocator pa) {
-        List<BuddyZone> zs = new ArrayList<>();
-        for (ZoneType t : ZoneType.values()) {
+        List<BuddyZone> zs = new ArrayList<>(ZONE_TYPES.length);
+        for (ZoneType t : ZONE_TYPES) {
             BuddyZone z = pa.zone(t);
             if (z != null) {
                 zs.add(z);
@@ -383,6 +386,10 @@ public final class BuddyChecks {
                     cap = fc;
                     factor = f;
                 }
+            }
+            if (boost >= 0 && (boost == 0 || c.managedPages() >= 4 * pageblock && cap != 0
+                    && boost <= Math.max(pageblock, cap))) {
+                continue; // holds: the message below is built only for a violation
             }
             String what = "zone " + c.type().kernelName() + ": boost " + boost;
             if (boost < 0) {

@@ -194,9 +194,10 @@ public final class Kernel implements KernelState {
     private List<Violation> checkAll() {
         List<Violation> found = new ArrayList<>();
         List<Invariant> all = Subsystems.invariants();
+        boolean[] applies = applies(all);
         for (int i = 0; i < all.size(); i++) {
             Invariant inv = all.get(i);
-            if (inv.appliesTo(this)) {
+            if (applies[i]) {
                 List<Violation> v = checkAt(i, inv);
                 if (!v.isEmpty()) {
                     found.addAll(v);
@@ -204,6 +205,26 @@ public final class Kernel implements KernelState {
             }
         }
         return found;
+    }
+
+    /** {@link Invariant#appliesTo} of each invariant, kept while the kernel's states are the same ones. */
+    private boolean[] applies;
+    private int appliesStates = -1;
+
+    /**
+     * Which invariants apply: each asks only which states the kernel has, and states are only
+     * ever added (boot, {@link #install}), so the answers hold while their number does.
+     */
+    private boolean[] applies(List<Invariant> all) {
+        if (appliesStates != states.size()) {
+            boolean[] a = new boolean[all.size()];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = all.get(i).appliesTo(this);
+            }
+            applies = a;
+            appliesStates = states.size();
+        }
+        return applies;
     }
 
     /**

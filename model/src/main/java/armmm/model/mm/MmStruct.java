@@ -842,6 +842,7 @@ public final class MmStruct {
         long grow = (vma.start() - address) / PAGE;
         Vma grown = new Vma(address, vma.end(), vma.flags(), vma.pgoff() - grow, vma.file());
         replace(vma, grown);
+        changes++; // the stack grew: a VMA changed, as for mmap (the user page-table checks' VMA signal)
         totalVm += grow;
         return grown;
     }

@@ -30,6 +30,8 @@ public final class Processes {
     private final RandomSource random;
     private final Set<VmaDefect> defects;
     private final Map<Long, MmStruct> mms = new LinkedHashMap<>();
+    /** The VMA invariants' change signal (the checks' bookkeeping, see {@link VmaSignal}). */
+    final VmaSignal vmaSignal = new VmaSignal();
     private final Map<Long, MmTables> tables = new HashMap<>();
     /**
      * {@code mm->mm_count} of every mm whose pgd is still allocated: one for {@code mm_users}

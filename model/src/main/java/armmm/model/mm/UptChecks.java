@@ -35,9 +35,17 @@ final class UptChecks {
     private static final int HW_APX = 1 << 9;
     private static final int HW_NG = 1 << 11;
     private static final int SECT_APX = 1 << 15;
-    private static final int USER_PGDS = (int) (UserLayoutConfig.TASK_SIZE >>> 21);
+    static final int USER_PGDS = (int) (UserLayoutConfig.TASK_SIZE >>> 21);
 
+    /** The per-step checks: each re-reads only what changed since its last run ({@link UptShadow}). */
     static final Map<String, Function<Processes, List<Violation>>> ALL = Map.of(
+            PTES_IN_VMAS, p -> shadow(p).ptesInVmas(p), PERMS_WITHIN_VMA, p -> shadow(p).permsWithinVma(p),
+            NOT_GLOBAL, p -> shadow(p).notGlobal(p), RSS, p -> shadow(p).rss(p),
+            KERNEL_HALF, p -> shadow(p).kernelHalf(p), PAGE_REFS, p -> shadow(p).pageRefs(p),
+            COW_READ_ONLY, p -> shadow(p).cowReadOnly(p));
+
+    /** The complete checks: every table read word by word, nothing kept from earlier steps. */
+    private static final Map<String, Function<Processes, List<Violation>>> COMPLETE = Map.of(
             PTES_IN_VMAS, UptChecks::ptesInVmas, PERMS_WITHIN_VMA, UptChecks::permsWithinVma,
             NOT_GLOBAL, UptChecks::notGlobal, RSS, UptChecks::rss, KERNEL_HALF, UptChecks::kernelHalf,
             PAGE_REFS, UptChecks::pageRefs, COW_READ_ONLY, UptChecks::cowReadOnly);
@@ -45,22 +53,17 @@ final class UptChecks {
     private UptChecks() {
     }
 
-    /**
-     * Set while the complete check runs: every cache below (the decoded entries patched from the
-     * write journal, the per-table memos) is bypassed, so the tables are read word by word again
-     * and a write that bypassed the journal and the generation is still found at chain end.
-     */
-    private static final ThreadLocal<Boolean> FRESH = ThreadLocal.withInitial(() -> false);
+    private static UptShadow shadow(Processes p) {
+        return p.memory().uptShadow();
+    }
 
-    /** Check {@code id} over {@code p} reading every table afresh, ignoring what earlier checks kept. */
+    /**
+     * Check {@code id} over {@code p} reading every table afresh, ignoring what the per-step
+     * checks keep, so a write that bypassed the journal and the generation is still found at
+     * chain end.
+     */
     static List<Violation> complete(String id, Processes p) {
-        boolean was = FRESH.get();
-        FRESH.set(true);
-        try {
-            return ALL.get(id).apply(p);
-        } finally {
-            FRESH.set(was);
-        }
+        return COMPLETE.get(id).apply(p);
     }
 
     /** One present user entry read from the raw tables: its address and both words. */
@@ -70,60 +73,9 @@ final class UptChecks {
         }
     }
 
-    /**
-     * The decoded entries of one table at one generation, by address. A step that wrote only PTE
-     * slots (the table's write journal says which) re-reads just those slots' raw words; any
-     * first-level write, or a gap longer than the journal, decodes the whole user half again.
-     */
-    private record Decoded(long generation, java.util.TreeMap<Long, Entry> byVa, List<Entry> entries) {
-    }
-
-    private static final java.util.Map<UserPageTables, Decoded> DECODED =
-            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
-
-    /** Every non-zero Linux or hardware entry of the user half, read word by word. */
+    /** Every present entry of {@code t}'s user half, read word by word. */
     private static List<Entry> entries(UserPageTables t) {
-        if (FRESH.get()) {
-            return decode(t);
-        }
-        Decoded d = DECODED.get(t);
-        if (d == null || d.generation() != t.generation()) {
-            long[] dirty = d == null ? null : t.ptesWrittenSince(d.generation());
-            d = dirty == null ? full(t) : patched(t, d, dirty);
-            DECODED.put(t, d);
-        }
-        return d.entries();
-    }
-
-    private static Decoded full(UserPageTables t) {
-        java.util.TreeMap<Long, Entry> byVa = new java.util.TreeMap<>();
-        for (Entry e : decode(t)) {
-            byVa.put(e.va(), e);
-        }
-        return new Decoded(t.generation(), byVa, List.copyOf(byVa.values()));
-    }
-
-    /** {@code d} with the slots at {@code dirty} re-read from the PTE pages' words. */
-    private static Decoded patched(UserPageTables t, Decoded d, long[] dirty) {
-        java.util.TreeMap<Long, Entry> byVa = new java.util.TreeMap<>(d.byVa());
-        for (long va : dirty) {
-            int word = t.l1((int) (va >>> 21) * 2);
-            int linux = 0;
-            int hw = 0;
-            if ((word & 3) == 1) {
-                long pfn = Integer.toUnsignedLong(word) >>> 12;
-                int i = (int) ((va >>> 12) & 511);
-                linux = t.ptePageWord(pfn, i);
-                hw = t.ptePageWord(pfn, 512 + i);
-            }
-            long slot = va & ~0xfffL;
-            if (linux != 0 || hw != 0) {
-                byVa.put(slot, new Entry(slot, linux, hw));
-            } else {
-                byVa.remove(slot);
-            }
-        }
-        return new Decoded(t.generation(), byVa, List.copyOf(byVa.values()));
+        return decode(t);
     }
 
     private static List<Entry> decode(UserPageTables t) {
@@ -147,7 +99,7 @@ final class UptChecks {
     }
 
     /** The VMA holding {@code va} in {@code vmas} (ascending), by bisection; null in a hole. */
-    private static Vma vmaOf(List<Vma> vmas, long va) {
+    static Vma vmaOf(List<Vma> vmas, long va) {
         int lo = 0;
         int hi = vmas.size() - 1;
         while (lo <= hi) {
@@ -164,7 +116,7 @@ final class UptChecks {
         return null;
     }
 
-    private static Violation v(String id, long handle, long va, String reason, String details) {
+    static Violation v(String id, long handle, long va, String reason, String details) {
         return new Violation(id, reason, String.format("mm %d, %08x: %s", handle, va, details));
     }
 
@@ -192,76 +144,63 @@ final class UptChecks {
                 if (vma == null) {
                     continue; // INV-UPT-01's
                 }
-                long f = vma.flags();
-                boolean accessible = (f & (VmFlags.VM_READ | VmFlags.VM_WRITE | VmFlags.VM_EXEC)) != 0;
-                int l = en.linux();
-                boolean none = (l & L_NONE) != 0;
-                boolean lUser = (l & L_USER) != 0 && !none;
-                boolean lWrite = lUser && (l & L_RDONLY) == 0;
-                boolean lExec = lUser && (l & L_XN) == 0;
-                int h = en.hw();
-                boolean hUser = h != 0 && (h & HW_AP1) != 0;
-                boolean hWrite = hUser && (h & HW_APX) == 0;
-                boolean hExec = hUser && (h & HW_XN) == 0;
-                String wider = null;
-                if ((lUser || hUser) && !accessible) {
-                    wider = "user-accessible in a PROT_NONE VMA";
-                } else if ((lWrite || hWrite) && (f & VmFlags.VM_WRITE) == 0) {
-                    wider = "writable in a VMA without VM_WRITE";
-                } else if ((lExec || hExec) && (f & VmFlags.VM_EXEC) == 0) {
-                    wider = "executable in a VMA without VM_EXEC";
-                } else if (hWrite && !lWrite || hExec && !lExec || hUser && !lUser) {
-                    wider = "the hardware entry grants more than the Linux one";
-                }
-                if (wider != null) {
-                    out.add(v(PERMS_WITHIN_VMA, e.getKey(), en.va(), "a user PTE wider than its VMA",
-                            String.format("%s: linux %08x hw %08x, vm_flags %#x", wider, l, h, f)));
+                Violation v = widerThanVma(e.getKey(), en.va(), en.linux(), en.hw(), vma.flags());
+                if (v != null) {
+                    out.add(v);
                 }
             }
         }
         return out;
     }
 
-    /** A check's result for one table, valid while {@code key} (the versions it read) is unchanged. */
-    private record Memo(List<Long> key, List<Violation> violations) {
-    }
-
-    private static final java.util.Map<UserPageTables, Memo> NOT_GLOBAL_MEMO =
-            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
-    private static final java.util.Map<UserPageTables, Memo> NOT_GLOBAL_L1_MEMO =
-            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
-    private static final java.util.Map<UserPageTables, Memo> KERNEL_HALF_MEMO =
-            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
-
-    private static List<Violation> memo(java.util.Map<UserPageTables, Memo> memos, UserPageTables t, List<Long> key,
-            java.util.function.Supplier<List<Violation>> check) {
-        if (FRESH.get()) {
-            return check.get();
+    /** INV-UPT-02 for one entry in a VMA with {@code vm_flags} {@code f}: null when it grants no more. */
+    static Violation widerThanVma(long handle, long va, int l, int h, long f) {
+        boolean accessible = (f & (VmFlags.VM_READ | VmFlags.VM_WRITE | VmFlags.VM_EXEC)) != 0;
+        boolean none = (l & L_NONE) != 0;
+        boolean lUser = (l & L_USER) != 0 && !none;
+        boolean lWrite = lUser && (l & L_RDONLY) == 0;
+        boolean lExec = lUser && (l & L_XN) == 0;
+        boolean hUser = h != 0 && (h & HW_AP1) != 0;
+        boolean hWrite = hUser && (h & HW_APX) == 0;
+        boolean hExec = hUser && (h & HW_XN) == 0;
+        String wider = null;
+        if ((lUser || hUser) && !accessible) {
+            wider = "user-accessible in a PROT_NONE VMA";
+        } else if ((lWrite || hWrite) && (f & VmFlags.VM_WRITE) == 0) {
+            wider = "writable in a VMA without VM_WRITE";
+        } else if ((lExec || hExec) && (f & VmFlags.VM_EXEC) == 0) {
+            wider = "executable in a VMA without VM_EXEC";
+        } else if (hWrite && !lWrite || hExec && !lExec || hUser && !lUser) {
+            wider = "the hardware entry grants more than the Linux one";
         }
-        Memo m = memos.get(t);
-        if (m == null || !m.key().equals(key)) {
-            m = new Memo(key, check.get());
-            memos.put(t, m);
-        }
-        return m.violations();
+        return wider == null ? null : v(PERMS_WITHIN_VMA, handle, va, "a user PTE wider than its VMA",
+                String.format("%s: linux %08x hw %08x, vm_flags %#x", wider, l, h, f));
     }
 
     static List<Violation> notGlobal(Processes p) {
         List<Violation> out = new ArrayList<>();
         for (Long handle : p.mms().keySet()) {
             UserPageTables t = p.pageTables(handle);
-            // the first-level words are re-read only after a first-level write, the PTEs after any
-            out.addAll(memo(NOT_GLOBAL_L1_MEMO, t, List.of(handle, t.l1Generation()), () -> notGlobalL1(handle, t)));
-            out.addAll(memo(NOT_GLOBAL_MEMO, t, List.of(handle, t.generation()), () -> notGlobalPtes(handle, t)));
+            out.addAll(notGlobalL1(handle, t));
+            for (Entry en : entries(t)) {
+                Violation v = notGlobalPte(handle, en.va(), en.hw());
+                if (v != null) {
+                    out.add(v);
+                }
+            }
         }
         return out;
     }
 
-    private static List<Violation> notGlobalL1(long handle, UserPageTables t) {
-        List<Violation> out = new ArrayList<>();
+    /** INV-UPT-03's first-level half: every user word is a page table in the user domain. */
+    static List<Violation> notGlobalL1(long handle, UserPageTables t) {
+        List<Violation> out = List.of();
         for (int i = 0; i < 2 * USER_PGDS; i++) {
             int w = t.l1(i);
             if (w != 0 && ((w & 3) != 1 || ((w >>> 5) & 0xf) != 1)) {
+                if (out.isEmpty()) {
+                    out = new ArrayList<>();
+                }
                 out.add(v(NOT_GLOBAL, handle, (long) i << 20, "a user mapping not tagged with the ASID",
                         String.format("first-level word %08x is not a page table in the user domain", w)));
             }
@@ -269,15 +208,10 @@ final class UptChecks {
         return out;
     }
 
-    private static List<Violation> notGlobalPtes(long handle, UserPageTables t) {
-        List<Violation> out = new ArrayList<>();
-        for (Entry en : entries(t)) {
-            if (en.hw() != 0 && (en.hw() & HW_NG) == 0) {
-                out.add(v(NOT_GLOBAL, handle, en.va(), "a user mapping not tagged with the ASID",
-                        String.format("nG clear in hw %08x", en.hw())));
-            }
-        }
-        return out;
+    /** INV-UPT-03 for one hardware PTE: null when it is empty or carries nG. */
+    static Violation notGlobalPte(long handle, long va, int hw) {
+        return hw != 0 && (hw & HW_NG) == 0 ? v(NOT_GLOBAL, handle, va, "a user mapping not tagged with the ASID",
+                String.format("nG clear in hw %08x", hw)) : null;
     }
 
     static List<Violation> rss(Processes p) {
@@ -296,13 +230,22 @@ final class UptChecks {
                     anon++;
                 }
             }
-            if (anon != p.anonRss(handle) || shmem != p.shmemRss(handle)) {
-                out.add(new Violation(RSS, "rss counters disagree with the present PTEs", String.format(
-                        "mm %d: MM_ANONPAGES %d for %d anonymous PTEs, MM_SHMEMPAGES %d for %d shmem PTEs",
-                        handle, p.anonRss(handle), anon, p.shmemRss(handle), shmem)));
+            Violation v = rssDisagrees(p, handle, anon, shmem);
+            if (v != null) {
+                out.add(v);
             }
         }
         return out;
+    }
+
+    /** INV-UPT-04 for one mm whose present PTEs count {@code anon} and {@code shmem} pages. */
+    static Violation rssDisagrees(Processes p, long handle, long anon, long shmem) {
+        if (anon == p.anonRss(handle) && shmem == p.shmemRss(handle)) {
+            return null;
+        }
+        return new Violation(RSS, "rss counters disagree with the present PTEs", String.format(
+                "mm %d: MM_ANONPAGES %d for %d anonymous PTEs, MM_SHMEMPAGES %d for %d shmem PTEs",
+                handle, p.anonRss(handle), anon, p.shmemRss(handle), shmem));
     }
 
     /**
@@ -315,15 +258,13 @@ final class UptChecks {
         List<Violation> out = new ArrayList<>();
         UserMemory mem = p.memory();
         for (Long handle : p.mms().keySet()) {
-            UserPageTables t = p.pageTables(handle);
-            out.addAll(memo(KERNEL_HALF_MEMO, t, List.of(handle, t.l1Generation(), mem.swapperVersion(),
-                    (long) t.vmallocSeq(), (long) mem.vmallocSeq()), () -> kernelHalf(mem, handle, t)));
+            out.addAll(kernelHalf(mem, handle, p.pageTables(handle)));
         }
         return out;
     }
 
-    private static List<Violation> kernelHalf(UserMemory mem, long handle, UserPageTables t) {
-        List<Violation> out = new ArrayList<>();
+    static List<Violation> kernelHalf(UserMemory mem, long handle, UserPageTables t) {
+        List<Violation> out = List.of();
         int vmLo = (int) (mem.vmallocStart() >>> 21) * 2;
         int vmHi = (int) ((mem.vmallocEnd() + (1L << 21) - 1) >>> 21) * 2;
         boolean behind = t.vmallocSeq() != mem.vmallocSeq();
@@ -341,6 +282,9 @@ final class UptChecks {
             if ((b0 & 3) == 2 && (b1 & 3) == 2 && ((a0 ^ b0) & ~SECT_APX) == 0 && ((a1 ^ b1) & ~SECT_APX) == 0) {
                 continue;
             }
+            if (out.isEmpty()) {
+                out = new ArrayList<>();
+            }
             out.add(v(KERNEL_HALF, handle, (long) i << 20, "a kernel pgd entry differs from swapper_pg_dir's",
                     String.format("mm %08x %08x, swapper %08x %08x, vmalloc_seq %d of %d", a0, a1, b0, b1,
                             t.vmallocSeq(), mem.vmallocSeq())));
@@ -351,95 +295,66 @@ final class UptChecks {
     static List<Violation> pageRefs(Processes p) {
         List<Violation> out = new ArrayList<>();
         UserMemory mem = p.memory();
-        UserPages pages = mem.userPages();
         Map<Long, Integer> mapped = new HashMap<>();
         Map<Long, String> tables = new LinkedHashMap<>();
+        long zero = mem.zeroPfn();
         for (Long handle : p.mms().keySet()) {
             UserPageTables t = p.pageTables(handle);
             tables.put(t.pgdPhys() >>> 12, "mm " + handle + "'s pgd");
-            for (long pte : TABLE_PFNS.get(t, t.l1Generation(), () -> ptePagePfns(t))) {
-                tables.put(pte, "mm " + handle + "'s PTE page");
+            for (int pgd = 0; pgd < USER_PGDS; pgd++) {
+                int word = t.l1(pgd * 2);
+                if ((word & 3) == 1) {
+                    tables.put(Integer.toUnsignedLong(word) >>> 12, "mm " + handle + "'s PTE page");
+                }
             }
-            long zero = mem.zeroPfn();
-            for (Map.Entry<Long, Integer> m : MAPPED.get(t, t.generation(), () -> mappedFrames(t, zero))
-                    .entrySet()) {
-                mapped.merge(m.getKey(), m.getValue(), Integer::sum);
-            }
-        }
-        for (Map.Entry<Long, Integer> e : mapped.entrySet()) {
-            long pfn = e.getKey();
-            if (!pages.tracks(pfn)) {
-                out.add(new Violation(PAGE_REFS, "a user page's counts disagree with its mappings",
-                        String.format("pfn %#x mapped %d times is no user page", pfn, e.getValue())));
+            for (Entry en : entries(t)) {
+                if (en.linux() != 0 && en.pfn() != zero) {
+                    mapped.merge(en.pfn(), 1, Integer::sum);
+                }
             }
         }
-        for (long pfn : pages.frames()) {
-            int n = mapped.getOrDefault(pfn, 0);
+        java.util.Set<Long> frames = new java.util.TreeSet<>(mem.userPages().frames());
+        frames.addAll(mapped.keySet());
+        frames.addAll(tables.keySet());
+        for (long pfn : frames) {
+            out.addAll(frameRefs(mem, pfn, mapped.getOrDefault(pfn, 0), tables.get(pfn)));
+        }
+        return out;
+    }
+
+    /**
+     * INV-UPT-06 for one frame mapped by {@code n} present Linux PTEs and used as the page table
+     * {@code table} (null: none): a mapped frame is a user page, a user page's counts are its
+     * mappings (plus the page cache's reference) and it is allocated, a table frame is allocated
+     * and no user page.
+     */
+    static List<Violation> frameRefs(UserMemory mem, long pfn, int n, String table) {
+        UserPages pages = mem.userPages();
+        List<Violation> out = List.of();
+        boolean tracked = pages.tracks(pfn);
+        if (n > 0 && !tracked) {
+            out = add(out, String.format("pfn %#x mapped %d times is no user page", pfn, n));
+        }
+        if (tracked) {
             int refs = n + (pages.inPageCache(pfn) ? 1 : 0);
             if (pages.mapcount(pfn) != n || pages.refcount(pfn) != refs) {
-                out.add(new Violation(PAGE_REFS, "a user page's counts disagree with its mappings", String.format(
-                        "pfn %#x: mapcount %d refcount %d, mapped by %d PTEs (expected refcount %d)",
-                        pfn, pages.mapcount(pfn), pages.refcount(pfn), n, refs)));
+                out = add(out, String.format("pfn %#x: mapcount %d refcount %d, mapped by %d PTEs (expected refcount %d)",
+                        pfn, pages.mapcount(pfn), pages.refcount(pfn), n, refs));
             }
             if (!allocated(mem, pfn)) {
-                out.add(new Violation(PAGE_REFS, "a user page's counts disagree with its mappings",
-                        String.format("pfn %#x is free in the buddy allocator", pfn)));
+                out = add(out, String.format("pfn %#x is free in the buddy allocator", pfn));
             }
         }
-        for (Map.Entry<Long, String> e : tables.entrySet()) {
-            if (!allocated(mem, e.getKey()) || pages.tracks(e.getKey())) {
-                out.add(new Violation(PAGE_REFS, "a user page's counts disagree with its mappings",
-                        String.format("%s at pfn %#x is free or also a user page", e.getValue(), e.getKey())));
-            }
+        if (table != null && (!allocated(mem, pfn) || tracked)) {
+            out = add(out, String.format("%s at pfn %#x is free or also a user page", table, pfn));
         }
         return out;
     }
 
-    /** One value per table, kept while the version it was computed at is current. */
-    private static final class PerTable<V> {
-        private record Kept<V>(long version, V value) {
-        }
-
-        private final java.util.Map<UserPageTables, Kept<V>> kept =
-                java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
-
-        V get(UserPageTables t, long version, java.util.function.Supplier<V> compute) {
-            if (FRESH.get()) {
-                return compute.get();
-            }
-            Kept<V> k = kept.get(t);
-            if (k == null || k.version() != version) {
-                k = new Kept<>(version, compute.get());
-                kept.put(t, k);
-            }
-            return k.value();
-        }
-    }
-
-    private static final PerTable<long[]> TABLE_PFNS = new PerTable<>();
-    private static final PerTable<Map<Long, Integer>> MAPPED = new PerTable<>();
-
-    /** The frames the first-level table's user half points at as PTE pages. */
-    private static long[] ptePagePfns(UserPageTables t) {
-        List<Long> out = new ArrayList<>();
-        for (int pgd = 0; pgd < USER_PGDS; pgd++) {
-            int word = t.l1(pgd * 2);
-            if ((word & 3) == 1) {
-                out.add(Integer.toUnsignedLong(word) >>> 12);
-            }
-        }
-        return out.stream().mapToLong(Long::longValue).toArray();
-    }
-
-    /** How many present Linux PTEs of {@code t} map each frame other than the zero page. */
-    private static Map<Long, Integer> mappedFrames(UserPageTables t, long zeroPfn) {
-        Map<Long, Integer> out = new HashMap<>();
-        for (Entry en : entries(t)) {
-            if (en.linux() != 0 && en.pfn() != zeroPfn) {
-                out.merge(en.pfn(), 1, Integer::sum);
-            }
-        }
-        return out;
+    private static List<Violation> add(List<Violation> out, String details) {
+        List<Violation> l = out.isEmpty() ? new ArrayList<>() : out;
+        l.add(new Violation(PAGE_REFS, "a user page's counts disagree with its mappings", details));
+        return l;
     }
 
     private static boolean allocated(UserMemory mem, long pfn) {
@@ -450,28 +365,36 @@ final class UptChecks {
         List<Violation> out = new ArrayList<>();
         UserMemory mem = p.memory();
         Map<Long, Integer> mapped = new HashMap<>();
-        List<long[]> writable = new ArrayList<>();
+        List<long[]> present = new ArrayList<>();
         for (Long handle : p.mms().keySet()) {
             for (Entry en : entries(p.pageTables(handle))) {
                 if (en.linux() == 0 || mem.userPages().inPageCache(en.pfn())) {
                     continue; // shared memory is written through every mapping
                 }
                 mapped.merge(en.pfn(), 1, Integer::sum);
-                boolean lWrite = (en.linux() & (L_RDONLY | L_NONE)) == 0;
-                boolean hWrite = en.hw() != 0 && (en.hw() & HW_APX) == 0;
-                if (lWrite || hWrite) {
-                    writable.add(new long[] {handle, en.va(), en.pfn()});
-                }
+                present.add(new long[] {handle, en.va(), en.pfn(), en.linux(), en.hw()});
             }
         }
-        for (long[] w : writable) {
-            long pfn = w[2];
-            if (pfn == mem.zeroPfn() || mapped.get(pfn) > 1) {
-                out.add(v(COW_READ_ONLY, w[0], w[1], "a writable mapping of a page shared copy-on-write",
-                        String.format("pfn %#x mapped %d times%s", pfn, mapped.get(pfn),
-                                pfn == mem.zeroPfn() ? " (the zero page)" : "")));
+        for (long[] w : present) {
+            Violation v = writableShared(mem, w[0], w[1], w[2], (int) w[3], (int) w[4], mapped.get(w[2]));
+            if (v != null) {
+                out.add(v);
             }
         }
         return out;
+    }
+
+    /**
+     * INV-UPT-07 for one present entry of a frame outside the page cache mapped {@code mapped}
+     * times: null unless it is writable while the frame is the zero page or mapped more than once.
+     */
+    static Violation writableShared(UserMemory mem, long handle, long va, long pfn, int linux, int hw, int mapped) {
+        boolean lWrite = (linux & (L_RDONLY | L_NONE)) == 0;
+        boolean hWrite = hw != 0 && (hw & HW_APX) == 0;
+        if (!(lWrite || hWrite) || pfn != mem.zeroPfn() && mapped <= 1) {
+            return null;
+        }
+        return v(COW_READ_ONLY, handle, va, "a writable mapping of a page shared copy-on-write",
+                String.format("pfn %#x mapped %d times%s", pfn, mapped, pfn == mem.zeroPfn() ? " (the zero page)" : ""));
     }
 }

@@ -40,6 +40,8 @@ public final class UserMemory {
     private int vmallocSeq;
     private long swapperVersion;
     private long highUserPages;
+    /** The per-step user page-table checks' own record of the tables (no kernel counterpart). */
+    private UptShadow uptShadow;
 
     /**
      * @param pages        the buddy allocator
@@ -150,6 +152,14 @@ public final class UserMemory {
     /** {@code empty_zero_page}'s frame. */
     public long zeroPfn() {
         return zeroPfn;
+    }
+
+    /** The INV-UPT checks' record of what they last read, created at their first run. */
+    UptShadow uptShadow() {
+        if (uptShadow == null) {
+            uptShadow = new UptShadow();
+        }
+        return uptShadow;
     }
 
     /** The user pages' refcounts and map counts. */

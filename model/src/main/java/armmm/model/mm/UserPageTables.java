@@ -55,6 +55,8 @@ public final class UserPageTables {
     private long generation;
     /** The generation of the last first-level write (kernel-half and pmd checks re-read l1 only when it moves). */
     private long l1Generation;
+    /** The generation of the last write to a first-level word of the kernel half (INV-UPT-05 re-reads it only then). */
+    private long kernelGeneration;
     /**
      * What each of the last {@link #JOURNAL} writes touched, indexed by generation modulo its
      * size: the user address of a PTE slot, or -1 for a first-level write. A reader that saw the
@@ -101,6 +103,11 @@ public final class UserPageTables {
         return l1Generation;
     }
 
+    /** The generation of the last write to a first-level word at or above {@code TASK_SIZE}. */
+    long kernelGeneration() {
+        return kernelGeneration;
+    }
+
     /**
      * The user addresses of the PTE slots written in generations ({@code since}, now], or null when
      * that is unknown (a first-level word was written, or the journal no longer reaches back).
@@ -121,9 +128,12 @@ public final class UserPageTables {
         return out;
     }
 
-    private void wroteL1() {
+    private void wroteL1(int index) {
         generation++;
         l1Generation = generation;
+        if (index >= 2 * USER_PTRS_PER_PGD) {
+            kernelGeneration = generation;
+        }
         journal[(int) (generation % JOURNAL)] = -1;
     }
 
@@ -152,8 +162,8 @@ public final class UserPageTables {
      * [VMALLOC_START, VMALLOC_END) from swapper and take its sequence number.
      */
     void syncVmalloc(long vmallocStart, long vmallocEnd, int seq) {
-        wroteL1();
         int from = Pgtable2Level.pgdIndex(vmallocStart) * 2;
+        wroteL1(from);
         int to = Pgtable2Level.pgdIndex((vmallocEnd + (1L << 21) - 1) & -(1L << 21)) * 2;
         for (int i = from; i < to; i++) {
             l1[i] = swapper.l1(i);
@@ -163,8 +173,8 @@ public final class UserPageTables {
 
     /** {@code copy_pmd} of {@code do_translation_fault}: both words of {@code va}'s pmd from swapper. */
     void copyPmd(long va, boolean bothWords) {
-        wroteL1();
         int i = Pgtable2Level.pgdIndex(va) * 2;
+        wroteL1(i);
         l1[i] = swapper.l1(i);
         if (bothWords) {
             l1[i + 1] = swapper.l1(i + 1);
@@ -184,8 +194,8 @@ public final class UserPageTables {
 
     /** {@code pmd_populate}: {@code va}'s pmd points at the (zeroed) PTE page at {@code pfn}. */
     void populate(long va, long pfn) {
-        wroteL1();
         int i = Pgtable2Level.pgdIndex(va) * 2;
+        wroteL1(i);
         int value = (int) ((pfn << 12) + Pgtable2Level.PTE_HWTABLE_OFF) | PAGE_USER_TABLE;
         l1[i] = value;
         l1[i + 1] = value + 256 * 4;
@@ -260,7 +270,7 @@ public final class UserPageTables {
 
     /** {@code pmd_clear} and the PTE page's removal ({@code free_pte_range}); the page's frame. */
     long freePteTable(long va) {
-        wroteL1();
+        wroteL1(Pgtable2Level.pgdIndex(va) * 2);
         long pfn = ptePfn(va);
         if (pfn < 0) {
             return -1;

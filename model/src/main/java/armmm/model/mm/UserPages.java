@@ -33,6 +33,39 @@ public final class UserPages {
     private final Map<Long, Page> pages = new HashMap<>();
     private final Map<Long, TreeMap<Long, Long>> cache = new HashMap<>();
 
+    /**
+     * The model's bookkeeping for the per-step checks (no kernel counterpart): the frames whose
+     * counts or page-cache membership changed since the checks last looked
+     * ({@link #drainTouched}), so that INV-UPT-04, 06 and 07 re-read only those. Past
+     * {@link #TOUCHED_CAP} entries nobody drained, it stops recording and says so.
+     */
+    private long[] touched = new long[64];
+    private int nTouched;
+    private boolean touchedOverflow;
+    static final int TOUCHED_CAP = 1 << 12;
+
+    private void touch(long pfn) {
+        if (nTouched == touched.length) {
+            if (touched.length >= TOUCHED_CAP) {
+                touchedOverflow = true;
+                return;
+            }
+            touched = java.util.Arrays.copyOf(touched, touched.length * 2);
+        }
+        touched[nTouched++] = pfn;
+    }
+
+    /**
+     * The frames touched since the last drain (possibly repeated), then forgets them; null when
+     * more were touched than recorded, and the reader must re-read every frame.
+     */
+    long[] drainTouched() {
+        long[] out = touchedOverflow ? null : java.util.Arrays.copyOf(touched, nTouched);
+        nTouched = 0;
+        touchedOverflow = false;
+        return out;
+    }
+
     /** A new private anonymous page, mapped once and exclusive ({@code page_add_new_anon_rmap}). */
     void newAnon(long pfn) {
         Page p = new Page(0, 0);
@@ -40,6 +73,7 @@ public final class UserPages {
         p.mapcount = 1;
         p.exclusive = true;
         pages.put(pfn, p);
+        touch(pfn);
     }
 
     /** The shmem page of {@code file} at {@code index}, or -1 when the cache has none. */
@@ -54,11 +88,13 @@ public final class UserPages {
         Page p = new Page(file, index);
         p.refcount = 1;
         pages.put(pfn, p);
+        touch(pfn);
         cache.computeIfAbsent(file, f -> new TreeMap<>()).put(index, pfn);
     }
 
     /** One more mapping of {@code pfn}: {@code get_page} and a map count. */
     void map(long pfn) {
+        touch(pfn);
         Page p = pages.get(pfn);
         p.refcount++;
         p.mapcount++;
@@ -71,6 +107,7 @@ public final class UserPages {
 
     /** {@link #unmap(long, boolean)} of a frame whose state {@code p} the caller has already looked up. */
     boolean unmap(long pfn, Page p, boolean dropRef) {
+        touch(pfn);
         p.mapcount--;
         if (dropRef) {
             p.refcount--;
@@ -89,6 +126,7 @@ public final class UserPages {
             return new long[0];
         }
         return f.values().stream().mapToLong(Long::longValue).filter(pfn -> {
+            touch(pfn);
             Page p = pages.get(pfn);
             p.refcount--;
             if (p.refcount == 0) {

@@ -23,8 +23,12 @@ final class DirtyFrames {
     /** Every mark ever made, never reset: the allocator's change signal for checks of other subsystems. */
     private long marks;
 
+    /** {@link #marks} when {@link #begin} last ran: the frames since then are all in the dirty list. */
+    private long marksAtBegin;
+
     /** Forgets the frames the previous call touched. */
     void begin() {
+        marksAtBegin = marks;
         nDirty = 0;
         dirtyOverflow = false;
     }
@@ -47,8 +51,27 @@ final class DirtyFrames {
         return marks;
     }
 
+    /** {@link #marks()} at the start of the frames {@link #frames()} lists: every mark since is among them. */
+    long marksAtBegin() {
+        return marksAtBegin;
+    }
+
     /** Frame indexes the last call touched, each once, in order. */
     int[] frames() {
+        // every buddy check of a step asks: sort and deduplicate once per change
+        if (framesCache == null || framesMarks != marks || framesN != nDirty) {
+            framesCache = sortedFrames();
+            framesMarks = marks;
+            framesN = nDirty;
+        }
+        return framesCache.clone();
+    }
+
+    private int[] framesCache;
+    private long framesMarks;
+    private int framesN;
+
+    private int[] sortedFrames() {
         int[] d = Arrays.copyOf(dirty, nDirty);
         Arrays.sort(d);
         int n = 0;

@@ -358,6 +358,15 @@ public final class PageAllocator {
         return mutations;
     }
 
+    /**
+     * {@link #changeCount()} when {@link #dirtyFrames()} started collecting: a reader that last
+     * looked at change count c has every frame changed since in {@link #dirtyFrames()} when this is
+     * at most c and {@link #dirtyOverflow()} is false.
+     */
+    public long changeCountAtStepStart() {
+        return m.dirty.marksAtBegin();
+    }
+
     /** Frame indexes (pfn - {@link #basePfn()}) the last call touched, each once, in order. */
     public int[] dirtyFrames() {
         return m.dirty.frames();

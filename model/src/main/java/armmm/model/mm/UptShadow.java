@@ -1,0 +1,695 @@
+package armmm.model.mm;
+
+import armmm.model.core.Violation;
+import armmm.model.page.PageAllocator;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The per-step user page-table checks' own copy of what they read (no kernel counterpart): every
+ * present user entry of every live mm as last read from the raw table words, the number of
+ * PTEs mapping each frame, the mms' RSS as those entries count it, the frames used as page
+ * tables, and each check's violations by slot or frame. A step brings it up to date from what
+ * changed (each table's PTE-write journal, the mms' VMA change counts, {@link UserPages}'
+ * touched frames and the buddy allocator's dirty frames), and each check re-evaluates only the
+ * slots and frames that changed since its own last run: no whole-process or whole-memmap scan
+ * per step. A write that bypasses those records is not seen here; the complete check
+ * ({@link UptChecks#complete}) reads every table afresh and finds it.
+ */
+final class UptShadow {
+    /** One present user entry (either word non-zero) as last read, and how INV-UPT-04 counted it. */
+    private static final class Entry {
+        final int linux;
+        final int hw;
+        /** Counted as MM_SHMEMPAGES (its frame was in a page cache when last classified). */
+        boolean shmem;
+        /** Counted in the RSS at all (a Linux entry other than the zero page). */
+        final boolean counted;
+
+        Entry(int linux, int hw, boolean counted) {
+            this.linux = linux;
+            this.hw = hw;
+            this.counted = counted;
+        }
+
+        long pfn() {
+            return Integer.toUnsignedLong(linux) >>> 12;
+        }
+
+        boolean same(int l, int h) {
+            return linux == l && hw == h;
+        }
+    }
+
+    /** One live mm's tables as last read. */
+    private static final class Table {
+        final long handle;
+        final UserPageTables t;
+        long generation = -1;
+        long l1Generation = -1;
+        long vmaChanges = -1;
+        List<Vma> vmas = List.of();
+        final TreeMap<Long, Entry> entries = new TreeMap<>();
+        long anon;
+        long shmem;
+        long[] ptePfns = new long[0];
+        /** INV-UPT-05's last result and the versions it read: kernel half, swapper, both vmalloc_seqs. */
+        List<Violation> kernelHalf;
+        long kernelGeneration;
+        long swapperVersion;
+        long vmallocSeq;
+        long initVmallocSeq;
+
+        Table(long handle, UserPageTables t) {
+            this.handle = handle;
+            this.t = t;
+        }
+    }
+
+    /**
+     * A list of keys, repeats allowed (re-reading a key twice finds the same): cleared in place, so
+     * that a step that dirtied many keys does not leave a large table every later step walks.
+     */
+    private static final class Keys {
+        private long[] keys = new long[16];
+        private int n;
+
+        void add(long k) {
+            if (n == keys.length) {
+                keys = java.util.Arrays.copyOf(keys, n * 2);
+            }
+            keys[n++] = k;
+        }
+
+        int size() {
+            return n;
+        }
+
+        long get(int i) {
+            return keys[i];
+        }
+
+        void clear() {
+            n = 0;
+            if (keys.length > 1024) {
+                keys = new long[16];
+            }
+        }
+    }
+
+    /** What one check must re-read at its next run: slots (handle << 32 | page), frames, mms. */
+    private static final class Pending {
+        final Keys slots = new Keys();
+        final Keys pfns = new Keys();
+        final Keys handles = new Keys();
+        boolean allPfns = true;
+    }
+
+    private static final int USER_PGDS = UptChecks.USER_PGDS;
+
+    private final Map<Long, Table> tables = new HashMap<>();
+    /** Present Linux PTEs other than the zero page mapping each frame (INV-UPT-06). */
+    private final Map<Long, Integer> mapped = new HashMap<>();
+    /** The slots whose Linux entry maps each frame, ascending (INV-UPT-07): most frames have one. */
+    private final Map<Long, long[]> slotsOf = new HashMap<>();
+    /** The frames the tables use (pgds and PTE pages), with whose they are (INV-UPT-06). */
+    private final Map<Long, List<String>> tableFrames = new HashMap<>();
+    private long syncedStamp = Long.MIN_VALUE;
+    private long buddyMarks = Long.MIN_VALUE;
+
+    // per check: what to re-read, and the violations found so far by slot, frame or mm
+    private final Pending inVmas = new Pending();
+    private final Pending perms = new Pending();
+    private final Pending notGlobal = new Pending();
+    private final Pending refs = new Pending();
+    private final Pending cow = new Pending();
+    private final List<Pending> bySlot = List.of(inVmas, perms, notGlobal);
+    private final List<Pending> byPfn = List.of(refs, cow);
+    private final TreeMap<Long, Violation> inVmasFound = new TreeMap<>();
+    private final TreeMap<Long, Violation> permsFound = new TreeMap<>();
+    private final TreeMap<Long, Violation> notGlobalFound = new TreeMap<>();
+    private final TreeMap<Long, List<Violation>> notGlobalL1Found = new TreeMap<>();
+    private final TreeMap<Long, List<Violation>> refsFound = new TreeMap<>();
+    private final TreeMap<Long, List<Violation>> cowFound = new TreeMap<>();
+
+    private Table lastTable;
+
+    /** The table of mm {@code handle} (the slots of one step are mostly one mm's: the last is kept), or null. */
+    private Table table(long handle) {
+        Table t = lastTable;
+        if (t == null || t.handle != handle) {
+            t = tables.get(handle);
+            lastTable = t;
+        }
+        return t;
+    }
+
+    /** A slot's key: the mm's handle, then the page number (not the address: its low bits vary, for hashing). */
+    private static long slot(long handle, long va) {
+        return handle << 32 | va >>> 12;
+    }
+
+    private static long vaOf(long slot) {
+        return (slot & 0xffffffffL) << 12;
+    }
+
+    // ---------------------------------------------------------------- bringing it up to date
+
+    /** Reads what changed since the last look; nothing when the checks' change signal has not moved. */
+    void sync(Processes p) {
+        long stamp = MmSubsystem.uptStamp(p);
+        if (stamp == syncedStamp) {
+            return;
+        }
+        syncedStamp = stamp;
+        UserMemory mem = p.memory();
+        for (Iterator<Map.Entry<Long, Table>> it = tables.entrySet().iterator(); it.hasNext();) {
+            Map.Entry<Long, Table> e = it.next();
+            if (!p.mms().containsKey(e.getKey()) || p.pageTables(e.getKey()) != e.getValue().t) {
+                drop(mem, e.getValue());
+                it.remove();
+                lastTable = null;
+            }
+        }
+        for (Map.Entry<Long, MmStruct> e : p.mms().entrySet()) {
+            long handle = e.getKey();
+            Table s = tables.get(handle);
+            if (s == null) {
+                s = new Table(handle, p.pageTables(handle));
+                tables.put(handle, s);
+                addTableFrame(s.t.pgdPhys() >>> 12, "mm " + handle + "'s pgd");
+            }
+            readTable(mem, s);
+            MmStruct mm = e.getValue();
+            if (s.vmaChanges != mm.changeCount()) {
+                s.vmaChanges = mm.changeCount();
+                List<Vma> now = mm.vmas();
+                vmasChanged(s, s.vmas, now);
+                s.vmas = now;
+            }
+        }
+        long[] touched = mem.userPages().drainTouched();
+        if (touched == null) {
+            for (Table s : tables.values()) {
+                for (Map.Entry<Long, Entry> en : s.entries.entrySet()) {
+                    reclassify(mem, s, en.getValue());
+                }
+            }
+            allPfns();
+        } else {
+            for (long pfn : touched) {
+                long[] slots = slotsOf.get(pfn);
+                if (slots != null) {
+                    for (long sl : slots) {
+                        Table s = table(sl >>> 32);
+                        reclassify(mem, s, s.entries.get(vaOf(sl)));
+                    }
+                }
+                dirtyPfn(pfn);
+            }
+        }
+        readBuddy(mem);
+    }
+
+    /** A frame's allocation changed in the buddy allocator: the user and table frames among them. */
+    private void readBuddy(UserMemory mem) {
+        PageAllocator pa = mem.pages();
+        long marks = pa.changeCount();
+        if (marks == buddyMarks) {
+            return;
+        }
+        if (pa.changeCountAtStepStart() <= buddyMarks && !pa.dirtyOverflow()) {
+            long base = pa.basePfn();
+            for (int f : pa.dirtyFrames()) {
+                long pfn = base + f;
+                if (mem.userPages().tracks(pfn) || tableFrames.containsKey(pfn) || mapped.containsKey(pfn)) {
+                    refs.pfns.add(pfn);
+                }
+            }
+        } else {
+            refs.allPfns = true;
+        }
+        buddyMarks = marks;
+    }
+
+    private void allPfns() {
+        for (Pending q : byPfn) {
+            q.allPfns = true;
+        }
+    }
+
+    private void dirtyPfn(long pfn) {
+        for (Pending q : byPfn) {
+            q.pfns.add(pfn);
+        }
+    }
+
+    private void dirtySlot(long handle, long va) {
+        long sl = slot(handle, va);
+        for (Pending q : bySlot) {
+            q.slots.add(sl);
+        }
+    }
+
+    /** The table's PTE slots written since the last read, or all of it after a first-level write. */
+    private void readTable(UserMemory mem, Table s) {
+        UserPageTables t = s.t;
+        if (s.generation == t.generation()) {
+            return;
+        }
+        long[] written = s.generation < 0 ? null : t.ptesWrittenSince(s.generation);
+        if (written != null) {
+            for (long va : written) {
+                long slotVa = va & ~0xfffL;
+                int word = t.l1((int) (slotVa >>> 21) * 2);
+                int linux = 0;
+                int hw = 0;
+                if ((word & 3) == 1) {
+                    long pfn = Integer.toUnsignedLong(word) >>> 12;
+                    int i = (int) ((slotVa >>> 12) & 511);
+                    linux = t.ptePageWord(pfn, i);
+                    hw = t.ptePageWord(pfn, 512 + i);
+                }
+                put(mem, s, slotVa, linux, hw);
+            }
+        } else {
+            rereadAll(mem, s);
+        }
+        if (s.l1Generation != t.l1Generation()) {
+            s.l1Generation = t.l1Generation();
+            notGlobal.handles.add(s.handle);
+            long[] now = ptePagePfns(t);
+            for (long pfn : s.ptePfns) {
+                removeTableFrame(pfn, "mm " + s.handle + "'s PTE page");
+            }
+            for (long pfn : now) {
+                addTableFrame(pfn, "mm " + s.handle + "'s PTE page");
+            }
+            s.ptePfns = now;
+        }
+        s.generation = t.generation();
+    }
+
+    /** Every slot of the user half read again, and the differences applied. */
+    private void rereadAll(UserMemory mem, Table s) {
+        TreeMap<Long, long[]> now = new TreeMap<>();
+        UserPageTables t = s.t;
+        for (int pgd = 0; pgd < USER_PGDS; pgd++) {
+            int word = t.l1(pgd * 2);
+            if ((word & 3) != 1) {
+                continue;
+            }
+            long pfn = Integer.toUnsignedLong(word) >>> 12;
+            for (int i = 0; i < 512; i++) {
+                int linux = t.ptePageWord(pfn, i);
+                int hw = t.ptePageWord(pfn, 512 + i);
+                if (linux != 0 || hw != 0) {
+                    now.put(((long) pgd << 21) | ((long) i << 12), new long[] {linux, hw});
+                }
+            }
+        }
+        for (Long va : new ArrayList<>(s.entries.keySet())) {
+            if (!now.containsKey(va)) {
+                put(mem, s, va, 0, 0);
+            }
+        }
+        for (Map.Entry<Long, long[]> e : now.entrySet()) {
+            put(mem, s, e.getKey(), (int) e.getValue()[0], (int) e.getValue()[1]);
+        }
+    }
+
+    /** Slot {@code va} of {@code s} now holds {@code linux}/{@code hw} (both 0: empty). */
+    private void put(UserMemory mem, Table s, long va, int linux, int hw) {
+        Entry old = s.entries.get(va);
+        if (old == null ? linux == 0 && hw == 0 : old.same(linux, hw)) {
+            return;
+        }
+        long sl = slot(s.handle, va);
+        if (old != null) {
+            unindex(mem, s, sl, old);
+            s.entries.remove(va);
+        }
+        if (linux != 0 || hw != 0) {
+            long pfn = Integer.toUnsignedLong(linux) >>> 12;
+            Entry e = new Entry(linux, hw, linux != 0 && pfn != mem.zeroPfn());
+            s.entries.put(va, e);
+            if (linux != 0) {
+                slotsOf.put(pfn, withSlot(slotsOf.get(pfn), sl));
+                if (pfn != mem.zeroPfn()) {
+                    mapped.merge(pfn, 1, Integer::sum);
+                }
+                dirtyPfn(pfn);
+            }
+            if (e.counted) {
+                e.shmem = mem.userPages().inPageCache(pfn);
+                if (e.shmem) {
+                    s.shmem++;
+                } else {
+                    s.anon++;
+                }
+            }
+        }
+        dirtySlot(s.handle, va);
+    }
+
+    private void unindex(UserMemory mem, Table s, long sl, Entry old) {
+        if (old.linux == 0) {
+            return;
+        }
+        long pfn = old.pfn();
+        long[] slots = withoutSlot(slotsOf.get(pfn), sl);
+        if (slots.length == 0) {
+            slotsOf.remove(pfn);
+        } else {
+            slotsOf.put(pfn, slots);
+        }
+        if (pfn != mem.zeroPfn() && mapped.merge(pfn, -1, Integer::sum) == 0) {
+            mapped.remove(pfn);
+        }
+        if (old.counted) {
+            if (old.shmem) {
+                s.shmem--;
+            } else {
+                s.anon--;
+            }
+        }
+        dirtyPfn(pfn);
+    }
+
+    private static long[] withSlot(long[] slots, long sl) {
+        if (slots == null) {
+            return new long[] {sl};
+        }
+        int at = java.util.Arrays.binarySearch(slots, sl);
+        if (at >= 0) {
+            return slots;
+        }
+        at = -at - 1;
+        long[] out = new long[slots.length + 1];
+        System.arraycopy(slots, 0, out, 0, at);
+        out[at] = sl;
+        System.arraycopy(slots, at, out, at + 1, slots.length - at);
+        return out;
+    }
+
+    private static long[] withoutSlot(long[] slots, long sl) {
+        int at = java.util.Arrays.binarySearch(slots, sl);
+        if (at < 0) {
+            return slots;
+        }
+        long[] out = new long[slots.length - 1];
+        System.arraycopy(slots, 0, out, 0, at);
+        System.arraycopy(slots, at + 1, out, at, slots.length - at - 1);
+        return out;
+    }
+
+    private void reclassify(UserMemory mem, Table s, Entry e) {
+        if (!e.counted) {
+            return;
+        }
+        boolean now = mem.userPages().inPageCache(e.pfn());
+        if (now != e.shmem) {
+            if (now) {
+                s.anon--;
+                s.shmem++;
+            } else {
+                s.shmem--;
+                s.anon++;
+            }
+            e.shmem = now;
+        }
+    }
+
+    /** An mm gone (exited, or its tables replaced): its entries, frames and findings leave. */
+    private void drop(UserMemory mem, Table s) {
+        for (Map.Entry<Long, Entry> e : s.entries.entrySet()) {
+            unindex(mem, s, slot(s.handle, e.getKey()), e.getValue());
+            dirtySlot(s.handle, e.getKey());
+        }
+        s.entries.clear();
+        removeTableFrame(s.t.pgdPhys() >>> 12, "mm " + s.handle + "'s pgd");
+        for (long pfn : s.ptePfns) {
+            removeTableFrame(pfn, "mm " + s.handle + "'s PTE page");
+        }
+        notGlobal.handles.add(s.handle);
+    }
+
+    private void addTableFrame(long pfn, String what) {
+        tableFrames.computeIfAbsent(pfn, k -> new ArrayList<>(1)).add(what);
+        dirtyPfn(pfn);
+    }
+
+    private void removeTableFrame(long pfn, String what) {
+        List<String> l = tableFrames.get(pfn);
+        if (l != null) {
+            l.remove(what);
+            if (l.isEmpty()) {
+                tableFrames.remove(pfn);
+            }
+        }
+        dirtyPfn(pfn);
+    }
+
+    /**
+     * The VMAs changed: the entries under every VMA that is in one list and not the other are
+     * re-read by INV-UPT-01 and 02 (elsewhere an entry lies in the same VMA, or hole, as before).
+     */
+    private void vmasChanged(Table s, List<Vma> before, List<Vma> now) {
+        Set<Vma> kept = new HashSet<>(before);
+        kept.retainAll(now);
+        for (List<Vma> side : List.of(before, now)) {
+            for (Vma v : side) {
+                if (!kept.contains(v)) {
+                    for (Long va : s.entries.subMap(v.start(), v.end()).keySet()) {
+                        inVmas.slots.add(slot(s.handle, va));
+                        perms.slots.add(slot(s.handle, va));
+                    }
+                }
+            }
+        }
+    }
+
+    private static long[] ptePagePfns(UserPageTables t) {
+        long[] out = new long[16];
+        int n = 0;
+        for (int pgd = 0; pgd < USER_PGDS; pgd++) {
+            int word = t.l1(pgd * 2);
+            if ((word & 3) == 1) {
+                if (n == out.length) {
+                    out = java.util.Arrays.copyOf(out, n * 2);
+                }
+                out[n++] = Integer.toUnsignedLong(word) >>> 12;
+            }
+        }
+        return java.util.Arrays.copyOf(out, n);
+    }
+
+    // ---------------------------------------------------------------- the checks
+
+    private static <V> List<Violation> flat(TreeMap<Long, V> found) {
+        if (found.isEmpty()) {
+            return List.of();
+        }
+        List<Violation> out = new ArrayList<>();
+        for (V v : found.values()) {
+            if (v instanceof Violation one) {
+                out.add(one);
+            } else {
+                @SuppressWarnings("unchecked")
+                List<Violation> many = (List<Violation>) v;
+                out.addAll(many);
+            }
+        }
+        return out;
+    }
+
+    /** Re-evaluates {@code q}'s slots with {@code eval} (null: none), then forgets them. */
+    private void slots(Pending q, TreeMap<Long, Violation> found, SlotCheck eval) {
+        for (int i = 0; i < q.slots.size(); i++) {
+            long sl = q.slots.get(i);
+            Table s = table(sl >>> 32);
+            long va = vaOf(sl);
+            Entry e = s == null ? null : s.entries.get(va);
+            Violation v = e == null ? null : eval.check(s, va, e);
+            if (v == null) {
+                found.remove(sl);
+            } else {
+                found.put(sl, v);
+            }
+        }
+        q.slots.clear();
+    }
+
+    private interface SlotCheck {
+        Violation check(Table s, long va, Entry e);
+    }
+
+    List<Violation> ptesInVmas(Processes p) {
+        sync(p);
+        slots(inVmas, inVmasFound, (s, va, e) -> UptChecks.vmaOf(s.vmas, va) != null ? null
+                : UptChecks.v(UptChecks.PTES_IN_VMAS, s.handle, va, "a user PTE outside every VMA",
+                        String.format("linux %08x hw %08x", e.linux, e.hw)));
+        inVmas.handles.clear();
+        inVmas.pfns.clear();
+        inVmas.allPfns = false;
+        return flat(inVmasFound);
+    }
+
+    List<Violation> permsWithinVma(Processes p) {
+        sync(p);
+        slots(perms, permsFound, (s, va, e) -> {
+            Vma vma = UptChecks.vmaOf(s.vmas, va);
+            return vma == null ? null : UptChecks.widerThanVma(s.handle, va, e.linux, e.hw, vma.flags());
+        });
+        perms.handles.clear();
+        perms.pfns.clear();
+        perms.allPfns = false;
+        return flat(permsFound);
+    }
+
+    List<Violation> notGlobal(Processes p) {
+        sync(p);
+        slots(notGlobal, notGlobalFound, (s, va, e) -> UptChecks.notGlobalPte(s.handle, va, e.hw));
+        for (int i = 0; i < notGlobal.handles.size(); i++) {
+            long handle = notGlobal.handles.get(i);
+            Table s = tables.get(handle);
+            List<Violation> l1 = s == null ? List.of() : UptChecks.notGlobalL1(handle, s.t);
+            if (l1.isEmpty()) {
+                notGlobalL1Found.remove(handle);
+            } else {
+                notGlobalL1Found.put(handle, l1);
+            }
+        }
+        notGlobal.handles.clear();
+        notGlobal.pfns.clear();
+        notGlobal.allPfns = false;
+        List<Violation> out = new ArrayList<>(flat(notGlobalL1Found));
+        out.addAll(flat(notGlobalFound));
+        return out;
+    }
+
+    /** INV-UPT-04 from the counts kept entry by entry: one comparison per live mm. */
+    List<Violation> rss(Processes p) {
+        sync(p);
+        List<Violation> out = List.of();
+        for (Long handle : p.mms().keySet()) {
+            Table s = tables.get(handle);
+            Violation v = UptChecks.rssDisagrees(p, handle, s.anon, s.shmem);
+            if (v != null) {
+                if (out.isEmpty()) {
+                    out = new ArrayList<>();
+                }
+                out.add(v);
+            }
+        }
+        return out;
+    }
+
+    /** INV-UPT-05, re-read for an mm only when its kernel half, swapper's or a vmalloc_seq moved. */
+    List<Violation> kernelHalf(Processes p) {
+        sync(p);
+        UserMemory mem = p.memory();
+        List<Violation> out = List.of();
+        for (Table s : tables.values()) {
+            UserPageTables t = s.t;
+            if (s.kernelHalf == null || s.kernelGeneration != t.kernelGeneration()
+                    || s.swapperVersion != mem.swapperVersion() || s.vmallocSeq != t.vmallocSeq()
+                    || s.initVmallocSeq != mem.vmallocSeq()) {
+                s.kernelHalf = UptChecks.kernelHalf(mem, s.handle, t);
+                s.kernelGeneration = t.kernelGeneration();
+                s.swapperVersion = mem.swapperVersion();
+                s.vmallocSeq = t.vmallocSeq();
+                s.initVmallocSeq = mem.vmallocSeq();
+            }
+            List<Violation> v = s.kernelHalf;
+            if (!v.isEmpty()) {
+                if (out.isEmpty()) {
+                    out = new ArrayList<>();
+                }
+                out.addAll(v);
+            }
+        }
+        return out;
+    }
+
+    /** Every frame the pfn checks know of: user pages, mapped frames, table frames, past findings. */
+    private Set<Long> everyPfn(UserMemory mem, TreeMap<Long, List<Violation>> found) {
+        Set<Long> all = new HashSet<>(mem.userPages().frames());
+        all.addAll(mapped.keySet());
+        all.addAll(slotsOf.keySet());
+        all.addAll(tableFrames.keySet());
+        all.addAll(found.keySet());
+        return all;
+    }
+
+    private void pfns(Pending q, TreeMap<Long, List<Violation>> found, UserMemory mem,
+            java.util.function.LongFunction<List<Violation>> eval) {
+        if (q.allPfns) {
+            for (long pfn : everyPfn(mem, found)) {
+                evalPfn(found, eval, pfn);
+            }
+        } else {
+            for (int i = 0; i < q.pfns.size(); i++) {
+                evalPfn(found, eval, q.pfns.get(i));
+            }
+        }
+        q.pfns.clear();
+        q.allPfns = false;
+        q.slots.clear();
+        q.handles.clear();
+    }
+
+    private static void evalPfn(TreeMap<Long, List<Violation>> found,
+            java.util.function.LongFunction<List<Violation>> eval, long pfn) {
+        List<Violation> v = eval.apply(pfn);
+        if (v.isEmpty()) {
+            found.remove(pfn);
+        } else {
+            found.put(pfn, v);
+        }
+    }
+
+    /** INV-UPT-06 over the frames whose mappings, counts, allocation or table use changed. */
+    List<Violation> pageRefs(Processes p) {
+        sync(p);
+        UserMemory mem = p.memory();
+        pfns(refs, refsFound, mem, pfn -> {
+            List<String> tf = tableFrames.get(pfn);
+            return UptChecks.frameRefs(mem, pfn, mapped.getOrDefault(pfn, 0),
+                    tf == null ? null : tf.get(tf.size() - 1));
+        });
+        return flat(refsFound);
+    }
+
+    /** INV-UPT-07 over the frames whose mappings or page-cache membership changed. */
+    List<Violation> cowReadOnly(Processes p) {
+        sync(p);
+        UserMemory mem = p.memory();
+        pfns(cow, cowFound, mem, pfn -> {
+            long[] slots = slotsOf.get(pfn);
+            if (slots == null || mem.userPages().inPageCache(pfn)) {
+                return List.of();
+            }
+            List<Violation> out = List.of();
+            for (long sl : slots) {
+                Entry e = table(sl >>> 32).entries.get(vaOf(sl));
+                Violation v = UptChecks.writableShared(mem, sl >>> 32, vaOf(sl), pfn, e.linux, e.hw,
+                        slots.length);
+                if (v != null) {
+                    if (out.isEmpty()) {
+                        out = new ArrayList<>();
+                    }
+                    out.add(v);
+                }
+            }
+            return out;
+        });
+        return flat(cowFound);
+    }
+}
