@@ -39,6 +39,24 @@ class ProcDointvecTest {
         // "0x`": '`' (0x60) is no hex digit, so base 8 reads "0" and stops at 'x'
         assertThat(one("0x`")).containsExactly(-22);
         assertThat(one("0xg")).containsExactly(-22);
+        // "0x" at the end, or before white space: no hex digit follows, so base 8 reads "0" and stops at 'x'
+        assertThat(one("0x")).containsExactly(-22);
+        assertThat(one("0x\n")).containsExactly(-22);
+        // '@' is no digit of any base (its lower case, '`', lies below 'a')
+        assertThat(one("1@")).containsExactly(-22);
+    }
+
+    /** {@code _parse_integer} notices a 64-bit overflow: 2^64 + 5 is -ERANGE, not 5. */
+    @Test
+    void aNumberPast64BitsIsRefusedNotWrapped() {
+        assertThat(one("18446744073709551621")).containsExactly(-22);
+    }
+
+    /** Only 9..13, space and 0xA0 are {@code isspace}: a byte below tab is not skipped. */
+    @Test
+    void controlBytesBelowTabAreNoSpace() {
+        assertThat(one("\u00018192")).containsExactly(-22);
+        assertThat(one("\t8192")).containsExactly(8192, 0);
     }
 
     @Test
