@@ -123,6 +123,13 @@ class ZoneObservablesTest {
         assertThat(read(s, "zone", "managed")).as("a zone needs its name").isEmpty();
         assertThat(read(s, "node[DMA]", "managed")).isEmpty();
         assertThat(read(s, "zone[DMA]")).isEmpty();
+        // an index where the field takes none, none where it takes one, the ratio under "mm"
+        assertThat(read(s, "zone[DMA]", "managed[0]")).isEmpty();
+        assertThat(read(s, "zone[DMA]", "protection")).isEmpty();
+        assertThat(read(s, "vm", "lowmem_reserve_ratio")).isEmpty();
+        assertThat(read(s, "mm", "lowmem_reserve_ratio[0]")).isEmpty();
+        assertThat(read(s, "mm", "min_free_kbytes")).isEmpty();
+        assertThat(read(s, "vm", "totalram_pages")).isEmpty();
     }
 
     @Test
