@@ -28,6 +28,9 @@ class MemparseDigitsTest {
     void onlyAZeroBeforeTheXMakesHex() {
         assertThat(p("1x5")).isEqualTo(new Memparse.Parsed(1, 1, false));
         assertThat(p("0X1f")).isEqualTo(new Memparse.Parsed(0x1f, 4, false));
+        // '0' is a hex digit too: "0x0" is hex zero, read to its end
+        assertThat(p("0x0")).isEqualTo(new Memparse.Parsed(0, 3, false));
+        assertThat(p("0x01M")).isEqualTo(new Memparse.Parsed(1L << 20, 5, false));
     }
 
     /** 2^24 - 1 terabytes is the largest T value that keeps all its bits in 64; one more loses the top bit. */
