@@ -39,4 +39,24 @@ class BalloonOpTest {
         assertThat(BalloonChecks.PAGES_HELD.stamp(k)).as("a refused call counts too").isGreaterThan(s1);
         assertThat(BalloonBug.BALLOON_DEFLATE_KEEPS_LISTED.facts().invariant()).isEqualTo("INV-BALLOON-01");
     }
+
+    /** The balloon's own change count: one a call, refused or not. */
+    @Test
+    void theBalloonCountsEachCall() {
+        Kernel k = Kernel.boot(Board.virt(64L << 20));
+        Balloon b = k.state(Balloon.class);
+        assertThat(b.stamp()).isZero();
+        k.apply(new BalloonOp.Inflate(2, 0));
+        assertThat(b.stamp()).isEqualTo(1);
+        k.apply(new BalloonOp.Deflate(1, 0));
+        assertThat(b.stamp()).isEqualTo(2);
+        k.apply(new BalloonOp.Migrate(0, 0));
+        k.apply(new BalloonOp.Migrate(9, 0));
+        assertThat(b.stamp()).isEqualTo(4);
+        // only "balloon.*" is the balloon's
+        armmm.model.core.ObservablePath other = new armmm.model.core.ObservablePath(java.util.List.of(
+                new armmm.model.core.ObservablePath.Segment("mm", null),
+                new armmm.model.core.ObservablePath.Segment("num_pages", null)));
+        assertThat(BalloonSubsystem.INSTANCE.observe(b, k, other)).isEmpty();
+    }
 }
