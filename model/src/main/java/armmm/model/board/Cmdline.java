@@ -27,7 +27,11 @@ public record Cmdline(String text, List<MemArg> mem, long vmalloc, CmaArg cma, l
     public record MemArg(long size, long start) {
     }
 
-    /** {@code cma=SIZE[@BASE[-LIMIT]]}; base and limit 0 when absent, as size_cmdline/base_cmdline/limit_cmdline. */
+    /**
+     * {@code cma=SIZE[@BASE[-LIMIT]]} as {@code early_cma} (kernel/dma/contiguous.c) leaves size_cmdline,
+     * base_cmdline and limit_cmdline: base and limit 0 without '@'; with a base but no '-', the limit
+     * is base + size (a fixed area).
+     */
     public record CmaArg(long size, long base, long limit) {
     }
 
@@ -75,6 +79,10 @@ public record Cmdline(String text, List<MemArg> mem, long vmalloc, CmaArg cma, l
                         base = b.value();
                         if (b.end() < val.length() && val.charAt(b.end()) == '-') {
                             limit = Memparse.prefix(val, b.end() + 1).value();
+                        } else {
+                            // early_cma: a base without '-LIMIT' sets limit_cmdline = base + size, which
+                            // dma_contiguous_reserve reads as a fixed area at exactly that base
+                            limit = base + size.value();
                         }
                     }
                     cma = new CmaArg(size.value(), base, limit);

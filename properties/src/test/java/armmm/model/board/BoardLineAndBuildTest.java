@@ -139,8 +139,9 @@ class BoardLineAndBuildTest {
 
     @Test
     void theSmallPiecesOfABoard() {
-        // early_cma takes a limit only after '-'
-        assertThat(Cmdline.parse("cma=32M@0x50000000+0x1000").cma()).isEqualTo(new Cmdline.CmaArg(32L << 20, 0x5000_0000L, 0));
+        // early_cma takes a limit only after '-'; any other character after the base: base + size
+        assertThat(Cmdline.parse("cma=32M@0x50000000+0x1000").cma())
+                .isEqualTo(new Cmdline.CmaArg(32L << 20, 0x5000_0000L, 0x5200_0000L));
         assertThat(Board.of(List.of(new Bank(0x4800_0000L, 1L << 30)), List.of(), "", 1).ramOption()).isEqualTo("--memory");
         assertThat(Board.fromOptions(null, List.of(), List.of(), null, 1).cmdline().text()).isEqualTo("console=ttyAMA0");
         assertThat(Board.of(List.of(new Bank(0x4000_0000L, 1L << 30)), List.of(), null, 1).cmdline().text())

@@ -116,10 +116,11 @@ class MemparseCmdlineEdgesTest {
         assertThat(Cmdline.parse("mem=M@0x60000000").mem()).containsExactly(new Cmdline.MemArg(0, 0x6000_0000L));
         // early_vmalloc: the last one wins
         assertThat(Cmdline.parse("vmalloc=64M vmalloc=0x10000000").vmalloc()).isEqualTo(0x1000_0000L);
-        // early_cma: no '@', no base; '@' without '-', no limit
+        // early_cma: no '@', no base and no limit; '@' without '-', limit_cmdline = base + size
         assertThat(Cmdline.parse("cma=32M").cma()).isEqualTo(new Cmdline.CmaArg(32L << 20, 0, 0));
         assertThat(Cmdline.parse("cma=32M-0x60000000").cma()).isEqualTo(new Cmdline.CmaArg(32L << 20, 0, 0));
-        assertThat(Cmdline.parse("cma=32M@0x50000000").cma()).isEqualTo(new Cmdline.CmaArg(32L << 20, 0x5000_0000L, 0));
+        assertThat(Cmdline.parse("cma=32M@0x50000000").cma())
+                .isEqualTo(new Cmdline.CmaArg(32L << 20, 0x5000_0000L, 0x5200_0000L));
         // cmdline_parse_movablecore: a size or a percentage, the last one wins
         Cmdline bytes = Cmdline.parse("movablecore=10% movablecore=64M");
         assertThat(bytes.movablecore()).isEqualTo(64L << 20);

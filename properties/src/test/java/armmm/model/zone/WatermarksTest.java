@@ -28,6 +28,9 @@ class WatermarksTest {
         assertThat(Watermarks.intSqrt(15)).isEqualTo(3);
         assertThat(Watermarks.intSqrt(16)).isEqualTo(4);
         assertThat(Watermarks.intSqrt(Long.MAX_VALUE / 4)).isEqualTo(1518500249L);
+        // 10^18 - 1 rounds to 10^18 as a double, whose root 10^9 is one too many
+        assertThat(Watermarks.intSqrt(999_999_999_999_999_999L)).isEqualTo(999_999_999L);
+        assertThat(Watermarks.intSqrt(1_000_000_000_000_000_000L)).isEqualTo(1_000_000_000L);
     }
 
     @Test
