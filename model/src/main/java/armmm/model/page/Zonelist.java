@@ -41,6 +41,8 @@ final class Zonelist {
     private final BadPage bad;
     /** The trace of the last allocation in the current kernel call, null when there was none. */
     private AllocTrace lastAlloc;
+    /** The zone whose lists served {@link #getPageFromFreelist}'s last block. */
+    private int servedZone = -1;
     /** The one trace every allocation fills in (an allocation makes no garbage for it). */
     private final AllocTrace trace = new AllocTrace();
 
@@ -84,7 +86,10 @@ final class Zonelist {
             used = slow;
             pfn = getPageFromFreelist(gfp, ord, slow, highest, mt, cpu);
         }
-        trace.done(pfn, pfn < 0 ? -1 : m.zoneOf[m.frame(pfn)], used);
+        // the zone whose lists gave the block: rmqueue's zone, which is not page_zone(page) when boot
+        // freed a block across a zone boundary not aligned to MAX_ORDER into the lower zone
+        // (__free_pages_memory frees by memblock range, free_one_page(page_zone(head)))
+        trace.done(pfn, pfn < 0 ? -1 : servedZone, used);
         return pfn;
     }
 
@@ -168,6 +173,7 @@ final class Zonelist {
                 kswapd.wakeup(0, z.type.ordinal());
             }
             if (f >= 0) {
+                servedZone = zi;
                 prepNewPage(z, f, ord, gfp);
                 if ((allocFlags & ALLOC_HIGHATOMIC) != 0) {
                     fallback.reserveHighatomicPageblock(z, f);
