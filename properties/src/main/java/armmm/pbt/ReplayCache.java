@@ -36,24 +36,8 @@ final class ReplayCache {
     private final Map<RanksKey, Hit> exact = new HashMap<>();
     /** The used lengths stored, so a lookup probes only those prefixes of a candidate. */
     private final BitSet lengths = new BitSet();
-    /**
-     * Where earlier starts of the identity ended at a fixed point of every pass (not cut by the budget
-     * or the safety net): a later start that reaches one of them would end there too. Never forgotten
-     * (a few per identity).
-     */
-    private final java.util.Set<RanksKey> fixedPoints = new java.util.HashSet<>();
     private long stored;
 
-
-    /** Notes that a start ended at {@code ranks}, a fixed point of every shrink pass. */
-    void fixedPoint(long[] ranks) {
-        fixedPoints.add(new RanksKey(ranks.clone()));
-    }
-
-    /** Whether an earlier start ended at {@code ranks}, a fixed point of every shrink pass. */
-    boolean isFixedPoint(long[] ranks) {
-        return !fixedPoints.isEmpty() && fixedPoints.contains(new RanksKey(ranks));
-    }
 
     /**
      * Records the replay of {@code candidate}, which used {@code used} (they differ when the replay

@@ -31,8 +31,6 @@ final class Shrinker {
     private static final int DISTANT_PAIR_STEPS = 50;
     /** Replayed candidates remembered to skip repeats; forgotten past this to bound memory on long runs. */
     private static final int SEEN_LIMIT = 100_000;
-    /** Replays one step deletion may spend re-pointing indices whose bounds fell ({@link #shiftIndices}). */
-    private static final int SHIFT_ROUNDS = 3;
 
     private final Trial trial;
     private final String identity;
@@ -48,14 +46,10 @@ final class Shrinker {
     /** Replays of this identity so far, this start's and earlier starts': a known answer is not replayed. */
     private final ReplayCache cache;
     private ChoiceSequence best;
-    /** The used choices of the last candidate actually replayed that was not kept, or null. */
-    private ChoiceSequence replayed;
     private int calls;
     private int improvements;
     private boolean timedOut;
     private boolean budgetReached;
-    /** Set when this start reached where an earlier start of the identity ended at a fixed point. */
-    private boolean converged;
 
 
     /**
@@ -101,23 +95,13 @@ final class Shrinker {
                 }
             } while (best != stepsBefore && !stopped());
             deleteSpans();
-            // a chain's raw blocks cut across steps and shift every later choice's meaning: on a long
-            // chain they cost the most replays for the least progress (SlubProperties' twelve hunts,
-            // seed 1848204801640386651: 4956 replays for 16 steps, against 2861 for deleteSteps' 912),
-            // so for chains they wait for the fixed point, where the chain is short
-            boolean chain = !best.spans("step").isEmpty();
-            if (!chain) {
-                deleteBlocks();
-            }
+            deleteBlocks();
             zeroSpans();
             lowerChoices();
             lowerPairs();
             sortSpans();
             if (best == before) {
                 // quadratic, so only at a fixed point of the cheap passes
-                if (chain) {
-                    deleteBlocks();
-                }
                 lowerAndDeleteSpan();
                 deleteSpanAndLowerLater();
                 deleteSpanAndLowerAllLater();
@@ -125,15 +109,7 @@ final class Shrinker {
                 deleteStepsKeepingActions();
             }
         } while (best != before && !stopped());
-        if (!budgetReached && !timedOut && !converged) {
-            cache.fixedPoint(best.readOnlyRanks());
-        }
         return best;
-    }
-
-    /** Whether this start stopped where an earlier start of its identity had ended at a fixed point. */
-    boolean converged() {
-        return converged;
     }
 
     /** What shrinking cost, measured against the sequence it started from. */
@@ -530,26 +506,6 @@ final class Shrinker {
      * when {@code actions} has no step to keep.
      */
     private boolean considerRepaired(long[] candidate, int[][] ranges, boolean actions) {
-        java.util.Map<Integer, Long> repairs = repairs(ranges, actions);
-        if (repairs == null) {
-            return false;
-        }
-        if (repairs.isEmpty()) {
-            return consider(candidate);
-        }
-        replayed = null;
-        if (consider(candidate, repairs)) {
-            return true;
-        }
-        return actions && ranges.length == 1 && replayed != null && shiftIndices(ranges[0], candidate, repairs);
-    }
-
-    /**
-     * The repairs that keep later references on their items when {@code ranges} go: bundle references
-     * re-pointed and, with {@code actions}, every later step kept as the action it was; null when
-     * {@code actions} has no step to keep.
-     */
-    private java.util.Map<Integer, Long> repairs(int[][] ranges, boolean actions) {
         java.util.Map<Integer, Long> repairs = new java.util.HashMap<>();
         boolean anyAction = false;
         for (Bundle.Reference ref : best.references()) {
@@ -577,71 +533,10 @@ final class Shrinker {
                 repairs.put(ref.position() - before, ref.serial() - shift);
             }
         }
-        return actions && !anyAction ? null : repairs;
-    }
-
-    /**
-     * After a step deletion ({@code gone}, replayed as {@code candidate} with {@code repairs}) failed
-     * to reproduce the failure: a later choice whose bound fell in the replay is an index into a list
-     * the deleted step had grown (a cache it created, in a list counted from the newest), so it now
-     * names another item. Lowers each such rank by the fall, so it names the item it named before, and
-     * replays again, up to {@link #SHIFT_ROUNDS} times (a replay that goes further shows more of them).
-     * Generator-agnostic: it reads only ranks and bounds. Found on {@code SlubProperties}'
-     * FREE_SLAB_KEEPS_PG_SLAB hunt (seed 1848204801640386651): two {@code kmem_cache_create} steps
-     * could not go, because the later steps' cache indices (newest first) then named smaller caches.
-     */
-    private boolean shiftIndices(int[] gone, long[] candidate, java.util.Map<Integer, Long> repairs) {
-        ChoiceSequence original = best;
-        long[] tried = candidate;
-        for (int round = 0; round < SHIFT_ROUNDS && replayed != null; round++) {
-            long[] shifted = shifted(original, gone, candidate, replayed, repairs);
-            if (shifted == null || Arrays.equals(shifted, tried)) {
-                return false;
-            }
-            tried = shifted;
-            replayed = null;
-            if (consider(shifted, repairs)) {
-                return true;
-            }
+        if (actions && !anyAction) {
+            return false;
         }
-        return false;
-    }
-
-    /** {@code candidate} with every later rank whose bound fell in {@code replay} lowered by the fall; null if none. */
-    private static long[] shifted(ChoiceSequence original, int[] gone, long[] candidate, ChoiceSequence replay,
-            java.util.Map<Integer, Long> repairs) {
-        int removed = gone[1] - gone[0];
-        List<ChoiceSequence.Span> old = original.spans("step");
-        List<ChoiceSequence.Span> now = replay.spans("step");
-        long[] out = candidate.clone();
-        boolean any = false;
-        int j = 0;
-        while (j < now.size() && now.get(j).start() < gone[0]) {
-            j++;
-        }
-        for (ChoiceSequence.Span o : old) {
-            if (o.start() < gone[1]) {
-                continue;
-            }
-            if (j >= now.size()) {
-                break;
-            }
-            ChoiceSequence.Span n = now.get(j++);
-            int at = o.start() - removed;
-            if (n.start() != at || n.length() != o.length()) {
-                // the replay took another path here: its bounds say nothing about the original's choices
-                break;
-            }
-            for (int d = 0; d < o.length(); d++) {
-                long rank = original.rank(o.start() + d);
-                long fall = original.bound(o.start() + d) - replay.bound(at + d);
-                if (fall > 0 && rank > 0 && !repairs.containsKey(at + d)) {
-                    out[at + d] = Math.max(0, rank - fall);
-                    any = true;
-                }
-            }
-        }
-        return any ? out : null;
+        return repairs.isEmpty() ? consider(candidate) : consider(candidate, repairs);
     }
 
     private static boolean inside(int[][] ranges, int position) {
@@ -757,11 +652,7 @@ final class Shrinker {
             // a deadline is wall-clock, not a function of the choices: never remembered
             cache.put(candidate, outcome.sequence().readOnlyRanks(), same ? outcome.sequence() : null);
         }
-        if (same && improve(outcome.sequence())) {
-            return true;
-        }
-        replayed = outcome.sequence();
-        return false;
+        return same && improve(outcome.sequence());
     }
 
     /** Keeps {@code failing} (a failure of the identity) when it is shortlex-smaller than the best so far. */
@@ -771,9 +662,6 @@ final class Shrinker {
         }
         best = failing;
         improvements++;
-        // every pass already ran on this sequence, in the start that ended here, and none improved it:
-        // this start would end here too, and its remaining replays would only confirm it
-        converged = cache.isFixedPoint(failing.readOnlyRanks());
         return true;
     }
 
@@ -785,6 +673,6 @@ final class Shrinker {
         if (!timedOut && System.nanoTime() > deadline) {
             timedOut = true;
         }
-        return budgetReached || timedOut || converged;
+        return budgetReached || timedOut;
     }
 }

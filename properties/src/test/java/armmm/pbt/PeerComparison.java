@@ -186,8 +186,7 @@ class PeerComparison {
                 .steps(40).tries(1000).database("off");
     }
 
-    /** One seed: found, shrunk length, seconds, process CPU seconds, shrink replays of the kept start. */
-    private record Row(boolean found, int length, double seconds, double cpuSeconds, int replays) {}
+    private record Row(boolean found, int length, double seconds, double cpuSeconds) {}
 
     /**
      * CPU time of this whole process (every thread: the engine runs its cases on a thread of its own
@@ -209,15 +208,13 @@ class PeerComparison {
         assertThat(rows).allMatch(Row::found);
         assertThat(warm).allMatch(Row::found);
         return String.format("{\"problem\": \"%s\", \"found\": %d, \"minimal\": %d, \"minimum\": %d, \"lengths\": %s, "
-                + "\"meanSeconds\": %.3f, \"meanCpuSeconds\": %.3f, \"warmMeanSeconds\": %.3f, \"warmMeanCpuSeconds\": %.3f, "
-                + "\"meanShrinkReplays\": %.1f}",
+                + "\"meanSeconds\": %.3f, \"meanCpuSeconds\": %.3f, \"warmMeanSeconds\": %.3f, \"warmMeanCpuSeconds\": %.3f}",
                 name, rows.stream().filter(Row::found).count(),
                 rows.stream().filter(r -> r.length() == minimum).count(), minimum,
                 rows.stream().map(Row::length).toList(), rows.stream().mapToDouble(Row::seconds).average().orElse(0),
                 rows.stream().mapToDouble(Row::cpuSeconds).average().orElse(0),
                 warm.stream().mapToDouble(Row::seconds).average().orElse(0),
-                warm.stream().mapToDouble(Row::cpuSeconds).average().orElse(0),
-                rows.stream().mapToInt(Row::replays).average().orElse(0));
+                warm.stream().mapToDouble(Row::cpuSeconds).average().orElse(0));
     }
 
     /** Seeds 1 to {@link #SEEDS} once: found, length, wall-clock and CPU seconds of each. */
@@ -229,7 +226,7 @@ class PeerComparison {
             ChainResult r = Chains.run(spec.apply(seed));
             double secs = (System.nanoTime() - t0) / 1e9;
             rows.add(new Row(!r.passed(), r.passed() ? -1 : r.counterexample().steps().size(), secs,
-                    (cpuNanos() - cpu0) / 1e9, r.passed() ? 0 : r.counterexample().shrink().calls()));
+                    (cpuNanos() - cpu0) / 1e9));
         }
         return rows;
     }

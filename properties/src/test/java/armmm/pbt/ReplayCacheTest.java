@@ -50,39 +50,4 @@ class ReplayCacheTest {
         assertThat(firstCalls).isPositive();
         assertThat(again.report(start.size()).calls()).as("every candidate answered by the cache").isZero();
     }
-
-    @Test
-    void aStartThatReachesAnEarlierStartsFixedPointStopsThereWithTheSameResult() {
-        // five values 0..100 failing when they sum to 150 or more: the starts below all end at [0, 0, 0, 50, 100]
-        Trial trial = c -> {
-            long sum = 0;
-            for (int i = 0; i < 5; i++) {
-                sum += c.choose(0, 100);
-            }
-            return sum >= 150 ? new Failure("TOY", "sum of 150", "") : null;
-        };
-        String identity = "TOY | sum of 150";
-        ChoiceSequence first = ranks(100, 100, 100, 100, 100);
-        ChoiceSequence second = ranks(90, 100, 70, 100, 100);
-        ReplayCache cache = new ReplayCache();
-        Shrinker one = new Shrinker(trial, first, identity, "", null, 5000, 60, cache);
-        ChoiceSequence fixedPoint = one.shrink();
-        assertThat(one.converged()).isFalse();
-        Shrinker two = new Shrinker(trial, second, identity, "", null, 5000, 60, cache);
-        ChoiceSequence shrunk = two.shrink();
-        Shrinker alone = new Shrinker(trial, second, identity, "", null, 5000, 60, new ReplayCache());
-        ChoiceSequence unaided = alone.shrink();
-        assertThat(two.converged()).as("the second start stopped at the first's fixed point").isTrue();
-        assertThat(shrunk.ranks()).isEqualTo(fixedPoint.ranks()).isEqualTo(unaided.ranks())
-                .containsExactly(0, 0, 0, 50, 100);
-        assertThat(two.report(second.size()).calls()).isLessThan(alone.report(second.size()).calls());
-    }
-
-    private static ChoiceSequence ranks(long... ranks) {
-        Choices c = Choices.replay(ranks);
-        for (int i = 0; i < ranks.length; i++) {
-            c.choose(0, 100);
-        }
-        return c.toSequence();
-    }
 }
