@@ -36,6 +36,19 @@ public record ObservablePath(List<Segment> segments) {
         }
     }
 
+    /**
+     * A path from its segments as the scenario language writes them, each a name with an optional
+     * index in brackets: {@code of("zone[DMA]", "free_area[3]", "nr_free")}.
+     */
+    public static ObservablePath of(String... names) {
+        java.util.List<Segment> s = new java.util.ArrayList<>(names.length);
+        for (String n : names) {
+            int open = n.indexOf('[');
+            s.add(open < 0 ? new Segment(n, null) : new Segment(n.substring(0, open), n.substring(open + 1, n.length() - 1)));
+        }
+        return new ObservablePath(s);
+    }
+
     public ObservablePath {
         segments = List.copyOf(segments);
         if (segments.isEmpty()) {

@@ -7,8 +7,6 @@ import armmm.model.core.ObservablePath;
 import armmm.model.core.Result;
 import armmm.model.kernel.Kernel;
 import armmm.model.page.MemMapLayout;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
@@ -38,13 +36,7 @@ class HighmemObservablesTest {
     }
 
     private static ObservablePath path(String... names) {
-        List<ObservablePath.Segment> s = new ArrayList<>();
-        for (String n : names) {
-            int open = n.indexOf('[');
-            s.add(open < 0 ? new ObservablePath.Segment(n, null)
-                    : new ObservablePath.Segment(n.substring(0, open), n.substring(open + 1, n.length() - 1)));
-        }
-        return new ObservablePath(s);
+        return ObservablePath.of(names);
     }
 
     private OptionalLong read(String name) {

@@ -7,8 +7,6 @@ import armmm.model.board.Board;
 import armmm.model.core.ObservableException;
 import armmm.model.core.ObservablePath;
 import armmm.model.kernel.Kernel;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,13 +30,7 @@ class ZoneObservablesTest {
 
     /** {@code "zone[DMA]", "managed"} as a path; an index in brackets on any segment. */
     private static ObservablePath path(String... names) {
-        List<ObservablePath.Segment> s = new ArrayList<>();
-        for (String n : names) {
-            int open = n.indexOf('[');
-            s.add(open < 0 ? new ObservablePath.Segment(n, null)
-                    : new ObservablePath.Segment(n.substring(0, open), n.substring(open + 1, n.length() - 1)));
-        }
-        return new ObservablePath(s);
+        return ObservablePath.of(names);
     }
 
     private static OptionalLong read(ZoneSetup s, String... names) {
