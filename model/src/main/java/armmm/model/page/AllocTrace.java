@@ -75,7 +75,7 @@ public final class AllocTrace {
         return pfn;
     }
 
-    /** The zone index the page came from, -1 for NULL. */
+    /** The index of the zone whose lists served the page (rmqueue's zone, not always page_zone of the block), -1 for NULL. */
     public int zone() {
         return zone;
     }
