@@ -25,7 +25,8 @@ public final class TlbCallChecks {
     public static final Invariant FLUSH_DONE = Invariant.on("INV-CALL-06", Tlbs.class, Tlbs::flushCalls,
             TlbCallChecks::flushDone);
 
-    private static final long PAGE = 4096;
+    private static final long PAGE = Tlbs.PAGE;
+    /** The end of the 32-bit virtual address space, where the helpers' ranges stop. */
     private static final long TOP = 1L << 32;
 
     private TlbCallChecks() {

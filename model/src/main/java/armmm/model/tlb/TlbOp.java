@@ -139,7 +139,21 @@ public sealed interface TlbOp extends Op {
     /** A kernel TLB helper ({@code flush_tlb_all}, {@code flush_tlb_mm MM}, {@code flush_tlb_kernel_range START END}, ...). */
     record Helper(String name, Kind kind, long a, long b, long c, int cpu) implements TlbOp {
         /** Which helper, and its argument kinds. */
-        public enum Kind { LOCAL_ALL, ALL, MM, PAGE, RANGE, KERNEL_PAGE, KERNEL_RANGE }
+        public enum Kind {
+            LOCAL_ALL("local_flush_tlb_all"), ALL("flush_tlb_all"), MM("flush_tlb_mm"), PAGE("flush_tlb_page"),
+            RANGE("flush_tlb_range"), KERNEL_PAGE("flush_tlb_kernel_page"), KERNEL_RANGE("flush_tlb_kernel_range");
+
+            private final String spelling;
+
+            Kind(String spelling) {
+                this.spelling = spelling;
+            }
+
+            /** The kernel helper's name, the call's scenario spelling. */
+            public String spelling() {
+                return spelling;
+            }
+        }
 
         public List<Arg> args() {
             return switch (kind) {
@@ -203,7 +217,8 @@ public sealed interface TlbOp extends Op {
         }, c), args);
     }
 
-    private static OpSpec helper(String name, Helper.Kind kind, ArgKind... args) {
+    private static OpSpec helper(Helper.Kind kind, ArgKind... args) {
+        String name = kind.spelling();
         return OpSpec.perCpu(name, (a, c) -> new Helper(name, kind, a.length > 0 ? a[0] : 0, a.length > 1 ? a[1] : 0,
                 a.length > 2 ? a[2] : 0, c), args);
     }
@@ -224,11 +239,11 @@ public sealed interface TlbOp extends Op {
             maintenance(Tlbi.Kind.TLBIMVA, true, ArgKind.ADDR, ArgKind.NUMBER),
             maintenance(Tlbi.Kind.TLBIMVAA, false, ArgKind.ADDR), maintenance(Tlbi.Kind.TLBIMVAA, true, ArgKind.ADDR),
             OpSpec.perCpu("dsb", (a, c) -> new Dsb(c)),
-            helper("local_flush_tlb_all", Helper.Kind.LOCAL_ALL),
-            helper("flush_tlb_all", Helper.Kind.ALL),
-            helper("flush_tlb_mm", Helper.Kind.MM, ArgKind.HANDLE),
-            helper("flush_tlb_page", Helper.Kind.PAGE, ArgKind.HANDLE, ArgKind.ADDR),
-            helper("flush_tlb_range", Helper.Kind.RANGE, ArgKind.HANDLE, ArgKind.ADDR, ArgKind.ADDR),
-            helper("flush_tlb_kernel_page", Helper.Kind.KERNEL_PAGE, ArgKind.ADDR),
-            helper("flush_tlb_kernel_range", Helper.Kind.KERNEL_RANGE, ArgKind.ADDR, ArgKind.ADDR));
+            helper(Helper.Kind.LOCAL_ALL),
+            helper(Helper.Kind.ALL),
+            helper(Helper.Kind.MM, ArgKind.HANDLE),
+            helper(Helper.Kind.PAGE, ArgKind.HANDLE, ArgKind.ADDR),
+            helper(Helper.Kind.RANGE, ArgKind.HANDLE, ArgKind.ADDR, ArgKind.ADDR),
+            helper(Helper.Kind.KERNEL_PAGE, ArgKind.ADDR),
+            helper(Helper.Kind.KERNEL_RANGE, ArgKind.ADDR, ArgKind.ADDR));
 }

@@ -335,15 +335,7 @@ final class TlbChains {
         }
         b.action("dsb", 1, w -> cpu(w).map(TlbOp.Dsb::new));
         for (TlbOp.Helper.Kind kind : TlbOp.Helper.Kind.values()) {
-            String name = switch (kind) {
-                case LOCAL_ALL -> "local_flush_tlb_all";
-                case ALL -> "flush_tlb_all";
-                case MM -> "flush_tlb_mm";
-                case PAGE -> "flush_tlb_page";
-                case RANGE -> "flush_tlb_range";
-                case KERNEL_PAGE -> "flush_tlb_kernel_page";
-                case KERNEL_RANGE -> "flush_tlb_kernel_range";
-            };
+            String name = kind.spelling();
             boolean user = kind == TlbOp.Helper.Kind.MM || kind == TlbOp.Helper.Kind.PAGE || kind == TlbOp.Helper.Kind.RANGE;
             if (user) {
                 b.action(name, 1, w -> !liveMms(w).isEmpty(), w -> Gens.oneOf(liveMms(w)).flatMap(m -> Gens.combine(
