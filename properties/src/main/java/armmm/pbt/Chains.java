@@ -32,7 +32,7 @@ public final class Chains {
     }
 
     static <S, A> ChainResult run(ChainSpec<S, A> spec, Reporting reporting) {
-        PropertyConfig config = spec.config();
+        PropertyConfig config = reporting.settle(spec.config());
         reporting.announce(config);
         String fileName = reporting.fileName();
         Chain<S, A> chain = new Chain<>(spec, config.steps());

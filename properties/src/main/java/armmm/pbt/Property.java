@@ -162,6 +162,7 @@ public final class Property<T> {
         if (database != null) {
             config = config.withDatabase(database);
         }
+        config = target.settle(config);
         target.announce(config);
         String fileName = target.fileName();
         Stats stats = new Stats(fileName);

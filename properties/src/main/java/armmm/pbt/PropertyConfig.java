@@ -38,6 +38,12 @@ public record PropertyConfig(long seed, boolean seedGiven, int tries, int steps,
     public static final String SHARD = "armmm.shard";
     /** System property: the example database folder, or {@code off}. */
     public static final String DATABASE = "armmm.database";
+    /**
+     * System property: {@code true} derandomizes every property (its seed comes from its name),
+     * {@code false} none; unset, the properties that ask for it (the seeded-bug hunts) are. The
+     * {@code campaign} profile sets {@code false}, so long runs explore fresh seeds everywhere.
+     */
+    public static final String DERANDOMIZE = "armmm.derandomize";
 
     /** Default wall-clock safety net of shrinking: only a runaway shrink should ever reach it. */
     static final double DEFAULT_SHRINK_SECONDS = 120;
@@ -92,6 +98,35 @@ public record PropertyConfig(long seed, boolean seedGiven, int tries, int steps,
     public PropertyConfig withSeed(long newSeed) {
         return new PropertyConfig(newSeed, true, tries, steps, shrinkSeconds, shrinkReplays, deadlineSeconds,
                 shardIndex, shardCount, database);
+    }
+
+    /**
+     * This configuration derandomized, as Hypothesis's {@code derandomize} setting is: when no seed
+     * was given, the seed is a hash of the property's name, so that every run of the same code
+     * tests the same cases and reaches the same verdict on every machine. {@code armmm.derandomize}
+     * overrides {@code byDefault} either way; a given seed always wins.
+     *
+     * @param propertyName the property's full name ({@code Class.property}), hashed into the seed
+     * @param byDefault whether the property asks to be derandomized when the system property is unset
+     */
+    PropertyConfig derandomized(String propertyName, boolean byDefault) {
+        String mode = property(DERANDOMIZE);
+        if (mode != null && !mode.equals("true") && !mode.equals("false")) {
+            throw new IllegalArgumentException(DERANDOMIZE + "=" + mode + ": expected true or false");
+        }
+        boolean derandomize = mode == null ? byDefault : mode.equals("true");
+        return seedGiven || !derandomize ? this : withSeed(seedOf(propertyName));
+    }
+
+    /** A stable 64-bit seed from a name: FNV-1a over its UTF-8 bytes, then SplitMix64's finaliser. */
+    static long seedOf(String name) {
+        long h = 0xcbf29ce484222325L;
+        for (byte b : name.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            h = (h ^ (b & 0xff)) * 0x100000001b3L;
+        }
+        h = (h ^ (h >>> 30)) * 0xbf58476d1ce4e5b9L;
+        h = (h ^ (h >>> 27)) * 0x94d049bb133111ebL;
+        return h ^ (h >>> 31);
     }
 
     /** This configuration with another shrink budget and safety net. */

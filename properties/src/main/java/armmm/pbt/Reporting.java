@@ -10,8 +10,10 @@ import java.util.function.BiConsumer;
  * @param propertyName names the files in target/counterexamples and target/armmm-stats
  * @param testSelector the {@code -Dtest=} value that reruns this property
  * @param entries receives (key, value) report entries; may ignore them
+ * @param derandomize whether the run asks for a seed derived from its name (see
+ *     {@link PropertyConfig#derandomized})
  */
-record Reporting(String propertyName, String testSelector, BiConsumer<String, String> entries) {
+record Reporting(String propertyName, String testSelector, BiConsumer<String, String> entries, boolean derandomize) {
     /** Output root: Surefire runs in the module directory, so this is the module's target/. */
     static final Path TARGET = Path.of("target");
 
@@ -27,6 +29,16 @@ record Reporting(String propertyName, String testSelector, BiConsumer<String, St
         return n == 1 ? propertyName : propertyName + "-" + n;
     }
 
+    /** Reporting that draws a fresh seed unless one is given. */
+    Reporting(String propertyName, String testSelector, BiConsumer<String, String> entries) {
+        this(propertyName, testSelector, entries, false);
+    }
+
+    /** The run's configuration: {@code config} derandomized when this run or {@code armmm.derandomize} asks. */
+    PropertyConfig settle(PropertyConfig config) {
+        return config.derandomized(propertyName, derandomize);
+    }
+
     /** Reporting outside JUnit: files named after the property, rerun by its name. */
     static Reporting standalone(String propertyName) {
         return new Reporting(propertyName, propertyName, (k, v) -> { });
@@ -34,7 +46,11 @@ record Reporting(String propertyName, String testSelector, BiConsumer<String, St
 
     /** Prints a freshly drawn seed before the run, so even a run that hangs can be replayed. */
     void announce(PropertyConfig config) {
-        if (!config.seedGiven()) {
+        if (derandomize && config.seedGiven()) {
+            System.out.println("[armmm] " + propertyName + ": seed " + config.seed() + " (derandomized: from the"
+                    + " property's name unless -D" + PropertyConfig.SEED + " is given; -D" + PropertyConfig.DERANDOMIZE
+                    + "=false draws a fresh one)");
+        } else if (!config.seedGiven()) {
             System.out.println("[armmm] " + propertyName + ": fresh seed " + config.seed() + " (replay with -D"
                     + PropertyConfig.SEED + "=" + config.seed() + ")");
         }

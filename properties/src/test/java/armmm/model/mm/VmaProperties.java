@@ -57,7 +57,7 @@ class VmaProperties {
     @Test
     void aBrkThatStretchesAnUnadjacentVmaIsCaughtByInvVma05() {
         // named defect_* as the other planted defects' runs, so the verification report lists it
-        PropertyRunner runner = new PropertyRunner("VmaProperties", "defect_BRK_EXPANDS_UNADJACENT_VMA", (k, v) -> { });
+        PropertyRunner runner = new PropertyRunner("VmaProperties", "defect_BRK_EXPANDS_UNADJACENT_VMA", (k, v) -> { }).derandomized();
         ChainResult result = runner.run(VmaChains.spec(Set.of(VmaDefect.BRK_EXPANDS_UNADJACENT_VMA),
                 VmaChecks.COUNTED::equals, false).tries(300).build());
         assertThat(result.passed()).isFalse();
@@ -73,7 +73,7 @@ class VmaProperties {
     @Test
     void anMprotectThatSeesItsMergeAsAGapIsCaughtByInvVma06() {
         // named defect_* as the other planted defects' runs, so the verification report lists it
-        PropertyRunner runner = new PropertyRunner("VmaProperties", "defect_MPROTECT_MERGED_NEXT_SEEN_AS_GAP", (k, v) -> { });
+        PropertyRunner runner = new PropertyRunner("VmaProperties", "defect_MPROTECT_MERGED_NEXT_SEEN_AS_GAP", (k, v) -> { }).derandomized();
         ChainResult result = runner.run(VmaChains.spec(Set.of(VmaDefect.MPROTECT_MERGED_NEXT_SEEN_AS_GAP),
                 VmaChecks.MPROTECT_RESULT::equals, false).tries(300).build());
         assertThat(result.passed()).isFalse();
@@ -89,7 +89,7 @@ class VmaProperties {
     @Test
     void anMmapIntoTheStackGuardGapIsCaughtByInvVma07() {
         // named defect_* as the other planted defects' runs, so the verification report lists it
-        PropertyRunner runner = new PropertyRunner("VmaProperties", "defect_UNMAPPED_AREA_IGNORES_STACK_GAP", (k, v) -> { });
+        PropertyRunner runner = new PropertyRunner("VmaProperties", "defect_UNMAPPED_AREA_IGNORES_STACK_GAP", (k, v) -> { }).derandomized();
         ChainResult result = runner.run(VmaChains.spec(Set.of(VmaDefect.UNMAPPED_AREA_IGNORES_STACK_GAP),
                 VmaChecks.STACK_GAP::equals, false).tries(300).build());
         assertThat(result.passed()).isFalse();
@@ -118,7 +118,7 @@ class VmaProperties {
                 VmaDefect.NO_MMAP_MIN_ADDR_CHECK, VmaChecks.IN_USER_RANGE);
         return catcher.entrySet().stream().sorted(Map.Entry.comparingByKey()).map(e -> DynamicTest.dynamicTest(
                 e.getKey().name(), () -> {
-                    PropertyRunner runner = new PropertyRunner("VmaProperties", "defect_" + e.getKey().name(), (k, v) -> { });
+                    PropertyRunner runner = new PropertyRunner("VmaProperties", "defect_" + e.getKey().name(), (k, v) -> { }).derandomized();
                     ChainResult result = runner.run(VmaChains.spec(Set.of(e.getKey()), e.getValue()::equals, false)
                             .tries(300).seed(35).build());
                     assertThat(result.passed()).as("%s planted", e.getKey()).isFalse();

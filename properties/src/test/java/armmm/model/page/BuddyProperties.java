@@ -214,7 +214,7 @@ class BuddyProperties {
                 .map(bug -> DynamicTest.dynamicTest(bug.cliName(), () -> {
                     String catcher = Catalogue.catcherOf(bug.name());
                     int handMinimal = SeededBugTable.handMinimalCalls(bug);
-                    PropertyRunner runner = new PropertyRunner("BuddyProperties", "bug_" + bug.cliName(), (k, v) -> { });
+                    PropertyRunner runner = new PropertyRunner("BuddyProperties", "bug_" + bug.cliName(), (k, v) -> { }).derandomized();
                     ChainResult result;
                     long start = System.nanoTime();
                     result = runner.run((bug == PageBug.GFP_ATOMIC_BOOSTED_WMARK
