@@ -44,9 +44,12 @@ record Reporting(String propertyName, String testSelector, BiConsumer<String, St
         return new Reporting(propertyName, propertyName, (k, v) -> { });
     }
 
-    /** Prints a freshly drawn seed before the run, so even a run that hangs can be replayed. */
+    /**
+     * Prints a freshly drawn or derandomized seed before the run, so even a run that hangs can be
+     * replayed (a seed the test pins is in its source already).
+     */
     void announce(PropertyConfig config) {
-        if (derandomize && config.seedGiven()) {
+        if (derandomize && config.seed() == PropertyConfig.seedOf(propertyName)) {
             System.out.println("[armmm] " + propertyName + ": seed " + config.seed() + " (derandomized: from the"
                     + " property's name unless -D" + PropertyConfig.SEED + " is given; -D" + PropertyConfig.DERANDOMIZE
                     + "=false draws a fresh one)");
