@@ -49,7 +49,7 @@ record Reporting(String propertyName, String testSelector, BiConsumer<String, St
      * replayed (a seed the test pins is in its source already).
      */
     void announce(PropertyConfig config) {
-        if (derandomize && config.seed() == PropertyConfig.seedOf(propertyName)) {
+        if (config.seedGiven() && config.seed() == PropertyConfig.seedOf(propertyName)) {
             System.out.println("[armmm] " + propertyName + ": seed " + config.seed() + " (derandomized: from the"
                     + " property's name unless -D" + PropertyConfig.SEED + " is given; -D" + PropertyConfig.DERANDOMIZE
                     + "=false draws a fresh one)");
