@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -14,9 +15,22 @@ import org.junit.jupiter.api.Test;
 class DerandomizeTest {
     private static final PropertyConfig FRESH = new PropertyConfig(77, false, 10, 5, 1);
 
-    @AfterEach
+    /** The build's own setting (a campaign sets false), put back for the tests after these. */
+    private String outside;
+
+    @BeforeEach
     void clear() {
+        outside = System.getProperty(PropertyConfig.DERANDOMIZE);
         System.clearProperty(PropertyConfig.DERANDOMIZE);
+    }
+
+    @AfterEach
+    void restore() {
+        if (outside == null) {
+            System.clearProperty(PropertyConfig.DERANDOMIZE);
+        } else {
+            System.setProperty(PropertyConfig.DERANDOMIZE, outside);
+        }
     }
 
     @Test
