@@ -157,4 +157,20 @@ class RunControlTest {
         assertThat(one.file(".md")).exists();
         assertThat(two.file(".md")).exists();
     }
+
+    @Test
+    void runsCreateNoThreadsAndShareOneWatchdog() {
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        Chains.run(ToyStack.spec("RunControlThreads", true).seed(1).database("off").build());
+        long started = threads.getTotalStartedThreadCount();
+        for (long seed = 2; seed <= 21; seed++) {
+            assertThat(Chains.run(ToyStack.spec("RunControlThreads", true).seed(seed).database("off").build()).passed())
+                    .isFalse();
+        }
+        // one hand-off a run to an idle case thread (before: six threads a failing run); the margin is
+        // for threads the JVM itself may start meanwhile (compiler threads)
+        assertThat(threads.getTotalStartedThreadCount() - started).isLessThanOrEqualTo(5);
+        assertThat(Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("armmm-deadline")))
+                .hasSize(1);
+    }
 }
