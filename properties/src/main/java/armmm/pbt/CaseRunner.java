@@ -34,8 +34,9 @@ final class CaseRunner implements AutoCloseable {
     static final String DEADLINE_ID = "deadline";
 
     /**
-     * The threads guarded runs execute on: created when every one is busy (runs in parallel, or one
-     * left spinning by an abandoned case), kept a minute when idle, daemons so they never hold the
+     * The threads guarded runs execute on: created when none is idle (runs in parallel, one left
+     * spinning by an abandoned case, or now and then the last run's thread not yet back in the pool
+     * when the next run is handed over), kept a minute when idle, daemons so they never hold the
      * JVM. Thread creation per run (a search and two report replays: six threads with their
      * watchdogs) was a measurable share of a small property's run.
      */

@@ -167,8 +167,9 @@ class RunControlTest {
             assertThat(Chains.run(ToyStack.spec("RunControlThreads", true).seed(seed).database("off").build()).passed())
                     .isFalse();
         }
-        // one hand-off a run to an idle case thread (before: six threads a failing run); the margin is
-        // for threads the JVM itself may start meanwhile (compiler threads)
+        // one hand-off a run to an idle case thread (before: six threads a failing run, 120 here); the
+        // margin is for threads the JVM itself may start meanwhile (compiler threads) and for a run
+        // handed over before the last run's thread is back in the pool (measured: 0 to 1 in 20 runs)
         assertThat(threads.getTotalStartedThreadCount() - started).isLessThanOrEqualTo(5);
         assertThat(Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("armmm-deadline")))
                 .hasSize(1);
