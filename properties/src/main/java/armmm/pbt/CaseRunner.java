@@ -1,42 +1,65 @@
 package armmm.pbt;
 
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
  * Runs test cases under a per-case deadline. A case runs on the calling thread (no hand-off per
- * case: under load a hand-off costs a scheduling slot, which dominated the time to a counterexample);
- * one watchdog thread per runner sleeps until the running case's deadline and does nothing else
- * unless a case overruns. Then it records the call the case is in, cancels its choices (the next
- * draw gives up) and interrupts the calling thread; the case becomes a failure with id
- * {@value #DEADLINE_ID} naming that call. Stopping is cooperative: a call that neither draws nor
- * heeds the interrupt gets one more deadline; if it is still running then (a loop that never
- * draws, such as a walk around a corrupted list), the watchdog abandons it: {@link #guard} runs a
- * whole search on one thread of its own (one hand-off a run, not a case) and returns to its caller
- * with the abandoned case as the failure, leaving that thread to spin as a daemon. The deadline is
- * wall-clock by nature, so it is a safety net: it says when it cut in, and a case that hits it is
- * not shrunk.
+ * case: under load a hand-off costs a scheduling slot, which dominated the time to a counterexample).
+ * One watchdog thread serves every runner of the JVM ({@link Watchdog}): it sleeps until the
+ * earliest deadline of a running case and does nothing else unless a case overruns. Then it records
+ * the call the case is in, cancels its choices (the next draw gives up) and interrupts the case's
+ * thread; the case becomes a failure with id {@value #DEADLINE_ID} naming that call. Stopping is
+ * cooperative: a call that neither draws nor heeds the interrupt gets one more deadline; if it is
+ * still running then (a loop that never draws, such as a walk around a corrupted list), the watchdog
+ * abandons it: {@link #guard} runs a whole property run (search, shrinking and the report's
+ * replays) on a case thread of its own and returns to its caller with the abandoned case as the
+ * failure, leaving that thread to spin as a daemon. Case threads are long-lived and reused across
+ * runs ({@link #CASE_THREADS}): a run costs one hand-off, not a thread; an abandoned thread is
+ * simply never handed another run. The deadline is wall-clock by nature, so it is a safety net: it
+ * says when it cut in, and a case that hits it is not shrunk.
  */
 final class CaseRunner implements AutoCloseable {
     /** The failure id of a case that overran its deadline. */
     static final String DEADLINE_ID = "deadline";
 
+    /**
+     * The threads guarded runs execute on: created when none is idle (runs in parallel, one left
+     * spinning by an abandoned case, or now and then the last run's thread not yet back in the pool
+     * when the next run is handed over), kept a minute when idle, daemons so they never hold the
+     * JVM. Thread creation per run (a search and two report replays: six threads with their
+     * watchdogs) was a measurable share of a small property's run.
+     */
+    private static final ExecutorService CASE_THREADS = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60,
+            TimeUnit.SECONDS, new SynchronousQueue<>(), body -> {
+                Thread thread = new Thread(body, "armmm-run");
+                thread.setDaemon(true);
+                return thread;
+            });
+
     private final long deadlineNanos;
-    private Thread watchdog;
     /** Guarded by this: the running case, its thread and start; the call it overran in, or null. */
     private Choices current;
     private Thread caseThread;
     private long startedAt;
     private String overranIn;
-    private boolean closed;
     /** Completed by the watchdog with the failure of a case that ignored its cancel and interrupt. */
     private final CompletableFuture<Trial.Outcome> abandoned = new CompletableFuture<>();
 
+    /** A runner watched from now until {@link #close()}. */
     CaseRunner(double deadlineSeconds) {
         this.deadlineNanos = (long) (deadlineSeconds * 1e9);
+        Watchdog.INSTANCE.watch(this);
     }
 
     /**
@@ -45,11 +68,6 @@ final class CaseRunner implements AutoCloseable {
      */
     Trial.Outcome run(Trial trial, Choices choices, Stats stats, Map<String, Double> scores) {
         synchronized (this) {
-            if (watchdog == null) {
-                watchdog = new Thread(this::watch, "armmm-deadline");
-                watchdog.setDaemon(true);
-                watchdog.start();
-            }
             current = choices;
             caseThread = Thread.currentThread();
             startedAt = System.nanoTime();
@@ -86,34 +104,29 @@ final class CaseRunner implements AutoCloseable {
     }
 
     /**
-     * The watchdog: wakes at the running case's deadline (at most once a deadline when none runs),
-     * and, for a case that overran and is still running one deadline later, abandons it.
+     * Called by the watchdog at {@code now}: stops the running case at its deadline and abandons
+     * it one deadline later. Returns how long the watchdog may sleep before this runner needs it
+     * again (a deadline when no case runs: a case started meanwhile is seen before its own).
      */
-    private synchronized void watch() {
-        while (!closed) {
-            long wait = deadlineNanos;
-            if (current != null) {
-                long elapsed = System.nanoTime() - startedAt;
-                if (overranIn == null && elapsed >= deadlineNanos) {
-                    // read the call before cancelling: an interrupted call may return and the case go on
-                    overranIn = current.call();
-                    current.cancel();
-                    caseThread.interrupt();
-                    wait = deadlineNanos;
-                } else if (overranIn != null && elapsed >= 2 * deadlineNanos) {
-                    if (!abandoned.isDone()) {
-                        abandoned.complete(abandon(current, overranIn, elapsed));
-                    }
-                } else {
-                    wait = (overranIn == null ? deadlineNanos : 2 * deadlineNanos) - elapsed;
-                }
-            }
-            try {
-                wait(Math.max(1, (wait + 999_999) / 1_000_000));
-            } catch (InterruptedException e) {
-                return;
-            }
+    private synchronized long check(long now) {
+        if (current == null) {
+            return deadlineNanos;
         }
+        long elapsed = now - startedAt;
+        if (overranIn == null && elapsed >= deadlineNanos) {
+            // read the call before cancelling: an interrupted call may return and the case go on
+            overranIn = current.call();
+            current.cancel();
+            caseThread.interrupt();
+            return deadlineNanos;
+        }
+        if (overranIn != null && elapsed >= 2 * deadlineNanos) {
+            if (!abandoned.isDone()) {
+                abandoned.complete(abandon(current, overranIn, elapsed));
+            }
+            return deadlineNanos;
+        }
+        return (overranIn == null ? deadlineNanos : 2 * deadlineNanos) - elapsed;
     }
 
     /** The failure of a case that neither drew nor heeded the interrupt after its deadline. */
@@ -129,21 +142,19 @@ final class CaseRunner implements AutoCloseable {
     }
 
     /**
-     * Runs {@code body}, which runs its cases through this runner, on a thread of its own and
-     * returns its value; or, when the watchdog abandons one of those cases, {@code onAbandoned}'s
-     * value for that case's failure, leaving the body's thread behind (a daemon).
+     * Runs {@code body}, which runs its cases through this runner, on a case thread and returns its
+     * value; or, when the watchdog abandons one of those cases, {@code onAbandoned}'s value for that
+     * case's failure, leaving the body's thread behind (a daemon).
      */
     <T> T guard(Supplier<T> body, Function<Trial.Outcome, T> onAbandoned) {
         CompletableFuture<T> done = new CompletableFuture<>();
-        Thread thread = new Thread(() -> {
+        CASE_THREADS.execute(() -> {
             try {
                 done.complete(body.get());
             } catch (Throwable t) {
                 done.completeExceptionally(t);
             }
-        }, "armmm-run");
-        thread.setDaemon(true);
-        thread.start();
+        });
         try {
             CompletableFuture.anyOf(done, abandoned).join();
         } catch (CompletionException e) {
@@ -162,15 +173,64 @@ final class CaseRunner implements AutoCloseable {
 
     @Override
     public void close() {
-        Thread stopped;
-        synchronized (this) {
-            closed = true;
-            stopped = watchdog;
-            watchdog = null;
-            notifyAll();
+        Watchdog.INSTANCE.forget(this);
+    }
+
+    /**
+     * The one watchdog thread of the JVM: sleeps until the earliest moment a watched runner needs it
+     * (a running case's deadline, or one deadline when none runs), then lets each runner check its
+     * case. Started with the first runner and never stopped (a daemon asleep without runners).
+     * Lock order: the watchdog's monitor, then a runner's; a runner never asks the watchdog while
+     * holding its own.
+     */
+    private static final class Watchdog implements Runnable {
+        static final Watchdog INSTANCE = new Watchdog();
+
+        private final Set<CaseRunner> runners = new LinkedHashSet<>();
+        private Thread thread;
+        /** When the sleep in progress ends (System.nanoTime), or Long.MAX_VALUE while it waits for a runner. */
+        private long wakesAt = Long.MAX_VALUE;
+
+        synchronized void watch(CaseRunner runner) {
+            runners.add(runner);
+            if (thread == null) {
+                thread = new Thread(this, "armmm-deadline");
+                thread.setDaemon(true);
+                thread.start();
+            }
+            // the new runner's first case can overrun a deadline from now at the earliest: wake the
+            // watchdog only when it would sleep past that (a shorter deadline than the others'), not
+            // every run (a wake-up is a context switch)
+            if (wakesAt == Long.MAX_VALUE || System.nanoTime() + runner.deadlineNanos - wakesAt < 0) {
+                notifyAll();
+            }
         }
-        if (stopped != null) {
-            stopped.interrupt();
+
+        synchronized void forget(CaseRunner runner) {
+            runners.remove(runner);
+        }
+
+        @Override
+        public synchronized void run() {
+            while (true) {
+                long wait = Long.MAX_VALUE;
+                long now = System.nanoTime();
+                for (CaseRunner runner : new ArrayList<>(runners)) {
+                    wait = Math.min(wait, runner.check(now));
+                }
+                try {
+                    if (wait == Long.MAX_VALUE) {
+                        wakesAt = Long.MAX_VALUE;
+                        wait();
+                    } else {
+                        long millis = Math.max(1, (wait + 999_999) / 1_000_000);
+                        wakesAt = now + millis * 1_000_000;
+                        wait(millis);
+                    }
+                } catch (InterruptedException e) {
+                    // nobody else holds this thread: an interrupt is spurious; keep watching
+                }
+            }
         }
     }
 }

@@ -15,6 +15,12 @@ public final class ChoiceSequence {
     private final List<Span> spans;
     private final List<Bundle.Reference> references;
     private final List<Bundle.Creation> creations;
+    /** The label of a chain step's span. */
+    private static final String STEP = "step";
+    /**
+     * {@code spans("step")}, once asked (an immutable list: a race computes it twice, harmlessly).
+     */
+    private List<Span> stepSpans;
 
     /**
      * A labelled interval {@code [start, end)} of choice positions that one generator call consumed.
@@ -102,6 +108,19 @@ public final class ChoiceSequence {
 
     /** The spans with the given label, ordered by start position. */
     public List<Span> spans(String label) {
+        if (label.equals(STEP)) {
+            // the shrinker asks for a chain's steps before nearly every candidate: computed once
+            List<Span> steps = stepSpans;
+            if (steps == null) {
+                steps = labelled(STEP);
+                stepSpans = steps;
+            }
+            return steps;
+        }
+        return labelled(label);
+    }
+
+    private List<Span> labelled(String label) {
         return spans.stream().filter(s -> s.label().equals(label))
                 .sorted((a, b) -> Integer.compare(a.start(), b.start())).toList();
     }

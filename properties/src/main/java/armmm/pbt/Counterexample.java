@@ -2,7 +2,7 @@ package armmm.pbt;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -89,9 +89,8 @@ public record Counterexample(String property, String fileName, Failure failure, 
     /** Writes the .scn and .md files and returns the scenario's path. */
     public Path write() {
         try {
-            Files.createDirectories(DIRECTORY);
-            Files.writeString(file(".scn"), scenario());
-            Files.writeString(file(".md"), markdown());
+            Reporting.replace(file(".scn"), scenario().getBytes(StandardCharsets.UTF_8));
+            Reporting.replace(file(".md"), markdown().getBytes(StandardCharsets.UTF_8));
             return file(".scn");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write counterexample of " + property, e);

@@ -2,6 +2,7 @@ package armmm.pbt;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -86,8 +87,7 @@ final class ExampleDatabase {
                 Files.deleteIfExists(file(property));
                 return;
             }
-            Files.createDirectories(folder);
-            Files.write(file(property), lines);
+            Reporting.replace(file(property), (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the example database of " + property, e);
         }

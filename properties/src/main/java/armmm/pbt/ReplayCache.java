@@ -37,7 +37,13 @@ final class ReplayCache {
     /** The used lengths stored, so a lookup probes only those prefixes of a candidate. */
     private final BitSet lengths = new BitSet();
     private long stored;
-
+    /** How many times the cache forgot everything. */
+    private int clears;
+    /**
+     * Sequences starts of this identity ended at, fixed points ({@link #fixedPoint}), with the clear
+     * count when each such start began.
+     */
+    private final Map<RanksKey, Integer> fixedPoints = new HashMap<>();
 
     /**
      * Records the replay of {@code candidate}, which used {@code used} (they differ when the replay
@@ -59,6 +65,7 @@ final class ReplayCache {
             exact.clear();
             lengths.clear();
             stored = 0;
+            clears++;
         }
         long key = key(hash(used, used.length), used.length);
         List<Hit> hits = byPrefix.computeIfAbsent(key, k -> new ArrayList<>(1));
@@ -70,6 +77,37 @@ final class ReplayCache {
         hits.add(new Hit(used, failing));
         lengths.set(used.length);
         stored += used.length;
+    }
+
+    /** How many times the cache forgot everything so far. */
+    int clears() {
+        return clears;
+    }
+
+    /**
+     * Records that a start which began when the cache had been cleared {@code clearsAtStart} times
+     * ended at {@code ranks}, a fixed point: a whole round of passes from {@code ranks} improved
+     * nothing and was not cut short by the budget or the clock, and no replay of the start hit the
+     * per-case deadline (whose answer is the clock's, not the candidate's).
+     * <p>
+     * A round's candidates are a function of the sequence it begins from (and of the best found in
+     * it, which here never changed); a candidate's answer is a function of the candidate (a replay
+     * is deterministic, which this cache assumes anyway). So another start of the identity that
+     * begins a round from {@code ranks} would try the same candidates, get the same answers and
+     * improve nothing: it ends at {@code ranks}, which is not smaller than the result already kept.
+     * Every candidate of that round without repairs was stored here or answered from here; while
+     * the cache has not been cleared since the recording start began, they all still are, so the
+     * other start's round would replay only repaired candidates (never stored) and leave the cache
+     * as it is. It may stop there: nothing it would have done is seen by anyone.
+     */
+    void fixedPoint(long[] ranks, int clearsAtStart) {
+        fixedPoints.put(new RanksKey(ranks), clearsAtStart);
+    }
+
+    /** Whether a start ended at {@code ranks} as {@link #fixedPoint} records, with no clear since it began. */
+    boolean isFixedPoint(long[] ranks) {
+        Integer clearsAtStart = fixedPoints.get(new RanksKey(ranks));
+        return clearsAtStart != null && clearsAtStart == clears;
     }
 
     /** The known replay of {@code candidate}, or the one whose used choices begin it, or null. */

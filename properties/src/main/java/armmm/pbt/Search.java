@@ -108,12 +108,21 @@ final class Search {
     /** Samples {@code config.tries()} test cases from the seed, or enumerates when {@code exhaustive} is set. */
     static Result run(Trial trial, PropertyConfig config, Exhaustive exhaustive, Stats stats, Options options) {
         try (CaseRunner runner = new CaseRunner(config.deadlineSeconds())) {
-            Search search = new Search(trial, config, options, stats, runner);
+            Search search = on(trial, config, stats, options, runner);
             return runner.guard(() -> search.search(exhaustive), search::abandoned);
         }
     }
 
-    private Result search(Exhaustive exhaustive) {
+    /**
+     * A search whose cases run through {@code runner}, for a caller that guards more than the
+     * search with it ({@link Chains}: the report's replays too, in the same hand-off).
+     */
+    static Search on(Trial trial, PropertyConfig config, Stats stats, Options options, CaseRunner runner) {
+        return new Search(trial, config, options, stats, runner);
+    }
+
+    /** Samples or enumerates, on the calling thread (which {@code runner.guard} provides). */
+    Result search(Exhaustive exhaustive) {
         boolean exhausted = false;
         if (exhaustive == null) {
             // an enumeration is its own order, simplest first: the database would only reorder it
@@ -130,7 +139,7 @@ final class Search {
      * The result when the runner abandoned a case that ignored its deadline: that case alone, as
      * found (not shrunk, not replayed, not stored: its thread is still running).
      */
-    private Result abandoned(Trial.Outcome hung) {
+    Result abandoned(Trial.Outcome hung) {
         int size = hung.sequence().size();
         ShrinkReport report = new ShrinkReport(0, 0, 0, false, size, size, false);
         Found found = new Found(hung.sequence(), hung.sequence(), hung.failure(), hung.identity(), report);
@@ -164,7 +173,7 @@ final class Search {
         }
         SplittableRandom mutations = master.split();
         Map<String, Scored> best = new LinkedHashMap<>();
-        Set<String> distinct = new HashSet<>();
+        Set<RanksKey> distinct = new HashSet<>();
         int extra = Integer.MAX_VALUE;
         int attempts = 0;
         int limit = config.tries();
@@ -185,7 +194,7 @@ final class Search {
                 continue;
             }
             if (distinct.size() < config.tries()) {
-                distinct.add(Arrays.toString(outcome.sequence().ranks()));
+                distinct.add(new RanksKey(outcome.sequence().readOnlyRanks()));
             }
             scores.forEach((label, score) -> {
                 Scored so = best.get(label);
@@ -311,6 +320,13 @@ final class Search {
                 smallest = shrinker.shrink();
                 report = shrinker.report(failing.sequence().size());
             }
+            int known = isNew ? -1 : indexOf(identity);
+            if (!isNew && (known < 0
+                    || ChoiceSequence.shortlex(smallest.readOnlyRanks(), found.get(known).shrunk().readOnlyRanks()) >= 0)) {
+                // another start that did not shrink further than the one kept: nothing of it is reported,
+                // so it needs no replay
+                return false;
+            }
             // a hanging case is not replayed (each replay costs a deadline); the others are, to catch
             // a system under test that does not fail the same way twice
             Trial.Outcome replay = CaseRunner.DEADLINE_ID.equals(failing.failure().id()) ? failing
@@ -324,21 +340,25 @@ final class Search {
             }
             Found shrunk = new Found(failing.sequence(), smallest, failure, identity, report);
             if (!isNew) {
-                // another start of a known failure: keep whichever shrank further (local minima differ)
-                for (int i = 0; i < found.size(); i++) {
-                    Found known = found.get(i);
-                    if (known.identity().equals(identity)
-                            && ChoiceSequence.shortlex(smallest.ranks(), known.shrunk().ranks()) < 0) {
-                        found.set(i, shrunk);
-                        save(smallest);
-                    }
-                }
+                // another start of a known failure that shrank further: keep it (local minima differ)
+                found.set(known, shrunk);
+                save(smallest);
                 return false;
             }
             found.add(shrunk);
             save(smallest);
             return true;
         }
+    }
+
+    /** The position in {@link #found} of the failure of {@code identity}, or -1. */
+    private int indexOf(String identity) {
+        for (int i = 0; i < found.size(); i++) {
+            if (found.get(i).identity().equals(identity)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private void save(ChoiceSequence smallest) {

@@ -42,14 +42,19 @@ final class Shrinker {
     private final long started = System.nanoTime();
     private final Set<RanksKey> seen = new HashSet<>();
     /** Candidates replayed with repairs (bundle references, actions re-pointed), with their repairs. */
-    private final Set<java.util.List<Object>> seenRepaired = new HashSet<>();
+    private final Set<RepairedKey> seenRepaired = new HashSet<>();
     /** Replays of this identity so far, this start's and earlier starts': a known answer is not replayed. */
     private final ReplayCache cache;
     private ChoiceSequence best;
+    /** {@link #distinctSpans()} of {@link #distinctOf}. */
+    private List<ChoiceSequence.Span> distinct;
+    private ChoiceSequence distinctOf;
     private int calls;
     private int improvements;
     private boolean timedOut;
     private boolean budgetReached;
+    /** Whether a replay hit the per-case deadline: its answer was the clock's, not the candidate's. */
+    private boolean overran;
 
 
     /**
@@ -81,8 +86,15 @@ final class Shrinker {
     /** Shrinks to a fixed point (or the time bound) and returns the smallest failing sequence. */
     ChoiceSequence shrink() {
         ChoiceSequence before;
+        int clearsAtStart = cache.clears();
         do {
             before = best;
+            if (cache.isFixedPoint(best.readOnlyRanks())) {
+                // an earlier start of this identity ended here, a whole round from this very sequence
+                // improving nothing: this round would try the same candidates and get the same answers
+                // (see ReplayCache#fixedPoint), so it cannot improve, and it would leave nothing behind
+                break;
+            }
             // step structure first, to its own fixed point: deleting steps, then folding a step into
             // its predecessor when none can go alone, before the choice-by-choice passes spend the budget
             ChoiceSequence stepsBefore;
@@ -109,6 +121,9 @@ final class Shrinker {
                 deleteStepsKeepingActions();
             }
         } while (best != before && !stopped());
+        if (best == before && !budgetReached && !timedOut && !overran) {
+            cache.fixedPoint(best.readOnlyRanks(), clearsAtStart);
+        }
         return best;
     }
 
@@ -440,12 +455,21 @@ final class Shrinker {
     }
 
     private List<ChoiceSequence.Span> distinctSpans() {
+        // asked before nearly every candidate of the span passes: computed once per best sequence
+        if (distinctOf != best) {
+            distinct = distinctSpans(best);
+            distinctOf = best;
+        }
+        return distinct;
+    }
+
+    private static List<ChoiceSequence.Span> distinctSpans(ChoiceSequence best) {
         // nested generators can close several spans over the same interval; one deletion is enough
         List<ChoiceSequence.Span> sorted = new ArrayList<>(new LinkedHashSet<>(
                 best.spans().stream().filter(s -> s.length() > 0).toList()));
         sorted.sort((x, y) -> x.start() != y.start() ? Integer.compare(x.start(), y.start())
                 : Integer.compare(y.end(), x.end()));
-        return sorted;
+        return List.copyOf(sorted);
     }
 
     private boolean delete(int from, int to) {
@@ -631,8 +655,7 @@ final class Shrinker {
         if (seenRepaired.size() >= SEEN_LIMIT) {
             seenRepaired.clear();
         }
-        if (repairs.isEmpty() ? !seen.add(new RanksKey(candidate)) : !seenRepaired.add(java.util.List.of(
-                new RanksKey(candidate), new java.util.TreeMap<>(repairs)))) {
+        if (repairs.isEmpty() ? !seen.add(new RanksKey(candidate)) : !seenRepaired.add(new RepairedKey(candidate, repairs))) {
             // the same candidate with the same repairs replays the same way: its answer is known
             return false;
         }
@@ -648,7 +671,9 @@ final class Shrinker {
                 .wanting(call);
         Trial.Outcome outcome = runner == null ? Trial.execute(trial, choices) : runner.run(trial, choices, null, null);
         boolean same = outcome.failure() != null && identity.equals(outcome.identity());
-        if (repairs.isEmpty() && !(outcome.failure() != null && CaseRunner.DEADLINE_ID.equals(outcome.failure().id()))) {
+        boolean deadline = outcome.failure() != null && CaseRunner.DEADLINE_ID.equals(outcome.failure().id());
+        overran |= deadline;
+        if (repairs.isEmpty() && !deadline) {
             // a deadline is wall-clock, not a function of the choices: never remembered
             cache.put(candidate, outcome.sequence().readOnlyRanks(), same ? outcome.sequence() : null);
         }
@@ -663,6 +688,22 @@ final class Shrinker {
         best = failing;
         improvements++;
         return true;
+    }
+
+    /**
+     * A candidate with its repairs, as a key: equal when both are (the repairs are the map the
+     * candidate's move built, never changed after).
+     */
+    private record RepairedKey(long[] ranks, java.util.Map<Integer, Long> repairs) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof RepairedKey k && Arrays.equals(ranks, k.ranks) && repairs.equals(k.repairs);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * Arrays.hashCode(ranks) + repairs.hashCode();
+        }
     }
 
     /** Whether the replay budget is spent or the wall-clock safety net has cut in. */

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -244,9 +243,8 @@ public final class Stats {
     /** Writes {@code <dir>/<fileName>.json}. */
     Path write(Path dir, String fileName) {
         try {
-            Files.createDirectories(dir);
             Path file = dir.resolve(fileName + ".json");
-            JSON.writeValue(file.toFile(), toJson());
+            Reporting.replace(file, JSON.writeValueAsBytes(toJson()));
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write statistics of " + property, e);

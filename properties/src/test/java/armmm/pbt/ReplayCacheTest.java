@@ -50,4 +50,43 @@ class ReplayCacheTest {
         assertThat(firstCalls).isPositive();
         assertThat(again.report(start.size()).calls()).as("every candidate answered by the cache").isZero();
     }
+
+    @Test
+    void aFixedPointIsKnownOnlyUntilTheCacheForgetsEverything() {
+        ReplayCache cache = new ReplayCache();
+        cache.fixedPoint(new long[] {1}, cache.clears());
+        assertThat(cache.isFixedPoint(new long[] {1})).isTrue();
+        assertThat(cache.isFixedPoint(new long[] {1, 0})).isFalse();
+        cache.put(new long[ReplayCache.MAX_STORED], null);
+        cache.put(new long[] {0}, null); // past the bound: the cache forgets everything
+        assertThat(cache.clears()).isEqualTo(1);
+        assertThat(cache.isFixedPoint(new long[] {1})).as("its round's answers are gone").isFalse();
+    }
+
+    @Test
+    void aStartThatBeginsAtAnEarlierStartsFixedPointStopsThereWithoutAReplay() throws Exception {
+        // the double-free toy: its handles come from a bundle, so step deletions are repaired
+        // candidates, which the cache never stores; a round from the fixed point replays them
+        Chain<ToyHeap, ToyHeap.Op> chain = new Chain<>(ToyHeap.spec("ReplayCacheFixedPoint").build(), 40);
+        java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+        Trial.Outcome failing;
+        do {
+            failing = Trial.execute(chain, Choices.random(random.split()));
+        } while (failing.failure() == null);
+        ReplayCache cache = new ReplayCache();
+        ChoiceSequence end = new Shrinker(chain, failing.sequence(), failing.identity(), failing.call(), null, 5000, 60,
+                cache).shrink();
+        assertThat(end.spans("step")).hasSize(ToyHeap.MINIMAL_STEPS);
+
+        Shrinker atEnd = new Shrinker(chain, end, failing.identity(), failing.call(), null, 5000, 60, cache);
+        assertThat(atEnd.shrink().ranks()).isEqualTo(end.ranks());
+        assertThat(atEnd.report(end.size()).calls()).isZero();
+
+        // once the cache forgot the round's answers, the same start runs the round again, to the same end
+        cache.put(new long[ReplayCache.MAX_STORED], null);
+        cache.put(new long[] {0}, null);
+        Shrinker afterClear = new Shrinker(chain, end, failing.identity(), failing.call(), null, 5000, 60, cache);
+        assertThat(afterClear.shrink().ranks()).isEqualTo(end.ranks());
+        assertThat(afterClear.report(end.size()).calls()).isPositive();
+    }
 }
