@@ -335,13 +335,12 @@ public final class BuddyChecks {
                     listed += (long) pcp.listLength(p) << (p / MigrateType.PCPTYPES);
                 }
                 total += pcp.count();
-                String where = "zone " + z.config().type().kernelName() + " cpu " + cpu;
                 if (listed != pcp.count()) {
                     out.add(new Violation("INV-BUDDY-06", "pcp count does not match its lists",
-                            where + ": count " + pcp.count() + ", listed " + listed));
+                            pcpName(z, cpu) + ": count " + pcp.count() + ", listed " + listed));
                 }
                 if (pcp.lastWasFree() && pcp.count() >= pcp.high() && pcp.count() > pcp.countBeforeFree()) {
-                    out.add(new Violation("INV-BUDDY-06", "pcp not drained at high", where + ": count "
+                    out.add(new Violation("INV-BUDDY-06", "pcp not drained at high", pcpName(z, cpu) + ": count "
                             + pcp.countBeforeFree() + " -> " + pcp.count() + " after a free, high " + pcp.high()));
                 }
             }
@@ -351,6 +350,11 @@ public final class BuddyChecks {
             }
         }
         return out;
+    }
+
+    /** How INV-BUDDY-06 names a per-CPU list set; built only for a violation. */
+    private static String pcpName(BuddyZone z, int cpu) {
+        return "zone " + z.config().type().kernelName() + " cpu " + cpu;
     }
 
     /**

@@ -20,8 +20,11 @@ public final class MemblockChecks {
     private MemblockChecks() {
     }
 
+    /** The change signal of every memblock invariant, one object so that they share it ({@code Invariant.signal}). */
+    private static final java.util.function.ToLongFunction<Memblock> CHANGES = Memblock::changeCount;
+
     /** INV-MEMBLOCK-01: each array is sorted by base and its regions do not overlap. */
-    public static final Invariant SORTED = Invariant.on("INV-MEMBLOCK-01", Memblock.class, Memblock::changeCount, mb -> {
+    public static final Invariant SORTED = Invariant.on("INV-MEMBLOCK-01", Memblock.class, CHANGES, mb -> {
         List<Violation> out = new ArrayList<>();
         eachType(mb, (name, regions, at) -> {
             for (int i = 1; i < regions.size(); i++) {
@@ -37,7 +40,7 @@ public final class MemblockChecks {
     });
 
     /** INV-MEMBLOCK-02: no two neighbours touch with the same flags ({@code memblock_merge_regions}). */
-    public static final Invariant MERGED = Invariant.on("INV-MEMBLOCK-02", Memblock.class, Memblock::changeCount, mb -> {
+    public static final Invariant MERGED = Invariant.on("INV-MEMBLOCK-02", Memblock.class, CHANGES, mb -> {
         List<Violation> out = new ArrayList<>();
         eachType(mb, (name, regions, at) -> {
             for (int i = 1; i < regions.size(); i++) {
@@ -59,7 +62,7 @@ public final class MemblockChecks {
      * INV-MEMBLOCK-03: total_size is the sum of the region sizes (plus, for memory, what
      * {@code memblock_trim_memory} cut off in place without lowering total_size, as 6.1 does).
      */
-    public static final Invariant TOTAL_SIZE = Invariant.on("INV-MEMBLOCK-03", Memblock.class, Memblock::changeCount, mb -> {
+    public static final Invariant TOTAL_SIZE = Invariant.on("INV-MEMBLOCK-03", Memblock.class, CHANGES, mb -> {
         Memblock m = mb;
         List<Violation> out = new ArrayList<>();
         // a sum needs every region: per step only while the array is checked whole
@@ -76,7 +79,7 @@ public final class MemblockChecks {
      * INV-MEMBLOCK-04: cnt is at least 1 and at most max; a zero-sized region appears only as the
      * single dummy entry of an empty array.
      */
-    public static final Invariant DUMMY = Invariant.on("INV-MEMBLOCK-04", Memblock.class, Memblock::changeCount, mb -> {
+    public static final Invariant DUMMY = Invariant.on("INV-MEMBLOCK-04", Memblock.class, CHANGES, mb -> {
         Memblock m = mb;
         List<Violation> out = new ArrayList<>();
         eachType(m, (name, regions, at) -> dummy(out, name, regions, at,
@@ -85,7 +88,7 @@ public final class MemblockChecks {
     });
 
     /** INV-MEMBLOCK-05: every region ends at or below PHYS_ADDR_MAX ({@code memblock_cap_size}). */
-    public static final Invariant IN_PHYS_SPACE = Invariant.on("INV-MEMBLOCK-05", Memblock.class, Memblock::changeCount, mb -> {
+    public static final Invariant IN_PHYS_SPACE = Invariant.on("INV-MEMBLOCK-05", Memblock.class, CHANGES, mb -> {
         List<Violation> out = new ArrayList<>();
         eachType(mb, (name, regions, at) -> {
             for (int i = 0; i < regions.size(); i++) {
@@ -99,7 +102,7 @@ public final class MemblockChecks {
     });
 
     /** INV-MEMBLOCK-06: every live allocation lies in memory. */
-    public static final Invariant ALLOC_IN_MEMORY = Invariant.on("INV-MEMBLOCK-06", Memblock.class, Memblock::changeCount, mb -> {
+    public static final Invariant ALLOC_IN_MEMORY = Invariant.on("INV-MEMBLOCK-06", Memblock.class, CHANGES, mb -> {
         List<Violation> out = new ArrayList<>();
         List<Region> memory = view(mb, false);
         for (Allocation a : mb.allocations()) {
@@ -111,7 +114,7 @@ public final class MemblockChecks {
     });
 
     /** INV-MEMBLOCK-07: no live allocation overlaps a NOMAP memory region. */
-    public static final Invariant ALLOC_NOT_NOMAP = Invariant.on("INV-MEMBLOCK-07", Memblock.class, Memblock::changeCount, mb -> {
+    public static final Invariant ALLOC_NOT_NOMAP = Invariant.on("INV-MEMBLOCK-07", Memblock.class, CHANGES, mb -> {
         List<Violation> out = new ArrayList<>();
         if (mb.allocations().isEmpty()) {
             return out;
@@ -138,7 +141,7 @@ public final class MemblockChecks {
     });
 
     /** INV-MEMBLOCK-08: every live allocation is reserved. */
-    public static final Invariant ALLOC_RESERVED = Invariant.on("INV-MEMBLOCK-08", Memblock.class, Memblock::changeCount, mb -> {
+    public static final Invariant ALLOC_RESERVED = Invariant.on("INV-MEMBLOCK-08", Memblock.class, CHANGES, mb -> {
         List<Violation> out = new ArrayList<>();
         List<Region> reserved = view(mb, true);
         for (Allocation a : mb.allocations()) {
@@ -150,7 +153,7 @@ public final class MemblockChecks {
     });
 
     /** INV-MEMBLOCK-09: every live allocation starts on its alignment. */
-    public static final Invariant ALLOC_ALIGNED = Invariant.on("INV-MEMBLOCK-09", Memblock.class, Memblock::changeCount, mb -> {
+    public static final Invariant ALLOC_ALIGNED = Invariant.on("INV-MEMBLOCK-09", Memblock.class, CHANGES, mb -> {
         List<Violation> out = new ArrayList<>();
         for (Allocation a : mb.allocations()) {
             // 6.1 promises nothing for an alignment that is not a power of two (the call returns
@@ -163,7 +166,7 @@ public final class MemblockChecks {
     });
 
     /** INV-MEMBLOCK-10: every live allocation ends at or below the limit it was made under. */
-    public static final Invariant ALLOC_BELOW_LIMIT = Invariant.on("INV-MEMBLOCK-10", Memblock.class, Memblock::changeCount, mb -> {
+    public static final Invariant ALLOC_BELOW_LIMIT = Invariant.on("INV-MEMBLOCK-10", Memblock.class, CHANGES, mb -> {
         List<Violation> out = new ArrayList<>();
         for (Allocation a : mb.allocations()) {
             if (a.end() > a.limit()) {
@@ -174,7 +177,7 @@ public final class MemblockChecks {
     });
 
     /** INV-MEMBLOCK-11: no two live allocations overlap. */
-    public static final Invariant ALLOC_DISJOINT = Invariant.on("INV-MEMBLOCK-11", Memblock.class, Memblock::changeCount, mb -> {
+    public static final Invariant ALLOC_DISJOINT = Invariant.on("INV-MEMBLOCK-11", Memblock.class, CHANGES, mb -> {
         List<Violation> out = new ArrayList<>();
         Allocation prev = null;
         for (Allocation a : mb.allocations()) {
@@ -196,7 +199,7 @@ public final class MemblockChecks {
      * when memblock is done; ARM keeps memblock ({@code ARCH_KEEP_MEMBLOCK}), so here they stay
      * reserved for good, and no free range shares a page with the array.
      */
-    public static final Invariant ARRAY_PAGES = Invariant.on("INV-MEMBLOCK-12", Memblock.class, Memblock::changeCount, mb -> {
+    public static final Invariant ARRAY_PAGES = Invariant.on("INV-MEMBLOCK-12", Memblock.class, CHANGES, mb -> {
         List<Violation> out = new ArrayList<>();
         for (boolean ofReserved : new boolean[] {false, true}) {
             long at = mb.regionsPhys(ofReserved);

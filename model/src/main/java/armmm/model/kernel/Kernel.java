@@ -189,22 +189,65 @@ public final class Kernel implements KernelState {
      * The per-step check: an invariant whose state has not changed since its last check (its
      * {@link Invariant#stamp} did not move) is not re-run, and its last result stands. The stamps
      * count calls of the states' mutating methods; a change that bypasses them is the complete
-     * check's to find ({@link #checkComplete} ignores stamps).
+     * check's to find ({@link #checkComplete} ignores stamps). Invariants that share a change
+     * signal ({@link Invariant#signal}) have the stamp read once, before the first of them runs:
+     * a check that moved it after would only make the next step re-run them.
      */
     private List<Violation> checkAll() {
         List<Violation> found = new ArrayList<>();
         List<Invariant> all = Subsystems.invariants();
         boolean[] applies = applies(all);
+        long check = ++checks;
         for (int i = 0; i < all.size(); i++) {
-            Invariant inv = all.get(i);
             if (applies[i]) {
-                List<Violation> v = checkAt(i, inv);
+                Invariant inv = all.get(i);
+                int s = SIGNAL_OF[i];
+                long stamp;
+                if (s < 0) {
+                    stamp = inv.stamp(this);
+                } else if (signalReadAt[s] == check) {
+                    stamp = signalStamp[s];
+                } else {
+                    stamp = inv.stamp(this);
+                    signalStamp[s] = stamp;
+                    signalReadAt[s] = check;
+                }
+                List<Violation> v = checkAt(i, inv, stamp);
                 if (!v.isEmpty()) {
                     found.addAll(v);
                 }
             }
         }
         return found;
+    }
+
+    /**
+     * Per invariant of {@link Subsystems#invariants()}, the index of its shared change signal
+     * among them ({@link Invariant#signal}), or -1 for one read alone.
+     */
+    private static final int[] SIGNAL_OF = signals(Subsystems.invariants());
+    /** Per shared signal, the stamp read in the per-step check numbered {@link #signalReadAt}. */
+    private final long[] signalStamp = new long[signalCount()];
+    private final long[] signalReadAt = new long[signalStamp.length];
+    /** Per-step checks so far: numbers the reads of the shared signals. */
+    private long checks;
+
+    private static int[] signals(List<Invariant> all) {
+        Map<Object, Integer> index = new java.util.HashMap<>();
+        int[] of = new int[all.size()];
+        for (int i = 0; i < of.length; i++) {
+            Object signal = all.get(i).signal();
+            of[i] = signal == null ? -1 : index.computeIfAbsent(signal, k -> index.size());
+        }
+        return of;
+    }
+
+    private static int signalCount() {
+        int n = 0;
+        for (int s : SIGNAL_OF) {
+            n = Math.max(n, s + 1);
+        }
+        return n;
     }
 
     /** {@link Invariant#appliesTo} of each invariant, kept while the kernel's states are the same ones. */
@@ -238,9 +281,12 @@ public final class Kernel implements KernelState {
         return i < 0 ? inv.check(this) : checkAt(i, inv);
     }
 
-    @SuppressWarnings("unchecked")
     private List<Violation> checkAt(int i, Invariant inv) {
-        long stamp = inv.stamp(this);
+        return checkAt(i, inv, inv.stamp(this));
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<Violation> checkAt(int i, Invariant inv, long stamp) {
         if (stamp != Invariant.ALWAYS && stamp == checkedAt[i]) {
             return (List<Violation>) lastFound[i];
         }

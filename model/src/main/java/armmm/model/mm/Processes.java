@@ -71,6 +71,8 @@ public final class Processes {
 
     /** Calls of this state's mutating methods so far (see {@link #changeCount}). */
     private long changes;
+    /** Writes to {@link #mms} and {@link #tables} so far (see {@link #liveChanges}). */
+    private long liveChanges;
     /** The change counts of the mms that have exited, so that {@link #changeCount} never goes back. */
     private long retiredChanges;
 
@@ -129,6 +131,20 @@ public final class Processes {
     /** The page-table side shared by every mm, or null for VMAs alone. */
     public UserMemory memory() {
         return memory;
+    }
+
+    /**
+     * Changes of the set of live mms and of their page tables so far: every write to
+     * {@link #mms} or {@link #tables} counts. The user page-table checks' own bookkeeping
+     * ({@code UptShadow}) re-lists the mms only when it moved; no kernel counterpart.
+     */
+    long liveChanges() {
+        return liveChanges;
+    }
+
+    /** {@code handle}'s tables and RSS counters, or null (no such mm, or no page tables in this kernel). */
+    MmTables mmTables(long handle) {
+        return tables.get(handle);
     }
 
     /** {@code handle}'s page tables, or null (no such mm, or no page tables in this kernel). */
@@ -237,9 +253,11 @@ public final class Processes {
         MmStruct mm = MmStruct.exec(config, layout, STACK_BYTES, defects);
         mm.rlimitStack(rlimitStack);
         mm.shmemIds(() -> nextShmem++);
+        liveChanges++;
         mms.put(id, mm);
         if (memory != null) {
             // mm_alloc zeroes the mm: context.vmalloc_seq starts at 0, whatever pgd_alloc copied
+            liveChanges++;
             tables.put(id, new MmTables(id, mm, UserPageTables.pgdAlloc(pgd << 12, memory.swapper, 0, copyWords()), memory));
             mmCount.put(id, 1);
         }
@@ -253,6 +271,7 @@ public final class Processes {
     /** {@code exit_mm}: the last user drops the mm ({@code mmput}, {@code exit_mmap}). */
     public Result exitMm(long handle) {
         changes++;
+        liveChanges++;
         MmStruct mm = mms.remove(handle);
         if (mm == null) {
             return noMm("exit_mm", handle);
@@ -300,6 +319,7 @@ public final class Processes {
             return;
         }
         mmCount.remove(handle);
+        liveChanges++;
         memory.free(tables.remove(handle).pt.pgdPhys() >>> 12, 2);
     }
 
@@ -366,6 +386,7 @@ public final class Processes {
         MmTables pt = tables.get(handle);
         if (memory == null || pt == null) {
             long id = nextId++;
+            liveChanges++;
             mms.put(id, child);
             return Result.of(id);
         }
@@ -386,7 +407,9 @@ public final class Processes {
             }
         }
         memory.flush(handle, TlbFlush.Kind.MM, 0, config.taskSize(), TlbFlush.Site.DUP_MMAP);
+        liveChanges++;
         mms.put(id, child);
+        liveChanges++;
         tables.put(id, ct);
         mmCount.put(id, 1);
         return Result.of(id);

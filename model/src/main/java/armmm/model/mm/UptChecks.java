@@ -240,12 +240,17 @@ final class UptChecks {
 
     /** INV-UPT-04 for one mm whose present PTEs count {@code anon} and {@code shmem} pages. */
     static Violation rssDisagrees(Processes p, long handle, long anon, long shmem) {
-        if (anon == p.anonRss(handle) && shmem == p.shmemRss(handle)) {
+        return rssDisagrees(handle, p.anonRss(handle), p.shmemRss(handle), anon, shmem);
+    }
+
+    /** INV-UPT-04 for one mm whose counters say {@code anonRss} and {@code shmemRss}. */
+    static Violation rssDisagrees(long handle, long anonRss, long shmemRss, long anon, long shmem) {
+        if (anon == anonRss && shmem == shmemRss) {
             return null;
         }
         return new Violation(RSS, "rss counters disagree with the present PTEs", String.format(
                 "mm %d: MM_ANONPAGES %d for %d anonymous PTEs, MM_SHMEMPAGES %d for %d shmem PTEs",
-                handle, p.anonRss(handle), anon, p.shmemRss(handle), shmem));
+                handle, anonRss, anon, shmemRss, shmem));
     }
 
     /**

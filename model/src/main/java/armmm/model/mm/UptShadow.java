@@ -47,15 +47,101 @@ final class UptShadow {
         }
     }
 
+    /**
+     * One mm's present entries by page: a chunk of 512 per first-level pair (a PTE page's worth),
+     * so a slot is found without boxing or a tree walk, and walks run in address order.
+     */
+    private static final class Entries {
+        /** First-level pairs of the 4 GiB space: a user VA never reaches the last of them. */
+        private static final int CHUNKS = 2048;
+        private final Entry[][] chunks = new Entry[CHUNKS][];
+        private final int[] counts = new int[CHUNKS];
+        private int size;
+
+        Entry get(long va) {
+            Entry[] c = chunks[(int) (va >>> 21)];
+            return c == null ? null : c[(int) (va >>> 12) & 511];
+        }
+
+        void put(long va, Entry e) {
+            int ci = (int) (va >>> 21);
+            Entry[] c = chunks[ci];
+            if (c == null) {
+                c = new Entry[512];
+                chunks[ci] = c;
+            }
+            int i = (int) (va >>> 12) & 511;
+            if (c[i] == null) {
+                counts[ci]++;
+                size++;
+            }
+            c[i] = e;
+        }
+
+        void remove(long va) {
+            int ci = (int) (va >>> 21);
+            Entry[] c = chunks[ci];
+            int i = (int) (va >>> 12) & 511;
+            if (c != null && c[i] != null) {
+                c[i] = null;
+                counts[ci]--;
+                size--;
+            }
+        }
+
+        boolean isEmpty() {
+            return size == 0;
+        }
+
+        /** The addresses of the entries in [from, to), ascending. */
+        long[] keys(long from, long to) {
+            long[] out = new long[Math.min(size, 16)];
+            int n = 0;
+            if (size == 0 || from >= to) {
+                return new long[0];
+            }
+            int last = (int) Math.min(CHUNKS - 1, (to - 1) >>> 21);
+            for (int ci = (int) (from >>> 21); ci <= last; ci++) {
+                if (counts[ci] == 0) {
+                    continue;
+                }
+                Entry[] c = chunks[ci];
+                for (int i = 0; i < 512; i++) {
+                    long va = ((long) ci << 21) | ((long) i << 12);
+                    if (c[i] != null && va >= from && va < to) {
+                        if (n == out.length) {
+                            out = java.util.Arrays.copyOf(out, Math.max(16, n * 2));
+                        }
+                        out[n++] = va;
+                    }
+                }
+            }
+            return java.util.Arrays.copyOf(out, n);
+        }
+
+        /** Every entry's address, ascending. */
+        long[] keys() {
+            return keys(0, (long) CHUNKS << 21);
+        }
+
+        void clear() {
+            java.util.Arrays.fill(chunks, null);
+            java.util.Arrays.fill(counts, 0);
+            size = 0;
+        }
+    }
+
     /** One live mm's tables as last read. */
     private static final class Table {
         final long handle;
         final UserPageTables t;
+        /** The mm's tables and RSS counters as the mm keeps them ({@code mm->rss_stat}). */
+        final MmTables mt;
         long generation = -1;
         long l1Generation = -1;
         long vmaChanges = -1;
         List<Vma> vmas = List.of();
-        final TreeMap<Long, Entry> entries = new TreeMap<>();
+        final Entries entries = new Entries();
         long anon;
         long shmem;
         long[] ptePfns = new long[0];
@@ -66,9 +152,10 @@ final class UptShadow {
         long vmallocSeq;
         long initVmallocSeq;
 
-        Table(long handle, UserPageTables t) {
+        Table(long handle, MmTables mt) {
             this.handle = handle;
-            this.t = t;
+            this.mt = mt;
+            this.t = mt.pt;
         }
     }
 
@@ -114,9 +201,11 @@ final class UptShadow {
     private static final int USER_PGDS = UptChecks.USER_PGDS;
 
     private final Map<Long, Table> tables = new HashMap<>();
-    /** Present Linux PTEs other than the zero page mapping each frame (INV-UPT-06). */
-    private final Map<Long, Integer> mapped = new HashMap<>();
-    /** The slots whose Linux entry maps each frame, ascending (INV-UPT-07): most frames have one. */
+    /**
+     * The slots whose Linux entry maps each frame, ascending (INV-UPT-07): most frames have one.
+     * Their number is also INV-UPT-06's count of present Linux PTEs mapping a frame other than
+     * the zero page ({@link #mapped}).
+     */
     private final Map<Long, long[]> slotsOf = new HashMap<>();
     /** The frames the tables use (pgds and PTE pages), with whose they are (INV-UPT-06). */
     private final Map<Long, List<String>> tableFrames = new HashMap<>();
@@ -139,6 +228,11 @@ final class UptShadow {
     private final TreeMap<Long, List<Violation>> cowFound = new TreeMap<>();
 
     private Table lastTable;
+    /** The live mms' tables and the mms, in the order of {@link Processes#mms}, as {@link #relist} last saw them. */
+    private Table[] live = new Table[0];
+    private MmStruct[] liveMms = new MmStruct[0];
+    /** {@link Processes#liveChanges} when {@link #live} was listed. */
+    private long liveSeen = -1;
 
     /** The table of mm {@code handle} (the slots of one step are mostly one mm's: the last is kept), or null. */
     private Table table(long handle) {
@@ -169,24 +263,14 @@ final class UptShadow {
         }
         syncedStamp = stamp;
         UserMemory mem = p.memory();
-        for (Iterator<Map.Entry<Long, Table>> it = tables.entrySet().iterator(); it.hasNext();) {
-            Map.Entry<Long, Table> e = it.next();
-            if (!p.mms().containsKey(e.getKey()) || p.pageTables(e.getKey()) != e.getValue().t) {
-                drop(mem, e.getValue());
-                it.remove();
-                lastTable = null;
-            }
+        if (liveSeen != p.liveChanges()) {
+            liveSeen = p.liveChanges();
+            relist(mem, p);
         }
-        for (Map.Entry<Long, MmStruct> e : p.mms().entrySet()) {
-            long handle = e.getKey();
-            Table s = tables.get(handle);
-            if (s == null) {
-                s = new Table(handle, p.pageTables(handle));
-                tables.put(handle, s);
-                addTableFrame(s.t.pgdPhys() >>> 12, "mm " + handle + "'s pgd");
-            }
+        for (int i = 0; i < live.length; i++) {
+            Table s = live[i];
             readTable(mem, s);
-            MmStruct mm = e.getValue();
+            MmStruct mm = liveMms[i];
             if (s.vmaChanges != mm.changeCount()) {
                 s.vmaChanges = mm.changeCount();
                 List<Vma> now = mm.vmas();
@@ -197,8 +281,8 @@ final class UptShadow {
         long[] touched = mem.userPages().drainTouched();
         if (touched == null) {
             for (Table s : tables.values()) {
-                for (Map.Entry<Long, Entry> en : s.entries.entrySet()) {
-                    reclassify(mem, s, en.getValue());
+                for (long va : s.entries.keys()) {
+                    reclassify(mem, s, s.entries.get(va));
                 }
             }
             allPfns();
@@ -217,6 +301,36 @@ final class UptShadow {
         readBuddy(mem);
     }
 
+    /**
+     * The live mms changed (one created, forked, exited or its tables freed: {@link Processes#liveChanges}):
+     * the tables of mms gone or whose tables are not the ones read leave, new ones come, and
+     * {@link #live} lists them in the order of {@link Processes#mms}.
+     */
+    private void relist(UserMemory mem, Processes p) {
+        for (Iterator<Map.Entry<Long, Table>> it = tables.entrySet().iterator(); it.hasNext();) {
+            Map.Entry<Long, Table> e = it.next();
+            if (!p.mms().containsKey(e.getKey()) || p.mmTables(e.getKey()) != e.getValue().mt) {
+                drop(mem, e.getValue());
+                it.remove();
+                lastTable = null;
+            }
+        }
+        live = new Table[p.mms().size()];
+        liveMms = new MmStruct[live.length];
+        int i = 0;
+        for (Map.Entry<Long, MmStruct> e : p.mms().entrySet()) {
+            long handle = e.getKey();
+            Table s = tables.get(handle);
+            if (s == null) {
+                s = new Table(handle, p.mmTables(handle));
+                tables.put(handle, s);
+                addTableFrame(s.t.pgdPhys() >>> 12, "mm " + handle + "'s pgd");
+            }
+            live[i] = s;
+            liveMms[i++] = e.getValue();
+        }
+    }
+
     /** A frame's allocation changed in the buddy allocator: the user and table frames among them. */
     private void readBuddy(UserMemory mem) {
         PageAllocator pa = mem.pages();
@@ -228,7 +342,7 @@ final class UptShadow {
             long base = pa.basePfn();
             for (int f : pa.dirtyFrames()) {
                 long pfn = base + f;
-                if (mem.userPages().tracks(pfn) || tableFrames.containsKey(pfn) || mapped.containsKey(pfn)) {
+                if (mem.userPages().tracks(pfn) || tableFrames.containsKey(pfn) || mapped(mem, pfn) > 0) {
                     refs.pfns.add(pfn);
                 }
             }
@@ -314,7 +428,7 @@ final class UptShadow {
                 }
             }
         }
-        for (Long va : new ArrayList<>(s.entries.keySet())) {
+        for (long va : s.entries.keys()) {
             if (!now.containsKey(va)) {
                 put(mem, s, va, 0, 0);
             }
@@ -341,9 +455,6 @@ final class UptShadow {
             s.entries.put(va, e);
             if (linux != 0) {
                 slotsOf.put(pfn, withSlot(slotsOf.get(pfn), sl));
-                if (pfn != mem.zeroPfn()) {
-                    mapped.merge(pfn, 1, Integer::sum);
-                }
                 dirtyPfn(pfn);
             }
             if (e.counted) {
@@ -369,9 +480,6 @@ final class UptShadow {
         } else {
             slotsOf.put(pfn, slots);
         }
-        if (pfn != mem.zeroPfn() && mapped.merge(pfn, -1, Integer::sum) == 0) {
-            mapped.remove(pfn);
-        }
         if (old.counted) {
             if (old.shmem) {
                 s.shmem--;
@@ -380,6 +488,15 @@ final class UptShadow {
             }
         }
         dirtyPfn(pfn);
+    }
+
+    /** Present Linux PTEs other than the zero page mapping {@code pfn} (INV-UPT-06). */
+    private int mapped(UserMemory mem, long pfn) {
+        if (pfn == mem.zeroPfn()) {
+            return 0;
+        }
+        long[] slots = slotsOf.get(pfn);
+        return slots == null ? 0 : slots.length;
     }
 
     private static long[] withSlot(long[] slots, long sl) {
@@ -428,9 +545,9 @@ final class UptShadow {
 
     /** An mm gone (exited, or its tables replaced): its entries, frames and findings leave. */
     private void drop(UserMemory mem, Table s) {
-        for (Map.Entry<Long, Entry> e : s.entries.entrySet()) {
-            unindex(mem, s, slot(s.handle, e.getKey()), e.getValue());
-            dirtySlot(s.handle, e.getKey());
+        for (long va : s.entries.keys()) {
+            unindex(mem, s, slot(s.handle, va), s.entries.get(va));
+            dirtySlot(s.handle, va);
         }
         s.entries.clear();
         removeTableFrame(s.t.pgdPhys() >>> 12, "mm " + s.handle + "'s pgd");
@@ -466,7 +583,7 @@ final class UptShadow {
         for (List<Vma> side : List.of(before, now)) {
             for (Vma v : side) {
                 if (!kept.contains(v)) {
-                    for (Long va : s.entries.subMap(v.start(), v.end()).keySet()) {
+                    for (long va : s.entries.keys(v.start(), v.end())) {
                         inVmas.slots.add(slot(s.handle, va));
                         perms.slots.add(slot(s.handle, va));
                     }
@@ -518,7 +635,9 @@ final class UptShadow {
             Entry e = s == null ? null : s.entries.get(va);
             Violation v = e == null ? null : eval.check(s, va, e);
             if (v == null) {
-                found.remove(sl);
+                if (!found.isEmpty()) {
+                    found.remove(sl);
+                }
             } else {
                 found.put(sl, v);
             }
@@ -578,9 +697,9 @@ final class UptShadow {
     List<Violation> rss(Processes p) {
         sync(p);
         List<Violation> out = List.of();
-        for (Long handle : p.mms().keySet()) {
-            Table s = tables.get(handle);
-            Violation v = UptChecks.rssDisagrees(p, handle, s.anon, s.shmem);
+        // the live tables in the order of p.mms(), each with the mm's own counters (relist)
+        for (Table s : live) {
+            Violation v = UptChecks.rssDisagrees(s.handle, s.mt.anonRss, s.mt.shmemRss, s.anon, s.shmem);
             if (v != null) {
                 if (out.isEmpty()) {
                     out = new ArrayList<>();
@@ -621,7 +740,6 @@ final class UptShadow {
     /** Every frame the pfn checks know of: user pages, mapped frames, table frames, past findings. */
     private Set<Long> everyPfn(UserMemory mem, TreeMap<Long, List<Violation>> found) {
         Set<Long> all = new HashSet<>(mem.userPages().frames());
-        all.addAll(mapped.keySet());
         all.addAll(slotsOf.keySet());
         all.addAll(tableFrames.keySet());
         all.addAll(found.keySet());
@@ -649,7 +767,9 @@ final class UptShadow {
             java.util.function.LongFunction<List<Violation>> eval, long pfn) {
         List<Violation> v = eval.apply(pfn);
         if (v.isEmpty()) {
-            found.remove(pfn);
+            if (!found.isEmpty()) {
+                found.remove(pfn);
+            }
         } else {
             found.put(pfn, v);
         }
@@ -661,7 +781,7 @@ final class UptShadow {
         UserMemory mem = p.memory();
         pfns(refs, refsFound, mem, pfn -> {
             List<String> tf = tableFrames.get(pfn);
-            return UptChecks.frameRefs(mem, pfn, mapped.getOrDefault(pfn, 0),
+            return UptChecks.frameRefs(mem, pfn, mapped(mem, pfn),
                     tf == null ? null : tf.get(tf.size() - 1));
         });
         return flat(refsFound);

@@ -43,6 +43,13 @@ public final class KernelPageTables {
     /** First-level indices written since {@link #beginStep()}. */
     private int[] touchedL1 = new int[16];
     private int touchedL1Count;
+    /**
+     * Writes so far to the entries of each megabyte of virtual space (its first-level word, or a
+     * PTE under it), as a Fenwick tree over the first-level indexes, so that the writes to any
+     * window are two prefix sums ({@link #writesIn}). The model's change signal for checks that
+     * read one window of the tables (vmalloc's guard pages); no kernel counterpart.
+     */
+    private final long[] writeTree = new long[L1_WORDS + 1];
 
     /**
      * Empty tables.
@@ -107,6 +114,7 @@ public final class KernelPageTables {
     }
 
     private void touchPte(long va) {
+        countWrite((int) (va >>> 20) & (L1_WORDS - 1));
         if (touchedPteCount == touchedPtes.length) {
             touchedPtes = java.util.Arrays.copyOf(touchedPtes, touchedPteCount * 2);
         }
@@ -114,10 +122,41 @@ public final class KernelPageTables {
     }
 
     private void touchL1(int index) {
+        countWrite(index);
         if (touchedL1Count == touchedL1.length) {
             touchedL1 = java.util.Arrays.copyOf(touchedL1, touchedL1Count * 2);
         }
         touchedL1[touchedL1Count++] = index;
+    }
+
+    private void countWrite(int l1Index) {
+        for (int i = l1Index + 1; i <= L1_WORDS; i += i & -i) {
+            writeTree[i]++;
+        }
+    }
+
+    /** Writes to the first {@code n} megabytes' entries. */
+    private long writesBelow(int n) {
+        long sum = 0;
+        for (int i = n; i > 0; i -= i & -i) {
+            sum += writeTree[i];
+        }
+        return sum;
+    }
+
+    /**
+     * How many writes the entries translating {@code [from, to)} have had so far, first-level
+     * words and PTEs: a number that only grows, and moves whenever such an entry is written. The
+     * window is widened to whole pmds (2 MiB): one PTE page serves both megabytes of its pmd, so
+     * a stray write to one half's page lands in the other's entries.
+     */
+    public long writesIn(long from, long to) {
+        if (from >= to) {
+            return 0;
+        }
+        int lo = (int) Math.max(0, Math.min(L1_WORDS, (from >>> 21) << 1));
+        int hi = (int) Math.max(0, Math.min(L1_WORDS, ((to + (1L << 21) - 1) >>> 21) << 1));
+        return writesBelow(hi) - writesBelow(lo);
     }
 
     /** The first-level table's physical address (what TTBR1 holds, with its attribute bits). */

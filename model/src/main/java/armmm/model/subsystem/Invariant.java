@@ -39,6 +39,26 @@ public interface Invariant {
         return ALWAYS;
     }
 
+    /**
+     * The identity of this invariant's change signal, or null when it has none of its own: two
+     * invariants whose signals are equal compute their {@link #stamp} by the same function of the
+     * same state, so their stamps are equal at every moment, and the per-step check
+     * ({@code Kernel.check}) reads that stamp once per check for all of them. Null (the default):
+     * the stamp is read for this invariant alone.
+     */
+    default Object signal() {
+        return null;
+    }
+
+    /**
+     * The signal of an invariant made by {@link #on(String, Class, ToLongFunction, Function)}: its
+     * state type and its stamp function, compared by identity (a function is equal only to itself).
+     */
+    record Signal(Class<?> state, ToLongFunction<?> stamp) {
+        /** The stamp function of every invariant made without a change signal: they share it. */
+        static final ToLongFunction<Object> NONE = s -> ALWAYS;
+    }
+
     /** An invariant over the whole kernel, applicable to every kernel. */
     static Invariant of(String id, Function<KernelState, List<Violation>> check) {
         return new Invariant() {
@@ -67,15 +87,17 @@ public interface Invariant {
      * @param check the check of that state
      */
     static <S> Invariant on(String id, Class<S> state, Function<? super S, List<Violation>> check) {
-        return on(id, state, s -> ALWAYS, check);
+        return on(id, state, Signal.NONE, check);
     }
 
     /**
      * {@link #on(String, Class, Function)} with a change signal: {@code stamp} reads the state's
-     * change counter (see {@link #stamp}).
+     * change counter (see {@link #stamp}). Invariants made with the same {@code stamp} function
+     * (the same object) on the same state share their {@link #signal}: give them one constant.
      */
     static <S> Invariant on(String id, Class<S> state, ToLongFunction<? super S> stamp,
                             Function<? super S, List<Violation>> check) {
+        Signal signal = new Signal(state, stamp);
         return new Invariant() {
             @Override
             public String id() {
@@ -97,6 +119,11 @@ public interface Invariant {
             public long stamp(KernelState kernel) {
                 S s = kernel.state(state);
                 return s == null ? ALWAYS : stamp.applyAsLong(s);
+            }
+
+            @Override
+            public Object signal() {
+                return signal;
             }
 
             @Override

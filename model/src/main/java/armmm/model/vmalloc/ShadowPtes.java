@@ -31,6 +31,8 @@ public final class ShadowPtes implements KernelPtes {
     private int dirtyCount;
     private boolean dirtyOverflow;
     private long mapped;
+    /** Calls of {@link #map} and {@link #unmap} so far (see {@link #writes}). */
+    private long writes;
     private final KernelPageTables tables;
     private final armmm.model.mmu.PageSource pteSource;
 
@@ -77,6 +79,7 @@ public final class ShadowPtes implements KernelPtes {
 
     @Override
     public boolean map(long va, long pfn, Prot prot) {
+        writes++;
         int i = index(va);
         if (pfn < 0 || pfn >= 1L << 20) {
             throw new IllegalArgumentException(String.format("pfn %#x outside the 32-bit physical space", pfn));
@@ -114,6 +117,7 @@ public final class ShadowPtes implements KernelPtes {
 
     @Override
     public void unmap(long start, long stop) {
+        writes++;
         for (long va = start; va < stop; va += VmapAreas.PAGE_SIZE) {
             int i = index(va);
             if (pte[i] != 0) {
@@ -206,6 +210,15 @@ public final class ShadowPtes implements KernelPtes {
     public int writableMappings(long pfn) {
         long i = pfn - ramBasePfn;
         return i >= 0 && i < writableMaps.length ? writableMaps[(int) i] : ioWritableMaps.getOrDefault(pfn, 0);
+    }
+
+    /**
+     * Calls of {@link #map} and {@link #unmap} so far: the change signal of vmalloc's own PTE
+     * record, for the per-step checks (no kernel counterpart). The PTEs of {@link #tables} are
+     * signalled by {@code KernelPageTables.writesIn}.
+     */
+    public long writes() {
+        return writes;
     }
 
     /** Number of PTEs set. */

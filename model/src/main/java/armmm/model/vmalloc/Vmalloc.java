@@ -33,6 +33,8 @@ public final class Vmalloc {
     private final KernelPtes ptes;
     private final VmapAreas areas;
     private Set<VmallocBug> bugs;
+    /** Writes to an area's vm_struct or its link to it so far (see {@link #changeCount}). */
+    private long changes;
 
     /**
      * @param vmallocStart {@code VMALLOC_START}
@@ -82,6 +84,17 @@ public final class Vmalloc {
     /** {@code vmalloc_init} with the early {@code vmlist} ({@code vm_area_add_early}'s list). */
     public void init(List<VmStruct> vmlist) {
         areas.init(vmlist);
+    }
+
+    /**
+     * The change signal of the areas (no kernel counterpart): the changes of the busy, lazily
+     * freed and free ranges ({@link VmapAreas#changeCount}) plus every write to a vm_struct
+     * ({@code clearFlags}, {@code setPages}, {@code setPagesArea}, {@code setPhysAddr}) or to an
+     * area's vm ({@code setVm}) this class made; both only grow, so the sum moves whenever one
+     * does. The PTEs are not in it.
+     */
+    public long changeCount() {
+        return changes + areas.changeCount();
     }
 
     /** The vmap address space. */
@@ -141,6 +154,7 @@ public final class Vmalloc {
         if (!vmallocAreaNode(area, gfp)) {
             return Result.of(0);
         }
+        changes++;
         area.clearFlags(VmFlags.VM_UNINITIALIZED);
         return Result.of(area.addr());
     }
@@ -160,6 +174,7 @@ public final class Vmalloc {
                 removeVmArea(areas.find(area.addr()));
                 return false;
             }
+            changes++;
             area.setPagesArea(array.value());
         }
         long pageGfp = gfp | Gfp.NOWARN;
@@ -175,6 +190,7 @@ public final class Vmalloc {
             }
             pfns[nr++] = pfn;
         }
+        changes++;
         area.setPages(pfns, nr);
         if (nr != nrSmallPages) {
             vunmapArea(area.addr(), true); // "vmalloc error: size %lu, page order %u, failed to allocate pages"
@@ -226,6 +242,7 @@ public final class Vmalloc {
         }
         // the planted bug: the vm_struct still counts a guard page that the vmap area never reserved
         VmStruct vm = new VmStruct(va.vaStart(), va.size() + (guardForgotten ? PAGE : 0), flags, caller);
+        changes++;
         va.setVm(vm);
         return vm;
     }
@@ -270,6 +287,7 @@ public final class Vmalloc {
             }
         }
         if ((flags & VmFlags.VM_MAP_PUT_PAGES) != 0) {
+            changes++;
             area.setPages(pfns.clone(), pfns.length);
         }
         return Result.of(area.addr());
@@ -297,6 +315,7 @@ public final class Vmalloc {
         if (area == null) {
             return Result.of(0);
         }
+        changes++;
         area.setPhysAddr(paddr);
         for (long off = 0; off < mapSize; off += PAGE) {
             if (!ptes.map(area.addr() + off, pfn + (off >>> SHIFT), KernelPtes.Prot.DEVICE)) {
@@ -350,6 +369,7 @@ public final class Vmalloc {
 
     /** {@code remove_vm_area}: detaches the vm, clears the PTEs, frees the area lazily ({@code free_unmap_vmap_area}). */
     private void removeVmArea(VmapArea va) {
+        changes++;
         va.setVm(null);
         if (!bugs.contains(VmallocBug.VMALLOC_VFREE_KEEPS_PTES) && ptesCover(va)) {
             ptes.unmap(va.vaStart(), va.vaEnd());

@@ -27,15 +27,35 @@ public final class VmallocChecks {
 
     /** The vmalloc invariants, in catalogue order. */
     public static final List<Invariant> ALL = List.of(
-            Invariant.on("INV-VMALLOC-01", Vmalloc.class, v -> on(v, (w, full) -> partitioned(w))),
-            Invariant.on("INV-VMALLOC-02", Vmalloc.class, v -> on(v, (w, full) -> inRangeWithGuard(w))),
-            Invariant.on("INV-VMALLOC-03", Vmalloc.class, v -> on(v, (w, full) -> ioremapAligned(w))),
+            Invariant.on("INV-VMALLOC-01", Vmalloc.class, Signals.AREAS, VmallocChecks::partitioned),
+            Invariant.on("INV-VMALLOC-02", Vmalloc.class, VmallocChecks::areasAndGuardPtes, VmallocChecks::inRangeWithGuard),
+            Invariant.on("INV-VMALLOC-03", Vmalloc.class, Signals.AREAS, VmallocChecks::ioremapAligned),
             Invariant.on("INV-VMALLOC-04", Vmalloc.class, v -> on(v, VmallocChecks::mappedOnlyInLiveAreas)),
             Invariant.on("INV-VMALLOC-05", Vmalloc.class, v -> on(v, (w, full) -> lazyPurgeFlushesFirst(w))),
             Invariant.on("INV-VMALLOC-06", Vmalloc.class, v -> on(v, (w, full) -> noDoubleMapping(w, allocator(w),
                     full || allocator(w) != null && allocator(w).dirtyOverflow()))));
 
     private VmallocChecks() {
+    }
+
+    /** The change signals, apart so that {@link #ALL} can use them while the class initialises. */
+    private static final class Signals {
+        /** INV-VMALLOC-01 and 03 read the areas and their vm_structs alone: one function, one shared signal. */
+        static final java.util.function.ToLongFunction<Vmalloc> AREAS = Vmalloc::changeCount;
+    }
+
+    /**
+     * INV-VMALLOC-02's change signal: besides the areas and their vm_structs
+     * ({@link Vmalloc#changeCount}), which INV-VMALLOC-01 and 03 read alone, it reads the PTEs of
+     * the guard pages ({@code pfnAt}), which lie in the PTE record's range: that record's writes
+     * and the kernel tables' writes in that range. Every term only grows. Without the
+     * {@link ShadowPtes} record there is no signal.
+     */
+    static long areasAndGuardPtes(Vmalloc v) {
+        if (!(v.ptes() instanceof ShadowPtes s)) {
+            return Invariant.ALWAYS;
+        }
+        return v.changeCount() + s.writes() + (s.tables() == null ? 0 : s.tables().writesIn(s.base(), s.end()));
     }
 
     private interface Check {

@@ -29,6 +29,8 @@ public final class VmapAreas {
     /** What the model takes 32 MiB to be in {@code lazy_max_pages}, in pages. */
     private static final long LAZY_PAGES_PER_LOG = (32L << 20) / PAGE_SIZE;
 
+    /** See {@link #changeCount}. */
+    private long changes;
     private final TreeMap<Long, VmapArea> busy = new TreeMap<>();
     private final VmapRangeTree free = new VmapRangeTree();
     private final VmapRangeTree purge = new VmapRangeTree();
@@ -64,6 +66,7 @@ public final class VmapAreas {
      * rest of {@code [1, ULONG_MAX)} free ({@code vmap_init_free_space}).
      */
     public void init(List<VmStruct> vmlist) {
+        changes++;
         if (initialized) {
             throw new IllegalStateException("vmalloc_init ran twice");
         }
@@ -105,6 +108,7 @@ public final class VmapAreas {
      * areas and tries once more. Returns null when nothing fits ({@code -EBUSY}).
      */
     public VmapArea alloc(long size, long align, long vstart, long vend) {
+        changes++;
         if (size <= 0 || (size & (PAGE_SIZE - 1)) != 0 || Long.bitCount(align) != 1) {
             throw new IllegalArgumentException(String.format("alloc_vmap_area BUG_ON: size %#x align %#x", size, align));
         }
@@ -142,6 +146,7 @@ public final class VmapAreas {
      * once).
      */
     public void freeNoflush(VmapArea va) {
+        changes++;
         if (busy.remove(va.vaStart()) != va) {
             throw new IllegalStateException(String.format("vmap area %#x is not busy", va.vaStart()));
         }
@@ -167,6 +172,7 @@ public final class VmapAreas {
      * nothing to purge.
      */
     public boolean purgeLazy() {
+        changes++;
         if (purge.isEmpty()) {
             return false;
         }
@@ -186,6 +192,15 @@ public final class VmapAreas {
         purge.clear();
         purges++;
         return true;
+    }
+
+    /**
+     * Calls of the methods that change the busy, lazily freed or free ranges so far ({@code init},
+     * {@code alloc}, {@code freeNoflush}, {@code purgeLazy}): the ranges' change signal for the
+     * per-step checks, no kernel counterpart.
+     */
+    public long changeCount() {
+        return changes;
     }
 
     /** Starts a kernel call: forgets which areas left the busy tree during the last one. */
