@@ -137,4 +137,32 @@ class MemblockCallResultsTest {
         mb.beginCheck(true);
         assertThat(mb.checkWindow(true)).isNull();
     }
+
+    /**
+     * memblock_double_array reserved PAGE_ALIGN(256 x 12) = 4 KiB for the reserved array at the top
+     * of 16 MiB: freeing an empty range inside it, or a byte on either side of it, leaves the
+     * array's reservation whole; freeing its last byte does not (model bookkeeping of which
+     * memblock_phys_free took the array's own pages).
+     */
+    @Test
+    void onlyAFreeThatMeetsTheArraysPageReleasesIt() {
+        long sz16m = 0x100_0000L;
+        Memblock mb = new Memblock();
+        mb.add(BASE, sz16m);
+        mb.allowResize();
+        for (int i = 0; i <= 128; i++) {
+            mb.reserve(BASE + i * 2 * SZ_4K, SZ_4K);
+        }
+        long array = BASE + sz16m - SZ_4K;
+        assertThat(mb.regionsPhys(true)).isEqualTo(array);
+        assertThat(mb.regionsPhys(false)).isEqualTo(-1);
+        mb.physFree(array + 0x800, 0);
+        mb.physFree(array - 1, 1);
+        mb.physFree(array + SZ_4K, 1);
+        assertThat(mb.regionsReleased(true)).isFalse();
+        assertThat(mb.regionsReleased(false)).isFalse();
+        mb.physFree(array + SZ_4K - 1, 1);
+        assertThat(mb.regionsReleased(true)).isTrue();
+        assertThat(mb.regionsReleased(false)).isFalse();
+    }
 }
