@@ -151,6 +151,20 @@ class HighmemCallEdgesTest {
     }
 
     @Test
+    void kmapToPageOnAThirdCpuAndAboveTheTopOfItsStack() {
+        boot(3, Bugs.NONE);
+        String warn = "WARNING: mm/highmem.c __kmap_to_page: WARN_ON_ONCE(addr in the kmap_local fixmap area)";
+        long l0 = apply(new HighmemOp.KmapLocalPage(page(HIGH), false, 2)).value();
+        assertThat(l0).isEqualTo(fix(2, 0)).isEqualTo(0xffedeL << 12);
+        assertThat(apply(new HighmemOp.KmapToPage(l0, false, 2))).isEqualTo(Result.warned(page(HIGH), warn));
+        // the slot above the top (level 1, 0xffedd000) is no level: virt_to_page
+        assertThat(apply(new HighmemOp.KmapToPage(fix(2, 1), false, 2))).isEqualTo(Result.warned(page(0x7feddL), warn));
+        // while CPU 0 holds a level, an address outside both ranges is plain virt_to_page
+        apply(new HighmemOp.KmapLocalPage(page(HIGH - 1), false, 0));
+        assertThat(apply(new HighmemOp.KmapToPage(0xc0000000L, false, 0))).isEqualTo(Result.of(page(0x40000L)));
+    }
+
+    @Test
     void pageAddressOfLowmemHighmemAndNoPage() {
         assertThat(apply(new HighmemOp.PageAddress(page(LOW)))).isEqualTo(Result.of(0xc0100000L));
         assertThat(apply(new HighmemOp.PageAddress(page(HIGH)))).isEqualTo(Result.of(0));
@@ -244,6 +258,8 @@ class HighmemCallEdgesTest {
         Result.Refused other = refused(apply(new HighmemOp.SchedIn(1, 0)));
         assertThat(other.reason()).isEqualTo("task is running on another CPU");
         assertThat(other.report()).isEqualTo("task 1 is running on cpu 1");
+        // task 0 runs on CPU 0: not on CPU 1 as well
+        assertThat(refused(apply(new HighmemOp.SchedIn(0, 1))).report()).isEqualTo("task 0 is running on cpu 0");
         assertThat(apply(new HighmemOp.SchedIn(15, 0))).isEqualTo(Result.VOID);
         assertThat(h.local().current(0)).isEqualTo(15);
         // kmap_atomic held: no switch on that CPU, the other CPU is free
@@ -255,9 +271,11 @@ class HighmemCallEdgesTest {
         assertThat(apply(new HighmemOp.SchedOut(1))).isEqualTo(Result.VOID);
         assertThat(h.local().current(1)).isEqualTo(17);
         assertThat(h.local().runningOn(1)).isEqualTo(-1);
-        apply(new HighmemOp.KunmapAtomic(0xc0100000L, false, 0));
+        assertThat(apply(new HighmemOp.KunmapAtomic(0xc0100000L, false, 0))).isEqualTo(Result.VOID);
         assertThat(apply(new HighmemOp.SchedIn(1, 0))).isEqualTo(Result.VOID);
         assertThat(h.local().runningOn(1)).isZero();
+        // nor did task 14: it may start on CPU 1
+        assertThat(apply(new HighmemOp.SchedIn(14, 1))).isEqualTo(Result.VOID);
         assertThat(h.local().runningOn(15)).isEqualTo(-1);
         // a kmap_local_page of a lowmem page takes neither a slot nor preemption
         apply(new HighmemOp.KmapLocalPage(page(LOW), false, 0));
@@ -284,6 +302,11 @@ class HighmemCallEdgesTest {
         assertThat(tables.linuxPte(fix(1, 0))).isEqualTo(pte(HIGH));
         assertThat(tables.linuxPte(fix(1, 1))).isEqualTo(pte(HIGH - 1));
         assertThat(HighmemChecks.fullScan(h)).isEmpty();
+        // task 0, pinned to CPU 0 by its level, switched out there, may not come back on CPU 1
+        apply(new HighmemOp.KmapLocalPage(page(HIGH - 2), false, 0));
+        apply(new HighmemOp.SchedOut(0));
+        assertThat(refused(apply(new HighmemOp.SchedIn(0, 1))).report())
+                .isEqualTo("task 0 holds kmap_local mappings: migrate_disable keeps it on cpu 0");
     }
 
     @Test
@@ -302,7 +325,7 @@ class HighmemCallEdgesTest {
         boot(2, Bugs.of(HighmemBug.HIGHMEM_POP_BEFORE_PTE_CLEAR));
         long a = apply(new HighmemOp.KmapAtomic(page(HIGH), false, 0)).value();
         assertThat(a).isEqualTo(fix(0, 0));
-        apply(new HighmemOp.KunmapAtomic(a, false, 0));
+        assertThat(apply(new HighmemOp.KunmapAtomic(a, false, 0))).isEqualTo(Result.VOID);
         assertThat(tables.linuxPte(a)).isEqualTo(pte(HIGH));
         assertThat(h.local().cpuDepth(0)).isZero();
         // an interrupt on CPU 0 in the window pushes into the popped slot, still mapped; the clear comes after it
@@ -346,6 +369,13 @@ class HighmemCallEdgesTest {
     }
 
     @Test
+    void kunmapLocalOfTheTopIsVoid() {
+        long a = apply(new HighmemOp.KmapLocalPage(page(HIGH), false, 1)).value();
+        assertThat(apply(new HighmemOp.KunmapLocal(a + 0x10, false, 1))).isEqualTo(Result.VOID);
+        assertThat(h.local().cpuDepth(1)).isZero();
+    }
+
+    @Test
     void theFlushListOfACallerWithoutStepsStartsAgainPast256() {
         assertThat(h.flushEvents()).isEmpty();
         for (int i = 0; i < 128; i++) {
@@ -362,7 +392,7 @@ class HighmemCallEdgesTest {
     @Test
     void theWrapFlushesBeforeASlotIsReusedAndForgetsTheFreedPages() {
         h.kmap(page(HIGH), 0, false);
-        h.kunmap(page(HIGH), 0);
+        assertThat(apply(new HighmemOp.Kunmap(page(HIGH), false, 0))).isEqualTo(Result.VOID);
         for (int i = 2; i < 512; i++) {
             h.kmap(page(HIGH - i), 0, false);
         }

@@ -77,6 +77,9 @@ class HighmemCallsTest {
                 "sched_in 5 cpu=2");
         assertThat(new HighmemOp.Kmap(P, false, 0)).hasToString("kmap 0xef001000");
         assertThat(new HighmemOp.SchedIn(5, 0)).hasToString("sched_in 5");
+        // an argument of value 0 prints like any other; only the default context word is left out
+        assertThat(new HighmemOp.SchedIn(0, 1)).hasToString("sched_in 0 cpu=1");
+        assertThat(new HighmemOp.Kunmap(0, false, 0)).hasToString("kunmap 0x0");
         assertThat(new HighmemOp.SchedOut(0)).hasToString("sched_out");
         // a handle prints by its scenario name when it has one
         assertThat(new HighmemOp.CopyHighpage(P, Q, true, 0).render(v -> v == Q ? java.util.Optional.of("$q") : java.util.Optional.empty()))

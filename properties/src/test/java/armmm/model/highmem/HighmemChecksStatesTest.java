@@ -283,6 +283,52 @@ class HighmemChecksStatesTest {
     }
 
     @Test
+    void aWriteAtTheFirstKmapSlotConcernsTheKmapLocalChecks() {
+        otherCall();
+        stray(fix(0, 0), HIGH);
+        assertThat(check("INV-HIGHMEM-04")).containsExactly(v("INV-HIGHMEM-04", "fixmap kmap slot mapped above the top of the stack",
+                "cpu 0 level 0 (ffefe000) maps pfn 7e905, depth 0"));
+        assertThat(check("INV-HIGHMEM-01")).isEmpty();
+    }
+
+    @Test
+    void aFrameInTwoSlotsThatAreNotNeighboursInPfnOrder() {
+        kernel.apply(new HighmemOp.Kmap(page(HIGH), false, 0));
+        kernel.apply(new HighmemOp.Kmap(page(HIGH - 1), false, 0));
+        // slots 1, 2, 3 map HIGH, HIGH - 1, HIGH: the two HIGH are not side by side in slot order
+        stray(slot(3), HIGH);
+        assertThat(check("INV-HIGHMEM-02")).containsExactly(v("INV-HIGHMEM-02", "highmem page mapped at two pkmap slots", "pfn 7e905"));
+    }
+
+    @Test
+    void kunmapConcernsThePkmapChecksWithoutWritingAPte() {
+        kernel.apply(new HighmemOp.Kmap(page(HIGH), false, 0));
+        kernel.apply(new HighmemOp.Kmap(page(HIGH), false, 0));
+        assertThat(tables.pteClear(slot(1))).isTrue();
+        otherCall();
+        assertThat(check("INV-HIGHMEM-01")).isEmpty();
+        assertThat(kernel.apply(new HighmemOp.Kunmap(page(HIGH), false, 0))).isEqualTo(armmm.model.core.Result.VOID);
+        assertThat(check("INV-HIGHMEM-01")).hasSize(2);
+        assertThat(check("INV-HIGHMEM-04")).isEmpty();
+    }
+
+    @Test
+    void aKmapLocalAddressLookedUpOutsideItsTaskOrAboveTheTopHasNoPageToAgreeWith() {
+        kernel.apply(new HighmemOp.KmapLocalPage(page(HIGH), false, 0));
+        kernel.apply(new HighmemOp.KmapLocalPage(page(HIGH - 1), false, 1));
+        // CPU 0's level 0, looked up on CPU 1: virt_to_page, which the walk (pfn 0x7e905) does not agree with, and need not
+        kernel.apply(new HighmemOp.KmapToPage(fix(0, 0), false, 1));
+        assertThat(check("INV-HIGHMEM-06")).isEmpty();
+        // the slot above CPU 1's top, mapped by a stray write: no level of the task there
+        stray(fix(1, 1), HIGH - 2);
+        kernel.apply(new HighmemOp.KmapToPage(fix(1, 1), false, 1));
+        assertThat(check("INV-HIGHMEM-06")).isEmpty();
+        // a lowmem page's address is its linear one, whatever the pkmap PTEs say
+        kernel.apply(new HighmemOp.PageAddress(page(0x40100L)));
+        assertThat(check("INV-HIGHMEM-06")).isEmpty();
+    }
+
+    @Test
     void aHighmemCallConcernsItsOwnChecksEvenWithoutAPteWrite() {
         kernel.apply(new HighmemOp.Kmap(page(HIGH), false, 0));
         kernel.apply(new HighmemOp.KmapLocalPage(page(HIGH), false, 0));
