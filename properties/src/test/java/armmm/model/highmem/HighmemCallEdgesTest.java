@@ -369,6 +369,19 @@ class HighmemCallEdgesTest {
     }
 
     @Test
+    void withRamAtPhysicalZeroPfnZeroIsAPageLikeAnyOther() {
+        // 256 MiB at 0: PHYS_OFFSET 0, ARCH_PFN_OFFSET 0, all of it lowmem; pfn 0 is mapped at PAGE_OFFSET
+        kernel = Kernel.boot(Board.of(List.of(new armmm.model.board.Bank(0, 256L << 20)), List.of(), "", 1));
+        h = kernel.state(Highmem.class);
+        long zero = page(0);
+        assertThat(apply(new HighmemOp.Kmap(zero, false, 0))).isEqualTo(Result.of(0xc0000000L));
+        assertThat(apply(new HighmemOp.Kunmap(zero, false, 0))).isEqualTo(Result.VOID);
+        assertThat(apply(new HighmemOp.KmapLocalPage(zero, false, 0))).isEqualTo(Result.of(0xc0000000L));
+        assertThat(apply(new HighmemOp.PageAddress(zero))).isEqualTo(Result.of(0xc0000000L));
+        assertThat(apply(new HighmemOp.ClearHighpage(zero, false, 0))).isEqualTo(Result.VOID);
+    }
+
+    @Test
     void kunmapLocalOfTheTopIsVoid() {
         long a = apply(new HighmemOp.KmapLocalPage(page(HIGH), false, 1)).value();
         assertThat(apply(new HighmemOp.KunmapLocal(a + 0x10, false, 1))).isEqualTo(Result.VOID);
