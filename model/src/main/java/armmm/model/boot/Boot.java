@@ -407,11 +407,18 @@ public final class Boot {
     private void mapLowmem() {
         Set<Long> populated = new HashSet<>();
         Set<Long> evenSection = new HashSet<>();
-        for (Region r : em.mappedMemory()) {
-            long start = r.base();
-            long end = Math.min(r.end(), lowmemLimit);
-            if (start >= end) {
-                break;
+        long kernelSecStart = physOffset & -Layout.SECTION_SIZE;
+        long kernelSecEnd = (physOffset + build.kernelStartOffset() + build.kernelSize() + Layout.SECTION_SIZE - 1)
+                & -Layout.SECTION_SIZE;
+        for (MapLowmem.Piece piece : MapLowmem.pieces(em.mappedMemory(), lowmemLimit, kernelSecStart, kernelSecEnd)) {
+            long start = piece.start();
+            long end = piece.end();
+            if (end <= start) {
+                // the carve-out left create_mapping a length of zero or less: 6.1's __create_mapping
+                // would then walk the whole address space round; no board that boots does this
+                throw new BootException(board.ramOption(), String.format(Locale.ROOT,
+                        "map_lowmem: a memory region ends inside the kernel's sections 0x%08x-0x%08x, leaving"
+                                + " create_mapping the range 0x%08x-0x%08x", kernelSecStart, kernelSecEnd, start, end));
             }
             for (long addr = start; addr < end; ) {
                 long next = Math.min((addr + Layout.PMD_SIZE) & -Layout.PMD_SIZE, end);
@@ -423,7 +430,7 @@ public final class Boot {
                 if (!sections && evenSection.contains(chunk)) {
                     throw new BootException(board.ramOption(), String.format(Locale.ROOT,
                             "kernel BUG at arch/arm/mm/mmu.c (arm_pte_alloc): the pmd of 0x%08x holds a section,"
-                                    + " the bank at 0x%08x needs a pte table there", chunk, r.base()));
+                                    + " the bank at 0x%08x needs a pte table there", chunk, start));
                 }
                 if (!sections && populated.add(chunk)) {
                     em.alloc("early_alloc", PAGE, PAGE, 0, 0, EarlyAllocation.Kind.TRY_NID);

@@ -2,11 +2,14 @@ package armmm.model.mmu;
 
 import armmm.model.boot.BootedSystem;
 import armmm.model.boot.EarlyAllocation;
+import armmm.model.boot.MapLowmem;
 import armmm.model.layout.Layout;
 import armmm.model.memblock.Region;
 import armmm.model.zone.CmaArea;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -89,36 +92,17 @@ public final class SwapperPgDir {
 
     /** {@code map_lowmem}: every mapped bank up to the lowmem limit, the kernel's sections carved out. */
     private void mapLowmem(long kStart, long kEnd) {
+        List<Region> mapped = new ArrayList<>();
         for (Region r : boot.memory()) {
-            if ((r.flags() & MEMBLOCK_NOMAP) != 0) {
-                continue;
+            if ((r.flags() & MEMBLOCK_NOMAP) == 0) {
+                mapped.add(r);
             }
-            long start = r.base();
-            long end = Math.min(r.end(), layout.lowmemLimit());
-            if (start >= end) {
-                break;
+        }
+        for (MapLowmem.Piece p : MapLowmem.pieces(mapped, layout.lowmemLimit(), kStart, kEnd)) {
+            // a piece the carve-out emptied (start == end) maps nothing, as create_mapping of length 0
+            if (p.end() > p.start()) {
+                createMapping(p.start(), p.end() - p.start(), MemType.MT_MEMORY_RW);
             }
-            if (start > kStart && end < kEnd) {
-                break;
-            }
-            if (kStart >= start && kStart <= end) {
-                if (start < kStart && end > kEnd) {
-                    createMapping(start, kStart - start, MemType.MT_MEMORY_RW);
-                    createMapping(kEnd, end - kEnd, MemType.MT_MEMORY_RW);
-                    break;
-                }
-                if (kStart == start) {
-                    start = kEnd;
-                }
-                if (kEnd == end) {
-                    end = kStart;
-                }
-            } else if (kStart < start && kEnd > start && kEnd < end) {
-                start = kEnd;
-            } else if (kStart > start && kStart < end && kEnd > end) {
-                end = kStart;
-            }
-            createMapping(start, end - start, MemType.MT_MEMORY_RW);
         }
     }
 

@@ -55,4 +55,35 @@ class UnalignedBankTest {
         assertThat(MmuChecks.fullScan(k)).isEmpty();
         assertThat(k.checkComplete()).isEmpty();
     }
+
+    @Test
+    void aRegionInsideTheKernelsSectionsEndsMapLowmemAndTheKernelsSectionsMapIt() {
+        // LayoutProperties seed 8870675221113322373: 0x1608000 bytes at 0x40000000, the first 2 MiB
+        // no-map. The one mapped region [0x40200000, 0x41608000) lies inside the kernel's sections
+        // [0x40000000, 0x41700000): 6.1's map_lowmem stops there (break) and allocates no pte
+        // table for the 32K tail; map_kernel maps it all as sections. Boot allocated one, and the
+        // page-table builder, which did not, took it for the vectors page
+        Kernel k = Kernel.boot(BoardLine.parse(Map.of("memory", "0x40000000:0x1608000",
+                "reserve", "0x40000000:0x200000:no-map")), Bugs.NONE);
+        var earlyAllocs = k.booted().orElseThrow().allocations().stream()
+                .filter(a -> a.caller().equals("early_alloc")).toList();
+        assertThat(earlyAllocs.get(0).size()).as("devicemaps_init's vectors come first").isEqualTo(0x2000);
+        KernelPageTables t = k.state(KernelPageTables.class);
+        assertThat(t.l1(0xc16) & 3).as("the tail's megabyte: a kernel section").isEqualTo(2);
+        assertThat(t.translate(0xc1607000L, Access.READ, Privilege.KERNEL))
+                .isInstanceOfSatisfying(Translation.Mapped.class, m -> assertThat(m.pa()).isEqualTo(0x41607000L));
+        assertThat(MmuChecks.fullScan(k)).isEmpty();
+        assertThat(k.checkComplete()).isEmpty();
+    }
+
+    @Test
+    void aRegionEndingInsideTheKernelsSectionsAfterTheImageIsRefused() {
+        // a no-map hole between _end and kernel_sec_end: the first region [0x40000000, 0x41608000)
+        // starts at kernel_sec_start, so map_lowmem moves its start to kernel_sec_end, past its end,
+        // and 6.1 would hand create_mapping a negative length
+        assertThatThrownBy(() -> Kernel.boot(BoardLine.parse(Map.of("memory", "0x40000000:0x1800000",
+                "reserve", "0x41608000:0x8000:no-map")), Bugs.NONE))
+                .isInstanceOf(BootException.class)
+                .hasMessageContaining("map_lowmem: a memory region ends inside the kernel's sections 0x40000000-0x41700000");
+    }
 }
