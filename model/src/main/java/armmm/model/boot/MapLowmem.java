@@ -17,8 +17,23 @@ public final class MapLowmem {
     private MapLowmem() {
     }
 
-    /** One {@code create_mapping} call of {@code MT_MEMORY_RW}: physical [start, end). */
+    /**
+     * One {@code create_mapping} call of {@code MT_MEMORY_RW}: physical [start, end).
+     *
+     * <p>When a region starts at {@code kernel_sec_start} and ends at or before
+     * {@code kernel_sec_end} (RAM no larger than the kernel's sections, or a no-map hole between
+     * {@code _end} and {@code kernel_sec_end}), 6.1 moves the start to {@code kernel_sec_end} and
+     * passes {@code end - start} to {@code create_mapping} as an unsigned length: it wraps, and
+     * {@code __create_mapping} writes sections from {@code kernel_sec_end}'s address round the
+     * address space (the user half and the modules area of {@code swapper_pg_dir} included). The
+     * model does not reproduce that garbage: such a piece maps nothing. Its memory is mapped by
+     * {@code map_kernel}'s sections either way.
+     */
     public record Piece(long start, long end) {
+        /** Whether 6.1 would hand {@code create_mapping} a wrapped length (or none) for this piece. */
+        public boolean wraps() {
+            return end <= start;
+        }
     }
 
     /**

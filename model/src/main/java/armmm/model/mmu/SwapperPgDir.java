@@ -99,8 +99,7 @@ public final class SwapperPgDir {
             }
         }
         for (MapLowmem.Piece p : MapLowmem.pieces(mapped, layout.lowmemLimit(), kStart, kEnd)) {
-            // a piece the carve-out emptied (start == end) maps nothing, as create_mapping of length 0
-            if (p.end() > p.start()) {
+            if (!p.wraps()) {
                 createMapping(p.start(), p.end() - p.start(), MemType.MT_MEMORY_RW);
             }
         }
