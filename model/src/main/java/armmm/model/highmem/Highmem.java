@@ -1,6 +1,7 @@
 package armmm.model.highmem;
 
 import armmm.model.core.Result;
+import armmm.model.layout.Layout;
 import armmm.model.mmu.KernelPageTables;
 import armmm.model.page.MemMapLayout;
 import java.util.ArrayList;
@@ -230,7 +231,9 @@ public final class Highmem {
     /**
      * {@code kmap_to_page(addr)} ({@code __kmap_to_page}): a pkmap address gives the page its PTE
      * maps and a kmap_local address the page the running task's stack holds there, each with 6.1's
-     * {@code WARN_ON_ONCE}; anything else {@code virt_to_page}.
+     * {@code WARN_ON_ONCE}; anything else {@code virt_to_page}, which is only meaningful in the
+     * linear map: below it and from lowmem's end to the fixmap the model marks the call as the
+     * caller's misuse (a finding).
      */
     public Result kmapToPage(long addr, int cpu) {
         Result bad = badCpu(cpu);
@@ -269,7 +272,16 @@ public final class Highmem {
                             + " (base < where <= is meant), so this live kmap_local address of pfn %x goes to virt_to_page",
                     addr, local.pteval(t, 0) - 1));
         }
-        return Result.of(page(pkmap.virtToPfn(addr)));
+        long pfn = pkmap.virtToPfn(addr);
+        if (addr < memMap.pageOffset() || pfn >= memMap.maxLowPfn() && addr < Layout.FIXADDR_START) {
+            // armmp has no DEBUG_VIRTUAL: virt_to_page of a user, module or vmalloc address is __pa's
+            // arithmetic, unchecked; the caller's misuse, which INV-HIGHMEM-06 must not take for a wrong
+            // answer (the fixmap's edges around the kmap_local slots are 6.1's own range test, above)
+            return Result.finding(page(pfn), String.format("kmap_to_page(%08x): not a lowmem, pkmap or kmap_local"
+                    + " address; 6.1's virt_to_page gives the struct page of pfn %x by __pa's arithmetic"
+                    + " (vmalloc_to_page looks up a vmalloc address)", addr, pfn));
+        }
+        return Result.of(page(pfn));
     }
 
     /** {@code pfn_to_page}, truncated to 32 bits as the kernel's pointer arithmetic is. */

@@ -110,9 +110,27 @@ class HighmemCallEdgesTest {
         assertThat(apply(new HighmemOp.KmapToPage(0xbfffffffL, false, 0))).isEqualTo(Result.warned(pfn0, warn));
         // PKMAP_ADDR(LAST_PKMAP) is PAGE_OFFSET: the linear map, virt_to_page without a warning
         assertThat(apply(new HighmemOp.KmapToPage(0xc0000000L, false, 0))).isEqualTo(Result.of(page(0x40000L)));
-        // below PKMAP_BASE: virt_to_page's arithmetic, 0xbfdfffff - PAGE_OFFSET + PHYS_OFFSET = pfn 0x3fdff, a pointer below mem_map
-        assertThat(apply(new HighmemOp.KmapToPage(0xbfdfffffL, false, 0)))
-                .isEqualTo(Result.of((h.memMap().memMapVirt() - (0x40000L - 0x3fdffL) * 36) & 0xffffffffL));
+        // below PKMAP_BASE: virt_to_page's arithmetic, 0xbfdfffff - PAGE_OFFSET + PHYS_OFFSET = pfn 0x3fdff, a pointer
+        // below mem_map, unchecked by armmp: the caller's misuse, a finding of the model
+        Result below = apply(new HighmemOp.KmapToPage(0xbfdfffffL, false, 0));
+        assertThat(below.value()).isEqualTo((h.memMap().memMapVirt() - (0x40000L - 0x3fdffL) * 36) & 0xffffffffL);
+        assertThat(below).isInstanceOfSatisfying(Result.Warned.class, w -> assertThat(w.origin()).isEqualTo(Result.Origin.MODEL));
+    }
+
+    @Test
+    void kmapToPageOfAVmallocAddressIsTheCallersMisuseNotAViolation() {
+        // 6.1 returns virt_to_page of a vmalloc address (__pa's arithmetic), not the page the address maps:
+        // INV-HIGHMEM-06 compares with the walk only where kmap_to_page is meant to answer
+        long va = kernel.apply(new armmm.model.vmalloc.VmallocOp.VmallocCall(0x4000)).value();
+        long lowmemEnd = 0xc0000000L + ((h.memMap().maxLowPfn() - 0x40000L) << 12);
+        assertThat(va).isGreaterThanOrEqualTo(lowmemEnd);
+        Result r = apply(new HighmemOp.KmapToPage(va, false, 0));
+        assertThat(r.value()).isEqualTo(page(((va - 0xc0000000L + 0x40000000L) & 0xffffffffL) >>> 12));
+        assertThat(r).isInstanceOfSatisfying(Result.Warned.class, w -> {
+            assertThat(w.origin()).isEqualTo(Result.Origin.MODEL);
+            assertThat(w.warning()).startsWith(String.format("kmap_to_page(%08x): not a lowmem, pkmap or kmap_local address", va));
+        });
+        assertThat(kernel.check()).extracting(v -> v.id()).doesNotContain("INV-HIGHMEM-06");
     }
 
     @Test
