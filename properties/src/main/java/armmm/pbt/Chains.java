@@ -75,6 +75,9 @@ public final class Chains {
             stats.outcome("shrink", first.shrink().toString());
             if (counterexamples.size() > 1) {
                 stats.outcome("distinctFailures", counterexamples.stream().map(c -> c.failure().id()).toList());
+                // each distinct failure's lengths, so a reader can take the shortest of one invariant's
+                stats.outcome("distinctShrunkSteps", counterexamples.stream().map(c -> c.steps().size()).toList());
+                stats.outcome("distinctOriginalSteps", counterexamples.stream().map(Counterexample::originalSteps).toList());
             }
         }
         health.forEach(h -> stats.outcome("health", h.toString()));

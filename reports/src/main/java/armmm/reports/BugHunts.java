@@ -62,8 +62,24 @@ final class BugHunts {
                 Matcher m = MS.matcher(best.path("shrink").asText());
                 millis = m.find() ? Long.parseLong(m.group(1)) : -1;
             }
-            out.add(new Hunt(b, true, best.path("property").asText(), best.path("failure").asText(), best.path("tries").asLong(),
-                    best.path("originalSteps").asLong(), best.path("shrunkSteps").asLong(), minimal, millis));
+            long original = best.path("originalSteps").asLong();
+            long shrunk = best.path("shrunkSteps").asLong();
+            // a run that found the bug's invariant failing after different last calls shrank each
+            // failure apart; the hunt's counterexample is the shortest of that invariant's, as the
+            // hunts themselves take it
+            JsonNode ids = best.path("distinctFailures");
+            JsonNode lengths = best.path("distinctShrunkSteps");
+            JsonNode originals = best.path("distinctOriginalSteps");
+            boolean first = b.invariant().equals(best.path("failure").asText());
+            for (int i = 0; i < ids.size() && i < lengths.size() && i < originals.size(); i++) {
+                if (b.invariant().equals(ids.get(i).asText()) && (!first || lengths.get(i).asLong() < shrunk)) {
+                    shrunk = lengths.get(i).asLong();
+                    original = originals.get(i).asLong();
+                    first = true;
+                }
+            }
+            out.add(new Hunt(b, true, best.path("property").asText(), first ? b.invariant() : best.path("failure").asText(),
+                    best.path("tries").asLong(), original, shrunk, minimal, millis));
         }
         return out;
     }
