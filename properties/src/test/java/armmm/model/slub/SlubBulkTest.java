@@ -92,6 +92,20 @@ class SlubBulkTest {
     }
 
     @Test
+    void aDebugCacheTakesTheSlowPathForEveryObject() throws Exception {
+        // kmem_cache_debug(s): each object through ___slab_alloc and alloc_debug_processing,
+        // which marks it active: init_object writes SLUB_RED_ACTIVE (0xcc) into its right red zone
+        SlubAllocator a = SlubBoards.slub("slub_debug=FZ", 8192, 1, 1, Set.of());
+        KmemCache k64 = a.caches().byName("kmalloc-64");
+        long[] got = a.kmemCacheAllocBulk(k64, Gfp.GFP_KERNEL, 3, 0);
+        assertThat(got).hasSize(3);
+        for (long o : got) {
+            assertThat(a.peek(o + 64)).as("0x%x", o).isEqualTo(0xcc);
+        }
+        assertThat(SlubChecks.fullScan(a)).isEmpty();
+    }
+
+    @Test
     void aFailedBulkAllocationGivesEveryObjectBack() throws Exception {
         // 640 frames, the first 512 reserved: 128 free pages, 16 slabs of kmalloc-8k (order 3)
         SlubAllocator a = slub(640, Set.of());

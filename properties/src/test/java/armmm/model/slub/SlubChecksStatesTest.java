@@ -194,6 +194,11 @@ class SlubChecksStatesTest {
         // and is the one slab allowed off every list while full
         n.full.remove(first);
         assertThat(SlubChecks.fullScan(a)).isEmpty();
+        // not while it has a free object
+        first.inuse--;
+        vs = SlubChecks.fullScan(a);
+        assertThat(has(vs, "INV-SLUB-05", "slab on no list", at + " inuse " + (per - 1))).isTrue();
+        first.inuse++;
         first.failed = false;
         vs = SlubChecks.fullScan(a);
         assertThat(has(vs, "INV-SLUB-05", "slab on no list", at + " inuse " + per)).isTrue();
@@ -286,6 +291,12 @@ class SlubChecksStatesTest {
         assertThat(has(vs, "INV-SLUB-08", "PG_slab on a page no slab holds", String.format("pfn 0x%x", last))).isTrue();
         pa.setPageSlab(last, false);
         assertThat(SlubChecks.fullScan(a)).isEmpty();
+        // the full scan reads every frame, also one the current step's calls did not touch
+        pa.setPageSlab(last, true);
+        pa.beginStep();
+        assertThat(pa.dirtyFrames()).isEmpty();
+        assertThat(SlubChecks.fullScan(a)).extracting(Violation::details).containsExactly(String.format("pfn 0x%x", last));
+        pa.setPageSlab(last, false);
     }
 
     @Test
@@ -308,9 +319,9 @@ class SlubChecksStatesTest {
                 .isTrue();
         a.node(k1k).all.remove(twin);
         a.node(k1k).full.remove(twin);
-        // a record of a page no slab owns in the page map
-        long free = a.pages().basePfn() + a.pages().frameCount() - 1;
-        Slab ghost = new Slab(free, 0, k1k, 1, 0);
+        // a record of two pages no slab owns in the page map
+        long free = a.pages().basePfn() + a.pages().frameCount() - 2;
+        Slab ghost = new Slab(free, 1, k1k, 1, 0);
         a.node(k1k).all.add(ghost);
         a.node(k1k).full.add(ghost);
         ghost.inuse = 1;
@@ -318,6 +329,8 @@ class SlubChecksStatesTest {
         vs = SlubChecks.fullScan(a);
         assertThat(has(vs, "INV-SLUB-04", "overlapping allocations",
                 String.format("kmalloc-1k slab pfn 0x%x: page 0x%x belongs to no slab", free, free))).isTrue();
+        assertThat(has(vs, "INV-SLUB-04", "overlapping allocations",
+                String.format("kmalloc-1k slab pfn 0x%x: page 0x%x belongs to no slab", free, free + 1))).isTrue();
         // and the page allocator never handed it out
         assertThat(has(vs, "INV-SLUB-03", "slab page not allocated",
                 String.format("kmalloc-1k slab pfn 0x%x is free in the buddy allocator", free))).isTrue();
@@ -325,6 +338,24 @@ class SlubChecksStatesTest {
         a.node(k1k).full.remove(ghost);
         assertThat(SlubChecks.fullScan(a)).isEmpty();
 
+        // an allocated object off its cache's alignment (kmalloc-1k: 1024, as create_boot_cache
+        // gives a power-of-two kmalloc size its natural alignment)
+        assertThat(k1k.layout().align()).isEqualTo(1024);
+        Slab skewed = new Slab(slab.pfn, slab.order, k1k, 1, slab.base + 8);
+        skewed.allocated[0] = true;
+        a.node(k1k).all.add(skewed);
+        a.node(k1k).full.add(skewed);
+        skewed.inuse = 1;
+        List<Violation> found = SlubChecks.fullScan(a);
+        assertThat(has(found, "INV-SLUB-03", "misaligned object",
+                String.format("kmalloc-1k object 0x%x, align 1024", slab.base + 8))).isTrue();
+        skewed.allocated[0] = false;
+        skewed.freelist = 0;
+        skewed.inuse = 0;
+        assertThat(SlubChecks.fullScan(a)).noneMatch(v -> v.reason().equals("misaligned object"));
+        a.node(k1k).all.remove(skewed);
+        a.node(k1k).full.remove(skewed);
+        assertThat(SlubChecks.fullScan(a)).isEmpty();
         // a large kmalloc recorded over the slab's second page
         long addr = slab.base + 4096;
         a.large().put(addr, 0);
@@ -333,6 +364,13 @@ class SlubChecksStatesTest {
         assertThat(has(vs, "INV-SLUB-04", "overlapping allocations",
                 String.format("large kmalloc 0x%x covers slab page 0x%x", addr, slab.pfn + 1))).isTrue();
         a.large().remove(addr);
+        // an order-1 one whose second page is the slab's first
+        a.large().put(slab.base - 4096, 1);
+        vs = SlubChecks.fullScan(a);
+        assertThat(vs).hasSize(1);
+        assertThat(has(vs, "INV-SLUB-04", "overlapping allocations",
+                String.format("large kmalloc 0x%x covers slab page 0x%x", slab.base - 4096, slab.pfn))).isTrue();
+        a.large().remove(slab.base - 4096);
         // an order-1 one ending right before the slab: no overlap
         a.large().put(slab.base - 8192, 1);
         assertThat(SlubChecks.fullScan(a)).isEmpty();
@@ -370,6 +408,13 @@ class SlubChecksStatesTest {
                     .isTrue();
             slab.mem[d[0]] = was;
         }
+        // poison and end poison both damaged: the poison span is read first
+        slab.mem[off] = 0;
+        slab.mem[off + 63] = 0;
+        assertThat(SlubChecks.fullScan(a)).extracting(Violation::reason)
+                .containsExactly("poison of a free object damaged");
+        slab.mem[off] = 0x6b;
+        slab.mem[off + 63] = (byte) 0xa5;
         // the last byte of the right red zone (up to s->inuse) and the byte past it
         int rightEnd = off + l.inuse() - 1;
         slab.mem[rightEnd] = 0;
