@@ -240,6 +240,21 @@ class SlubChecksStatesTest {
         vs = SlubChecks.fullScan(a);
         assertThat(has(vs, "INV-SLUB-05", "full slab on the node partial list", at)).isTrue();
         first.freelist = head;
+        // its one free object looping onto itself, or pointing past the slab: the walk counted it
+        // before it stopped, so inuse (objects - 1) still matches and only INV-SLUB-01 reports
+        assertThat(first.next[head]).isEqualTo(-1);
+        first.next[head] = head;
+        vs = SlubChecks.fullScan(a);
+        assertThat(has(vs, "INV-SLUB-01", "freelist loop",
+                at + String.format(" slab freelist at 0x%x", first.objectAddress(head)))).isTrue();
+        assertThat(ids(vs)).containsExactly("INV-SLUB-01");
+        first.next[head] = first.objects;
+        vs = SlubChecks.fullScan(a);
+        assertThat(has(vs, "INV-SLUB-01", "freelist points outside its slab",
+                at + " slab freelist index " + first.objects)).isTrue();
+        assertThat(ids(vs)).containsExactly("INV-SLUB-01");
+        first.next[head] = -1;
+        assertThat(SlubChecks.fullScan(a)).isEmpty();
 
         // foo's slab put on kmalloc-64's lists: a slab of another cache
         KmemCache k64 = a.caches().byName("kmalloc-64");
@@ -291,12 +306,24 @@ class SlubChecksStatesTest {
         assertThat(has(vs, "INV-SLUB-08", "PG_slab on a page no slab holds", String.format("pfn 0x%x", last))).isTrue();
         pa.setPageSlab(last, false);
         assertThat(SlubChecks.fullScan(a)).isEmpty();
-        // the full scan reads every frame, also one the current step's calls did not touch
+        // one per-step check takes the scan of every frame owed after boot's hand-over
+        a.beginStep();
+        assertThat(SlubChecks.check(a)).isEmpty();
+        // the full scan reads every frame, also one the current step's calls did not touch;
+        // the per-step walk reads only the step's frames
         pa.setPageSlab(last, true);
         pa.beginStep();
         assertThat(pa.dirtyFrames()).isEmpty();
         assertThat(SlubChecks.fullScan(a)).extracting(Violation::details).containsExactly(String.format("pfn 0x%x", last));
+        a.beginStep();
+        assertThat(SlubChecks.check(a)).isEmpty();
         pa.setPageSlab(last, false);
+        // a step that rewrites PG_slab on the head of a slab of a cache no call touched: still a listed head
+        a.beginStep();
+        pa.beginStep();
+        pa.setPageSlab(slab.pfn, true);
+        assertThat(pa.dirtyFrames()).isNotEmpty();
+        assertThat(SlubChecks.check(a)).isEmpty();
     }
 
     @Test

@@ -102,4 +102,24 @@ class SlubSubsystemWiringTest {
         assertThat(sub.completeCheck(a, k)).extracting(Violation::id).containsExactlyInAnyOrder("INV-SLUB-02",
                 "INV-SLUB-07");
     }
+
+    @Test
+    void aSlabTheCpuDroppedFullReadsUnfrozen() throws Exception {
+        SlubAllocator a = SlubBoards.slub("", 8192, 1, 1, Set.of());
+        KmemCache foo = a.cache((int) a.kmemCacheCreate("foo", 64, 0, 0, true).value());
+        int per = foo.layout().objects();
+        long firstObject = a.kmemCacheAlloc(foo, Gfp.GFP_KERNEL, 0).value();
+        for (int i = 1; i <= per; i++) {
+            a.kmemCacheAlloc(foo, Gfp.GFP_KERNEL, 0);
+        }
+        // get_freelist found the first slab empty: c->slab dropped, slab->frozen cleared
+        var path = new armmm.model.core.ObservablePath(List.of(
+                new armmm.model.core.ObservablePath.Segment("slab", Long.toString(firstObject)),
+                new armmm.model.core.ObservablePath.Segment("frozen", null)));
+        assertThat(SlubSubsystem.INSTANCE.observe(a, null, path)).hasValue(0);
+        var inuse = new armmm.model.core.ObservablePath(List.of(
+                new armmm.model.core.ObservablePath.Segment("slab", Long.toString(firstObject)),
+                new armmm.model.core.ObservablePath.Segment("inuse", null)));
+        assertThat(SlubSubsystem.INSTANCE.observe(a, null, inuse)).hasValue(per);
+    }
 }
