@@ -75,6 +75,22 @@ public final class KmemCache {
         return ctor;
     }
 
+    /**
+     * {@code slab_want_init_on_alloc} (mm/slab.h) with init_on_alloc on, as the armmp build's
+     * {@code CONFIG_INIT_ON_ALLOC_DEFAULT_ON=y} has it: a constructor's objects are never zeroed
+     * (they keep what the constructor built), RCU-typesafe and poisoned caches only on
+     * {@code __GFP_ZERO}, every other cache always.
+     */
+    boolean wantInitOnAlloc(long gfp) {
+        if (ctor) {
+            return false;
+        }
+        if ((flags() & (SlabFlags.SLAB_TYPESAFE_BY_RCU | SlabFlags.SLAB_POISON)) != 0) {
+            return (gfp & armmm.model.core.Gfp.ZERO) != 0;
+        }
+        return true;
+    }
+
     /** {@code usersize}. */
     public int usersize() {
         return usersize;

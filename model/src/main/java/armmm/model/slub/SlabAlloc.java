@@ -1,6 +1,5 @@
 package armmm.model.slub;
 
-import armmm.model.core.Gfp;
 import armmm.model.core.Result;
 
 /**
@@ -50,8 +49,8 @@ final class SlabAlloc {
         int i = slab.indexOf(addr);
         slab.allocated[i] = true;
         stats.allocs++;
-        if ((s.flags() & SlabFlags.SLAB_POISON) == 0 || (gfp & Gfp.ZERO) != 0) {
-            // init_on_alloc (the build's default) zeroes the object; poisoning takes precedence
+        if (s.wantInitOnAlloc(gfp)) {
+            // init_on_alloc (the build's default) zeroes the object
             int o = (int) (addr - slab.base);
             java.util.Arrays.fill(slab.mem, o, o + s.objectSize(), (byte) 0);
         }

@@ -1,6 +1,5 @@
 package armmm.model.slub;
 
-import armmm.model.core.Gfp;
 import armmm.model.core.Result;
 import java.util.Set;
 
@@ -49,7 +48,7 @@ final class SlabBulk {
                     r = Result.of(slab.objectAddress(obj));
                     slab.allocated[obj] = true;
                     stats.allocs++;
-                    if ((s.flags() & SlabFlags.SLAB_POISON) == 0 || (gfp & Gfp.ZERO) != 0) {
+                    if (s.wantInitOnAlloc(gfp)) {
                         int o = (int) (r.value() - slab.base);
                         java.util.Arrays.fill(slab.mem, o, o + s.objectSize(), (byte) 0);
                     }

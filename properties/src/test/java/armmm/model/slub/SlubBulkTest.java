@@ -92,6 +92,26 @@ class SlubBulkTest {
     }
 
     @Test
+    void aConstructorsObjectsKeepTheirBytesAcrossFreeAndAllocation() throws Exception {
+        // slab_want_init_on_alloc (mm/slab.h): with init_on_alloc on (armmp), a cache with a ctor is
+        // never zeroed, __GFP_ZERO or not: the object keeps what its constructor (and its user) left;
+        // the free pointer lives past the 64 bytes, so freeing writes nothing inside them
+        SlubAllocator a = slub(8192, Set.of());
+        KmemCache c = a.cache((int) a.kmemCacheCreate("ctor64", 64, 0, 0, true).value());
+        long p = a.kmemCacheAlloc(c, Gfp.GFP_KERNEL, 0).value();
+        a.poke(p, 0x5a5a5a5aL, 4);
+        a.poke(p + 60, 0xa5a5a5a5L, 4);
+        a.kmemCacheFree(c, p, 0);
+        assertThat(a.kmemCacheAlloc(c, Gfp.GFP_KERNEL | Gfp.ZERO, 0).value()).isEqualTo(p);
+        assertThat(a.peek(p)).isEqualTo(0x5a);
+        assertThat(a.peek(p + 63)).isEqualTo(0xa5);
+        a.kmemCacheFree(c, p, 0);
+        long[] got = a.kmemCacheAllocBulk(c, Gfp.GFP_KERNEL, 1, 0);
+        assertThat(got).containsExactly(p);
+        assertThat(a.peek(p + 3)).isEqualTo(0x5a);
+    }
+
+    @Test
     void aDebugCacheTakesTheSlowPathForEveryObject() throws Exception {
         // kmem_cache_debug(s): each object through ___slab_alloc and alloc_debug_processing,
         // which marks it active: init_object writes SLUB_RED_ACTIVE (0xcc) into its right red zone
