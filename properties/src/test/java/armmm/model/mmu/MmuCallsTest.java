@@ -78,6 +78,26 @@ class MmuCallsTest {
         assertThat(k.apply(new MmuOp.SetFixmapIo(1, -4096L))).isInstanceOf(Result.Refused.class);
         assertThat(t.linuxPte(Fixmap.fixToVirt(1))).isZero();
         assertThat(k.apply(new MmuOp.SetFixmap(1, 0xffff_f000L))).isEqualTo(Result.of(0xffefe000L));
+        // phys_addr_t's own bounds, 0 and 0xffffffff, are addresses
+        assertThat(k.apply(new MmuOp.SetFixmap(1, 0))).isEqualTo(Result.of(0xffefe000L));
+        assertThat(k.apply(new MmuOp.SetFixmapIo(2, 0xffff_ffffL))).isEqualTo(Result.of(0xffefdfffL));
+    }
+
+    /** The calls' scenario names are the kernel functions'. */
+    @Test
+    void theCallsAreNamedAfterTheKernelFunctions() {
+        assertThat(new MmuOp.Translate(0, Access.READ, Privilege.KERNEL, 0).name()).isEqualTo("translate");
+        assertThat(new MmuOp.SetFixmap(0, 0).name()).isEqualTo("set_fixmap");
+        assertThat(new MmuOp.SetFixmapIo(0, 0).name()).isEqualTo("set_fixmap_io");
+        assertThat(new MmuOp.ClearFixmap(0).name()).isEqualTo("clear_fixmap");
+        assertThat(new MmuOp.SetKernelTextRw().name()).isEqualTo("set_kernel_text_rw");
+        assertThat(new MmuOp.SetKernelTextRo().name()).isEqualTo("set_kernel_text_ro");
+        assertThat(MmuSubsystem.INSTANCE.name()).isEqualTo("mmu");
+        assertThat(MmuSubsystem.INSTANCE.calls()).extracting(c -> c.name()).containsExactly("translate", "set_fixmap",
+                "set_fixmap_io", "clear_fixmap", "set_kernel_text_rw", "set_kernel_text_ro");
+        assertThat(MmuSubsystem.INSTANCE.invariants()).extracting(i -> i.id())
+                .containsExactly("INV-MMU-01", "INV-MMU-02", "INV-MMU-03", "INV-MMU-04");
+        assertThat(MmuSubsystem.INSTANCE.bugs()).hasSize(4);
     }
 
     @Test
@@ -90,6 +110,9 @@ class MmuCallsTest {
                 .isEqualTo(new Result.Refused("no such CPU", "no such CPU -1 (nr_cpu_ids 2)"));
         assertThat(translate(k, 0x1_0000_0000L, Access.READ, 0)).isEqualTo(Result.refused("not a 32-bit virtual address"));
         assertThat(translate(k, -1L, Access.READ, 0)).isEqualTo(Result.refused("not a 32-bit virtual address"));
+        // address 0 is a 32-bit address: below TASK_SIZE, nothing mapped in init_mm, a section translation fault
+        assertThat(translate(k, 0, Access.READ, 0)).isInstanceOfSatisfying(Result.Refused.class,
+                r -> assertThat(r.reason()).isEqualTo("section translation fault"));
         assertThat(translate(k, 0xffff_ffffL, Access.READ, 0)).isInstanceOf(Result.Refused.class)
                 .isNotEqualTo(Result.refused("not a 32-bit virtual address"));
     }
