@@ -10,7 +10,7 @@ import armmm.model.kernel.Kernel;
 import armmm.model.mmu.KernelPageTables;
 import armmm.model.mmu.MemType;
 import armmm.model.page.PageOp;
-import armmm.model.subsystem.Invariant;
+import armmm.properties.InvariantRuns;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -80,16 +80,11 @@ class HighmemChecksStatesTest {
 
     /** The per-step check of {@code id}, as a chain runs it after the last call. */
     private List<Violation> check(String id) {
-        Invariant inv = HighmemChecks.ALL.stream().filter(i -> i.id().equals(id)).findFirst().orElseThrow();
-        return inv.check(kernel);
+        return InvariantRuns.check(HighmemChecks.ALL, kernel, id);
     }
 
     private List<Violation> all() {
-        List<Violation> out = new java.util.ArrayList<>();
-        for (Invariant inv : HighmemChecks.ALL) {
-            out.addAll(inv.check(kernel));
-        }
-        return out;
+        return InvariantRuns.checkAll(HighmemChecks.ALL, kernel);
     }
 
     private static Violation v(String id, String reason, String details) {

@@ -12,6 +12,7 @@ import armmm.model.mmu.KernelPageTables;
 import armmm.model.mmu.MemType;
 import armmm.model.page.PageOp;
 import armmm.model.subsystem.Invariant;
+import armmm.properties.InvariantRuns;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -57,7 +58,7 @@ class VmallocChecksPassesTest {
     }
 
     private List<Violation> check(String id) {
-        return VmallocChecks.ALL.stream().filter(i -> i.id().equals(id)).findFirst().orElseThrow().check(kernel);
+        return InvariantRuns.check(VmallocChecks.ALL, kernel, id);
     }
 
     private List<Violation> full(String id) {

@@ -12,7 +12,7 @@ import armmm.model.mmu.KernelPageTables;
 import armmm.model.mmu.MemType;
 import armmm.model.page.PageAllocator;
 import armmm.model.page.PageOp;
-import armmm.model.subsystem.Invariant;
+import armmm.properties.InvariantRuns;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -72,16 +72,11 @@ class VmallocChecksStatesTest {
     }
 
     private List<Violation> check(String id) {
-        Invariant inv = VmallocChecks.ALL.stream().filter(i -> i.id().equals(id)).findFirst().orElseThrow();
-        return inv.check(kernel);
+        return InvariantRuns.check(VmallocChecks.ALL, kernel, id);
     }
 
     private List<Violation> all() {
-        List<Violation> out = new java.util.ArrayList<>();
-        for (Invariant inv : VmallocChecks.ALL) {
-            out.addAll(inv.check(kernel));
-        }
-        return out;
+        return InvariantRuns.checkAll(VmallocChecks.ALL, kernel);
     }
 
     private static Violation v(String id, String reason, String details) {
