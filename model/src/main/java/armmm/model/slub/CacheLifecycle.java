@@ -2,12 +2,8 @@ package armmm.model.slub;
 
 import armmm.model.core.Gfp;
 import armmm.model.core.Result;
-import armmm.model.page.PageAllocator;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.SplittableRandom;
 
 /**
  * A cache's life in mm/slub.c and mm/slab_common.c: {@code kmem_cache_open} with
@@ -18,12 +14,6 @@ import java.util.SplittableRandom;
  */
 final class CacheLifecycle {
     private final SlubState st;
-    private final SlabCaches caches;
-    private final PageAllocator pages;
-    private final int cpus;
-    private final SplittableRandom rng;
-    private final Set<SlubBug> bugs;
-    private final Map<KmemCache, CacheNode> nodes;
     private final SlabPages slabs;
     private final SlabAlloc alloc;
     private final SlabFree free;
@@ -32,12 +22,6 @@ final class CacheLifecycle {
 
     CacheLifecycle(SlubState st, SlabPages slabs, SlabAlloc alloc, SlabFree free, boolean bootObjects) {
         this.st = st;
-        this.caches = st.caches;
-        this.pages = st.pages;
-        this.cpus = st.cpus;
-        this.rng = st.rng;
-        this.bugs = st.bugs;
-        this.nodes = st.nodes;
         this.slabs = slabs;
         this.alloc = alloc;
         this.free = free;
@@ -46,8 +30,8 @@ final class CacheLifecycle {
 
     /** Allocates {@code c}'s {@code struct kmem_cache} and its node from the bootstrap caches; false on NULL. */
     boolean bootstrapStructs(KmemCache c, long gfp) {
-        KmemCache node = caches.byName("kmem_cache_node");
-        KmemCache cache = caches.byName("kmem_cache");
+        KmemCache node = st.caches.byName("kmem_cache_node");
+        KmemCache cache = st.caches.byName("kmem_cache");
         long n = alloc.allocObject(node, gfp, 0).value();
         long k = n == 0 ? 0 : alloc.allocObject(cache, gfp | Gfp.ZERO, 0).value();
         if (k == 0) {
@@ -62,8 +46,8 @@ final class CacheLifecycle {
 
     /** {@code kmem_cache_open}'s node and CPU structures, with {@code init_cache_random_seq} and {@code s->random}. */
     CacheNode open(KmemCache c) {
-        CacheNode n = new CacheNode(cpus);
-        n.random = rng.nextInt();
+        CacheNode n = new CacheNode(st.cpus);
+        n.random = st.rng.nextInt();
         // freelist_randomize: Fisher-Yates over the objects of a full-order slab
         int count = c.layout().objects();
         n.randomSeq = new int[count];
@@ -71,12 +55,12 @@ final class CacheLifecycle {
             n.randomSeq[i] = i;
         }
         for (int i = count - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
+            int j = st.rng.nextInt(i + 1);
             int t = n.randomSeq[i];
             n.randomSeq[i] = n.randomSeq[j];
             n.randomSeq[j] = t;
         }
-        nodes.put(c, n);
+        st.nodes.put(c, n);
         c.node = n;
         return n;
     }
@@ -88,7 +72,7 @@ final class CacheLifecycle {
      */
     Result kmemCacheCreateUsercopy(String name, int size, int align, int flags, int usersize, boolean ctor) {
         st.opCount++;
-        SlabCaches.Created made = caches.create(name, size, align, flags, ctor, usersize);
+        SlabCaches.Created made = st.caches.create(name, size, align, flags, ctor, usersize);
         if (!made.ok() && size == 0) {
             // s->size 0: calc_slab_order divides PAGE_SIZE by it (ARM's __div0 prints
             // "Division by zero in kernel." and goes on with garbage); the model stops here
@@ -101,9 +85,9 @@ final class CacheLifecycle {
         if (!made.merged()) {
             open(made.cache());
             if (bootObjects && !bootstrapStructs(made.cache(), Gfp.GFP_KERNEL)) {
-                nodes.remove(made.cache());
+                st.nodes.remove(made.cache());
                 made.cache().node = null;
-                caches.destroy(made.cache(), false);
+                st.caches.destroy(made.cache(), false);
                 return new Result.Refused("-ENOMEM", "kmem_cache_create(" + name + ") failed with error -12");
             }
         }
@@ -122,7 +106,7 @@ final class CacheLifecycle {
                     + (s.refcount() < 0 ? "boot created" : "was already destroyed"));
         }
         if (s.refcount() > 1) {
-            caches.destroy(s, false);
+            st.caches.destroy(s, false);
             return Result.VOID;
         }
         CacheNode n = s.node;
@@ -131,18 +115,18 @@ final class CacheLifecycle {
         discardEmpty(s, n);
         List<Long> live = liveObjects(n);
         if (!live.isEmpty()) {
-            caches.destroy(s, true);
+            st.caches.destroy(s, true);
             return new Result.Refused("Objects remaining", "BUG " + s.name() + " (Not tainted): Objects remaining in "
                     + s.name() + " on __kmem_cache_shutdown()\nkmem_cache_destroy " + s.name()
                     + ": Slab cache still has objects when called from ...");
         }
-        caches.destroy(s, false);
-        nodes.remove(s);
+        st.caches.destroy(s, false);
+        st.nodes.remove(s);
         s.node = null;
         // slab_kmem_cache_release: the cache's own structures go back to the bootstrap caches
         if (s.structs != null) {
-            free.kmemCacheFree(caches.byName("kmem_cache_node"), s.structs[1], 0);
-            free.kmemCacheFree(caches.byName("kmem_cache"), s.structs[0], 0);
+            free.kmemCacheFree(st.caches.byName("kmem_cache_node"), s.structs[1], 0);
+            free.kmemCacheFree(st.caches.byName("kmem_cache"), s.structs[0], 0);
         }
         return Result.VOID;
     }
@@ -162,9 +146,9 @@ final class CacheLifecycle {
     private void discardEmpty(KmemCache s, CacheNode n) {
         for (Slab slab : new ArrayList<>(n.partial)) {
             if (slab.inuse == 0) {
-                if (bugs.contains(SlubBug.SHRINK_FREES_LISTED_SLAB)) {
-                    pages.setPageSlab(slab.pfn, false);
-                    pages.freePagesPfn(slab.pfn, slab.order, 0);
+                if (st.bugs.contains(SlubBug.SHRINK_FREES_LISTED_SLAB)) {
+                    st.pages.setPageSlab(slab.pfn, false);
+                    st.pages.freePagesPfn(slab.pfn, slab.order, 0);
                     continue;
                 }
                 n.partial.remove(slab);

@@ -5,7 +5,6 @@ import static armmm.model.slub.SlubAllocator.RED_INACTIVE;
 import static armmm.model.slub.SlubState.firstLine;
 
 import armmm.model.core.Result;
-import java.util.Set;
 
 /**
  * The single-object paths 6.1 takes for caches with SLUB_DEBUG flags (mm/slub.c):
@@ -15,15 +14,11 @@ import java.util.Set;
  */
 final class DebugProcessing {
     private final SlubState st;
-    private final Set<SlubBug> bugs;
-    private final SlubStats stats;
     private final SlabPages slabs;
     private final FreePointer fp;
 
     DebugProcessing(SlubState st, SlabPages slabs, FreePointer fp) {
         this.st = st;
-        this.bugs = st.bugs;
-        this.stats = st.stats;
         this.slabs = slabs;
         this.fp = fp;
     }
@@ -64,7 +59,7 @@ final class DebugProcessing {
                 slab.frozen = true;
                 slab.failed = true;
                 slab.list = Slab.SlabList.NONE;
-                stats.report(firstLine(bad));
+                st.stats.report(firstLine(bad));
                 return new Result.Refused(firstLine(bad), SlubObjectDebug.bugLine(s, bad)
                         + "\nFIX " + s.name() + ": Marking all objects used");
             }
@@ -92,7 +87,7 @@ final class DebugProcessing {
                 bad = SlubObjectDebug.checkObject(s, slab, obj, RED_ACTIVE);
             }
             if (bad != null) {
-                stats.report(bad.startsWith("Invalid") ? "Invalid object pointer" : firstLine(bad));
+                st.stats.report(bad.startsWith("Invalid") ? "Invalid object pointer" : firstLine(bad));
                 String fix = obj >= 0 ? "\nFIX " + s.name() + ": Object at 0x" + Long.toHexString(addr) + " not freed" : "";
                 return new Result.Refused(bad.startsWith("Invalid") ? "Invalid object pointer" : firstLine(bad),
                         SlubObjectDebug.bugLine(s, bad) + detail + fix);
@@ -102,8 +97,8 @@ final class DebugProcessing {
                     + Long.toHexString(addr) + " in " + s.name() + " (slub_debug without F does not check this)");
         }
         slab.allocated[obj] = false;
-        stats.frees++;
-        if (!bugs.contains(SlubBug.FREE_SKIPS_INIT_OBJECT)) {
+        st.stats.frees++;
+        if (!st.bugs.contains(SlubBug.FREE_SKIPS_INIT_OBJECT)) {
             SlubObjectDebug.initObject(s, slab, obj, RED_INACTIVE);
         }
         int prior = slab.freelist;

@@ -10,11 +10,9 @@ import armmm.model.core.Result;
  */
 final class FreePointer {
     private final SlubState st;
-    private final SlubStats stats;
 
     FreePointer(SlubState st) {
         this.st = st;
-        this.stats = st.stats;
     }
 
     /** {@code set_freepointer}: the hardened encoding of the link from {@code obj} to {@code next}. */
@@ -44,7 +42,7 @@ final class FreePointer {
         String what = "free pointer of free object 0x" + Long.toHexString(slab.objectAddress(obj)) + " in "
                 + s.name() + " overwritten: it now decodes to 0x" + Long.toHexString(decoded);
         if ((s.flags() & SlabFlags.SLAB_CONSISTENCY_CHECKS) != 0) {
-            stats.report("Freepointer corrupt");
+            st.stats.report("Freepointer corrupt");
             return new Result.Refused("Freepointer corrupt", SlubObjectDebug.bugLine(s, "Freepointer corrupt")
                     + "\n" + what);
         }

@@ -4,7 +4,6 @@ import static armmm.model.slub.SlubAllocator.ZERO_SIZE_PTR;
 
 import armmm.model.core.Gfp;
 import armmm.model.core.Result;
-import armmm.model.page.PageAllocator;
 import java.util.TreeMap;
 
 /**
@@ -15,9 +14,6 @@ import java.util.TreeMap;
  */
 final class Kmalloc {
     private final SlubState st;
-    private final SlabCaches caches;
-    private final PageAllocator pages;
-    private final SlubStats stats;
     private final SlabPages slabs;
     private final SlabAlloc alloc;
     private final SlabFree free;
@@ -26,9 +22,6 @@ final class Kmalloc {
 
     Kmalloc(SlubState st, SlabPages slabs, SlabAlloc alloc, SlabFree free) {
         this.st = st;
-        this.caches = st.caches;
-        this.pages = st.pages;
-        this.stats = st.stats;
         this.slabs = slabs;
         this.alloc = alloc;
         this.free = free;
@@ -46,7 +39,7 @@ final class Kmalloc {
         if (size > KmallocIndex.MAX_CACHE_SIZE) {
             return kmallocLarge(size, gfp, cpu);
         }
-        KmemCache s = caches.kmallocSlab(size, gfp);
+        KmemCache s = st.caches.kmallocSlab(size, gfp);
         Result r = alloc.allocObject(s, gfp, cpu);
         return r;
     }
@@ -58,14 +51,14 @@ final class Kmalloc {
             return Result.of(0);
         }
         int order = CacheLayout.getOrder(size);
-        long pfn = pages.allocPagesPfn((gfp | Gfp.COMP) & ~Gfp.HIGHMEM, order, cpu);
+        long pfn = st.pages.allocPagesPfn((gfp | Gfp.COMP) & ~Gfp.HIGHMEM, order, cpu);
         if (pfn < 0) {
             return Result.of(0);
         }
-        long addr = pages.layout().pageAddress(pfn);
+        long addr = st.pages.layout().pageAddress(pfn);
         large.put(addr, order);
         st.largeTouched = true;
-        stats.largeAllocs++;
+        st.stats.largeAllocs++;
         return Result.of(addr);
     }
 
@@ -97,7 +90,7 @@ final class Kmalloc {
         }
         Integer order = large.remove(addr);
         if (order != null) {
-            pages.freePagesPfn(pages.layout().virtToPfn(addr), order, cpu);
+            st.pages.freePagesPfn(st.pages.layout().virtToPfn(addr), order, cpu);
             return Result.VOID;
         }
         return st.modelFinding("kfree of 0x" + Long.toHexString(addr) + ", which no kmalloc returned"

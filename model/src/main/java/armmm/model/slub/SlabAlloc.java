@@ -10,8 +10,6 @@ import armmm.model.core.Result;
  */
 final class SlabAlloc {
     private final SlubState st;
-    private final int cpus;
-    private final SlubStats stats;
     private final SlabPages slabs;
     private final FreePointer fp;
     private final DebugProcessing debug;
@@ -19,8 +17,6 @@ final class SlabAlloc {
 
     SlabAlloc(SlubState st, SlabPages slabs, FreePointer fp, DebugProcessing debug, SlabFree free) {
         this.st = st;
-        this.cpus = st.cpus;
-        this.stats = st.stats;
         this.slabs = slabs;
         this.fp = fp;
         this.debug = debug;
@@ -48,7 +44,7 @@ final class SlabAlloc {
         Slab slab = st.lastSlab;
         int i = slab.indexOf(addr);
         slab.allocated[i] = true;
-        stats.allocs++;
+        st.stats.allocs++;
         if (s.wantInitOnAlloc(gfp)) {
             // init_on_alloc (the build's default) zeroes the object
             int o = (int) (addr - slab.base);
@@ -74,7 +70,7 @@ final class SlabAlloc {
                         slab.list = Slab.SlabList.NODE_FULL;
                         n.full.add(slab);
                         c.slab = null;
-                        c.bump(cpus);
+                        c.bump(st.cpus);
                         continue;
                     }
                 }
@@ -85,7 +81,7 @@ final class SlabAlloc {
                     return corrupt;
                 }
                 c.freelist = slab.next[obj];
-                c.bump(cpus);
+                c.bump(st.cpus);
                 st.lastSlab = slab;
                 return Result.of(slab.objectAddress(obj));
             }
@@ -93,7 +89,7 @@ final class SlabAlloc {
                 Slab slab = c.partial.pop();
                 slab.list = Slab.SlabList.CPU_SLAB;
                 c.slab = slab;
-                stats.cpuPartialAlloc++;
+                st.stats.cpuPartialAlloc++;
                 continue;
             }
             Slab got = getPartialNode(s, n, c, cpu);
@@ -127,7 +123,7 @@ final class SlabAlloc {
                 c.freelist = slab.freelist;
                 slab.freelist = -1;
                 slab.inuse = slab.objects;
-                stats.nodePartialAlloc++;
+                st.stats.nodePartialAlloc++;
             } else {
                 free.putCpuPartial(s, n, c, slab, false);
                 partialSlabs++;

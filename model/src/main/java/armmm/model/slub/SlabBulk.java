@@ -1,7 +1,6 @@
 package armmm.model.slub;
 
 import armmm.model.core.Result;
-import java.util.Set;
 
 /**
  * The bulk operations of mm/slub.c: {@code kmem_cache_alloc_bulk} (objects straight off the CPU
@@ -10,18 +9,12 @@ import java.util.Set;
  */
 final class SlabBulk {
     private final SlubState st;
-    private final int cpus;
-    private final Set<SlubBug> bugs;
-    private final SlubStats stats;
     private final FreePointer fp;
     private final SlabAlloc alloc;
     private final SlabFree free;
 
     SlabBulk(SlubState st, FreePointer fp, SlabAlloc alloc, SlabFree free) {
         this.st = st;
-        this.cpus = st.cpus;
-        this.bugs = st.bugs;
-        this.stats = st.stats;
         this.fp = fp;
         this.alloc = alloc;
         this.free = free;
@@ -47,7 +40,7 @@ final class SlabBulk {
                     c.freelist = slab.next[obj];
                     r = Result.of(slab.objectAddress(obj));
                     slab.allocated[obj] = true;
-                    stats.allocs++;
+                    st.stats.allocs++;
                     if (s.wantInitOnAlloc(gfp)) {
                         int o = (int) (r.value() - slab.base);
                         java.util.Arrays.fill(slab.mem, o, o + s.objectSize(), (byte) 0);
@@ -55,8 +48,8 @@ final class SlabBulk {
                 }
             } else {
                 // the slow path refills the CPU freelist; fd4d9c7d0c71 bumps the tid before it
-                if (!bugs.contains(SlubBug.BULK_MISSING_TID_BUMP)) {
-                    c.bump(cpus);
+                if (!st.bugs.contains(SlubBug.BULK_MISSING_TID_BUMP)) {
+                    c.bump(st.cpus);
                 }
                 c.window("kmem_cache_alloc_bulk -> ___slab_alloc");
                 r = alloc.allocObject(s, gfp, cpu);
@@ -69,7 +62,7 @@ final class SlabBulk {
             }
             out[i] = r.value();
         }
-        c.bump(cpus);
+        c.bump(st.cpus);
         return out;
     }
 

@@ -3,7 +3,6 @@ package armmm.model.slub;
 import armmm.model.core.Result;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
  * The free path of mm/slub.c: {@code kmem_cache_free} with {@code cache_from_obj},
@@ -13,18 +12,12 @@ import java.util.Set;
  */
 final class SlabFree {
     private final SlubState st;
-    private final int cpus;
-    private final Set<SlubBug> bugs;
-    private final SlubStats stats;
     private final SlabPages slabs;
     private final FreePointer fp;
     private final DebugProcessing debug;
 
     SlabFree(SlubState st, SlabPages slabs, FreePointer fp, DebugProcessing debug) {
         this.st = st;
-        this.cpus = st.cpus;
-        this.bugs = st.bugs;
-        this.stats = st.stats;
         this.slabs = slabs;
         this.fp = fp;
         this.debug = debug;
@@ -44,7 +37,7 @@ final class SlabFree {
         if (slab.cache != s) {
             // cache_from_obj with SLAB_FREELIST_HARDENED: warn, then free to the object's own cache
             wrong = "kmem_cache_free: Wrong slab cache. " + s.name() + " but object is from " + slab.cache.name();
-            stats.report("Wrong slab cache");
+            st.stats.report("Wrong slab cache");
         }
         Result r = freeObject(slab.cache, slab, addr, cpu);
         if (wrong != null) {
@@ -68,13 +61,13 @@ final class SlabFree {
         }
         CpuSlab c = n.cpu[cpu];
         int head = slab == c.slab ? c.freelist : slab.freelist;
-        if (head == obj && !bugs.contains(SlubBug.NO_NAIVE_DOUBLE_FREE_CHECK)) {
-            stats.report("kernel BUG at mm/slub.c:419!");
+        if (head == obj && !st.bugs.contains(SlubBug.NO_NAIVE_DOUBLE_FREE_CHECK)) {
+            st.stats.report("kernel BUG at mm/slub.c:419!");
             return new Result.Refused("kernel BUG at mm/slub.c:419!", "kernel BUG at mm/slub.c:419!\n"
                     + "Internal error: Oops - BUG: 0 [#1] SMP ARM");
         }
         if (!slab.allocated[obj]) {
-            if (bugs.contains(SlubBug.NO_NAIVE_DOUBLE_FREE_CHECK) && head == obj) {
+            if (st.bugs.contains(SlubBug.NO_NAIVE_DOUBLE_FREE_CHECK) && head == obj) {
                 // the check is gone: the object links to itself and the freelist loops
                 slab.next[obj] = obj;
                 return Result.VOID;
@@ -83,17 +76,17 @@ final class SlabFree {
                     + " (not at the freelist head: the kernel does not detect it)");
         }
         slab.allocated[obj] = false;
-        stats.frees++;
+        st.stats.frees++;
         if (slab == c.slab) {
             // do_slab_free's fast path: onto the lockless freelist
             slab.next[obj] = c.freelist;
             fp.writeFreePointer(s, slab, obj, c.freelist);
             c.freelist = obj;
-            c.bump(cpus);
+            c.bump(st.cpus);
             return Result.VOID;
         }
         if (slab.frozen && slab.cpu != cpu) {
-            stats.crossCpuFrees++;
+            st.stats.crossCpuFrees++;
         }
         slabFree(s, n, slab, obj, 1, cpu);
         return Result.VOID;
@@ -109,7 +102,7 @@ final class SlabFree {
         slab.next[tail] = prior;
         fp.writeFreePointer(s, slab, tail, prior);
         slab.freelist = obj;
-        if (!bugs.contains(SlubBug.REMOTE_FREE_KEEPS_INUSE) || !slab.frozen) {
+        if (!st.bugs.contains(SlubBug.REMOTE_FREE_KEEPS_INUSE) || !slab.frozen) {
             slab.inuse -= cnt;
         }
         if (slab.frozen) {
@@ -142,7 +135,7 @@ final class SlabFree {
         slab.list = Slab.SlabList.CPU_PARTIAL;
         slab.cpu = indexOf(n, c);
         c.partial.push(slab);
-        stats.cpuPartialPut++;
+        st.stats.cpuPartialPut++;
     }
 
     private int indexOf(CacheNode n, CpuSlab c) {
@@ -183,7 +176,7 @@ final class SlabFree {
             tail = f;
             count++;
         }
-        if (bugs.contains(SlubBug.DEACTIVATE_LOSES_OBJECT) && count > 1) {
+        if (st.bugs.contains(SlubBug.DEACTIVATE_LOSES_OBJECT) && count > 1) {
             // the pre-52f23478081a walk stops one short and splices in front of the last object
             int before = freelist;
             while (slab.next[slab.next[before]] >= 0) {
@@ -198,7 +191,7 @@ final class SlabFree {
             fp.writeFreePointer(s, slab, tail, slab.freelist);
             slab.freelist = freelist;
         }
-        slab.frozen = bugs.contains(SlubBug.DEACTIVATE_KEEPS_FROZEN);
+        slab.frozen = st.bugs.contains(SlubBug.DEACTIVATE_KEEPS_FROZEN);
         slab.cpu = -1;
         if (slab.inuse == 0 && mayDiscard(s, n)) {
             slabs.discardSlab(slab, n);
@@ -219,7 +212,7 @@ final class SlabFree {
                 int freelist = c.freelist;
                 c.slab = null;
                 c.freelist = -1;
-                c.bump(cpus);
+                c.bump(st.cpus);
                 deactivateSlab(s, n, slab, freelist);
             }
             unfreezePartials(s, n, c);

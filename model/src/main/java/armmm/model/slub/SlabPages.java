@@ -3,9 +3,6 @@ package armmm.model.slub;
 import static armmm.model.slub.SlubAllocator.RED_INACTIVE;
 
 import armmm.model.core.Gfp;
-import armmm.model.page.PageAllocator;
-import java.util.Set;
-import java.util.SplittableRandom;
 
 /**
  * A slab's pages (mm/slub.c): {@code allocate_slab} and {@code new_slab} with
@@ -13,23 +10,17 @@ import java.util.SplittableRandom;
  * map that {@code virt_to_slab} reads (with the slab memory's bytes by address).
  */
 final class SlabPages {
-    private final PageAllocator pages;
-    private final SplittableRandom rng;
-    private final Set<SlubBug> bugs;
-    private final SlubStats stats;
+    private final SlubState st;
     private final FreePointer fp;
     /** Every page of every slab, by pfn. */
     private final Slab[] byPfn;
     private final long basePfn;
 
     SlabPages(SlubState st, FreePointer fp) {
-        this.pages = st.pages;
-        this.rng = st.rng;
-        this.bugs = st.bugs;
-        this.stats = st.stats;
+        this.st = st;
         this.fp = fp;
-        this.basePfn = pages.basePfn();
-        this.byPfn = new Slab[pages.frameCount()];
+        this.basePfn = st.pages.basePfn();
+        this.byPfn = new Slab[st.pages.frameCount()];
     }
 
     /** {@code allocate_slab}: pages from the buddy allocator, falling back to {@code s->min}; the freelist shuffled. */
@@ -40,29 +31,29 @@ final class SlabPages {
         int order = s.layout().order();
         long pfn = -1;
         if (order > s.layout().minOrder()) {
-            pfn = pages.allocPagesPfn((flags | Gfp.NOWARN | Gfp.NORETRY) & ~Gfp.NOFAIL, order, 0);
+            pfn = st.pages.allocPagesPfn((flags | Gfp.NOWARN | Gfp.NORETRY) & ~Gfp.NOFAIL, order, 0);
         }
         if (pfn < 0) {
             order = s.layout().minOrder();
-            pfn = pages.allocPagesPfn(order > 0 ? flags | Gfp.COMP : flags & ~Gfp.COMP, order, 0);
+            pfn = st.pages.allocPagesPfn(order > 0 ? flags | Gfp.COMP : flags & ~Gfp.COMP, order, 0);
         }
         if (pfn < 0) {
-            stats.allocFailures++;
+            st.stats.allocFailures++;
             return null;
         }
         int objects = CacheLayout.orderObjects(order, s.size());
         // __folio_set_slab: PG_slab on the head page (PF_NO_TAIL; a tail reads it through its head)
-        pages.setPageSlab(pfn, true);
-        Slab slab = new Slab(pfn, order, s, objects, pages.layout().pageAddress(pfn));
-        int mapped = bugs.contains(SlubBug.NEW_SLAB_MAPS_FIRST_PAGE_ONLY) ? 1 : slab.pages();
+        st.pages.setPageSlab(pfn, true);
+        Slab slab = new Slab(pfn, order, s, objects, st.pages.layout().pageAddress(pfn));
+        int mapped = st.bugs.contains(SlubBug.NEW_SLAB_MAPS_FIRST_PAGE_ONLY) ? 1 : slab.pages();
         for (int p = 0; p < mapped; p++) {
             byPfn[(int) (pfn + p - basePfn)] = slab;
         }
         n.all.add(slab);
-        stats.slabsAllocated++;
+        st.stats.slabsAllocated++;
         // shuffle_freelist: a random start in the cache's sequence, skipping indices this slab lacks
         int[] seq = n.randomSeq;
-        int pos = rng.nextInt(seq.length);
+        int pos = st.rng.nextInt(seq.length);
         int prev = -1;
         int first = -1;
         for (int k = 0; k < seq.length; k++) {
@@ -111,16 +102,16 @@ final class SlabPages {
             byPfn[(int) (slab.pfn + p - basePfn)] = null;
         }
         // __free_slab: __folio_clear_slab before the pages go back (PG_slab fails the free's page check)
-        if (!bugs.contains(SlubBug.FREE_SLAB_KEEPS_PG_SLAB)) {
-            pages.setPageSlab(slab.pfn, false);
+        if (!st.bugs.contains(SlubBug.FREE_SLAB_KEEPS_PG_SLAB)) {
+            st.pages.setPageSlab(slab.pfn, false);
         }
-        pages.freePagesPfn(slab.pfn, slab.order, 0);
-        stats.slabsFreed++;
+        st.pages.freePagesPfn(slab.pfn, slab.order, 0);
+        st.stats.slabsFreed++;
     }
 
     /** The slab holding {@code addr} ({@code virt_to_slab}), or null. */
     Slab slabOf(long addr) {
-        long pfn = pages.layout().virtToPfn(addr);
+        long pfn = st.pages.layout().virtToPfn(addr);
         return pfn < basePfn || pfn - basePfn >= byPfn.length ? null : byPfn[(int) (pfn - basePfn)];
     }
 
