@@ -384,6 +384,11 @@ class HighmemCallEdgesTest {
                 + String.format("task 0 (switched out, pinned to cpu 0): kmap_ctrl.idx 1%n"));
         apply(new HighmemOp.SchedOut(0));
         assertThat(KmapsReport.render(h)).contains(String.format("cpu 0: task idle/0, kmap_ctrl.idx 0, kmap_atomic 0%n"));
+        // the idle task takes a level and is switched out in its turn: it is listed as pinned
+        apply(new HighmemOp.KmapLocalPage(page(HIGH - 3), false, 0));
+        apply(new HighmemOp.SchedIn(14, 0));
+        assertThat(KmapsReport.render(h)).endsWith(String.format("task 0 (switched out, pinned to cpu 0): kmap_ctrl.idx 1%n"
+                + "task idle/0 (switched out, pinned to cpu 0): kmap_ctrl.idx 1%n"));
     }
 
     @Test
