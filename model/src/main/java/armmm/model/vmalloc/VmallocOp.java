@@ -157,11 +157,18 @@ public sealed interface VmallocOp extends Op {
         return Op.onState(k, Vmalloc.class, NO_VMALLOC, call);
     }
 
-    /** {@code vmap} of {@code count} struct pages from {@code page}: refused when they are no struct pages. */
+    /**
+     * {@code vmap} of {@code count} struct pages from {@code page}: refused when they are no struct
+     * pages. A count above {@code totalram_pages()} is NULL before any page is read, as 6.1's
+     * {@code vmap} tests it first; that covers every count from 2^31 on a 32-bit board.
+     */
     private static Result vmapPages(KernelState k, Vmalloc v, long page, long count) {
         PageAllocator pa = k.state(PageAllocator.class);
-        if (count < 0 || count > Integer.MAX_VALUE) {
+        if (count < 0 || count > 0xffff_ffffL) {
             return Result.refused("vmap: count " + count + " is not an unsigned int");
+        }
+        if (count > v.pages().totalramPages()) {
+            return Result.of(0);
         }
         long[] pfns = new long[(int) count];
         int stride = pa.layout().structPageSize();

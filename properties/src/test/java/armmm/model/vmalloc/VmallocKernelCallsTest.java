@@ -104,6 +104,11 @@ class VmallocKernelCallsTest {
         assertThat(refusal(new VmallocOp.Vmap(page, -1))).isEqualTo("vmap: count -1 is not an unsigned int");
         assertThat(refusal(new VmallocOp.Vmap(page, 1L << 32))).isEqualTo("vmap: count 4294967296 is not an unsigned int");
         assertThat(refusal(new VmallocOp.Vmap(page + 1, 1))).isEqualTo(String.format("vmap: 0x%x is not a struct page", page + 1));
+        // vmap tests count > totalram_pages() before it reads a page: NULL, even for pages that are none
+        long totalram = v.pages().totalramPages();
+        assertThat(value(new VmallocOp.Vmap(page + 1, totalram + 1))).isZero();
+        assertThat(value(new VmallocOp.Vmap(page, 0xffff_ffffL))).isZero();
+        assertThat(value(new VmallocOp.Vmap(page, 1L << 31))).isZero();
         // the last frame (64 MiB board: pfn 0x43fff) and the one after it
         long last = pa.layout().pfnToPage(0x43fffL);
         int stride = pa.layout().structPageSize();
