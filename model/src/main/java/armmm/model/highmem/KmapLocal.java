@@ -52,6 +52,13 @@ public final class KmapLocal {
     private long pendingClearVa;
     private int pendingClearCpu = -1;
     private boolean clearAfterThisCall;
+    /**
+     * Per CPU, a bit per level: slots whose PTE a warned out-of-order unmap changed or left behind
+     * (the passed address cleared, the popped top still mapped). 6.1 keeps no such record; the
+     * model keeps it so the checks can tell the kernel's own result of that misuse from a model
+     * error. A slot's bit goes when a correct path writes its PTE again.
+     */
+    private final int[] disturbed;
 
     /** One CPU; {@code pkmap} gives PageHighMem and linear addresses. */
     public KmapLocal(KernelPageTables tables, Pkmap pkmap) {
@@ -74,6 +81,7 @@ public final class KmapLocal {
         pinned = new int[n];
         java.util.Arrays.fill(pinned, -1);
         current = new int[cpus];
+        disturbed = new int[Fixmap.NR_CPUS];
         for (int c = 0; c < cpus; c++) {
             current[c] = c < MAX_TASKS ? c : idleTask(c);
         }
@@ -143,6 +151,14 @@ public final class KmapLocal {
         return -1;
     }
 
+    /**
+     * True when level {@code level}'s slot on {@code cpu} holds what a warned out-of-order
+     * {@code kunmap_local} left there, not what the stack says ({@link #kunmapLocal}).
+     */
+    public boolean disturbedByMisuse(int cpu, int level) {
+        return (disturbed[cpu] >>> level & 1) != 0;
+    }
+
     /** Number of tasks, idle tasks included. */
     public int tasks() {
         return idx.length;
@@ -152,7 +168,9 @@ public final class KmapLocal {
      * {@code kmap_local_page} (or, with {@code isAtomic}, {@code kmap_atomic}) on {@code cpu}: a
      * lowmem page's linear address without a push, else a push. Returns the address, or -1 when
      * the kernel would {@code BUG_ON(idx >= KM_MAX_IDX)}, -2 for {@code BUG_ON(!pte_none(*kmap_pte))}
-     * (state unchanged).
+     * (state unchanged). {@code kmap_local_idx_push} increments {@code idx} before it tests it, so
+     * a task holds at most KM_MAX_IDX - 1 levels: the 16th push BUGs and slot FIX_KMAP_BEGIN + 15
+     * of a CPU is never used.
      */
     public long kmapLocalPage(long pfn, int cpu, boolean isAtomic) {
         int t = current[cpu];
@@ -162,7 +180,7 @@ public final class KmapLocal {
             }
             return pkmap.lowmemPageAddress(pfn);
         }
-        if (idx[t] >= KM_MAX_IDX) {
+        if (idx[t] + 1 >= KM_MAX_IDX) {
             return -1;
         }
         long va = fixToVirt(FIX_KMAP_BEGIN + idx[t] + KM_MAX_IDX * cpu);
@@ -171,6 +189,7 @@ public final class KmapLocal {
         }
         tables.setPteExt(va, pfn, MemType.MT_MEMORY_RW.protPte(), 0);
         events.add(new FlushEvent(FlushEvent.Kind.LOCAL_PAGE, cpu, va, va + 4096));
+        disturbed[cpu] &= ~(1 << idx[t]);
         pteval[t][idx[t]] = pfn + 1;
         idx[t]++;
         pinned[t] = cpu;
@@ -191,18 +210,27 @@ public final class KmapLocal {
         OK,
         /** {@code WARN_ON_ONCE(addr < PAGE_OFFSET)}: a user address, nothing done. */
         WARN_USER_ADDR,
-        /** {@code WARN_ON_ONCE(addr != __fix_to_virt(FIX_KMAP_BEGIN + idx))}: the top was unmapped anyway. */
+        /**
+         * {@code WARN_ON_ONCE(addr != __fix_to_virt(FIX_KMAP_BEGIN + idx))}: the PTE of the address
+         * passed is cleared and the top popped, its slot still mapped.
+         */
         WARN_NOT_TOP,
-        /** {@code BUG_ON(idx < 0)} in kmap_local_idx_pop: nothing mapped; refused, state unchanged. */
+        /**
+         * The same warning, then {@code BUG_ON(idx < 0)} in kmap_local_idx_pop: nothing was mapped;
+         * refused, state unchanged (the task dies there).
+         */
         BUG_EMPTY
     }
 
     /**
      * {@code kunmap_local_indexed} on {@code cpu} (with {@code isAtomic}, {@code __kunmap_atomic},
      * which also gives back one preempt/pagefault disable): outside the kmap fixmap range a no-op
-     * (with the kernel's {@code WARN_ON_ONCE} for a user address); inside it clears the top
-     * slot's PTE, flushes it locally and pops, warning (as 6.1 does, without refusing) when
-     * {@code va} is not the top.
+     * (with the kernel's {@code WARN_ON_ONCE} for a user address); inside it clears the PTE of
+     * {@code va}, flushes it locally and pops the top level. When {@code va} is not the top, 6.1
+     * warns and goes on the same way: with {@code CONFIG_KMAP_LOCAL_NON_LINEAR_PTE_ARRAY=y}
+     * ({@code kmap_get_pte} is {@code virt_to_kpte(addr)}) it clears the address it was given, which
+     * may be a lower level or another CPU's slot, and the popped top stays mapped, so the next push
+     * there BUGs on {@code !pte_none}. The slots so changed are recorded ({@link #disturbedByMisuse}).
      */
     public Unmap kunmapLocal(long va, int cpu, boolean isAtomic) {
         int t = current[cpu];
@@ -219,11 +247,19 @@ public final class KmapLocal {
         int level = idx[t] - 1;
         long top = fixToVirt(FIX_KMAP_BEGIN + level + KM_MAX_IDX * cpu);
         Unmap result = addr != top ? Unmap.WARN_NOT_TOP : Unmap.OK;
+        if (result == Unmap.WARN_NOT_TOP) {
+            disturbed[cpu] |= 1 << level;
+            int slot = (int) ((FIXADDR_TOP - addr) >>> Pkmap.PAGE_SHIFT) - FIX_KMAP_BEGIN;
+            disturbed[slot / KM_MAX_IDX] |= 1 << (slot % KM_MAX_IDX);
+        }
         if (bugs.contains(HighmemBug.HIGHMEM_POP_BEFORE_PTE_CLEAR)) {
-            pendingClearVa = top;
+            pendingClearVa = addr;
             pendingClearCpu = cpu;
         } else {
-            clearSlot(top, cpu);
+            clearSlot(addr, cpu);
+        }
+        if (result == Unmap.OK) {
+            disturbed[cpu] &= ~(1 << level);
         }
         pteval[t][level] = 0;
         idx[t]--;
@@ -247,7 +283,8 @@ public final class KmapLocal {
             case OK -> null;
             case WARN_USER_ADDR -> "WARNING: mm/highmem.c kunmap_local_indexed: WARN_ON_ONCE(addr < PAGE_OFFSET)";
             case WARN_NOT_TOP -> "WARNING: mm/highmem.c kunmap_local_indexed: WARN_ON_ONCE(addr != __fix_to_virt(FIX_KMAP_BEGIN + idx))";
-            case BUG_EMPTY -> "kernel BUG at mm/highmem.c: kmap_local_idx_pop: BUG_ON(current->kmap_ctrl.idx < 0)";
+            case BUG_EMPTY -> "WARNING: mm/highmem.c kunmap_local_indexed: WARN_ON_ONCE(addr != __fix_to_virt(FIX_KMAP_BEGIN + idx)), then "
+                    + "kernel BUG at mm/highmem.c: kmap_local_idx_pop: BUG_ON(current->kmap_ctrl.idx < 0)";
         };
     }
 
@@ -297,6 +334,7 @@ public final class KmapLocal {
             long va = fixToVirt(FIX_KMAP_BEGIN + i + KM_MAX_IDX * cpu);
             clearSlot(va, cpu);
         }
+        disturbed[cpu] &= ~((1 << idx[t]) - 1);
     }
 
     /** {@code __kmap_local_sched_in}: sets the PTEs of {@code task}'s levels again on {@code cpu}. */
@@ -304,6 +342,7 @@ public final class KmapLocal {
         if (bugs.contains(HighmemBug.HIGHMEM_SCHED_IN_SKIPS_RESTORE)) {
             return;
         }
+        disturbed[cpu] &= ~((1 << idx[task]) - 1);
         for (int i = 0; i < idx[task]; i++) {
             long va = fixToVirt(FIX_KMAP_BEGIN + i + KM_MAX_IDX * cpu);
             tables.setPteExt(va, pteval[task][i] - 1, MemType.MT_MEMORY_RW.protPte(), 0);

@@ -399,4 +399,47 @@ class HighmemChecksStatesTest {
                 "slot 1 (bfe01000) maps pfn 70001, a TLB may still translate it to pfn 7e905"));
         assertThat(t.check("INV-HIGHMEM-01")).isEmpty();
     }
+
+    @Test
+    void anOutOfOrderUnmapLeavesWhat61LeavesAndTheChecksStillSeeEveryOtherSlot() {
+        long a = kernel.apply(new HighmemOp.KmapLocalPage(page(HIGH), false, 1)).value();
+        long b = kernel.apply(new HighmemOp.KmapLocalPage(page(HIGH - 1), false, 1)).value();
+        assertThat(new long[] {a, b}).containsExactly(fix(1, 0), fix(1, 1));
+        // WARN_ON_ONCE(addr != top): a's PTE cleared (virt_to_kpte), level 1 popped with b's slot mapped
+        assertThat(kernel.apply(new HighmemOp.KunmapLocal(a, false, 1)).isWarned()).isTrue();
+        assertThat(tables.linuxPte(a)).isZero();
+        assertThat(tables.linuxPte(b)).isEqualTo(0x7e90465f);
+        // that is 6.1's own result of the misuse, not a model error
+        assertThat(all()).isEmpty();
+        assertThat(HighmemChecks.fullScan(h)).isEmpty();
+        // a stray write on a slot the misuse did not touch is still caught, on either CPU
+        stray(fix(1, 2), HIGH - 2);
+        stray(fix(0, 0), HIGH - 3);
+        assertThat(check("INV-HIGHMEM-04")).containsExactly(
+                v("INV-HIGHMEM-04", "fixmap kmap slot mapped above the top of the stack", "cpu 0 level 0 (ffefe000) maps pfn 7e902, depth 0"),
+                v("INV-HIGHMEM-04", "fixmap kmap slot mapped above the top of the stack", "cpu 1 level 2 (ffeec000) maps pfn 7e903, depth 1"));
+        assertThat(tables.pteClear(fix(1, 2))).isTrue();
+        assertThat(tables.pteClear(fix(0, 0))).isTrue();
+        // unmapping b (not the top either) clears b and pops level 0: both slots agree again
+        assertThat(kernel.apply(new HighmemOp.KunmapLocal(b, false, 1)).isWarned()).isTrue();
+        assertThat(tables.linuxPte(b)).isZero();
+        assertThat(h.local().disturbedByMisuse(1, 0)).isTrue();
+        assertThat(h.local().disturbedByMisuse(1, 1)).isTrue();
+        assertThat(all()).isEmpty();
+        // a correct push clears its level's mark; level 1 keeps its mark until written again
+        assertThat(kernel.apply(new HighmemOp.KmapLocalPage(page(HIGH), false, 1)).value()).isEqualTo(a);
+        assertThat(h.local().disturbedByMisuse(1, 0)).isFalse();
+        assertThat(kernel.apply(new HighmemOp.KmapLocalPage(page(HIGH), false, 1)).value()).isEqualTo(b);
+        assertThat(h.local().disturbedByMisuse(1, 1)).isFalse();
+        assertThat(all()).isEmpty();
+    }
+
+    @Test
+    void aStackOfFifteenLevelsIsTheMostAndSixteenIsOutOfRange() {
+        for (int i = 0; i < 15; i++) {
+            assertThat(kernel.apply(new HighmemOp.KmapLocalPage(page(HIGH - i), false, 0)).value()).isEqualTo(fix(0, i));
+        }
+        assertThat(kernel.apply(new HighmemOp.KmapLocalPage(page(HIGH - 15), false, 0)).isRefused()).isTrue();
+        assertThat(all()).isEmpty();
+    }
 }

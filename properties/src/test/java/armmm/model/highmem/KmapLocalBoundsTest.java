@@ -33,19 +33,24 @@ class KmapLocalBoundsTest {
         KernelPageTables t = tables();
         KmapLocal k = local(t);
         long last = 0;
-        for (int i = 0; i < KmapLocal.KM_MAX_IDX; i++) {
+        // idx is incremented before BUG_ON(idx >= KM_MAX_IDX): a task holds 15 levels at most
+        for (int i = 0; i < KmapLocal.KM_MAX_IDX - 1; i++) {
             last = k.kmapLocalPage(0x70000L + i, 7);
         }
-        assertThat(last).isEqualTo(KmapLocal.fixToVirt(KmapLocal.FIX_KMAP_END)).isEqualTo(0xffe7f000L);
+        assertThat(k.kmapLocalPage(0x71000L, 7)).isEqualTo(-1);
+        assertThat(last).isEqualTo(KmapLocal.fixToVirt(KmapLocal.FIX_KMAP_END - 1)).isEqualTo(0xffe80000L);
+        // FIX_KMAP_END's own slot is never pushed, yet it lies inside the range
+        long end = KmapLocal.fixToVirt(KmapLocal.FIX_KMAP_END);
+        assertThat(end).isEqualTo(0xffe7f000L);
         // one page below the range: not a kmap_local address, and not a user one either: a silent no-op
-        assertThat(k.kunmapLocal(last - 0x1000, 7)).isNull();
-        assertThat(k.cpuDepth(7)).isEqualTo(KmapLocal.KM_MAX_IDX);
-        // the last slot itself is inside: the top level is unmapped
-        assertThat(k.kunmapLocal(last + 0x123, 7)).isNull();
+        assertThat(k.kunmapLocal(end - 0x1000, 7)).isNull();
         assertThat(k.cpuDepth(7)).isEqualTo(KmapLocal.KM_MAX_IDX - 1);
-        assertThat(t.linuxPte(last)).isZero();
-        assertThat(k.pteval(7, KmapLocal.KM_MAX_IDX - 1)).isZero();
-        assertThat(k.pteval(7, KmapLocal.KM_MAX_IDX - 2)).isEqualTo(0x70000L + 14 + 1);
+        // the last slot is inside: not the top, so warned; its (empty) PTE cleared, the top popped
+        assertThat(k.kunmapLocal(end + 0x123, 7)).contains("addr != __fix_to_virt");
+        assertThat(k.cpuDepth(7)).isEqualTo(KmapLocal.KM_MAX_IDX - 2);
+        assertThat(t.linuxPte(last)).isNotZero();
+        assertThat(k.pteval(7, KmapLocal.KM_MAX_IDX - 2)).isZero();
+        assertThat(k.pteval(7, KmapLocal.KM_MAX_IDX - 3)).isEqualTo(0x70000L + 13 + 1);
     }
 
     @Test
@@ -72,7 +77,7 @@ class KmapLocalBoundsTest {
     }
 
     @Test
-    void onAnotherCpuTheTopIsThatCpusSlotAndAnOutOfOrderUnmapStillPopsTheTop() {
+    void onAnotherCpuTheTopIsThatCpusSlotAndAnOutOfOrderUnmapClearsTheAddressGivenAndPopsTheTop() {
         KernelPageTables t = tables();
         KmapLocal k = local(t);
         long a = k.kmapLocalPage(0x7e8f1L, 3);
@@ -87,10 +92,11 @@ class KmapLocalBoundsTest {
         assertThat(k.kunmapLocal(b, 3)).isNull();
         long b2 = k.kmapLocalPage(0x7e8eeL, 3);
         assertThat(b2).isEqualTo(b);
-        // a is not the top: the kernel warns and clears the top (b2's slot) anyway
+        // a is not the top: the kernel warns, clears a's PTE (virt_to_kpte(addr)) and pops the top,
+        // whose slot (b2's) stays mapped
         assertThat(k.kunmapLocal(a, 3)).contains("addr != __fix_to_virt");
-        assertThat(t.linuxPte(b2)).isZero();
-        assertThat(t.linuxPte(a)).isNotZero();
+        assertThat(t.linuxPte(a)).isZero();
+        assertThat(t.linuxPte(b2)).isNotZero();
         assertThat(k.cpuDepth(3)).isEqualTo(1);
         assertThat(k.pteval(3, 0)).isEqualTo(0x7e8f1L + 1);
         assertThat(k.pteval(3, 1)).isZero();

@@ -55,16 +55,30 @@ class KmapLocalTest {
         KernelPageTables t = new KernelPageTables(0x40004000L, 0x6f800000L, Set.of());
         KmapLocal k = local(t);
         long a = k.kmapLocalPage(0x7e8f1L, 0);
-        k.kmapLocalPage(0x7e8f0L, 0);
+        long b = k.kmapLocalPage(0x7e8f0L, 0);
+        // kunmap_local_indexed clears the PTE of the address it is given (virt_to_kpte) and pops
+        // the top: a's slot is cleared, b's popped but still mapped
         assertThat(k.kunmapLocal(a, 0)).contains("WARNING").contains("addr != __fix_to_virt");
+        assertThat(t.linuxPte(a)).isZero();
+        assertThat(pa(t, b)).isEqualTo(0x7e8f0000L);
+        assertThat(k.disturbedByMisuse(0, 0)).isTrue();
+        assertThat(k.disturbedByMisuse(0, 1)).isTrue();
+        assertThat(k.depth()).isEqualTo(1);
+        // a is the top now: a correct unmap, which makes its slot agree with the stack again
         assertThat(k.kunmapLocal(a, 0)).isNull();
-        assertThat(k.kunmapLocal(a, 0)).contains("BUG");
+        assertThat(k.disturbedByMisuse(0, 0)).isFalse();
+        assertThat(k.disturbedByMisuse(0, 1)).isTrue();
+        assertThat(k.kunmapLocal(a, 0)).contains("WARNING").contains("BUG");
         assertThat(k.kunmapLocal(0x10000L, 0)).contains("addr < PAGE_OFFSET");
-        for (int i = 0; i < KmapLocal.KM_MAX_IDX; i++) {
+        // the push onto b's stale slot: BUG_ON(!pte_none(*kmap_pte)), nothing changed
+        assertThat(k.kmapLocalPage(0x7e8efL, 0)).isEqualTo(0xffefe000L);
+        assertThat(k.kmapLocalPage(0x7e8eeL, 0)).isEqualTo(-2);
+        assertThat(k.depth()).isEqualTo(1);
+        // idx is incremented before BUG_ON(idx >= KM_MAX_IDX): 15 levels, the 16th BUGs
+        for (int i = 0; i < KmapLocal.KM_MAX_IDX - 1; i++) {
             assertThat(k.kmapLocalPage(0x70000L + i, 1)).isEqualTo(KmapLocal.fixToVirt(1 + 16 + i));
         }
         assertThat(k.kmapLocalPage(0x71000L, 1)).isEqualTo(-1);
-        assertThat(k.cpuDepth(1)).isEqualTo(KmapLocal.KM_MAX_IDX);
-        assertThat(k.depth()).isZero();
+        assertThat(k.cpuDepth(1)).isEqualTo(KmapLocal.KM_MAX_IDX - 1);
     }
 }
