@@ -1,5 +1,6 @@
 package armmm.model.highmem;
 
+import armmm.model.core.ObservableException;
 import armmm.model.core.ObservablePath;
 import java.util.OptionalLong;
 
@@ -43,6 +44,9 @@ public final class HighmemObservables {
                 default -> OptionalLong.empty();
             };
         }
+        if (s.name().equals("page_highmem")) {
+            return pageHighMem(h, s);
+        }
         if (!java.util.Set.of("pkmap_count", "kmap_depth", "kmap_atomic_depth", "current", "task_depth").contains(s.name())) {
             return OptionalLong.empty();
         }
@@ -55,5 +59,17 @@ public final class HighmemObservables {
             case "task_depth" -> i >= 0 && i < l.tasks() ? OptionalLong.of(l.taskDepth((int) i)) : OptionalLong.empty();
             default -> OptionalLong.empty();
         };
+    }
+
+    /** {@code PageHighMem(page)} of a struct page address (an address, not an array index); none for another address. */
+    private static OptionalLong pageHighMem(Highmem h, ObservablePath.Segment s) {
+        long page;
+        try {
+            page = Long.parseUnsignedLong(s.index() == null ? "" : s.index());
+        } catch (NumberFormatException e) {
+            throw new ObservableException("page_highmem[" + s.index() + "]: the index is not a struct page address");
+        }
+        long pfn = h.memMap().pageToPfn(page);
+        return pfn < 0 ? OptionalLong.empty() : OptionalLong.of(h.pkmap().pageHighMem(pfn) ? 1 : 0);
     }
 }

@@ -123,4 +123,15 @@ class HighmemObservablesTest {
         assertThat(KmapsReport.render(h)).endsWith(String.format(
                 "cpu 1: task 1, kmap_ctrl.idx 1, kmap_atomic 0%n  fixidx  17 ffeee000 pfn 7e905%n"));
     }
+
+    @Test
+    void pageHighMemIsOneFromMaxLowPfnOn() {
+        // max_low_pfn 0x70000 on this board (HighmemChecksStatesTest works it by hand)
+        assertThat(read("page_highmem[" + page(HIGH) + "]")).hasValue(1);
+        assertThat(read("page_highmem[" + page(LOW) + "]")).hasValue(0);
+        assertThat(read("page_highmem[" + page(0x6ffffL) + "]")).hasValue(0);
+        assertThat(read("page_highmem[" + page(0x70000L) + "]")).hasValue(1);
+        // an address inside a struct page is none
+        assertThat(read("page_highmem[" + (page(HIGH) + 4) + "]")).isEmpty();
+    }
 }
