@@ -61,7 +61,7 @@ public final class ProcessTables implements PageTables {
         processes.mmdrop(mm);
     }
 
-    /** Plants {@link TlbBug#USER_PTE_GLOBAL}: user PTEs written without nG. */
+    /** Plants {@link TlbBug#USER_PTE_GLOBAL}: the TLB fill of a user page drops the descriptor's nG. */
     void userGlobal(boolean on) {
         userGlobal = on;
     }

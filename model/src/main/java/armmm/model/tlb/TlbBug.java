@@ -19,8 +19,8 @@ public enum TlbBug implements SeededBug {
     TLBIMVA_WRONG_ASID("INV-TLB-01", "flush_tlb_range issues TLBIMVAIS with the flushing CPU's CONTEXTIDR ASID instead of ASID(vma->vm_mm)"),
     /** {@code flush_tlb_range} with the local TLBIMVAA ({@code c8, c7}) as if no other CPU could hold the entries. */
     FLUSH_LOCAL_ONLY("INV-TLB-01", "flush_tlb_range issues the local TLBIMVAA, not the inner-shareable one: other CPUs keep the old translations"),
-    /** User PTEs written without {@code PTE_EXT_NG}: their TLB entries are global and survive every switch. */
-    USER_PTE_GLOBAL("INV-TLB-02", "set_pte_at of a user page without PTE_EXT_NG: the TLB entry is global and answers for every ASID"),
+    /** The TLB fill of a user page without its {@code nG}: the entry is global and survives every switch. */
+    USER_PTE_GLOBAL("INV-TLB-02", "the TLB fill drops the descriptor's nG: a user page is cached as a global entry that answers for every ASID (planted in the walk that fills the TLB, since a user PTE written without PTE_EXT_NG is COW_COPY_GLOBAL, which INV-UPT-03 catches in the tables first)"),
     /** {@code check_and_switch_context} without {@code cpu_set_reserved_ttbr0}. */
     NO_RESERVED_TTBR0("INV-TLB-03", "check_and_switch_context without cpu_set_reserved_ttbr0: a speculative walk of the old tables between the CONTEXTIDR and TTBR0 writes is tagged with the new ASID"),
     /**
