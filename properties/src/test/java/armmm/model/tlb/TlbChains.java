@@ -261,9 +261,25 @@ final class TlbChains {
         return spec(kernels, checked, false, 0, new int[] {6, 10, 2, 4});
     }
 
+    /**
+     * Chains long enough to roll the real 8-bit ASID space over several times through the whole
+     * kernel: tasks exec and exit as often as each other, so that each CPU keeps taking fresh
+     * address spaces (a new mm takes a new ASID; an exited one's is reclaimed only at a rollover),
+     * with up to {@code maxLive} live mms at once.
+     */
+    static ChainSpec.Builder<World, Op> churnSpec(Gen<Kernel> kernels, int maxLive) {
+        return spec(kernels, id -> true, true, 1, new int[] {80, 8, 6, 10}, maxLive, 80);
+    }
+
     /** The same with the weights of exec, switch_mm, switch_mm_begin and step. */
     private static ChainSpec.Builder<World, Op> spec(Gen<Kernel> kernels, Predicate<String> checked, boolean wholeKernel,
             int memory, int[] weights) {
+        return spec(kernels, checked, wholeKernel, memory, weights, 12, 1);
+    }
+
+    /** The same with at most {@code maxLive} live mms and exit_mm drawn with {@code exitWeight}. */
+    private static ChainSpec.Builder<World, Op> spec(Gen<Kernel> kernels, Predicate<String> checked, boolean wholeKernel,
+            int memory, int[] weights, int maxLive, int exitWeight) {
         KernelChains.edgeBugs();
         ChainSpec.Builder<World, Op> b = ChainSpec.<World, Op>builder()
                 .initialState(kernels.map(World::new))
@@ -302,7 +318,7 @@ final class TlbChains {
                         callerCpu(w, m), (va, prot, c) -> new MmOp.Mprotect(m, va, PAGE, prot, c))));
         }
         return b
-                .action("exec", weights[0], w -> !idle(w).isEmpty() && liveMms(w).size() < 12, w -> idleCpu(w).map(TlbOp.Exec::new))
+                .action("exec", weights[0], w -> !idle(w).isEmpty() && liveMms(w).size() < maxLive, w -> idleCpu(w).map(TlbOp.Exec::new))
                 .action("switch_mm", weights[1], TlbChains::canSwitch,
                         w -> Gens.combine(switchTarget(w), idleCpu(w), TlbOp.SwitchMm::new))
                 .action("switch_mm_begin", weights[2], TlbChains::canSwitch,
@@ -310,7 +326,7 @@ final class TlbChains {
                 .action("step", weights[3], TlbChains::anySwitching, w -> Gens.oneOf(switching(w)).map(TlbOp.Step::new))
                 // the task exits on its CPU: no CPU is in the middle of switching to its mm (the ASID
                 // races' chains keep every live mm: an exit there only delays the context's release)
-                .action("exit_mm", 1, w -> !exitable(w, memory).isEmpty(), w -> memory == 0 ? Gens.oneOf(exitable(w, memory)).map(MmOp.ExitMm::new)
+                .action("exit_mm", exitWeight, w -> !exitable(w, memory).isEmpty(), w -> memory == 0 ? Gens.oneOf(exitable(w, memory)).map(MmOp.ExitMm::new)
                         : Gens.oneOf(exitable(w, memory)).flatMap(m -> callerCpu(w, m).map(c -> new MmOp.ExitMm(m, c))))
                 .postcondition((w, op, outcome) -> label(w, op, (Result) outcome))
                 .tries(40).steps(80);
