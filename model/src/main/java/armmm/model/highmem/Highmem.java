@@ -362,14 +362,27 @@ public final class Highmem {
         return schedule((int) task, cpu);
     }
 
+    /**
+     * The refusal of a context switch on {@code cpu} while its task holds kmap_atomic levels
+     * (preemption disabled: {@code __schedule_bug}), or null when the CPU may schedule. The TLB
+     * subsystem's {@code switch_mm} and {@code exec} ask it too.
+     */
+    public Result schedulingWhileAtomic(int cpu) {
+        if (cpu < 0 || cpu >= local.cpus() || !local.inAtomic(cpu)) {
+            return null;
+        }
+        return new Result.Refused("scheduling while atomic",
+                "BUG: scheduling while atomic: task " + local.current(cpu) + " holds kmap_atomic (preemption disabled)");
+    }
+
     private Result schedule(int task, int cpu) {
         Result bad = badCpu(cpu);
         if (bad != null) {
             return bad;
         }
-        if (local.inAtomic(cpu)) {
-            return new Result.Refused("scheduling while atomic",
-                    "BUG: scheduling while atomic: task " + local.current(cpu) + " holds kmap_atomic (preemption disabled)");
+        Result atomic = schedulingWhileAtomic(cpu);
+        if (atomic != null) {
+            return atomic;
         }
         if (task >= 0 && task != local.current(cpu)) {
             int on = local.runningOn(task);

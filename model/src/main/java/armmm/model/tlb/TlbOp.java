@@ -1,6 +1,7 @@
 package armmm.model.tlb;
 
 import armmm.model.core.Result;
+import armmm.model.highmem.Highmem;
 import armmm.model.mm.Processes;
 import armmm.model.mmu.Access;
 import armmm.model.subsystem.Arg;
@@ -25,7 +26,7 @@ public sealed interface TlbOp extends Op {
     record SwitchMm(long mm, int cpu) implements TlbOp {
         public String name() { return "switch_mm"; }
         public List<Arg> args() { return List.of(Arg.handle(mm)); }
-        public Result applyTo(KernelState k) { return on(k, t -> t.switchMm(mm, cpu)); }
+        public Result applyTo(KernelState k) { return preemptible(k, cpu, () -> on(k, t -> t.switchMm(mm, cpu))); }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
@@ -39,7 +40,7 @@ public sealed interface TlbOp extends Op {
         public List<Arg> args() { return List.of(); }
         public Result applyTo(KernelState k) {
             Processes p = k.state(Processes.class);
-            return p == null ? NO_TLBS : on(k, t -> t.exec(p, cpu));
+            return p == null ? NO_TLBS : preemptible(k, cpu, () -> on(k, t -> t.exec(p, cpu)));
         }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
@@ -48,7 +49,7 @@ public sealed interface TlbOp extends Op {
     record SwitchMmBegin(long mm, int cpu) implements TlbOp {
         public String name() { return "switch_mm_begin"; }
         public List<Arg> args() { return List.of(Arg.handle(mm)); }
-        public Result applyTo(KernelState k) { return on(k, t -> t.switchMmBegin(mm, cpu)); }
+        public Result applyTo(KernelState k) { return preemptible(k, cpu, () -> on(k, t -> t.switchMmBegin(mm, cpu))); }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
@@ -191,6 +192,17 @@ public sealed interface TlbOp extends Op {
 
     /** What a TLB call returns on a kernel without the subsystem (no board, or no processes). */
     Result NO_TLBS = Result.refused("no TLBs: the scenario needs a board line");
+
+    /**
+     * {@code call}, unless the task on {@code cpu} holds kmap_atomic levels: a context switch there
+     * is 6.1's {@code BUG: scheduling while atomic} ({@link Highmem#schedulingWhileAtomic}), as a
+     * {@code sched_out} of the highmem tasks is.
+     */
+    private static Result preemptible(KernelState k, int cpu, java.util.function.Supplier<Result> call) {
+        Highmem h = k.state(Highmem.class);
+        Result atomic = h == null ? null : h.schedulingWhileAtomic(cpu);
+        return atomic != null ? atomic : call.get();
+    }
 
     private static Result on(KernelState k, Function<Tlbs, Result> call) {
         return Op.onState(k, Tlbs.class, NO_TLBS, call);
