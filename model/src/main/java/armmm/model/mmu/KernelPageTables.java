@@ -26,6 +26,8 @@ public final class KernelPageTables {
     private final Map<Long, int[]> ptePages = new HashMap<>();
     private final Set<MmuBug> bugs;
     private final ShortDescriptorWalker walker;
+    /** Each CPU's TTBR0 and what it reaches; null: every CPU on {@code swapper_pg_dir}. */
+    private CpuTables cpuTables;
     /**
      * The planted bugs fire only once boot has handed the tables over ({@link #bootDone()}): the
      * two PTE-writing ones sit on the post-boot {@code set_pte_ext} path that
@@ -348,6 +350,29 @@ public final class KernelPageTables {
         return walker.translate(0, (int) pgdPhys, (int) pgdPhys,
                 uaccess ? Pgtable2Level.DACR_UACCESS_ENABLE : Pgtable2Level.DACR_UACCESS_DISABLE, va, access, mode,
                 memory());
+    }
+
+    /**
+     * Hands over which first-level table each CPU's TTBR0 points at (the subsystem owning the
+     * CPUs' registers calls this once, when it is created).
+     */
+    public void cpuTables(CpuTables tables) {
+        cpuTables = tables;
+    }
+
+    /**
+     * The hardware walk of {@code va} on CPU {@code cpu}, with the registers it has now: TTBCR 0,
+     * so TTBR0 (the running mm's pgd, or {@code swapper_pg_dir}) serves every address, kernel
+     * ones included; TTBR1 {@code swapper_pg_dir}. A kernel access runs with DACR 0x51
+     * ({@code DACR_UACCESS_DISABLE}, CPU_SW_DOMAIN_PAN); a user access with 0x55, which
+     * {@code restore_user_regs} (arch/arm/kernel/entry-header.S, {@code uaccess_enable}) loads
+     * before returning to user mode.
+     */
+    public Translation translateOn(int cpu, long va, Access access, Privilege mode) {
+        long ttbr0 = cpuTables == null ? pgdPhys : cpuTables.ttbr0(cpu);
+        PhysicalMemory mem = cpuTables == null ? memory() : cpuTables.memory(cpu);
+        int dacr = mode == Privilege.USER ? Pgtable2Level.DACR_UACCESS_ENABLE : Pgtable2Level.DACR_UACCESS_DISABLE;
+        return walker.translate(0, (int) ttbr0, (int) pgdPhys, dacr, va, access, mode, mem);
     }
 
     /** {@link #translate(long, Access, Privilege, boolean)} with user access disabled. */

@@ -23,7 +23,9 @@ public sealed interface MmuOp extends Op {
     /**
      * {@code translate VA [read|write|exec] [user|kernel] [cpu=N]}: the physical address, or a
      * refusal naming the fault (a page translation fault, a section permission fault, ...).
-     * Every CPU runs kernel code on init_mm's kernel half, so the CPU only has to exist.
+     * The walk is that CPU's ({@link KernelPageTables#translateOn}): TTBR0 the pgd of the mm the
+     * CPU runs (TTBCR.N 0, so kernel addresses go through that pgd's copied kernel half too), or
+     * {@code swapper_pg_dir}. No TLB is read or filled.
      */
     record Translate(long va, Access access, Privilege mode, int cpu) implements MmuOp {
         public String name() { return "translate"; }
@@ -40,7 +42,7 @@ public sealed interface MmuOp extends Op {
             if (va < 0 || va > 0xffff_ffffL) {
                 return Result.refused("not a 32-bit virtual address");
             }
-            Translation r = t.translate(va, access, mode);
+            Translation r = t.translateOn(cpu, va, access, mode);
             if (r instanceof Translation.Mapped m) {
                 return Result.of(m.pa());
             }

@@ -102,6 +102,8 @@ public final class TlbSubsystem implements Subsystem<Tlbs> {
         tlbs.highmem(earlier.state(Highmem.class));
         // a touch (a task's user-mode access) runs on a CPU only once that CPU runs its mm
         processes.runningMm(tlbs::activeMm);
+        // the MMU's translate walks what each CPU's TTBR0 points at
+        kernel.cpuTables(new RunningTables(tlbs, processes, kernel));
         if (vmalloc != null) {
             tlbs.vmapAreas(vmalloc.areas());
         }

@@ -82,18 +82,33 @@ class MmuReportsTest {
         assertThat(l1).endsWith("\n");
     }
 
+    /**
+     * dump.c reads the Linux PTE (level 5, {@code pte_bits[]} masked: L_PTE_USER, RDONLY, XN,
+     * SHARED, MT): 0x65f and 0x65d (not young, no hardware entry) are the same protection, one
+     * run; L_PTE_RDONLY without L_PTE_XN (0x4df) is "ro x "; L_PTE_USER (0x75f) "USR"; nG is not
+     * shown. All five have L_PTE_SHARED and L_PTE_MT_WRITEALLOC (0x1c): "SHD MEM/CACHED/WBWA".
+     * The table's pmd is in domain 0: get_domain_name's "KERNEL " (with its pad).
+     */
     @Test
     void ptdumpRunsSplitAtEachChangeOfAttributes() {
         KernelPageTables t = tables(0x70000000L);
+        String wbwa = " SHD MEM/CACHED/WBWA";
         assertThat(PtdumpReport.render(t, layout(), VA, VA + 0x200000)).isEqualTo(
-                "0xf0805000-0xf0807000       8K " + KERNEL_PAGE + "\n"
-                        + "0xf0809000-0xf080a000       4K PTE  ro x " + "    " + "   " + " domain 0\n"
-                        + "0xf080a000-0xf080b000       4K PTE  RW NX USR nG domain 0\n");
+                "0xf0805000-0xf0808000   " + "       12K" + " PTE KERNEL " + "    " + " RW NX" + wbwa + "\n"
+                        + "0xf0809000-0xf080a000   " + "        4K" + " PTE KERNEL " + "    " + " ro x " + wbwa + "\n"
+                        + "0xf080a000-0xf080b000   " + "        4K" + " PTE KERNEL " + " USR RW NX" + wbwa + "\n");
         // an unaligned start is rounded down to its page; the end clips the last run
         assertThat(PtdumpReport.render(t, layout(), VA + 0x5fff, VA + 0x6800)).isEqualTo(
-                "0xf0805000-0xf0806800       6K " + KERNEL_PAGE + "\n");
+                "0xf0805000-0xf0806800   " + "        6K" + " PTE KERNEL " + "    " + " RW NX" + wbwa + "\n");
     }
 
+    /**
+     * Sections are level 4, named "PGD" (CONFIG_PGTABLE_LEVELS 2): {@code section_bits[]} for ARMv6+
+     * print "    RW" for AP_WRITE alone, nothing for APX with AP 11 (no entry matches and these have
+     * no clear text), then NX or "x ", SHD or "   ". Domain 2 is "IO     ". A run whose masked
+     * protection is 0 is not printed.
+     * Sizes are KiB shifted to M while divisible by 1024 (note_page's units loop).
+     */
     @Test
     void ptdumpSectionsShowTheirSizeInMegabytesOrKilobytes() {
         KernelPageTables t = new KernelPageTables(0x40204000L, 0x70000000L, Set.of());
@@ -102,18 +117,24 @@ class MmuReportsTest {
         t.setSection(0xf0b00000L, 0x40100000L, rwNx);
         t.setSection(0xf0c00000L, 0x40200000L, 0x2 | 3 << 10 | 1 << 15 | 1 << 17 | 2 << 5);
         t.setSection(0xf0d00000L, 0x40300000L, 0x2);
-        String sectRwNx = "SECT RW NX" + "    " + "   " + " domain 0";
+        String sectRwNx = " PGD KERNEL " + "     RW" + " NX" + "    ";
         assertThat(PtdumpReport.render(t, layout(), 0xf0a00000L, 0xf0e00000L)).isEqualTo(
-                "0xf0a00000-0xf0c00000       2M " + sectRwNx + "\n"
-                        + "0xf0c00000-0xf0d00000       1M SECT ro x  USR nG domain 2\n"
-                        + "0xf0d00000-0xf0e00000       1M SECT ro x " + "    " + "   " + " domain 0\n");
+                "0xf0a00000-0xf0c00000   " + "        2M" + sectRwNx + "\n"
+                        + "0xf0c00000-0xf0d00000   " + "        1M" + " PGD IO     " + " x " + "    " + "\n");
+        // 0xf0d00000's section (AP 00, no XN, no S) masks to protection 0: note_page prints such a run as an empty one, not at all
         assertThat(PtdumpReport.render(t, layout(), 0xf0a00000L, 0xf0b80000L)).isEqualTo(
-                "0xf0a00000-0xf0b80000    1536K " + sectRwNx + "\n");
+                "0xf0a00000-0xf0b80000   " + "     1536K" + sectRwNx + "\n");
         assertThat(PtdumpReport.render(t, layout(), 0xf0a80000L, 0xf0b00000L)).isEqualTo(
-                "0xf0a80000-0xf0b00000     512K " + sectRwNx + "\n");
+                "0xf0a80000-0xf0b00000   " + "      512K" + sectRwNx + "\n");
     }
 
-    /** VMALLOC_END is 0xff800000 (arch/arm/include/asm/pgtable.h): dump.c's "vmalloc() End" marker. */
+    /**
+     * dump.c's markers without KASAN: Modules, Kernel Mapping, vmalloc() Area (VMALLOC_START),
+     * FDT Area (FDT_FIXED_BASE 0xff800000), Fixmap Area (FIXADDR_START 0xffc80000), Vectors,
+     * Vectors End. A header is printed at the first note at or past its address, so a marker inside
+     * an unwalked (section or empty) pmd shows at the next pmd. walk_pmd notes the odd word only when
+     * it is a section, so an even section followed by an empty odd word shows as 2 MiB.
+     */
     @Test
     void ptdumpPrintsTheMarkersInsideTheRangeAndSplitsRunsAtThem() {
         KernelPageTables t = new KernelPageTables(0x40204000L, 0x70000000L, Set.of());
@@ -121,19 +142,53 @@ class MmuReportsTest {
         t.setSection(0xff700000L, 0x40000000L, rwNx);
         t.setSection(0xff800000L, 0x40100000L, rwNx);
         Layout l = layout();
-        String sect = " SECT RW NX" + "    " + "   " + " domain 0\n";
+        String sect = " PGD KERNEL " + "     RW" + " NX" + "    " + "\n";
         assertThat(PtdumpReport.render(t, l, 0xff700000L, 0xff900000L)).isEqualTo(
-                "0xff700000-0xff800000       1M" + sect
-                        + "---[ vmalloc() End ]---\n"
-                        + "0xff800000-0xff900000       1M" + sect);
+                "0xff700000-0xff800000   " + "        1M" + sect
+                        + "---[ FDT Area ]---\n"
+                        + "0xff800000-0xff900000   " + "        1M" + sect);
         assertThat(PtdumpReport.render(t, l, 0xff800000L, 0xff801000L)).isEqualTo(
-                "---[ vmalloc() End ]---\n0xff800000-0xff801000       4K" + sect);
+                "---[ FDT Area ]---\n0xff800000-0xff801000   " + "        4K" + sect);
         assertThat(PtdumpReport.render(t, l, 0xff800000L, 0xff800000L)).as("an empty range").isEmpty();
         assertThat(PtdumpReport.render(t, l, 0xff801000L, 0xff802000L)).isEqualTo(
-                "0xff801000-0xff802000       4K" + sect);
+                "0xff801000-0xff802000   " + "        4K" + sect);
         String whole = PtdumpReport.render(t, l);
-        assertThat(whole).startsWith("---[ Modules ]---\n---[ Persistent kmaps ]---\n---[ Kernel Mapping ]---\n"
-                + "---[ vmalloc() Area ]---\n0xff700000-0xff800000       1M" + sect);
-        assertThat(whole).endsWith("---[ Fixmap Area ]---\n---[ Vectors ]---\n");
+        assertThat(whole).startsWith("---[ Modules ]---\n---[ Kernel Mapping ]---\n"
+                + "---[ vmalloc() Area ]---\n0xff700000-0xff800000   " + "        1M" + sect
+                + "---[ FDT Area ]---\n0xff800000-0xffa00000   " + "        2M" + sect);
+        // no pmd is a table up there: the last note is 0xffe00000's, past FIXADDR_START only
+        assertThat(whole).endsWith("---[ FDT Area ]---\n0xff800000-0xffa00000   " + "        2M" + sect
+                + "---[ Fixmap Area ]---\n");
+    }
+
+    /**
+     * The booted 1 GiB, 2-CPU board, worked from its tables (spec/mmu.md) and dump.c: lowmem sections
+     * with PMD_SECT_S (SMP), text ro and executable, rodata and the rest NX; the two IRQ stacks'
+     * PAGE_KERNEL pages (THREAD_SIZE 8 KiB each, init_irq_stacks); the device tree's two MT_MEMORY_RO
+     * sections; the vectors page (MT_HIGH_VECTORS: L_PTE_USER | L_PTE_RDONLY, SMP's shared
+     * write-allocate type) and the stubs page (MT_LOW_VECTORS: no L_PTE_USER) in DOMAIN_VECTORS.
+     */
+    @Test
+    void theBootedTablesReadAsDumpCPrintsThem() {
+        Kernel k = Kernel.boot(BoardLine.parse(Map.of("ram", "1024M", "cpus", "2")), Bugs.NONE);
+        String sect = " PGD KERNEL ";
+        String page = " PTE KERNEL " + "    " + " RW NX SHD MEM/CACHED/WBWA";
+        assertThat(PtdumpReport.render(k.state(KernelPageTables.class), k.booted().orElseThrow().layout())).isEqualTo(
+                "---[ Modules ]---\n"
+                        + "---[ Kernel Mapping ]---\n"
+                        + "0xc0000000-0xc0300000   " + "        3M" + sect + "     RW NX SHD\n"
+                        + "0xc0300000-0xc0e00000   " + "       11M" + sect + "     ro x  SHD\n"
+                        + "0xc0e00000-0xc1200000   " + "        4M" + sect + "     ro NX SHD\n"
+                        + "0xc1200000-0xf0000000   " + "      750M" + sect + "     RW NX SHD\n"
+                        + "---[ vmalloc() Area ]---\n"
+                        + "0xf0800000-0xf0802000   " + "        8K" + page + "\n"
+                        + "0xf0804000-0xf0806000   " + "        8K" + page + "\n"
+                        + "---[ FDT Area ]---\n"
+                        + "0xff800000-0xffa00000   " + "        2M" + sect + "     ro NX SHD\n"
+                        + "---[ Fixmap Area ]---\n"
+                        + "---[ Vectors ]---\n"
+                        + "0xffff0000-0xffff1000   " + "        4K" + " PTE VECTORS" + " USR ro x  SHD MEM/CACHED/WBWA\n"
+                        + "0xffff1000-0xffff2000   " + "        4K" + " PTE VECTORS" + "     ro x  SHD MEM/CACHED/WBWA\n"
+                        + "---[ Vectors End ]---\n");
     }
 }
