@@ -231,6 +231,13 @@ class SlubOpApplyTest {
                 .isEqualTo(Result.refused("bulk count 1025, expected 0..1024"));
         assertThat(new SlubOp.AllocBulk(h, Gfp.GFP_KERNEL, -1, 0).applyTo(k))
                 .isEqualTo(Result.refused("bulk count -1, expected 0..1024"));
+        // a CPU beyond nr_cpu_ids is refused as every per-CPU call refuses it, nothing allocated
+        long before = a.stats().counters().get("allocs");
+        assertThat(new SlubOp.AllocBulk(h, Gfp.GFP_KERNEL, 2, 2).applyTo(k))
+                .isEqualTo(Result.refused("cpu 2 is not possible (nr_cpu_ids 2)"));
+        assertThat(new SlubOp.AllocBulk(h, Gfp.GFP_KERNEL, 2, -1).applyTo(k))
+                .isEqualTo(Result.refused("cpu -1 is not possible (nr_cpu_ids 2)"));
+        assertThat(a.stats().counters().get("allocs")).isEqualTo(before);
         assertThat(new SlubOp.CacheFree(h, o, 1).applyTo(k)).isEqualTo(Result.VOID);
         // shrink: the CPU slabs flushed, the partial slabs stay (live objects): 1 (list not empty)
         assertThat(new SlubOp.Shrink(h).applyTo(k)).isEqualTo(Result.of(1));
