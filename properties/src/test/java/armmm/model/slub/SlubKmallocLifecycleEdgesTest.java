@@ -110,22 +110,6 @@ class SlubKmallocLifecycleEdgesTest {
     }
 
     @Test
-    void kvmallocChangesTheFlagsOnlyAboveAPage() throws Exception {
-        // slub_max_order=0: kmalloc-4k and kmalloc-8k slabs at their minimum order, one page allocation each
-        SlubAllocator a = slub("slub_max_order=0");
-        assertThat(a.caches().byName("kmalloc-4k").layout().order()).isZero();
-        assertThat(a.kvmalloc(4096, Gfp.GFP_KERNEL | Gfp.NOFAIL, 0).value()).isNotZero();
-        long g = a.pages().lastAlloc().gfp();
-        assertThat(g & Gfp.NOFAIL).isNotZero();
-        assertThat(g & (Gfp.NOWARN | Gfp.NORETRY)).isZero();
-        assertThat(a.kvmalloc(4097, Gfp.GFP_KERNEL | Gfp.NOFAIL, 0).value()).isNotZero();
-        g = a.pages().lastAlloc().gfp();
-        assertThat(g & Gfp.NOFAIL).isZero();
-        assertThat(g & Gfp.NOWARN).isNotZero();
-        assertThat(g & Gfp.NORETRY).isNotZero();
-    }
-
-    @Test
     void aCacheWhoseStructureCannotBeAllocatedIsMinusEnomemAndLeavesNothingBehind() throws Exception {
         SlubAllocator a = SlubBoards.slub("", 600, 1, 1, Set.of());
         while (a.kmalloc(4096, Gfp.GFP_KERNEL, 0).value() != 0) {
