@@ -88,7 +88,8 @@ final class DebugProcessing {
             }
             if (bad != null) {
                 st.stats.report(bad.startsWith("Invalid") ? "Invalid object pointer" : firstLine(bad));
-                String fix = obj >= 0 ? "\nFIX " + s.name() + ": Object at 0x" + Long.toHexString(addr) + " not freed" : "";
+                // free_debug_processing's "out:" prints the FIX line for every failed check, an invalid pointer too
+                String fix = "\nFIX " + s.name() + ": Object at 0x" + Long.toHexString(addr) + " not freed";
                 return new Result.Refused(bad.startsWith("Invalid") ? "Invalid object pointer" : firstLine(bad),
                         SlubObjectDebug.bugLine(s, bad) + detail + fix);
             }

@@ -25,14 +25,19 @@ final class SlabPages {
 
     /** {@code allocate_slab}: pages from the buddy allocator, falling back to {@code s->min}; the freelist shuffled. */
     Slab newSlab(KmemCache s, CacheNode n, long gfp) {
+        // new_slab keeps GFP_RECLAIM_MASK (mm/internal.h) of the caller's mask: no __GFP_ACCOUNT (objects
+        // are charged one by one), no zone or __GFP_ZERO bits; then s->allocflags
         long flags = (gfp & (Gfp.RECLAIM | Gfp.IO | Gfp.FS | Gfp.HIGH | Gfp.ATOMIC | Gfp.NOWARN | Gfp.NOFAIL
-                | Gfp.RETRY_MAYFAIL | Gfp.NORETRY | Gfp.MEMALLOC | Gfp.NOMEMALLOC | Gfp.ACCOUNT))
+                | Gfp.RETRY_MAYFAIL | Gfp.NORETRY | Gfp.MEMALLOC | Gfp.NOMEMALLOC))
                 | allocFlags(s);
         int order = s.layout().order();
-        long pfn = -1;
-        if (order > s.layout().minOrder()) {
-            pfn = st.pages.allocPagesPfn((flags | Gfp.NOWARN | Gfp.NORETRY) & ~Gfp.NOFAIL, order, 0);
+        // allocate_slab: the first try, at s->oo, may fail quietly under pressure (also when s->oo is
+        // s->min); above s->min a sleeping mask neither reclaims nor dips into the reserves
+        long firstTry = (flags | Gfp.NOWARN | Gfp.NORETRY) & ~Gfp.NOFAIL;
+        if ((firstTry & Gfp.DIRECT_RECLAIM) != 0 && order > s.layout().minOrder()) {
+            firstTry = (firstTry | Gfp.NOMEMALLOC) & ~Gfp.RECLAIM;
         }
+        long pfn = st.pages.allocPagesPfn(firstTry, order, 0);
         if (pfn < 0) {
             order = s.layout().minOrder();
             pfn = st.pages.allocPagesPfn(order > 0 ? flags | Gfp.COMP : flags & ~Gfp.COMP, order, 0);

@@ -139,6 +139,11 @@ public final class SlubAllocator {
         return bulk.kmemCacheAllocBulk(s, gfp, n, cpu);
     }
 
+    /** A CPU beyond {@code nr_cpu_ids} refused, as every per-CPU call refuses it (the call counted), else null. */
+    Result checkCpu(int cpu) {
+        return st.checkCpu(cpu);
+    }
+
     /** {@code kmem_cache_free_bulk}: each object freed in turn; the first refusal is returned. */
     public Result kmemCacheFreeBulk(KmemCache s, long[] addrs, int cpu) {
         return bulk.kmemCacheFreeBulk(s, addrs, cpu);

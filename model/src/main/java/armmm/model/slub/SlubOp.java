@@ -222,6 +222,11 @@ public sealed interface SlubOp extends Op {
                 if (n < 0 || n > 1024) {
                     return Result.refused("bulk count " + n + ", expected 0..1024");
                 }
+                // as every per-CPU call: a CPU beyond nr_cpu_ids is refused, not an index past the per-CPU array
+                Result bad = a.checkCpu(cpu);
+                if (bad != null) {
+                    return bad;
+                }
                 return Result.of(a.kmemCacheAllocBulk(c, gfp, (int) n, cpu).length);
             });
         }

@@ -59,9 +59,16 @@ public record SlubParams(long minOrder, long maxOrder, long minObjects, boolean 
         return new SlubParams(minOrder, maxOrder, minObjects, nomerge, debug, cpus);
     }
 
-    /** {@code get_option} into an {@code unsigned int}: C notation, a minus wraps, no digits keeps {@code old}. */
+    /**
+     * {@code get_option} into an {@code unsigned int}: C notation, a minus wraps; an empty value
+     * leaves {@code old}, but any other text without digits stores 0 (lib/cmdline.c writes
+     * {@code *pint} before it checks that a digit was read).
+     */
     private static long option(String word, long old) {
         String v = word.substring(word.indexOf('=') + 1);
+        if (v.isEmpty()) {
+            return old;
+        }
         boolean neg = v.startsWith("-");
         if (neg) {
             v = v.substring(1);
@@ -79,10 +86,11 @@ public record SlubParams(long minOrder, long maxOrder, long minObjects, boolean 
         while (end < v.length() && Character.digit(v.charAt(end), radix) >= 0) {
             end++;
         }
-        if (end == start && !(radix == 8 || v.startsWith("0"))) {
-            return old;
+        // simple_strtoull: an unsigned long long that wraps past 2^64 (no error), then cut to the unsigned int
+        long value = 0;
+        for (int i = start; i < end; i++) {
+            value = value * radix + Character.digit(v.charAt(i), radix);
         }
-        long value = end == start ? 0 : Long.parseLong(v.substring(start, end), radix);
         return (neg ? -value : value) & 0xFFFF_FFFFL;
     }
 

@@ -88,7 +88,14 @@ class SlubTablesTest {
         assertThat(p.nomerge()).isFalse();
         assertThat(SlubParams.parse("slub_max_order=5 slub_max_order=1", 1).maxOrder()).as("the last word wins").isEqualTo(1);
         assertThat(SlubParams.parse("slub_max_order=11", 1).maxOrder()).isEqualTo(11);
-        assertThat(SlubParams.parse("slub_max_order=abc", 1).maxOrder()).as("no digits: unchanged").isEqualTo(3);
+        // get_option stores simple_strtoull's 0 before it finds that no digit was read; an empty value stores nothing
+        assertThat(SlubParams.parse("slub_max_order=abc", 1).maxOrder()).as("no digits: 0").isZero();
+        assertThat(SlubParams.parse("slub_min_objects=7 slub_min_objects=-", 1).minObjects()).as("a bare minus: 0").isZero();
+        assertThat(SlubParams.parse("slub_max_order=5 slub_max_order=", 1).maxOrder()).as("empty: unchanged").isEqualTo(5);
+        // 99999999999999999999 wraps modulo 2^64 to 7766279631452241919 (0x6bc75e2d630fffff): 0x630fffff
+        assertThat(SlubParams.parse("slub_min_objects=99999999999999999999", 1).minObjects()).isEqualTo(0x630f_ffffL);
+        assertThat(SlubParams.parse("slub_nomerge slab_merge", 1).nomerge()).isFalse();
+        assertThat(SlubParams.parse("slab_nomerge slub_merge", 1).nomerge()).isFalse();
         assertThat(SlubParams.parse("slub_min_order=-1", 1).minOrder()).as("an unsigned int").isEqualTo(0xFFFF_FFFFL);
         assertThat(SlubParams.parse("slub_min_objects=010", 1).minObjects()).as("octal").isEqualTo(8);
         assertThat(SlubParams.parse("slub_min_objects=0X1f", 1).minObjects()).isEqualTo(31);
@@ -99,6 +106,8 @@ class SlubTablesTest {
         assertThat(SlubParams.parse("slub_nomerge", 1).nomerge()).isTrue();
         assertThat(SlubParams.parse("slab_nomerge", 1).nomerge()).isTrue();
         assertThat(SlubParams.parse("slab_nomerge slub_merge", 1).nomerge()).isFalse();
+        // 99999999999999999999 wraps modulo 2^64 to 7766279631452241919 (0x6bc75e2d630fffff): 0x630fffff
+        assertThat(SlubParams.parse("slub_min_objects=99999999999999999999", 1).minObjects()).isEqualTo(0x630f_ffffL);
         assertThat(SlubParams.parse("slub_nomerge slab_merge", 1).nomerge()).isFalse();
         assertThat(SlubParams.parse("  ", 1)).isEqualTo(SlubParams.defaults(1));
         assertThat(SlubParams.parse("slub_debug", 1).debug()).isNotEqualTo(SlubDebug.off());
