@@ -36,7 +36,8 @@ class HighmemProperties {
             HighmemBug.HIGHMEM_PKMAP_REUSE_WITHOUT_FLUSH, 4, // (prefill) alloc, kmap, kunmap, kmap
             HighmemBug.HIGHMEM_SCHED_IN_SKIPS_RESTORE, 4, // alloc, kmap_local_page, sched_out, sched_in 0
             HighmemBug.HIGHMEM_FLUSH_KEEPS_HASH, 4, // (prefill) alloc, kmap, kunmap, kmap
-            HighmemBug.HIGHMEM_KMAP_SKIPS_LOOKUP, 3); // alloc, kmap, kmap
+            HighmemBug.HIGHMEM_KMAP_SKIPS_LOOKUP, 3, // alloc, kmap, kmap
+            HighmemBug.HIGHMEM_KMAP_SCAN_WITHOUT_ADVANCE, 2); // alloc, kmap
 
     @PropertyTest
     void highmemCallsKeepEveryInvariantThroughPressureInterruptsAndContextSwitches(PropertyRunner runner) {
