@@ -124,7 +124,11 @@ public final class HighmemCallChecks {
 
     /** INV-HIGHMEM-07 on the state after the step's call. */
     static List<Violation> outcome(Highmem h) {
-        Call c = h.lastCall();
+        return judge(h, h.lastCall());
+    }
+
+    /** INV-HIGHMEM-07 of call {@code c} (what it found and returned) on the state {@code h} it left. */
+    static List<Violation> judge(Highmem h, Call c) {
         if (c == null) {
             return List.of();
         }
@@ -135,7 +139,7 @@ public final class HighmemCallChecks {
         boolean addressCall = op instanceof HighmemOp.KunmapAtomic || op instanceof HighmemOp.KunmapLocal;
         if (!b.cpuOk() || !addressCall && b.pfn() < 0) {
             if (!r.isRefused()) {
-                out.add(v("a call on an impossible CPU or page was carried out", op + " returned " + r));
+                out.add(v("a call on an impossible CPU or page was carried out", op + " returned " + show(r)));
             }
             return out;
         }
@@ -153,6 +157,15 @@ public final class HighmemCallChecks {
 
     private static Violation v(String reason, String details) {
         return new Violation(ID, reason, details);
+    }
+
+    /** A result as the details print it: the value in hex, a refusal's reason, a warning's origin. */
+    private static String show(Result r) {
+        if (r instanceof Result.Refused f) {
+            return "refused (" + f.reason() + ")";
+        }
+        String v = String.format("%08x", r.value());
+        return r instanceof Result.Warned w ? v + (w.origin() == Result.Origin.KERNEL ? " with a WARN" : " with a finding") : v;
     }
 
     private static boolean refusedAs(Result r, String reason) {
@@ -173,7 +186,7 @@ public final class HighmemCallChecks {
             long want = linear(h, b.pfn());
             if (r.isRefused() || r.value() != want) {
                 out.add(v("kmap of a lowmem page is not its linear address",
-                        String.format("kmap(pfn %x) = %s, its linear address is %08x", b.pfn(), r, want)));
+                        String.format("kmap(pfn %x) = %s, its linear address is %08x", b.pfn(), show(r), want)));
             }
             return;
         }
@@ -207,14 +220,14 @@ public final class HighmemCallChecks {
             String reason = b.atomicCtx() ? "scheduling while atomic" : "would block";
             if (!refusedAs(r, reason)) {
                 out.add(v("kmap did not sleep where 6.1 sleeps", String.format(
-                        "kmap(pfn %x) = %s: every pkmap_count is nonzero after the scan's flush, 6.1 sleeps (%s)", b.pfn(), r, reason)));
+                        "kmap(pfn %x) = %s: every pkmap_count is nonzero after the scan's flush, 6.1 sleeps (%s)", b.pfn(), show(r), reason)));
             }
         } else {
             want[slot]++;
             long va = pkmapAddr(h, slot);
             if (r.isRefused() || r.value() != va) {
                 out.add(v("kmap did not return the slot 6.1 gives", String.format(
-                        "kmap(pfn %x) = %s, 6.1 gives %08x (slot %d; last_pkmap_nr was %d, %s)", b.pfn(), r, va, slot,
+                        "kmap(pfn %x) = %s, 6.1 gives %08x (slot %d; last_pkmap_nr was %d, %s)", b.pfn(), show(r), va, slot,
                         b.lastNr(), b.hashed() != 0 ? "the page's hashed slot" : "the first free slot after it")));
                 return;
             }
@@ -249,7 +262,7 @@ public final class HighmemCallChecks {
     private static void kunmap(Highmem h, Before b, Result r, List<Violation> out) {
         if (b.pfn() < h.memMap().maxLowPfn()) {
             if (r.isRefused()) {
-                out.add(v("kunmap of a lowmem page refused", "kunmap(pfn " + Long.toHexString(b.pfn()) + ") = " + r));
+                out.add(v("kunmap of a lowmem page refused", "kunmap(pfn " + Long.toHexString(b.pfn()) + ") = " + show(r)));
             }
             return;
         }
@@ -258,7 +271,7 @@ public final class HighmemCallChecks {
         boolean bug = slot < 0 || want[slot] <= 1;
         if (bug != refusedAs(r, "kernel BUG")) {
             out.add(v(bug ? "kunmap went on where 6.1 BUGs" : "kunmap refused where 6.1 goes on", String.format(
-                    "kunmap(pfn %x) = %s; page_address %08x, pkmap_count %s", b.pfn(), r, b.hashed(),
+                    "kunmap(pfn %x) = %s; page_address %08x, pkmap_count %s", b.pfn(), show(r), b.hashed(),
                     slot < 0 ? "-" : Integer.toString(want[slot]))));
             return;
         }
@@ -287,7 +300,7 @@ public final class HighmemCallChecks {
             long want = linear(h, b.pfn());
             if (r.isRefused() || r.value() != want || depthAfter != b.depth()) {
                 out.add(v(op.name() + " of a lowmem page is not its linear address without a push", String.format(
-                        "%s(pfn %x) = %s, depth %d -> %d; its linear address is %08x", op.name(), b.pfn(), r, b.depth(), depthAfter, want)));
+                        "%s(pfn %x) = %s, depth %d -> %d; its linear address is %08x", op.name(), b.pfn(), show(r), b.depth(), depthAfter, want)));
             }
             return;
         }
@@ -296,7 +309,7 @@ public final class HighmemCallChecks {
         if (full || mapped) {
             if (!refusedAs(r, "kernel BUG") || depthAfter != b.depth()) {
                 out.add(v(op.name() + " went on where 6.1 BUGs", String.format("%s(pfn %x) cpu %d = %s, depth %d -> %d: %s",
-                        op.name(), b.pfn(), op.cpu(), r, b.depth(), depthAfter,
+                        op.name(), b.pfn(), op.cpu(), show(r), b.depth(), depthAfter,
                         full ? "the push makes idx KM_MAX_IDX" : "the slot's PTE is set")));
             }
             return;
@@ -304,7 +317,7 @@ public final class HighmemCallChecks {
         long va = fixVa(op.cpu(), b.depth());
         if (r.isRefused() || r.value() != va) {
             out.add(v(op.name() + " did not return the slot 6.1 gives", String.format(
-                    "%s(pfn %x) cpu %d = %s, 6.1 gives %08x (depth %d)", op.name(), b.pfn(), op.cpu(), r, va, b.depth())));
+                    "%s(pfn %x) cpu %d = %s, 6.1 gives %08x (depth %d)", op.name(), b.pfn(), op.cpu(), show(r), va, b.depth())));
             return;
         }
         int pte = h.tables().linuxPte(va);
@@ -327,7 +340,7 @@ public final class HighmemCallChecks {
         int depthAfter = h.local().taskDepth(b.task());
         long lo = Fixmap.FIXADDR_TOP - ((long) Fixmap.FIX_KMAP_END << 12);
         long hi = Fixmap.FIXADDR_TOP - ((long) Fixmap.FIX_KMAP_BEGIN << 12);
-        String what = String.format("%s(%08x) cpu %d = %s, depth %d -> %d", op.name(), addr, op.cpu(), r, b.depth(), depthAfter);
+        String what = String.format("%s(%08x) cpu %d = %s, depth %d -> %d", op.name(), addr, op.cpu(), show(r), b.depth(), depthAfter);
         if (addr < lo || addr > hi) {
             boolean user = addr < h.memMap().pageOffset();
             boolean ok = user ? r instanceof Result.Warned w && w.origin() == Result.Origin.KERNEL : r instanceof Result.Value;
