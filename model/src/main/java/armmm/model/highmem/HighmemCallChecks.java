@@ -68,15 +68,14 @@ public final class HighmemCallChecks {
         return h.pkmap().pkmapBase() + ((long) slot << 12);
     }
 
-    /** The frame of struct page pointer {@code page}, -1 when it is none of this kernel's. */
+    /**
+     * The frame of struct page pointer {@code page} ({@code page_to_pfn}, mem_map's layout as the
+     * page allocator holds it), -1 when it is none of this kernel's.
+     */
     private static long frameOf(Highmem h, long page) {
         MemMapLayout mm = h.memMap();
-        long off = page - mm.memMapVirt();
-        if (off < 0) {
-            return -1;
-        }
-        long pfn = mm.archPfnOffset() + off / mm.structPageSize();
-        return pfn < h.maxPfn() ? pfn : -1;
+        long pfn = mm.pageToPfn(page);
+        return pfn < mm.archPfnOffset() || pfn >= h.maxPfn() ? -1 : pfn;
     }
 
     private static long linear(Highmem h, long pfn) {

@@ -31,7 +31,8 @@ public final class HighmemChecks {
     /**
      * Every highmem invariant, as checked after each call: only after a call that concerns
      * what it reads ({@link #concerns}); {@link #fullScan} runs them all, at the end of every scenario
-     * and chain.
+     * and chain. INV-HIGHMEM-07 ({@link HighmemCallChecks#OUTCOME}) judges the step's kmap or
+     * unmap call, when there was one.
      */
     public static final List<Invariant> ALL = List.of(
             Invariant.on("INV-HIGHMEM-01", Highmem.class, h -> concerns(h, true) ? pkmapAgrees(h) : List.of()),
@@ -43,7 +44,10 @@ public final class HighmemChecks {
             Invariant.on("INV-HIGHMEM-06", Highmem.class, HighmemChecks::lookupsAgreeWithTheWalk),
             HighmemCallChecks.OUTCOME);
 
-    /** Every invariant over the whole state, whatever the last call was. */
+    /**
+     * Every invariant over the whole state, whatever the last call was; not INV-HIGHMEM-07, which is
+     * a postcondition of the step's call ({@link HighmemCallChecks}), checked right after it.
+     */
     public static List<Violation> fullScan(Highmem h) {
         List<Violation> out = new ArrayList<>();
         out.addAll(pkmapAgrees(h));

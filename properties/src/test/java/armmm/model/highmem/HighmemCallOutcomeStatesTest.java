@@ -251,6 +251,15 @@ class HighmemCallOutcomeStatesTest {
     }
 
     @Test
+    void aPointerThatIsNoStructPageMustBeRefused() {
+        // one byte into a struct page: page_to_pfn has no frame for it, the call is refused
+        assertThat(apply(new HighmemOp.Kmap(page(HIGH) + 1, false, 0)).isRefused()).isTrue();
+        assertThat(check()).isEmpty();
+        assertThat(judgedAs(Result.of(slot(1)))).extracting(s -> s.substring(0, s.indexOf(':')))
+                .containsExactly("a call on an impossible CPU or page was carried out");
+    }
+
+    @Test
     void aCallOnAnImpossibleCpuMustBeRefused() {
         assertThat(apply(new HighmemOp.Kmap(page(HIGH), false, 5)).isRefused()).isTrue();
         assertThat(check()).isEmpty();
