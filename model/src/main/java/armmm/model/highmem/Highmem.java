@@ -27,6 +27,11 @@ public final class Highmem {
     private boolean localCall;
     private Set<HighmemBug> bugs = EnumSet.noneOf(HighmemBug.class);
     private Lookup lastLookup;
+    /** What the current call found, for INV-HIGHMEM-07 (read by the check's own code before the call). */
+    private HighmemCallChecks.Before before;
+    private HighmemCallChecks.Call lastCall;
+    /** The checker's record of what a TLB may hold for each pkmap slot (INV-HIGHMEM-05), fed after each step. */
+    private final PkmapTlbShadow tlbShadow = new PkmapTlbShadow();
 
     /**
      * A lookup call's result, kept for the step's check (INV-HIGHMEM-06).
@@ -130,12 +135,33 @@ public final class Highmem {
         pkmapCall = op instanceof HighmemOp.Kmap || op instanceof HighmemOp.Kunmap;
         localCall = op != null && !pkmapCall;
         lastLookup = null;
+        lastCall = null;
         local.beginStep(op != null && op.irq() ? op.cpu() : -1);
+        before = op == null ? null : HighmemCallChecks.before(this, op);
     }
 
-    /** After every kernel call: a buggy unmap's clear that an interrupt ran in front of runs now. */
-    void endStep() {
+    /**
+     * After every kernel call: a buggy unmap's clear that an interrupt ran in front of runs now;
+     * then the checks' records take in the call: its result with what it found (INV-HIGHMEM-07),
+     * and, when it concerned the pkmap area, its PTEs and flushes (INV-HIGHMEM-05).
+     */
+    void endStep(Result result) {
         local.endStep();
+        lastCall = before == null ? null : new HighmemCallChecks.Call(before, result);
+        before = null;
+        if (HighmemChecks.concerns(this, true)) {
+            tlbShadow.observe(tables, pkmap.pkmapBase(), events);
+        }
+    }
+
+    /** The step's kmap or unmap call with what it found and returned, or null (INV-HIGHMEM-07). */
+    HighmemCallChecks.Call lastCall() {
+        return lastCall;
+    }
+
+    /** The checker's record of what a TLB may hold for each pkmap slot (INV-HIGHMEM-05). */
+    PkmapTlbShadow tlbShadow() {
+        return tlbShadow;
     }
 
     // ---- the calls ----------------------------------------------------------------------------

@@ -54,7 +54,15 @@ public enum HighmemBug implements SeededBug {
      * {@code page_address_htable}: a page kmapped twice holds two pkmap slots. (Our own.)
      */
     HIGHMEM_KMAP_SKIPS_LOOKUP(
-            "INV-HIGHMEM-02", null, "kmap_high does not look the page up in page_address_htable: a page kmapped twice holds two pkmap slots (our own)");
+            "INV-HIGHMEM-02", null, "kmap_high does not look the page up in page_address_htable: a page kmapped twice holds two pkmap slots (our own)"),
+    /**
+     * {@code map_new_virtual} probes {@code last_pkmap_nr} before it advances: the first kmap
+     * after boot takes slot 0 instead of slot 1, and a slot just taken is probed again. Every
+     * slot it hands out is free and mapped consistently, so no state invariant notices; only the
+     * call's result, compared with 6.1's scan, does. (Our own.)
+     */
+    HIGHMEM_KMAP_SCAN_WITHOUT_ADVANCE(
+            "INV-HIGHMEM-07", null, "map_new_virtual probes last_pkmap_nr before advancing it: the first kmap after boot takes slot 0, not slot 1 (our own)");
 
     private final BugFacts facts;
 

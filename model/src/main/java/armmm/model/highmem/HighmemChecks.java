@@ -31,7 +31,8 @@ public final class HighmemChecks {
     /**
      * Every highmem invariant, as checked after each call: only after a call that concerns
      * what it reads ({@link #concerns}); {@link #fullScan} runs them all, at the end of every scenario
-     * and chain.
+     * and chain. INV-HIGHMEM-07 ({@link HighmemCallChecks#OUTCOME}) judges the step's kmap or
+     * unmap call, when there was one.
      */
     public static final List<Invariant> ALL = List.of(
             Invariant.on("INV-HIGHMEM-01", Highmem.class, h -> concerns(h, true) ? pkmapAgrees(h) : List.of()),
@@ -40,9 +41,13 @@ public final class HighmemChecks {
                     ? kmappedAddressesWalkToTheirPage(h) : List.of()),
             Invariant.on("INV-HIGHMEM-04", Highmem.class, h -> concerns(h, false) ? fixmapStacksNested(h) : List.of()),
             Invariant.on("INV-HIGHMEM-05", Highmem.class, h -> concerns(h, true) ? noStaleTranslation(h) : List.of()),
-            Invariant.on("INV-HIGHMEM-06", Highmem.class, HighmemChecks::lookupsAgreeWithTheWalk));
+            Invariant.on("INV-HIGHMEM-06", Highmem.class, HighmemChecks::lookupsAgreeWithTheWalk),
+            HighmemCallChecks.OUTCOME);
 
-    /** Every invariant over the whole state, whatever the last call was. */
+    /**
+     * Every invariant over the whole state, whatever the last call was; not INV-HIGHMEM-07, which is
+     * a postcondition of the step's call ({@link HighmemCallChecks}), checked right after it.
+     */
     public static List<Violation> fullScan(Highmem h) {
         List<Violation> out = new ArrayList<>();
         out.addAll(pkmapAgrees(h));
@@ -251,14 +256,15 @@ public final class HighmemChecks {
     /**
      * INV-HIGHMEM-05: no pkmap slot maps a page while a TLB may still hold a translation of that
      * slot to another page: since the last {@code flush_tlb_kernel_range} of the pkmap area, a
-     * slot is written for one page only.
+     * slot is written for one page only. What a TLB may hold is the checker's own record
+     * ({@link PkmapTlbShadow}), fed by the PTEs and the flush events after each step.
      */
     static List<Violation> noStaleTranslation(Highmem h) {
         List<Violation> out = new ArrayList<>();
-        Pkmap p = h.pkmap();
+        PkmapTlbShadow shadow = h.tlbShadow();
         int[] ptes = null;
         for (int i = 0; i < SLOTS; i++) {
-            long may = p.tlbMayHold(i);
+            long may = shadow.mayHold(i);
             if (may == 0) {
                 continue;
             }

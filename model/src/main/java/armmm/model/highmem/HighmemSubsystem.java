@@ -103,7 +103,7 @@ public final class HighmemSubsystem implements Subsystem<Highmem> {
 
     @Override
     public void afterStep(Highmem state, Op op, Result result) {
-        state.endStep();
+        state.endStep(result);
     }
 
     /** Every invariant over the whole state, whatever the last call was ({@link HighmemChecks#fullScan}). */

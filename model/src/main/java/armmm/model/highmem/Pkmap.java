@@ -38,12 +38,6 @@ public final class Pkmap {
     private final long highmemStartPfn;
     private final int[] pkmapCount = new int[LAST_PKMAP];
     private final Map<Long, Long> pageAddress = new HashMap<>();
-    /**
-     * What a TLB may hold for each slot since the last flush of the pkmap range: pfn + 1 of the
-     * first translation a PTE write made visible, 0 for none. The hardware side of INV-HIGHMEM-05,
-     * fed only by PTE writes and by {@link FlushEvent}s (a TLB model, branch {@code tlb}, replaces it).
-     */
-    private final long[] tlbMayHold = new long[LAST_PKMAP];
     private final List<FlushEvent> events;
     private Set<HighmemBug> bugs = EnumSet.noneOf(HighmemBug.class);
     private int lastPkmapNr;
@@ -153,8 +147,12 @@ public final class Pkmap {
      */
     private int mapNewVirtual(long pfn) {
         int count = LAST_PKMAP;
+        boolean probeBeforeAdvancing = bugs.contains(HighmemBug.HIGHMEM_KMAP_SCAN_WITHOUT_ADVANCE);
         while (true) {
-            lastPkmapNr = (lastPkmapNr + 1) & LAST_PKMAP_MASK;
+            if (!probeBeforeAdvancing) {
+                lastPkmapNr = (lastPkmapNr + 1) & LAST_PKMAP_MASK;
+            }
+            probeBeforeAdvancing = false;
             if (lastPkmapNr == 0) {
                 flushAllZeroPkmaps();
                 count = LAST_PKMAP;
@@ -168,9 +166,6 @@ public final class Pkmap {
         }
         long vaddr = pkmapAddr(lastPkmapNr);
         tables.setPteExt(vaddr, pfn, MemType.MT_MEMORY_RW.protPte(), 0);
-        if (tlbMayHold[lastPkmapNr] == 0) {
-            tlbMayHold[lastPkmapNr] = pfn + 1;
-        }
         pkmapCount[lastPkmapNr] = 1;
         pageAddress.put(pfn, vaddr);
         return lastPkmapNr;
@@ -199,7 +194,6 @@ public final class Pkmap {
             flushes++;
             FlushEvent e = new FlushEvent(FlushEvent.Kind.RANGE, -1, pkmapAddr(0), pkmapAddr(LAST_PKMAP));
             events.add(e);
-            tlbFlushed();
         }
     }
 
@@ -227,19 +221,6 @@ public final class Pkmap {
     /** The page tables the slots are written into ({@code swapper_pg_dir}). */
     public KernelPageTables tables() {
         return tables;
-    }
-
-    /** After a flush of the whole range a TLB may hold only what the PTEs now say. */
-    private void tlbFlushed() {
-        for (int i = 0; i < LAST_PKMAP; i++) {
-            int pte = tables.linuxPte(pkmapAddr(i));
-            tlbMayHold[i] = pte == 0 ? 0 : (Integer.toUnsignedLong(pte) >>> PAGE_SHIFT) + 1;
-        }
-    }
-
-    /** pfn + 1 of a translation of slot {@code i} a TLB may hold since the last flush, 0 for none. */
-    public long tlbMayHold(int i) {
-        return tlbMayHold[i];
     }
 
     /** The {@code page_address_htable} entries: pfn to pkmap address (a read-only view). */

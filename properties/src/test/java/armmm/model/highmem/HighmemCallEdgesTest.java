@@ -438,8 +438,8 @@ class HighmemCallEdgesTest {
         assertThat(apply(new HighmemOp.PageAddress(page(HIGH)))).isEqualTo(Result.of(0));
         assertThat(apply(new HighmemOp.Kmap(page(0x70001L), false, 0)).value()).isEqualTo(slot(1));
         assertThat(HighmemChecks.fullScan(h)).isEmpty();
-        // after the flush a TLB may hold only what the PTEs said then: slot 2 -> HIGH - 2
-        assertThat(h.pkmap().tlbMayHold(2)).isEqualTo(HIGH - 2 + 1);
+        // after the flush a TLB may hold only what the PTEs said then: slot 2 -> HIGH - 2 (the checker's record)
+        assertThat(h.tlbShadow().mayHold(2)).isEqualTo(HIGH - 2 + 1);
         assertThat(tables.setPteExt(slot(2), 0x70002L, PAGE_KERNEL, 0)).isTrue();
         assertThat(HighmemChecks.fullScan(h)).filteredOn(v -> v.id().equals("INV-HIGHMEM-05")).extracting(v -> v.details())
                 .containsExactly("slot 2 (bfe02000) maps pfn 70002, a TLB may still translate it to pfn 7e903");

@@ -113,10 +113,10 @@ class HighmemCallsTest {
         assertThat(s.stateType()).isEqualTo(Highmem.class);
         assertThat(s.calls()).isSameAs(HighmemOp.SPECS).hasSize(13);
         assertThat(s.invariants()).extracting(Invariant::id).containsExactly("INV-HIGHMEM-01", "INV-HIGHMEM-02",
-                "INV-HIGHMEM-03", "INV-HIGHMEM-04", "INV-HIGHMEM-05", "INV-HIGHMEM-06");
+                "INV-HIGHMEM-03", "INV-HIGHMEM-04", "INV-HIGHMEM-05", "INV-HIGHMEM-06", "INV-HIGHMEM-07");
         assertThat(s.bugs()).containsExactly((armmm.model.core.SeededBug[]) HighmemBug.values());
         assertThat(HighmemBug.values()).extracting(b -> b.facts().invariant()).containsExactly("INV-HIGHMEM-04",
-                "INV-HIGHMEM-06", "INV-HIGHMEM-05", "INV-HIGHMEM-03", "INV-HIGHMEM-01", "INV-HIGHMEM-02");
+                "INV-HIGHMEM-06", "INV-HIGHMEM-05", "INV-HIGHMEM-03", "INV-HIGHMEM-01", "INV-HIGHMEM-02", "INV-HIGHMEM-07");
         // only the kmap_to_page fix reenacts a kernel commit
         assertThat(HighmemBug.HIGHMEM_KMAP_TO_PAGE_IGNORES_KMAP_LOCAL.facts().kernelCommit()).startsWith("ef6e06b2ef87");
         assertThat(s.handleKinds()).extracting(HandleKind::stem).containsExactly("km", "ka", "kl");

@@ -35,7 +35,7 @@ import java.util.function.Predicate;
  * blocking point are a few calls away; the prefill kmaps are the counterexample's first lines.
  */
 public final class HighmemChains {
-    private static final Map<Kernel, List<Long>> PREFILL = Collections.synchronizedMap(new WeakHashMap<>());
+    private static final Map<Kernel, Prefill> PREFILL = Collections.synchronizedMap(new WeakHashMap<>());
 
     private HighmemChains() {
     }
@@ -46,15 +46,36 @@ public final class HighmemChains {
      * replays hundreds of times); 1 to 4 CPUs; no prefill mostly, sometimes 500 to 511 slots.
      */
     static Gen<Kernel> kernels(Bugs bugs) {
+        return kernels(bugs, false);
+    }
+
+    /**
+     * As {@link #kernels(Bugs)}; with {@code pressure}, the prefill is more frequent (six kernels in
+     * seven) and half of those have the last prefill page kunmapped again (its slot at count 1, which
+     * the next kmap's wrap-around flushes and takes).
+     */
+    static Gen<Kernel> kernels(Bugs bugs, boolean pressure) {
         Gen<Board> boards = Gens.ints(40, 64).flatMap(mib -> Gens.ints(16, 24)
                 .map(lowmem -> Board.virt((long) mib << 20).withArgs("vmalloc=" + (1008 - lowmem) + "M")));
-        Gen<Integer> prefill = Gens.frequency(weighted(5, Gens.constant(0)), weighted(2, Gens.constant(511)),
-                weighted(1, Gens.ints(500, 511)));
-        return Gens.combine(boards, Gens.ints(1, 4), prefill, (b, cpus, n) -> prefilled(Kernel.boot(b.withCpus(cpus), bugs), n));
+        Gen<Integer> prefill = pressure
+                ? Gens.frequency(weighted(1, Gens.constant(0)), weighted(2, Gens.constant(511)),
+                        weighted(3, Gens.constant(-511)), weighted(1, Gens.ints(500, 511)))
+                : Gens.frequency(weighted(5, Gens.constant(0)), weighted(2, Gens.constant(511)),
+                        weighted(1, Gens.ints(500, 511)));
+        return Gens.combine(boards, Gens.ints(1, 4), prefill,
+                (b, cpus, n) -> prefilled(Kernel.boot(b.withCpus(cpus), bugs), Math.abs(n), n < 0));
     }
 
     /** {@code kernel} after {@code n} kmaps of the top HighMem frames (slots 1..n). */
     static Kernel prefilled(Kernel kernel, int n) {
+        return prefilled(kernel, n, false);
+    }
+
+    /**
+     * {@code kernel} after {@code n} kmaps of the top HighMem frames (slots 1..n), and with
+     * {@code release} a kunmap of the last (slot n left at count 1).
+     */
+    static Kernel prefilled(Kernel kernel, int n, boolean release) {
         Highmem h = kernel.state(Highmem.class);
         List<Long> pages = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
@@ -65,15 +86,51 @@ public final class HighmemChains {
             }
             pages.add(page);
         }
+        if (release && n > 0 && h.kunmap(pages.get(n - 1), 0).isRefused()) {
+            throw new IllegalStateException("prefill kunmap refused");
+        }
         if (n > 0) {
-            PREFILL.put(kernel, pages);
+            PREFILL.put(kernel, new Prefill(pages, release));
         }
         return kernel;
+    }
+
+    /** The prefill's kmapped pages, the last one kunmapped again when {@code released}. */
+    private record Prefill(List<Long> pages, boolean released) {
     }
 
     /** Highmem chains checking the invariants {@code checked} accepts, with the prefill in the scenario header. */
     static ChainSpec.Builder<World, Op> spec(Gen<Kernel> kernels, Predicate<String> checked) {
         return withHighmemCalls(KernelChains.builder(kernels, checked), true).formatter(new PrefillFormatter()).tries(20).steps(40);
+    }
+
+    /**
+     * {@link #spec} with pressure on the pkmap pool: a kmap in process context of a held HighMem
+     * page that has no slot yet (each one a new slot, so two or three after a prefill reach the
+     * wrap-around and the blocking point), and the switch back of a task with live kmap_local
+     * levels more often.
+     */
+    static ChainSpec.Builder<World, Op> pressureSpec(Gen<Kernel> kernels, Predicate<String> checked) {
+        return spec(kernels, checked)
+                .action("kmap (page without a slot)", 16, w -> !unslotted(w).isEmpty(), w -> Gens.combine(
+                        Gens.oneOf(unslotted(w)), cpu(w), (p, c) -> new HighmemOp.Kmap(p, false, c)))
+                .action("sched_out (with kmap_local, more)", 10, w -> !holding(w).isEmpty(),
+                        w -> Gens.oneOf(holding(w)).map(HighmemOp.SchedOut::new))
+                .action("sched_in (back, with kmap_local, more)", 10, w -> !waiting(w).isEmpty(),
+                        w -> Gens.oneOf(waiting(w)).map(t -> new HighmemOp.SchedIn(t, local(w).pinnedCpu(t))));
+    }
+
+    /** The held HighMem pages without a pkmap slot. */
+    private static List<Long> unslotted(World w) {
+        Highmem h = w.kernel().state(Highmem.class);
+        List<Long> out = new ArrayList<>();
+        for (long p : pages(w)) {
+            long pfn = h.memMap().pageToPfn(p);
+            if (pfn >= h.memMap().maxLowPfn() && h.pkmap().hashedAddress(pfn) == null) {
+                out.add(p);
+            }
+        }
+        return out;
     }
 
     /**
@@ -295,12 +352,16 @@ public final class HighmemChains {
         @Override
         public String scenarioHeader(World initial) {
             StringBuilder s = new StringBuilder(kernel.scenarioHeader(initial));
-            List<Long> pages = PREFILL.get(initial.kernel());
-            if (pages != null) {
+            Prefill prefill = PREFILL.get(initial.kernel());
+            if (prefill != null) {
+                List<Long> pages = prefill.pages();
                 s.append("# prefill: ").append(pages.size()).append(" kmaps of the top HighMem pages (slots 1..")
-                        .append(pages.size()).append(")\n");
+                        .append(pages.size()).append(prefill.released() ? "), the last kunmapped again\n" : ")\n");
                 for (long p : pages) {
                     s.append(String.format("kmap 0x%x%n", p));
+                }
+                if (prefill.released()) {
+                    s.append(String.format("kunmap 0x%x%n", pages.get(pages.size() - 1)));
                 }
             }
             return s.toString();
