@@ -45,7 +45,13 @@ public enum TlbBug implements SeededBug {
      * {@code __flush_tlb_kernel_page} with the local TLBIMVA ({@code c8, c7, 1}) where the build
      * needs the inner-shareable one ({@code c8, c3, 1}): as if it were {@code local_flush_tlb_kernel_page}.
      */
-    FLUSH_KERNEL_PAGE_LOCAL("INV-CALL-06", "flush_tlb_kernel_page issues the local TLBIMVA, not TLBIMVAIS: other CPUs keep the kernel page's global translation");
+    FLUSH_KERNEL_PAGE_LOCAL("INV-CALL-06", "flush_tlb_kernel_page issues the local TLBIMVA, not TLBIMVAIS: other CPUs keep the kernel page's global translation"),
+    /**
+     * The inner-shareable TLBIASIDIS ({@code c8, c3, 2}) completed by its {@code dsb} on the issuing
+     * CPU only, as if it were TLBIASID ({@code c8, c7, 2}): a hardware (or model) fault no kernel
+     * path of this build shows, since ARM_ERRATA_720789 makes {@code flush_tlb_mm} use TLBIALLIS.
+     */
+    TLBIASID_IS_LOCAL("INV-CALL-06", "TLBIASIDIS acts on the issuing CPU only: after its dsb other CPUs keep the ASID's non-global entries");
 
     private final BugFacts facts;
 

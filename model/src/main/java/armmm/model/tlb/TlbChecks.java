@@ -13,9 +13,14 @@ import java.util.Map;
 /**
  * The TLB invariants, computed from what the kernel and the hardware can see: the entries of each
  * CPU's TLB, the tables as they are now ({@link PageTables}), {@code mm->context.id},
- * {@code asid_generation} and {@code tlb_flush_pending}. A CPU with {@code tlb_flush_pending} set
- * is exempt: its entries of the previous generation are flushed under {@code cpu_asid_lock}
- * before it runs any mm with an ASID of the new one. The ASID invariants INV-ASID-01..05
+ * {@code asid_generation}, {@code tlb_flush_pending} and each CPU's CONTEXTIDR. Which entries a
+ * CPU can use decides what is checked: its global entries and the non-global entries tagged with
+ * the ASID in its CONTEXTIDR, always; on a CPU without {@code tlb_flush_pending}, also those of
+ * every ASID a live mm holds in the current generation (a fast-path switch can start using them
+ * with no flush). A CPU with the flush pending keeps running its mm on its reserved ASID, and its
+ * global entries, until its next switch, which takes the slow path (the rollover zeroed its
+ * {@code active_asids}) and flushes under {@code cpu_asid_lock} before it writes CONTEXTIDR: only
+ * its entries of other ASIDs are exempt. The ASID invariants INV-ASID-01..05
  * ({@link AsidChecks}) are registered here with them.
  */
 public final class TlbChecks {
@@ -63,19 +68,53 @@ public final class TlbChecks {
     }
 
     /**
-     * INV-TLB-01: on every CPU without a flush pending, every global entry translates as
-     * {@code swapper_pg_dir} does now (except a vmalloc page whose lazy purge still owes its flush:
-     * the purge flushes before the address is handed out again, INV-VMALLOC-05), and every
-     * non-global entry tagged with an ASID that an mm holds in the current generation translates
-     * as that mm's tables do now.
+     * The mm whose tables answer for the non-global entries tagged with the ASID in CPU
+     * {@code cpu}'s CONTEXTIDR (arch/arm/mm/proc-v7-2level.S {@code cpu_v7_switch_mm} writes the
+     * low bits of {@code context.id} there): of the mm TTBR0 points at, the mm a switch under way
+     * goes to (CONTEXTIDR is written before TTBR0, with the reserved TTBR0 in between) and the
+     * CPU's {@code active_mm} (the reserved-TTBR0 window before that write), the first whose
+     * {@code context.id} carries that ASID; null when none does.
+     */
+    static Long contextidrMm(Tlbs t, int cpu) {
+        long mask = t.asid().config().asidNumberMask();
+        long tag = t.asid().cpu(cpu).contextidr() & mask;
+        MmContext target = t.asid().cpu(cpu).target();
+        long[] candidates = {t.ttbr0Mm(cpu), target == null ? -1 : t.mmOf(target), t.activeMm(cpu)};
+        for (long mm : candidates) {
+            MmContext ctx = mm < 0 ? null : t.context(mm);
+            if (ctx != null && ctx.contextId() != 0 && (ctx.contextId() & mask) == tag) {
+                return mm;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The mm whose tables must answer for a non-global entry tagged {@code asid} on CPU
+     * {@code cpu}, or null when the CPU cannot use the entry before a flush: on a CPU without a
+     * flush pending, the live mm holding the ASID in the current generation; else, and on every
+     * CPU, the CONTEXTIDR ASID's mm ({@link #contextidrMm}) for that ASID.
+     */
+    private static Long answering(Tlbs t, int cpu, int asid, Long running, Map<Integer, Long> owners) {
+        boolean pending = t.asid().tlbFlushPending(cpu);
+        if (!pending && owners.containsKey(asid)) {
+            return owners.get(asid);
+        }
+        long tag = t.asid().cpu(cpu).contextidr() & t.asid().config().asidNumberMask();
+        return asid == tag ? running : null;
+    }
+
+    /**
+     * INV-TLB-01: on every CPU, every global entry translates as {@code swapper_pg_dir} does now
+     * (except a vmalloc page whose lazy purge still owes its flush: the purge flushes before the
+     * address is handed out again, INV-VMALLOC-05), and every non-global entry the CPU can use
+     * before a flush ({@link #answering}) translates as its mm's tables do now.
      */
     public static List<Violation> coherent(Tlbs t) {
         List<Violation> out = new ArrayList<>();
         Map<Integer, Long> owners = currentOwners(t);
         for (int cpu = 0; cpu < t.nrCpus(); cpu++) {
-            if (t.asid().tlbFlushPending(cpu)) {
-                continue;
-            }
+            Long running = contextidrMm(t, cpu);
             for (TlbEntry e : t.tlb(cpu).entries()) {
                 Walk w = e.walk();
                 Walk now;
@@ -86,7 +125,7 @@ public final class TlbChecks {
                     }
                     now = t.tables().walkKernel(w.va());
                 } else {
-                    Long mm = owners.get(e.asid());
+                    Long mm = answering(t, cpu, e.asid(), running, owners);
                     if (mm == null) {
                         continue;
                     }
@@ -117,22 +156,21 @@ public final class TlbChecks {
     }
 
     /**
-     * INV-TLB-03: on every CPU without a flush pending, a non-global entry tagged with an ASID that
-     * an mm holds in the current generation was walked from that mm's tables: no entry of an mm
-     * that had the ASID before a rollover, or of another mm's tables, answers for it.
+     * INV-TLB-03: on every CPU, a non-global entry the CPU can use before a flush
+     * ({@link #answering}: its CONTEXTIDR ASID's, and without a flush pending every ASID a live mm
+     * holds in the current generation) was walked from that mm's tables: no entry of an mm that
+     * had the ASID before a rollover, or of another mm's tables, answers for it.
      */
     public static List<Violation> noStaleAsid(Tlbs t) {
         List<Violation> out = new ArrayList<>();
         Map<Integer, Long> owners = currentOwners(t);
         for (int cpu = 0; cpu < t.nrCpus(); cpu++) {
-            if (t.asid().tlbFlushPending(cpu)) {
-                continue;
-            }
+            Long running = contextidrMm(t, cpu);
             for (TlbEntry e : t.tlb(cpu).entries()) {
-                Long mm = e.walk().global() ? null : owners.get(e.asid());
+                Long mm = e.walk().global() ? null : answering(t, cpu, e.asid(), running, owners);
                 if (mm != null && e.owner() != mm) {
-                    out.add(new Violation(NO_STALE_ASID, "entry of another mm under a current ASID",
-                            "cpu " + cpu + " holds " + e + ", but ASID " + e.asid() + " is mm " + mm + "'s in this generation"));
+                    out.add(new Violation(NO_STALE_ASID, "entry of another mm under an ASID the CPU can use",
+                            "cpu " + cpu + " holds " + e + ", but ASID " + e.asid() + " is mm " + mm + "'s"));
                 }
             }
         }

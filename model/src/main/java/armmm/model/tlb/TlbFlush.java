@@ -40,15 +40,12 @@ public final class TlbFlush {
 
     /**
      * {@code flush_tlb_range} ({@code local_flush_tlb_range}, {@code v7wbi_flush_user_tlb_range}):
-     * {@code dsb ish}, then one TLBIMVAAIS per page (with 720789 the ASID is zeroed and the
-     * all-ASID form used), then {@code dsb ish}.
+     * {@code dsb ish}, then one TLBIMVAAIS per page of {@link #loopPages} (with 720789 the ASID is
+     * zeroed and the all-ASID form used), then {@code dsb ish}.
      */
     public static void flushTlbRange(Tlbs t, long mm, long start, long end, int cpu) {
         long from = start & -Tlbs.PAGE;
-        long pages = (end - from + Tlbs.PAGE - 1) / Tlbs.PAGE;
-        if (pages <= 0) {
-            return;
-        }
+        long pages = loopPages(start, end);
         t.dsb(cpu);
         if (t.bugs().contains(TlbBug.TLBIMVA_WRONG_ASID)) {
             t.issue(cpu, new Tlbi(Tlbi.Kind.TLBIMVA, from, t.currentAsid(cpu), true, pages));
@@ -60,30 +57,47 @@ public final class TlbFlush {
         t.dsb(cpu);
     }
 
+    /**
+     * How many pages the loop of {@code v7wbi_flush_user_tlb_range} and
+     * {@code v7wbi_flush_kern_tlb_range} (arch/arm/mm/tlb-v7.S) invalidates for [start, end): both
+     * registers are shifted right then left by PAGE_SHIFT, so start and end are both rounded DOWN to
+     * a page, and the loop is a do-while (operation, add PAGE_SZ, {@code cmp}, {@code blo}), so it
+     * always invalidates the start page and then each page below the rounded-down end. A range
+     * with start at or above end flushes one page; an unaligned end's own page is not flushed.
+     */
+    static long loopPages(long start, long end) {
+        long from = start & -Tlbs.PAGE;
+        long to = end & -Tlbs.PAGE;
+        return to > from ? (to - from) / Tlbs.PAGE : 1;
+    }
+
     /** {@code flush_tlb_kernel_page} ({@code __flush_tlb_kernel_page}): TLBIMVAIS of the page (ASID bits 0), {@code dsb ish}. */
     public static void flushTlbKernelPage(Tlbs t, long va, int cpu) {
         t.issue(cpu, new Tlbi(Tlbi.Kind.TLBIMVA, va & -Tlbs.PAGE, 0, !t.bugs().contains(TlbBug.FLUSH_KERNEL_PAGE_LOCAL)));
         t.dsb(cpu);
     }
 
-    /** {@code flush_tlb_kernel_range} ({@code v7wbi_flush_kern_tlb_range}): TLBIMVAAIS per page between two {@code dsb ish}. */
+    /**
+     * {@code flush_tlb_kernel_range} ({@code local_flush_tlb_kernel_range}, which on this build is
+     * {@code __cpu_flush_kern_tlb_range} = {@code v7wbi_flush_kern_tlb_range}): TLBIMVAAIS
+     * ({@code ALT_SMP(mcr p15, 0, r0, c8, c3, 3)}, a broadcast) per page of {@link #loopPages}
+     * between two {@code dsb ish}. {@code __set_fixmap}'s "local" flush is this too.
+     */
     public static void flushTlbKernelRange(Tlbs t, long start, long end, int cpu) {
-        long from = start & -Tlbs.PAGE;
-        long pages = (end - from + Tlbs.PAGE - 1) / Tlbs.PAGE;
-        if (pages <= 0) {
-            return;
-        }
         t.dsb(cpu);
-        t.issue(cpu, new Tlbi(Tlbi.Kind.TLBIMVAA, from, 0, true, pages));
+        t.issue(cpu, new Tlbi(Tlbi.Kind.TLBIMVAA, start & -Tlbs.PAGE, 0, true, loopPages(start, end)));
         t.dsb(cpu);
     }
 
     /**
-     * {@code local_flush_tlb_kernel_page}: TLBIMVAA of one kernel page on this CPU only, completed
-     * by {@code dsb nsh} (ARM's kmap_local post-map and post-unmap hooks, arch/arm/include/asm/highmem.h).
+     * {@code local_flush_tlb_kernel_page} (arch/arm/include/asm/tlbflush.h): TLBIMVA
+     * ({@code c8, c7, 1}, not the all-ASID form) of one kernel page on this CPU only, the register
+     * holding the page address, so ASID 0, completed by {@code dsb nsh} (ARM's kmap_local post-map
+     * and post-unmap hooks, arch/arm/include/asm/highmem.h). It removes the page's global entries
+     * and those tagged ASID 0.
      */
     public static void localFlushTlbKernelPage(Tlbs t, long va, int cpu) {
-        t.issue(cpu, new Tlbi(Tlbi.Kind.TLBIMVAA, va & -Tlbs.PAGE, 0, false));
+        t.issue(cpu, new Tlbi(Tlbi.Kind.TLBIMVA, va & -Tlbs.PAGE, 0, false));
         t.dsb(cpu);
     }
 }

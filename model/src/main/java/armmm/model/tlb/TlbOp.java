@@ -133,7 +133,7 @@ public sealed interface TlbOp extends Op {
     record Dsb(int cpu) implements TlbOp {
         public String name() { return "dsb"; }
         public List<Arg> args() { return List.of(); }
-        public Result applyTo(KernelState k) { return onCpu(k, name(), cpu, t -> t.dsb(cpu)); }
+        public Result applyTo(KernelState k) { return onCpu(k, name(), cpu, t -> t.rawDsb(cpu)); }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 

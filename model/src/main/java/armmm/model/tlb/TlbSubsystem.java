@@ -41,7 +41,7 @@ import java.util.function.LongPredicate;
  * {@code tlb} report, and the TLB maintenance the kernel does around other subsystems' calls
  * ({@link #afterStep}): {@code mm_alloc_pgd} at {@code mm_create}, {@code tlb_finish_mmu}'s
  * {@code flush_tlb_range} after munmap, MAP_FIXED, mprotect and a shrinking brk,
- * {@code flush_tlb_mm} at {@code exit_mm}, {@code __set_fixmap}'s local flush, and the lazy
+ * {@code flush_tlb_mm} at {@code exit_mm}, {@code __set_fixmap}'s (broadcast) {@code local_flush_tlb_kernel_range}, and the lazy
  * vmalloc purge's {@code flush_tlb_kernel_range}. Exists on a kernel with a board and processes.
  */
 public final class TlbSubsystem implements Subsystem<Tlbs> {
@@ -202,13 +202,16 @@ public final class TlbSubsystem implements Subsystem<Tlbs> {
         }
     }
 
-    /** {@code __set_fixmap} (arch/arm/mm/mmu.c) ends with {@code local_flush_tlb_kernel_range} of the page it wrote. */
+    /**
+     * {@code __set_fixmap} (arch/arm/mm/mmu.c) ends with {@code local_flush_tlb_kernel_range} of the
+     * page it wrote, which on this SMP build is the inner-shareable TLBIMVAAIS loop.
+     */
     private static void fixmapCall(Tlbs t, Op op) {
         String n = op.name();
         if (!n.equals("set_fixmap") && !n.equals("set_fixmap_io") && !n.equals("clear_fixmap")) {
             return;
         }
-        t.flushWrittenKernelPtesLocally(op.cpu());
+        t.flushWrittenKernelPtes(op.cpu());
     }
 
     /**

@@ -51,6 +51,9 @@ public final class Tlbs {
     /** The helper call of the current step (INV-CALL-06), and how many there have been. */
     private TlbOp.Helper lastFlush;
     private long flushCalls;
+    /** The operations a {@code dsb} call of the current step completed, and its CPU (INV-CALL-06). */
+    private List<Tlbi> lastDsbOps = List.of();
+    private int lastDsbCpu = -1;
     private long accesses;
     private long speculativeFills;
     /** How many of the current call's mm flushes ({@link ProcessTables#flushes}) were replayed. */
@@ -185,7 +188,9 @@ public final class Tlbs {
     /** {@code dsb}: completes every operation {@code cpu} issued, on every CPU for the IS forms. */
     void dsb(int cpu) {
         for (Tlbi op : issued.get(cpu)) {
-            if (op.shareable()) {
+            // TLBIASID_IS_LOCAL: the broadcast TLBIASIDIS completes on the issuing CPU only
+            boolean local = bugs.contains(TlbBug.TLBIASID_IS_LOCAL) && op.kind() == Tlbi.Kind.TLBIASID;
+            if (op.shareable() && !local) {
                 for (Tlb t : tlbs) {
                     countStale(t, op);
                     t.invalidate(op);
@@ -209,6 +214,30 @@ public final class Tlbs {
                 }
             }
         }
+    }
+
+    /**
+     * The {@code dsb} call: completes the operations {@code cpu} issued as raw CP15 calls, and
+     * records them with the CPU for INV-CALL-06 ({@link TlbCallChecks}), which checks after the
+     * step that none of them left an entry it invalidates.
+     */
+    void rawDsb(int cpu) {
+        lastDsbOps = List.copyOf(issued.get(cpu));
+        lastDsbCpu = cpu;
+        dsb(cpu);
+        if (!lastDsbOps.isEmpty()) {
+            flushCalls++;
+        }
+    }
+
+    /** The operations the step's {@code dsb} call completed (empty when the step was no such call). */
+    public List<Tlbi> lastDsbOps() {
+        return lastDsbOps;
+    }
+
+    /** The CPU whose {@code dsb} call completed {@link #lastDsbOps()}. */
+    public int lastDsbCpu() {
+        return lastDsbCpu;
     }
 
     // ------------------------------------------------------------------ calls
@@ -502,6 +531,8 @@ public final class Tlbs {
         replayed = 0;
         kernelReplayed = 0;
         lastFlush = null;
+        lastDsbOps = List.of();
+        lastDsbCpu = -1;
     }
 
     /** Records a {@code flush_tlb_*} helper call the kernel made and completed in this step (for INV-CALL-06). */
@@ -515,7 +546,7 @@ public final class Tlbs {
         return lastFlush;
     }
 
-    /** Helper calls completed so far: INV-CALL-06's change signal. */
+    /** Helper calls and {@code dsb} calls that completed raw operations so far: INV-CALL-06's change signal. */
     public long flushCalls() {
         return flushCalls;
     }
@@ -599,14 +630,16 @@ public final class Tlbs {
         return purgeFlushesReplayed;
     }
 
-    /** {@code __set_fixmap}'s {@code local_flush_tlb_kernel_range}: each kernel PTE the call wrote, on this CPU only. */
-    void flushWrittenKernelPtesLocally(int cpu) {
-        if (cpu < 0 || cpu >= tlbs.length) {
-            return;
-        }
+    /**
+     * {@code __set_fixmap}'s {@code local_flush_tlb_kernel_range(vaddr, vaddr + PAGE_SIZE)}
+     * (arch/arm/mm/mmu.c) for each kernel PTE the call wrote: despite its name, on this build it is
+     * {@code v7wbi_flush_kern_tlb_range}, whose SMP alternative is the inner-shareable TLBIMVAAIS
+     * (arch/arm/mm/tlb-v7.S), so every CPU's entry of the page goes. From CPU 0 when the call took no CPU.
+     */
+    void flushWrittenKernelPtes(int cpu) {
+        int from = cpu >= 0 && cpu < tlbs.length ? cpu : 0;
         for (long va : tables.kernelPtesWritten()) {
-            issue(cpu, new Tlbi(Tlbi.Kind.TLBIMVAA, va & -PAGE, 0, false));
+            TlbFlush.flushTlbKernelRange(this, va & -PAGE, (va & -PAGE) + PAGE, from);
         }
-        dsb(cpu);
     }
 }

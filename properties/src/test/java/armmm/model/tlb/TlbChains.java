@@ -370,6 +370,49 @@ final class TlbChains {
         return b.action("switch_mm_finish", 2, TlbChains::anySwitching, w -> Gens.oneOf(switching(w)).map(TlbOp.SwitchMmFinish::new));
     }
 
+    /**
+     * Adds to {@link #withMaintenance} chains the raw shootdown's two halves, drawn where they
+     * matter: a CP15 operation from any CPU, its ASID the tag of a non-global entry another CPU's
+     * TLB holds ({@code shootdown}), and a {@code dsb} on a CPU with operations waiting
+     * ({@code complete}). The operations are the scenario's own calls, so a counterexample replays.
+     */
+    static ChainSpec.Builder<World, Op> withRawShootdowns(ChainSpec.Builder<World, Op> b) {
+        b.action("shootdown", 3, w -> !otherCpusTags(w).isEmpty(), w -> Gens.oneOf(otherCpusTags(w)).flatMap(ct -> Gens.combine(
+                Gens.oneOf(List.of(Tlbi.Kind.values())), Gens.ints(0, 1), address(w, ct[0]),
+                (kind, is, va) -> new TlbOp.Maintenance(new Tlbi(kind, va, ct[1], is == 1), ct[0]))));
+        return b.action("complete", 3, w -> !waiting(w).isEmpty(), w -> Gens.oneOf(waiting(w)).map(TlbOp.Dsb::new));
+    }
+
+    /** Pairs {CPU, ASID}: a CPU and the tag of a non-global entry some other CPU's TLB holds. */
+    private static List<int[]> otherCpusTags(World w) {
+        Tlbs t = tlbs(w);
+        List<int[]> out = new ArrayList<>();
+        for (int c = 0; c < t.nrCpus(); c++) {
+            for (int d = 0; d < t.nrCpus(); d++) {
+                if (d == c) {
+                    continue;
+                }
+                for (TlbEntry e : t.tlb(d).entries()) {
+                    if (!e.walk().global()) {
+                        out.add(new int[] {c, e.asid()});
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The CPUs with TLB operations issued and not completed. */
+    private static List<Integer> waiting(World w) {
+        List<Integer> out = new ArrayList<>();
+        for (int c = 0; c < tlbs(w).nrCpus(); c++) {
+            if (!tlbs(w).issued(c).isEmpty()) {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
     /** A page of a global entry some TLB holds (twice as often), or any address {@code cpu} may touch. */
     private static Gen<Long> kernelPage(World w, int cpu) {
         Tlbs t = tlbs(w);

@@ -19,11 +19,13 @@ import org.junit.jupiter.api.Test;
  * each helper must remove (arch/arm/include/asm/tlbflush.h, arch/arm/mm/tlb-v7.S,
  * arch/arm/kernel/smp_tlb.c): {@code flush_tlb_mm} every non-global entry of the mm's ASID
  * (CONTEXTIDR's low 8 bits of {@code context.id}), on every CPU; {@code flush_tlb_page} those of
- * its ASID covering the page of the address; {@code flush_tlb_range} those covering
- * [start rounded down to a page, end); {@code flush_tlb_kernel_page} and
+ * its ASID covering the page of the address; {@code flush_tlb_range} those covering a page the
+ * loop of arch/arm/mm/tlb-v7.S visits (start and end rounded down to a page; the start page always,
+ * then each page below the end); {@code flush_tlb_kernel_page} and
  * {@code flush_tlb_kernel_range} the global entries covering their page or range;
  * {@code local_flush_tlb_all} every entry of the calling CPU; {@code flush_tlb_all} every entry.
- * An entry that only touches a range at one end is outside it.
+ * An entry that only touches a range at one end is outside it. At a raw {@code dsb} call, the CP15
+ * operations its CPU issued: none of the entries each invalidates is left on a TLB it reaches.
  */
 class TlbFlushDoneStatesTest {
     private Kernel k;
@@ -117,7 +119,7 @@ class TlbFlushDoneStatesTest {
         user(0, 0xc0180000L, 0x1000, asid);
         assertThat(left()).containsExactly("flush_tlb_kernel_range cpu=1 left on CPU 0: va 0xc0100000 size 0x100000 global");
 
-        // end below start: the helper flushes nothing and owes nothing
+        // end below start: the do-while loop flushes the start page only, which that section does not cover
         call(Kind.KERNEL_RANGE, 0xc0200000L, 0xc0100000L, 0, 1);
         global(0, 0xc0100000L, 0x100000);
         global(1, 0xc0100000L, 0x100000);
@@ -149,5 +151,56 @@ class TlbFlushDoneStatesTest {
         t.recordFlush(new Helper(Kind.MM.spelling(), Kind.MM, 0x7777, 0, 0, 0));
         assertThat(left()).isEmpty();
         assertThat(t.flushCalls()).isEqualTo(1);
+    }
+
+    @Test
+    void aRangeCoversExactlyThePagesTheTlbV7LoopVisits() {
+        // an unaligned end is rounded down: [0xc0101000, 0xc0102800) is the page 0xc0101000 alone
+        call(Kind.KERNEL_RANGE, 0xc0101000L, 0xc0102800L, 0, 0);
+        global(0, 0xc0101000L, 0x1000);
+        global(0, 0xc0102000L, 0x1000);
+        assertThat(left()).containsExactly("flush_tlb_kernel_range cpu=0 left on CPU 0: va 0xc0101000 size 0x1000 global");
+        // start above end: the loop still flushes its start page
+        call(Kind.RANGE, m, 0x403000, 0x401000, 1);
+        user(1, 0x403000, 0x1000, asid);
+        user(1, 0x402000, 0x1000, asid);
+        assertThat(left()).containsExactly("flush_tlb_range cpu=1 left on CPU 1: va 0x403000 size 0x1000 asid 1");
+    }
+
+    @Test
+    void aDsbCallLeavesNothingTheOperationsItCompletedInvalidateOnTheTlbsTheyReach() {
+        Tlbi asidIs = new Tlbi(Tlbi.Kind.TLBIASID, 0, asid, true);
+        k.apply(new TlbOp.Maintenance(asidIs, 0));
+        long before = t.flushCalls();
+        assertThat(k.apply(new TlbOp.Dsb(0))).isEqualTo(Result.VOID);
+        assertThat(t.lastDsbOps()).containsExactly(asidIs);
+        assertThat(t.flushCalls()).as("the change signal moved").isEqualTo(before + 1);
+        user(1, 0x400000, 0x1000, asid);
+        user(1, 0x401000, 0x1000, 2);
+        global(1, 0xc0000000L, 0x100000);
+        assertThat(left()).containsExactly("tlbiasidis 1 dsb cpu=0 left on CPU 1: va 0x400000 size 0x1000 asid 1");
+
+        // the local forms reach the issuing CPU only; TLBIMVA the global entries and its ASID's
+        k.apply(new Helper(Kind.ALL.spelling(), Kind.ALL, 0, 0, 0, 0));
+        k.apply(new TlbOp.Maintenance(new Tlbi(Tlbi.Kind.TLBIMVA, 0x400123, asid, false), 1));
+        k.apply(new TlbOp.Maintenance(new Tlbi(Tlbi.Kind.TLBIMVAA, 0xc0080000L, 0, false), 1));
+        k.apply(new TlbOp.Dsb(1));
+        user(0, 0x400000, 0x1000, asid);
+        user(1, 0x400000, 0x1000, asid);
+        user(1, 0x400000, 0x1000, 2);
+        global(1, 0xc0000000L, 0x100000);
+        assertThat(left()).containsExactly("tlbimva 0x400123 1 dsb cpu=1 left on CPU 1: va 0x400000 size 0x1000 asid 1",
+                "tlbimvaa 0xc0080000 dsb cpu=1 left on CPU 1: va 0xc0000000 size 0x100000 global");
+
+        // a dsb with nothing issued checks nothing and moves no signal; TLBIALL leaves nothing
+        before = t.flushCalls();
+        k.apply(new TlbOp.Dsb(1));
+        assertThat(t.lastDsbOps()).isEmpty();
+        assertThat(t.flushCalls()).isEqualTo(before);
+        k.apply(new TlbOp.Maintenance(new Tlbi(Tlbi.Kind.TLBIALL, 0, 0, false), 0));
+        k.apply(new TlbOp.Dsb(0));
+        global(0, 0xc0000000L, 0x100000);
+        global(1, 0xc0000000L, 0x100000);
+        assertThat(left()).containsExactly("tlbiall dsb cpu=0 left on CPU 0: va 0xc0000000 size 0x100000 global");
     }
 }

@@ -87,6 +87,10 @@ class TlbProperties {
             if (bug == TlbBug.FLUSH_KERNEL_PAGE_LOCAL) {
                 // no kernel path of the model calls flush_tlb_kernel_page: the helper is made as a call
                 spec = TlbChains.withMaintenance(spec);
+            } else if (bug == TlbBug.TLBIASID_IS_LOCAL) {
+                // no kernel path issues TLBIASIDIS (720789): the raw operations are calls, drawn
+                // from a CPU other than the one holding the ASID's entries, and completed by a dsb
+                spec = TlbChains.withRawShootdowns(TlbChains.withMaintenance(spec));
             }
             ChainResult result = runner.run(spec
                     .tries(100).steps(asidRace ? 60 : 30).seed(41).shrinkReplays(300).build());
