@@ -100,8 +100,9 @@ public final class Parser {
                 in.next();
                 Token report = in.next("a report name");
                 List<Expr> range = new ArrayList<>();
-                // print NAME [FROM [TO]] for a report over an address range, such as the ptdump
-                while (Reports.takesRange(report.text()) && in.hasNext() && range.size() < 2) {
+                // print NAME [FROM [TO]] for a report over an address range, such as the ptdump;
+                // print NAME ITEM for a report of one item (print tlb CPU)
+                while (in.hasNext() && range.size() < Reports.maxArgs(report.text())) {
                     range.add(expr(in));
                 }
                 in.end();

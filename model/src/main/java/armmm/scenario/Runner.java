@@ -189,9 +189,15 @@ public final class Runner {
                 // the parser takes a range only for a report that has one (Reports.takesRange)
                 long from = eval(p.args().get(0), p.line());
                 long to = p.args().size() > 1 ? eval(p.args().get(1), p.line()) : from + 4096;
-                text = Reports.render(p.report(), kernel, from, Math.min(Math.max(to, from), 0x1_0000_0000L))
-                        .orElseThrow(() -> new ScenarioException(p.line(), p.column(),
-                                "report '" + p.report() + "' needs a booted board (a board line)"));
+                try {
+                    text = Reports.render(p.report(), kernel, from, Math.min(Math.max(to, from), 0x1_0000_0000L))
+                            .orElseThrow(() -> new ScenarioException(p.line(), p.column(),
+                                    "report '" + p.report() + "' needs a booted board (a board line)"));
+                } catch (armmm.model.subsystem.Report.BadArgument bad) {
+                    // the scenario names something this kernel does not have (print tlb 4 on two CPUs)
+                    throw new ScenarioException(p.line(), p.args().get(0).column(), "print " + p.report() + ": "
+                            + bad.getMessage());
+                }
             }
             output.append(text);
             if (!text.endsWith("\n")) {

@@ -29,7 +29,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * 8-bit ASIDs), {@code switch_mm} among 16 mms on 4 CPUs with 3-bit ASIDs (a rollover every few
  * switches, {@code flush_context} and the pending TLB flushes included), a TLB lookup that hits
  * (an access of a page the CPU's TLB holds), and a checked step: an access followed by every
- * registered invariant on a 4-CPU kernel whose TLBs hold entries of 8 processes.
+ * registered invariant on a 4-CPU kernel whose TLBs hold entries of 8 processes; and a checked
+ * chain step ({@link #checkedChainStep}) that cycles switch_mm with rollovers, touch, munmap and
+ * mmap over 16 processes on 4 CPUs, each call through {@code Kernel.apply} and then the per-step
+ * check of every registered invariant, as a property's chain step runs.
  * Run: {@code mvn -B -Pbench -pl properties -am package -Dbench.args=TlbBenchmark}.
  */
 @State(Scope.Thread)
@@ -46,7 +49,11 @@ public class TlbBenchmark {
     private final long[] fastMms = new long[8];
     private final long[] rollingMms = new long[16];
     private final long[] pages = new long[8];
+    private Kernel chain;
+    private final long[] chainMms = new long[16];
+    private final long[] chainPages = new long[16];
     private int n;
+    private int c;
 
     /** Fresh kernels per iteration: processes exec'd, each with a page touched on its CPU. */
     @Setup(Level.Iteration)
@@ -61,6 +68,13 @@ public class TlbBenchmark {
         for (int i = 0; i < rollingMms.length; i++) {
             rollingMms[i] = value(rolling.apply(new TlbOp.Exec(i & 3)));
         }
+        chain = Kernel.boot(Board.virt(256L << 20).withCpus(4).withArgs("armmm_asid_bits=3"), Bugs.NONE);
+        for (int i = 0; i < chainMms.length; i++) {
+            chainMms[i] = value(chain.apply(new TlbOp.Exec(i & 3)));
+            chainPages[i] = value(chain.apply(new MmOp.Mmap(chainMms[i], 0, 0x4000,
+                    VmFlags.PROT_READ | VmFlags.PROT_WRITE, ANON, i & 3)));
+        }
+        c = 0;
     }
 
     private static long value(Result r) {
@@ -98,6 +112,30 @@ public class TlbBenchmark {
         int i = n++ & 3;
         fast.apply(new TlbOp.AccessVa(pages[4 + i], Access.READ, i));
         return fast.check().size();
+    }
+
+    /**
+     * One step of a whole-kernel chain on 4 CPUs with 3-bit ASIDs (7 usable for 16 processes, so
+     * a rollover every few switches), through {@code Kernel.apply} and then {@code Kernel.check}
+     * (every registered invariant whose state moved, as a property's step): the steps cycle, per
+     * process j on CPU j % 4, {@code switch_mm}, a write {@code touch} of its mapping (a demand
+     * fault, or the walk once mapped), {@code munmap} of the mapping (with its TLB flush), and
+     * {@code mmap} of a new one.
+     */
+    @Benchmark
+    public int checkedChainStep() {
+        int step = c++;
+        int j = (step >> 2) & 15;
+        int cpu = j & 3;
+        long mm = chainMms[j];
+        switch (step & 3) {
+            case 0 -> chain.apply(new TlbOp.SwitchMm(mm, cpu));
+            case 1 -> chain.apply(new MmOp.Touch(mm, chainPages[j], Access.WRITE, cpu));
+            case 2 -> chain.apply(new MmOp.Munmap(mm, chainPages[j], 0x4000, cpu));
+            default -> chainPages[j] = value(chain.apply(new MmOp.Mmap(mm, 0, 0x4000,
+                    VmFlags.PROT_READ | VmFlags.PROT_WRITE, ANON, cpu)));
+        }
+        return chain.check().size();
     }
 
     /** One access through the kernel, then the TLB subsystem's eight invariants (INV-ASID-*, INV-TLB-*). */

@@ -14,9 +14,13 @@ import java.util.Optional;
  */
 public final class KernelFormatter implements ChainFormatter<World, Op> {
     private ScenarioWriter writer = new ScenarioWriter();
+    /** The board's CPUs, read off the initial state: on more than one every per-CPU call prints its cpu=N. */
+    private int cpus = 1;
 
     @Override
     public String scenarioHeader(World initial) {
+        cpus = initial.kernel().booted().map(b -> b.board().cpus()).orElse(1);
+        writer = new ScenarioWriter(cpus);
         StringBuilder header = new StringBuilder();
         for (SeededBug bug : initial.kernel().bugs().planted()) {
             header.append("# seeded bug planted: ").append(bug.cliName()).append("; replay with\n")
@@ -29,7 +33,7 @@ public final class KernelFormatter implements ChainFormatter<World, Op> {
     @Override
     public String line(Op action, Object outcome, int stepIndex) {
         if (stepIndex == 0) {
-            writer = new ScenarioWriter();
+            writer = new ScenarioWriter(cpus);
         }
         return writer.line(action, outcome instanceof Result r ? r : Result.VOID);
     }

@@ -56,6 +56,12 @@ public final class Reports {
         return r != null && r.ranged() != null;
     }
 
+    /** How many arguments {@code print NAME} takes at most (0 for a report without a range or selection). */
+    public static int maxArgs(String name) {
+        Report r = REPORTS.get(name);
+        return r == null ? 0 : r.maxArgs();
+    }
+
     /** Renders report {@code name} over [from, to); empty when it does not apply to this kernel. */
     public static Optional<String> render(String name, Kernel kernel, long from, long to) {
         Report r = REPORTS.get(name);

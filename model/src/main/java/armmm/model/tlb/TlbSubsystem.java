@@ -272,27 +272,50 @@ public final class TlbSubsystem implements Subsystem<Tlbs> {
         };
     }
 
-    /** {@code tlb}: every CPU's registers and TLB entries. */
+    /**
+     * {@code tlb}: the allocator's line, then every CPU's registers and TLB entries;
+     * {@code print tlb CPU} prints the allocator's line and that CPU's alone (a CPU the board
+     * does not have is a {@link Report.BadArgument}).
+     */
     @Override
     public List<Report> reports() {
-        return List.of(new Report("tlb", k -> Optional.ofNullable(k.state(Tlbs.class)).map(TlbSubsystem::render)));
+        return List.of(new Report("tlb", k -> Optional.ofNullable(k.state(Tlbs.class)).map(TlbSubsystem::render),
+                (k, cpu, unused) -> Optional.ofNullable(k.state(Tlbs.class)).map(t -> render(t, cpu)), 1));
     }
 
     static String render(Tlbs t) {
-        StringBuilder out = new StringBuilder();
-        out.append(String.format("asid_generation %#x, asid_map weight %d, rollovers %d%n", t.asid().asidGeneration(),
-                t.asid().asidMapWeight(), t.asid().rollovers()));
+        StringBuilder out = new StringBuilder(allocatorLine(t));
         for (int cpu = 0; cpu < t.nrCpus(); cpu++) {
-            CpuAsidState c = t.asid().cpu(cpu);
-            long mm = t.ttbr0Mm(cpu);
-            out.append(String.format("cpu %d: CONTEXTIDR %#x TTBR0 %#x (%s) %s%s active_mm %d%n", cpu, c.contextidr(), c.ttbr0(),
-                    mm < 0 ? "swapper_pg_dir" : "mm " + mm, c.step(),
-                    t.asid().tlbFlushPending(cpu) ? " tlb_flush_pending" : "", t.activeMm(cpu)));
-            for (TlbEntry e : t.tlb(cpu).entries()) {
-                out.append("  ").append(e).append('\n');
-            }
+            cpuLines(t, cpu, out);
         }
         return out.toString();
+    }
+
+    /** {@code print tlb CPU}: the allocator's line and CPU {@code cpu}'s registers and entries. */
+    static String render(Tlbs t, long cpu) {
+        if (Long.compareUnsigned(cpu, t.nrCpus()) >= 0) {
+            throw new Report.BadArgument("cpu " + Long.toUnsignedString(cpu) + " is not on the board (" + t.nrCpus() + " CPU"
+                    + (t.nrCpus() == 1 ? ", cpu 0" : "s, cpu 0.." + (t.nrCpus() - 1)) + ")");
+        }
+        StringBuilder out = new StringBuilder(allocatorLine(t));
+        cpuLines(t, (int) cpu, out);
+        return out.toString();
+    }
+
+    private static String allocatorLine(Tlbs t) {
+        return String.format("asid_generation %#x, asid_map weight %d, rollovers %d%n", t.asid().asidGeneration(),
+                t.asid().asidMapWeight(), t.asid().rollovers());
+    }
+
+    private static void cpuLines(Tlbs t, int cpu, StringBuilder out) {
+        CpuAsidState c = t.asid().cpu(cpu);
+        long mm = t.ttbr0Mm(cpu);
+        out.append(String.format("cpu %d: CONTEXTIDR %#x TTBR0 %#x (%s) %s%s active_mm %d%n", cpu, c.contextidr(), c.ttbr0(),
+                mm < 0 ? "swapper_pg_dir" : "mm " + mm, c.step(),
+                t.asid().tlbFlushPending(cpu) ? " tlb_flush_pending" : "", t.activeMm(cpu)));
+        for (TlbEntry e : t.tlb(cpu).entries()) {
+            out.append("  ").append(e).append('\n');
+        }
     }
 
     /** {@code exec} makes an mm as {@code mm_create} does; the TLB calls take it. */
