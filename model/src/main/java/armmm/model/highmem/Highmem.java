@@ -27,6 +27,8 @@ public final class Highmem {
     private boolean localCall;
     private Set<HighmemBug> bugs = EnumSet.noneOf(HighmemBug.class);
     private Lookup lastLookup;
+    /** INV-MMU-05's incremental copy of the kernel half's mappings (the check's own, no kernel counterpart). */
+    private NoDoubleMappingShadow noDoubleShadow;
 
     /**
      * A lookup call's result, kept for the step's check (INV-HIGHMEM-06).
@@ -59,6 +61,14 @@ public final class Highmem {
         bugs = planted.isEmpty() ? EnumSet.noneOf(HighmemBug.class) : EnumSet.copyOf(planted);
         pkmap.plant(bugs);
         local.plant(bugs);
+    }
+
+    /** INV-MMU-05's own record, made at its first check. */
+    NoDoubleMappingShadow noDoubleShadow() {
+        if (noDoubleShadow == null) {
+            noDoubleShadow = new NoDoubleMappingShadow();
+        }
+        return noDoubleShadow;
     }
 
     /** The persistent kmaps. */
