@@ -34,6 +34,11 @@ final class NoDoubleMappingShadow {
     private final Map<Long, Integer> counts = new HashMap<>();
     private long writes = -1;
     private long marks = -1;
+    /**
+     * The frames found violating at the last check: judged again at every check, so that a
+     * violation stands until it is gone and a second check in one call repeats the first.
+     */
+    private Set<Long> violating = Set.of();
 
     /** Brings the copy up to date and returns the violations among the frames that changed. */
     List<Violation> step(Highmem h, PageAllocator pa) {
@@ -97,14 +102,21 @@ final class NoDoubleMappingShadow {
                 }
             }
         }
+        candidates.addAll(violating);
         List<Violation> out = new ArrayList<>();
+        Set<Long> now = new LinkedHashSet<>();
         for (long pfn : candidates) {
             if (pa.hasPfn(pfn) && NoDoubleMapping.free(pa, pfn)) {
+                int before = out.size();
                 for (long va : mappingsOf(pfn)) {
                     NoDoubleMapping.checkFree(h, pa, va, pfn, out);
                 }
+                if (out.size() > before) {
+                    now.add(pfn);
+                }
             }
         }
+        violating = now;
         return out;
     }
 

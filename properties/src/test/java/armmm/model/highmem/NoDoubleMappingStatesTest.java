@@ -110,7 +110,11 @@ class NoDoubleMappingStatesTest {
         call(new MmuOp.SetFixmap(0, pfn(p) << 12));
         call(new MmuOp.ClearFixmap(0));
         holds(); // the page is still held: a stale PTE to a held page is not this invariant's
+        assertThat(kernel.check()).as("every invariant after the clear").isEmpty();
         call(new PageOp.FreePages(p, 0, 0));
+        // no other invariant sees the slot left mapped: INV-MMU-05 is the first and only one to fail
+        assertThat(kernel.check()).as("every invariant after the free").isNotEmpty()
+                .allSatisfy(v -> assertThat(v.id()).isEqualTo("INV-MMU-05"));
         broken("free frame mapped", FIX0);
     }
 
