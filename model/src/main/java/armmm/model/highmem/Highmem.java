@@ -32,6 +32,8 @@ public final class Highmem {
     private HighmemCallChecks.Call lastCall;
     /** The checker's record of what a TLB may hold for each pkmap slot (INV-HIGHMEM-05), fed after each step. */
     private final PkmapTlbShadow tlbShadow = new PkmapTlbShadow();
+    /** INV-MMU-05's incremental copy of the kernel half's mappings (the check's own, no kernel counterpart). */
+    private NoDoubleMappingShadow noDoubleShadow;
 
     /**
      * A lookup call's result, kept for the step's check (INV-HIGHMEM-06).
@@ -64,6 +66,14 @@ public final class Highmem {
         bugs = planted.isEmpty() ? EnumSet.noneOf(HighmemBug.class) : EnumSet.copyOf(planted);
         pkmap.plant(bugs);
         local.plant(bugs);
+    }
+
+    /** INV-MMU-05's own record, made at its first check. */
+    NoDoubleMappingShadow noDoubleShadow() {
+        if (noDoubleShadow == null) {
+            noDoubleShadow = new NoDoubleMappingShadow();
+        }
+        return noDoubleShadow;
     }
 
     /** The persistent kmaps. */

@@ -75,9 +75,13 @@ public final class HighmemSubsystem implements Subsystem<Highmem> {
         return HighmemObservables.knows(path) ? HighmemObservables.observe(state, path) : OptionalLong.empty();
     }
 
+    /** highmem's invariants, then INV-MMU-05, which reads the tables, the buddy allocator and pkmap_count together. */
+    private static final List<Invariant> INVARIANTS = java.util.stream.Stream.concat(HighmemChecks.ALL.stream(),
+            java.util.stream.Stream.of(NoDoubleMapping.INVARIANT)).toList();
+
     @Override
     public List<Invariant> invariants() {
-        return HighmemChecks.ALL;
+        return INVARIANTS;
     }
 
     @Override
@@ -109,7 +113,9 @@ public final class HighmemSubsystem implements Subsystem<Highmem> {
     /** Every invariant over the whole state, whatever the last call was ({@link HighmemChecks#fullScan}). */
     @Override
     public List<Violation> completeCheck(Highmem state, KernelState kernel) {
-        return HighmemChecks.fullScan(state);
+        List<Violation> out = new java.util.ArrayList<>(HighmemChecks.fullScan(state));
+        out.addAll(NoDoubleMapping.fullScan(kernel));
+        return out;
     }
 
     @Override

@@ -52,11 +52,15 @@ public final class Fixmap {
     /**
      * {@code __set_fixmap(idx, phys, prot)}: {@code set_pte_at} of the slot's PTE (global: a kernel
      * address), or {@code pte_clear} when {@code prot} is 0. The caller has checked {@link #valid}.
+     * Only the scenario calls run it, after boot; {@link MmuBug#MMU_CLEAR_FIXMAP_KEEPS_PTE} loses
+     * the {@code pte_clear}.
      */
     public static void setFixmap(KernelPageTables t, int idx, long phys, int prot) {
         long va = fixToVirt(idx);
         if (prot == 0) {
-            t.pteClear(va);
+            if (!t.bugs().contains(MmuBug.MMU_CLEAR_FIXMAP_KEEPS_PTE)) {
+                t.pteClear(va);
+            }
         } else {
             t.setPteExt(va, phys >>> 12, prot, 0);
         }

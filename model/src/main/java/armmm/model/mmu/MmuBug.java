@@ -32,7 +32,15 @@ public enum MmuBug implements SeededBug {
             "INV-MMU-03", null, "the hardware PTE stored 256 entries after the Linux one instead of PTE_HWTABLE_PTRS (512): the hardware slot stays empty"),
     /** {@code FIXMAP_PAGE_NORMAL} with {@code L_PTE_USER}: fixmap pages user-accessible. INV-MMU-04. */
     MMU_FIXMAP_PROT_USER(
-            "INV-MMU-04", null, "FIXMAP_PAGE_NORMAL with L_PTE_USER: fixmap pages user-accessible");
+            "INV-MMU-04", null, "FIXMAP_PAGE_NORMAL with L_PTE_USER: fixmap pages user-accessible"),
+    /**
+     * {@code __set_fixmap} loses its {@code pte_clear} branch: {@code clear_fixmap} leaves the
+     * slot mapping its frame, which its owner then frees. No MMU invariant sees it (the slot's
+     * entry was written right, and nothing is written at the clear); INV-MMU-05 reports the
+     * frame when the buddy allocator takes it back.
+     */
+    MMU_CLEAR_FIXMAP_KEEPS_PTE(
+            "INV-MMU-05", null, "__set_fixmap loses its pte_clear branch: clear_fixmap leaves the slot mapping a frame its owner then frees");
 
     private final BugFacts facts;
 

@@ -31,6 +31,8 @@ public final class Vmalloc {
     private final long vmallocEnd;
     private final PageSource pages;
     private final KernelPtes ptes;
+    /** INV-VMALLOC-06's own copy of the vmalloc space's mappings, made at its first check (no kernel counterpart). */
+    private VmallocTableCopy tableCopy;
     private final VmapAreas areas;
     private Set<VmallocBug> bugs;
     /** Writes to an area's vm_struct or its link to it so far (see {@link #changeCount}). */
@@ -77,6 +79,14 @@ public final class Vmalloc {
     }
 
     /** The page tables vmalloc writes. */
+    VmallocTableCopy tableCopy(long base, long end) {
+        if (tableCopy == null) {
+            tableCopy = new VmallocTableCopy(base, end);
+        }
+        return tableCopy;
+    }
+
+    /** The PTEs vmalloc writes, and its own record of them. */
     public KernelPtes ptes() {
         return ptes;
     }

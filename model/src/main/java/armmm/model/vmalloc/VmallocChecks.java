@@ -342,51 +342,140 @@ public final class VmallocChecks {
     }
 
     /**
-     * INV-VMALLOC-06, no double mapping: a RAM frame is mapped writable by at most one PTE of
-     * the vmalloc space (its linear alias, for lowmem, being the one second mapping the kernel
-     * allows), and a free frame (in a buddy block or on a per-CPU list) by none.
+     * INV-VMALLOC-06, no double mapping, as 6.1 guarantees it: each page a vmalloc'ed area
+     * (VM_ALLOC) holds is mapped by one PTE of the vmalloc space (a caller may {@code vmap} its
+     * own pages as often as it likes: kernel/bpf/ringbuf.c maps its data pages twice), no free
+     * frame (in a buddy block or on a per-CPU list) is mapped there, and each PTE vmalloc wrote
+     * has the words of the protection it meant (PAGE_KERNEL: Linux 0x65f, hardware 0x45f;
+     * MT_DEVICE: 0x653, 0x453, as the probe read them; read-only: L_PTE_RDONLY and APX on top of
+     * PAGE_KERNEL). The mappings are read from swapper_pg_dir's raw words
+     * ({@link VmallocTableCopy}), never from vmalloc's own record; per call only the pages the
+     * call wrote and the frames the buddy allocator's journal marked are judged.
      */
     static List<Violation> noDoubleMapping(Vmalloc v, PageAllocator pa, boolean full) {
         List<Violation> out = new ArrayList<>();
-        if (!(v.ptes() instanceof ShadowPtes s)) {
+        if (!(v.ptes() instanceof ShadowPtes s) || s.tables() == null) {
             return out;
         }
-        if (full) {
-            for (long va = s.base(); va < s.end(); va += PAGE) {
-                long pfn = s.pfnAt(va);
-                if (pfn >= 0) {
-                    checkFrame(s, pa, pfn, out);
+        VmallocTableCopy c = v.tableCopy(s.base(), s.end());
+        long[] written = c.sync(s.tables());
+        java.util.Set<Long> frames = new java.util.LinkedHashSet<>();
+        boolean all = full || written == null;
+        if (pa != null) {
+            long m = pa.changeCount();
+            if (!all && m != c.marks) {
+                if (c.marks >= 0 && pa.changeCountAtStepStart() <= c.marks && !pa.dirtyOverflow()) {
+                    for (int f : pa.dirtyFrames()) {
+                        long pfn = pa.basePfn() + f;
+                        if (c.count(pfn) > 0) {
+                            frames.add(pfn);
+                        }
+                    }
+                } else {
+                    all = true;
                 }
             }
-            return out;
+            c.marks = m;
         }
-        for (long d : s.dirty()) {
-            long pfn = d >= 0 ? s.pfnAt(d) : -1 - d;
-            if (pfn >= 0) {
-                checkFrame(s, pa, pfn, out);
+        java.util.Set<Long> pages = new java.util.LinkedHashSet<>();
+        if (all) {
+            frames.addAll(c.frames());
+            for (long va = s.base(); va < s.end(); va += PAGE) {
+                if (c.pfnAt(va) >= 0) {
+                    pages.add(va);
+                }
+            }
+        } else {
+            for (long va : written) {
+                long pfn = c.pfnAt(va);
+                if (pfn >= 0) {
+                    frames.add(pfn);
+                    pages.add(va);
+                }
+            }
+            pages.addAll(c.badPages);
+            frames.addAll(c.badFrames);
+        }
+        java.util.Set<Long> badPages = new java.util.LinkedHashSet<>();
+        for (long va : pages) {
+            if (c.pfnAt(va) >= 0 && checkProt(s, va, out)) {
+                badPages.add(va);
             }
         }
-        if (pa != null) {
-            for (int f : pa.dirtyFrames()) {
-                checkFrame(s, pa, pa.basePfn() + f, out);
+        java.util.Set<Long> badFrames = new java.util.LinkedHashSet<>();
+        for (long pfn : frames) {
+            int before = out.size();
+            checkFrame(v, c, pa, pfn, out);
+            if (out.size() > before) {
+                badFrames.add(pfn);
             }
         }
+        c.badPages = badPages;
+        c.badFrames = badFrames;
         return out;
     }
 
-    private static void checkFrame(ShadowPtes s, PageAllocator pa, long pfn, List<Violation> out) {
-        if (pa == null || !pa.hasPfn(pfn)) {
+    private static final int PAGE_KERNEL_LINUX = 0x65f;
+    private static final int PAGE_KERNEL_HW = 0x45f;
+    private static final int MT_DEVICE_LINUX = 0x653;
+    private static final int MT_DEVICE_HW = 0x453;
+    private static final int L_PTE_RDONLY = 1 << 7;
+    private static final int PTE_EXT_APX = 1 << 9;
+
+    /** The low twelve bits of the Linux and hardware PTE at {@code va} against the protection vmalloc meant there. */
+    private static boolean checkProt(ShadowPtes s, long va, List<Violation> out) {
+        KernelPtes.Prot meant = s.recordedPfnAt(va) >= 0 ? s.protAt(va) : null;
+        if (meant == null) {
+            return false; // a PTE vmalloc did not write: INV-VMALLOC-04's
+        }
+        int linux = s.tables().linuxPte(va) & 0xfff;
+        int hw = s.tables().hwPte(va) & 0xfff;
+        int wantLinux = switch (meant) {
+            case KERNEL -> PAGE_KERNEL_LINUX;
+            case KERNEL_RO -> PAGE_KERNEL_LINUX | L_PTE_RDONLY;
+            case DEVICE -> MT_DEVICE_LINUX;
+        };
+        int wantHw = switch (meant) {
+            case KERNEL -> PAGE_KERNEL_HW;
+            case KERNEL_RO -> PAGE_KERNEL_HW | PTE_EXT_APX;
+            case DEVICE -> MT_DEVICE_HW;
+        };
+        if (linux != wantLinux || hw != wantHw) {
+            out.add(new Violation("INV-VMALLOC-06", "PTE protection is not the one vmalloc meant",
+                    String.format("%#x: Linux %#05x, hardware %#05x; %s is Linux %#05x, hardware %#05x", va, linux, hw,
+                            meant, wantLinux, wantHw)));
+            return true;
+        }
+        return false;
+    }
+
+    private static void checkFrame(Vmalloc v, VmallocTableCopy c, PageAllocator pa, long pfn, List<Violation> out) {
+        if (pa == null || !pa.hasPfn(pfn) || c.count(pfn) == 0) {
             return; // device memory: ioremap may map it as often as drivers ask
         }
-        int maps = s.writableMappings(pfn);
-        if (maps > 1) {
-            out.add(new Violation("INV-VMALLOC-06", "frame mapped writable twice",
-                    String.format("pfn %#x has %d writable vmalloc mappings", pfn, maps)));
-        }
-        if (maps > 0 && isFree(pa, pfn)) {
+        if (isFree(pa, pfn)) {
             out.add(new Violation("INV-VMALLOC-06", "free frame mapped",
-                    String.format("pfn %#x is free but mapped in the vmalloc space", pfn)));
+                    String.format("pfn %#x is free but mapped in the vmalloc space at %s", pfn, hexList(c.mappingsOf(pfn)))));
         }
+        if (c.count(pfn) > 1) {
+            List<Long> vas = c.mappingsOf(pfn);
+            for (long va : vas) {
+                VmapArea area = v.areas().find(va);
+                if (area != null && area.vm() != null && (area.vm().flags() & VmFlags.VM_ALLOC) != 0) {
+                    out.add(new Violation("INV-VMALLOC-06", "vmalloc page mapped twice",
+                            String.format("pfn %#x of the vmalloc area at %#x is mapped at %s", pfn, area.vaStart(), hexList(vas))));
+                    break;
+                }
+            }
+        }
+    }
+
+    private static String hexList(List<Long> vas) {
+        StringBuilder b = new StringBuilder();
+        for (long va : vas) {
+            b.append(b.length() == 0 ? "" : ", ").append(String.format("%#x", va));
+        }
+        return b.toString();
     }
 
     /** True when {@code pfn} lies in a free buddy block or a per-CPU list block. */

@@ -66,37 +66,85 @@ public final class HighmemChains {
                 (b, cpus, n) -> prefilled(Kernel.boot(b.withCpus(cpus), bugs), Math.abs(n), n < 0));
     }
 
-    /** {@code kernel} after {@code n} kmaps of the top HighMem frames (slots 1..n). */
+    /**
+     * {@code kernel} after {@code n} kmaps (slots 1..n) of the pages of one order-9 HighMem block
+     * allocated first: pages someone owns, as every kmapped page is (a kmapped free frame is
+     * INV-MMU-05's use after free).
+     */
     static Kernel prefilled(Kernel kernel, int n) {
         return prefilled(kernel, n, false);
     }
 
     /**
-     * {@code kernel} after {@code n} kmaps of the top HighMem frames (slots 1..n), and with
-     * {@code release} a kunmap of the last (slot n left at count 1).
+     * {@code kernel} after {@code n} kmaps (slots 1..n) of the pages of one order-9 HighMem block
+     * allocated first, and with {@code release} a kunmap of the last (slot n left at count 1).
      */
     static Kernel prefilled(Kernel kernel, int n, boolean release) {
+        if (n == 0) {
+            return kernel;
+        }
         Highmem h = kernel.state(Highmem.class);
-        List<Long> pages = new ArrayList<>(n);
+        Result block = kernel.apply(new PageOp.AllocPages(Gfp.GFP_HIGHUSER, PREFILL_ORDER, 0));
+        if (block.isRefused() || block.value() == 0) {
+            throw new IllegalStateException("prefill alloc_pages refused: " + block);
+        }
+        List<Long> pages = new ArrayList<>(n + 1);
+        pages.add(block.value());
         for (int i = 0; i < n; i++) {
-            long page = h.memMap().pfnToPage(h.maxPfn() - 1 - i);
+            long page = block.value() + (long) i * h.memMap().structPageSize();
             Result r = h.kmap(page, 0, false);
             if (r.isRefused()) {
                 throw new IllegalStateException("prefill kmap refused: " + r);
             }
             pages.add(page);
         }
-        if (release && n > 0 && h.kunmap(pages.get(n - 1), 0).isRefused()) {
+        if (release && h.kunmap(pages.get(n), 0).isRefused()) {
             throw new IllegalStateException("prefill kunmap refused");
         }
-        if (n > 0) {
-            PREFILL.put(kernel, new Prefill(pages, release));
-        }
+        PREFILL.put(kernel, new Prefill(pages, release));
         return kernel;
     }
 
-    /** The prefill's kmapped pages, the last one kunmapped again when {@code released}. */
+    /** The prefill's block (first) and its kmapped pages, the last one kunmapped again when {@code released}. */
     private record Prefill(List<Long> pages, boolean released) {
+    }
+
+    /** The prefill's block: 512 pages, one per pkmap slot. */
+    private static final int PREFILL_ORDER = 9;
+
+    /**
+     * The chains' executor: a caller does not free a page it still has kmapped (a pkmap slot in
+     * use, or a level of a kmap_local stack): that free is skipped, not run (it is the caller's use
+     * after free, which INV-MMU-05 reports).
+     */
+    public static Object guardedApply(World w, Op op) {
+        if (op instanceof PageOp.FreePages f && stillKmapped(w, f.page(), f.order())) {
+            return Result.refused("the caller still has it kmapped: it does not free it");
+        }
+        return w.apply(op);
+    }
+
+    private static boolean stillKmapped(World w, long page, int order) {
+        Highmem h = w.kernel().state(Highmem.class);
+        if (h == null) {
+            return false;
+        }
+        long first = h.memMap().pageToPfn(page);
+        for (long pfn = first; pfn < first + (1L << order); pfn++) {
+            Long va = h.pkmap().hashedAddress(pfn);
+            if (va != null && h.pkmap().pkmapCount(h.pkmap().pkmapNr(va)) > 1) {
+                return true;
+            }
+            KmapLocal l = h.local();
+            for (int t = 0; t < l.tasks(); t++) {
+                for (int level = 0; level < l.taskDepth(t); level++) {
+                    if (l.pteval(t, level) == pfn + 1) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     /** Highmem chains checking the invariants {@code checked} accepts, with the prefill in the scenario header. */
@@ -142,7 +190,7 @@ public final class HighmemChains {
     static ChainSpec.Builder<World, Op> hunt(Gen<Kernel> kernels, String catcher) {
         ChainSpec.Builder<World, Op> b = ChainSpec.<World, Op>builder()
                 .initialState(kernels.map(World::new))
-                .executor(World::apply);
+                .executor(HighmemChains::guardedApply);
         for (armmm.model.subsystem.Invariant inv : HighmemChecks.ALL) {
             if (inv.id().equals(catcher)) {
                 b.invariant(inv.id(), w -> inv.appliesTo(w.kernel()), w -> failures(inv.check(w.kernel())));
@@ -172,7 +220,7 @@ public final class HighmemChains {
                     .action("memcpy_to_page", 1, w -> !pages(w).isEmpty(), w -> Gens.combine(Gens.oneOf(pages(w)),
                             Gens.longs(0, 4095), Gens.longs(1, 4096), (p, off, len) -> new HighmemOp.MemcpyToPage(p, off, len, false, 0)));
         }
-        return chain
+        return chain.executor(HighmemChains::guardedApply)
                 .action("alloc_pages", 8, w -> Gens.combine(Gens.frequency(weighted(4, Gens.constant(Gfp.GFP_HIGHUSER)),
                                 weighted(1, Gens.constant(Gfp.GFP_KERNEL))), Gens.ints(0, 2),
                         (gfp, order) -> new PageOp.AllocPages(gfp, order, 0)))
@@ -355,9 +403,11 @@ public final class HighmemChains {
             Prefill prefill = PREFILL.get(initial.kernel());
             if (prefill != null) {
                 List<Long> pages = prefill.pages();
-                s.append("# prefill: ").append(pages.size()).append(" kmaps of the top HighMem pages (slots 1..")
-                        .append(pages.size()).append(prefill.released() ? "), the last kunmapped again\n" : ")\n");
-                for (long p : pages) {
+                s.append("# prefill: ").append(pages.size() - 1).append(" kmaps (slots 1..").append(pages.size() - 1)
+                        .append(") of the pages of an order-").append(PREFILL_ORDER).append(" HighMem block")
+                        .append(prefill.released() ? ", the last kunmapped again\n" : "\n");
+                s.append("alloc_pages GFP_HIGHUSER ").append(PREFILL_ORDER).append('\n');
+                for (long p : pages.subList(1, pages.size())) {
                     s.append(String.format("kmap 0x%x%n", p));
                 }
                 if (prefill.released()) {

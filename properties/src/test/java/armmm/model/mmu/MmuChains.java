@@ -58,9 +58,15 @@ public final class MmuChains {
                 Gens.weighted(1, Gens.longs(Fixmap.END_OF_FIXED_ADDRESSES, Fixmap.END_OF_FIXED_ADDRESSES + 600)));
     }
 
+    /**
+     * Frames of the kernel's text (FIX_TEXT_POKE0/1's own use), with an offset in the page: frames
+     * the kernel owns for good. A free frame would be the caller's use after free, which INV-MMU-05
+     * reports (the first megabyte of RAM, once used here, is free on every board).
+     */
     private static Gen<Long> frame(World w) {
-        long base = w.kernel().booted().orElseThrow().layout().physOffset();
-        return Gens.longs(0, 255).map(i -> base + (i << 12) + (i & 0xff));
+        var l = w.kernel().booted().orElseThrow().layout();
+        long text = l.kernelStart() - l.pageOffset() + l.physOffset();
+        return Gens.longs(0, 255).map(i -> text + (i << 12) + (i & 0xff));
     }
 
     /** Addresses across the kernel's areas, biased to their edges. */

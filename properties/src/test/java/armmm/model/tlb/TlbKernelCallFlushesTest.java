@@ -29,14 +29,14 @@ class TlbKernelCallFlushesTest {
         run("""
                 board ram=256M cpus=2
                 access 0xc0000000 cpu=1
-                set_fixmap 0 0x40001234 -> $f
+                set_fixmap 0 0x40301234 -> $f
                 access $f -> $p
-                expect $p == 0x40001234
+                expect $p == 0x40301234
                 expect tlb[0].entries == 1
-                set_fixmap 0 0x40002234
+                set_fixmap 0 0x40302234
                 expect tlb[0].entries == 0
                 access $f -> $q
-                expect $q == 0x40002234
+                expect $q == 0x40302234
                 clear_fixmap 0
                 expect tlb[0].entries == 0
                 expect tlb[1].entries == 1

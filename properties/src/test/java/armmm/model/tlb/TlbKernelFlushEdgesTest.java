@@ -36,18 +36,18 @@ class TlbKernelFlushEdgesTest {
     void everyFixmapWriterFlushesItsPageAndOtherMmuCallsFlushNothing() {
         passes(Bugs.NONE, """
                 board ram=256M cpus=2
-                set_fixmap_io 0 0x40001000 -> $f
+                set_fixmap_io 0 0x40301000 -> $f
                 access $f -> $p
-                expect $p == 0x40001000
+                expect $p == 0x40301000
                 expect tlb[0].entries == 1
                 translate $f read kernel
                 expect tlb[0].entries == 1
                 clear_fixmap 0
                 expect tlb[0].entries == 0
-                set_fixmap 0 0x40002000 -> $g
+                set_fixmap 0 0x40302000 -> $g
                 access $g
                 expect tlb[0].entries == 1
-                set_fixmap_io 0 0x40003000
+                set_fixmap_io 0 0x40303000
                 expect tlb[0].entries == 0
                 """);
     }

@@ -161,8 +161,8 @@ class VmallocChecksStatesTest {
                 v("INV-VMALLOC-04", "mapped outside a live vmap area", String.format("0xc4803000 maps pfn %#x but belongs to no live area", p0)),
                 v("INV-VMALLOC-04", "mapped outside a live vmap area", String.format("0xc4804000 maps pfn %#x but belongs to no live area", p1)));
         assertThat(check("INV-VMALLOC-06")).containsExactlyInAnyOrder(
-                v("INV-VMALLOC-06", "free frame mapped", String.format("pfn %#x is free but mapped in the vmalloc space", p0)),
-                v("INV-VMALLOC-06", "free frame mapped", String.format("pfn %#x is free but mapped in the vmalloc space", p1)));
+                v("INV-VMALLOC-06", "free frame mapped", String.format("pfn %#x is free but mapped in the vmalloc space at 0xc4803000", p0)),
+                v("INV-VMALLOC-06", "free frame mapped", String.format("pfn %#x is free but mapped in the vmalloc space at 0xc4804000", p1)));
         // the complete check finds the same, page by page
         assertThat(VmallocChecks.fullScan(v)).hasSize(4);
     }
@@ -177,7 +177,7 @@ class VmallocChecksStatesTest {
         call(new PageOp.FreePages(page, 0, 0));
         // the page allocator's call: vmalloc's check reads the frames it changed
         assertThat(check("INV-VMALLOC-06")).containsExactly(v("INV-VMALLOC-06", "free frame mapped",
-                String.format("pfn %#x is free but mapped in the vmalloc space", pfn)));
+                String.format("pfn %#x is free but mapped in the vmalloc space at %#x", pfn, mapped)));
         assertThat(VmallocChecks.fullScan(v)).containsExactly(check("INV-VMALLOC-06").get(0));
     }
 
@@ -192,8 +192,8 @@ class VmallocChecksStatesTest {
         long b = call(new VmallocOp.VmallocCall(8 * K));
         long p0 = pfnAt(b);
         assertThat(pfnAt(b + 4 * K)).isEqualTo(p0);
-        assertThat(check("INV-VMALLOC-06")).contains(v("INV-VMALLOC-06", "frame mapped writable twice",
-                String.format("pfn %#x has 2 writable vmalloc mappings", p0)));
+        assertThat(check("INV-VMALLOC-06")).contains(v("INV-VMALLOC-06", "vmalloc page mapped twice",
+                String.format("pfn %#x of the vmalloc area at %#x is mapped at %#x, %#x", p0, b, b, b + 4 * K)));
     }
 
     @Test

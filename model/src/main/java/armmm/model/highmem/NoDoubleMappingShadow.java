@@ -1,0 +1,222 @@
+package armmm.model.highmem;
+
+import armmm.model.core.Violation;
+import armmm.model.mmu.Fixmap;
+import armmm.model.mmu.KernelPageTables;
+import armmm.model.mmu.PhysicalMemory;
+import armmm.model.page.PageAllocator;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * INV-MMU-05's own copy of what it reads (no kernel counterpart): the frame each kernel-half
+ * page-table slot mapped when last read from the raw words, the non-linear sections, and how
+ * many slots map each frame. A call brings it up to date from the entries the call wrote
+ * ({@link KernelPageTables#touchedPtes}, {@link KernelPageTables#touchedL1}) and re-judges only
+ * the frames that changed: newly mapped ones, the ones the buddy allocator's journal marked
+ * ({@link PageAllocator#dirtyFrames}), and the pkmap or kmap_local slots' frames after a call that
+ * can change their exception. When a write escaped that record (the tables' total write count,
+ * {@link KernelPageTables#writesIn}, moved by more than the call's record holds) or the
+ * allocator's journal does not reach back to the last read, everything is read again.
+ */
+final class NoDoubleMappingShadow {
+    private static final int L1_WORDS = 4096;
+    /** Per megabyte of the kernel half, the frame + 1 each of its 256 slots maps (0: none); null when none maps. */
+    private final int[][] slots = new int[L1_WORDS][];
+    /** Per megabyte, its non-linear section's physical base + 1 (0: none). */
+    private final long[] sections = new long[L1_WORDS];
+    private int sectionCount;
+    /** Non-linear slot mappings per frame. */
+    private final Map<Long, Integer> counts = new HashMap<>();
+    private long writes = -1;
+    private long marks = -1;
+    /**
+     * The frames found violating at the last check: judged again at every check, so that a
+     * violation stands until it is gone and a second check in one call repeats the first.
+     */
+    private Set<Long> violating = Set.of();
+
+    /** Brings the copy up to date and returns the violations among the frames that changed. */
+    List<Violation> step(Highmem h, PageAllocator pa) {
+        KernelPageTables t = h.tables();
+        PhysicalMemory mem = t.memory();
+        Set<Long> candidates = new LinkedHashSet<>();
+        long total = t.writesIn(0, 1L << 32);
+        long[] ptes = t.touchedPtes();
+        int[] l1s = t.touchedL1();
+        boolean all = writes < 0 || total - writes != ptes.length + l1s.length;
+        if (all) {
+            for (int i = NoDoubleMapping.FIRST_L1; i < L1_WORDS; i++) {
+                readMegabyte(h, t, mem, i, null);
+            }
+        } else {
+            for (int i : l1s) {
+                if (i >= NoDoubleMapping.FIRST_L1) {
+                    readMegabyte(h, t, mem, i, candidates);
+                }
+            }
+            for (long va : ptes) {
+                if (va >= NoDoubleMapping.KERNEL_HALF) {
+                    readSlot(h, t.l1((int) (va >>> 20)), mem, va, candidates);
+                }
+            }
+        }
+        writes = total;
+        long m = pa.changeCount();
+        if (!all && m != marks) {
+            if (marks >= 0 && pa.changeCountAtStepStart() <= marks && !pa.dirtyOverflow()) {
+                long base = pa.basePfn();
+                for (int f : pa.dirtyFrames()) {
+                    long pfn = base + f;
+                    if (counts.containsKey(pfn) || inSection(pfn)) {
+                        candidates.add(pfn);
+                    }
+                }
+            } else {
+                all = true;
+            }
+        }
+        marks = m;
+        if (!all && h.pkmapCallThisStep()) {
+            long base = h.pkmap().pkmapBase();
+            for (int i = 0; i < 512; i++) {
+                addSlotFrame(base + ((long) i << 12), candidates);
+            }
+        }
+        if (!all && h.localCallThisStep()) {
+            for (int idx = Fixmap.FIX_KMAP_BEGIN; idx <= Fixmap.FIX_KMAP_END; idx++) {
+                addSlotFrame(Fixmap.FIXADDR_TOP - ((long) idx << 12), candidates);
+            }
+        }
+        if (all) {
+            candidates.addAll(counts.keySet());
+            for (int i = NoDoubleMapping.FIRST_L1; sectionCount > 0 && i < L1_WORDS; i++) {
+                if (sections[i] != 0) {
+                    for (int p = 0; p < 256; p++) {
+                        candidates.add(((sections[i] - 1) >>> 12) + p);
+                    }
+                }
+            }
+        }
+        candidates.addAll(violating);
+        List<Violation> out = new ArrayList<>();
+        Set<Long> now = new LinkedHashSet<>();
+        for (long pfn : candidates) {
+            if (pa.hasPfn(pfn) && NoDoubleMapping.free(pa, pfn)) {
+                int before = out.size();
+                for (long va : mappingsOf(pfn)) {
+                    NoDoubleMapping.checkFree(h, pa, va, pfn, out);
+                }
+                if (out.size() > before) {
+                    now.add(pfn);
+                }
+            }
+        }
+        violating = now;
+        return out;
+    }
+
+    private void addSlotFrame(long va, Set<Long> candidates) {
+        int[] s = slots[(int) (va >>> 20)];
+        if (s != null && s[(int) (va >>> 12) & 0xff] != 0) {
+            candidates.add((long) s[(int) (va >>> 12) & 0xff] - 1);
+        }
+    }
+
+    /** The first-level word of megabyte {@code i} changed: its section and all 256 slots read again. */
+    private void readMegabyte(Highmem h, KernelPageTables t, PhysicalMemory mem, int i, Set<Long> candidates) {
+        int l1 = t.l1(i);
+        long mb = (long) i << 20;
+        long section = 0;
+        if ((l1 & 3) == 2) {
+            long base = NoDoubleMapping.sectionBase(l1, mb);
+            if (!NoDoubleMapping.linear(h, mb, base)) {
+                section = base + 1;
+            }
+        }
+        if (section != sections[i]) {
+            sectionCount += (section != 0 ? 1 : 0) - (sections[i] != 0 ? 1 : 0);
+            sections[i] = section;
+            if (section != 0 && candidates != null) {
+                for (int p = 0; p < 256; p++) {
+                    candidates.add(((section - 1) >>> 12) + p);
+                }
+            }
+        }
+        if ((l1 & 3) != 1 && slots[i] == null) {
+            return;
+        }
+        for (int p = 0; p < 256; p++) {
+            readSlot(h, l1, mem, mb + ((long) p << 12), candidates);
+        }
+    }
+
+    /** One slot read again from the raw words; a frame newly mapped there becomes a candidate. */
+    private void readSlot(Highmem h, int l1, PhysicalMemory mem, long va, Set<Long> candidates) {
+        long pfn = (l1 & 3) == 1 ? NoDoubleMapping.slotPfn(l1, mem, va) : -1;
+        if (pfn >= 0 && NoDoubleMapping.linear(h, va, pfn << 12)) {
+            pfn = -1;
+        }
+        int i = (int) (va >>> 20);
+        int p = (int) (va >>> 12) & 0xff;
+        int[] s = slots[i];
+        long old = s == null ? -1 : (long) s[p] - 1;
+        if (old == pfn) {
+            return;
+        }
+        if (old >= 0) {
+            counts.computeIfPresent(old, (k, c) -> c == 1 ? null : c - 1);
+        }
+        if (pfn >= 0) {
+            if (s == null) {
+                s = new int[256];
+                slots[i] = s;
+            }
+            counts.merge(pfn, 1, Integer::sum);
+            if (candidates != null) {
+                candidates.add(pfn);
+            }
+        }
+        if (s != null) {
+            s[p] = (int) (pfn + 1);
+        }
+    }
+
+    private boolean inSection(long pfn) {
+        if (sectionCount == 0) {
+            return false;
+        }
+        for (int i = NoDoubleMapping.FIRST_L1; i < L1_WORDS; i++) {
+            if (sections[i] != 0 && pfn >= (sections[i] - 1) >>> 12 && pfn < ((sections[i] - 1) >>> 12) + 256) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Every kernel-half address that maps {@code pfn} (slots, then section pages): only for a frame found free. */
+    private List<Long> mappingsOf(long pfn) {
+        List<Long> vas = new ArrayList<>();
+        if (counts.containsKey(pfn)) {
+            for (int i = NoDoubleMapping.FIRST_L1; i < L1_WORDS; i++) {
+                int[] s = slots[i];
+                for (int p = 0; s != null && p < 256; p++) {
+                    if (s[p] == pfn + 1) {
+                        vas.add(((long) i << 20) | ((long) p << 12));
+                    }
+                }
+            }
+        }
+        for (int i = NoDoubleMapping.FIRST_L1; sectionCount > 0 && i < L1_WORDS; i++) {
+            long base = (sections[i] - 1) >>> 12;
+            if (sections[i] != 0 && pfn >= base && pfn < base + 256) {
+                vas.add(((long) i << 20) | ((pfn - base) << 12));
+            }
+        }
+        return vas;
+    }
+}
