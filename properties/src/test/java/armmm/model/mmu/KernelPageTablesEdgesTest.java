@@ -82,6 +82,26 @@ class KernelPageTablesEdgesTest {
         assertThat(t.linuxPte(0xf0805000L)).isEqualTo(0x7e80065f);
     }
 
+    /**
+     * MMU_HW_PTE_AT_256 puts the hardware word 256 entries after the Linux one; {@code pte_clear}
+     * with the bug clears that same misplaced word (the Linux entry of the next megabyte's slot).
+     */
+    @Test
+    void theMisplacedHardwareWordIsWhatPteClearClearsUnderTheBug() {
+        KernelPageTables t = new KernelPageTables(PGD, 0x70000000L, Set.of(MmuBug.MMU_HW_PTE_AT_256));
+        t.bootDone();
+        t.populatePmd(0xf0800000L, 0x41000000L, Pgtable2Level.PAGE_KERNEL_TABLE);
+        t.setPteExt(0xf0805000L, 0x7e800L, 0x65f, 0);
+        // Linux index 5, hardware word at 256 + 5: the Linux view of 0xf0905000
+        assertThat(t.linuxPte(0xf0805000L)).isEqualTo(0x7e80065f);
+        assertThat(t.linuxPte(0xf0905000L)).isEqualTo(0x7e80045f);
+        assertThat(t.hwPte(0xf0805000L)).isZero();
+        assertThat(t.pteClear(0xf0805000L)).isTrue();
+        assertThat(t.linuxPte(0xf0805000L)).isZero();
+        assertThat(t.linuxPte(0xf0905000L)).isZero();
+        assertThat(t.ptePageWords(0x41000000L)).containsOnly(0);
+    }
+
     @Test
     void pteAllocKernelTakesPfnZeroAndRefusesOnlyANegativeOne() {
         KernelPageTables t = tables();

@@ -1,14 +1,17 @@
 package armmm.model.mmu;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import armmm.model.board.Board;
 import armmm.model.board.BoardLine;
 import armmm.model.boot.BootedSystem;
+import armmm.model.boot.EarlyAllocation;
 import armmm.model.core.Bugs;
 import armmm.model.core.Result;
 import armmm.model.kernel.Kernel;
 import armmm.model.kernel.LayoutSubsystem;
+import armmm.model.layout.Layout;
 import armmm.model.subsystem.Report;
 import armmm.properties.OracleFiles;
 import java.util.List;
@@ -130,6 +133,73 @@ class SwapperPgDirBootTest {
         assertThat(t.translate(text, Access.WRITE, Privilege.KERNEL).ok()).isFalse();
         before.setKernelTextRw(t);
         assertThat(t.translate(text, Access.WRITE, Privilege.KERNEL).ok()).isFalse();
+    }
+
+    /** A copy of {@code b} whose early allocations are {@code allocs}. */
+    private static BootedSystem withAllocations(BootedSystem b, List<EarlyAllocation> allocs) {
+        return new BootedSystem(b.board(), b.layout(), b.memblock(), b.memory(), b.reserved(), allocs, b.log(), b.debugLog(),
+                b.vmallocSize(), b.lowmemLimit(), b.memblockLimit(), b.minLowPfn(), b.maxLowPfn(), b.maxPfn(),
+                b.nodeStartPfn(), b.maxZonePfn(), b.memMapPhys(), b.memMapSize(), b.nrKernelPages(), b.nrAllPages(),
+                b.initrdStart(), b.initrdEnd(), b.initSize(), b.cmaAreas(), b.dentryHashEntries(), b.inodeHashEntries(),
+                b.zoneMovablePfn());
+    }
+
+    /**
+     * The builder takes boot's {@code early_alloc} placements in order; a boot whose list runs out, or
+     * whose next one has another size or failed (address 0, where the kernel's {@code early_alloc}
+     * panics), is a disagreement between the two, refused rather than built.
+     */
+    @Test
+    void theBuilderRefusesABootWhoseEarlyAllocationsDoNotMatchPagingInit() {
+        BootedSystem b = boot24M().booted().orElseThrow();
+        List<EarlyAllocation> all = b.allocations();
+        int first = 0;
+        while (!all.get(first).caller().equals("early_alloc")) {
+            first++;
+        }
+        EarlyAllocation a = all.get(first);
+        String need = "paging_init needs an early_alloc of " + a.size() + " bytes where boot made ";
+        String tail = ": the boot's early allocations and the page-table builder disagree";
+        List<EarlyAllocation> none = all.stream().filter(x -> !x.caller().equals("early_alloc")).toList();
+        assertThatThrownBy(() -> SwapperPgDir.build(withAllocations(b, none), Set.of()))
+                .isInstanceOf(IllegalStateException.class).hasMessage(need + "null" + tail);
+        List<EarlyAllocation> bigger = new java.util.ArrayList<>(all);
+        EarlyAllocation big = new EarlyAllocation(a.caller(), a.size() + 4096, a.align(), a.minAddr(), a.maxAddr(), a.kind(), a.address());
+        bigger.set(first, big);
+        assertThatThrownBy(() -> SwapperPgDir.build(withAllocations(b, bigger), Set.of()))
+                .isInstanceOf(IllegalStateException.class).hasMessage(need + big + tail);
+        List<EarlyAllocation> failed = new java.util.ArrayList<>(all);
+        EarlyAllocation zero = new EarlyAllocation(a.caller(), a.size(), a.align(), a.minAddr(), a.maxAddr(), a.kind(), 0);
+        failed.set(first, zero);
+        assertThatThrownBy(() -> SwapperPgDir.build(withAllocations(b, failed), Set.of()))
+                .isInstanceOf(IllegalStateException.class).hasMessage(need + zero + tail);
+        assertThat(SwapperPgDir.build(withAllocations(b, all), Set.of()).ptePageCount()).isPositive();
+    }
+
+    /**
+     * {@code set_section_perms} (arch/arm/mm/init.c) skips a range whose start or end is not
+     * section aligned ({@code pr_err("BUG: ... not aligned")}) and applies the others: with
+     * _stext at 0xc0308000, XN before it and read-only text are skipped, rodata's and init's XN not.
+     */
+    @Test
+    void sectionPermsSkipARangeWithOneUnalignedEnd() {
+        Layout l = new Layout(0xc0000000L, 0x40000000L, 0x41800000L, 240L << 20, 0xc1000000L, 32, 1024,
+                0xc0308000L, 0xc0980000L, 0xc0b00000L, 0xc0c00000L, 0xc0c00000L, 0xc0d00000L, 0xc0d00000L, List.of(), Bugs.NONE);
+        KernelPageTables t = new KernelPageTables(0x40204000L, 0x41800000L, Set.of());
+        for (long va = 0xc0000000L; va < 0xc0d00000L; va += 0x100000L) {
+            t.setSection(va, va - 0x80000000L, MemType.MT_MEMORY_RWX.protSect());
+        }
+        SectionPerms p = new SectionPerms(l);
+        p.fixKernmemPerms(t);
+        p.markRodataRo(t);
+        int rwx = MemType.MT_MEMORY_RWX.protSect();
+        for (int i = 0xc00; i <= 0xc09; i++) {
+            assertThat(t.l1(i)).as("l1[%x]", i).isEqualTo((i - 0x800) << 20 | rwx);
+        }
+        // rodata from roundup(_etext) 0xc0a00000 to __init_begin, and init to _sdata: PMD_SECT_XN
+        assertThat(t.l1(0xc0a)).isEqualTo(0x40a00000 | rwx | Pgtable2Level.PMD_SECT_XN);
+        assertThat(t.l1(0xc0b)).isEqualTo(0x40b00000 | rwx | Pgtable2Level.PMD_SECT_XN);
+        assertThat(t.l1(0xc0c)).isEqualTo(0x40c00000 | rwx);
     }
 
     @Test
