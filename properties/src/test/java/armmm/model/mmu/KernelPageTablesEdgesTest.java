@@ -102,6 +102,24 @@ class KernelPageTablesEdgesTest {
         assertThat(t.ptePageWords(0x41000000L)).containsOnly(0);
     }
 
+    /**
+     * A hardware word left behind by a Linux entry cleared under MMU_HW_PTE_AT_256 (written right at
+     * boot, cleared after): the l2 block lists an entry whose Linux word is 0 but whose hardware
+     * word is not, the "cleared PTE still mapped" case INV-MMU-01 reports.
+     */
+    @Test
+    void anL2BlockListsAHardwareWordWhoseLinuxWordIsZero() {
+        KernelPageTables t = new KernelPageTables(PGD, 0x70000000L, Set.of(MmuBug.MMU_HW_PTE_AT_256));
+        t.populatePmd(0xf0800000L, 0x41000000L, Pgtable2Level.PAGE_KERNEL_TABLE);
+        t.setPteExt(0xf0805000L, 0x7e800L, 0x65f, 0);
+        t.bootDone();
+        t.pteClear(0xf0805000L);
+        assertThat(PagetablesReport.l2(t, 0xf0805000L)).isEqualTo(
+                "@l2 l1=f08 va=f0800000 l1e=41000811 table_pa=41000800 lowmem nonzero=1"
+                        + " (lines: va hw linux; all-zero entries omitted)\n"
+                        + "f0805000 7e80045f 00000000\n");
+    }
+
     @Test
     void pteAllocKernelTakesPfnZeroAndRefusesOnlyANegativeOne() {
         KernelPageTables t = tables();
