@@ -207,25 +207,29 @@ class KernelPageTablesEdgesTest {
         Layout l = layout();
         KernelPageTables t = tables();
         int rwNx = 0x2 | 1 << 10 | 1 << 4;
-        String sectRwNx = "SECT RW NX" + "    " + "   " + " domain 0";
+        // dump.c's line: the range, the size right-aligned in 9 columns with its unit, the level
+        // ("PGD" for a section, CONFIG_PGTABLE_LEVELS 2), get_domain_name's padded name, then the
+        // section_bits[]/pte_bits[] texts (MmuReportsTest works each one)
+        String sectRwNx = " PGD KERNEL " + "     RW" + " NX" + "    ";
         t.setSection(0xf0a00000L, 0x40000000L, rwNx);
         t.setSection(0xf0c00000L, 0x40200000L, 0x2 | 3 << 10 | 1 << 15 | 1 << 17 | 2 << 5);
         t.setSection(0xf0d00000L, 0x40300000L, rwNx);
         // from the middle of an empty megabyte: the next megabyte's section is still shown
         assertThat(PtdumpReport.render(t, l, 0xf0980000L, 0xf0b00000L)).isEqualTo(
-                "0xf0a00000-0xf0b00000       1M " + sectRwNx + "\n");
-        // from the middle of a section: its half, then the next section's own attributes
+                "0xf0a00000-0xf0b00000   " + "        1M" + sectRwNx + "\n");
+        // from the middle of a section: its half, then the next section's own attributes; APX with
+        // AP 11 matches no section_bits[] entry (no "ro", no "USR"), domain 2 is "IO     "
         assertThat(PtdumpReport.render(t, l, 0xf0c80000L, 0xf0e00000L)).isEqualTo(
-                "0xf0c80000-0xf0d00000     512K SECT ro x  USR nG domain 2\n"
-                        + "0xf0d00000-0xf0e00000       1M " + sectRwNx + "\n");
-        // AP[1:0] = 10 (PMD_SECT_AP_READ): PL0 may read (ARMv7-A ARM table B3-8), so USR
+                "0xf0c80000-0xf0d00000   " + "      512K" + " PGD IO     " + " x " + "    " + "\n"
+                        + "0xf0d00000-0xf0e00000   " + "        1M" + sectRwNx + "\n");
+        // AP[1:0] = 10 (PMD_SECT_AP_READ): PL0 may read (ARMv7-A ARM table B3-8), so USR ro
         t.setSection(0xf0e00000L, 0x40400000L, 0x2 | 2 << 10);
         assertThat(PtdumpReport.render(t, l, 0xf0e00000L, 0xf0f00000L)).isEqualTo(
-                "0xf0e00000-0xf0f00000       1M SECT RW x  USR    domain 0\n");
+                "0xf0e00000-0xf0f00000   " + "        1M" + " PGD KERNEL " + " USR ro" + " x " + "    " + "\n");
         // a PTE table in DOMAIN_VECTORS (3), as devicemaps_init makes the vectors' one (MT_HIGH_VECTORS)
         t.populatePmd(0xf1000000L, 0x41000000L, MemType.MT_HIGH_VECTORS.protL1());
         t.setPteExt(0xf1000000L, 0x42000L, MemType.MT_HIGH_VECTORS.protPte(), 0);
         assertThat(PtdumpReport.render(t, l, 0xf1000000L, 0xf1002000L)).isEqualTo(
-                "0xf1000000-0xf1001000       4K PTE  ro x  USR    domain 3\n");
+                "0xf1000000-0xf1001000   " + "        4K" + " PTE VECTORS" + " USR ro x " + " SHD MEM/CACHED/WBWA" + "\n");
     }
 }

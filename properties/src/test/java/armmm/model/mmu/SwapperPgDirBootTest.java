@@ -109,8 +109,8 @@ class SwapperPgDirBootTest {
         Report r = reports.get(0);
         // MT_HIGH_VECTORS (L_PTE_USER | L_PTE_RDONLY: APX, AP[1]) and MT_LOW_VECTORS (privileged, read-only)
         String vectors = "---[ Vectors ]---\n"
-                + "0xffff0000-0xffff1000       4K PTE  ro x  USR    domain 3\n"
-                + "0xffff1000-0xffff2000       4K PTE  ro x " + "    " + "   " + " domain 3\n";
+                + "0xffff0000-0xffff1000   " + "        4K" + " PTE VECTORS" + " USR ro x " + " SHD MEM/CACHED/WBWA\n"
+                + "0xffff1000-0xffff2000   " + "        4K" + " PTE VECTORS" + "     ro x " + " SHD MEM/CACHED/WBWA\n";
         assertThat(r.ranged().render(k, 0xffff0000L, 0xffff2000L)).contains(vectors);
         assertThat(r.render().apply(k).orElseThrow()).startsWith("---[ Modules ]---\n").contains(vectors);
         assertThat(r.render().apply(Kernel.bare())).isEmpty();
