@@ -30,6 +30,12 @@ final class NoDoubleMappingShadow {
     /** Per megabyte, its non-linear section's physical base + 1 (0: none). */
     private final long[] sections = new long[L1_WORDS];
     private int sectionCount;
+    /**
+     * The megabytes with a non-linear section, {@code sectionCount} of them in the front: the
+     * per-frame test reads these few (the device tree's two on a booted board) instead of the
+     * whole first-level range.
+     */
+    private int[] sectionIndex = new int[4];
     /** Non-linear slot mappings per frame. */
     private final Map<Long, Integer> counts = new HashMap<>();
     private long writes = -1;
@@ -139,7 +145,11 @@ final class NoDoubleMappingShadow {
             }
         }
         if (section != sections[i]) {
-            sectionCount += (section != 0 ? 1 : 0) - (sections[i] != 0 ? 1 : 0);
+            if (sections[i] == 0) {
+                addSectionIndex(i);
+            } else if (section == 0) {
+                removeSectionIndex(i);
+            }
             sections[i] = section;
             if (section != 0 && candidates != null) {
                 for (int p = 0; p < 256; p++) {
@@ -187,15 +197,29 @@ final class NoDoubleMappingShadow {
     }
 
     private boolean inSection(long pfn) {
-        if (sectionCount == 0) {
-            return false;
-        }
-        for (int i = NoDoubleMapping.FIRST_L1; i < L1_WORDS; i++) {
-            if (sections[i] != 0 && pfn >= (sections[i] - 1) >>> 12 && pfn < ((sections[i] - 1) >>> 12) + 256) {
+        for (int k = 0; k < sectionCount; k++) {
+            long base = (sections[sectionIndex[k]] - 1) >>> 12;
+            if (pfn >= base && pfn < base + 256) {
                 return true;
             }
         }
         return false;
+    }
+
+    private void addSectionIndex(int i) {
+        if (sectionCount == sectionIndex.length) {
+            sectionIndex = java.util.Arrays.copyOf(sectionIndex, 2 * sectionCount);
+        }
+        sectionIndex[sectionCount++] = i;
+    }
+
+    private void removeSectionIndex(int i) {
+        for (int k = 0; k < sectionCount; k++) {
+            if (sectionIndex[k] == i) {
+                sectionIndex[k] = sectionIndex[--sectionCount];
+                return;
+            }
+        }
     }
 
     /** Every kernel-half address that maps {@code pfn} (slots, then section pages): only for a frame found free. */
