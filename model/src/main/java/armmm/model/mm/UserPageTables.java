@@ -59,11 +59,14 @@ public final class UserPageTables {
     private long kernelGeneration;
     /**
      * What each of the last {@link #JOURNAL} writes touched, indexed by generation modulo its
-     * size: the user address of a PTE slot, or -1 for a first-level write. A reader that saw the
+     * size: the user address of a PTE slot, {@code -2 - pgd} for a first-level word of the user
+     * half (a PTE table put in or taken out: all 512 slots of that pgd may differ), or
+     * {@link #KERNEL_L1} for one of the kernel half (no user slot changes). A reader that saw the
      * tables at generation g re-reads only the slots written since, when they are all still here.
      */
     private final long[] journal = new long[JOURNAL];
     static final int JOURNAL = 64;
+    private static final long KERNEL_L1 = Long.MIN_VALUE;
 
     private UserPageTables(long pgdPhys, KernelPageTables swapper, int vmallocSeq) {
         this.pgdPhys = pgdPhys;
@@ -109,23 +112,44 @@ public final class UserPageTables {
     }
 
     /**
-     * The user addresses of the PTE slots written in generations ({@code since}, now], or null when
-     * that is unknown (a first-level word was written, or the journal no longer reaches back).
+     * The user addresses of the PTE slots that may have changed in generations ({@code since}, now]
+     * (every slot of a pgd whose first-level word was written), or null when that is unknown (the
+     * journal no longer reaches back).
      */
     long[] ptesWrittenSince(long since) {
         long n = generation - since;
-        if (n < 0 || n > JOURNAL || l1Generation > since) {
+        if (n < 0 || n > JOURNAL) {
             return null;
         }
         long[] out = new long[(int) n];
+        int m = 0;
+        long lastPgd = -1;
         for (int k = 0; k < n; k++) {
             long va = journal[(int) ((since + 1 + k) % JOURNAL)];
-            if (va < 0) {
-                return null;
+            if (va == KERNEL_L1) {
+                continue;
             }
-            out[k] = va;
+            if (va >= 0) {
+                if (m == out.length) {
+                    out = java.util.Arrays.copyOf(out, 2 * m + 1);
+                }
+                out[m++] = va;
+                continue;
+            }
+            long pgd = -2 - va;
+            if (pgd == lastPgd) {
+                // the other word of the pmd pair: its slots are listed already
+                continue;
+            }
+            lastPgd = pgd;
+            if (m + 512 > out.length) {
+                out = java.util.Arrays.copyOf(out, Math.max(2 * out.length, m + 512));
+            }
+            for (int i = 0; i < 512; i++) {
+                out[m++] = (pgd << 21) | ((long) i << 12);
+            }
         }
-        return out;
+        return m == out.length ? out : java.util.Arrays.copyOf(out, m);
     }
 
     private void wroteL1(int index) {
@@ -133,8 +157,10 @@ public final class UserPageTables {
         l1Generation = generation;
         if (index >= 2 * USER_PTRS_PER_PGD) {
             kernelGeneration = generation;
+            journal[(int) (generation % JOURNAL)] = KERNEL_L1;
+        } else {
+            journal[(int) (generation % JOURNAL)] = -2L - (index >>> 1);
         }
-        journal[(int) (generation % JOURNAL)] = -1;
     }
 
     private void wrotePte(long va) {

@@ -314,4 +314,38 @@ class UserPageTablesTest {
         assertThat(mm.find()).as(msg).isTrue();
         return Long.parseLong(mm.group(1), 16);
     }
+
+    /**
+     * The write journal the INV-UPT checks read: a PTE write lists its slot, a first-level write of
+     * the user half all 512 slots of that pgd (a PTE table put in or taken out; both words of the
+     * pmd pair listed once), one of the kernel half none (no user slot changes: the vmalloc sync).
+     */
+    @Test
+    void theWriteJournalListsWhatEachWriteMayHaveChanged() {
+        Kernel k = boot(64);
+        long m = value(k, new MmOp.MmCreate(8L << 20));
+        long a = value(k, new MmOp.Mmap(m, 0, 4 * PAGE, RW, ANON));
+        UserPageTables t = k.state(Processes.class).pageTables(m);
+        long g = t.generation();
+        // the first write fault: pmd_populate (both words of the pair), then the PTE
+        value(k, new MmOp.Touch(m, a, Access.WRITE));
+        long[] written = t.ptesWrittenSince(g);
+        long pgd = a >>> 21;
+        assertThat(written).hasSize(513);
+        for (int i = 0; i < 512; i++) {
+            assertThat(written[i]).isEqualTo((pgd << 21) | ((long) i << 12));
+        }
+        assertThat(written[512]).isEqualTo(a);
+        // a second fault in the same table: its slot alone
+        long g2 = t.generation();
+        value(k, new MmOp.Touch(m, a + PAGE, Access.WRITE));
+        assertThat(t.ptesWrittenSince(g2)).containsExactly(a + PAGE);
+        // a first-level write of the kernel half lists no user slot
+        long g3 = t.generation();
+        t.copyPmd(0xf0000000L, true);
+        assertThat(t.generation()).isEqualTo(g3 + 1);
+        assertThat(t.ptesWrittenSince(g3)).isEmpty();
+        // further back than the journal reaches: unknown
+        assertThat(t.ptesWrittenSince(t.generation() - UserPageTables.JOURNAL - 1)).isNull();
+    }
 }
