@@ -144,7 +144,8 @@ final class UptShadow {
         final Entries entries = new Entries();
         long anon;
         long shmem;
-        long[] ptePfns = new long[0];
+        /** Per pgd of the user half, the PTE page its first-level word points at, pfn + 1 (0: none). */
+        final long[] tableOf = new long[USER_PGDS];
         /** INV-UPT-05's last result and the versions it read: kernel half, swapper, both vmalloc_seqs. */
         List<Violation> kernelHalf;
         long kernelGeneration;
@@ -377,7 +378,8 @@ final class UptShadow {
         if (s.generation == t.generation()) {
             return;
         }
-        long[] written = s.generation < 0 ? null : t.ptesWrittenSince(s.generation);
+        long since = s.generation;
+        long[] written = since < 0 ? null : t.ptesWrittenSince(since);
         if (written != null) {
             for (long va : written) {
                 long slotVa = va & ~0xfffL;
@@ -398,14 +400,16 @@ final class UptShadow {
         if (s.l1Generation != t.l1Generation()) {
             s.l1Generation = t.l1Generation();
             notGlobal.handles.add(s.handle);
-            long[] now = ptePagePfns(t);
-            for (long pfn : s.ptePfns) {
-                removeTableFrame(pfn, "mm " + s.handle + "'s PTE page");
+            int[] pgds = since < 0 ? null : t.userPgdsWrittenSince(since);
+            if (pgds == null) {
+                for (int pgd = 0; pgd < USER_PGDS; pgd++) {
+                    readTableOf(s, pgd);
+                }
+            } else {
+                for (int pgd : pgds) {
+                    readTableOf(s, pgd);
+                }
             }
-            for (long pfn : now) {
-                addTableFrame(pfn, "mm " + s.handle + "'s PTE page");
-            }
-            s.ptePfns = now;
         }
         s.generation = t.generation();
     }
@@ -551,8 +555,10 @@ final class UptShadow {
         }
         s.entries.clear();
         removeTableFrame(s.t.pgdPhys() >>> 12, "mm " + s.handle + "'s pgd");
-        for (long pfn : s.ptePfns) {
-            removeTableFrame(pfn, "mm " + s.handle + "'s PTE page");
+        for (long pfn : s.tableOf) {
+            if (pfn != 0) {
+                removeTableFrame(pfn - 1, "mm " + s.handle + "'s PTE page");
+            }
         }
         notGlobal.handles.add(s.handle);
     }
@@ -592,19 +598,21 @@ final class UptShadow {
         }
     }
 
-    private static long[] ptePagePfns(UserPageTables t) {
-        long[] out = new long[16];
-        int n = 0;
-        for (int pgd = 0; pgd < USER_PGDS; pgd++) {
-            int word = t.l1(pgd * 2);
-            if ((word & 3) == 1) {
-                if (n == out.length) {
-                    out = java.util.Arrays.copyOf(out, n * 2);
-                }
-                out[n++] = Integer.toUnsignedLong(word) >>> 12;
-            }
+    /** Re-reads which PTE page pgd {@code pgd}'s first-level word points at, and moves the table frames to match. */
+    private void readTableOf(Table s, int pgd) {
+        int word = s.t.l1(pgd * 2);
+        long now = (word & 3) == 1 ? (Integer.toUnsignedLong(word) >>> 12) + 1 : 0;
+        long old = s.tableOf[pgd];
+        if (now == old) {
+            return;
         }
-        return java.util.Arrays.copyOf(out, n);
+        if (old != 0) {
+            removeTableFrame(old - 1, "mm " + s.handle + "'s PTE page");
+        }
+        if (now != 0) {
+            addTableFrame(now - 1, "mm " + s.handle + "'s PTE page");
+        }
+        s.tableOf[pgd] = now;
     }
 
     // ---------------------------------------------------------------- the checks

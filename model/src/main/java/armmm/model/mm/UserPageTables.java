@@ -152,6 +152,26 @@ public final class UserPageTables {
         return m == out.length ? out : java.util.Arrays.copyOf(out, m);
     }
 
+    /**
+     * The pgds of the user half whose first-level words were written in generations
+     * ({@code since}, now], or null when the journal no longer reaches back.
+     */
+    int[] userPgdsWrittenSince(long since) {
+        long n = generation - since;
+        if (n < 0 || n > JOURNAL) {
+            return null;
+        }
+        int[] out = new int[(int) n];
+        int m = 0;
+        for (int k = 0; k < n; k++) {
+            long va = journal[(int) ((since + 1 + k) % JOURNAL)];
+            if (va < 0 && va != KERNEL_L1) {
+                out[m++] = (int) (-2 - va);
+            }
+        }
+        return java.util.Arrays.copyOf(out, m);
+    }
+
     private void wroteL1(int index) {
         generation++;
         l1Generation = generation;

@@ -336,6 +336,7 @@ class UserPageTablesTest {
             assertThat(written[i]).isEqualTo((pgd << 21) | ((long) i << 12));
         }
         assertThat(written[512]).isEqualTo(a);
+        assertThat(t.userPgdsWrittenSince(g)).containsExactly((int) pgd);
         // a second fault in the same table: its slot alone
         long g2 = t.generation();
         value(k, new MmOp.Touch(m, a + PAGE, Access.WRITE));
@@ -345,7 +346,9 @@ class UserPageTablesTest {
         t.copyPmd(0xf0000000L, true);
         assertThat(t.generation()).isEqualTo(g3 + 1);
         assertThat(t.ptesWrittenSince(g3)).isEmpty();
+        assertThat(t.userPgdsWrittenSince(g3)).isEmpty();
         // further back than the journal reaches: unknown
         assertThat(t.ptesWrittenSince(t.generation() - UserPageTables.JOURNAL - 1)).isNull();
+        assertThat(t.userPgdsWrittenSince(t.generation() - UserPageTables.JOURNAL - 1)).isNull();
     }
 }
