@@ -2,7 +2,6 @@ package armmm.model.slub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import armmm.model.core.Bugs;
 import armmm.model.core.Gfp;
 import armmm.model.core.Result;
 import armmm.model.subsystem.KernelState;
@@ -10,6 +9,7 @@ import armmm.model.vmalloc.KernelPtes;
 import armmm.model.vmalloc.PageSource;
 import armmm.model.vmalloc.ShadowPtes;
 import armmm.model.vmalloc.Vmalloc;
+import armmm.properties.FakeKernelState;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -41,22 +41,7 @@ class SlubOpApplyTest {
     }
 
     private static KernelState kernel(Object... states) {
-        return new KernelState() {
-            @Override
-            public <S> S state(Class<S> type) {
-                for (Object s : states) {
-                    if (type.isInstance(s)) {
-                        return type.cast(s);
-                    }
-                }
-                return null;
-            }
-
-            @Override
-            public Bugs bugs() {
-                return Bugs.NONE;
-            }
-        };
+        return FakeKernelState.of(states);
     }
 
     private static Vmalloc vmalloc() {

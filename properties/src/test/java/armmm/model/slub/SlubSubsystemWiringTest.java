@@ -11,6 +11,7 @@ import armmm.model.page.PageAllocator;
 import armmm.model.subsystem.Invariant;
 import armmm.model.subsystem.KernelState;
 import armmm.model.subsystem.OpSpec;
+import armmm.properties.FakeKernelState;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -24,22 +25,7 @@ import org.junit.jupiter.api.Test;
 class SlubSubsystemWiringTest {
 
     private static KernelState kernel(Object... states) {
-        return new KernelState() {
-            @Override
-            public <S> S state(Class<S> type) {
-                for (Object s : states) {
-                    if (type.isInstance(s)) {
-                        return type.cast(s);
-                    }
-                }
-                return null;
-            }
-
-            @Override
-            public Bugs bugs() {
-                return Bugs.NONE;
-            }
-        };
+        return FakeKernelState.of(states);
     }
 
     @Test
