@@ -77,9 +77,13 @@ final class NoDoubleMappingShadow {
             if (marks >= 0 && pa.changeCountAtStepStart() <= marks && !pa.dirtyOverflow()) {
                 long base = pa.basePfn();
                 for (int f : pa.dirtyFrames()) {
-                    long pfn = base + f;
-                    if (counts.containsKey(pfn) || inSection(pfn)) {
-                        candidates.add(pfn);
+                    // a free marks only its block's head: every frame of the block became free
+                    long head = base + f;
+                    long end = head + blockPages(pa, head);
+                    for (long pfn = head; pfn < end; pfn++) {
+                        if (counts.containsKey(pfn) || inSection(pfn)) {
+                            candidates.add(pfn);
+                        }
                     }
                 }
             } else {
@@ -194,6 +198,11 @@ final class NoDoubleMappingShadow {
         if (s != null) {
             s[p] = (int) (pfn + 1);
         }
+    }
+
+    /** The frames of the free block {@code pfn} heads (buddy or per-CPU list), else 1. */
+    static long blockPages(PageAllocator pa, long pfn) {
+        return pa.hasPfn(pfn) && (pa.isBuddy(pfn) || pa.isOnPcp(pfn)) ? 1L << pa.order(pfn) : 1;
     }
 
     private boolean inSection(long pfn) {

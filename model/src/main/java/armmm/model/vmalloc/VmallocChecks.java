@@ -366,9 +366,13 @@ public final class VmallocChecks {
             if (!all && m != c.marks) {
                 if (c.marks >= 0 && pa.changeCountAtStepStart() <= c.marks && !pa.dirtyOverflow()) {
                     for (int f : pa.dirtyFrames()) {
-                        long pfn = pa.basePfn() + f;
-                        if (c.count(pfn) > 0) {
-                            frames.add(pfn);
+                        // a free marks only its block's head: every frame of the block became free
+                        long head = pa.basePfn() + f;
+                        long end = head + (pa.hasPfn(head) && (pa.isBuddy(head) || pa.isOnPcp(head)) ? 1L << pa.order(head) : 1);
+                        for (long pfn = head; pfn < end; pfn++) {
+                            if (c.count(pfn) > 0) {
+                                frames.add(pfn);
+                            }
                         }
                     }
                 } else {

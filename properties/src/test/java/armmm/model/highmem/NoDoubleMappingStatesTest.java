@@ -103,6 +103,21 @@ class NoDoubleMappingStatesTest {
         broken("free frame mapped", FIX0);
     }
 
+    /**
+     * A free marks only its block's head frame in the allocator's record, yet every frame of the
+     * block becomes free: the per-call check must judge them all, not only the head.
+     */
+    @Test
+    void freeingABlockFreesItsTailFramesToo() {
+        boot(64, Bugs.NONE);
+        long block = call(new PageOp.AllocPages(Gfp.GFP_KERNEL, 2, 0)).value();
+        long third = pfn(block) + 2;
+        call(new MmuOp.SetFixmap(0, third << 12));
+        holds();
+        call(new PageOp.FreePages(block, 2, 0));
+        broken("free frame mapped", FIX0);
+    }
+
     @Test
     void aClearFixmapThatKeepsThePteIsCaughtWhenTheFrameIsFreed() {
         boot(64, Bugs.of(MmuBug.MMU_CLEAR_FIXMAP_KEEPS_PTE));
