@@ -260,7 +260,7 @@ public final class Highmem {
         return switch (u) {
             case OK -> Result.VOID;
             case WARN_USER_ADDR, WARN_NOT_TOP -> Result.warned(0, KmapLocal.text(u));
-            case BUG_EMPTY -> new Result.Refused("kernel BUG", KmapLocal.text(u));
+            case BUG_EMPTY, BUG_EMPTY_NO_WARN -> new Result.Refused("kernel BUG", KmapLocal.text(u));
         };
     }
 

@@ -349,8 +349,9 @@ public final class HighmemCallChecks {
             return;
         }
         if (b.depth() == 0) {
-            if (!refusedAs(r, "kernel BUG") || depthAfter != 0) {
-                out.add(v(op.name() + " of an empty stack did not BUG", what));
+            // 6.1 clears virt_to_kpte(addr) before kmap_local_idx_pop's BUG_ON(idx < 0)
+            if (!refusedAs(r, "kernel BUG") || depthAfter != 0 || h.tables().linuxPte(addr) != 0) {
+                out.add(v(op.name() + " of an empty stack did not clear the address and BUG", what));
             }
             return;
         }

@@ -216,10 +216,16 @@ public final class KmapLocal {
          */
         WARN_NOT_TOP,
         /**
-         * The same warning, then {@code BUG_ON(idx < 0)} in kmap_local_idx_pop: nothing was mapped;
-         * refused, state unchanged (the task dies there).
+         * Nothing was mapped: the same warning, the PTE of the address given cleared and flushed
+         * all the same, then {@code BUG_ON(idx < 0)} in kmap_local_idx_pop; refused (the task dies
+         * there), the stack unchanged.
          */
-        BUG_EMPTY
+        BUG_EMPTY,
+        /**
+         * As {@link #BUG_EMPTY} without the warning: with idx -1, {@code __fix_to_virt(FIX_KMAP_BEGIN
+         * + idx + KM_MAX_IDX * cpu)} is the last slot of the CPU before, and the address was that one.
+         */
+        BUG_EMPTY_NO_WARN
     }
 
     /**
@@ -242,15 +248,18 @@ public final class KmapLocal {
             return addr < pageOffset ? Unmap.WARN_USER_ADDR : Unmap.OK;
         }
         if (idx[t] == 0) {
-            return Unmap.BUG_EMPTY;
+            // kunmap_local_indexed clears virt_to_kpte(addr) before kmap_local_idx_pop's BUG
+            boolean warn = addr != fixToVirt(FIX_KMAP_BEGIN - 1 + KM_MAX_IDX * cpu);
+            clearSlot(addr, cpu);
+            markDisturbed(addr);
+            return warn ? Unmap.BUG_EMPTY : Unmap.BUG_EMPTY_NO_WARN;
         }
         int level = idx[t] - 1;
         long top = fixToVirt(FIX_KMAP_BEGIN + level + KM_MAX_IDX * cpu);
         Unmap result = addr != top ? Unmap.WARN_NOT_TOP : Unmap.OK;
         if (result == Unmap.WARN_NOT_TOP) {
             disturbed[cpu] |= 1 << level;
-            int slot = (int) ((FIXADDR_TOP - addr) >>> Pkmap.PAGE_SHIFT) - FIX_KMAP_BEGIN;
-            disturbed[slot / KM_MAX_IDX] |= 1 << (slot % KM_MAX_IDX);
+            markDisturbed(addr);
         }
         if (bugs.contains(HighmemBug.HIGHMEM_POP_BEFORE_PTE_CLEAR)) {
             pendingClearVa = addr;
@@ -285,7 +294,14 @@ public final class KmapLocal {
             case WARN_NOT_TOP -> "WARNING: mm/highmem.c kunmap_local_indexed: WARN_ON_ONCE(addr != __fix_to_virt(FIX_KMAP_BEGIN + idx))";
             case BUG_EMPTY -> "WARNING: mm/highmem.c kunmap_local_indexed: WARN_ON_ONCE(addr != __fix_to_virt(FIX_KMAP_BEGIN + idx)), then "
                     + "kernel BUG at mm/highmem.c: kmap_local_idx_pop: BUG_ON(current->kmap_ctrl.idx < 0)";
+            case BUG_EMPTY_NO_WARN -> "kernel BUG at mm/highmem.c: kmap_local_idx_pop: BUG_ON(current->kmap_ctrl.idx < 0)";
         };
+    }
+
+    /** Marks the kmap slot at {@code va} (any CPU's) as changed by a warned unmap. */
+    private void markDisturbed(long va) {
+        int slot = (int) ((FIXADDR_TOP - va) >>> Pkmap.PAGE_SHIFT) - FIX_KMAP_BEGIN;
+        disturbed[slot / KM_MAX_IDX] |= 1 << (slot % KM_MAX_IDX);
     }
 
     private void clearSlot(long va, int cpu) {

@@ -239,7 +239,7 @@ class HighmemCallOutcomeStatesTest {
         assertThat(apply(new HighmemOp.KunmapLocal(fix(1, 0), false, 1)).isRefused()).isTrue();
         assertThat(check()).isEmpty();
         assertThat(judgedAs(Result.VOID)).extracting(s -> s.substring(0, s.indexOf(':')))
-                .containsExactly("kunmap_local of an empty stack did not BUG");
+                .containsExactly("kunmap_local of an empty stack did not clear the address and BUG");
         // a user address: WARN, nothing else
         assertThat(apply(new HighmemOp.KunmapLocal(0x10000L, false, 1)).isWarned()).isTrue();
         assertThat(check()).isEmpty();

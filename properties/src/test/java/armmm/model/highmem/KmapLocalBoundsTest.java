@@ -129,4 +129,24 @@ class KmapLocalBoundsTest {
         assertThat(k.kunmapLocal(atomicHigh, 0, true)).isEqualTo(KmapLocal.Unmap.OK);
         assertThat(k.atomicDepth(0)).isZero();
     }
+
+    /**
+     * An unmap with nothing on the stack: kunmap_local_indexed clears virt_to_kpte(addr) before
+     * kmap_local_idx_pop BUGs, so another CPU's level loses its PTE. With idx -1 the address it
+     * compares with is __fix_to_virt(FIX_KMAP_BEGIN - 1 + 16 * cpu), the last slot of the CPU
+     * before: that address BUGs without the warning.
+     */
+    @Test
+    void anUnmapOfAnEmptyStackClearsTheAddressGivenThenBugs() {
+        KernelPageTables t = tables();
+        KmapLocal k = local(t);
+        long other = k.kmapLocalPage(0x7e8f1L, 0);
+        assertThat(k.kunmapLocal(other, 1, false)).isEqualTo(KmapLocal.Unmap.BUG_EMPTY);
+        assertThat(t.linuxPte(other)).isZero();
+        assertThat(k.depth()).isEqualTo(1);
+        assertThat(k.disturbedByMisuse(0, 0)).isTrue();
+        long lastOfCpu0 = KmapLocal.fixToVirt(KmapLocal.FIX_KMAP_BEGIN + 15);
+        assertThat(k.kunmapLocal(lastOfCpu0, 1, false)).isEqualTo(KmapLocal.Unmap.BUG_EMPTY_NO_WARN);
+        assertThat(KmapLocal.text(KmapLocal.Unmap.BUG_EMPTY_NO_WARN)).startsWith("kernel BUG").doesNotContain("WARN");
+    }
 }
