@@ -47,6 +47,15 @@ public sealed interface MmuOp extends Op {
                 return Result.of(m.pa());
             }
             Translation.Fault f = (Translation.Fault) r;
+            if (f.kind() == FaultKind.TRANSLATION && !f.pageLevel() && mode == Privilege.KERNEL && va >= k.state(BootedSystem.class).layout().modulesVaddr()
+                    && t.translate(va, access, mode) instanceof Translation.Mapped) {
+                // at or above TASK_SIZE (MODULES_VADDR) the CPU's pgd lags init_mm's kernel half: an
+                // access would take do_translation_fault (arch/arm/mm/fault.c), which copies the pmd
+                // and retries; no oops
+                return new Result.Refused(f.level() + " " + f.kind().spelling() + " fault", String.format(
+                        "%08x: %s in this CPU's pgd, whose kernel half lags init_mm's (do_translation_fault would copy the pmd)",
+                        va, f.describe()));
+            }
             return new Result.Refused(f.level() + " " + f.kind().spelling() + " fault",
                     String.format("Unable to handle kernel paging request at virtual address %08x: %s", va, f.describe()));
         }
