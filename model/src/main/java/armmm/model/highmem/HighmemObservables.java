@@ -61,15 +61,20 @@ public final class HighmemObservables {
         };
     }
 
-    /** {@code PageHighMem(page)} of a struct page address (an address, not an array index); none for another address. */
+    /**
+     * {@code PageHighMem(page)} of a struct page address (an address, not an array index; decimal
+     * or {@code 0x} hex); none for an address that is no struct page of the node's frames.
+     */
     private static OptionalLong pageHighMem(Highmem h, ObservablePath.Segment s) {
+        String index = s.index();
         long page;
         try {
-            page = Long.parseUnsignedLong(s.index() == null ? "" : s.index());
+            page = index.startsWith("0x") || index.startsWith("0X")
+                    ? Long.parseUnsignedLong(index.substring(2), 16) : Long.parseUnsignedLong(index);
         } catch (NumberFormatException e) {
-            throw new ObservableException("page_highmem[" + s.index() + "]: the index is not a struct page address");
+            throw new ObservableException("page_highmem[" + index + "]: the index is not a struct page address");
         }
         long pfn = h.memMap().pageToPfn(page);
-        return pfn < 0 ? OptionalLong.empty() : OptionalLong.of(h.pkmap().pageHighMem(pfn) ? 1 : 0);
+        return pfn < 0 || pfn >= h.maxPfn() ? OptionalLong.empty() : OptionalLong.of(h.pkmap().pageHighMem(pfn) ? 1 : 0);
     }
 }

@@ -131,7 +131,10 @@ class HighmemObservablesTest {
         assertThat(read("page_highmem[" + page(LOW) + "]")).hasValue(0);
         assertThat(read("page_highmem[" + page(0x6ffffL) + "]")).hasValue(0);
         assertThat(read("page_highmem[" + page(0x70000L) + "]")).hasValue(1);
-        // an address inside a struct page is none
+        // an address inside a struct page is none, and so is one past the node's last frame
         assertThat(read("page_highmem[" + (page(HIGH) + 4) + "]")).isEmpty();
+        assertThat(read("page_highmem[" + page(h.maxPfn() - 1) + "]")).hasValue(1);
+        assertThat(read("page_highmem[" + page(h.maxPfn()) + "]")).isEmpty();
+        assertThat(read("page_highmem[" + String.format("0x%x", page(HIGH)) + "]")).hasValue(1);
     }
 }
