@@ -186,7 +186,7 @@ public final class Runner {
                 text = Reports.render(p.report(), kernel).orElseThrow(() -> new ScenarioException(p.line(), p.column(),
                         "report '" + p.report() + "' needs a booted board (a board line)"));
             } else {
-                // the parser takes a range only for a report that has one (Reports.takesRange)
+                // the parser takes arguments only up to the report's maxArgs (a range where it has one)
                 long from = eval(p.args().get(0), p.line());
                 long to = p.args().size() > 1 ? eval(p.args().get(1), p.line()) : from + 4096;
                 try {

@@ -32,7 +32,7 @@ public final class NoDoubleMapping {
     static final long KERNEL_HALF = 0xbf00_0000L;
     static final int FIRST_L1 = (int) (KERNEL_HALF >>> 20);
     private static final int MAX_ORDER = 11;
-    private static final int PKMAP_SLOTS = 512;
+    private static final int PKMAP_SLOTS = (int) armmm.model.layout.Layout.LAST_PKMAP;
 
     private NoDoubleMapping() {
     }
@@ -150,7 +150,7 @@ public final class NoDoubleMapping {
     }
 
     /** {@code FDT_FIXED_BASE}, {@code FDT_FIXED_SIZE} (arch/arm/include/asm/memory.h). */
-    static final long FDT_FIXED_BASE = 0xff80_0000L;
+    static final long FDT_FIXED_BASE = armmm.model.mmu.SwapperPgDir.FDT_FIXED_BASE;
     static final long FDT_FIXED_SIZE = 2L << 20;
     /** A section's APX bit (pgtable-2level-hwdef.h {@code PMD_SECT_APX}): read-only. */
     private static final int SECTION_APX = 1 << 15;

@@ -93,7 +93,7 @@ final class NoDoubleMappingShadow {
         marks = m;
         if (!all && h.pkmapCallThisStep()) {
             long base = h.pkmap().pkmapBase();
-            for (int i = 0; i < 512; i++) {
+            for (int i = 0; i < armmm.model.layout.Layout.LAST_PKMAP; i++) {
                 addSlotFrame(base + ((long) i << 12), candidates);
             }
         }

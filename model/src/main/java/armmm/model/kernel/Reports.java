@@ -50,12 +50,6 @@ public final class Reports {
         return r.render().apply(kernel);
     }
 
-    /** True when {@code name} takes an address range ({@code print pagetables FROM [TO]}). */
-    public static boolean takesRange(String name) {
-        Report r = REPORTS.get(name);
-        return r != null && r.ranged() != null;
-    }
-
     /** How many arguments {@code print NAME} takes at most (0 for a report without a range or selection). */
     public static int maxArgs(String name) {
         Report r = REPORTS.get(name);
