@@ -22,7 +22,7 @@ public final class BootObservables {
         Layout l = b.layout();
         ObservablePath.Segment seg = path.at(1);
         if (seg.index() != null) {
-            long arg = parseIndex(seg);
+            long arg = seg.address();
             Result r = switch (seg.name()) {
                 case "pa" -> l.pa(arg);
                 case "va" -> l.va(arg);
@@ -66,12 +66,4 @@ public final class BootObservables {
         };
     }
 
-    private static long parseIndex(ObservablePath.Segment seg) {
-        String s = seg.index().trim();
-        try {
-            return s.startsWith("0x") || s.startsWith("0X") ? Long.parseUnsignedLong(s.substring(2), 16) : Long.parseUnsignedLong(s);
-        } catch (NumberFormatException e) {
-            throw new ObservableException(seg.name() + "[" + seg.index() + "]: the index is not a number");
-        }
-    }
 }

@@ -34,6 +34,22 @@ public record ObservablePath(List<Segment> segments) {
             }
             return i;
         }
+
+        /**
+         * The index as an address or any unsigned 64-bit value, decimal or {@code 0x} hex (a struct
+         * page pointer, a physical address); throws {@link ObservableException} when it is none.
+         */
+        public long address() {
+            if (index == null) {
+                throw new ObservableException(name + " needs an index");
+            }
+            String i = index.trim();
+            try {
+                return i.startsWith("0x") || i.startsWith("0X") ? Long.parseUnsignedLong(i.substring(2), 16) : Long.parseUnsignedLong(i);
+            } catch (NumberFormatException e) {
+                throw new ObservableException(name + "[" + index + "]: the index is not a number");
+            }
+        }
     }
 
     /**

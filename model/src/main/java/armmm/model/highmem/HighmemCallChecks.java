@@ -59,10 +59,6 @@ public final class HighmemCallChecks {
         return Integer.toUnsignedLong(pte) >>> 12;
     }
 
-    /** {@code __fix_to_virt(FIX_KMAP_BEGIN + level + KM_MAX_IDX * cpu)}. */
-    static long fixVa(int cpu, int level) {
-        return Fixmap.FIXADDR_TOP - ((long) (Fixmap.FIX_KMAP_BEGIN + level + KM_MAX_IDX * cpu) << 12);
-    }
 
     private static long pkmapAddr(Highmem h, int slot) {
         return h.pkmap().pkmapBase() + ((long) slot << 12);
@@ -116,7 +112,7 @@ public final class HighmemCallChecks {
         }
         int task = cpuOk ? l.current(cpu) : -1;
         int depth = task < 0 ? 0 : l.taskDepth(task);
-        int pushPte = cpuOk && depth < KM_MAX_IDX ? h.tables().linuxPte(fixVa(cpu, depth)) : 0;
+        int pushPte = cpuOk && depth < KM_MAX_IDX ? h.tables().linuxPte(HighmemChecks.fixVa(cpu, depth)) : 0;
         boolean atomicCtx = op.irq() || cpuOk && l.atomicDepth(task) > 0;
         return new Before(op, pfn, cpuOk, counts, h.pkmap().lastPkmapNr(), hashed, atomicCtx, task, depth, pushPte);
     }
@@ -313,7 +309,7 @@ public final class HighmemCallChecks {
             }
             return;
         }
-        long va = fixVa(op.cpu(), b.depth());
+        long va = HighmemChecks.fixVa(op.cpu(), b.depth());
         if (r.isRefused() || r.value() != va) {
             out.add(v(op.name() + " did not return the slot 6.1 gives", String.format(
                     "%s(pfn %x) cpu %d = %s, 6.1 gives %08x (depth %d)", op.name(), b.pfn(), op.cpu(), show(r), va, b.depth())));
@@ -355,7 +351,7 @@ public final class HighmemCallChecks {
             }
             return;
         }
-        boolean top = addr == fixVa(op.cpu(), b.depth() - 1);
+        boolean top = addr == HighmemChecks.fixVa(op.cpu(), b.depth() - 1);
         boolean ok = top ? r instanceof Result.Value : r instanceof Result.Warned w && w.origin() == Result.Origin.KERNEL;
         int pte = h.tables().linuxPte(addr);
         if (!ok || depthAfter != b.depth() - 1 || pte != 0) {

@@ -84,7 +84,8 @@ public final class HighmemChecks {
         return h.pkmap().pkmapBase() + ((long) i << 12);
     }
 
-    private static long fixVa(int cpu, int level) {
+    /** {@code __fix_to_virt(FIX_KMAP_BEGIN + level + KM_MAX_IDX * cpu)}, the checks' own reading of the slot layout. */
+    static long fixVa(int cpu, int level) {
         return Fixmap.FIXADDR_TOP - ((long) (Fixmap.FIX_KMAP_BEGIN + level + KM_MAX_IDX * cpu) << 12);
     }
 

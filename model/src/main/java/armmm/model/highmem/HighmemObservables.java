@@ -1,6 +1,5 @@
 package armmm.model.highmem;
 
-import armmm.model.core.ObservableException;
 import armmm.model.core.ObservablePath;
 import java.util.OptionalLong;
 
@@ -66,15 +65,7 @@ public final class HighmemObservables {
      * or {@code 0x} hex); none for an address that is no struct page of the node's frames.
      */
     private static OptionalLong pageHighMem(Highmem h, ObservablePath.Segment s) {
-        String index = s.index();
-        long page;
-        try {
-            page = index.startsWith("0x") || index.startsWith("0X")
-                    ? Long.parseUnsignedLong(index.substring(2), 16) : Long.parseUnsignedLong(index);
-        } catch (NumberFormatException e) {
-            throw new ObservableException("page_highmem[" + index + "]: the index is not a struct page address");
-        }
-        long pfn = h.memMap().pageToPfn(page);
+        long pfn = h.memMap().pageToPfn(s.address());
         return pfn < 0 || pfn >= h.maxPfn() ? OptionalLong.empty() : OptionalLong.of(h.pkmap().pageHighMem(pfn) ? 1 : 0);
     }
 }

@@ -117,15 +117,14 @@ public final class UserPageTables {
      * journal no longer reaches back).
      */
     long[] ptesWrittenSince(long since) {
-        long n = generation - since;
-        if (n < 0 || n > JOURNAL) {
+        long[] entries = journalSince(since);
+        if (entries == null) {
             return null;
         }
-        long[] out = new long[(int) n];
+        long[] out = new long[entries.length];
         int m = 0;
         long lastPgd = -1;
-        for (int k = 0; k < n; k++) {
-            long va = journal[(int) ((since + 1 + k) % JOURNAL)];
+        for (long va : entries) {
             if (va == KERNEL_L1) {
                 continue;
             }
@@ -157,19 +156,31 @@ public final class UserPageTables {
      * ({@code since}, now], or null when the journal no longer reaches back.
      */
     int[] userPgdsWrittenSince(long since) {
-        long n = generation - since;
-        if (n < 0 || n > JOURNAL) {
+        long[] entries = journalSince(since);
+        if (entries == null) {
             return null;
         }
-        int[] out = new int[(int) n];
+        int[] out = new int[entries.length];
         int m = 0;
-        for (int k = 0; k < n; k++) {
-            long va = journal[(int) ((since + 1 + k) % JOURNAL)];
+        for (long va : entries) {
             if (va < 0 && va != KERNEL_L1) {
                 out[m++] = (int) (-2 - va);
             }
         }
         return java.util.Arrays.copyOf(out, m);
+    }
+
+    /** The journal's entries of generations ({@code since}, now], oldest first; null when it no longer reaches back. */
+    private long[] journalSince(long since) {
+        long n = generation - since;
+        if (n < 0 || n > JOURNAL) {
+            return null;
+        }
+        long[] out = new long[(int) n];
+        for (int k = 0; k < n; k++) {
+            out[k] = journal[(int) ((since + 1 + k) % JOURNAL)];
+        }
+        return out;
     }
 
     private void wroteL1(int index) {

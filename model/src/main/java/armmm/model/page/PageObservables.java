@@ -40,7 +40,7 @@ public final class PageObservables {
     }
 
     private static OptionalLong page(PageAllocator pa, ObservablePath path) {
-        long ptr = number(path.at(0));
+        long ptr = path.at(0).address();
         long pfn = pa.layout().pageToPfn(ptr);
         if (pfn < 0 || !pa.hasPfn(pfn)) {
             throw new ObservableException("page[" + path.at(0).index() + "]: not a struct page of mem_map");
@@ -96,7 +96,7 @@ public final class PageObservables {
             }
         }
         if (s.name().equals("free_area")) {
-            int order = (int) number(s);
+            int order = (int) s.address();
             if (order < 0 || order >= PageAllocator.MAX_ORDER) {
                 throw new ObservableException("free_area[" + order + "]: orders are 0.." + (PageAllocator.MAX_ORDER - 1));
             }
@@ -131,22 +131,10 @@ public final class PageObservables {
     }
 
     private static int cpu(PageAllocator pa, ObservablePath.Segment s) {
-        long c = number(s);
+        long c = s.address();
         if (c < 0 || c >= pa.nrCpus()) {
             throw new ObservableException(s.name() + "[" + c + "]: CPUs are 0.." + (pa.nrCpus() - 1));
         }
         return (int) c;
-    }
-
-    private static long number(ObservablePath.Segment s) {
-        String i = s.index();
-        if (i == null) {
-            throw new ObservableException(s.name() + " needs an index");
-        }
-        try {
-            return i.startsWith("0x") ? Long.parseUnsignedLong(i.substring(2), 16) : Long.parseUnsignedLong(i);
-        } catch (NumberFormatException e) {
-            throw new ObservableException(s.name() + "[" + i + "]: the index is not a number");
-        }
     }
 }
