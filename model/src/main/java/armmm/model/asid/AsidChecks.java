@@ -125,8 +125,14 @@ public final class AsidChecks {
     }
 
     /**
-     * INV-ASID-03: a CPU outside a switch whose {@code active_asids} a rollover cleared keeps the
-     * ASID it runs as its {@code reserved_asids}, and that ASID is taken in {@code asid_map}.
+     * INV-ASID-03: a CPU whose {@code active_asids} a rollover cleared keeps the ASID it runs, or has
+     * committed to run, as its {@code reserved_asids}, and that ASID is taken in {@code asid_map}.
+     * Outside a switch that is the ASID in CONTEXTIDR. Inside one, from the moment its
+     * {@code atomic64_xchg} (fast path) or {@code atomic64_set} (slow path, under the lock) put the
+     * mm's id in {@code active_asids} until TTBR0 is written, it is the number of the target mm's
+     * {@code context.id} (what {@code cpu_switch_mm} writes): from then on {@code flush_context}
+     * protects it like a running one, and a CPU that sits there through two rollovers is exactly the
+     * "suspended animation" of 7767/1 (arch/arm/mm/context.c {@code flush_context}).
      */
     public static List<Violation> reservedSurviveRollover(AsidAllocator a) {
         List<Violation> out = new ArrayList<>();
@@ -134,14 +140,16 @@ public final class AsidChecks {
         java.util.BitSet map = a.asidMap();
         for (int i = 0; i < a.nrCpus(); i++) {
             CpuAsidState c = a.cpu(i);
-            if (c.step() != SwitchStep.IDLE || c.active() != 0 || awaitingFlush(a, i)) {
+            boolean committed = c.step() == SwitchStep.WRITE_CONTEXTIDR || c.step() == SwitchStep.WRITE_TTBR0;
+            if (c.step() != SwitchStep.IDLE && !committed || c.active() != 0 || awaitingFlush(a, i)) {
                 continue;
             }
-            long running = c.contextidr() & mask;
+            long running = committed ? c.target().contextId() & mask : c.contextidr() & mask;
+            String what = committed ? "switches to ASID " + running + " (" + c.target() + ")"
+                    : "runs ASID " + running + " (CONTEXTIDR 0x" + Long.toHexString(c.contextidr()) + ")";
             if ((c.reserved() & mask) != running) {
                 out.add(new Violation(RESERVED_KEPT, "reserved ASID lost",
-                        "cpu " + i + " runs ASID " + running + " (CONTEXTIDR 0x" + Long.toHexString(c.contextidr())
-                                + ") but reserved_asids is 0x" + Long.toHexString(c.reserved())));
+                        "cpu " + i + " " + what + " but reserved_asids is 0x" + Long.toHexString(c.reserved())));
             } else if (running != 0 && !map.get((int) running)) {
                 out.add(new Violation(RESERVED_KEPT, "reserved ASID free in asid_map",
                         "cpu " + i + " reserves ASID " + running + ", clear in asid_map"));

@@ -113,4 +113,28 @@ class AsidChecksStatesTest {
         b.restore(0x200, bits(), 1);
         assertThat(AsidChecks.all(b)).isEmpty();
     }
+
+    @Test
+    void aCpuPastItsActiveAsidsWriteMustReserveItsTargetsAsidThroughARollover() {
+        AsidAllocator a = new AsidAllocator(TWO_CPUS);
+        a.restore(0x200, bits(3), 1);
+        MmContext m = a.adoptMm(0x48000000L, 0x203);
+        MmContext other = a.adoptMm(0x48004000L, 0x104);
+        // CPU 1 took the fast path to m (active_asids 0x203 then cleared by a rollover), CONTEXTIDR still other's
+        a.restoreCpu(1, other, 0, 0x103);
+        a.cpu(1).target = m;
+        a.cpu(1).step = SwitchStep.WRITE_CONTEXTIDR;
+        assertThat(AsidChecks.reservedSurviveRollover(a)).isEmpty();
+        a.cpu(1).reserved = 0;
+        assertThat(reasons(AsidChecks.reservedSurviveRollover(a))).containsExactly("reserved ASID lost");
+        a.cpu(1).step = SwitchStep.WRITE_TTBR0;
+        assertThat(reasons(AsidChecks.reservedSurviveRollover(a))).containsExactly("reserved ASID lost");
+        a.cpu(1).reserved = 0x203;
+        a.restore(0x200, bits(4), 1);
+        assertThat(reasons(AsidChecks.reservedSurviveRollover(a))).containsExactly("reserved ASID free in asid_map");
+        // before the xchg the CPU has committed to nothing
+        a.cpu(1).reserved = 0;
+        a.cpu(1).step = SwitchStep.XCHG_ACTIVE;
+        assertThat(AsidChecks.reservedSurviveRollover(a)).isEmpty();
+    }
 }

@@ -76,15 +76,9 @@ class AsidProperties {
                     + " %d rollovers, %s%n%s%n", defect, catcher, result.counterexample().steps().size(),
                     result.counterexample().originalSteps(), minimal, rollovers, result.counterexample().shrink(),
                     String.join("\n", result.counterexample().steps()));
-            // the bound every seeded bug's hunt keeps: at most twice its hand-minimal scenario's calls.
-            // 7767/1 is the exception here: its hand-minimal scenario is 5 calls (CPU 0 runs one mm, CPU 1
-            // makes two rollovers) and the whole-kernel hunt (TlbProperties) shrinks to it, but this
-            // allocator chain's shrinker stops at 12 steps, another race (CPU 1 switched out mid-switch
-            // through both rollovers) from which no single deletion leads down; its length is printed
-            if (defect != AsidDefect.SUSPENDED_CPU_LOSES_RESERVED) {
-                assertThat(result.counterexample().steps()).as("shrunk counterexample of %s", defect).isNotEmpty()
-                        .hasSizeLessThanOrEqualTo(2 * minimal);
-            }
+            // the bound every seeded bug's hunt keeps: at most twice its hand-minimal scenario's calls
+            assertThat(result.counterexample().steps()).as("shrunk counterexample of %s", defect).isNotEmpty()
+                    .hasSizeLessThanOrEqualTo(2 * minimal);
         }));
     }
 }
