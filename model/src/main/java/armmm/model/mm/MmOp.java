@@ -103,10 +103,7 @@ public sealed interface MmOp extends Op {
         public String name() { return "touch"; }
         public List<Arg> args() { return List.of(Arg.handle(mm), Arg.handle(va), new Arg(access.ordinal(), ArgKind.ACCESS)); }
         public Result applyTo(KernelState k) {
-            return on(k, name(), cpu, p -> {
-                Result elsewhere = p.checkRunsOn(mm, cpu);
-                return elsewhere != null ? elsewhere : p.touch(mm, va, access);
-            });
+            return on(k, name(), cpu, p -> p.touchOn(mm, va, access, cpu));
         }
         @Override public String toString() { return render(HandleNames.NONE); }
     }

@@ -47,6 +47,8 @@ public final class Processes {
     private int nrCpuIds = 1;
     /** Which mm each CPU runs ({@code active_mm}, -1 for none yet), when a TLB model keeps CPUs; else null. */
     private java.util.function.IntToLongFunction runningMm;
+    /** The TLB in front of the fault handler, when a TLB model keeps CPUs; else null. */
+    private UserAccessPath userAccess;
 
     /**
      * @param config  the build's and sysctls' layout facts
@@ -101,6 +103,36 @@ public final class Processes {
      */
     public void runningMm(java.util.function.IntToLongFunction perCpu) {
         runningMm = perCpu;
+    }
+
+    /**
+     * Installs the TLB in front of the fault handler ({@link UserAccessPath}): the TLB model of
+     * another subsystem, which owns the CPUs, does it; without one {@code touch} enters the fault
+     * handler directly.
+     */
+    public void userAccessPath(UserAccessPath path) {
+        userAccess = path;
+    }
+
+    /**
+     * {@code touch MM VA ACCESS cpu=N}: refused on a CPU that runs another mm ({@link #checkRunsOn});
+     * on the CPU that runs {@code handle}, through the installed {@link UserAccessPath} (TLB, walk,
+     * fault handler); else, and for what is no user access of a live mm with page tables, the fault
+     * handler as the hardware would enter it ({@link #touch}).
+     */
+    Result touchOn(long handle, long va, Access access, int cpu) {
+        Result elsewhere = checkRunsOn(handle, cpu);
+        if (elsewhere != null) {
+            return elsewhere;
+        }
+        if (userAccess != null && mms.containsKey(handle) && tables.containsKey(handle) && va >= 0
+                && va < config.taskSize()) {
+            Result r = userAccess.access(handle, va, access, cpu, () -> touch(handle, va, access));
+            if (r != null) {
+                return r;
+            }
+        }
+        return touch(handle, va, access);
     }
 
     /** Null when a task can call {@code call} on {@code cpu}; else the refusal (no such CPU). */

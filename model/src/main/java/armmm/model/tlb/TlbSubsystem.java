@@ -102,6 +102,8 @@ public final class TlbSubsystem implements Subsystem<Tlbs> {
         tlbs.highmem(earlier.state(Highmem.class));
         // a touch (a task's user-mode access) runs on a CPU only once that CPU runs its mm
         processes.runningMm(tlbs::activeMm);
+        // and a touch on the CPU that runs its mm goes through that CPU's TLB first
+        processes.userAccessPath(tlbs::userTouch);
         // the MMU's translate walks what each CPU's TTBR0 points at
         kernel.cpuTables(new RunningTables(tlbs, processes, kernel));
         if (vmalloc != null) {

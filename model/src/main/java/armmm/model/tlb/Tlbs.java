@@ -448,6 +448,53 @@ public final class Tlbs {
         return Result.of(now.pa() + (va - now.va()));
     }
 
+    /**
+     * {@code touch MM VA ACCESS cpu=N} when CPU {@code cpu} runs {@code mm} (its TTBR0 is that pgd
+     * and no switch is under way), as the hardware makes a user access ({@link
+     * armmm.model.mm.UserAccessPath}): an entry of the TLB that answers and permits it is used,
+     * stale or not, and no fault is taken (so a flush the kernel left out lets the task read or
+     * write the old frame); else {@code faultHandler} ({@code Processes.touch}: the walk, and
+     * {@code do_page_fault} when it fails), its flushes replayed from {@code cpu} before the retried
+     * walk fills the TLB. An entry that answers but denies what the tables permit is the spurious
+     * fault of {@link #access}. Null when {@code cpu} does not run {@code mm}: the caller enters the
+     * fault handler as without a TLB.
+     */
+    Result userTouch(long mm, long va, Access access, int cpu, java.util.function.Supplier<Result> faultHandler) {
+        if (cpu < 0 || cpu >= tlbs.length || asid.cpu(cpu).step() != armmm.model.asid.SwitchStep.IDLE
+                || ttbr0Mm(cpu) != mm || va < 0 || va >= ProcessTables.TASK_SIZE) {
+            return null;
+        }
+        accesses++;
+        TlbEntry hit = tlbs[cpu].lookup(va, currentAsid(cpu));
+        Walk now = walk(cpu, va);
+        if (hit != null) {
+            if (!hit.walk().sameTranslation(now)) {
+                staleHits++;
+            }
+            if (permits(hit.walk(), access, true)) {
+                return Result.of(hit.walk().pa() + (va - hit.walk().va()));
+            }
+        }
+        boolean walkPermits = now != null && permits(now, access, true);
+        Result r = faultHandler.get();
+        // the flushes the fault handler made (wp_page_copy's ptep_clear_flush, ...), from this CPU,
+        // before the retried access fills
+        replayFlushes(cpu, false);
+        if (r instanceof Result.Refused) {
+            return r;
+        }
+        now = walk(cpu, va);
+        if (now == null || !permits(now, access, true)) {
+            return r;
+        }
+        if (hit != null && walkPermits) {
+            // flush_tlb_fix_spurious_fault (flush_tlb_page), as in access
+            TlbFlush.flushTlbPage(this, mm, va, cpu);
+        }
+        fill(cpu, now);
+        return r;
+    }
+
     /** APX:AP and XN as the CPU checks them at PL0 ({@code user}) or PL1 (ARMv7-A ARM B3.7.1). */
     static boolean permits(Walk w, Access access, boolean user) {
         int ap = w.ap();
