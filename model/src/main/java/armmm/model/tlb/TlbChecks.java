@@ -73,13 +73,23 @@ public final class TlbChecks {
      * low bits of {@code context.id} there): of the mm TTBR0 points at, the mm a switch under way
      * goes to (CONTEXTIDR is written before TTBR0, with the reserved TTBR0 in between) and the
      * CPU's {@code active_mm} (the reserved-TTBR0 window before that write), the first whose
-     * {@code context.id} carries that ASID; null when none does.
+     * {@code context.id} carries that ASID; null when none does. A candidate whose whole id (the
+     * 32 bits CONTEXTIDR holds, generation included) is CONTEXTIDR's is taken first: a switch under
+     * way to an mm whose id is of an old generation with the same ASID number (it is about to get a
+     * new one in {@code new_context}) does not own the entries the CPU's {@code active_mm} filled.
      */
     static Long contextidrMm(Tlbs t, int cpu) {
         long mask = t.asid().config().asidNumberMask();
-        long tag = t.asid().cpu(cpu).contextidr() & mask;
+        long contextidr = t.asid().cpu(cpu).contextidr();
+        long tag = contextidr & mask;
         MmContext target = t.asid().cpu(cpu).target();
         long[] candidates = {t.ttbr0Mm(cpu), target == null ? -1 : t.mmOf(target), t.activeMm(cpu)};
+        for (long mm : candidates) {
+            MmContext ctx = mm < 0 ? null : t.context(mm);
+            if (ctx != null && ctx.contextId() != 0 && (ctx.contextId() & 0xffffffffL) == contextidr) {
+                return mm;
+            }
+        }
         for (long mm : candidates) {
             MmContext ctx = mm < 0 ? null : t.context(mm);
             if (ctx != null && ctx.contextId() != 0 && (ctx.contextId() & mask) == tag) {

@@ -125,4 +125,32 @@ class TlbTouchPathTest {
         value(k.apply(new TlbOp.SwitchMmFinish(0)));
         assertThat(k.apply(new MmOp.Touch(m, a, Access.READ, 0)).toString()).contains("runs mm");
     }
+
+    /**
+     * Found by {@code TlbProperties} (seed 40) once touch filled the TLB: CPU 0 caches its mm's
+     * stack page under ASID 2, a rollover on CPU 1 keeps ASID 2 reserved for it, and CPU 0 starts
+     * switching to an mm whose id is ASID 2 of the first generation. CONTEXTIDR still holds the
+     * running mm's whole id, so the entry is that mm's and agrees with its tables; the checks
+     * took the switch's target, whose stale id has the same number, as the ASID's mm.
+     */
+    @Test
+    void aSwitchToAnMmWithAnOldIdOfTheSameNumberDoesNotOwnTheRunningMmsEntries() {
+        Kernel k = Kernel.boot(Board.virt(256L << 20).withCpus(2).withArgs("armmm_asid_bits=2"), Bugs.NONE);
+        Tlbs t = k.state(Tlbs.class);
+        value(k.apply(new TlbOp.Exec(0)));
+        long m2 = value(k.apply(new TlbOp.Exec(1)));
+        value(k.apply(new TlbOp.Exec(1)));
+        long m4 = value(k.apply(new TlbOp.Exec(0)));
+        long stack = 0xbe858000L;
+        long pa = value(k.apply(new MmOp.Touch(m4, stack, Access.READ, 0)));
+        value(k.apply(new TlbOp.Exec(1)));
+        assertThat(t.asid().rollovers()).isEqualTo(2);
+        value(k.apply(new TlbOp.SwitchMmBegin(m2, 0)));
+        value(k.apply(new TlbOp.Step(0)));
+        assertThat(t.tlb(0).lookup(stack, t.currentAsid(0)).walk().pa()).isEqualTo(pa & ~0xfffL);
+        assertThat(t.context(m2).contextId() & 3).isEqualTo(t.asid().cpu(0).contextidr() & 3);
+        assertThat(TlbChecks.contextidrMm(t, 0)).isEqualTo(m4);
+        assertThat(TlbChecks.coherent(t)).isEmpty();
+        assertThat(TlbChecks.noStaleAsid(t)).isEmpty();
+    }
 }
