@@ -18,7 +18,9 @@ import java.util.function.Function;
  * names the errno the system call returns ({@code -ENOMEM}). {@code mmap}, {@code munmap},
  * {@code mprotect}, {@code brk}, {@code touch}, {@code fork} and {@code exit_mm} take an optional
  * {@code cpu=N}, the CPU the calling task runs on, from which their TLB flushes are issued; a
- * {@code touch} (the task's own user-mode access) is refused on a CPU that runs another mm.
+ * {@code touch} (the task's own user-mode access) is refused on a CPU that runs another mm, and on
+ * the CPU that runs its mm goes through that CPU's TLB when a TLB model installed one
+ * ({@link UserAccessPath}).
  */
 public sealed interface MmOp extends Op {
 
