@@ -102,6 +102,8 @@ public final class TlbSubsystem implements Subsystem<Tlbs> {
         tlbs.highmem(earlier.state(Highmem.class));
         // a touch (a task's user-mode access) runs on a CPU only once that CPU runs its mm
         processes.runningMm(tlbs::activeMm);
+        // a CPU inside a begun munmap/mprotect, and the mmap_lock that call holds, make other mm calls wait
+        processes.holder(tlbs::blocks);
         // the MMU's translate walks what each CPU's TTBR0 points at
         kernel.cpuTables(new RunningTables(tlbs, processes, kernel));
         if (vmalloc != null) {
@@ -313,6 +315,9 @@ public final class TlbSubsystem implements Subsystem<Tlbs> {
         out.append(String.format("cpu %d: CONTEXTIDR %#x TTBR0 %#x (%s) %s%s active_mm %d%n", cpu, c.contextidr(), c.ttbr0(),
                 mm < 0 ? "swapper_pg_dir" : "mm " + mm, c.step(),
                 t.asid().tlbFlushPending(cpu) ? " tlb_flush_pending" : "", t.activeMm(cpu)));
+        if (t.begun(cpu) != null) {
+            out.append("  inside ").append(t.begun(cpu)).append('\n');
+        }
         for (TlbEntry e : t.tlb(cpu).entries()) {
             out.append("  ").append(e).append('\n');
         }
@@ -324,7 +329,11 @@ public final class TlbSubsystem implements Subsystem<Tlbs> {
         return List.of(new HandleKind("mm", "m", List.of("exec"), List.of(
                 new HandleKind.Use("switch_mm", 0, false), new HandleKind.Use("switch_mm_begin", 0, false),
                 new HandleKind.Use("flush_tlb_mm", 0, false), new HandleKind.Use("flush_tlb_page", 0, false),
-                new HandleKind.Use("flush_tlb_range", 0, false))));
+                new HandleKind.Use("flush_tlb_range", 0, false), new HandleKind.Use("munmap_begin", 0, false),
+                new HandleKind.Use("mprotect_begin", 0, false))),
+                // an mmap'd address (the mm code's handle): munmap_begin gives it back as munmap does
+                new HandleKind("user address", "a", List.of(), List.of(new HandleKind.Use("munmap_begin", 1, true),
+                        new HandleKind.Use("mprotect_begin", 1, false))));
     }
 
     @Override
