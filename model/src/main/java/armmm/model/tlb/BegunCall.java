@@ -59,11 +59,19 @@ final class BegunCall {
     private Set<TlbEntry> old = Set.of();
     private final List<Tlbi> completed = new ArrayList<>();
 
-    BegunCall(String name, long mm, int cpu, boolean writeLocked) {
+    private final long start;
+
+    BegunCall(String name, long mm, long start, int cpu, boolean writeLocked) {
         this.name = name;
         this.mm = mm;
+        this.start = start;
         this.cpu = cpu;
         this.writeLocked = writeLocked;
+    }
+
+    /** The first address the call was given. */
+    long start() {
+        return start;
     }
 
     /** The call's name ({@code munmap}, {@code mprotect}). */

@@ -66,6 +66,8 @@ public final class Tlbs {
     private final BegunCall[] begun;
     /** Begun calls that returned, and steps they took. */
     private long callsReturned;
+    /** Accesses that used an old translation a begun call's window tolerates. */
+    private long windowHits;
     private long callSteps;
     /** Per CPU, the mms whose {@code mm_count} it holds a reference on ({@code mmgrab}). */
     private final List<Set<Long>> held = new ArrayList<>();
@@ -359,7 +361,7 @@ public final class Tlbs {
             return stepCall(cpu);
         }
         if (asid.cpu(cpu).step() == SwitchStep.IDLE) {
-            return Result.refused("step: cpu " + cpu + " is not switching");
+            return Result.refused("step: cpu " + cpu + " is neither switching nor inside a begun munmap or mprotect");
         }
         asid.step(cpu);
         releaseExited();
@@ -411,7 +413,7 @@ public final class Tlbs {
         if (held != null) {
             return Result.refused(begin + ": " + held);
         }
-        BegunCall c = new BegunCall(name, mm, cpu, writeLocked);
+        BegunCall c = new BegunCall(name, mm, start, cpu, writeLocked);
         if (bugs.contains(TlbBug.TLBI_BEFORE_CLEAR)) {
             // the flush of the span first, then the PTE writes: a walk in between refills the old translation
             queueRange(c, start, end, cpu);
@@ -536,6 +538,11 @@ public final class Tlbs {
         return callsReturned;
     }
 
+    /** Accesses that used an old translation inside a begun call's shootdown window. */
+    public long windowHits() {
+        return windowHits;
+    }
+
     /** Steps taken by begun address-space calls. */
     public long callSteps() {
         return callSteps;
@@ -619,6 +626,9 @@ public final class Tlbs {
         if (hit != null) {
             if (!hit.walk().sameTranslation(now)) {
                 staleHits++;
+                if (inShootdownWindow(hit)) {
+                    windowHits++;
+                }
             }
             if (permits(hit.walk(), access, user)) {
                 return Result.of(hit.walk().pa() + (va - hit.walk().va()));
