@@ -330,10 +330,7 @@ public final class TlbSubsystem implements Subsystem<Tlbs> {
                 new HandleKind.Use("switch_mm", 0, false), new HandleKind.Use("switch_mm_begin", 0, false),
                 new HandleKind.Use("flush_tlb_mm", 0, false), new HandleKind.Use("flush_tlb_page", 0, false),
                 new HandleKind.Use("flush_tlb_range", 0, false), new HandleKind.Use("munmap_begin", 0, false),
-                new HandleKind.Use("mprotect_begin", 0, false))),
-                // an mmap'd address (the mm code's handle): munmap_begin gives it back as munmap does
-                new HandleKind("user address", "a", List.of(), List.of(new HandleKind.Use("munmap_begin", 1, true),
-                        new HandleKind.Use("mprotect_begin", 1, false))));
+                new HandleKind.Use("mprotect_begin", 0, false))));
     }
 
     @Override

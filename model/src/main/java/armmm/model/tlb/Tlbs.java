@@ -361,7 +361,7 @@ public final class Tlbs {
             return stepCall(cpu);
         }
         if (asid.cpu(cpu).step() == SwitchStep.IDLE) {
-            return Result.refused("step: cpu " + cpu + " is neither switching nor inside a begun munmap or mprotect");
+            return Result.refused("step: cpu " + cpu + " is not switching, nor inside a begun munmap or mprotect");
         }
         asid.step(cpu);
         releaseExited();
