@@ -9,12 +9,14 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * An address-space call begun on a CPU ({@code munmap_begin}, {@code mprotect_begin}) whose
+ * An address-space call begun on a CPU ({@code munmap_begin}, {@code mprotect_begin},
+ * {@code touch_begin}) whose
  * remaining steps other CPUs can see, taken one {@code step} at a time: the kernel's order is the
  * PTE clears or updates under the PTL ({@code zap_pte_range}, {@code change_pte_range}), then
  * {@code tlb_finish_mmu}'s {@code flush_tlb_range} as arch/arm/mm/tlb-v7.S
  * {@code v7wbi_flush_user_tlb_range} issues it ({@code dsb ish}, one TLBIMVAAIS per page of the
- * loop, {@code dsb ish}), then the return to the caller. The PTE writes are the begin itself;
+ * loop, {@code dsb ish}), then the return to the caller; a copy on write ({@code wp_page_copy})
+ * clears the PTE, flushes the page, then sets the copy's PTE ({@link Kind#SET_PTE}). The PTE writes are the begin itself;
  * {@link TlbBug#TLBI_BEFORE_CLEAR} moves them after the flush.
  *
  * <p>It also holds what INV-TLB-01 may tolerate while the call is under way: the TLB entries of
@@ -30,16 +32,23 @@ final class BegunCall {
         DSB,
         /** One TLB operation issued (a page of the tlb-v7.S loop). */
         TLBI,
+        /** {@code wp_page_copy}'s {@code set_pte_at} of the copy, after {@code ptep_clear_flush}'s flush (a page's address). */
+        SET_PTE,
         /** The return to the caller: the call is over, its {@code mmap_lock} released. */
         RETURN
     }
 
     /** One step: its kind, and the operation for {@link Kind#TLBI}. */
-    record Step(Kind kind, Tlbi op) {
+    record Step(Kind kind, Tlbi op, long va) {
+        Step(Kind kind, Tlbi op) {
+            this(kind, op, 0);
+        }
+
         @Override
         public String toString() {
             return switch (kind) {
                 case PTE_WRITES -> "PTE writes";
+                case SET_PTE -> String.format("set_pte_at %#x", va);
                 case DSB -> "dsb ish";
                 case TLBI -> op.toString();
                 case RETURN -> "return";

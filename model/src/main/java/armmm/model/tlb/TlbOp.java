@@ -101,6 +101,31 @@ public sealed interface TlbOp extends Op {
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
+    /**
+     * {@code touch_begin MM VA [read|write|exec]}: the mm code's user access ({@code touch}) begun
+     * on the CPU, which must run the mm: a fault's PTE writes run now; a copy on write's
+     * {@code ptep_clear_flush} leaves the PTE cleared while {@code step} takes its flush
+     * ({@code dsb ish}, TLBIMVAAIS, {@code dsb ish}), then {@code set_pte_at} of the copy, then the
+     * return. The fault holds {@code mmap_lock} for reading.
+     */
+    record TouchBegin(long mm, long va, Access access, int cpu) implements TlbOp {
+        public String name() { return "touch_begin"; }
+        public List<Arg> args() { return List.of(Arg.handle(mm), Arg.handle(va), new Arg(access.ordinal(), ArgKind.ACCESS)); }
+        public Result applyTo(KernelState k) {
+            Processes p = k.state(Processes.class);
+            if (p == null) {
+                return NO_TLBS;
+            }
+            return on(k, t -> {
+                Result elsewhere = t.online(name(), cpu) == null && t.activeMm(cpu) >= 0 && t.activeMm(cpu) != mm
+                        ? Result.refused(String.format("touch_begin: cpu %d runs mm %d, not mm %d", cpu, t.activeMm(cpu), mm)) : null;
+                return elsewhere != null ? elsewhere
+                        : t.beginCall("touch", mm, va, va + 4096, false, cpu, () -> p.touch(mm, va, access));
+            });
+        }
+        @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
     /** {@code switch_mm_finish}: the CPU's remaining steps, no other CPU moving. */
     record SwitchMmFinish(int cpu) implements TlbOp {
         public String name() { return "switch_mm_finish"; }
@@ -285,6 +310,8 @@ public sealed interface TlbOp extends Op {
                     ArgKind.HANDLE, ArgKind.HANDLE, ArgKind.SIZE),
             OpSpec.perCpu("mprotect_begin", (a, c) -> new MprotectBegin(a[0], a[1], a[2], a[3], c),
                     ArgKind.HANDLE, ArgKind.HANDLE, ArgKind.SIZE, ArgKind.ADDR),
+            OpSpec.perCpu("touch_begin", (a, c) -> new TouchBegin(a[0], a[1], Access.values()[(int) a[2]], c),
+                    ArgKind.HANDLE, ArgKind.HANDLE, ArgKind.ACCESS),
             OpSpec.perCpu("switch_mm_finish", (a, c) -> new SwitchMmFinish(c)),
             OpSpec.perCpu("access", (a, c) -> new AccessVa(a[0], Access.values()[(int) a[1]], c), ArgKind.ADDR, ArgKind.ACCESS),
             OpSpec.perCpu("speculate", (a, c) -> new Speculate(a[0], c), ArgKind.ADDR),

@@ -330,7 +330,7 @@ public final class TlbSubsystem implements Subsystem<Tlbs> {
                 new HandleKind.Use("switch_mm", 0, false), new HandleKind.Use("switch_mm_begin", 0, false),
                 new HandleKind.Use("flush_tlb_mm", 0, false), new HandleKind.Use("flush_tlb_page", 0, false),
                 new HandleKind.Use("flush_tlb_range", 0, false), new HandleKind.Use("munmap_begin", 0, false),
-                new HandleKind.Use("mprotect_begin", 0, false))));
+                new HandleKind.Use("mprotect_begin", 0, false), new HandleKind.Use("touch_begin", 0, false))));
     }
 
     @Override

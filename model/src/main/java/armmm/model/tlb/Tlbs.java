@@ -462,6 +462,16 @@ public final class Tlbs {
             if (bugs.contains(TlbBug.MUNMAP_NO_FLUSH) && name.equals("munmap") && f.site() == armmm.model.mm.TlbFlush.Site.UNMAP_REGION) {
                 continue;
             }
+            if (f.site() == armmm.model.mm.TlbFlush.Site.WP_PAGE_COPY) {
+                // ptep_clear_flush: the PTE reads as cleared through the flush, then set_pte_at of the copy
+                tables.clearUntilSet(f.mm(), f.start());
+                if (!bugs.contains(TlbBug.COW_NO_FLUSH)) {
+                    replayedBySite.merge(f.site(), 1L, Long::sum);
+                    queueRange(c, f.start() & -PAGE, (f.start() & -PAGE) + PAGE, cpu);
+                }
+                c.steps().add(new BegunCall.Step(BegunCall.Kind.SET_PTE, null, f.start() & -PAGE));
+                continue;
+            }
             replayedBySite.merge(f.site(), 1L, Long::sum);
             switch (f.kind()) {
                 case RANGE -> queueRange(c, f.start(), f.end(), cpu);
@@ -519,6 +529,7 @@ public final class Tlbs {
                 dsb(cpu);
             }
             case TLBI -> issue(cpu, s.op());
+            case SET_PTE -> tables.setAgain(c.mm(), s.va());
             case RETURN -> {
                 begun[cpu] = null;
                 callsReturned++;
@@ -643,6 +654,9 @@ public final class Tlbs {
                 return Result.refused("access: 0x" + Long.toHexString(va) + ": TTBR0 is swapper_pg_dir, no user mapping (SIGSEGV)");
             }
             String held = blocks("access", mm, cpu, true);
+            if (held == null && tables.clearedNow(mm, va)) {
+                held = "the PTL of the page is held by a begun copy on write until its set_pte_at";
+            }
             if (held != null) {
                 return Result.refused("access: 0x" + Long.toHexString(va) + ": the page fault waits: " + held);
             }

@@ -420,7 +420,8 @@ final class TlbChains {
     /**
      * {@code b} with the kernel's own unmap and protection change begun ({@code munmap_begin},
      * {@code mprotect_begin}, of a page some TLB caches twice as often as of any page, from an
-     * idle CPU, as often one running the mm), their shootdown taken a TLB operation at a time by
+     * idle CPU, twice as often one not running the mm), a write fault begun on a cached page
+     * ({@code touch_begin}: a copy on write after a fork), their shootdown taken a TLB operation at a time by
      * {@code step cpu=N} among the other calls, and the two accesses that matter inside the
      * window: a CPU using an entry the call's window tolerates ({@code window access}), and a
      * CPU running the mm walking a page of the call's span ({@code window walk}, a speculative
@@ -433,6 +434,9 @@ final class TlbChains {
                 .action("mprotect_begin", 2, w -> !beginnable(w).isEmpty(), w -> beginTarget(w).flatMap(
                         mv -> Gens.combine(Gens.oneOf(VmFlags.PROT_READ, 0), Gens.oneOf(beginners(w, mv[0])),
                                 (prot, c) -> (Op) new TlbOp.MprotectBegin(mv[0], mv[1], PAGE, prot, c))))
+                // a write fault begun from a CPU running the mm, on a page a TLB caches: after a fork, a copy on write
+                .action("touch_begin", 3, w -> !cowTargets(w).isEmpty(), w -> Gens.oneOf(cowTargets(w)).map(
+                        mvc -> (Op) new TlbOp.TouchBegin(mvc[0], mvc[1], Access.WRITE, (int) mvc[2])))
                 .action("window access", 8, w -> !windowEntries(w).isEmpty(), w -> Gens.oneOf(windowEntries(w)).map(
                         ce -> (Op) new TlbOp.AccessVa(ce[1], Access.READ, (int) ce[0])))
                 .action("window walk", 20, w -> !windowWalks(w).isEmpty(), w -> Gens.oneOf(windowWalks(w)).flatMap(
@@ -456,8 +460,28 @@ final class TlbChains {
         return cached.isEmpty() ? any : Gens.frequency(weighted(1, any), weighted(2, Gens.oneOf(cached)));
     }
 
+    /** {mm, page, CPU}: a page some TLB caches of a beginnable mm, and an idle CPU whose {@code active_mm} is that mm. */
+    private static List<long[]> cowTargets(World w) {
+        Tlbs t = tlbs(w);
+        List<Long> mms = beginnable(w);
+        List<long[]> out = new ArrayList<>();
+        for (int c = 0; c < t.nrCpus(); c++) {
+            for (TlbEntry e : t.tlb(c).entries()) {
+                if (e.owner() < 0 || !mms.contains(e.owner())) {
+                    continue;
+                }
+                for (int d = 0; d < t.nrCpus(); d++) {
+                    if (t.activeMm(d) == e.owner() && t.begun(d) == null && t.asid().cpu(d).step() == SwitchStep.IDLE) {
+                        out.add(new long[] {e.owner(), e.walk().va(), d});
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
     /** {CPU, VA}: an entry a begun call's window tolerates, on a CPU not inside a call. */
-    private static List<long[]> windowEntries(World w) {
+    static List<long[]> windowEntries(World w) {
         Tlbs t = tlbs(w);
         List<long[]> out = new ArrayList<>();
         for (int c = 0; c < t.nrCpus(); c++) {
@@ -603,6 +627,11 @@ final class TlbChains {
         }
         if (t.callsReturned() > 0) {
             Stats.label("begun call returned");
+        }
+        for (int c = 0; c < t.nrCpus(); c++) {
+            if (t.begun(c) != null && t.begun(c).steps().stream().anyMatch(st -> st.kind() == BegunCall.Kind.SET_PTE)) {
+                Stats.label("copy on write begun");
+            }
         }
         if (t.asid().fastPaths() > 0) {
             Stats.label("fast path");

@@ -65,7 +65,8 @@ class TlbProperties {
                 TlbChains.spec(TlbChains.kernels(KernelChains.edgeBugs()), id -> true, true)).tries(20).seed(42).build());
         armmm.pbt.Chains.throwIfFailed(result);
         assertThat(result.stats().labels()).as("what the chains reached").containsKeys("munmap_begin ok", "mprotect_begin ok",
-                "begun call returned", "old translation used inside a shootdown window", "step ok", "speculate ok");
+                "touch_begin ok", "begun call returned", "old translation used inside a shootdown window", "step ok", "speculate ok",
+                "copy on write begun");
     }
 
     @PropertyTest
