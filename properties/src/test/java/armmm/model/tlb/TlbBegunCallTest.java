@@ -52,6 +52,17 @@ class TlbBegunCallTest {
     }
 
     @Test
+    void aBegunCopyOnWriteWithoutItsFlushIsReportedAtItsReturn() throws IOException {
+        Path p = Path.of("src", "test", "resources", "scenarios", "tlb", "cow-shootdown-window.scn");
+        RunReport r = Runner.run(Parser.parse(p.toString(), Files.readString(p)), Bugs.NONE);
+        assertThat(r.messages()).as("%s", r.output()).isEmpty();
+        // without ptep_clear_flush's flush the steps are set_pte_at and the return: CPU 1's
+        // read-only entry of the old page is tolerated up to the return (line 22), then reported
+        RunReport buggy = Runner.run(Parser.parse(p.toString(), Files.readString(p)), Bugs.of(TlbBug.COW_NO_FLUSH));
+        assertThat(buggy.messages().get(0)).contains("cow-shootdown-window.scn:22: INV-TLB-01 stale TLB entry: cpu 1 holds");
+    }
+
+    @Test
     void aTwoPageUnmapTakesADsbATlbiPerPageADsbAndTheReturn() {
         // 5 steps left after the begin: dsb ish, TLBIMVAAIS x2, dsb ish, return
         passes("""
