@@ -437,7 +437,7 @@ final class TlbChains {
                 // a write fault begun from a CPU running the mm, on a page a TLB caches: after a fork, a copy on write
                 .action("touch_begin", 3, w -> !cowTargets(w).isEmpty(), w -> Gens.oneOf(cowTargets(w)).map(
                         mvc -> (Op) new TlbOp.TouchBegin(mvc[0], mvc[1], Access.WRITE, (int) mvc[2])))
-                .action("window access", 8, w -> !windowEntries(w).isEmpty(), w -> Gens.oneOf(windowEntries(w)).map(
+                .action("window access", 30, w -> !windowEntries(w).isEmpty(), w -> Gens.oneOf(windowEntries(w)).map(
                         ce -> (Op) new TlbOp.AccessVa(ce[1], Access.READ, (int) ce[0])))
                 .action("window walk", 20, w -> !windowWalks(w).isEmpty(), w -> Gens.oneOf(windowWalks(w)).flatMap(
                         ce -> Gens.ints(0, (int) ce[2]).map(k -> k == 0 ? (Op) new TlbOp.Speculate(ce[1], (int) ce[0])
