@@ -44,7 +44,7 @@ public sealed interface MmOp extends Op {
         public List<Arg> args() {
             return List.of(Arg.handle(mm), Arg.addr(addr), Arg.size(len), Arg.addr(prot), Arg.addr(flags));
         }
-        public Result applyTo(KernelState k) { return on(k, name(), cpu, p -> p.mmap(mm, addr, len, prot, flags)); }
+        public Result applyTo(KernelState k) { return on(k, name(), mm, cpu, false, p -> p.mmap(mm, addr, len, prot, flags)); }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
@@ -56,7 +56,7 @@ public sealed interface MmOp extends Op {
         }
         public String name() { return "munmap"; }
         public List<Arg> args() { return List.of(Arg.handle(mm), Arg.handle(addr), Arg.size(len)); }
-        public Result applyTo(KernelState k) { return on(k, name(), cpu, p -> p.munmap(mm, addr, len)); }
+        public Result applyTo(KernelState k) { return on(k, name(), mm, cpu, false, p -> p.munmap(mm, addr, len)); }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
@@ -68,7 +68,7 @@ public sealed interface MmOp extends Op {
         }
         public String name() { return "mprotect"; }
         public List<Arg> args() { return List.of(Arg.handle(mm), Arg.handle(addr), Arg.size(len), Arg.addr(prot)); }
-        public Result applyTo(KernelState k) { return on(k, name(), cpu, p -> p.mprotect(mm, addr, len, prot)); }
+        public Result applyTo(KernelState k) { return on(k, name(), mm, cpu, false, p -> p.mprotect(mm, addr, len, prot)); }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
@@ -80,7 +80,7 @@ public sealed interface MmOp extends Op {
         }
         public String name() { return "brk"; }
         public List<Arg> args() { return List.of(Arg.handle(mm), Arg.addr(addr)); }
-        public Result applyTo(KernelState k) { return on(k, name(), cpu, p -> p.brk(mm, addr)); }
+        public Result applyTo(KernelState k) { return on(k, name(), mm, cpu, false, p -> p.brk(mm, addr)); }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
@@ -92,7 +92,7 @@ public sealed interface MmOp extends Op {
         }
         public String name() { return "exit_mm"; }
         public List<Arg> args() { return List.of(Arg.handle(mm)); }
-        public Result applyTo(KernelState k) { return on(k, name(), cpu, p -> p.exitMm(mm)); }
+        public Result applyTo(KernelState k) { return on(k, name(), mm, cpu, false, p -> p.exitMm(mm)); }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
@@ -105,7 +105,7 @@ public sealed interface MmOp extends Op {
         public String name() { return "touch"; }
         public List<Arg> args() { return List.of(Arg.handle(mm), Arg.handle(va), new Arg(access.ordinal(), ArgKind.ACCESS)); }
         public Result applyTo(KernelState k) {
-            return on(k, name(), cpu, p -> p.touchOn(mm, va, access, cpu));
+            return on(k, name(), mm, cpu, true, p -> p.touchOn(mm, va, access, cpu));
         }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
@@ -119,7 +119,7 @@ public sealed interface MmOp extends Op {
         @Override public String resultStem() { return "m"; }
         public String name() { return "fork"; }
         public List<Arg> args() { return List.of(Arg.handle(mm)); }
-        public Result applyTo(KernelState k) { return on(k, name(), cpu, p -> p.fork(mm)); }
+        public Result applyTo(KernelState k) { return on(k, name(), mm, cpu, false, p -> p.fork(mm)); }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
@@ -138,10 +138,18 @@ public sealed interface MmOp extends Op {
         return Op.onState(k, Processes.class, NO_PROCESSES, call);
     }
 
-    /** Runs {@code call} made from {@code cpu}: refused on a CPU that is not possible, before the call changes anything. */
-    private static Result on(KernelState k, String name, int cpu, Function<Processes, Result> call) {
+    /**
+     * Runs {@code call} made from {@code cpu} by a task of {@code mm}: refused, before the call
+     * changes anything, on a CPU that is not possible, and while a call begun on that CPU or
+     * holding {@code mm}'s {@code mmap_lock} has not returned ({@link Processes.Holder};
+     * {@code fault}: the call takes the lock for reading only).
+     */
+    private static Result on(KernelState k, String name, long mm, int cpu, boolean fault, Function<Processes, Result> call) {
         return on(k, p -> {
             Result bad = p.checkCpu(name, cpu);
+            if (bad == null) {
+                bad = p.checkHeld(name, mm, cpu, fault);
+            }
             return bad != null ? bad : call.apply(p);
         });
     }

@@ -263,7 +263,10 @@ public final class MmSubsystem implements Subsystem<Processes> {
                                 new HandleKind.Use("exit_mm", 0, true))),
                 new HandleKind("user address", "a", List.of("mmap"),
                         List.of(new HandleKind.Use("munmap", 1, true), new HandleKind.Use("mprotect", 1, false),
-                                new HandleKind.Use("touch", 1, false))));
+                                new HandleKind.Use("touch", 1, false),
+                                // the TLB subsystem's begun forms (spec/tlb.md): munmap_begin gives it back as munmap does
+                                new HandleKind.Use("munmap_begin", 1, true), new HandleKind.Use("mprotect_begin", 1, false),
+                                new HandleKind.Use("touch_begin", 1, false))));
     }
 
     @Override

@@ -49,6 +49,8 @@ public final class Processes {
     private java.util.function.IntToLongFunction runningMm;
     /** The TLB in front of the fault handler, when a TLB model keeps CPUs; else null. */
     private UserAccessPath userAccess;
+    /** Who holds CPUs and mmap_locks between steps ({@link #holder}), or null. */
+    private Holder holder;
 
     /**
      * @param config  the build's and sysctls' layout facts
@@ -135,10 +137,34 @@ public final class Processes {
         return touch(handle, va, access);
     }
 
+    /**
+     * Who holds a CPU or an {@code mmap_lock} between steps (a call begun and not yet returned,
+     * which the TLB model of another subsystem steps): null when {@code call} of a task of
+     * {@code mm} on {@code cpu} may run now, else why it cannot. {@code fault} says the call takes
+     * {@code mmap_lock} for reading only ({@code do_page_fault}), which a holder that downgraded
+     * its write lock ({@code __vm_munmap}) lets through.
+     */
+    @FunctionalInterface
+    public interface Holder {
+        /** Null when the call may run; else the reason it waits. */
+        String blocks(String call, long mm, int cpu, boolean fault);
+    }
+
+    /** Hands over who holds CPUs and {@code mmap_lock}s between steps (the TLB model; none by default). */
+    public void holder(Holder h) {
+        holder = h;
+    }
+
     /** Null when a task can call {@code call} on {@code cpu}; else the refusal (no such CPU). */
     Result checkCpu(String call, int cpu) {
         return cpu < 0 || cpu >= nrCpuIds
                 ? Result.refused(call + ": cpu " + cpu + " is not possible (nr_cpu_ids " + nrCpuIds + ")") : null;
+    }
+
+    /** Null when {@code call} on {@code mm} from {@code cpu} can run now; else the refusal ({@link Holder}). */
+    Result checkHeld(String call, long mm, int cpu, boolean fault) {
+        String why = holder == null ? null : holder.blocks(call, mm, cpu, fault);
+        return why == null ? null : Result.refused(call + ": " + why);
     }
 
     /**

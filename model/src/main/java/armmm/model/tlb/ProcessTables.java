@@ -77,8 +77,38 @@ public final class ProcessTables implements PageTables {
      * would: a PTE without young or present has no hardware entry). The permissions cached are
      * the descriptor's, whatever access made the walk.
      */
+    /**
+     * The user pages whose PTE a begun fault cleared and has not set again yet, by mm
+     * ({@code wp_page_copy}: {@code ptep_clear_flush}, then {@code set_pte_at} of the copy): the
+     * mm code wrote the new PTE already; until the begun call's step that sets it, the hardware
+     * walk finds none.
+     */
+    private final java.util.Map<Long, java.util.Set<Long>> cleared = new java.util.HashMap<>();
+
+    /** The PTE of {@code va} in {@code mm} reads as cleared until {@link #setAgain}. */
+    void clearUntilSet(long mm, long va) {
+        cleared.computeIfAbsent(mm, k -> new java.util.HashSet<>()).add(va & -PAGE);
+    }
+
+    /** The begun fault's {@code set_pte_at}: the PTE the mm code wrote is what the walk reads again. */
+    void setAgain(long mm, long va) {
+        java.util.Set<Long> s = cleared.get(mm);
+        if (s != null && s.remove(va & -PAGE) && s.isEmpty()) {
+            cleared.remove(mm);
+        }
+    }
+
+    /** Whether the PTE of {@code va} in {@code mm} is between a begun fault's clear and its set. */
+    boolean clearedNow(long mm, long va) {
+        java.util.Set<Long> s = cleared.get(mm);
+        return s != null && s.contains(va & -PAGE);
+    }
+
     @Override
     public Walk walkUser(long mm, long va) {
+        if (!cleared.isEmpty() && clearedNow(mm, va)) {
+            return null;
+        }
         if (processes.translate(mm, va, Access.READ, Privilege.USER) instanceof Translation.Mapped m) {
             return toWalk(va, m, userGlobal);
         }

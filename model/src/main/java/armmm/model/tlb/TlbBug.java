@@ -51,7 +51,15 @@ public enum TlbBug implements SeededBug {
      * CPU only, as if it were TLBIASID ({@code c8, c7, 2}): a hardware (or model) fault no kernel
      * path of this build shows, since ARM_ERRATA_720789 makes {@code flush_tlb_mm} use TLBIALLIS.
      */
-    TLBIASID_IS_LOCAL("INV-CALL-06", "TLBIASIDIS acts on the issuing CPU only: after its dsb other CPUs keep the ASID's non-global entries");
+    TLBIASID_IS_LOCAL("INV-CALL-06", "TLBIASIDIS acts on the issuing CPU only: after its dsb other CPUs keep the ASID's non-global entries"),
+    /**
+     * An unmap whose TLB shootdown runs before its PTE writes instead of after them (the order of
+     * mm/mmu_gather.c {@code tlb_finish_mmu} after {@code zap_pte_range}, mm/mprotect.c after
+     * {@code change_pte_range}): another CPU's access or speculative walk between the completed
+     * flush and the PTE clear refills the old translation, which nothing flushes again. Only an
+     * interleaving shows it: the whole call is atomic, and in it the order makes no difference.
+     */
+    TLBI_BEFORE_CLEAR("INV-TLB-01", "munmap/mprotect issue and complete their flush_tlb_range before the PTE writes: a walk by another CPU in between refills the old translation, and it outlives the call");
 
     private final BugFacts facts;
 

@@ -16,7 +16,9 @@ import java.util.function.Function;
 /**
  * The TLB and ASID calls, each taking {@code cpu=N}: {@code switch_mm} (arch/arm/mm/context.c
  * {@code check_and_switch_context}, whole), {@code switch_mm_begin} and {@code step} (the same
- * switch one visible step at a time, which is how a scenario writes an interleaving), an access
+ * switch one visible step at a time, which is how a scenario writes an interleaving),
+ * {@code munmap_begin} and {@code mprotect_begin} (the kernel's own unmap and its shootdown, a
+ * step each), an access
  * and a speculative walk, the CP15 TLB operations and {@code dsb} by name, and the kernel's
  * helpers of arch/arm/include/asm/tlbflush.h and arch/arm/kernel/smp_tlb.c.
  */
@@ -53,11 +55,74 @@ public sealed interface TlbOp extends Op {
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
-    /** {@code step}: the CPU's next visible step of its switch. */
+    /**
+     * {@code step}: the CPU's next visible step of its switch, or of the address-space call begun
+     * on it ({@code munmap_begin}, {@code mprotect_begin}): the steps left, and at the call's
+     * return what the call returned.
+     */
     record Step(int cpu) implements TlbOp {
         public String name() { return "step"; }
         public List<Arg> args() { return List.of(); }
         public Result applyTo(KernelState k) { return on(k, t -> t.step(cpu)); }
+        @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
+    /**
+     * {@code munmap_begin MM ADDR LEN}: {@code munmap} begun on the CPU ({@link BegunCall}): the
+     * PTE clears run now and the call's result is returned; {@code step} takes the flush
+     * ({@code dsb ish}, each TLBIMVAAIS, {@code dsb ish}) and the return. {@code __vm_munmap}
+     * downgrades {@code mmap_lock} to reading before {@code unmap_region}, so another CPU's page
+     * fault in the mm may run meanwhile.
+     */
+    record MunmapBegin(long mm, long addr, long len, int cpu) implements TlbOp {
+        public String name() { return "munmap_begin"; }
+        public List<Arg> args() { return List.of(Arg.handle(mm), Arg.handle(addr), Arg.size(len)); }
+        public Result applyTo(KernelState k) {
+            Processes p = k.state(Processes.class);
+            return p == null ? NO_TLBS : on(k, t -> t.beginCall("munmap", mm, addr, addr + len, false, cpu,
+                    () -> p.munmap(mm, addr, len)));
+        }
+        @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
+    /**
+     * {@code mprotect_begin MM ADDR LEN PROT}: {@code mprotect} begun on the CPU: the PTE updates
+     * of {@code change_pte_range} run now; {@code step} takes {@code tlb_finish_mmu}'s flush and
+     * the return. The call holds {@code mmap_lock} for writing to its end.
+     */
+    record MprotectBegin(long mm, long addr, long len, long prot, int cpu) implements TlbOp {
+        public String name() { return "mprotect_begin"; }
+        public List<Arg> args() { return List.of(Arg.handle(mm), Arg.handle(addr), Arg.size(len), Arg.addr(prot)); }
+        public Result applyTo(KernelState k) {
+            Processes p = k.state(Processes.class);
+            return p == null ? NO_TLBS : on(k, t -> t.beginCall("mprotect", mm, addr, addr + len, true, cpu,
+                    () -> p.mprotect(mm, addr, len, prot)));
+        }
+        @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
+    /**
+     * {@code touch_begin MM VA [read|write|exec]}: the mm code's user access ({@code touch}) begun
+     * on the CPU, which must run the mm: a fault's PTE writes run now; a copy on write's
+     * {@code ptep_clear_flush} leaves the PTE cleared while {@code step} takes its flush
+     * ({@code dsb ish}, TLBIMVAAIS, {@code dsb ish}), then {@code set_pte_at} of the copy, then the
+     * return. The fault holds {@code mmap_lock} for reading.
+     */
+    record TouchBegin(long mm, long va, Access access, int cpu) implements TlbOp {
+        public String name() { return "touch_begin"; }
+        public List<Arg> args() { return List.of(Arg.handle(mm), Arg.handle(va), new Arg(access.ordinal(), ArgKind.ACCESS)); }
+        public Result applyTo(KernelState k) {
+            Processes p = k.state(Processes.class);
+            if (p == null) {
+                return NO_TLBS;
+            }
+            return on(k, t -> {
+                Result elsewhere = t.online(name(), cpu) == null && t.activeMm(cpu) >= 0 && t.activeMm(cpu) != mm
+                        ? Result.refused(String.format("touch_begin: cpu %d runs mm %d, not mm %d", cpu, t.activeMm(cpu), mm)) : null;
+                return elsewhere != null ? elsewhere
+                        : t.beginCall("touch", mm, va, va + 4096, false, cpu, () -> p.touch(mm, va, access));
+            });
+        }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
@@ -95,7 +160,7 @@ public sealed interface TlbOp extends Op {
         public List<Arg> args() { return List.of(Arg.addr(va)); }
         public Result applyTo(KernelState k) {
             return on(k, t -> {
-                Result bad = t.checkCpu(name(), cpu);
+                Result bad = t.online(name(), cpu);
                 return bad != null ? bad : Result.of(t.tlb(cpu).evict(va));
             });
         }
@@ -241,6 +306,12 @@ public sealed interface TlbOp extends Op {
             OpSpec.perCpu("exec", (a, c) -> new Exec(c)),
             OpSpec.perCpu("switch_mm_begin", (a, c) -> new SwitchMmBegin(a[0], c), ArgKind.HANDLE),
             OpSpec.perCpu("step", (a, c) -> new Step(c)),
+            OpSpec.perCpu("munmap_begin", (a, c) -> new MunmapBegin(a[0], a[1], a[2], c),
+                    ArgKind.HANDLE, ArgKind.HANDLE, ArgKind.SIZE),
+            OpSpec.perCpu("mprotect_begin", (a, c) -> new MprotectBegin(a[0], a[1], a[2], a[3], c),
+                    ArgKind.HANDLE, ArgKind.HANDLE, ArgKind.SIZE, ArgKind.ADDR),
+            OpSpec.perCpu("touch_begin", (a, c) -> new TouchBegin(a[0], a[1], Access.values()[(int) a[2]], c),
+                    ArgKind.HANDLE, ArgKind.HANDLE, ArgKind.ACCESS),
             OpSpec.perCpu("switch_mm_finish", (a, c) -> new SwitchMmFinish(c)),
             OpSpec.perCpu("access", (a, c) -> new AccessVa(a[0], Access.values()[(int) a[1]], c), ArgKind.ADDR, ArgKind.ACCESS),
             OpSpec.perCpu("speculate", (a, c) -> new Speculate(a[0], c), ArgKind.ADDR),

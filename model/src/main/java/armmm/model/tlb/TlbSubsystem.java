@@ -104,6 +104,8 @@ public final class TlbSubsystem implements Subsystem<Tlbs> {
         processes.runningMm(tlbs::activeMm);
         // and a touch on the CPU that runs its mm goes through that CPU's TLB first
         processes.userAccessPath(tlbs::userTouch);
+        // a CPU inside a begun munmap/mprotect, and the mmap_lock that call holds, make other mm calls wait
+        processes.holder(tlbs::blocks);
         // the MMU's translate walks what each CPU's TTBR0 points at
         kernel.cpuTables(new RunningTables(tlbs, processes, kernel));
         if (vmalloc != null) {
@@ -315,6 +317,9 @@ public final class TlbSubsystem implements Subsystem<Tlbs> {
         out.append(String.format("cpu %d: CONTEXTIDR %#x TTBR0 %#x (%s) %s%s active_mm %d%n", cpu, c.contextidr(), c.ttbr0(),
                 mm < 0 ? "swapper_pg_dir" : "mm " + mm, c.step(),
                 t.asid().tlbFlushPending(cpu) ? " tlb_flush_pending" : "", t.activeMm(cpu)));
+        if (t.begun(cpu) != null) {
+            out.append("  inside ").append(t.begun(cpu)).append('\n');
+        }
         for (TlbEntry e : t.tlb(cpu).entries()) {
             out.append("  ").append(e).append('\n');
         }
@@ -326,7 +331,8 @@ public final class TlbSubsystem implements Subsystem<Tlbs> {
         return List.of(new HandleKind("mm", "m", List.of("exec"), List.of(
                 new HandleKind.Use("switch_mm", 0, false), new HandleKind.Use("switch_mm_begin", 0, false),
                 new HandleKind.Use("flush_tlb_mm", 0, false), new HandleKind.Use("flush_tlb_page", 0, false),
-                new HandleKind.Use("flush_tlb_range", 0, false))));
+                new HandleKind.Use("flush_tlb_range", 0, false), new HandleKind.Use("munmap_begin", 0, false),
+                new HandleKind.Use("mprotect_begin", 0, false), new HandleKind.Use("touch_begin", 0, false))));
     }
 
     @Override

@@ -62,6 +62,13 @@ public final class Tlbs {
     private long staleFlushed;
     /** Per CPU, its {@code active_mm}: the mm its TTBR0 last pointed at, kept while a switch is under way. */
     private final long[] activeMm;
+    /** Per CPU, the address-space call begun there and not yet returned ({@link BegunCall}), or null. */
+    private final BegunCall[] begun;
+    /** Begun calls that returned, and steps they took. */
+    private long callsReturned;
+    /** Accesses that used an old translation a begun call's window tolerates. */
+    private long windowHits;
+    private long callSteps;
     /** Per CPU, the mms whose {@code mm_count} it holds a reference on ({@code mmgrab}). */
     private final List<Set<Long>> held = new ArrayList<>();
 
@@ -72,6 +79,7 @@ public final class Tlbs {
         this.bugs = bugs.isEmpty() ? EnumSet.noneOf(TlbBug.class) : EnumSet.copyOf(bugs);
         this.tlbs = new Tlb[asid.nrCpus()];
         this.activeMm = new long[tlbs.length];
+        this.begun = new BegunCall[tlbs.length];
         for (int i = 0; i < tlbs.length; i++) {
             tlbs[i] = new Tlb();
             issued.add(new ArrayList<>());
@@ -242,9 +250,26 @@ public final class Tlbs {
 
     // ------------------------------------------------------------------ calls
 
-    Result checkCpu(String call, int cpu) {
+    /** Null when {@code cpu} is online; else the refusal. */
+    Result online(String call, int cpu) {
         return cpu < 0 || cpu >= tlbs.length
                 ? Result.refused(call + ": cpu " + cpu + " is not online (" + tlbs.length + " CPUs)") : null;
+    }
+
+    /**
+     * Null when {@code cpu} is online and can make {@code call}: not while it is inside a begun
+     * address-space call, which runs to its return before the CPU does anything else.
+     */
+    Result checkCpu(String call, int cpu) {
+        Result bad = online(call, cpu);
+        if (bad == null && begun[cpu] != null) {
+            bad = Result.refused(call + ": " + insideCall(cpu));
+        }
+        return bad;
+    }
+
+    private String insideCall(int cpu) {
+        return "cpu " + cpu + " is inside " + begun[cpu].name() + "_begin; continue it with step cpu=" + cpu;
     }
 
     /** {@code mm_init}'s {@code init_new_context} and {@code mm_alloc_pgd} for a new mm. */
@@ -328,12 +353,15 @@ public final class Tlbs {
 
     /** One step other CPUs can see of {@code cpu}'s switch; the step it will take next (its ordinal). */
     public Result step(int cpu) {
-        Result bad = checkCpu("step", cpu);
+        Result bad = online("step", cpu);
         if (bad != null) {
             return bad;
         }
+        if (begun[cpu] != null) {
+            return stepCall(cpu);
+        }
         if (asid.cpu(cpu).step() == SwitchStep.IDLE) {
-            return Result.refused("step: cpu " + cpu + " is not switching");
+            return Result.refused("step: cpu " + cpu + " is not switching, nor inside a begun munmap or mprotect");
         }
         asid.step(cpu);
         releaseExited();
@@ -342,7 +370,7 @@ public final class Tlbs {
 
     /** The rest of {@code cpu}'s switch with no other CPU moving; the mm's {@code context.id}. */
     public Result switchMmFinish(int cpu) {
-        Result bad = checkCpu("switch_mm_finish", cpu);
+        Result bad = online("switch_mm_finish", cpu);
         if (bad != null) {
             return bad;
         }
@@ -362,6 +390,205 @@ public final class Tlbs {
         return Result.of(target.contextId());
     }
 
+    // ------------------------------------------------------------------ begun address-space calls
+
+    /**
+     * Begins address-space call {@code name} of {@code mm} on {@code cpu} ({@link BegunCall}): its
+     * PTE writes run now (the mm code's whole call, {@code call}), its TLB flush and its return
+     * wait for {@link #step}. What the call returned, or its refusal (then nothing waits).
+     * {@code start}/{@code end} bound what it may change, for {@link TlbBug#TLBI_BEFORE_CLEAR},
+     * which issues the flush of that span first and defers the PTE writes to a step after it.
+     */
+    Result beginCall(String name, long mm, long start, long end, boolean writeLocked, int cpu,
+            java.util.function.Supplier<Result> call) {
+        String begin = name + "_begin";
+        Result bad = checkCpu(begin, cpu);
+        if (bad != null) {
+            return bad;
+        }
+        if (asid.cpu(cpu).step() != SwitchStep.IDLE) {
+            return Result.refused(begin + ": cpu " + cpu + " is inside a switch; continue it with step cpu=" + cpu);
+        }
+        String held = blocks(begin, mm, cpu, false);
+        if (held != null) {
+            return Result.refused(begin + ": " + held);
+        }
+        BegunCall c = new BegunCall(name, mm, start, cpu, writeLocked);
+        if (bugs.contains(TlbBug.TLBI_BEFORE_CLEAR)) {
+            // the flush of the span first, then the PTE writes: a walk in between refills the old translation
+            queueRange(c, start, end, cpu);
+            c.steps().add(new BegunCall.Step(BegunCall.Kind.PTE_WRITES, null));
+            c.steps().add(new BegunCall.Step(BegunCall.Kind.RETURN, null));
+            c.deferred(call);
+            begun[cpu] = c;
+            return Result.of(0);
+        }
+        c.old(oldEntries(mm));
+        Result r = call.get();
+        if (r.isRefused()) {
+            // a refused call changed nothing and flushes nothing
+            replayed = tables.flushes().size();
+            return r;
+        }
+        c.result(r);
+        queueFlushes(c, name, cpu);
+        c.steps().add(new BegunCall.Step(BegunCall.Kind.RETURN, null));
+        begun[cpu] = c;
+        return r;
+    }
+
+    /** The non-global entries of {@code mm}, on every CPU, that agree with its tables now. */
+    private Set<TlbEntry> oldEntries(long mm) {
+        Set<TlbEntry> out = new java.util.HashSet<>();
+        for (Tlb t : tlbs) {
+            for (TlbEntry e : t.entries()) {
+                if (e.owner() == mm && !e.walk().global() && e.walk().sameTranslation(tables.walkUser(mm, e.walk().va()))) {
+                    out.add(e);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The flushes the mm code recorded in the call, as steps in tlb-v7.S's order, taken from the
+     * replay ({@link #replayFlushes}) so that the step hook does not make them at once.
+     * {@link TlbBug#MUNMAP_NO_FLUSH} drops munmap's as it drops the whole call's.
+     */
+    private void queueFlushes(BegunCall c, String name, int cpu) {
+        List<armmm.model.mm.TlbFlush> all = tables.flushes();
+        for (; replayed < all.size(); replayed++) {
+            armmm.model.mm.TlbFlush f = all.get(replayed);
+            if (bugs.contains(TlbBug.MUNMAP_NO_FLUSH) && name.equals("munmap") && f.site() == armmm.model.mm.TlbFlush.Site.UNMAP_REGION) {
+                continue;
+            }
+            if (f.site() == armmm.model.mm.TlbFlush.Site.WP_PAGE_COPY) {
+                // ptep_clear_flush: the PTE reads as cleared through the flush, then set_pte_at of the copy
+                tables.clearUntilSet(f.mm(), f.start());
+                if (!bugs.contains(TlbBug.COW_NO_FLUSH)) {
+                    replayedBySite.merge(f.site(), 1L, Long::sum);
+                    queueRange(c, f.start() & -PAGE, (f.start() & -PAGE) + PAGE, cpu);
+                }
+                c.steps().add(new BegunCall.Step(BegunCall.Kind.SET_PTE, null, f.start() & -PAGE));
+                continue;
+            }
+            replayedBySite.merge(f.site(), 1L, Long::sum);
+            switch (f.kind()) {
+                case RANGE -> queueRange(c, f.start(), f.end(), cpu);
+                case PAGE -> queueRange(c, f.start() & -PAGE, (f.start() & -PAGE) + PAGE, cpu);
+                case MM -> {
+                    // flush_tlb_mm with 720789: TLBIALLIS, dsb ish
+                    c.steps().add(new BegunCall.Step(BegunCall.Kind.TLBI, new Tlbi(Tlbi.Kind.TLBIALL, 0, 0, true)));
+                    c.steps().add(new BegunCall.Step(BegunCall.Kind.DSB, null));
+                }
+                default -> throw new IllegalStateException(f.toString());
+            }
+        }
+    }
+
+    /**
+     * {@code flush_tlb_range} as {@code v7wbi_flush_user_tlb_range} runs it, a step each:
+     * {@code dsb ish}, one TLBIMVAAIS per page of its loop ({@link TlbFlush#loopPages}), {@code dsb ish};
+     * with {@link TlbBug#TLBIMVA_WRONG_ASID} and {@link TlbBug#FLUSH_LOCAL_ONLY} the operation those bugs issue.
+     */
+    private void queueRange(BegunCall c, long start, long end, int cpu) {
+        long from = start & -PAGE;
+        long pages = TlbFlush.loopPages(start, end);
+        c.steps().add(new BegunCall.Step(BegunCall.Kind.DSB, null));
+        for (long i = 0; i < pages; i++) {
+            long va = from + i * PAGE;
+            Tlbi op;
+            if (bugs.contains(TlbBug.TLBIMVA_WRONG_ASID)) {
+                op = new Tlbi(Tlbi.Kind.TLBIMVA, va, currentAsid(cpu), true);
+            } else if (bugs.contains(TlbBug.FLUSH_LOCAL_ONLY)) {
+                op = new Tlbi(Tlbi.Kind.TLBIMVAA, va, 0, false);
+            } else {
+                op = new Tlbi(Tlbi.Kind.TLBIMVAA, va, 0, true);
+            }
+            c.steps().add(new BegunCall.Step(BegunCall.Kind.TLBI, op));
+        }
+        c.steps().add(new BegunCall.Step(BegunCall.Kind.DSB, null));
+    }
+
+    /** The next step of the call begun on {@code cpu}: the steps left, or at the return the call's own result. */
+    private Result stepCall(int cpu) {
+        BegunCall c = begun[cpu];
+        BegunCall.Step s = c.steps().removeFirst();
+        callSteps++;
+        switch (s.kind()) {
+            case PTE_WRITES -> {
+                c.result(c.deferred().get());
+                c.deferred(null);
+                // the deferred call's own flushes were issued before it (the planted order): none replays
+                replayed = tables.flushes().size();
+            }
+            case DSB -> {
+                for (Tlbi op : issued.get(cpu)) {
+                    c.completed(op);
+                }
+                dsb(cpu);
+            }
+            case TLBI -> issue(cpu, s.op());
+            case SET_PTE -> tables.setAgain(c.mm(), s.va());
+            case RETURN -> {
+                begun[cpu] = null;
+                callsReturned++;
+                return c.result();
+            }
+        }
+        return Result.of(c.steps().size());
+    }
+
+    /** The call begun on {@code cpu} and not returned, or null. */
+    BegunCall begun(int cpu) {
+        return begun[cpu];
+    }
+
+    /** Begun address-space calls that returned. */
+    public long callsReturned() {
+        return callsReturned;
+    }
+
+    /** Accesses that used an old translation inside a begun call's shootdown window. */
+    public long windowHits() {
+        return windowHits;
+    }
+
+    /** Steps taken by begun address-space calls. */
+    public long callSteps() {
+        return callSteps;
+    }
+
+    /**
+     * {@link armmm.model.mm.Processes.Holder}: null when {@code call} of a task of {@code mm} on
+     * {@code cpu} can run now; else why not: the CPU is inside a begun call, or a begun call
+     * holds {@code mm}'s {@code mmap_lock} (for writing, or for reading and {@code fault} is false).
+     */
+    String blocks(String call, long mm, int cpu, boolean fault) {
+        if (cpu >= 0 && cpu < begun.length && begun[cpu] != null) {
+            return insideCall(cpu);
+        }
+        for (BegunCall c : begun) {
+            if (c != null && c.mm() == mm && (c.writeLocked() || !fault)) {
+                return "mmap_lock of mm " + mm + " is held by " + c.name() + " on cpu " + c.cpu() + "; step it to its return";
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Whether INV-TLB-01 tolerates the stale entry {@code e}: a begun call's PTE write made it
+     * stale and no operation of that call covering it has completed ({@link BegunCall#tolerates}).
+     */
+    public boolean inShootdownWindow(TlbEntry e) {
+        for (BegunCall c : begun) {
+            if (c != null && c.tolerates(e)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The walk {@code cpu} makes of {@code va} in its current regime, or null. */
     Walk walk(int cpu, long va) {
         if (va >= ProcessTables.TASK_SIZE) {
@@ -377,7 +604,7 @@ public final class Tlbs {
 
     /** A walk the CPU may make at any time of whatever its registers reach, cached; 1 when it filled an entry. */
     public Result speculate(long va, int cpu) {
-        Result bad = checkCpu("speculate", cpu);
+        Result bad = online("speculate", cpu);
         if (bad != null) {
             return bad;
         }
@@ -410,6 +637,9 @@ public final class Tlbs {
         if (hit != null) {
             if (!hit.walk().sameTranslation(now)) {
                 staleHits++;
+                if (inShootdownWindow(hit)) {
+                    windowHits++;
+                }
             }
             if (permits(hit.walk(), access, user)) {
                 return Result.of(hit.walk().pa() + (va - hit.walk().va()));
@@ -422,6 +652,13 @@ public final class Tlbs {
             long mm = ttbr0Mm(cpu);
             if (mm < 0) {
                 return Result.refused("access: 0x" + Long.toHexString(va) + ": TTBR0 is swapper_pg_dir, no user mapping (SIGSEGV)");
+            }
+            String held = blocks("access", mm, cpu, true);
+            if (held == null && tables.clearedNow(mm, va)) {
+                held = "the PTL of the page is held by a begun copy on write until its set_pte_at";
+            }
+            if (held != null) {
+                return Result.refused("access: 0x" + Long.toHexString(va) + ": the page fault waits: " + held);
             }
             String signal = tables.fault(mm, va, access);
             // the flushes the fault handler made (wp_page_copy's ptep_clear_flush, ...), from this CPU

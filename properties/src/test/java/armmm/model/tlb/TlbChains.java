@@ -110,12 +110,12 @@ final class TlbChains {
         return out;
     }
 
-    /** The idle CPUs, the last one eight times over when it is idle. */
+    /** The idle CPUs (not switching, not inside a begun call), the last one eight times over when it is idle. */
     private static List<Integer> idle(World w) {
         Tlbs t = tlbs(w);
         List<Integer> out = new ArrayList<>();
         for (int c = 0; c < t.nrCpus(); c++) {
-            if (t.asid().cpu(c).step() == SwitchStep.IDLE) {
+            if (t.asid().cpu(c).step() == SwitchStep.IDLE && t.begun(c) == null) {
                 for (int k = c == t.nrCpus() - 1 ? 8 : 1; k > 0; k--) {
                     out.add(c);
                 }
@@ -197,6 +197,53 @@ final class TlbChains {
             }
         }
         return false;
+    }
+
+    /** The CPUs a {@code step} moves: those switching and those inside a begun munmap or mprotect. */
+    private static List<Integer> stepping(World w) {
+        Tlbs t = tlbs(w);
+        List<Integer> out = new ArrayList<>();
+        for (int c = 0; c < t.nrCpus(); c++) {
+            if (t.asid().cpu(c).step() != SwitchStep.IDLE || t.begun(c) != null) {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A CPU that can begin a munmap or mprotect of {@code m}: idle, and no begun call holds
+     * {@code m}'s {@code mmap_lock}; twice as often one not running {@code m}. Empty when there is none.
+     */
+    private static List<Integer> beginners(World w, long m) {
+        Tlbs t = tlbs(w);
+        List<Integer> out = new ArrayList<>();
+        for (int c = 0; c < t.nrCpus(); c++) {
+            if (t.begun(c) != null && t.begun(c).mm() == m) {
+                return List.of();
+            }
+        }
+        for (int c = 0; c < t.nrCpus(); c++) {
+            if (t.asid().cpu(c).step() == SwitchStep.IDLE && t.begun(c) == null) {
+                out.add(c);
+                if (t.activeMm(c) != m) {
+                    // the entries live on the CPUs running m: a call from another leaves them free to use the window
+                    out.add(c);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The live mms a munmap or mprotect can be begun on. */
+    private static List<Long> beginnable(World w) {
+        List<Long> out = new ArrayList<>();
+        for (long m : liveMms(w)) {
+            if (!beginners(w, m).isEmpty()) {
+                out.add(m);
+            }
+        }
+        return out;
     }
 
     private static List<Integer> switching(World w) {
@@ -323,7 +370,7 @@ final class TlbChains {
                         w -> Gens.combine(switchTarget(w), idleCpu(w), TlbOp.SwitchMm::new))
                 .action("switch_mm_begin", weights[2], TlbChains::canSwitch,
                         w -> Gens.combine(Gens.oneOf(liveMms(w)), idleCpu(w), TlbOp.SwitchMmBegin::new))
-                .action("step", weights[3], TlbChains::anySwitching, w -> Gens.oneOf(switching(w)).map(TlbOp.Step::new))
+                .action("step", weights[3], w -> !stepping(w).isEmpty(), w -> Gens.oneOf(stepping(w)).map(TlbOp.Step::new))
                 // the task exits on its CPU: no CPU is in the middle of switching to its mm (the ASID
                 // races' chains keep every live mm: an exit there only delays the context's release)
                 .action("exit_mm", exitWeight, w -> !exitable(w, memory).isEmpty(), w -> memory == 0 ? Gens.oneOf(exitable(w, memory)).map(MmOp.ExitMm::new)
@@ -368,6 +415,109 @@ final class TlbChains {
             }
         }
         return b.action("switch_mm_finish", 2, TlbChains::anySwitching, w -> Gens.oneOf(switching(w)).map(TlbOp.SwitchMmFinish::new));
+    }
+
+    /**
+     * {@code b} with the kernel's own unmap and protection change begun ({@code munmap_begin},
+     * {@code mprotect_begin}, of a page some TLB caches twice as often as of any page, from an
+     * idle CPU, twice as often one not running the mm), a write fault begun on a cached page
+     * ({@code touch_begin}: a copy on write after a fork), their shootdown taken a TLB operation at a time by
+     * {@code step cpu=N} among the other calls, and the two accesses that matter inside the
+     * window: a CPU using an entry the call's window tolerates ({@code window access}), and a
+     * CPU running the mm walking a page of the call's span ({@code window walk}, a speculative
+     * walk or an access), which after the PTE write must find the new PTE.
+     */
+    static ChainSpec.Builder<World, Op> withBegunCalls(ChainSpec.Builder<World, Op> b) {
+        return b.action("munmap_begin", 5, w -> !beginnable(w).isEmpty(), w -> beginTarget(w).flatMap(
+                        mv -> Gens.combine(Gens.ints(1, 2), Gens.oneOf(beginners(w, mv[0])),
+                                (n, c) -> (Op) new TlbOp.MunmapBegin(mv[0], mv[1], n * PAGE, c))))
+                .action("mprotect_begin", 2, w -> !beginnable(w).isEmpty(), w -> beginTarget(w).flatMap(
+                        mv -> Gens.combine(Gens.oneOf(VmFlags.PROT_READ, 0), Gens.oneOf(beginners(w, mv[0])),
+                                (prot, c) -> (Op) new TlbOp.MprotectBegin(mv[0], mv[1], PAGE, prot, c))))
+                // a write fault begun from a CPU running the mm, on a page a TLB caches: after a fork, a copy on write
+                .action("touch_begin", 3, w -> !cowTargets(w).isEmpty(), w -> Gens.oneOf(cowTargets(w)).map(
+                        mvc -> (Op) new TlbOp.TouchBegin(mvc[0], mvc[1], Access.WRITE, (int) mvc[2])))
+                .action("window access", 30, w -> !windowEntries(w).isEmpty(), w -> Gens.oneOf(windowEntries(w)).map(
+                        ce -> (Op) new TlbOp.AccessVa(ce[1], Access.READ, (int) ce[0])))
+                .action("window walk", 20, w -> !windowWalks(w).isEmpty(), w -> Gens.oneOf(windowWalks(w)).flatMap(
+                        ce -> Gens.ints(0, (int) ce[2]).map(k -> k == 0 ? (Op) new TlbOp.Speculate(ce[1], (int) ce[0])
+                                : new TlbOp.AccessVa(ce[1], Access.READ, (int) ce[0]))));
+    }
+
+    /** {mm, page} for a begun call: a page some TLB caches (twice as often), or any page of a beginnable mm. */
+    private static Gen<long[]> beginTarget(World w) {
+        List<Long> mms = beginnable(w);
+        Tlbs t = tlbs(w);
+        List<long[]> cached = new ArrayList<>();
+        for (int c = 0; c < t.nrCpus(); c++) {
+            for (TlbEntry e : t.tlb(c).entries()) {
+                if (e.owner() >= 0 && mms.contains(e.owner())) {
+                    cached.add(new long[] {e.owner(), e.walk().va()});
+                }
+            }
+        }
+        Gen<long[]> any = Gens.oneOf(mms).flatMap(m -> userPage(w, m).map(va -> new long[] {m, va}));
+        return cached.isEmpty() ? any : Gens.frequency(weighted(1, any), weighted(2, Gens.oneOf(cached)));
+    }
+
+    /** {mm, page, CPU}: a page some TLB caches of a beginnable mm, and an idle CPU whose {@code active_mm} is that mm. */
+    private static List<long[]> cowTargets(World w) {
+        Tlbs t = tlbs(w);
+        List<Long> mms = beginnable(w);
+        List<long[]> out = new ArrayList<>();
+        for (int c = 0; c < t.nrCpus(); c++) {
+            for (TlbEntry e : t.tlb(c).entries()) {
+                if (e.owner() < 0 || !mms.contains(e.owner())) {
+                    continue;
+                }
+                for (int d = 0; d < t.nrCpus(); d++) {
+                    if (t.activeMm(d) == e.owner() && t.begun(d) == null && t.asid().cpu(d).step() == SwitchStep.IDLE) {
+                        out.add(new long[] {e.owner(), e.walk().va(), d});
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** {CPU, VA}: an entry a begun call's window tolerates, on a CPU not inside a call. */
+    static List<long[]> windowEntries(World w) {
+        Tlbs t = tlbs(w);
+        List<long[]> out = new ArrayList<>();
+        for (int c = 0; c < t.nrCpus(); c++) {
+            if (t.begun(c) != null || t.asid().cpu(c).step() != SwitchStep.IDLE) {
+                continue;
+            }
+            for (TlbEntry e : t.tlb(c).entries()) {
+                if (t.inShootdownWindow(e)) {
+                    out.add(new long[] {c, e.walk().va()});
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * {CPU, VA, 1 when the CPU may access}: a page of a begun call's span and a CPU whose TTBR0 is
+     * that call's mm; a CPU inside a call (or switching) only walks speculatively, as its
+     * hardware may while the kernel runs there.
+     */
+    private static List<long[]> windowWalks(World w) {
+        Tlbs t = tlbs(w);
+        List<long[]> out = new ArrayList<>();
+        for (int b = 0; b < t.nrCpus(); b++) {
+            BegunCall call = t.begun(b);
+            if (call == null) {
+                continue;
+            }
+            for (int c = 0; c < t.nrCpus(); c++) {
+                if (t.ttbr0Mm(c) == call.mm()) {
+                    boolean free = t.begun(c) == null && t.asid().cpu(c).step() == SwitchStep.IDLE;
+                    out.add(new long[] {c, call.start() & -PAGE, free ? 1 : 0});
+                }
+            }
+        }
+        return out;
     }
 
     /**
@@ -471,6 +621,17 @@ final class TlbChains {
         }
         if (t.staleHits() > 0) {
             Stats.label("stale translation used");
+        }
+        if (t.windowHits() > 0) {
+            Stats.label("old translation used inside a shootdown window");
+        }
+        if (t.callsReturned() > 0) {
+            Stats.label("begun call returned");
+        }
+        for (int c = 0; c < t.nrCpus(); c++) {
+            if (t.begun(c) != null && t.begun(c).steps().stream().anyMatch(st -> st.kind() == BegunCall.Kind.SET_PTE)) {
+                Stats.label("copy on write begun");
+            }
         }
         if (t.asid().fastPaths() > 0) {
             Stats.label("fast path");

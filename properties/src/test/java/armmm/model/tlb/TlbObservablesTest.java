@@ -160,6 +160,6 @@ class TlbObservablesTest {
         assertThat(s.invariants()).extracting(armmm.model.subsystem.Invariant::id).hasSize(10).endsWith("INV-CALL-06");
         assertThat(s.bugs()).hasSize(armmm.model.asid.AsidDefect.values().length + TlbBug.values().length);
         assertThat(s.handleKinds()).hasSize(1);
-        assertThat(s.handleKinds().get(0).uses()).hasSize(5);
+        assertThat(s.handleKinds().get(0).uses()).hasSize(8);
     }
 }

@@ -1,0 +1,159 @@
+package armmm.model.tlb;
+
+import armmm.model.core.Result;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * An address-space call begun on a CPU ({@code munmap_begin}, {@code mprotect_begin},
+ * {@code touch_begin}) whose
+ * remaining steps other CPUs can see, taken one {@code step} at a time: the kernel's order is the
+ * PTE clears or updates under the PTL ({@code zap_pte_range}, {@code change_pte_range}), then
+ * {@code tlb_finish_mmu}'s {@code flush_tlb_range} as arch/arm/mm/tlb-v7.S
+ * {@code v7wbi_flush_user_tlb_range} issues it ({@code dsb ish}, one TLBIMVAAIS per page of the
+ * loop, {@code dsb ish}), then the return to the caller; a copy on write ({@code wp_page_copy})
+ * clears the PTE, flushes the page, then sets the copy's PTE ({@link Kind#SET_PTE}). The PTE writes are the begin itself;
+ * {@link TlbBug#TLBI_BEFORE_CLEAR} moves them after the flush.
+ *
+ * <p>It also holds what INV-TLB-01 may tolerate while the call is under way: the TLB entries of
+ * the call's mm that agreed with the tables just before its PTE writes ({@link #old}), each
+ * until a completed operation of this call invalidates it, and none after the return.
+ */
+final class BegunCall {
+    /** What a step does. */
+    enum Kind {
+        /** The call's PTE writes under the PTL (the mm code's call itself); only the planted bug defers them to a step. */
+        PTE_WRITES,
+        /** {@code dsb ish}: completes what the CPU issued. */
+        DSB,
+        /** One TLB operation issued (a page of the tlb-v7.S loop). */
+        TLBI,
+        /** {@code wp_page_copy}'s {@code set_pte_at} of the copy, after {@code ptep_clear_flush}'s flush (a page's address). */
+        SET_PTE,
+        /** The return to the caller: the call is over, its {@code mmap_lock} released. */
+        RETURN
+    }
+
+    /** One step: its kind, and the operation for {@link Kind#TLBI}. */
+    record Step(Kind kind, Tlbi op, long va) {
+        Step(Kind kind, Tlbi op) {
+            this(kind, op, 0);
+        }
+
+        @Override
+        public String toString() {
+            return switch (kind) {
+                case PTE_WRITES -> "PTE writes";
+                case SET_PTE -> String.format("set_pte_at %#x", va);
+                case DSB -> "dsb ish";
+                case TLBI -> op.toString();
+                case RETURN -> "return";
+            };
+        }
+    }
+
+    private final String name;
+    private final long mm;
+    private final int cpu;
+    /** Whether the call holds {@code mmap_lock} for writing to the end (mprotect), not downgraded to reading (munmap). */
+    private final boolean writeLocked;
+    private final Deque<Step> steps = new ArrayDeque<>();
+    /** The mm call, for {@link TlbBug#TLBI_BEFORE_CLEAR}'s deferred PTE writes; null once made. */
+    private Supplier<Result> deferred;
+    private Result result;
+    private Set<TlbEntry> old = Set.of();
+    private final List<Tlbi> completed = new ArrayList<>();
+
+    private final long start;
+
+    BegunCall(String name, long mm, long start, int cpu, boolean writeLocked) {
+        this.name = name;
+        this.mm = mm;
+        this.start = start;
+        this.cpu = cpu;
+        this.writeLocked = writeLocked;
+    }
+
+    /** The first address the call was given. */
+    long start() {
+        return start;
+    }
+
+    /** The call's name ({@code munmap}, {@code mprotect}). */
+    String name() {
+        return name;
+    }
+
+    /** The mm whose {@code mmap_lock} the call holds. */
+    long mm() {
+        return mm;
+    }
+
+    /** The CPU the call runs on. */
+    int cpu() {
+        return cpu;
+    }
+
+    /** Whether the lock is held for writing (a page fault of the mm waits too). */
+    boolean writeLocked() {
+        return writeLocked;
+    }
+
+    /** The steps still to take, next first. */
+    Deque<Step> steps() {
+        return steps;
+    }
+
+    /** What the mm call returned (null until its PTE writes ran). */
+    Result result() {
+        return result;
+    }
+
+    void result(Result r) {
+        result = r;
+    }
+
+    Supplier<Result> deferred() {
+        return deferred;
+    }
+
+    void deferred(Supplier<Result> call) {
+        deferred = call;
+    }
+
+    /** The entries of the mm that agreed with its tables just before the PTE writes. */
+    void old(Set<TlbEntry> entries) {
+        old = entries;
+    }
+
+    /** An operation of this call a {@code dsb} of its CPU completed. */
+    void completed(Tlbi op) {
+        completed.add(op);
+    }
+
+    /**
+     * Whether INV-TLB-01 tolerates {@code e} on a CPU while the call is under way: it is an entry
+     * the CPU held of the old translation when the PTE was written, and no operation of this call
+     * that invalidates it has completed yet.
+     */
+    boolean tolerates(TlbEntry e) {
+        if (e.owner() != mm || !old.contains(e)) {
+            return false;
+        }
+        for (Tlbi op : completed) {
+            if (op.hits(e)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public String toString() {
+        return name + " of mm " + mm + ", next: " + (steps.isEmpty() ? "none" : steps.peekFirst());
+    }
+}
