@@ -45,9 +45,95 @@ final class NoDoubleMappingShadow {
      * violation stands until it is gone and a second check in one call repeats the first.
      */
     private Set<Long> violating = Set.of();
+    /** INV-MMU-06: the entries found wrong at the last check, judged again at every check. */
+    private Set<Long> violatingSlots = Set.of();
+    /**
+     * INV-MMU-06: the entries whose frame changed in this read (their addresses), or all of them
+     * when the whole kernel half was read again; null outside a read.
+     */
+    private List<Long> changedSlots;
+    /** The read a call's checks share: the call (Highmem's step count), the tables' writes, the allocator's changes. */
+    private long syncedStep = -1;
+    private long syncedWrites = -1;
+    private long syncedMarks = -1;
+    private Judged last;
+    /** The kinds of owner whose allocated frames INV-MMU-06 judged at the last read (the coverage record). */
+    private final java.util.EnumSet<NoDoubleMappingOwners.Kind> judgedAllocated =
+            java.util.EnumSet.noneOf(NoDoubleMappingOwners.Kind.class);
+
+    /**
+     * The two invariants' verdicts from one read.
+     *
+     * @param free   INV-MMU-05's
+     * @param owners INV-MMU-06's
+     */
+    record Judged(List<Violation> free, List<Violation> owners) {
+    }
+
+    /**
+     * Brings the copy up to date once per call (INV-MMU-05 and 06 share the read; a second check
+     * in one call, of either, returns the same verdicts) and judges both invariants.
+     */
+    Judged sync(Highmem h, PageAllocator pa, armmm.model.vmalloc.Vmalloc v) {
+        long total = h.tables().writesIn(0, 1L << 32);
+        if (last != null && syncedStep == h.steps() && syncedWrites == total && syncedMarks == pa.changeCount()) {
+            return last;
+        }
+        changedSlots = new ArrayList<>();
+        List<Violation> free = step(h, pa);
+        List<Violation> owners = owners(h, pa, v);
+        changedSlots = null;
+        syncedStep = h.steps();
+        syncedWrites = total;
+        syncedMarks = pa.changeCount();
+        last = new Judged(free, owners);
+        return last;
+    }
+
+    /** The kinds of owner whose allocated frames INV-MMU-06 judged at the last read. */
+    java.util.Set<NoDoubleMappingOwners.Kind> judgedAllocated() {
+        return java.util.Collections.unmodifiableSet(judgedAllocated);
+    }
+
+    /** INV-MMU-06 over the entries whose frame changed, the pkmap or kmap_local slots after such a call, and the last violators. */
+    private List<Violation> owners(Highmem h, PageAllocator pa, armmm.model.vmalloc.Vmalloc v) {
+        judgedAllocated.clear();
+        Set<Long> judge = new LinkedHashSet<>(changedSlots);
+        if (h.pkmapCallThisStep()) {
+            long base = h.pkmap().pkmapBase();
+            for (int i = 0; i < armmm.model.layout.Layout.LAST_PKMAP; i++) {
+                judge.add(base + ((long) i << 12));
+            }
+        }
+        if (h.localCallThisStep()) {
+            for (int idx = Fixmap.FIX_KMAP_BEGIN; idx <= Fixmap.FIX_KMAP_END; idx++) {
+                judge.add(Fixmap.FIXADDR_TOP - ((long) idx << 12));
+            }
+        }
+        judge.addAll(violatingSlots);
+        List<Violation> out = new ArrayList<>();
+        Set<Long> now = new LinkedHashSet<>();
+        for (long va : judge) {
+            int[] s = slots[(int) (va >>> 20)];
+            long pfn = s == null ? -1 : (long) s[(int) (va >>> 12) & 0xff] - 1;
+            if (pfn < 0) {
+                continue;
+            }
+            int before = out.size();
+            NoDoubleMappingOwners.Kind kind = NoDoubleMappingOwners.judge(h, pa, v, va, pfn, out);
+            if (out.size() > before) {
+                now.add(va);
+            }
+            if (kind != null && !NoDoubleMapping.free(pa, pfn)) {
+                judgedAllocated.add(kind);
+            }
+        }
+        violatingSlots = now;
+        return out;
+    }
 
     /** Brings the copy up to date and returns the violations among the frames that changed. */
-    List<Violation> step(Highmem h, PageAllocator pa) {
+    private List<Violation> step(Highmem h, PageAllocator pa) {
         KernelPageTables t = h.tables();
         PhysicalMemory mem = t.memory();
         Set<Long> candidates = new LinkedHashSet<>();
@@ -103,6 +189,15 @@ final class NoDoubleMappingShadow {
             }
         }
         if (all) {
+            changedSlots.clear();
+            for (int i = NoDoubleMapping.FIRST_L1; i < L1_WORDS; i++) {
+                int[] s = slots[i];
+                for (int p = 0; s != null && p < 256; p++) {
+                    if (s[p] != 0) {
+                        changedSlots.add(((long) i << 20) | ((long) p << 12));
+                    }
+                }
+            }
             candidates.addAll(counts.keySet());
             for (int i = NoDoubleMapping.FIRST_L1; sectionCount > 0 && i < L1_WORDS; i++) {
                 if (sections[i] != 0) {
@@ -193,6 +288,9 @@ final class NoDoubleMappingShadow {
             counts.merge(pfn, 1, Integer::sum);
             if (candidates != null) {
                 candidates.add(pfn);
+                if (changedSlots != null) {
+                    changedSlots.add(va & ~0xfffL);
+                }
             }
         }
         if (s != null) {
