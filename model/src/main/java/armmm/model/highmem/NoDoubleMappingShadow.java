@@ -95,41 +95,66 @@ final class NoDoubleMappingShadow {
         return java.util.Collections.unmodifiableSet(judgedAllocated);
     }
 
-    /** INV-MMU-06 over the entries whose frame changed, the pkmap or kmap_local slots after such a call, and the last violators. */
+    /**
+     * INV-MMU-06 over the entries whose frame changed, every pkmap (kmap_local) slot after a pkmap
+     * (kmap_local) call, and the entries found wrong at the last check; each judged once.
+     */
     private List<Violation> owners(Highmem h, PageAllocator pa, armmm.model.vmalloc.Vmalloc v) {
         judgedAllocated.clear();
-        Set<Long> judge = new LinkedHashSet<>(changedSlots);
+        List<Violation> out = new ArrayList<>();
+        Set<Long> now = new LinkedHashSet<>();
+        Set<Long> seen = changedSlots.isEmpty() && violatingSlots.isEmpty() ? Set.of() : new java.util.HashSet<>();
+        for (long va : changedSlots) {
+            if (seen.add(va)) {
+                judgeSlot(h, pa, v, va, out, now);
+            }
+        }
+        for (long va : violatingSlots) {
+            if (seen.add(va)) {
+                judgeSlot(h, pa, v, va, out, now);
+            }
+        }
         if (h.pkmapCallThisStep()) {
             long base = h.pkmap().pkmapBase();
             for (int i = 0; i < armmm.model.layout.Layout.LAST_PKMAP; i++) {
-                judge.add(base + ((long) i << 12));
+                long va = base + ((long) i << 12);
+                if (mapped(va) && !seen.contains(va)) {
+                    judgeSlot(h, pa, v, va, out, now);
+                }
             }
         }
         if (h.localCallThisStep()) {
             for (int idx = Fixmap.FIX_KMAP_BEGIN; idx <= Fixmap.FIX_KMAP_END; idx++) {
-                judge.add(Fixmap.FIXADDR_TOP - ((long) idx << 12));
-            }
-        }
-        judge.addAll(violatingSlots);
-        List<Violation> out = new ArrayList<>();
-        Set<Long> now = new LinkedHashSet<>();
-        for (long va : judge) {
-            int[] s = slots[(int) (va >>> 20)];
-            long pfn = s == null ? -1 : (long) s[(int) (va >>> 12) & 0xff] - 1;
-            if (pfn < 0) {
-                continue;
-            }
-            int before = out.size();
-            NoDoubleMappingOwners.Kind kind = NoDoubleMappingOwners.judge(h, pa, v, va, pfn, out);
-            if (out.size() > before) {
-                now.add(va);
-            }
-            if (kind != null && !NoDoubleMapping.free(pa, pfn)) {
-                judgedAllocated.add(kind);
+                long va = Fixmap.FIXADDR_TOP - ((long) idx << 12);
+                if (mapped(va) && !seen.contains(va)) {
+                    judgeSlot(h, pa, v, va, out, now);
+                }
             }
         }
         violatingSlots = now;
         return out;
+    }
+
+    private boolean mapped(long va) {
+        int[] s = slots[(int) (va >>> 20)];
+        return s != null && s[(int) (va >>> 12) & 0xff] != 0;
+    }
+
+    /** Judges the entry at {@code va} (when it maps a frame); records a violator and the owner kind of an allocated frame. */
+    private void judgeSlot(Highmem h, PageAllocator pa, armmm.model.vmalloc.Vmalloc v, long va, List<Violation> out, Set<Long> now) {
+        int[] s = slots[(int) (va >>> 20)];
+        long pfn = s == null ? -1 : (long) s[(int) (va >>> 12) & 0xff] - 1;
+        if (pfn < 0) {
+            return;
+        }
+        int before = out.size();
+        NoDoubleMappingOwners.Kind kind = NoDoubleMappingOwners.judge(h, pa, v, va, pfn, out);
+        if (out.size() > before) {
+            now.add(va);
+        }
+        if (kind != null && !judgedAllocated.contains(kind) && !NoDoubleMapping.free(pa, pfn)) {
+            judgedAllocated.add(kind);
+        }
     }
 
     /** Brings the copy up to date and returns the violations among the frames that changed. */
