@@ -25,6 +25,7 @@ public final class Highmem {
     private final List<FlushEvent> events = new BoundedEvents();
     private boolean pkmapCall;
     private boolean localCall;
+    private boolean switchCall;
     private Set<HighmemBug> bugs = EnumSet.noneOf(HighmemBug.class);
     private Lookup lastLookup;
     /** What the current call found, for INV-HIGHMEM-07 (read by the check's own code before the call). */
@@ -182,6 +183,14 @@ public final class Highmem {
         return pkmapCall;
     }
 
+    /**
+     * True when the current call is a context switch ({@code sched_out}, {@code sched_in}): the
+     * kmap_local slots' owners change to the next task's levels, not always by a write (INV-MMU-06).
+     */
+    boolean switchCallThisStep() {
+        return switchCall;
+    }
+
     /** True when the current call is any other highmem call (kmap_local, kmap_atomic, lookups, helpers, scheduling). */
     public boolean localCallThisStep() {
         return localCall;
@@ -193,6 +202,7 @@ public final class Highmem {
         events.clear();
         pkmapCall = op instanceof HighmemOp.Kmap || op instanceof HighmemOp.Kunmap;
         localCall = op != null && !pkmapCall;
+        switchCall = op instanceof HighmemOp.SchedIn || op instanceof HighmemOp.SchedOut;
         lastLookup = null;
         lastCall = null;
         local.beginStep(op != null && op.irq() ? op.cpu() : -1);

@@ -132,7 +132,7 @@ public final class NoDoubleMappingOwners {
             if (want < 0 || va >= Layout.VECTORS_BASE + 2 * 4096) {
                 return null;
             }
-            expect(want, pfn, va, "the vectors page" + (want == h.vectorsPfn() ? "" : "'s stubs page")
+            expect(want, pfn, va, () -> "the vectors page" + (want == h.vectorsPfn() ? "" : "'s stubs page")
                     + " (vectors_page)", out);
             return Kind.VECTORS;
         }
@@ -151,20 +151,20 @@ public final class NoDoubleMappingOwners {
             return null; // a free, lazily freed or bare area: INV-VMALLOC-04's
         }
         int i = (int) ((va - vm.addr()) >>> 12);
-        String where = String.format("page %d of the %s area at %#x", i, kind(vm), vm.addr());
+        java.util.function.Supplier<String> where = () -> String.format("page %d of the %s area at %#x", i, kind(vm), vm.addr());
         if ((vm.flags() & VmFlags.VM_IOREMAP) != 0) {
             if ((vm.flags() & VmFlags.VM_ARM_EMPTY_MAPPING) != 0 || va >= vm.addr() + vm.sizeWithoutGuard()) {
                 return null;
             }
-            expect((vm.physAddr() >>> 12) + i, pfn, va, where + " (phys_addr + offset)", out);
+            expect((vm.physAddr() >>> 12) + i, pfn, va, () -> where.get() + " (phys_addr + offset)", out);
             return Kind.IOREMAP;
         }
         if (i < vm.nrPages()) {
-            expect(vm.pagePfn(i), pfn, va, where + " (area->pages[" + i + "])", out);
+            expect(vm.pagePfn(i), pfn, va, () -> where.get() + " (area->pages[" + i + "])", out);
             return (vm.flags() & VmFlags.VM_ALLOC) != 0 ? Kind.VMALLOC : Kind.VMAP;
         }
         if (i < vm.vmapPageCount()) {
-            expect(vm.vmapPagePfn(i), pfn, va, where + " (vmap's pages[" + i + "])", out);
+            expect(vm.vmapPagePfn(i), pfn, va, () -> where.get() + " (vmap's pages[" + i + "])", out);
             return Kind.VMAP;
         }
         return null; // the guard page, or an area whose user maps nothing: INV-VMALLOC-02 and 04's
@@ -203,7 +203,7 @@ public final class NoDoubleMappingOwners {
                 }
                 int task = local.current(cpu);
                 if (level < local.taskDepth(task)) {
-                    expect(local.pteval(task, level) - 1, pfn, va, String.format(
+                    expect(local.pteval(task, level) - 1, pfn, va, () -> String.format(
                             "kmap_local level %d of task %d on CPU %d (kmap_ctrl.pteval[%d])", level, task, cpu, level), out);
                     return Kind.KMAP_LOCAL;
                 }
@@ -213,14 +213,15 @@ public final class NoDoubleMappingOwners {
         if (named < 0) {
             return null; // cleared, or never set: INV-MMU-05 judges what a cleared slot keeps
         }
-        expect(named, pfn, va, "fixmap slot " + idx + " (the frame __set_fixmap named)", out);
+        expect(named, pfn, va, () -> "fixmap slot " + idx + " (the frame __set_fixmap named)", out);
         return Kind.FIXMAP;
     }
 
-    private static void expect(long want, long pfn, long va, String owner, List<Violation> out) {
+    /** A violation when {@code pfn} is not {@code want}; {@code owner} (made only then) names what was made for it. */
+    private static void expect(long want, long pfn, long va, java.util.function.Supplier<String> owner, List<Violation> out) {
         if (want != pfn) {
             out.add(new Violation(ID, REASON,
-                    String.format("%#x maps pfn %#x; %s is pfn %#x", va, pfn, owner, want)));
+                    String.format("%#x maps pfn %#x; %s is pfn %#x", va, pfn, owner.get(), want)));
         }
     }
 }

@@ -48,18 +48,23 @@ final class NoDoubleMappingShadow {
     /** INV-MMU-06: the entries found wrong at the last check, judged again at every check. */
     private Set<Long> violatingSlots = Set.of();
     /**
-     * INV-MMU-06: the entries whose frame changed in this read (their addresses), or all of them
-     * when the whole kernel half was read again; null outside a read.
+     * INV-MMU-06: the entries whose frame changed in this read (their addresses, {@code changedCount}
+     * of them, each once), or all of them when the whole kernel half was read again; valid only
+     * during a read ({@code reading}).
      */
-    private List<Long> changedSlots;
+    private long[] changed = new long[16];
+    private int changedCount;
+    private boolean reading;
     /** The read a call's checks share: the call (Highmem's step count), the tables' writes, the allocator's changes. */
     private long syncedStep = -1;
     private long syncedWrites = -1;
     private long syncedMarks = -1;
     private Judged last;
-    /** The kinds of owner whose allocated frames INV-MMU-06 judged at the last read (the coverage record). */
-    private final java.util.EnumSet<NoDoubleMappingOwners.Kind> judgedAllocated =
-            java.util.EnumSet.noneOf(NoDoubleMappingOwners.Kind.class);
+    /**
+     * The coverage record: per kind of owner, a frame + 1 INV-MMU-06 judged at the last read (0:
+     * none); whether it is allocated is asked only when the record is read ({@link #judgedAllocated}).
+     */
+    private final long[] judgedFrame = new long[NoDoubleMappingOwners.Kind.values().length];
 
     /**
      * The two invariants' verdicts from one read.
@@ -79,10 +84,11 @@ final class NoDoubleMappingShadow {
         if (last != null && syncedStep == h.steps() && syncedWrites == total && syncedMarks == pa.changeCount()) {
             return last;
         }
-        changedSlots = new ArrayList<>();
+        changedCount = 0;
+        reading = true;
         List<Violation> free = step(h, pa);
         List<Violation> owners = owners(h, pa, v);
-        changedSlots = null;
+        reading = false;
         syncedStep = h.steps();
         syncedWrites = total;
         syncedMarks = pa.changeCount();
@@ -90,71 +96,103 @@ final class NoDoubleMappingShadow {
         return last;
     }
 
-    /** The kinds of owner whose allocated frames INV-MMU-06 judged at the last read. */
-    java.util.Set<NoDoubleMappingOwners.Kind> judgedAllocated() {
-        return java.util.Collections.unmodifiableSet(judgedAllocated);
+    /** The kinds of owner of which INV-MMU-06 judged a frame, allocated in {@code pa} now, at the last read. */
+    java.util.Set<NoDoubleMappingOwners.Kind> judgedAllocated(PageAllocator pa) {
+        java.util.Set<NoDoubleMappingOwners.Kind> kinds = java.util.EnumSet.noneOf(NoDoubleMappingOwners.Kind.class);
+        for (NoDoubleMappingOwners.Kind k : NoDoubleMappingOwners.Kind.values()) {
+            long f = judgedFrame[k.ordinal()] - 1;
+            if (f >= 0 && pa.hasPfn(f) && !NoDoubleMapping.free(pa, f)) {
+                kinds.add(k);
+            }
+        }
+        return kinds;
     }
 
     /**
-     * INV-MMU-06 over the entries whose frame changed, every pkmap (kmap_local) slot after a pkmap
-     * (kmap_local) call, and the entries found wrong at the last check; each judged once.
+     * INV-MMU-06 over the entries whose frame changed, every pkmap slot after a pkmap call (a kmap
+     * changes a page's {@code page_address} without writing the slot it had), every kmap_local
+     * slot after a context switch (the slots' owner becomes the next task, and a {@code sched_in}
+     * that does not restore them leaves what was there), and the entries found wrong at the last
+     * check; each judged once. Other kmap_local calls change a slot's owner only by writing it, or
+     * leave it no owner (a pop).
      */
     private List<Violation> owners(Highmem h, PageAllocator pa, armmm.model.vmalloc.Vmalloc v) {
-        judgedAllocated.clear();
+        java.util.Arrays.fill(judgedFrame, 0);
         List<Violation> out = new ArrayList<>();
-        Set<Long> now = new LinkedHashSet<>();
-        Set<Long> seen = changedSlots.isEmpty() && violatingSlots.isEmpty() ? Set.of() : new java.util.HashSet<>();
-        for (long va : changedSlots) {
-            if (seen.add(va)) {
-                judgeSlot(h, pa, v, va, out, now);
-            }
+        Set<Long> now = Set.of();
+        Set<Long> last = violatingSlots;
+        for (int i = 0; i < changedCount; i++) {
+            now = judgeSlot(h, pa, v, changed[i], out, now);
         }
-        for (long va : violatingSlots) {
-            if (seen.add(va)) {
-                judgeSlot(h, pa, v, va, out, now);
+        for (long va : last) {
+            if (!changedNow(va)) {
+                now = judgeSlot(h, pa, v, va, out, now);
             }
         }
         if (h.pkmapCallThisStep()) {
             long base = h.pkmap().pkmapBase();
             for (int i = 0; i < armmm.model.layout.Layout.LAST_PKMAP; i++) {
-                long va = base + ((long) i << 12);
-                if (mapped(va) && !seen.contains(va)) {
-                    judgeSlot(h, pa, v, va, out, now);
-                }
+                now = judgeUnlessJudged(h, pa, v, base + ((long) i << 12), out, now, last);
             }
         }
-        if (h.localCallThisStep()) {
+        if (h.switchCallThisStep()) {
             for (int idx = Fixmap.FIX_KMAP_BEGIN; idx <= Fixmap.FIX_KMAP_END; idx++) {
-                long va = Fixmap.FIXADDR_TOP - ((long) idx << 12);
-                if (mapped(va) && !seen.contains(va)) {
-                    judgeSlot(h, pa, v, va, out, now);
-                }
+                now = judgeUnlessJudged(h, pa, v, Fixmap.FIXADDR_TOP - ((long) idx << 12), out, now, last);
             }
         }
         violatingSlots = now;
         return out;
     }
 
-    private boolean mapped(long va) {
+    /** A mapped slot the two lists above did not reach is judged (pkmap and kmap_local after their calls). */
+    private Set<Long> judgeUnlessJudged(Highmem h, PageAllocator pa, armmm.model.vmalloc.Vmalloc v, long va,
+                                        List<Violation> out, Set<Long> now, Set<Long> last) {
         int[] s = slots[(int) (va >>> 20)];
-        return s != null && s[(int) (va >>> 12) & 0xff] != 0;
+        if (s == null || s[(int) (va >>> 12) & 0xff] == 0 || changedNow(va) || last.contains(va)) {
+            return now;
+        }
+        return judgeSlot(h, pa, v, va, out, now);
     }
 
-    /** Judges the entry at {@code va} (when it maps a frame); records a violator and the owner kind of an allocated frame. */
-    private void judgeSlot(Highmem h, PageAllocator pa, armmm.model.vmalloc.Vmalloc v, long va, List<Violation> out, Set<Long> now) {
+    /** True when {@code va} is among this read's changed entries (a short list: the entries one call wrote). */
+    private boolean changedNow(long va) {
+        for (int i = 0; i < changedCount; i++) {
+            if (changed[i] == va) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void addChanged(long va) {
+        if (changedCount == changed.length) {
+            changed = java.util.Arrays.copyOf(changed, 2 * changedCount);
+        }
+        changed[changedCount++] = va;
+    }
+
+    /**
+     * Judges the entry at {@code va} (when it maps a frame); a violator joins {@code now} (made
+     * when the first is found), which is returned; the coverage record takes the owner's kind.
+     */
+    private Set<Long> judgeSlot(Highmem h, PageAllocator pa, armmm.model.vmalloc.Vmalloc v, long va,
+                                List<Violation> out, Set<Long> now) {
         int[] s = slots[(int) (va >>> 20)];
         long pfn = s == null ? -1 : (long) s[(int) (va >>> 12) & 0xff] - 1;
         if (pfn < 0) {
-            return;
+            return now;
         }
         int before = out.size();
         NoDoubleMappingOwners.Kind kind = NoDoubleMappingOwners.judge(h, pa, v, va, pfn, out);
+        if (kind != null) {
+            judgedFrame[kind.ordinal()] = pfn + 1;
+        }
         if (out.size() > before) {
-            now.add(va);
+            Set<Long> n = now.isEmpty() ? new LinkedHashSet<>() : now;
+            n.add(va);
+            return n;
         }
-        if (kind != null && !judgedAllocated.contains(kind) && !NoDoubleMapping.free(pa, pfn)) {
-            judgedAllocated.add(kind);
-        }
+        return now;
     }
 
     /** Brings the copy up to date and returns the violations among the frames that changed. */
@@ -214,12 +252,12 @@ final class NoDoubleMappingShadow {
             }
         }
         if (all) {
-            changedSlots.clear();
+            changedCount = 0;
             for (int i = NoDoubleMapping.FIRST_L1; i < L1_WORDS; i++) {
                 int[] s = slots[i];
                 for (int p = 0; s != null && p < 256; p++) {
                     if (s[p] != 0) {
-                        changedSlots.add(((long) i << 20) | ((long) p << 12));
+                        addChanged(((long) i << 20) | ((long) p << 12));
                     }
                 }
             }
@@ -313,8 +351,8 @@ final class NoDoubleMappingShadow {
             counts.merge(pfn, 1, Integer::sum);
             if (candidates != null) {
                 candidates.add(pfn);
-                if (changedSlots != null) {
-                    changedSlots.add(va & ~0xfffL);
+                if (reading) {
+                    addChanged(va & ~0xfffL);
                 }
             }
         }

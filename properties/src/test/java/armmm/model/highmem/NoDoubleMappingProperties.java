@@ -135,7 +135,7 @@ class NoDoubleMappingProperties {
                         Gens.oneOf(w.held()), (slot, h) -> new MmuOp.SetFixmap(slot, pfn(w, h.page()) << 12)))
                 .postcondition((w, op, outcome) -> {
                     w.kernel().check(NoDoubleMappingOwners.INVARIANT);
-                    for (NoDoubleMappingOwners.Kind kind : w.kernel().state(Highmem.class).noDoubleShadow().judgedAllocated()) {
+                    for (NoDoubleMappingOwners.Kind kind : w.kernel().state(Highmem.class).noDoubleShadow().judgedAllocated(w.kernel().pages())) {
                         armmm.pbt.Stats.label(JUDGED + kind + " after " + op.name());
                     }
                     return List.of();
