@@ -42,8 +42,9 @@ import java.util.List;
  *
  * <p>The entries are read from the raw words (the same copy INV-MMU-05 keeps,
  * {@link NoDoubleMappingShadow}), the owners from the data structures named above; per call only
- * the entries whose frame changed, the pkmap (kmap_local) slots after a pkmap (kmap_local) call and
- * the entries found wrong at the last check are judged, and {@link #fullScan} judges all.
+ * the entries whose frame changed, the pkmap slots after a pkmap call, the kmap_local slots after a
+ * context switch and the entries found wrong at the last check are judged, and {@link #fullScan}
+ * judges all.
  */
 public final class NoDoubleMappingOwners {
     /** The catalogue id. */

@@ -178,6 +178,28 @@ class NoDoubleMappingOwnersStatesTest {
     }
 
     @Test
+    void aContextSwitchHandsTheKmapLocalSlotsToTheNextTasksLevels() {
+        boot(1024, Bugs.NONE);
+        long first = alloc(Gfp.GFP_HIGHUSER, 0);
+        long second = alloc(Gfp.GFP_HIGHUSER, 0);
+        long va = call(new HighmemOp.KmapLocalPage(first, false, 0)).value();
+        call(new HighmemOp.SchedOut(0));
+        holds();
+        call(new HighmemOp.SchedIn(2, 0));
+        assertThat(call(new HighmemOp.KmapLocalPage(second, false, 0)).value()).isEqualTo(va);
+        holds();
+        call(new HighmemOp.SchedOut(0));
+        call(new HighmemOp.SchedIn(0, 0));
+        // task 0's level is back at the slot, which now is task 0's again
+        assertThat(kernel.state(KernelPageTables.class).linuxPte(va) >>> 12).isEqualTo(pfn(first));
+        holds();
+        assertThat(shadow().judgedAllocated(kernel.pages())).contains(NoDoubleMappingOwners.Kind.KMAP_LOCAL);
+        // the slot holding task 2's frame while task 0 runs is a wrong frame
+        strayWrite(va, pfn(second));
+        broken(va, "kmap_local level 0 of task 0 on CPU 0");
+    }
+
+    @Test
     void aFixmapSlotMapsTheFrameItsCallNamedAndAClearedSlotIsNotJudged() {
         boot(64, Bugs.NONE);
         long p = alloc(Gfp.GFP_KERNEL, 0);
