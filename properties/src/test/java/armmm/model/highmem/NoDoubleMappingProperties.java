@@ -115,8 +115,9 @@ class NoDoubleMappingProperties {
      * takes its own; vmap, kmap, kmap_local_page and set_fixmap take pages the chain holds, which
      * it never frees, so no call is a use after free) keep every invariant, and after each
      * writer's call the check judged an allocated frame that writer mapped (a label per owner kind
-     * and call, each required of the run: 80 chains measured on 29 Nov, 10:30, reached them 128 to
-     * 246 times, between 1.6 and 3 times a chain, so that ten chains missing one is improbable).
+     * and call, each required of the run: 80 chains on 1 and 1.5 GiB boards, 29 Nov 10:30, reached
+     * them 128 to 246 times, between 1.6 and 3 times a chain, so that ten chains missing one is
+     * improbable).
      */
     @PropertyTest
     void everyKernelHalfWriterHasTheAllocatedFramesItMapsJudgedByInvMmu06(PropertyRunner runner) {
