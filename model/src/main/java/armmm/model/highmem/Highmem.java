@@ -25,6 +25,7 @@ public final class Highmem {
     private final List<FlushEvent> events = new BoundedEvents();
     private boolean pkmapCall;
     private boolean localCall;
+    private boolean switchCall;
     private Set<HighmemBug> bugs = EnumSet.noneOf(HighmemBug.class);
     private Lookup lastLookup;
     /** What the current call found, for INV-HIGHMEM-07 (read by the check's own code before the call). */
@@ -34,6 +35,20 @@ public final class Highmem {
     private final PkmapTlbShadow tlbShadow = new PkmapTlbShadow();
     /** INV-MMU-05's incremental copy of the kernel half's mappings (the check's own, no kernel counterpart). */
     private NoDoubleMappingShadow noDoubleShadow;
+    /** Counts the calls begun ({@link #beginStep}): INV-MMU-05 and 06 read the tables once per call. */
+    private long steps;
+    /**
+     * Per fixmap slot, the frame + 1 the last {@code __set_fixmap} that mapped it named (0: none,
+     * or cleared since): the callers' own record (patch_map's page, earlycon's base), since 6.1
+     * keeps none beside the PTE. Kept from the calls' values, not from the PTE (INV-MMU-06).
+     */
+    private final long[] fixmapNamed = new long[armmm.model.mmu.Fixmap.END_OF_FIXED_ADDRESSES];
+    /**
+     * {@code vectors_page} (arch/arm/kernel/traps.c {@code early_trap_init}): the frame of the
+     * vectors page {@code devicemaps_init} mapped at 0xffff0000 (the stubs page follows), read
+     * once when this state is made after boot; -1 when nothing was mapped there.
+     */
+    private final long vectorsPfn;
 
     /**
      * A lookup call's result, kept for the step's check (INV-HIGHMEM-06).
@@ -59,6 +74,40 @@ public final class Highmem {
         this.maxPfn = maxPfn;
         this.pkmap = new Pkmap(tables, pkmapBase, memMap.pageOffset(), memMap.physOffset(), memMap.maxLowPfn(), events);
         this.local = new KmapLocal(tables, pkmap, cpus, memMap.pageOffset(), events);
+        int l1 = tables.l1((int) (Layout.VECTORS_BASE >>> 20));
+        this.vectorsPfn = (l1 & 3) == 1 ? NoDoubleMapping.slotPfn(l1, tables.memory(), Layout.VECTORS_BASE) : -1;
+    }
+
+    /** {@code vectors_page}'s frame, -1 when boot mapped none. */
+    long vectorsPfn() {
+        return vectorsPfn;
+    }
+
+    /** The calls begun so far. */
+    long steps() {
+        return steps;
+    }
+
+    /** The frame the last {@code __set_fixmap} of slot {@code idx} that mapped it named, -1 when none (or cleared since). */
+    long fixmapNamed(int idx) {
+        return fixmapNamed[idx] - 1;
+    }
+
+    /**
+     * After a call: a {@code set_fixmap}/{@code set_fixmap_io} the kernel did not refuse names the
+     * frame its slot is for; {@code clear_fixmap} names none.
+     */
+    void observeFixmapCall(armmm.model.subsystem.Op op, Result result) {
+        if (result.isRefused()) {
+            return;
+        }
+        if (op instanceof armmm.model.mmu.MmuOp.SetFixmap f) {
+            fixmapNamed[(int) f.idx()] = (f.phys() >>> 12) + 1;
+        } else if (op instanceof armmm.model.mmu.MmuOp.SetFixmapIo f) {
+            fixmapNamed[(int) f.idx()] = (f.phys() >>> 12) + 1;
+        } else if (op instanceof armmm.model.mmu.MmuOp.ClearFixmap c) {
+            fixmapNamed[(int) c.idx()] = 0;
+        }
     }
 
     /** Plants {@code planted}. */
@@ -134,6 +183,14 @@ public final class Highmem {
         return pkmapCall;
     }
 
+    /**
+     * True when the current call is a context switch ({@code sched_out}, {@code sched_in}): the
+     * kmap_local slots' owners change to the next task's levels, not always by a write (INV-MMU-06).
+     */
+    boolean switchCallThisStep() {
+        return switchCall;
+    }
+
     /** True when the current call is any other highmem call (kmap_local, kmap_atomic, lookups, helpers, scheduling). */
     public boolean localCallThisStep() {
         return localCall;
@@ -141,9 +198,11 @@ public final class Highmem {
 
     /** Before every kernel call: forget the last call's flushes and lookup; a buggy unmap's clear may run now. */
     void beginStep(HighmemOp op) {
+        steps++;
         events.clear();
         pkmapCall = op instanceof HighmemOp.Kmap || op instanceof HighmemOp.Kunmap;
         localCall = op != null && !pkmapCall;
+        switchCall = op instanceof HighmemOp.SchedIn || op instanceof HighmemOp.SchedOut;
         lastLookup = null;
         lastCall = null;
         local.beginStep(op != null && op.irq() ? op.cpu() : -1);

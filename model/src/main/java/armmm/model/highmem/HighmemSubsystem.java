@@ -75,9 +75,9 @@ public final class HighmemSubsystem implements Subsystem<Highmem> {
         return HighmemObservables.knows(path) ? HighmemObservables.observe(state, path) : OptionalLong.empty();
     }
 
-    /** highmem's invariants, then INV-MMU-05, which reads the tables, the buddy allocator and pkmap_count together. */
+    /** highmem's invariants, then INV-MMU-05 and 06, which read the tables with the buddy allocator, pkmap_count, kmap_ctrl and the vmap areas. */
     private static final List<Invariant> INVARIANTS = java.util.stream.Stream.concat(HighmemChecks.ALL.stream(),
-            java.util.stream.Stream.of(NoDoubleMapping.INVARIANT)).toList();
+            java.util.stream.Stream.of(NoDoubleMapping.INVARIANT, NoDoubleMappingOwners.INVARIANT)).toList();
 
     @Override
     public List<Invariant> invariants() {
@@ -108,6 +108,7 @@ public final class HighmemSubsystem implements Subsystem<Highmem> {
     @Override
     public void afterStep(Highmem state, Op op, Result result) {
         state.endStep(result);
+        state.observeFixmapCall(op, result);
     }
 
     /** Every invariant over the whole state, whatever the last call was ({@link HighmemChecks#fullScan}). */
@@ -115,6 +116,7 @@ public final class HighmemSubsystem implements Subsystem<Highmem> {
     public List<Violation> completeCheck(Highmem state, KernelState kernel) {
         List<Violation> out = new java.util.ArrayList<>(HighmemChecks.fullScan(state));
         out.addAll(NoDoubleMapping.fullScan(kernel));
+        out.addAll(NoDoubleMappingOwners.fullScan(kernel));
         return out;
     }
 

@@ -55,7 +55,7 @@ public final class NoDoubleMapping {
                 return List.of();
             }
             Highmem h = k.state(Highmem.class);
-            return h.noDoubleShadow().step(h, k.state(PageAllocator.class));
+            return h.noDoubleShadow().sync(h, k.state(PageAllocator.class), k.state(armmm.model.vmalloc.Vmalloc.class)).free();
         }
 
         @Override

@@ -45,9 +45,158 @@ final class NoDoubleMappingShadow {
      * violation stands until it is gone and a second check in one call repeats the first.
      */
     private Set<Long> violating = Set.of();
+    /** INV-MMU-06: the entries found wrong at the last check, judged again at every check. */
+    private Set<Long> violatingSlots = Set.of();
+    /**
+     * INV-MMU-06: the entries whose frame changed in this read (their addresses, {@code changedCount}
+     * of them, each once), or all of them when the whole kernel half was read again; valid only
+     * during a read ({@code reading}).
+     */
+    private long[] changed = new long[16];
+    private int changedCount;
+    private boolean reading;
+    /** The read a call's checks share: the call (Highmem's step count), the tables' writes, the allocator's changes. */
+    private long syncedStep = -1;
+    private long syncedWrites = -1;
+    private long syncedMarks = -1;
+    private Judged last;
+    /**
+     * The coverage record: per kind of owner, a frame + 1 INV-MMU-06 judged at the last read (0:
+     * none); whether it is allocated is asked only when the record is read ({@link #judgedAllocated}).
+     */
+    private final long[] judgedFrame = new long[NoDoubleMappingOwners.Kind.values().length];
+
+    /**
+     * The two invariants' verdicts from one read.
+     *
+     * @param free   INV-MMU-05's
+     * @param owners INV-MMU-06's
+     */
+    record Judged(List<Violation> free, List<Violation> owners) {
+    }
+
+    /**
+     * Brings the copy up to date once per call (INV-MMU-05 and 06 share the read; a second check
+     * in one call, of either, returns the same verdicts) and judges both invariants.
+     */
+    Judged sync(Highmem h, PageAllocator pa, armmm.model.vmalloc.Vmalloc v) {
+        long total = h.tables().writesIn(0, 1L << 32);
+        if (last != null && syncedStep == h.steps() && syncedWrites == total && syncedMarks == pa.changeCount()) {
+            return last;
+        }
+        changedCount = 0;
+        reading = true;
+        List<Violation> free = step(h, pa);
+        List<Violation> owners = owners(h, pa, v);
+        reading = false;
+        syncedStep = h.steps();
+        syncedWrites = total;
+        syncedMarks = pa.changeCount();
+        last = new Judged(free, owners);
+        return last;
+    }
+
+    /** The kinds of owner of which INV-MMU-06 judged a frame, allocated in {@code pa} now, at the last read. */
+    java.util.Set<NoDoubleMappingOwners.Kind> judgedAllocated(PageAllocator pa) {
+        java.util.Set<NoDoubleMappingOwners.Kind> kinds = java.util.EnumSet.noneOf(NoDoubleMappingOwners.Kind.class);
+        for (NoDoubleMappingOwners.Kind k : NoDoubleMappingOwners.Kind.values()) {
+            long f = judgedFrame[k.ordinal()] - 1;
+            if (f >= 0 && pa.hasPfn(f) && !NoDoubleMapping.free(pa, f)) {
+                kinds.add(k);
+            }
+        }
+        return kinds;
+    }
+
+    /**
+     * INV-MMU-06 over the entries whose frame changed, every pkmap slot after a pkmap call (a kmap
+     * changes a page's {@code page_address} without writing the slot it had), every kmap_local
+     * slot after a context switch (the slots' owner becomes the next task, and a {@code sched_in}
+     * that does not restore them leaves what was there), and the entries found wrong at the last
+     * check; each judged once. Other kmap_local calls change a slot's owner only by writing it, or
+     * leave it no owner (a pop).
+     */
+    private List<Violation> owners(Highmem h, PageAllocator pa, armmm.model.vmalloc.Vmalloc v) {
+        java.util.Arrays.fill(judgedFrame, 0);
+        List<Violation> out = new ArrayList<>();
+        Set<Long> now = Set.of();
+        Set<Long> last = violatingSlots;
+        for (int i = 0; i < changedCount; i++) {
+            now = judgeSlot(h, pa, v, changed[i], out, now);
+        }
+        for (long va : last) {
+            if (!changedNow(va)) {
+                now = judgeSlot(h, pa, v, va, out, now);
+            }
+        }
+        if (h.pkmapCallThisStep()) {
+            long base = h.pkmap().pkmapBase();
+            for (int i = 0; i < armmm.model.layout.Layout.LAST_PKMAP; i++) {
+                now = judgeUnlessJudged(h, pa, v, base + ((long) i << 12), out, now, last);
+            }
+        }
+        if (h.switchCallThisStep()) {
+            for (int idx = Fixmap.FIX_KMAP_BEGIN; idx <= Fixmap.FIX_KMAP_END; idx++) {
+                now = judgeUnlessJudged(h, pa, v, Fixmap.FIXADDR_TOP - ((long) idx << 12), out, now, last);
+            }
+        }
+        violatingSlots = now;
+        return out;
+    }
+
+    /** A mapped slot the two lists above did not reach is judged (pkmap and kmap_local after their calls). */
+    private Set<Long> judgeUnlessJudged(Highmem h, PageAllocator pa, armmm.model.vmalloc.Vmalloc v, long va,
+                                        List<Violation> out, Set<Long> now, Set<Long> last) {
+        int[] s = slots[(int) (va >>> 20)];
+        if (s == null || s[(int) (va >>> 12) & 0xff] == 0 || changedNow(va) || last.contains(va)) {
+            return now;
+        }
+        return judgeSlot(h, pa, v, va, out, now);
+    }
+
+    /** True when {@code va} is among this read's changed entries (a short list: the entries one call wrote). */
+    private boolean changedNow(long va) {
+        for (int i = 0; i < changedCount; i++) {
+            if (changed[i] == va) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void addChanged(long va) {
+        if (changedCount == changed.length) {
+            changed = java.util.Arrays.copyOf(changed, 2 * changedCount);
+        }
+        changed[changedCount++] = va;
+    }
+
+    /**
+     * Judges the entry at {@code va} (when it maps a frame); a violator joins {@code now} (made
+     * when the first is found), which is returned; the coverage record takes the owner's kind.
+     */
+    private Set<Long> judgeSlot(Highmem h, PageAllocator pa, armmm.model.vmalloc.Vmalloc v, long va,
+                                List<Violation> out, Set<Long> now) {
+        int[] s = slots[(int) (va >>> 20)];
+        long pfn = s == null ? -1 : (long) s[(int) (va >>> 12) & 0xff] - 1;
+        if (pfn < 0) {
+            return now;
+        }
+        int before = out.size();
+        NoDoubleMappingOwners.Kind kind = NoDoubleMappingOwners.judge(h, pa, v, va, pfn, out);
+        if (kind != null) {
+            judgedFrame[kind.ordinal()] = pfn + 1;
+        }
+        if (out.size() > before) {
+            Set<Long> n = now.isEmpty() ? new LinkedHashSet<>() : now;
+            n.add(va);
+            return n;
+        }
+        return now;
+    }
 
     /** Brings the copy up to date and returns the violations among the frames that changed. */
-    List<Violation> step(Highmem h, PageAllocator pa) {
+    private List<Violation> step(Highmem h, PageAllocator pa) {
         KernelPageTables t = h.tables();
         PhysicalMemory mem = t.memory();
         Set<Long> candidates = new LinkedHashSet<>();
@@ -103,6 +252,15 @@ final class NoDoubleMappingShadow {
             }
         }
         if (all) {
+            changedCount = 0;
+            for (int i = NoDoubleMapping.FIRST_L1; i < L1_WORDS; i++) {
+                int[] s = slots[i];
+                for (int p = 0; s != null && p < 256; p++) {
+                    if (s[p] != 0) {
+                        addChanged(((long) i << 20) | ((long) p << 12));
+                    }
+                }
+            }
             candidates.addAll(counts.keySet());
             for (int i = NoDoubleMapping.FIRST_L1; sectionCount > 0 && i < L1_WORDS; i++) {
                 if (sections[i] != 0) {
@@ -193,6 +351,9 @@ final class NoDoubleMappingShadow {
             counts.merge(pfn, 1, Integer::sum);
             if (candidates != null) {
                 candidates.add(pfn);
+                if (reading) {
+                    addChanged(va & ~0xfffL);
+                }
             }
         }
         if (s != null) {

@@ -13,6 +13,8 @@ public final class VmStruct {
     private int nrPages;
     private long physAddr;
     private long pagesArea;
+    /** The frames of the {@code pages[]} array {@code vmap} was given (null for any other area). */
+    private long[] vmapPages;
 
     /**
      * @param addr   {@code addr}
@@ -62,9 +64,28 @@ public final class VmStruct {
         return pages.clone();
     }
 
-    /** The pfn of {@code pages[i]}. */
-    long pagePfn(int i) {
+    /** The pfn of {@code pages[i]}, {@code i < nrPages()}. */
+    public long pagePfn(int i) {
         return pages[i];
+    }
+
+    /**
+     * The number of pages in the {@code pages[]} array {@code vmap(pages, count, ...)} was given, 0
+     * for an area {@code vmap} did not make. mm/vmalloc.c {@code vmap}: the array stays the
+     * caller's (kernel/bpf/ringbuf.c keeps {@code rb->pages}) unless VM_MAP_PUT_PAGES hands it to
+     * the area as {@code area->pages}; either way it names the frame of each page of the area.
+     */
+    public int vmapPageCount() {
+        return vmapPages == null ? 0 : vmapPages.length;
+    }
+
+    /** The pfn of the {@code i}th page {@code vmap} was given, {@code i < vmapPageCount()}. */
+    public long vmapPagePfn(int i) {
+        return vmapPages[i];
+    }
+
+    void setVmapPages(long[] pfns) {
+        this.vmapPages = pfns;
     }
 
     void setPages(long[] pfns, int nr) {

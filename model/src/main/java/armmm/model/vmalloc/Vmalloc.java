@@ -290,8 +290,11 @@ public final class Vmalloc {
         if (area == null) {
             return Result.of(0);
         }
+        changes++;
+        area.setVmapPages(pfns.clone());
+        long skew = bugs.contains(VmallocBug.VMALLOC_VMAP_PAGE_OFF_BY_ONE) ? 1 : 0;
         for (int i = 0; i < pfns.length; i++) {
-            if (!ptes.map(area.addr() + ((long) i << SHIFT), pfns[i], KernelPtes.Prot.KERNEL)) {
+            if (!ptes.map(area.addr() + ((long) i << SHIFT), pfns[i] + skew, KernelPtes.Prot.KERNEL)) {
                 vunmapArea(area.addr(), false);
                 return Result.of(0);
             }

@@ -35,7 +35,16 @@ public enum VmallocBug implements SeededBug {
             "INV-VMALLOC-01", null, "__purge_vmap_area_lazy drops the purged areas instead of merging them into the free tree: address space leaks."),
     /** {@code vmap_pages_range} maps {@code pages[0]} at the second page too: one frame mapped writable twice. */
     VMALLOC_MAPS_ONE_PAGE_TWICE(
-            "INV-VMALLOC-06", null, "vmap_pages_range maps pages[0] at the second page too: one frame mapped writable twice.");
+            "INV-VMALLOC-06", null, "vmap_pages_range maps pages[0] at the second page too: one frame mapped writable twice."),
+    /**
+     * {@code vmap} maps each page's next frame ({@code pages[i] + 1}, an off-by-one in
+     * {@code vmap_pages_range}'s walk): the frame after each given page, which may be anyone's
+     * (the next page of a slab, a page table, another caller's page), is mapped writable in the
+     * vmalloc space, where INV-MMU-05 and INV-VMALLOC-06 see nothing wrong while it is allocated.
+     * Ours: no kernel commit reenacted.
+     */
+    VMALLOC_VMAP_PAGE_OFF_BY_ONE(
+            "INV-MMU-06", null, "vmap maps each given page's next frame: a frame allocated to someone else is mapped writable in the vmalloc space (ours).");
 
     private final BugFacts facts;
 

@@ -113,7 +113,8 @@ class HighmemCallsTest {
         assertThat(s.stateType()).isEqualTo(Highmem.class);
         assertThat(s.calls()).isSameAs(HighmemOp.SPECS).hasSize(13);
         assertThat(s.invariants()).extracting(Invariant::id).containsExactly("INV-HIGHMEM-01", "INV-HIGHMEM-02",
-                "INV-HIGHMEM-03", "INV-HIGHMEM-04", "INV-HIGHMEM-05", "INV-HIGHMEM-06", "INV-HIGHMEM-07", "INV-MMU-05");
+                "INV-HIGHMEM-03", "INV-HIGHMEM-04", "INV-HIGHMEM-05", "INV-HIGHMEM-06", "INV-HIGHMEM-07", "INV-MMU-05",
+                "INV-MMU-06");
         assertThat(s.bugs()).containsExactly((armmm.model.core.SeededBug[]) HighmemBug.values());
         assertThat(HighmemBug.values()).extracting(b -> b.facts().invariant()).containsExactly("INV-HIGHMEM-04",
                 "INV-HIGHMEM-06", "INV-HIGHMEM-05", "INV-HIGHMEM-03", "INV-HIGHMEM-01", "INV-HIGHMEM-02", "INV-HIGHMEM-07");

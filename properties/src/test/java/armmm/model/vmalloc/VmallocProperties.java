@@ -36,7 +36,8 @@ class VmallocProperties {
             VmallocBug.VMALLOC_IOREMAP_UNALIGNED, 1, // ioremap of more than a page
             VmallocBug.VMALLOC_VFREE_KEEPS_PTES, 2, // vmalloc, vfree
             VmallocBug.VMALLOC_LAZY_REUSE_BEFORE_FLUSH, 2, // vmalloc, vfree
-            VmallocBug.VMALLOC_MAPS_ONE_PAGE_TWICE, 1); // vmalloc of two pages
+            VmallocBug.VMALLOC_MAPS_ONE_PAGE_TWICE, 1, // vmalloc of two pages
+            VmallocBug.VMALLOC_VMAP_PAGE_OFF_BY_ONE, 2); // alloc_pages, vmap
 
     /**
      * Boards of 32 to 96 MiB, all lowmem, and of 64 to 128 MiB split into lowmem and HighMem
