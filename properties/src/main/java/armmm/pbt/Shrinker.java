@@ -85,6 +85,7 @@ final class Shrinker {
 
     /** Shrinks to a fixed point (or the time bound) and returns the smallest failing sequence. */
     ChoiceSequence shrink() {
+        EngineCounters.SHRINK_STARTS.increment();
         ChoiceSequence before;
         int clearsAtStart = cache.clears();
         do {
@@ -663,10 +664,12 @@ final class Shrinker {
             ReplayCache.Hit hit = cache.lookup(candidate);
             if (hit != null) {
                 // answered without a replay: the candidate would use exactly these choices again
+                EngineCounters.CACHE_ANSWERS.increment();
                 return hit.failing() != null && improve(hit.failing());
             }
         }
         calls++;
+        EngineCounters.SHRINK_REPLAYS.increment();
         Choices choices = (repairs.isEmpty() ? Choices.replay(candidate) : Choices.repairing(candidate, repairs))
                 .wanting(call);
         Trial.Outcome outcome = runner == null ? Trial.execute(trial, choices) : runner.run(trial, choices, null, null);
@@ -675,7 +678,7 @@ final class Shrinker {
         overran |= deadline;
         if (repairs.isEmpty() && !deadline) {
             // a deadline is wall-clock, not a function of the choices: never remembered
-            cache.put(candidate, outcome.sequence().readOnlyRanks(), same ? outcome.sequence() : null);
+            cache.put(candidate, outcome.sequence(), same ? outcome.sequence() : null);
         }
         return same && improve(outcome.sequence());
     }
