@@ -46,6 +46,8 @@ final class Shrinker {
     /** Replays of this identity so far, this start's and earlier starts': a known answer is not replayed. */
     private final ReplayCache cache;
     private ChoiceSequence best;
+    /** Choices of the result an earlier start of this identity left, or -1 (see {@link #against}). */
+    private int keptSize = -1;
     /** {@link #distinctSpans()} of {@link #distinctOf}. */
     private List<ChoiceSequence.Span> distinct;
     private ChoiceSequence distinctOf;
@@ -81,6 +83,17 @@ final class Shrinker {
         this.runner = runner;
         this.budget = replays;
         this.deadline = started + (long) (seconds * 1e9);
+    }
+
+    /**
+     * Makes this a later start of an identity whose result so far is {@code kept}: it gives up at the
+     * end of a round that shortened it no further while it is no shorter than {@code kept}. A later
+     * start exists to escape the first one's local minimum in length (a kernel hunt's restart that
+     * takes 21 calls to 8); one that has stopped getting shorter above that length only lowers values.
+     */
+    Shrinker against(ChoiceSequence kept) {
+        keptSize = kept.size();
+        return this;
     }
 
     /** Shrinks to a fixed point (or the time bound) and returns the smallest failing sequence. */
@@ -121,11 +134,16 @@ final class Shrinker {
                 deleteDistantStepPairs();
                 deleteStepsKeepingActions();
             }
-        } while (best != before && !stopped());
+        } while (best != before && !stopped() && !givenUp(before));
         if (best == before && !budgetReached && !timedOut && !overran) {
             cache.fixedPoint(best.readOnlyRanks(), clearsAtStart);
         }
         return best;
+    }
+
+    /** Whether a later start gives up after a round that began at {@code before} (see {@link #against}). */
+    private boolean givenUp(ChoiceSequence before) {
+        return keptSize >= 0 && best.size() >= keptSize && best.size() == before.size();
     }
 
     /** What shrinking cost, measured against the sequence it started from. */
