@@ -67,6 +67,7 @@ final class CaseRunner implements AutoCloseable {
      * {@code scores} (null: none).
      */
     Trial.Outcome run(Trial trial, Choices choices, Stats stats, Map<String, Double> scores) {
+        EngineCounters.CASES.increment();
         synchronized (this) {
             current = choices;
             caseThread = Thread.currentThread();

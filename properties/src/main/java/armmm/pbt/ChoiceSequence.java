@@ -15,6 +15,8 @@ public final class ChoiceSequence {
     private final List<Span> spans;
     private final List<Bundle.Reference> references;
     private final List<Bundle.Creation> creations;
+    /** Positions whose rank was forced whatever the replayed sequence said, or null when none. */
+    private final java.util.BitSet forced;
     /** The label of a chain step's span. */
     private static final String STEP = "step";
     /**
@@ -49,6 +51,12 @@ public final class ChoiceSequence {
 
     ChoiceSequence(long[] ranks, long[] bounds, boolean[] branching, List<Span> spans,
             List<Bundle.Reference> references, List<Bundle.Creation> creations) {
+        this(ranks, bounds, branching, spans, references, creations, null);
+    }
+
+    ChoiceSequence(long[] ranks, long[] bounds, boolean[] branching, List<Span> spans,
+            List<Bundle.Reference> references, List<Bundle.Creation> creations, java.util.BitSet forced) {
+        this.forced = forced;
         this.ranks = ranks;
         this.bounds = bounds;
         this.branching = branching;
@@ -99,6 +107,14 @@ public final class ChoiceSequence {
     /** Whether choice {@code i} was a free decision (false for forced values and edge-bias draws). */
     public boolean branching(int i) {
         return branching[i];
+    }
+
+    /**
+     * Whether choice {@code i}'s rank was forced: a replay records it whatever the replayed sequence
+     * holds at that position (a value a bias choice fixed, a list's minimum length).
+     */
+    boolean forced(int i) {
+        return forced != null && forced.get(i);
     }
 
     /** The spans generators marked, in the order they were closed. */

@@ -22,6 +22,8 @@ public final class Choices {
     private long[] ranks = new long[32];
     private long[] bounds = new long[32];
     private boolean[] branching = new boolean[32];
+    /** Positions whose rank was forced ({@link #forced}): recorded whatever the replayed sequence said. */
+    private final java.util.BitSet forcedAt = new java.util.BitSet();
     private int size;
     private final List<ChoiceSequence.Span> spans = new ArrayList<>();
     private final Deque<OpenSpan> open = new ArrayDeque<>();
@@ -231,6 +233,7 @@ public final class Choices {
      */
     long forced(long rank, long bound) {
         next(bound, () -> rank);
+        forcedAt.set(size);
         return record(rank, bound, false);
     }
 
@@ -249,7 +252,8 @@ public final class Choices {
     ChoiceSequence toSequence() {
         int n = size;
         return new ChoiceSequence(Arrays.copyOf(ranks, n), Arrays.copyOf(bounds, n),
-                Arrays.copyOf(branching, n), List.copyOf(spans), List.copyOf(references), List.copyOf(creations));
+                Arrays.copyOf(branching, n), List.copyOf(spans), List.copyOf(references), List.copyOf(creations),
+                forcedAt.isEmpty() ? null : (java.util.BitSet) forcedAt.clone());
     }
 
     private record OpenSpan(String label, int start) {}

@@ -12,6 +12,9 @@ import java.util.BitSet;
  * A replay is a function of its choices: a candidate that begins with the used choices of an earlier
  * replay draws exactly those (they are within their bounds, so none is clamped), the case ends at the
  * same point and gives the same outcome. So such a candidate is answered here without running it.
+ * Replays recorded with their bounds also go into a {@link ReplayTree}, which answers the candidates
+ * that reach a known replay only once clamped to those bounds or padded with 0 past their end (a
+ * deleted block that shifts a large rank onto a yes/no choice, a candidate cut short).
  * One cache serves every shrink start of an identity (the starts converge on the same sequences).
  * Memory is bounded: past {@link #MAX_STORED} stored choices the cache forgets everything.
  */
@@ -36,6 +39,8 @@ final class ReplayCache {
     private final Map<RanksKey, Hit> exact = new HashMap<>();
     /** The used lengths stored, so a lookup probes only those prefixes of a candidate. */
     private final BitSet lengths = new BitSet();
+    /** The same replays as a tree of used choices with their bounds: answers clamped and short candidates too. */
+    private ReplayTree tree = new ReplayTree();
     private long stored;
     /** How many times the cache forgot everything. */
     private int clears;
@@ -58,12 +63,23 @@ final class ReplayCache {
         }
     }
 
+    /**
+     * Records the replay of {@code candidate}, which used the choices of {@code used} (with their
+     * bounds, so that the {@link ReplayTree} can walk later candidates as their replays would run)
+     * and failed the same way ({@code failing}) or not (null).
+     */
+    void put(long[] candidate, ChoiceSequence used, ChoiceSequence failing) {
+        put(candidate, used.readOnlyRanks(), failing);
+        stored += tree.put(used, new Hit(used.readOnlyRanks(), failing));
+    }
+
     /** Records (keeping the array, not a copy) a replay that used {@code used} and failed the same way ({@code failing} its sequence) or not (null). */
     void put(long[] used, ChoiceSequence failing) {
         if (stored + used.length > MAX_STORED) {
             byPrefix.clear();
             exact.clear();
             lengths.clear();
+            tree = new ReplayTree();
             stored = 0;
             clears++;
         }
@@ -110,12 +126,21 @@ final class ReplayCache {
         return clearsAtStart != null && clearsAtStart == clears;
     }
 
-    /** The known replay of {@code candidate}, or the one whose used choices begin it, or null. */
+    /**
+     * The known replay of {@code candidate}: the one whose used choices begin it, or the one it would
+     * repeat once its ranks are clamped to their bounds and its end padded with 0 ({@link ReplayTree});
+     * null when none.
+     */
     Hit lookup(long[] candidate) {
         Hit repeated = exact.get(new RanksKey(candidate));
         if (repeated != null) {
             return repeated;
         }
+        Hit walked = prefixLookup(candidate);
+        return walked != null ? walked : tree.lookup(candidate);
+    }
+
+    private Hit prefixLookup(long[] candidate) {
         long h = 1;
         // one pass: the prefix hash grows a choice at a time and is probed where a stored length ends
         for (int length = 0; length <= candidate.length; length++) {

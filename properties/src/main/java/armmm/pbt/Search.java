@@ -317,7 +317,8 @@ final class Search {
             } else {
                 Shrinker shrinker = new Shrinker(trial, smallest, identity, failing.call(), runner, config.shrinkReplays(),
                         config.shrinkSeconds(), caches.computeIfAbsent(identity, k -> new ReplayCache()));
-                smallest = shrinker.shrink();
+                int kept = isNew ? -1 : indexOf(identity);
+                smallest = (kept < 0 ? shrinker : shrinker.against(found.get(kept).shrunk())).shrink();
                 report = shrinker.report(failing.sequence().size());
             }
             int known = isNew ? -1 : indexOf(identity);

@@ -46,6 +46,8 @@ final class Shrinker {
     /** Replays of this identity so far, this start's and earlier starts': a known answer is not replayed. */
     private final ReplayCache cache;
     private ChoiceSequence best;
+    /** Choices of the result an earlier start of this identity left, or -1 (see {@link #against}). */
+    private int keptSize = -1;
     /** {@link #distinctSpans()} of {@link #distinctOf}. */
     private List<ChoiceSequence.Span> distinct;
     private ChoiceSequence distinctOf;
@@ -83,8 +85,20 @@ final class Shrinker {
         this.deadline = started + (long) (seconds * 1e9);
     }
 
+    /**
+     * Makes this a later start of an identity whose result so far is {@code kept}: it gives up at the
+     * end of a round that shortened it no further while it is no shorter than {@code kept}. A later
+     * start exists to escape the first one's local minimum in length (a kernel hunt's restart that
+     * takes 21 calls to 8); one that has stopped getting shorter above that length only lowers values.
+     */
+    Shrinker against(ChoiceSequence kept) {
+        keptSize = kept.size();
+        return this;
+    }
+
     /** Shrinks to a fixed point (or the time bound) and returns the smallest failing sequence. */
     ChoiceSequence shrink() {
+        EngineCounters.SHRINK_STARTS.increment();
         ChoiceSequence before;
         int clearsAtStart = cache.clears();
         do {
@@ -120,11 +134,16 @@ final class Shrinker {
                 deleteDistantStepPairs();
                 deleteStepsKeepingActions();
             }
-        } while (best != before && !stopped());
+        } while (best != before && !stopped() && !givenUp(before));
         if (best == before && !budgetReached && !timedOut && !overran) {
             cache.fixedPoint(best.readOnlyRanks(), clearsAtStart);
         }
         return best;
+    }
+
+    /** Whether a later start gives up after a round that began at {@code before} (see {@link #against}). */
+    private boolean givenUp(ChoiceSequence before) {
+        return keptSize >= 0 && best.size() >= keptSize && best.size() == before.size();
     }
 
     /** What shrinking cost, measured against the sequence it started from. */
@@ -663,10 +682,12 @@ final class Shrinker {
             ReplayCache.Hit hit = cache.lookup(candidate);
             if (hit != null) {
                 // answered without a replay: the candidate would use exactly these choices again
+                EngineCounters.CACHE_ANSWERS.increment();
                 return hit.failing() != null && improve(hit.failing());
             }
         }
         calls++;
+        EngineCounters.SHRINK_REPLAYS.increment();
         Choices choices = (repairs.isEmpty() ? Choices.replay(candidate) : Choices.repairing(candidate, repairs))
                 .wanting(call);
         Trial.Outcome outcome = runner == null ? Trial.execute(trial, choices) : runner.run(trial, choices, null, null);
@@ -675,7 +696,7 @@ final class Shrinker {
         overran |= deadline;
         if (repairs.isEmpty() && !deadline) {
             // a deadline is wall-clock, not a function of the choices: never remembered
-            cache.put(candidate, outcome.sequence().readOnlyRanks(), same ? outcome.sequence() : null);
+            cache.put(candidate, outcome.sequence(), same ? outcome.sequence() : null);
         }
         return same && improve(outcome.sequence());
     }

@@ -203,18 +203,20 @@ class PeerComparison {
         for (long seed : WARM_UP_SEEDS) {
             Chains.run(spec.apply(seed)); // unmeasured, as every engine warms up before its measured seeds
         }
+        long[] counts0 = EngineCounters.snapshot();
         List<Row> rows = measuredPass(spec);
+        String counts = counts(counts0);
         List<Row> warm = measuredPass(spec); // the same seeds again, warm
         assertThat(rows).allMatch(Row::found);
         assertThat(warm).allMatch(Row::found);
         return String.format("{\"problem\": \"%s\", \"found\": %d, \"minimal\": %d, \"minimum\": %d, \"lengths\": %s, "
-                + "\"meanSeconds\": %.3f, \"meanCpuSeconds\": %.3f, \"warmMeanSeconds\": %.3f, \"warmMeanCpuSeconds\": %.3f}",
+                + "\"meanSeconds\": %.3f, \"meanCpuSeconds\": %.3f, \"warmMeanSeconds\": %.3f, \"warmMeanCpuSeconds\": %.3f, %s}",
                 name, rows.stream().filter(Row::found).count(),
                 rows.stream().filter(r -> r.length() == minimum).count(), minimum,
                 rows.stream().map(Row::length).toList(), rows.stream().mapToDouble(Row::seconds).average().orElse(0),
                 rows.stream().mapToDouble(Row::cpuSeconds).average().orElse(0),
                 warm.stream().mapToDouble(Row::seconds).average().orElse(0),
-                warm.stream().mapToDouble(Row::cpuSeconds).average().orElse(0));
+                warm.stream().mapToDouble(Row::cpuSeconds).average().orElse(0), counts);
     }
 
     /** Seeds 1 to {@link #SEEDS} once: found, length, wall-clock and CPU seconds of each. */
@@ -242,6 +244,7 @@ class PeerComparison {
         for (long seed : WARM_UP_SEEDS) {
             Property.forAll(gen).named("Peer-" + name).seed(seed).tries(10_000).database("off").run(holds);
         }
+        long[] counts0 = EngineCounters.snapshot();
         for (long seed = 1; seed <= SEEDS; seed++) {
             long t0 = System.nanoTime();
             long cpu0 = cpuNanos();
@@ -257,6 +260,7 @@ class PeerComparison {
                 others.add(String.valueOf(r.shrunk()));
             }
         }
+        String counts = counts(counts0);
         double warmTotal = 0;
         double warmCpu = 0;
         for (long seed = 1; seed <= SEEDS; seed++) { // the same seeds again, warm
@@ -269,8 +273,20 @@ class PeerComparison {
             assertThat(r.passed()).as("%s seed %d", name, seed).isFalse();
         }
         return String.format("{\"problem\": \"%s\", \"found\": %d, \"minimal\": %d, \"sizes\": %s, \"others\": %s, "
-                + "\"meanSeconds\": %.3f, \"meanCpuSeconds\": %.3f, \"warmMeanSeconds\": %.3f, \"warmMeanCpuSeconds\": %.3f}",
-                name, SEEDS, minimalCount, sizes, others, total / SEEDS, cpu / SEEDS, warmTotal / SEEDS, warmCpu / SEEDS);
+                + "\"meanSeconds\": %.3f, \"meanCpuSeconds\": %.3f, \"warmMeanSeconds\": %.3f, \"warmMeanCpuSeconds\": %.3f, %s}",
+                name, SEEDS, minimalCount, sizes, others, total / SEEDS, cpu / SEEDS, warmTotal / SEEDS, warmCpu / SEEDS,
+                counts);
+    }
+
+    /**
+     * Mean work per seed of the first pass since {@code before}: cases run (search, shrink and report
+     * replays), shrink replays, replay-cache answers, shrink starts. Deterministic, machine-independent.
+     */
+    private static String counts(long[] before) {
+        long[] now = EngineCounters.snapshot();
+        return String.format("\"perSeed\": {\"cases\": %.1f, \"shrinkReplays\": %.1f, \"cacheAnswers\": %.1f, "
+                + "\"shrinkStarts\": %.2f}", (now[0] - before[0]) / (double) SEEDS, (now[1] - before[1]) / (double) SEEDS,
+                (now[2] - before[2]) / (double) SEEDS, (now[3] - before[3]) / (double) SEEDS);
     }
 
     private static double trivialStepsPerSecond() {

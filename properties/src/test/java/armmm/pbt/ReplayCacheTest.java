@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-/** The shrink replay cache answers a candidate only when it begins with the choices a replay used. */
+/**
+ * The shrink replay cache answers a candidate only when its replay would repeat a known one: it
+ * begins with the choices a replay used, or it reaches them once its ranks are clamped to their
+ * bounds and its end is padded with 0 ({@link ReplayTree}).
+ */
 class ReplayCacheTest {
     private static ChoiceSequence used(long... ranks) {
         Choices c = Choices.replay(ranks);
@@ -88,5 +92,79 @@ class ReplayCacheTest {
         Shrinker afterClear = new Shrinker(chain, end, failing.identity(), failing.call(), null, 5000, 60, cache);
         assertThat(afterClear.shrink().ranks()).isEqualTo(end.ranks());
         assertThat(afterClear.report(end.size()).calls()).isPositive();
+    }
+
+    /** A replay that used {@code candidate} (yes/no choices) padded and clamped as a replay does. */
+    private static Trial.Outcome replayOf(Trial trial, long... candidate) {
+        return Trial.execute(trial, Choices.replay(candidate));
+    }
+
+    @Test
+    void aCandidateThatClampsOrRunsOutIntoAKnownReplayIsAnswered() {
+        // three yes/no choices; fails when the first is yes
+        Trial trial = c -> {
+            boolean first = c.drawBoolean(0.5);
+            c.drawBoolean(0.5);
+            c.drawBoolean(0.5);
+            return first ? new Failure("TOY", "first is yes", "") : null;
+        };
+        ReplayCache cache = new ReplayCache();
+        Trial.Outcome known = replayOf(trial, 1);
+        assertThat(known.sequence().ranks()).containsExactly(1, 0, 0);
+        cache.put(new long[] {1}, known.sequence(), known.sequence());
+        // [1, 0] is no prefix of [1, 0, 0], but its replay pads it to [1, 0, 0]
+        assertThat(cache.lookup(new long[] {1, 0}).failing()).isSameAs(known.sequence());
+        // ranks above a yes/no choice's bound clamp to 1: [5] replays as [1, 0, 0]
+        assertThat(cache.lookup(new long[] {5}).failing()).isSameAs(known.sequence());
+        assertThat(cache.lookup(new long[] {3, 0, 0, 4}).used()).containsExactly(1, 0, 0);
+        // a free choice that differs from every known replay is not answered
+        assertThat(cache.lookup(new long[] {1, 1})).isNull();
+        assertThat(cache.lookup(new long[] {0})).isNull();
+    }
+
+    @Test
+    void aForcedChoiceIsWalkedAsTheRankItWasForcedTo() {
+        // a bias choice, then a value the bias forces when it is 6 (the minimum) or 7 (the maximum)
+        Gen<Integer> value = Gens.ints(-50, 50);
+        Trial trial = c -> value.generate(c) == -50 ? new Failure("TOY", "minimum", "") : null;
+        ReplayCache cache = new ReplayCache();
+        Trial.Outcome forced = replayOf(trial, 6, 0);
+        assertThat(forced.failure()).isNotNull();
+        assertThat(forced.sequence().forced(1)).isTrue();
+        cache.put(new long[] {6, 0}, forced.sequence(), forced.sequence());
+        // whatever the candidate holds at the forced position, the replay records the forced rank
+        long[] other = {6, 3};
+        assertThat(replayOf(trial, other).sequence().ranks()).isEqualTo(forced.sequence().ranks());
+        assertThat(cache.lookup(other).failing()).isSameAs(forced.sequence());
+        // without the forcing bias the value is free: not answered
+        assertThat(cache.lookup(new long[] {0, 100})).isNull();
+    }
+
+    @Test
+    void everyAnswerIsWhatTheReplayGives() {
+        // lists of biased integers: forced values, a forced minimum length, clamped ranks, short candidates
+        Gen<java.util.List<Integer>> lists = Gens.lists(Gens.ints(-50, 50), 2, 6);
+        Trial trial = c -> lists.generate(c).stream().mapToInt(Integer::intValue).sum() > 30
+                ? new Failure("TOY", "sum above 30", "") : null;
+        ReplayCache cache = new ReplayCache();
+        java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+        int answered = 0;
+        for (int k = 0; k < 4000; k++) {
+            long[] candidate = new long[random.nextInt(30)];
+            for (int i = 0; i < candidate.length; i++) {
+                // mostly small ranks, so that candidates meet known replays; now and then one to clamp
+                candidate[i] = random.nextInt(5) == 0 ? random.nextLong(120) : random.nextLong(3);
+            }
+            Trial.Outcome actual = replayOf(trial, candidate);
+            ReplayCache.Hit hit = cache.lookup(candidate);
+            if (hit != null) {
+                answered++;
+                assertThat(hit.used()).as("candidate %s", java.util.Arrays.toString(candidate))
+                        .isEqualTo(actual.sequence().readOnlyRanks());
+                assertThat(hit.failing() != null).isEqualTo(actual.failure() != null);
+            }
+            cache.put(candidate, actual.sequence(), actual.failure() != null ? actual.sequence() : null);
+        }
+        assertThat(answered).as("candidates answered without a replay").isGreaterThan(500);
     }
 }

@@ -1,0 +1,102 @@
+package armmm.pbt;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The shrink replays of one failure identity as a tree of the choices they used (after Hypothesis'
+ * data tree). A replay is a function of its choices, and so is each choice's bound: after a given
+ * prefix of used choices the next choice always has the same bound, is forced or not, or the case
+ * ends. A candidate is walked down the tree as its replay would run: each rank clamped to the bound
+ * the tree knows for that position (a rank past the candidate's end is 0, a forced rank is the one
+ * recorded); when the walk reaches the end of a known replay, the candidate would replay exactly
+ * like it, so its answer is known without running it. This answers every candidate the prefix cache
+ * answers, and also the ones that clamp or run out into a known replay.
+ */
+final class ReplayTree {
+    private static final class Node {
+        /** The bound of the choice made here, or -1 when no known replay made one. */
+        long bound = -1;
+        boolean forced;
+        /** The known replay that ended here, or null. */
+        ReplayCache.Hit end;
+        /** Children by the rank used here: one inline, more in a map. */
+        long onlyRank;
+        Node only;
+        Map<Long, Node> more;
+
+        Node child(long rank) {
+            if (only != null && onlyRank == rank) {
+                return only;
+            }
+            return more == null ? null : more.get(rank);
+        }
+    }
+
+    private final Node root = new Node();
+    /** Replays whose bounds disagreed with what the tree knew: a nondeterministic system under test. */
+    int conflicts;
+
+    /**
+     * Records a replay that used {@code used} and gave {@code hit}; returns how many nodes it added
+     * (the owner bounds the memory by them).
+     */
+    int put(ChoiceSequence used, ReplayCache.Hit hit) {
+        int added = 0;
+        Node n = root;
+        for (int i = 0; i < used.size(); i++) {
+            long rank = used.rank(i);
+            if (n.bound >= 0 && (n.bound != used.bound(i) || n.forced != used.forced(i))) {
+                conflicts++;
+            }
+            n.bound = used.bound(i);
+            n.forced = used.forced(i);
+            Node c = n.child(rank);
+            if (c == null) {
+                c = new Node();
+                added++;
+                if (n.only == null) {
+                    n.onlyRank = rank;
+                    n.only = c;
+                } else {
+                    if (n.more == null) {
+                        n.more = new HashMap<>();
+                    }
+                    n.more.put(rank, c);
+                }
+            }
+            n = c;
+        }
+        if (n.end == null) {
+            n.end = hit;
+        }
+        return added;
+    }
+
+    /** The known replay {@code candidate} would repeat, or null. */
+    ReplayCache.Hit lookup(long[] candidate) {
+        Node n = root;
+        for (int i = 0; ; i++) {
+            if (n.end != null) {
+                return n.end;
+            }
+            if (n.bound < 0) {
+                return null;
+            }
+            long rank;
+            if (n.forced) {
+                // a forced position records its own rank whatever the candidate holds: the only child
+                if (n.only == null || n.more != null) {
+                    return null;
+                }
+                rank = n.onlyRank;
+            } else {
+                rank = Math.min(i < candidate.length ? candidate[i] : 0, n.bound);
+            }
+            n = n.child(rank);
+            if (n == null) {
+                return null;
+            }
+        }
+    }
+}
