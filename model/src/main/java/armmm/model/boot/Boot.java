@@ -77,7 +77,8 @@ public final class Boot {
         }
         mb.reserve(board.dtbStart(), board.dtbSize());
         parseEarlyParams(board.cmdline());
-        if (mb.memory().isEmpty()) {
+        // an empty memblock.memory still holds its zero-sized dummy region: the end of DRAM is then 0
+        if (em.endOfDram() == 0) {
             throw new BootException("mem=", "no RAM left to boot with");
         }
         long kernelPhys = physOffset + build.kernelStartOffset();
@@ -175,6 +176,8 @@ public final class Boot {
                 log.add(String.format("Ignoring memory below PHYS_OFFSET: 0x%08x-0x%08x", alignedStart, alignedStart + size));
                 return;
             }
+            // the part below PHYS_OFFSET is dropped with the same message, up to PHYS_OFFSET
+            log.add(String.format("Ignoring memory below PHYS_OFFSET: 0x%08x-0x%08x", alignedStart, physOffset));
             size -= physOffset - alignedStart;
             alignedStart = physOffset;
         }
