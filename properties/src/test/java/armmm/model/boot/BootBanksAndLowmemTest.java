@@ -228,4 +228,21 @@ class BootBanksAndLowmemTest {
         assertThat(h.allocationBy("iotable_init")).isNull();
         assertThat(ptePages(h)).isEqualTo(4);
     }
+
+    @Test
+    void memAtPhysOffsetIsNotBelowIt() {
+        BootedSystem b = Boot.boot(Board.virt(1024 * M).withArgs("mem=512M"));
+        assertThat(b.log()).noneMatch(l -> l.startsWith("Ignoring memory below"));
+    }
+
+    @Test
+    void aNoMapNodeAtTheTopOfLowmemLowersItInTheSecondPass() {
+        // arm_memblock_init marks [0x6f000000, 0x70000000) no-map; adjust_lowmem_bounds runs again
+        // and the mapped memory now ends at 0x6f000000 (PMD aligned: the memblock limit too)
+        BootedSystem b = Boot.boot(Board.of(List.of(new Bank(0x4000_0000L, 1024 * M)),
+                List.of(new ReservedMemory(0x6f00_0000L, 16 * M, ReservedMemory.Kind.NO_MAP)), "", 1));
+        assertThat(b.lowmemLimit()).isEqualTo(0x6f00_0000L);
+        assertThat(b.memblockLimit()).isEqualTo(0x6f00_0000L);
+        assertThat(b.layout().highMemory()).isEqualTo(0xef00_0000L);
+    }
 }

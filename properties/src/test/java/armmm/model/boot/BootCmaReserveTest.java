@@ -202,4 +202,40 @@ class BootCmaReserveTest {
         assertThat(cmaTries(b)).containsExactly(tried(16 * M, 0, 0x5000_0000L, 0x4f00_0000L));
         assertThat(b.memory()).containsExactly(new Region(0x4000_0000L, 256 * M, 0));
     }
+
+    @Test
+    void aSizeWithoutBaseOrLimitKeepsTheDmaLimit() {
+        // limit_cmdline 0: min_not_zero keeps arm_dma_limit 0x4fffffff -> 0x4f800000
+        BootedSystem b = Boot.boot(Board.virt(1024 * M).withDmaZoneSize(256 * M).withArgs("cma=16M"));
+        assertThat(cmaTries(b)).containsExactly(tried(16 * M, 0, 0x4f80_0000L, 0x4e80_0000L));
+    }
+
+    @Test
+    void aMisalignedFixedBaseReportsTheSizeBeforeAlignment() {
+        // the alignment check comes before size = ALIGN(size, 8M): 17, not 24
+        BootedSystem b = boot("cma=17M@0x60100000");
+        assertThat(b.log()).contains("cma: Failed to reserve 17 MiB");
+        assertThat(b.cmaAreas()).isEmpty();
+    }
+
+    @Test
+    void aRangeAcrossHighmemStartThatIsNotFixedIsAllocatedInHighmem() {
+        // 0x6f000000 + 32M crosses highmem_start, but only a fixed area must not
+        BootedSystem b = boot("cma=32M@0x6f000000-0x78000000");
+        assertThat(cmaTries(b)).containsExactly(tried(32 * M, 0x7000_0000L, 0x7800_0000L, 0x7600_0000L));
+        assertThat(b.cmaAreas()).containsExactly(new CmaArea("reserved", 0x7600_0000L, 32 * M));
+    }
+
+    @Test
+    void aFixedAreaStartingAtHighmemStartIsInHighmem() {
+        BootedSystem b = boot("cma=16M@0x70000000");
+        assertThat(cmaTries(b)).isEmpty();
+        assertThat(b.cmaAreas()).containsExactly(new CmaArea("reserved", 0x7000_0000L, 16 * M));
+    }
+
+    @Test
+    void aRangeWhollyInHighmemIsOneTryFromItsBase() {
+        BootedSystem b = boot("cma=16M@0x74000000-0x80000000");
+        assertThat(cmaTries(b)).containsExactly(tried(16 * M, 0x7400_0000L, 0x8000_0000L, 0x7f00_0000L));
+    }
 }

@@ -160,4 +160,52 @@ class BootZonesTest {
                 "--reserve: initmem (pfns 0x41200-0x413ff) is not reserved at memblock_free_all: a reserved-memory node "
                         + "released it");
     }
+
+    @Test
+    void aCmaAreaAtAddressZeroBelowRamIsRefused() {
+        BootedSystem b = Boot.boot(withNode(0, 8 * M));
+        assertThat(b.cmaAreas()).extracting(CmaArea::base).contains(0L);
+        assertThatThrownBy(() -> BootZones.setUp(b)).isInstanceOf(BootException.class)
+                .hasMessageContaining("CMA area reserved-memory@0 at ").hasMessageContaining("which is not RAM");
+    }
+
+    @Test
+    void theZoneSetupIsComputedFromTheInputs() {
+        BootedSystem b = Boot.boot(Board.virt(1024 * M));
+        assertThat(BootZones.setUp(b).inputs().maxLowPfn()).isEqualTo(0x70000);
+        assertThat(BootZones.setUp(Boot.boot(Board.virt(1024 * M)), armmm.model.core.Bugs.NONE).inputs().maxPfn())
+                .isEqualTo(0x80000);
+    }
+
+    @Test
+    void aCmaAreaStartingWhereAnEarlyAllocationEndsIsAccepted() {
+        // the vectors' early_alloc is the first top-down allocation below the limit 0x70000000: it ends
+        // where the node starts
+        BootedSystem b = Boot.boot(withNode(0x7000_0000L, 8 * M));
+        assertThat(b.allocations()).anyMatch(a -> a.end() == 0x7000_0000L);
+        assertThatCode(() -> BootZones.setUp(b)).doesNotThrowAnyException();
+    }
+
+    @Test
+    void aFailedCmaTryIsNotMemoryInUse() {
+        // RAM 0x10000000-0x50000000: highmem_start 0x40000000. cma=520M fails in highmem (a try at
+        // address 0 for 520M), then lands at 0x40000000 - 520M = 0x1f800000, below that try's "end"
+        BootedSystem b = Boot.boot(Board.of(List.of(new Bank(0x1000_0000L, 1024 * M)), List.of(), "cma=520M", 1));
+        assertThat(b.cmaAreas()).containsExactly(new CmaArea("reserved", 0x1f80_0000L, 520 * M));
+        assertThatCode(() -> BootZones.setUp(b)).doesNotThrowAnyException();
+    }
+
+    @Test
+    void freeUnusedMemmapReleasesTheHolesStructPages() {
+        // free_memmap(0x50000, 0x60000): __pa of mem_map[0x10000] .. mem_map[0x20000], page-aligned inward
+        BootedSystem b = Boot.boot(Board.of(List.of(new Bank(0x4000_0000L, 256 * M), new Bank(0x6000_0000L, 256 * M)),
+                List.of(), "", 1));
+        long lo = (b.memMapPhys() + 0x10000L * 36 + 4095) & -4096L;
+        long hi = (b.memMapPhys() + 0x20000L * 36) & -4096L;
+        assertThat(EarlyMemblock.overlaps(b.reserved(), lo, hi - lo)).isTrue();
+        ZoneInputs in = BootZones.inputs(b);
+        assertThat(EarlyMemblock.overlaps(in.reserved(), lo, hi - lo)).isFalse();
+        assertThat(EarlyMemblock.overlaps(in.reserved(), lo - 4096, 4096)).isTrue();
+        assertThat(EarlyMemblock.overlaps(in.reserved(), hi, 4096)).isTrue();
+    }
 }

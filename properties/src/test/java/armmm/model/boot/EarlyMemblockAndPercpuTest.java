@@ -139,4 +139,13 @@ class EarlyMemblockAndPercpuTest {
                 String.format(line, base + 73728 + 73204, base + 2 * 73728 - 1));
         assertThat(b.log()).contains("percpu: Embedded 17 pages/cpu s45012 r8192 d20000 u73728");
     }
+
+    @Test
+    void aRangeStartingWhereANoMapRegionEndsIsInTheNextRegion() {
+        EarlyMemblock em = withRam(0x4000_0000L, 256 * M);
+        em.memblock().markNomap(0x4000_0000L, M);
+        assertThat(em.memblock().memory()).hasSize(2);
+        assertThat(em.isRegionMemory(0x4010_0000L, 4096)).isTrue();
+        assertThat(em.mappedMemory()).containsExactly(new Region(0x4010_0000L, 255 * M, 0));
+    }
 }

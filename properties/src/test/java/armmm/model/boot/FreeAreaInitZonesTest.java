@@ -130,4 +130,24 @@ class FreeAreaInitZonesTest {
         assertThat(b.dentryHashEntries()).isEqualTo(8192);
         assertThat(b.inodeHashEntries()).isEqualTo(4096);
     }
+
+    @Test
+    void onAnAlignedBoardMemMapIsTheAllocationsLinearAddress() {
+        BootedSystem b = Boot.boot(Board.virt(256 * M));
+        assertThat(b.layout().memMap()).isEqualTo(b.memMapPhys() - 0x4000_0000L + 0xc000_0000L);
+        assertThat(b.memMapSize()).isEqualTo(0x10000L * 36);
+    }
+
+    @Test
+    void aNormalZoneMostlyHoleKeepsItsPresentPagesWhenTheMemmapIsLarger() {
+        // DMA [0x40000, 0x41fff): 8191 pages, memmap 72. Normal [0x41fff, 0x70000): spans 188417
+        // (memmap 1657 pages) but only 257 are present (pfn 0x41fff and the 1 MiB bank): the memmap
+        // exceeds freesize, which stays 257
+        BootedSystem b = Boot.boot(Board.of(List.of(new Bank(0x4000_0000L, 32 * M), new Bank(0x6ff0_0000L, M)), List.of(),
+                "", 1).withDmaZoneSize(32 * M));
+        assertThat(b.maxZonePfn()).containsExactly(0x41fffL, 0x70000L, 0x70000L, 0L);
+        assertThat(b.nrKernelPages()).isEqualTo((8191 - 72) + 257);
+        assertThat(b.nrAllPages()).isEqualTo((8191 - 72) + 257);
+        assertThat(usemaps(b)).containsExactly(4L, 48L);
+    }
 }

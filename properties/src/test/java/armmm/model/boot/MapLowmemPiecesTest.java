@@ -110,4 +110,12 @@ class MapLowmemPiecesTest {
         assertThat(new Piece(6, 5).wraps()).isTrue();
         assertThat(new Piece(5, 6).wraps()).isFalse();
     }
+
+    @Test
+    void aRangeStartingWithTheKernelAndEndingInsideItIsCaseOneNotFive() {
+        // start == kernel_sec_start: not "inside"; case 1 moves start past end (wraps) and the walk goes on
+        List<Region> mapped = List.of(r(0x4000_0000L, 16 * M), r(0x5000_0000L, 16 * M));
+        assertThat(MapLowmem.pieces(mapped, LIMIT, 0x4000_0000L, 0x4180_0000L))
+                .containsExactly(new Piece(0x4180_0000L, 0x4100_0000L), new Piece(0x5000_0000L, 0x5100_0000L));
+    }
 }
