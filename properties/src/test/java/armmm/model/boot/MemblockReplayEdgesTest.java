@@ -104,4 +104,14 @@ class MemblockReplayEdgesTest {
         // the no-map node ends lowmem at 0x6f000000 (adjust_lowmem_bounds' second pass)
         assertThat(mb.currentLimit()).isEqualTo(0x6f00_0000L);
     }
+
+    @Test
+    void onlyAReserveLineSettlesAnAllocationWithTheKernelsAddress() {
+        // a free logged from memblock_alloc_range_nid is not the allocation's reservation: the
+        // pending allocation is settled as failed first, then the free applies
+        MemblockReplay.Outcome o = replay(
+                "memblock_alloc_try_nid: 4096 bytes align=0x1000" + ANY + " a",
+                "memblock_phys_free: [0x6ffff000-0x6fffffff] memblock_alloc_range_nid");
+        assertThat(o.summary()).isEqualTo("0 passed, 1 failed");
+    }
 }
