@@ -78,13 +78,14 @@ public final class Boot {
         mb.reserve(board.dtbStart(), board.dtbSize());
         parseEarlyParams(board.cmdline());
         // an empty memblock.memory still holds its zero-sized dummy region: the end of DRAM is then 0
+        String ramBlame = board.cmdline().mem().isEmpty() ? board.ramOption() : "mem=";
         if (em.endOfDram() == 0) {
-            throw new BootException("mem=", "no RAM left to boot with");
+            throw new BootException(ramBlame, "no RAM left to boot with");
         }
         long kernelPhys = physOffset + build.kernelStartOffset();
         long kernelEnd = kernelPhys + build.kernelSize();
         if (!em.isRegionMemory(kernelPhys, build.kernelSize())) {
-            throw new BootException(board.cmdline().mem().isEmpty() ? board.ramOption() : "mem=", String.format(Locale.ROOT,
+            throw new BootException(ramBlame, String.format(Locale.ROOT,
                     "RAM must hold the kernel image %#x-%#x, found RAM %#x-%#x", kernelPhys, kernelEnd - 1,
                     em.startOfDram(), em.endOfDram() - 1));
         }

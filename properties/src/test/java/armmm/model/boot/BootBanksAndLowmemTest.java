@@ -92,6 +92,9 @@ class BootBanksAndLowmemTest {
         assertThat(across.memory()).containsExactly(new Region(0x4000_0000L, 256 * M, 0));
         assertThatThrownBy(() -> Boot.boot(Board.virt(1024 * M).withArgs("mem=256M@0x30000000")))
                 .isInstanceOf(BootException.class).hasMessage("mem=: no RAM left to boot with");
+        // without mem=, the RAM option is to blame: 2 bytes are less than the rest of their page
+        assertThatThrownBy(() -> Boot.boot(Board.virt(2))).isInstanceOf(BootException.class)
+                .hasMessage("--ram: no RAM left to boot with");
     }
 
     @Test
