@@ -77,13 +77,15 @@ public final class Boot {
         }
         mb.reserve(board.dtbStart(), board.dtbSize());
         parseEarlyParams(board.cmdline());
-        if (mb.memory().isEmpty()) {
-            throw new BootException("mem=", "no RAM left to boot with");
+        // an empty memblock.memory still holds its zero-sized dummy region: the end of DRAM is then 0
+        String ramBlame = board.cmdline().mem().isEmpty() ? board.ramOption() : "mem=";
+        if (em.endOfDram() == 0) {
+            throw new BootException(ramBlame, "no RAM left to boot with");
         }
         long kernelPhys = physOffset + build.kernelStartOffset();
         long kernelEnd = kernelPhys + build.kernelSize();
         if (!em.isRegionMemory(kernelPhys, build.kernelSize())) {
-            throw new BootException(board.cmdline().mem().isEmpty() ? board.ramOption() : "mem=", String.format(Locale.ROOT,
+            throw new BootException(ramBlame, String.format(Locale.ROOT,
                     "RAM must hold the kernel image %#x-%#x, found RAM %#x-%#x", kernelPhys, kernelEnd - 1,
                     em.startOfDram(), em.endOfDram() - 1));
         }
@@ -175,6 +177,8 @@ public final class Boot {
                 log.add(String.format("Ignoring memory below PHYS_OFFSET: 0x%08x-0x%08x", alignedStart, alignedStart + size));
                 return;
             }
+            // the part below PHYS_OFFSET is dropped with the same message, up to PHYS_OFFSET
+            log.add(String.format("Ignoring memory below PHYS_OFFSET: 0x%08x-0x%08x", alignedStart, physOffset));
             size -= physOffset - alignedStart;
             alignedStart = physOffset;
         }

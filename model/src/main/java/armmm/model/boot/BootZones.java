@@ -53,8 +53,8 @@ public final class BootZones {
         Board board = boot.board();
         long kernelStart = board.physOffset() + board.build().kernelStartOffset();
         List<LateFree> inUse = new ArrayList<>(in.lateFrees());
-        inUse.add(new LateFree("the kernel image", kernelStart >>> ZoneSetup.PAGE_SHIFT,
-                (kernelStart + board.build().kernelSize()) >>> ZoneSetup.PAGE_SHIFT));
+        // the image's last page is in use up to _end: PFN_UP, as memblock_free_all's free ranges start at PFN_UP
+        inUse.add(LateFree.ofBytes("the kernel image", kernelStart, kernelStart + board.build().kernelSize()));
         for (long[] free : ManagedPages.freePfnRanges(in.memory(), in.reserved())) {
             for (LateFree u : inUse) {
                 if (free[0] < u.endPfn() && u.startPfn() < free[1]) {
