@@ -151,4 +151,60 @@ class MmObservablesAndCreateTest {
         assertThat(one.apply(new MmOp.Munmap(n, 0x10000, 0x1000, 0))).isEqualTo(Result.of(0));
         assertThat(Kernel.bare().apply(new MmOp.MmCreate(8L << 20))).isEqualTo(MmOp.NO_PROCESSES);
     }
+
+    /** {@code maps}: every live mm's file under a line {@code mm N:}; the ranged form one mm's, or a comment for none. */
+    @Test
+    void theMapsReportAndTheHandleKinds() {
+        Kernel k = Kernel.boot(Board.virt(64L << 20).withArgs("norandmaps"), Bugs.NONE);
+        Processes p = k.state(Processes.class);
+        p.mmCreate(8L << 20);
+        p.mmCreate(8L << 20);
+        p.mmap(2, 0, 0x1000, VmFlags.PROT_READ, ANON);
+        armmm.model.subsystem.Report maps = MmSubsystem.INSTANCE.reports().get(0);
+        assertThat(maps.name()).isEqualTo("maps");
+        String stack = "befdf000-bf000000 rw-p 00000000 00:00 0          [stack]\n";
+        String vectors = "ffff0000-ffff1000 r-xp 00000000 00:00 0          [vectors]\n";
+        String second = "b6fff000-b7000000 r--p 00000000 00:00 0 \n" + stack + vectors;
+        assertThat(maps.render().apply(k)).hasValue("mm 1:\n" + stack + vectors + "mm 2:\n" + second);
+        assertThat(maps.ranged().render(k, 2, 2)).hasValue(second);
+        assertThat(maps.ranged().render(k, 3, 3)).hasValue("# no live mm 3\n");
+        assertThat(maps.render().apply(Kernel.bare())).isEmpty();
+        assertThat(maps.ranged().render(Kernel.bare(), 1, 1)).isEmpty();
+        p.exitMm(1);
+        assertThat(maps.render().apply(k)).hasValue("mm 2:\n" + second);
+
+        var kinds = MmSubsystem.INSTANCE.handleKinds();
+        assertThat(kinds).extracting(armmm.model.subsystem.HandleKind::name).containsExactly("mm", "user address");
+        assertThat(kinds.get(0).stem()).isEqualTo("m");
+        assertThat(kinds.get(0).producedBy()).containsExactly("mm_create", "fork");
+        assertThat(kinds.get(0).uses()).filteredOn(armmm.model.subsystem.HandleKind.Use::consumes)
+                .extracting(armmm.model.subsystem.HandleKind.Use::call).containsExactly("exit_mm");
+        assertThat(kinds.get(0).uses()).hasSize(8).allMatch(u -> u.arg() == 0);
+        assertThat(kinds.get(1).stem()).isEqualTo("a");
+        assertThat(kinds.get(1).producedBy()).containsExactly("mmap");
+        assertThat(kinds.get(1).uses()).containsExactly(new armmm.model.subsystem.HandleKind.Use("munmap", 1, true),
+                new armmm.model.subsystem.HandleKind.Use("mprotect", 1, false),
+                new armmm.model.subsystem.HandleKind.Use("touch", 1, false));
+        assertThat(MmSubsystem.INSTANCE.bugs()).hasSize(VmaDefect.values().length + PgtableDefect.values().length)
+                .startsWith(VmaDefect.values()).endsWith(PgtableDefect.values());
+        assertThat(MmSubsystem.INSTANCE.name()).isEqualTo("mm");
+        assertThat(MmSubsystem.INSTANCE.stateType()).isEqualTo(Processes.class);
+        assertThat(MmSubsystem.INSTANCE.calls()).isSameAs(MmOp.SPECS);
+        assertThat(MmSubsystem.INSTANCE.invariants()).extracting(Object::toString).containsExactly("INV-VMA-01", "INV-VMA-02",
+                "INV-VMA-03", "INV-VMA-04", "INV-VMA-05", "INV-VMA-06", "INV-VMA-07", "INV-UPT-01", "INV-UPT-02", "INV-UPT-03",
+                "INV-UPT-04", "INV-UPT-05", "INV-UPT-06", "INV-UPT-07");
+    }
+
+    /** Each planted bug of the subsystem reaches the state create builds (VmaDefect in every mm, PgtableDefect in the tables). */
+    @Test
+    void createPlantsTheSelectedBugs() {
+        Processes vma = Kernel.boot(Board.virt(64L << 20), Bugs.of(VmaDefect.NO_MMAP_MIN_ADDR_CHECK)).state(Processes.class);
+        long m = vma.mmCreate(8L << 20).value();
+        assertThat(vma.mmap(m, 0, 0x1000, VmFlags.PROT_READ, ANON | VmFlags.MAP_FIXED).isRefused()).isFalse();
+        Processes pt = Kernel.boot(Board.virt(64L << 20), Bugs.of(PgtableDefect.ZAP_KEEPS_RSS)).state(Processes.class);
+        assertThat(pt.memory().has(PgtableDefect.ZAP_KEEPS_RSS)).isTrue();
+        assertThat(pt.memory().has(PgtableDefect.COW_COPY_GLOBAL)).isFalse();
+        long n = pt.mmCreate(8L << 20).value();
+        assertThat(pt.mmap(n, 0, 0x1000, VmFlags.PROT_READ, ANON | VmFlags.MAP_FIXED).isRefused()).isTrue();
+    }
 }
