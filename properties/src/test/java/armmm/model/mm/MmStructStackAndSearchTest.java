@@ -200,4 +200,29 @@ class MmStructStackAndSearchTest {
                 .isEqualTo(MmResult.ok(stackTop));
         assertThat(VmaChecks.all(mm)).isEmpty();
     }
+
+    /**
+     * mas_empty_area and mas_empty_area_rev skip a hole smaller than the request: bottom-up from
+     * mmap_base 0x40000000 past a one-page hole at 0x40001000, top-down from mmap_base past a
+     * one-page hole at mmap_base - 0x2000; an exact fit is taken.
+     */
+    @Test
+    void bothSearchesSkipAHoleTooSmallAndTakeAnExactFit() {
+        MmStruct up = MmStruct.exec(UserLayoutConfig.armmp(), new UserLayout(0x40000000L, false, STACK_TOP, BRK), 0x21000,
+                Set.of());
+        up.mmap(0x40000000L, 0x1000, PROT_READ, ANON | MAP_FIXED);
+        up.mmap(0x40002000L, 0x1000, PROT_READ, ANON | MAP_FIXED);
+        up.mmap(0x40005000L, 0x1000, PROT_READ, ANON | MAP_FIXED);
+        assertThat(up.mmap(0, 0x2000, RW, ANON)).as("the two-page hole at 0x40003000, exactly").isEqualTo(MmResult.ok(0x40003000L));
+        assertThat(up.mmap(0, 0x2000, RW, ANON)).as("then past 0x40005000").isEqualTo(MmResult.ok(0x40006000L));
+        assertThat(up.mmap(0, 0x1000, PROT_EXEC, ANON)).as("the one-page hole").isEqualTo(MmResult.ok(0x40001000L));
+        MmStruct down = topDown();
+        down.mmap(BASE - 0x1000, 0x1000, PROT_READ, ANON | MAP_FIXED);
+        down.mmap(BASE - 0x3000, 0x1000, PROT_READ, ANON | MAP_FIXED);
+        down.mmap(BASE - 0x6000, 0x1000, PROT_READ, ANON | MAP_FIXED);
+        assertThat(down.mmap(0, 0x2000, RW, ANON)).as("the two-page hole under BASE - 0x3000, exactly")
+                .isEqualTo(MmResult.ok(BASE - 0x5000));
+        assertThat(down.mmap(0, 0x2000, RW, ANON)).isEqualTo(MmResult.ok(BASE - 0x8000));
+        assertThat(down.mmap(0, 0x1000, PROT_EXEC, ANON)).isEqualTo(MmResult.ok(BASE - 0x2000));
+    }
 }
