@@ -821,12 +821,14 @@ public final class MmStruct {
     /**
      * {@code expand_stack} (mm/mmap.c {@code expand_downwards}, {@code acct_stack_growth}) for a
      * fault at {@code addr} below the VMA {@code vma} that grows down: the grown VMA, or null when
-     * the kernel refuses (under {@code mmap_min_addr}, within {@code stack_guard_gap} of an
-     * accessible VMA below, or larger than the stack rlimit).
+     * the kernel refuses (under {@code mmap_min_addr} or {@code FIRST_USER_ADDRESS}, within
+     * {@code stack_guard_gap} of an accessible VMA below, or larger than the stack rlimit).
      */
     Vma expandDownwards(Vma vma, long addr) {
         long address = addr & ~(PAGE - 1);
-        if (address < config.mmapMinAddr()) {
+        // -EPERM: mmap_min_addr (4096) alone would let an unlimited stack grow onto page 0x1000,
+        // under FIRST_USER_ADDRESS, whose first-level entry is the vectors' on some CPUs
+        if (address < config.mmapMinAddr() || address < config.firstUserAddress()) {
             return null;
         }
         Vma prev = before(vma.start());
