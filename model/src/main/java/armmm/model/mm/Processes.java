@@ -1,6 +1,7 @@
 package armmm.model.mm;
 
 import armmm.model.core.Result;
+import armmm.model.core.Values;
 import armmm.model.mmu.Access;
 import armmm.model.mmu.Privilege;
 import armmm.model.mmu.Translation;
@@ -574,6 +575,10 @@ public final class Processes {
         if (prot > 0xffffffffL || flags > 0xffffffffL || prot < 0 || flags < 0) {
             return Result.refused("mmap: -EINVAL");
         }
+        Result wide = notUnsignedLong("mmap", addr, len);
+        if (wide != null) {
+            return wide;
+        }
         Result r = result("mmap", mm.mmap(addr, len, (int) prot, (int) flags));
         reapShmem();
         return r;
@@ -585,6 +590,10 @@ public final class Processes {
         MmStruct mm = mms.get(handle);
         if (mm == null) {
             return noMm("munmap", handle);
+        }
+        Result wide = notUnsignedLong("munmap", addr, len);
+        if (wide != null) {
+            return wide;
         }
         Result r = result("munmap", mm.munmap(addr, len));
         reapShmem();
@@ -601,6 +610,10 @@ public final class Processes {
         if (prot < 0 || prot > 0xffffffffL) {
             return Result.refused("mprotect: -EINVAL");
         }
+        Result wide = notUnsignedLong("mprotect", addr, len);
+        if (wide != null) {
+            return wide;
+        }
         return result("mprotect", mm.mprotect(addr, len, (int) prot));
     }
 
@@ -608,7 +621,25 @@ public final class Processes {
     public Result brk(long handle, long addr) {
         changes++;
         MmStruct mm = mms.get(handle);
-        return mm == null ? noMm("brk", handle) : Result.of(mm.brk(addr));
+        if (mm == null) {
+            return noMm("brk", handle);
+        }
+        Result wide = notUnsignedLong("brk", addr, 0);
+        return wide != null ? wide : Result.of(mm.brk(addr));
+    }
+
+    /**
+     * Null when both values fit the system call's {@code unsigned long} (32 bits on ARM32: a
+     * register); else the refusal, since no ARM32 task can pass a wider value and the model's
+     * mm code takes only 32-bit arguments.
+     */
+    private static Result notUnsignedLong(String call, long a, long b) {
+        for (long v : new long[] {a, b}) {
+            if (v < 0 || v > 0xffffffffL) {
+                return Result.refused(call + ": " + Values.hex(v) + " does not fit an unsigned long (32 bits on ARM32)");
+            }
+        }
+        return null;
     }
 
     private static Result result(String call, MmResult r) {
