@@ -78,6 +78,11 @@ final class UptShadow {
             c[i] = e;
         }
 
+        /** The entries of first-level pair {@code ci} by slot (the live array, null slots empty), or null. */
+        Entry[] chunk(int ci) {
+            return counts[ci] == 0 ? null : chunks[ci];
+        }
+
         void remove(long va) {
             int ci = (int) (va >>> 21);
             Entry[] c = chunks[ci];
@@ -379,9 +384,19 @@ final class UptShadow {
             return;
         }
         long since = s.generation;
-        long[] written = since < 0 ? null : t.ptesWrittenSince(since);
+        long[] written = since < 0 ? null : t.userWritesSince(since);
         if (written != null) {
+            long lastPgd = -1;
             for (long va : written) {
+                if (va < 0) {
+                    long pgd = -2 - va;
+                    if (pgd != lastPgd) {
+                        // the other word of the pmd pair names the same slots: read them once
+                        readPgd(mem, s, (int) pgd);
+                        lastPgd = pgd;
+                    }
+                    continue;
+                }
                 long slotVa = va & ~0xfffL;
                 int word = t.l1((int) (slotVa >>> 21) * 2);
                 int linux = 0;
@@ -412,6 +427,30 @@ final class UptShadow {
             }
         }
         s.generation = t.generation();
+    }
+
+    /**
+     * The 512 slots of user pgd {@code pgd} after its first-level word was written, read from
+     * the PTE page it points at now (none: every slot empty); only the slots that differ from
+     * the shadow go through {@link #put}.
+     */
+    private void readPgd(UserMemory mem, Table s, int pgd) {
+        int word = s.t.l1(pgd * 2);
+        int[] page = (word & 3) == 1 ? s.t.ptePageView(Integer.toUnsignedLong(word) >>> 12) : null;
+        Entry[] chunk = s.entries.chunk(pgd);
+        if (page == null && chunk == null) {
+            return;
+        }
+        long base = (long) pgd << 21;
+        for (int i = 0; i < 512; i++) {
+            int linux = page == null ? 0 : page[i];
+            int hw = page == null ? 0 : page[512 + i];
+            Entry old = chunk == null ? null : chunk[i];
+            if (old == null ? linux == 0 && hw == 0 : old.same(linux, hw)) {
+                continue;
+            }
+            put(mem, s, base | ((long) i << 12), linux, hw);
+        }
     }
 
     /** Every slot of the user half read again, and the differences applied. */
