@@ -24,6 +24,17 @@ public final class KernelPageTables {
     private final long lowmemLimit;
     private final int[] l1 = new int[L1_WORDS];
     private final Map<Long, int[]> ptePages = new HashMap<>();
+    /**
+     * Per pmd (first-level pair), the first-level word {@link #ptePage} last resolved and the PTE
+     * page it found: a frame's page, once made, is never replaced or dropped from
+     * {@link #ptePages}, so while the word is the same the page is. Spares a boxed hash lookup per
+     * PTE read or write. The model's bookkeeping; no kernel counterpart.
+     */
+    private final int[] pmdSeen = new int[L1_WORDS / 2];
+    private final int[][] pageSeen = new int[L1_WORDS / 2][];
+    /** The frame and PTE page {@link #memory()} read last (-1: none), for the same reason. */
+    private long memPfn = -1;
+    private int[] memPage;
     private final Set<MmuBug> bugs;
     private final ShortDescriptorWalker walker;
     /** Each CPU's TTBR0 and what it reaches; null: every CPU on {@code swapper_pg_dir}. */
@@ -249,11 +260,21 @@ public final class KernelPageTables {
 
     /** The PTE page behind {@code va}'s pmd, or null when the pmd is not a table. */
     private int[] ptePage(long va) {
-        int pmd = l1[(int) (va >>> 21) << 1];
+        int pi = (int) (va >>> 21);
+        int pmd = l1[pi << 1];
         if ((pmd & 3) != Pgtable2Level.PMD_TYPE_TABLE) {
             return null;
         }
-        return ptePages.get(Integer.toUnsignedLong(pmd - Pgtable2Level.PTE_HWTABLE_OFF) >>> 12);
+        int[] seen = pageSeen[pi];
+        if (seen != null && pmdSeen[pi] == pmd) {
+            return seen;
+        }
+        int[] page = ptePages.get(Integer.toUnsignedLong(pmd - Pgtable2Level.PTE_HWTABLE_OFF) >>> 12);
+        if (page != null) {
+            pmdSeen[pi] = pmd;
+            pageSeen[pi] = page;
+        }
+        return page;
     }
 
     /** The physical address of the PTE page behind {@code va}, or -1 when its pmd is not a table. */
@@ -335,7 +356,15 @@ public final class KernelPageTables {
             if (off >= 0 && off < L1_WORDS * 4) {
                 return l1[(int) (off >>> 2)];
             }
-            int[] page = ptePages.get(pa >>> 12);
+            long pfn = pa >>> 12;
+            int[] page = memPage;
+            if (pfn != memPfn) {
+                page = ptePages.get(pfn);
+                if (page != null) {
+                    memPfn = pfn;
+                    memPage = page;
+                }
+            }
             return page == null ? 0 : page[(int) ((pa & 0xfff) >>> 2)];
         };
     }
