@@ -2,7 +2,6 @@ package armmm.model.mm;
 
 import armmm.model.core.Violation;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.function.Function;
 
@@ -31,6 +30,10 @@ final class VmaCheckMemo {
     /** Per check and mm: what that run found. */
     private final List<?>[][] found;
 
+    /** The live mms in the order of {@link Processes#mms}, listed when {@link Processes#liveChanges} was {@link #liveSeen}. */
+    private MmStruct[] live = new MmStruct[0];
+    private long liveSeen = -1;
+
     /** @param checks how many checks it remembers (numbered from 0) */
     VmaCheckMemo(int checks) {
         mms = new MmStruct[checks][0];
@@ -44,8 +47,11 @@ final class VmaCheckMemo {
      */
     @SuppressWarnings("unchecked")
     List<Violation> check(int k, Processes p, Function<MmStruct, List<Violation>> check) {
-        Collection<MmStruct> live = p.mms().values();
-        int n = live.size();
+        if (liveSeen != p.liveChanges()) {
+            live = p.mms().values().toArray(new MmStruct[0]);
+            liveSeen = p.liveChanges();
+        }
+        int n = live.length;
         MmStruct[] seen = mms[k];
         long[] at = counts[k];
         List<?>[] was = found[k];
@@ -63,8 +69,8 @@ final class VmaCheckMemo {
             found[k] = was;
         }
         List<Violation> out = List.of();
-        int i = 0;
-        for (MmStruct mm : live) {
+        for (int i = 0; i < n; i++) {
+            MmStruct mm = live[i];
             List<Violation> v;
             long count = mm.changeCount();
             if (seen[i] == mm && at[i] == count && was[i].isEmpty()) {
@@ -81,7 +87,6 @@ final class VmaCheckMemo {
                 }
                 out.addAll(v);
             }
-            i++;
         }
         return out;
     }

@@ -35,6 +35,14 @@ public final class KernelPageTables {
     /** The frame and PTE page {@link #memory()} read last (-1: none), for the same reason. */
     private long memPfn = -1;
     private int[] memPage;
+    /**
+     * {@link #ptePages} again as an open-addressing table (frame, page), for {@link #memory()}'s
+     * reads, which alternate between a few PTE pages (the vmalloc window's, pkmap's, the
+     * fixmap's): no boxing, no node to chase. Pages are only ever added.
+     */
+    private long[] pteIndexKeys = emptyKeys(64);
+    private int[][] pteIndexPages = new int[64][];
+    private int pteIndexSize;
     private final Set<MmuBug> bugs;
     private final ShortDescriptorWalker walker;
     /** Each CPU's TTBR0 and what it reaches; null: every CPU on {@code swapper_pg_dir}. */
@@ -215,7 +223,12 @@ public final class KernelPageTables {
         l1[i + 1] = value + 256 * 4;
         touchL1(i);
         touchL1(i + 1);
-        ptePages.computeIfAbsent(ptePhys >>> 12, k -> new int[Pgtable2Level.PTE_PAGE_WORDS]);
+        long ptePfn = ptePhys >>> 12;
+        if (!ptePages.containsKey(ptePfn)) {
+            int[] page = new int[Pgtable2Level.PTE_PAGE_WORDS];
+            ptePages.put(ptePfn, page);
+            indexPage(ptePfn, page);
+        }
     }
 
     /** {@code pmd_clear}: both words of {@code va}'s pmd. */
@@ -275,6 +288,51 @@ public final class KernelPageTables {
             pageSeen[pi] = page;
         }
         return page;
+    }
+
+    private static long[] emptyKeys(int n) {
+        long[] k = new long[n];
+        java.util.Arrays.fill(k, -1);
+        return k;
+    }
+
+    private static int slotOf(long pfn, int mask) {
+        long h = pfn * 0x9E3779B97F4A7C15L;
+        return (int) (h ^ (h >>> 32)) & mask;
+    }
+
+    /** The PTE page at frame {@code pfn} from {@link #pteIndexKeys}, or null. */
+    private int[] indexedPage(long pfn) {
+        int mask = pteIndexKeys.length - 1;
+        for (int h = slotOf(pfn, mask); pteIndexKeys[h] != -1; h = (h + 1) & mask) {
+            if (pteIndexKeys[h] == pfn) {
+                return pteIndexPages[h];
+            }
+        }
+        return null;
+    }
+
+    private void indexPage(long pfn, int[] page) {
+        if ((pteIndexSize + 1) * 2 > pteIndexKeys.length) {
+            long[] oldKeys = pteIndexKeys;
+            int[][] oldPages = pteIndexPages;
+            pteIndexKeys = emptyKeys(oldKeys.length * 2);
+            pteIndexPages = new int[oldKeys.length * 2][];
+            pteIndexSize = 0;
+            for (int i = 0; i < oldKeys.length; i++) {
+                if (oldKeys[i] != -1) {
+                    indexPage(oldKeys[i], oldPages[i]);
+                }
+            }
+        }
+        int mask = pteIndexKeys.length - 1;
+        int h = slotOf(pfn, mask);
+        while (pteIndexKeys[h] != -1) {
+            h = (h + 1) & mask;
+        }
+        pteIndexKeys[h] = pfn;
+        pteIndexPages[h] = page;
+        pteIndexSize++;
     }
 
     /** The physical address of the PTE page behind {@code va}, or -1 when its pmd is not a table. */
@@ -359,7 +417,7 @@ public final class KernelPageTables {
             long pfn = pa >>> 12;
             int[] page = memPage;
             if (pfn != memPfn) {
-                page = ptePages.get(pfn);
+                page = indexedPage(pfn);
                 if (page != null) {
                     memPfn = pfn;
                     memPage = page;
