@@ -36,6 +36,13 @@ public final class Kernel implements KernelState {
     /** The last {@link #state} lookup (a kernel is used by one thread); reset when a state is added. */
     private Class<?> lastType;
     private Object lastState;
+    /**
+     * The states again, in the order they came, for {@link #state}: a score of types searched by
+     * identity in one short array beats hashing the type on every ask of the per-step check.
+     */
+    private Class<?>[] stateTypes = new Class<?>[24];
+    private Object[] stateObjects = new Object[24];
+    private int stateCount;
     /** The subsystems present, in registry order, with their states (for the step hooks). */
     private final List<Present<?>> present = new ArrayList<>();
     /**
@@ -82,6 +89,7 @@ public final class Kernel implements KernelState {
             if (states.put(s.stateType(), state) != null) {
                 throw new IllegalStateException("two subsystems share the state type " + s.stateType().getName());
             }
+            remember(s.stateType(), state);
             present.add(new Present<>(s, state));
         }
     }
@@ -111,10 +119,27 @@ public final class Kernel implements KernelState {
         // the per-step check asks for the same state several times in a row (applies, stamp,
         // check, invariant after invariant of one subsystem): remember the last answer
         if (type != lastType) {
-            lastState = states.get(type);
+            Object found = null;
+            for (int i = 0; i < stateCount; i++) {
+                if (stateTypes[i] == type) {
+                    found = stateObjects[i];
+                    break;
+                }
+            }
+            lastState = found;
             lastType = type;
         }
         return type.cast(lastState);
+    }
+
+    /** Adds a state to {@link #stateTypes}, beside {@link #states}. */
+    private void remember(Class<?> type, Object state) {
+        if (stateCount == stateTypes.length) {
+            stateTypes = java.util.Arrays.copyOf(stateTypes, stateCount * 2);
+            stateObjects = java.util.Arrays.copyOf(stateObjects, stateCount * 2);
+        }
+        stateTypes[stateCount] = type;
+        stateObjects[stateCount++] = state;
     }
 
     @Override
@@ -326,6 +351,7 @@ public final class Kernel implements KernelState {
         }
         lastType = null;
         states.put(subsystem.stateType(), java.util.Objects.requireNonNull(state, "state"));
+        remember(subsystem.stateType(), state);
         present.add(new Present<>(subsystem, state));
     }
 

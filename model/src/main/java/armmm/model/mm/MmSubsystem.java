@@ -42,6 +42,11 @@ public final class MmSubsystem implements Subsystem<Processes> {
     /** The seed of {@code get_random_long} for every kernel's processes. */
     static final long SEED = 0;
 
+    /** The VMA invariants' ids in catalogue order: each one's number in {@link VmaCheckMemo}. */
+    private static final List<String> VMA_IDS = List.of(VmaChecks.SORTED, VmaChecks.ALIGNED,
+            VmaChecks.IN_USER_RANGE, VmaChecks.MERGED, VmaChecks.COUNTED, VmaChecks.MPROTECT_RESULT,
+            VmaChecks.STACK_GAP);
+
     private static final List<Invariant> INVARIANTS = List.of(
             every(VmaChecks.SORTED), every(VmaChecks.ALIGNED), every(VmaChecks.IN_USER_RANGE),
             every(VmaChecks.MERGED), every(VmaChecks.COUNTED), every(VmaChecks.MPROTECT_RESULT),
@@ -84,7 +89,7 @@ public final class MmSubsystem implements Subsystem<Processes> {
         List<Violation> found = new ArrayList<>();
         for (Invariant inv : INVARIANTS) {
             if (!UptChecks.ALL.containsKey(inv.id())) {
-                found.addAll(inv.check(kernel));
+                found.addAll(everyMm(inv.id(), state));
             } else if (state.memory() != null) {
                 found.addAll(UptChecks.complete(inv.id(), state));
             }
@@ -94,14 +99,20 @@ public final class MmSubsystem implements Subsystem<Processes> {
 
     private static Invariant every(String id) {
         Function<MmStruct, List<Violation>> check = VmaChecks.ALL.get(id);
-        // a fault that only writes page tables leaves the VMAs as they were: a narrower signal
-        return Invariant.on(id, Processes.class, p -> p.vmaSignal.stamp(p), p -> {
-            List<Violation> out = new ArrayList<>();
-            for (MmStruct mm : p.mms().values()) {
-                out.addAll(check.apply(mm));
-            }
-            return out;
-        });
+        int k = VMA_IDS.indexOf(id);
+        // a fault that only writes page tables leaves the VMAs as they were: a narrower signal;
+        // and of the mms, only those whose VMAs changed are checked again (VmaCheckMemo)
+        return Invariant.on(id, Processes.class, p -> p.vmaSignal.stamp(p), p -> p.vmaMemo.check(k, p, check));
+    }
+
+    /** VMA invariant {@code id} on every live mm, without the per-step memory: the complete check's. */
+    private static List<Violation> everyMm(String id, Processes p) {
+        Function<MmStruct, List<Violation>> check = VmaChecks.ALL.get(id);
+        List<Violation> out = new ArrayList<>();
+        for (MmStruct mm : p.mms().values()) {
+            out.addAll(check.apply(mm));
+        }
+        return out;
     }
 
     @Override

@@ -33,6 +33,8 @@ public final class Processes {
     private final Map<Long, MmStruct> mms = new LinkedHashMap<>();
     /** The VMA invariants' change signal (the checks' bookkeeping, see {@link VmaSignal}). */
     final VmaSignal vmaSignal = new VmaSignal();
+    /** What each VMA invariant last found in each mm (the checks' bookkeeping, see {@link VmaCheckMemo}). */
+    final VmaCheckMemo vmaMemo = new VmaCheckMemo(VmaChecks.ALL.size());
     private final Map<Long, MmTables> tables = new HashMap<>();
     /**
      * {@code mm->mm_count} of every mm whose pgd is still allocated: one for {@code mm_users}

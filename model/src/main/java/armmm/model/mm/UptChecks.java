@@ -196,16 +196,23 @@ final class UptChecks {
     static List<Violation> notGlobalL1(long handle, UserPageTables t) {
         List<Violation> out = List.of();
         for (int i = 0; i < 2 * USER_PGDS; i++) {
-            int w = t.l1(i);
-            if (w != 0 && ((w & 3) != 1 || ((w >>> 5) & 0xf) != 1)) {
+            Violation v = notGlobalL1Word(handle, i, t.l1(i));
+            if (v != null) {
                 if (out.isEmpty()) {
                     out = new ArrayList<>();
                 }
-                out.add(v(NOT_GLOBAL, handle, (long) i << 20, "a user mapping not tagged with the ASID",
-                        String.format("first-level word %08x is not a page table in the user domain", w)));
+                out.add(v);
             }
         }
         return out;
+    }
+
+    /** INV-UPT-03 for user first-level word {@code i}, {@code w}: null when it is empty or a user-domain page table. */
+    static Violation notGlobalL1Word(long handle, int i, int w) {
+        return w != 0 && ((w & 3) != 1 || ((w >>> 5) & 0xf) != 1)
+                ? v(NOT_GLOBAL, handle, (long) i << 20, "a user mapping not tagged with the ASID",
+                        String.format("first-level word %08x is not a page table in the user domain", w))
+                : null;
     }
 
     /** INV-UPT-03 for one hardware PTE: null when it is empty or carries nG. */

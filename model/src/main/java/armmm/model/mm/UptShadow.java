@@ -78,6 +78,11 @@ final class UptShadow {
             c[i] = e;
         }
 
+        /** The entries of first-level pair {@code ci} by slot (the live array, null slots empty), or null. */
+        Entry[] chunk(int ci) {
+            return counts[ci] == 0 ? null : chunks[ci];
+        }
+
         void remove(long va) {
             int ci = (int) (va >>> 21);
             Entry[] c = chunks[ci];
@@ -141,6 +146,8 @@ final class UptShadow {
         long l1Generation = -1;
         long vmaChanges = -1;
         List<Vma> vmas = List.of();
+        /** INV-UPT-03's findings in the user half's first-level words, by word index. */
+        final TreeMap<Integer, Violation> l1Bad = new TreeMap<>();
         final Entries entries = new Entries();
         long anon;
         long shmem;
@@ -196,6 +203,8 @@ final class UptShadow {
         final Keys slots = new Keys();
         final Keys pfns = new Keys();
         final Keys handles = new Keys();
+        /** First-level words to re-read (handle << 32 | word index), for the mms not in {@link #handles}. */
+        final Keys l1Words = new Keys();
         boolean allPfns = true;
     }
 
@@ -379,9 +388,19 @@ final class UptShadow {
             return;
         }
         long since = s.generation;
-        long[] written = since < 0 ? null : t.ptesWrittenSince(since);
+        long[] written = since < 0 ? null : t.userWritesSince(since);
         if (written != null) {
+            long lastPgd = -1;
             for (long va : written) {
+                if (va < 0) {
+                    long pgd = -2 - va;
+                    if (pgd != lastPgd) {
+                        // the other word of the pmd pair names the same slots: read them once
+                        readPgd(mem, s, (int) pgd);
+                        lastPgd = pgd;
+                    }
+                    continue;
+                }
                 long slotVa = va & ~0xfffL;
                 int word = t.l1((int) (slotVa >>> 21) * 2);
                 int linux = 0;
@@ -399,19 +418,46 @@ final class UptShadow {
         }
         if (s.l1Generation != t.l1Generation()) {
             s.l1Generation = t.l1Generation();
-            notGlobal.handles.add(s.handle);
             int[] pgds = since < 0 ? null : t.userPgdsWrittenSince(since);
             if (pgds == null) {
+                notGlobal.handles.add(s.handle);
                 for (int pgd = 0; pgd < USER_PGDS; pgd++) {
                     readTableOf(s, pgd);
                 }
             } else {
+                // every user first-level write is journalled with its pgd: the other words are as read
                 for (int pgd : pgds) {
+                    notGlobal.l1Words.add(s.handle << 32 | 2L * pgd);
+                    notGlobal.l1Words.add(s.handle << 32 | 2L * pgd + 1);
                     readTableOf(s, pgd);
                 }
             }
         }
         s.generation = t.generation();
+    }
+
+    /**
+     * The 512 slots of user pgd {@code pgd} after its first-level word was written, read from
+     * the PTE page it points at now (none: every slot empty); only the slots that differ from
+     * the shadow go through {@link #put}.
+     */
+    private void readPgd(UserMemory mem, Table s, int pgd) {
+        int word = s.t.l1(pgd * 2);
+        int[] page = (word & 3) == 1 ? s.t.ptePageView(Integer.toUnsignedLong(word) >>> 12) : null;
+        Entry[] chunk = s.entries.chunk(pgd);
+        if (page == null && chunk == null) {
+            return;
+        }
+        long base = (long) pgd << 21;
+        for (int i = 0; i < 512; i++) {
+            int linux = page == null ? 0 : page[i];
+            int hw = page == null ? 0 : page[512 + i];
+            Entry old = chunk == null ? null : chunk[i];
+            if (old == null ? linux == 0 && hw == 0 : old.same(linux, hw)) {
+                continue;
+            }
+            put(mem, s, base | ((long) i << 12), linux, hw);
+        }
     }
 
     /** Every slot of the user half read again, and the differences applied. */
@@ -686,19 +732,52 @@ final class UptShadow {
         for (int i = 0; i < notGlobal.handles.size(); i++) {
             long handle = notGlobal.handles.get(i);
             Table s = tables.get(handle);
-            List<Violation> l1 = s == null ? List.of() : UptChecks.notGlobalL1(handle, s.t);
-            if (l1.isEmpty()) {
-                notGlobalL1Found.remove(handle);
-            } else {
-                notGlobalL1Found.put(handle, l1);
+            if (s != null) {
+                s.l1Bad.clear();
+                for (int w = 0; w < 2 * USER_PGDS; w++) {
+                    l1Word(s, w);
+                }
+            }
+            l1Found(handle, s);
+        }
+        for (int i = 0; i < notGlobal.l1Words.size(); i++) {
+            long key = notGlobal.l1Words.get(i);
+            Table s = tables.get(key >>> 32);
+            if (s != null) {
+                l1Word(s, (int) key);
+                l1Found(s.handle, s);
             }
         }
         notGlobal.handles.clear();
+        notGlobal.l1Words.clear();
         notGlobal.pfns.clear();
         notGlobal.allPfns = false;
         List<Violation> out = new ArrayList<>(flat(notGlobalL1Found));
         out.addAll(flat(notGlobalFound));
         return out;
+    }
+
+    /** Re-reads user first-level word {@code w} of {@code s} for INV-UPT-03. */
+    private static void l1Word(Table s, int w) {
+        Violation v = UptChecks.notGlobalL1Word(s.handle, w, s.t.l1(w));
+        if (v == null) {
+            if (!s.l1Bad.isEmpty()) {
+                s.l1Bad.remove(w);
+            }
+        } else {
+            s.l1Bad.put(w, v);
+        }
+    }
+
+    /** Mm {@code handle}'s first-level findings as its table {@code s} (null: gone) holds them. */
+    private void l1Found(long handle, Table s) {
+        if (s == null || s.l1Bad.isEmpty()) {
+            if (!notGlobalL1Found.isEmpty()) {
+                notGlobalL1Found.remove(handle);
+            }
+        } else {
+            notGlobalL1Found.put(handle, new ArrayList<>(s.l1Bad.values()));
+        }
     }
 
     /** INV-UPT-04 from the counts kept entry by entry: one comparison per live mm. */

@@ -152,6 +152,26 @@ public final class UserPageTables {
     }
 
     /**
+     * The journal of generations ({@code since}, now] without the kernel half's first-level writes:
+     * a PTE slot's user address ({@code >= 0}), or {@code -2 - pgd} for a first-level write of
+     * user pgd {@code pgd} (its 512 slots may all have changed); null when the journal no longer
+     * reaches back. {@link #ptesWrittenSince} with each pgd's slots left for the reader to list.
+     */
+    long[] userWritesSince(long since) {
+        long[] entries = journalSince(since);
+        if (entries == null) {
+            return null;
+        }
+        int m = 0;
+        for (long va : entries) {
+            if (va != KERNEL_L1) {
+                entries[m++] = va;
+            }
+        }
+        return m == entries.length ? entries : java.util.Arrays.copyOf(entries, m);
+    }
+
+    /**
      * The pgds of the user half whose first-level words were written in generations
      * ({@code since}, now], or null when the journal no longer reaches back.
      */
@@ -376,8 +396,18 @@ public final class UserPageTables {
 
     /** Word {@code index} of the PTE page at {@code pfn}, or 0 when there is no such page. */
     int ptePageWord(long pfn, int index) {
-        int[] p = ptePages.get(pfn);
+        // the per-step shadow reads a pgd's 512 slot pairs in a row after a first-level write:
+        // the remembered page spares 1,024 boxed tree lookups
+        int[] p = table(pfn);
         return p == null ? 0 : p[index];
+    }
+
+    /**
+     * The words of the PTE page at {@code pfn} themselves (not a copy: the caller only reads
+     * them, before the next write), or null when there is no such page.
+     */
+    int[] ptePageView(long pfn) {
+        return table(pfn);
     }
 
     /** The words of the PTE page at {@code pfn} (a copy), or null. */

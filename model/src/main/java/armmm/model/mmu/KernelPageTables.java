@@ -24,6 +24,25 @@ public final class KernelPageTables {
     private final long lowmemLimit;
     private final int[] l1 = new int[L1_WORDS];
     private final Map<Long, int[]> ptePages = new HashMap<>();
+    /**
+     * Per pmd (first-level pair), the first-level word {@link #ptePage} last resolved and the PTE
+     * page it found: a frame's page, once made, is never replaced or dropped from
+     * {@link #ptePages}, so while the word is the same the page is. Spares a boxed hash lookup per
+     * PTE read or write. The model's bookkeeping; no kernel counterpart.
+     */
+    private final int[] pmdSeen = new int[L1_WORDS / 2];
+    private final int[][] pageSeen = new int[L1_WORDS / 2][];
+    /** The frame and PTE page {@link #memory()} read last (-1: none), for the same reason. */
+    private long memPfn = -1;
+    private int[] memPage;
+    /**
+     * {@link #ptePages} again as an open-addressing table (frame, page), for {@link #memory()}'s
+     * reads, which alternate between a few PTE pages (the vmalloc window's, pkmap's, the
+     * fixmap's): no boxing, no node to chase. Pages are only ever added.
+     */
+    private long[] pteIndexKeys = emptyKeys(64);
+    private int[][] pteIndexPages = new int[64][];
+    private int pteIndexSize;
     private final Set<MmuBug> bugs;
     private final ShortDescriptorWalker walker;
     /** Each CPU's TTBR0 and what it reaches; null: every CPU on {@code swapper_pg_dir}. */
@@ -204,7 +223,12 @@ public final class KernelPageTables {
         l1[i + 1] = value + 256 * 4;
         touchL1(i);
         touchL1(i + 1);
-        ptePages.computeIfAbsent(ptePhys >>> 12, k -> new int[Pgtable2Level.PTE_PAGE_WORDS]);
+        long ptePfn = ptePhys >>> 12;
+        if (!ptePages.containsKey(ptePfn)) {
+            int[] page = new int[Pgtable2Level.PTE_PAGE_WORDS];
+            ptePages.put(ptePfn, page);
+            indexPage(ptePfn, page);
+        }
     }
 
     /** {@code pmd_clear}: both words of {@code va}'s pmd. */
@@ -249,11 +273,66 @@ public final class KernelPageTables {
 
     /** The PTE page behind {@code va}'s pmd, or null when the pmd is not a table. */
     private int[] ptePage(long va) {
-        int pmd = l1[(int) (va >>> 21) << 1];
+        int pi = (int) (va >>> 21);
+        int pmd = l1[pi << 1];
         if ((pmd & 3) != Pgtable2Level.PMD_TYPE_TABLE) {
             return null;
         }
-        return ptePages.get(Integer.toUnsignedLong(pmd - Pgtable2Level.PTE_HWTABLE_OFF) >>> 12);
+        int[] seen = pageSeen[pi];
+        if (seen != null && pmdSeen[pi] == pmd) {
+            return seen;
+        }
+        int[] page = ptePages.get(Integer.toUnsignedLong(pmd - Pgtable2Level.PTE_HWTABLE_OFF) >>> 12);
+        if (page != null) {
+            pmdSeen[pi] = pmd;
+            pageSeen[pi] = page;
+        }
+        return page;
+    }
+
+    private static long[] emptyKeys(int n) {
+        long[] k = new long[n];
+        java.util.Arrays.fill(k, -1);
+        return k;
+    }
+
+    private static int slotOf(long pfn, int mask) {
+        long h = pfn * 0x9E3779B97F4A7C15L;
+        return (int) (h ^ (h >>> 32)) & mask;
+    }
+
+    /** The PTE page at frame {@code pfn} from {@link #pteIndexKeys}, or null. */
+    private int[] indexedPage(long pfn) {
+        int mask = pteIndexKeys.length - 1;
+        for (int h = slotOf(pfn, mask); pteIndexKeys[h] != -1; h = (h + 1) & mask) {
+            if (pteIndexKeys[h] == pfn) {
+                return pteIndexPages[h];
+            }
+        }
+        return null;
+    }
+
+    private void indexPage(long pfn, int[] page) {
+        if ((pteIndexSize + 1) * 2 > pteIndexKeys.length) {
+            long[] oldKeys = pteIndexKeys;
+            int[][] oldPages = pteIndexPages;
+            pteIndexKeys = emptyKeys(oldKeys.length * 2);
+            pteIndexPages = new int[oldKeys.length * 2][];
+            pteIndexSize = 0;
+            for (int i = 0; i < oldKeys.length; i++) {
+                if (oldKeys[i] != -1) {
+                    indexPage(oldKeys[i], oldPages[i]);
+                }
+            }
+        }
+        int mask = pteIndexKeys.length - 1;
+        int h = slotOf(pfn, mask);
+        while (pteIndexKeys[h] != -1) {
+            h = (h + 1) & mask;
+        }
+        pteIndexKeys[h] = pfn;
+        pteIndexPages[h] = page;
+        pteIndexSize++;
     }
 
     /** The physical address of the PTE page behind {@code va}, or -1 when its pmd is not a table. */
@@ -335,7 +414,15 @@ public final class KernelPageTables {
             if (off >= 0 && off < L1_WORDS * 4) {
                 return l1[(int) (off >>> 2)];
             }
-            int[] page = ptePages.get(pa >>> 12);
+            long pfn = pa >>> 12;
+            int[] page = memPage;
+            if (pfn != memPfn) {
+                page = indexedPage(pfn);
+                if (page != null) {
+                    memPfn = pfn;
+                    memPage = page;
+                }
+            }
             return page == null ? 0 : page[(int) ((pa & 0xfff) >>> 2)];
         };
     }

@@ -1,8 +1,6 @@
 package armmm.model.page;
 
 import java.util.Arrays;
-import java.util.HashSet;
-import java.util.Set;
 
 /**
  * The model's own bookkeeping for the invariant checks (no kernel counterpart): which frames of
@@ -17,8 +15,13 @@ final class DirtyFrames {
     private int[] dirty = new int[256];
     private int nDirty;
     private boolean dirtyOverflow;
-    /** Invariants that have scanned every frame since boot's hand-over. */
-    private final Set<String> scannedSinceBoot = new HashSet<>();
+    /**
+     * Invariants that have scanned every frame since boot's hand-over, by id: a short list (one
+     * entry per invariant that asks, a dozen) that every check of a step searches, first by
+     * identity (the ids are constants) and only then by value, which beats hashing it.
+     */
+    private String[] scannedSinceBoot = new String[16];
+    private int nScanned;
     private boolean bootScanPending;
     /** Every mark ever made, never reset: the allocator's change signal for checks of other subsystems. */
     private long marks;
@@ -90,13 +93,34 @@ final class DirtyFrames {
 
     /** Whether invariant {@code id} must scan every frame now (see {@link PageAllocator#needsFullScan}). */
     boolean needsFullScan(String id) {
-        return dirtyOverflow || bootScanPending && scannedSinceBoot.add(id);
+        if (dirtyOverflow) {
+            return true;
+        }
+        if (!bootScanPending) {
+            return false;
+        }
+        for (int i = 0; i < nScanned; i++) {
+            if (scannedSinceBoot[i] == id) {
+                return false;
+            }
+        }
+        for (int i = 0; i < nScanned; i++) {
+            if (scannedSinceBoot[i].equals(id)) {
+                return false;
+            }
+        }
+        if (nScanned == scannedSinceBoot.length) {
+            scannedSinceBoot = Arrays.copyOf(scannedSinceBoot, nScanned * 2);
+        }
+        scannedSinceBoot[nScanned++] = id;
+        return true;
     }
 
     /** After boot's hand-over: each invariant must scan every frame once. */
     void startBootScan() {
         marks++;
         bootScanPending = true;
-        scannedSinceBoot.clear();
+        java.util.Arrays.fill(scannedSinceBoot, null);
+        nScanned = 0;
     }
 }

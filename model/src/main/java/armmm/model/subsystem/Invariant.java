@@ -117,6 +117,9 @@ public interface Invariant {
 
             @Override
             public long stamp(KernelState kernel) {
+                if (stamp == Signal.NONE) {
+                    return ALWAYS; // no signal: no need to find the state (the per-step loop asks every step)
+                }
                 S s = kernel.state(state);
                 return s == null ? ALWAYS : stamp.applyAsLong(s);
             }

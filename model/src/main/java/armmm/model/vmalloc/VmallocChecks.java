@@ -359,16 +359,27 @@ public final class VmallocChecks {
         }
         VmallocTableCopy c = v.tableCopy(s.base(), s.end());
         long[] written = c.sync(s.tables());
-        java.util.Set<Long> frames = new java.util.LinkedHashSet<>();
+        OrderedLongSet frames = new OrderedLongSet();
         boolean all = full || written == null;
         if (pa != null) {
             long m = pa.changeCount();
             if (!all && m != c.marks) {
                 if (c.marks >= 0 && pa.changeCountAtStepStart() <= c.marks && !pa.dirtyOverflow()) {
+                    long[] mapped = null;
                     for (int f : pa.dirtyFrames()) {
                         // a free marks only its block's head: every frame of the block became free
                         long head = pa.basePfn() + f;
                         long end = head + (pa.hasPfn(head) && (pa.isBuddy(head) || pa.isOnPcp(head)) ? 1L << pa.order(head) : 1);
+                        if (end - head > c.frameCount()) {
+                            // a large block: the window's few mapped frames in it, ascending as the walk would find them
+                            if (mapped == null) {
+                                mapped = c.frames();
+                            }
+                            for (int i = lowerBound(mapped, head); i < mapped.length && mapped[i] < end; i++) {
+                                frames.add(mapped[i]);
+                            }
+                            continue;
+                        }
                         for (long pfn = head; pfn < end; pfn++) {
                             if (c.count(pfn) > 0) {
                                 frames.add(pfn);
@@ -381,9 +392,11 @@ public final class VmallocChecks {
             }
             c.marks = m;
         }
-        java.util.Set<Long> pages = new java.util.LinkedHashSet<>();
+        OrderedLongSet pages = new OrderedLongSet();
         if (all) {
-            frames.addAll(c.frames());
+            for (long pfn : c.frames()) {
+                frames.add(pfn);
+            }
             for (long va = s.base(); va < s.end(); va += PAGE) {
                 if (c.pfnAt(va) >= 0) {
                     pages.add(va);
@@ -400,23 +413,46 @@ public final class VmallocChecks {
             pages.addAll(c.badPages);
             frames.addAll(c.badFrames);
         }
-        java.util.Set<Long> badPages = new java.util.LinkedHashSet<>();
-        for (long va : pages) {
+        OrderedLongSet badPages = OrderedLongSet.EMPTY;
+        for (int i = 0; i < pages.size(); i++) {
+            long va = pages.get(i);
             if (c.pfnAt(va) >= 0 && checkProt(s, va, out)) {
+                if (badPages == OrderedLongSet.EMPTY) {
+                    badPages = new OrderedLongSet();
+                }
                 badPages.add(va);
             }
         }
-        java.util.Set<Long> badFrames = new java.util.LinkedHashSet<>();
-        for (long pfn : frames) {
+        OrderedLongSet badFrames = OrderedLongSet.EMPTY;
+        for (int i = 0; i < frames.size(); i++) {
+            long pfn = frames.get(i);
             int before = out.size();
             checkFrame(v, c, pa, pfn, out);
             if (out.size() > before) {
+                if (badFrames == OrderedLongSet.EMPTY) {
+                    badFrames = new OrderedLongSet();
+                }
                 badFrames.add(pfn);
             }
         }
         c.badPages = badPages;
         c.badFrames = badFrames;
         return out;
+    }
+
+    /** The first index of ascending {@code a} whose element is at least {@code x}. */
+    private static int lowerBound(long[] a, long x) {
+        int lo = 0;
+        int hi = a.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (a[mid] < x) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
     }
 
     private static final int PAGE_KERNEL_LINUX = 0x65f;

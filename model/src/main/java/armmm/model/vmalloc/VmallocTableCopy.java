@@ -3,11 +3,7 @@ package armmm.model.vmalloc;
 import armmm.model.mmu.KernelPageTables;
 import armmm.model.mmu.PhysicalMemory;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * INV-VMALLOC-06's own copy of the vmalloc space's mappings as {@code swapper_pg_dir} holds them
@@ -32,9 +28,9 @@ final class VmallocTableCopy {
      * The frames and pages found wrong at the last check: judged again at every check, so that a
      * violation stands until it is gone and a second check in one call repeats the first.
      */
-    Set<Long> badFrames = Set.of();
-    Set<Long> badPages = Set.of();
-    private final Map<Long, Integer> counts = new HashMap<>();
+    OrderedLongSet badFrames = OrderedLongSet.EMPTY;
+    OrderedLongSet badPages = OrderedLongSet.EMPTY;
+    private final FrameCounts counts = new FrameCounts();
     private long writes = -1;
 
     VmallocTableCopy(long base, long end) {
@@ -82,14 +78,18 @@ final class VmallocTableCopy {
             return null;
         }
         writes = total;
-        Set<Long> changed = new LinkedHashSet<>();
+        OrderedLongSet changed = new OrderedLongSet();
         for (long va : ptes) {
             if (va >= base && va < end) {
                 read(t, mem, va);
                 changed.add(va & ~0xfffL);
             }
         }
-        return changed.stream().mapToLong(Long::longValue).toArray();
+        long[] out = new long[changed.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = changed.get(i);
+        }
+        return out;
     }
 
     /** Reads one page's words again. */
@@ -109,10 +109,10 @@ final class VmallocTableCopy {
         }
         long old = (long) pfn[i] - 1;
         if (old >= 0) {
-            counts.computeIfPresent(old, (k, c) -> c == 1 ? null : c - 1);
+            counts.decrement(old);
         }
         if (p >= 0) {
-            counts.merge(p, 1, Integer::sum);
+            counts.increment(p);
         }
         pfn[i] = (int) (p + 1);
     }
@@ -124,12 +124,17 @@ final class VmallocTableCopy {
 
     /** How many pages of the window map {@code frame}. */
     int count(long frame) {
-        return counts.getOrDefault(frame, 0);
+        return counts.get(frame);
     }
 
-    /** The mapped frames. */
-    Set<Long> frames() {
-        return counts.keySet();
+    /** How many frames the window maps. */
+    int frameCount() {
+        return counts.size();
+    }
+
+    /** The mapped frames, ascending. */
+    long[] frames() {
+        return counts.frames();
     }
 
     /** Every page of the window that maps {@code frame} (a scan: only for a frame found wrong). */
