@@ -194,5 +194,28 @@ class RegistryPartsTest {
         assertThat(checked.completeCheck(s, kernelWith(s))).extracting(Violation::id)
                 .containsExactly("INV-TEST-06", "INV-TEST-08");
         assertThat(checked.completeCheck(s, kernelWith(null))).extracting(Violation::id).containsExactly("INV-TEST-08");
+        // an invariant that does not apply is not run at all (its check may assume its state)
+        AtomicInteger runs = new AtomicInteger();
+        Invariant never = new Invariant() {
+            @Override
+            public String id() {
+                return "INV-TEST-09";
+            }
+
+            @Override
+            public boolean appliesTo(KernelState kernel) {
+                return false;
+            }
+
+            @Override
+            public List<Violation> check(KernelState kernel) {
+                runs.incrementAndGet();
+                return List.of();
+            }
+        };
+        assertThat(new Minimal(List.of(never)).completeCheck(s, kernelWith(s))).isEmpty();
+        assertThat(runs).hasValue(0);
+        assertThat(never.stamp(kernelWith(s))).isEqualTo(Invariant.ALWAYS);
+        assertThat(never.signal()).isNull();
     }
 }
