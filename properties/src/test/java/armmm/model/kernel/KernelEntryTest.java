@@ -124,6 +124,13 @@ class KernelEntryTest {
                 .hasMessage("report nope takes no address range");
         String ranged = Reports.names().stream().filter(n -> Reports.maxArgs(n) > 0).findFirst().orElseThrow();
         assertThat(Reports.maxArgs(ranged)).isBetween(1, 2);
+        // a ranged report renders through its subsystem's ranged rendering
+        Kernel k = Kernel.boot(Board.virt(64L << 20));
+        armmm.model.subsystem.Report pt = Subsystems.ALL.stream().flatMap(s -> s.reports().stream())
+                .filter(r -> r.name().equals("pagetables")).findFirst().orElseThrow();
+        assertThat(Reports.maxArgs("pagetables")).isEqualTo(2);
+        assertThat(Reports.render("pagetables", k, 0xc000_0000L, 0xc020_0000L)).isPresent()
+                .isEqualTo(pt.ranged().render(k, 0xc000_0000L, 0xc020_0000L));
     }
 
     @Test
