@@ -165,6 +165,35 @@ class KernelSubsystemWiringTest {
         assertThat(k.check()).isEmpty();
     }
 
+    /**
+     * {@code memblock_double_array} once slab is up: the new array is a {@code kmalloc}, and the
+     * previous one, if slab gave it too, goes back with {@code kfree}. 129 reserved regions double
+     * the static array into a slab page (256 x 12 bytes), 257 double that into an order-1 block
+     * (512 x 12) and free the page: its refcount drops to 0.
+     */
+    @Test
+    void aSlabArrayReplacedByTheNextDoublingIsFreedToTheBuddyAllocator() {
+        Kernel k = Kernel.boot(Board.virt(64L << 20));
+        k.apply(new MemblockOp.AllowResize());
+        Memblock mb = k.memblock();
+        int i = 0;
+        while (mb.reserved().size() <= 128) {
+            k.apply(new MemblockOp.Reserve(0x9000_0000L + (i++) * 0x2000L, 0x1000));
+        }
+        long first = mb.regionsPhys(true);
+        assertThat(first).isNotNegative();
+        PageAllocator pa = k.pages();
+        assertThat(pa.refcount(first >>> 12)).isEqualTo(1);
+        while (mb.reserved().size() <= 256) {
+            k.apply(new MemblockOp.Reserve(0x9000_0000L + (i++) * 0x2000L, 0x1000));
+        }
+        long second = mb.regionsPhys(true);
+        assertThat(second).isNotEqualTo(first);
+        assertThat(pa.order(second >>> 12)).isEqualTo(1);
+        assertThat(pa.refcount(first >>> 12)).isZero();
+        assertThat(k.check()).isEmpty();
+    }
+
     /** A vm.min_free_kbytes write reaches the allocator's own zones at once: one struct zone in 6.1. */
     @Test
     void aSysctlWriteRetunesTheAllocatorsZonesAndIsRecordedForItsCallCheck() {
