@@ -22,6 +22,8 @@ class ObservablePathTest {
         assertThat(p).hasToString("zone[DMA].free_area[3].nr_free");
         assertThat(ObservablePath.of("memblock")).hasToString("memblock");
         assertThat(ObservablePath.of("page[]")).hasToString("page[]");
+        // a bracket at the very start opens the index of an empty name
+        assertThat(ObservablePath.of("[3]").at(0)).isEqualTo(new ObservablePath.Segment("", "3"));
         assertThat(p.is(0, "zone")).isTrue();
         assertThat(p.is(2, "nr_free")).isTrue();
         assertThat(p.is(0, "free_area")).isFalse();
