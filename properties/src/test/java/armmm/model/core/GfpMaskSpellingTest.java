@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
  * the composite masks built from them as that header builds them, and the scenario spelling of a
  * mask (the widest composite it holds, then single flags lowest bit first, unknown bits in hex).
  */
-class GfpTest {
+class GfpMaskSpellingTest {
 
     @Test
     void theBitsAndCompositesAreTheHeadersValues() {
