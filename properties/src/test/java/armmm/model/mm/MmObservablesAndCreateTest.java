@@ -184,7 +184,11 @@ class MmObservablesAndCreateTest {
         assertThat(kinds.get(1).producedBy()).containsExactly("mmap");
         assertThat(kinds.get(1).uses()).containsExactly(new armmm.model.subsystem.HandleKind.Use("munmap", 1, true),
                 new armmm.model.subsystem.HandleKind.Use("mprotect", 1, false),
-                new armmm.model.subsystem.HandleKind.Use("touch", 1, false));
+                new armmm.model.subsystem.HandleKind.Use("touch", 1, false),
+                // the TLB subsystem's begun forms take the address as their plain forms do (spec/tlb.md)
+                new armmm.model.subsystem.HandleKind.Use("munmap_begin", 1, true),
+                new armmm.model.subsystem.HandleKind.Use("mprotect_begin", 1, false),
+                new armmm.model.subsystem.HandleKind.Use("touch_begin", 1, false));
         assertThat(MmSubsystem.INSTANCE.bugs()).hasSize(VmaDefect.values().length + PgtableDefect.values().length)
                 .startsWith(VmaDefect.values()).endsWith(PgtableDefect.values());
         assertThat(MmSubsystem.INSTANCE.name()).isEqualTo("mm");
