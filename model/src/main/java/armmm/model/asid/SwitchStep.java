@@ -12,10 +12,20 @@ public enum SwitchStep {
     SET_RESERVED_TTBR0,
     /** {@code atomic64_read(&mm->context.id)} of the fast path. */
     READ_CONTEXT_ID,
+    /**
+     * {@link AsidConfig.FastPath#CMPXCHG_ARM64} only: {@code atomic64_read(&active_asids)} before the
+     * generation test; zero goes straight to the lock.
+     */
+    READ_ACTIVE_ARM64,
     /** {@code atomic64_read(&asid_generation)} and the generation comparison. */
     READ_GENERATION,
     /** {@code atomic64_xchg(&per_cpu(active_asids, cpu), asid)}: nonzero old value means fast path. */
     XCHG_ACTIVE,
+    /**
+     * {@link AsidConfig.FastPath#CMPXCHG_ARM64} only: {@code atomic64_cmpxchg_relaxed(&active_asids,
+     * old, asid)} from the value {@link #READ_ACTIVE_ARM64} read; a non-zero return is the fast path.
+     */
+    CMPXCHG_ACTIVE,
     /** The read half of {@link AsidDefect#FASTPATH_READ_THEN_WRITE}. */
     READ_ACTIVE,
     /** The write half of {@link AsidDefect#FASTPATH_READ_THEN_WRITE}. */
