@@ -40,6 +40,8 @@ public final class AsidAllocator {
     /** Told of each {@code local_flush_tlb_all} a switch makes, with the CPU (the TLB model completes it). */
     private java.util.function.IntConsumer localFlushTlbAll = cpu -> { };
     private boolean omitReservedTtbr0;
+    /** Whether the fast path is arm64's read-then-cmpxchg ({@link AsidConfig.FastPath#CMPXCHG_ARM64}). */
+    private final boolean cmpxchg;
 
     /** A freshly booted allocator: generation 1, an empty map, every CPU on {@code swapper_pg_dir}. */
     /** See {@link #mutations()}. */
@@ -50,6 +52,7 @@ public final class AsidAllocator {
         this.defects = defects.isEmpty() ? EnumSet.noneOf(AsidDefect.class) : EnumSet.copyOf(defects);
         this.firstVersion = config.numUserAsids();
         this.asidMask = config.asidNumberMask();
+        this.cmpxchg = config.fastPath() == AsidConfig.FastPath.CMPXCHG_ARM64;
         this.asidGeneration = firstVersion;
         this.asidMap = new BitSet(config.numUserAsids());
         this.cpus = new CpuAsidState[config.nrCpus()];
@@ -187,16 +190,37 @@ public final class AsidAllocator {
                 return "cpu_set_reserved_ttbr0";
             case READ_CONTEXT_ID:
                 c.localAsid = mm.contextId();
-                c.step = SwitchStep.READ_GENERATION;
+                c.step = cmpxchg ? SwitchStep.READ_ACTIVE_ARM64 : SwitchStep.READ_GENERATION;
                 return "read context.id 0x" + Long.toHexString(c.localAsid);
+            case READ_ACTIVE_ARM64:
+                // arm64 reads active_asids before the generation; a zero entry is left alone
+                c.oldActive = c.active;
+                if (c.oldActive == 0) {
+                    return toLock(c, "read active_asids 0");
+                }
+                c.step = SwitchStep.READ_GENERATION;
+                return "read active_asids 0x" + Long.toHexString(c.oldActive);
             case READ_GENERATION:
                 if (!sameGeneration(c.localAsid, asidGeneration)) {
                     c.step = SwitchStep.LOCK;
                     return "generation differs";
                 }
-                c.step = defects.contains(AsidDefect.FASTPATH_READ_THEN_WRITE) ? SwitchStep.READ_ACTIVE
-                        : SwitchStep.XCHG_ACTIVE;
+                if (cmpxchg) {
+                    c.step = SwitchStep.CMPXCHG_ACTIVE;
+                } else {
+                    c.step = defects.contains(AsidDefect.FASTPATH_READ_THEN_WRITE) ? SwitchStep.READ_ACTIVE
+                            : SwitchStep.XCHG_ACTIVE;
+                }
                 return "generation matches";
+            case CMPXCHG_ACTIVE: {
+                long found = c.active;
+                // the defect turns the compare-and-exchange into a plain write of what the read saw
+                if (found == c.oldActive || defects.contains(AsidDefect.FASTPATH_READ_THEN_WRITE)) {
+                    c.active = c.localAsid;
+                    return fastPath(c);
+                }
+                return found != 0 ? fastPath(c) : toLock(c, "cmpxchg found active_asids 0");
+            }
             case XCHG_ACTIVE: {
                 long old = c.active;
                 c.active = c.localAsid;

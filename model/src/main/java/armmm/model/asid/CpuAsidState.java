@@ -19,6 +19,8 @@ public final class CpuAsidState {
     SwitchStep step = SwitchStep.IDLE;
     MmContext target;
     long localAsid;
+    /** {@code old_active_asid} of arm64's fast path: {@code active_asids} as its read saw it. */
+    long oldActive;
     long localTlbFlushes;
     int flushCpu;
     /** Per hardware ASID: the first mm run with it since the last flush, or -1. */

@@ -3,7 +3,9 @@ package armmm.model.asid;
 /**
  * Where a CPU is inside {@code check_and_switch_context} (arch/arm/mm/context.c) and
  * {@code cpu_v7_switch_mm} (arch/arm/mm/proc-v7-2level.S): each constant is one step that other
- * CPUs can observe, to be taken next.
+ * CPUs can observe, to be taken next (the last two only with arm64's fast path,
+ * {@link AsidConfig.FastPath#CMPXCHG_ARM64}, which takes READ_ACTIVE_ARM64 after READ_CONTEXT_ID and
+ * CMPXCHG_ACTIVE after READ_GENERATION).
  */
 public enum SwitchStep {
     /** Not switching. */
@@ -37,5 +39,16 @@ public enum SwitchStep {
     /** {@code cpu_switch_mm}: the CONTEXTIDR write (of {@code mm->context.id}). */
     WRITE_CONTEXTIDR,
     /** {@code cpu_switch_mm}: the TTBR0 write (the mm's pgd with {@code TTB_FLAGS_SMP}). */
-    WRITE_TTBR0
+    WRITE_TTBR0,
+    // the patch's steps come last so that the ordinals `step` returns for 6.1's steps stay as they were
+    /**
+     * {@link AsidConfig.FastPath#CMPXCHG_ARM64} only: {@code atomic64_read(&active_asids)} before the
+     * generation test; zero goes straight to the lock.
+     */
+    READ_ACTIVE_ARM64,
+    /**
+     * {@link AsidConfig.FastPath#CMPXCHG_ARM64} only: {@code atomic64_cmpxchg_relaxed(&active_asids,
+     * old, asid)} from the value {@link #READ_ACTIVE_ARM64} read; a non-zero return is the fast path.
+     */
+    CMPXCHG_ACTIVE
 }

@@ -54,6 +54,14 @@ public final class TlbSubsystem implements Subsystem<Tlbs> {
      */
     public static final String ASID_BITS_PARAM = "armmm_asid_bits=";
 
+    /**
+     * The model's boot parameter choosing the ASID fast path: {@code armmm_asid_fastpath=cmpxchg}
+     * applies arm64's read-then-{@code cmpxchg} ({@link AsidConfig.FastPath#CMPXCHG_ARM64}) as a
+     * patch; absent (or {@code =xchg}) the allocator is 6.1's ARM32 one. Any other value is not the
+     * model's, as with {@link #ASID_BITS_PARAM}.
+     */
+    public static final String ASID_FASTPATH_PARAM = "armmm_asid_fastpath=";
+
     private TlbSubsystem() {
     }
 
@@ -75,7 +83,7 @@ public final class TlbSubsystem implements Subsystem<Tlbs> {
             // no user page tables (a kernel without the buddy allocator or boot's zero page): no TLBs
             return null;
         }
-        AsidConfig config = new AsidConfig(board.cpus(), asidBits(board), kernel.pgdPhys());
+        AsidConfig config = new AsidConfig(board.cpus(), asidBits(board), kernel.pgdPhys(), asidFastPath(board));
         Set<AsidDefect> defects = EnumSet.noneOf(AsidDefect.class);
         for (AsidDefect d : AsidDefect.values()) {
             if (bugs.has(d)) {
@@ -130,6 +138,19 @@ public final class TlbSubsystem implements Subsystem<Tlbs> {
             }
         }
         return AsidConfig.ASID_BITS;
+    }
+
+    /** The fast path: {@code armmm_asid_fastpath=cmpxchg} (the last such word wins), else 6.1's xchg. */
+    static AsidConfig.FastPath asidFastPath(Board board) {
+        AsidConfig.FastPath path = AsidConfig.FastPath.XCHG_6_1;
+        for (String word : board.cmdline().text().split("\\s+")) {
+            if (word.equals(ASID_FASTPATH_PARAM + "cmpxchg")) {
+                path = AsidConfig.FastPath.CMPXCHG_ARM64;
+            } else if (word.equals(ASID_FASTPATH_PARAM + "xchg")) {
+                path = AsidConfig.FastPath.XCHG_6_1;
+            }
+        }
+        return path;
     }
 
     @Override
@@ -220,7 +241,8 @@ public final class TlbSubsystem implements Subsystem<Tlbs> {
 
     /**
      * {@code asid.generation} ({@code asid_generation}), {@code asid.map_weight}, {@code asid.rollovers},
-     * {@code asid.bits}, {@code asid.fast_paths}, {@code asid.slow_paths}, {@code cpu[N].asid},
+     * {@code asid.bits}, {@code asid.fastpath} (0: 6.1's {@code atomic64_xchg}, 1: arm64's {@code cmpxchg}
+     * patch, {@link #ASID_FASTPATH_PARAM}), {@code asid.fast_paths}, {@code asid.slow_paths}, {@code cpu[N].asid},
      * {@code .contextidr}, {@code .ttbr0}, {@code .active_asids}, {@code .reserved_asids},
      * {@code .tlb_flush_pending}, {@code .active_mm} (the mm handle, -1 before the first switch), {@code tlb[N].entries}, {@code tlb[N].issued},
      * {@code mm[H].context.id}.
@@ -234,10 +256,11 @@ public final class TlbSubsystem implements Subsystem<Tlbs> {
                 case "map_weight" -> OptionalLong.of(a.asidMapWeight());
                 case "rollovers" -> OptionalLong.of(a.rollovers());
                 case "bits" -> OptionalLong.of(a.config().asidBits());
+                case "fastpath" -> OptionalLong.of(a.config().fastPath().ordinal());
                 case "fast_paths" -> OptionalLong.of(a.fastPaths());
                 case "slow_paths" -> OptionalLong.of(a.slowPaths());
                 default -> throw new ObservableException(path
-                        + ": the allocator has generation, map_weight, rollovers, bits, fast_paths, slow_paths");
+                        + ": the allocator has generation, map_weight, rollovers, bits, fast_paths, slow_paths, fastpath");
             };
         }
         if (path.length() == 3 && path.is(0, "mm") && path.at(0).index() != null && path.is(1, "context")

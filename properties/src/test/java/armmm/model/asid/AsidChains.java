@@ -144,24 +144,34 @@ final class AsidChains {
      */
     static ChainSpec.Builder<World, AsidCall> spec(AsidConfig config, Set<AsidDefect> defects,
             Predicate<String> checked) {
+        return spec(config, defects, checked, new int[] {6, 1, 5, 3, 10, 2});
+    }
+
+    /**
+     * The same with the weights of exec, mm_create, switch_mm, switch_mm_begin, step and
+     * mm_release.
+     */
+    static ChainSpec.Builder<World, AsidCall> spec(AsidConfig config, Set<AsidDefect> defects,
+            Predicate<String> checked, int[] weights) {
         ChainSpec.Builder<World, AsidCall> b = ChainSpec.<World, AsidCall>builder()
                 .initialState(() -> new World(config, defects))
-                .action("exec", 6, w -> w.liveMms().size() < 12 && !w.idleCpus().isEmpty(),
+                .action("exec", weights[0], w -> w.liveMms().size() < 12 && !w.idleCpus().isEmpty(),
                         w -> idleCpu(w).map(AsidCall.Exec::new))
-                .action("mm_create", 1, w -> w.liveMms().size() < 12, w -> Gens.constant(new AsidCall.Create()))
-                .action("switch_mm", 5, w -> !w.liveMms().isEmpty() && !w.idleCpus().isEmpty(),
+                .action("mm_create", weights[1], w -> w.liveMms().size() < 12, w -> Gens.constant(new AsidCall.Create()))
+                .action("switch_mm", weights[2], w -> !w.liveMms().isEmpty() && !w.idleCpus().isEmpty(),
                         w -> Gens.combine(Gens.oneOf(w.liveMms()), idleCpu(w), AsidCall.Switch::new))
-                .action("switch_mm_begin", 3, w -> !w.liveMms().isEmpty() && !w.idleCpus().isEmpty(),
+                .action("switch_mm_begin", weights[3], w -> !w.liveMms().isEmpty() && !w.idleCpus().isEmpty(),
                         w -> Gens.combine(Gens.oneOf(w.liveMms()), idleCpu(w), AsidCall.Begin::new))
-                .action("step", 10, w -> !w.steppable().isEmpty(),
+                .action("step", weights[4], w -> !w.steppable().isEmpty(),
                         w -> Gens.oneOf(w.steppable()).map(AsidCall.Step::new))
-                .action("mm_release", 2, w -> !w.releasable().isEmpty(),
+                .action("mm_release", weights[5], w -> !w.releasable().isEmpty(),
                         w -> Gens.oneOf(w.releasable()).map(AsidCall.Release::new))
                 .executor(AsidChains::apply)
                 .formatter(new ChainFormatter<>() {
                     @Override
                     public String scenarioHeader(World initial) {
                         return "asid cpus=" + config.nrCpus() + " asid_bits=" + config.asidBits()
+                                + (config.fastPath() == AsidConfig.FastPath.CMPXCHG_ARM64 ? " fastpath=cmpxchg" : "")
                                 + (defects.isEmpty() ? "" : "   # planted: " + defects);
                     }
 

@@ -55,6 +55,21 @@ final class TlbChains {
                 Board.virt(256L << 20).withCpus(c[0]).withArgs(TlbSubsystem.ASID_BITS_PARAM + c[1]), bugs));
     }
 
+    /**
+     * {@link #kernels(Bugs)} with arm64's read-then-cmpxchg ASID fast path applied
+     * ({@code armmm_asid_fastpath=cmpxchg}): for the every-invariant properties, whose interleaved
+     * switches can otherwise reach 6.1's own race (spec/asid.md).
+     */
+    static Gen<Kernel> patchedKernels(Bugs bugs) {
+        return patchedKernels(bugs, new int[] {2, 2}, new int[] {2, 3}, new int[] {3, 3}, new int[] {4, 3});
+    }
+
+    /** {@link #kernels(Bugs, int[]...)} with arm64's cmpxchg fast path applied. */
+    static Gen<Kernel> patchedKernels(Bugs bugs, int[]... configs) {
+        return Gens.oneOf(configs).map(c -> Kernel.boot(Board.virt(256L << 20).withCpus(c[0]).withArgs(
+                TlbSubsystem.ASID_BITS_PARAM + c[1] + " " + TlbSubsystem.ASID_FASTPATH_PARAM + "cmpxchg"), bugs));
+    }
+
     static Tlbs tlbs(World w) {
         return w.kernel().state(Tlbs.class);
     }

