@@ -84,17 +84,40 @@ public final class NoDoubleMapping {
                         checkFree(h, pa, mb + ((long) p << 12), (base >>> 12) + p, out);
                     }
                 }
-            } else if ((l1 & 3) == 1) {
-                for (int p = 0; p < 256; p++) {
-                    long va = mb + ((long) p << 12);
-                    long pfn = slotPfn(l1, mem, va);
-                    if (pfn >= 0 && !linear(h, va, pfn << 12)) {
-                        checkFree(h, pa, va, pfn, out);
-                    }
+            }
+        }
+        forEachPageEntry(h, (va, pfn) -> checkFree(h, pa, va, pfn, out));
+        return out;
+    }
+
+    /** What a scan of the kernel half's page entries is given: each entry's address and frame. */
+    @FunctionalInterface
+    interface PageEntryVisitor {
+        void visit(long va, long pfn);
+    }
+
+    /**
+     * Visits every small or large page entry of the kernel half (first-level page-table words from
+     * {@link #FIRST_L1} up) that maps a frame other than by the linear map, read from the raw words;
+     * sections are the caller's.
+     */
+    static void forEachPageEntry(Highmem h, PageEntryVisitor visitor) {
+        KernelPageTables t = h.tables();
+        PhysicalMemory mem = t.memory();
+        for (int i = FIRST_L1; i < 4096; i++) {
+            int l1 = t.l1(i);
+            if ((l1 & 3) != 1) {
+                continue;
+            }
+            long mb = (long) i << 20;
+            for (int p = 0; p < 256; p++) {
+                long va = mb + ((long) p << 12);
+                long pfn = slotPfn(l1, mem, va);
+                if (pfn >= 0 && !linear(h, va, pfn << 12)) {
+                    visitor.visit(va, pfn);
                 }
             }
         }
-        return out;
     }
 
     /** One violation when {@code pfn}, mapped at {@code va}, is a free RAM frame and 6.1 leaves no such PTE. */

@@ -96,19 +96,7 @@ public final class NoDoubleMappingOwners {
             return out;
         }
         Vmalloc v = k.state(Vmalloc.class);
-        for (int i = NoDoubleMapping.FIRST_L1; i < 4096; i++) {
-            int l1 = h.tables().l1(i);
-            if ((l1 & 3) != 1) {
-                continue;
-            }
-            for (int p = 0; p < 256; p++) {
-                long va = ((long) i << 20) | ((long) p << 12);
-                long pfn = NoDoubleMapping.slotPfn(l1, h.tables().memory(), va);
-                if (pfn >= 0 && !NoDoubleMapping.linear(h, va, pfn << 12)) {
-                    judge(h, pa, v, va, pfn, out);
-                }
-            }
-        }
+        NoDoubleMapping.forEachPageEntry(h, (va, pfn) -> judge(h, pa, v, va, pfn, out));
         return out;
     }
 

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import armmm.model.board.Board;
 import armmm.model.core.Bugs;
-import armmm.model.core.Violation;
 import armmm.model.kernel.Kernel;
 import armmm.model.mmu.Access;
 import armmm.model.vmalloc.VmallocOp;
@@ -26,26 +25,6 @@ import org.junit.jupiter.api.Test;
 class UptKernelHalfStepsTest {
     private static final int RW = VmFlags.PROT_READ | VmFlags.PROT_WRITE;
     private static final int ANON = VmFlags.MAP_PRIVATE | VmFlags.MAP_ANONYMOUS;
-
-    private static TreeSet<String> step(Kernel k) {
-        TreeSet<String> out = new TreeSet<>();
-        for (Violation v : k.check()) {
-            if (UptChecks.ALL.containsKey(v.id())) {
-                out.add(v.id() + " " + v.details());
-            }
-        }
-        return out;
-    }
-
-    private static TreeSet<String> complete(Processes p) {
-        TreeSet<String> out = new TreeSet<>();
-        for (String id : UptChecks.ALL.keySet()) {
-            for (Violation v : UptChecks.complete(id, p)) {
-                out.add(v.id() + " " + v.details());
-            }
-        }
-        return out;
-    }
 
     @Test
     void theStepCheckFollowsEveryChangeOfTheKernelHalf() {
@@ -92,8 +71,8 @@ class UptKernelHalfStepsTest {
                     }
                     default -> k.apply(new MmOp.Touch(mm, a + r.nextInt(16) * 4096L, Access.WRITE));
                 }
-                TreeSet<String> complete = complete(p);
-                assertThat(step(k)).as("%s, step %d", bugs, s).isEqualTo(complete);
+                TreeSet<String> complete = UptFindings.complete(p);
+                assertThat(UptFindings.step(k)).as("%s, step %d", bugs, s).isEqualTo(complete);
                 if (!complete.isEmpty()) {
                     withFindings++;
                 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import armmm.model.board.Board;
 import armmm.model.core.Bugs;
-import armmm.model.core.Violation;
 import armmm.model.kernel.Kernel;
 import armmm.model.mmu.Access;
 import java.util.List;
@@ -24,26 +23,6 @@ class UptManyFramesTest {
     private static final int ANON = VmFlags.MAP_PRIVATE | VmFlags.MAP_ANONYMOUS;
     private static final int PAGES = 5000;
 
-    private static TreeSet<String> step(Kernel k) {
-        TreeSet<String> out = new TreeSet<>();
-        for (Violation v : k.check()) {
-            if (UptChecks.ALL.containsKey(v.id())) {
-                out.add(v.id() + " " + v.details());
-            }
-        }
-        return out;
-    }
-
-    private static TreeSet<String> complete(Processes p) {
-        TreeSet<String> out = new TreeSet<>();
-        for (String id : UptChecks.ALL.keySet()) {
-            for (Violation v : UptChecks.complete(id, p)) {
-                out.add(v.id() + " " + v.details());
-            }
-        }
-        return out;
-    }
-
     @Test
     void moreFramesThanTheRecordsHoldAreAllReadAgain() {
         assertThat(PAGES).isGreaterThan(UserPages.TOUCHED_CAP);
@@ -55,25 +34,25 @@ class UptManyFramesTest {
             long m = p.mmCreate(8L << 20).value();
             long a = p.mmap(m, 0, PAGES * 4096L, RW, ANON).value();
             long s = p.mmap(m, 0, 16 * 4096L, RW, VmFlags.MAP_SHARED | VmFlags.MAP_ANONYMOUS).value();
-            assertThat(step(k)).isEmpty();
+            assertThat(UptFindings.step(k)).isEmpty();
             for (int i = 0; i < PAGES; i++) {
                 assertThat(p.touch(m, a + i * 4096L, Access.WRITE).isRefused()).isFalse();
             }
             for (int i = 0; i < 16; i++) {
                 p.touch(m, s + i * 4096L, Access.WRITE);
             }
-            assertThat(step(k)).as("%s after the writes", bugs).isEqualTo(complete(p)).isEmpty();
+            assertThat(UptFindings.step(k)).as("%s after the writes", bugs).isEqualTo(UptFindings.complete(p)).isEmpty();
             long c = p.fork(m).value();
             for (int i = 0; i < 16; i++) {
                 p.touch(c, s + i * 4096L, Access.READ);
             }
-            TreeSet<String> afterFork = complete(p);
-            assertThat(step(k)).as("%s after the fork", bugs).isEqualTo(afterFork);
+            TreeSet<String> afterFork = UptFindings.complete(p);
+            assertThat(UptFindings.step(k)).as("%s after the fork", bugs).isEqualTo(afterFork);
             p.munmap(m, a, PAGES / 2 * 4096L);
-            TreeSet<String> afterMunmap = complete(p);
-            assertThat(step(k)).as("%s after the munmap", bugs).isEqualTo(afterMunmap);
+            TreeSet<String> afterMunmap = UptFindings.complete(p);
+            assertThat(UptFindings.step(k)).as("%s after the munmap", bugs).isEqualTo(afterMunmap);
             p.exitMm(c);
-            assertThat(step(k)).as("%s after the exit", bugs).isEqualTo(complete(p));
+            assertThat(UptFindings.step(k)).as("%s after the exit", bugs).isEqualTo(UptFindings.complete(p));
             found += afterFork.size() + afterMunmap.size();
             if (bugs == Bugs.NONE) {
                 assertThat(afterFork).isEmpty();
