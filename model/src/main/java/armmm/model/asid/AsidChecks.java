@@ -128,7 +128,8 @@ public final class AsidChecks {
      * INV-ASID-03: a CPU whose {@code active_asids} a rollover cleared keeps the ASID it runs, or has
      * committed to run, as its {@code reserved_asids}, and that ASID is taken in {@code asid_map}.
      * Outside a switch that is the ASID in CONTEXTIDR. Inside one, from the moment its
-     * {@code atomic64_xchg} (fast path) or {@code atomic64_set} (slow path, under the lock) put the
+     * {@code atomic64_xchg} (6.1's fast path), the successful {@code atomic64_cmpxchg_relaxed} (arm64's,
+     * {@code armmm_asid_fastpath=cmpxchg}) or {@code atomic64_set} (slow path, under the lock) put the
      * mm's id in {@code active_asids} until TTBR0 is written, it is the number of the target mm's
      * {@code context.id} (what {@code cpu_switch_mm} writes): from then on {@code flush_context}
      * protects it like a running one, and a CPU that sits there through two rollovers is exactly the

@@ -74,8 +74,8 @@ public final class Highmem {
         this.maxPfn = maxPfn;
         this.pkmap = new Pkmap(tables, pkmapBase, memMap.pageOffset(), memMap.physOffset(), memMap.maxLowPfn(), events);
         this.local = new KmapLocal(tables, pkmap, cpus, memMap.pageOffset(), events);
-        int l1 = tables.l1((int) (Layout.VECTORS_BASE >>> 20));
-        this.vectorsPfn = (l1 & 3) == 1 ? NoDoubleMapping.slotPfn(l1, tables.memory(), Layout.VECTORS_BASE) : -1;
+        // what boot allocated for vectors_page, not what the entry INV-MMU-06 judges maps
+        this.vectorsPfn = tables.vectorsPage() < 0 ? -1 : tables.vectorsPage() >>> 12;
     }
 
     /** {@code vectors_page}'s frame, -1 when boot mapped none. */

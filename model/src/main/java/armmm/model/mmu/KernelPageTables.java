@@ -90,6 +90,7 @@ public final class KernelPageTables {
     }
 
     private SectionPerms sectionPerms;
+    private long vectorsPage = -1;
 
     /**
      * Boot is over (arch/arm/mm/mmu.c {@code paging_init} .. {@code mark_rodata_ro}, and the early
@@ -111,6 +112,20 @@ public final class KernelPageTables {
     /** Boot hands over the image's section permissions with the tables. */
     void sectionPerms(SectionPerms perms) {
         this.sectionPerms = perms;
+    }
+
+    /**
+     * The physical address of {@code vectors_page}, the frame {@code devicemaps_init} allocated for
+     * the vectors (the stubs page follows it; arch/arm/mm/mmu.c, arch/arm/kernel/traps.c
+     * {@code early_trap_init}), as boot recorded it; -1 before boot made it.
+     */
+    public long vectorsPage() {
+        return vectorsPage;
+    }
+
+    /** Boot records the vectors page it allocated. */
+    void vectorsPage(long phys) {
+        this.vectorsPage = phys;
     }
 
     /** The planted bugs. */

@@ -133,6 +133,7 @@ public final class SwapperPgDir {
     private void devicemapsInit() {
         EarlyAllocation vectors = nextEarlyAlloc(2 * PAGE);
         vectorsPhys = vectors.address();
+        tables.vectorsPage(vectorsPhys);
         for (long va = layout.vmallocStart(); va < (0xffef_f000L & -Layout.PMD_SIZE); va += Layout.PMD_SIZE) {
             tables.pmdClear(va);
         }

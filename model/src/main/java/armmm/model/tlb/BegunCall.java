@@ -83,7 +83,7 @@ final class BegunCall {
         return start;
     }
 
-    /** The call's name ({@code munmap}, {@code mprotect}). */
+    /** The call's name ({@code munmap}, {@code mprotect}, {@code touch}). */
     String name() {
         return name;
     }

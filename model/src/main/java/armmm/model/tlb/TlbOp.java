@@ -57,7 +57,7 @@ public sealed interface TlbOp extends Op {
 
     /**
      * {@code step}: the CPU's next visible step of its switch, or of the address-space call begun
-     * on it ({@code munmap_begin}, {@code mprotect_begin}): the steps left, and at the call's
+     * on it ({@code munmap_begin}, {@code mprotect_begin}, {@code touch_begin}): the steps left, and at the call's
      * return what the call returned.
      */
     record Step(int cpu) implements TlbOp {
@@ -72,15 +72,27 @@ public sealed interface TlbOp extends Op {
      * PTE clears run now and the call's result is returned; {@code step} takes the flush
      * ({@code dsb ish}, each TLBIMVAAIS, {@code dsb ish}) and the return. {@code __vm_munmap}
      * downgrades {@code mmap_lock} to reading before {@code unmap_region}, so another CPU's page
-     * fault in the mm may run meanwhile.
+     * fault in the mm may run meanwhile, unless the VMA after the range grows down
+     * ({@code do_mas_align_munmap}, mm/mmap.c: a stack growing under the read lock could collide
+     * with the range); then the call keeps the write lock to its end.
      */
     record MunmapBegin(long mm, long addr, long len, int cpu) implements TlbOp {
         public String name() { return "munmap_begin"; }
         public List<Arg> args() { return List.of(Arg.handle(mm), Arg.handle(addr), Arg.size(len)); }
         public Result applyTo(KernelState k) {
             Processes p = k.state(Processes.class);
-            return p == null ? NO_TLBS : on(k, t -> t.beginCall("munmap", mm, addr, addr + len, false, cpu,
+            return p == null ? NO_TLBS : on(k, t -> t.beginCall("munmap", mm, addr, addr + len, nextGrowsDown(p, mm, addr, len), cpu,
                     () -> p.munmap(mm, addr, len)));
+        }
+
+        /** Whether the VMA at or after {@code PAGE_ALIGN(addr + len)} is VM_GROWSDOWN (no downgrade). */
+        private static boolean nextGrowsDown(Processes p, long mm, long addr, long len) {
+            armmm.model.mm.MmStruct s = p.mm(mm);
+            if (s == null || addr < 0 || len <= 0 || len > 0xffffffffL || addr > 0xffffffffL) {
+                return false;
+            }
+            armmm.model.mm.Vma next = s.findVma(addr + ((len + 4095) & -4096L));
+            return next != null && (next.flags() & armmm.model.mm.VmFlags.VM_GROWSDOWN) != 0;
         }
         @Override public String toString() { return render(HandleNames.NONE); }
     }

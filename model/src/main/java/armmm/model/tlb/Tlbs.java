@@ -361,7 +361,7 @@ public final class Tlbs {
             return stepCall(cpu);
         }
         if (asid.cpu(cpu).step() == SwitchStep.IDLE) {
-            return Result.refused("step: cpu " + cpu + " is not switching, nor inside a begun munmap or mprotect");
+            return Result.refused("step: cpu " + cpu + " is not switching, nor inside a begun munmap, mprotect or touch");
         }
         asid.step(cpu);
         releaseExited();
@@ -409,14 +409,18 @@ public final class Tlbs {
         if (asid.cpu(cpu).step() != SwitchStep.IDLE) {
             return Result.refused(begin + ": cpu " + cpu + " is inside a switch; continue it with step cpu=" + cpu);
         }
-        String held = blocks(begin, mm, cpu, false);
+        // a fault (touch_begin) takes mmap_lock for reading, which other readers share
+        String held = blocks(begin, mm, cpu, name.equals("touch"));
         if (held != null) {
             return Result.refused(begin + ": " + held);
         }
         BegunCall c = new BegunCall(name, mm, start, cpu, writeLocked);
-        if (bugs.contains(TlbBug.TLBI_BEFORE_CLEAR)) {
+        // PAGE_ALIGN(len), as do_mas_munmap and do_mprotect_pkey take it; a span no task can pass
+        // (beyond 32 bits) is left to the call, which refuses it
+        long alignedEnd = (end + Tlbs.PAGE - 1) & -Tlbs.PAGE;
+        if (bugs.contains(TlbBug.TLBI_BEFORE_CLEAR) && start >= 0 && start < alignedEnd && alignedEnd <= 1L << 32) {
             // the flush of the span first, then the PTE writes: a walk in between refills the old translation
-            queueRange(c, start, end, cpu);
+            queueRange(c, start, alignedEnd, cpu);
             c.steps().add(new BegunCall.Step(BegunCall.Kind.PTE_WRITES, null));
             c.steps().add(new BegunCall.Step(BegunCall.Kind.RETURN, null));
             c.deferred(call);
@@ -707,12 +711,20 @@ public final class Tlbs {
         if (hit != null) {
             if (!hit.walk().sameTranslation(now)) {
                 staleHits++;
+                if (inShootdownWindow(hit)) {
+                    windowHits++;
+                }
             }
             if (permits(hit.walk(), access, true)) {
                 return Result.of(hit.walk().pa() + (va - hit.walk().va()));
             }
         }
         boolean walkPermits = now != null && permits(now, access, true);
+        if ((now == null || !walkPermits) && tables.clearedNow(mm, va)) {
+            // as in access: the fault waits on the PTL a begun copy on write holds until its set_pte_at
+            return Result.refused("touch: 0x" + Long.toHexString(va)
+                    + ": the page fault waits: the PTL of the page is held by a begun copy on write until its set_pte_at");
+        }
         Result r = faultHandler.get();
         // the flushes the fault handler made (wp_page_copy's ptep_clear_flush, ...), from this CPU,
         // before the retried access fills

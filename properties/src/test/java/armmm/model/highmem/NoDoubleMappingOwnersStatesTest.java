@@ -224,4 +224,14 @@ class NoDoubleMappingOwnersStatesTest {
         strayWrite(0xffff1000L, vectors);
         broken(0xffff1000L, "stubs page");
     }
+
+    /** The expected frame is what boot allocated for vectors_page, not what the judged entry maps. */
+    @Test
+    void theVectorsEntryIsJudgedAgainstBootsAllocation() {
+        boot(64, Bugs.NONE);
+        long vectors = kernel.state(Highmem.class).vectorsPfn();
+        assertThat(vectors).isEqualTo(armmm.model.mmu.SwapperPgDir.vectorsPhys(kernel.state(armmm.model.boot.BootedSystem.class)) >>> 12);
+        strayWrite(0xffff0000L, vectors + 1);
+        broken(0xffff0000L, "vectors page");
+    }
 }

@@ -142,7 +142,7 @@ class TlbBegunCallTest {
         assertThat(((Result.Refused) k.apply(new TlbOp.SwitchMm(m, 0))).report())
                 .isEqualTo("switch_mm: cpu 0 is inside munmap_begin; continue it with step cpu=0");
         assertThat(((Result.Refused) k.apply(new TlbOp.Step(1))).report())
-                .isEqualTo("step: cpu 1 is not switching, nor inside a begun munmap or mprotect");
+                .isEqualTo("step: cpu 1 is not switching, nor inside a begun munmap, mprotect or touch");
     }
 
     @Test
