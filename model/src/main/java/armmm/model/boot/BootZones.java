@@ -42,7 +42,8 @@ public final class BootZones {
     }
 
     /**
-     * Refuses a board on which the kernel image, the initrd or the init sections are no longer
+     * Refuses a board on which the kernel image, {@code swapper_pg_dir} (the live first-level table),
+     * the initrd or the init sections are no longer
      * reserved when {@code memblock_free_all} runs: a {@code reusable} reserved-memory node that
      * {@code rmem_cma_setup} rejects is released with {@code memblock_phys_free}
      * ({@code fdt_init_reserved_mem}, drivers/of/of_reserved_mem.c), taking whatever else it
@@ -55,6 +56,8 @@ public final class BootZones {
         List<LateFree> inUse = new ArrayList<>(in.lateFrees());
         // the image's last page is in use up to _end: PFN_UP, as memblock_free_all's free ranges start at PFN_UP
         inUse.add(LateFree.ofBytes("the kernel image", kernelStart, kernelStart + board.build().kernelSize()));
+        long pgd = board.physOffset() + board.build().textOffset() - 0x4000;
+        inUse.add(LateFree.ofBytes("swapper_pg_dir", pgd, pgd + 0x4000));
         for (long[] free : ManagedPages.freePfnRanges(in.memory(), in.reserved())) {
             for (LateFree u : inUse) {
                 if (free[0] < u.endPfn() && u.startPfn() < free[1]) {
@@ -69,7 +72,7 @@ public final class BootZones {
     /**
      * Refuses a board whose CMA area (a {@code reusable} reserved-memory node, which
      * {@code early_init_dt_reserve_memory} reserves without looking at what it overlaps) covers
-     * the kernel image, the initrd or an early allocation: {@code cma_activate_area} would hand
+     * the kernel image, {@code swapper_pg_dir}, the initrd or an early allocation: {@code cma_activate_area} would hand
      * those pages to the buddy allocator while they are in use, and {@code free_initrd_mem} or
      * {@code free_initmem} would then free some of them a second time (a "Bad page state" report).
      * The real kernel does not survive such a board; the model stops at boot with a message.
@@ -82,6 +85,10 @@ public final class BootZones {
         long kernelStart = board.physOffset() + board.build().kernelStartOffset();
         List<EarlyAllocation> inUse = new ArrayList<>();
         inUse.add(new EarlyAllocation("the kernel image", board.build().kernelSize(), 0, 0, 0, null, kernelStart));
+        // arm_mm_memblock_reserve: swapper_pg_dir, 16 KiB below the kernel's text (TEXT_OFFSET), in use
+        // as the MMU's first-level table from head.S on
+        inUse.add(new EarlyAllocation("swapper_pg_dir", 0x4000, 0, 0, 0, null,
+                board.physOffset() + board.build().textOffset() - 0x4000));
         if (boot.initrdEnd() > boot.initrdStart()) {
             inUse.add(new EarlyAllocation("the initrd", boot.initrdEnd() - boot.initrdStart(), 0, 0, 0, null,
                     boot.initrdStart()));

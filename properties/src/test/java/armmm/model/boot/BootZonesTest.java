@@ -153,6 +153,18 @@ class BootZonesTest {
     }
 
     @Test
+    void aRejectedReusableNodeThatReleasedSwapperPgDirIsRefused() {
+        // 3 MiB at PHYS_OFFSET is not CMA-aligned: rmem_cma_setup fails and memblock_phys_free gives
+        // back [0x40000000, 0x40300000), arm_mm_memblock_reserve's 0x40204000+0x4000 with it (found by
+        // LayoutProperties on a 22 MiB board: the boot's first pte_alloc_kernel then took pfn 0x40205,
+        // inside the live first-level table)
+        BootedSystem b = Boot.boot(withNode(0x4000_0000L, 3 * M));
+        assertThatThrownBy(() -> BootZones.setUp(b)).isInstanceOf(BootException.class).hasMessage(
+                "--reserve: swapper_pg_dir (pfns 0x40204-0x40207) is not reserved at memblock_free_all: a "
+                        + "reserved-memory node released it");
+    }
+
+    @Test
     void aRejectedReusableNodeThatReleasedTheInitSectionsIsRefused() {
         // [0x41100000, 0x42100000): __init_begin..__init_end (0x41200000..0x41400000) is the first in use
         BootedSystem b = Boot.boot(withNode(0x4110_0000L, 16 * M));
