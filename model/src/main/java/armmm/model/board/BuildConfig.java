@@ -85,6 +85,17 @@ public record BuildConfig(long pageOffset, long textOffset, long kernelStartOffs
         return 1L << (maxOrder - 1);
     }
 
+    /** {@code PG_DIR_SIZE} of the two-level (non-LPAE) tables: the 16 KiB first-level table (arch/arm/kernel/head.S). */
+    public static final long PG_DIR_SIZE = 0x4000;
+
+    /**
+     * {@code swapper_pg_dir}'s offset from PHYS_OFFSET: {@code KERNEL_RAM_VADDR - PG_DIR_SIZE}
+     * (arch/arm/kernel/head.S), the first-level table just below the kernel's text offset.
+     */
+    public long swapperPgDirOffset() {
+        return textOffset - PG_DIR_SIZE;
+    }
+
     /** The same build with another PAGE_OFFSET. */
     public BuildConfig withPageOffset(long po) {
         return new BuildConfig(po, textOffset, kernelStartOffset, kernelSize, textSize, rodataSize, initOffset, initSize,

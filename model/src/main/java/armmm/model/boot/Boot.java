@@ -246,7 +246,7 @@ public final class Boot {
     private void armMemblockInit(long kernelPhys) {
         em.reserve(kernelPhys, build.kernelSize(), "arm_memblock_init");
         reserveInitrdMem();
-        em.reserve(physOffset + build.textOffset() - 0x4000, 0x4000, "arm_memblock_init");
+        em.reserve(physOffset + build.swapperPgDirOffset(), BuildConfig.PG_DIR_SIZE, "arm_memblock_init");
         int n = 0;
         for (ReservedMemory rm : board.reserved()) {
             reserveNode(rm, "reserved-memory@" + n++);

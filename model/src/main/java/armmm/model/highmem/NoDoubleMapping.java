@@ -38,31 +38,40 @@ public final class NoDoubleMapping {
     }
 
     /** The invariant: applies to kernels with highmem's state, the tables and the buddy allocator. */
-    public static final Invariant INVARIANT = new Invariant() {
-        @Override
-        public String id() {
-            return ID;
-        }
+    public static final Invariant INVARIANT = fromShadow(ID, NoDoubleMappingShadow.Judged::free);
 
-        @Override
-        public boolean appliesTo(KernelState k) {
-            return k.has(Highmem.class) && k.has(PageAllocator.class);
-        }
-
-        @Override
-        public List<Violation> check(KernelState k) {
-            if (!appliesTo(k)) {
-                return List.of();
+    /**
+     * An invariant judged by the shared copy of the kernel half ({@link NoDoubleMappingShadow#sync},
+     * read once per call for INV-MMU-05 and 06): {@code id} and which of the two verdicts is its.
+     */
+    static Invariant fromShadow(String id, java.util.function.Function<NoDoubleMappingShadow.Judged, List<Violation>> verdict) {
+        return new Invariant() {
+            @Override
+            public String id() {
+                return id;
             }
-            Highmem h = k.state(Highmem.class);
-            return h.noDoubleShadow().sync(h, k.state(PageAllocator.class), k.state(armmm.model.vmalloc.Vmalloc.class)).free();
-        }
 
-        @Override
-        public String toString() {
-            return ID;
-        }
-    };
+            @Override
+            public boolean appliesTo(KernelState k) {
+                return k.has(Highmem.class) && k.has(PageAllocator.class);
+            }
+
+            @Override
+            public List<Violation> check(KernelState k) {
+                if (!appliesTo(k)) {
+                    return List.of();
+                }
+                Highmem h = k.state(Highmem.class);
+                return verdict.apply(h.noDoubleShadow().sync(h, k.state(PageAllocator.class),
+                        k.state(armmm.model.vmalloc.Vmalloc.class)));
+            }
+
+            @Override
+            public String toString() {
+                return id;
+            }
+        };
+    }
 
     /** INV-MMU-05 over every entry of the kernel half, without the per-call record. */
     public static List<Violation> fullScan(KernelState k) {

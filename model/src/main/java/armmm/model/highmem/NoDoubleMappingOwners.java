@@ -61,31 +61,7 @@ public final class NoDoubleMappingOwners {
     }
 
     /** The invariant: applies where INV-MMU-05 does; the vmap areas are read when the kernel has them. */
-    public static final Invariant INVARIANT = new Invariant() {
-        @Override
-        public String id() {
-            return ID;
-        }
-
-        @Override
-        public boolean appliesTo(KernelState k) {
-            return NoDoubleMapping.INVARIANT.appliesTo(k);
-        }
-
-        @Override
-        public List<Violation> check(KernelState k) {
-            if (!appliesTo(k)) {
-                return List.of();
-            }
-            Highmem h = k.state(Highmem.class);
-            return h.noDoubleShadow().sync(h, k.state(PageAllocator.class), k.state(Vmalloc.class)).owners();
-        }
-
-        @Override
-        public String toString() {
-            return ID;
-        }
-    };
+    public static final Invariant INVARIANT = NoDoubleMapping.fromShadow(ID, NoDoubleMappingShadow.Judged::owners);
 
     /** INV-MMU-06 over every page entry of the kernel half, read afresh from the raw words. */
     public static List<Violation> fullScan(KernelState k) {

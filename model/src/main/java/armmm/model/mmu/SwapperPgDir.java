@@ -44,7 +44,7 @@ public final class SwapperPgDir {
     private SwapperPgDir(BootedSystem boot, Set<MmuBug> bugs) {
         this.boot = boot;
         this.layout = boot.layout();
-        long pgd = layout.physOffset() + boot.board().build().textOffset() - 0x4000;
+        long pgd = layout.physOffset() + boot.board().build().swapperPgDirOffset();
         this.tables = new KernelPageTables(pgd, layout.lowmemLimit(), bugs);
         for (EarlyAllocation a : boot.allocations()) {
             if (a.caller().equals("early_alloc")) {

@@ -91,7 +91,7 @@ public sealed interface TlbOp extends Op {
             if (s == null || addr < 0 || len <= 0 || len > 0xffffffffL || addr > 0xffffffffL) {
                 return false;
             }
-            armmm.model.mm.Vma next = s.findVma(addr + ((len + 4095) & -4096L));
+            armmm.model.mm.Vma next = s.findVma(addr + ((len + Tlbs.PAGE - 1) & -Tlbs.PAGE));
             return next != null && (next.flags() & armmm.model.mm.VmFlags.VM_GROWSDOWN) != 0;
         }
         @Override public String toString() { return render(HandleNames.NONE); }

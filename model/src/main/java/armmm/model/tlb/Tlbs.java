@@ -638,16 +638,9 @@ public final class Tlbs {
         boolean user = va < ProcessTables.TASK_SIZE;
         TlbEntry hit = tlbs[cpu].lookup(va, currentAsid(cpu));
         Walk now = walk(cpu, va);
-        if (hit != null) {
-            if (!hit.walk().sameTranslation(now)) {
-                staleHits++;
-                if (inShootdownWindow(hit)) {
-                    windowHits++;
-                }
-            }
-            if (permits(hit.walk(), access, user)) {
-                return Result.of(hit.walk().pa() + (va - hit.walk().va()));
-            }
+        Result used = useHit(hit, now, va, access, user);
+        if (used != null) {
+            return used;
         }
         boolean faulted = false;
         if (user && (now == null || !permits(now, access, true))) {
@@ -658,8 +651,8 @@ public final class Tlbs {
                 return Result.refused("access: 0x" + Long.toHexString(va) + ": TTBR0 is swapper_pg_dir, no user mapping (SIGSEGV)");
             }
             String held = blocks("access", mm, cpu, true);
-            if (held == null && tables.clearedNow(mm, va)) {
-                held = "the PTL of the page is held by a begun copy on write until its set_pte_at";
+            if (held == null) {
+                held = pteLockHeld(mm, va);
             }
             if (held != null) {
                 return Result.refused("access: 0x" + Long.toHexString(va) + ": the page fault waits: " + held);
@@ -690,6 +683,30 @@ public final class Tlbs {
     }
 
     /**
+     * The TLB entry {@code hit} (or null) for an access to {@code va}, against {@code now}, the walk
+     * of the live tables: counted as stale (and as used inside a shootdown window) when it disagrees
+     * with the walk; the physical address when it permits the access, else null (the hardware
+     * faults, or walks on a miss).
+     */
+    private Result useHit(TlbEntry hit, Walk now, long va, Access access, boolean user) {
+        if (hit == null) {
+            return null;
+        }
+        if (!hit.walk().sameTranslation(now)) {
+            staleHits++;
+            if (inShootdownWindow(hit)) {
+                windowHits++;
+            }
+        }
+        return permits(hit.walk(), access, user) ? Result.of(hit.walk().pa() + (va - hit.walk().va())) : null;
+    }
+
+    /** Why a fault on {@code va} of {@code mm} waits for the page's PTL (a begun copy on write holds it), or null. */
+    private String pteLockHeld(long mm, long va) {
+        return tables.clearedNow(mm, va) ? "the PTL of the page is held by a begun copy on write until its set_pte_at" : null;
+    }
+
+    /**
      * {@code touch MM VA ACCESS cpu=N} when CPU {@code cpu} runs {@code mm} (its TTBR0 is that pgd
      * and no switch is under way), as the hardware makes a user access ({@link
      * armmm.model.mm.UserAccessPath}): an entry of the TLB that answers and permits it is used,
@@ -708,22 +725,15 @@ public final class Tlbs {
         accesses++;
         TlbEntry hit = tlbs[cpu].lookup(va, currentAsid(cpu));
         Walk now = walk(cpu, va);
-        if (hit != null) {
-            if (!hit.walk().sameTranslation(now)) {
-                staleHits++;
-                if (inShootdownWindow(hit)) {
-                    windowHits++;
-                }
-            }
-            if (permits(hit.walk(), access, true)) {
-                return Result.of(hit.walk().pa() + (va - hit.walk().va()));
-            }
+        Result used = useHit(hit, now, va, access, true);
+        if (used != null) {
+            return used;
         }
         boolean walkPermits = now != null && permits(now, access, true);
-        if ((now == null || !walkPermits) && tables.clearedNow(mm, va)) {
-            // as in access: the fault waits on the PTL a begun copy on write holds until its set_pte_at
-            return Result.refused("touch: 0x" + Long.toHexString(va)
-                    + ": the page fault waits: the PTL of the page is held by a begun copy on write until its set_pte_at");
+        String locked = walkPermits ? null : pteLockHeld(mm, va);
+        if (locked != null) {
+            // as in access: the fault waits for the page's PTL
+            return Result.refused("touch: 0x" + Long.toHexString(va) + ": the page fault waits: " + locked);
         }
         Result r = faultHandler.get();
         // the flushes the fault handler made (wp_page_copy's ptep_clear_flush, ...), from this CPU,

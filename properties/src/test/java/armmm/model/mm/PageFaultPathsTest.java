@@ -10,8 +10,6 @@ import armmm.model.core.Bugs;
 import armmm.model.core.Result;
 import armmm.model.kernel.Kernel;
 import armmm.model.mmu.Access;
-import armmm.model.page.PageAllocator;
-import armmm.model.zone.ZoneType;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -35,17 +33,6 @@ class PageFaultPathsTest {
     private static long ok(Result r) {
         assertThat(r.isRefused()).as("%s", r).isFalse();
         return r.value();
-    }
-
-    private static long allocated(Kernel k) {
-        PageAllocator pages = k.state(PageAllocator.class);
-        long n = 0;
-        for (ZoneType z : ZoneType.values()) {
-            if (pages.zone(z) != null) {
-                n += pages.zone(z).allocatedPages();
-            }
-        }
-        return n;
     }
 
     @Test
@@ -89,9 +76,9 @@ class PageFaultPathsTest {
         assertThat(ok(p.touch(m, s, Access.READ))).isEqualTo(p.pageTables(c).linuxPte(s) & ~0xfffL & 0xffffffffL);
         assertThat(k.check()).isEmpty();
         assertThat(k.checkComplete()).isEmpty();
-        long before = allocated(k);
+        long before = AllocatedPages.of(k);
         p.exitMm(c);
-        assertThat(allocated(k)).as("the child's PTE page and pgd back; the cache keeps both pages while mm %d maps the file", m)
+        assertThat(AllocatedPages.of(k)).as("the child's PTE page and pgd back; the cache keeps both pages while mm %d maps the file", m)
                 .isEqualTo(before - 1 - 4);
         p.munmap(m, s, 2 * PAGE);
         assertThat(pages.tracks(pfn)).as("the last mapping gone: the file and its cache with it").isFalse();
@@ -221,12 +208,12 @@ class PageFaultPathsTest {
         assertThat(p.anonRss(m)).isEqualTo(n);
         assertThat(n).as("the pages the kernel image and boot allocations left").isGreaterThan(1024);
         assertThat(k.check()).isEmpty();
-        long before = allocated(k);
+        long before = AllocatedPages.of(k);
         long children = p.mms().size();
         Result fork = p.fork(m);
         assertThat(fork).isEqualTo(Result.refused("fork: -ENOMEM"));
         assertThat(p.mms()).hasSize((int) children);
-        assertThat(allocated(k)).as("the child's pgd and PTE pages given back").isEqualTo(before);
+        assertThat(AllocatedPages.of(k)).as("the child's pgd and PTE pages given back").isEqualTo(before);
         assertThat(p.memory().userPages().mapcount(p.pageTables(m).linuxPte(a) >>> 12 & 0xfffffL)).isEqualTo(1);
         assertThat(k.check()).isEmpty();
         // free a little, and the exhausted board still refuses a new mm's 16 KiB pgd only when no order-2 block is left

@@ -7,8 +7,6 @@ import armmm.model.core.Bugs;
 import armmm.model.core.Result;
 import armmm.model.kernel.Kernel;
 import armmm.model.mmu.Access;
-import armmm.model.page.PageAllocator;
-import armmm.model.zone.ZoneType;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,17 +25,6 @@ class ProcessesCallsTest {
     private static String reason(Result r) {
         assertThat(r).isInstanceOf(Result.Refused.class);
         return ((Result.Refused) r).reason();
-    }
-
-    private static long allocated(Kernel k) {
-        PageAllocator pages = k.state(PageAllocator.class);
-        long n = 0;
-        for (ZoneType z : ZoneType.values()) {
-            if (pages.zone(z) != null) {
-                n += pages.zone(z).allocatedPages();
-            }
-        }
-        return n;
     }
 
     @Test
@@ -138,10 +125,10 @@ class ProcessesCallsTest {
     void thePgdIsFreedAtTheLastMmdropNotAtExit() {
         Kernel k = Kernel.boot(Board.virt(64L << 20), Bugs.NONE);
         Processes p = k.state(Processes.class);
-        long before = allocated(k);
+        long before = AllocatedPages.of(k);
         assertThat(p.mmgrab(1)).as("no such mm yet").isFalse();
         long m = p.mmCreate(8L << 20).value();
-        assertThat(allocated(k) - before).as("pgd_alloc: 16 KiB").isEqualTo(4);
+        assertThat(AllocatedPages.of(k) - before).as("pgd_alloc: 16 KiB").isEqualTo(4);
         assertThat(p.mmCount(m)).isEqualTo(1);
         p.mmdrop(m);
         assertThat(p.mmCount(m)).as("mm_users' reference is exit_mm's to drop").isEqualTo(1);
@@ -154,12 +141,12 @@ class ProcessesCallsTest {
         assertThat(p.exitMm(m)).isEqualTo(Result.of(0));
         assertThat(p.mmCount(m)).isEqualTo(1);
         assertThat(p.pgdPhys(m)).as("the pgd stays while a lazy CPU holds it").isEqualTo(pgd);
-        assertThat(allocated(k) - before).isEqualTo(4);
+        assertThat(AllocatedPages.of(k) - before).isEqualTo(4);
         assertThat(k.check()).isEmpty();
         p.mmdrop(m);
         assertThat(p.mmCount(m)).isZero();
         assertThat(p.pgdPhys(m)).isEqualTo(-1);
-        assertThat(allocated(k)).isEqualTo(before);
+        assertThat(AllocatedPages.of(k)).isEqualTo(before);
         p.mmdrop(m);
         assertThat(p.mmgrab(m)).isFalse();
         assertThat(p.mmCount(m)).isZero();

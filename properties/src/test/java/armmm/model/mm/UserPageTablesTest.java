@@ -12,7 +12,6 @@ import armmm.model.mmu.Pgtable2Level;
 import armmm.model.mmu.Privilege;
 import armmm.model.mmu.Translation;
 import armmm.model.page.PageAllocator;
-import armmm.model.zone.ZoneType;
 import armmm.scenario.Parser;
 import armmm.scenario.RunReport;
 import armmm.scenario.Runner;
@@ -48,17 +47,6 @@ class UserPageTablesTest {
         return ((Result.Refused) r).reason();
     }
 
-    private static long allocated(Kernel k) {
-        PageAllocator pages = k.state(PageAllocator.class);
-        long n = 0;
-        for (ZoneType z : ZoneType.values()) {
-            if (pages.zone(z) != null) {
-                n += pages.zone(z).allocatedPages();
-            }
-        }
-        return n;
-    }
-
     @Test
     void pgdAllocCopiesTheKernelHalfAndTheWalkerReadsIt() {
         Kernel k = boot(1024);
@@ -86,13 +74,13 @@ class UserPageTablesTest {
         Kernel k = boot(1024);
         long m = value(k, new MmOp.MmCreate(8L << 20));
         long a = value(k, new MmOp.Mmap(m, 0, 4 * PAGE, RW, ANON));
-        long before = allocated(k);
+        long before = AllocatedPages.of(k);
         long pa = value(k, new MmOp.Touch(m, a + 0x10, Access.WRITE));
         Processes p = k.state(Processes.class);
         long maxLowPfn = k.state(PageAllocator.class).layout().maxLowPfn();
         assertThat(pa >>> 12).as("GFP_HIGHUSER_MOVABLE takes HighMem first").isGreaterThanOrEqualTo(maxLowPfn);
         assertThat(pa & 0xfff).isEqualTo(0x10);
-        assertThat(allocated(k) - before).as("the page and one PTE page").isEqualTo(2);
+        assertThat(AllocatedPages.of(k) - before).as("the page and one PTE page").isEqualTo(2);
         UserPageTables t = p.pageTables(m);
         assertThat(t.hwPte(a) & Pgtable2Level.PTE_EXT_NG).isNotZero();
         assertThat(t.linuxPte(a) & (Pgtable2Level.L_PTE_RDONLY | Pgtable2Level.L_PTE_XN | Pgtable2Level.L_PTE_USER))
@@ -178,7 +166,7 @@ class UserPageTablesTest {
     @Test
     void munmapAndExitGiveEveryFrameBack() {
         Kernel k = boot(1024);
-        long before = allocated(k);
+        long before = AllocatedPages.of(k);
         long m = value(k, new MmOp.MmCreate(8L << 20));
         long a = value(k, new MmOp.Mmap(m, 0, 8 * PAGE, RW, ANON));
         for (int i = 0; i < 8; i++) {
@@ -196,7 +184,7 @@ class UserPageTablesTest {
         assertThat(p.tlbFlushes()).containsExactly(new TlbFlush(m, TlbFlush.Kind.RANGE, a + 2 * PAGE, a + 6 * PAGE, TlbFlush.Site.UNMAP_REGION));
         value(k, new MmOp.ExitMm(m));
         value(k, new MmOp.ExitMm(c));
-        assertThat(allocated(k)).as("every pgd, PTE page, anonymous and shmem page given back").isEqualTo(before);
+        assertThat(AllocatedPages.of(k)).as("every pgd, PTE page, anonymous and shmem page given back").isEqualTo(before);
     }
 
     @Test
