@@ -43,7 +43,7 @@ public final class BootZones {
 
     /**
      * Refuses a board on which the kernel image, {@code swapper_pg_dir} (the live first-level table),
-     * the initrd or the init sections are no longer
+     * an accepted CMA area, the initrd or the init sections are no longer
      * reserved when {@code memblock_free_all} runs: a {@code reusable} reserved-memory node that
      * {@code rmem_cma_setup} rejects is released with {@code memblock_phys_free}
      * ({@code fdt_init_reserved_mem}, drivers/of/of_reserved_mem.c), taking whatever else it
@@ -56,8 +56,12 @@ public final class BootZones {
         List<LateFree> inUse = new ArrayList<>(in.lateFrees());
         // the image's last page is in use up to _end: PFN_UP, as memblock_free_all's free ranges start at PFN_UP
         inUse.add(LateFree.ofBytes("the kernel image", kernelStart, kernelStart + board.build().kernelSize()));
-        long pgd = board.physOffset() + board.build().textOffset() - 0x4000;
-        inUse.add(LateFree.ofBytes("swapper_pg_dir", pgd, pgd + 0x4000));
+        long pgd = board.physOffset() + board.build().swapperPgDirOffset();
+        inUse.add(LateFree.ofBytes("swapper_pg_dir", pgd, pgd + BuildConfig.PG_DIR_SIZE));
+        // an accepted CMA area stays reserved until cma_activate_area (core_initcall, after memblock_free_all)
+        for (CmaArea c : boot.cmaAreas()) {
+            inUse.add(LateFree.ofBytes("CMA area " + c.name(), c.base(), c.end()));
+        }
         for (long[] free : ManagedPages.freePfnRanges(in.memory(), in.reserved())) {
             for (LateFree u : inUse) {
                 if (free[0] < u.endPfn() && u.startPfn() < free[1]) {
@@ -78,7 +82,8 @@ public final class BootZones {
      * The real kernel does not survive such a board; the model stops at boot with a message.
      * So it does for an area that reaches past RAM into a gap between banks or above the last one
      * ({@code rmem_cma_setup} and {@code cma_init_reserved_mem} check only alignment and that the
-     * range is reserved, kernel/dma/contiguous.c and mm/cma.c).
+     * range is reserved, kernel/dma/contiguous.c and mm/cma.c), and for two areas that overlap (the
+     * reserved-memory code only reports it, and both areas' pages would be freed).
      */
     static void checkCmaAreas(BootedSystem boot) {
         Board board = boot.board();
@@ -87,14 +92,28 @@ public final class BootZones {
         inUse.add(new EarlyAllocation("the kernel image", board.build().kernelSize(), 0, 0, 0, null, kernelStart));
         // arm_mm_memblock_reserve: swapper_pg_dir, 16 KiB below the kernel's text (TEXT_OFFSET), in use
         // as the MMU's first-level table from head.S on
-        inUse.add(new EarlyAllocation("swapper_pg_dir", 0x4000, 0, 0, 0, null,
-                board.physOffset() + board.build().textOffset() - 0x4000));
+        inUse.add(new EarlyAllocation("swapper_pg_dir", BuildConfig.PG_DIR_SIZE, 0, 0, 0, null,
+                board.physOffset() + board.build().swapperPgDirOffset()));
         if (boot.initrdEnd() > boot.initrdStart()) {
             inUse.add(new EarlyAllocation("the initrd", boot.initrdEnd() - boot.initrdStart(), 0, 0, 0, null,
                     boot.initrdStart()));
         }
         inUse.addAll(boot.allocations());
-        for (CmaArea c : boot.cmaAreas()) {
+        List<CmaArea> areas = boot.cmaAreas();
+        for (int i = 0; i < areas.size(); i++) {
+            for (int j = 0; j < i; j++) {
+                CmaArea a = areas.get(j);
+                CmaArea c = areas.get(i);
+                if (a.base() < c.end() && c.base() < a.end()) {
+                    // __rmem_check_for_overlap (drivers/of/of_reserved_mem.c) only prints OVERLAP DETECTED!
+                    throw new BootException("--reserve", String.format(
+                            "CMA area %s at %#x+%#x overlaps CMA area %s at %#x+%#x: 6.1 only reports the overlap "
+                                    + "and cma_activate_area would free their common pages twice",
+                            c.name(), c.base(), c.size(), a.name(), a.base(), a.size()));
+                }
+            }
+        }
+        for (CmaArea c : areas) {
             long hole = firstNotMemory(boot.memory(), c.base(), c.end());
             if (hole >= 0) {
                 throw new BootException("--reserve", String.format(

@@ -153,6 +153,34 @@ class BootZonesTest {
     }
 
     @Test
+    void aRejectedReusableNodeThatReleasedAnAcceptedCmaAreaIsRefused() {
+        // KernelChainProperties' board: 64 MiB at 0x46400000 is not 8 MiB aligned, so rmem_cma_setup
+        // rejects it and memblock_phys_free gives back [0x46400000, 0x4a400000), with it the
+        // reservation of the accepted 24 MiB area at 0x49000000, whose pages memblock_free_all then
+        // freed before cma_activate_area freed them again (DMA managed 48088 of 47872 present)
+        Board b = Board.of(List.of(new Bank(0x4000_0000L, 187 * M)),
+                List.of(new ReservedMemory(0x4900_0000L, 24 * M, ReservedMemory.Kind.REUSABLE),
+                        new ReservedMemory(0x4640_0000L, 64 * M, ReservedMemory.Kind.REUSABLE)), "", 1);
+        BootedSystem booted = Boot.boot(b);
+        assertThat(booted.cmaAreas()).extracting(CmaArea::name).containsExactly("reserved-memory@0", "reserved");
+        assertThatThrownBy(() -> BootZones.setUp(booted)).isInstanceOf(BootException.class).hasMessage(
+                "--reserve: CMA area reserved-memory@0 (pfns 0x49000-0x4a7ff) is not reserved at memblock_free_all: a "
+                        + "reserved-memory node released it");
+    }
+
+    @Test
+    void twoOverlappingCmaAreasAreRefused() {
+        // both 8 MiB aligned, so both are CMA areas: __rmem_check_for_overlap only prints OVERLAP DETECTED!
+        BootedSystem booted = Boot.boot(Board.of(List.of(new Bank(0x4000_0000L, 1024 * M)),
+                List.of(new ReservedMemory(0x4800_0000L, 32 * M, ReservedMemory.Kind.REUSABLE),
+                        new ReservedMemory(0x4900_0000L, 16 * M, ReservedMemory.Kind.REUSABLE)), "", 1));
+        assertThat(booted.cmaAreas()).hasSizeGreaterThanOrEqualTo(2);
+        assertThatThrownBy(() -> BootZones.setUp(booted)).isInstanceOf(BootException.class)
+                .hasMessageStartingWith("--reserve: CMA area ").hasMessageContaining("overlaps CMA area")
+                .hasMessageEndingWith("6.1 only reports the overlap and cma_activate_area would free their common pages twice");
+    }
+
+    @Test
     void aRejectedReusableNodeThatReleasedSwapperPgDirIsRefused() {
         // 3 MiB at PHYS_OFFSET is not CMA-aligned: rmem_cma_setup fails and memblock_phys_free gives
         // back [0x40000000, 0x40300000), arm_mm_memblock_reserve's 0x40204000+0x4000 with it (found by
