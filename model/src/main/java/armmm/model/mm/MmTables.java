@@ -76,7 +76,7 @@ final class MmTables implements MmStruct.Listener {
                 anonRss--;
             }
             if (mem.userPages.unmap(pfn, page, true)) {
-                mem.free(pfn, 0);
+                mem.freeAfterFlush(pfn);
             }
         }
         return any;
@@ -127,7 +127,7 @@ final class MmTables implements MmStruct.Listener {
         for (long a = addr; a < end; a += PMD_SIZE) {
             long pfn = pt.freePteTable(a);
             if (pfn >= 0) {
-                mem.free(pfn, 0);
+                mem.freeAfterFlush(pfn);
             }
         }
     }

@@ -132,12 +132,14 @@ public final class Processes {
         }
         if (userAccess != null && mms.containsKey(handle) && tables.containsKey(handle) && va >= 0
                 && va < config.taskSize()) {
+            // the TLB path consults the holder itself: a TLB hit or a walk needs no lock, the fault does
             Result r = userAccess.access(handle, va, access, cpu, () -> touch(handle, va, access));
             if (r != null) {
                 return r;
             }
         }
-        return touch(handle, va, access);
+        Result held = checkHeld("touch", handle, cpu, true);
+        return held != null ? held : touch(handle, va, access);
     }
 
     /**
@@ -421,7 +423,7 @@ public final class Processes {
         for (Long file : new java.util.ArrayList<>(memory.userPages.cachedFiles())) {
             if (!live.contains(file)) {
                 for (long pfn : memory.userPages.dropFile(file)) {
-                    memory.free(pfn, 0);
+                    memory.freeAfterFlush(pfn);
                 }
             }
         }

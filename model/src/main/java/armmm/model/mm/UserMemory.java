@@ -37,6 +37,8 @@ public final class UserMemory {
     final UserPages userPages = new UserPages();
     private HighmemHook highmem = new HighmemHook.Counting();
     private final List<TlbFlush> flushes = new ArrayList<>();
+    /** The frames a begun call's {@code mmu_gather} holds until its flush completed; null when frees are immediate. */
+    private List<Long> gathered;
     private int vmallocSeq;
     private long swapperVersion;
     private long highUserPages;
@@ -103,6 +105,46 @@ public final class UserMemory {
     /** {@code free_pages}/{@code put_page} of a block this subsystem took. */
     void free(long pfn, int order) {
         pages.freePagesPfn(pfn, order, 0);
+    }
+
+    /**
+     * Frees a frame whose translations the current call removed and which the kernel releases
+     * only after the TLB flush covering them: {@code zap_pte_range}'s {@code __tlb_remove_page}
+     * and {@code free_pgtables}' {@code pte_free_tlb} (on this non-LPAE build a plain
+     * {@code tlb_remove_page}, arch/arm/include/asm/tlb.h), both released by {@code tlb_flush_mmu}
+     * after {@code tlb_flush_mmu_tlbonly} (mm/mmu_gather.c); {@code wp_page_copy}'s
+     * {@code put_page} of the old page after {@code ptep_clear_flush}; the page cache's pages at the
+     * last {@code fput}, after the unmap. At once unless a begun call gathers ({@link #gatherFrees}).
+     */
+    void freeAfterFlush(long pfn) {
+        if (gathered != null) {
+            gathered.add(pfn);
+        } else {
+            free(pfn, 0);
+        }
+    }
+
+    /**
+     * From now on {@link #freeAfterFlush} keeps the frames for the caller, who frees them after
+     * the call's flush completed ({@link #takeGathered}): a begun call whose shootdown other CPUs
+     * see step by step (the TLB model).
+     */
+    public void gatherFrees() {
+        gathered = new ArrayList<>();
+    }
+
+    /** The frames gathered since {@link #gatherFrees}, in order; frees are immediate again. */
+    public List<Long> takeGathered() {
+        List<Long> out = gathered == null ? List.of() : gathered;
+        gathered = null;
+        return out;
+    }
+
+    /** {@code tlb_batch_pages_flush}: frees frames a begun call gathered, once its flush completed. */
+    public void freeGathered(List<Long> pfns) {
+        for (long pfn : pfns) {
+            free(pfn, 0);
+        }
     }
 
     /** Records a TLB flush the current call makes, for the TLB model to replay. */

@@ -35,7 +35,13 @@ final class BegunCall {
         /** {@code wp_page_copy}'s {@code set_pte_at} of the copy, after {@code ptep_clear_flush}'s flush (a page's address). */
         SET_PTE,
         /** The return to the caller: the call is over, its {@code mmap_lock} released. */
-        RETURN
+        RETURN,
+        /**
+         * {@code tlb_flush_mmu_free} after {@code tlb_flush_mmu_tlbonly} (mm/mmu_gather.c): the pages
+         * and page tables the call unmapped go back to the buddy allocator, after the completing
+         * {@code dsb ish} ({@link #frees}).
+         */
+        FREE
     }
 
     /** One step: its kind, and the operation for {@link Kind#TLBI}. */
@@ -52,6 +58,7 @@ final class BegunCall {
                 case DSB -> "dsb ish";
                 case TLBI -> op.toString();
                 case RETURN -> "return";
+                case FREE -> "free gathered pages";
             };
         }
     }
@@ -67,6 +74,8 @@ final class BegunCall {
     private Result result;
     private Set<TlbEntry> old = Set.of();
     private final List<Tlbi> completed = new ArrayList<>();
+    /** The frames the call's {@code mmu_gather} holds until its {@link Kind#FREE} step. */
+    private List<Long> frees = List.of();
 
     private final long start;
 
@@ -123,6 +132,15 @@ final class BegunCall {
 
     void deferred(Supplier<Result> call) {
         deferred = call;
+    }
+
+    /** The frames the {@link Kind#FREE} step gives back. */
+    List<Long> frees() {
+        return frees;
+    }
+
+    void frees(List<Long> pfns) {
+        frees = pfns;
     }
 
     /** The entries of the mm that agreed with its tables just before the PTE writes. */

@@ -51,6 +51,23 @@ public final class ProcessTables implements PageTables {
         return processes.tlbFlushes();
     }
 
+    /** A begun call starts: the frames it releases wait for its flush ({@code mmu_gather}). */
+    void gatherFrees() {
+        if (processes.memory() != null) {
+            processes.memory().gatherFrees();
+        }
+    }
+
+    /** The frames the begun call gathered; frees are immediate again. */
+    List<Long> takeGathered() {
+        return processes.memory() == null ? List.of() : processes.memory().takeGathered();
+    }
+
+    /** {@code tlb_flush_mmu_free} of a begun call, once its flush completed. */
+    void freeGathered(List<Long> pfns) {
+        processes.memory().freeGathered(pfns);
+    }
+
     /** {@code mmgrab} of {@code mm}: false when its pgd is already freed. */
     boolean mmgrab(long mm) {
         return processes.mmgrab(mm);

@@ -59,12 +59,23 @@ public enum TlbBug implements SeededBug {
      * flush and the PTE clear refills the old translation, which nothing flushes again. Only an
      * interleaving shows it: the whole call is atomic, and in it the order makes no difference.
      */
-    TLBI_BEFORE_CLEAR("INV-TLB-01", "munmap/mprotect issue and complete their flush_tlb_range before the PTE writes: a walk by another CPU in between refills the old translation, and it outlives the call");
+    TLBI_BEFORE_CLEAR("INV-TLB-01", "munmap/mprotect issue and complete their flush_tlb_range before the PTE writes: a walk by another CPU in between refills the old translation, and it outlives the call"),
+    /**
+     * Commit 06824ba824b3 ("ARM: tlb: delay page freeing for SMP and ARMv7 CPUs", 2011) undone:
+     * the pages an unmap removes (and its page tables) are freed as they are unmapped, not
+     * gathered until {@code tlb_flush_mmu} after the flush (mm/mmu_gather.c): while another CPU
+     * still holds the old translation, the buddy allocator hands the frame out again.
+     */
+    FREE_BEFORE_FLUSH("INV-TLB-05", "06824ba824b3 (\"ARM: tlb: delay page freeing for SMP and ARMv7 CPUs\")", "the pages a begun unmap removes are freed at once, before its TLB flush: another CPU's old entry reaches a frame the buddy allocator holds free");
 
     private final BugFacts facts;
 
     TlbBug(String invariant, String summary) {
-        this.facts = new BugFacts(invariant, null, summary);
+        this(invariant, null, summary);
+    }
+
+    TlbBug(String invariant, String kernelCommit, String summary) {
+        this.facts = new BugFacts(invariant, kernelCommit, summary);
     }
 
     @Override

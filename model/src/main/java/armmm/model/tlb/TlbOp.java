@@ -86,7 +86,7 @@ public sealed interface TlbOp extends Op {
         }
 
         /** Whether the VMA at or after {@code PAGE_ALIGN(addr + len)} is VM_GROWSDOWN (no downgrade). */
-        private static boolean nextGrowsDown(Processes p, long mm, long addr, long len) {
+        static boolean nextGrowsDown(Processes p, long mm, long addr, long len) {
             armmm.model.mm.MmStruct s = p.mm(mm);
             if (s == null || addr < 0 || len <= 0 || len > 0xffffffffL || addr > 0xffffffffL) {
                 return false;
@@ -136,6 +136,93 @@ public sealed interface TlbOp extends Op {
             });
         }
         @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
+    /**
+     * {@code fork_begin MM}: {@code fork} begun on the CPU ({@code dup_mmap}, kernel/fork.c): under
+     * the parent's {@code mmap_lock} held for writing, {@code copy_page_range} write-protects the
+     * parent's private writable PTEs and copies them to the child now (the child's handle is the
+     * result); {@code step} takes {@code flush_tlb_mm(oldmm)} (with ARM_ERRATA_720789 TLBIALLIS,
+     * then {@code dsb ish}), issued before {@code mmap_write_unlock(oldmm)}, and the return. Until
+     * the {@code dsb}, another CPU may still write the parent's pages through a writable entry.
+     */
+    record ForkBegin(long mm, int cpu) implements TlbOp {
+        @Override public String resultStem() { return "m"; }
+        public String name() { return "fork_begin"; }
+        public List<Arg> args() { return List.of(Arg.handle(mm)); }
+        public Result applyTo(KernelState k) {
+            Processes p = k.state(Processes.class);
+            return p == null ? NO_TLBS : on(k, t -> {
+                long at = firstVma(p, mm);
+                Result r = t.beginCall("fork", mm, at, at, true, cpu, () -> p.fork(mm));
+                if (r instanceof Result.Value v) {
+                    t.mmCreated(v.value(), cpu); // init_new_context for the child
+                }
+                return r;
+            });
+        }
+        @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
+    /**
+     * {@code exit_mm_begin MM}: the last user's {@code mmput} begun on the CPU ({@code exit_mmap},
+     * mm/mmap.c): {@code unmap_vmas} under {@code mmap_read_lock}, then under {@code mmap_write_lock}
+     * {@code free_pgtables} and {@code tlb_finish_mmu} of the full-mm gather, now; {@code step} takes
+     * its {@code flush_tlb_mm} (TLBIALLIS, {@code dsb ish}), then {@code tlb_flush_mmu_free} (the
+     * pages and page tables back to the buddy allocator), then the return. No task of the mm is
+     * left to take its lock; the write lock is what the flush runs under.
+     */
+    record ExitMmBegin(long mm, int cpu) implements TlbOp {
+        public String name() { return "exit_mm_begin"; }
+        public List<Arg> args() { return List.of(Arg.handle(mm)); }
+        public Result applyTo(KernelState k) {
+            Processes p = k.state(Processes.class);
+            return p == null ? NO_TLBS : on(k, t -> {
+                long at = firstVma(p, mm);
+                Result r = t.beginCall("exit_mm", mm, at, at, true, cpu, () -> p.exitMm(mm));
+                if (!r.isRefused()) {
+                    t.exitMm(mm);
+                }
+                return r;
+            });
+        }
+        @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
+    /**
+     * {@code brk_begin MM ADDR}: {@code brk} begun on the CPU. A shrinking break
+     * ({@code do_brk_munmap} → {@code do_mas_align_munmap(..., downgrade=true)}, mm/mmap.c) clears
+     * the PTEs above the new break now, with {@code mmap_lock} downgraded to reading unless the
+     * VMA after the old break grows down, as {@code munmap_begin}; {@code step} takes
+     * {@code unmap_region}'s flush ({@code dsb ish}, each TLBIMVAAIS, {@code dsb ish}), the frees
+     * and the return. A growing or unchanged break has no flush: only the return waits.
+     */
+    record BrkBegin(long mm, long addr, int cpu) implements TlbOp {
+        public String name() { return "brk_begin"; }
+        public List<Arg> args() { return List.of(Arg.handle(mm), Arg.addr(addr)); }
+        public Result applyTo(KernelState k) {
+            Processes p = k.state(Processes.class);
+            return p == null ? NO_TLBS : on(k, t -> t.beginCall("brk", mm, addr & -Tlbs.PAGE, addr & -Tlbs.PAGE,
+                    writeLockKept(p, mm, addr), cpu, () -> p.brk(mm, addr)));
+        }
+
+        /** Whether brk keeps {@code mmap_lock} for writing: it grows (or stays), or the VMA after the old break grows down. */
+        private static boolean writeLockKept(Processes p, long mm, long addr) {
+            armmm.model.mm.MmStruct s = p.mm(mm);
+            if (s == null || addr < 0 || addr > 0xffffffffL) {
+                return true;
+            }
+            long newBrk = (addr + Tlbs.PAGE - 1) & -Tlbs.PAGE;
+            long oldBrk = (s.brk() + Tlbs.PAGE - 1) & -Tlbs.PAGE;
+            return newBrk >= oldBrk || MunmapBegin.nextGrowsDown(p, mm, newBrk, oldBrk - newBrk);
+        }
+        @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
+    /** The start of {@code mm}'s first VMA (where a begun call's window walks look), or 0. */
+    private static long firstVma(Processes p, long mm) {
+        armmm.model.mm.MmStruct s = p.mm(mm);
+        return s == null || s.vmas().isEmpty() ? 0 : s.vmas().get(0).start();
     }
 
     /** {@code switch_mm_finish}: the CPU's remaining steps, no other CPU moving. */
@@ -324,6 +411,9 @@ public sealed interface TlbOp extends Op {
                     ArgKind.HANDLE, ArgKind.HANDLE, ArgKind.SIZE, ArgKind.ADDR),
             OpSpec.perCpu("touch_begin", (a, c) -> new TouchBegin(a[0], a[1], Access.values()[(int) a[2]], c),
                     ArgKind.HANDLE, ArgKind.HANDLE, ArgKind.ACCESS),
+            OpSpec.perCpu("fork_begin", (a, c) -> new ForkBegin(a[0], c), ArgKind.HANDLE),
+            OpSpec.perCpu("exit_mm_begin", (a, c) -> new ExitMmBegin(a[0], c), ArgKind.HANDLE),
+            OpSpec.perCpu("brk_begin", (a, c) -> new BrkBegin(a[0], a[1], c), ArgKind.HANDLE, ArgKind.ADDR),
             OpSpec.perCpu("switch_mm_finish", (a, c) -> new SwitchMmFinish(c)),
             OpSpec.perCpu("access", (a, c) -> new AccessVa(a[0], Access.values()[(int) a[1]], c), ArgKind.ADDR, ArgKind.ACCESS),
             OpSpec.perCpu("speculate", (a, c) -> new Speculate(a[0], c), ArgKind.ADDR),

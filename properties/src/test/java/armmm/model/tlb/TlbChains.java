@@ -452,11 +452,27 @@ final class TlbChains {
                 // a write fault begun from a CPU running the mm, on a page a TLB caches: after a fork, a copy on write
                 .action("touch_begin", 3, w -> !cowTargets(w).isEmpty(), w -> Gens.oneOf(cowTargets(w)).map(
                         mvc -> (Op) new TlbOp.TouchBegin(mvc[0], mvc[1], Access.WRITE, (int) mvc[2])))
+                // dup_mmap's write protection and flush_tlb_mm, exit_mmap's full-mm gather, a shrinking brk's unmap_region
+                .action("fork_begin", 2, w -> !beginnable(w).isEmpty(), w -> beginTarget(w).flatMap(
+                        mv -> Gens.oneOf(beginners(w, mv[0])).map(c -> (Op) new TlbOp.ForkBegin(mv[0], c))))
+                .action("exit_mm_begin", 1, w -> beginnable(w).size() > 1, w -> beginTarget(w).flatMap(
+                        mv -> Gens.oneOf(beginners(w, mv[0])).map(c -> (Op) new TlbOp.ExitMmBegin(mv[0], c))))
+                .action("brk_begin", 2, w -> !beginnable(w).isEmpty(), w -> Gens.oneOf(beginnable(w)).flatMap(
+                        m -> Gens.combine(Gens.ints(-2, 2), Gens.oneOf(beginners(w, m)),
+                                (pages, c) -> (Op) new TlbOp.BrkBegin(m, brkTarget(w, m, pages), c))))
                 .action("window access", 30, w -> !windowEntries(w).isEmpty(), w -> Gens.oneOf(windowEntries(w)).map(
                         ce -> (Op) new TlbOp.AccessVa(ce[1], Access.READ, (int) ce[0])))
                 .action("window walk", 20, w -> !windowWalks(w).isEmpty(), w -> Gens.oneOf(windowWalks(w)).flatMap(
                         ce -> Gens.ints(0, (int) ce[2]).map(k -> k == 0 ? (Op) new TlbOp.Speculate(ce[1], (int) ce[0])
                                 : new TlbOp.AccessVa(ce[1], Access.READ, (int) ce[0]))));
+    }
+
+    /** The break {@code pages} pages from {@code m}'s current one: above start_brk when shrinking, else one page above it. */
+    private static long brkTarget(World w, long m, int pages) {
+        armmm.model.mm.MmStruct s = w.kernel().state(Processes.class).mm(m);
+        long brk = (s.brk() + PAGE - 1) & -PAGE;
+        long to = brk + pages * PAGE;
+        return to < s.startBrk() ? s.startBrk() + PAGE : to;
     }
 
     /** {mm, page} for a begun call: a page some TLB caches (twice as often), or any page of a beginnable mm. */
@@ -642,6 +658,9 @@ final class TlbChains {
         }
         if (t.callsReturned() > 0) {
             Stats.label("begun call returned");
+        }
+        if (t.gatheredFreed() > 0) {
+            Stats.label("gathered pages freed after the flush");
         }
         for (int c = 0; c < t.nrCpus(); c++) {
             if (t.begun(c) != null && t.begun(c).steps().stream().anyMatch(st -> st.kind() == BegunCall.Kind.SET_PTE)) {
