@@ -36,6 +36,7 @@ final class MmTables implements MmStruct.Listener {
     public void unmapped(List<Vma> removed, Vma splitTail, long floor, long ceiling) {
         boolean any = false;
         for (Vma v : removed) {
+            mem.removedVmaFile(v.file());
             if (v == splitTail && mem.has(PgtableDefect.MUNMAP_KEEPS_TAIL_PTES)) {
                 continue;
             }

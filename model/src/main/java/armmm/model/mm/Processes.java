@@ -400,6 +400,7 @@ public final class Processes {
         java.util.List<Vma> all = mm.vmas();
         for (Vma v : all) {
             t.zap(v.start(), v.end());
+            memory.removedVmaFile(v.file());
         }
         if (!all.isEmpty()) {
             t.freePgtables(all, config.firstUserAddress(), config.taskSize());
@@ -407,7 +408,22 @@ public final class Processes {
         memory.flush(t.handle, TlbFlush.Kind.MM, 0, config.taskSize(), TlbFlush.Site.EXIT_MMAP);
     }
 
-    /** Shmem files no live VMA maps any more lose their page cache (the last {@code fput}). */
+    /**
+     * {@code tlb_flush_mmu_free} and the {@code fput}s after a begun call's flush completed: the
+     * gathered frames go back to the buddy allocator, the files of the removed VMAs are released,
+     * and a shmem file nothing maps any more loses its page cache.
+     */
+    public void finishGather(MmuGather g) {
+        for (long pfn : g.pfns) {
+            memory.free(pfn, 0);
+        }
+        for (long file : g.files) {
+            memory.unpin(file);
+        }
+        reapShmem();
+    }
+
+    /** Shmem files no live VMA maps (and no begun call's gather keeps open) lose their page cache (the last {@code fput}). */
     private void reapShmem() {
         if (memory == null || !memory.userPages.hasCachedFiles()) {
             return;
@@ -421,7 +437,7 @@ public final class Processes {
             }
         }
         for (Long file : new java.util.ArrayList<>(memory.userPages.cachedFiles())) {
-            if (!live.contains(file)) {
+            if (!live.contains(file) && !memory.pinned(file)) {
                 for (long pfn : memory.userPages.dropFile(file)) {
                     memory.freeAfterFlush(pfn);
                 }

@@ -37,8 +37,10 @@ public final class UserMemory {
     final UserPages userPages = new UserPages();
     private HighmemHook highmem = new HighmemHook.Counting();
     private final List<TlbFlush> flushes = new ArrayList<>();
-    /** The frames a begun call's {@code mmu_gather} holds until its flush completed; null when frees are immediate. */
-    private List<Long> gathered;
+    /** The begun call's {@code mmu_gather}, null when frees are immediate. */
+    private MmuGather gather;
+    /** Files a begun call's gather keeps open ({@link MmuGather}), with how many gathers hold each. */
+    private final java.util.Map<Long, Integer> pinnedFiles = new java.util.HashMap<>();
     private int vmallocSeq;
     private long swapperVersion;
     private long highUserPages;
@@ -117,34 +119,45 @@ public final class UserMemory {
      * last {@code fput}, after the unmap. At once unless a begun call gathers ({@link #gatherFrees}).
      */
     void freeAfterFlush(long pfn) {
-        if (gathered != null) {
-            gathered.add(pfn);
+        if (gather != null) {
+            gather.pfns.add(pfn);
         } else {
             free(pfn, 0);
         }
     }
 
+    /** A VMA of {@code file} (0: anonymous) is removed: a begun call's gather keeps the file open until its free step. */
+    void removedVmaFile(long file) {
+        if (gather != null && file != 0) {
+            gather.files.add(file);
+            pinnedFiles.merge(file, 1, Integer::sum);
+        }
+    }
+
+    /** Whether a begun call's gather still keeps {@code file} open. */
+    boolean pinned(long file) {
+        return pinnedFiles.containsKey(file);
+    }
+
+    /** The gather releases {@code file} ({@code remove_vma}'s {@code fput}). */
+    void unpin(long file) {
+        pinnedFiles.computeIfPresent(file, (f, n) -> n == 1 ? null : n - 1);
+    }
+
     /**
-     * From now on {@link #freeAfterFlush} keeps the frames for the caller, who frees them after
-     * the call's flush completed ({@link #takeGathered}): a begun call whose shootdown other CPUs
-     * see step by step (the TLB model).
+     * From now on {@link #freeAfterFlush} keeps the frames, and removed VMAs their files, for the
+     * caller, who releases them after the call's flush completed ({@link #takeGather},
+     * {@link Processes#finishGather}): a begun call whose shootdown other CPUs see step by step.
      */
     public void gatherFrees() {
-        gathered = new ArrayList<>();
+        gather = new MmuGather();
     }
 
-    /** The frames gathered since {@link #gatherFrees}, in order; frees are immediate again. */
-    public List<Long> takeGathered() {
-        List<Long> out = gathered == null ? List.of() : gathered;
-        gathered = null;
+    /** What was gathered since {@link #gatherFrees}; frees are immediate again. */
+    public MmuGather takeGather() {
+        MmuGather out = gather == null ? new MmuGather() : gather;
+        gather = null;
         return out;
-    }
-
-    /** {@code tlb_batch_pages_flush}: frees frames a begun call gathered, once its flush completed. */
-    public void freeGathered(List<Long> pfns) {
-        for (long pfn : pfns) {
-            free(pfn, 0);
-        }
     }
 
     /** Records a TLB flush the current call makes, for the TLB model to replay. */

@@ -74,8 +74,8 @@ final class BegunCall {
     private Result result;
     private Set<TlbEntry> old = Set.of();
     private final List<Tlbi> completed = new ArrayList<>();
-    /** The frames the call's {@code mmu_gather} holds until its {@link Kind#FREE} step. */
-    private List<Long> frees = List.of();
+    /** What the call's {@code mmu_gather} holds until its {@link Kind#FREE} step. */
+    private armmm.model.mm.MmuGather gather = new armmm.model.mm.MmuGather();
 
     private final long start;
 
@@ -134,13 +134,13 @@ final class BegunCall {
         deferred = call;
     }
 
-    /** The frames the {@link Kind#FREE} step gives back. */
-    List<Long> frees() {
-        return frees;
+    /** What the {@link Kind#FREE} step gives back. */
+    armmm.model.mm.MmuGather gather() {
+        return gather;
     }
 
-    void frees(List<Long> pfns) {
-        frees = pfns;
+    void gather(armmm.model.mm.MmuGather g) {
+        gather = g;
     }
 
     /** The entries of the mm that agreed with its tables just before the PTE writes. */

@@ -58,14 +58,16 @@ public final class ProcessTables implements PageTables {
         }
     }
 
-    /** The frames the begun call gathered; frees are immediate again. */
-    List<Long> takeGathered() {
-        return processes.memory() == null ? List.of() : processes.memory().takeGathered();
+    /** What the begun call gathered; frees are immediate again. */
+    armmm.model.mm.MmuGather takeGather() {
+        return processes.memory() == null ? new armmm.model.mm.MmuGather() : processes.memory().takeGather();
     }
 
-    /** {@code tlb_flush_mmu_free} of a begun call, once its flush completed. */
-    void freeGathered(List<Long> pfns) {
-        processes.memory().freeGathered(pfns);
+    /** {@code tlb_flush_mmu_free} of a begun call, and its removed VMAs' {@code fput}s, once its flush completed. */
+    void finishGather(armmm.model.mm.MmuGather g) {
+        if (!g.isEmpty()) {
+            processes.finishGather(g);
+        }
     }
 
     /** {@code mmgrab} of {@code mm}: false when its pgd is already freed. */

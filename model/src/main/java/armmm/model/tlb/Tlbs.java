@@ -438,18 +438,18 @@ public final class Tlbs {
         try {
             r = call.get();
         } finally {
-            c.frees(tables.takeGathered());
+            c.gather(tables.takeGather());
         }
         if (r.isRefused()) {
             // a refused call begins nothing: what it did flush and free (a fork's -ENOMEM after
             // write-protecting the parent still runs dup_mmap's flush_tlb_mm) happens at once
             replayFlushes(cpu, false);
-            tables.freeGathered(c.frees());
+            tables.finishGather(c.gather());
             return r;
         }
         c.result(r);
         queueFlushes(c, name, cpu);
-        if (!c.frees().isEmpty()) {
+        if (!c.gather().isEmpty()) {
             c.steps().add(new BegunCall.Step(BegunCall.Kind.FREE, null));
         }
         c.steps().add(new BegunCall.Step(BegunCall.Kind.RETURN, null));
@@ -552,9 +552,9 @@ public final class Tlbs {
             case TLBI -> issue(cpu, s.op());
             case SET_PTE -> tables.setAgain(c.mm(), s.va());
             case FREE -> {
-                gatheredFreed += c.frees().size();
-                tables.freeGathered(c.frees());
-                c.frees(List.of());
+                gatheredFreed += c.gather().pages();
+                tables.finishGather(c.gather());
+                c.gather(new armmm.model.mm.MmuGather());
             }
             case RETURN -> {
                 begun[cpu] = null;

@@ -111,6 +111,32 @@ class TlbBegunForkExitBrkTest {
     }
 
     @Test
+    void aSharedPageStaysUntilTheBegunUnmapsFreeStepThoughAnotherMmDropsTheFile() {
+        // the begun munmap's VMA keeps the shmem file open until remove_vma's fput, after its flush:
+        // the child's whole munmap in the window does not free the page CPU 1 still reaches
+        String text = """
+                board ram=256M cpus=3
+                exec -> $m
+                mmap $m 0 SZ_4K PROT_READ|PROT_WRITE MAP_SHARED|MAP_ANONYMOUS -> $a
+                fork $m -> $c
+                switch_mm $m cpu=1
+                access $a write cpu=1 -> $pa
+                munmap_begin $m $a SZ_4K cpu=0
+                munmap $c $a SZ_4K cpu=2
+                access $a read cpu=1 -> $old
+                expect $old == $pa
+                step cpu=0
+                step cpu=0
+                step cpu=0
+                step cpu=0 -> $free
+                expect $free == 1
+                step cpu=0
+                """;
+        armmm.scenario.RunReport r = armmm.scenario.Runner.run(armmm.scenario.Parser.parse("shm.scn", text), Bugs.NONE);
+        assertThat(r.messages()).as("%s", r.output()).isEmpty();
+    }
+
+    @Test
     void aShrinkingBrkUnmapsLikeMunmapAndAGrowingOneOnlyReturns() {
         Processes p = k.state(Processes.class);
         long base = p.mm(m).brk();
