@@ -10,12 +10,13 @@ import java.util.function.Supplier;
 
 /**
  * An address-space call begun on a CPU ({@code munmap_begin}, {@code mprotect_begin},
- * {@code touch_begin}) whose
+ * {@code touch_begin}, {@code fork_begin}, {@code exit_mm_begin}, {@code brk_begin}) whose
  * remaining steps other CPUs can see, taken one {@code step} at a time: the kernel's order is the
- * PTE clears or updates under the PTL ({@code zap_pte_range}, {@code change_pte_range}), then
- * {@code tlb_finish_mmu}'s {@code flush_tlb_range} as arch/arm/mm/tlb-v7.S
+ * PTE clears or updates under the PTL ({@code zap_pte_range}, {@code change_pte_range},
+ * {@code copy_page_range}), then {@code tlb_finish_mmu}'s {@code flush_tlb_range} as arch/arm/mm/tlb-v7.S
  * {@code v7wbi_flush_user_tlb_range} issues it ({@code dsb ish}, one TLBIMVAAIS per page of the
- * loop, {@code dsb ish}), then the return to the caller; a copy on write ({@code wp_page_copy})
+ * loop, {@code dsb ish}) or {@code flush_tlb_mm} (TLBIALLIS, {@code dsb ish}), then the free of
+ * what the call's {@code mmu_gather} holds ({@link Kind#FREE}), then the return to the caller; a copy on write ({@code wp_page_copy})
  * clears the PTE, flushes the page, then sets the copy's PTE ({@link Kind#SET_PTE}). The PTE writes are the begin itself;
  * {@link TlbBug#TLBI_BEFORE_CLEAR} moves them after the flush.
  *

@@ -17,7 +17,8 @@ import java.util.function.Function;
  * The TLB and ASID calls, each taking {@code cpu=N}: {@code switch_mm} (arch/arm/mm/context.c
  * {@code check_and_switch_context}, whole), {@code switch_mm_begin} and {@code step} (the same
  * switch one visible step at a time, which is how a scenario writes an interleaving),
- * {@code munmap_begin} and {@code mprotect_begin} (the kernel's own unmap and its shootdown, a
+ * {@code munmap_begin}, {@code mprotect_begin}, {@code touch_begin}, {@code fork_begin},
+ * {@code exit_mm_begin} and {@code brk_begin} (the kernel's own unmap and its shootdown, a
  * step each), an access
  * and a speculative walk, the CP15 TLB operations and {@code dsb} by name, and the kernel's
  * helpers of arch/arm/include/asm/tlbflush.h and arch/arm/kernel/smp_tlb.c.
@@ -57,7 +58,7 @@ public sealed interface TlbOp extends Op {
 
     /**
      * {@code step}: the CPU's next visible step of its switch, or of the address-space call begun
-     * on it ({@code munmap_begin}, {@code mprotect_begin}, {@code touch_begin}): the steps left, and at the call's
+     * on it ({@link BegunCall}): the steps left, and at the call's
      * return what the call returned.
      */
     record Step(int cpu) implements TlbOp {

@@ -396,8 +396,9 @@ public final class Tlbs {
 
     /**
      * Begins address-space call {@code name} of {@code mm} on {@code cpu} ({@link BegunCall}): its
-     * PTE writes run now (the mm code's whole call, {@code call}), its TLB flush and its return
-     * wait for {@link #step}. What the call returned, or its refusal (then nothing waits).
+     * PTE writes run now (the mm code's whole call, {@code call}), its TLB flush, the free of what
+     * it unmapped (gathered meanwhile: {@link TlbBug#FREE_BEFORE_FLUSH} frees at once) and its
+     * return wait for {@link #step}. What the call returned, or its refusal (then nothing waits).
      * {@code start}/{@code end} bound what it may change, for {@link TlbBug#TLBI_BEFORE_CLEAR},
      * which issues the flush of that span first and defers the PTE writes to a step after it.
      */

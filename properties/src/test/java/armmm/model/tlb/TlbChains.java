@@ -440,7 +440,10 @@ final class TlbChains {
      * {@code step cpu=N} among the other calls, and the two accesses that matter inside the
      * window: a CPU using an entry the call's window tolerates ({@code window access}), and a
      * CPU running the mm walking a page of the call's span ({@code window walk}, a speculative
-     * walk or an access), which after the PTE write must find the new PTE.
+     * walk or an access), which after the PTE write must find the new PTE. Also {@code fork_begin}
+     * (the parent write-protected, {@code flush_tlb_mm(oldmm)} in steps), {@code exit_mm_begin}
+     * (exit_mmap's full-mm flush, then the free) and {@code brk_begin} (a break one or two pages
+     * up or down: a shrinking one unmaps as munmap does), from the same CPUs.
      */
     static ChainSpec.Builder<World, Op> withBegunCalls(ChainSpec.Builder<World, Op> b) {
         return b.action("munmap_begin", 5, w -> !beginnable(w).isEmpty(), w -> beginTarget(w).flatMap(

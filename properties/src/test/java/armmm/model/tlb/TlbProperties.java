@@ -56,10 +56,12 @@ class TlbProperties {
     }
 
     /**
-     * The kernel's own munmap and mprotect begun and stepped ({@link TlbChains#withBegunCalls})
-     * among every other call: INV-TLB-01 tolerates an old entry exactly inside a call's window,
+     * The kernel's own munmap, mprotect, fault, fork, exit and brk begun and stepped
+     * ({@link TlbChains#withBegunCalls}) among every other call: INV-TLB-01 tolerates an old entry
+     * exactly inside a call's window and INV-TLB-05 finds no usable entry reaching a freed frame,
      * so every invariant holds with accesses through old entries inside it and walks of the
-     * changed pages, and the chains must reach both and the calls' returns. On arm64's fast
+     * changed pages, and the chains must reach both, the free after a completed flush and the
+     * calls' returns. On arm64's fast
      * path ({@link TlbChains#patchedKernels}), as every every-invariant chain that steps switches
      * across rollovers: 6.1's own xchg race (spec/asid.md) is {@code AsidSixOneRaceProperties}'.
      */
