@@ -152,15 +152,8 @@ public sealed interface TlbOp extends Op {
         public String name() { return "fork_begin"; }
         public List<Arg> args() { return List.of(Arg.handle(mm)); }
         public Result applyTo(KernelState k) {
-            Processes p = k.state(Processes.class);
-            return p == null ? NO_TLBS : on(k, t -> {
-                long at = firstVma(p, mm);
-                Result r = t.beginCall("fork", mm, at, at, true, cpu, () -> p.fork(mm));
-                if (r instanceof Result.Value v) {
-                    t.mmCreated(v.value(), cpu); // init_new_context for the child
-                }
-                return r;
-            });
+            // init_new_context for the child
+            return wholeMm(k, "fork", mm, cpu, Processes::fork, (t, child) -> t.mmCreated(child, cpu));
         }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
@@ -177,15 +170,8 @@ public sealed interface TlbOp extends Op {
         public String name() { return "exit_mm_begin"; }
         public List<Arg> args() { return List.of(Arg.handle(mm)); }
         public Result applyTo(KernelState k) {
-            Processes p = k.state(Processes.class);
-            return p == null ? NO_TLBS : on(k, t -> {
-                long at = firstVma(p, mm);
-                Result r = t.beginCall("exit_mm", mm, at, at, true, cpu, () -> p.exitMm(mm));
-                if (!r.isRefused()) {
-                    t.exitMm(mm);
-                }
-                return r;
-            });
+            // the mm's ASID context waits for its last CPU, as after exit_mm
+            return wholeMm(k, "exit_mm", mm, cpu, Processes::exitMm, (t, zero) -> t.exitMm(mm));
         }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
@@ -218,6 +204,24 @@ public sealed interface TlbOp extends Op {
             return newBrk >= oldBrk || MunmapBegin.nextGrowsDown(p, mm, newBrk, oldBrk - newBrk);
         }
         @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
+    /**
+     * Begins {@code name}, a call over the whole of {@code mm} holding its {@code mmap_lock} for
+     * writing at its flush ({@code fork}, {@code exit_mm}); {@code begun} tells the TLB side what
+     * an accepted begin returned.
+     */
+    private static Result wholeMm(KernelState k, String name, long mm, int cpu,
+            java.util.function.BiFunction<Processes, Long, Result> call, java.util.function.ObjLongConsumer<Tlbs> begun) {
+        Processes p = k.state(Processes.class);
+        return p == null ? NO_TLBS : on(k, t -> {
+            long at = firstVma(p, mm);
+            Result r = t.beginCall(name, mm, at, at, true, cpu, () -> call.apply(p, mm));
+            if (!r.isRefused()) {
+                begun.accept(t, r.value());
+            }
+            return r;
+        });
     }
 
     /** The start of {@code mm}'s first VMA (where a begun call's window walks look), or 0. */
