@@ -393,7 +393,8 @@ public final class Processes {
 
     /**
      * {@code exit_mmap}: {@code unmap_vmas} over every VMA, {@code free_pgtables} from
-     * {@code FIRST_USER_ADDRESS} to {@code USER_PGTABLES_CEILING}, and the full-mm TLB flush. The
+     * {@code FIRST_USER_ADDRESS} to {@code USER_PGTABLES_CEILING}, and the full-mm TLB flush
+     * (none for an mm without a VMA: mm/mmap.c returns before gathering). The
      * pgd stays: {@code pgd_free} is {@code __mmdrop}'s, when {@code mm_count} reaches zero.
      */
     private void teardown(MmTables t, MmStruct mm) {
@@ -404,8 +405,9 @@ public final class Processes {
         }
         if (!all.isEmpty()) {
             t.freePgtables(all, config.firstUserAddress(), config.taskSize());
+            // an mm with no VMA returns before tlb_gather_mmu_fullmm: no tlb_finish_mmu, no flush
+            memory.flush(t.handle, TlbFlush.Kind.MM, 0, config.taskSize(), TlbFlush.Site.EXIT_MMAP);
         }
-        memory.flush(t.handle, TlbFlush.Kind.MM, 0, config.taskSize(), TlbFlush.Site.EXIT_MMAP);
     }
 
     /**

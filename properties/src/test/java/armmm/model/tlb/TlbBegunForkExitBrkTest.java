@@ -95,6 +95,15 @@ class TlbBegunForkExitBrkTest {
     }
 
     @Test
+    void anMmWithNoVmaExitsWithNoFlush() {
+        // exit_mmap returns before tlb_gather_mmu_fullmm when mas_find finds no VMA (mm/mmap.c)
+        value(k.apply(new MmOp.Munmap(m, 0, 0xbf000000L, 0)));
+        assertThat(k.state(Processes.class).mm(m).vmas()).isEmpty();
+        assertThat(value(k.apply(new TlbOp.ExitMmBegin(m, 0)))).isZero();
+        assertThat(stepsLeft()).containsExactly(BegunCall.Kind.RETURN);
+    }
+
+    @Test
     void freeingBeforeTheFlushIsAUseAfterFreeThroughTheTlb() {
         Kernel bug = Kernel.boot(Board.virt(256L << 20).withCpus(2), Bugs.of(TlbBug.FREE_BEFORE_FLUSH));
         long mm = value(bug.apply(new TlbOp.Exec(1)));
