@@ -154,12 +154,13 @@ class TlbProperties {
                     assertThat(result.counterexample().failure().id()).isEqualTo(catcher);
                     List<String> steps = result.counterexample().steps();
                     int minimal = SeededBugTable.handMinimalCalls(bug);
+                    long rollovers = rolloversOf(result.counterexample());
                     System.out.printf("[armmm] TlbProperties %s through the whole kernel: caught by %s, %d steps (from %d,"
                             + " hand-minimal %d), %d rollovers, %.2f s%n%s%n", bug.cliName(), catcher, steps.size(),
-                            result.counterexample().originalSteps(), minimal, rolloversOf(result.counterexample()), seconds,
+                            result.counterexample().originalSteps(), minimal, rollovers, seconds,
                             String.join("\n", steps));
                     assertThat(steps).as("shrunk counterexample of %s", bug).isNotEmpty().hasSizeLessThanOrEqualTo(2 * minimal);
-                    assertRollovers(bug, rolloversOf(result.counterexample()));
+                    assertRollovers(bug, rollovers);
                 }));
     }
 
