@@ -98,7 +98,11 @@ public final class Bundle<T> {
         if (pool.items.isEmpty()) {
             throw new IllegalStateException("bundle " + name + " is empty: guard its consumers with isEmpty()");
         }
-        long[] serials = pool.serials.stream().mapToLong(Long::longValue).toArray();
+        // a loop, not a stream: this runs at every reference of every case and shrink replay
+        long[] serials = new long[pool.serials.size()];
+        for (int k = 0; k < serials.length; k++) {
+            serials[k] = pool.serials.get(k);
+        }
         choices.startSpan("ref");
         int i = choices.drawReference(name, serials);
         choices.endSpan();

@@ -64,7 +64,7 @@ final class CaseRunner implements AutoCloseable {
 
     /**
      * Runs one case with {@code stats} current (null: none) and target scores collected into
-     * {@code scores} (null: none).
+     * {@code scores} (null: none; observing is then a no-op).
      */
     Trial.Outcome run(Trial trial, Choices choices, Stats stats, Map<String, Double> scores) {
         EngineCounters.CASES.increment();
@@ -76,10 +76,14 @@ final class CaseRunner implements AutoCloseable {
         }
         Trial.Outcome outcome;
         String overran;
-        try (Stats.Scope s = Stats.activate(stats);
-                Stats.Scope t = Targets.collect(scores == null ? Targets.scores() : scores)) {
+        // swapped by hand, not by scopes: this runs once a case, and shrinking runs hundreds a seed
+        Stats previousStats = Stats.swap(stats);
+        Map<String, Double> previousScores = Targets.swap(scores);
+        try {
             outcome = Trial.execute(trial, choices);
         } finally {
+            Targets.swap(previousScores);
+            Stats.swap(previousStats);
             synchronized (this) {
                 overran = overranIn;
                 current = null;

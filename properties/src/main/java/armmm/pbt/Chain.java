@@ -20,10 +20,20 @@ final class Chain<S, A> implements Trial {
     private final ChainSpec<S, A> spec;
     private final int steps;
     private final double continuing;
+    /** Every action's index and weight: a step's draw when all are enabled, never written after construction. */
+    private final int[] allActions;
+    private final long[] allWeights;
 
     Chain(ChainSpec<S, A> spec, int steps) {
         this.spec = spec;
         this.steps = steps;
+        int count = spec.actions().size();
+        this.allActions = new int[count];
+        this.allWeights = new long[count];
+        for (int i = 0; i < count; i++) {
+            allActions[i] = i;
+            allWeights[i] = spec.actions().get(i).weight();
+        }
         // most chains reach the full length (about 60%), the rest give a spread of shorter ones
         this.continuing = steps == 0 ? 0 : 1 - 1.0 / (2 * steps);
     }
@@ -62,9 +72,11 @@ final class Chain<S, A> implements Trial {
         ChainFormatter<S, A> format = spec.formatter();
         Stats stats = Stats.current();
         choices.call("initial state");
-        long generating = System.nanoTime();
+        // generation time feeds only the statistics: a shrink or report replay (no statistics) reads no clock
+        boolean timed = stats != null;
+        long generating = timed ? System.nanoTime() : 0;
         S state = spec.initial().generate(choices);
-        long generation = System.nanoTime() - generating;
+        long generation = timed ? System.nanoTime() - generating : 0;
         if (transcript != null) {
             transcript.header = format.scenarioHeader(state);
             if (transcript.describeFrom <= 0) {
@@ -75,7 +87,7 @@ final class Chain<S, A> implements Trial {
         Failure failure = invariants(state, stats);
         int executed = 0;
         while (failure == null && executed < steps) {
-            generating = System.nanoTime();
+            generating = timed ? System.nanoTime() : 0;
             choices.startSpan("step");
             Action<S, A> action = nextAction(state, choices, stats);
             if (action == null) {
@@ -85,7 +97,7 @@ final class Chain<S, A> implements Trial {
             choices.call(action.name());
             A value = action.generator().apply(state).generate(choices);
             choices.endSpan();
-            generation += System.nanoTime() - generating;
+            generation += timed ? System.nanoTime() - generating : 0;
             boolean describe = transcript != null && executed >= transcript.describeFrom;
             if (describe) {
                 transcript.before = format.describe(state);
@@ -123,16 +135,27 @@ final class Chain<S, A> implements Trial {
         // largest allocations (JFR allocation samples of PeerComparison)
         List<Action<S, A>> actions = spec.actions();
         int count = actions.size();
-        int[] enabled = new int[count];
-        long[] weights = new long[count];
+        // while every action is enabled the chain's shared arrays serve (drawAction only reads them);
+        // the first disabled one gets the step arrays of its own
+        int[] enabled = allActions;
+        long[] weights = allWeights;
         int n = 0;
         for (int i = 0; i < count; i++) {
             Action<S, A> a = actions.get(i);
             if (a.precondition().test(state)) {
-                weights[n] = a.weight();
-                enabled[n++] = i;
-            } else if (stats != null) {
-                stats.countDisabled(a.name());
+                if (enabled != allActions) {
+                    weights[n] = a.weight();
+                    enabled[n] = i;
+                }
+                n++;
+            } else {
+                if (enabled == allActions) {
+                    enabled = Arrays.copyOf(allActions, count);
+                    weights = Arrays.copyOf(allWeights, count);
+                }
+                if (stats != null) {
+                    stats.countDisabled(a.name());
+                }
             }
         }
         if (n == 0) {

@@ -19,9 +19,9 @@ public final class Choices {
 
     private final SplittableRandom random;
     private final long[] prefix;
-    private long[] ranks = new long[32];
-    private long[] bounds = new long[32];
-    private boolean[] branching = new boolean[32];
+    private long[] ranks;
+    private long[] bounds;
+    private boolean[] branching;
     /** Positions whose rank was forced ({@link #forced}): recorded whatever the replayed sequence said. */
     private final java.util.BitSet forcedAt = new java.util.BitSet();
     private int size;
@@ -47,6 +47,11 @@ public final class Choices {
     private Choices(SplittableRandom random, long[] prefix) {
         this.random = random;
         this.prefix = prefix;
+        // a replay uses about as many choices as it is given: sized so that it seldom grows the arrays
+        int capacity = Math.max(32, Math.min(prefix.length, MAX_CHOICES));
+        this.ranks = new long[capacity];
+        this.bounds = new long[capacity];
+        this.branching = new boolean[capacity];
     }
 
     /** Choices drawn at random from the given source. */
@@ -129,9 +134,10 @@ public final class Choices {
             }
         }
         if (rank < 0) {
-            rank = next(bound, () -> uniform(bound));
+            rank = next(bound);
+            rank = rank == FRESH ? uniform(bound) : rank;
         } else {
-            next(bound, () -> 0);
+            next(bound);
         }
         record(rank, bound, true);
         references.add(new Bundle.Reference(position, bundle, serials[(int) (bound - rank)]));
@@ -157,7 +163,7 @@ public final class Choices {
         if (wanted != null) {
             for (int k = 0; k < weights.length; k++) {
                 if (enabled[k] == wanted) {
-                    next(weights.length - 1, () -> 0);
+                    next(weights.length - 1);
                     record(k, weights.length - 1, true);
                     references.add(new Bundle.Reference(position, ACTION, enabled[k]));
                     return k;
@@ -187,13 +193,16 @@ public final class Choices {
 
     /** A free rank in {@code [0, bound]}, uniformly distributed when drawn at random. */
     long draw(long bound) {
-        long rank = next(bound, () -> uniform(bound));
-        return record(rank, bound, true);
+        long rank = next(bound);
+        return record(rank == FRESH ? uniform(bound) : rank, bound, true);
     }
 
     /** A free 0/1 rank that is 1 with probability {@code p} when drawn at random. */
     boolean drawBoolean(double p) {
-        long rank = next(1, () -> random.nextDouble() < p ? 1 : 0);
+        long rank = next(1);
+        if (rank == FRESH) {
+            rank = random.nextDouble() < p ? 1 : 0;
+        }
         return record(rank, 1, true) == 1;
     }
 
@@ -203,7 +212,8 @@ public final class Choices {
      * heavy it is.
      */
     int drawWeighted(long[] weights) {
-        long rank = next(weights.length - 1, () -> {
+        long rank = next(weights.length - 1);
+        if (rank == FRESH) {
             long total = 0;
             for (long w : weights) {
                 total += w;
@@ -213,8 +223,8 @@ public final class Choices {
             while (pick >= weights[i]) {
                 pick -= weights[i++];
             }
-            return i;
-        });
+            rank = i;
+        }
         return (int) record(rank, weights.length - 1, true);
     }
 
@@ -223,8 +233,8 @@ public final class Choices {
      * not a branch for exhaustive enumeration, which therefore only visits the plain draw.
      */
     long drawBias(long bound) {
-        long rank = next(bound, () -> uniform(bound));
-        return record(rank, bound, false);
+        long rank = next(bound);
+        return record(rank == FRESH ? uniform(bound) : rank, bound, false);
     }
 
     /**
@@ -232,7 +242,7 @@ public final class Choices {
      * position keeps the rank when a preceding bias choice is later lowered, so the value survives.
      */
     long forced(long rank, long bound) {
-        next(bound, () -> rank);
+        next(bound);
         forcedAt.set(size);
         return record(rank, bound, false);
     }
@@ -258,11 +268,15 @@ public final class Choices {
 
     private record OpenSpan(String label, int start) {}
 
-    private interface RankSource {
-        long get();
-    }
+    /** What {@link #next} returns when the rank is to be drawn at random: no recorded rank is this. */
+    private static final long FRESH = Long.MIN_VALUE;
 
-    private long next(long bound, RankSource fresh) {
+    /**
+     * The replayed rank of the next choice (clamped to {@code bound}), 0 past the end of a replay, or
+     * {@link #FRESH} when the caller draws it at random. A sentinel, not a supplier of the fresh rank:
+     * this runs once a choice, and a capturing lambda a choice was an allocation of every replay.
+     */
+    private long next(long bound) {
         if (cancelled) {
             throw new Discard("cancelled at its deadline");
         }
@@ -273,7 +287,7 @@ public final class Choices {
             // an edited sequence can put a large rank where a smaller bound now applies: clamp, so big stays big
             return Math.min(prefix[size], bound);
         }
-        return random == null ? 0 : fresh.get();
+        return random == null ? 0 : FRESH;
     }
 
     private long uniform(long bound) {

@@ -113,8 +113,9 @@ final class ReplayCache {
      * improve nothing: it ends at {@code ranks}, which is not smaller than the result already kept.
      * Every candidate of that round without repairs was stored here or answered from here; while
      * the cache has not been cleared since the recording start began, they all still are, so the
-     * other start's round would replay only repaired candidates (never stored) and leave the cache
-     * as it is. It may stop there: nothing it would have done is seen by anyone.
+     * other start's round would replay only repaired candidates. It may stop there: what those would
+     * have stored (under the choices they used) are true answers, whose absence costs a later
+     * candidate a replay, never an answer.
      */
     void fixedPoint(long[] ranks, int clearsAtStart) {
         fixedPoints.put(new RanksKey(ranks), clearsAtStart);

@@ -694,9 +694,13 @@ final class Shrinker {
         boolean same = outcome.failure() != null && identity.equals(outcome.identity());
         boolean deadline = outcome.failure() != null && CaseRunner.DEADLINE_ID.equals(outcome.failure().id());
         overran |= deadline;
-        if (repairs.isEmpty() && !deadline) {
-            // a deadline is wall-clock, not a function of the choices: never remembered
-            cache.put(candidate, outcome.sequence(), same ? outcome.sequence() : null);
+        if (!deadline) {
+            // a deadline is wall-clock, not a function of the choices: never remembered. A repaired
+            // replay is remembered under the choices it used, not the candidate's: replayed plainly,
+            // those name the same items and actions (each recorded rank is the one the repair chose)
+            // and give the same outcome, so later plain candidates that begin with them are answered
+            cache.put(repairs.isEmpty() ? candidate : outcome.sequence().readOnlyRanks(), outcome.sequence(),
+                    same ? outcome.sequence() : null);
         }
         return same && improve(outcome.sequence());
     }

@@ -23,17 +23,16 @@ public final class Targets {
         }
     }
 
-    /** Collects the scores of one test case on this thread until closed; the map fills as it runs. */
-    static Stats.Scope collect(Map<String, Double> into) {
+    /**
+     * Collects the scores of one test case on this thread into {@code into} (null: observing is a
+     * no-op, as in a shrink replay, whose scores nobody reads) and returns the map collected into
+     * before, which the caller restores with another swap. Sets, never removes (see
+     * {@link Stats#swap}).
+     */
+    static Map<String, Double> swap(Map<String, Double> into) {
         Map<String, Double> previous = CURRENT.get();
         CURRENT.set(into);
-        return () -> {
-            if (previous == null) {
-                CURRENT.remove();
-            } else {
-                CURRENT.set(previous);
-            }
-        };
+        return previous;
     }
 
     /** A fresh score map. */

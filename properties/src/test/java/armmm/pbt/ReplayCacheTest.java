@@ -167,4 +167,36 @@ class ReplayCacheTest {
         }
         assertThat(answered).as("candidates answered without a replay").isGreaterThan(500);
     }
+
+    @Test
+    void aRepairedReplayRepeatsWhenItsUsedChoicesAreReplayedPlainly() {
+        // the premise of remembering a repaired replay under the choices it used (Shrinker#consider):
+        // each reference and action the repair re-pointed was recorded as the rank that names it
+        Chain<ToyHeap, ToyHeap.Op> chain = new Chain<>(ToyHeap.spec("RepairedReplay").build(), 40);
+        java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+        int changed = 0;
+        for (int k = 0; k < 500; k++) {
+            ChoiceSequence drawn = Trial.execute(chain, Choices.random(random.split())).sequence();
+            java.util.Map<Integer, Long> repairs = new java.util.HashMap<>();
+            for (Bundle.Reference ref : drawn.references()) {
+                if (random.nextInt(3) == 0) {
+                    // a serial that may or may not be live there, or an action index that may be disabled
+                    repairs.put(ref.position(), random.nextLong(Choices.ACTION.equals(ref.bundle()) ? 2 : 8));
+                }
+            }
+            long[] candidate = drawn.ranks();
+            if (candidate.length > 4 && random.nextBoolean()) {
+                // a step's worth of choices gone, as the step deletions the repairs come with
+                candidate = java.util.Arrays.copyOfRange(candidate, 0, candidate.length - 4);
+            }
+            Trial.Outcome repaired = Trial.execute(chain, Choices.repairing(candidate, repairs));
+            Trial.Outcome plain = Trial.execute(chain, Choices.replay(repaired.sequence().ranks()));
+            assertThat(plain.sequence().readOnlyRanks()).isEqualTo(repaired.sequence().readOnlyRanks());
+            assertThat(plain.identity()).isEqualTo(repaired.identity());
+            changed += java.util.Arrays.equals(repaired.sequence().readOnlyRanks(), 0, Math.min(candidate.length,
+                    repaired.sequence().size()), candidate, 0, Math.min(candidate.length, repaired.sequence().size()))
+                    ? 0 : 1;
+        }
+        assertThat(changed).as("replays whose repairs changed a recorded rank").isGreaterThan(50);
+    }
 }
