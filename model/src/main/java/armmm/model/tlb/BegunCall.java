@@ -35,13 +35,26 @@ final class BegunCall {
         /** {@code wp_page_copy}'s {@code set_pte_at} of the copy, after {@code ptep_clear_flush}'s flush (a page's address). */
         SET_PTE,
         /** The return to the caller: the call is over, its {@code mmap_lock} released. */
-        RETURN
+        RETURN,
+        /**
+         * A write of a kernel-range call ({@link KernelRangeCalls}) other CPUs can see, named by
+         * the step: the purge's areas back to the free tree, a pkmap slot's {@code set_pte_at}.
+         */
+        KERNEL
     }
 
-    /** One step: its kind, and the operation for {@link Kind#TLBI}. */
-    record Step(Kind kind, Tlbi op, long va) {
+    /**
+     * One step: its kind, the operation for {@link Kind#TLBI}, the page for {@link Kind#SET_PTE},
+     * and for a kernel-range call what it is and what it does besides its kind ({@code then}: a
+     * {@link Kind#KERNEL} step's write, or the bookkeeping of the {@code dsb} that completes a flush).
+     */
+    record Step(Kind kind, Tlbi op, long va, String what, Runnable then) {
         Step(Kind kind, Tlbi op) {
             this(kind, op, 0);
+        }
+
+        Step(Kind kind, Tlbi op, long va) {
+            this(kind, op, va, null, null);
         }
 
         @Override
@@ -52,6 +65,7 @@ final class BegunCall {
                 case DSB -> "dsb ish";
                 case TLBI -> op.toString();
                 case RETURN -> "return";
+                case KERNEL -> what;
             };
         }
     }

@@ -59,7 +59,15 @@ public enum TlbBug implements SeededBug {
      * flush and the PTE clear refills the old translation, which nothing flushes again. Only an
      * interleaving shows it: the whole call is atomic, and in it the order makes no difference.
      */
-    TLBI_BEFORE_CLEAR("INV-TLB-01", "munmap/mprotect issue and complete their flush_tlb_range before the PTE writes: a walk by another CPU in between refills the old translation, and it outlives the call");
+    TLBI_BEFORE_CLEAR("INV-TLB-01", "munmap/mprotect issue and complete their flush_tlb_range before the PTE writes: a walk by another CPU in between refills the old translation, and it outlives the call"),
+    /**
+     * {@code __purge_vmap_area_lazy} flushing the span of the purge list before taking the list
+     * ({@code list_replace_init} after {@code flush_tlb_kernel_range}, where mm/vmalloc.c takes it
+     * first): an area another CPU's {@code vfree} adds in between is taken, believed flushed and
+     * freed, while a CPU still holds its page's global translation. Ours; only an interleaving
+     * with a begun purge shows it (the whole call is atomic).
+     */
+    PURGE_FLUSH_BEFORE_TAKE("INV-TLB-01", "__purge_vmap_area_lazy flushes before it takes the purge list: an area vfree'd in between is freed without its flush, and a CPU keeps its page's global translation");
 
     private final BugFacts facts;
 

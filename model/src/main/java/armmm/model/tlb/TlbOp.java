@@ -138,6 +138,23 @@ public sealed interface TlbOp extends Op {
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
+    /**
+     * {@code purge_vmap_area_lazy_begin}: vfree's lazy purge ({@code purge_vmap_area_lazy},
+     * mm/vmalloc.c) begun on the CPU ({@link KernelRangeCalls#purgeBegin}): the purge list taken
+     * under {@code vmap_purge_lock}; {@code step} takes the flush ({@code dsb ish}, TLBIMVAAIS,
+     * {@code dsb ish}), the areas' return to the free tree, and the return. 0 when nothing was
+     * lazily freed (nothing begun), else the steps left.
+     */
+    record PurgeVmapAreaLazyBegin(int cpu) implements TlbOp {
+        public String name() { return "purge_vmap_area_lazy_begin"; }
+        public List<Arg> args() { return List.of(); }
+        public Result applyTo(KernelState k) {
+            armmm.model.vmalloc.Vmalloc v = k.state(armmm.model.vmalloc.Vmalloc.class);
+            return v == null ? NO_TLBS : on(k, t -> KernelRangeCalls.purgeBegin(t, v.areas(), cpu));
+        }
+        @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
     /** {@code switch_mm_finish}: the CPU's remaining steps, no other CPU moving. */
     record SwitchMmFinish(int cpu) implements TlbOp {
         public String name() { return "switch_mm_finish"; }
@@ -325,6 +342,7 @@ public sealed interface TlbOp extends Op {
             OpSpec.perCpu("touch_begin", (a, c) -> new TouchBegin(a[0], a[1], Access.values()[(int) a[2]], c),
                     ArgKind.HANDLE, ArgKind.HANDLE, ArgKind.ACCESS),
             OpSpec.perCpu("switch_mm_finish", (a, c) -> new SwitchMmFinish(c)),
+            OpSpec.perCpu("purge_vmap_area_lazy_begin", (a, c) -> new PurgeVmapAreaLazyBegin(c)),
             OpSpec.perCpu("access", (a, c) -> new AccessVa(a[0], Access.values()[(int) a[1]], c), ArgKind.ADDR, ArgKind.ACCESS),
             OpSpec.perCpu("speculate", (a, c) -> new Speculate(a[0], c), ArgKind.ADDR),
             OpSpec.perCpu("evict", (a, c) -> new Evict(a[0], c), ArgKind.ADDR),

@@ -456,7 +456,47 @@ final class TlbChains {
                         ce -> (Op) new TlbOp.AccessVa(ce[1], Access.READ, (int) ce[0])))
                 .action("window walk", 20, w -> !windowWalks(w).isEmpty(), w -> Gens.oneOf(windowWalks(w)).flatMap(
                         ce -> Gens.ints(0, (int) ce[2]).map(k -> k == 0 ? (Op) new TlbOp.Speculate(ce[1], (int) ce[0])
-                                : new TlbOp.AccessVa(ce[1], Access.READ, (int) ce[0]))));
+                                : new TlbOp.AccessVa(ce[1], Access.READ, (int) ce[0]))))
+                // vfree's lazy purge begun from an idle CPU (mostly the last: the vmalloc calls run on
+                // CPU 0), its flush taken a step at a time among the other calls
+                .action("purge_vmap_area_lazy_begin", 3, w -> purgeable(w) && !idle(w).isEmpty(),
+                        w -> idleCpu(w).map(c -> (Op) new TlbOp.PurgeVmapAreaLazyBegin(c)))
+                // a CPU reading a vfree'd vmalloc page through the global entry that owes the purge's flush
+                .action("owed access", 10, w -> !owedEntries(w).isEmpty(), w -> Gens.oneOf(owedEntries(w)).map(
+                        ce -> (Op) new TlbOp.AccessVa(ce[1], Access.READ, (int) ce[0])));
+    }
+
+    /** Whether a purge is begun on some CPU. */
+    private static boolean purging(Tlbs t) {
+        for (int c = 0; c < t.nrCpus(); c++) {
+            if (t.begun(c) != null && t.begun(c).name().equals("purge_vmap_area_lazy")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether a lazily freed vmalloc area waits for its purge and no begun purge holds {@code vmap_purge_lock}. */
+    private static boolean purgeable(World w) {
+        armmm.model.vmalloc.Vmalloc v = w.kernel().state(armmm.model.vmalloc.Vmalloc.class);
+        return v != null && !v.areas().purgeLockHeld() && v.areas().vmapLazyNr() > 0;
+    }
+
+    /** {CPU, VA}: a global entry of a vmalloc page owing its purge flush, on a CPU not inside a call. */
+    private static List<long[]> owedEntries(World w) {
+        Tlbs t = tlbs(w);
+        List<long[]> out = new ArrayList<>();
+        for (int c = 0; c < t.nrCpus(); c++) {
+            if (t.begun(c) != null || t.asid().cpu(c).step() != SwitchStep.IDLE) {
+                continue;
+            }
+            for (TlbEntry e : t.tlb(c).entries()) {
+                if (e.walk().global() && t.vmallocFlushOwed(e.walk().va())) {
+                    out.add(new long[] {c, e.walk().va()});
+                }
+            }
+        }
+        return out;
     }
 
     /** {mm, page} for a begun call: a page some TLB caches (twice as often), or any page of a beginnable mm. */
@@ -639,6 +679,9 @@ final class TlbChains {
         }
         if (t.windowHits() > 0) {
             Stats.label("old translation used inside a shootdown window");
+        }
+        if (op instanceof TlbOp.AccessVa a && !r.isRefused() && t.vmallocFlushOwed(a.va()) && purging(t)) {
+            Stats.label("vmalloc page used inside a begun purge");
         }
         if (t.callsReturned() > 0) {
             Stats.label("begun call returned");

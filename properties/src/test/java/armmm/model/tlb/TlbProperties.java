@@ -70,7 +70,7 @@ class TlbProperties {
         armmm.pbt.Chains.throwIfFailed(result);
         assertThat(result.stats().labels()).as("what the chains reached").containsKeys("munmap_begin ok", "mprotect_begin ok",
                 "touch_begin ok", "begun call returned", "old translation used inside a shootdown window", "step ok", "speculate ok",
-                "copy on write begun");
+                "copy on write begun", "purge_vmap_area_lazy_begin ok", "vmalloc page used inside a begun purge");
     }
 
     @PropertyTest
@@ -104,7 +104,7 @@ class TlbProperties {
             boolean asidRace = bug instanceof AsidDefect;
             Gen<Kernel> kernels = asidRace ? TlbChains.kernels(Bugs.of(bug), new int[] {2, 2}) : TlbChains.kernels(Bugs.of(bug));
             var spec = TlbChains.spec(kernels, catcher::equals, false, asidRace ? 0 : 1);
-            if (bug == TlbBug.TLBI_BEFORE_CLEAR) {
+            if (bug == TlbBug.TLBI_BEFORE_CLEAR || bug == TlbBug.PURGE_FLUSH_BEFORE_TAKE) {
                 // only an interleaving shows it: the begun calls, their steps and the walks inside the window
                 spec = TlbChains.withBegunCalls(spec);
             } else if (bug == TlbBug.FLUSH_KERNEL_PAGE_LOCAL) {
@@ -116,7 +116,7 @@ class TlbProperties {
                 spec = TlbChains.withRawShootdowns(TlbChains.withMaintenance(spec));
             }
             ChainResult result = runner.run(spec
-                    .tries(bug == TlbBug.TLBI_BEFORE_CLEAR ? 400 : 100).steps(asidRace ? 60 : 30).seed(41).shrinkReplays(300).build());
+                    .tries(bug == TlbBug.TLBI_BEFORE_CLEAR || bug == TlbBug.PURGE_FLUSH_BEFORE_TAKE ? 400 : 100).steps(asidRace ? 60 : 30).seed(41).shrinkReplays(300).build());
             double seconds = (System.nanoTime() - t0) / 1e9;
             assertThat(result.passed()).as("%s planted: a chain must fail", bug).isFalse();
             assertThat(result.counterexample().failure().id()).as("invariant catching %s", bug).isEqualTo(catcher);
