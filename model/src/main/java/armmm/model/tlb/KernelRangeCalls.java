@@ -1,14 +1,22 @@
 package armmm.model.tlb;
 
 import armmm.model.core.Result;
+import armmm.model.highmem.FlushEvent;
+import armmm.model.highmem.Highmem;
+import armmm.model.highmem.HighmemOp;
+import armmm.model.subsystem.Op;
 import armmm.model.vmalloc.VmapAreas;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * The kernel-range shootdowns begun as steps other CPUs can see ({@link BegunCall} with no mm):
  * {@code purge_vmap_area_lazy_begin}, vfree's lazy purge ({@code __purge_vmap_area_lazy},
  * mm/vmalloc.c), whose {@code flush_tlb_kernel_range} is arch/arm/mm/tlb-v7.S
  * {@code v7wbi_flush_kern_tlb_range}: {@code dsb ish}, TLBIMVAAIS per page, {@code dsb ish}
- * (no flush-all above any size on arch/arm, unlike arm64's {@code __flush_tlb_kernel_range}).
+ * (no flush-all above any size on arch/arm, unlike arm64's {@code __flush_tlb_kernel_range}); and
+ * {@code kmap_begin}, a {@code kmap} whose {@code map_new_virtual} wraps and runs
+ * {@code flush_all_zero_pkmaps} (mm/highmem.c) under {@code kmap_lock}.
  */
 final class KernelRangeCalls {
     /**
@@ -75,6 +83,89 @@ final class KernelRangeCalls {
         c.result(Result.VOID);
         t.begin(c);
         return Result.of(c.steps().size());
+    }
+
+    /**
+     * {@code kmap(page)} begun on {@code cpu} under {@code kmap_lock}. When {@code map_new_virtual}
+     * wraps and {@code flush_all_zero_pkmaps} cleared slots (count 1: PTE and hash entry), the
+     * begin is those clears; then, a step each, {@code flush_tlb_kernel_range(PKMAP_ADDR(0),
+     * PKMAP_ADDR(LAST_PKMAP))} ({@code dsb ish}, the TLBIMVAAIS loop, {@code dsb ish}), the new
+     * slot's {@code set_pte_at} (the hardware walk finds it clear until then), and the return with
+     * {@code kmap_lock} released. Until the completing {@code dsb}, INV-TLB-01 tolerates exactly
+     * the global pkmap entries that agreed with {@code swapper_pg_dir} just before the clears.
+     * Without a flush (no wrap, a lowmem page, a slot already mapped) the call is whole and
+     * nothing is begun. The address, as {@code kmap} returns it.
+     */
+    static Result kmapBegin(Tlbs t, Highmem h, long page, int cpu) {
+        String call = "kmap_begin";
+        Result bad = t.idle(call, cpu);
+        if (bad == null) {
+            bad = kmapLockHeld(t, new HighmemOp.Kmap(page, false, cpu));
+        }
+        if (bad != null) {
+            return bad;
+        }
+        long base = h.pkmap().pkmapAddr(0);
+        long end = h.pkmap().pkmapAddr(armmm.model.highmem.Pkmap.LAST_PKMAP);
+        Set<TlbEntry> old = kernelEntries(t, base, end);
+        Result r = h.kmap(page, cpu, false);
+        FlushEvent flush = null;
+        for (FlushEvent e : h.flushEvents()) {
+            if (e.kind() == FlushEvent.Kind.RANGE) {
+                flush = e;
+            }
+        }
+        if (r.isRefused() || flush == null) {
+            // a whole kmap (its flush, if any, the highmem hook's at the step's end)
+            return r;
+        }
+        BegunCall c = new BegunCall("kmap", -1, base, cpu, false);
+        c.old(old);
+        long va = r.value() & -Tlbs.PAGE;
+        t.processTables().clearUntilSet(-1, va);
+        queueRange(c, flush.start(), flush.end(), null);
+        c.steps().add(new BegunCall.Step(BegunCall.Kind.SET_PTE, null, va));
+        c.steps().add(new BegunCall.Step(BegunCall.Kind.RETURN, null));
+        c.result(r);
+        t.begin(c);
+        return r;
+    }
+
+    /** The global entries, on every CPU, of pages in {@code [start, end)} that agree with {@code swapper_pg_dir} now. */
+    private static Set<TlbEntry> kernelEntries(Tlbs t, long start, long end) {
+        Set<TlbEntry> out = new HashSet<>();
+        for (int c = 0; c < t.nrCpus(); c++) {
+            for (TlbEntry e : t.tlb(c).entries()) {
+                long va = e.walk().va();
+                if (e.walk().global() && va >= start && va < end && e.walk().sameTranslation(t.tables().walkKernel(va))) {
+                    out.add(e);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The refusal of {@code op} when it takes {@code kmap_lock} ({@code kmap} or {@code kunmap} of
+     * a highmem page, or {@code kmap_begin}) while a begun kmap holds it; else null.
+     */
+    static Result kmapLockHeld(Tlbs t, Op op) {
+        long page;
+        if (op instanceof HighmemOp.Kmap k) {
+            page = k.page();
+        } else if (op instanceof HighmemOp.Kunmap k) {
+            page = k.page();
+        } else {
+            return null;
+        }
+        Highmem h = t.highmem();
+        for (int c = 0; c < t.nrCpus(); c++) {
+            BegunCall b = t.begun(c);
+            if (b != null && b.name().equals("kmap") && h != null && h.takesKmapLock(page)) {
+                return Result.waits(op.name() + ": kmap_lock is held by kmap_begin on cpu " + c + "; step it to its return");
+            }
+        }
+        return null;
     }
 
     private static BegunCall.Step kernel(String what, Runnable then) {

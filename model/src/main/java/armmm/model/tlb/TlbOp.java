@@ -155,6 +155,23 @@ public sealed interface TlbOp extends Op {
         @Override public String toString() { return render(HandleNames.NONE); }
     }
 
+    /**
+     * {@code kmap_begin PAGE}: {@code kmap} begun on the CPU under {@code kmap_lock}
+     * ({@link KernelRangeCalls#kmapBegin}): when it wraps, {@code flush_all_zero_pkmaps}' PTE
+     * clears now, and {@code step} takes the flush, the new slot's {@code set_pte_at} and the
+     * return; otherwise the whole call. The address.
+     */
+    record KmapBegin(long page, int cpu) implements TlbOp {
+        @Override public String resultStem() { return "km"; }
+        public String name() { return "kmap_begin"; }
+        public List<Arg> args() { return List.of(Arg.handle(page)); }
+        public Result applyTo(KernelState k) {
+            Highmem h = k.state(Highmem.class);
+            return h == null ? NO_TLBS : on(k, t -> KernelRangeCalls.kmapBegin(t, h, page, cpu));
+        }
+        @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
     /** {@code switch_mm_finish}: the CPU's remaining steps, no other CPU moving. */
     record SwitchMmFinish(int cpu) implements TlbOp {
         public String name() { return "switch_mm_finish"; }
@@ -343,6 +360,7 @@ public sealed interface TlbOp extends Op {
                     ArgKind.HANDLE, ArgKind.HANDLE, ArgKind.ACCESS),
             OpSpec.perCpu("switch_mm_finish", (a, c) -> new SwitchMmFinish(c)),
             OpSpec.perCpu("purge_vmap_area_lazy_begin", (a, c) -> new PurgeVmapAreaLazyBegin(c)),
+            OpSpec.perCpu("kmap_begin", (a, c) -> new KmapBegin(a[0], c), ArgKind.HANDLE),
             OpSpec.perCpu("access", (a, c) -> new AccessVa(a[0], Access.values()[(int) a[1]], c), ArgKind.ADDR, ArgKind.ACCESS),
             OpSpec.perCpu("speculate", (a, c) -> new Speculate(a[0], c), ArgKind.ADDR),
             OpSpec.perCpu("evict", (a, c) -> new Evict(a[0], c), ArgKind.ADDR),

@@ -115,6 +115,11 @@ public final class Tlbs {
         return tables;
     }
 
+    /** The same, with the model's hold on PTEs a begun call has not set yet ({@link ProcessTables#clearUntilSet}). */
+    ProcessTables processTables() {
+        return tables;
+    }
+
     /** The number of CPUs. */
     public int nrCpus() {
         return tlbs.length;
@@ -572,12 +577,16 @@ public final class Tlbs {
      * kernel call on the CPU). A call that takes no {@code cpu=} runs on CPU 0.
      */
     Result busy(armmm.model.subsystem.Op op) {
+        Result locked = KernelRangeCalls.kmapLockHeld(this, op);
+        if (locked != null) {
+            return locked;
+        }
         int cpu = op.cpu();
         if (op instanceof TlbOp || op instanceof armmm.model.mm.MmOp || op instanceof armmm.model.mmu.MmuOp.Translate
                 || cpu < 0 || cpu >= begun.length || begun[cpu] == null) {
             return null;
         }
-        return Result.refused(op.name() + ": " + insideCall(cpu));
+        return Result.waits(op.name() + ": " + insideCall(cpu));
     }
 
     /** The call begun on {@code cpu} and not returned, or null. */

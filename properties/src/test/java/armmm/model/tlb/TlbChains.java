@@ -459,11 +459,32 @@ final class TlbChains {
                                 : new TlbOp.AccessVa(ce[1], Access.READ, (int) ce[0]))))
                 // vfree's lazy purge begun from an idle CPU (mostly the last: the vmalloc calls run on
                 // CPU 0), its flush taken a step at a time among the other calls
-                .action("purge_vmap_area_lazy_begin", 3, w -> purgeable(w) && !idle(w).isEmpty(),
+                .action("purge_vmap_area_lazy_begin", 6, w -> purgeable(w) && !idle(w).isEmpty(),
                         w -> idleCpu(w).map(c -> (Op) new TlbOp.PurgeVmapAreaLazyBegin(c)))
+                // what makes a purge matter: a vmalloc page in some TLB, and its area vfree'd
+                .action("vmalloc access", 4, w -> !w.handles("vmalloc address").isEmpty() && !idle(w).isEmpty(),
+                        w -> Gens.combine(Gens.oneOf(w.handles("vmalloc address")), idleCpu(w),
+                                (v, c) -> (Op) new TlbOp.AccessVa(v, Access.READ, c)))
+                .action("vfree cached", 4, w -> !cachedAreas(w).isEmpty(), w -> Gens.oneOf(cachedAreas(w)).map(
+                        v -> (Op) new VmallocOp.Vfree(v)))
                 // a CPU reading a vfree'd vmalloc page through the global entry that owes the purge's flush
                 .action("owed access", 10, w -> !owedEntries(w).isEmpty(), w -> Gens.oneOf(owedEntries(w)).map(
                         ce -> (Op) new TlbOp.AccessVa(ce[1], Access.READ, (int) ce[0])));
+    }
+
+    /** The held vmalloc areas whose first page some TLB caches. */
+    private static List<Long> cachedAreas(World w) {
+        Tlbs t = tlbs(w);
+        List<Long> out = new ArrayList<>();
+        for (long v : w.handles("vmalloc address")) {
+            for (int c = 0; c < t.nrCpus(); c++) {
+                if (t.tlb(c).lookup(v, t.currentAsid(c)) != null) {
+                    out.add(v);
+                    break;
+                }
+            }
+        }
+        return out;
     }
 
     /** Whether a purge is begun on some CPU. */
@@ -474,6 +495,21 @@ final class TlbChains {
             }
         }
         return false;
+    }
+
+    /**
+     * {@link #withBegunCalls} weighted toward vfree's lazy purge begun as steps: more vmalloc areas,
+     * their pages read, a begun purge drawn whenever an area waits for one, and, while a purge is
+     * under way, a vfree (on CPU 0, where the vmalloc calls run) of an area some TLB caches: the
+     * interleaving that decides which purge owes that area's flush.
+     */
+    static ChainSpec.Builder<World, Op> withBegunPurges(ChainSpec.Builder<World, Op> b) {
+        return withBegunCalls(b)
+                .action("vmalloc area", 3, w -> Gens.constant(new VmallocOp.VmallocCall(2 * PAGE)))
+                .action("purge begun", 10, w -> purgeable(w) && !idle(w).isEmpty(),
+                        w -> idleCpu(w).map(c -> (Op) new TlbOp.PurgeVmapAreaLazyBegin(c)))
+                .action("vfree inside a purge", 30, w -> purging(tlbs(w)) && tlbs(w).begun(0) == null && !cachedAreas(w).isEmpty(),
+                        w -> Gens.oneOf(cachedAreas(w)).map(v -> (Op) new VmallocOp.Vfree(v)));
     }
 
     /** Whether a lazily freed vmalloc area waits for its purge and no begun purge holds {@code vmap_purge_lock}. */
