@@ -168,6 +168,7 @@ final class BegunCall {
 
     @Override
     public String toString() {
-        return name + " of mm " + mm + ", next: " + (steps.isEmpty() ? "none" : steps.peekFirst());
+        // a kernel-range call (mm -1) changes swapper_pg_dir, no mm's tables
+        return name + (mm < 0 ? "" : " of mm " + mm) + ", next: " + (steps.isEmpty() ? "none" : steps.peekFirst());
     }
 }

@@ -150,15 +150,11 @@ final class KernelRangeCalls {
      * a highmem page, or {@code kmap_begin}) while a begun kmap holds it; else null.
      */
     static Result kmapLockHeld(Tlbs t, Op op) {
-        long page;
-        if (op instanceof HighmemOp.Kmap k) {
-            page = k.page();
-        } else if (op instanceof HighmemOp.Kunmap k) {
-            page = k.page();
-        } else {
+        long page = op instanceof HighmemOp.Kmap k ? k.page() : op instanceof HighmemOp.Kunmap u ? u.page() : -1;
+        Highmem h = t.highmem();
+        if (page == -1) {
             return null;
         }
-        Highmem h = t.highmem();
         for (int c = 0; c < t.nrCpus(); c++) {
             BegunCall b = t.begun(c);
             if (b != null && b.name().equals("kmap") && h != null && h.takesKmapLock(page)) {

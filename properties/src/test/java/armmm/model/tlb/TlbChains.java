@@ -521,18 +521,7 @@ final class TlbChains {
     /** {CPU, VA}: a global entry of a vmalloc page owing its purge flush, on a CPU not inside a call. */
     private static List<long[]> owedEntries(World w) {
         Tlbs t = tlbs(w);
-        List<long[]> out = new ArrayList<>();
-        for (int c = 0; c < t.nrCpus(); c++) {
-            if (t.begun(c) != null || t.asid().cpu(c).step() != SwitchStep.IDLE) {
-                continue;
-            }
-            for (TlbEntry e : t.tlb(c).entries()) {
-                if (e.walk().global() && t.vmallocFlushOwed(e.walk().va())) {
-                    out.add(new long[] {c, e.walk().va()});
-                }
-            }
-        }
-        return out;
+        return entriesOfIdleCpus(w, e -> e.walk().global() && t.vmallocFlushOwed(e.walk().va()));
     }
 
     /** {mm, page} for a begun call: a page some TLB caches (twice as often), or any page of a beginnable mm. */
@@ -573,6 +562,11 @@ final class TlbChains {
 
     /** {CPU, VA}: an entry a begun call's window tolerates, on a CPU not inside a call. */
     static List<long[]> windowEntries(World w) {
+        return entriesOfIdleCpus(w, tlbs(w)::inShootdownWindow);
+    }
+
+    /** {CPU, VA}: an entry that {@code wanted} accepts, on a CPU not inside a call or a switch. */
+    private static List<long[]> entriesOfIdleCpus(World w, java.util.function.Predicate<TlbEntry> wanted) {
         Tlbs t = tlbs(w);
         List<long[]> out = new ArrayList<>();
         for (int c = 0; c < t.nrCpus(); c++) {
@@ -580,7 +574,7 @@ final class TlbChains {
                 continue;
             }
             for (TlbEntry e : t.tlb(c).entries()) {
-                if (t.inShootdownWindow(e)) {
+                if (wanted.test(e)) {
                     out.add(new long[] {c, e.walk().va()});
                 }
             }
