@@ -505,7 +505,7 @@ final class TlbChains {
      */
     static ChainSpec.Builder<World, Op> withBegunPurges(ChainSpec.Builder<World, Op> b) {
         return withBegunCalls(b)
-                .action("vmalloc area", 3, w -> Gens.constant(new VmallocOp.VmallocCall(2 * PAGE)))
+                .action("vmalloc area", 6, w -> Gens.constant(new VmallocOp.VmallocCall(2 * PAGE)))
                 .action("purge begun", 10, w -> purgeable(w) && !idle(w).isEmpty(),
                         w -> idleCpu(w).map(c -> (Op) new TlbOp.PurgeVmapAreaLazyBegin(c)))
                 .action("vfree inside a purge", 30, w -> purging(tlbs(w)) && tlbs(w).begun(0) == null && !cachedAreas(w).isEmpty(),

@@ -134,7 +134,7 @@ class TlbProperties {
                 spec = TlbChains.withRawShootdowns(TlbChains.withMaintenance(spec));
             }
             ChainResult result = runner.run(spec
-                    .tries(bug == TlbBug.TLBI_BEFORE_CLEAR || bug == TlbBug.PURGE_FLUSH_BEFORE_TAKE ? 400 : 100).steps(asidRace ? 60 : 30).seed(41).shrinkReplays(300).build());
+                    .tries(bug == TlbBug.TLBI_BEFORE_CLEAR ? 400 : bug == TlbBug.PURGE_FLUSH_BEFORE_TAKE ? 1000 : 100).steps(asidRace ? 60 : 30).seed(41).shrinkReplays(300).build());
             double seconds = (System.nanoTime() - t0) / 1e9;
             assertThat(result.passed()).as("%s planted: a chain must fail", bug).isFalse();
             assertThat(result.counterexample().failure().id()).as("invariant catching %s", bug).isEqualTo(catcher);
