@@ -105,7 +105,11 @@ public sealed interface MmOp extends Op {
         public String name() { return "touch"; }
         public List<Arg> args() { return List.of(Arg.handle(mm), Arg.handle(va), new Arg(access.ordinal(), ArgKind.ACCESS)); }
         public Result applyTo(KernelState k) {
-            return on(k, name(), mm, cpu, true, p -> p.touchOn(mm, va, access, cpu));
+            // mmap_lock only on the fault path (Processes.touchOn): a TLB hit takes no lock
+            return on(k, p -> {
+                Result bad = p.checkCpu(name(), cpu);
+                return bad != null ? bad : p.touchOn(mm, va, access, cpu);
+            });
         }
         @Override public String toString() { return render(HandleNames.NONE); }
     }

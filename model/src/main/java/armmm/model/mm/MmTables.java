@@ -36,6 +36,7 @@ final class MmTables implements MmStruct.Listener {
     public void unmapped(List<Vma> removed, Vma splitTail, long floor, long ceiling) {
         boolean any = false;
         for (Vma v : removed) {
+            mem.removedVmaFile(v.file());
             if (v == splitTail && mem.has(PgtableDefect.MUNMAP_KEEPS_TAIL_PTES)) {
                 continue;
             }
@@ -76,7 +77,7 @@ final class MmTables implements MmStruct.Listener {
                 anonRss--;
             }
             if (mem.userPages.unmap(pfn, page, true)) {
-                mem.free(pfn, 0);
+                mem.freeAfterFlush(pfn);
             }
         }
         return any;
@@ -127,7 +128,7 @@ final class MmTables implements MmStruct.Listener {
         for (long a = addr; a < end; a += PMD_SIZE) {
             long pfn = pt.freePteTable(a);
             if (pfn >= 0) {
-                mem.free(pfn, 0);
+                mem.freeAfterFlush(pfn);
             }
         }
     }

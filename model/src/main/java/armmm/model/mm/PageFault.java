@@ -178,7 +178,7 @@ final class PageFault {
         if (fromZero) {
             t.anonRss++;
         } else if (!mem.has(PgtableDefect.COW_KEEPS_OLD_REF) && mem.userPages.unmap(old, true)) {
-            mem.free(old, 0);
+            mem.freeAfterFlush(old);
         }
         return null;
     }

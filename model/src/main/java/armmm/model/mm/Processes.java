@@ -132,12 +132,14 @@ public final class Processes {
         }
         if (userAccess != null && mms.containsKey(handle) && tables.containsKey(handle) && va >= 0
                 && va < config.taskSize()) {
+            // the TLB path consults the holder itself: a TLB hit or a walk needs no lock, the fault does
             Result r = userAccess.access(handle, va, access, cpu, () -> touch(handle, va, access));
             if (r != null) {
                 return r;
             }
         }
-        return touch(handle, va, access);
+        Result held = checkHeld("touch", handle, cpu, true);
+        return held != null ? held : touch(handle, va, access);
     }
 
     /**
@@ -391,21 +393,39 @@ public final class Processes {
 
     /**
      * {@code exit_mmap}: {@code unmap_vmas} over every VMA, {@code free_pgtables} from
-     * {@code FIRST_USER_ADDRESS} to {@code USER_PGTABLES_CEILING}, and the full-mm TLB flush. The
+     * {@code FIRST_USER_ADDRESS} to {@code USER_PGTABLES_CEILING}, and the full-mm TLB flush
+     * (none for an mm without a VMA: mm/mmap.c returns before gathering). The
      * pgd stays: {@code pgd_free} is {@code __mmdrop}'s, when {@code mm_count} reaches zero.
      */
     private void teardown(MmTables t, MmStruct mm) {
         java.util.List<Vma> all = mm.vmas();
         for (Vma v : all) {
             t.zap(v.start(), v.end());
+            memory.removedVmaFile(v.file());
         }
         if (!all.isEmpty()) {
             t.freePgtables(all, config.firstUserAddress(), config.taskSize());
+            // an mm with no VMA returns before tlb_gather_mmu_fullmm: no tlb_finish_mmu, no flush
+            memory.flush(t.handle, TlbFlush.Kind.MM, 0, config.taskSize(), TlbFlush.Site.EXIT_MMAP);
         }
-        memory.flush(t.handle, TlbFlush.Kind.MM, 0, config.taskSize(), TlbFlush.Site.EXIT_MMAP);
     }
 
-    /** Shmem files no live VMA maps any more lose their page cache (the last {@code fput}). */
+    /**
+     * {@code tlb_flush_mmu_free} and the {@code fput}s after a begun call's flush completed: the
+     * gathered frames go back to the buddy allocator, the files of the removed VMAs are released,
+     * and a shmem file nothing maps any more loses its page cache.
+     */
+    public void finishGather(MmuGather g) {
+        for (long pfn : g.pfns) {
+            memory.free(pfn, 0);
+        }
+        for (long file : g.files) {
+            memory.unpin(file);
+        }
+        reapShmem();
+    }
+
+    /** Shmem files no live VMA maps (and no begun call's gather keeps open) lose their page cache (the last {@code fput}). */
     private void reapShmem() {
         if (memory == null || !memory.userPages.hasCachedFiles()) {
             return;
@@ -419,9 +439,9 @@ public final class Processes {
             }
         }
         for (Long file : new java.util.ArrayList<>(memory.userPages.cachedFiles())) {
-            if (!live.contains(file)) {
+            if (!live.contains(file) && !memory.pinned(file)) {
                 for (long pfn : memory.userPages.dropFile(file)) {
-                    memory.free(pfn, 0);
+                    memory.freeAfterFlush(pfn);
                 }
             }
         }

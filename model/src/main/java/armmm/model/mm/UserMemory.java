@@ -37,6 +37,10 @@ public final class UserMemory {
     final UserPages userPages = new UserPages();
     private HighmemHook highmem = new HighmemHook.Counting();
     private final List<TlbFlush> flushes = new ArrayList<>();
+    /** The begun call's {@code mmu_gather}, null when frees are immediate. */
+    private MmuGather gather;
+    /** Files a begun call's gather keeps open ({@link MmuGather}), with how many gathers hold each. */
+    private final java.util.Map<Long, Integer> pinnedFiles = new java.util.HashMap<>();
     private int vmallocSeq;
     private long swapperVersion;
     private long highUserPages;
@@ -103,6 +107,57 @@ public final class UserMemory {
     /** {@code free_pages}/{@code put_page} of a block this subsystem took. */
     void free(long pfn, int order) {
         pages.freePagesPfn(pfn, order, 0);
+    }
+
+    /**
+     * Frees a frame whose translations the current call removed and which the kernel releases
+     * only after the TLB flush covering them: {@code zap_pte_range}'s {@code __tlb_remove_page}
+     * and {@code free_pgtables}' {@code pte_free_tlb} (on this non-LPAE build a plain
+     * {@code tlb_remove_page}, arch/arm/include/asm/tlb.h), both released by {@code tlb_flush_mmu}
+     * after {@code tlb_flush_mmu_tlbonly} (mm/mmu_gather.c); {@code wp_page_copy}'s
+     * {@code put_page} of the old page after {@code ptep_clear_flush}; the page cache's pages at the
+     * last {@code fput}, after the unmap. At once unless a begun call gathers ({@link #gatherFrees}).
+     */
+    void freeAfterFlush(long pfn) {
+        if (gather != null) {
+            gather.pfns.add(pfn);
+        } else {
+            free(pfn, 0);
+        }
+    }
+
+    /** A VMA of {@code file} (0: anonymous) is removed: a begun call's gather keeps the file open until its free step. */
+    void removedVmaFile(long file) {
+        if (gather != null && file != 0) {
+            gather.files.add(file);
+            pinnedFiles.merge(file, 1, Integer::sum);
+        }
+    }
+
+    /** Whether a begun call's gather still keeps {@code file} open. */
+    boolean pinned(long file) {
+        return pinnedFiles.containsKey(file);
+    }
+
+    /** The gather releases {@code file} ({@code remove_vma}'s {@code fput}). */
+    void unpin(long file) {
+        pinnedFiles.computeIfPresent(file, (f, n) -> n == 1 ? null : n - 1);
+    }
+
+    /**
+     * From now on {@link #freeAfterFlush} keeps the frames, and removed VMAs their files, for the
+     * caller, who releases them after the call's flush completed ({@link #takeGather},
+     * {@link Processes#finishGather}): a begun call whose shootdown other CPUs see step by step.
+     */
+    public void gatherFrees() {
+        gather = new MmuGather();
+    }
+
+    /** What was gathered since {@link #gatherFrees}; frees are immediate again. */
+    public MmuGather takeGather() {
+        MmuGather out = gather == null ? new MmuGather() : gather;
+        gather = null;
+        return out;
     }
 
     /** Records a TLB flush the current call makes, for the TLB model to replay. */

@@ -10,12 +10,13 @@ import java.util.function.Supplier;
 
 /**
  * An address-space call begun on a CPU ({@code munmap_begin}, {@code mprotect_begin},
- * {@code touch_begin}) whose
+ * {@code touch_begin}, {@code fork_begin}, {@code exit_mm_begin}, {@code brk_begin}) whose
  * remaining steps other CPUs can see, taken one {@code step} at a time: the kernel's order is the
- * PTE clears or updates under the PTL ({@code zap_pte_range}, {@code change_pte_range}), then
- * {@code tlb_finish_mmu}'s {@code flush_tlb_range} as arch/arm/mm/tlb-v7.S
+ * PTE clears or updates under the PTL ({@code zap_pte_range}, {@code change_pte_range},
+ * {@code copy_page_range}), then {@code tlb_finish_mmu}'s {@code flush_tlb_range} as arch/arm/mm/tlb-v7.S
  * {@code v7wbi_flush_user_tlb_range} issues it ({@code dsb ish}, one TLBIMVAAIS per page of the
- * loop, {@code dsb ish}), then the return to the caller; a copy on write ({@code wp_page_copy})
+ * loop, {@code dsb ish}) or {@code flush_tlb_mm} (TLBIALLIS, {@code dsb ish}), then the free of
+ * what the call's {@code mmu_gather} holds ({@link Kind#FREE}), then the return to the caller; a copy on write ({@code wp_page_copy})
  * clears the PTE, flushes the page, then sets the copy's PTE ({@link Kind#SET_PTE}). The PTE writes are the begin itself;
  * {@link TlbBug#TLBI_BEFORE_CLEAR} moves them after the flush.
  *
@@ -36,6 +37,12 @@ final class BegunCall {
         SET_PTE,
         /** The return to the caller: the call is over, its {@code mmap_lock} released. */
         RETURN,
+        /**
+         * {@code tlb_flush_mmu_free} after {@code tlb_flush_mmu_tlbonly} (mm/mmu_gather.c): the pages
+         * and page tables the call unmapped go back to the buddy allocator, after the completing
+         * {@code dsb ish} ({@link #frees}).
+         */
+        FREE,
         /**
          * A write of a kernel-range call ({@link KernelRangeCalls}) other CPUs can see, named by
          * the step: the purge's areas back to the free tree, a pkmap slot's {@code set_pte_at}.
@@ -66,6 +73,7 @@ final class BegunCall {
                 case TLBI -> op.toString();
                 case RETURN -> "return";
                 case KERNEL -> what;
+                case FREE -> "free gathered pages";
             };
         }
     }
@@ -81,6 +89,8 @@ final class BegunCall {
     private Result result;
     private Set<TlbEntry> old = Set.of();
     private final List<Tlbi> completed = new ArrayList<>();
+    /** What the call's {@code mmu_gather} holds until its {@link Kind#FREE} step. */
+    private armmm.model.mm.MmuGather gather = new armmm.model.mm.MmuGather();
 
     private final long start;
 
@@ -137,6 +147,15 @@ final class BegunCall {
 
     void deferred(Supplier<Result> call) {
         deferred = call;
+    }
+
+    /** What the {@link Kind#FREE} step gives back. */
+    armmm.model.mm.MmuGather gather() {
+        return gather;
+    }
+
+    void gather(armmm.model.mm.MmuGather g) {
+        gather = g;
     }
 
     /** The entries of the mm that agreed with its tables just before the PTE writes. */

@@ -51,6 +51,25 @@ public final class ProcessTables implements PageTables {
         return processes.tlbFlushes();
     }
 
+    /** A begun call starts: the frames it releases wait for its flush ({@code mmu_gather}). */
+    void gatherFrees() {
+        if (processes.memory() != null) {
+            processes.memory().gatherFrees();
+        }
+    }
+
+    /** What the begun call gathered; frees are immediate again. */
+    armmm.model.mm.MmuGather takeGather() {
+        return processes.memory() == null ? new armmm.model.mm.MmuGather() : processes.memory().takeGather();
+    }
+
+    /** {@code tlb_flush_mmu_free} of a begun call, and its removed VMAs' {@code fput}s, once its flush completed. */
+    void finishGather(armmm.model.mm.MmuGather g) {
+        if (!g.isEmpty()) {
+            processes.finishGather(g);
+        }
+    }
+
     /** {@code mmgrab} of {@code mm}: false when its pgd is already freed. */
     boolean mmgrab(long mm) {
         return processes.mmgrab(mm);

@@ -61,6 +61,13 @@ public enum TlbBug implements SeededBug {
      */
     TLBI_BEFORE_CLEAR("INV-TLB-01", "munmap/mprotect issue and complete their flush_tlb_range before the PTE writes: a walk by another CPU in between refills the old translation, and it outlives the call"),
     /**
+     * Commit 06824ba824b3 ("ARM: tlb: delay page freeing for SMP and ARMv7 CPUs", 2011) undone:
+     * the pages an unmap removes (and its page tables) are freed as they are unmapped, not
+     * gathered until {@code tlb_flush_mmu} after the flush (mm/mmu_gather.c): while another CPU
+     * still holds the old translation, the buddy allocator hands the frame out again.
+     */
+    FREE_BEFORE_FLUSH("INV-TLB-05", "06824ba824b3 (\"ARM: tlb: delay page freeing for SMP and ARMv7 CPUs\")", "the pages a begun unmap removes are freed at once, before its TLB flush: another CPU's old entry reaches a frame the buddy allocator holds free"),
+    /**
      * {@code __purge_vmap_area_lazy} flushing the span of the purge list before taking the list
      * ({@code list_replace_init} after {@code flush_tlb_kernel_range}, where mm/vmalloc.c takes it
      * first): an area another CPU's {@code vfree} adds in between is taken, believed flushed and
@@ -72,7 +79,11 @@ public enum TlbBug implements SeededBug {
     private final BugFacts facts;
 
     TlbBug(String invariant, String summary) {
-        this.facts = new BugFacts(invariant, null, summary);
+        this(invariant, null, summary);
+    }
+
+    TlbBug(String invariant, String kernelCommit, String summary) {
+        this.facts = new BugFacts(invariant, kernelCommit, summary);
     }
 
     @Override

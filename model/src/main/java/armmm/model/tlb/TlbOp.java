@@ -17,7 +17,8 @@ import java.util.function.Function;
  * The TLB and ASID calls, each taking {@code cpu=N}: {@code switch_mm} (arch/arm/mm/context.c
  * {@code check_and_switch_context}, whole), {@code switch_mm_begin} and {@code step} (the same
  * switch one visible step at a time, which is how a scenario writes an interleaving),
- * {@code munmap_begin} and {@code mprotect_begin} (the kernel's own unmap and its shootdown, a
+ * {@code munmap_begin}, {@code mprotect_begin}, {@code touch_begin}, {@code fork_begin},
+ * {@code exit_mm_begin} and {@code brk_begin} (the kernel's own unmap and its shootdown, a
  * step each), an access
  * and a speculative walk, the CP15 TLB operations and {@code dsb} by name, and the kernel's
  * helpers of arch/arm/include/asm/tlbflush.h and arch/arm/kernel/smp_tlb.c.
@@ -57,7 +58,7 @@ public sealed interface TlbOp extends Op {
 
     /**
      * {@code step}: the CPU's next visible step of its switch, or of the address-space call begun
-     * on it ({@code munmap_begin}, {@code mprotect_begin}, {@code touch_begin}): the steps left, and at the call's
+     * on it ({@link BegunCall}): the steps left, and at the call's
      * return what the call returned.
      */
     record Step(int cpu) implements TlbOp {
@@ -86,7 +87,7 @@ public sealed interface TlbOp extends Op {
         }
 
         /** Whether the VMA at or after {@code PAGE_ALIGN(addr + len)} is VM_GROWSDOWN (no downgrade). */
-        private static boolean nextGrowsDown(Processes p, long mm, long addr, long len) {
+        static boolean nextGrowsDown(Processes p, long mm, long addr, long len) {
             armmm.model.mm.MmStruct s = p.mm(mm);
             if (s == null || addr < 0 || len <= 0 || len > 0xffffffffL || addr > 0xffffffffL) {
                 return false;
@@ -156,6 +157,25 @@ public sealed interface TlbOp extends Op {
     }
 
     /**
+     * {@code fork_begin MM}: {@code fork} begun on the CPU ({@code dup_mmap}, kernel/fork.c): under
+     * the parent's {@code mmap_lock} held for writing, {@code copy_page_range} write-protects the
+     * parent's private writable PTEs and copies them to the child now (the child's handle is the
+     * result); {@code step} takes {@code flush_tlb_mm(oldmm)} (with ARM_ERRATA_720789 TLBIALLIS,
+     * then {@code dsb ish}), issued before {@code mmap_write_unlock(oldmm)}, and the return. Until
+     * the {@code dsb}, another CPU may still write the parent's pages through a writable entry.
+     */
+    record ForkBegin(long mm, int cpu) implements TlbOp {
+        @Override public String resultStem() { return "m"; }
+        public String name() { return "fork_begin"; }
+        public List<Arg> args() { return List.of(Arg.handle(mm)); }
+        public Result applyTo(KernelState k) {
+            // init_new_context for the child
+            return wholeMm(k, "fork", mm, cpu, Processes::fork, (t, child) -> t.mmCreated(child, cpu));
+        }
+        @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
+    /**
      * {@code kmap_begin PAGE}: {@code kmap} begun on the CPU under {@code kmap_lock}
      * ({@link KernelRangeCalls#kmapBegin}): when it wraps, {@code flush_all_zero_pkmaps}' PTE
      * clears now, and {@code step} takes the flush, the new slot's {@code set_pte_at} and the
@@ -170,6 +190,78 @@ public sealed interface TlbOp extends Op {
             return h == null ? NO_TLBS : on(k, t -> KernelRangeCalls.kmapBegin(t, h, page, cpu));
         }
         @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
+    /**
+     * {@code exit_mm_begin MM}: the last user's {@code mmput} begun on the CPU ({@code exit_mmap},
+     * mm/mmap.c): {@code unmap_vmas} under {@code mmap_read_lock}, then under {@code mmap_write_lock}
+     * {@code free_pgtables} and {@code tlb_finish_mmu} of the full-mm gather, now; {@code step} takes
+     * its {@code flush_tlb_mm} (TLBIALLIS, {@code dsb ish}), then {@code tlb_flush_mmu_free} (the
+     * pages and page tables back to the buddy allocator), then the return. No task of the mm is
+     * left to take its lock; the write lock is what the flush runs under.
+     */
+    record ExitMmBegin(long mm, int cpu) implements TlbOp {
+        public String name() { return "exit_mm_begin"; }
+        public List<Arg> args() { return List.of(Arg.handle(mm)); }
+        public Result applyTo(KernelState k) {
+            // the mm's ASID context waits for its last CPU, as after exit_mm
+            return wholeMm(k, "exit_mm", mm, cpu, Processes::exitMm, (t, zero) -> t.exitMm(mm));
+        }
+        @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
+    /**
+     * {@code brk_begin MM ADDR}: {@code brk} begun on the CPU. A shrinking break
+     * ({@code do_brk_munmap} → {@code do_mas_align_munmap(..., downgrade=true)}, mm/mmap.c) clears
+     * the PTEs above the new break now, with {@code mmap_lock} downgraded to reading unless the
+     * VMA after the old break grows down, as {@code munmap_begin}; {@code step} takes
+     * {@code unmap_region}'s flush ({@code dsb ish}, each TLBIMVAAIS, {@code dsb ish}), the frees
+     * and the return. A growing or unchanged break has no flush: only the return waits.
+     */
+    record BrkBegin(long mm, long addr, int cpu) implements TlbOp {
+        public String name() { return "brk_begin"; }
+        public List<Arg> args() { return List.of(Arg.handle(mm), Arg.addr(addr)); }
+        public Result applyTo(KernelState k) {
+            Processes p = k.state(Processes.class);
+            return p == null ? NO_TLBS : on(k, t -> t.beginCall("brk", mm, addr & -Tlbs.PAGE, addr & -Tlbs.PAGE,
+                    writeLockKept(p, mm, addr), cpu, () -> p.brk(mm, addr)));
+        }
+
+        /** Whether brk keeps {@code mmap_lock} for writing: it grows (or stays), or the VMA after the old break grows down. */
+        private static boolean writeLockKept(Processes p, long mm, long addr) {
+            armmm.model.mm.MmStruct s = p.mm(mm);
+            if (s == null || addr < 0 || addr > 0xffffffffL) {
+                return true;
+            }
+            long newBrk = (addr + Tlbs.PAGE - 1) & -Tlbs.PAGE;
+            long oldBrk = (s.brk() + Tlbs.PAGE - 1) & -Tlbs.PAGE;
+            return newBrk >= oldBrk || MunmapBegin.nextGrowsDown(p, mm, newBrk, oldBrk - newBrk);
+        }
+        @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
+    /**
+     * Begins {@code name}, a call over the whole of {@code mm} holding its {@code mmap_lock} for
+     * writing at its flush ({@code fork}, {@code exit_mm}); {@code begun} tells the TLB side what
+     * an accepted begin returned.
+     */
+    private static Result wholeMm(KernelState k, String name, long mm, int cpu,
+            java.util.function.BiFunction<Processes, Long, Result> call, java.util.function.ObjLongConsumer<Tlbs> begun) {
+        Processes p = k.state(Processes.class);
+        return p == null ? NO_TLBS : on(k, t -> {
+            long at = firstVma(p, mm);
+            Result r = t.beginCall(name, mm, at, at, true, cpu, () -> call.apply(p, mm));
+            if (!r.isRefused()) {
+                begun.accept(t, r.value());
+            }
+            return r;
+        });
+    }
+
+    /** The start of {@code mm}'s first VMA (where a begun call's window walks look), or 0. */
+    private static long firstVma(Processes p, long mm) {
+        armmm.model.mm.MmStruct s = p.mm(mm);
+        return s == null || s.vmas().isEmpty() ? 0 : s.vmas().get(0).start();
     }
 
     /** {@code switch_mm_finish}: the CPU's remaining steps, no other CPU moving. */
@@ -358,6 +450,9 @@ public sealed interface TlbOp extends Op {
                     ArgKind.HANDLE, ArgKind.HANDLE, ArgKind.SIZE, ArgKind.ADDR),
             OpSpec.perCpu("touch_begin", (a, c) -> new TouchBegin(a[0], a[1], Access.values()[(int) a[2]], c),
                     ArgKind.HANDLE, ArgKind.HANDLE, ArgKind.ACCESS),
+            OpSpec.perCpu("fork_begin", (a, c) -> new ForkBegin(a[0], c), ArgKind.HANDLE),
+            OpSpec.perCpu("exit_mm_begin", (a, c) -> new ExitMmBegin(a[0], c), ArgKind.HANDLE),
+            OpSpec.perCpu("brk_begin", (a, c) -> new BrkBegin(a[0], a[1], c), ArgKind.HANDLE, ArgKind.ADDR),
             OpSpec.perCpu("switch_mm_finish", (a, c) -> new SwitchMmFinish(c)),
             OpSpec.perCpu("purge_vmap_area_lazy_begin", (a, c) -> new PurgeVmapAreaLazyBegin(c)),
             OpSpec.perCpu("kmap_begin", (a, c) -> new KmapBegin(a[0], c), ArgKind.HANDLE),

@@ -162,6 +162,7 @@ public final class TlbSubsystem implements Subsystem<Tlbs> {
     public List<Invariant> invariants() {
         List<Invariant> all = new java.util.ArrayList<>(TlbChecks.ALL);
         all.add(TlbCallChecks.FLUSH_DONE);
+        all.add(TlbFreedFrameChecks.INVARIANT);
         return List.copyOf(all);
     }
 
@@ -354,14 +355,16 @@ public final class TlbSubsystem implements Subsystem<Tlbs> {
         }
     }
 
-    /** {@code exec} makes an mm as {@code mm_create} does; the TLB calls take it. */
+    /** {@code exec} makes an mm as {@code mm_create} does, {@code fork_begin} as {@code fork}; the TLB calls take it. */
     @Override
     public List<HandleKind> handleKinds() {
-        return List.of(new HandleKind("mm", "m", List.of("exec"), List.of(
+        return List.of(new HandleKind("mm", "m", List.of("exec", "fork_begin"), List.of(
                 new HandleKind.Use("switch_mm", 0, false), new HandleKind.Use("switch_mm_begin", 0, false),
                 new HandleKind.Use("flush_tlb_mm", 0, false), new HandleKind.Use("flush_tlb_page", 0, false),
                 new HandleKind.Use("flush_tlb_range", 0, false), new HandleKind.Use("munmap_begin", 0, false),
-                new HandleKind.Use("mprotect_begin", 0, false), new HandleKind.Use("touch_begin", 0, false))));
+                new HandleKind.Use("mprotect_begin", 0, false), new HandleKind.Use("touch_begin", 0, false),
+                new HandleKind.Use("fork_begin", 0, false), new HandleKind.Use("exit_mm_begin", 0, true),
+                new HandleKind.Use("brk_begin", 0, false))));
     }
 
     @Override

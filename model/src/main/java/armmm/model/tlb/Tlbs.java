@@ -64,6 +64,8 @@ public final class Tlbs {
     private final long[] activeMm;
     /** Per CPU, the address-space call begun there and not yet returned ({@link BegunCall}), or null. */
     private final BegunCall[] begun;
+    /** Frames the begun calls' {@link BegunCall.Kind#FREE} steps gave back so far. */
+    private long gatheredFreed;
     /** Begun calls that returned, and steps they took. */
     private long callsReturned;
     /** Accesses that used an old translation a begun call's window tolerates. */
@@ -366,7 +368,7 @@ public final class Tlbs {
             return stepCall(cpu);
         }
         if (asid.cpu(cpu).step() == SwitchStep.IDLE) {
-            return Result.refused("step: cpu " + cpu + " is not switching, nor inside a begun munmap, mprotect or touch");
+            return Result.refused("step: cpu " + cpu + " is not switching, nor inside a begun munmap, mprotect, touch, fork, exit_mm or brk");
         }
         asid.step(cpu);
         releaseExited();
@@ -399,8 +401,9 @@ public final class Tlbs {
 
     /**
      * Begins address-space call {@code name} of {@code mm} on {@code cpu} ({@link BegunCall}): its
-     * PTE writes run now (the mm code's whole call, {@code call}), its TLB flush and its return
-     * wait for {@link #step}. What the call returned, or its refusal (then nothing waits).
+     * PTE writes run now (the mm code's whole call, {@code call}), its TLB flush, the free of what
+     * it unmapped (gathered meanwhile: {@link TlbBug#FREE_BEFORE_FLUSH} frees at once) and its
+     * return wait for {@link #step}. What the call returned, or its refusal (then nothing waits).
      * {@code start}/{@code end} bound what it may change, for {@link TlbBug#TLBI_BEFORE_CLEAR},
      * which issues the flush of that span first and defers the PTE writes to a step after it.
      */
@@ -433,14 +436,28 @@ public final class Tlbs {
             return Result.of(0);
         }
         c.old(oldEntries(mm));
-        Result r = call.get();
+        if (!bugs.contains(TlbBug.FREE_BEFORE_FLUSH)) {
+            // mmu_gather: what the call unmaps is freed by tlb_flush_mmu after the flush
+            tables.gatherFrees();
+        }
+        Result r;
+        try {
+            r = call.get();
+        } finally {
+            c.gather(tables.takeGather());
+        }
         if (r.isRefused()) {
-            // a refused call changed nothing and flushes nothing
-            replayed = tables.flushes().size();
+            // a refused call begins nothing: what it did flush and free (a fork's -ENOMEM after
+            // write-protecting the parent still runs dup_mmap's flush_tlb_mm) happens at once
+            replayFlushes(cpu, false);
+            tables.finishGather(c.gather());
             return r;
         }
         c.result(r);
         queueFlushes(c, name, cpu);
+        if (!c.gather().isEmpty()) {
+            c.steps().add(new BegunCall.Step(BegunCall.Kind.FREE, null));
+        }
         c.steps().add(new BegunCall.Step(BegunCall.Kind.RETURN, null));
         begun[cpu] = c;
         return r;
@@ -468,7 +485,8 @@ public final class Tlbs {
         List<armmm.model.mm.TlbFlush> all = tables.flushes();
         for (; replayed < all.size(); replayed++) {
             armmm.model.mm.TlbFlush f = all.get(replayed);
-            if (bugs.contains(TlbBug.MUNMAP_NO_FLUSH) && name.equals("munmap") && f.site() == armmm.model.mm.TlbFlush.Site.UNMAP_REGION) {
+            if (bugs.contains(TlbBug.MUNMAP_NO_FLUSH) && (name.equals("munmap") || name.equals("brk"))
+                    && f.site() == armmm.model.mm.TlbFlush.Site.UNMAP_REGION) {
                 continue;
             }
             if (f.site() == armmm.model.mm.TlbFlush.Site.WP_PAGE_COPY) {
@@ -543,6 +561,11 @@ public final class Tlbs {
             }
             case TLBI -> issue(cpu, s.op());
             case SET_PTE -> tables.setAgain(c.mm(), s.va());
+            case FREE -> {
+                gatheredFreed += c.gather().pages();
+                tables.finishGather(c.gather());
+                c.gather(new armmm.model.mm.MmuGather());
+            }
             case RETURN -> {
                 begun[cpu] = null;
                 callsReturned++;
@@ -592,6 +615,11 @@ public final class Tlbs {
     /** The call begun on {@code cpu} and not returned, or null. */
     BegunCall begun(int cpu) {
         return begun[cpu];
+    }
+
+    /** Frames begun calls gave back to the buddy allocator after their flush ({@code tlb_flush_mmu_free}). */
+    public long gatheredFreed() {
+        return gatheredFreed;
     }
 
     /** Begun address-space calls that returned. */
@@ -768,14 +796,23 @@ public final class Tlbs {
                 || ttbr0Mm(cpu) != mm || va < 0 || va >= ProcessTables.TASK_SIZE) {
             return null;
         }
+        if (begun[cpu] != null) {
+            return Result.refused("touch: " + insideCall(cpu));
+        }
         accesses++;
         TlbEntry hit = tlbs[cpu].lookup(va, currentAsid(cpu));
         Walk now = walk(cpu, va);
         Result used = useHit(hit, now, va, access, true);
         if (used != null) {
+            // a TLB hit is the hardware's alone: no lock, whatever a begun call holds
             return used;
         }
         boolean walkPermits = now != null && permits(now, access, true);
+        // the hardware walk takes no lock either; do_page_fault takes mmap_lock for reading, then the PTL
+        String held = walkPermits ? null : blocks("touch", mm, cpu, true);
+        if (held != null) {
+            return Result.refused("touch: " + held);
+        }
         String locked = walkPermits ? null : pteLockHeld(mm, va);
         if (locked != null) {
             // as in access: the fault waits for the page's PTL

@@ -440,7 +440,10 @@ final class TlbChains {
      * {@code step cpu=N} among the other calls, and the two accesses that matter inside the
      * window: a CPU using an entry the call's window tolerates ({@code window access}), and a
      * CPU running the mm walking a page of the call's span ({@code window walk}, a speculative
-     * walk or an access), which after the PTE write must find the new PTE.
+     * walk or an access), which after the PTE write must find the new PTE. Also {@code fork_begin}
+     * (the parent write-protected, {@code flush_tlb_mm(oldmm)} in steps), {@code exit_mm_begin}
+     * (exit_mmap's full-mm flush, then the free) and {@code brk_begin} (a break one or two pages
+     * up or down: a shrinking one unmaps as munmap does), from the same CPUs.
      */
     static ChainSpec.Builder<World, Op> withBegunCalls(ChainSpec.Builder<World, Op> b) {
         return b.action("munmap_begin", 5, w -> !beginnable(w).isEmpty(), w -> beginTarget(w).flatMap(
@@ -452,24 +455,19 @@ final class TlbChains {
                 // a write fault begun from a CPU running the mm, on a page a TLB caches: after a fork, a copy on write
                 .action("touch_begin", 3, w -> !cowTargets(w).isEmpty(), w -> Gens.oneOf(cowTargets(w)).map(
                         mvc -> (Op) new TlbOp.TouchBegin(mvc[0], mvc[1], Access.WRITE, (int) mvc[2])))
+                // dup_mmap's write protection and flush_tlb_mm, exit_mmap's full-mm gather, a shrinking brk's unmap_region
+                .action("fork_begin", 2, w -> !beginnable(w).isEmpty(), w -> beginTarget(w).flatMap(
+                        mv -> Gens.oneOf(beginners(w, mv[0])).map(c -> (Op) new TlbOp.ForkBegin(mv[0], c))))
+                .action("exit_mm_begin", 1, w -> beginnable(w).size() > 1, w -> beginTarget(w).flatMap(
+                        mv -> Gens.oneOf(beginners(w, mv[0])).map(c -> (Op) new TlbOp.ExitMmBegin(mv[0], c))))
+                .action("brk_begin", 2, w -> !beginnable(w).isEmpty(), w -> Gens.oneOf(beginnable(w)).flatMap(
+                        m -> Gens.combine(Gens.ints(-2, 2), Gens.oneOf(beginners(w, m)),
+                                (pages, c) -> (Op) new TlbOp.BrkBegin(m, brkTarget(w, m, pages), c))))
                 .action("window access", 30, w -> !windowEntries(w).isEmpty(), w -> Gens.oneOf(windowEntries(w)).map(
                         ce -> (Op) new TlbOp.AccessVa(ce[1], Access.READ, (int) ce[0])))
                 .action("window walk", 20, w -> !windowWalks(w).isEmpty(), w -> Gens.oneOf(windowWalks(w)).flatMap(
                         ce -> Gens.ints(0, (int) ce[2]).map(k -> k == 0 ? (Op) new TlbOp.Speculate(ce[1], (int) ce[0])
-                                : new TlbOp.AccessVa(ce[1], Access.READ, (int) ce[0]))))
-                // vfree's lazy purge begun from an idle CPU (mostly the last: the vmalloc calls run on
-                // CPU 0), its flush taken a step at a time among the other calls
-                .action("purge_vmap_area_lazy_begin", 6, w -> purgeable(w) && !idle(w).isEmpty(),
-                        w -> idleCpu(w).map(c -> (Op) new TlbOp.PurgeVmapAreaLazyBegin(c)))
-                // what makes a purge matter: a vmalloc page in some TLB, and its area vfree'd
-                .action("vmalloc access", 4, w -> !w.handles("vmalloc address").isEmpty() && !idle(w).isEmpty(),
-                        w -> Gens.combine(Gens.oneOf(w.handles("vmalloc address")), idleCpu(w),
-                                (v, c) -> (Op) new TlbOp.AccessVa(v, Access.READ, c)))
-                .action("vfree cached", 4, w -> !cachedAreas(w).isEmpty(), w -> Gens.oneOf(cachedAreas(w)).map(
-                        v -> (Op) new VmallocOp.Vfree(v)))
-                // a CPU reading a vfree'd vmalloc page through the global entry that owes the purge's flush
-                .action("owed access", 10, w -> !owedEntries(w).isEmpty(), w -> Gens.oneOf(owedEntries(w)).map(
-                        ce -> (Op) new TlbOp.AccessVa(ce[1], Access.READ, (int) ce[0])));
+                                : new TlbOp.AccessVa(ce[1], Access.READ, (int) ce[0]))));
     }
 
     /** The held vmalloc areas whose first page some TLB caches. */
@@ -498,13 +496,28 @@ final class TlbChains {
     }
 
     /**
-     * {@link #withBegunCalls} weighted toward vfree's lazy purge begun as steps: more vmalloc areas,
-     * their pages read, a begun purge drawn whenever an area waits for one, and, while a purge is
+     * {@link #withBegunCalls} with vfree's lazy purge begun as steps ({@code purge_vmap_area_lazy_begin}
+     * from an idle CPU, mostly the last: the vmalloc calls run on CPU 0), reads through the global
+     * entries owing its flush, and weighted toward it: more vmalloc areas, their pages read, a vfree
+     * of a cached area, a begun purge drawn whenever an area waits for one, and, while a purge is
      * under way, a vfree (on CPU 0, where the vmalloc calls run) of an area some TLB caches: the
      * interleaving that decides which purge owes that area's flush.
      */
     static ChainSpec.Builder<World, Op> withBegunPurges(ChainSpec.Builder<World, Op> b) {
         return withBegunCalls(b)
+                // vfree's lazy purge begun from an idle CPU (mostly the last: the vmalloc calls run on
+                // CPU 0), its flush taken a step at a time among the other calls
+                .action("purge_vmap_area_lazy_begin", 6, w -> purgeable(w) && !idle(w).isEmpty(),
+                        w -> idleCpu(w).map(c -> (Op) new TlbOp.PurgeVmapAreaLazyBegin(c)))
+                // what makes a purge matter: a vmalloc page in some TLB, and its area vfree'd
+                .action("vmalloc access", 4, w -> !w.handles("vmalloc address").isEmpty() && !idle(w).isEmpty(),
+                        w -> Gens.combine(Gens.oneOf(w.handles("vmalloc address")), idleCpu(w),
+                                (v, c) -> (Op) new TlbOp.AccessVa(v, Access.READ, c)))
+                .action("vfree cached", 4, w -> !cachedAreas(w).isEmpty(), w -> Gens.oneOf(cachedAreas(w)).map(
+                        v -> (Op) new VmallocOp.Vfree(v)))
+                // a CPU reading a vfree'd vmalloc page through the global entry that owes the purge's flush
+                .action("owed access", 10, w -> !owedEntries(w).isEmpty(), w -> Gens.oneOf(owedEntries(w)).map(
+                        ce -> (Op) new TlbOp.AccessVa(ce[1], Access.READ, (int) ce[0])))
                 .action("vmalloc area", 6, w -> Gens.constant(new VmallocOp.VmallocCall(2 * PAGE)))
                 .action("purge begun", 10, w -> purgeable(w) && !idle(w).isEmpty(),
                         w -> idleCpu(w).map(c -> (Op) new TlbOp.PurgeVmapAreaLazyBegin(c)))
@@ -522,6 +535,14 @@ final class TlbChains {
     private static List<long[]> owedEntries(World w) {
         Tlbs t = tlbs(w);
         return entriesOfIdleCpus(w, e -> e.walk().global() && t.vmallocFlushOwed(e.walk().va()));
+    }
+
+    /** The break {@code pages} pages from {@code m}'s current one: above start_brk when shrinking, else one page above it. */
+    private static long brkTarget(World w, long m, int pages) {
+        armmm.model.mm.MmStruct s = w.kernel().state(Processes.class).mm(m);
+        long brk = (s.brk() + PAGE - 1) & -PAGE;
+        long to = brk + pages * PAGE;
+        return to < s.startBrk() ? s.startBrk() + PAGE : to;
     }
 
     /** {mm, page} for a begun call: a page some TLB caches (twice as often), or any page of a beginnable mm. */
@@ -715,6 +736,9 @@ final class TlbChains {
         }
         if (t.callsReturned() > 0) {
             Stats.label("begun call returned");
+        }
+        if (t.gatheredFreed() > 0) {
+            Stats.label("gathered pages freed after the flush");
         }
         for (int c = 0; c < t.nrCpus(); c++) {
             if (t.begun(c) != null && t.begun(c).steps().stream().anyMatch(st -> st.kind() == BegunCall.Kind.SET_PTE)) {
