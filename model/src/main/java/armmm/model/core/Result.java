@@ -92,6 +92,17 @@ public sealed interface Result {
         return new Refused(MODEL_MISUSE, "armmm model: " + finding);
     }
 
+    /**
+     * The {@link Refused#reason} of a call that did not run because the kernel would make it wait:
+     * the CPU it runs on is inside a begun call, or a lock it takes is held by one.
+     */
+    String WAITS = "waits";
+
+    /** A call that waits ({@link #WAITS}) and, in the model, does not run: nothing changed. */
+    static Result waits(String report) {
+        return new Refused(WAITS, report);
+    }
+
     /** True when the result is the model's finding (a {@link Warned} of {@link Origin#MODEL}, or {@link #modelRefusal}). */
     default boolean isModelFinding() {
         return this instanceof Warned w ? w.origin() == Origin.MODEL

@@ -278,6 +278,15 @@ public final class Highmem {
         return Result.of(va);
     }
 
+    /**
+     * Whether {@code kmap} or {@code kunmap} of struct page {@code page} takes {@code kmap_lock}:
+     * a highmem page ({@code kmap_high}, {@code kunmap_high}); a lowmem one returns at once.
+     */
+    public boolean takesKmapLock(long page) {
+        long pfn = pfnOf(page);
+        return pfn >= 0 && pkmap.pageHighMem(pfn);
+    }
+
     /** {@code kunmap(page)}. */
     public Result kunmap(long page, int cpu) {
         Result bad = badCpu(cpu);

@@ -92,7 +92,7 @@ public final class HighmemSubsystem implements Subsystem<Highmem> {
     @Override
     public List<HandleKind> handleKinds() {
         return List.of(
-                new HandleKind("kmap address", "km", List.of("kmap"),
+                new HandleKind("kmap address", "km", List.of("kmap", "kmap_begin"),
                         List.of(new HandleKind.Use("kmap_to_page", 0, false))),
                 new HandleKind("kmap_atomic address", "ka", List.of("kmap_atomic"),
                         List.of(new HandleKind.Use("kunmap_atomic", 0, true))),

@@ -61,6 +61,10 @@ public final class Kernel implements KernelState {
             return subsystem.finishStep(state, op, result);
         }
 
+        Result refusal(Op op) {
+            return subsystem.refusal(state, op);
+        }
+
         void afterStep(Op op, Result result) {
             subsystem.afterStep(state, op, result);
         }
@@ -159,14 +163,23 @@ public final class Kernel implements KernelState {
 
     /**
      * Runs {@code op} and returns what the kernel would. The state stays consistent on refusal.
-     * Every subsystem's step hooks run around it ({@link Subsystem#beforeStep(Object, Op)},
+     * A subsystem may refuse it before it runs ({@link Subsystem#refusal}: the CPU it would run on
+     * is busy). Every subsystem's step hooks run around it ({@link Subsystem#beforeStep(Object, Op)},
      * {@link Subsystem#afterStep}).
      */
     public Result apply(Op op) {
         for (Present<?> p : present) {
             p.beforeStep(op);
         }
-        Result r = op.applyTo(this);
+        Result r = null;
+        for (Present<?> p : present) {
+            if (r == null) {
+                r = p.refusal(op);
+            }
+        }
+        if (r == null) {
+            r = op.applyTo(this);
+        }
         for (Present<?> p : present) {
             r = p.finishStep(op, r);
         }

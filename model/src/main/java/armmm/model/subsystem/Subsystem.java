@@ -76,6 +76,15 @@ public interface Subsystem<S> {
     }
 
     /**
+     * Whether this subsystem's state forbids {@code op} from running now, whichever subsystem it
+     * belongs to: its refusal, or null (the default). The TLB subsystem refuses a call made on a
+     * CPU that is inside a begun call. A refused call runs nothing; the step hooks still run.
+     */
+    default Result refusal(S state, Op op) {
+        return null;
+    }
+
+    /**
      * The result of every kernel call as the kernel gives it, before {@link #afterStep}: what this
      * subsystem printed on the way of a call that may have been another's (the buddy allocator's
      * bad page reports at a drain or a refill) goes with it. By default the result unchanged.

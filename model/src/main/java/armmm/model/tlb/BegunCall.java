@@ -42,13 +42,26 @@ final class BegunCall {
          * and page tables the call unmapped go back to the buddy allocator, after the completing
          * {@code dsb ish} ({@link #frees}).
          */
-        FREE
+        FREE,
+        /**
+         * A write of a kernel-range call ({@link KernelRangeCalls}) other CPUs can see, named by
+         * the step: the purge's areas back to the free tree, a pkmap slot's {@code set_pte_at}.
+         */
+        KERNEL
     }
 
-    /** One step: its kind, and the operation for {@link Kind#TLBI}. */
-    record Step(Kind kind, Tlbi op, long va) {
+    /**
+     * One step: its kind, the operation for {@link Kind#TLBI}, the page for {@link Kind#SET_PTE},
+     * and for a kernel-range call what it is and what it does besides its kind ({@code then}: a
+     * {@link Kind#KERNEL} step's write, or the bookkeeping of the {@code dsb} that completes a flush).
+     */
+    record Step(Kind kind, Tlbi op, long va, String what, Runnable then) {
         Step(Kind kind, Tlbi op) {
             this(kind, op, 0);
+        }
+
+        Step(Kind kind, Tlbi op, long va) {
+            this(kind, op, va, null, null);
         }
 
         @Override
@@ -59,6 +72,7 @@ final class BegunCall {
                 case DSB -> "dsb ish";
                 case TLBI -> op.toString();
                 case RETURN -> "return";
+                case KERNEL -> what;
                 case FREE -> "free gathered pages";
             };
         }
@@ -173,6 +187,7 @@ final class BegunCall {
 
     @Override
     public String toString() {
-        return name + " of mm " + mm + ", next: " + (steps.isEmpty() ? "none" : steps.peekFirst());
+        // a kernel-range call (mm -1) changes swapper_pg_dir, no mm's tables
+        return name + (mm < 0 ? "" : " of mm " + mm) + ", next: " + (steps.isEmpty() ? "none" : steps.peekFirst());
     }
 }

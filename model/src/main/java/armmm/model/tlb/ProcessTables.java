@@ -87,6 +87,10 @@ public final class ProcessTables implements PageTables {
 
     @Override
     public Walk walkKernel(long va) {
+        if (!cleared.isEmpty() && clearedNow(-1, va)) {
+            // a begun kmap's new pkmap slot, set_pte_at only after flush_all_zero_pkmaps' flush
+            return null;
+        }
         Translation t = kernel.translate(va, Access.READ, Privilege.KERNEL);
         return t instanceof Translation.Mapped m ? toWalk(va, m, false) : null;
     }
@@ -104,7 +108,7 @@ public final class ProcessTables implements PageTables {
      */
     private final java.util.Map<Long, java.util.Set<Long>> cleared = new java.util.HashMap<>();
 
-    /** The PTE of {@code va} in {@code mm} reads as cleared until {@link #setAgain}. */
+    /** The PTE of {@code va} in {@code mm} (-1: {@code swapper_pg_dir}) reads as cleared until {@link #setAgain}. */
     void clearUntilSet(long mm, long va) {
         cleared.computeIfAbsent(mm, k -> new java.util.HashSet<>()).add(va & -PAGE);
     }

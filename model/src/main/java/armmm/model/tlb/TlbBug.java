@@ -66,7 +66,15 @@ public enum TlbBug implements SeededBug {
      * gathered until {@code tlb_flush_mmu} after the flush (mm/mmu_gather.c): while another CPU
      * still holds the old translation, the buddy allocator hands the frame out again.
      */
-    FREE_BEFORE_FLUSH("INV-TLB-05", "06824ba824b3 (\"ARM: tlb: delay page freeing for SMP and ARMv7 CPUs\")", "the pages a begun unmap removes are freed at once, before its TLB flush: another CPU's old entry reaches a frame the buddy allocator holds free");
+    FREE_BEFORE_FLUSH("INV-TLB-05", "06824ba824b3 (\"ARM: tlb: delay page freeing for SMP and ARMv7 CPUs\")", "the pages a begun unmap removes are freed at once, before its TLB flush: another CPU's old entry reaches a frame the buddy allocator holds free"),
+    /**
+     * {@code __purge_vmap_area_lazy} flushing the span of the purge list before taking the list
+     * ({@code list_replace_init} after {@code flush_tlb_kernel_range}, where mm/vmalloc.c takes it
+     * first): an area another CPU's {@code vfree} adds in between is taken, believed flushed and
+     * freed, while a CPU still holds its page's global translation. Ours; only an interleaving
+     * with a begun purge shows it (the whole call is atomic).
+     */
+    PURGE_FLUSH_BEFORE_TAKE("INV-TLB-01", "__purge_vmap_area_lazy flushes before it takes the purge list: an area vfree'd in between is freed without its flush, and a CPU keeps its page's global translation");
 
     private final BugFacts facts;
 

@@ -140,6 +140,23 @@ public sealed interface TlbOp extends Op {
     }
 
     /**
+     * {@code purge_vmap_area_lazy_begin}: vfree's lazy purge ({@code purge_vmap_area_lazy},
+     * mm/vmalloc.c) begun on the CPU ({@link KernelRangeCalls#purgeBegin}): the purge list taken
+     * under {@code vmap_purge_lock}; {@code step} takes the flush ({@code dsb ish}, TLBIMVAAIS,
+     * {@code dsb ish}), the areas' return to the free tree, and the return. 0 when nothing was
+     * lazily freed (nothing begun), else the steps left.
+     */
+    record PurgeVmapAreaLazyBegin(int cpu) implements TlbOp {
+        public String name() { return "purge_vmap_area_lazy_begin"; }
+        public List<Arg> args() { return List.of(); }
+        public Result applyTo(KernelState k) {
+            armmm.model.vmalloc.Vmalloc v = k.state(armmm.model.vmalloc.Vmalloc.class);
+            return v == null ? NO_TLBS : on(k, t -> KernelRangeCalls.purgeBegin(t, v.areas(), cpu));
+        }
+        @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
+    /**
      * {@code fork_begin MM}: {@code fork} begun on the CPU ({@code dup_mmap}, kernel/fork.c): under
      * the parent's {@code mmap_lock} held for writing, {@code copy_page_range} write-protects the
      * parent's private writable PTEs and copies them to the child now (the child's handle is the
@@ -154,6 +171,23 @@ public sealed interface TlbOp extends Op {
         public Result applyTo(KernelState k) {
             // init_new_context for the child
             return wholeMm(k, "fork", mm, cpu, Processes::fork, (t, child) -> t.mmCreated(child, cpu));
+        }
+        @Override public String toString() { return render(HandleNames.NONE); }
+    }
+
+    /**
+     * {@code kmap_begin PAGE}: {@code kmap} begun on the CPU under {@code kmap_lock}
+     * ({@link KernelRangeCalls#kmapBegin}): when it wraps, {@code flush_all_zero_pkmaps}' PTE
+     * clears now, and {@code step} takes the flush, the new slot's {@code set_pte_at} and the
+     * return; otherwise the whole call. The address.
+     */
+    record KmapBegin(long page, int cpu) implements TlbOp {
+        @Override public String resultStem() { return "km"; }
+        public String name() { return "kmap_begin"; }
+        public List<Arg> args() { return List.of(Arg.handle(page)); }
+        public Result applyTo(KernelState k) {
+            Highmem h = k.state(Highmem.class);
+            return h == null ? NO_TLBS : on(k, t -> KernelRangeCalls.kmapBegin(t, h, page, cpu));
         }
         @Override public String toString() { return render(HandleNames.NONE); }
     }
@@ -420,6 +454,8 @@ public sealed interface TlbOp extends Op {
             OpSpec.perCpu("exit_mm_begin", (a, c) -> new ExitMmBegin(a[0], c), ArgKind.HANDLE),
             OpSpec.perCpu("brk_begin", (a, c) -> new BrkBegin(a[0], a[1], c), ArgKind.HANDLE, ArgKind.ADDR),
             OpSpec.perCpu("switch_mm_finish", (a, c) -> new SwitchMmFinish(c)),
+            OpSpec.perCpu("purge_vmap_area_lazy_begin", (a, c) -> new PurgeVmapAreaLazyBegin(c)),
+            OpSpec.perCpu("kmap_begin", (a, c) -> new KmapBegin(a[0], c), ArgKind.HANDLE),
             OpSpec.perCpu("access", (a, c) -> new AccessVa(a[0], Access.values()[(int) a[1]], c), ArgKind.ADDR, ArgKind.ACCESS),
             OpSpec.perCpu("speculate", (a, c) -> new Speculate(a[0], c), ArgKind.ADDR),
             OpSpec.perCpu("evict", (a, c) -> new Evict(a[0], c), ArgKind.ADDR),

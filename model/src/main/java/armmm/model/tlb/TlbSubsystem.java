@@ -171,6 +171,12 @@ public final class TlbSubsystem implements Subsystem<Tlbs> {
         t.beginCall();
     }
 
+    /** A call made on a CPU inside a begun call waits for that call's return ({@link Tlbs#busy}). */
+    @Override
+    public Result refusal(Tlbs t, Op op) {
+        return t.busy(op);
+    }
+
     /**
      * The kernel's TLB maintenance around another subsystem's call, before it returns to the
      * caller: the flushes the mm code recorded at its sites (replayed from the calling CPU), the

@@ -117,6 +117,11 @@ public final class Tlbs {
         return tables;
     }
 
+    /** The same, with the model's hold on PTEs a begun call has not set yet ({@link ProcessTables#clearUntilSet}). */
+    ProcessTables processTables() {
+        return tables;
+    }
+
     /** The number of CPUs. */
     public int nrCpus() {
         return tlbs.length;
@@ -549,6 +554,10 @@ public final class Tlbs {
                     c.completed(op);
                 }
                 dsb(cpu);
+                if (s.then() != null) {
+                    // what the completed flush ends (vmalloc's record of the purge's owed flushes)
+                    s.then().run();
+                }
             }
             case TLBI -> issue(cpu, s.op());
             case SET_PTE -> tables.setAgain(c.mm(), s.va());
@@ -562,8 +571,45 @@ public final class Tlbs {
                 callsReturned++;
                 return c.result();
             }
+            case KERNEL -> s.then().run();
         }
         return Result.of(c.steps().size());
+    }
+
+    /**
+     * Null when {@code cpu} is online, inside no begun call and no switch: it can begin
+     * {@code call}; else the refusal.
+     */
+    Result idle(String call, int cpu) {
+        Result bad = checkCpu(call, cpu);
+        if (bad == null && asid.cpu(cpu).step() != SwitchStep.IDLE) {
+            bad = Result.refused(call + ": cpu " + cpu + " is inside a switch; continue it with step cpu=" + cpu);
+        }
+        return bad;
+    }
+
+    /** {@code c} is begun on its CPU ({@link KernelRangeCalls}): {@link #step} takes it on. */
+    void begin(BegunCall c) {
+        begun[c.cpu()] = c;
+    }
+
+    /**
+     * Null when {@code op} may run now; else its refusal: any call made on a CPU inside a begun
+     * call, which runs to its return before that CPU does anything else (the TLB calls and the
+     * mm calls check this themselves; the MMU's {@code translate} is a probe of the tables, not a
+     * kernel call on the CPU). A call that takes no {@code cpu=} runs on CPU 0.
+     */
+    Result busy(armmm.model.subsystem.Op op) {
+        Result locked = KernelRangeCalls.kmapLockHeld(this, op);
+        if (locked != null) {
+            return locked;
+        }
+        int cpu = op.cpu();
+        if (op instanceof TlbOp || op instanceof armmm.model.mm.MmOp || op instanceof armmm.model.mmu.MmuOp.Translate
+                || cpu < 0 || cpu >= begun.length || begun[cpu] == null) {
+            return null;
+        }
+        return Result.waits(op.name() + ": " + insideCall(cpu));
     }
 
     /** The call begun on {@code cpu} and not returned, or null. */

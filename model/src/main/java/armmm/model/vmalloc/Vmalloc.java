@@ -394,8 +394,14 @@ public final class Vmalloc {
         return va.vaStart() >= vmallocStart && va.vaEnd() <= vmallocEnd;
     }
 
-    /** {@code purge_vmap_area_lazy}: flushes and frees every lazily freed area now. */
+    /**
+     * {@code purge_vmap_area_lazy}: flushes and frees every lazily freed area now; refused while a
+     * purge begun as steps holds {@code vmap_purge_lock} (the mutex would make it wait).
+     */
     public Result purgeVmapAreaLazy() {
+        if (areas.purgeLockHeld()) {
+            return Result.refused("purge_vmap_area_lazy: vmap_purge_lock is held by a begun purge; step it to its return");
+        }
         areas.purgeLazy();
         return Result.VOID;
     }

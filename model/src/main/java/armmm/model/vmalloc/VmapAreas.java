@@ -34,6 +34,14 @@ public final class VmapAreas {
     private final TreeMap<Long, VmapArea> busy = new TreeMap<>();
     private final VmapRangeTree free = new VmapRangeTree();
     private final VmapRangeTree purge = new VmapRangeTree();
+    /**
+     * The {@code local_purge_list} of a purge begun as steps ({@link #beginPurge}): taken off the
+     * purge list, not yet back in the free tree, still counted in {@code vmap_lazy_nr}; empty
+     * outside such a purge.
+     */
+    private final VmapRangeTree purging = new VmapRangeTree();
+    /** Whether a purge begun as steps holds {@code vmap_purge_lock} (until {@link #endPurge}). */
+    private boolean purgeLockHeld;
     private final KernelPtes ptes;
     private final int onlineCpus;
     private Set<VmallocBug> bugs;
@@ -120,7 +128,9 @@ public final class VmapAreas {
                 busy.put(addr, va);
                 return va;
             }
-            if (purged) {
+            if (purged || purgeLockHeld) {
+                // purge_vmap_area_lazy would wait for the vmap_purge_lock a begun purge holds:
+                // the model fails the allocation instead of waiting (spec/vmalloc.md)
                 return null;
             }
             purgeLazy();
@@ -161,7 +171,9 @@ public final class VmapAreas {
         }
         vmapLazyNr += va.size() >>> PAGE_SHIFT;
         purge.mergeOrAdd(va.vaStart(), va.vaEnd());
-        if (vmapLazyNr > lazyMaxPages()) {
+        if (vmapLazyNr > lazyMaxPages() && !purgeLockHeld) {
+            // drain_vmap_work; while a begun purge holds vmap_purge_lock the worker waits, and
+            // runs when that purge ends (endPurge)
             purgeLazy();
         }
     }
@@ -172,26 +184,87 @@ public final class VmapAreas {
      * nothing to purge.
      */
     public boolean purgeLazy() {
-        changes++;
-        if (purge.isEmpty()) {
+        long[] span = beginPurge();
+        if (span == null) {
             return false;
         }
-        List<long[]> ranges = purge.ranges();
-        long start = ranges.get(0)[0];
-        long end = ranges.get(ranges.size() - 1)[1];
         // vmalloc's own record of which cleared PTEs still owe their flush (INV-VMALLOC-05) ...
-        ptes.flushTlbKernelRange(start, end);
+        ptes.flushTlbKernelRange(span[0], span[1]);
         // ... and the flush itself, for the TLBs to replay
-        tlbFlushes.add(new KernelTlbFlush(start, end, KernelTlbFlush.Site.PURGE_VMAP_AREA_LAZY));
+        tlbFlushes.add(new KernelTlbFlush(span[0], span[1], KernelTlbFlush.Site.PURGE_VMAP_AREA_LAZY));
+        endPurge();
+        return true;
+    }
+
+    /**
+     * The first half of {@code __purge_vmap_area_lazy} under {@code vmap_purge_lock}: the purge
+     * list is taken whole ({@code list_replace_init} into {@code local_purge_list}) and the span
+     * to flush, {@code {lowest va_start, highest va_end}}, returned; null (nothing taken, the lock
+     * released) when the list was empty. Until {@link #endPurge} the areas are in neither tree
+     * nor the new purge list, which later frees start afresh, and the lock is held.
+     */
+    public long[] beginPurge() {
+        changes++;
+        if (purge.isEmpty()) {
+            return null;
+        }
+        List<long[]> ranges = purge.ranges();
         for (long[] r : ranges) {
+            purging.mergeOrAdd(r[0], r[1]);
+        }
+        purge.clear();
+        purgeLockHeld = true;
+        return new long[] {ranges.get(0)[0], ranges.get(ranges.size() - 1)[1]};
+    }
+
+    /**
+     * {@code vmalloc}'s record that the flush of a purge begun with {@link #beginPurge} completed:
+     * the pages of the areas it took no longer owe their flush. Pages that other CPUs' frees
+     * cleared meanwhile belong to the new purge list and still owe theirs (the next purge's).
+     */
+    public void purgeFlushed() {
+        for (long[] r : purging.ranges()) {
+            ptes.flushTlbKernelRange(r[0], r[1]);
+        }
+    }
+
+    /**
+     * The second half of {@code __purge_vmap_area_lazy}, after its flush: each taken area merges
+     * into the free tree and leaves {@code vmap_lazy_nr}; then {@code vmap_purge_lock} is
+     * released, and a drain that waited for it ({@code drain_vmap_area_work}) runs.
+     */
+    public void endPurge() {
+        changes++;
+        for (long[] r : purging.ranges()) {
             if (!bugs.contains(VmallocBug.VMALLOC_PURGE_LEAKS_SPACE)) {
                 free.mergeOrAdd(r[0], r[1]);
             }
             vmapLazyNr -= (r[1] - r[0]) >>> PAGE_SHIFT;
         }
-        purge.clear();
+        purging.clear();
         purges++;
-        return true;
+        purgeLockHeld = false;
+        if (vmapLazyNr > lazyMaxPages()) {
+            purgeLazy();
+        }
+    }
+
+    /**
+     * {@code mutex_lock(&vmap_purge_lock)} by a purge begun as steps that takes the list later
+     * (a planted order: {@code armmm.model.tlb.TlbBug#PURGE_FLUSH_BEFORE_TAKE}).
+     */
+    public void lockPurge() {
+        purgeLockHeld = true;
+    }
+
+    /** Whether a purge begun as steps holds {@code vmap_purge_lock}. */
+    public boolean purgeLockHeld() {
+        return purgeLockHeld;
+    }
+
+    /** The areas a purge begun as steps took and has not yet freed ({@code local_purge_list}), in address order. */
+    public List<long[]> purgingRanges() {
+        return purging.ranges();
     }
 
     /**
@@ -238,7 +311,24 @@ public final class VmapAreas {
 
     /** The lazily freed ranges, merged, in address order ({@code purge_vmap_area_list}). */
     public List<long[]> purgeRanges() {
-        return purge.ranges();
+        return lazy().ranges();
+    }
+
+    /**
+     * The lazily freed ranges: the purge list, and during a purge begun as steps the areas it
+     * took, which are still lazily freed (counted in {@code vmap_lazy_nr}, not yet free).
+     */
+    private VmapRangeTree lazy() {
+        if (purging.isEmpty()) {
+            return purge;
+        }
+        VmapRangeTree both = new VmapRangeTree();
+        for (VmapRangeTree t : List.of(purge, purging)) {
+            for (long[] r : t.ranges()) {
+                both.mergeOrAdd(r[0], r[1]);
+            }
+        }
+        return both;
     }
 
     /** The free blocks in address order ({@code free_vmap_area_list}). */
@@ -258,7 +348,7 @@ public final class VmapAreas {
 
     /** Bytes in lazily freed areas. */
     public long purgeBytes() {
-        return purge.totalBytes();
+        return purge.totalBytes() + purging.totalBytes();
     }
 
     /** The free blocks in address order, flat ({@code start, end} pairs in one array), for the checks. */
@@ -268,13 +358,14 @@ public final class VmapAreas {
 
     /** The lazily freed ranges in address order, flat, for the checks. */
     public long[] purgeRangesFlat() {
-        return purge.flat();
+        return lazy().flat();
     }
 
     /** The free blocks and lazily freed ranges, for the checks. */
     public List<long[]> notBusyRanges() {
         List<long[]> out = new ArrayList<>(free.ranges());
         out.addAll(purge.ranges());
+        out.addAll(purging.ranges());
         return out;
     }
 

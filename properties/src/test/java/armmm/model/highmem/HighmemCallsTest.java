@@ -122,7 +122,7 @@ class HighmemCallsTest {
         assertThat(HighmemBug.HIGHMEM_KMAP_TO_PAGE_IGNORES_KMAP_LOCAL.facts().kernelCommit()).startsWith("ef6e06b2ef87");
         assertThat(s.handleKinds()).extracting(HandleKind::stem).containsExactly("km", "ka", "kl");
         assertThat(s.handleKinds()).extracting(HandleKind::producedBy)
-                .containsExactly(List.of("kmap"), List.of("kmap_atomic"), List.of("kmap_local_page"));
+                .containsExactly(List.of("kmap", "kmap_begin"), List.of("kmap_atomic"), List.of("kmap_local_page"));
         assertThat(s.handleKinds().get(1).uses()).containsExactly(new HandleKind.Use("kunmap_atomic", 0, true));
         assertThat(s.reports()).extracting(Report::name).containsExactly("kmaps");
         Kernel k = Kernel.boot(Board.virt(64L << 20));

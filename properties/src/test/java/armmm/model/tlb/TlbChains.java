@@ -470,6 +470,73 @@ final class TlbChains {
                                 : new TlbOp.AccessVa(ce[1], Access.READ, (int) ce[0]))));
     }
 
+    /** The held vmalloc areas whose first page some TLB caches. */
+    private static List<Long> cachedAreas(World w) {
+        Tlbs t = tlbs(w);
+        List<Long> out = new ArrayList<>();
+        for (long v : w.handles("vmalloc address")) {
+            for (int c = 0; c < t.nrCpus(); c++) {
+                if (t.tlb(c).lookup(v, t.currentAsid(c)) != null) {
+                    out.add(v);
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Whether a purge is begun on some CPU. */
+    private static boolean purging(Tlbs t) {
+        for (int c = 0; c < t.nrCpus(); c++) {
+            if (t.begun(c) != null && t.begun(c).name().equals("purge_vmap_area_lazy")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * {@link #withBegunCalls} with vfree's lazy purge begun as steps ({@code purge_vmap_area_lazy_begin}
+     * from an idle CPU, mostly the last: the vmalloc calls run on CPU 0), reads through the global
+     * entries owing its flush, and weighted toward it: more vmalloc areas, their pages read, a vfree
+     * of a cached area, a begun purge drawn whenever an area waits for one, and, while a purge is
+     * under way, a vfree (on CPU 0, where the vmalloc calls run) of an area some TLB caches: the
+     * interleaving that decides which purge owes that area's flush.
+     */
+    static ChainSpec.Builder<World, Op> withBegunPurges(ChainSpec.Builder<World, Op> b) {
+        return withBegunCalls(b)
+                // vfree's lazy purge begun from an idle CPU (mostly the last: the vmalloc calls run on
+                // CPU 0), its flush taken a step at a time among the other calls
+                .action("purge_vmap_area_lazy_begin", 6, w -> purgeable(w) && !idle(w).isEmpty(),
+                        w -> idleCpu(w).map(c -> (Op) new TlbOp.PurgeVmapAreaLazyBegin(c)))
+                // what makes a purge matter: a vmalloc page in some TLB, and its area vfree'd
+                .action("vmalloc access", 4, w -> !w.handles("vmalloc address").isEmpty() && !idle(w).isEmpty(),
+                        w -> Gens.combine(Gens.oneOf(w.handles("vmalloc address")), idleCpu(w),
+                                (v, c) -> (Op) new TlbOp.AccessVa(v, Access.READ, c)))
+                .action("vfree cached", 4, w -> !cachedAreas(w).isEmpty(), w -> Gens.oneOf(cachedAreas(w)).map(
+                        v -> (Op) new VmallocOp.Vfree(v)))
+                // a CPU reading a vfree'd vmalloc page through the global entry that owes the purge's flush
+                .action("owed access", 10, w -> !owedEntries(w).isEmpty(), w -> Gens.oneOf(owedEntries(w)).map(
+                        ce -> (Op) new TlbOp.AccessVa(ce[1], Access.READ, (int) ce[0])))
+                .action("vmalloc area", 6, w -> Gens.constant(new VmallocOp.VmallocCall(2 * PAGE)))
+                .action("purge begun", 10, w -> purgeable(w) && !idle(w).isEmpty(),
+                        w -> idleCpu(w).map(c -> (Op) new TlbOp.PurgeVmapAreaLazyBegin(c)))
+                .action("vfree inside a purge", 30, w -> purging(tlbs(w)) && tlbs(w).begun(0) == null && !cachedAreas(w).isEmpty(),
+                        w -> Gens.oneOf(cachedAreas(w)).map(v -> (Op) new VmallocOp.Vfree(v)));
+    }
+
+    /** Whether a lazily freed vmalloc area waits for its purge and no begun purge holds {@code vmap_purge_lock}. */
+    private static boolean purgeable(World w) {
+        armmm.model.vmalloc.Vmalloc v = w.kernel().state(armmm.model.vmalloc.Vmalloc.class);
+        return v != null && !v.areas().purgeLockHeld() && v.areas().vmapLazyNr() > 0;
+    }
+
+    /** {CPU, VA}: a global entry of a vmalloc page owing its purge flush, on a CPU not inside a call. */
+    private static List<long[]> owedEntries(World w) {
+        Tlbs t = tlbs(w);
+        return entriesOfIdleCpus(w, e -> e.walk().global() && t.vmallocFlushOwed(e.walk().va()));
+    }
+
     /** The break {@code pages} pages from {@code m}'s current one: above start_brk when shrinking, else one page above it. */
     private static long brkTarget(World w, long m, int pages) {
         armmm.model.mm.MmStruct s = w.kernel().state(Processes.class).mm(m);
@@ -516,6 +583,11 @@ final class TlbChains {
 
     /** {CPU, VA}: an entry a begun call's window tolerates, on a CPU not inside a call. */
     static List<long[]> windowEntries(World w) {
+        return entriesOfIdleCpus(w, tlbs(w)::inShootdownWindow);
+    }
+
+    /** {CPU, VA}: an entry that {@code wanted} accepts, on a CPU not inside a call or a switch. */
+    private static List<long[]> entriesOfIdleCpus(World w, java.util.function.Predicate<TlbEntry> wanted) {
         Tlbs t = tlbs(w);
         List<long[]> out = new ArrayList<>();
         for (int c = 0; c < t.nrCpus(); c++) {
@@ -523,7 +595,7 @@ final class TlbChains {
                 continue;
             }
             for (TlbEntry e : t.tlb(c).entries()) {
-                if (t.inShootdownWindow(e)) {
+                if (wanted.test(e)) {
                     out.add(new long[] {c, e.walk().va()});
                 }
             }
@@ -658,6 +730,9 @@ final class TlbChains {
         }
         if (t.windowHits() > 0) {
             Stats.label("old translation used inside a shootdown window");
+        }
+        if (op instanceof TlbOp.AccessVa a && !r.isRefused() && t.vmallocFlushOwed(a.va()) && purging(t)) {
+            Stats.label("vmalloc page used inside a begun purge");
         }
         if (t.callsReturned() > 0) {
             Stats.label("begun call returned");
