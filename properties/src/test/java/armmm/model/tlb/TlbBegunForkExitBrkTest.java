@@ -78,18 +78,24 @@ class TlbBegunForkExitBrkTest {
     @Test
     void exitFreesThePagesAndTablesOnlyAfterTheCompletingDsb() {
         long pa = cpu1Writes();
+        // the PTE page free_pgtables unhooks: pte_free_tlb → tlb_remove_page, gathered like the data page
+        long table = k.state(Processes.class).pageTables(m).ptePfn(a) << 12;
+        assertThat(table).isPositive();
         assertThat(value(k.apply(new TlbOp.ExitMmBegin(m, 0)))).isZero();
         assertThat(stepsLeft()).containsExactly(BegunCall.Kind.TLBI, BegunCall.Kind.DSB, BegunCall.Kind.FREE,
                 BegunCall.Kind.RETURN);
         assertThat(t.exited(m)).isTrue();
         assertThat(free(pa)).as("the gathered page waits for the flush").isFalse();
+        assertThat(free(table)).as("the gathered page table waits for the flush").isFalse();
         assertThat(value(k.apply(new TlbOp.AccessVa(a, Access.READ, 1)))).isEqualTo(pa);
         value(k.apply(new TlbOp.Step(0)));
         value(k.apply(new TlbOp.Step(0)));
         assertThat(free(pa)).isFalse();
+        assertThat(free(table)).isFalse();
         assertThat(t.tlb(1).entries()).isEmpty();
         value(k.apply(new TlbOp.Step(0)));
         assertThat(free(pa)).as("tlb_flush_mmu_free").isTrue();
+        assertThat(free(table)).as("tlb_flush_mmu_free, the page table too").isTrue();
         assertThat(k.apply(new TlbOp.Step(0))).isEqualTo(Result.of(0));
         assertThat(t.begun(0)).isNull();
     }
