@@ -170,6 +170,23 @@ class TlbBegunForkExitBrkTest {
     }
 
     @Test
+    void aShrinkingBrkThatUnmapsNothingKeepsTheWriteLock() {
+        // SYSCALL brk (mm/mmap.c): below start_brk, or with no VMA between the new and the old break,
+        // it goes to out before do_brk_munmap, so mmap_lock is never downgraded
+        Processes p = k.state(Processes.class);
+        long base = p.mm(m).brk();
+        value(k.apply(new TlbOp.BrkBegin(m, base - 4096, 0)));
+        assertThat(stepsLeft()).containsExactly(BegunCall.Kind.RETURN);
+        assertThat(k.apply(new MmOp.Touch(m, b, Access.WRITE, 1)).isRefused()).as("below start_brk").isTrue();
+        value(k.apply(new TlbOp.Step(0)));
+        value(k.apply(new MmOp.Brk(m, base + 8192, 0)));
+        value(k.apply(new MmOp.Munmap(m, base, 8192, 0)));
+        assertThat(value(k.apply(new TlbOp.BrkBegin(m, base + 4096, 0)))).as("no brk VMA: the old break").isEqualTo(base + 8192);
+        assertThat(stepsLeft()).containsExactly(BegunCall.Kind.RETURN);
+        assertThat(k.apply(new MmOp.Touch(m, b, Access.WRITE, 1)).isRefused()).as("no VMA to unmap").isTrue();
+    }
+
+    @Test
     void aTlbHitNeedsNoLockDuringAnotherCpusMprotectButTheFaultWaits() {
         long pa = cpu1Writes();
         value(k.apply(new TlbOp.AccessVa(b, Access.READ, 1)));
