@@ -187,6 +187,24 @@ class TlbBegunForkExitBrkTest {
     }
 
     @Test
+    void aTlbEntryThatDeniesWhatTheNewPteAllowsFaultsAndTheFaultWaitsForTheLock() {
+        // CPU 1 caches a read-only entry; mprotect_begin makes the page writable under the write lock.
+        // The write through the old entry is a permission fault (arch/arm/mm/fault.c do_page_fault takes
+        // mmap_read_lock before handle_mm_fault's flush_tlb_fix_spurious_fault): it waits, for touch and access alike
+        long pa = cpu1Writes();
+        value(k.apply(new MmOp.Mprotect(m, a, 4096, VmFlags.PROT_READ, 0)));
+        assertThat(value(k.apply(new TlbOp.AccessVa(a, Access.READ, 1)))).isEqualTo(pa);
+        value(k.apply(new TlbOp.MprotectBegin(m, a, 4096, RW, 0)));
+        // change_pte_range made the dirty exclusive anonymous PTE writable again: the fault is spurious
+        assertThat(k.state(Processes.class).translate(m, a, Access.WRITE, armmm.model.mmu.Privilege.USER))
+                .isInstanceOf(armmm.model.mmu.Translation.Mapped.class);
+        assertThat(((Result.Refused) k.apply(new MmOp.Touch(m, a, Access.WRITE, 1))).reason())
+                .contains("mmap_lock of mm " + m + " is held by mprotect on cpu 0");
+        assertThat(((Result.Refused) k.apply(new TlbOp.AccessVa(a, Access.WRITE, 1))).reason())
+                .contains("mmap_lock of mm " + m + " is held by mprotect on cpu 0");
+    }
+
+    @Test
     void aTlbHitNeedsNoLockDuringAnotherCpusMprotectButTheFaultWaits() {
         long pa = cpu1Writes();
         value(k.apply(new TlbOp.AccessVa(b, Access.READ, 1)));
