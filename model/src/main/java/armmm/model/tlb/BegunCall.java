@@ -40,7 +40,7 @@ final class BegunCall {
         /**
          * {@code tlb_flush_mmu_free} after {@code tlb_flush_mmu_tlbonly} (mm/mmu_gather.c): the pages
          * and page tables the call unmapped go back to the buddy allocator, after the completing
-         * {@code dsb ish} ({@link #frees}).
+         * {@code dsb ish} (what {@link BegunCall#gather()} holds).
          */
         FREE,
         /**

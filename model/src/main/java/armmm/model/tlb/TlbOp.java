@@ -227,15 +227,23 @@ public sealed interface TlbOp extends Op {
                     writeLockKept(p, mm, addr), cpu, () -> p.brk(mm, addr)));
         }
 
-        /** Whether brk keeps {@code mmap_lock} for writing: it grows (or stays), or the VMA after the old break grows down. */
+        /**
+         * Whether brk keeps {@code mmap_lock} for writing: it grows (or stays), it shrinks to nothing
+         * ({@code goto out} below {@code start_brk} or with no VMA between the new and the old break:
+         * {@code do_brk_munmap} never runs, so nothing downgrades), or the VMA after the old break grows down.
+         */
         private static boolean writeLockKept(Processes p, long mm, long addr) {
             armmm.model.mm.MmStruct s = p.mm(mm);
-            if (s == null || addr < 0 || addr > 0xffffffffL) {
+            if (s == null || addr < 0 || addr > 0xffffffffL || addr < s.startBrk()) {
                 return true;
             }
             long newBrk = (addr + Tlbs.PAGE - 1) & -Tlbs.PAGE;
             long oldBrk = (s.brk() + Tlbs.PAGE - 1) & -Tlbs.PAGE;
-            return newBrk >= oldBrk || MunmapBegin.nextGrowsDown(p, mm, newBrk, oldBrk - newBrk);
+            if (newBrk >= oldBrk) {
+                return true;
+            }
+            armmm.model.mm.Vma brkVma = s.findVma(newBrk);
+            return brkVma == null || brkVma.start() >= oldBrk || MunmapBegin.nextGrowsDown(p, mm, newBrk, oldBrk - newBrk);
         }
         @Override public String toString() { return render(HandleNames.NONE); }
     }

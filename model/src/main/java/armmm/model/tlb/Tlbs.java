@@ -717,6 +717,14 @@ public final class Tlbs {
             return used;
         }
         boolean faulted = false;
+        if (user && hit != null && now != null && permits(now, access, true)) {
+            // the entry denied what the PTE permits: the hardware faulted all the same, and
+            // do_page_fault takes mmap_lock for reading before the spurious fault's flush below
+            String held = blocks("access", ttbr0Mm(cpu), cpu, true);
+            if (held != null) {
+                return Result.refused("access: 0x" + Long.toHexString(va) + ": the page fault waits: " + held);
+            }
+        }
         if (user && (now == null || !permits(now, access, true))) {
             // a present PTE that denies the access is a fault too: copy on write, a write to a
             // clean shared page, or the signal
@@ -808,12 +816,15 @@ public final class Tlbs {
             return used;
         }
         boolean walkPermits = now != null && permits(now, access, true);
-        // the hardware walk takes no lock either; do_page_fault takes mmap_lock for reading, then the PTL
-        String held = walkPermits ? null : blocks("touch", mm, cpu, true);
+        // a miss whose hardware walk permits the access takes no lock either; any fault does, a
+        // spurious one too (an entry denying what the PTE now permits): do_page_fault takes mmap_lock
+        // for reading before handle_pte_fault's PTL and flush_tlb_fix_spurious_fault
+        boolean noFault = hit == null && walkPermits;
+        String held = noFault ? null : blocks("touch", mm, cpu, true);
         if (held != null) {
             return Result.refused("touch: " + held);
         }
-        String locked = walkPermits ? null : pteLockHeld(mm, va);
+        String locked = noFault ? null : pteLockHeld(mm, va);
         if (locked != null) {
             // as in access: the fault waits for the page's PTL
             return Result.refused("touch: 0x" + Long.toHexString(va) + ": the page fault waits: " + locked);

@@ -78,18 +78,24 @@ class TlbBegunForkExitBrkTest {
     @Test
     void exitFreesThePagesAndTablesOnlyAfterTheCompletingDsb() {
         long pa = cpu1Writes();
+        // the PTE page free_pgtables unhooks: pte_free_tlb → tlb_remove_page, gathered like the data page
+        long table = k.state(Processes.class).pageTables(m).ptePfn(a) << 12;
+        assertThat(table).isPositive();
         assertThat(value(k.apply(new TlbOp.ExitMmBegin(m, 0)))).isZero();
         assertThat(stepsLeft()).containsExactly(BegunCall.Kind.TLBI, BegunCall.Kind.DSB, BegunCall.Kind.FREE,
                 BegunCall.Kind.RETURN);
         assertThat(t.exited(m)).isTrue();
         assertThat(free(pa)).as("the gathered page waits for the flush").isFalse();
+        assertThat(free(table)).as("the gathered page table waits for the flush").isFalse();
         assertThat(value(k.apply(new TlbOp.AccessVa(a, Access.READ, 1)))).isEqualTo(pa);
         value(k.apply(new TlbOp.Step(0)));
         value(k.apply(new TlbOp.Step(0)));
         assertThat(free(pa)).isFalse();
+        assertThat(free(table)).isFalse();
         assertThat(t.tlb(1).entries()).isEmpty();
         value(k.apply(new TlbOp.Step(0)));
         assertThat(free(pa)).as("tlb_flush_mmu_free").isTrue();
+        assertThat(free(table)).as("tlb_flush_mmu_free, the page table too").isTrue();
         assertThat(k.apply(new TlbOp.Step(0))).isEqualTo(Result.of(0));
         assertThat(t.begun(0)).isNull();
     }
@@ -161,6 +167,41 @@ class TlbBegunForkExitBrkTest {
         assertThat(free(pa)).isFalse();
         assertThat(k.apply(new MmOp.Touch(m, b, Access.WRITE, 1)).isRefused()).as("the downgraded lock lets a fault run").isFalse();
         assertThat(k.apply(new MmOp.Brk(m, base, 1)).isRefused()).as("another brk waits for the write lock").isTrue();
+    }
+
+    @Test
+    void aShrinkingBrkThatUnmapsNothingKeepsTheWriteLock() {
+        // SYSCALL brk (mm/mmap.c): below start_brk, or with no VMA between the new and the old break,
+        // it goes to out before do_brk_munmap, so mmap_lock is never downgraded
+        Processes p = k.state(Processes.class);
+        long base = p.mm(m).brk();
+        value(k.apply(new TlbOp.BrkBegin(m, base - 4096, 0)));
+        assertThat(stepsLeft()).containsExactly(BegunCall.Kind.RETURN);
+        assertThat(k.apply(new MmOp.Touch(m, b, Access.WRITE, 1)).isRefused()).as("below start_brk").isTrue();
+        value(k.apply(new TlbOp.Step(0)));
+        value(k.apply(new MmOp.Brk(m, base + 8192, 0)));
+        value(k.apply(new MmOp.Munmap(m, base, 8192, 0)));
+        assertThat(value(k.apply(new TlbOp.BrkBegin(m, base + 4096, 0)))).as("no brk VMA: the old break").isEqualTo(base + 8192);
+        assertThat(stepsLeft()).containsExactly(BegunCall.Kind.RETURN);
+        assertThat(k.apply(new MmOp.Touch(m, b, Access.WRITE, 1)).isRefused()).as("no VMA to unmap").isTrue();
+    }
+
+    @Test
+    void aTlbEntryThatDeniesWhatTheNewPteAllowsFaultsAndTheFaultWaitsForTheLock() {
+        // CPU 1 caches a read-only entry; mprotect_begin makes the page writable under the write lock.
+        // The write through the old entry is a permission fault (arch/arm/mm/fault.c do_page_fault takes
+        // mmap_read_lock before handle_mm_fault's flush_tlb_fix_spurious_fault): it waits, for touch and access alike
+        long pa = cpu1Writes();
+        value(k.apply(new MmOp.Mprotect(m, a, 4096, VmFlags.PROT_READ, 0)));
+        assertThat(value(k.apply(new TlbOp.AccessVa(a, Access.READ, 1)))).isEqualTo(pa);
+        value(k.apply(new TlbOp.MprotectBegin(m, a, 4096, RW, 0)));
+        // change_pte_range made the dirty exclusive anonymous PTE writable again: the fault is spurious
+        assertThat(k.state(Processes.class).translate(m, a, Access.WRITE, armmm.model.mmu.Privilege.USER))
+                .isInstanceOf(armmm.model.mmu.Translation.Mapped.class);
+        assertThat(((Result.Refused) k.apply(new MmOp.Touch(m, a, Access.WRITE, 1))).reason())
+                .contains("mmap_lock of mm " + m + " is held by mprotect on cpu 0");
+        assertThat(((Result.Refused) k.apply(new TlbOp.AccessVa(a, Access.WRITE, 1))).reason())
+                .contains("mmap_lock of mm " + m + " is held by mprotect on cpu 0");
     }
 
     @Test
