@@ -75,15 +75,30 @@ public sealed interface TlbOp extends Op {
      * downgrades {@code mmap_lock} to reading before {@code unmap_region}, so another CPU's page
      * fault in the mm may run meanwhile, unless the VMA after the range grows down
      * ({@code do_mas_align_munmap}, mm/mmap.c: a stack growing under the read lock could collide
-     * with the range); then the call keeps the write lock to its end.
+     * with the range), or when no VMA overlaps the range (nothing to downgrade for); then the call
+     * keeps the write lock to its end.
      */
     record MunmapBegin(long mm, long addr, long len, int cpu) implements TlbOp {
         public String name() { return "munmap_begin"; }
         public List<Arg> args() { return List.of(Arg.handle(mm), Arg.handle(addr), Arg.size(len)); }
         public Result applyTo(KernelState k) {
             Processes p = k.state(Processes.class);
-            return p == null ? NO_TLBS : on(k, t -> t.beginCall("munmap", mm, addr, addr + len, nextGrowsDown(p, mm, addr, len), cpu,
+            return p == null ? NO_TLBS : on(k, t -> t.beginCall("munmap", mm, addr, addr + len, writeLockKept(p, mm, addr, len), cpu,
                     () -> p.munmap(mm, addr, len)));
+        }
+
+        /**
+         * Whether munmap keeps {@code mmap_lock} for writing to its return: {@code do_mas_munmap}
+         * returns 0 before {@code do_mas_align_munmap} when no VMA overlaps the range, so
+         * {@code __vm_munmap} unlocks the write lock it never downgraded; else as {@link #nextGrowsDown}.
+         */
+        static boolean writeLockKept(Processes p, long mm, long addr, long len) {
+            armmm.model.mm.MmStruct s = p.mm(mm);
+            if (s != null && addr >= 0 && len > 0 && len <= 0xffffffffL && addr <= 0xffffffffL
+                    && s.findVmaIntersection(addr, addr + ((len + Tlbs.PAGE - 1) & -Tlbs.PAGE)) == null) {
+                return true;
+            }
+            return nextGrowsDown(p, mm, addr, len);
         }
 
         /** Whether the VMA at or after {@code PAGE_ALIGN(addr + len)} is VM_GROWSDOWN (no downgrade). */

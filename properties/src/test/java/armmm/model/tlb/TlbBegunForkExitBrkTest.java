@@ -187,6 +187,22 @@ class TlbBegunForkExitBrkTest {
     }
 
     @Test
+    void aMunmapOfARangeWithNoVmaKeepsTheWriteLockToItsReturn() {
+        // do_mas_munmap (mm/mmap.c) returns 0 before do_mas_align_munmap when no VMA overlaps the
+        // range: __vm_munmap then releases the write lock it never downgraded
+        long hole = a - (16L << 20);
+        assertThat(k.state(Processes.class).mm(m).findVmaIntersection(hole, hole + 8192)).isNull();
+        assertThat(value(k.apply(new TlbOp.MunmapBegin(m, hole, 8192, 0)))).isZero();
+        assertThat(stepsLeft()).containsExactly(BegunCall.Kind.RETURN);
+        assertThat(k.apply(new MmOp.Touch(m, b, Access.WRITE, 1)).isRefused()).as("no VMA: no downgrade").isTrue();
+        value(k.apply(new TlbOp.Step(0)));
+        value(k.apply(new MmOp.Touch(m, b, Access.WRITE, 1)));
+        // a range that meets a VMA (b, below a: the next VMA is a's, not the stack) downgrades: a fault runs inside the window
+        value(k.apply(new TlbOp.MunmapBegin(m, b, 4096, 0)));
+        assertThat(k.apply(new MmOp.Touch(m, a, Access.WRITE, 1)).isRefused()).as("downgraded").isFalse();
+    }
+
+    @Test
     void aTlbEntryThatDeniesWhatTheNewPteAllowsFaultsAndTheFaultWaitsForTheLock() {
         // CPU 1 caches a read-only entry; mprotect_begin makes the page writable under the write lock.
         // The write through the old entry is a permission fault (arch/arm/mm/fault.c do_page_fault takes
