@@ -90,6 +90,24 @@ class TlbProperties {
                 "vmalloc page used inside a begun purge", "begun call returned", "vfree of an area in a TLB");
     }
 
+    /**
+     * {@code kmap_begin}'s wrap-around flush (mm/highmem.c {@code flush_all_zero_pkmaps}) as steps
+     * among every other call ({@link TlbKmapChains}): on HighMem boards whose setup, kernel calls
+     * all, brings {@code last_pkmap_nr} within a few kmaps of the wrap, INV-TLB-01 tolerates the
+     * cleared slots' old global entries exactly until the completing {@code dsb}, so every
+     * invariant holds with other CPUs reading through them inside the window; the chains must
+     * reach a begun wrap, such a read inside its window, and the call's return.
+     */
+    @PropertyTest
+    void begunKmapWrapsAndTheirShootdownsInterleaveAndKeepEveryInvariant(PropertyRunner runner) {
+        ChainResult result = runner.run(TlbKmapChains.withPkmaps(TlbChains.spec(TlbChains.patchedKernels(KernelChains.edgeBugs()),
+                id -> true, true), KernelChains.edgeBugs()).tries(10).steps(80).seed(44).build());
+        armmm.pbt.Chains.throwIfFailed(result);
+        System.out.println("[armmm] TlbProperties kmap_begin labels: " + result.stats().labels());
+        assertThat(result.stats().labels()).as("what the chains reached").containsKeys("kmap_begin wrapped",
+                "cleared pkmap slot read through its old entry inside a kmap_begin window", "kmap_begin returned", "kmap_begin wrap interleaved and returned");
+    }
+
     @PropertyTest
     void directTlbMaintenanceAndFlushHelpersKeepEveryInvariant(PropertyRunner runner) {
         ChainResult result = runner.run(TlbChains.withMaintenance(
