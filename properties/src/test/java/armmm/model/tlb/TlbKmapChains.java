@@ -15,7 +15,6 @@ import armmm.model.mmu.Access;
 import armmm.model.page.MemMapLayout;
 import armmm.model.page.PageOp;
 import armmm.model.subsystem.Op;
-import armmm.pbt.ChainFormatter;
 import armmm.pbt.ChainSpec;
 import armmm.pbt.Failure;
 import armmm.pbt.Gen;
@@ -110,7 +109,8 @@ final class TlbKmapChains {
     }
 
     private static Result call(World w, ScenarioWriter writer, StringBuilder lines, Op op) {
-        Result r = w.apply(op);
+        // the block is the world's (held, as a chain's allocation); the kmap addresses no action draws
+        Result r = op instanceof PageOp ? w.apply(op) : w.kernel().apply(op);
         if (r.isRefused()) {
             throw new IllegalStateException("setup call refused: " + op + ": " + r);
         }
@@ -127,7 +127,7 @@ final class TlbKmapChains {
      */
     static ChainSpec.Builder<World, Op> withPkmaps(ChainSpec.Builder<World, Op> b, Bugs bugs) {
         return b.initialState(worlds(bugs))
-                .formatter(new SetupFormatter())
+                .formatter(new KernelFormatter(w -> setupLines(w.kernel())))
                 .action("kmap (new slot)", 2, w -> !slotless(w).isEmpty() && !idle(w).isEmpty(), w -> Gens.combine(
                         Gens.oneOf(slotless(w)), Gens.oneOf(idle(w)), (p, c) -> (Op) new HighmemOp.Kmap(p, false, c)))
                 .action("kmap_begin", 8, w -> !slotless(w).isEmpty() && !idle(w).isEmpty(), w -> Gens.combine(
@@ -143,7 +143,7 @@ final class TlbKmapChains {
                         Gens.ints(0, tlbs(w).nrCpus() - 1), (nr, c) -> (Op) new TlbOp.Speculate(pkmap(w).pkmapAddr(nr), c)))
                 .action("pkmap window access", 30, w -> !windowEntries(w).isEmpty(), w -> Gens.oneOf(windowEntries(w)).map(
                         ce -> (Op) new TlbOp.AccessVa(ce[1], Access.READ, (int) ce[0])))
-                .action("step (begun kmap)", 16, w -> kmapCpu(tlbs(w)) >= 0, w -> Gens.constant(new TlbOp.Step(kmapCpu(tlbs(w)))))
+                .action("step (begun kmap)", 40, w -> kmapCpu(tlbs(w)) >= 0, w -> Gens.constant(new TlbOp.Step(kmapCpu(tlbs(w)))))
                 .postcondition((w, op, outcome) -> label(w, op, (Result) outcome));
     }
 
@@ -277,30 +277,5 @@ final class TlbKmapChains {
             Stats.label("whole kmap wrapped");
         }
         return List.of();
-    }
-
-    /** The kernel formatter, with the setup's calls after the board line. */
-    private static final class SetupFormatter implements ChainFormatter<World, Op> {
-        private final KernelFormatter kernel = new KernelFormatter();
-
-        @Override
-        public String scenarioHeader(World initial) {
-            return kernel.scenarioHeader(initial) + setupLines(initial.kernel());
-        }
-
-        @Override
-        public String line(Op action, Object outcome, int stepIndex) {
-            return kernel.line(action, outcome, stepIndex);
-        }
-
-        @Override
-        public String replayCommand(String scenarioPath) {
-            return kernel.replayCommand(scenarioPath);
-        }
-
-        @Override
-        public String describe(World state) {
-            return kernel.describe(state);
-        }
     }
 }

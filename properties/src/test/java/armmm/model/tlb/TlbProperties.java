@@ -101,7 +101,7 @@ class TlbProperties {
     @PropertyTest
     void begunKmapWrapsAndTheirShootdownsInterleaveAndKeepEveryInvariant(PropertyRunner runner) {
         ChainResult result = runner.run(TlbKmapChains.withPkmaps(TlbChains.spec(TlbChains.patchedKernels(KernelChains.edgeBugs()),
-                id -> true, true), KernelChains.edgeBugs()).tries(10).steps(80).seed(44).build());
+                id -> true, true), KernelChains.edgeBugs()).tries(12).steps(80).seed(44).build());
         armmm.pbt.Chains.throwIfFailed(result);
         System.out.println("[armmm] TlbProperties kmap_begin labels: " + result.stats().labels());
         assertThat(result.stats().labels()).as("what the chains reached").containsKeys("kmap_begin wrapped",
