@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
@@ -106,6 +107,27 @@ class TlbProperties {
         System.out.println("[armmm] TlbProperties kmap_begin labels: " + result.stats().labels());
         assertThat(result.stats().labels()).as("what the chains reached").containsKeys("kmap_begin wrapped",
                 "cleared pkmap slot read through its old entry inside a kmap_begin window", "kmap_begin returned", "kmap_begin wrap interleaved and returned");
+    }
+
+    /**
+     * The same chains find a pkmap wrap that leaves its flush out ({@code HIGHMEM_PKMAP_REUSE_WITHOUT_FLUSH},
+     * highmem's seeded bug): checked by INV-TLB-01 alone, a CPU's entry of a cleared slot is stale
+     * at the wrap, and the counterexample, the setup's calls in its header, replays to the same
+     * report with the bug planted. (HighmemProperties hunts the bug through INV-HIGHMEM-05.)
+     */
+    @Test
+    void theKmapChainsFindAWrapWithoutItsFlushAndTheCounterexampleReplaysFromTheSetup() {
+        Bugs bugs = Bugs.of(armmm.model.highmem.HighmemBug.HIGHMEM_PKMAP_REUSE_WITHOUT_FLUSH);
+        PropertyRunner runner = new PropertyRunner("TlbProperties", "kmap_wrap_without_flush", (k, v) -> { }).derandomized();
+        ChainResult result = runner.run(TlbKmapChains.withPkmaps(TlbChains.spec(TlbChains.kernels(bugs), "INV-TLB-01"::equals, false),
+                bugs).tries(12).steps(80).seed(44).shrinkReplays(40).build());
+        assertThat(result.passed()).as("pkmap wrap without its flush: a chain must fail").isFalse();
+        assertThat(result.counterexample().failure().id()).isEqualTo("INV-TLB-01");
+        armmm.scenario.RunReport r = armmm.scenario.Runner.run(
+                armmm.scenario.Parser.parse("counterexample.scn", result.counterexample().scenario()), bugs);
+        System.out.printf("[armmm] TlbProperties kmap wrap without its flush: %d steps after the setup (from %d)%n",
+                result.counterexample().steps().size(), result.counterexample().originalSteps());
+        assertThat(r.messages()).as("%s", r.output()).anySatisfy(m -> assertThat(m).contains("INV-TLB-01"));
     }
 
     @PropertyTest
