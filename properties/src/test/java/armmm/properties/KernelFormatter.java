@@ -7,6 +7,7 @@ import armmm.model.kernel.Reports;
 import armmm.pbt.ChainFormatter;
 import armmm.scenario.ScenarioWriter;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Prints a chain of kernel calls as a scenario ({@code armmm run} replays it) and kernel states
@@ -16,6 +17,21 @@ public final class KernelFormatter implements ChainFormatter<World, Op> {
     private ScenarioWriter writer = new ScenarioWriter();
     /** The board's CPUs, read off the initial state: on more than one every per-CPU call prints its cpu=N. */
     private int cpus = 1;
+    /** The calls a chain's initial state was made with after boot, as scenario lines (empty for none). */
+    private final Function<World, String> setup;
+
+    /** Chains whose initial state is the booted kernel. */
+    public KernelFormatter() {
+        this(w -> "");
+    }
+
+    /**
+     * Chains whose initial state {@code setup} calls made after boot: their lines follow the
+     * board line, so the counterexample replays from the same state.
+     */
+    public KernelFormatter(Function<World, String> setup) {
+        this.setup = setup;
+    }
 
     @Override
     public String scenarioHeader(World initial) {
@@ -27,7 +43,7 @@ public final class KernelFormatter implements ChainFormatter<World, Op> {
                     .append("#   java -Darmmm.bug=").append(bug.cliName()).append(" -jar model/target/armmm.jar run FILE\n");
         }
         header.append(initial.kernel().boardLine().orElse("# no board: an empty memblock, identity addressing")).append('\n');
-        return header.toString();
+        return header.append(setup.apply(initial)).toString();
     }
 
     @Override

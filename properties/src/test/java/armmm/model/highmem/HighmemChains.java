@@ -10,7 +10,6 @@ import armmm.model.kernel.Kernel;
 import armmm.model.page.MemMapLayout;
 import armmm.model.page.PageOp;
 import armmm.model.subsystem.Op;
-import armmm.pbt.ChainFormatter;
 import armmm.pbt.ChainSpec;
 import armmm.pbt.Gen;
 import armmm.pbt.Gens;
@@ -149,7 +148,7 @@ public final class HighmemChains {
 
     /** Highmem chains checking the invariants {@code checked} accepts, with the prefill in the scenario header. */
     static ChainSpec.Builder<World, Op> spec(Gen<Kernel> kernels, Predicate<String> checked) {
-        return withHighmemCalls(KernelChains.builder(kernels, checked), true).formatter(new PrefillFormatter()).tries(20).steps(40);
+        return withHighmemCalls(KernelChains.builder(kernels, checked), true).formatter(new KernelFormatter(HighmemChains::prefillLines)).tries(20).steps(40);
     }
 
     /**
@@ -198,7 +197,7 @@ public final class HighmemChains {
         }
         b.finalCheck("highmem complete check", w -> failures(HighmemSubsystem.INSTANCE.completeCheck(
                 w.kernel().state(Highmem.class), w.kernel()).stream().filter(v -> v.id().equals(catcher)).toList()));
-        return withHighmemCalls(b, false).formatter(new PrefillFormatter()).steps(20).shrinkReplays(300);
+        return withHighmemCalls(b, false).formatter(new KernelFormatter(HighmemChains::prefillLines)).steps(20).shrinkReplays(300);
     }
 
     private static List<armmm.pbt.Failure> failures(List<armmm.model.core.Violation> vs) {
@@ -393,43 +392,23 @@ public final class HighmemChains {
         return List.of();
     }
 
-    /** The kernel formatter, with the prefill's kmaps after the board line. */
-    static final class PrefillFormatter implements ChainFormatter<World, Op> {
-        private final KernelFormatter kernel = new KernelFormatter();
-
-        @Override
-        public String scenarioHeader(World initial) {
-            StringBuilder s = new StringBuilder(kernel.scenarioHeader(initial));
-            Prefill prefill = PREFILL.get(initial.kernel());
-            if (prefill != null) {
-                List<Long> pages = prefill.pages();
-                s.append("# prefill: ").append(pages.size() - 1).append(" kmaps (slots 1..").append(pages.size() - 1)
-                        .append(") of the pages of an order-").append(PREFILL_ORDER).append(" HighMem block")
-                        .append(prefill.released() ? ", the last kunmapped again\n" : "\n");
-                s.append("alloc_pages GFP_HIGHUSER ").append(PREFILL_ORDER).append('\n');
-                for (long p : pages.subList(1, pages.size())) {
-                    s.append(String.format("kmap 0x%x%n", p));
-                }
-                if (prefill.released()) {
-                    s.append(String.format("kunmap 0x%x%n", pages.get(pages.size() - 1)));
-                }
+    /** The prefill's kmaps, as scenario lines after the board line (empty without a prefill). */
+    private static String prefillLines(World initial) {
+        StringBuilder s = new StringBuilder();
+        Prefill prefill = PREFILL.get(initial.kernel());
+        if (prefill != null) {
+            List<Long> pages = prefill.pages();
+            s.append("# prefill: ").append(pages.size() - 1).append(" kmaps (slots 1..").append(pages.size() - 1)
+                    .append(") of the pages of an order-").append(PREFILL_ORDER).append(" HighMem block")
+                    .append(prefill.released() ? ", the last kunmapped again\n" : "\n");
+            s.append("alloc_pages GFP_HIGHUSER ").append(PREFILL_ORDER).append('\n');
+            for (long p : pages.subList(1, pages.size())) {
+                s.append(String.format("kmap 0x%x%n", p));
             }
-            return s.toString();
+            if (prefill.released()) {
+                s.append(String.format("kunmap 0x%x%n", pages.get(pages.size() - 1)));
+            }
         }
-
-        @Override
-        public String line(Op action, Object outcome, int stepIndex) {
-            return kernel.line(action, outcome, stepIndex);
-        }
-
-        @Override
-        public String replayCommand(String scenarioPath) {
-            return kernel.replayCommand(scenarioPath);
-        }
-
-        @Override
-        public String describe(World state) {
-            return kernel.describe(state);
-        }
+        return s.toString();
     }
 }

@@ -741,7 +741,8 @@ final class TlbChains {
             Stats.label("gathered pages freed after the flush");
         }
         for (int c = 0; c < t.nrCpus(); c++) {
-            if (t.begun(c) != null && t.begun(c).steps().stream().anyMatch(st -> st.kind() == BegunCall.Kind.SET_PTE)) {
+            // a begun kmap (mm -1) also ends in a set_pte_at: a copy on write is an mm's
+            if (t.begun(c) != null && t.begun(c).mm() >= 0 && t.begun(c).steps().stream().anyMatch(st -> st.kind() == BegunCall.Kind.SET_PTE)) {
                 Stats.label("copy on write begun");
             }
         }

@@ -81,4 +81,23 @@ class TlbKmapBegunTest {
         assertThat(r.messages()).as("%s", r.output()).isEmpty();
         assertThat(r.passed()).isEqualTo(1);
     }
+
+    /**
+     * {@link TlbKmapChains}' setup is kernel calls that replay as the counterexample's header:
+     * 507 kmaps leave {@code last_pkmap_nr} at 507 (four new slots before the wrap), slots 1..505
+     * at count 1 and the last two kmapped; the model's state agrees with the replay's.
+     */
+    @Test
+    void theKmapChainsSetupReplaysAsItsHeaderAndLeavesTheWrapFourKmapsAway() {
+        armmm.model.kernel.Kernel k = armmm.model.kernel.Kernel.boot(TlbKmapChains.board(3), Bugs.NONE);
+        TlbKmapChains.setUp(k, 507);
+        armmm.model.highmem.Pkmap p = k.state(armmm.model.highmem.Highmem.class).pkmap();
+        assertThat(p.lastPkmapNr()).isEqualTo(507);
+        assertThat(new int[] {p.pkmapCount(505), p.pkmapCount(506), p.pkmapCount(507), p.pkmapCount(508)}).containsExactly(1, 2, 2, 0);
+        RunReport r = Runner.run(Parser.parse("setup.scn", k.boardLine().orElseThrow() + "\n" + TlbKmapChains.setupLines(k)
+                + "expect highmem.last_pkmap_nr == 507\nexpect highmem.pkmap_count[505] == 1\nexpect highmem.pkmap_count[507] == 2\n"),
+                Bugs.NONE);
+        assertThat(r.messages()).as("%s", r.output()).isEmpty();
+        assertThat(r.passed()).isEqualTo(3);
+    }
 }

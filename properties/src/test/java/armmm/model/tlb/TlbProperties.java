@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
@@ -88,6 +89,45 @@ class TlbProperties {
         armmm.pbt.Chains.throwIfFailed(result);
         assertThat(result.stats().labels()).as("what the chains reached").containsKeys("purge_vmap_area_lazy_begin ok",
                 "vmalloc page used inside a begun purge", "begun call returned", "vfree of an area in a TLB");
+    }
+
+    /**
+     * {@code kmap_begin}'s wrap-around flush (mm/highmem.c {@code flush_all_zero_pkmaps}) as steps
+     * among every other call ({@link TlbKmapChains}): on HighMem boards whose setup, kernel calls
+     * all, brings {@code last_pkmap_nr} within a few kmaps of the wrap, INV-TLB-01 tolerates the
+     * cleared slots' old global entries exactly until the completing {@code dsb}, so every
+     * invariant holds with other CPUs reading through them inside the window; the chains must
+     * reach a begun wrap, such a read inside its window, and the call's return.
+     */
+    @PropertyTest
+    void begunKmapWrapsAndTheirShootdownsInterleaveAndKeepEveryInvariant(PropertyRunner runner) {
+        ChainResult result = runner.run(TlbKmapChains.withPkmaps(TlbChains.spec(TlbChains.patchedKernels(KernelChains.edgeBugs()),
+                id -> true, true), KernelChains.edgeBugs()).tries(12).steps(80).seed(44).build());
+        armmm.pbt.Chains.throwIfFailed(result);
+        System.out.println("[armmm] TlbProperties kmap_begin labels: " + result.stats().labels());
+        assertThat(result.stats().labels()).as("what the chains reached").containsKeys("kmap_begin wrapped",
+                "cleared pkmap slot read through its old entry inside a kmap_begin window", "kmap_begin returned", "kmap_begin wrap interleaved and returned");
+    }
+
+    /**
+     * The same chains find a pkmap wrap that leaves its flush out ({@code HIGHMEM_PKMAP_REUSE_WITHOUT_FLUSH},
+     * highmem's seeded bug): checked by INV-TLB-01 alone, a CPU's entry of a cleared slot is stale
+     * at the wrap, and the counterexample, the setup's calls in its header, replays to the same
+     * report with the bug planted. (HighmemProperties hunts the bug through INV-HIGHMEM-05.)
+     */
+    @Test
+    void theKmapChainsFindAWrapWithoutItsFlushAndTheCounterexampleReplaysFromTheSetup() {
+        Bugs bugs = Bugs.of(armmm.model.highmem.HighmemBug.HIGHMEM_PKMAP_REUSE_WITHOUT_FLUSH);
+        PropertyRunner runner = new PropertyRunner("TlbProperties", "kmap_wrap_without_flush", (k, v) -> { }).derandomized();
+        ChainResult result = runner.run(TlbKmapChains.withPkmaps(TlbChains.spec(TlbChains.kernels(bugs), "INV-TLB-01"::equals, false),
+                bugs).tries(12).steps(80).seed(44).shrinkReplays(40).build());
+        assertThat(result.passed()).as("pkmap wrap without its flush: a chain must fail").isFalse();
+        assertThat(result.counterexample().failure().id()).isEqualTo("INV-TLB-01");
+        armmm.scenario.RunReport r = armmm.scenario.Runner.run(
+                armmm.scenario.Parser.parse("counterexample.scn", result.counterexample().scenario()), bugs);
+        System.out.printf("[armmm] TlbProperties kmap wrap without its flush: %d steps after the setup (from %d)%n",
+                result.counterexample().steps().size(), result.counterexample().originalSteps());
+        assertThat(r.messages()).as("%s", r.output()).anySatisfy(m -> assertThat(m).contains("INV-TLB-01"));
     }
 
     @PropertyTest
