@@ -93,6 +93,8 @@ final class BegunCall {
     private armmm.model.mm.MmuGather gather = new armmm.model.mm.MmuGather();
 
     private final long start;
+    /** The child mm a begun {@code fork} made, not published to any task until the return; -1 for other calls. */
+    private long unpublished = -1;
 
     BegunCall(String name, long mm, long start, int cpu, boolean writeLocked) {
         this.name = name;
@@ -115,6 +117,19 @@ final class BegunCall {
     /** The mm whose {@code mmap_lock} the call holds. */
     long mm() {
         return mm;
+    }
+
+    /**
+     * The child mm a begun fork made: {@code copy_process} (kernel/fork.c) wakes the child with
+     * {@code wake_up_new_task} only after {@code dup_mmap} flushed the parent and returned, so no
+     * task runs in it, or maps, faults or switches to it, before the return.
+     */
+    long unpublished() {
+        return unpublished;
+    }
+
+    void unpublished(long mm) {
+        unpublished = mm;
     }
 
     /** The CPU the call runs on. */

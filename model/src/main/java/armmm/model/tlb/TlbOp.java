@@ -185,7 +185,10 @@ public sealed interface TlbOp extends Op {
         public List<Arg> args() { return List.of(Arg.handle(mm)); }
         public Result applyTo(KernelState k) {
             // init_new_context for the child
-            return wholeMm(k, "fork", mm, cpu, Processes::fork, (t, child) -> t.mmCreated(child, cpu));
+            return wholeMm(k, "fork", mm, cpu, Processes::fork, (t, child) -> {
+                t.mmCreated(child, cpu);
+                t.begun(cpu).unpublished(child);
+            });
         }
         @Override public String toString() { return render(HandleNames.NONE); }
     }

@@ -301,7 +301,8 @@ public final class Tlbs {
         if (asid.cpu(cpu).step() != SwitchStep.IDLE) {
             return Result.refused(call + ": cpu " + cpu + " is inside a switch; continue it with step cpu=" + cpu);
         }
-        return null;
+        String child = unpublished(call, mm);
+        return child == null ? null : Result.refused(child);
     }
 
     /** {@code switch_mm} on {@code cpu}, every step with no other CPU moving; the mm's {@code context.id}. */
@@ -646,9 +647,24 @@ public final class Tlbs {
         if (cpu >= 0 && cpu < begun.length && begun[cpu] != null) {
             return insideCall(cpu);
         }
+        String child = unpublished(call, mm);
+        if (child != null) {
+            return child;
+        }
         for (BegunCall c : begun) {
             if (c != null && c.mm() == mm && (c.writeLocked() || !fault)) {
                 return "mmap_lock of mm " + mm + " is held by " + c.name() + " on cpu " + c.cpu() + "; step it to its return";
+            }
+        }
+        return null;
+    }
+
+    /** Null unless {@code mm} is the child of a fork begun and not returned ({@link BegunCall#unpublished}): then why {@code call} cannot use it. */
+    private String unpublished(String call, long mm) {
+        for (BegunCall c : begun) {
+            if (c != null && c.unpublished() == mm) {
+                return call + ": mm " + mm + " is the child of the fork on cpu " + c.cpu()
+                        + ", which no task runs before that fork returns; step it to its return";
             }
         }
         return null;

@@ -66,12 +66,16 @@ class TlbBegunForkExitBrkTest {
         Result fault = k.apply(new MmOp.Touch(m, b, Access.WRITE, 1));
         assertThat(((Result.Refused) fault).reason()).contains("mmap_lock of mm " + m + " is held by fork on cpu 0");
         assertThat(k.apply(new TlbOp.MunmapBegin(m, b, 4096, 1)).isRefused()).isTrue();
-        // the child's lock is free (dup_mmap unlocks it before flush_tlb_mm(oldmm))
-        value(k.apply(new MmOp.Mmap(child, 0, 4096, RW, ANON, 1)));
+        // dup_mmap unlocks the child before flush_tlb_mm(oldmm), but no task runs in the child before
+        // copy_process returns and wake_up_new_task (kernel/fork.c): nothing maps, faults or switches to it
+        assertThat(((Result.Refused) k.apply(new MmOp.Mmap(child, 0, 4096, RW, ANON, 1))).reason())
+                .contains("child of the fork on cpu 0");
+        assertThat(k.apply(new TlbOp.SwitchMm(child, 1)).isRefused()).isTrue();
         value(k.apply(new TlbOp.Step(0)));
         value(k.apply(new TlbOp.Step(0)));
         assertThat(t.tlb(1).entries()).isEmpty();
         assertThat(k.apply(new TlbOp.Step(0))).isEqualTo(Result.of(child));
+        value(k.apply(new MmOp.Mmap(child, 0, 4096, RW, ANON, 1)));
         assertThat(value(k.apply(new TlbOp.AccessVa(a, Access.WRITE, 1)))).as("now a copy on write").isNotEqualTo(pa);
     }
 
