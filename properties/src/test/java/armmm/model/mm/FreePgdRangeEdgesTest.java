@@ -1,10 +1,10 @@
 package armmm.model.mm;
 
+import static armmm.model.mm.MmTablesProtectionTest.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import armmm.model.board.Board;
 import armmm.model.core.Bugs;
-import armmm.model.core.Result;
 import armmm.model.kernel.Kernel;
 import armmm.model.mmu.Access;
 import org.junit.jupiter.api.Test;
@@ -21,11 +21,6 @@ class FreePgdRangeEdgesTest {
     private static final long T0 = 0x20000000L;
     private static final long T1 = T0 + PMD;
     private static final long T2 = T1 + PMD;
-
-    private static long ok(Result r) {
-        assertThat(r.isRefused()).as("%s", r).isFalse();
-        return r.value();
-    }
 
     /** The pmds among T0, T1, T2 that still have a PTE table after {@code freePgdRange(addr, end, floor, ceiling)}. */
     private static boolean[] after(long addr, long end, long floor, long ceiling) {

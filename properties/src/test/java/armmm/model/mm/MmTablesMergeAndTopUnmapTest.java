@@ -1,11 +1,15 @@
 package armmm.model.mm;
 
 import static armmm.model.mmu.Pgtable2Level.L_PTE_RDONLY;
+import static armmm.model.mm.MmTablesProtectionTest.A;
+import static armmm.model.mm.MmTablesProtectionTest.ANON;
+import static armmm.model.mm.MmTablesProtectionTest.P;
+import static armmm.model.mm.MmTablesProtectionTest.RW;
+import static armmm.model.mm.MmTablesProtectionTest.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import armmm.model.board.Board;
 import armmm.model.core.Bugs;
-import armmm.model.core.Result;
 import armmm.model.kernel.Kernel;
 import armmm.model.mmu.Access;
 import java.util.List;
@@ -19,15 +23,6 @@ import org.junit.jupiter.api.Test;
  * (arch/arm/include/asm/pgtable.h; mm/mmap.c {@code free_pgtables}).
  */
 class MmTablesMergeAndTopUnmapTest {
-    private static final int RW = VmFlags.PROT_READ | VmFlags.PROT_WRITE;
-    private static final int ANON = VmFlags.MAP_PRIVATE | VmFlags.MAP_ANONYMOUS | VmFlags.MAP_FIXED;
-    private static final long P = 4096;
-    private static final long A = 0x20000000L;
-
-    private static long ok(Result r) {
-        assertThat(r.isRefused()).as("%s", r).isFalse();
-        return r.value();
-    }
 
     @Test
     void aMergedRangeGetsItsNewProtectionInThePtes() {

@@ -1,5 +1,9 @@
 package armmm.model.mm;
 
+import static armmm.model.mm.MmTablesProtectionTest.A;
+import static armmm.model.mm.MmTablesProtectionTest.ANON;
+import static armmm.model.mm.MmTablesProtectionTest.RW;
+import static armmm.model.mm.MmTablesProtectionTest.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import armmm.model.board.Board;
@@ -22,15 +26,7 @@ import org.junit.jupiter.api.Test;
  * (include/linux/highmem.h) map each through {@code kmap_local_page}.
  */
 class UserAccessAndHighPagesTest {
-    private static final int RW = VmFlags.PROT_READ | VmFlags.PROT_WRITE;
-    private static final int ANON = VmFlags.MAP_PRIVATE | VmFlags.MAP_ANONYMOUS | VmFlags.MAP_FIXED;
-    private static final long A = 0x20000000L;
     private static final Result MARK = Result.of(0xabcL);
-
-    private static long ok(Result r) {
-        assertThat(r.isRefused()).as("%s", r).isFalse();
-        return r.value();
-    }
 
     @Test
     void onlyAUserAddressOfALiveMmWithTablesTakesTheTlbPath() {
