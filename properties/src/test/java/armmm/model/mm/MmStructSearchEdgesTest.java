@@ -126,4 +126,22 @@ class MmStructSearchEdgesTest {
         assertThat(mm.mmap(a + 0x1000, 0x2000, PROT_READ, ANON | MAP_FIXED_NOREPLACE)).isEqualTo(MmResult.fail(Errno.EEXIST));
         assertThat(mm.mapCount()).isEqualTo(4);
     }
+
+    /**
+     * fs/proc/task_mmu.c {@code show_map_vma}: [stack] names the VMA holding {@code start_stack},
+     * not one above it (an unnamed line keeps the space after the inode); a shmem piece's offset column is its {@code vm_pgoff} in bytes.
+     */
+    @Test
+    void theMapsFileNamesOnlyTheVmaHoldingStartStackAndGivesAPiecesOffset() {
+        MmStruct mm = legacy(0x3000);
+        long top = TASK_SIZE - 0x3000;
+        mm.mmap(top, 0x1000, RW, ANON | MAP_FIXED);
+        long x = 0x50000000L;
+        mm.mmap(x, 0x2000, RW, VmFlags.MAP_SHARED | VmFlags.MAP_ANONYMOUS | MAP_FIXED);
+        mm.munmap(x, 0x1000);
+        String maps = MapsReport.render(mm, false);
+        assertThat(maps).contains(String.format("%08x-%08x rw-p 00000000 00:00 0 \n", top, top + 0x1000));
+        assertThat(maps).contains(String.format("%08x-%08x rw-s 00001000 00:01 1 ", x + 0x1000, x + 0x2000));
+        assertThat(maps).containsOnlyOnce("[stack]");
+    }
 }
