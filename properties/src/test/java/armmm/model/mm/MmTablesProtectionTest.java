@@ -20,12 +20,12 @@ import org.junit.jupiter.api.Test;
  * first to the last PTE that changed, none when none did.
  */
 class MmTablesProtectionTest {
-    private static final int RW = VmFlags.PROT_READ | VmFlags.PROT_WRITE;
-    private static final int ANON = VmFlags.MAP_PRIVATE | VmFlags.MAP_ANONYMOUS | VmFlags.MAP_FIXED;
-    private static final long P = 4096;
-    private static final long A = 0x20000000L;
+    static final int RW = VmFlags.PROT_READ | VmFlags.PROT_WRITE;
+    static final int ANON = VmFlags.MAP_PRIVATE | VmFlags.MAP_ANONYMOUS | VmFlags.MAP_FIXED;
+    static final long P = 4096;
+    static final long A = 0x20000000L;
 
-    private static long ok(Result r) {
+    static long ok(Result r) {
         assertThat(r.isRefused()).as("%s", r).isFalse();
         return r.value();
     }

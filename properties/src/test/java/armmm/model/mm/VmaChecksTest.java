@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  */
 class VmaChecksTest {
     @SuppressWarnings("unchecked")
-    private static MmStruct withVmas(Vma... vmas) throws ReflectiveOperationException {
+    static MmStruct withVmas(Vma... vmas) throws ReflectiveOperationException {
         MmStruct mm = MmStruct.exec(UserLayoutConfig.armmp(), new UserLayout(0xb7000000L, true, 0xbf000000L, 0x200000), 0,
                 Set.of());
         Field tree = MmStruct.class.getDeclaredField("tree");
