@@ -172,10 +172,8 @@ public final class Kernel implements KernelState {
             p.beforeStep(op);
         }
         Result r = null;
-        for (Present<?> p : present) {
-            if (r == null) {
-                r = p.refusal(op);
-            }
+        for (int i = 0; i < present.size() && r == null; i++) {
+            r = present.get(i).refusal(op);
         }
         if (r == null) {
             r = op.applyTo(this);
