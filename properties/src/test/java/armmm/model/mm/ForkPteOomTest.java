@@ -1,5 +1,7 @@
 package armmm.model.mm;
 
+import static armmm.model.mm.MmTablesProtectionTest.RW;
+import static armmm.model.mm.MmTablesProtectionTest.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import armmm.model.board.Board;
@@ -23,14 +25,9 @@ import org.junit.jupiter.api.Test;
  * writable PTEs copied before the failure are write-protected.
  */
 class ForkPteOomTest {
-    private static final int RW = VmFlags.PROT_READ | VmFlags.PROT_WRITE;
+    /** Private anonymous, placed by get_unmapped_area (not MmTablesProtectionTest's MAP_FIXED). */
     private static final int ANON = VmFlags.MAP_PRIVATE | VmFlags.MAP_ANONYMOUS;
     private static final long PAGE = 4096;
-
-    private static long ok(Result r) {
-        assertThat(r.isRefused()).as("%s", r).isFalse();
-        return r.value();
-    }
 
     /**
      * A 24 MiB board filled by write faults until VM_FAULT_OOM; six order-2-aligned groups of

@@ -1,10 +1,11 @@
 package armmm.model.mm;
 
+import static armmm.model.mm.MmTablesProtectionTest.RW;
+import static armmm.model.mm.MmTablesProtectionTest.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import armmm.model.board.Board;
 import armmm.model.core.Bugs;
-import armmm.model.core.Result;
 import armmm.model.kernel.Kernel;
 import armmm.model.mmu.Access;
 import org.junit.jupiter.api.Test;
@@ -18,14 +19,8 @@ import org.junit.jupiter.api.Test;
  * {@code shmem_get_folio_gfp} looking the index up in the page cache).
  */
 class ShmemFaultIndexTest {
-    private static final int RW = VmFlags.PROT_READ | VmFlags.PROT_WRITE;
     private static final int SHARED = VmFlags.MAP_SHARED | VmFlags.MAP_ANONYMOUS;
     private static final long PAGE = 4096;
-
-    private static long ok(Result r) {
-        assertThat(r.isRefused()).as("%s", r).isFalse();
-        return r.value();
-    }
 
     @Test
     void aChildFaultingASplitSharedMappingFindsTheParentsPageOfTheSameFileIndex() {
