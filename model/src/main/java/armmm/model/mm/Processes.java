@@ -481,9 +481,11 @@ public final class Processes {
                 copyWords()), memory);
         for (Vma v : parent.vmas()) {
             if ((v.flags() & VmFlags.VM_SHARED) == 0 && !copyPteRange(pt, ct, v)) {
+                // dup_mmap flushes the parent on its way out, failed or not; only then does
+                // dup_mm's free_pt drop the child (mmput, exit_mmap) (kernel/fork.c)
+                memory.flush(handle, TlbFlush.Kind.MM, 0, config.taskSize(), TlbFlush.Site.DUP_MMAP);
                 teardown(ct, child);
                 memory.free(ct.pt.pgdPhys() >>> 12, 2); // the child's mm never lived: mmput drops it at once
-                memory.flush(handle, TlbFlush.Kind.MM, 0, config.taskSize(), TlbFlush.Site.DUP_MMAP);
                 return Result.refused("fork: -ENOMEM");
             }
         }
