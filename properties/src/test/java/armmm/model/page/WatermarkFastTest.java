@@ -148,6 +148,29 @@ class WatermarkFastTest {
     }
 
     @Test
+    void theSecondLookIsAtTheUnboostedMinExactly() {
+        long f = free(dma);
+        dma.watermarkBoost = 1;
+        long boostedMin = Watermark.wmark(dma, 0);
+        assertThat(boostedMin).isEqualTo(129);
+        // highatomic reserve f - 129 leaves 129 counted: 129 > 129 fails at min + boost, 129 > 128 passes at min
+        dma.nrReservedHighatomic = f - 129;
+        assertThat(Watermark.zoneWatermarkFast(dma, 0, boostedMin, 0, 0, Gfp.ATOMIC)).isTrue();
+        // reserve f - 128 leaves 128: 128 > 128 fails at min too
+        dma.nrReservedHighatomic = f - 128;
+        assertThat(Watermark.zoneWatermarkFast(dma, 0, boostedMin, 0, 0, Gfp.ATOMIC)).isFalse();
+    }
+
+    @Test
+    void whatTheShortcutMissesTheFullCheckPasses() {
+        long f = free(dma);
+        // order 3 takes no shortcut: f - 7 > 128, and DMA has free blocks of order 10 on the PCP-type lists
+        assertThat(Watermark.zoneWatermarkFast(dma, 3, 128, 0, 0, 0)).isTrue();
+        // order 0 with ALLOC_MIN_RESERVE: the shortcut's f > f fails, __zone_watermark_ok's f > f - f / 2 passes
+        assertThat(Watermark.zoneWatermarkFast(dma, 0, f, 0, ALLOC_MIN_RESERVE, 0)).isTrue();
+    }
+
+    @Test
     void okSafeReadsTheSnapshotOnlyBelowTheDriftMark() {
         PageAllocator eight = TestBoards.small(8);
         BuddyZone z = eight.zone(ZoneType.DMA);
