@@ -20,6 +20,11 @@ final class TestBoards {
      * CMA area at its top; protection DMA against HighMem 32 pages.
      */
     static PageAllocator small(int cpus) {
+        return small(cpus, armmm.model.core.Bugs.NONE);
+    }
+
+    /** {@link #small(int)} with the seeded bugs {@code bugs} planted. */
+    static PageAllocator small(int cpus, armmm.model.core.Bugs bugs) {
         long dmaPages = 16384;
         long highPages = 8192;
         ZoneConfig dma = new ZoneConfig(ZoneType.DMA, RAM, dmaPages, dmaPages, dmaPages - 5120, 128, 160, 192,
@@ -28,7 +33,7 @@ final class TestBoards {
         ZoneConfig high = new ZoneConfig(ZoneType.HIGHMEM, RAM + dmaPages, highPages, highPages, highPages, 32, 40, 48,
                 new long[4], 30, 7);
         PageAllocator pa = new PageAllocator(List.of(dma, normal, high),
-                MemMapLayout.virt(MEM_MAP, RAM + dmaPages), cpus);
+                MemMapLayout.virt(MEM_MAP, RAM + dmaPages), cpus, bugs);
         pa.memblockFreeRange(RAM, RAM + 0x200);
         pa.memblockFreeRange(RAM + 0x1600, RAM + dmaPages);
         long cma = RAM + dmaPages + highPages - 2 * PageAllocator.PAGEBLOCK_NR_PAGES;
