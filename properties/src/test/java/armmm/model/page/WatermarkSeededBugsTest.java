@@ -57,6 +57,10 @@ class WatermarkSeededBugsTest {
         // with ALLOC_CMA nothing comes off: h > h - 1, not > h
         assertThat(Watermark.zoneWatermarkFast(high, 0, h - 1, 0, PageAllocator.ALLOC_CMA, 0)).isTrue();
         assertThat(Watermark.zoneWatermarkFast(high, 0, h, 0, PageAllocator.ALLOC_CMA, 0)).isFalse();
+        // a 1024-page highatomic reserve the shortcut ignores: h > h - 1 passes there, where
+        // __zone_watermark_ok's h - 1024 > h - 1 would not
+        high.nrReservedHighatomic = 1024;
+        assertThat(Watermark.zoneWatermarkFast(high, 0, h - 1, 0, PageAllocator.ALLOC_CMA, 0)).isTrue();
     }
 
     @Test
@@ -80,6 +84,8 @@ class WatermarkSeededBugsTest {
         java.util.Arrays.fill(dma.nrFree, 0);
         dma.nrFree[0] = 100;
         dma.nrFree[1] = 50;
+        // order 3's own 4 blocks (32 pages) are not taken off: the loop stops below the order
+        dma.nrFree[3] = 4;
         // order 3, min 128, free F: F - 7 > 128; o = 0: F - 7 - 100 > 64; o = 1: F - 7 - 200 > 32;
         // o = 2: F - 207 > 16. All hold for F > 239.
         assertThat(Watermark.watermarkOk(dma, 3, 128, 0, 0, 240)).isTrue();
