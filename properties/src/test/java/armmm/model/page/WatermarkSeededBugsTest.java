@@ -24,6 +24,12 @@ class WatermarkSeededBugsTest {
         return z.vmstat.read(ZoneVmstat.NR_FREE_PAGES);
     }
 
+    /** An order-0 {@code zone_watermark_fast} check passes with mark {@code bound - 1}, fails with {@code bound}. */
+    private static void passesOnlyBelow(BuddyZone z, long bound, int allocFlags) {
+        assertThat(Watermark.zoneWatermarkFast(z, 0, bound - 1, 0, allocFlags, 0)).isTrue();
+        assertThat(Watermark.zoneWatermarkFast(z, 0, bound, 0, allocFlags, 0)).isFalse();
+    }
+
     @Test
     void ignoringTheProtectionAndCountingCmaAndNoSecondLook() {
         BuddyZone dma = zone(PageBug.GFP_IGNORE_LOWMEM_RESERVE, ZoneType.DMA);
@@ -46,17 +52,14 @@ class WatermarkSeededBugsTest {
         dma.nrReservedHighatomic = 1024;
         // f - 0 > f - 1000 although 1024 pages are the highatomic reserve
         assertThat(Watermark.zoneWatermarkFast(dma, 0, f - 1000, 0, 0, 0)).isTrue();
-        assertThat(Watermark.zoneWatermarkFast(dma, 0, f - 1, 0, 0, 0)).isTrue();
         // f > f fails, and __zone_watermark_ok's f - 1024 > f too
-        assertThat(Watermark.zoneWatermarkFast(dma, 0, f, 0, 0, 0)).isFalse();
+        passesOnlyBelow(dma, f, 0);
         BuddyZone high = zone(PageBug.GFP_WMARK_FAST_IGNORES_HIGHATOMIC, ZoneType.HIGHMEM);
         long h = free(high);
         // without ALLOC_CMA: h - 4096 > h - 4097, not > h - 4096
-        assertThat(Watermark.zoneWatermarkFast(high, 0, h - 4097, 0, 0, 0)).isTrue();
-        assertThat(Watermark.zoneWatermarkFast(high, 0, h - 4096, 0, 0, 0)).isFalse();
+        passesOnlyBelow(high, h - 4096, 0);
         // with ALLOC_CMA nothing comes off: h > h - 1, not > h
-        assertThat(Watermark.zoneWatermarkFast(high, 0, h - 1, 0, PageAllocator.ALLOC_CMA, 0)).isTrue();
-        assertThat(Watermark.zoneWatermarkFast(high, 0, h, 0, PageAllocator.ALLOC_CMA, 0)).isFalse();
+        passesOnlyBelow(high, h, PageAllocator.ALLOC_CMA);
         // a 1024-page highatomic reserve the shortcut ignores: h > h - 1 passes there, where
         // __zone_watermark_ok's h - 1024 > h - 1 would not
         high.nrReservedHighatomic = 1024;
@@ -69,13 +72,10 @@ class WatermarkSeededBugsTest {
         long h = free(high);
         // unusable 0 + 4096 CMA pages: h - 4096 > h - 4097, not > h - 4096
         high.nrReservedHighatomic = 0;
-        assertThat(Watermark.zoneWatermarkFast(high, 0, h - 4097, 0, 0, 0)).isTrue();
-        assertThat(Watermark.zoneWatermarkFast(high, 0, h - 4096, 0, 0, 0)).isFalse();
+        passesOnlyBelow(high, h - 4096, 0);
         // unusable h + 4096: h - (h + 4096) = -4096, as a 32-bit unsigned long 2^32 - 4096
         high.nrReservedHighatomic = h;
-        long wrapped = (1L << 32) - 4096;
-        assertThat(Watermark.zoneWatermarkFast(high, 0, wrapped - 1, 0, 0, 0)).isTrue();
-        assertThat(Watermark.zoneWatermarkFast(high, 0, wrapped, 0, 0, 0)).isFalse();
+        passesOnlyBelow(high, (1L << 32) - 4096, 0);
     }
 
     @Test
