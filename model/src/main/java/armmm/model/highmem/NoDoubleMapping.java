@@ -45,32 +45,11 @@ public final class NoDoubleMapping {
      * read once per call for INV-MMU-05 and 06): {@code id} and which of the two verdicts is its.
      */
     static Invariant fromShadow(String id, java.util.function.Function<NoDoubleMappingShadow.Judged, List<Violation>> verdict) {
-        return new Invariant() {
-            @Override
-            public String id() {
-                return id;
-            }
-
-            @Override
-            public boolean appliesTo(KernelState k) {
-                return k.has(Highmem.class) && k.has(PageAllocator.class);
-            }
-
-            @Override
-            public List<Violation> check(KernelState k) {
-                if (!appliesTo(k)) {
-                    return List.of();
-                }
-                Highmem h = k.state(Highmem.class);
-                return verdict.apply(h.noDoubleShadow().sync(h, k.state(PageAllocator.class),
-                        k.state(armmm.model.vmalloc.Vmalloc.class)));
-            }
-
-            @Override
-            public String toString() {
-                return id;
-            }
-        };
+        return Invariant.where(id, k -> k.has(Highmem.class) && k.has(PageAllocator.class), k -> {
+            Highmem h = k.state(Highmem.class);
+            return verdict.apply(h.noDoubleShadow().sync(h, k.state(PageAllocator.class),
+                    k.state(armmm.model.vmalloc.Vmalloc.class)));
+        });
     }
 
     /** INV-MMU-05 over every entry of the kernel half, without the per-call record. */

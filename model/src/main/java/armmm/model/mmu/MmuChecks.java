@@ -49,27 +49,7 @@ public final class MmuChecks {
 
     /** An invariant of the tables that also reads the boot layout; applies to kernels that have both. */
     private static Invariant withBoot(String id, Function<KernelState, List<Violation>> check) {
-        return new Invariant() {
-            @Override
-            public String id() {
-                return id;
-            }
-
-            @Override
-            public boolean appliesTo(KernelState k) {
-                return k.has(KernelPageTables.class) && k.has(BootedSystem.class);
-            }
-
-            @Override
-            public List<Violation> check(KernelState k) {
-                return appliesTo(k) ? check.apply(k) : List.of();
-            }
-
-            @Override
-            public String toString() {
-                return id;
-            }
-        };
+        return Invariant.where(id, k -> k.has(KernelPageTables.class) && k.has(BootedSystem.class), check);
     }
 
     /** Every MMU invariant over every entry and every lowmem frame. */

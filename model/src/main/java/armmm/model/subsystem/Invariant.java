@@ -3,6 +3,7 @@ package armmm.model.subsystem;
 import armmm.model.core.Violation;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
 
 /**
@@ -70,6 +71,34 @@ public interface Invariant {
             @Override
             public List<Violation> check(KernelState kernel) {
                 return check.apply(kernel);
+            }
+
+            @Override
+            public String toString() {
+                return id;
+            }
+        };
+    }
+
+    /**
+     * An invariant over the whole kernel, applicable only where {@code applies} holds (the states
+     * it reads are all there); it finds nothing elsewhere.
+     */
+    static Invariant where(String id, Predicate<KernelState> applies, Function<KernelState, List<Violation>> check) {
+        return new Invariant() {
+            @Override
+            public String id() {
+                return id;
+            }
+
+            @Override
+            public boolean appliesTo(KernelState kernel) {
+                return applies.test(kernel);
+            }
+
+            @Override
+            public List<Violation> check(KernelState kernel) {
+                return applies.test(kernel) ? check.apply(kernel) : List.of();
             }
 
             @Override
