@@ -35,7 +35,7 @@ public final class KernelFormatter implements ChainFormatter<World, Op> {
 
     @Override
     public String scenarioHeader(World initial) {
-        cpus = initial.kernel().booted().map(b -> b.board().cpus()).orElse(1);
+        cpus = initial.kernel().board().map(b -> b.cpus()).orElse(1); // a kernel at power-on has its board too
         writer = new ScenarioWriter(cpus);
         StringBuilder header = new StringBuilder();
         for (SeededBug bug : initial.kernel().bugs().planted()) {

@@ -18,7 +18,32 @@ public final class BoardLine {
     /** The keys a board line knows. */
     public static final Set<String> KEYS = Set.of("ram", "memory", "reserve", "cmdline", "cpus", "dma_zone_size", "debug_vm");
 
+    /**
+     * The word that makes a board line power the kernel on instead of booting it at once: the
+     * boot then runs as kernel calls ({@code setup_arch}, {@code mm_init}, ...; spec/scenario-language.md).
+     */
+    public static final String STEPWISE = "boot=stepwise";
+    /** The key of {@link #STEPWISE}, which {@link #parse} does not take: the scenario reads it first. */
+    public static final String BOOT_KEY = "boot";
+
     private BoardLine() {
+    }
+
+    /**
+     * Whether {@code params} ask for a stepwise boot ({@code boot=stepwise}); without the key the
+     * board boots at once, as it always has.
+     *
+     * @throws BoardException for another value of {@code boot}
+     */
+    public static boolean stepwise(Map<String, String> params) {
+        String mode = params.get(BOOT_KEY);
+        if (mode == null) {
+            return false;
+        }
+        if (!mode.equals("stepwise")) {
+            throw new BoardException(BOOT_KEY, "expected stepwise, found '" + mode + "'");
+        }
+        return true;
     }
 
     /**

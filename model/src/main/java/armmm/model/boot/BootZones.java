@@ -42,6 +42,27 @@ public final class BootZones {
     }
 
     /**
+     * The zones of a kernel booting stage by stage, before its last stage: computed, with the zone
+     * bugs of {@code bugs}, from the inputs the kernel has by then. No late frees yet (the initrd
+     * and the init sections are freed in {@code kernel_init}), and no CMA area's pages before
+     * {@code cma_init_reserved_areas} activates them ({@code cmaActivated}): until then they stay
+     * reserved in memblock, so {@code memblock_free_all} counts none of them. The same board
+     * checks as {@link #setUp(BootedSystem, armmm.model.core.Bugs)} run first: a board it refuses
+     * is refused here, at free_area_init.
+     *
+     * @throws BootException as {@link #setUp(BootedSystem)}
+     */
+    public static ZoneSetup setUpBefore(BootedSystem boot, armmm.model.core.Bugs bugs, boolean cmaActivated) {
+        checkCmaAreas(boot);
+        ZoneInputs in = inputs(boot);
+        checkStillReserved(boot, in);
+        ZoneInputs early = new ZoneInputs(in.memory(), in.reserved(), in.maxLowPfn(), in.maxPfn(), in.dmaPfnLimit(),
+                in.movablecorePages(), cmaActivated ? in.cma() : List.of(), in.cpus(), in.watermarkScaleFactor(),
+                in.lowmemReserveRatio(), List.of(), in.maxOrderNrPages());
+        return ZoneSetup.compute(early, bugs);
+    }
+
+    /**
      * Refuses a board on which the kernel image, {@code swapper_pg_dir} (the live first-level table),
      * an accepted CMA area, the initrd or the init sections are no longer
      * reserved when {@code memblock_free_all} runs: a {@code reusable} reserved-memory node that

@@ -8,6 +8,7 @@ import armmm.model.zone.LateFree;
 import armmm.model.zone.NodeZones;
 import armmm.model.zone.ZoneConfig;
 import armmm.model.zone.ZoneSetup;
+import armmm.model.zone.ZoneStage;
 import armmm.model.zone.ZoneType;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,8 +55,23 @@ public final class ZoneChecks {
      */
     public static List<Invariant> invariants() {
         return ALL.stream().map(inv -> inv.id().equals("INV-ZONE-03") ? MANAGED_WITH_BALLOON
-                : Invariant.on(inv.id(), NodeZones.class, NodeZones::stamp, (NodeZones z) -> inv.check().apply(z.setup())))
+                : Invariant.on(inv.id(), NodeZones.class, (NodeZones z) -> z.stage().reached(from(inv.id())),
+                        NodeZones::stamp, (NodeZones z) -> inv.check().apply(z.setup())))
                 .toList();
+    }
+
+    /**
+     * The boot stage from which the zone invariant {@code id} applies: the one that sets what it
+     * reads. The spans and present pages are free_area_init's (INV-ZONE-01, 02); managed pages
+     * exist from memblock_free_all (INV-ZONE-03); min_free_kbytes, the watermarks, lowmem_reserve
+     * and the per-CPU list sizes from init_per_zone_wmark_min (INV-ZONE-04 to 08).
+     */
+    public static ZoneStage from(String id) {
+        return switch (id) {
+            case "INV-ZONE-01", "INV-ZONE-02" -> ZoneStage.FREE_AREA_INIT;
+            case "INV-ZONE-03" -> ZoneStage.MEMBLOCK_FREE_ALL;
+            default -> ZoneStage.WATERMARKS;
+        };
     }
 
     /**
@@ -71,7 +87,8 @@ public final class ZoneChecks {
 
         @Override
         public boolean appliesTo(armmm.model.subsystem.KernelState k) {
-            return k.state(NodeZones.class) != null;
+            NodeZones z = k.state(NodeZones.class);
+            return z != null && z.stage().reached(ZoneStage.MEMBLOCK_FREE_ALL);
         }
 
         @Override
@@ -84,7 +101,7 @@ public final class ZoneChecks {
         @Override
         public List<Violation> check(armmm.model.subsystem.KernelState k) {
             NodeZones z = k.state(NodeZones.class);
-            if (z == null) {
+            if (z == null || !z.stage().reached(ZoneStage.MEMBLOCK_FREE_ALL)) {
                 return List.of();
             }
             long[] ballooned = new long[ZoneType.values().length];

@@ -2,6 +2,8 @@ package armmm.model.kernel;
 
 import armmm.model.board.Board;
 import armmm.model.board.BoardLine;
+import armmm.model.boot.BootException;
+import armmm.model.boot.BootZones;
 import armmm.model.boot.BootedSystem;
 import armmm.model.core.Bugs;
 import armmm.model.core.ObservablePath;
@@ -13,6 +15,7 @@ import armmm.model.subsystem.Invariant;
 import armmm.model.subsystem.KernelState;
 import armmm.model.subsystem.Op;
 import armmm.model.subsystem.Subsystem;
+import armmm.model.zone.NodeZones;
 import armmm.model.zone.ZoneSetup;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -31,6 +34,17 @@ import java.util.OptionalLong;
  */
 public final class Kernel implements KernelState {
     private final Bugs bugs;
+    /** The board powered on or booted; null for a bare kernel. */
+    private final Board board;
+    /** True for a kernel powered on to boot stage by stage ({@link #powerOn}). */
+    private final boolean stepwise;
+    /** The boot stage a stepwise kernel runs next; null once boot is over (and for the others). */
+    private BootStage nextStage;
+    /**
+     * Counts the changes of the kernel's shape (a state added, a boot stage run): the answers of
+     * {@link Invariant#appliesTo} hold while it stands still.
+     */
+    private int shape;
     /** Subsystem state by state type; a subsystem absent from this kernel has no entry. */
     private final Map<Class<?>, Object> states = new IdentityHashMap<>();
     /** The last {@link #state} lookup (a kernel is used by one thread); reset when a state is added. */
@@ -79,23 +93,48 @@ public final class Kernel implements KernelState {
     }
 
     private Kernel(Board board, Bugs bugs) {
-        this.bugs = bugs;
-        java.util.Arrays.fill(checkedAt, Invariant.ALWAYS);
+        this(board, bugs, false);
         for (Subsystem<?> s : Subsystems.ALL) {
             add(s, board);
         }
     }
 
+    /** A kernel without any state yet: {@link #powerOn}'s, or the start of the others'. */
+    private Kernel(Board board, Bugs bugs, boolean stepwise) {
+        this.bugs = bugs;
+        this.board = board;
+        this.stepwise = stepwise;
+        this.nextStage = stepwise ? BootStage.SETUP_ARCH : null;
+        java.util.Arrays.fill(checkedAt, Invariant.ALWAYS);
+    }
+
     private <S> void add(Subsystem<S> s, Board board) {
         S state = s.create(this, board, bugs);
         if (state != null) {
-            lastType = null;
-            if (states.put(s.stateType(), state) != null) {
-                throw new IllegalStateException("two subsystems share the state type " + s.stateType().getName());
-            }
-            remember(s.stateType(), state);
-            present.add(new Present<>(s, state));
+            put(s, state);
         }
+    }
+
+    /** Adds {@code state} as {@code s}'s, keeping {@link #present} in registry (boot) order. */
+    private <S> void put(Subsystem<S> s, S state) {
+        lastType = null;
+        if (states.put(s.stateType(), state) != null) {
+            throw new IllegalStateException("two subsystems share the state type " + s.stateType().getName());
+        }
+        remember(s.stateType(), state);
+        int rank = Subsystems.ALL.indexOf(s);
+        int at = present.size();
+        // a subsystem outside the registry (install) goes last; a staged one before any later in the registry
+        while (rank >= 0 && at > 0) {
+            int before = Subsystems.ALL.indexOf(present.get(at - 1).subsystem());
+            if (before >= 0 && before > rank) {
+                at--;
+            } else {
+                break;
+            }
+        }
+        present.add(at, new Present<>(s, state));
+        shape++;
     }
 
     /** A kernel with an empty memblock and identity addressing. */
@@ -108,7 +147,95 @@ public final class Kernel implements KernelState {
         return new Kernel(null, bugs);
     }
 
-    /** A kernel that has booted {@code board}: every subsystem's state as boot leaves it. */
+    /**
+     * A kernel powered on with {@code board} and the seeded bugs {@code bugs} planted, that boots
+     * stage by stage as kernel calls ({@link BootOp}, in {@link BootStage} order): it holds only
+     * what the firmware hands over (the board: its device tree's banks and reserved-memory nodes,
+     * its command line) and no subsystem state. Every other call is refused until
+     * {@code kernel_init} has run; then the kernel is the one {@link #boot(Board, Bugs)} makes.
+     */
+    public static Kernel powerOn(Board board, Bugs bugs) {
+        return new Kernel(java.util.Objects.requireNonNull(board, "board"), bugs, true);
+    }
+
+    /** True for a kernel powered on to boot stage by stage ({@link #powerOn}), whatever stage it is at. */
+    public boolean stepwise() {
+        return stepwise;
+    }
+
+    /** The boot stage this kernel runs next; empty once boot is over, and for a kernel booted at once or bare. */
+    public Optional<BootStage> nextStage() {
+        return Optional.ofNullable(nextStage);
+    }
+
+    /** The board this kernel was powered on or booted with; empty for a bare kernel. */
+    public Optional<Board> board() {
+        return Optional.ofNullable(board);
+    }
+
+    /**
+     * Runs boot stage {@code stage} ({@link BootOp}): refused with one line, nothing changed, when
+     * it is not the stage due (out of order, twice, on a kernel not powered on stepwise) or when the
+     * board is one the kernel refuses to boot ({@link BootException}, at {@code setup_arch}).
+     */
+    Result runStage(BootStage stage) {
+        if (!stepwise) {
+            return Result.refused(stage.callName() + ": " + (board == null
+                    ? "no board powered on (a board line with boot=stepwise)"
+                    : "this kernel booted at once (a board line without boot=stepwise)"));
+        }
+        if (nextStage == null) {
+            return Result.refused(stage.callName() + ": boot is over, kernel_init has run");
+        }
+        if (stage != nextStage) {
+            return Result.refused(stage.callName() + ": out of start_kernel's order, " + nextStage.callName()
+                    + " runs next");
+        }
+        try {
+            switch (stage) {
+                case SETUP_ARCH -> setupArch();
+                case MM_INIT, INIT_PER_ZONE_WMARK_MIN -> zonesAt(stage, state(NodeZones.class).setup());
+                case CMA_INIT_RESERVED_AREAS -> zonesAt(stage, BootZones.setUpBefore(state(BootedSystem.class), bugs, true));
+                case KERNEL_INIT -> kernelInit();
+            }
+        } catch (BootException e) {
+            return Result.refused(stage.callName() + ": " + e.getMessage());
+        }
+        nextStage = stage.next();
+        shape++;
+        return Result.of(0);
+    }
+
+    /**
+     * {@code setup_arch}: early boot ({@link LayoutSubsystem}), its memblock and free_area_init's
+     * zones, all computed before any is added, so a board refused on the way leaves nothing.
+     */
+    private void setupArch() {
+        BootedSystem booted = LayoutSubsystem.INSTANCE.create(this, board, bugs);
+        NodeZones zones = new NodeZones(BootZones.setUpBefore(booted, bugs, false), bugs, BootStage.SETUP_ARCH.zones());
+        put(LayoutSubsystem.INSTANCE, booted);
+        add(MemblockSubsystem.INSTANCE, board);
+        put(ZoneSubsystem.INSTANCE, zones);
+    }
+
+    private void zonesAt(BootStage stage, ZoneSetup setup) {
+        state(NodeZones.class).advance(setup, stage.zones());
+    }
+
+    /**
+     * The rest of {@code kernel_init}: the zones as boot leaves them (the late frees), exactly
+     * {@link ZoneSubsystem}'s one-shot set-up, then every subsystem not created yet, in registry
+     * order, as the one-shot kernel's constructor creates them.
+     */
+    private void kernelInit() {
+        zonesAt(BootStage.KERNEL_INIT, BootZones.setUp(state(BootedSystem.class), bugs));
+        for (Subsystem<?> s : Subsystems.ALL) {
+            if (state(s.stateType()) == null) {
+                add(s, board);
+            }
+        }
+    }
+
     public static Kernel boot(Board board) {
         return boot(board, Bugs.NONE);
     }
@@ -172,6 +299,10 @@ public final class Kernel implements KernelState {
             p.beforeStep(op);
         }
         Result r = null;
+        if (nextStage != null && !(op instanceof BootOp)) {
+            // a kernel still booting takes no call but its next stage: no subsystem is complete yet
+            r = Result.refused(op.name() + ": the kernel is still booting, " + nextStage.callName() + " runs next");
+        }
         for (int i = 0; i < present.size() && r == null; i++) {
             r = present.get(i).refusal(op);
         }
@@ -200,7 +331,9 @@ public final class Kernel implements KernelState {
 
     /** Every applicable invariant's violations in the current state. */
     public List<Violation> check() {
-        memblock().beginCheck(false);
+        if (memblock() != null) {
+            memblock().beginCheck(false); // none before setup_arch
+        }
         return checkAll();
     }
 
@@ -291,17 +424,18 @@ public final class Kernel implements KernelState {
     private int appliesStates = -1;
 
     /**
-     * Which invariants apply: each asks only which states the kernel has, and states are only
-     * ever added (boot, {@link #install}), so the answers hold while their number does.
+     * Which invariants apply: each asks only which states the kernel has and, for the zones, which
+     * boot stage they are at; states are only ever added (boot, a boot stage, {@link #install}) and
+     * stages only run forwards, so the answers hold while {@link #shape} does.
      */
     private boolean[] applies(List<Invariant> all) {
-        if (appliesStates != states.size()) {
+        if (appliesStates != shape) {
             boolean[] a = new boolean[all.size()];
             for (int i = 0; i < a.length; i++) {
                 a[i] = all.get(i).appliesTo(this);
             }
             applies = a;
-            appliesStates = states.size();
+            appliesStates = shape;
         }
         return applies;
     }
@@ -337,9 +471,12 @@ public final class Kernel implements KernelState {
         return Subsystems.invariants();
     }
 
-    /** The scenario {@code board} line that boots this kernel; empty for a bare memblock. */
+    /**
+     * The scenario {@code board} line that boots this kernel, with {@code boot=stepwise} for one
+     * powered on stage by stage; empty for a bare memblock.
+     */
     public Optional<String> boardLine() {
-        return booted().map(b -> BoardLine.render(b.board()));
+        return board().map(b -> BoardLine.render(b) + (stepwise ? " " + BoardLine.STEPWISE : ""));
     }
 
     /** memblock: the early allocator and its memory and reserved arrays. */
@@ -364,6 +501,7 @@ public final class Kernel implements KernelState {
         states.put(subsystem.stateType(), java.util.Objects.requireNonNull(state, "state"));
         remember(subsystem.stateType(), state);
         present.add(new Present<>(subsystem, state));
+        shape++;
     }
 
     /** Boot's hand-over for a hand-made allocator: page calls run on {@code allocator} ({@code mem_init}). */

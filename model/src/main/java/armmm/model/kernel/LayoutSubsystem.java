@@ -46,6 +46,12 @@ public final class LayoutSubsystem implements Subsystem<BootedSystem> {
         return board == null ? null : Boot.boot(board, bugs);
     }
 
+    /** The boot stages as calls, for a kernel powered on stepwise ({@link BootOp}). */
+    @Override
+    public List<armmm.model.subsystem.OpSpec> calls() {
+        return BootOp.SPECS;
+    }
+
     @Override
     public OptionalLong observe(BootedSystem state, KernelState kernel, ObservablePath path) {
         return path.is(0, "layout") ? BootObservables.observe(state, path) : OptionalLong.empty();

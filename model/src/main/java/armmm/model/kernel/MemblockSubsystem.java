@@ -71,7 +71,7 @@ public final class MemblockSubsystem implements Subsystem<Memblock> {
 
     @Override
     public List<Report> reports() {
-        return List.of(new Report("memblock", k -> Optional.of(MemblockReport.debugfs(k.state(Memblock.class)))));
+        return List.of(new Report("memblock", k -> Optional.ofNullable(k.state(Memblock.class)).map(MemblockReport::debugfs)));
     }
 
     @Override

@@ -126,6 +126,18 @@ public interface Invariant {
      */
     static <S> Invariant on(String id, Class<S> state, ToLongFunction<? super S> stamp,
                             Function<? super S, List<Violation>> check) {
+        return on(id, state, s -> true, stamp, check);
+    }
+
+    /**
+     * {@link #on(String, Class, ToLongFunction, Function)} for an invariant that applies only where
+     * {@code applies} holds of the state: the zone invariants of a kernel booting stage by stage
+     * apply from the stage that sets what they read. {@code applies} must change only when the
+     * kernel's states change shape (a state added, a boot stage run): the kernel keeps its answers
+     * until then.
+     */
+    static <S> Invariant on(String id, Class<S> state, Predicate<? super S> applies, ToLongFunction<? super S> stamp,
+                            Function<? super S, List<Violation>> check) {
         Signal signal = new Signal(state, stamp);
         return new Invariant() {
             @Override
@@ -135,13 +147,14 @@ public interface Invariant {
 
             @Override
             public boolean appliesTo(KernelState kernel) {
-                return kernel.state(state) != null;
+                S s = kernel.state(state);
+                return s != null && applies.test(s);
             }
 
             @Override
             public List<Violation> check(KernelState kernel) {
                 S s = kernel.state(state);
-                return s == null ? List.of() : check.apply(s);
+                return s == null || !applies.test(s) ? List.of() : check.apply(s);
             }
 
             @Override

@@ -25,6 +25,7 @@ public final class NodeZones {
     }
 
     private ZoneSetup setup;
+    private ZoneStage stage;
     private final Bugs bugs;
     private Attached attached;
     private long writes;
@@ -33,8 +34,40 @@ public final class NodeZones {
 
     /** The zones boot set up, in a kernel running {@code bugs}. */
     public NodeZones(ZoneSetup boot, Bugs bugs) {
-        this.setup = boot;
+        this(boot, bugs, ZoneStage.BOOTED);
+    }
+
+    /**
+     * The zones of a kernel booting stage by stage, as {@code stage} leaves them: {@code setup} is
+     * computed from what the kernel has by then (no CMA area activated before
+     * {@link ZoneStage#CMA_ACTIVATED}, no late frees before {@link ZoneStage#BOOTED}); the fields a
+     * later stage sets are not read until it runs (the zone invariants apply from their stage).
+     */
+    public NodeZones(ZoneSetup setup, Bugs bugs, ZoneStage stage) {
+        this.setup = java.util.Objects.requireNonNull(setup, "setup");
         this.bugs = bugs;
+        this.stage = java.util.Objects.requireNonNull(stage, "stage");
+    }
+
+    /** How far boot has set the zones up. */
+    public ZoneStage stage() {
+        return stage;
+    }
+
+    /**
+     * The next boot stage: the zones as {@code next} leaves them. Only forwards, and only before the
+     * buddy allocator takes the zones over.
+     *
+     * @throws IllegalStateException for a stage that is not after the current one, or once attached
+     */
+    public void advance(ZoneSetup now, ZoneStage next) {
+        if (next.compareTo(stage) <= 0 || attached != null) {
+            throw new IllegalStateException("the zones are at " + stage + ", cannot go to " + next
+                    + (attached != null ? " after the buddy allocator took them" : ""));
+        }
+        setup = java.util.Objects.requireNonNull(now, "now");
+        stage = next;
+        writes++;
     }
 
     /** The zones now. */
