@@ -292,17 +292,19 @@ public final class Kernel implements KernelState {
      * Runs {@code op} and returns what the kernel would. The state stays consistent on refusal.
      * A subsystem may refuse it before it runs ({@link Subsystem#refusal}: the CPU it would run on
      * is busy). Every subsystem's step hooks run around it ({@link Subsystem#beforeStep(Object, Op)},
-     * {@link Subsystem#afterStep}).
+     * {@link Subsystem#afterStep}). A kernel powered on stepwise refuses every call but its next
+     * boot stage until {@code kernel_init} has run, before any hook.
      */
     public Result apply(Op op) {
+        if (nextStage != null && !(op instanceof BootOp)) {
+            // a kernel still booting takes no call but its next stage: no subsystem is complete yet,
+            // and the call reaches none (no step hook records it as a call of theirs)
+            return Result.refused(op.name() + ": the kernel is still booting, " + nextStage.callName() + " runs next");
+        }
         for (Present<?> p : present) {
             p.beforeStep(op);
         }
         Result r = null;
-        if (nextStage != null && !(op instanceof BootOp)) {
-            // a kernel still booting takes no call but its next stage: no subsystem is complete yet
-            r = Result.refused(op.name() + ": the kernel is still booting, " + nextStage.callName() + " runs next");
-        }
         for (int i = 0; i < present.size() && r == null; i++) {
             r = present.get(i).refusal(op);
         }

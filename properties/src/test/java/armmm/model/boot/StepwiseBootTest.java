@@ -47,6 +47,26 @@ class StepwiseBootTest {
         });
     }
 
+    /** The seven seeded bugs whose code runs only in boot: planted, both boots still end in the same kernel. */
+    @Test
+    void withABootBugPlantedTheLastStageEndsWhereTheBootAtOnceDoes() {
+        List<armmm.model.core.SeededBug> seven = List.of(armmm.model.zone.ZoneBug.ZONE_MOVABLE_NOT_CARVED,
+                armmm.model.zone.ZoneBug.ZONE_NOMAP_ABSENT, armmm.model.zone.ZoneBug.ZONE_CMA_NOT_MANAGED,
+                armmm.model.zone.ZoneBug.ZONE_MIN_FREE_FROM_FINAL, armmm.model.layout.LayoutBug.LAYOUT_NO_VMALLOC_GAP,
+                armmm.model.layout.LayoutBug.LAYOUT_PKMAP_OVER_LOWMEM,
+                armmm.model.layout.LayoutBug.LAYOUT_NO_VMALLOC_OFFSET_IN_LIMIT);
+        Board board = Board.of(List.of(new armmm.model.board.Bank(0x4000_0000L, 2048L << 20)),
+                List.of(new armmm.model.board.ReservedMemory(0x5000_0000L, 8L << 20, armmm.model.board.ReservedMemory.Kind.NO_MAP)),
+                "movablecore=128M vmalloc=128M", 2);
+        for (armmm.model.core.SeededBug bug : seven) {
+            Kernel once = Kernel.boot(board, Bugs.of(bug));
+            Kernel staged = StepwiseBoot.bootStepwise(board, Bugs.of(bug));
+            assertThat(StepwiseBoot.reports(staged)).as("reports with %s", bug).isEqualTo(StepwiseBoot.reports(once));
+            assertThat(staged.check()).as("violations with %s", bug).isEqualTo(once.check());
+            assertThat(once.check()).as("%s shows on this board", bug).isNotEmpty();
+        }
+    }
+
     @Test
     void laterCallsDoTheSameOnBothKernels() {
         boards().forEach((name, board) -> {
