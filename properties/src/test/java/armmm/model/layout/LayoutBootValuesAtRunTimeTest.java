@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Why the three boot-fixed layout bugs (INV-LAYOUT-01/02/03) have no run-time twin (spec/zones.md,
- * "Seeded bugs still caught at boot"; spec/boot.md, "Run-time readers of the boot-fixed layout"):
+ * "Seeded bugs of boot's __init code"; spec/boot.md, "Run-time readers of the boot-fixed layout"):
  * the calls that read {@code VMALLOC_START} ({@code __vmalloc_node_range}'s lower bound,
  * {@code is_vmalloc_addr}, mm/vmalloc.c) and {@code PKMAP_BASE} ({@code PKMAP_ADDR} in
  * {@code map_new_virtual}, mm/highmem.c) read the very values boot read, so a wrong value is wrong
