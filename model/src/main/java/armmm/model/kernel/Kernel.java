@@ -31,6 +31,10 @@ import java.util.OptionalLong;
  *
  * <p>A kernel without a board is an empty memblock, as in the kernel's own memblock test suite
  * ({@code tools/testing/memblock}): virtual and physical addresses are the same.
+ *
+ * <p>A kernel powered on with a board ({@link #powerOn}) holds no state until its boot stage calls
+ * ({@link BootOp}, in {@link BootStage} order) create them; after the last it is the kernel
+ * {@link #boot} makes.
  */
 public final class Kernel implements KernelState {
     private final Bugs bugs;

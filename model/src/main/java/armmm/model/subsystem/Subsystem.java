@@ -29,7 +29,9 @@ public interface Subsystem<S> {
     /**
      * Creates the state at boot, after the subsystems registered before this one: {@code earlier}
      * holds theirs. Returns null when the subsystem does not exist in this kernel (a bare kernel
-     * without a board has no zones).
+     * without a board has no zones). A kernel powered on stepwise ({@code Kernel.powerOn}) calls
+     * it at the boot stage that completes the state ({@code kernel_init} for most), when
+     * {@code earlier} holds every state the stages before made.
      *
      * @param earlier the kernel so far
      * @param board   the board booted, or null for a bare kernel (an empty memblock)
