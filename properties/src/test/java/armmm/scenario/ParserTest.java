@@ -103,6 +103,10 @@ class ParserTest {
         assertThat(error("board ram=256M boot=stepwise\nsetup_arch\nprint slabinfo\n").format("t.scn"))
                 .isEqualTo("t.scn:3:7: report 'slabinfo' needs a booted board (the kernel is still booting,"
                         + " mm_init runs next)");
+        // a misspelt boot key is named with the keys a board line takes, boot=stepwise among them
+        assertThat(error("board ram=256M BOOT=stepwise\n").format("t.scn")).isEqualTo("t.scn:1:1: board: BOOT: unknown"
+                + " board parameter, expected one of ram, memory, reserve, cmdline, cpus, dma_zone_size, debug_vm"
+                + " or boot=stepwise");
         // without boot=stepwise the old wording stays
         assertThat(error("print slabinfo\n").format("t.scn"))
                 .isEqualTo("t.scn:1:7: report 'slabinfo' needs a booted board (a board line)");
