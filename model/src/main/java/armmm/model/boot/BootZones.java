@@ -48,7 +48,8 @@ public final class BootZones {
      * frees yet (the initrd and the init sections are freed in {@code kernel_init}), and no CMA
      * area's pages before {@code cma_init_reserved_areas} activates them
      * ({@link ZoneStage#CMA_ACTIVATED}): until then they stay reserved in memblock, so
-     * {@code memblock_free_all} counts none of them. Before {@code init_per_zone_wmark_min}
+     * {@code memblock_free_all} counts none of them, while {@code totalcma_pages} holds them all
+     * since {@code cma_init_reserved_mem}. Before {@code init_per_zone_wmark_min}
      * ({@link ZoneStage#WATERMARKS}) min_free_kbytes, the watermarks and the protection are what the
      * kernel has then ({@link ZoneSetup#beforeInitPerZoneWmarkMin}). The same board checks as
      * {@link #setUp(BootedSystem, armmm.model.core.Bugs)} run first: a board it refuses is refused
@@ -68,6 +69,11 @@ public final class BootZones {
                 in.movablecorePages(), stage.reached(ZoneStage.CMA_ACTIVATED) ? in.cma() : List.of(), in.cpus(),
                 in.watermarkScaleFactor(), in.lowmemReserveRatio(), List.of(), in.maxOrderNrPages());
         ZoneSetup s = ZoneSetup.compute(early, bugs);
+        if (!stage.reached(ZoneStage.CMA_ACTIVATED)) {
+            // cma_init_reserved_mem counted each accepted area in totalcma_pages at setup_arch
+            long reserved = in.cma().stream().mapToLong(a -> a.endPfn() - a.startPfn()).sum();
+            s = s.withManaged(s.managed().withTotalCmaPages(reserved));
+        }
         return stage.reached(ZoneStage.WATERMARKS) ? s : s.beforeInitPerZoneWmarkMin();
     }
 

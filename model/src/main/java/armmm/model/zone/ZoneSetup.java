@@ -104,6 +104,11 @@ public record ZoneSetup(ZoneInputs inputs, ZoneSpans spans, ManagedPages managed
         return retuned(Watermarks.MIN_FREE_KBYTES_INITIAL, tuning, now);
     }
 
+    /** This set-up with the managed counts {@code now} (a boot stage's, {@code BootZones.setUpBefore}). */
+    public ZoneSetup withManaged(ManagedPages now) {
+        return new ZoneSetup(inputs, spans, now, minFreeKbytes, zones, statThreshold, tuning);
+    }
+
     /** {@code nr_free_buffer_pages} at postcore time: managed pages of the zones up to ZONE_NORMAL. */
     static long bufferPages(PerZone managed) {
         return managed.get(ZoneType.DMA) + managed.get(ZoneType.NORMAL);
