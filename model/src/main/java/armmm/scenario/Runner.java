@@ -184,7 +184,7 @@ public final class Runner {
             String text;
             if (p.args().isEmpty()) {
                 text = Reports.render(p.report(), kernel).orElseThrow(() -> new ScenarioException(p.line(), p.column(),
-                        "report '" + p.report() + "' needs a booted board (a board line)"));
+                        "report '" + p.report() + "' needs a booted board " + missingWhy()));
             } else {
                 // the parser takes arguments only up to the report's maxArgs (a range where it has one)
                 long from = eval(p.args().get(0), p.line());
@@ -192,7 +192,7 @@ public final class Runner {
                 try {
                     text = Reports.render(p.report(), kernel, from, Math.min(Math.max(to, from), 0x1_0000_0000L))
                             .orElseThrow(() -> new ScenarioException(p.line(), p.column(),
-                                    "report '" + p.report() + "' needs a booted board (a board line)"));
+                                    "report '" + p.report() + "' needs a booted board " + missingWhy()));
                 } catch (armmm.model.subsystem.Report.BadArgument bad) {
                     // the scenario names something this kernel does not have (print tlb 4 on two CPUs)
                     throw new ScenarioException(p.line(), p.args().get(0).column(), "print " + p.report() + ": "
@@ -300,9 +300,20 @@ public final class Runner {
         }
         OptionalLong v = kernel.observe(new ObservablePath(segments));
         if (v.isEmpty()) {
-            throw new ScenarioException(line, obs.column(), "unknown observable '" + obs.text() + "'");
+            throw new ScenarioException(line, obs.column(), "unknown observable '" + obs.text() + "'"
+                    + kernel.nextStage().map(n -> " " + stillBooting()).orElse(""));
         }
         return v.getAsLong();
+    }
+
+    /** Why a report found nothing to print: no board, or a kernel powered on stepwise still booting. */
+    private String missingWhy() {
+        return kernel.nextStage().isPresent() ? stillBooting() : "(a board line)";
+    }
+
+    /** A kernel powered on stepwise that has not run kernel_init yet: which stage it runs next. */
+    private String stillBooting() {
+        return "(the kernel is still booting, " + kernel.nextStage().orElseThrow().callName() + " runs next)";
     }
 
     /**

@@ -94,6 +94,24 @@ class ParserTest {
         assertThat(error("expect nothing.here == 0\n").format("t.scn")).isEqualTo("t.scn:1:8: unknown observable 'nothing.here'");
     }
 
+    /** A kernel powered on stepwise has a board but no state yet: the error says why, not "needs a board line". */
+    @Test
+    void whatAKernelStillBootingLacksSaysItIsStillBooting() {
+        assertThat(error("board ram=256M boot=stepwise\nexpect layout.vmalloc_start == 0\n").format("t.scn"))
+                .isEqualTo("t.scn:2:8: unknown observable 'layout.vmalloc_start' (the kernel is still booting,"
+                        + " setup_arch runs next)");
+        assertThat(error("board ram=256M boot=stepwise\nsetup_arch\nprint slabinfo\n").format("t.scn"))
+                .isEqualTo("t.scn:3:7: report 'slabinfo' needs a booted board (the kernel is still booting,"
+                        + " mm_init runs next)");
+        // a misspelt boot key is named with the keys a board line takes, boot=stepwise among them
+        assertThat(error("board ram=256M BOOT=stepwise\n").format("t.scn")).isEqualTo("t.scn:1:1: board: BOOT: unknown"
+                + " board parameter, expected one of ram, memory, reserve, cmdline, cpus, dma_zone_size, debug_vm"
+                + " or boot=stepwise");
+        // without boot=stepwise the old wording stays
+        assertThat(error("print slabinfo\n").format("t.scn"))
+                .isEqualTo("t.scn:1:7: report 'slabinfo' needs a booted board (a board line)");
+    }
+
     @Test
     void aWrongArgumentCountIsBadInput() {
         assertThat(error("memblock_add 0x1000\n").format("t.scn"))

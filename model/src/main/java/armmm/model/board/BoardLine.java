@@ -53,7 +53,8 @@ public final class BoardLine {
     public static Board parse(Map<String, String> params) {
         for (String key : params.keySet()) {
             if (!KEYS.contains(key)) {
-                throw new BoardException(key, "unknown board parameter, expected one of ram, memory, reserve, cmdline, cpus, dma_zone_size, debug_vm");
+                throw new BoardException(key, "unknown board parameter, expected one of ram, memory, reserve, cmdline, cpus, dma_zone_size, debug_vm"
+                        + " or " + STEPWISE);
             }
         }
         int cpus = 1;

@@ -7,6 +7,7 @@ import armmm.model.zone.ManagedPages;
 import armmm.model.zone.LateFree;
 import armmm.model.zone.UnusedMemmap;
 import armmm.model.zone.ZoneSpans;
+import armmm.model.zone.ZoneStage;
 import armmm.model.zone.ZoneType;
 import armmm.model.board.Board;
 import armmm.model.board.BuildConfig;
@@ -42,24 +43,38 @@ public final class BootZones {
     }
 
     /**
-     * The zones of a kernel booting stage by stage, before its last stage: computed, with the zone
-     * bugs of {@code bugs}, from the inputs the kernel has by then. No late frees yet (the initrd
-     * and the init sections are freed in {@code kernel_init}), and no CMA area's pages before
-     * {@code cma_init_reserved_areas} activates them ({@code cmaActivated}): until then they stay
-     * reserved in memblock, so {@code memblock_free_all} counts none of them. The same board
-     * checks as {@link #setUp(BootedSystem, armmm.model.core.Bugs)} run first: a board it refuses
-     * is refused here, at free_area_init.
+     * The zones of a kernel booting stage by stage, as {@code stage} (before the last) leaves them:
+     * computed, with the zone bugs of {@code bugs}, from the inputs the kernel has by then. No late
+     * frees yet (the initrd and the init sections are freed in {@code kernel_init}), and no CMA
+     * area's pages before {@code cma_init_reserved_areas} activates them
+     * ({@link ZoneStage#CMA_ACTIVATED}): until then they stay reserved in memblock, so
+     * {@code memblock_free_all} counts none of them, while {@code totalcma_pages} holds them all
+     * since {@code cma_init_reserved_mem}. Before {@code init_per_zone_wmark_min}
+     * ({@link ZoneStage#WATERMARKS}) min_free_kbytes, the watermarks and the protection are what the
+     * kernel has then ({@link ZoneSetup#beforeInitPerZoneWmarkMin}). The same board checks as
+     * {@link #setUp(BootedSystem, armmm.model.core.Bugs)} run first: a board it refuses is refused
+     * here, at free_area_init.
      *
      * @throws BootException as {@link #setUp(BootedSystem)}
+     * @throws IllegalArgumentException for {@link ZoneStage#BOOTED}, which is {@link #setUp(BootedSystem, armmm.model.core.Bugs)}'s
      */
-    public static ZoneSetup setUpBefore(BootedSystem boot, armmm.model.core.Bugs bugs, boolean cmaActivated) {
+    public static ZoneSetup setUpBefore(BootedSystem boot, armmm.model.core.Bugs bugs, ZoneStage stage) {
+        if (stage == ZoneStage.BOOTED) {
+            throw new IllegalArgumentException("the zones of a booted kernel are setUp's");
+        }
         checkCmaAreas(boot);
         ZoneInputs in = inputs(boot);
         checkStillReserved(boot, in);
         ZoneInputs early = new ZoneInputs(in.memory(), in.reserved(), in.maxLowPfn(), in.maxPfn(), in.dmaPfnLimit(),
-                in.movablecorePages(), cmaActivated ? in.cma() : List.of(), in.cpus(), in.watermarkScaleFactor(),
-                in.lowmemReserveRatio(), List.of(), in.maxOrderNrPages());
-        return ZoneSetup.compute(early, bugs);
+                in.movablecorePages(), stage.reached(ZoneStage.CMA_ACTIVATED) ? in.cma() : List.of(), in.cpus(),
+                in.watermarkScaleFactor(), in.lowmemReserveRatio(), List.of(), in.maxOrderNrPages());
+        ZoneSetup s = ZoneSetup.compute(early, bugs);
+        if (!stage.reached(ZoneStage.CMA_ACTIVATED)) {
+            // cma_init_reserved_mem counted each accepted area in totalcma_pages at setup_arch
+            long reserved = in.cma().stream().mapToLong(a -> a.endPfn() - a.startPfn()).sum();
+            s = s.withManaged(s.managed().withTotalCmaPages(reserved));
+        }
+        return stage.reached(ZoneStage.WATERMARKS) ? s : s.beforeInitPerZoneWmarkMin();
     }
 
     /**

@@ -198,8 +198,9 @@ public final class Kernel implements KernelState {
         try {
             switch (stage) {
                 case SETUP_ARCH -> setupArch();
-                case MM_INIT, INIT_PER_ZONE_WMARK_MIN -> zonesAt(stage, state(NodeZones.class).setup());
-                case CMA_INIT_RESERVED_AREAS -> zonesAt(stage, BootZones.setUpBefore(state(BootedSystem.class), bugs, true));
+                case MM_INIT -> zonesAt(stage, state(NodeZones.class).setup());
+                case CMA_INIT_RESERVED_AREAS, INIT_PER_ZONE_WMARK_MIN ->
+                        zonesAt(stage, BootZones.setUpBefore(state(BootedSystem.class), bugs, stage.zones()));
                 case KERNEL_INIT -> kernelInit();
             }
         } catch (BootException e) {
@@ -216,7 +217,8 @@ public final class Kernel implements KernelState {
      */
     private void setupArch() {
         BootedSystem booted = LayoutSubsystem.INSTANCE.create(this, board, bugs);
-        NodeZones zones = new NodeZones(BootZones.setUpBefore(booted, bugs, false), bugs, BootStage.SETUP_ARCH.zones());
+        NodeZones zones = new NodeZones(BootZones.setUpBefore(booted, bugs, BootStage.SETUP_ARCH.zones()), bugs,
+                BootStage.SETUP_ARCH.zones());
         put(LayoutSubsystem.INSTANCE, booted);
         add(MemblockSubsystem.INSTANCE, board);
         put(ZoneSubsystem.INSTANCE, zones);

@@ -70,6 +70,15 @@ public record ManagedPages(PerZone atFreeAll, PerZone cma, PerZone atWatermarks,
     }
 
     /**
+     * These counts with {@code totalcma_pages} {@code pages}: before {@code cma_init_reserved_areas}
+     * it holds every area {@code cma_init_reserved_mem} accepted at setup_arch (mm/cma.c), including
+     * one across zones, which only {@code cma_activate_area} takes back out.
+     */
+    public ManagedPages withTotalCmaPages(long pages) {
+        return new ManagedPages(atFreeAll, cma, atWatermarks, afterBoot, pages);
+    }
+
+    /**
      * {@code for_each_free_mem_range(..., MEMBLOCK_NONE, ...)}: the parts of mapped memory outside
      * every reserved region, as whole pages (PFN_UP of the start, PFN_DOWN of the end).
      */

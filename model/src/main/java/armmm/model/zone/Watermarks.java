@@ -18,6 +18,11 @@ public final class Watermarks {
     public static final long MIN_FREE_KBYTES_FLOOR = 128;
     /** {@code min_free_kbytes} upper bound. */
     public static final long MIN_FREE_KBYTES_CAP = 262144;
+    /**
+     * The initializer of {@code min_free_kbytes} (mm/page_alloc.c): its value until
+     * {@code init_per_zone_wmark_min} runs {@code calculate_min_free_kbytes} at postcore_initcall.
+     */
+    public static final long MIN_FREE_KBYTES_INITIAL = 1024;
 
     private Watermarks() {
     }

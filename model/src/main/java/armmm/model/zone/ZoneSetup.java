@@ -87,6 +87,28 @@ public record ZoneSetup(ZoneInputs inputs, ZoneSpans spans, ManagedPages managed
         return new ZoneSetup(inputs, spans, managed, minFree, now, statThreshold, t);
     }
 
+    /**
+     * These zones as they stand before {@code init_per_zone_wmark_min} (the postcore_initcall of
+     * mm/page_alloc.c) has run, on a kernel booting stage by stage: {@code min_free_kbytes} is its
+     * initializer ({@link Watermarks#MIN_FREE_KBYTES_INITIAL}), and every zone's {@code _watermark[]}
+     * and {@code lowmem_reserve[]} are still the zeros of the static {@code contig_page_data}, which
+     * {@code free_area_init} does not set. The spans and managed pages are as computed. The per-CPU
+     * list sizes stay the postcore ones: the model does not track {@code boot_pageset} and
+     * {@code setup_per_cpu_pageset}'s sizes before it.
+     */
+    public ZoneSetup beforeInitPerZoneWmarkMin() {
+        List<ZoneConfig> now = new ArrayList<>();
+        for (ZoneConfig z : zones) {
+            now.add(z.withWatermarks(0, 0, 0).withLowmemReserve(new long[ZoneType.values().length]));
+        }
+        return retuned(Watermarks.MIN_FREE_KBYTES_INITIAL, tuning, now);
+    }
+
+    /** This set-up with the managed counts {@code now} (a boot stage's, {@code BootZones.setUpBefore}). */
+    public ZoneSetup withManaged(ManagedPages now) {
+        return new ZoneSetup(inputs, spans, now, minFreeKbytes, zones, statThreshold, tuning);
+    }
+
     /** {@code nr_free_buffer_pages} at postcore time: managed pages of the zones up to ZONE_NORMAL. */
     static long bufferPages(PerZone managed) {
         return managed.get(ZoneType.DMA) + managed.get(ZoneType.NORMAL);
