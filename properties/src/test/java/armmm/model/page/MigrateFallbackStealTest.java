@@ -113,6 +113,47 @@ class MigrateFallbackStealTest {
     }
 
     @Test
+    void cmaFirstServesFrameZeroAndFallsThroughWhenItHasNoBlockOfTheOrder() {
+        pageblock(0, CMA);
+        put(0, 0, CMA);
+        put(2, 0, CMA);
+        put(4096, 0, MOVABLE);
+        // 2 > 3 / 2: __rmqueue_cma_fallback's block at frame 0 is a page
+        assertThat(fb.rmqueueOne(z, 0, MOVABLE, ALLOC_CMA)).isIn(0, 2);
+        assertThat(fb.rmqueueOne(z, 0, MOVABLE, ALLOC_CMA)).isIn(0, 2);
+
+        zone(TestBoards.RAM, 16384, 16384, Bugs.NONE);
+        pageblock(7, CMA);
+        put(14336, 0, CMA);
+        put(14338, 0, CMA);
+        put(14340, 0, CMA);
+        put(4096, 1, MOVABLE);
+        // 3 > 5 / 2 but no CMA block of order 1: the Movable list serves
+        assertThat(fb.rmqueueOne(z, 1, MOVABLE, ALLOC_CMA)).isEqualTo(4096);
+    }
+
+    @Test
+    void cmaAfterTheOwnListServesFrameZero() {
+        pageblock(0, CMA);
+        pageblock(1, UNMOVABLE);
+        put(0, 0, CMA);
+        put(2048, 1, UNMOVABLE);
+        // 1 > 3 / 2 is false; the Movable list is empty; CMA's frame 0 before any fallback
+        assertThat(fb.rmqueueOne(z, 0, MOVABLE, ALLOC_CMA)).isZero();
+        assertThat(listOf(2048)).isEqualTo(UNMOVABLE);
+    }
+
+    @Test
+    void theNoFallbackBugFindsNothingOnceBootIsOver() {
+        zone(TestBoards.RAM, 16384, 16384, Bugs.of(PageBug.GFP_NO_MIGRATETYPE_FALLBACK));
+        put(2048, 3, UNMOVABLE);
+        put(4096, 3, UNMOVABLE);
+        assertThat(fb.rmqueueOne(z, 0, MOVABLE, 0)).isPositive();
+        m.handedOver = true;
+        assertThat(fb.rmqueueOne(z, 3, MOVABLE, 0)).isEqualTo(-1);
+    }
+
+    @Test
     void withoutAllocCmaAMovableRequestStealsRatherThanTakeCma() {
         pageblock(1, UNMOVABLE);
         pageblock(7, CMA);

@@ -159,6 +159,22 @@ class ZonelistFallbackTest {
         assertThat(pfn(pa, Gfp.GFP_KERNEL, 4)).isEqualTo(-1);
         assertThat(pfn(pa, Gfp.GFP_KERNEL | Gfp.MEMALLOC | Gfp.NOMEMALLOC, 4)).isEqualTo(-1);
         assertThat(pfn(pa, Gfp.GFP_KERNEL | Gfp.MEMALLOC, 4)).isBetween(RAM, HIGH_START - 1);
+        assertThat(pa.lastAlloc().zone()).isEqualTo(DMA);
+        // a NULL after a success names no zone
+        assertThat(pfn(pa, Gfp.GFP_KERNEL, 4)).isEqualTo(-1);
+        assertThat(pa.lastAlloc().zone()).isEqualTo(-1);
+    }
+
+    @Test
+    void withMobilityGroupingDisabledNoMaskIsMovable() {
+        PageAllocator pa = board(SLOW, SLOW, Bugs.NONE);
+        pa.setMobilityGroupingDisabled(true);
+        // gfp_migratetype gives MIGRATE_UNMOVABLE: no ALLOC_CMA in either pass (slow: CPUSET | KSWAPD)
+        assertThat(pfn(pa, Gfp.GFP_HIGHUSER_MOVABLE, 0)).isGreaterThanOrEqualTo(HIGH_START);
+        assertThat(pa.lastAlloc().allocFlags()).isEqualTo(0x840);
+        // the per-CPU list it came from is the Unmovable one (pindex 0)
+        assertThat(pa.pcpListHead(ZoneType.HIGHMEM, 0, 0)).isPositive();
+        assertThat(pa.pcpListHead(ZoneType.HIGHMEM, 0, 1)).isEqualTo(-1);
     }
 
     @Test

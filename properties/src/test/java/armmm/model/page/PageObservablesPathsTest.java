@@ -1,0 +1,38 @@
+package armmm.model.page;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import armmm.model.core.ObservablePath;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The scenario names of {@link PageObservables} that are near a real one but name nothing: a path
+ * one segment too long or with the wrong last name reads as unknown (empty), not as its neighbour.
+ * The real names and their values are {@link PageObservablesTest}'s.
+ */
+class PageObservablesPathsTest {
+    private final PageAllocator pa = TestBoards.small(2);
+
+    private OptionalLong observe(String... segs) {
+        return PageObservables.observe(pa, ObservablePath.of(segs));
+    }
+
+    @Test
+    void nearNamesAreUnknown() {
+        long page = pa.layout().pfnToPage(new armmm.model.core.Pfn(TestBoards.RAM)).value();
+        assertThat(observe("pcp[0]", "count")).isPresent();
+        assertThat(observe("pcp[0]", "count", "x")).isEmpty();
+        assertThat(observe("page[" + page + "]", "count")).isEmpty();
+        assertThat(observe("page[" + page + "]", "pfn")).hasValue(TestBoards.RAM);
+        assertThat(observe("zone[DMA]", "count")).isEmpty();
+        assertThat(observe("zone[DMA]", "free_area[11]", "free_list[Movable]", "count")).isPresent();
+        assertThat(observe("zone[DMA]", "free_area[11]", "free_list[Movable]", "count", "x")).isEmpty();
+        assertThat(observe("zone[DMA]", "free_area[11]", "free_list[Movable]", "nr_free")).isEmpty();
+        assertThat(observe("zone[DMA]", "free_area[11]", "lists[Movable]", "count")).isEmpty();
+        assertThat(observe("zone[DMA]", "free_area[11]", "nr_free")).isPresent();
+        assertThat(observe("zone[DMA]", "pcp[1]", "count")).hasValue(0);
+        assertThat(observe("zone[DMA]", "pcp[1]", "count", "x")).isEmpty();
+        assertThat(observe("zone[DMA]", "lists[1]", "count")).isEmpty();
+    }
+}
