@@ -86,6 +86,8 @@ class PcpListsBatchTest {
         assertThat(pcp.listLen[MOVABLE]).isEqualTo(14);
         assertThat(free()).isEqualTo(1);
         assertThat(z.pcpListPages).isEqualTo(14);
+        // no CMA block among them: NR_FREE_CMA_PAGES untouched
+        assertThat(cma()).isZero();
         assertThat(m.flags[0] & MemMap.F_PCP).isZero();
         // free_factor >>= 1
         assertThat(pcp.freeFactor).isEqualTo(1);
@@ -164,6 +166,8 @@ class PcpListsBatchTest {
         assertThat(free()).isZero();
         assertThat(pcp.count).isZero();
         assertThat(m.reports).hasSize(1);
+        assertThat(cma()).isZero();
+        assertThat(z.freeCma).isZero();
     }
 
     @Test
@@ -190,6 +194,90 @@ class PcpListsBatchTest {
         // the counter stays the sum of the CMA free lists (PcpLists#rmqueueBulk): both off, none listed
         assertThat(cma()).isZero();
         assertThat(z.freeCma).isZero();
+        // an order-1 CMA block leaked: 2 pages off
+        reset(Bugs.NONE);
+        m.blockMt[7] = (byte) CMA;
+        put(14336, 1, CMA);
+        m.refcount[14336] = 1;
+        m.underflowSeen = true;
+        pcpLists.rmqueuePcplist(z, 1, MOVABLE, ALLOC_CMA, pcp);
+        assertThat(cma()).isZero();
+        assertThat(free()).isZero();
+    }
+
+    @Test
+    void thePcpNotUnlinkedBugLeavesTheBlockOnTheList() {
+        reset(Bugs.of(PageBug.PAGE_PCP_NOT_UNLINKED));
+        m.handedOver = true;
+        put(0, 4, MOVABLE);
+        assertThat(pcpLists.rmqueuePcplist(z, 0, MOVABLE, 0, pcp)).isZero();
+        assertThat(pcp.count).isEqualTo(14);
+        assertThat(pcp.listLen[MOVABLE]).isEqualTo(15);
+        assertThat(pcp.head[MOVABLE]).isZero();
+    }
+
+    @Test
+    void theNoDrainBugLetsTheListPassHigh() {
+        reset(Bugs.of(PageBug.BUDDY_PCP_NO_DRAIN));
+        m.handedOver = true;
+        freePcp(0, 61, 0);
+        assertThat(pcp.count).isEqualTo(61);
+        assertThat(free()).isZero();
+    }
+
+    @Test
+    void theLosingDrainLosesTheBlockThatMeetsTheCount() {
+        reset(Bugs.of(PageBug.BUDDY_DRAIN_LOSES_BLOCK));
+        m.handedOver = true;
+        pcp.high = 3;
+        pcp.batch = 1;
+        pcp.freeFactor = 1;
+        // list 1 = [0, 2, 4]; at count 3: nr_pcp_free = clamp(1 << 1, 1, 2) = 2 from the tail: 4 is
+        // freed (count 1 left, the list not empty), 2 meets the count and is lost, 0 stays
+        pcpLists.freeUnrefPage(z, 4, 0, 0);
+        pcpLists.freeUnrefPage(z, 2, 0, 0);
+        pcpLists.freeUnrefPage(z, 0, 0, 0);
+        assertThat(pcp.count).isEqualTo(1);
+        assertThat(m.flags[4] & MemMap.F_BUDDY).isNotZero();
+        assertThat(m.flags[2] & (MemMap.F_BUDDY | MemMap.F_PCP)).isZero();
+        assertThat(m.flags[0] & MemMap.F_PCP).isNotZero();
+        assertThat(free()).isEqualTo(1);
+    }
+
+    @Test
+    void aDrainTakesTheLastListBeforeWrappingRound() {
+        pcp.high = 1000;
+        m.blockMt[1] = (byte) UNMOVABLE;
+        m.blockMt[3] = (byte) MigrateType.RECLAIMABLE.ordinal();
+        // list 11: one order-3 Reclaimable block; list 0: 17 Unmovable pages
+        pcpLists.freeUnrefPage(z, 6144, 3, 0);
+        freePcp(2048, 17, 0);
+        // list 10 (order 3 Movable) reaches count 33 = high: nr_pcp_free = clamp(16, 16, 17) = 16,
+        // from list 10 (8 pages) on to list 11 (8): list 0 keeps its 17
+        pcp.high = 33;
+        pcp.batch = 16;
+        pcpLists.freeUnrefPage(z, 64, 3, 0);
+        assertThat(pcp.listLen[10]).isZero();
+        assertThat(pcp.listLen[11]).isZero();
+        assertThat(pcp.listLen[0]).isEqualTo(17);
+        assertThat(pcp.count).isEqualTo(17);
+    }
+
+    @Test
+    void aDrainPassesEmptyListsUpToTheNextFullOne() {
+        pcp.high = 1000;
+        m.blockMt[1] = (byte) UNMOVABLE;
+        // list 9: an order-3 Unmovable block; list 0: 10 Unmovable pages
+        pcpLists.freeUnrefPage(z, 2048 + 64, 3, 0);
+        freePcp(2048, 10, 0);
+        // list 4 (order 1 Movable) makes count 20 = high: clamp(10, 10, 10) = 10 pages, from list 4
+        // (2) over the empty lists 5..8 to list 9 (8)
+        pcp.high = 20;
+        pcp.batch = 10;
+        pcpLists.freeUnrefPage(z, 8, 1, 0);
+        assertThat(pcp.listLen[4]).isZero();
+        assertThat(pcp.listLen[9]).isZero();
+        assertThat(pcp.listLen[0]).isEqualTo(10);
     }
 
     @Test

@@ -296,10 +296,62 @@ class ZonelistFallbackTest {
         long q = pfn(c, Gfp.GFP_KERNEL | Gfp.COMP, 1);
         assertThat(c.isTail(q + 1)).isTrue();
         PageAllocator d = board(EASY, EASY, Bugs.of(PageBug.PAGE_COMP_ALLOC_NULL));
-        assertThat(pfn(d, Gfp.GFP_KERNEL | Gfp.COMP, 1)).isEqualTo(-1);
+        assertThat(d.allocPages(Gfp.GFP_KERNEL | Gfp.COMP, 1, 0).value()).isZero();
         assertThat(d.lastAlloc().pfn()).isEqualTo(-1);
+        // the trace records the flags of the pass the bug cut short, the fast one
+        assertThat(d.lastAlloc().allocFlags()).isEqualTo(PageAllocator.ALLOC_WMARK_LOW);
         assertThat(pfn(d, Gfp.GFP_KERNEL | Gfp.COMP, 0)).isPositive();
         assertThat(pfn(d, Gfp.GFP_KERNEL, 1)).isPositive();
+    }
+
+    @Test
+    void theCmaForEveryMaskBugAllowsCmaToGfpKernel() {
+        PageAllocator pa = board(SLOW, SLOW, Bugs.of(PageBug.GFP_CMA_FOR_EVERY_MASK));
+        pfn(pa, Gfp.GFP_KERNEL, 0);
+        // the slow pass: WMARK_MIN | CPUSET | KSWAPD | ALLOC_CMA
+        assertThat(pa.lastAlloc().allocFlags()).isEqualTo(0x8c0);
+        PageAllocator pb = board(EASY, EASY, Bugs.of(PageBug.GFP_CMA_FOR_EVERY_MASK));
+        pfn(pb, Gfp.GFP_KERNEL, 0);
+        assertThat(pb.lastAlloc().allowsCma()).isTrue();
+    }
+
+    @Test
+    void aMovableOrderZeroRequestComesThroughThePerCpuList() {
+        PageAllocator pa = board(EASY, EASY, Bugs.NONE);
+        // ALLOC_CMA is set, so rmqueue_pcplist: HighMem's batch 7, one taken
+        pfn(pa, Gfp.GFP_HIGHUSER_MOVABLE, 0);
+        assertThat(pa.zone(ZoneType.HIGHMEM).pcp(0).count()).isEqualTo(6);
+    }
+
+    @Test
+    void aNonBlockingRequestWhoseFirstBlockIsFrameZeroKeepsIt() {
+        // DMA's pageblock 0 Unmovable, pageblock 1 HighAtomic; GFP_NOWAIT order 4 in the slow pass has
+        // ALLOC_NON_BLOCK but not ALLOC_HIGHATOMIC: __rmqueue gives frame 0, the reserve is not touched
+        ZoneConfig d = new ZoneConfig(ZoneType.DMA, RAM, 8192, 8192, 8192, SLOW[0], SLOW[1], SLOW[2],
+                new long[] {0, 0, 32, 32}, 60, 15);
+        ZoneConfig h = new ZoneConfig(ZoneType.HIGHMEM, HIGH_START, 8192, 8192, 8192, 32, 40, 48, new long[4], 30, 7);
+        PageAllocator pa = new PageAllocator(List.of(d, h), MemMapLayout.virt(TestBoards.MEM_MAP, HIGH_START), 1);
+        pa.setPageblockMigratetype(RAM, MigrateType.UNMOVABLE);
+        pa.setPageblockMigratetype(RAM + 2048, MigrateType.HIGHATOMIC);
+        pa.memblockFreeRange(RAM, RAM + 8192);
+        pa.freeHighpages(HIGH_START, HIGH_START + 8192);
+        pa.setupPerCpuPagesets();
+        pa.clearDirty();
+        assertThat(pfn(pa, Gfp.GFP_NOWAIT, 4)).isEqualTo(RAM);
+        assertThat(pa.lastAlloc().allocFlags()).isEqualTo(0x850);
+        assertThat(pa.freeListHead(ZoneType.DMA, 11, MigrateType.HIGHATOMIC)).isEqualTo(RAM + 2048);
+    }
+
+    @Test
+    void theTraceSeesAPerCpuListWhoseHeadIsFrameZero() {
+        PageAllocator pa = board(EASY, EASY, Bugs.NONE);
+        // the first GFP_KERNEL page: DMA's first pageblock stolen, frame 0 first
+        long page = pa.allocPages(Gfp.GFP_KERNEL, 0, 0).value();
+        assertThat(pa.layout().pageToPfn(page)).isEqualTo(RAM);
+        pa.freePages(page, 0, 0);
+        // free_unref_page put it back at the list's head
+        assertThat(pfn(pa, Gfp.GFP_KERNEL, 0)).isEqualTo(RAM);
+        assertThat(pa.lastAlloc().before(DMA).pcpHasPage()).isTrue();
     }
 
     @Test
