@@ -245,6 +245,24 @@ class PcpListsBatchTest {
     }
 
     @Test
+    void aDrainGoesOnAlongItsListWhenTheNextBlockIsFrameZero() {
+        pcp.high = 4;
+        pcp.batch = 1;
+        pcp.freeFactor = 1;
+        m.blockMt[1] = (byte) UNMOVABLE;
+        // list 0 = [2048]; list 1 = [0, 2, 4]; count 4 = high: clamp(1 << 1, 1, 3) = 2 pages from
+        // list 1's tail, 4 then 2, frame 0 at its head being a page like any other
+        pcpLists.freeUnrefPage(z, 2048, 0, 0);
+        pcpLists.freeUnrefPage(z, 4, 0, 0);
+        pcpLists.freeUnrefPage(z, 2, 0, 0);
+        pcpLists.freeUnrefPage(z, 0, 0, 0);
+        assertThat(pcp.count).isEqualTo(2);
+        assertThat(m.flags[2] & MemMap.F_BUDDY).isNotZero();
+        assertThat(m.flags[2048] & MemMap.F_PCP).isNotZero();
+        assertThat(m.flags[0] & MemMap.F_PCP).isNotZero();
+    }
+
+    @Test
     void aDrainTakesTheLastListBeforeWrappingRound() {
         pcp.high = 1000;
         m.blockMt[1] = (byte) UNMOVABLE;
