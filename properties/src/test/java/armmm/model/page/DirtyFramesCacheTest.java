@@ -25,5 +25,9 @@ class DirtyFramesCacheTest {
         assertThat(d.frames()).isEmpty();
         d.mark(7);
         assertThat(d.frames()).containsExactly(7);
+        // one mark in each call, asked only after each: the answer is still the new call's frame
+        d.begin();
+        d.mark(9);
+        assertThat(d.frames()).containsExactly(9);
     }
 }

@@ -1,7 +1,9 @@
 package armmm.model.page;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import armmm.model.core.ObservableException;
 import armmm.model.core.ObservablePath;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
@@ -34,5 +36,16 @@ class PageObservablesPathsTest {
         assertThat(observe("zone[DMA]", "pcp[1]", "count")).hasValue(0);
         assertThat(observe("zone[DMA]", "pcp[1]", "count", "x")).isEmpty();
         assertThat(observe("zone[DMA]", "lists[1]", "count")).isEmpty();
+    }
+
+    @Test
+    void anIndexThatReadsAsMinusOneIsRefused() {
+        // 2^64 - 1 parses (unsigned) to -1: no CPU and no order
+        String minusOne = "0xffffffffffffffff";
+        assertThatThrownBy(() -> observe("pcp[" + minusOne + "]", "count")).isInstanceOf(ObservableException.class);
+        assertThatThrownBy(() -> observe("zone[DMA]", "pcp[" + minusOne + "]", "count"))
+                .isInstanceOf(ObservableException.class);
+        assertThatThrownBy(() -> observe("zone[DMA]", "free_area[" + minusOne + "]", "nr_free"))
+                .isInstanceOf(ObservableException.class);
     }
 }

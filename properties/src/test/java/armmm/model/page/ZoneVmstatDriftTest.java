@@ -29,6 +29,10 @@ class ZoneVmstatDriftTest {
         assertThat(v.percpuDriftMark()).isZero();
         v.refreshThresholds(11264, 100, 123, 150);
         assertThat(v.percpuDriftMark()).isEqualTo(150 + 24);
+        // a populated zone managing no page still gets 2 x fls(4) x (1 + fls(0)) = 6
+        v.refreshThresholds(0, 0, 0, 0);
+        assertThat(v.threshold()).isEqualTo(6);
+        assertThat(v.percpuDriftMark()).isEqualTo(24);
     }
 
     @Test
