@@ -39,6 +39,28 @@ class PageObservablesPathsTest {
     }
 
     @Test
+    void onABoardWhoseRamStartsAtZeroPfnZeroIsAStructPage() {
+        // PHYS_OFFSET 0: ARCH_PFN_OFFSET 0, mem_map's first struct page describes pfn 0
+        int structPage = armmm.model.board.BuildConfig.armmp().structPageSize();
+        armmm.model.zone.ZoneConfig dma = new armmm.model.zone.ZoneConfig(armmm.model.zone.ZoneType.DMA, 0, 4096,
+                4096, 4096, 16, 20, 24, new long[4], 6, 1);
+        MemMapLayout layout = new MemMapLayout(TestBoards.MEM_MAP, 0, 0xc0000000L, 4096, structPage);
+        PageAllocator zero = new PageAllocator(java.util.List.of(dma), layout, 1);
+        zero.memblockFreeRange(0, 4096);
+        zero.setupPerCpuPagesets();
+        zero.clearDirty();
+        long first = layout.pfnToPage(0);
+        assertThat(PageObservables.observe(zero, ObservablePath.of("page[" + first + "]", "pfn"))).hasValue(0);
+        assertThat(PageObservables.observe(zero, ObservablePath.of("page[" + first + "]", "order"))).hasValue(11);
+        // one struct page past mem_map's last: no pfn 4096 here
+        long past = layout.pfnToPage(4096);
+        assertThatThrownBy(() -> PageObservables.observe(zero, ObservablePath.of("page[" + past + "]", "refcount")))
+                .isInstanceOf(ObservableException.class);
+        assertThatThrownBy(() -> PageObservables.observe(zero, ObservablePath.of("page[" + past + "]", "pfn")))
+                .isInstanceOf(ObservableException.class);
+    }
+
+    @Test
     void anIndexThatReadsAsMinusOneIsRefused() {
         // 2^64 - 1 parses (unsigned) to -1: no CPU and no order
         String minusOne = "0xffffffffffffffff";
