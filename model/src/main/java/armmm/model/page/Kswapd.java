@@ -23,38 +23,52 @@ final class Kswapd {
     private final MemMap m;
     /** {@code pgdat->kswapd_failures}. */
     int failures;
-    /** {@code pgdat->kswapd_highest_zoneidx} of a pending wake-up, -1 when kswapd sleeps. */
-    private int pendingZoneIdx = -1;
-    /** {@code pgdat->kswapd_order} of a pending wake-up. */
-    private int pendingOrder;
+    /**
+     * {@code pgdat->kswapd_highest_zoneidx}: the highest index asked since kswapd last read it, -1
+     * for {@code MAX_NR_ZONES} (none asked).
+     */
+    private int recordedZoneIdx = -1;
+    /** {@code pgdat->kswapd_order}: the highest order asked since kswapd last read it. */
+    private int recordedOrder;
+    /** Whether a wake-up reached {@code wake_up_interruptible} since kswapd's last pass. */
+    private boolean wakeUp;
 
     Kswapd(MemMap m) {
         this.m = m;
     }
 
-    /** {@code wakeup_kswapd(zone, gfp, order, highest_zoneidx)} for node 0. */
+    /**
+     * {@code wakeup_kswapd(zone, gfp, order, highest_zoneidx)} for node 0. The order and index are
+     * recorded before the decision to wake, so a wake-up given up on a balanced node still leaves
+     * them for kswapd's next pass, which reads the largest asked since its last one.
+     */
     void wakeup(int order, int highestZoneIdx) {
+        recordedZoneIdx = Math.max(recordedZoneIdx, highestZoneIdx);
+        recordedOrder = Math.max(recordedOrder, order);
         if (failures >= MAX_RECLAIM_RETRIES || balanced(order, highestZoneIdx) && !boosted(highestZoneIdx)) {
             return;
         }
-        pendingZoneIdx = Math.max(pendingZoneIdx, highestZoneIdx);
-        pendingOrder = Math.max(pendingOrder, order);
+        wakeUp = true;
     }
 
-    /** kswapd gets the CPU: {@code balance_pgdat} for the pending wake-up, if any. */
     /** Whether a call woke kswapd since its last pass ({@code wakeup_kswapd}): {@link #run} has work. */
     boolean woken() {
-        return pendingZoneIdx >= 0;
+        return wakeUp;
     }
 
+    /**
+     * kswapd gets the CPU: {@code balance_pgdat} for the order and index recorded since its last
+     * pass (read and reset as {@code kswapd()} does after it wakes), if a wake-up is pending.
+     */
     void run() {
-        if (pendingZoneIdx < 0) {
+        if (!wakeUp) {
             return;
         }
-        int idx = pendingZoneIdx;
-        int order = pendingOrder;
-        pendingZoneIdx = -1;
-        pendingOrder = 0;
+        int idx = recordedZoneIdx;
+        int order = recordedOrder;
+        wakeUp = false;
+        recordedZoneIdx = -1;
+        recordedOrder = 0;
         if (!boosted(idx) && balanced(order, idx)) {
             return;
         }

@@ -232,6 +232,33 @@ class KswapdBalanceTest {
         assertThat(kswapd.woken()).isFalse();
     }
 
+    /**
+     * {@code wakeup_kswapd} writes {@code kswapd_order} and {@code kswapd_highest_zoneidx} before it
+     * looks at the node, so a wake-up given up on a balanced node still raises the order kswapd's
+     * next pass reads. Here an order-3 request on a node balanced for it records 3 without waking;
+     * an order-0 request then wakes kswapd (free 100 < high 192); by the pass DMA is back at 1000
+     * free with no block above order 2, balanced for order 0 but not for 3: the pass runs for the
+     * recorded order 3 and fails (a pass for order 0 would have returned at once).
+     */
+    @Test
+    void aWakeUpGivenUpOnABalancedNodeStillRecordsItsOrder() {
+        free(DMA, 1000);
+        block(DMA, 3);
+        kswapd.wakeup(3, DMA);
+        assertThat(kswapd.woken()).isFalse();
+        free(DMA, 100);
+        kswapd.wakeup(0, DMA);
+        assertThat(kswapd.woken()).isTrue();
+        free(DMA, 1000);
+        m.zones[DMA].nrFree[3] = 0;
+        block(DMA, 2);
+        kswapd.run();
+        assertThat(kswapd.failures).isEqualTo(1);
+        // the pass read and reset both: a later order-0 wake-up on this node is given up again
+        kswapd.wakeup(0, DMA);
+        assertThat(kswapd.woken()).isFalse();
+    }
+
     @Test
     void aNodeWithNoManagedZoneUpToTheIndexCountsAsBalanced() {
         // DMA present but managing nothing, no Normal zone at all, HighMem short of its mark
