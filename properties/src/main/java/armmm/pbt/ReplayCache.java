@@ -27,8 +27,37 @@ final class ReplayCache {
      *
      * @param used the choices it used
      * @param failing its sequence when it failed with the identity being shrunk, else null
+     * @param run what it recorded (choices, bounds, bundle references), or null when stored without it
      */
-    record Hit(long[] used, ChoiceSequence failing) {}
+    record Hit(long[] used, ChoiceSequence failing, ChoiceSequence run) {
+        Hit(long[] used, ChoiceSequence failing) {
+            this(used, failing, null);
+        }
+
+        /**
+         * Whether replaying this run's candidate with {@code repairs} would run exactly as this run
+         * did: at every repaired position the run drew no reference, or drew the one the repair
+         * wants. A repair only acts in a reference draw (Choices.drawReference, drawAction) at its
+         * position, and there it picks the wanted item; where the run drew that very item anyway the
+         * two runs make the same choice, so by induction over the positions they never part.
+         */
+        boolean unchangedBy(Map<Integer, Long> repairs) {
+            if (run == null) {
+                return false;
+            }
+            for (Bundle.Reference ref : run.references()) {
+                Long wanted = repairs.get(ref.position());
+                if (wanted != null && wanted != ref.serial()) {
+                    return false;
+                }
+            }
+            // the other repairs fall on positions where the run drew no reference: never used
+            return true;
+        }
+    }
+
+    /** A replay of a candidate with repairs, and the repairs. */
+    private record Repaired(Map<Integer, Long> repairs, Hit hit) {}
 
     /** Prefix hash and length to the replays with that used prefix. */
     private final Map<Long, List<Hit>> byPrefix = new HashMap<>();
@@ -37,6 +66,8 @@ final class ReplayCache {
      * bound: clamped) to their replay, answered only when repeated exactly.
      */
     private final Map<RanksKey, Hit> exact = new HashMap<>();
+    /** Replays of candidates with repairs (bundle references, actions re-pointed), by candidate. */
+    private final Map<RanksKey, List<Repaired>> repaired = new HashMap<>();
     /** The used lengths stored, so a lookup probes only those prefixes of a candidate. */
     private final BitSet lengths = new BitSet();
     /** The same replays as a tree of used choices with their bounds: answers clamped and short candidates too. */
@@ -56,10 +87,14 @@ final class ReplayCache {
      * not (null). Keeps the arrays, not copies.
      */
     void put(long[] candidate, long[] used, ChoiceSequence failing) {
-        put(used, failing);
+        put(candidate, used, failing, null);
+    }
+
+    private void put(long[] candidate, long[] used, ChoiceSequence failing, ChoiceSequence run) {
+        putUsed(used, failing, run);
         if (!Arrays.equals(candidate, used)) {
             stored += candidate.length;
-            exact.put(new RanksKey(candidate), new Hit(used, failing));
+            exact.put(new RanksKey(candidate), new Hit(used, failing, run));
         }
     }
 
@@ -69,15 +104,32 @@ final class ReplayCache {
      * and failed the same way ({@code failing}) or not (null).
      */
     void put(long[] candidate, ChoiceSequence used, ChoiceSequence failing) {
-        put(candidate, used.readOnlyRanks(), failing);
-        stored += tree.put(used, new Hit(used.readOnlyRanks(), failing));
+        put(candidate, used.readOnlyRanks(), failing, used);
+        stored += tree.put(used, new Hit(used.readOnlyRanks(), failing, used));
+    }
+
+    /**
+     * Records the replay of {@code candidate} with {@code repairs}, which ran as {@code run} and failed
+     * the same way ({@code failing}) or not (null), as above under the choices it used, and also under
+     * the candidate and its repairs ({@link #lookup(long[], Map)}).
+     */
+    void putRepaired(long[] candidate, Map<Integer, Long> repairs, ChoiceSequence run, ChoiceSequence failing) {
+        put(run.readOnlyRanks(), run, failing);
+        Hit hit = new Hit(run.readOnlyRanks(), failing, run);
+        stored += candidate.length + repairs.size();
+        repaired.computeIfAbsent(new RanksKey(candidate), k -> new ArrayList<>(1)).add(new Repaired(repairs, hit));
     }
 
     /** Records (keeping the array, not a copy) a replay that used {@code used} and failed the same way ({@code failing} its sequence) or not (null). */
     void put(long[] used, ChoiceSequence failing) {
+        putUsed(used, failing, null);
+    }
+
+    private void putUsed(long[] used, ChoiceSequence failing, ChoiceSequence run) {
         if (stored + used.length > MAX_STORED) {
             byPrefix.clear();
             exact.clear();
+            repaired.clear();
             lengths.clear();
             tree = new ReplayTree();
             stored = 0;
@@ -90,7 +142,7 @@ final class ReplayCache {
                 return;
             }
         }
-        hits.add(new Hit(used, failing));
+        hits.add(new Hit(used, failing, run));
         lengths.set(used.length);
         stored += used.length;
     }
@@ -139,6 +191,39 @@ final class ReplayCache {
         }
         Hit walked = prefixLookup(candidate);
         return walked != null ? walked : tree.lookup(candidate);
+    }
+
+    /**
+     * The known replay of {@code candidate} with {@code repairs}: a known run of the candidate with
+     * none or some of these repairs that the others would not change ({@link Hit#unchangedBy}), so
+     * the repaired replay would run exactly as it did; null when none. Deleting a step re-points
+     * later references (and, at a fixed point, actions) that often name the same items and actions
+     * the plain candidate names anyway: with one action, re-pointing actions never changes a run.
+     */
+    Hit lookup(long[] candidate, Map<Integer, Long> repairs) {
+        Hit plain = lookup(candidate);
+        if (plain != null && plain.unchangedBy(repairs)) {
+            return plain;
+        }
+        List<Repaired> known = repaired.get(new RanksKey(candidate));
+        if (known != null) {
+            for (Repaired r : known) {
+                if (within(r.repairs(), repairs) && r.hit().unchangedBy(repairs)) {
+                    return r.hit();
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Whether every repair of {@code some} is also in {@code all}, with the same target. */
+    private static boolean within(Map<Integer, Long> some, Map<Integer, Long> all) {
+        for (Map.Entry<Integer, Long> e : some.entrySet()) {
+            if (!e.getValue().equals(all.get(e.getKey()))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private Hit prefixLookup(long[] candidate) {

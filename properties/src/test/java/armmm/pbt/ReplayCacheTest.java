@@ -199,4 +199,58 @@ class ReplayCacheTest {
         }
         assertThat(changed).as("replays whose repairs changed a recorded rank").isGreaterThan(50);
     }
+
+    @Test
+    void aRepairedCandidateIsAnsweredOnlyByARunItsRepairsWouldNotChange() {
+        // a candidate with repairs is answered by a known run of it (plain, or with some of the same
+        // repairs) when each other repair names what that run drew at its position: the repaired
+        // replay then runs the same way; every answer is checked against the real repaired replay
+        Chain<ToyHeap, ToyHeap.Op> chain = new Chain<>(ToyHeap.spec("RepairedAnswers").build(), 40);
+        java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+        int answered = 0;
+        int differing = 0;
+        for (int k = 0; k < 500; k++) {
+            ReplayCache cache = new ReplayCache();
+            long[] candidate = Trial.execute(chain, Choices.random(random.split())).sequence().ranks();
+            if (candidate.length > 4 && random.nextBoolean()) {
+                candidate = java.util.Arrays.copyOfRange(candidate, 0, candidate.length - 4);
+            }
+            Trial.Outcome plain = Trial.execute(chain, Choices.replay(candidate));
+            cache.put(candidate, plain.sequence(), plain.failure() != null ? plain.sequence() : null);
+            java.util.Map<Integer, Long> some = new java.util.HashMap<>();
+            for (Bundle.Reference ref : plain.sequence().references()) {
+                switch (random.nextInt(4)) {
+                    case 0 -> some.put(ref.position(), ref.serial()); // what the plain run drew there
+                    case 1 -> some.put(ref.position(), random.nextLong(Choices.ACTION.equals(ref.bundle()) ? 2 : 8));
+                    default -> { }
+                }
+            }
+            Trial.Outcome withSome = Trial.execute(chain, Choices.repairing(candidate, some));
+            answered += checkAnswer(cache.lookup(candidate, some), withSome);
+            cache.putRepaired(candidate, some, withSome.sequence(), withSome.failure() != null ? withSome.sequence() : null);
+            java.util.Map<Integer, Long> more = new java.util.HashMap<>(some);
+            for (Bundle.Reference ref : withSome.sequence().references()) {
+                if (!more.containsKey(ref.position()) && random.nextInt(3) == 0) {
+                    more.put(ref.position(), random.nextBoolean() ? ref.serial()
+                            : random.nextLong(Choices.ACTION.equals(ref.bundle()) ? 2 : 8));
+                }
+            }
+            Trial.Outcome withMore = Trial.execute(chain, Choices.repairing(candidate, more));
+            answered += checkAnswer(cache.lookup(candidate, more), withMore);
+            differing += java.util.Arrays.equals(withMore.sequence().readOnlyRanks(), plain.sequence().readOnlyRanks())
+                    ? 0 : 1;
+        }
+        assertThat(answered).as("repaired candidates answered without a replay").isGreaterThan(300);
+        assertThat(differing).as("repaired replays that ran otherwise than the plain one").isGreaterThan(100);
+    }
+
+    /** 1 when {@code hit} answered (and it is what {@code actual} gave), 0 when it did not. */
+    private static int checkAnswer(ReplayCache.Hit hit, Trial.Outcome actual) {
+        if (hit == null) {
+            return 0;
+        }
+        assertThat(hit.used()).isEqualTo(actual.sequence().readOnlyRanks());
+        assertThat(hit.failing() != null).isEqualTo(actual.failure() != null);
+        return 1;
+    }
 }
