@@ -80,6 +80,28 @@ final class ReplayCache {
      * count when each such start began.
      */
     private final Map<RanksKey, Integer> fixedPoints = new HashMap<>();
+    /**
+     * Whether a candidate that ends a chain at a step's "continue?" choice is a pass
+     * ({@link ReplayTree#lookup(long[], boolean)}): so when the failure shrunk is a step's.
+     */
+    private final boolean stopsPass;
+
+    /** A cache that knows nothing of what ending a chain gives. */
+    ReplayCache() {
+        this(false);
+    }
+
+    /**
+     * A cache for the shrink replays of a failure in {@code call}: when that is a chain step's call
+     * (not a chain-end check's), a chain that ends early is known to pass.
+     */
+    static ReplayCache forCall(String call) {
+        return new ReplayCache(!call.startsWith(Chain.FINAL_CALL));
+    }
+
+    private ReplayCache(boolean stopsPass) {
+        this.stopsPass = stopsPass;
+    }
 
     /**
      * Records the replay of {@code candidate}, which used {@code used} (they differ when the replay
@@ -190,7 +212,7 @@ final class ReplayCache {
             return repeated;
         }
         Hit walked = prefixLookup(candidate);
-        return walked != null ? walked : tree.lookup(candidate);
+        return walked != null ? walked : tree.lookup(candidate, stopsPass);
     }
 
     /**

@@ -69,7 +69,7 @@ final class Shrinker {
      */
     Shrinker(Trial trial, ChoiceSequence failing, String identity, String call, CaseRunner runner, int replays,
             double seconds) {
-        this(trial, failing, identity, call, runner, replays, seconds, new ReplayCache());
+        this(trial, failing, identity, call, runner, replays, seconds, ReplayCache.forCall(call));
     }
 
     /** As above, sharing {@code cache} with the other shrink starts of the same identity. */

@@ -244,6 +244,54 @@ class ReplayCacheTest {
         assertThat(differing).as("repaired replays that ran otherwise than the plain one").isGreaterThan(100);
     }
 
+    @Test
+    void aCandidateEndingTheChainBeforeAStepsFailureIsAnsweredAsAPass() {
+        // a step's failure is shrunk with its call wanted: a candidate whose walk reaches a step's
+        // "continue?" with rank 0 ends the chain before any further call and is answered as a pass;
+        // every answer is checked against the real replay (mutations of known replays, so that walks
+        // reach such choices)
+        Chain<ToyHeap, ToyHeap.Op> chain = new Chain<>(ToyHeap.spec("StopAnswers").build(), 40);
+        String wanted = "TOY-HEAP-01 | a handle is twice on the free list | in free";
+        ReplayCache cache = ReplayCache.forCall("free");
+        // a chain-end check's failure is another matter: there, ending the chain runs the check
+        ReplayCache atEnd = ReplayCache.forCall(Chain.FINAL_CALL + "full scan");
+        int endStops = 0;
+        java.util.SplittableRandom random = new java.util.SplittableRandom(11);
+        java.util.List<long[]> known = new java.util.ArrayList<>();
+        int answered = 0;
+        int stops = 0;
+        for (int k = 0; k < 3000; k++) {
+            long[] candidate;
+            if (known.isEmpty() || k % 4 == 0) {
+                candidate = Trial.execute(chain, Choices.random(random.split())).sequence().ranks();
+            } else {
+                candidate = known.get(random.nextInt(known.size())).clone();
+                for (int m = 1 + random.nextInt(2); m > 0 && candidate.length > 0; m--) {
+                    candidate[random.nextInt(candidate.length)] = random.nextInt(3) == 0 ? random.nextLong(3) : 0;
+                }
+            }
+            Trial.Outcome actual = Trial.execute(chain, Choices.replay(candidate).wanting("free"));
+            boolean same = wanted.equals(actual.identity());
+            ReplayCache.Hit hit = cache.lookup(candidate);
+            if (hit != null) {
+                answered++;
+                stops += hit.failing() == null && hit.run() == null ? 1 : 0;
+                assertThat(hit.used()).as("candidate %s", java.util.Arrays.toString(candidate))
+                        .isEqualTo(actual.sequence().readOnlyRanks());
+                assertThat(hit.failing() != null).isEqualTo(same);
+            }
+            ReplayCache.Hit other = atEnd.lookup(candidate);
+            endStops += other != null && other.run() == null ? 1 : 0;
+            cache.put(candidate, actual.sequence(), same ? actual.sequence() : null);
+            atEnd.put(candidate, actual.sequence(), null);
+            known.add(actual.sequence().ranks());
+        }
+        System.out.println("[stop answers] " + answered + " answered, " + stops + " at a continue? choice");
+        assertThat(answered).as("candidates answered without a replay").isGreaterThan(300);
+        assertThat(stops).as("answered as a chain ended at a continue? choice").isGreaterThan(100);
+        assertThat(endStops).as("answered so for a chain-end check's failure").isZero();
+    }
+
     /** 1 when {@code hit} answered (and it is what {@code actual} gave), 0 when it did not. */
     private static int checkAnswer(ReplayCache.Hit hit, Trial.Outcome actual) {
         if (hit == null) {
