@@ -46,6 +46,10 @@ final class ReplayCache {
                 return false;
             }
             for (Bundle.Reference ref : run.references()) {
+                if (ref.position() >= used.length) {
+                    // past the choices this answer used: a run through a chain's end (ReplayTree)
+                    break;
+                }
                 Long wanted = repairs.get(ref.position());
                 if (wanted != null && wanted != ref.serial()) {
                     return false;

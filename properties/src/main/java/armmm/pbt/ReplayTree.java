@@ -20,6 +20,8 @@ final class ReplayTree {
         boolean forced;
         /** Whether the choice made here is a chain step's "continue?" ({@link ChoiceSequence#stop}). */
         boolean stops;
+        /** A known replay that passed through here (the first), or null. */
+        ReplayCache.Hit via;
         /** The known replay that ended here, or null. */
         ReplayCache.Hit end;
         /** Children by the rank used here: one inline, more in a map. */
@@ -50,6 +52,9 @@ final class ReplayTree {
             long rank = used.rank(i);
             if (n.bound >= 0 && (n.bound != used.bound(i) || n.forced != used.forced(i))) {
                 conflicts++;
+            }
+            if (n.via == null) {
+                n.via = hit;
             }
             n.bound = used.bound(i);
             n.forced = used.forced(i);
@@ -119,7 +124,8 @@ final class ReplayTree {
             } else {
                 rank = Math.min(i < candidate.length ? candidate[i] : 0, n.bound);
                 if (stopsPass && n.stops && rank == 0 && n.child(0) == null) {
-                    return new ReplayCache.Hit(walked(candidate, i), null);
+                    // its run is a known replay's up to here: what a repair would meet on the way
+                    return new ReplayCache.Hit(walked(candidate, i), null, n.via.run());
                 }
             }
             n = n.child(rank);

@@ -256,6 +256,7 @@ class ReplayCacheTest {
         // a chain-end check's failure is another matter: there, ending the chain runs the check
         ReplayCache atEnd = ReplayCache.forCall(Chain.FINAL_CALL + "full scan");
         int endStops = 0;
+        int repairedStops = 0;
         java.util.SplittableRandom random = new java.util.SplittableRandom(11);
         java.util.List<long[]> known = new java.util.ArrayList<>();
         int answered = 0;
@@ -275,21 +276,43 @@ class ReplayCacheTest {
             ReplayCache.Hit hit = cache.lookup(candidate);
             if (hit != null) {
                 answered++;
-                stops += hit.failing() == null && hit.run() == null ? 1 : 0;
+                stops += stopAnswer(hit) ? 1 : 0;
                 assertThat(hit.used()).as("candidate %s", java.util.Arrays.toString(candidate))
                         .isEqualTo(actual.sequence().readOnlyRanks());
                 assertThat(hit.failing() != null).isEqualTo(same);
             }
             ReplayCache.Hit other = atEnd.lookup(candidate);
-            endStops += other != null && other.run() == null ? 1 : 0;
+            endStops += other != null && stopAnswer(other) ? 1 : 0;
+            // with repairs, answered only where they would not change the run up to the chain's end
+            java.util.Map<Integer, Long> repairs = new java.util.HashMap<>();
+            for (Bundle.Reference ref : actual.sequence().references()) {
+                if (random.nextInt(3) == 0) {
+                    repairs.put(ref.position(), random.nextBoolean() ? ref.serial()
+                            : random.nextLong(Choices.ACTION.equals(ref.bundle()) ? 2 : 8));
+                }
+            }
+            ReplayCache.Hit repairedHit = cache.lookup(candidate, repairs);
+            if (repairedHit != null) {
+                Trial.Outcome repaired = Trial.execute(chain, Choices.repairing(candidate, repairs).wanting("free"));
+                assertThat(repairedHit.used()).isEqualTo(repaired.sequence().readOnlyRanks());
+                assertThat(repairedHit.failing() != null).isEqualTo(wanted.equals(repaired.identity()));
+                repairedStops += stopAnswer(repairedHit) ? 1 : 0;
+            }
             cache.put(candidate, actual.sequence(), same ? actual.sequence() : null);
             atEnd.put(candidate, actual.sequence(), null);
             known.add(actual.sequence().ranks());
         }
-        System.out.println("[stop answers] " + answered + " answered, " + stops + " at a continue? choice");
+        System.out.println("[stop answers] " + answered + " answered, " + stops + " at a continue? choice, "
+                + repairedStops + " of them repaired");
         assertThat(answered).as("candidates answered without a replay").isGreaterThan(300);
         assertThat(stops).as("answered as a chain ended at a continue? choice").isGreaterThan(100);
         assertThat(endStops).as("answered so for a chain-end check's failure").isZero();
+        assertThat(repairedStops).as("repaired candidates answered so").isGreaterThan(20);
+    }
+
+    /** Whether {@code hit} answers a chain ended early: it used a prefix of its run's choices and a 0. */
+    private static boolean stopAnswer(ReplayCache.Hit hit) {
+        return !java.util.Arrays.equals(hit.used(), hit.run().readOnlyRanks());
     }
 
     /** 1 when {@code hit} answered (and it is what {@code actual} gave), 0 when it did not. */
