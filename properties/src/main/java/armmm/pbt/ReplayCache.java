@@ -27,11 +27,20 @@ final class ReplayCache {
      *
      * @param used the choices it used
      * @param failing its sequence when it failed with the identity being shrunk, else null
-     * @param run what it recorded (choices, bounds, bundle references), or null when stored without it
+     * @param references the bundle references and actions it drew (Choices.drawReference, drawAction),
+     *     or null when stored without them; only these of a run are kept, not its bounds and spans
+     * @param stopped whether this answers a chain ended at a step's "continue?" choice
+     *     ({@link ReplayTree#lookup(long[], boolean)}): then the references are those of a known run
+     *     that made the same choices up to there
      */
-    record Hit(long[] used, ChoiceSequence failing, ChoiceSequence run) {
+    record Hit(long[] used, ChoiceSequence failing, List<Bundle.Reference> references, boolean stopped) {
         Hit(long[] used, ChoiceSequence failing) {
-            this(used, failing, null);
+            this(used, failing, null, false);
+        }
+
+        /** A replay that ran as {@code run} (its references kept). */
+        static Hit of(long[] used, ChoiceSequence failing, ChoiceSequence run) {
+            return new Hit(used, failing, run == null ? null : run.references(), false);
         }
 
         /**
@@ -42,10 +51,10 @@ final class ReplayCache {
          * two runs make the same choice, so by induction over the positions they never part.
          */
         boolean unchangedBy(Map<Integer, Long> repairs) {
-            if (run == null) {
+            if (references == null) {
                 return false;
             }
-            for (Bundle.Reference ref : run.references()) {
+            for (Bundle.Reference ref : references) {
                 if (ref.position() >= used.length) {
                     // past the choices this answer used: a run through a chain's end (ReplayTree)
                     break;
@@ -120,7 +129,7 @@ final class ReplayCache {
         putUsed(used, failing, run);
         if (!Arrays.equals(candidate, used)) {
             stored += candidate.length;
-            exact.put(new RanksKey(candidate), new Hit(used, failing, run));
+            exact.put(new RanksKey(candidate), Hit.of(used, failing, run));
         }
     }
 
@@ -131,7 +140,7 @@ final class ReplayCache {
      */
     void put(long[] candidate, ChoiceSequence used, ChoiceSequence failing) {
         put(candidate, used.readOnlyRanks(), failing, used);
-        stored += tree.put(used, new Hit(used.readOnlyRanks(), failing, used));
+        stored += tree.put(used, Hit.of(used.readOnlyRanks(), failing, used));
     }
 
     /**
@@ -141,7 +150,7 @@ final class ReplayCache {
      */
     void putRepaired(long[] candidate, Map<Integer, Long> repairs, ChoiceSequence run, ChoiceSequence failing) {
         put(run.readOnlyRanks(), run, failing);
-        Hit hit = new Hit(run.readOnlyRanks(), failing, run);
+        Hit hit = Hit.of(run.readOnlyRanks(), failing, run);
         stored += candidate.length + repairs.size();
         repaired.computeIfAbsent(new RanksKey(candidate), k -> new ArrayList<>(1)).add(new Repaired(repairs, hit));
     }
@@ -168,7 +177,7 @@ final class ReplayCache {
                 return;
             }
         }
-        hits.add(new Hit(used, failing, run));
+        hits.add(Hit.of(used, failing, run));
         lengths.set(used.length);
         stored += used.length;
     }

@@ -125,7 +125,7 @@ final class ReplayTree {
                 rank = Math.min(i < candidate.length ? candidate[i] : 0, n.bound);
                 if (stopsPass && n.stops && rank == 0 && n.child(0) == null) {
                     // its run is a known replay's up to here: what a repair would meet on the way
-                    return new ReplayCache.Hit(walked(candidate, i), null, n.via.run());
+                    return new ReplayCache.Hit(walked(candidate, i), null, n.via.references(), true);
                 }
             }
             n = n.child(rank);

@@ -276,13 +276,13 @@ class ReplayCacheTest {
             ReplayCache.Hit hit = cache.lookup(candidate);
             if (hit != null) {
                 answered++;
-                stops += stopAnswer(hit) ? 1 : 0;
+                stops += hit.stopped() ? 1 : 0;
                 assertThat(hit.used()).as("candidate %s", java.util.Arrays.toString(candidate))
                         .isEqualTo(actual.sequence().readOnlyRanks());
                 assertThat(hit.failing() != null).isEqualTo(same);
             }
             ReplayCache.Hit other = atEnd.lookup(candidate);
-            endStops += other != null && stopAnswer(other) ? 1 : 0;
+            endStops += other != null && other.stopped() ? 1 : 0;
             // with repairs, answered only where they would not change the run up to the chain's end
             java.util.Map<Integer, Long> repairs = new java.util.HashMap<>();
             for (Bundle.Reference ref : actual.sequence().references()) {
@@ -296,7 +296,7 @@ class ReplayCacheTest {
                 Trial.Outcome repaired = Trial.execute(chain, Choices.repairing(candidate, repairs).wanting("free"));
                 assertThat(repairedHit.used()).isEqualTo(repaired.sequence().readOnlyRanks());
                 assertThat(repairedHit.failing() != null).isEqualTo(wanted.equals(repaired.identity()));
-                repairedStops += stopAnswer(repairedHit) ? 1 : 0;
+                repairedStops += repairedHit.stopped() ? 1 : 0;
             }
             cache.put(candidate, actual.sequence(), same ? actual.sequence() : null);
             atEnd.put(candidate, actual.sequence(), null);
@@ -308,11 +308,6 @@ class ReplayCacheTest {
         assertThat(stops).as("answered as a chain ended at a continue? choice").isGreaterThan(100);
         assertThat(endStops).as("answered so for a chain-end check's failure").isZero();
         assertThat(repairedStops).as("repaired candidates answered so").isGreaterThan(20);
-    }
-
-    /** Whether {@code hit} answers a chain ended early: it used a prefix of its run's choices and a 0. */
-    private static boolean stopAnswer(ReplayCache.Hit hit) {
-        return !java.util.Arrays.equals(hit.used(), hit.run().readOnlyRanks());
     }
 
     /** 1 when {@code hit} answered (and it is what {@code actual} gave), 0 when it did not. */
