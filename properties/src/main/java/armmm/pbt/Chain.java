@@ -127,7 +127,7 @@ final class Chain<S, A> implements Trial {
     }
 
     private Action<S, A> nextAction(S state, Choices choices, Stats stats) {
-        if (!choices.drawBoolean(continuing)) {
+        if (!choices.drawContinue(continuing)) {
             return null;
         }
         // indexed loops over the spec's immutable (random-access) lists and plain arrays: this runs

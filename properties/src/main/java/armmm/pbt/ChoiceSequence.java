@@ -17,6 +17,8 @@ public final class ChoiceSequence {
     private final List<Bundle.Creation> creations;
     /** Positions whose rank was forced whatever the replayed sequence said, or null when none. */
     private final java.util.BitSet forced;
+    /** Positions of choices whose rank 0 ends the case with nothing more checked ({@link #stop}), or null. */
+    private final java.util.BitSet stops;
     /** The label of a chain step's span. */
     private static final String STEP = "step";
     /**
@@ -56,7 +58,14 @@ public final class ChoiceSequence {
 
     ChoiceSequence(long[] ranks, long[] bounds, boolean[] branching, List<Span> spans,
             List<Bundle.Reference> references, List<Bundle.Creation> creations, java.util.BitSet forced) {
+        this(ranks, bounds, branching, spans, references, creations, forced, null);
+    }
+
+    ChoiceSequence(long[] ranks, long[] bounds, boolean[] branching, List<Span> spans,
+            List<Bundle.Reference> references, List<Bundle.Creation> creations, java.util.BitSet forced,
+            java.util.BitSet stops) {
         this.forced = forced;
+        this.stops = stops;
         this.ranks = ranks;
         this.bounds = bounds;
         this.branching = branching;
@@ -115,6 +124,15 @@ public final class ChoiceSequence {
      */
     boolean forced(int i) {
         return forced != null && forced.get(i);
+    }
+
+    /**
+     * Whether choice {@code i} is a chain step's "continue?" choice: rank 0 there ends the chain, and
+     * a shrink replay after a step's failure then runs nothing more (its chain-end checks are another
+     * call's, skipped), so it passes ({@link ReplayTree}).
+     */
+    boolean stop(int i) {
+        return stops != null && stops.get(i);
     }
 
     /** The spans generators marked, in the order they were closed. */

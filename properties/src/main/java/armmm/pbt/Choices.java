@@ -24,6 +24,8 @@ public final class Choices {
     private boolean[] branching;
     /** Positions whose rank was forced ({@link #forced}): recorded whatever the replayed sequence said. */
     private final java.util.BitSet forcedAt = new java.util.BitSet();
+    /** Positions of chain steps' "continue?" choices ({@link #drawContinue}), or null before the first. */
+    private java.util.BitSet stopsAt;
     private int size;
     private final List<ChoiceSequence.Span> spans = new ArrayList<>();
     private final Deque<OpenSpan> open = new ArrayDeque<>();
@@ -207,6 +209,18 @@ public final class Choices {
     }
 
     /**
+     * A chain step's "continue?" choice: {@link #drawBoolean}, recorded as a position where rank 0
+     * ends the chain ({@link ChoiceSequence#stop}).
+     */
+    boolean drawContinue(double p) {
+        if (stopsAt == null) {
+            stopsAt = new java.util.BitSet();
+        }
+        stopsAt.set(size);
+        return drawBoolean(p);
+    }
+
+    /**
      * An index into {@code weights}, drawn with probability proportional to the weight. Each
      * alternative is one rank (lower is simpler), so exhaustive enumeration visits each once however
      * heavy it is.
@@ -263,7 +277,8 @@ public final class Choices {
         int n = size;
         return new ChoiceSequence(Arrays.copyOf(ranks, n), Arrays.copyOf(bounds, n),
                 Arrays.copyOf(branching, n), List.copyOf(spans), List.copyOf(references), List.copyOf(creations),
-                forcedAt.isEmpty() ? null : (java.util.BitSet) forcedAt.clone());
+                forcedAt.isEmpty() ? null : (java.util.BitSet) forcedAt.clone(),
+                stopsAt == null ? null : (java.util.BitSet) stopsAt.clone());
     }
 
     private record OpenSpan(String label, int start) {}

@@ -27,8 +27,50 @@ final class ReplayCache {
      *
      * @param used the choices it used
      * @param failing its sequence when it failed with the identity being shrunk, else null
+     * @param references the bundle references and actions it drew (Choices.drawReference, drawAction),
+     *     or null when stored without them; only these of a run are kept, not its bounds and spans
+     * @param stopped whether this answers a chain ended at a step's "continue?" choice
+     *     ({@link ReplayTree#lookup(long[], boolean)}): then the references are those of a known run
+     *     that made the same choices up to there
      */
-    record Hit(long[] used, ChoiceSequence failing) {}
+    record Hit(long[] used, ChoiceSequence failing, List<Bundle.Reference> references, boolean stopped) {
+        Hit(long[] used, ChoiceSequence failing) {
+            this(used, failing, null, false);
+        }
+
+        /** A replay that ran as {@code run} (its references kept). */
+        static Hit of(long[] used, ChoiceSequence failing, ChoiceSequence run) {
+            return new Hit(used, failing, run == null ? null : run.references(), false);
+        }
+
+        /**
+         * Whether replaying this run's candidate with {@code repairs} would run exactly as this run
+         * did: at every repaired position the run drew no reference, or drew the one the repair
+         * wants. A repair only acts in a reference draw (Choices.drawReference, drawAction) at its
+         * position, and there it picks the wanted item; where the run drew that very item anyway the
+         * two runs make the same choice, so by induction over the positions they never part.
+         */
+        boolean unchangedBy(Map<Integer, Long> repairs) {
+            if (references == null) {
+                return false;
+            }
+            for (Bundle.Reference ref : references) {
+                if (ref.position() >= used.length) {
+                    // past the choices this answer used: a run through a chain's end (ReplayTree)
+                    break;
+                }
+                Long wanted = repairs.get(ref.position());
+                if (wanted != null && wanted != ref.serial()) {
+                    return false;
+                }
+            }
+            // the other repairs fall on positions where the run drew no reference: never used
+            return true;
+        }
+    }
+
+    /** A replay of a candidate with repairs, and the repairs. */
+    private record Repaired(Map<Integer, Long> repairs, Hit hit) {}
 
     /** Prefix hash and length to the replays with that used prefix. */
     private final Map<Long, List<Hit>> byPrefix = new HashMap<>();
@@ -37,6 +79,8 @@ final class ReplayCache {
      * bound: clamped) to their replay, answered only when repeated exactly.
      */
     private final Map<RanksKey, Hit> exact = new HashMap<>();
+    /** Replays of candidates with repairs (bundle references, actions re-pointed), by candidate. */
+    private final Map<RanksKey, List<Repaired>> repaired = new HashMap<>();
     /** The used lengths stored, so a lookup probes only those prefixes of a candidate. */
     private final BitSet lengths = new BitSet();
     /** The same replays as a tree of used choices with their bounds: answers clamped and short candidates too. */
@@ -49,6 +93,28 @@ final class ReplayCache {
      * count when each such start began.
      */
     private final Map<RanksKey, Integer> fixedPoints = new HashMap<>();
+    /**
+     * Whether a candidate that ends a chain at a step's "continue?" choice is a pass
+     * ({@link ReplayTree#lookup(long[], boolean)}): so when the failure shrunk is a step's.
+     */
+    private final boolean stopsPass;
+
+    /** A cache that knows nothing of what ending a chain gives. */
+    ReplayCache() {
+        this(false);
+    }
+
+    /**
+     * A cache for the shrink replays of a failure in {@code call}: when that is a chain step's call
+     * (not a chain-end check's), a chain that ends early is known to pass.
+     */
+    static ReplayCache forCall(String call) {
+        return new ReplayCache(!call.startsWith(Chain.FINAL_CALL));
+    }
+
+    private ReplayCache(boolean stopsPass) {
+        this.stopsPass = stopsPass;
+    }
 
     /**
      * Records the replay of {@code candidate}, which used {@code used} (they differ when the replay
@@ -56,10 +122,14 @@ final class ReplayCache {
      * not (null). Keeps the arrays, not copies.
      */
     void put(long[] candidate, long[] used, ChoiceSequence failing) {
-        put(used, failing);
+        put(candidate, used, failing, null);
+    }
+
+    private void put(long[] candidate, long[] used, ChoiceSequence failing, ChoiceSequence run) {
+        putUsed(used, failing, run);
         if (!Arrays.equals(candidate, used)) {
             stored += candidate.length;
-            exact.put(new RanksKey(candidate), new Hit(used, failing));
+            exact.put(new RanksKey(candidate), Hit.of(used, failing, run));
         }
     }
 
@@ -69,15 +139,32 @@ final class ReplayCache {
      * and failed the same way ({@code failing}) or not (null).
      */
     void put(long[] candidate, ChoiceSequence used, ChoiceSequence failing) {
-        put(candidate, used.readOnlyRanks(), failing);
-        stored += tree.put(used, new Hit(used.readOnlyRanks(), failing));
+        put(candidate, used.readOnlyRanks(), failing, used);
+        stored += tree.put(used, Hit.of(used.readOnlyRanks(), failing, used));
+    }
+
+    /**
+     * Records the replay of {@code candidate} with {@code repairs}, which ran as {@code run} and failed
+     * the same way ({@code failing}) or not (null), as above under the choices it used, and also under
+     * the candidate and its repairs ({@link #lookup(long[], Map)}).
+     */
+    void putRepaired(long[] candidate, Map<Integer, Long> repairs, ChoiceSequence run, ChoiceSequence failing) {
+        put(run.readOnlyRanks(), run, failing);
+        Hit hit = Hit.of(run.readOnlyRanks(), failing, run);
+        stored += candidate.length + repairs.size();
+        repaired.computeIfAbsent(new RanksKey(candidate), k -> new ArrayList<>(1)).add(new Repaired(repairs, hit));
     }
 
     /** Records (keeping the array, not a copy) a replay that used {@code used} and failed the same way ({@code failing} its sequence) or not (null). */
     void put(long[] used, ChoiceSequence failing) {
+        putUsed(used, failing, null);
+    }
+
+    private void putUsed(long[] used, ChoiceSequence failing, ChoiceSequence run) {
         if (stored + used.length > MAX_STORED) {
             byPrefix.clear();
             exact.clear();
+            repaired.clear();
             lengths.clear();
             tree = new ReplayTree();
             stored = 0;
@@ -90,7 +177,7 @@ final class ReplayCache {
                 return;
             }
         }
-        hits.add(new Hit(used, failing));
+        hits.add(Hit.of(used, failing, run));
         lengths.set(used.length);
         stored += used.length;
     }
@@ -138,7 +225,40 @@ final class ReplayCache {
             return repeated;
         }
         Hit walked = prefixLookup(candidate);
-        return walked != null ? walked : tree.lookup(candidate);
+        return walked != null ? walked : tree.lookup(candidate, stopsPass);
+    }
+
+    /**
+     * The known replay of {@code candidate} with {@code repairs}: a known run of the candidate with
+     * none or some of these repairs that the others would not change ({@link Hit#unchangedBy}), so
+     * the repaired replay would run exactly as it did; null when none. Deleting a step re-points
+     * later references (and, at a fixed point, actions) that often name the same items and actions
+     * the plain candidate names anyway: with one action, re-pointing actions never changes a run.
+     */
+    Hit lookup(long[] candidate, Map<Integer, Long> repairs) {
+        Hit plain = lookup(candidate);
+        if (plain != null && plain.unchangedBy(repairs)) {
+            return plain;
+        }
+        List<Repaired> known = repaired.get(new RanksKey(candidate));
+        if (known != null) {
+            for (Repaired r : known) {
+                if (within(r.repairs(), repairs) && r.hit().unchangedBy(repairs)) {
+                    return r.hit();
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Whether every repair of {@code some} is also in {@code all}, with the same target. */
+    private static boolean within(Map<Integer, Long> some, Map<Integer, Long> all) {
+        for (Map.Entry<Integer, Long> e : some.entrySet()) {
+            if (!e.getValue().equals(all.get(e.getKey()))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private Hit prefixLookup(long[] candidate) {

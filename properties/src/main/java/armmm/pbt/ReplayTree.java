@@ -18,6 +18,10 @@ final class ReplayTree {
         /** The bound of the choice made here, or -1 when no known replay made one. */
         long bound = -1;
         boolean forced;
+        /** Whether the choice made here is a chain step's "continue?" ({@link ChoiceSequence#stop}). */
+        boolean stops;
+        /** A known replay that passed through here (the first), or null. */
+        ReplayCache.Hit via;
         /** The known replay that ended here, or null. */
         ReplayCache.Hit end;
         /** Children by the rank used here: one inline, more in a map. */
@@ -49,8 +53,12 @@ final class ReplayTree {
             if (n.bound >= 0 && (n.bound != used.bound(i) || n.forced != used.forced(i))) {
                 conflicts++;
             }
+            if (n.via == null) {
+                n.via = hit;
+            }
             n.bound = used.bound(i);
             n.forced = used.forced(i);
+            n.stops = used.stop(i);
             Node c = n.child(rank);
             if (c == null) {
                 c = new Node();
@@ -73,8 +81,31 @@ final class ReplayTree {
         return added;
     }
 
+    /** The choices a walk of {@code candidate} makes down to depth {@code depth}, then rank 0 there. */
+    private long[] walked(long[] candidate, int depth) {
+        long[] used = new long[depth + 1];
+        Node n = root;
+        for (int i = 0; i < depth; i++) {
+            used[i] = n.forced ? n.onlyRank : Math.min(i < candidate.length ? candidate[i] : 0, n.bound);
+            n = n.child(used[i]);
+        }
+        return used;
+    }
+
     /** The known replay {@code candidate} would repeat, or null. */
     ReplayCache.Hit lookup(long[] candidate) {
+        return lookup(candidate, false);
+    }
+
+    /**
+     * As {@link #lookup(long[])}; with {@code stopsPass} (the failure being shrunk is a chain step's),
+     * a candidate whose walk reaches a chain step's "continue?" choice with rank 0 is answered as a
+     * pass that used the choices walked and that 0: the chain ends there, before the call whose
+     * failure is wanted, and a shrink replay runs no chain-end check after a step's failure. Every
+     * known replay through that node made the choice, so none failed before it, and the candidate's
+     * replay is theirs up to there.
+     */
+    ReplayCache.Hit lookup(long[] candidate, boolean stopsPass) {
         Node n = root;
         for (int i = 0; ; i++) {
             if (n.end != null) {
@@ -92,6 +123,10 @@ final class ReplayTree {
                 rank = n.onlyRank;
             } else {
                 rank = Math.min(i < candidate.length ? candidate[i] : 0, n.bound);
+                if (stopsPass && n.stops && rank == 0 && n.child(0) == null) {
+                    // its run is a known replay's up to here: what a repair would meet on the way
+                    return new ReplayCache.Hit(walked(candidate, i), null, n.via.references(), true);
+                }
             }
             n = n.child(rank);
             if (n == null) {

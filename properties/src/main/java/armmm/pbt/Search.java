@@ -316,7 +316,7 @@ final class Search {
                 report = new ShrinkReport(0, 0, 0, false, smallest.size(), smallest.size(), false);
             } else {
                 Shrinker shrinker = new Shrinker(trial, smallest, identity, failing.call(), runner, config.shrinkReplays(),
-                        config.shrinkSeconds(), caches.computeIfAbsent(identity, k -> new ReplayCache()));
+                        config.shrinkSeconds(), caches.computeIfAbsent(identity, k -> ReplayCache.forCall(failing.call())));
                 int kept = isNew ? -1 : indexOf(identity);
                 smallest = (kept < 0 ? shrinker : shrinker.against(found.get(kept).shrunk())).shrink();
                 report = shrinker.report(failing.sequence().size());

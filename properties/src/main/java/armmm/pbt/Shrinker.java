@@ -69,7 +69,7 @@ final class Shrinker {
      */
     Shrinker(Trial trial, ChoiceSequence failing, String identity, String call, CaseRunner runner, int replays,
             double seconds) {
-        this(trial, failing, identity, call, runner, replays, seconds, new ReplayCache());
+        this(trial, failing, identity, call, runner, replays, seconds, ReplayCache.forCall(call));
     }
 
     /** As above, sharing {@code cache} with the other shrink starts of the same identity. */
@@ -678,13 +678,12 @@ final class Shrinker {
             // the same candidate with the same repairs replays the same way: its answer is known
             return false;
         }
-        if (repairs.isEmpty()) {
-            ReplayCache.Hit hit = cache.lookup(candidate);
-            if (hit != null) {
-                // answered without a replay: the candidate would use exactly these choices again
-                EngineCounters.CACHE_ANSWERS.increment();
-                return hit.failing() != null && improve(hit.failing());
-            }
+        ReplayCache.Hit hit = repairs.isEmpty() ? cache.lookup(candidate) : cache.lookup(candidate, repairs);
+        if (hit != null) {
+            // answered without a replay: the candidate would use exactly these choices again, or run
+            // with its repairs exactly as a known run did
+            EngineCounters.CACHE_ANSWERS.increment();
+            return hit.failing() != null && improve(hit.failing());
         }
         calls++;
         EngineCounters.SHRINK_REPLAYS.increment();
@@ -699,8 +698,11 @@ final class Shrinker {
             // replay is remembered under the choices it used, not the candidate's: replayed plainly,
             // those name the same items and actions (each recorded rank is the one the repair chose)
             // and give the same outcome, so later plain candidates that begin with them are answered
-            cache.put(repairs.isEmpty() ? candidate : outcome.sequence().readOnlyRanks(), outcome.sequence(),
-                    same ? outcome.sequence() : null);
+            if (repairs.isEmpty()) {
+                cache.put(candidate, outcome.sequence(), same ? outcome.sequence() : null);
+            } else {
+                cache.putRepaired(candidate, repairs, outcome.sequence(), same ? outcome.sequence() : null);
+            }
         }
         return same && improve(outcome.sequence());
     }

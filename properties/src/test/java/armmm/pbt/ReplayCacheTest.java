@@ -199,4 +199,124 @@ class ReplayCacheTest {
         }
         assertThat(changed).as("replays whose repairs changed a recorded rank").isGreaterThan(50);
     }
+
+    @Test
+    void aRepairedCandidateIsAnsweredOnlyByARunItsRepairsWouldNotChange() {
+        // a candidate with repairs is answered by a known run of it (plain, or with some of the same
+        // repairs) when each other repair names what that run drew at its position: the repaired
+        // replay then runs the same way; every answer is checked against the real repaired replay
+        Chain<ToyHeap, ToyHeap.Op> chain = new Chain<>(ToyHeap.spec("RepairedAnswers").build(), 40);
+        java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+        int answered = 0;
+        int differing = 0;
+        for (int k = 0; k < 500; k++) {
+            ReplayCache cache = new ReplayCache();
+            long[] candidate = Trial.execute(chain, Choices.random(random.split())).sequence().ranks();
+            if (candidate.length > 4 && random.nextBoolean()) {
+                candidate = java.util.Arrays.copyOfRange(candidate, 0, candidate.length - 4);
+            }
+            Trial.Outcome plain = Trial.execute(chain, Choices.replay(candidate));
+            cache.put(candidate, plain.sequence(), plain.failure() != null ? plain.sequence() : null);
+            java.util.Map<Integer, Long> some = new java.util.HashMap<>();
+            for (Bundle.Reference ref : plain.sequence().references()) {
+                switch (random.nextInt(4)) {
+                    case 0 -> some.put(ref.position(), ref.serial()); // what the plain run drew there
+                    case 1 -> some.put(ref.position(), random.nextLong(Choices.ACTION.equals(ref.bundle()) ? 2 : 8));
+                    default -> { }
+                }
+            }
+            Trial.Outcome withSome = Trial.execute(chain, Choices.repairing(candidate, some));
+            answered += checkAnswer(cache.lookup(candidate, some), withSome);
+            cache.putRepaired(candidate, some, withSome.sequence(), withSome.failure() != null ? withSome.sequence() : null);
+            java.util.Map<Integer, Long> more = new java.util.HashMap<>(some);
+            for (Bundle.Reference ref : withSome.sequence().references()) {
+                if (!more.containsKey(ref.position()) && random.nextInt(3) == 0) {
+                    more.put(ref.position(), random.nextBoolean() ? ref.serial()
+                            : random.nextLong(Choices.ACTION.equals(ref.bundle()) ? 2 : 8));
+                }
+            }
+            Trial.Outcome withMore = Trial.execute(chain, Choices.repairing(candidate, more));
+            answered += checkAnswer(cache.lookup(candidate, more), withMore);
+            differing += java.util.Arrays.equals(withMore.sequence().readOnlyRanks(), plain.sequence().readOnlyRanks())
+                    ? 0 : 1;
+        }
+        assertThat(answered).as("repaired candidates answered without a replay").isGreaterThan(300);
+        assertThat(differing).as("repaired replays that ran otherwise than the plain one").isGreaterThan(100);
+    }
+
+    @Test
+    void aCandidateEndingTheChainBeforeAStepsFailureIsAnsweredAsAPass() {
+        // a step's failure is shrunk with its call wanted: a candidate whose walk reaches a step's
+        // "continue?" with rank 0 ends the chain before any further call and is answered as a pass;
+        // every answer is checked against the real replay (mutations of known replays, so that walks
+        // reach such choices)
+        Chain<ToyHeap, ToyHeap.Op> chain = new Chain<>(ToyHeap.spec("StopAnswers").build(), 40);
+        String wanted = "TOY-HEAP-01 | a handle is twice on the free list | in free";
+        ReplayCache cache = ReplayCache.forCall("free");
+        // a chain-end check's failure is another matter: there, ending the chain runs the check
+        ReplayCache atEnd = ReplayCache.forCall(Chain.FINAL_CALL + "full scan");
+        int endStops = 0;
+        int repairedStops = 0;
+        java.util.SplittableRandom random = new java.util.SplittableRandom(11);
+        java.util.List<long[]> known = new java.util.ArrayList<>();
+        int answered = 0;
+        int stops = 0;
+        for (int k = 0; k < 3000; k++) {
+            long[] candidate;
+            if (known.isEmpty() || k % 4 == 0) {
+                candidate = Trial.execute(chain, Choices.random(random.split())).sequence().ranks();
+            } else {
+                candidate = known.get(random.nextInt(known.size())).clone();
+                for (int m = 1 + random.nextInt(2); m > 0 && candidate.length > 0; m--) {
+                    candidate[random.nextInt(candidate.length)] = random.nextInt(3) == 0 ? random.nextLong(3) : 0;
+                }
+            }
+            Trial.Outcome actual = Trial.execute(chain, Choices.replay(candidate).wanting("free"));
+            boolean same = wanted.equals(actual.identity());
+            ReplayCache.Hit hit = cache.lookup(candidate);
+            if (hit != null) {
+                answered++;
+                stops += hit.stopped() ? 1 : 0;
+                assertThat(hit.used()).as("candidate %s", java.util.Arrays.toString(candidate))
+                        .isEqualTo(actual.sequence().readOnlyRanks());
+                assertThat(hit.failing() != null).isEqualTo(same);
+            }
+            ReplayCache.Hit other = atEnd.lookup(candidate);
+            endStops += other != null && other.stopped() ? 1 : 0;
+            // with repairs, answered only where they would not change the run up to the chain's end
+            java.util.Map<Integer, Long> repairs = new java.util.HashMap<>();
+            for (Bundle.Reference ref : actual.sequence().references()) {
+                if (random.nextInt(3) == 0) {
+                    repairs.put(ref.position(), random.nextBoolean() ? ref.serial()
+                            : random.nextLong(Choices.ACTION.equals(ref.bundle()) ? 2 : 8));
+                }
+            }
+            ReplayCache.Hit repairedHit = cache.lookup(candidate, repairs);
+            if (repairedHit != null) {
+                Trial.Outcome repaired = Trial.execute(chain, Choices.repairing(candidate, repairs).wanting("free"));
+                assertThat(repairedHit.used()).isEqualTo(repaired.sequence().readOnlyRanks());
+                assertThat(repairedHit.failing() != null).isEqualTo(wanted.equals(repaired.identity()));
+                repairedStops += repairedHit.stopped() ? 1 : 0;
+            }
+            cache.put(candidate, actual.sequence(), same ? actual.sequence() : null);
+            atEnd.put(candidate, actual.sequence(), null);
+            known.add(actual.sequence().ranks());
+        }
+        System.out.println("[stop answers] " + answered + " answered, " + stops + " at a continue? choice, "
+                + repairedStops + " of them repaired");
+        assertThat(answered).as("candidates answered without a replay").isGreaterThan(300);
+        assertThat(stops).as("answered as a chain ended at a continue? choice").isGreaterThan(100);
+        assertThat(endStops).as("answered so for a chain-end check's failure").isZero();
+        assertThat(repairedStops).as("repaired candidates answered so").isGreaterThan(20);
+    }
+
+    /** 1 when {@code hit} answered (and it is what {@code actual} gave), 0 when it did not. */
+    private static int checkAnswer(ReplayCache.Hit hit, Trial.Outcome actual) {
+        if (hit == null) {
+            return 0;
+        }
+        assertThat(hit.used()).isEqualTo(actual.sequence().readOnlyRanks());
+        assertThat(hit.failing() != null).isEqualTo(actual.failure() != null);
+        return 1;
+    }
 }
