@@ -318,6 +318,115 @@ class ZoneChecksStatesTest {
     }
 
     /**
+     * The block across DMA's end 0x41100 (DMA 4352 pages from 0x40000, Normal 3840, the window
+     * [0x41000, 0x41800)) is bounded by the free run around the end, as {@code __free_pages_memory}
+     * sees it: a page reserved at the window's start 0x41000 leaves the run [0x41001, ...), whose
+     * naturally aligned blocks end on 0x41100 itself (no spill: DMA 4352 - 257, Normal 3840); one
+     * reserved just below the window (0x40fff) does not shorten it (DMA 4352 - 257 + 1792); a
+     * max_low_pfn of 0x41400 ends the free range there ({@code __free_memory_core} stops at it:
+     * block [0x41000, 0x41400), DMA 4864, Normal 0, HighMem 7168 freed page by page); so do a NOMAP
+     * page and a hole at 0x41400; memory that starts on the window (0x41000000) after a hole feeds
+     * the whole block, memory that starts at 0x41000800 leaves page 0x41000 out and nothing spills.
+     */
+    @Test
+    void theBlockAcrossTheEndIsBoundedByTheFreeRunAroundIt() {
+        ZoneSetup s = base();
+        ZoneConfig dma = span(s, DMA, 0x40000, 0x1100, 0x1100);
+        ZoneConfig normal = zone(NORMAL, 0x41100, 0xf00, 0xf00, 0, 0, 0, 0, new long[4], 4, 1);
+        long dmaLimit = 0x41100;
+        for (long[] c : new long[][] {{0x41000, 4095, 3840}, {0x40fff, 5887, 2048}}) {
+            List<Region> reserved = List.of(KERNEL, new Region(c[0] << 12, 0x1000, 0));
+            assertThat(managedDetails(board(List.of(RAM), reserved, dmaLimit, List.of(), List.of(), dma.withManagedPages(c[1]),
+                    normal.withManagedPages(c[2])))).as("page %#x reserved", c[0]).isEmpty();
+        }
+        ZoneSetup lowmemEnd = with(with(base(), inputs(List.of(RAM), List.of(KERNEL), 0x41400, dmaLimit, List.of(), 1,
+                List.of())), dma.withManagedPages(4864), zone(NORMAL, 0x41100, 0x300, 0x300, 0, 0, 0, 0, new long[4], 4, 1),
+                zone(HIGHMEM, 0x41400, 0x1c00, 0x1c00, 7168, 32, 54, 76, new long[4], 54, 1));
+        assertThat(managedDetails(lowmemEnd)).isEmpty();
+        List<Region> nomapAt41400 = List.of(new Region(0x4000_0000L, 0x140_0000L, 0), new Region(0x4140_0000L, 0x1000, Memblock.NOMAP),
+                new Region(0x4140_1000L, 0x1bf_f000L, 0));
+        assertThat(managedDetails(board(nomapAt41400, List.of(KERNEL), dmaLimit, List.of(), List.of(), dma.withManagedPages(4864),
+                normal.withManagedPages(3071)))).isEmpty();
+        List<Region> holeAt41400 = List.of(new Region(0x4000_0000L, 0x140_0000L, 0), new Region(0x4150_0000L, 0x1b0_0000L, 0));
+        assertThat(managedDetails(board(holeAt41400, List.of(KERNEL), dmaLimit, List.of(), List.of(), dma.withManagedPages(4864),
+                normal.withManagedPages(2816)))).isEmpty();
+        List<Region> fromWindow = List.of(new Region(0x4000_0000L, 0xff_f000L, 0), new Region(0x4100_0000L, 0x200_0000L, 0));
+        assertThat(managedDetails(board(fromWindow, List.of(KERNEL), dmaLimit, List.of(), List.of(), dma.withManagedPages(5887),
+                normal.withManagedPages(2048)))).isEmpty();
+        List<Region> offWindow = List.of(new Region(0x4000_0000L, 0xff_f000L, 0), new Region(0x4100_0800L, 0x1ff_f800L, 0));
+        assertThat(managedDetails(board(offWindow, List.of(KERNEL), dmaLimit, List.of(), List.of(), dma.withManagedPages(4094),
+                normal.withManagedPages(3840)))).isEmpty();
+    }
+
+    /**
+     * The zone a spilled block is taken from is the one {@code page_zone} gives for the first page
+     * past the end: Normal when Movable lies in HighMem (carved out of its top); Movable where a
+     * Movable span [0x41100, 0x41800) overlaps Normal's (a state {@code ZONE_MOVABLE_NOT_CARVED} leaves:
+     * {@code memmap_init} initialises the struct pages zone by zone, Movable last, so its zone
+     * number is the one they keep: Movable manages 1792 - 1792 = 0, Normal all its 3840). With no populated zone after the end (an empty Normal with a
+     * start, INV-ZONE-01's business, and the pfns up to HighMem in no zone) nothing spills.
+     */
+    @Test
+    void theSpillLeavesTheZoneOfTheFirstPagePastTheEnd() {
+        ZoneSetup s = base();
+        ZoneConfig dma = span(s, DMA, 0x40000, 0x1100, 0x1100).withManagedPages(5888);
+        ZoneConfig normal = zone(NORMAL, 0x41100, 0xf00, 0xf00, 2048, 0, 0, 0, new long[4], 4, 1);
+        long dmaLimit = 0x41100;
+        assertThat(managedDetails(board(List.of(RAM), List.of(KERNEL), dmaLimit, List.of(), List.of(), dma, normal,
+                zone(HIGHMEM, 0x42000, 0x800, 0x800, 2048, 32, 54, 76, new long[4], 54, 1),
+                zone(MOVABLE, 0x42800, 0x800, 0x800, 2048, 32, 32, 32, new long[4], 32, 1)))).isEmpty();
+        ZoneSetup overlapping = board(List.of(RAM), List.of(KERNEL), dmaLimit, List.of(), List.of(), dma,
+                normal.withManagedPages(3840), zone(MOVABLE, 0x41100, 0x700, 0x700, 0, 32, 32, 32, new long[4], 32, 1));
+        assertThat(managedDetails(overlapping)).isEmpty();
+        ZoneSetup noNext = board(List.of(RAM), List.of(KERNEL), dmaLimit, List.of(), List.of(), dma.withManagedPages(4096),
+                zone(NORMAL, 0x410ff, 0, 0, 0, 0, 0, 0, new long[4], 4, 1));
+        assertThat(managedDetails(noNext)).isEmpty();
+    }
+
+    /** {@link ZoneChecks#check} reports every invariant's violations, in catalogue order. */
+    @Test
+    void theWholeCheckReportsEachBrokenInvariant() {
+        ZoneSetup s = base();
+        // min_free_kbytes 713: pages_min still 178, so only HighMem's min 55 breaks the formula
+        ZoneSetup broken = with(with(s, s.tuning(), 713), s.zone(HIGHMEM).withWatermarks(55, 54, 76));
+        assertThat(ZoneChecks.check(broken).stream().map(v -> v.id() + " " + v.reason())).containsExactly(
+                "INV-ZONE-04 watermarks out of order", "INV-ZONE-05 watermark formula broken",
+                "INV-ZONE-07 min_free_kbytes miscomputed");
+    }
+
+    /**
+     * INV-ZONE-03 in a running kernel with a balloon ({@code fill_balloon} takes each page off its
+     * zone's managed count): 4 pages inflated on a 256 MiB board leave the check clean; zones that
+     * did not lose them are 4 pages over. The change signal is the zones' writes plus the
+     * balloon's calls: a deflate of nothing moves it forward.
+     */
+    @Test
+    void theBalloonsPagesAreOffTheirZonesManagedCount() {
+        armmm.model.kernel.Kernel k = armmm.model.kernel.Kernel.boot(armmm.model.board.Board.virt(256L << 20));
+        NodeZones atBoot = new NodeZones(k.zones().orElseThrow(), Bugs.NONE);
+        assertThat(k.apply(new armmm.model.balloon.BalloonOp.Inflate(4, 0))).isEqualTo(armmm.model.core.Result.of(4));
+        Invariant managed = ZoneChecks.invariants().get(2);
+        assertThat(managed.check(k)).isEmpty();
+        KernelState stale = new KernelState() {
+            @Override
+            public <S> S state(Class<S> type) {
+                return type == NodeZones.class ? type.cast(atBoot) : k.state(type);
+            }
+
+            @Override
+            public Bugs bugs() {
+                return Bugs.NONE;
+            }
+        };
+        assertThat(managed.check(stale)).singleElement().extracting(Violation::details).asString()
+                .contains(" less 4 in the balloon ");
+        long before = managed.stamp(k);
+        assertThat(before).isEqualTo(k.state(NodeZones.class).stamp() + k.state(armmm.model.balloon.Balloon.class).stamp());
+        k.apply(new armmm.model.balloon.BalloonOp.Deflate(0, 0));
+        assertThat(managed.stamp(k)).isGreaterThan(before);
+    }
+
+    /**
      * The same spill from pfn 0: RAM [0, 32 MiB), no reservation, max_low_pfn 0x2000, DMA [0,
      * 0x100): the first block, [0, 0x800), is DMA's (__ffs(0) gives no bound; MAX_ORDER - 1 does),
      * so DMA manages 256 + 1792 = 2048 and Normal 7936 - 1792 = 6144.
