@@ -320,6 +320,70 @@ class LayoutChecksStatesTest {
     }
 
     /**
+     * The calls' conversions wrong one way only: {@code LAYOUT_PA_OFF_BY_PAGE} gives virt_to_pfn a
+     * page too many (page_address right), {@code LAYOUT_PAGE_TO_PFN_WRONG_STRIDE} divides by 32
+     * instead of sizeof(struct page) = 36 (pfn_to_page right), and a running PAGE_OFFSET half a page
+     * low gives every page_address half a page low while virt_to_pfn still rounds down to the right
+     * pfn: each is caught at every sample it changes (pfn_to_page of the node's first pfn is
+     * mem_map itself, which any stride takes back).
+     */
+    @Test
+    void eachConversionOfTheCallsIsCheckedOnItsOwn() {
+        BootedSystem b = booted(base());
+        KernelState paOff = kernel(b, allocator(new MemMapLayout(MEM_MAP, PHYS_OFFSET, PAGE_OFFSET, 0x70000, STRUCT_PAGE,
+                Bugs.of(LayoutBug.LAYOUT_PA_OFF_BY_PAGE))));
+        assertThat(LayoutChecks.LINEAR_ROUND_TRIP.check(paOff).stream().map(Violation::details)).containsExactly(
+                "x 0x40000000: virt_to_pfn(0xc0000000) = 0x40001, page_address(0x40000) = 0xc0000000",
+                "x 0x40001000: virt_to_pfn(0xc0001000) = 0x40002, page_address(0x40001) = 0xc0001000",
+                "x 0x57fff000: virt_to_pfn(0xd7fff000) = 0x58000, page_address(0x57fff) = 0xd7fff000",
+                "x 0x6ffff000: virt_to_pfn(0xeffff000) = 0xffffffffffffffff, page_address(0x6ffff) = 0xeffff000");
+        assertThat(LayoutChecks.MEM_MAP.check(paOff)).isEmpty();
+        KernelState halfPage = kernel(b, allocator(new MemMapLayout(MEM_MAP, PHYS_OFFSET, PAGE_OFFSET - 0x800, 0x70000,
+                STRUCT_PAGE)));
+        assertThat(LayoutChecks.LINEAR_ROUND_TRIP.check(halfPage).stream().map(Violation::details)).containsExactly(
+                "x 0x40000000: virt_to_pfn(0xc0000000) = 0x40000, page_address(0x40000) = 0xbffff800",
+                "x 0x40001000: virt_to_pfn(0xc0001000) = 0x40001, page_address(0x40001) = 0xc0000800",
+                "x 0x57fff000: virt_to_pfn(0xd7fff000) = 0x57fff, page_address(0x57fff) = 0xd7ffe800",
+                "x 0x6ffff000: virt_to_pfn(0xeffff000) = 0x6ffff, page_address(0x6ffff) = 0xefffe800");
+        KernelState stride = kernel(b, allocator(new MemMapLayout(MEM_MAP, PHYS_OFFSET, PAGE_OFFSET, 0x70000, STRUCT_PAGE,
+                Bugs.of(LayoutBug.LAYOUT_PAGE_TO_PFN_WRONG_STRIDE))));
+        assertThat(LayoutChecks.LINEAR_ROUND_TRIP.check(stride)).isEmpty();
+        // page_to_pfn(0xef000024) = 0x40000 + 36 / 32 = 0x40001: right by luck; the others are not
+        assertThat(LayoutChecks.MEM_MAP.check(stride).stream().map(Violation::details)).containsExactly(
+                "pfn 0x6fffe: pfn_to_page = 0xef6bffb8 (mem_map gives 0xef6bffb8), page_to_pfn(0xef6bffb8) = 0x75ffd",
+                "pfn 0x6ffff: pfn_to_page = 0xef6bffdc (mem_map gives 0xef6bffdc), page_to_pfn(0xef6bffdc) = 0x75ffe",
+                "pfn 0x7ffff: pfn_to_page = 0xef8fffdc (mem_map gives 0xef8fffdc), page_to_pfn(0xef8fffdc) = 0x87ffe");
+    }
+
+    /**
+     * More of boot's own round trips: PHYS_OFFSET 0 (a board with RAM at 0) round-trips from its
+     * first page; mem_map at 0xffffffdc has room for the node's first struct page only, so the
+     * second (pfn 0x40001) already wraps to 0 and is caught with the three above; struct pages of
+     * 32 KiB (no real build) wrap the map around the 32-bit space so that page_to_pfn takes the
+     * wrapped pointers to other valid pfns (0x4ffff, 0x50000, 0x5ffff) instead of refusing them.
+     */
+    @Test
+    void bootsRoundTripsAtTheEdgesOfTheAddressSpace() {
+        BootedSystem atZero = booted(layout(PAGE_OFFSET, 0, 0x3000_0000L, VMALLOC_SIZE, MEM_MAP, Bugs.NONE), 0x2f00_0000L,
+                MEM_MAP_SIZE);
+        for (Invariant inv : LayoutChecks.ALL) {
+            assertThat(inv.check(kernel(atZero, null))).as(inv.id()).isEmpty();
+        }
+        BootedSystem secondWraps = booted(layout(PAGE_OFFSET, PHYS_OFFSET, LOWMEM_LIMIT, VMALLOC_SIZE, 0xffff_ffdcL,
+                Bugs.NONE), 0x6f00_0000L, MEM_MAP_SIZE);
+        assertThat(details(LayoutChecks.MEM_MAP, secondWraps)).hasSize(4).first().asString()
+                .startsWith("pfn 0x40001, page 0x0, back ");
+        Layout huge = new Layout(PAGE_OFFSET, PHYS_OFFSET, LOWMEM_LIMIT, VMALLOC_SIZE, 0x1000, 0x8000, 2048,
+                PAGE_OFFSET + 0x8000, PAGE_OFFSET + 0x80_0000, PAGE_OFFSET + 0x100_0000, PAGE_OFFSET + 0x110_0000,
+                PAGE_OFFSET + 0x120_0000, PAGE_OFFSET + 0x130_0000, PAGE_OFFSET + 0x140_0000,
+                List.of(new Region(PHYS_OFFSET, 1L << 30, 0)), Bugs.NONE);
+        assertThat(details(LayoutChecks.MEM_MAP, booted(huge, 0x6f00_0000L, MEM_MAP_SIZE))).containsExactly(
+                "pfn 0x6ffff, page 0x7fff9000, back " + armmm.model.core.Result.of(0x4ffff),
+                "pfn 0x70000, page 0x80001000, back " + armmm.model.core.Result.of(0x50000),
+                "pfn 0x7ffff, page 0xffff9000, back " + armmm.model.core.Result.of(0x5ffff));
+    }
+
+    /**
      * The change signal (spec/subsystems.md): the boot-only checks read values fixed at boot (one
      * constant stamp); the two over the calls' conversions move when the page allocator appears and
      * again when boot hands over and the calls take the conversions (with their planted layout bugs).

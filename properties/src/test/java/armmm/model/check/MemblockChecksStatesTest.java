@@ -342,6 +342,14 @@ class MemblockChecksStatesTest {
                         + "allocation [0x10001000-0x10001fff] align 0x1000 limit 0xffffffff",
                 "allocation [0x10000000-0x10003fff] align 0x1000 limit 0xffffffff and "
                         + "allocation [0x10002000-0x10002fff] align 0x1000 limit 0xffffffff");
+        // a later block reaching further becomes the one the next is compared with
+        Memblock further = memblock(memory, memory);
+        MemblockHandBuilt.record(further, new Allocation(0x1000_0000L, 0x1000, 0x1000, Memblock.ALLOC_ANYWHERE));
+        MemblockHandBuilt.record(further, new Allocation(0x1000_1000L, 0x2000, 0x1000, Memblock.ALLOC_ANYWHERE));
+        MemblockHandBuilt.record(further, new Allocation(0x1000_2000L, 0x800, 0x800, Memblock.ALLOC_ANYWHERE));
+        assertThat(details(MemblockChecks.ALLOC_DISJOINT, further)).containsExactly(
+                "allocation [0x10001000-0x10002fff] align 0x1000 limit 0xffffffff and "
+                        + "allocation [0x10002000-0x100027ff] align 0x800 limit 0xffffffff");
         Memblock sameEnd = memblock(memory, memory);
         MemblockHandBuilt.record(sameEnd, new Allocation(0x1000_0000L, 0x2000, 0x1000, 0x1000_2000L));
         MemblockHandBuilt.record(sameEnd, new Allocation(0x1000_1000L, 0x1000, 0x1000, 0x1000_3000L));
@@ -376,6 +384,14 @@ class MemblockChecksStatesTest {
         assertThat(check(MemblockChecks.ARRAY_PAGES, m)).isEmpty();
         MemblockHandBuilt.setArray(m, false, -1, false, false);
         assertThat(check(MemblockChecks.ARRAY_PAGES, m)).isEmpty();
+
+        // an array at physical 0 is judged like any other
+        Memblock zero = memblock(List.of(r(0, 0x100_0000L)), List.of(r(0, 0x1000)));
+        MemblockHandBuilt.setArray(zero, false, 0, false, false);
+        assertThat(check(MemblockChecks.ARRAY_PAGES, zero)).isEmpty();
+        MemblockHandBuilt.setMax(zero, false, 342);
+        assertThat(details(MemblockChecks.ARRAY_PAGES, zero)).containsExactly(
+                "memblock.memory.regions [0x00000000-0x00001fff] (max 342) not wholly in memblock.reserved");
 
         // the reserved array, off a page by 0x800 (its two pages reserved around it)
         Memblock r = memblock(memory, List.of(r(0x1000_0000L, 0x3000)));
@@ -435,6 +451,20 @@ class MemblockChecksStatesTest {
         MemblockHandBuilt.setChanged(m, false, Integer.MAX_VALUE, -1);
         m.beginCheck(false);
         assertThat(all(m)).isEmpty();
+        // reserved's sum waits too while reserved is checked in a window
+        Memblock large = new Memblock();
+        Region[] many = new Region[1100];
+        for (int i = 0; i < many.length; i++) {
+            many[i] = r(0x100_0000L + 0x2000L * i, 0x1000);
+        }
+        MemblockHandBuilt.setRegions(large, true, many);
+        MemblockHandBuilt.setTotalSize(large, true, 0x1000);
+        MemblockHandBuilt.setChanged(large, true, 5, 5);
+        large.beginCheck(false);
+        assertThat(check(MemblockChecks.TOTAL_SIZE, large)).isEmpty();
+        large.beginCheck(true);
+        assertThat(details(MemblockChecks.TOTAL_SIZE, large)).containsExactly(
+                "memblock.reserved: regions sum to 0x44c000, total_size says 0x1000");
         // the complete check sees everything, the sum included
         m.beginCheck(true);
         assertThat(all(m)).containsExactly("INV-MEMBLOCK-01 regions overlap or out of order",
