@@ -171,6 +171,24 @@ class ZoneCallChecksOutcomesTest {
         assertThat(judge("vm.watermark_scale_factor", unjudged, OK, MIN_FREE, BEFORE)).isEmpty();
     }
 
+    /**
+     * A text that is not a plain decimal (hex, a sign and blanks inside, a word) is left to the
+     * parser's own tests on every scalar sysctl: nothing is judged but the other sysctls.
+     */
+    @Test
+    void textsThatAreNotPlainDecimalsAreNotJudged() {
+        for (String path : List.of("vm.min_free_kbytes", "vm.watermark_scale_factor", "vm.percpu_pagelist_high_fraction",
+                "vm.watermark_boost_factor", "vm.lowmem_reserve_ratio")) {
+            for (String text : List.of("0x10", "- 5", "ten")) {
+                assertThat(judge(path, text, OK, MIN_FREE, BEFORE)).as("%s %s", path, text).isEmpty();
+            }
+            // min_free_kbytes is another sysctl for all but its own write, which must keep watermark_scale_factor
+            boolean own = path.equals("vm.min_free_kbytes");
+            assertThat(reasons(path, "0x10", OK, own ? MIN_FREE : 713, own ? tuning(-1, 11, RATIOS, 0, 15000) : BEFORE))
+                    .as(path).containsExactly("a write changed another sysctl");
+        }
+    }
+
     /** A write to a name vm_table does not have: -ENOENT and nothing changed, min_free_kbytes included. */
     @Test
     void aWriteToNoSysctlChangesNothing() {

@@ -343,6 +343,11 @@ class ZoneChecksStatesTest {
                 List.of())), dma.withManagedPages(4864), zone(NORMAL, 0x41100, 0x300, 0x300, 0, 0, 0, 0, new long[4], 4, 1),
                 zone(HIGHMEM, 0x41400, 0x1c00, 0x1c00, 7168, 32, 54, 76, new long[4], 54, 1));
         assertThat(managedDetails(lowmemEnd)).isEmpty();
+        // max_low_pfn 0x417ff: the free range ends one page short of the window's end, so the block is still 1024
+        ZoneSetup lowmemEndOdd = with(with(base(), inputs(List.of(RAM), List.of(KERNEL), 0x417ff, dmaLimit, List.of(), 1,
+                List.of())), dma.withManagedPages(4864), zone(NORMAL, 0x41100, 0x6ff, 0x6ff, 1023, 0, 0, 0, new long[4], 4, 1),
+                zone(HIGHMEM, 0x417ff, 0x1801, 0x1801, 6145, 32, 54, 76, new long[4], 54, 1));
+        assertThat(managedDetails(lowmemEndOdd)).isEmpty();
         List<Region> nomapAt41400 = List.of(new Region(0x4000_0000L, 0x140_0000L, 0), new Region(0x4140_0000L, 0x1000, Memblock.NOMAP),
                 new Region(0x4140_1000L, 0x1bf_f000L, 0));
         assertThat(managedDetails(board(nomapAt41400, List.of(KERNEL), dmaLimit, List.of(), List.of(), dma.withManagedPages(4864),
@@ -356,6 +361,22 @@ class ZoneChecksStatesTest {
         List<Region> offWindow = List.of(new Region(0x4000_0000L, 0xff_f000L, 0), new Region(0x4100_0800L, 0x1ff_f800L, 0));
         assertThat(managedDetails(board(offWindow, List.of(KERNEL), dmaLimit, List.of(), List.of(), dma.withManagedPages(4094),
                 normal.withManagedPages(3840)))).isEmpty();
+    }
+
+    /**
+     * The block across the end need not be the run's first: DMA ending at 0x41300 (4864 pages,
+     * Normal 3328) with page 0x410ff reserved frees [0x41100, 0x41200) (256 pages, inside DMA)
+     * and then [0x41200, 0x41400), which holds the end: 256 Normal pages are DMA's (DMA 4864 - 257
+     * + 256 = 4863, Normal 3072).
+     */
+    @Test
+    void theBlockAcrossTheEndMayFollowSmallerBlocks() {
+        ZoneSetup s = base();
+        List<Region> reserved = List.of(KERNEL, new Region(0x410f_f000L, 0x1000, 0));
+        ZoneSetup later = board(List.of(RAM), reserved, 0x41300, List.of(), List.of(),
+                span(s, DMA, 0x40000, 0x1300, 0x1300).withManagedPages(4863),
+                zone(NORMAL, 0x41300, 0xd00, 0xd00, 3072, 0, 0, 0, new long[4], 4, 1));
+        assertThat(managedDetails(later)).isEmpty();
     }
 
     /**
@@ -420,6 +441,21 @@ class ZoneChecksStatesTest {
         };
         assertThat(managed.check(stale)).singleElement().extracting(Violation::details).asString()
                 .contains(" less 4 in the balloon ");
+        // a kernel without the balloon driver: nothing is held back, nothing to count
+        armmm.model.kernel.Kernel plain = armmm.model.kernel.Kernel.boot(armmm.model.board.Board.virt(256L << 20));
+        KernelState noBalloon = new KernelState() {
+            @Override
+            public <S> S state(Class<S> type) {
+                return type == armmm.model.balloon.Balloon.class ? null : plain.state(type);
+            }
+
+            @Override
+            public Bugs bugs() {
+                return Bugs.NONE;
+            }
+        };
+        assertThat(noBalloon.state(armmm.model.page.PageAllocator.class)).isNotNull();
+        assertThat(managed.check(noBalloon)).isEmpty();
         long before = managed.stamp(k);
         assertThat(before).isEqualTo(k.state(NodeZones.class).stamp() + k.state(armmm.model.balloon.Balloon.class).stamp());
         k.apply(new armmm.model.balloon.BalloonOp.Deflate(0, 0));
