@@ -285,4 +285,43 @@ class UptShadowFindingsComeAndGoTest {
         bump(s.p, s.mm);
         assertThat(ids(s.p, "anonymous again, record overflowed")).isEmpty();
     }
+    @Test
+    void findingsOfTwoMmsAreAllReported() throws Exception {
+        Setup s = new Setup();
+        long child = s.p.fork(s.mm).value();
+        UserPageTables ct = s.p.pageTables(child);
+        int parentPte = s.t.linuxPte(A);
+        int childPte = ct.linuxPte(A);
+        // pte_clear of A in both mms, no zap: each mm's MM_ANONPAGES is one above its PTEs
+        // (INV-UPT-04, once per mm), and A's frame keeps mapcount 2 with no PTE (INV-UPT-06)
+        s.t.pteClear(A);
+        ct.pteClear(A);
+        bump(s.p, s.mm);
+        assertThat(ids(s.p, "both cleared")).containsExactly(UptChecks.RSS, UptChecks.RSS, UptChecks.PAGE_REFS);
+        s.t.setPteAt(A, parentPte, false);
+        ct.setPteAt(A, childPte, false);
+        bump(s.p, s.mm);
+        assertThat(ids(s.p, "both back")).isEmpty();
+
+        // the first-level pair of 0xc0000000 (lowmem, no vmalloc) zeroed in both mms: each
+        // kernel half differs from swapper_pg_dir there (INV-UPT-05, once per mm)
+        int lowmem = (int) (0xc0000000L >>> 20);
+        int w0 = s.t.l1(lowmem);
+        int w1 = s.t.l1(lowmem + 1);
+        assertThat(w0).isNotZero();
+        for (UserPageTables t : new UserPageTables[] {s.t, ct}) {
+            storeL1(t, lowmem, 0);
+            storeL1(t, lowmem + 1, 0);
+        }
+        bump(s.p, s.mm);
+        assertThat(ids(s.p, "kernel pair zeroed in both")).containsExactly(UptChecks.KERNEL_HALF, UptChecks.KERNEL_HALF);
+        storeL1(ct, lowmem, w0);
+        storeL1(ct, lowmem + 1, w1);
+        bump(s.p, s.mm);
+        assertThat(ids(s.p, "the child's put back")).containsExactly(UptChecks.KERNEL_HALF);
+        storeL1(s.t, lowmem, w0);
+        storeL1(s.t, lowmem + 1, w1);
+        bump(s.p, s.mm);
+        assertThat(ids(s.p, "both put back")).isEmpty();
+    }
 }
