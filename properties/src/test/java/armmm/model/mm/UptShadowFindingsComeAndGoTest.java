@@ -352,4 +352,72 @@ class UptShadowFindingsComeAndGoTest {
         assertThat(ids(s.p, "user page freed a step earlier"))
                 .containsExactly(UptChecks.PAGE_REFS, UptChecks.PAGE_REFS);
     }
+    @Test
+    void aFirstLevelWordIsReadAsAPageTableOnlyWhenItIsOne() throws Exception {
+        Setup s = new Setup();
+        long table = s.t.ptePfn(A);
+        int q = 0x90; // 0x12000000: no VMA, no PTE page
+        long qva = (long) q << 21;
+        // a section word (type 2) whose address bits name A's PTE page: no page table, so no
+        // entries under it, only INV-UPT-03's first-level finding
+        storeL1(s.t, 2 * q, (int) (table << 12) | 2);
+        bump(s.p, s.mm);
+        assertThat(ids(s.p, "section word")).containsExactly(UptChecks.NOT_GLOBAL);
+        s.t.pteClear(qva); // a journalled write of a slot under it
+        bump(s.p, s.mm);
+        assertThat(ids(s.p, "a slot under the section written")).containsExactly(UptChecks.NOT_GLOBAL);
+        int linux = s.t.linuxPte(A);
+        for (int i = 0; i <= UserPageTables.JOURNAL; i++) {
+            s.t.setPteAt(A, linux, false);
+        }
+        bump(s.p, s.mm);
+        assertThat(ids(s.p, "past the journal")).containsExactly(UptChecks.NOT_GLOBAL);
+        storeL1(s.t, 2 * q, 0);
+        bump(s.p, s.mm);
+        assertThat(ids(s.p, "section gone")).isEmpty();
+
+        // both words of q's pair pointed at A's PTE page (two pmds sharing one page): A's two
+        // entries appear again at q's first two slots, outside every VMA (INV-UPT-01, twice);
+        // four anonymous PTEs for MM_ANONPAGES 2 (INV-UPT-04); both frames mapped twice with
+        // mapcount 1 (INV-UPT-06, twice) and writable in each of their four PTEs (INV-UPT-07)
+        int w0 = s.t.l1((int) (A >>> 21) * 2);
+        int w1 = s.t.l1((int) (A >>> 21) * 2 + 1);
+        storeL1(s.t, 2 * q, w0);
+        storeL1(s.t, 2 * q + 1, w1);
+        bump(s.p, s.mm);
+        assertThat(ids(s.p, "aliased")).containsExactly(UptChecks.PTES_IN_VMAS, UptChecks.PTES_IN_VMAS,
+                UptChecks.RSS, UptChecks.PAGE_REFS, UptChecks.PAGE_REFS, UptChecks.COW_READ_ONLY,
+                UptChecks.COW_READ_ONLY, UptChecks.COW_READ_ONLY, UptChecks.COW_READ_ONLY);
+        storeL1(s.t, 2 * q, 0);
+        storeL1(s.t, 2 * q + 1, 0);
+        bump(s.p, s.mm);
+        assertThat(ids(s.p, "alias gone")).isEmpty();
+        // the same alias seen past the journal
+        for (int i = 0; i <= UserPageTables.JOURNAL; i++) {
+            s.t.setPteAt(A, linux, false);
+        }
+        storeL1(s.t, 2 * q, w0);
+        storeL1(s.t, 2 * q + 1, w1);
+        bump(s.p, s.mm);
+        assertThat(ids(s.p, "aliased past the journal")).hasSize(9);
+    }
+
+    @Test
+    void oldPtesOfAForkedChildStayCountedWhenItsTablesAreReadAgainWhole() {
+        Setup s = new Setup();
+        long child = s.p.fork(s.mm).value();
+        UserPageTables ct = s.p.pageTables(child);
+        int old = ct.linuxPte(A);
+        // copy_present_pte's copies are old: Linux word present, hardware word 0
+        assertThat(old).isNotZero();
+        assertThat(ct.hwPte(A)).isZero();
+        for (int i = 0; i <= UserPageTables.JOURNAL; i++) {
+            ct.setPteAt(A, old, false);
+        }
+        bump(s.p, s.mm);
+        assertThat(ids(s.p, "the child's tables read whole")).isEmpty();
+        // and the child's two PTEs leave with it
+        assertThat(s.p.exitMm(child).isRefused()).isFalse();
+        assertThat(ids(s.p, "child gone")).isEmpty();
+    }
 }
