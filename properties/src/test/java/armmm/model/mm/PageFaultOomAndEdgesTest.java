@@ -127,4 +127,16 @@ class PageFaultOomAndEdgesTest {
         assertThat(p.memory().userPages().mapcount(x)).isEqualTo(1);
         assertThat(k.check()).isEmpty();
     }
+    @Test
+    void aTouchAboveEveryVmaIsSegvMaperr() {
+        Kernel k = Kernel.boot(Board.virt(64L << 20), Bugs.NONE);
+        Processes p = k.state(Processes.class);
+        long m = ok(p.mmCreate(8L << 20));
+        // the stack unmapped: find_vma finds nothing at or above the top page (bad_area)
+        long top = p.config().taskSize() - PAGE;
+        ok(p.munmap(m, top & -(16L << 20), p.config().taskSize() - (top & -(16L << 20))));
+        assertThat(p.mms().get(m).findVma(top)).isNull();
+        assertThat(p.touch(m, top, Access.WRITE)).isEqualTo(new Result.Refused("SIGSEGV SEGV_MAPERR",
+                String.format("touch: SIGSEGV (SEGV_MAPERR) at %08x", top)));
+    }
 }

@@ -99,6 +99,13 @@ class ProcessesEdgesTest {
         p.holder((call, mm, cpu, fault) -> mm == m ? "mmap_lock held by cpu 1" : null);
         assertThat(p.checkHeld("touch", m, 0, true)).isEqualTo(Result.refused("touch: mmap_lock held by cpu 1"));
         assertThat(p.checkHeld("touch", m + 1, 0, true)).isNull();
+        // a fault of that mm waits: nothing is mapped
+        assertThat(p.touchOn(m, A, Access.READ, 0)).isEqualTo(Result.refused("touch: mmap_lock held by cpu 1"));
+        assertThat(p.pageTables(m).linuxPte(A)).isZero();
+        // released: the read fault maps the zero page
+        p.holder(null);
+        assertThat(p.touchOn(m, A, Access.READ, 0).isRefused()).isFalse();
+        assertThat(Integer.toUnsignedLong(p.pageTables(m).linuxPte(A)) >>> 12).isEqualTo(p.memory().zeroPfn());
         // a plain model (no page tables) begins a call without a page allocator to step
         Processes plain = new Processes(UserLayoutConfig.armmp(), 0, Set.of());
         plain.beginCall();
