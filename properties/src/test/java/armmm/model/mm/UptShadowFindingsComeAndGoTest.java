@@ -432,4 +432,60 @@ class UptShadowFindingsComeAndGoTest {
         assertThat(s.p.exitMm(child).isRefused()).isFalse();
         assertThat(ids(s.p, "child gone")).isEmpty();
     }
+    @Test
+    void aPmdPointedAtAUserPageAndAnExitedMmsFirstLevelFindingsComeAndGo() throws Exception {
+        Setup s = new Setup();
+        long x = Integer.toUnsignedLong(s.t.linuxPte(A)) >>> 12;
+        int q = 0x90;
+        // q's pmd pair pointed at the user page x as if it were a PTE page (a user-domain table
+        // word): INV-UPT-06, a page table that is also a user page; x holds no PTE page, so no entries
+        int word = (int) (x << 12) + 1024 | (s.t.l1((int) (A >>> 21) * 2) & 0x3ff);
+        storeL1(s.t, 2 * q, word);
+        bump(s.p, s.mm);
+        assertThat(ids(s.p, "pmd at a user page")).containsExactly(UptChecks.PAGE_REFS);
+        storeL1(s.t, 2 * q, 0);
+        bump(s.p, s.mm);
+        assertThat(ids(s.p, "pmd cleared")).isEmpty();
+
+        // a forked child with a section word in its user half (INV-UPT-03) exits: the finding leaves with it
+        long child = s.p.fork(s.mm).value();
+        storeL1(s.p.pageTables(child), 2 * q, 0x12000c02);
+        bump(s.p, s.mm);
+        assertThat(ids(s.p, "child's section word")).containsExactly(UptChecks.NOT_GLOBAL);
+        assertThat(s.p.exitMm(child).isRefused()).isFalse();
+        assertThat(ids(s.p, "child gone")).isEmpty();
+
+        // a child's first-level writes read by another check alone, then the child exits before
+        // INV-UPT-03 looks: nothing of it is left to read
+        child = s.p.fork(s.mm).value();
+        s.p.touch(child, A + 0x2000, Access.WRITE);
+        assertThat(UptChecks.ALL.get(UptChecks.PTES_IN_VMAS).apply(s.p)).isEmpty();
+        assertThat(s.p.exitMm(child).isRefused()).isFalse();
+        assertThat(UptChecks.ALL.get(UptChecks.NOT_GLOBAL).apply(s.p)).isEmpty();
+        assertThat(ids(s.p, "second child gone")).isEmpty();
+    }
+
+    @Test
+    void sixteenSlotsAndEightPmdsWrittenInOneStepAreAllRead() throws Exception {
+        Setup s = new Setup();
+        long b = A + (4L << 20);
+        assertThat(s.p.mmap(s.mm, b, 16 * 0x1000, RW, FIXED).value()).isEqualTo(b);
+        assertThat(ids(s.p, "mapped")).isEmpty();
+        // sixteen write faults, one check: sixteen slots to re-read at once
+        for (int i = 0; i < 16; i++) {
+            s.p.touch(s.mm, b + i * 0x1000L, Access.WRITE);
+        }
+        assertThat(ids(s.p, "sixteen pages written")).isEmpty();
+        // eight user pmds stored (section words), one check: sixteen first-level words at once
+        for (int i = 0; i < 8; i++) {
+            storeL1(s.t, 2 * (0x90 + i), 0x12000c02 + (i << 20));
+        }
+        bump(s.p, s.mm);
+        assertThat(ids(s.p, "eight sections")).hasSize(8).containsOnly(UptChecks.NOT_GLOBAL);
+        for (int i = 0; i < 8; i++) {
+            storeL1(s.t, 2 * (0x90 + i), 0);
+        }
+        bump(s.p, s.mm);
+        assertThat(ids(s.p, "sections gone")).isEmpty();
+    }
 }
