@@ -87,6 +87,13 @@ class ProcessesChangeSignalTest {
         assertThat(p.brk(m, 0xffffffffL).value()).isEqualTo(old);
         // a user access at 0xffffffff is a fault in the kernel half (do_page_fault from user mode: SIGSEGV)
         assertThat(((Result.Refused) p.touch(m, 0xffffffffL, Access.READ)).reason()).startsWith("SIGSEGV");
+        // and at 0: no VMA there (FIRST_USER_ADDRESS), bad_area
+        assertThat(p.touch(m, 0, Access.READ)).isEqualTo(
+                new Result.Refused("SIGSEGV SEGV_MAPERR", "touch: SIGSEGV (SEGV_MAPERR) at 00000000"));
+        // do_mmap takes prot bits it does not know (calc_vm_prot_bits keeps PROT_READ, WRITE, EXEC)
+        assertThat(p.mmap(m, 0, 0x1000, 0xffffffffL, ANON).isRefused()).isFalse();
+        // flags 0: no MAP_ANONYMOUS, so ksys_mmap_pgoff looks up fd -1 first: -EBADF
+        assertThat(p.mmap(m, 0, 0x1000, RW, 0)).isEqualTo(Result.refused("mmap: -EBADF"));
     }
 
     @Test
