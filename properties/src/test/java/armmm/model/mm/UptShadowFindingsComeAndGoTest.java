@@ -365,6 +365,30 @@ class UptShadowFindingsComeAndGoTest {
     }
 
     @Test
+    void aPageCachePageNobodyMapsFreedInTheBuddyAllocatorIsFound() {
+        Setup s = new Setup();
+        long b = A + (4L << 20);
+        assertThat(s.p.mmap(s.mm, b, 0x1000, RW, VmFlags.MAP_SHARED | VmFlags.MAP_ANONYMOUS | VmFlags.MAP_FIXED)
+                .value()).isEqualTo(b);
+        s.p.touch(s.mm, b, Access.WRITE);
+        long z = Integer.toUnsignedLong(s.t.linuxPte(b)) >>> 12;
+        // a child keeps the shmem file open (its copy of the VMA, no PTE: dup_mmap copies no
+        // shared PTEs); the parent's unmap leaves the page in the page cache, mapped by nobody
+        long child = s.p.fork(s.mm).value();
+        assertThat(s.p.munmap(s.mm, b, 0x1000).isRefused()).isFalse();
+        assertThat(s.p.memory().userPages().inPageCache(z)).isTrue();
+        assertThat(s.p.memory().userPages().mapcount(z)).isZero();
+        step(s);
+        assertThat(ids(s.p, "cached, unmapped")).isEmpty();
+        // within a step the page is freed in the buddy allocator behind the page cache:
+        // INV-UPT-06, a user page that is free
+        step(s);
+        s.p.memory().free(z, 0);
+        assertThat(ids(s.p, "cached page freed")).containsExactly(UptChecks.PAGE_REFS);
+        assertThat(child).isPositive();
+    }
+
+    @Test
     void aFirstLevelWordIsReadAsAPageTableOnlyWhenItIsOne() throws Exception {
         Setup s = new Setup();
         long table = s.t.ptePfn(A);
