@@ -481,8 +481,12 @@ class UptShadowFindingsComeAndGoTest {
 
         // a child's first-level writes read by another check alone, then the child exits before
         // INV-UPT-03 looks: nothing of it is left to read
+        long b = A + (4L << 20);
+        assertThat(s.p.mmap(s.mm, b, 0x1000, RW, FIXED).value()).isEqualTo(b);
         child = s.p.fork(s.mm).value();
-        s.p.touch(child, A + 0x2000, Access.WRITE);
+        assertThat(ids(s.p, "second child forked")).isEmpty();
+        // the child's first touch of b populates a pmd: a first-level write, journalled
+        s.p.touch(child, b, Access.WRITE);
         assertThat(UptChecks.ALL.get(UptChecks.PTES_IN_VMAS).apply(s.p)).isEmpty();
         assertThat(s.p.exitMm(child).isRefused()).isFalse();
         assertThat(UptChecks.ALL.get(UptChecks.NOT_GLOBAL).apply(s.p)).isEmpty();
