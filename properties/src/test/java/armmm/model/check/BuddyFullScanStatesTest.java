@@ -32,12 +32,17 @@ class BuddyFullScanStatesTest {
 
     /** DMA [0x40000, 0x40800) with 64 reserved frames, HighMem [0x40800, 0x41000), one CPU. */
     static PageAllocator twoZones() {
+        return twoZones(1, 2048);
+    }
+
+    /** DMA as {@link #twoZones()}, HighMem [0x40800, 0x40800 + highPages), {@code cpus} CPUs. */
+    static PageAllocator twoZones(int cpus, long highPages) {
         ZoneConfig dma = new ZoneConfig(ZoneType.DMA, RAM, 2048, 2048, 1984, 16, 20, 24, new long[] {0, 0, 8, 8}, 30, 7);
         ZoneConfig normal = new ZoneConfig(ZoneType.NORMAL, 0, 0, 0, 0, 0, 0, 0, new long[4], 0, 1);
-        ZoneConfig high = new ZoneConfig(ZoneType.HIGHMEM, HIGH, 2048, 2048, 2048, 16, 20, 24, new long[4], 30, 7);
-        PageAllocator pa = new PageAllocator(List.of(dma, normal, high), MemMapLayout.virt(0xef000000L, HIGH), 1);
+        ZoneConfig high = new ZoneConfig(ZoneType.HIGHMEM, HIGH, highPages, highPages, highPages, 16, 20, 24, new long[4], 30, 7);
+        PageAllocator pa = new PageAllocator(List.of(dma, normal, high), MemMapLayout.virt(0xef000000L, HIGH), cpus);
         pa.memblockFreeRange(RAM + 64, HIGH);
-        pa.freeHighpages(HIGH, HIGH + 2048);
+        pa.freeHighpages(HIGH, HIGH + highPages);
         pa.setupPerCpuPagesets();
         pa.clearDirty();
         return pa;

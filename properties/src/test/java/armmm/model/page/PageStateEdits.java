@@ -163,6 +163,33 @@ public final class PageStateEdits {
         z(pa, t).vmstat.refreshThresholds(managed, c.min(), c.low(), c.high());
     }
 
+    /** Marks {@code pfn} as touched by the last call, so that the per-step checks look at it. */
+    public static void touched(PageAllocator pa, long pfn) {
+        MemMap m = m(pa);
+        m.markDirty(m.frame(pfn));
+    }
+
+    /** A {@code watermark_boost_factor} in force since boot, as a vm.watermark_boost_factor write leaves it. */
+    public static void boostFactorSinceBoot(PageAllocator pa, long factor) {
+        m(pa).watermarkBoostFactors.add(factor);
+    }
+
+    /**
+     * Rewrites the last allocation's trace as the INV-GFP checks read it: the request (mask,
+     * order, {@code gfp_zone}), every zone snapshot dropped, and its outcome (pfn, zone, ALLOC_* flags).
+     */
+    public static void lastAlloc(PageAllocator pa, long gfp, int order, int highestZone, long pfn, int zone, int allocFlags) {
+        AllocTrace t = pa.lastAlloc();
+        t.begin(gfp, order, highestZone);
+        t.done(pfn, zone, allocFlags);
+    }
+
+    /** The last allocation's snapshot of zone {@code i} before the call. */
+    public static void lastAllocZone(PageAllocator pa, int i, ZoneSnapshot s) {
+        pa.lastAlloc().zone(i, s.freePages(), s.freeCma(), s.statFree(), s.statCma(), s.reservedHighatomic(), s.pcpHasPage(),
+                s.maxFreeOrder(), s.maxCmaOrder(), s.watermarkBoost());
+    }
+
     /**
      * {@code add_to_free_list_tail}: {@code pfn} becomes a free block of {@code order} on the
      * zone's {@code mt} list, PageBuddy set, {@code nr_free} and NR_FREE_PAGES (and
