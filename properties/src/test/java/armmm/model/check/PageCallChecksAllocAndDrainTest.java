@@ -237,6 +237,9 @@ class PageCallChecksAllocAndDrainTest {
         long fit = k.apply(new PageOp.AllocPages(Gfp.GFP_KERNEL, 0, 0)).value();
         k.apply(new PageOp.DrainLocalPages(0));
         k.apply(new PageOp.FreePages(fit, 0, 0));
+        // a refused drain is not judged, though it emptied nothing
+        PageCall refused = PageCall.before(pa, new PageOp.DrainLocalPages(0)).after(Result.refused("x"));
+        assertThat(PageCallChecks.drainOutcome(pa, refused)).isEmpty();
         PageCall c = run(new PageOp.DrainLocalPages(0));
         assertThat(PageCallChecks.drainOutcome(pa, c)).isEmpty();
         String report = String.format("BUG: Bad page state in process swapper/0  pfn:%05x ", pfnOf(fit));

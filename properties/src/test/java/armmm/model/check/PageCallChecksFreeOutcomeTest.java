@@ -70,6 +70,12 @@ class PageCallChecksFreeOutcomeTest {
         Op again = new PageOp.FreePages(p, 0, 0);
         // put_page_testzero takes 0 to -1 and nothing is freed: a kernel value or a refusal is not 6.1's outcome
         assertThat(judge(again, false, Result.VOID)).containsExactly("double free not found");
+        assertThat(PageCallChecks.freeOutcome(pa, PageCall.before(pa, again).after(Result.VOID))).singleElement()
+                .satisfies(v -> assertThat(v.details()).isEqualTo(again + " with _refcount 0 must be the model's finding"
+                        + " (the count goes one lower), found " + Result.VOID));
+        PageCall left = PageCall.before(pa, again);
+        assertThat(PageCallChecks.freeOutcome(pa, left.after(Result.finding(0, "x")))).singleElement()
+                .satisfies(v -> assertThat(v.details()).isEqualTo(again + ": _refcount 0 -> 0, expected -1"));
         assertThat(judge(again, false, Result.modelRefusal("x"))).containsExactly("double free not found");
         // the finding, but the count left at 0 (expected 0 - 1 = -1)
         assertThat(judge(again, false, Result.finding(0, "x"))).containsExactly("underflow not as 6.1 leaves it");
@@ -98,8 +104,13 @@ class PageCallChecksFreeOutcomeTest {
         // refused as the finding, but the count one lower: expected as it was (0)
         PageCall c = PageCall.before(pa, again);
         PageStateEdits.refcount(pa, pfnOf(p), -1);
-        assertThat(reasons(PageCallChecks.freeOutcome(pa, c.after(Result.modelRefusal("x")))))
-                .containsExactly("underflow not as 6.1 leaves it");
+        assertThat(PageCallChecks.freeOutcome(pa, c.after(Result.modelRefusal("x")))).singleElement().satisfies(v -> {
+            assertThat(v.reason()).isEqualTo("underflow not as 6.1 leaves it");
+            assertThat(v.details()).isEqualTo(again + ": _refcount 0 -> -1, expected 0");
+        });
+        assertThat(PageCallChecks.freeOutcome(pa, PageCall.before(pa, again).after(Result.VOID))).singleElement()
+                .satisfies(v -> assertThat(v.details()).isEqualTo(again + " with _refcount -1 must be the model's finding"
+                        + " (refused: its tail blocks would be freed again), found " + Result.VOID));
         PageStateEdits.refcount(pa, pfnOf(p), 0);
         assertThat(runAndJudge(again)).isEmpty();
         assertThat(pa.refcount(pfnOf(p))).isZero();
@@ -143,12 +154,56 @@ class PageCallChecksFreeOutcomeTest {
             assertThat(judge(bad, false, Result.VOID)).as("cpu %d", cpu).containsExactly("wrong free accepted");
             assertThat(runAndJudge(bad)).as("cpu %d", cpu).isEmpty();
         }
+        // a refusal that changed the free pages: an order-1 block allocated in between
+        PageCall c = PageCall.before(pa, new PageOp.FreePages(p, 0, 1));
+        alloc(Gfp.GFP_KERNEL, 1);
+        assertThat(reasons(PageCallChecks.freeOutcome(pa, c.after(Result.refused("cpu 1 is not possible")))))
+                .containsExactly("reported free changed the free pages");
         // the same with a count of 0: an impossible CPU is refused before the count is looked at
         k.apply(new PageOp.FreePages(p, 0, 0));
-        Op late = new PageOp.FreePages(p, 0, 1);
-        assertThat(judge(late, false, Result.finding(0, "x"))).containsExactly("wrong free accepted");
-        assertThat(runAndJudge(late)).isEmpty();
+        for (int cpu : new int[] {-1, 1}) {
+            Op late = new PageOp.FreePages(p, 0, cpu);
+            assertThat(judge(late, false, Result.finding(0, "x"))).as("cpu %d", cpu).containsExactly("wrong free accepted");
+            assertThat(judge(late, false, Result.refused("cpu not possible"))).as("cpu %d", cpu).isEmpty();
+            assertThat(runAndJudge(late)).as("cpu %d", cpu).isEmpty();
+        }
         assertThat(pa.refcount(pfnOf(p))).isZero();
+    }
+
+    /**
+     * A struct page in no zone's span: mem_map over DMA [0x40000, 0x40800) and HighMem
+     * [0x40c00, 0x41000), the hole between them PG_reserved with no zone. Refused whatever its count,
+     * and not as a PG_reserved page (which without DEBUG_VM would be the model's finding).
+     */
+    @Test
+    void aFreeOfAPageInNoZoneIsRefused() {
+        armmm.model.zone.ZoneConfig dma = new armmm.model.zone.ZoneConfig(ZoneType.DMA, 0x40000, 2048, 2048, 2048, 16, 20, 24,
+                new long[4], 30, 7);
+        armmm.model.zone.ZoneConfig normal = new armmm.model.zone.ZoneConfig(ZoneType.NORMAL, 0, 0, 0, 0, 0, 0, 0, new long[4], 0, 1);
+        armmm.model.zone.ZoneConfig high = new armmm.model.zone.ZoneConfig(ZoneType.HIGHMEM, 0x40c00, 1024, 1024, 1024, 16, 20, 24,
+                new long[4], 30, 7);
+        PageAllocator holed = new PageAllocator(List.of(dma, normal, high),
+                armmm.model.page.MemMapLayout.virt(0xef000000L, 0x40800), 1);
+        holed.memblockFreeRange(0x40000, 0x40800);
+        holed.freeHighpages(0x40c00, 0x41000);
+        holed.setupPerCpuPagesets();
+        holed.clearDirty();
+        long hole = 0x40900;
+        Op free = new PageOp.FreePages(holed.layout().pfnToPage(hole), 0, 0);
+        PageCall c = PageCall.before(holed, free);
+        assertThat(c.frame.zone()).isEqualTo(-1);
+        assertThat(PageCallChecks.freeOutcome(holed, c.after(Result.VOID))).singleElement()
+                .satisfies(v -> assertThat(v.details()).isEqualTo(free + " frees a page with no struct page or zone, which must"
+                        + " be reported, and was accepted"));
+        assertThat(PageCallChecks.freeOutcome(holed, c.after(Result.refused("pfn 0x40900 is in no zone")))).isEmpty();
+        assertThat(PageCallChecks.freeOutcome(holed, PageCall.before(holed, free).after(holed.freePages(
+                holed.layout().pfnToPage(hole), 0, 0)))).isEmpty();
+        // with a count of 0: still no zone, not a double free
+        PageStateEdits.refcount(holed, hole, 0);
+        PageCall z = PageCall.before(holed, free);
+        assertThat(PageCallChecks.freeOutcome(holed, z.after(Result.finding(0, "x")))).extracting(Violation::reason)
+                .containsExactly("wrong free accepted");
+        assertThat(PageCallChecks.freeOutcome(holed, z.after(Result.refused("pfn 0x40900 is in no zone")))).isEmpty();
     }
 
     /** free_pages of a lowmem address: the struct page behind it judged as __free_pages judges it. */
@@ -171,6 +226,9 @@ class PageCallChecksFreeOutcomeTest {
         // each frame freed once: a report leaves its count at 0, which a second free would judge as a double free
         Op order0 = new PageOp.FreePages(page(r), 0, 0);
         assertThat(judge(order0, false, Result.VOID)).containsExactly("wrong free accepted");
+        assertThat(PageCallChecks.freeOutcome(pa, PageCall.before(pa, order0).after(Result.VOID))).singleElement()
+                .satisfies(v -> assertThat(v.details()).isEqualTo(order0 + " frees a PG_reserved page, which must be the"
+                        + " model's finding, and was accepted"));
         assertThat(judge(order0, false, Result.refused("bad page"))).containsExactly("kernel report where 6.1 is silent");
         assertThat(runAndJudge(order0)).isEmpty();
         Op order1 = new PageOp.FreePages(page(r + 2), 1, 0);
@@ -282,6 +340,9 @@ class PageCallChecksFreeOutcomeTest {
         long pfn = pfnOf(p);
         Op smaller = new PageOp.FreePages(p, 1, 0);
         assertThat(judge(smaller, false, Result.refused("x"))).containsExactly("smaller-order free refused");
+        assertThat(PageCallChecks.freeOutcome(pa, PageCall.before(pa, smaller).after(Result.refused("x")))).singleElement()
+                .satisfies(v -> assertThat(v.details()).isEqualTo(smaller + " of an order-2 allocation: 6.1 frees its first 2"
+                        + " pages, but the call was refused: " + Result.refused("x")));
         assertThat(judge(smaller, false, Result.modelRefusal("x"))).containsExactly("smaller-order free refused");
         // nothing freed: the reference kept (1) and 2 pages missing
         assertThat(judge(smaller, false, Result.finding(0, "x")))

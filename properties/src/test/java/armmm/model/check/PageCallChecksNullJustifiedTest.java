@@ -183,6 +183,7 @@ class PageCallChecksNullJustifiedTest {
     @Test
     void onlyANullOfAPossibleRequestIsJudged() {
         assertThat(nullAfter(Gfp.GFP_KERNEL, -1, 1000, 0, 0, 0, 0, bit(MigrateType.UNMOVABLE), true)).isEmpty();
+        assertThat(nullAfter(Gfp.GFP_KERNEL | Gfp.MEMALLOC, -1, 1000, 0, 0, 0, 0, bit(MigrateType.UNMOVABLE), true)).isEmpty();
         assertThat(nullAfter(Gfp.GFP_KERNEL, PageAllocator.MAX_ORDER, 1000, 0, 0, 0, PageAllocator.MAX_ORDER - 1,
                 bit(MigrateType.UNMOVABLE), false)).isEmpty();
         PageCall c = PageCall.before(pa, new PageOp.AllocPages(Gfp.GFP_KERNEL, 0, 0));
