@@ -178,6 +178,46 @@ class PageCallBeforeTest {
         }
     }
 
+    /**
+     * On the two-zone allocator of {@link BuddyFullScanStatesTest} (no ZONE_MOVABLE at all; HighMem
+     * above DMA, one order-11 block free in each's share): a GFP_DMA request's zonelist is DMA
+     * alone, so HighMem's lists and per-CPU pages are not recorded; a GFP_HIGHUSER request's are.
+     */
+    @Test
+    void theZonesAboveTheRequestsZonelistAreCountedButNotLookedInto() {
+        PageAllocator two = BuddyFullScanStatesTest.twoZones();
+        int high = ZoneType.HIGHMEM.ordinal();
+        long h = two.allocPagesPfn(Gfp.GFP_HIGHUSER, 0, 0);
+        two.freePagesPfn(h, 0, 0);
+        long d = two.allocPagesPfn(Gfp.GFP_DMA | Gfp.GFP_KERNEL, 0, 0);
+        two.freePagesPfn(d, 0, 0);
+        PageCall dma = PageCall.before(two, new PageOp.AllocPages(Gfp.GFP_DMA | Gfp.GFP_KERNEL, 0, 0));
+        assertThat(dma.zones[high].nonEmptyLists()).containsOnly(0);
+        assertThat(dma.zones[high].pcpHasPage()).isFalse();
+        assertThat(dma.zones[high].pcpPages()).isPositive();
+        assertThat(dma.zones[DMA].pcpHasPage()).isTrue();
+        assertThat(dma.zones[ZoneType.MOVABLE.ordinal()]).isNull();
+        PageCall user = PageCall.before(two, new PageOp.AllocPages(Gfp.GFP_HIGHUSER, 0, 0));
+        assertThat(user.zones[high].nonEmptyLists()[PageAllocator.MAX_ORDER - 2]).isNotZero();
+        assertThat(user.zones[high].pcpHasPage()).isTrue();
+        assertThat(PageCall.zoneOfPfn(two, h)).isEqualTo(high);
+        assertThat(PageCall.zoneOfPfn(two, 0x41000)).isEqualTo(-1);
+        PageCall drain = PageCall.before(two, new PageOp.DrainLocalPages(0));
+        assertThat(drain.drained).extracting(PageCall.PcpBlock::zone).contains(DMA, high);
+    }
+
+    /** A per-CPU list that loops back on itself: the drain's record stops after as many entries as mem_map has frames. */
+    @Test
+    void aLoopingPerCpuListIsWalkedAtMostOnceAFrame() {
+        PageAllocator two = BuddyFullScanStatesTest.twoZones();
+        long h = two.allocPagesPfn(Gfp.GFP_HIGHUSER, 0, 0);
+        two.freePagesPfn(h, 0, 0);
+        long head = two.pcpListHead(ZoneType.HIGHMEM, 0, 0);
+        armmm.model.page.PageStateEdits.next(two, head, head);
+        PageCall drain = PageCall.before(two, new PageOp.DrainLocalPages(0));
+        assertThat(drain.drained.stream().filter(b -> b.pfn() == head).count()).isEqualTo(two.frameCount());
+    }
+
     /** The zone of a pfn from the zones' spans: ZONE_DMA's first and last pfn, none just outside. */
     @Test
     void theZoneOfAPfnIsTheZoneWhoseSpanHoldsIt() {
