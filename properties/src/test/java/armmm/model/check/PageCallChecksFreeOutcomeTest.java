@@ -353,10 +353,12 @@ class PageCallChecksFreeOutcomeTest {
         assertThat(reasons(PageCallChecks.freeOutcome(pa, c.after(Result.VOID)))).containsExactly("smaller-order free not found");
         // the last page of the part not freed found on a list; the page after the allocation, or one of the freed part, may be
         for (long q : new long[] {pfn + 3, pfn + 2}) {
-            PageStateEdits.bit(pa, q, PageStateEdits.Bit.PCP, true);
-            assertThat(reasons(PageCallChecks.freeOutcome(pa, c.after(r)))).as("pfn+%d", q - pfn)
-                    .containsExactly("pages past the freed order freed");
-            PageStateEdits.bit(pa, q, PageStateEdits.Bit.PCP, false);
+            for (PageStateEdits.Bit b : new PageStateEdits.Bit[] {PageStateEdits.Bit.PCP, PageStateEdits.Bit.BUDDY}) {
+                PageStateEdits.bit(pa, q, b, true);
+                assertThat(reasons(PageCallChecks.freeOutcome(pa, c.after(r)))).as("pfn+%d %s", q - pfn, b)
+                        .containsExactly("pages past the freed order freed");
+                PageStateEdits.bit(pa, q, b, false);
+            }
         }
         boolean wasBuddy = pa.isBuddy(pfn + 4);
         PageStateEdits.bit(pa, pfn + 4, PageStateEdits.Bit.BUDDY, true);
