@@ -134,6 +134,9 @@ class BuddyChecksStatesTest {
             assertThat(reasons(BuddyChecks.freeBlocksWellFormed(pa, true))).as("%s", b).containsExactly("free block overlaps a page in use");
             PageStateEdits.bit(pa, 0x407ff, b, false);
         }
+        PageStateEdits.bit(pa, 0x407ff, Bit.BUDDY, true);
+        assertThat(reasons(BuddyChecks.freeBlocksWellFormed(pa, true))).contains("free block overlaps a page in use");
+        PageStateEdits.bit(pa, 0x407ff, Bit.BUDDY, false);
         // 0x40800 after 0x40400's 1024 pages is HighMem's free block: no overlap
         assertThat(BuddyChecks.freeBlocksWellFormed(pa, true)).isEmpty();
     }
@@ -271,6 +274,27 @@ class BuddyChecksStatesTest {
     }
 
     /**
+     * Two factors with the same cap (high 1: 1 x 15000 / 10000 and 1 x 19999 / 10000 are both 1): the
+     * report names the first; and a larger factor whose product wraps (286332 x 10000 x 15000 / 10000
+     * in 32 bits: 12704) does not lower the cap of a smaller one (10000: 2863320000).
+     */
+    @Test
+    void theCapIsTheLargestAndNamesItsFactor() {
+        zone(8192, 1);
+        PageStateEdits.boostFactorSinceBoot(pa, 19999);
+        PageStateEdits.watermarkBoost(pa, ZoneType.DMA, 2049);
+        assertThat(BuddyChecks.boostBounded(pa)).singleElement().satisfies(v ->
+                assertThat(v.details()).isEqualTo("zone DMA: boost 2049 > max(2048, high 1 x 15000 / 10000 = 1)"));
+        zone(8192, 286332L * 10000);
+        PageStateEdits.boostFactorSinceBoot(pa, 10000);
+        assertThat(boost(20000)).isEmpty();
+        zone(8191, 2000);
+        PageStateEdits.watermarkBoost(pa, ZoneType.DMA, 1);
+        assertThat(BuddyChecks.boostBounded(pa)).singleElement().satisfies(v ->
+                assertThat(v.details()).isEqualTo("zone DMA: boost 1 with 8191 managed pages, fewer than four pageblocks (8192)"));
+    }
+
+    /**
      * mult_frac(high, factor, 10000) in a 32-bit unsigned long: (high / 10000) x factor wrapped,
      * plus ((high % 10000) x factor wrapped) / 10000, wrapped.
      */
@@ -380,6 +404,16 @@ class BuddyChecksStatesTest {
         assertThat(reasons(BuddyChecks.refcounts(pa, true))).containsExactly("nonzero _refcount");
     }
 
+    /** A full scan reports at most 20 violations: 25 allocated pages without a reference give 20. */
+    @Test
+    void aFullScanStopsAt20Reports() {
+        for (int i = 0; i < 25; i++) {
+            long p = pa.allocPagesPfn(Gfp.GFP_KERNEL, 0, 0);
+            PageStateEdits.refcount(pa, p, 0);
+        }
+        assertThat(BuddyChecks.refcounts(pa, true)).hasSize(20);
+    }
+
     /** INV-PAGE-02: one state per frame; no page of a live allocation in another state; per-CPU list heads free. */
     @Test
     void eachFrameIsInOneState() {
@@ -391,6 +425,15 @@ class BuddyChecksStatesTest {
             assertThat(v.details()).isEqualTo(String.format("pfn:%05x buddy true pcp false allocated true reserved false", p));
         });
         PageStateEdits.bit(pa, p, Bit.BUDDY, false);
+        for (Bit b : new Bit[] {Bit.PCP, Bit.RESERVED}) {
+            PageStateEdits.bit(pa, p, b, true);
+            assertThat(reasons(BuddyChecks.exclusiveState(pa, true))).as("%s", b).containsExactly("page both free and in use");
+            PageStateEdits.bit(pa, p, b, false);
+        }
+        // a reserved frame on a per-CPU list, not allocated
+        PageStateEdits.bit(pa, RAM, Bit.PCP, true);
+        assertThat(reasons(BuddyChecks.exclusiveState(pa, true))).containsExactly("page both free and in use");
+        PageStateEdits.bit(pa, RAM, Bit.PCP, false);
         for (Bit b : new Bit[] {Bit.BUDDY, Bit.PCP, Bit.ALLOC, Bit.RESERVED}) {
             PageStateEdits.bit(pa, p + 3, b, true);
             assertThat(reasons(BuddyChecks.exclusiveState(pa, true))).as("%s", b).containsExactly("allocations overlap");
@@ -463,6 +506,11 @@ class BuddyChecksStatesTest {
         assertThat(BuddyChecks.zoneAllowed(pa)).isEmpty();
         traced(Gfp.GFP_KERNEL, 0, 0x40500, 0);
         assertThat(BuddyChecks.zoneAllowed(pa)).isEmpty();
+        // GFP_DMA: gfp_zone DMA (index 0) allows DMA, not HighMem
+        traced(Gfp.GFP_DMA | Gfp.GFP_KERNEL, 0, 0x40500, 0);
+        assertThat(BuddyChecks.zoneAllowed(pa)).isEmpty();
+        traced(Gfp.GFP_DMA | Gfp.GFP_KERNEL, 0, 0x40900, 0);
+        assertThat(reasons(BuddyChecks.zoneAllowed(pa))).containsExactly("page from a zone the GFP mask does not allow");
         // GFP_ZONE_BAD: __GFP_DMA with __GFP_HIGHMEM allows no zone
         traced(Gfp.GFP_KERNEL | Gfp.DMA | Gfp.HIGHMEM, 0, 0x40500, 0);
         assertThat(reasons(BuddyChecks.zoneAllowed(pa))).containsExactly("page from a zone the GFP mask does not allow");
@@ -471,6 +519,21 @@ class BuddyChecksStatesTest {
         assertThat(BuddyChecks.zoneAllowed(pa)).isEmpty();
         assertThat(BuddyChecks.zonelistOrder(pa)).isEmpty();
         assertThat(BuddyChecks.watermarkKept(pa)).isEmpty();
+    }
+
+    /** A page in no zone's span (a hole between DMA [0x40000, 0x40800) and HighMem [0x40c00, 0x41000)) suits no mask. */
+    @Test
+    void aPageInNoZoneSuitsNoMask() {
+        ZoneConfig dma = new ZoneConfig(ZoneType.DMA, RAM, 2048, 2048, 2048, 16, 20, 24, new long[4], 30, 7);
+        ZoneConfig normal = new ZoneConfig(ZoneType.NORMAL, 0, 0, 0, 0, 0, 0, 0, new long[4], 0, 1);
+        ZoneConfig high = new ZoneConfig(ZoneType.HIGHMEM, 0x40c00, 1024, 1024, 1024, 16, 20, 24, new long[4], 30, 7);
+        PageAllocator holed = new PageAllocator(List.of(dma, normal, high), armmm.model.page.MemMapLayout.virt(0xef000000L, 0x40800), 1);
+        holed.memblockFreeRange(RAM, 0x40800);
+        holed.freeHighpages(0x40c00, 0x41000);
+        holed.allocPagesPfn(Gfp.GFP_HIGHUSER, 0, 0);
+        PageStateEdits.lastAlloc(holed, Gfp.GFP_HIGHUSER, 0, HIGHMEM, 0x40900, -1, 0);
+        assertThat(BuddyChecks.zoneAllowed(holed)).singleElement().satisfies(v ->
+                assertThat(v.details()).isEqualTo("pfn:40900 in zone none for " + Gfp.format(Gfp.GFP_HIGHUSER)));
     }
 
     /** GFP_HIGHUSER served from DMA while HighMem, first in its zonelist, had {@code s} before the call. */
@@ -517,6 +580,21 @@ class BuddyChecksStatesTest {
         assertThat(passedOver(ALLOC_NON_BLOCK, 0, snapshot(16, 0, 0, false, 0, -1, 0))).isEmpty();
     }
 
+    /**
+     * GFP_HIGHUSER_MOVABLE (gfp_zone MOVABLE, no ZONE_MOVABLE here) passed over HighMem, whose
+     * lowmem_reserve against Movable is set to 8: 16 + 8, so 25 serves and 24 does not.
+     */
+    @Test
+    void theProtectionOfTheZonePassedOverCounts() {
+        ZoneConfig h = pa.zone(ZoneType.HIGHMEM).config();
+        PageStateEdits.config(pa, ZoneType.HIGHMEM, h.withLowmemReserve(new long[] {0, 0, 0, 8}));
+        traced(Gfp.GFP_HIGHUSER_MOVABLE, 0, 0x40500, 0);
+        PageStateEdits.lastAllocZone(pa, HIGHMEM, snapshot(25, 0, 0, false, 0, -1, 0));
+        assertThat(reasons(BuddyChecks.zonelistOrder(pa))).containsExactly(NOT_IN_ORDER);
+        PageStateEdits.lastAllocZone(pa, HIGHMEM, snapshot(24, 0, 0, false, 0, -1, 0));
+        assertThat(BuddyChecks.zonelistOrder(pa)).isEmpty();
+    }
+
     /** zone_watermark_fast looks again at plain min for an order-0 __GFP_ATOMIC request at WMARK_MIN: the boost is off. */
     @Test
     void anOrder0AtomicRequestAtMinIgnoresTheBoost() {
@@ -528,9 +606,9 @@ class BuddyChecksStatesTest {
         traced(atomic, 0, 0x40500, ALLOC_WMARK_LOW);
         PageStateEdits.lastAllocZone(pa, HIGHMEM, snapshot(30, 0, 0, false, 0, -1, 10));
         assertThat(BuddyChecks.zonelistOrder(pa)).isEmpty();
-        // order 1 keeps it too: 17 - 1 is not above 26
+        // order 1 keeps it too: 18 - 1 is not above 26 (it is above 16)
         traced(atomic, 1, 0x40500, 0);
-        PageStateEdits.lastAllocZone(pa, HIGHMEM, snapshot(17, 0, 0, false, 1, -1, 10));
+        PageStateEdits.lastAllocZone(pa, HIGHMEM, snapshot(18, 0, 0, false, 1, -1, 10));
         assertThat(BuddyChecks.zonelistOrder(pa)).isEmpty();
         // and a request without __GFP_ATOMIC
         traced(Gfp.GFP_HIGHUSER, 0, 0x40500, 0);
@@ -583,6 +661,9 @@ class BuddyChecksStatesTest {
         PageStateEdits.delFree(pa, ZoneType.HIGHMEM, 0x40800);
         PageStateEdits.addFree(pa, ZoneType.HIGHMEM, 0x40800, 11, MigrateType.ISOLATE);
         assertThat(BuddyChecks.zonelistOrder(pa)).isEmpty();
+        PageStateEdits.delFree(pa, ZoneType.HIGHMEM, 0x40800);
+        PageStateEdits.addFree(pa, ZoneType.HIGHMEM, 0x40800, 11, MigrateType.HIGHATOMIC);
+        assertThat(BuddyChecks.zonelistOrder(pa)).isEmpty();
         // without the report the snapshot decides (no block in it)
         pa.setStepRecord(call.after(Result.of(0)));
         PageStateEdits.delFree(pa, ZoneType.HIGHMEM, 0x40800);
@@ -610,7 +691,9 @@ class BuddyChecksStatesTest {
         PageStateEdits.lastAllocZone(pa, DMA, snapshot(28, 0, 0, false, 2, -1, 0));
         assertThat(BuddyChecks.watermarkKept(pa)).isEmpty();
         PageStateEdits.lastAllocZone(pa, DMA, snapshot(27, 0, 0, false, 2, -1, 0));
-        assertThat(reasons(BuddyChecks.watermarkKept(pa))).containsExactly("zone below its min watermark");
+        assertThat(BuddyChecks.watermarkKept(pa)).singleElement().satisfies(v -> assertThat(v.details())
+                .isEqualTo("zone DMA: zone_page_state(NR_FREE_PAGES) 27 - unusable 0 - 4 < min 16 + protection 8 for "
+                        + Gfp.format(Gfp.GFP_HIGHUSER) + " order 2"));
         // the high-atomic pages always unusable; CMA unless Movable
         traced(Gfp.GFP_HIGHUSER, 0, 0x40500, 0);
         PageStateEdits.lastAllocZone(pa, DMA, snapshot(30, 0, 6, false, 0, -1, 0));

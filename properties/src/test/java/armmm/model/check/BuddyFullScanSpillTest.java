@@ -67,6 +67,25 @@ class BuddyFullScanSpillTest {
         assertThat(BuddyChecks.inSpillWindow(pa, 0x40900, 1, dma)).isTrue();
         assertThat(BuddyChecks.inSpillWindow(pa, 0x40900, 1, -1)).isFalse();
         assertThat(BuddyChecks.inSpillWindow(pa, 0x41000, 1, dma)).isFalse();
+        // an aligned end with NORMAL's page after it, and an unaligned end past mem_map
+        assertThat(BuddyChecks.bootSpill(pa, 0x41000)).isFalse();
+        assertThat(BuddyChecks.bootSpill(pa, 0x41810)).isFalse();
+        // the two-zone allocator (no ZONE_MOVABLE, HighMem after an aligned DMA end) has no window
+        assertThat(BuddyChecks.spillLower(BuddyFullScanStatesTest.twoZones(), 0x40800, 1)).isEqualTo(-1);
+        // the per-step check of free blocks takes the window block as DMA's
+        assertThat(BuddyChecks.freeBlocksWellFormed(pa, true)).isEmpty();
+        assertThat(BuddyChecks.buddiesMerged(pa, true)).isEmpty();
+    }
+
+    /** DMA ending one page before a window boundary (0x40fff): the window is [0x40800, 0x41000), not the next one. */
+    @Test
+    void theWindowOfAnEndOnePageShortOfABoundary() {
+        ZoneConfig dma = new ZoneConfig(ZoneType.DMA, 0x40000, 0xfff, 0xfff, 0xfff, 16, 20, 24, new long[] {0, 8, 8, 8}, 30, 7);
+        ZoneConfig normal = new ZoneConfig(ZoneType.NORMAL, 0x40fff, 0x801, 0x801, 0x801, 16, 20, 24, new long[4], 30, 7);
+        ZoneConfig high = new ZoneConfig(ZoneType.HIGHMEM, 0, 0, 0, 0, 0, 0, 0, new long[4], 0, 1);
+        PageAllocator short1 = new PageAllocator(List.of(dma, normal, high), MemMapLayout.virt(0xef000000L, 0x41800), 1);
+        assertThat(BuddyChecks.spillLower(short1, 0x40800, 1)).isEqualTo(ZoneType.DMA.ordinal());
+        assertThat(BuddyChecks.spillLower(short1, 0x41000, 1)).isEqualTo(-1);
     }
 
     /**
