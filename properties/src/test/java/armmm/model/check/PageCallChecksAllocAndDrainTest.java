@@ -98,6 +98,28 @@ class PageCallChecksAllocAndDrainTest {
                 .doesNotContain("block not aligned to its order", "block from a zone the mask does not allow");
     }
 
+    /** A page in no zone's span (a hole between DMA and HighMem): from no zone any mask allows. */
+    @Test
+    void aBlockInNoZoneIsFromNoAllowedZone() {
+        armmm.model.zone.ZoneConfig dma = new armmm.model.zone.ZoneConfig(ZoneType.DMA, 0x40000, 2048, 2048, 2048, 16, 20, 24,
+                new long[4], 30, 7);
+        armmm.model.zone.ZoneConfig normal = new armmm.model.zone.ZoneConfig(ZoneType.NORMAL, 0, 0, 0, 0, 0, 0, 0, new long[4], 0, 1);
+        armmm.model.zone.ZoneConfig high = new armmm.model.zone.ZoneConfig(ZoneType.HIGHMEM, 0x40c00, 1024, 1024, 1024, 16, 20, 24,
+                new long[4], 30, 7);
+        PageAllocator holed = new PageAllocator(List.of(dma, normal, high),
+                armmm.model.page.MemMapLayout.virt(0xef000000L, 0x40800), 1);
+        holed.memblockFreeRange(0x40000, 0x40800);
+        holed.freeHighpages(0x40c00, 0x41000);
+        Op op = new PageOp.AllocPages(Gfp.GFP_HIGHUSER, 0, 0);
+        PageCall c = PageCall.before(holed, op);
+        assertThat(PageCallChecks.allocationShape(holed, c.after(Result.of(holed.layout().pfnToPage(0x40900)))))
+                .singleElement().satisfies(v -> {
+                    assertThat(v.reason()).isEqualTo("block from a zone the mask does not allow");
+                    assertThat(v.details()).isEqualTo("pfn:40900 in no zone for " + Gfp.format(Gfp.GFP_HIGHUSER)
+                            + " order 0, highest allowed HighMem");
+                });
+    }
+
     /**
      * __GFP_COMP at order 0 makes no compound page; at order 2 the head has PageHead and every
      * other page PageTail; a plain order-2 block has neither, on any page.
