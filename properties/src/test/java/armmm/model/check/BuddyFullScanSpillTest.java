@@ -124,6 +124,45 @@ class BuddyFullScanSpillTest {
         assertThat(BuddyFullScan.scan(pa)).isEmpty();
     }
 
+    /**
+     * 0x40800 allocated at order 4 (0x40810, NORMAL's, left on DMA's list by expand) and freed:
+     * page_is_buddy compares zones, so the two stay apart, both on DMA's lists, and that is no
+     * missed merge; a GFP_DMA allocation of the whole window is DMA's, past its end.
+     */
+    @Test
+    void buddiesAcrossTheZoneEndStayApartAndTheWholeWindowIsTheLowerZones() {
+        long p = pa.allocPagesPfn(Gfp.GFP_DMA | Gfp.GFP_KERNEL, 4, 0);
+        pa.freePagesPfn(p, 4, 0);
+        assertThat(pa.isBuddy(0x40800) && pa.isBuddy(0x40810)).isTrue();
+        assertThat(BuddyFullScan.scan(pa)).isEmpty();
+        assertThat(BuddyChecks.buddiesMerged(pa, true)).isEmpty();
+        PageAllocator whole = spill();
+        // __GFP_MEMALLOC: 2048 free less 2047 is below any watermark, so only a pass without watermarks takes it
+        assertThat(whole.allocPagesPfn(Gfp.GFP_DMA | Gfp.GFP_KERNEL | Gfp.MEMALLOC, 11, 0)).isEqualTo(0x40800);
+        assertThat(BuddyFullScan.scan(whole)).isEmpty();
+    }
+
+    /**
+     * DMA ending one page short of the window's end (0x40fff): the hand-over's block 0x40800 is
+     * DMA's with one NORMAL page; a misaligned block crossing the end from below the window is not.
+     */
+    @Test
+    void theWindowOfAnEndOnePageShortHoldsTheHandOversBlock() {
+        ZoneConfig dma = new ZoneConfig(ZoneType.DMA, 0x40000, 0xfff, 0xfff, 0xfff, 16, 20, 24, new long[] {0, 8, 8, 8}, 30, 7);
+        ZoneConfig normal = new ZoneConfig(ZoneType.NORMAL, 0x40fff, 0x801, 0x801, 0x801, 16, 20, 24, new long[4], 30, 7);
+        ZoneConfig high = new ZoneConfig(ZoneType.HIGHMEM, 0, 0, 0, 0, 0, 0, 0, new long[4], 0, 1);
+        PageAllocator p = new PageAllocator(List.of(dma, normal, high), MemMapLayout.virt(0xef000000L, 0x41800), 1);
+        p.memblockFreeRange(0x40800, 0x41800);
+        p.setupPerCpuPagesets();
+        p.clearDirty();
+        assertThat(p.freeListHead(ZoneType.DMA, 11, MigrateType.MOVABLE)).isEqualTo(0x40800);
+        assertThat(BuddyFullScan.scan(p)).isEmpty();
+        // an order-6 block listed at 0x407f0 (misaligned) runs from below the window across DMA's end... of the first board
+        PageStateEdits.addFree(pa, ZoneType.DMA, 0x407f0, 6, MigrateType.MOVABLE);
+        assertThat(BuddyFullScan.scan(pa).stream().map(Violation::reason).toList()).contains("free block outside its zone")
+                .doesNotContain("free block misaligned");
+    }
+
     /** NORMAL's block beyond the window on DMA's list: outside DMA (no spill reaches it). */
     @Test
     void aBlockBeyondTheWindowOnTheLowerZonesListIsOutside() {

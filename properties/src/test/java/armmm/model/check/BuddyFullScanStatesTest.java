@@ -225,6 +225,48 @@ class BuddyFullScanStatesTest {
         assertThat(reasons()).containsExactly("free block overlaps a page in use", "tail page without its compound head");
     }
 
+    /** HighMem's block on DMA's list: DMA ends on a window boundary (0x40800), so nothing past it is DMA's. */
+    @Test
+    void aBlockPastAnAlignedZoneEndIsOutside() {
+        PageStateEdits.delFree(pa, ZoneType.HIGHMEM, 0x40800);
+        PageStateEdits.addFree(pa, ZoneType.DMA, 0x40800, 11, MigrateType.MOVABLE);
+        assertThat(reasons()).contains("free block outside its zone");
+    }
+
+    /**
+     * A compound page whose head is PG_reserved (so the walk visits its tails one by one): tails of
+     * a live head of their order are fine, only their pages are counted nowhere; a head whose
+     * count went to 0 with the pages leaked is as good.
+     */
+    @Test
+    void tailsOfALiveCompoundHeadAreFine() {
+        long c = pa.allocPagesPfn(Gfp.GFP_KERNEL | Gfp.COMP, 2, 0);
+        PageStateEdits.bit(pa, c, Bit.RESERVED, true);
+        assertThat(reasons()).containsExactly("pages not conserved");
+        PageStateEdits.refcount(pa, c, 0);
+        PageStateEdits.bit(pa, c, Bit.LEAKED, true);
+        assertThat(reasons()).containsExactly("pages not conserved");
+        PageStateEdits.bit(pa, c, Bit.LEAKED, false);
+        assertThat(reasons()).containsExactly("tail page without its compound head", "tail page without its compound head",
+                "tail page without its compound head", "pages not conserved");
+        PageStateEdits.refcount(pa, c, 1);
+        PageStateEdits.order(pa, c, 1);
+        assertThat(reasons()).contains("tail page without its compound head");
+        PageStateEdits.order(pa, c, 2);
+        PageStateEdits.bit(pa, c, Bit.HEAD, false);
+        assertThat(reasons()).contains("tail page without its compound head");
+    }
+
+    /** A per-CPU list entry inside a live allocation (the list's count kept): the allocation overlaps it. */
+    @Test
+    void anAllocationOverlappingAListEntryIsCaught() {
+        long p = pa.allocPagesPfn(Gfp.GFP_KERNEL, 2, 0);
+        PageStateEdits.next(pa, p + 1, -1);
+        PageStateEdits.pcpHead(pa, ZoneType.DMA, 0, 2, p + 1);
+        PageStateEdits.pcpCount(pa, ZoneType.DMA, 0, pa.zone(ZoneType.DMA).pcp(0).count() + 1);
+        assertThat(reasons()).containsExactly("allocations overlap", "pages not conserved");
+    }
+
     /** A block moved to the other zone's list: outside that zone's span, and on no list of its own. */
     @Test
     void aFreeBlockOnAnotherZonesListIsOutsideItsZone() {
