@@ -525,12 +525,7 @@ class BuddyChecksStatesTest {
     /** A page in no zone's span (a hole between DMA [0x40000, 0x40800) and HighMem [0x40c00, 0x41000)) suits no mask. */
     @Test
     void aPageInNoZoneSuitsNoMask() {
-        ZoneConfig dma = new ZoneConfig(ZoneType.DMA, RAM, 2048, 2048, 2048, 16, 20, 24, new long[4], 30, 7);
-        ZoneConfig normal = new ZoneConfig(ZoneType.NORMAL, 0, 0, 0, 0, 0, 0, 0, new long[4], 0, 1);
-        ZoneConfig high = new ZoneConfig(ZoneType.HIGHMEM, 0x40c00, 1024, 1024, 1024, 16, 20, 24, new long[4], 30, 7);
-        PageAllocator holed = new PageAllocator(List.of(dma, normal, high), armmm.model.page.MemMapLayout.virt(0xef000000L, 0x40800), 1);
-        holed.memblockFreeRange(RAM, 0x40800);
-        holed.freeHighpages(0x40c00, 0x41000);
+        PageAllocator holed = BuddyFullScanStatesTest.holed();
         holed.allocPagesPfn(Gfp.GFP_HIGHUSER, 0, 0);
         PageStateEdits.lastAlloc(holed, Gfp.GFP_HIGHUSER, 0, HIGHMEM, 0x40900, -1, 0);
         assertThat(BuddyChecks.zoneAllowed(holed)).singleElement().satisfies(v ->

@@ -48,6 +48,22 @@ class BuddyFullScanStatesTest {
         return pa;
     }
 
+    /**
+     * DMA [0x40000, 0x40800) and HighMem [0x40c00, 0x41000), both free, the 1024 frames between them
+     * in mem_map but in no zone (PG_reserved, as memmap_init leaves a hole), one CPU.
+     */
+    static PageAllocator holed() {
+        ZoneConfig dma = new ZoneConfig(ZoneType.DMA, RAM, 2048, 2048, 2048, 16, 20, 24, new long[4], 30, 7);
+        ZoneConfig normal = new ZoneConfig(ZoneType.NORMAL, 0, 0, 0, 0, 0, 0, 0, new long[4], 0, 1);
+        ZoneConfig high = new ZoneConfig(ZoneType.HIGHMEM, 0x40c00, 1024, 1024, 1024, 16, 20, 24, new long[4], 30, 7);
+        PageAllocator pa = new PageAllocator(List.of(dma, normal, high), MemMapLayout.virt(0xef000000L, HIGH), 1);
+        pa.memblockFreeRange(RAM, HIGH);
+        pa.freeHighpages(0x40c00, 0x41000);
+        pa.setupPerCpuPagesets();
+        pa.clearDirty();
+        return pa;
+    }
+
     private List<String> reasons() {
         return BuddyFullScan.scan(pa).stream().map(Violation::reason).toList();
     }

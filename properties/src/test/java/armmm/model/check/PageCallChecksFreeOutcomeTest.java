@@ -177,17 +177,7 @@ class PageCallChecksFreeOutcomeTest {
      */
     @Test
     void aFreeOfAPageInNoZoneIsRefused() {
-        armmm.model.zone.ZoneConfig dma = new armmm.model.zone.ZoneConfig(ZoneType.DMA, 0x40000, 2048, 2048, 2048, 16, 20, 24,
-                new long[4], 30, 7);
-        armmm.model.zone.ZoneConfig normal = new armmm.model.zone.ZoneConfig(ZoneType.NORMAL, 0, 0, 0, 0, 0, 0, 0, new long[4], 0, 1);
-        armmm.model.zone.ZoneConfig high = new armmm.model.zone.ZoneConfig(ZoneType.HIGHMEM, 0x40c00, 1024, 1024, 1024, 16, 20, 24,
-                new long[4], 30, 7);
-        PageAllocator holed = new PageAllocator(List.of(dma, normal, high),
-                armmm.model.page.MemMapLayout.virt(0xef000000L, 0x40800), 1);
-        holed.memblockFreeRange(0x40000, 0x40800);
-        holed.freeHighpages(0x40c00, 0x41000);
-        holed.setupPerCpuPagesets();
-        holed.clearDirty();
+        PageAllocator holed = BuddyFullScanStatesTest.holed();
         long hole = 0x40900;
         Op free = new PageOp.FreePages(holed.layout().pfnToPage(hole), 0, 0);
         PageCall c = PageCall.before(holed, free);
