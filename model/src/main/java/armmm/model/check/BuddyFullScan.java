@@ -36,10 +36,17 @@ final class BuddyFullScan {
     private final long[] heldOutside = new long[ZoneType.values().length];
     private final long[] heldByOther = new long[ZoneType.values().length];
     private final long[][] tally = new long[ZoneType.values().length][];
+    /**
+     * Per frame, the number of the list walk that last met it as an entry: an entry met again in
+     * the same walk is a loop, reported once and ended there (a walk numbered from 1).
+     */
+    private final int[] metInWalk;
+    private int walk;
 
     private BuddyFullScan(PageAllocator pa) {
         this.pa = pa;
         this.state = new byte[pa.frameCount()];
+        this.metInWalk = new int[pa.frameCount()];
     }
 
     /** The violations of a full scan of {@code pa}. */
@@ -78,15 +85,23 @@ final class BuddyFullScan {
         for (int o = 0; o < PageAllocator.MAX_ORDER; o++) {
             for (MigrateType mt : MigrateType.values()) {
                 long n = 0;
-                long steps = 0;
+                walk++;
+                String list = name + " free_area[" + o + "]." + mt.kernelName();
                 for (long p = pa.freeListHead(t, o, mt); p >= 0; p = pa.nextOnList(p)) {
-                    if (++steps > pa.frameCount()) {
-                        add("INV-BUDDY-02", "free list does not end", name + " free_area[" + o + "]." + mt.kernelName());
+                    boolean inMemMap = pa.hasPfn(p);
+                    if (inMemMap && metInWalk[frame(p)] == walk) {
+                        // added again while still listed: the entry overlaps itself, and the list is a cycle
+                        freeBlock(t, c, p, o, mt);
+                        add("INV-BUDDY-02", "free list does not end", list + ": " + pfn(p) + " comes again");
                         break;
                     }
                     if (freeBlock(t, c, p, o, mt)) {
                         n++;
                     }
+                    if (!inMemMap) {
+                        break; // reported as outside its zone; a frame without a struct page has no link to read
+                    }
+                    metInWalk[frame(p)] = walk;
                 }
                 blocks[o] += n;
                 freePages += n << o;
@@ -203,14 +218,22 @@ final class BuddyFullScan {
             long listed = 0;
             for (int pindex = 0; pindex < PageAllocator.NR_PCP_LISTS; pindex++) {
                 int o = pindex / MigrateType.PCPTYPES;
-                long steps = 0;
+                walk++;
                 for (long p = pa.pcpListHead(t, cpu, pindex); p >= 0; p = pa.nextOnList(p)) {
-                    if (++steps > pa.frameCount()) {
-                        add("INV-BUDDY-06", "per-CPU list does not end", "zone " + t.kernelName() + " cpu " + cpu);
+                    boolean inMemMap = pa.hasPfn(p);
+                    if (inMemMap && metInWalk[frame(p)] == walk) {
+                        // added again while still listed: on the list twice, and the list is a cycle
+                        pcpBlock(t, p, o, cpu);
+                        add("INV-BUDDY-06", "per-CPU list does not end", "zone " + t.kernelName() + " cpu " + cpu + ": "
+                                + pfn(p) + " comes again");
                         break;
                     }
                     listed += 1L << o;
                     pcpBlock(t, p, o, cpu);
+                    if (!inMemMap) {
+                        break; // reported as outside its zone; no link to read
+                    }
+                    metInWalk[frame(p)] = walk;
                 }
             }
             if (listed != z.pcp(cpu).count()) {

@@ -78,7 +78,8 @@ class BuddyFullScanTest {
         assertThat(ids(scanAfterWorkload(Bugs.of(PageBug.BUDDY_STALE_NR_FREE)))).containsExactly("INV-BUDDY-02");
         assertThat(ids(scanAfterWorkload(Bugs.of(PageBug.BUDDY_MISALIGNED_MERGE)))).containsExactly("INV-BUDDY-03");
         assertThat(ids(scanAfterWorkload(Bugs.of(PageBug.BUDDY_NO_MERGE)))).containsExactly("INV-BUDDY-05");
-        assertThat(ids(scanAfterWorkload(Bugs.of(PageBug.PAGE_PCP_NOT_UNLINKED)))).containsExactly("INV-PAGE-02");
+        // the page handed out while still listed is freed onto its list again: on it twice, and a cycle
+        assertThat(ids(scanAfterWorkload(Bugs.of(PageBug.PAGE_PCP_NOT_UNLINKED)))).containsExactly("INV-PAGE-02", "INV-BUDDY-06");
         assertThat(ids(scanAfterWorkload(Bugs.of(PageBug.BUDDY_DRAIN_LOSES_BLOCK)))).containsExactly("INV-BUDDY-01");
         assertThat(ids(scanAfterWorkload(Bugs.of(PageBug.PAGE_TAIL_FLAGS_LEFT)))).containsExactly("INV-PAGE-02");
         assertThat(ids(scanAfterWorkload(Bugs.of(PageBug.PAGE_REFCOUNT_NOT_SET)))).containsExactlyInAnyOrder("INV-PAGE-02", "INV-BUDDY-01");
