@@ -147,4 +147,19 @@ class FreeListsMergeTest {
         assertThat(pa.isOnPcp(p)).isFalse();
         assertThat(pa.isBuddy(p)).isTrue();
     }
+
+    @Test
+    void aBlockAtTheEndOfMemMapHasNoBuddyPastIt() {
+        // DMA [RAM, RAM + 3000): __free_pages_memory takes orders 11, 9, 8, 7, 5, 4, 3 (2048 + 512 + 256 + 128
+        // + 32 + 16 + 8); the last, [RAM + 2992, order 3], has its buddy at RAM + 3000, past mem_map
+        ZoneConfig dma = new ZoneConfig(ZoneType.DMA, RAM, 3000, 3000, 3000, 16, 20, 24, new long[4], 30, 7);
+        PageAllocator end = new PageAllocator(List.of(dma), MemMapLayout.virt(TestBoards.MEM_MAP, RAM + 3000), 1);
+        end.memblockFreeRange(RAM, RAM + 3000);
+        assertThat(end.zone(ZoneType.DMA).freePages()).isEqualTo(3000);
+        for (int o : new int[] {11, 9, 8, 7, 5, 4, 3}) {
+            assertThat(end.zone(ZoneType.DMA).nrFree(o)).as("order %d", o).isEqualTo(1);
+        }
+        assertThat(end.isBuddy(RAM + 2992)).isTrue();
+        assertThat(end.order(RAM + 2992)).isEqualTo(3);
+    }
 }
