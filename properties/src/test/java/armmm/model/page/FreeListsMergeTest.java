@@ -162,4 +162,19 @@ class FreeListsMergeTest {
         assertThat(end.isBuddy(RAM + 2992)).isTrue();
         assertThat(end.order(RAM + 2992)).isEqualTo(3);
     }
+
+    @Test
+    void belowPageblockOrderBuddiesMergeWhateverTheirPageblockHasBecome() {
+        // an order-3 request refills two order-3 blocks (max(15 >> 3, 2)) of one split: X and its buddy X + 8
+        long x = alloc(Gfp.GFP_KERNEL, 3);
+        assertThat(pa.isOnPcp(x + 8)).isTrue();
+        free(x, 3);
+        // both wait on the per-CPU list as MIGRATE_UNMOVABLE pages; their pageblock turns MIGRATE_HIGHATOMIC
+        pa.setPageblockMigratetype(x, MigrateType.HIGHATOMIC);
+        assertThat(pa.drainLocalPages(0)).isEqualTo(Result.VOID);
+        // __free_one_page compares pageblock types only from pageblock_order on: they merge
+        assertThat(pa.isBuddy(x + 8)).isFalse();
+        assertThat(pa.isBuddy(x)).isTrue();
+        assertThat(pa.order(x)).isGreaterThan(3);
+    }
 }
