@@ -189,4 +189,14 @@ class BadPageReportsTest {
         assertThat(bugged.withReports(bugged.drainLocalPages(0))).isEqualTo(Result.VOID);
         assertThat(bugged.isLeaked(p)).isFalse();
     }
+
+    @Test
+    void withDebugVmTheFirstBadTailDecidesEvenWhenTheNextOnesAreFit() {
+        long p = alloc(Gfp.GFP_KERNEL, 2);
+        assertThat(pa.freePagesPfn(p + 1, 0, 0).isModelFinding()).isTrue();
+        pa.setDebugVm(true);
+        // p + 2 and p + 3 are fit: the walk stops at p + 1 and the free is refused
+        assertThat(refused(pa.freePagesPfn(p, 2, 0)).reason()).isEqualTo("nonzero _refcount");
+        assertThat(pa.isLeaked(p)).isTrue();
+    }
 }

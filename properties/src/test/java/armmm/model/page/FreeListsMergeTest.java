@@ -177,4 +177,25 @@ class FreeListsMergeTest {
         assertThat(pa.isBuddy(x)).isTrue();
         assertThat(pa.order(x)).isGreaterThan(3);
     }
+
+    @Test
+    void theNextHigherBuddyCanBeTheFirstFrameOfMemMap() {
+        long movable = Gfp.GFP_KERNEL | Gfp.MOVABLE;
+        // order-7 requests split [RAM, order 9]: RAM, RAM + 0x80, RAM + 0x100, RAM + 0x180; then RAM + 0x1600
+        long[] got = new long[5];
+        for (int i = 0; i < 5; i++) {
+            got[i] = alloc(movable, 7);
+        }
+        assertThat(got).containsExactly(RAM, RAM + 0x80, RAM + 0x100, RAM + 0x180, RAM + 0x1600);
+        // expand listed RAM + 0x1680 at order 7
+        assertThat(pa.freeList(ZoneType.DMA, 7, MigrateType.MOVABLE)).containsExactly(RAM + 0x1680);
+        free(RAM, 7);
+        free(RAM + 0x80, 7);
+        // merged into [RAM, order 8]; RAM + 0x100 is held
+        assertThat(pa.order(RAM)).isEqualTo(8);
+        // RAM + 0x180: its buddy RAM + 0x100 is held; the order-8 buddy of [RAM + 0x100, RAM + 0x200) is RAM,
+        // frame 0, free at order 8: tail
+        free(RAM + 0x180, 7);
+        assertThat(pa.freeList(ZoneType.DMA, 7, MigrateType.MOVABLE)).containsExactly(RAM + 0x1680, RAM + 0x180);
+    }
 }

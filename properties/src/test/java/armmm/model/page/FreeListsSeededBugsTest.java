@@ -141,4 +141,13 @@ class FreeListsSeededBugsTest {
         assertThat(back).isNotEqualTo(-1);
         assertThat(bugged.listMigratetype(back)).isEqualTo(MigrateType.UNMOVABLE);
     }
+
+    @Test
+    void expandLeakKeepsTheOrderOneHalfOfAnOrderOneRequest() {
+        PageAllocator bugged = with(PageBug.BUDDY_EXPAND_LEAK);
+        // the first unmovable order-1 HighMem request splits an order-11 block down to order 1, listing
+        // z + 2 at order 1 (low is 1, not 0: nothing lost); the per-CPU refill takes it next
+        long z = alloc(bugged, Gfp.GFP_HIGHUSER, 1);
+        assertThat(bugged.isOnPcp(z + 2)).isTrue();
+    }
 }

@@ -422,4 +422,42 @@ class FreePagesRefusalsTest {
         assertThat(bugged.isTail(comp + 3)).isTrue();
         assertThat(bugged.isOnPcp(comp)).isTrue();
     }
+
+    @Test
+    void aSlabHeadWithABadTailIsReportedByTheTailCheck() {
+        // free_pcp_prepare checks the tails even where it leaves the head alone: the bad tail is reported
+        long p = alloc(Gfp.GFP_KERNEL, 2);
+        pa.setPageSlab(p, true);
+        assertThat(pa.freePagesPfn(p + 1, 0, 0).isModelFinding()).isTrue();
+        Result r = pa.freePagesPfn(p, 2, 0);
+        assertThat(reason(r)).isEqualTo("nonzero _refcount");
+        assertThat(report(r)).startsWith(String.format("BUG: Bad page state in process swapper/0  pfn:%05x", p + 1));
+    }
+
+    /** DMA [RAM + 0x100, RAM + 0x1100): mem_map starts off a pageblock and off ARCH_PFN_OFFSET; 1 CPU. */
+    static PageAllocator oddBoard() {
+        ZoneConfig dma = new ZoneConfig(ZoneType.DMA, TestBoards.RAM + 0x100, 4096, 4096, 4096, 16, 20, 24, new long[4],
+                30, 7);
+        PageAllocator odd = new PageAllocator(List.of(dma), MemMapLayout.virt(TestBoards.MEM_MAP, TestBoards.RAM + 0x1100), 1);
+        odd.memblockFreeRange(TestBoards.RAM + 0x100, TestBoards.RAM + 0x1100);
+        odd.setupPerCpuPagesets();
+        odd.clearDirty();
+        return odd;
+    }
+
+    @Test
+    void anUnderflowNearTheStartOfAnUnalignedMemMapLooksOnlyAtFramesItHas() {
+        PageAllocator odd = oddBoard();
+        // __free_pages_memory from RAM + 0x100: an order-8 block first, the lowest on MOVABLE's order-8 list
+        long p = odd.layout().pageToPfn(odd.allocPages(Gfp.GFP_KERNEL | Gfp.MOVABLE, 8, 0).value());
+        assertThat(p).isEqualTo(TestBoards.RAM + 0x100);
+        // the order-9 and larger spans of p + 1 start below mem_map: no frame there to look at
+        assertThat(warning(odd.freePagesPfn(p + 1, 0, 0))).endsWith(
+                "the free of the block it is part of reports it (nonzero _refcount)");
+        // struct page pointers and linear addresses below mem_map's first frame are no pages here
+        long below = odd.layout().pfnToPage(TestBoards.RAM);
+        assertThat(reason(odd.freePages(below, 0, 0))).startsWith("not a struct page");
+        assertThat(reason(odd.splitPage(below, 0))).startsWith("not a struct page");
+        assertThat(reason(odd.freePagesVirt(odd.layout().pageAddress(TestBoards.RAM), 0, 0))).isEqualTo("!virt_addr_valid");
+    }
 }

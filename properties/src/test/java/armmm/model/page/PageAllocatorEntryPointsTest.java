@@ -338,4 +338,38 @@ class PageAllocatorEntryPointsTest {
         bugged.setHandedOver(true);
         assertThat(bugged.layout().bugs().has(LayoutBug.LAYOUT_PA_OFF_BY_PAGE)).isTrue();
     }
+
+    @Test
+    void aNullFromGetFreePagesIsZeroAndAFreeForgetsTheAllocationBeforeIt() {
+        // no order-12 block exists: NULL, address 0
+        assertThat(pa.getFreePages(Gfp.GFP_KERNEL, 12, 0).value()).isZero();
+        long p = alloc(Gfp.GFP_KERNEL, 4);
+        assertThat(pa.lastAlloc()).isNotNull();
+        assertThat(pa.freePages(page(p), 4, 0)).isEqualTo(Result.VOID);
+        assertThat(pa.lastAlloc()).isNull();
+    }
+
+    @Test
+    void aLeakedBlockCannotBeSplit() {
+        long four = alloc(Gfp.GFP_KERNEL, 4);
+        pa.setPageSlab(four, true);
+        assertThat(pa.freePagesPfn(four, 4, 0).isRefused()).isTrue();
+        assertThat(pa.isLeaked(four)).isTrue();
+        // its reference went with the reported free: split_page's VM_BUG_ON_PAGE(!page_count(page))
+        assertThat(((Result.Refused) pa.splitPage(page(four), 4)).reason()).isEqualTo("VM_BUG_ON_PAGE(!page_count(page))");
+    }
+
+    @Test
+    void aRetuneReachesEveryZoneTheAllocatorHas() {
+        armmm.model.kernel.Kernel k = armmm.model.kernel.Kernel.boot(armmm.model.board.Board.virt(256L << 20));
+        armmm.model.zone.ZoneSetup setup = k.zones().orElseThrow();
+        long before = pa.mutations();
+        // the small board has no Movable zone: that one is skipped
+        pa.zoneHalf().retuned(setup, false);
+        assertThat(pa.mutations()).isEqualTo(before + 1);
+        assertThat(pa.zone(ZoneType.DMA).config()).isEqualTo(setup.zone(ZoneType.DMA));
+        assertThat(pa.zone(ZoneType.DMA).pcp(1).high()).isEqualTo(setup.zone(ZoneType.DMA).pcpHigh());
+        assertThat(pa.watermarkBoostFactor()).isEqualTo(setup.tuning().watermarkBoostFactor());
+        assertThat(pa.watermarkBoostFactorsSinceBoot()).contains(15000L);
+    }
 }
