@@ -98,4 +98,24 @@ class MemMapFramesTest {
         bugged.allocPages(Gfp.GFP_KERNEL | Gfp.MOVABLE, 11, 0);
         assertThat(bugged.zone(ZoneType.DMA).nrFree(11)).isEqualTo(4);
     }
+
+    @Test
+    void aBlockTheListHeadOrTailDoesNotPointAtIsNotLinked() {
+        // the check's primitive on a list whose ends were overwritten (what a corrupting bug leaves):
+        // DMA's order-11 MOVABLE list RAM + 0x1800 .. RAM + 0x3800
+        BuddyZone dma = pa.zone(ZoneType.DMA);
+        int id = 11 * MigrateType.COUNT + MigrateType.MOVABLE.ordinal();
+        int first = dma.head[id];
+        int last = dma.tail[id];
+        assertThat(first).isEqualTo(0x1800);
+        assertThat(last).isEqualTo(0x3800);
+        dma.head[id] = 0x2000;
+        assertThat(pa.isLinkedOnItsList(RAM + 0x1800)).isFalse();
+        assertThat(pa.isLinkedOnItsList(RAM + 0x2800)).isTrue();
+        dma.head[id] = first;
+        dma.tail[id] = 0x3000;
+        assertThat(pa.isLinkedOnItsList(RAM + 0x3800)).isFalse();
+        dma.tail[id] = last;
+        assertThat(pa.isLinkedOnItsList(RAM + 0x3800)).isTrue();
+    }
 }
