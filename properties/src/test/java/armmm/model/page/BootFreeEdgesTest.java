@@ -116,4 +116,13 @@ class BootFreeEdgesTest {
         assertThat(pa.zone(ZoneType.HIGHMEM).freePages()).isEqualTo(2048);
         assertThat(pa.order(RAM + 24576 - 2048)).isEqualTo(11);
     }
+
+    @Test
+    void anAreaStartingBelowMemMapIsNotOneZonesAndItsPagesGoToTheBuddyAllocator() {
+        PageAllocator pa = reservedBoard();
+        pa.activateCmaArea(RAM - 2048, 4096);
+        assertThat(pa.zone(ZoneType.DMA).freePages()).isEqualTo(2048);
+        assertThat(pa.zone(ZoneType.DMA).freeCmaPages()).isZero();
+        assertThat(pa.pageblockMigratetype(RAM)).isEqualTo(MigrateType.MOVABLE);
+    }
 }

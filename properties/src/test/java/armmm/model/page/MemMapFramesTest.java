@@ -118,4 +118,17 @@ class MemMapFramesTest {
         dma.tail[id] = last;
         assertThat(pa.isLinkedOnItsList(RAM + 0x3800)).isTrue();
     }
+
+    @Test
+    void unlinkingTheBlockBeforeFrameZeroLeavesFrameZeroTheTail() {
+        long a = alloc(Gfp.GFP_KERNEL | Gfp.MOVABLE, 9);
+        long b = alloc(Gfp.GFP_KERNEL | Gfp.MOVABLE, 9);
+        pa.freePagesPfn(a, 9, 0);
+        pa.freePagesPfn(b, 9, 0);
+        assertThat(pa.freeList(ZoneType.DMA, 9, MigrateType.MOVABLE)).containsExactly(RAM + 0x1600, RAM);
+        // the head goes: RAM, frame 0, is head and tail of the list
+        assertThat(alloc(Gfp.GFP_KERNEL | Gfp.MOVABLE, 9)).isEqualTo(RAM + 0x1600);
+        assertThat(pa.freeList(ZoneType.DMA, 9, MigrateType.MOVABLE)).containsExactly(RAM);
+        assertThat(pa.isLinkedOnItsList(RAM)).isTrue();
+    }
 }

@@ -78,4 +78,11 @@ class MemMapLayoutConversionsTest {
                 .isInstanceOf(NullPointerException.class);
         assertThat(new MemMapLayout(0xef000000L, 0x40001000L, 0xc0000000L, 0x44000, 36).archPfnOffset()).isEqualTo(0x40001);
     }
+
+    @Test
+    void pfnZeroIsAPfnWhereRamStartsAtZero() {
+        MemMapLayout zero = new MemMapLayout(0xef000000L, 0, 0xc0000000L, 8192, 32);
+        assertThat(zero.pageToPfn(new KernelAddr(0xef000000L))).isEqualTo(new Pfn(0));
+        assertThat(zero.virtToPfn(new KernelAddr(0xc0000000L))).isEqualTo(new Pfn(0));
+    }
 }

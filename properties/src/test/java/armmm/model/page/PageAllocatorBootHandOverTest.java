@@ -41,6 +41,10 @@ class PageAllocatorBootHandOverTest {
             }
         }
         assertThat(pa.handedOver()).isTrue();
+        // setup_per_cpu_pageset ran: an order-0 free goes to the CPU's list
+        long p = pa.allocPagesPfn(armmm.model.core.Gfp.GFP_KERNEL, 0, 0);
+        assertThat(pa.freePagesPfn(p, 0, 0).isRefused()).isFalse();
+        assertThat(pa.isOnPcp(p)).isTrue();
         assertThat(pa.mobilityGroupingDisabled()).isFalse();
         assertThat(BuddyChecks.fullScan(pa)).isEmpty();
     }
