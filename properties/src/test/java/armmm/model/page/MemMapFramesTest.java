@@ -131,4 +131,26 @@ class MemMapFramesTest {
         assertThat(pa.freeList(ZoneType.DMA, 9, MigrateType.MOVABLE)).containsExactly(RAM);
         assertThat(pa.isLinkedOnItsList(RAM)).isTrue();
     }
+
+    @Test
+    void aDrainUnlinksThePageAfterFrameZeroAndThenFrameZero() {
+        // a movable order-0 request refills 15 pages from [RAM, order 9] in pfn order and gets RAM;
+        // freed back, RAM heads the list with RAM + 1 .. RAM + 14 after it
+        long p = alloc(Gfp.GFP_KERNEL | Gfp.MOVABLE, 0);
+        assertThat(p).isEqualTo(RAM);
+        long free = pa.zone(ZoneType.DMA).freePages();
+        assertThat(pa.freePagesPfn(p, 0, 0).isRefused()).isFalse();
+        int movable0 = MigrateType.MOVABLE.ordinal();
+        long[] list = pa.pcpList(ZoneType.DMA, 0, movable0);
+        assertThat(list).hasSize(15);
+        assertThat(list[0]).isEqualTo(RAM);
+        assertThat(list[1]).isEqualTo(RAM + 1);
+        // free_pcppages_bulk takes from the tail: RAM + 1 goes while RAM is before it, then RAM
+        pa.drainLocalPages(0);
+        assertThat(pa.pcpCount(0)).isZero();
+        assertThat(pa.isOnPcp(RAM)).isFalse();
+        assertThat(pa.pcpListHead(ZoneType.DMA, 0, movable0)).isEqualTo(-1);
+        assertThat(pa.zone(ZoneType.DMA).freePages()).isEqualTo(free + 15);
+        assertThat(pa.order(RAM)).isEqualTo(9);
+    }
 }
