@@ -70,9 +70,11 @@ final class MemMap {
     /** CONFIG_DEBUG_VM of the build ({@code BuildConfig.debugVm}): which of 6.1's page checks run, and when. */
     boolean debugVm;
     /**
-     * True once a double free took a {@code _refcount} below 0: only then can a page on the free
-     * or per-CPU lists be in a state {@code check_new_pages} or {@code free_page_is_bad} reports,
-     * so the allocation paths look only then (the kernel looks always; the outcome is the same).
+     * True once a double free took a {@code _refcount} below 0, or the planted
+     * {@code PAGE_PCP_NOT_UNLINKED} handed out a page still on its list: only then can a page on
+     * the free or per-CPU lists be in a state {@code check_new_pages} or {@code free_page_is_bad}
+     * reports, so the allocation paths and the drain look only then (the kernel looks always; the
+     * outcome is the same).
      */
     boolean underflowSeen;
     /** The {@code BUG: Bad page state} lines printed during the current call, reported with its result. */

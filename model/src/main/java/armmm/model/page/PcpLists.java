@@ -52,6 +52,9 @@ final class PcpLists {
         int f = pcp.head[pindex];
         if (!m.bug(PageBug.PAGE_PCP_NOT_UNLINKED)) {
             pcpUnlink(z, pcp, pindex, f);
+        } else {
+            // a page in use left on its list: from now on the drain and the refill must look, as 6.1's always do
+            m.underflowSeen = true;
         }
         pcp.count -= 1 << ord;
         return f;

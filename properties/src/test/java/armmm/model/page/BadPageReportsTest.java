@@ -180,6 +180,28 @@ class BadPageReportsTest {
         assertThat(pa.isOnPcp(p)).isFalse();
     }
 
+    /**
+     * Under the planted {@code PAGE_PCP_NOT_UNLINKED} the page handed out stays on its per-CPU list
+     * with {@code _refcount} 1; 6.1's drain runs {@code bulkfree_pcp_prepare} on every block it takes
+     * off the list (without CONFIG_DEBUG_VM), so {@code free_page_is_bad} reports that page ("nonzero
+     * _refcount", refcount 1) and the block is leaked rather than put on a buddy list.
+     */
+    @Test
+    void aPageHandedOutStillListedIsReportedByTheDrain() {
+        PageAllocator bugged = TestBoards.small(2, Bugs.of(PageBug.PAGE_PCP_NOT_UNLINKED));
+        long p = pfn(bugged, bugged.allocPages(Gfp.GFP_KERNEL, 0, 0));
+        // the drain takes pcp->count pages from the list's tail (free_pcppages_bulk), and the
+        // hand-out took one off the count but left p at the head: one more page freed onto that
+        // head (the second half of a split order-1 block) makes the drain reach p
+        long q = pfn(bugged, bugged.allocPages(Gfp.GFP_KERNEL, 1, 0));
+        assertThat(bugged.splitPage(bugged.layout().pfnToPage(q), 1)).isEqualTo(Result.VOID);
+        assertThat(bugged.freePagesPfn(q + 1, 0, 0)).isEqualTo(Result.VOID);
+        Result r = bugged.withReports(bugged.drainLocalPages(0));
+        assertThat(((Result.Warned) r).warning()).isEqualTo(line(bugged, p, 1, "nonzero _refcount"));
+        assertThat(bugged.isLeaked(p)).isTrue();
+        assertThat(bugged.isBuddy(p)).isFalse();
+    }
+
     @Test
     void aSeededBugDrainsAPageBelowZeroUnreported() {
         PageAllocator bugged = TestBoards.small(2, Bugs.of(PageBug.PAGE_DRAIN_SKIPS_BAD_PAGE_CHECK));
