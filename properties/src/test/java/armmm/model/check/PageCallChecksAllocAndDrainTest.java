@@ -2,19 +2,15 @@ package armmm.model.check;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import armmm.model.board.Board;
 import armmm.model.core.Gfp;
-import armmm.model.core.Pfn;
 import armmm.model.core.Result;
 import armmm.model.core.Violation;
-import armmm.model.kernel.Kernel;
 import armmm.model.page.MigrateType;
 import armmm.model.page.PageAllocator;
 import armmm.model.page.PageOp;
 import armmm.model.page.PageStateEdits;
 import armmm.model.subsystem.Op;
 import armmm.model.zone.ZoneType;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,21 +23,7 @@ import org.junit.jupiter.api.Test;
  * {@code free_pcppages_bulk} with {@code bulkfree_pcp_prepare}: a drained block goes back unless its
  * first page's count is not 0, which is reported and leaks) is judged with the reason that names it.
  */
-class PageCallChecksAllocAndDrainTest {
-    private final Kernel k = Kernel.boot(Board.virt(24L << 20));
-    private final PageAllocator pa = k.pages();
-
-    private static List<String> reasons(List<Violation> vs) {
-        return vs.stream().map(Violation::reason).toList();
-    }
-
-    private long page(long pfn) {
-        return pa.layout().pfnToPage(new Pfn(pfn)).value();
-    }
-
-    private long pfnOf(long page) {
-        return pa.layout().pageToPfn(page);
-    }
+class PageCallChecksAllocAndDrainTest extends OnVirt24 {
 
     /** Runs {@code op} and returns its record with its result. */
     private PageCall run(Op op) {

@@ -2,12 +2,9 @@ package armmm.model.check;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import armmm.model.board.Board;
 import armmm.model.core.Gfp;
-import armmm.model.core.Pfn;
 import armmm.model.core.Result;
 import armmm.model.core.Violation;
-import armmm.model.kernel.Kernel;
 import armmm.model.page.PageAllocator;
 import armmm.model.page.PageOp;
 import armmm.model.page.PageStateEdits;
@@ -26,21 +23,7 @@ import org.junit.jupiter.api.Test;
  * 24 MiB virt board has one CPU and one zone, ZONE_DMA (index 0), without CONFIG_DEBUG_VM unless
  * a test sets it.
  */
-class PageCallChecksFreeOutcomeTest {
-    private final Kernel k = Kernel.boot(Board.virt(24L << 20));
-    private final PageAllocator pa = k.pages();
-
-    private static List<String> reasons(List<Violation> vs) {
-        return vs.stream().map(Violation::reason).toList();
-    }
-
-    private long page(long pfn) {
-        return pa.layout().pfnToPage(new Pfn(pfn)).value();
-    }
-
-    private long pfnOf(long page) {
-        return pa.layout().pageToPfn(page);
-    }
+class PageCallChecksFreeOutcomeTest extends OnVirt24 {
 
     private long alloc(long gfp, int order) {
         return k.apply(new PageOp.AllocPages(gfp, order, 0)).value();
