@@ -254,9 +254,18 @@ class KswapdBalanceTest {
         block(DMA, 2);
         kswapd.run();
         assertThat(kswapd.failures).isEqualTo(1);
-        // the pass read and reset both: a later order-0 wake-up on this node is given up again
+        // the pass cleared its wake-up: a later order-0 wake-up on this node, balanced for 0, is given up
         kswapd.wakeup(0, DMA);
         assertThat(kswapd.woken()).isFalse();
+        // and kswapd() reset kswapd_order to 0 when it read it: the next pass, woken by an order-0
+        // request at 100 free, finds DMA back at 1000 with its order-2 block, balanced for order 0,
+        // and returns (a pass still reading order 3 would fail a second time)
+        free(DMA, 100);
+        kswapd.wakeup(0, DMA);
+        assertThat(kswapd.woken()).isTrue();
+        free(DMA, 1000);
+        kswapd.run();
+        assertThat(kswapd.failures).isEqualTo(1);
     }
 
     @Test
