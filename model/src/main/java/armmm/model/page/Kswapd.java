@@ -43,6 +43,11 @@ final class Kswapd {
      * them for kswapd's next pass, which reads the largest asked since its last one.
      */
     void wakeup(int order, int highestZoneIdx) {
+        if (!anyManaged(highestZoneIdx)) {
+            // wake_all_kswapds passes over zones that manage nothing, and wakeup_kswapd returns for
+            // one before it records: with none up to the index, nothing is recorded
+            return;
+        }
         recordedZoneIdx = Math.max(recordedZoneIdx, highestZoneIdx);
         recordedOrder = Math.max(recordedOrder, order);
         if (failures >= MAX_RECLAIM_RETRIES || balanced(order, highestZoneIdx) && !boosted(highestZoneIdx)) {
@@ -80,6 +85,17 @@ final class Kswapd {
                 z.watermarkBoost = 0;
             }
         }
+    }
+
+    /** Whether some zone up to {@code idx} manages pages ({@code managed_zone}). */
+    private boolean anyManaged(int idx) {
+        for (int i = 0; i <= idx && i < m.zones.length; i++) {
+            BuddyZone z = m.zones[i];
+            if (z != null && z.config.managedPages() > 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** {@code pgdat_watermark_boosted}: some managed zone up to {@code idx} is boosted. */

@@ -254,9 +254,18 @@ class KswapdBalanceTest {
         block(DMA, 2);
         kswapd.run();
         assertThat(kswapd.failures).isEqualTo(1);
-        // the pass read and reset both: a later order-0 wake-up on this node is given up again
+        // the pass cleared its wake-up: a later order-0 wake-up on this node, balanced for 0, is given up
         kswapd.wakeup(0, DMA);
         assertThat(kswapd.woken()).isFalse();
+        // and kswapd() reset kswapd_order to 0 when it read it: the next pass, woken by an order-0
+        // request at 100 free, finds DMA back at 1000 with its order-2 block, balanced for order 0,
+        // and returns (a pass still reading order 3 would fail a second time)
+        free(DMA, 100);
+        kswapd.wakeup(0, DMA);
+        assertThat(kswapd.woken()).isTrue();
+        free(DMA, 1000);
+        kswapd.run();
+        assertThat(kswapd.failures).isEqualTo(1);
     }
 
     @Test
@@ -278,5 +287,35 @@ class KswapdBalanceTest {
         assertThat(k2.woken()).isTrue();
         k2.run();
         assertThat(k2.failures).isEqualTo(1);
+    }
+
+    /**
+     * {@code wake_all_kswapds} calls {@code wakeup_kswapd} only for a managed zone of the zonelist up
+     * to the request's index, and {@code wakeup_kswapd} returns before it records anything for a zone
+     * that is not managed: a request whose zones up to its index manage nothing (a GFP_DMA order-3
+     * request on a DMA zone whose pages are all reserved) leaves {@code kswapd_order} as it was. So a
+     * later order-0 wake-up for HighMem runs a pass for order 0: HighMem, back at 1000 free with no
+     * block above order 2 by then, is balanced for order 0 and the pass returns without a failure
+     * (a pass for order 3 would have failed).
+     */
+    @Test
+    void aRequestWhoseZonesManageNothingRecordsNoOrder() {
+        ZoneConfig emptyDma = new ZoneConfig(ZoneType.DMA, TestBoards.RAM, 16384, 16384, 0, 128, 160, 192,
+                new long[] {0, 0, 32, 32}, 60, 15);
+        MemMap m2 = new MemMap(List.of(emptyDma, high()), 1, Bugs.NONE);
+        Kswapd k2 = new Kswapd(m2);
+        k2.wakeup(3, DMA);
+        assertThat(k2.woken()).isFalse();
+        BuddyZone h = m2.zones[HIGHMEM];
+        // HighMem at 10 free, below its high mark 48: woken
+        h.modFree(10, false);
+        k2.wakeup(0, HIGHMEM);
+        assertThat(k2.woken()).isTrue();
+        // by the pass: 1000 free, one order-2 block and none above (balanced for order 0, not for 3)
+        h.modFree(990, false);
+        h.nrFree[2]++;
+        h.head[2 * MigrateType.COUNT + MigrateType.MOVABLE.ordinal()] = 0;
+        k2.run();
+        assertThat(k2.failures).isZero();
     }
 }
