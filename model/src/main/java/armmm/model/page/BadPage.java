@@ -105,7 +105,8 @@ final class BadPage {
      * {@code check_new_pages}: each page of a block just taken off a list must be as a free page
      * is ({@code page_expected_state} with PAGE_FLAGS_CHECK_AT_PREP); the first that is not is
      * reported ({@code check_new_page_bad}) and the caller leaks the block. In the model only a
-     * double free's {@code _refcount} below 0 can make a listed page unfit.
+     * double free's {@code _refcount} below 0, or a page the planted {@code PAGE_PCP_NOT_UNLINKED}
+     * handed out still listed, can make a listed page unfit ({@link MemMap#underflowSeen}).
      */
     boolean checkNewPages(int f, int ord) {
         if (!m.underflowSeen) {
