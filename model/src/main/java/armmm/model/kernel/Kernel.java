@@ -2,8 +2,6 @@ package armmm.model.kernel;
 
 import armmm.model.board.Board;
 import armmm.model.board.BoardLine;
-import armmm.model.boot.BootException;
-import armmm.model.boot.BootZones;
 import armmm.model.boot.BootedSystem;
 import armmm.model.core.Bugs;
 import armmm.model.core.ObservablePath;
@@ -15,7 +13,6 @@ import armmm.model.subsystem.Invariant;
 import armmm.model.subsystem.KernelState;
 import armmm.model.subsystem.Op;
 import armmm.model.subsystem.Subsystem;
-import armmm.model.zone.NodeZones;
 import armmm.model.zone.ZoneSetup;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -40,10 +37,8 @@ public final class Kernel implements KernelState {
     private final Bugs bugs;
     /** The board powered on or booted; null for a bare kernel. */
     private final Board board;
-    /** True for a kernel powered on to boot stage by stage ({@link #powerOn}). */
-    private final boolean stepwise;
-    /** The boot stage a stepwise kernel runs next; null once boot is over (and for the others). */
-    private BootStage nextStage;
+    /** The stage-by-stage boot of a kernel powered on ({@link #powerOn}); null for the others. */
+    private final StagedBoot staged;
     /**
      * Counts the changes of the kernel's shape (a state added, a boot stage run): the answers of
      * {@link Invariant#appliesTo} hold while it stands still.
@@ -107,12 +102,11 @@ public final class Kernel implements KernelState {
     private Kernel(Board board, Bugs bugs, boolean stepwise) {
         this.bugs = bugs;
         this.board = board;
-        this.stepwise = stepwise;
-        this.nextStage = stepwise ? BootStage.SETUP_ARCH : null;
+        this.staged = stepwise ? new StagedBoot(this, board, bugs) : null;
         java.util.Arrays.fill(checkedAt, Invariant.ALWAYS);
     }
 
-    private <S> void add(Subsystem<S> s, Board board) {
+    <S> void add(Subsystem<S> s, Board board) {
         S state = s.create(this, board, bugs);
         if (state != null) {
             put(s, state);
@@ -120,7 +114,7 @@ public final class Kernel implements KernelState {
     }
 
     /** Adds {@code state} as {@code s}'s, keeping {@link #present} in registry (boot) order. */
-    private <S> void put(Subsystem<S> s, S state) {
+    <S> void put(Subsystem<S> s, S state) {
         lastType = null;
         if (states.put(s.stateType(), state) != null) {
             throw new IllegalStateException("two subsystems share the state type " + s.stateType().getName());
@@ -164,12 +158,12 @@ public final class Kernel implements KernelState {
 
     /** True for a kernel powered on to boot stage by stage ({@link #powerOn}), whatever stage it is at. */
     public boolean stepwise() {
-        return stepwise;
+        return staged != null;
     }
 
     /** The boot stage this kernel runs next; empty once boot is over, and for a kernel booted at once or bare. */
     public Optional<BootStage> nextStage() {
-        return Optional.ofNullable(nextStage);
+        return staged == null ? Optional.empty() : Optional.ofNullable(staged.next());
     }
 
     /** The board this kernel was powered on or booted with; empty for a bare kernel. */
@@ -180,66 +174,17 @@ public final class Kernel implements KernelState {
     /**
      * Runs boot stage {@code stage} ({@link BootOp}): refused with one line, nothing changed, when
      * it is not the stage due (out of order, twice, on a kernel not powered on stepwise) or when the
-     * board is one the kernel refuses to boot ({@link BootException}, at {@code setup_arch}).
+     * board is one the kernel refuses to boot ({@code BootException}, at {@code setup_arch}).
      */
     Result runStage(BootStage stage) {
-        if (!stepwise) {
+        if (staged == null) {
             return Result.refused(stage.callName() + ": " + (board == null
                     ? "no board powered on (a board line with boot=stepwise)"
                     : "this kernel booted at once (a board line without boot=stepwise)"));
         }
-        if (nextStage == null) {
-            return Result.refused(stage.callName() + ": boot is over, kernel_init has run");
-        }
-        if (stage != nextStage) {
-            return Result.refused(stage.callName() + ": out of start_kernel's order, " + nextStage.callName()
-                    + " runs next");
-        }
-        try {
-            switch (stage) {
-                case SETUP_ARCH -> setupArch();
-                case MM_INIT -> zonesAt(stage, state(NodeZones.class).setup());
-                case CMA_INIT_RESERVED_AREAS, INIT_PER_ZONE_WMARK_MIN ->
-                        zonesAt(stage, BootZones.setUpBefore(state(BootedSystem.class), bugs, stage.zones()));
-                case KERNEL_INIT -> kernelInit();
-            }
-        } catch (BootException e) {
-            return Result.refused(stage.callName() + ": " + e.getMessage());
-        }
-        nextStage = stage.next();
-        shape++;
-        return Result.of(0);
-    }
-
-    /**
-     * {@code setup_arch}: early boot ({@link LayoutSubsystem}), its memblock and free_area_init's
-     * zones, all computed before any is added, so a board refused on the way leaves nothing.
-     */
-    private void setupArch() {
-        BootedSystem booted = LayoutSubsystem.INSTANCE.create(this, board, bugs);
-        NodeZones zones = new NodeZones(BootZones.setUpBefore(booted, bugs, BootStage.SETUP_ARCH.zones()), bugs,
-                BootStage.SETUP_ARCH.zones());
-        put(LayoutSubsystem.INSTANCE, booted);
-        add(MemblockSubsystem.INSTANCE, board);
-        put(ZoneSubsystem.INSTANCE, zones);
-    }
-
-    private void zonesAt(BootStage stage, ZoneSetup setup) {
-        state(NodeZones.class).advance(setup, stage.zones());
-    }
-
-    /**
-     * The rest of {@code kernel_init}: the zones as boot leaves them (the late frees), exactly
-     * {@link ZoneSubsystem}'s one-shot set-up, then every subsystem not created yet, in registry
-     * order, as the one-shot kernel's constructor creates them.
-     */
-    private void kernelInit() {
-        zonesAt(BootStage.KERNEL_INIT, BootZones.setUp(state(BootedSystem.class), bugs));
-        for (Subsystem<?> s : Subsystems.ALL) {
-            if (state(s.stateType()) == null) {
-                add(s, board);
-            }
-        }
+        Result r = staged.run(stage);
+        shape++; // a stage moves the zones on: which invariants apply is asked again
+        return r;
     }
 
     public static Kernel boot(Board board) {
@@ -302,10 +247,10 @@ public final class Kernel implements KernelState {
      * boot stage until {@code kernel_init} has run, before any hook.
      */
     public Result apply(Op op) {
-        if (nextStage != null && !(op instanceof BootOp)) {
+        if (staged != null && staged.next() != null && !(op instanceof BootOp)) {
             // a kernel still booting takes no call but its next stage: no subsystem is complete yet,
             // and the call reaches none (no step hook records it as a call of theirs)
-            return Result.refused(op.name() + ": the kernel is still booting, " + nextStage.callName() + " runs next");
+            return Result.refused(op.name() + ": the kernel is still booting, " + staged.next().callName() + " runs next");
         }
         for (Present<?> p : present) {
             p.beforeStep(op);
@@ -484,7 +429,7 @@ public final class Kernel implements KernelState {
      * powered on stage by stage; empty for a bare memblock.
      */
     public Optional<String> boardLine() {
-        return board().map(b -> BoardLine.render(b) + (stepwise ? " " + BoardLine.STEPWISE : ""));
+        return board().map(b -> BoardLine.render(b) + (staged != null ? " " + BoardLine.STEPWISE : ""));
     }
 
     /** memblock: the early allocator and its memory and reserved arrays. */
@@ -505,11 +450,7 @@ public final class Kernel implements KernelState {
         if (states.containsKey(subsystem.stateType())) {
             throw new IllegalStateException("this kernel already has a " + subsystem.name() + " state");
         }
-        lastType = null;
-        states.put(subsystem.stateType(), java.util.Objects.requireNonNull(state, "state"));
-        remember(subsystem.stateType(), state);
-        present.add(new Present<>(subsystem, state));
-        shape++;
+        put(subsystem, java.util.Objects.requireNonNull(state, "state"));
     }
 
     /** Boot's hand-over for a hand-made allocator: page calls run on {@code allocator} ({@code mem_init}). */
