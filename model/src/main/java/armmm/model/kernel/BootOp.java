@@ -35,52 +35,21 @@ public sealed interface BootOp extends Op {
                 : Result.refused(name() + ": no kernel powered on stepwise to boot");
     }
 
-    /** {@code setup_arch}. */
-    record SetupArch() implements BootOp {
-        public BootStage stage() { return BootStage.SETUP_ARCH; }
-        @Override public String toString() { return render(HandleNames.NONE); }
-    }
-
-    /** {@code mm_init}. */
-    record MmInit() implements BootOp {
-        public BootStage stage() { return BootStage.MM_INIT; }
-        @Override public String toString() { return render(HandleNames.NONE); }
-    }
-
-    /** {@code cma_init_reserved_areas}. */
-    record CmaInitReservedAreas() implements BootOp {
-        public BootStage stage() { return BootStage.CMA_INIT_RESERVED_AREAS; }
-        @Override public String toString() { return render(HandleNames.NONE); }
-    }
-
-    /** {@code init_per_zone_wmark_min}. */
-    record InitPerZoneWmarkMin() implements BootOp {
-        public BootStage stage() { return BootStage.INIT_PER_ZONE_WMARK_MIN; }
-        @Override public String toString() { return render(HandleNames.NONE); }
-    }
-
-    /** {@code kernel_init}. */
-    record KernelInit() implements BootOp {
-        public BootStage stage() { return BootStage.KERNEL_INIT; }
-        @Override public String toString() { return render(HandleNames.NONE); }
+    /** The call that runs {@code stage}: one record for the five, since a stage is all a call carries. */
+    record Call(BootStage stage) implements BootOp {
+        @Override
+        public String toString() {
+            return render(HandleNames.NONE);
+        }
     }
 
     /** The call that runs {@code stage}. */
     static BootOp of(BootStage stage) {
-        return switch (stage) {
-            case SETUP_ARCH -> new SetupArch();
-            case MM_INIT -> new MmInit();
-            case CMA_INIT_RESERVED_AREAS -> new CmaInitReservedAreas();
-            case INIT_PER_ZONE_WMARK_MIN -> new InitPerZoneWmarkMin();
-            case KERNEL_INIT -> new KernelInit();
-        };
+        return new Call(stage);
     }
 
-    /** The scenario spellings of the stage calls, in boot order. */
-    List<OpSpec> SPECS = List.of(
-            OpSpec.of("setup_arch", (a, c) -> new SetupArch()),
-            OpSpec.of("mm_init", (a, c) -> new MmInit()),
-            OpSpec.of("cma_init_reserved_areas", (a, c) -> new CmaInitReservedAreas()),
-            OpSpec.of("init_per_zone_wmark_min", (a, c) -> new InitPerZoneWmarkMin()),
-            OpSpec.of("kernel_init", (a, c) -> new KernelInit()));
+    /** The scenario spellings of the stage calls, in boot order: each stage's {@link BootStage#callName}. */
+    List<OpSpec> SPECS = java.util.Arrays.stream(BootStage.values())
+            .map(stage -> OpSpec.of(stage.callName(), (a, c) -> of(stage)))
+            .toList();
 }

@@ -107,32 +107,32 @@ class StepwiseBootTest {
     @Test
     void eachStageCreatesWhatItCompletesAndTheZonesFollowTheStages() {
         Kernel k = Kernel.powerOn(Board.virt(1024L << 20), Bugs.NONE);
-        k.apply(new BootOp.SetupArch());
+        k.apply(BootOp.of(BootStage.SETUP_ARCH));
         assertThat(k.booted()).isPresent();
         assertThat(k.memblock()).isNotNull();
         assertThat(zones(k).stage()).isEqualTo(ZoneStage.FREE_AREA_INIT);
         assertThat(k.pages()).isNull();
         // twice: refused, nothing changes
-        Result again = k.apply(new BootOp.SetupArch());
+        Result again = k.apply(BootOp.of(BootStage.SETUP_ARCH));
         assertThat(((Result.Refused) again).reason()).isEqualTo("setup_arch: out of start_kernel's order, mm_init runs next");
         assertThat(zones(k).stage()).isEqualTo(ZoneStage.FREE_AREA_INIT);
-        k.apply(new BootOp.MmInit());
+        k.apply(BootOp.of(BootStage.MM_INIT));
         assertThat(zones(k).stage()).isEqualTo(ZoneStage.MEMBLOCK_FREE_ALL);
         // the 1 GiB board's 16 MiB CMA area is at the top of HighMem (oracle armmp-1024M): reserved until activated
         long highCma = 16L << 20 >> 12;
         long highFinal = 65536; // oracle armmp-1024M HighMem managed; the late frees are all lowmem
         assertThat(k.zones().orElseThrow().zone(armmm.model.zone.ZoneType.HIGHMEM).managedPages()).isEqualTo(highFinal - highCma);
-        k.apply(new BootOp.CmaInitReservedAreas());
+        k.apply(BootOp.of(BootStage.CMA_INIT_RESERVED_AREAS));
         assertThat(k.zones().orElseThrow().zone(armmm.model.zone.ZoneType.HIGHMEM).managedPages()).isEqualTo(highFinal);
-        k.apply(new BootOp.InitPerZoneWmarkMin());
+        k.apply(BootOp.of(BootStage.INIT_PER_ZONE_WMARK_MIN));
         // int_sqrt(16 x 188733 x 4) = 3475: the lowmem managed count before the late frees (oracle armmp-1024M)
         assertThat(k.zones().orElseThrow().minFreeKbytes()).isEqualTo(3475);
         assertThat(k.pages()).isNull();
-        k.apply(new BootOp.KernelInit());
+        k.apply(BootOp.of(BootStage.KERNEL_INIT));
         assertThat(zones(k).stage()).isEqualTo(ZoneStage.BOOTED);
         assertThat(k.pages()).isNotNull();
         assertThat(k.nextStage()).isEmpty();
-        Result after = k.apply(new BootOp.KernelInit());
+        Result after = k.apply(BootOp.of(BootStage.KERNEL_INIT));
         assertThat(((Result.Refused) after).reason()).isEqualTo("kernel_init: boot is over, kernel_init has run");
     }
 
@@ -158,7 +158,7 @@ class StepwiseBootTest {
                 List.of(new armmm.model.board.ReservedMemory(0x4000_0000L, 8L << 20,
                         armmm.model.board.ReservedMemory.Kind.REUSABLE)), "", 1);
         Kernel k = Kernel.powerOn(board, Bugs.NONE);
-        Result r = k.apply(new BootOp.SetupArch());
+        Result r = k.apply(BootOp.of(BootStage.SETUP_ARCH));
         assertThat(r.isRefused()).as("a CMA area over the kernel image").isTrue();
         assertThat(((Result.Refused) r).reason()).startsWith("setup_arch: ").doesNotContain("\n");
         assertThat(k.booted()).isEmpty();
