@@ -72,6 +72,23 @@ final class BuddyFullScan {
         return String.format("pfn:%05x", pfn);
     }
 
+    /** Whether list entry {@code p} was met before in the current walk: the list loops back to it. */
+    private boolean metAgain(long p) {
+        return pa.hasPfn(p) && metInWalk[frame(p)] == walk;
+    }
+
+    /**
+     * The entry after {@code p} in the current walk, {@code p} marked met; -1 when {@code p} has no
+     * struct page to hold a link (the entry is reported as outside its zone, and the walk ends).
+     */
+    private long follow(long p) {
+        if (!pa.hasPfn(p)) {
+            return -1;
+        }
+        metInWalk[frame(p)] = walk;
+        return pa.nextOnList(p);
+    }
+
     private int frame(long pfn) {
         return (int) (pfn - pa.basePfn());
     }
@@ -87,9 +104,8 @@ final class BuddyFullScan {
                 long n = 0;
                 walk++;
                 String list = name + " free_area[" + o + "]." + mt.kernelName();
-                for (long p = pa.freeListHead(t, o, mt); p >= 0; p = pa.nextOnList(p)) {
-                    boolean inMemMap = pa.hasPfn(p);
-                    if (inMemMap && metInWalk[frame(p)] == walk) {
+                for (long p = pa.freeListHead(t, o, mt); p >= 0; p = follow(p)) {
+                    if (metAgain(p)) {
                         // added again while still listed: the entry overlaps itself, and the list is a cycle
                         freeBlock(t, c, p, o, mt);
                         add("INV-BUDDY-02", "free list does not end", list + ": " + pfn(p) + " comes again");
@@ -98,10 +114,6 @@ final class BuddyFullScan {
                     if (freeBlock(t, c, p, o, mt)) {
                         n++;
                     }
-                    if (!inMemMap) {
-                        break; // reported as outside its zone; a frame without a struct page has no link to read
-                    }
-                    metInWalk[frame(p)] = walk;
                 }
                 blocks[o] += n;
                 freePages += n << o;
@@ -219,9 +231,8 @@ final class BuddyFullScan {
             for (int pindex = 0; pindex < PageAllocator.NR_PCP_LISTS; pindex++) {
                 int o = pindex / MigrateType.PCPTYPES;
                 walk++;
-                for (long p = pa.pcpListHead(t, cpu, pindex); p >= 0; p = pa.nextOnList(p)) {
-                    boolean inMemMap = pa.hasPfn(p);
-                    if (inMemMap && metInWalk[frame(p)] == walk) {
+                for (long p = pa.pcpListHead(t, cpu, pindex); p >= 0; p = follow(p)) {
+                    if (metAgain(p)) {
                         // added again while still listed: on the list twice, and the list is a cycle
                         pcpBlock(t, p, o, cpu);
                         add("INV-BUDDY-06", "per-CPU list does not end", "zone " + t.kernelName() + " cpu " + cpu + ": "
@@ -230,10 +241,6 @@ final class BuddyFullScan {
                     }
                     listed += 1L << o;
                     pcpBlock(t, p, o, cpu);
-                    if (!inMemMap) {
-                        break; // reported as outside its zone; no link to read
-                    }
-                    metInWalk[frame(p)] = walk;
                 }
             }
             if (listed != z.pcp(cpu).count()) {
